@@ -1,0 +1,93 @@
+# pstngw: one non-recursive Makefile. Each folder adds its sources through
+# its module.mk; objects, dependency files and binaries live under $(B).
+#
+#   make            build/pstngw, build/pstnsim, tools, module libraries
+#   make test       unit, corpus and integration tests
+#   make check      the same tests built with ASan + UBSan (build/san)
+#   make demo       one call each way through the simulated PSTN
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make deps       install missing Debian packages (apt-get)
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+SAN     ?= 0
+B       ?= build
+
+CC      ?= cc
+PKGS    := spandsp opus portaudio-2.0 inih openssl
+WARN    := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
+	   -Wstrict-prototypes -Wno-unused-parameter
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -MMD -MP -I.
+ALL_LDFLAGS := $(LDFLAGS)
+
+ifeq ($(SAN),1)
+B := build/san
+ALL_CFLAGS += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	      -fno-sanitize-recover=undefined
+ALL_LDFLAGS += -fsanitize=address,undefined
+endif
+
+# pkg-config is asked only once the dependencies are present.
+DEPS_STAMP := build/.deps-ok
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+EXT_LIBS   = -lpri $(PKG_LIBS) -ltiff -lm -lpthread
+TEST_LIBS  = $(EXT_LIBS) -lcmocka
+
+LIBSIP   := $(B)/libsip.a
+LIBTDM   := $(B)/libtdm.a
+LIBMEDIA := $(B)/libmedia.a
+LIBGW    := $(B)/libgw.a
+ALL_LIBS  = $(LIBGW) $(LIBSIP) $(LIBTDM) $(LIBMEDIA)
+
+BINS :=
+UNIT_TESTS :=
+
+all:
+
+include sip/module.mk
+include tdm/module.mk
+include media/module.mk
+include gateway/module.mk
+include tools/module.mk
+include tests/module.mk
+
+all: $(BINS)
+
+$(B)/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+$(B)/lib%.a:
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+# Installs what is missing, then remembers it; re-run when the list changes.
+$(DEPS_STAMP): tools/deps.sh
+	./tools/deps.sh
+	@mkdir -p $(dir $@)
+	@touch $@
+
+deps:
+	./tools/deps.sh
+
+SYSCONFDIR ?= $(PREFIX)/etc/pstngw
+
+# Binaries, and the sample configuration (never over an existing one).
+install: $(BINS)
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
+		$(DESTDIR)$(SYSCONFDIR)
+	install -m 755 $(B)/pstngw $(DESTDIR)$(PREFIX)/sbin/pstngw
+	install -m 755 $(B)/pstnsim $(B)/sipua $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 conf/pstngw.conf.sample $(DESTDIR)$(SYSCONFDIR)/
+	[ -e $(DESTDIR)$(SYSCONFDIR)/pstngw.conf ] || \
+		install -m 644 conf/pstngw.conf $(DESTDIR)$(SYSCONFDIR)/pstngw.conf
+
+clean:
+	rm -rf build
+
+.PHONY: all deps clean test check demo install unit integration corpus bench
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

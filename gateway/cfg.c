@@ -1,0 +1,711 @@
+/*
+ * Configuration parsing. The option table below is the single source of
+ * truth: the parser, the defaults, the bounds and the sample file all come
+ * from it. libinih on Debian reports no line numbers to the handler, so the
+ * stream reader counts lines itself.
+ */
+#include "gateway/cfg.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum sect { S_GENERAL, S_SIP, S_MEDIA, S_SPAN, S_TRUNK, S_ROUTE, S_COUNT };
+
+static const char *const sect_names[S_COUNT] = {
+	"general", "sip", "media", "span", "trunk", "route",
+};
+
+static const char *const sect_help[S_COUNT] = {
+	"Process-wide settings.",
+	"The SIP side: where pstngw listens and how its transactions time out.",
+	"RTP media towards SIP peers.",
+	"One [span N] per PRI span (N = 1, 2, ...). The loop driver connects to\n"
+	"; a simulated PSTN (pstnsim) over a Unix socket; DAHDI comes later.",
+	"One [trunk NAME] per SIP peer that routes can send calls to.",
+	"Routes, tried in file order; the first whose source and prefix match\n"
+	"; wins. Digits: strip leading ones, then add a prefix.",
+};
+
+enum opt_type { T_STR, T_UINT, T_ENUM };
+
+struct cfg_ctx;
+typedef int(check_fn)(struct cfg_ctx *c, void *obj, const char *val,
+		       char *why, size_t n);
+
+struct opt {
+	enum sect sect;
+	const char *key;
+	enum opt_type type;
+	const char *def; /* NULL: required */
+	unsigned min, max;
+	const char *const *choices;
+	int base; /* T_ENUM stores base + index */
+	size_t off, size;
+	check_fn *check;
+	const char *help;
+};
+
+static const char *const levels[] = { "err", "warning", "notice", "info",
+				      "debug", NULL };
+static const char *const targets[] = { "stderr", "syslog", NULL };
+static const char *const span_types[] = { "t1", "e1", NULL };
+static const char *const roles[] = { "cpe", "net", NULL };
+static const char *const switchtypes[] = { "ni2",      "national", "ni1",
+					   "dms100",   "5ess",     "4ess",
+					   "euroisdn", "qsig",     NULL };
+static const char *const drivers[] = { "loop", NULL };
+static const char *const froms[] = { "pstn", "sip", NULL };
+
+struct cfg_ctx {
+	struct gw_cfg *cfg;
+	const char *file;
+	int line;
+	FILE *f;
+	struct cfg_errors *errs;
+	enum sect sect;
+	void *obj; /* the struct the current section fills */
+	bool bad_section;
+};
+
+static check_fn check_listen, check_trunk_addr, check_codecs, check_target,
+	check_prefix, check_name;
+
+#define G(field) offsetof(struct gw_cfg, field), sizeof(((struct gw_cfg *)0)->field)
+#define SP(field) offsetof(struct cfg_span, field), sizeof(((struct cfg_span *)0)->field)
+#define TR(field) offsetof(struct cfg_trunk, field), sizeof(((struct cfg_trunk *)0)->field)
+#define RT(field) offsetof(struct cfg_route, field), sizeof(((struct cfg_route *)0)->field)
+
+static const struct opt opts[] = {
+	{ S_GENERAL, "log_level", T_ENUM, "info", 0, 0, levels, 3, G(log_level), NULL,
+	  "Lowest severity logged." },
+	{ S_GENERAL, "log_target", T_ENUM, "stderr", 0, 0, targets, 0, G(log_target), NULL,
+	  "Where log lines go (syslog facility daemon)." },
+
+	{ S_SIP, "listen", T_STR, "127.0.0.1:5060", 0, 0, NULL, 0, G(sip_listen), check_listen,
+	  "UDP address:port for SIP (IPv4)." },
+	{ S_SIP, "domain", T_STR, "", 0, 0, NULL, 0, G(sip_domain), NULL,
+	  "Host part of From URIs; empty: the listen address." },
+	{ S_SIP, "user_agent", T_STR, "pstngw", 0, 0, NULL, 0, G(user_agent), NULL,
+	  "User-Agent and Server header value." },
+	{ S_SIP, "t1_ms", T_UINT, "500", 50, 10000, NULL, 0, G(t1_ms), NULL,
+	  "RFC 3261 T1: round-trip estimate, first retransmit interval." },
+	{ S_SIP, "t2_ms", T_UINT, "4000", 100, 60000, NULL, 0, G(t2_ms), NULL,
+	  "RFC 3261 T2: longest retransmit interval for non-INVITE requests." },
+	{ S_SIP, "t4_ms", T_UINT, "5000", 100, 60000, NULL, 0, G(t4_ms), NULL,
+	  "RFC 3261 T4: how long a message may stay in the network." },
+	{ S_SIP, "no_answer_s", T_UINT, "60", 1, 600, NULL, 0, G(no_answer_s), NULL,
+	  "Unanswered calls are released after this many seconds (cause 19 / 480)." },
+
+	{ S_MEDIA, "rtp_ip", T_STR, "", 0, 0, NULL, 0, G(rtp_ip), NULL,
+	  "Address RTP sockets bind to and SDP announces; empty: the SIP address." },
+	{ S_MEDIA, "rtp_port_min", T_UINT, "16384", 1024, 65534, NULL, 0, G(rtp_port_min), NULL,
+	  "Lowest RTP port (even)." },
+	{ S_MEDIA, "rtp_port_max", T_UINT, "32767", 1025, 65535, NULL, 0, G(rtp_port_max), NULL,
+	  "Highest RTP port." },
+	{ S_MEDIA, "codecs", T_STR, "pcmu,pcma", 0, 0, NULL, 0, G(codecs), check_codecs,
+	  "Payload preference, comma separated: pcmu, pcma." },
+	{ S_MEDIA, "ptime_ms", T_UINT, "20", 10, 60, NULL, 0, G(ptime_ms), NULL,
+	  "Packetization time in milliseconds (multiple of 10)." },
+	{ S_MEDIA, "jitter_ms", T_UINT, "40", 0, 500, NULL, 0, G(jitter_ms), NULL,
+	  "Fixed jitter buffer depth." },
+
+	{ S_SPAN, "type", T_ENUM, "t1", 0, 0, span_types, 0, SP(type), NULL,
+	  "t1 (23B+D, mu-law) or e1 (30B+D, A-law)." },
+	{ S_SPAN, "role", T_ENUM, "cpe", 0, 0, roles, 0, SP(role), NULL,
+	  "Our side of the D-channel: cpe (user) or net (network)." },
+	{ S_SPAN, "switchtype", T_ENUM, "ni2", 0, 0, switchtypes, 0, SP(switchtype), NULL,
+	  "Q.931 variant of the far switch." },
+	{ S_SPAN, "driver", T_ENUM, "loop", 0, 0, drivers, 0, SP(driver), NULL,
+	  "loop: simulated span over a Unix socket (pstnsim)." },
+	{ S_SPAN, "path", T_STR, NULL, 0, 0, NULL, 0, SP(path), NULL,
+	  "loop driver: the Unix socket pstnsim listens on." },
+	{ S_SPAN, "group", T_STR, "pri", 0, 0, NULL, 0, SP(group), check_name,
+	  "Span group that routes name to reach this span." },
+
+	{ S_TRUNK, "address", T_STR, NULL, 0, 0, NULL, 0, TR(addr), check_trunk_addr,
+	  "host[:port] of the SIP peer (IPv4 address; port 5060 by default)." },
+
+	{ S_ROUTE, "from", T_ENUM, NULL, 0, 0, froms, 0, RT(from), NULL,
+	  "Where the call comes from: pstn or sip." },
+	{ S_ROUTE, "prefix", T_STR, "", 0, 0, NULL, 0, RT(prefix), check_prefix,
+	  "Called-number prefix to match (digits; empty matches all)." },
+	{ S_ROUTE, "strip", T_UINT, "0", 0, 31, NULL, 0, RT(strip), NULL,
+	  "Leading digits removed from the called number." },
+	{ S_ROUTE, "add", T_STR, "", 0, 0, NULL, 0, RT(add), check_prefix,
+	  "Digits put in front of the called number after stripping." },
+	{ S_ROUTE, "target", T_STR, NULL, 0, 0, NULL, 0, RT(target), check_target,
+	  "trunk NAME (to SIP) or group NAME (span group, to the PSTN)." },
+};
+
+#define NOPTS (sizeof(opts) / sizeof(opts[0]))
+
+static void err_add(struct cfg_errors *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void err_add(struct cfg_errors *e, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(line))
+		n = sizeof(line) - 1;
+	e->count++;
+	if (e->len + (size_t)n + 2 > e->cap) {
+		size_t cap = (e->cap + (size_t)n + 2) * 2;
+		char *t = realloc(e->text, cap);
+
+		if (!t)
+			return; /* the count still says it failed */
+		e->text = t;
+		e->cap = cap;
+	}
+	memcpy(e->text + e->len, line, (size_t)n);
+	e->len += (size_t)n;
+	e->text[e->len++] = '\n';
+	e->text[e->len] = '\0';
+}
+
+void cfg_errors_release(struct cfg_errors *errs)
+{
+	if (!errs)
+		return;
+	free(errs->text);
+	memset(errs, 0, sizeof(*errs));
+}
+
+static void choices_str(const char *const *ch, char *buf, size_t n)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (; *ch && len < n; ch++)
+		len += (size_t)snprintf(buf + len, n - len, "%s%s",
+					len ? ", " : "", *ch);
+}
+
+/* Writes one option's value into obj; 0 or -1 with why filled. */
+static int opt_set(struct cfg_ctx *c, const struct opt *o, void *obj,
+		   const char *val, char *why, size_t n)
+{
+	char *dst = (char *)obj + o->off;
+
+	switch (o->type) {
+	case T_STR:
+		if (strlen(val) >= o->size) {
+			snprintf(why, n, "value too long (at most %zu characters)",
+				 o->size - 1);
+			return -1;
+		}
+		if (o->check && o->check(c, obj, val, why, n))
+			return -1;
+		memcpy(dst, val, strlen(val) + 1);
+		return 0;
+	case T_UINT: {
+		char *end;
+		unsigned long v;
+
+		errno = 0;
+		v = strtoul(val, &end, 10);
+		if (!*val || *end || errno || val[0] == '-') {
+			snprintf(why, n, "'%s' is not a number", val);
+			return -1;
+		}
+		if (v < o->min || v > o->max) {
+			snprintf(why, n, "%lu out of range (%u..%u)", v, o->min,
+				 o->max);
+			return -1;
+		}
+		*(unsigned *)(void *)dst = (unsigned)v;
+		return 0;
+	}
+	case T_ENUM:
+		for (int i = 0; o->choices[i]; i++) {
+			if (strcasecmp(val, o->choices[i]))
+				continue;
+			if (o->size == sizeof(int))
+				*(int *)(void *)dst = o->base + i;
+			else
+				snprintf(dst, o->size, "%s", o->choices[i]);
+			return 0;
+		}
+		char list[160];
+
+		choices_str(o->choices, list, sizeof(list));
+		snprintf(why, n, "unknown value '%.40s' (expected: %s)", val, list);
+		return -1;
+	}
+	return -1;
+}
+
+static void apply_defaults(struct cfg_ctx *c, enum sect s, void *obj)
+{
+	char why[128];
+
+	for (size_t i = 0; i < NOPTS; i++)
+		if (opts[i].sect == s && opts[i].def)
+			opt_set(c, &opts[i], obj, opts[i].def, why, sizeof(why));
+}
+
+static int check_name(struct cfg_ctx *c, void *obj, const char *val,
+		      char *why, size_t n)
+{
+	if (!*val) {
+		snprintf(why, n, "must not be empty");
+		return -1;
+	}
+	for (const char *p = val; *p; p++)
+		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
+		    !(*p >= '0' && *p <= '9') && *p != '-' && *p != '_') {
+			snprintf(why, n, "'%s': use letters, digits, - and _", val);
+			return -1;
+		}
+	return 0;
+}
+
+static int check_prefix(struct cfg_ctx *c, void *obj, const char *val,
+			char *why, size_t n)
+{
+	for (const char *p = val; *p; p++)
+		if (!strchr("0123456789*#+", *p)) {
+			snprintf(why, n, "'%s' is not a digit string", val);
+			return -1;
+		}
+	return 0;
+}
+
+/* host:port with a numeric IPv4 host; no DNS on the signalling thread. */
+static int split_hostport(const char *val, char *host, size_t hn,
+			  unsigned *port, unsigned defport, char *why, size_t n)
+{
+	const char *colon = strrchr(val, ':');
+	size_t hl = colon ? (size_t)(colon - val) : strlen(val);
+	unsigned a, b, cc, d;
+	char tail;
+
+	if (hl == 0 || hl >= hn) {
+		snprintf(why, n, "'%s': expected address[:port]", val);
+		return -1;
+	}
+	memcpy(host, val, hl);
+	host[hl] = '\0';
+	if (sscanf(host, "%u.%u.%u.%u%c", &a, &b, &cc, &d, &tail) != 4 ||
+	    a > 255 || b > 255 || cc > 255 || d > 255) {
+		snprintf(why, n, "'%s' is not an IPv4 address", host);
+		return -1;
+	}
+	*port = defport;
+	if (colon) {
+		char *end;
+		unsigned long p = strtoul(colon + 1, &end, 10);
+
+		if (!colon[1] || *end || p == 0 || p > 65535) {
+			snprintf(why, n, "'%s': bad port", colon + 1);
+			return -1;
+		}
+		*port = (unsigned)p;
+	}
+	return 0;
+}
+
+static int check_listen(struct cfg_ctx *c, void *obj, const char *val,
+			char *why, size_t n)
+{
+	struct gw_cfg *cfg = obj;
+
+	return split_hostport(val, cfg->sip_host, sizeof(cfg->sip_host),
+			      &cfg->sip_port, 5060, why, n);
+}
+
+static int check_trunk_addr(struct cfg_ctx *c, void *obj, const char *val,
+			    char *why, size_t n)
+{
+	struct cfg_trunk *t = obj;
+
+	return split_hostport(val, t->host, sizeof(t->host), &t->port, 5060,
+			      why, n);
+}
+
+static int check_codecs(struct cfg_ctx *c, void *obj, const char *val,
+			char *why, size_t n)
+{
+	char buf[64];
+	char *save = NULL;
+	int count = 0;
+
+	snprintf(buf, sizeof(buf), "%s", val);
+	for (char *tok = strtok_r(buf, ", ", &save); tok;
+	     tok = strtok_r(NULL, ", ", &save)) {
+		if (strcasecmp(tok, "pcmu") && strcasecmp(tok, "pcma")) {
+			snprintf(why, n, "unknown codec '%s' (expected: pcmu, pcma)",
+				 tok);
+			return -1;
+		}
+		count++;
+	}
+	if (!count) {
+		snprintf(why, n, "at least one codec is needed");
+		return -1;
+	}
+	return 0;
+}
+
+static int check_target(struct cfg_ctx *c, void *obj, const char *val,
+			char *why, size_t n)
+{
+	struct cfg_route *r = obj;
+	char kind[16], name[CFG_NAME_LEN + 1];
+
+	if (sscanf(val, "%15s %32s", kind, name) != 2 ||
+	    strlen(name) >= CFG_NAME_LEN) {
+		snprintf(why, n, "'%s': expected 'trunk NAME' or 'group NAME'",
+			 val);
+		return -1;
+	}
+	if (!strcasecmp(kind, "trunk"))
+		r->target_kind = CFG_TARGET_TRUNK;
+	else if (!strcasecmp(kind, "group"))
+		r->target_kind = CFG_TARGET_GROUP;
+	else {
+		snprintf(why, n, "unknown target kind '%s' (expected: trunk, group)",
+			 kind);
+		return -1;
+	}
+	strcpy(r->target_name, name);
+	return 0;
+}
+
+/* Starts a new section; sets c->obj, or reports why it is not known. */
+static void section_begin(struct cfg_ctx *c, const char *section)
+{
+	struct gw_cfg *cfg = c->cfg;
+	char kind[16], name[CFG_NAME_LEN + 1], extra;
+	int nf = sscanf(section, "%15s %32s %c", kind, name, &extra);
+
+	c->obj = NULL;
+	c->bad_section = true;
+	for (int s = 0; s < S_COUNT; s++) {
+		if (nf < 1 || strcasecmp(kind, sect_names[s]))
+			continue;
+		c->sect = (enum sect)s;
+		if (s <= S_MEDIA) {
+			if (nf != 1)
+				break;
+			c->obj = cfg;
+			c->bad_section = false;
+			return;
+		}
+		if (nf != 2 || strlen(name) >= CFG_NAME_LEN) {
+			err_add(c->errs, "%s:%d: [%s] needs one name, as [%s NAME]",
+				c->file, c->line, section, sect_names[s]);
+			return;
+		}
+		char why[128];
+
+		if (check_name(c, NULL, name, why, sizeof(why))) {
+			err_add(c->errs, "%s:%d: [%s] %s", c->file, c->line,
+				section, why);
+			return;
+		}
+		if (s == S_SPAN) {
+			char *end;
+			unsigned long id = strtoul(name, &end, 10);
+
+			if (*end || id < 1 || id > 255) {
+				err_add(c->errs, "%s:%d: [%s] span number must be 1..255",
+					c->file, c->line, section);
+				return;
+			}
+			for (size_t i = 0; i < cfg->nspans; i++)
+				if (cfg->spans[i].id == id) {
+					err_add(c->errs, "%s:%d: [%s] span %lu already defined at line %d",
+						c->file, c->line, section, id,
+						cfg->spans[i].line);
+					return;
+				}
+			if (cfg->nspans == CFG_MAX_SPANS) {
+				err_add(c->errs, "%s:%d: [%s] too many spans (at most %d)",
+					c->file, c->line, section, CFG_MAX_SPANS);
+				return;
+			}
+			struct cfg_span *sp = &cfg->spans[cfg->nspans++];
+
+			memset(sp, 0, sizeof(*sp));
+			sp->id = (unsigned)id;
+			sp->line = c->line;
+			apply_defaults(c, S_SPAN, sp);
+			c->obj = sp;
+		} else if (s == S_TRUNK) {
+			if (cfg_trunk_find(cfg, name)) {
+				err_add(c->errs, "%s:%d: [%s] trunk '%s' already defined",
+					c->file, c->line, section, name);
+				return;
+			}
+			if (cfg->ntrunks == CFG_MAX_TRUNKS) {
+				err_add(c->errs, "%s:%d: [%s] too many trunks (at most %d)",
+					c->file, c->line, section, CFG_MAX_TRUNKS);
+				return;
+			}
+			struct cfg_trunk *t = &cfg->trunks[cfg->ntrunks++];
+
+			memset(t, 0, sizeof(*t));
+			strcpy(t->name, name);
+			t->line = c->line;
+			apply_defaults(c, S_TRUNK, t);
+			c->obj = t;
+		} else {
+			if (cfg->nroutes == CFG_MAX_ROUTES) {
+				err_add(c->errs, "%s:%d: [%s] too many routes (at most %d)",
+					c->file, c->line, section, CFG_MAX_ROUTES);
+				return;
+			}
+			struct cfg_route *r = &cfg->routes[cfg->nroutes++];
+
+			memset(r, 0, sizeof(*r));
+			strcpy(r->name, name);
+			r->line = c->line;
+			r->from = -1;
+			apply_defaults(c, S_ROUTE, r);
+			c->obj = r;
+		}
+		c->bad_section = false;
+		return;
+	}
+	err_add(c->errs, "%s:%d: unknown section [%s] (expected: general, sip, media, span N, trunk NAME, route NAME)",
+		c->file, c->line, section);
+}
+
+static int handler(void *user, const char *section, const char *key,
+		   const char *value)
+{
+	struct cfg_ctx *c = user;
+	char why[256];
+
+	if (c->bad_section)
+		return 1; /* reported once, at the header */
+	if (!c->obj) {
+		err_add(c->errs, "%s:%d: option '%s' outside a section", c->file,
+			c->line, key);
+		return 1;
+	}
+	for (size_t i = 0; i < NOPTS; i++) {
+		const struct opt *o = &opts[i];
+
+		if (o->sect != c->sect || strcasecmp(o->key, key))
+			continue;
+		if (opt_set(c, o, c->obj, value, why, sizeof(why)))
+			err_add(c->errs, "%s:%d: [%s] %s: %s", c->file, c->line,
+				section, key, why);
+		return 1;
+	}
+	err_add(c->errs, "%s:%d: [%s] unknown option '%s'", c->file, c->line,
+		section, key);
+	return 1;
+}
+
+/*
+ * Feeds libinih line by line, counting lines, and starts sections here:
+ * libinih reports a section only with its first key, so an empty or
+ * repeated section would go unseen.
+ */
+static char *reader(char *str, int num, void *stream)
+{
+	struct cfg_ctx *c = stream;
+	char *r = fgets(str, num, c->f);
+	const char *p = str, *end;
+
+	if (!r)
+		return NULL;
+	c->line++;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '[' && (end = strchr(p, ']'))) {
+		char name[96];
+		size_t n = (size_t)(end - p - 1);
+
+		if (n >= sizeof(name))
+			n = sizeof(name) - 1;
+		memcpy(name, p + 1, n);
+		name[n] = '\0';
+		section_begin(c, name);
+	}
+	return r;
+}
+
+const struct cfg_trunk *cfg_trunk_find(const struct gw_cfg *cfg,
+				       const char *name)
+{
+	for (size_t i = 0; i < cfg->ntrunks; i++)
+		if (!strcmp(cfg->trunks[i].name, name))
+			return &cfg->trunks[i];
+	return NULL;
+}
+
+static bool group_exists(const struct gw_cfg *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->nspans; i++)
+		if (!strcmp(cfg->spans[i].group, name))
+			return true;
+	return false;
+}
+
+/* Checks that need the whole file: required options, references. */
+static void validate(struct cfg_ctx *c)
+{
+	struct gw_cfg *cfg = c->cfg;
+
+	for (size_t i = 0; i < cfg->nspans; i++) {
+		struct cfg_span *s = &cfg->spans[i];
+
+		if (!s->path[0])
+			err_add(c->errs, "%s:%d: [span %u] path: required for the loop driver",
+				c->file, s->line, s->id);
+		for (size_t j = 0; j < i; j++)
+			if (s->path[0] && !strcmp(s->path, cfg->spans[j].path))
+				err_add(c->errs, "%s:%d: [span %u] path: also used by span %u",
+					c->file, s->line, s->id,
+					cfg->spans[j].id);
+	}
+	for (size_t i = 0; i < cfg->ntrunks; i++)
+		if (!cfg->trunks[i].host[0])
+			err_add(c->errs, "%s:%d: [trunk %s] address: required",
+				c->file, cfg->trunks[i].line,
+				cfg->trunks[i].name);
+	for (size_t i = 0; i < cfg->nroutes; i++) {
+		struct cfg_route *r = &cfg->routes[i];
+
+		if (r->from < 0)
+			err_add(c->errs, "%s:%d: [route %s] from: required (pstn or sip)",
+				c->file, r->line, r->name);
+		if (!r->target[0]) {
+			err_add(c->errs, "%s:%d: [route %s] target: required",
+				c->file, r->line, r->name);
+			continue;
+		}
+		if (r->target_kind == CFG_TARGET_TRUNK &&
+		    !cfg_trunk_find(cfg, r->target_name))
+			err_add(c->errs, "%s:%d: [route %s] target: no [trunk %s]",
+				c->file, r->line, r->name, r->target_name);
+		if (r->target_kind == CFG_TARGET_GROUP &&
+		    !group_exists(cfg, r->target_name))
+			err_add(c->errs, "%s:%d: [route %s] target: no span in group '%s'",
+				c->file, r->line, r->name, r->target_name);
+	}
+	if (cfg->rtp_port_min >= cfg->rtp_port_max)
+		err_add(c->errs, "%s: [media] rtp_port_min %u must be below rtp_port_max %u",
+			c->file, cfg->rtp_port_min, cfg->rtp_port_max);
+	if (cfg->ptime_ms % 10)
+		err_add(c->errs, "%s: [media] ptime_ms: %u is not a multiple of 10",
+			c->file, cfg->ptime_ms);
+	if (!cfg->rtp_ip[0])
+		snprintf(cfg->rtp_ip, sizeof(cfg->rtp_ip), "%s", cfg->sip_host);
+	if (!cfg->sip_domain[0])
+		snprintf(cfg->sip_domain, sizeof(cfg->sip_domain), "%s",
+			 cfg->sip_host);
+}
+
+int cfg_load_stream(struct gw_cfg *cfg, FILE *f, const char *name,
+		    struct cfg_errors *errs)
+{
+	struct cfg_ctx c = { .cfg = cfg, .file = name, .f = f, .errs = errs };
+	int rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	apply_defaults(&c, S_GENERAL, cfg);
+	apply_defaults(&c, S_SIP, cfg);
+	apply_defaults(&c, S_MEDIA, cfg);
+	rc = ini_parse_stream(reader, &c, handler, &c);
+	if (rc > 0)
+		err_add(errs, "%s:%d: syntax error (expected [section] or key = value)",
+			name, rc);
+	else if (rc < 0)
+		err_add(errs, "%s: cannot be read", name);
+	validate(&c);
+	return errs->count ? EINVAL : 0;
+}
+
+int cfg_load(struct gw_cfg *cfg, const char *path, struct cfg_errors *errs)
+{
+	FILE *f = fopen(path, "r");
+	int rc;
+
+	if (!f) {
+		int err = errno;
+
+		err_add(errs, "%s: %s", path, strerror(err));
+		return err;
+	}
+	rc = cfg_load_stream(cfg, f, path, errs);
+	fclose(f);
+	return rc;
+}
+
+static void write_help(FILE *out, const char *help)
+{
+	fprintf(out, "; ");
+	for (const char *p = help; *p; p++) {
+		fputc(*p, out);
+		if (*p == '\n' && p[1] != ';')
+			fprintf(out, "; ");
+	}
+	fputc('\n', out);
+}
+
+void cfg_write_sample(FILE *out)
+{
+	static const char *const example_name[S_COUNT] = {
+		NULL, NULL, NULL, "1", "fax", "pstn-to-fax",
+	};
+
+	fprintf(out, "; pstngw.conf: every option with its default.\n"
+		     "; Generated by `pstngw --sample-config` from the option table.\n");
+	for (int s = 0; s < S_COUNT; s++) {
+		fprintf(out, "\n");
+		write_help(out, sect_help[s]);
+		if (example_name[s])
+			fprintf(out, "[%s %s]\n", sect_names[s], example_name[s]);
+		else
+			fprintf(out, "[%s]\n", sect_names[s]);
+		for (size_t i = 0; i < NOPTS; i++) {
+			const struct opt *o = &opts[i];
+
+			if (o->sect != (enum sect)s)
+				continue;
+			fprintf(out, "; %s", o->help);
+			if (o->type == T_UINT)
+				fprintf(out, " (%u..%u)", o->min, o->max);
+			if (o->type == T_ENUM) {
+				char list[256];
+
+				choices_str(o->choices, list, sizeof(list));
+				fprintf(out, " (%s)", list);
+			}
+			fprintf(out, "\n");
+			if (o->def)
+				fprintf(out, "%s%s = %s\n", *o->def ? "" : ";",
+					o->key, o->def);
+			else
+				fprintf(out, ";%s =   (required)\n", o->key);
+		}
+	}
+}
+
+const char *cfg_span_type_name(int type)
+{
+	return type == CFG_SPAN_E1 ? "e1" : "t1";
+}
+
+const char *cfg_span_role_name(int role)
+{
+	return role == CFG_ROLE_NET ? "net" : "cpe";
+}

@@ -1,0 +1,111 @@
+#pragma once
+/*
+ * Configuration: an INI file read with libinih. One table of options
+ * (cfg.c) drives parsing, validation, defaults and the commented sample
+ * (`pstngw --sample-config`, shipped as conf/pstngw.conf.sample).
+ * Errors name the file, the line, the section and the option; a file
+ * with errors is refused whole.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define CFG_MAX_SPANS 32
+#define CFG_MAX_TRUNKS 64
+#define CFG_MAX_ROUTES 256
+#define CFG_NAME_LEN 32
+#define CFG_HOST_LEN 64
+#define CFG_PATH_LEN 108 /* sun_path */
+#define CFG_MAX_CODECS 8
+
+enum cfg_span_type { CFG_SPAN_T1, CFG_SPAN_E1 };
+enum cfg_span_role { CFG_ROLE_CPE, CFG_ROLE_NET };
+enum cfg_log_target { CFG_LOG_STDERR, CFG_LOG_SYSLOG };
+enum cfg_route_from { CFG_FROM_PSTN, CFG_FROM_SIP };
+enum cfg_target_kind { CFG_TARGET_TRUNK, CFG_TARGET_GROUP };
+
+struct cfg_span {
+	unsigned id;
+	int line; /* of its [span N] header, for cross-checks */
+	int type;
+	int role;
+	char switchtype[16];
+	char driver[16];
+	char path[CFG_PATH_LEN];
+	char group[CFG_NAME_LEN];
+};
+
+struct cfg_trunk {
+	char name[CFG_NAME_LEN];
+	int line;
+	char addr[CFG_HOST_LEN + 8]; /* as written */
+	char host[CFG_HOST_LEN];
+	unsigned port;
+};
+
+struct cfg_route {
+	char name[CFG_NAME_LEN];
+	int line;
+	int from;
+	char prefix[32];
+	unsigned strip;
+	char add[32];
+	char target[CFG_NAME_LEN + 8]; /* "trunk NAME" or "group NAME" */
+	int target_kind;
+	char target_name[CFG_NAME_LEN];
+};
+
+struct gw_cfg {
+	/* [general] */
+	int log_level;
+	int log_target;
+	/* [sip] */
+	char sip_listen[CFG_HOST_LEN + 8];
+	char sip_host[CFG_HOST_LEN];
+	unsigned sip_port;
+	char sip_domain[CFG_HOST_LEN];
+	char user_agent[64];
+	unsigned t1_ms, t2_ms, t4_ms;
+	unsigned no_answer_s;
+	/* [media] */
+	char rtp_ip[CFG_HOST_LEN];
+	unsigned rtp_port_min, rtp_port_max;
+	char codecs[64];
+	unsigned ptime_ms;
+	unsigned jitter_ms;
+
+	struct cfg_span spans[CFG_MAX_SPANS];
+	size_t nspans;
+	struct cfg_trunk trunks[CFG_MAX_TRUNKS];
+	size_t ntrunks;
+	struct cfg_route routes[CFG_MAX_ROUTES];
+	size_t nroutes;
+};
+
+/* Collected errors, one line each, as "file:line: [section] key: why". */
+struct cfg_errors {
+	char *text;
+	size_t len, cap;
+	unsigned count;
+};
+
+/*
+ * Loads path into *cfg (defaults first). 0 when valid; otherwise EINVAL
+ * with every problem in errs (or the errno of opening the file).
+ * errs must be released with cfg_errors_release().
+ */
+int cfg_load(struct gw_cfg *cfg, const char *path, struct cfg_errors *errs);
+/* The same from an open stream; name is used in error lines. */
+int cfg_load_stream(struct gw_cfg *cfg, FILE *f, const char *name,
+		    struct cfg_errors *errs);
+void cfg_errors_release(struct cfg_errors *errs);
+
+/* Writes the commented sample configuration, every option with its
+ * default and help, generated from the option table. */
+void cfg_write_sample(FILE *out);
+
+const struct cfg_trunk *cfg_trunk_find(const struct gw_cfg *cfg,
+				       const char *name);
+const char *cfg_span_type_name(int type);
+const char *cfg_span_role_name(int role);

@@ -1,0 +1,244 @@
+/*
+ * Bringing the daemon up and down: SIP socket and stack, spans, and the
+ * hooks that route library events into call control.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "gateway/gw.h"
+#include "gateway/log.h"
+#include "gateway/net.h"
+
+#define GW_STOP_GRACE_MS 4000
+
+static struct gw *gw_of(void *arg)
+{
+	return gw_container_of(arg, struct gw, hctx);
+}
+
+static int sip_send(void *arg, const struct sip_addr *dst, const void *buf,
+		    size_t len)
+{
+	struct gw *gw = gw_of(arg);
+
+	if (sendto(gw->sip_fd, buf, len, 0, (const struct sockaddr *)&dst->ss,
+		   dst->len) < 0)
+		return errno;
+	return 0;
+}
+
+static void sip_incoming(void *arg, struct sip_call *call,
+			 const struct sip_msg *invite)
+{
+	gw_call_sip_incoming(gw_of(arg), call, invite);
+}
+
+static void sip_event(void *arg, struct sip_call *call,
+		      const struct sip_call_event *ev)
+{
+	gw_call_sip_event(gw_of(arg), call, ev);
+}
+
+static void sip_readable(void *arg, uint32_t events)
+{
+	struct gw *gw = arg;
+	static uint8_t buf[65536];
+
+	/* Bounded so that a flood cannot starve the spans' audio. */
+	for (int i = 0; i < 64; i++) {
+		struct sip_addr src = { .len = sizeof(src.ss), .tp = SIP_TP_UDP };
+		ssize_t n = recvfrom(gw->sip_fd, buf, sizeof(buf), 0,
+				     (struct sockaddr *)&src.ss, &src.len);
+
+		if (n < 0)
+			return;
+		if (sip_stack_recv(gw->sip, &src, buf, (size_t)n))
+			gw->stats.sip_rx_rejected++;
+	}
+}
+
+static void tdm_event(void *arg, struct tdm_span *span, struct tdm_call *call,
+		      const struct tdm_event *ev)
+{
+	gw_call_tdm_event(gw_of(arg), span, call, ev);
+}
+
+static void tdm_audio(void *arg, struct tdm_span *span, struct tdm_call *call,
+		      const uint8_t *rx, uint8_t *tx, size_t n)
+{
+	gw_call_tdm_audio(gw_of(arg), call, rx, tx, n);
+}
+
+static int start_sip(struct gw *gw)
+{
+	struct sip_hooks h = {
+		.arg = &gw->hctx,
+		.now = gw_hook_now,
+		.timer_start = gw_hook_timer_start,
+		.timer_stop = gw_hook_timer_stop,
+		.send = sip_send,
+		.log = gw_hook_log_sip,
+		.call_incoming = sip_incoming,
+		.call_event = sip_event,
+	};
+	struct sip_stack_cfg sc = {
+		.local_ip = gw->cfg.sip_host,
+		.local_port = (uint16_t)gw->cfg.sip_port,
+		.user_agent = gw->cfg.user_agent,
+		.t1_ms = gw->cfg.t1_ms,
+		.t2_ms = gw->cfg.t2_ms,
+		.t4_ms = gw->cfg.t4_ms,
+	};
+	int err = gw_udp_bind(gw->cfg.sip_host, gw->cfg.sip_port, &gw->sip_fd);
+
+	if (err) {
+		GW_ERR(SIP, "cannot listen on %s:%u/udp: %s", gw->cfg.sip_host,
+		       gw->cfg.sip_port, strerror(err));
+		gw->sip_fd = -1;
+		return err;
+	}
+	err = sip_stack_alloc(&gw->sip, &sc, &h);
+	if (!err)
+		err = gw_loop_fd_add(gw->loop, gw->sip_fd, EPOLLIN,
+				     sip_readable, gw);
+	if (err) {
+		GW_ERR(SIP, "SIP stack: %s", strerror(err));
+		return err;
+	}
+	GW_NOTICE(SIP, "listening on %s:%u/udp", gw->cfg.sip_host,
+		  gw->cfg.sip_port);
+	return 0;
+}
+
+static int start_spans(struct gw *gw)
+{
+	struct tdm_hooks h = {
+		.arg = &gw->hctx,
+		.now = gw_hook_now,
+		.timer_start = gw_hook_timer_start,
+		.timer_stop = gw_hook_timer_stop,
+		.fd_watch = gw_hook_fd_watch,
+		.fd_unwatch = gw_hook_fd_unwatch,
+		.log = gw_hook_log_tdm,
+		.event = tdm_event,
+		.audio = tdm_audio,
+	};
+
+	for (size_t i = 0; i < gw->cfg.nspans; i++) {
+		const struct cfg_span *cs = &gw->cfg.spans[i];
+		struct tdm_span_cfg tc = {
+			.id = cs->id,
+			.type = cs->type == CFG_SPAN_E1 ? TDM_SPAN_E1 :
+							  TDM_SPAN_T1,
+			.role = cs->role == CFG_ROLE_NET ? TDM_ROLE_NET :
+							   TDM_ROLE_CPE,
+			.switchtype = cs->switchtype,
+			.driver = cs->driver,
+			.loop_path = cs->path,
+			.loop_mode = TDM_LOOP_CLIENT,
+		};
+		struct gw_span *s = &gw->spans[gw->nspans];
+		int err = tdm_span_alloc(&tc, &h, &s->span);
+
+		if (!err) {
+			s->cfg = cs;
+			gw->nspans++;
+			err = tdm_span_start(s->span);
+		}
+		if (err) {
+			GW_ERR(TDM, "span %u: cannot start: %s", cs->id,
+			       strerror(err));
+			return err;
+		}
+		GW_NOTICE(TDM, "span %u: %s %s %s, group %s, loop %s", cs->id,
+			  cfg_span_type_name(cs->type), cs->switchtype,
+			  cfg_span_role_name(cs->role), cs->group, cs->path);
+	}
+	return 0;
+}
+
+static void set_codecs(struct gw *gw)
+{
+	char buf[64];
+	char *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", gw->cfg.codecs);
+	gw->ncodecs = 0;
+	for (char *tok = strtok_r(buf, ", ", &save);
+	     tok && gw->ncodecs < CFG_MAX_CODECS;
+	     tok = strtok_r(NULL, ", ", &save)) {
+		int codec = media_codec_lookup(tok);
+
+		if (codec < 0)
+			continue; /* cfg.c already refused unknown names */
+		gw->codecs[gw->ncodecs++] = (struct sdp_codec){
+			.pt = media_codec_static_pt((enum media_codec)codec),
+			.name = media_codec_name((enum media_codec)codec),
+			.rate = MEDIA_RATE,
+		};
+	}
+}
+
+int gw_start(struct gw *gw)
+{
+	int err;
+
+	gw->hctx.loop = gw->loop;
+	gw->sip_fd = -1;
+	gw->rtp_next_port = gw->cfg.rtp_port_min;
+	set_codecs(gw);
+	err = start_sip(gw);
+	if (!err)
+		err = start_spans(gw);
+	return err;
+}
+
+static void stop_grace(void *arg)
+{
+	struct gw *gw = arg;
+
+	gw->stop_timer = NULL;
+	GW_WARN(MAIN, "%u call(s) still clearing after %d ms; exiting",
+		gw->ncalls, GW_STOP_GRACE_MS);
+	gw_loop_stop(gw->loop);
+}
+
+void gw_shutdown(struct gw *gw)
+{
+	if (gw->stopping)
+		return;
+	gw->stopping = true;
+	GW_NOTICE(MAIN, "shutting down: releasing %u call(s)", gw->ncalls);
+	gw_call_shutdown_all(gw);
+	if (!gw->ncalls) {
+		gw_loop_stop(gw->loop);
+		return;
+	}
+	gw->stop_timer = gw_timer_start(gw->loop, GW_STOP_GRACE_MS,
+					stop_grace, gw);
+}
+
+void gw_stop(struct gw *gw)
+{
+	if (gw->stop_timer)
+		gw_timer_stop(gw->loop, gw->stop_timer);
+	gw->stop_timer = NULL;
+	gw_call_free_all(gw);
+	if (gw->sip)
+		sip_stack_free(gw->sip);
+	gw->sip = NULL;
+	for (size_t i = 0; i < gw->nspans; i++)
+		tdm_span_free(gw->spans[i].span);
+	gw->nspans = 0;
+	if (gw->sip_fd >= 0) {
+		gw_loop_fd_del(gw->loop, gw->sip_fd);
+		close(gw->sip_fd);
+	}
+	gw->sip_fd = -1;
+	gw_hookctx_release(&gw->hctx);
+}

@@ -1,0 +1,83 @@
+#pragma once
+/*
+ * The daemon's context: the only place that knows sip/, tdm/ and media/
+ * together. One instance, owned by main(); everything runs on the
+ * signalling thread's loop.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gateway/cfg.h"
+#include "gateway/hooks.h"
+#include "gateway/loop.h"
+#include "media/media.h"
+#include "sip/sip.h"
+#include "tdm/tdm.h"
+
+struct gw_call;
+
+struct gw_span {
+	struct tdm_span *span;
+	const struct cfg_span *cfg;
+};
+
+/* Counters of what the gateway decided (libraries keep their own). */
+struct gw_counters {
+	uint64_t calls_from_pstn;
+	uint64_t calls_from_sip;
+	uint64_t calls_answered;
+	uint64_t calls_failed;
+	uint64_t no_route;
+	uint64_t no_channel;
+	uint64_t refused_stopping;
+	uint64_t bad_events; /* events the call state did not allow */
+	uint64_t sip_rx_rejected;
+	uint64_t rtp_rx_rejected;
+	uint64_t span_frames_rejected;
+};
+
+struct gw {
+	struct gw_hookctx hctx; /* the libraries' hook arg */
+	struct gw_loop *loop;
+	struct gw_cfg cfg;
+	const char *cfg_path;
+
+	struct sip_stack *sip;
+	int sip_fd;
+
+	struct gw_span spans[CFG_MAX_SPANS];
+	size_t nspans;
+
+	struct gw_call *calls;
+	unsigned ncalls;
+	unsigned next_call_id;
+	unsigned rtp_next_port;
+
+	struct sdp_codec codecs[CFG_MAX_CODECS];
+	unsigned ncodecs;
+
+	struct gw_counters stats;
+	bool stopping;
+	struct gw_timer *stop_timer;
+};
+
+/* Brings up SIP, spans and sockets from gw->cfg; 0 or errno (logged). */
+int gw_start(struct gw *gw);
+/* Releases every call (cause 16, BYE/CANCEL), then stops the loop once
+ * they are gone or after a grace period. */
+void gw_shutdown(struct gw *gw);
+/* Frees what gw_start() created. */
+void gw_stop(struct gw *gw);
+
+/* call.c: library events into the call state machine */
+void gw_call_tdm_event(struct gw *gw, struct tdm_span *span,
+		       struct tdm_call *tcall, const struct tdm_event *ev);
+void gw_call_tdm_audio(struct gw *gw, struct tdm_call *tcall,
+		       const uint8_t *rx, uint8_t *tx, size_t n);
+void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
+			  const struct sip_msg *invite);
+void gw_call_sip_event(struct gw *gw, struct sip_call *scall,
+		       const struct sip_call_event *ev);
+void gw_call_shutdown_all(struct gw *gw);
+/* Frees every call without signalling (after a failed shutdown). */
+void gw_call_free_all(struct gw *gw);

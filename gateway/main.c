@@ -1,0 +1,220 @@
+/*
+ * pstngw: the daemon's entry point. Parses the command line, loads the
+ * configuration, runs the signalling loop until SIGTERM, then releases
+ * every call before exiting.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "gateway/gw.h"
+#include "gateway/log.h"
+
+#ifndef PSTNGW_VERSION
+#define PSTNGW_VERSION "0.1.0"
+#endif
+#ifndef PSTNGW_CONF
+#define PSTNGW_CONF "/etc/pstngw/pstngw.conf"
+#endif
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: pstngw [-c FILE] [-f] [-l LEVEL]\n"
+		"       pstngw --check-config FILE\n"
+		"       pstngw --sample-config\n"
+		"\n"
+		"  -c, --config FILE       configuration (default " PSTNGW_CONF ")\n"
+		"  -f, --foreground        stay in the foreground, log to stderr\n"
+		"  -l, --log-level LEVEL   err, warning, notice, info or debug\n"
+		"                          (overrides [general] log_level)\n"
+		"      --check-config FILE validate FILE: exit 0 if valid, 1 if not\n"
+		"      --sample-config     print every option with its default\n"
+		"  -V, --version           print the version\n"
+		"  -h, --help              this text\n"
+		"\n"
+		"Signals: SIGTERM/SIGINT release every call and exit; SIGHUP is\n"
+		"reserved for reloading the configuration.\n");
+}
+
+static int load(struct gw_cfg *cfg, const char *path)
+{
+	struct cfg_errors errs = { 0 };
+	int err = cfg_load(cfg, path, &errs);
+
+	if (err)
+		fprintf(stderr, "%s%s: configuration refused (%u error%s)\n",
+			errs.text ? errs.text : "", path, errs.count,
+			errs.count == 1 ? "" : "s");
+	cfg_errors_release(&errs);
+	return err;
+}
+
+static void on_signal(void *arg, uint32_t events);
+
+struct sigctx {
+	struct gw *gw;
+	int fd;
+};
+
+static void on_signal(void *arg, uint32_t events)
+{
+	struct sigctx *sc = arg;
+	struct signalfd_siginfo si;
+
+	while (read(sc->fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGTERM:
+		case SIGINT:
+			GW_NOTICE(MAIN, "signal %u: stopping", si.ssi_signo);
+			gw_shutdown(sc->gw);
+			break;
+		case SIGHUP:
+			GW_NOTICE(MAIN, "SIGHUP: reload is not available in this "
+				  "version; configuration unchanged");
+			break;
+		}
+	}
+}
+
+static int daemonize(void)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return errno;
+	if (pid > 0)
+		_exit(0);
+	if (setsid() < 0)
+		return errno;
+	pid = fork();
+	if (pid < 0)
+		return errno;
+	if (pid > 0)
+		_exit(0);
+	if (chdir("/") < 0)
+		return errno;
+	int fd = open("/dev/null", O_RDWR);
+
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "log-level", required_argument, NULL, 'l' },
+		{ "check-config", required_argument, NULL, 'C' },
+		{ "sample-config", no_argument, NULL, 'S' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct gw gw; /* large: keep it off the stack */
+	const char *path = PSTNGW_CONF;
+	bool foreground = false;
+	int level = -1, opt, err;
+
+	while ((opt = getopt_long(argc, argv, "c:fl:Vh", lopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'f':
+			foreground = true;
+			break;
+		case 'l':
+			level = gw_log_level_lookup(optarg);
+			if (level < 0) {
+				fprintf(stderr, "pstngw: unknown log level '%s'\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'C':
+			return load(&gw.cfg, optarg) ? 1 : 0;
+		case 'S':
+			cfg_write_sample(stdout);
+			return 0;
+		case 'V':
+			printf("pstngw %s\n", PSTNGW_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (load(&gw.cfg, path))
+		return 1;
+
+	bool use_syslog = !foreground || gw.cfg.log_target == CFG_LOG_SYSLOG;
+
+	gw_log_init("pstngw", use_syslog);
+	gw_log_set_level_all(level >= 0 ? level : gw.cfg.log_level);
+	if (!foreground && (err = daemonize())) {
+		GW_ERR(MAIN, "cannot become a daemon: %s", strerror(err));
+		return 1;
+	}
+
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct sigctx sc = { .gw = &gw };
+
+	gw.loop = gw_loop_alloc();
+	sc.fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (!gw.loop || sc.fd < 0 ||
+	    gw_loop_fd_add(gw.loop, sc.fd, EPOLLIN, on_signal, &sc)) {
+		GW_ERR(MAIN, "cannot set up the event loop: %s", strerror(errno));
+		return 1;
+	}
+	gw.cfg_path = path;
+	err = gw_start(&gw);
+	if (!err) {
+		GW_NOTICE(MAIN, "pstngw %s running with %s", PSTNGW_VERSION,
+			  path);
+		err = gw_loop_run(gw.loop);
+	}
+	GW_NOTICE(MAIN,
+		  "stopped: calls from PSTN %llu, from SIP %llu, answered %llu, "
+		  "failed %llu, SIP rejected %llu, RTP rejected %llu",
+		  (unsigned long long)gw.stats.calls_from_pstn,
+		  (unsigned long long)gw.stats.calls_from_sip,
+		  (unsigned long long)gw.stats.calls_answered,
+		  (unsigned long long)gw.stats.calls_failed,
+		  (unsigned long long)gw.stats.sip_rx_rejected,
+		  (unsigned long long)gw.stats.rtp_rx_rejected);
+	gw_stop(&gw);
+	gw_loop_fd_del(gw.loop, sc.fd);
+	close(sc.fd);
+	gw_loop_free(gw.loop);
+	return err ? 1 : 0;
+}

@@ -1,0 +1,13 @@
+# gateway/: the daemon. Everything but main.c also goes into libgw.a so the
+# tests and the tools can link the loop, logging, config and call control.
+GW_SRCS := gateway/loop.c gateway/log.c gateway/cfg.c gateway/hooks.c \
+	   gateway/net.c gateway/route.c gateway/interwork.c gateway/call.c \
+	   gateway/gw.c
+$(LIBGW): $(GW_SRCS:%.c=$(B)/%.o)
+
+BINS += $(B)/pstngw
+$(B)/pstngw: $(B)/gateway/main.o $(ALL_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(ALL_LIBS) $(EXT_LIBS)
+
+UNIT_TESTS += test_gateway_cfg test_gateway_loop test_gateway_route \
+	      test_gateway_interwork

@@ -1,0 +1,437 @@
+/*
+ * sdp.c: SDP parse and build (RFC 4566) and audio offer/answer (RFC 3264).
+ * The parsed session holds copies, bounded by fixed limits: bad or
+ * oversized SDP is an error, never a truncation.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "sip/sip_int.h"
+
+static const char *const dir_names[SDP_DIR__COUNT] = {
+	[SDP_DIR_SENDRECV] = "sendrecv",
+	[SDP_DIR_SENDONLY] = "sendonly",
+	[SDP_DIR_RECVONLY] = "recvonly",
+	[SDP_DIR_INACTIVE] = "inactive",
+};
+
+const char *sdp_dir_name(enum sdp_dir d)
+{
+	return (unsigned)d < SDP_DIR__COUNT ? dir_names[d] : "?";
+}
+
+static int copy_word(char *dst, size_t size, const char **pp, const char *e)
+{
+	const char *p = *pp, *s;
+	while (p < e && *p == ' ')
+		p++;
+	s = p;
+	while (p < e && *p != ' ')
+		p++;
+	if (p == s || (size_t)(p - s) >= size)
+		return EBADMSG;
+	memcpy(dst, s, (size_t)(p - s));
+	dst[p - s] = '\0';
+	*pp = p;
+	return 0;
+}
+
+static int word_u64(uint64_t *v, uint64_t max, const char **pp, const char *e)
+{
+	char w[24];
+	struct sip_pl pl;
+	uint64_t n = 0;
+	if (copy_word(w, sizeof(w), pp, e))
+		return EBADMSG;
+	pl.p = w;
+	pl.l = strlen(w);
+	for (size_t i = 0; i < pl.l; i++) {
+		if (w[i] < '0' || w[i] > '9')
+			return EBADMSG;
+		if (n > (max - (uint64_t)(w[i] - '0')) / 10)
+			return EBADMSG;
+		n = n * 10 + (uint64_t)(w[i] - '0');
+	}
+	*v = n;
+	return 0;
+}
+
+/* "c=IN IP4 192.0.2.1" */
+static int parse_conn(char *addr, const char *p, const char *e)
+{
+	char nt[8], at[8];
+	if (copy_word(nt, sizeof(nt), &p, e) || strcmp(nt, "IN") ||
+	    copy_word(at, sizeof(at), &p, e) ||
+	    (strcmp(at, "IP4") && strcmp(at, "IP6")) ||
+	    copy_word(addr, SDP_ADDR_LEN, &p, e))
+		return EBADMSG;
+	char *slash = strchr(addr, '/'); /* multicast TTL */
+	if (slash)
+		*slash = '\0';
+	return 0;
+}
+
+static struct sdp_fmt *find_fmt(struct sdp_media *m, unsigned pt)
+{
+	for (unsigned i = 0; i < m->nfmt; i++)
+		if (m->fmt[i].pt == pt)
+			return &m->fmt[i];
+	return NULL;
+}
+
+static void static_names(struct sdp_fmt *f)
+{
+	if (f->pt == 0)
+		snprintf(f->name, sizeof(f->name), "PCMU");
+	else if (f->pt == 8)
+		snprintf(f->name, sizeof(f->name), "PCMA");
+	else if (f->pt == 9)
+		snprintf(f->name, sizeof(f->name), "G722");
+	else if (f->pt == 18)
+		snprintf(f->name, sizeof(f->name), "G729");
+	else
+		return;
+	f->rate = 8000;
+	f->channels = 1;
+}
+
+static int parse_media(struct sdp_session *s, const char *p, const char *e)
+{
+	uint64_t v;
+	if (s->nmedia >= SDP_MAX_MEDIA)
+		return E2BIG;
+	struct sdp_media *m = &s->media[s->nmedia];
+	memset(m, 0, sizeof(*m));
+	m->te_pt = -1;
+	m->dir = s->dir;
+	if (copy_word(m->type, sizeof(m->type), &p, e))
+		return EBADMSG;
+	const char *ps = p;
+	while (ps < e && *ps == ' ')
+		ps++;
+	const char *slash = memchr(ps, '/', (size_t)(e - ps));
+	const char *sp = memchr(ps, ' ', (size_t)(e - ps));
+	if (slash && (!sp || slash < sp)) { /* port/count */
+		const char *pe = slash;
+		if (word_u64(&v, 65535, &ps, pe))
+			return EBADMSG;
+		p = sp ? sp : e;
+	} else if (word_u64(&v, 65535, &p, e)) {
+		return EBADMSG;
+	}
+	m->port = (uint16_t)v;
+	if (copy_word(m->proto, sizeof(m->proto), &p, e))
+		return EBADMSG;
+	bool rtp = strncmp(m->proto, "RTP/", 4) == 0;
+	while (p < e) {
+		while (p < e && *p == ' ')
+			p++;
+		if (p == e)
+			break;
+		if (m->nfmt >= SDP_MAX_FMT)
+			return E2BIG;
+		struct sdp_fmt *f = &m->fmt[m->nfmt];
+		memset(f, 0, sizeof(*f));
+		if (rtp) {
+			if (word_u64(&v, 127, &p, e))
+				return EBADMSG;
+			f->pt = (uint8_t)v;
+			static_names(f);
+		} else {
+			if (copy_word(f->name, sizeof(f->name), &p, e))
+				return EBADMSG;
+		}
+		m->nfmt++;
+	}
+	if (!m->nfmt)
+		return EBADMSG;
+	s->nmedia++;
+	return 0;
+}
+
+static int parse_attr(struct sdp_session *s, struct sdp_media *m,
+		      const char *p, const char *e)
+{
+	static const char *const dirs[] = { "sendrecv", "sendonly",
+					    "recvonly", "inactive" };
+	size_t n = (size_t)(e - p);
+	for (int i = 0; i < 4; i++) {
+		if (n == strlen(dirs[i]) && memcmp(p, dirs[i], n) == 0) {
+			if (m)
+				m->dir = (enum sdp_dir)i;
+			else
+				s->dir = (enum sdp_dir)i;
+			return 0;
+		}
+	}
+	if (!m)
+		return 0;
+	uint64_t v;
+	if (n > 6 && memcmp(p, "ptime:", 6) == 0) {
+		p += 6;
+		if (word_u64(&v, 1000, &p, e))
+			return EBADMSG;
+		m->ptime = (unsigned)v;
+	} else if (n > 7 && memcmp(p, "rtpmap:", 7) == 0) {
+		char enc[40];
+		p += 7;
+		if (word_u64(&v, 127, &p, e) ||
+		    copy_word(enc, sizeof(enc), &p, e))
+			return EBADMSG;
+		struct sdp_fmt *f = find_fmt(m, (unsigned)v);
+		if (!f)
+			return 0; /* rtpmap for a format not offered */
+		char *s1 = strchr(enc, '/');
+		if (!s1)
+			return EBADMSG;
+		*s1++ = '\0';
+		char *s2 = strchr(s1, '/');
+		if (s2)
+			*s2++ = '\0';
+		char *end;
+		unsigned long rate = strtoul(s1, &end, 10);
+		if (!*s1 || *end || rate == 0 || rate > 1000000 ||
+		    strlen(enc) >= sizeof(f->name) || !*enc)
+			return EBADMSG;
+		memcpy(f->name, enc, strlen(enc) + 1);
+		f->rate = (uint32_t)rate;
+		f->channels = s2 ? (uint8_t)atoi(s2) : 1;
+		if (strcasecmp(enc, "telephone-event") == 0)
+			m->te_pt = f->pt;
+	} else if (n > 5 && memcmp(p, "fmtp:", 5) == 0) {
+		p += 5;
+		if (word_u64(&v, 127, &p, e))
+			return EBADMSG;
+		struct sdp_fmt *f = find_fmt(m, (unsigned)v);
+		while (p < e && *p == ' ')
+			p++;
+		if (f && (size_t)(e - p) < sizeof(f->fmtp)) {
+			memcpy(f->fmtp, p, (size_t)(e - p));
+			f->fmtp[e - p] = '\0';
+		}
+	}
+	return 0;
+}
+
+int sdp_parse(struct sdp_session *s, const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+	bool seen_v = false, seen_o = false;
+	int err = 0;
+
+	memset(s, 0, sizeof(*s));
+	if (!buf || len > 16384)
+		return EBADMSG;
+	while (p < end && !err) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *le = eol ? eol : end;
+		const char *next = eol ? eol + 1 : end;
+		if (le > p && le[-1] == '\r')
+			le--;
+		if (le == p) { /* tolerate a trailing empty line */
+			p = next;
+			continue;
+		}
+		if (le - p < 2 || p[1] != '=')
+			return EBADMSG;
+		char type = p[0];
+		const char *v = p + 2;
+		struct sdp_media *m = s->nmedia ? &s->media[s->nmedia - 1] :
+						  NULL;
+		if (!seen_v && type != 'v')
+			return EBADMSG;
+		switch (type) {
+		case 'v':
+			if (le - v != 1 || *v != '0' || seen_v)
+				return EBADMSG;
+			seen_v = true;
+			break;
+		case 'o': {
+			char nt[8], at[8];
+			uint64_t id, ver;
+			if (copy_word(s->origin_user, sizeof(s->origin_user),
+				      &v, le) ||
+			    word_u64(&id, UINT64_MAX, &v, le) ||
+			    word_u64(&ver, UINT64_MAX, &v, le) ||
+			    copy_word(nt, sizeof(nt), &v, le) ||
+			    copy_word(at, sizeof(at), &v, le) ||
+			    copy_word(s->origin_addr, sizeof(s->origin_addr),
+				      &v, le))
+				return EBADMSG;
+			s->sess_id = id;
+			s->sess_version = ver;
+			seen_o = true;
+			break;
+		}
+		case 'c':
+			err = parse_conn(m ? m->addr : s->addr, v, le);
+			break;
+		case 'm':
+			err = parse_media(s, v, le);
+			break;
+		case 'a':
+			err = parse_attr(s, m, v, le);
+			break;
+		default:
+			if (type < 'a' || type > 'z')
+				return EBADMSG;
+			break; /* s=, t=, b=, i=... are not needed here */
+		}
+		p = next;
+	}
+	if (err)
+		return err == E2BIG ? E2BIG : EBADMSG;
+	if (!seen_v || !seen_o)
+		return EBADMSG;
+	for (unsigned i = 0; i < s->nmedia; i++) {
+		struct sdp_media *m = &s->media[i];
+		if (!m->addr[0]) {
+			if (!s->addr[0] && m->port)
+				return EBADMSG; /* no c= for an active stream */
+			memcpy(m->addr, s->addr, sizeof(m->addr));
+		}
+	}
+	return 0;
+}
+
+static enum sdp_dir reverse_dir(enum sdp_dir d)
+{
+	return d == SDP_DIR_SENDONLY ? SDP_DIR_RECVONLY :
+	       d == SDP_DIR_RECVONLY ? SDP_DIR_SENDONLY :
+				       d;
+}
+
+static void build(struct sip_mbuf *mb, const struct sdp_local *loc,
+		  const struct sdp_codec *const *codecs, unsigned n,
+		  int te_pt, enum sdp_dir dir, uint16_t port)
+{
+	const char *af = strchr(loc->ip, ':') ? "IP6" : "IP4";
+	sip_mb_printf(mb, "v=0\r\no=pstngw %" PRIu64 " %" PRIu64
+			  " IN %s %s\r\ns=pstngw\r\nc=IN %s %s\r\nt=0 0\r\n",
+		      loc->sess_id, loc->sess_version, af, loc->ip, af,
+		      loc->ip);
+	sip_mb_printf(mb, "m=audio %u RTP/AVP", port);
+	for (unsigned i = 0; i < n; i++)
+		sip_mb_printf(mb, " %u", codecs[i]->pt);
+	if (te_pt >= 0)
+		sip_mb_printf(mb, " %d", te_pt);
+	sip_mb_str(mb, "\r\n");
+	for (unsigned i = 0; i < n; i++)
+		sip_mb_printf(mb, "a=rtpmap:%u %s/%u\r\n", codecs[i]->pt,
+			      codecs[i]->name, codecs[i]->rate);
+	if (te_pt >= 0)
+		sip_mb_printf(mb, "a=rtpmap:%d telephone-event/8000\r\n"
+				  "a=fmtp:%d 0-15\r\n",
+			      te_pt, te_pt);
+	if (loc->ptime)
+		sip_mb_printf(mb, "a=ptime:%u\r\n", loc->ptime);
+	sip_mb_printf(mb, "a=%s\r\n", sdp_dir_name(dir));
+}
+
+int sdp_build_offer(const struct sdp_local *loc, char *buf, size_t size,
+		    size_t *lenp)
+{
+	const struct sdp_codec *list[SDP_MAX_FMT];
+	struct sip_mbuf mb;
+	if (!loc || !loc->ip || !loc->ncodecs || loc->ncodecs > SDP_MAX_FMT - 1)
+		return EINVAL;
+	for (unsigned i = 0; i < loc->ncodecs; i++)
+		list[i] = &loc->codecs[i];
+	sip_mb_init(&mb, buf, size);
+	build(&mb, loc, list, loc->ncodecs, loc->te_pt, loc->dir, loc->port);
+	if (mb.err)
+		return mb.err;
+	if (lenp)
+		*lenp = mb.len;
+	return 0;
+}
+
+static bool fmt_is(const struct sdp_fmt *f, const struct sdp_codec *c)
+{
+	if (f->name[0])
+		return strcasecmp(f->name, c->name) == 0 &&
+		       (!f->rate || f->rate == c->rate);
+	return f->pt == c->pt && c->pt < 96; /* static PT without rtpmap */
+}
+
+static struct sdp_media *first_audio(const struct sdp_session *s)
+{
+	for (unsigned i = 0; i < s->nmedia; i++)
+		if (strcmp(s->media[i].type, "audio") == 0 &&
+		    s->media[i].port)
+			return (struct sdp_media *)&s->media[i];
+	return NULL;
+}
+
+static void fill_result(struct sdp_result *res, const struct sdp_media *m,
+			const struct sdp_fmt *f)
+{
+	memset(res, 0, sizeof(*res));
+	res->pt = f->pt;
+	snprintf(res->name, sizeof(res->name), "%s", f->name);
+	res->rate = f->rate ? f->rate : 8000;
+	snprintf(res->addr, sizeof(res->addr), "%s", m->addr);
+	res->port = m->port;
+	res->ptime = m->ptime;
+	res->te_pt = m->te_pt;
+	res->dir = m->dir;
+}
+
+int sdp_answer(const struct sdp_session *offer, const struct sdp_local *loc,
+	       struct sdp_result *res, char *buf, size_t size, size_t *lenp)
+{
+	if (!offer || !loc || !res || !loc->ip)
+		return EINVAL;
+	const struct sdp_media *m = first_audio(offer);
+	if (!m)
+		return ENOTSUP;
+	for (unsigned c = 0; c < loc->ncodecs; c++) {
+		for (unsigned i = 0; i < m->nfmt; i++) {
+			const struct sdp_fmt *f = &m->fmt[i];
+			if (!fmt_is(f, &loc->codecs[c]))
+				continue;
+			/* answer with the offerer's PT (RFC 3264 6.1) */
+			struct sdp_codec chosen = { f->pt, loc->codecs[c].name,
+						    loc->codecs[c].rate };
+			const struct sdp_codec *list[1] = { &chosen };
+			struct sip_mbuf mb;
+			int te = loc->te_pt >= 0 ? m->te_pt : -1;
+			struct sdp_result r;
+			fill_result(&r, m, f);
+			r.te_pt = te;
+			sip_mb_init(&mb, buf, size);
+			build(&mb, loc, list, 1, te, reverse_dir(m->dir),
+			      loc->port);
+			if (mb.err)
+				return mb.err;
+			if (lenp)
+				*lenp = mb.len;
+			*res = r;
+			return 0;
+		}
+	}
+	return ENOTSUP;
+}
+
+int sdp_accept_answer(const struct sdp_session *answer,
+		      const struct sdp_local *loc, struct sdp_result *res)
+{
+	if (!answer || !loc || !res)
+		return EINVAL;
+	const struct sdp_media *m = first_audio(answer);
+	if (!m)
+		return ENOTSUP;
+	/* the answerer's order wins: its first format that we offered */
+	for (unsigned i = 0; i < m->nfmt; i++)
+		for (unsigned c = 0; c < loc->ncodecs; c++)
+			if (fmt_is(&m->fmt[i], &loc->codecs[c])) {
+				fill_result(res, m, &m->fmt[i]);
+				if (loc->te_pt < 0)
+					res->te_pt = -1;
+				return 0;
+			}
+	return ENOTSUP;
+}

@@ -1,0 +1,438 @@
+/*
+ * sip.h: public interface of the pstngw SIP stack (RFC 3261).
+ *
+ * The stack is sans-I/O: datagrams come in through sip_stack_recv(), bytes
+ * leave through the send hook, time comes from the now/timer hooks. Nothing
+ * here reads a socket, sleeps or calls time().
+ *
+ * Views: a struct sip_pl is a (pointer, length) view into a buffer owned by
+ * someone else (usually the received datagram). Views handed to callbacks
+ * are valid only for the duration of the callback; copy what you keep
+ * (sip_pl_copy()).
+ *
+ * Errors: functions return 0 or a positive errno; lookups return NULL.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+/* ---- views ------------------------------------------------------------ */
+
+struct sip_pl {
+	const char *p;
+	size_t l;
+};
+
+bool sip_pl_isset(const struct sip_pl *pl);
+bool sip_pl_eq(const struct sip_pl *pl, const char *s);     /* exact */
+bool sip_pl_casecmp(const struct sip_pl *pl, const char *s); /* true if equal, ignoring case */
+/* Copies into buf as a C string; ENOSPC (and an empty string) if it does not fit. */
+int sip_pl_copy(const struct sip_pl *pl, char *buf, size_t size);
+
+/* ---- addresses -------------------------------------------------------- */
+
+enum sip_transport {
+	SIP_TP_UDP,
+	SIP_TP_TCP,
+	SIP_TP_TLS,
+	SIP_TP__COUNT
+};
+const char *sip_transport_name(enum sip_transport tp);
+
+struct sip_addr {
+	struct sockaddr_storage ss;
+	socklen_t len;
+	enum sip_transport tp;
+};
+
+/* Fills addr from a numeric IPv4/IPv6 literal and port (UDP). */
+int sip_addr_set(struct sip_addr *addr, const char *ip, uint16_t port);
+/* "192.0.2.1:5060" or "[2001:db8::1]:5060" into buf. */
+const char *sip_addr_str(const struct sip_addr *addr, char *buf, size_t size);
+
+/* ---- messages --------------------------------------------------------- */
+
+enum sip_method {
+	SIP_METHOD_OTHER,
+	SIP_METHOD_INVITE,
+	SIP_METHOD_ACK,
+	SIP_METHOD_BYE,
+	SIP_METHOD_CANCEL,
+	SIP_METHOD_OPTIONS,
+	SIP_METHOD_REGISTER,
+	SIP_METHOD_PRACK,
+	SIP_METHOD_INFO,
+	SIP_METHOD_UPDATE,
+	SIP_METHOD_SUBSCRIBE,
+	SIP_METHOD_NOTIFY,
+	SIP_METHOD_REFER,
+	SIP_METHOD_MESSAGE,
+	SIP_METHOD__COUNT
+};
+const char *sip_method_name(enum sip_method m);
+enum sip_method sip_method_from_pl(const struct sip_pl *pl);
+
+enum sip_hdr_id {
+	SIP_HDR_OTHER,
+	SIP_HDR_VIA,
+	SIP_HDR_FROM,
+	SIP_HDR_TO,
+	SIP_HDR_CALL_ID,
+	SIP_HDR_CSEQ,
+	SIP_HDR_CONTACT,
+	SIP_HDR_MAX_FORWARDS,
+	SIP_HDR_CONTENT_LENGTH,
+	SIP_HDR_CONTENT_TYPE,
+	SIP_HDR_ROUTE,
+	SIP_HDR_RECORD_ROUTE,
+	SIP_HDR_REQUIRE,
+	SIP_HDR_PROXY_REQUIRE,
+	SIP_HDR_SUPPORTED,
+	SIP_HDR_ALLOW,
+	SIP_HDR_ACCEPT,
+	SIP_HDR_REASON,
+	SIP_HDR_USER_AGENT,
+	SIP_HDR_SERVER,
+	SIP_HDR_DATE,
+	SIP_HDR_EXPIRES,
+	SIP_HDR_SUBJECT,
+	SIP_HDR_UNSUPPORTED,
+	SIP_HDR__COUNT
+};
+const char *sip_hdr_name(enum sip_hdr_id id);
+
+enum sip_uri_scheme {
+	SIP_URI_SIP,
+	SIP_URI_SIPS,
+	SIP_URI_TEL,
+	SIP_URI_OTHER,  /* any other absoluteURI: only validated */
+	SIP_URI__COUNT
+};
+const char *sip_uri_scheme_name(enum sip_uri_scheme s);
+
+/* A parsed URI: views into the text it was parsed from. */
+struct sip_uri {
+	enum sip_uri_scheme scheme;
+	struct sip_pl user;     /* tel: the number */
+	struct sip_pl password;
+	struct sip_pl host;     /* without [] for IPv6 */
+	uint16_t port;          /* 0 if absent */
+	bool ipv6;
+	struct sip_pl params;   /* after the first ';', without it */
+	struct sip_pl headers;  /* after '?', without it */
+};
+int sip_uri_parse(struct sip_uri *uri, const char *s, size_t len);
+/* Looks up a URI parameter; *val is empty for a parameter without value. */
+bool sip_uri_param(const struct sip_uri *uri, const char *name,
+		   struct sip_pl *val);
+
+/* name-addr / addr-spec of From, To, Contact, Route. */
+struct sip_naddr {
+	struct sip_pl dname;   /* display name, quotes removed, escapes kept */
+	struct sip_pl uri_str; /* URI text, without <> */
+	struct sip_uri uri;
+	struct sip_pl params;  /* header params after the URI, without leading ';' */
+	struct sip_pl tag;
+};
+
+struct sip_via {
+	struct sip_pl transport; /* "UDP" */
+	struct sip_pl host;
+	uint16_t port;
+	struct sip_pl sentby;    /* host[:port] as written */
+	struct sip_pl branch;
+	struct sip_pl received;
+	bool rport;
+	struct sip_pl params;
+};
+
+struct sip_hdr {
+	enum sip_hdr_id id;
+	struct sip_pl name;
+	struct sip_pl val;     /* may contain folded CRLF + WS */
+};
+
+#define SIP_MAX_HDRS 96
+
+/*
+ * A parsed message. Caller storage; every view points into the buffer that
+ * was parsed, which must outlive the message. No allocation.
+ */
+struct sip_msg {
+	const char *buf;
+	size_t len;
+	bool req;
+	/* request line */
+	enum sip_method method;
+	struct sip_pl method_str;
+	struct sip_pl ruri_str;
+	struct sip_uri ruri;
+	/* status line */
+	unsigned code;
+	struct sip_pl reason;
+	/* headers in order */
+	struct sip_hdr hdr[SIP_MAX_HDRS];
+	unsigned nhdr;
+	/* parsed shortcuts */
+	struct sip_via via;           /* top Via */
+	struct sip_naddr from, to;
+	struct sip_naddr contact;     /* first Contact, if any */
+	bool has_contact;
+	struct sip_pl call_id;
+	uint32_t cseq;
+	enum sip_method cseq_method;
+	struct sip_pl cseq_method_str;
+	int max_forwards;             /* -1 if absent */
+	struct sip_pl ctype;
+	struct sip_pl body;
+	/* set when parsing failed: a short static reason for logs */
+	const char *err;
+};
+
+/*
+ * Parses one datagram. Returns 0, EMSGSIZE (larger than max_size), E2BIG
+ * (more than SIP_MAX_HDRS headers), EPROTONOSUPPORT (not SIP/2.0) or
+ * EBADMSG; msg->err names the problem. On error the fields needed for a
+ * 400 (Via, From, To, Call-ID, CSeq) may still be set: see
+ * sip_msg_can_reply().
+ */
+int sip_msg_parse(struct sip_msg *msg, const void *buf, size_t len,
+		  size_t max_size);
+/* True if a response can be built for this (possibly malformed) request. */
+bool sip_msg_can_reply(const struct sip_msg *msg);
+
+/* First header with id after 'prev' (NULL: from the start). */
+const struct sip_hdr *sip_msg_hdr(const struct sip_msg *msg,
+				  enum sip_hdr_id id,
+				  const struct sip_hdr *prev);
+/* First header by name (case-insensitive, for headers without an id). */
+const struct sip_hdr *sip_msg_hdr_name(const struct sip_msg *msg,
+				       const char *name);
+
+/* Accessors used by the app on an incoming INVITE (views). */
+struct sip_pl sip_msg_ruri_user(const struct sip_msg *msg);
+struct sip_pl sip_msg_from_user(const struct sip_msg *msg);
+struct sip_pl sip_msg_from_display(const struct sip_msg *msg);
+struct sip_pl sip_msg_to_user(const struct sip_msg *msg);
+struct sip_pl sip_msg_call_id(const struct sip_msg *msg);
+/* Body and its Content-Type (views; empty if none). */
+struct sip_pl sip_msg_body(const struct sip_msg *msg, struct sip_pl *ctype);
+/* Q.850 cause from a Reason header, or -1. */
+int sip_msg_q850_cause(const struct sip_msg *msg);
+
+/* ---- stack ------------------------------------------------------------ */
+
+struct sip_stack;
+struct sip_call;
+
+enum sip_call_state {
+	SIP_CALL_CALLING,     /* UAC: INVITE sent, nothing back */
+	SIP_CALL_PROCEEDING,  /* UAC: 1xx received */
+	SIP_CALL_INCOMING,    /* UAS: INVITE received, 100 sent */
+	SIP_CALL_EARLY,       /* UAS: 1xx > 100 sent */
+	SIP_CALL_ANSWERED,    /* UAS: 2xx sent, waiting for ACK */
+	SIP_CALL_CONFIRMED,   /* dialog confirmed */
+	SIP_CALL_CANCELLING,  /* UAC: CANCEL sent */
+	SIP_CALL_TERMINATING, /* BYE sent, or final error sent awaiting ACK */
+	SIP_CALL_ENDED,
+	SIP_CALL__COUNT
+};
+const char *sip_call_state_name(enum sip_call_state s);
+
+enum sip_call_ev_type {
+	SIP_CALL_EV_PROGRESS,  /* 1xx (code, sdp if any) */
+	SIP_CALL_EV_ANSWERED,  /* UAC: 2xx received and ACKed (sdp) */
+	SIP_CALL_EV_CONFIRMED, /* UAS: ACK for our 2xx received (sdp if any) */
+	SIP_CALL_EV_FAILED,    /* final >= 300, or 408 on timeout */
+	SIP_CALL_EV_CANCELLED, /* remote CANCEL: 200 and 487 already sent */
+	SIP_CALL_EV_BYE,       /* remote BYE: 200 already sent */
+	SIP_CALL_EV_ENDED,     /* last event: the call is freed after it */
+	SIP_CALL_EV__COUNT
+};
+const char *sip_call_ev_name(enum sip_call_ev_type t);
+
+/* Event payload; views are valid during the callback only. */
+struct sip_call_event {
+	enum sip_call_ev_type type;
+	unsigned code;           /* SIP status, 0 if none */
+	struct sip_pl reason;    /* reason phrase */
+	int q850_cause;          /* from a Reason header, -1 if none */
+	struct sip_pl sdp;       /* body if Content-Type is application/sdp */
+	const struct sip_msg *msg; /* the message behind the event, or NULL */
+};
+
+struct sip_hooks {
+	void *arg;
+	uint64_t (*now)(void *arg); /* monotonic ms */
+	void *(*timer_start)(void *arg, uint64_t ms, void (*fn)(void *fnarg),
+			     void *fnarg);
+	/* never called for a timer that has fired */
+	void (*timer_stop)(void *arg, void *timer);
+	int (*send)(void *arg, const struct sip_addr *dst, const void *buf,
+		    size_t len);
+	void (*log)(void *arg, int level, const char *msg); /* LOG_ERR..LOG_DEBUG */
+	void (*call_incoming)(void *arg, struct sip_call *call,
+			      const struct sip_msg *invite);
+	void (*call_event)(void *arg, struct sip_call *call,
+			   const struct sip_call_event *ev);
+	/* optional: NULL means calloc/free */
+	void *(*zalloc)(void *arg, size_t size);
+	void (*free)(void *arg, void *ptr);
+};
+
+struct sip_stack_cfg {
+	const char *local_ip;    /* for Via and Contact */
+	uint16_t local_port;     /* 0: 5060 */
+	const char *user_agent;  /* NULL: none sent */
+	uint32_t t1_ms, t2_ms, t4_ms; /* 0: 500, 4000, 5000 */
+	size_t max_msg_size;     /* 0: 65535 */
+};
+
+struct sip_stats {
+	uint64_t rx_msgs;
+	uint64_t rx_rejected;
+	uint64_t tx_msgs;
+	uint64_t retransmissions;
+	unsigned active_trans;
+	unsigned active_calls;
+};
+
+int sip_stack_alloc(struct sip_stack **stp, const struct sip_stack_cfg *cfg,
+		    const struct sip_hooks *hooks);
+/* Stops every timer and frees every call without sending anything. */
+void sip_stack_free(struct sip_stack *st);
+/* Hangs up every call (BYE, CANCEL or 503) for a clean exit. */
+void sip_stack_shutdown(struct sip_stack *st);
+/* One UDP datagram from src. Returns 0, or an errno if it was rejected. */
+int sip_stack_recv(struct sip_stack *st, const struct sip_addr *src,
+		   const void *buf, size_t len);
+void sip_stack_stats(const struct sip_stack *st, struct sip_stats *stats);
+/* Writes one line per live transaction and call (for the control tool). */
+size_t sip_stack_dump(const struct sip_stack *st, char *buf, size_t size);
+
+/* ---- calls ------------------------------------------------------------ */
+
+struct sip_call_params {
+	const char *ruri;         /* "sip:5551234@192.0.2.10" */
+	const char *from_user;
+	const char *from_display; /* may be NULL */
+	const char *from_host;    /* NULL: local_ip */
+	const char *to_uri;       /* NULL: ruri */
+	const char *to_display;   /* may be NULL */
+	struct sip_addr dst;      /* next hop */
+	const char *sdp;          /* NUL-terminated, may be NULL */
+	const char *extra_hdrs;   /* "Name: value\r\n"..., may be NULL */
+};
+
+/* Sends an INVITE; *callp is the stack-owned call until its ENDED event. */
+int sip_call_invite(struct sip_stack *st, const struct sip_call_params *p,
+		    void *user, struct sip_call **callp);
+/* UAS: 1xx (180, 183 with SDP) or final. reason NULL: the standard phrase. */
+int sip_call_respond(struct sip_call *call, unsigned code, const char *reason,
+		     const char *sdp);
+/* Ends the call whatever its state (CANCEL, final response or BYE). */
+int sip_call_hangup(struct sip_call *call, unsigned sip_code, int q850_cause);
+
+void sip_call_set_user(struct sip_call *call, void *user);
+void *sip_call_user(const struct sip_call *call);
+unsigned sip_call_id(const struct sip_call *call);
+enum sip_call_state sip_call_state(const struct sip_call *call);
+/* The Call-ID header value (NUL-terminated, owned by the call). */
+const char *sip_call_callid(const struct sip_call *call);
+
+/* Standard reason phrase for a status code ("" if unknown). */
+const char *sip_reason_phrase(unsigned code);
+
+/* ---- SDP (RFC 4566, offer/answer RFC 3264) -------------------------- */
+
+#define SDP_MAX_MEDIA 4
+#define SDP_MAX_FMT 16
+#define SDP_ADDR_LEN 48
+
+enum sdp_dir {
+	SDP_DIR_SENDRECV,
+	SDP_DIR_SENDONLY,
+	SDP_DIR_RECVONLY,
+	SDP_DIR_INACTIVE,
+	SDP_DIR__COUNT
+};
+const char *sdp_dir_name(enum sdp_dir d);
+
+struct sdp_fmt {
+	uint8_t pt;
+	char name[16];     /* "PCMU"; empty if unknown dynamic */
+	uint32_t rate;
+	uint8_t channels;
+	char fmtp[64];
+};
+
+struct sdp_media {
+	char type[16];     /* "audio", "image" */
+	uint16_t port;
+	char proto[16];    /* "RTP/AVP", "udptl" */
+	char addr[SDP_ADDR_LEN]; /* media c=, else the session c= */
+	struct sdp_fmt fmt[SDP_MAX_FMT];
+	unsigned nfmt;
+	unsigned ptime;    /* 0 if absent */
+	enum sdp_dir dir;
+	int te_pt;         /* telephone-event PT, -1 if none */
+};
+
+struct sdp_session {
+	char origin_user[32];
+	uint64_t sess_id, sess_version;
+	char origin_addr[SDP_ADDR_LEN];
+	char addr[SDP_ADDR_LEN]; /* session-level c=, may be empty */
+	enum sdp_dir dir;        /* session-level direction */
+	struct sdp_media media[SDP_MAX_MEDIA];
+	unsigned nmedia;
+};
+
+/* Copies what it keeps: the session does not point into buf. EBADMSG on bad SDP. */
+int sdp_parse(struct sdp_session *sess, const char *buf, size_t len);
+
+struct sdp_codec {
+	uint8_t pt;
+	const char *name;  /* "PCMU" */
+	uint32_t rate;     /* 8000 */
+};
+
+/* Our side: address, preferred codecs in order, ptime, telephone-event. */
+struct sdp_local {
+	const char *ip;
+	uint16_t port;
+	const struct sdp_codec *codecs;
+	unsigned ncodecs;
+	unsigned ptime;    /* 0: not sent */
+	int te_pt;         /* -1: no telephone-event */
+	uint64_t sess_id, sess_version;
+	enum sdp_dir dir;
+};
+
+/* Negotiated audio stream. */
+struct sdp_result {
+	uint8_t pt;
+	char name[16];
+	uint32_t rate;
+	char addr[SDP_ADDR_LEN];
+	uint16_t port;
+	unsigned ptime;
+	int te_pt;         /* remote telephone-event PT or -1 */
+	enum sdp_dir dir;  /* the remote side's direction */
+};
+
+/* Builds an audio offer; *lenp is the length written (NUL-terminated). */
+int sdp_build_offer(const struct sdp_local *loc, char *buf, size_t size,
+		    size_t *lenp);
+/*
+ * Answers an offer: picks the first local codec the offer carries, fills
+ * res and writes the answer. ENOTSUP when nothing matches (answer 488).
+ */
+int sdp_answer(const struct sdp_session *offer, const struct sdp_local *loc,
+	       struct sdp_result *res, char *buf, size_t size, size_t *lenp);
+/* Reads the answer to our offer 'loc'. ENOTSUP if it picked nothing of ours. */
+int sdp_accept_answer(const struct sdp_session *answer,
+		      const struct sdp_local *loc, struct sdp_result *res);

@@ -1,0 +1,213 @@
+/*
+ * uri.c: sip:, sips: and tel: URIs (RFC 3261 19.1, RFC 3966). The result
+ * is a set of views into the parsed text.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+#include <strings.h>
+#include "sip/sip_int.h"
+
+static const char *const scheme_names[SIP_URI__COUNT] = {
+	[SIP_URI_SIP] = "sip",
+	[SIP_URI_SIPS] = "sips",
+	[SIP_URI_TEL] = "tel",
+	[SIP_URI_OTHER] = "other",
+};
+
+const char *sip_uri_scheme_name(enum sip_uri_scheme s)
+{
+	return (unsigned)s < SIP_URI__COUNT ? scheme_names[s] : "?";
+}
+
+static bool is_unreserved(char c)
+{
+	return isalnum((unsigned char)c) || (c && strchr("-_.!~*'()", c));
+}
+
+/* Checks chars of s[0..n) against unreserved + extra, with %HH escapes. */
+static bool valid_chars(const char *s, size_t n, const char *extra)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '%') {
+			if (i + 2 >= n)
+				return false;
+			if (!isxdigit((unsigned char)s[i + 1]) ||
+			    !isxdigit((unsigned char)s[i + 2]))
+				return false;
+			i += 2;
+			continue;
+		}
+		if (!is_unreserved(c) && !(c && strchr(extra, c)))
+			return false;
+	}
+	return true;
+}
+
+static int parse_hostport(struct sip_uri *uri, const char *p, const char *e)
+{
+	if (p < e && *p == '[') {
+		const char *rb = memchr(p, ']', (size_t)(e - p));
+		if (!rb || rb == p + 1)
+			return EINVAL;
+		uri->host.p = p + 1;
+		uri->host.l = (size_t)(rb - p - 1);
+		for (size_t i = 0; i < uri->host.l; i++) {
+			char c = uri->host.p[i];
+			if (!isxdigit((unsigned char)c) && c != ':' && c != '.')
+				return EINVAL;
+		}
+		uri->ipv6 = true;
+		p = rb + 1;
+	} else {
+		uri->host.p = p;
+		while (p < e && (isalnum((unsigned char)*p) || *p == '.' ||
+				 *p == '-'))
+			p++;
+		uri->host.l = (size_t)(p - uri->host.p);
+		if (!uri->host.l)
+			return EINVAL;
+	}
+	if (p < e && *p == ':') {
+		struct sip_pl port = { p + 1, (size_t)(e - p - 1) };
+		uint32_t v;
+		if (sip_parse_u32(&port, 65535, &v) || v == 0)
+			return EINVAL;
+		uri->port = (uint16_t)v;
+		p = e;
+	}
+	return p == e ? 0 : EINVAL;
+}
+
+static int parse_sip(struct sip_uri *uri, const char *p, const char *e)
+{
+	/* '@' can only belong to userinfo: params and headers never hold it */
+	const char *at = memchr(p, '@', (size_t)(e - p));
+	if (at) {
+		const char *colon = memchr(p, ':', (size_t)(at - p));
+		const char *ue = colon ? colon : at;
+		uri->user.p = p;
+		uri->user.l = (size_t)(ue - p);
+		if (!uri->user.l ||
+		    !valid_chars(p, uri->user.l, "&=+$,;?/"))
+			return EINVAL;
+		if (colon) {
+			uri->password.p = colon + 1;
+			uri->password.l = (size_t)(at - colon - 1);
+			if (!valid_chars(uri->password.p, uri->password.l,
+					 "&=+$,"))
+				return EINVAL;
+		}
+		p = at + 1;
+	}
+	const char *he = p;
+	if (he < e && *he == '[') {
+		const char *rb = memchr(he, ']', (size_t)(e - he));
+		if (!rb)
+			return EINVAL;
+		he = rb + 1;
+	}
+	while (he < e && *he != ';' && *he != '?')
+		he++;
+	if (parse_hostport(uri, p, he))
+		return EINVAL;
+	p = he;
+	if (p < e && *p == ';') {
+		const char *q = memchr(p, '?', (size_t)(e - p));
+		const char *pe = q ? q : e;
+		uri->params.p = p + 1;
+		uri->params.l = (size_t)(pe - p - 1);
+		if (!valid_chars(uri->params.p, uri->params.l, "[]/:&+$;="))
+			return EINVAL;
+		p = pe;
+	}
+	if (p < e && *p == '?') {
+		uri->headers.p = p + 1;
+		uri->headers.l = (size_t)(e - p - 1);
+		if (!valid_chars(uri->headers.p, uri->headers.l, "[]/?:+$&="))
+			return EINVAL;
+	}
+	return 0;
+}
+
+static int parse_tel(struct sip_uri *uri, const char *p, const char *e)
+{
+	const char *semi = memchr(p, ';', (size_t)(e - p));
+	const char *ne = semi ? semi : e;
+	uri->user.p = p;
+	uri->user.l = (size_t)(ne - p);
+	if (!uri->user.l)
+		return EINVAL;
+	for (const char *c = p; c < ne; c++)
+		if (!isxdigit((unsigned char)*c) && !strchr("+-.()*#", *c))
+			return EINVAL;
+	if (semi) {
+		uri->params.p = semi + 1;
+		uri->params.l = (size_t)(e - semi - 1);
+		if (!valid_chars(uri->params.p, uri->params.l, "[]/:&+$;="))
+			return EINVAL;
+	}
+	return 0;
+}
+
+int sip_uri_parse(struct sip_uri *uri, const char *s, size_t len)
+{
+	memset(uri, 0, sizeof(*uri));
+	if (!s || !len)
+		return EINVAL;
+	const char *e = s + len;
+	const char *colon = memchr(s, ':', len);
+	if (!colon || colon == s || !isalpha((unsigned char)s[0]))
+		return EINVAL;
+	for (const char *c = s; c < colon; c++)
+		if (!isalnum((unsigned char)*c) && !strchr("+-.", *c))
+			return EINVAL;
+	size_t sl = (size_t)(colon - s);
+	const char *p = colon + 1;
+	if (sl == 3 && strncasecmp(s, "sip", 3) == 0) {
+		uri->scheme = SIP_URI_SIP;
+		return parse_sip(uri, p, e);
+	}
+	if (sl == 4 && strncasecmp(s, "sips", 4) == 0) {
+		uri->scheme = SIP_URI_SIPS;
+		return parse_sip(uri, p, e);
+	}
+	if (sl == 3 && strncasecmp(s, "tel", 3) == 0) {
+		uri->scheme = SIP_URI_TEL;
+		return parse_tel(uri, p, e);
+	}
+	uri->scheme = SIP_URI_OTHER;
+	for (const char *c = p; c < e; c++)
+		if ((unsigned char)*c <= ' ' || *c == '<' || *c == '>' ||
+		    *c == '"')
+			return EINVAL;
+	uri->user.p = p;
+	uri->user.l = (size_t)(e - p);
+	return 0;
+}
+
+/* URI params are ';'-separated name[=value] without LWS. */
+bool sip_uri_param(const struct sip_uri *uri, const char *name,
+		   struct sip_pl *val)
+{
+	const char *p = uri->params.p, *e = p + uri->params.l;
+	size_t nl = strlen(name);
+	if (!p)
+		return false;
+	while (p < e) {
+		const char *semi = memchr(p, ';', (size_t)(e - p));
+		const char *pe = semi ? semi : e;
+		const char *eq = memchr(p, '=', (size_t)(pe - p));
+		const char *ne = eq ? eq : pe;
+		if ((size_t)(ne - p) == nl && strncasecmp(p, name, nl) == 0) {
+			if (val) {
+				val->p = eq ? eq + 1 : pe;
+				val->l = eq ? (size_t)(pe - eq - 1) : 0;
+			}
+			return true;
+		}
+		p = semi ? semi + 1 : e;
+	}
+	return false;
+}

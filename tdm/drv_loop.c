@@ -1,0 +1,482 @@
+/*
+ * Loop driver: a span carried over one Unix-domain SOCK_SEQPACKET
+ * connection, standing in for a PRI card and its cable.
+ *
+ * Wire protocol (one message per send; byte 0 is the type):
+ *
+ *   type 1, D-channel frame:  [1][Q.921 frame as libpri wrote it, with its
+ *                              2 FCS placeholder bytes]; 1 + 5..TDM_LOOP_MAX_FRAME
+ *                              bytes. Passed unchanged to the peer's libpri.
+ *   type 2, audio block:      [2][0][0][0][uint32 block counter, network
+ *                              order][160 samples per B-channel, channels in
+ *                              timeslot order]; exactly 8 + 160 * 23 bytes on
+ *                              T1 (µ-law), 8 + 160 * 30 on E1 (A-law). Idle
+ *                              channels carry the law's silence (0xFF, 0xD5).
+ *
+ * The server (switch side) listens, takes one peer at a time and is the
+ * clock: every 20 ms, on absolute deadlines, it sends a block. The client
+ * (card side) answers each block with one of its own carrying the same
+ * counter. A message of unknown type or wrong size is logged, counted
+ * (rx_bad) and dropped; nothing else changes. The client reconnects every
+ * second while the server is missing.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "tdm/tdm_int.h"
+
+#define LOOP_MSG_FRAME 1
+#define LOOP_MSG_AUDIO 2
+#define LOOP_HDR 8
+#define TDM_LOOP_MAX_FRAME 512
+#define LOOP_RETRY_MS 1000
+/* Reads per wake-up, so one busy peer cannot starve the loop. */
+#define LOOP_RX_BURST 64
+/* Clock more than this late: skip ahead instead of bursting blocks. */
+#define LOOP_MAX_LAG_MS 200
+
+/* Owned by its span (span->loop). */
+struct tdm_loop {
+	struct tdm_span *span;
+	int lfd;               /* server: listening socket */
+	bool lwatched;
+	int fd;                /* the connection, -1 when none */
+	void *retry_timer;     /* client: reconnect */
+	void *clock_timer;     /* server: next block */
+	uint64_t next_tick;    /* server: absolute deadline, hook ms */
+	uint32_t counter;
+	bool failing;          /* client: connect failure already logged */
+	size_t block_len;
+	uint8_t *rx;           /* receive buffer, one message */
+	uint8_t *tx;           /* block being sent */
+	uint8_t *srv_rx;       /* server: client's latest block samples */
+};
+
+static void loop_hangup(struct tdm_loop *l);
+
+static int loop_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return errno;
+	return 0;
+}
+
+static int loop_addr(const char *path, struct sockaddr_un *sa)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sa->sun_path))
+		return ENAMETOOLONG;
+	strcpy(sa->sun_path, path);
+	return 0;
+}
+
+bool tdm_loop_connected(const struct tdm_span *span)
+{
+	return span->loop && span->loop->fd >= 0;
+}
+
+int tdm_loop_send_raw(struct tdm_span *span, const void *buf, size_t len)
+{
+	struct tdm_loop *l = span->loop;
+
+	if (!l || l->fd < 0)
+		return ENOTCONN;
+	if (send(l->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		return errno;
+	return 0;
+}
+
+void tdm_loop_send_frame(struct tdm_span *span, const uint8_t *buf,
+			 size_t len)
+{
+	uint8_t msg[1 + TDM_LOOP_MAX_FRAME];
+	int err;
+
+	/* No wire: the frame is lost, as on a cut cable; Q.921 retries. */
+	if (!tdm_loop_connected(span))
+		return;
+	if (len > TDM_LOOP_MAX_FRAME) {
+		tdm_log(span, LOG_ERR, "D-channel frame of %zu bytes dropped",
+			len);
+		return;
+	}
+	msg[0] = LOOP_MSG_FRAME;
+	memcpy(msg + 1, buf, len);
+	err = tdm_loop_send_raw(span, msg, len + 1);
+	if (err)
+		tdm_log(span, LOG_WARNING, "D-channel send: %s", strerror(err));
+	else
+		span->stats.tx_frames++;
+}
+
+static void loop_put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static uint32_t loop_get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Runs the span's audio on rx samples and sends the result. */
+static void loop_send_block(struct tdm_loop *l, const uint8_t *rx,
+			    uint32_t counter)
+{
+	struct tdm_span *span = l->span;
+	int err;
+
+	memset(l->tx, 0, LOOP_HDR);
+	l->tx[0] = LOOP_MSG_AUDIO;
+	loop_put32(l->tx + 4, counter);
+	tdm_span_audio(span, rx, l->tx + LOOP_HDR);
+	if (span->dying || l->fd < 0)
+		return;
+	err = tdm_loop_send_raw(span, l->tx, l->block_len);
+	if (err == EAGAIN)
+		tdm_log(span, LOG_DEBUG, "audio block %u dropped: peer slow",
+			counter);
+	else if (err)
+		tdm_log(span, LOG_WARNING, "audio send: %s", strerror(err));
+	else
+		span->stats.tx_blocks++;
+}
+
+static void loop_rx_msg(struct tdm_loop *l, size_t len)
+{
+	struct tdm_span *span = l->span;
+	const uint8_t *m = l->rx;
+
+	switch (m[0]) {
+	case LOOP_MSG_FRAME:
+		if (len < 1 + 5 || len > 1 + TDM_LOOP_MAX_FRAME) {
+			tdm_span_reject(span, "D-channel frame of %zu bytes",
+					len - 1);
+			return;
+		}
+		span->stats.rx_frames++;
+		tdm_isdn_rx(span, m + 1, len - 1);
+		return;
+	case LOOP_MSG_AUDIO:
+		if (len != l->block_len) {
+			tdm_span_reject(span,
+					"audio block of %zu bytes, expected %zu",
+					len, l->block_len);
+			return;
+		}
+		span->stats.rx_blocks++;
+		if (span->loop_mode == TDM_LOOP_SERVER) {
+			/* used on the next tick of our own clock */
+			memcpy(l->srv_rx, m + LOOP_HDR, len - LOOP_HDR);
+			return;
+		}
+		loop_send_block(l, m + LOOP_HDR, loop_get32(m + 4));
+		return;
+	default:
+		tdm_span_reject(span, "unknown message type %u (%zu bytes)",
+				m[0], len);
+		return;
+	}
+}
+
+static void loop_readable(void *arg)
+{
+	struct tdm_loop *l = arg;
+	struct tdm_span *span = l->span;
+	int i;
+
+	tdm_span_enter(span);
+	for (i = 0; i < LOOP_RX_BURST && l->fd >= 0 && !span->dying; i++) {
+		struct iovec iov = { l->rx, l->block_len + 1 };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+		ssize_t n = recvmsg(l->fd, &mh, MSG_DONTWAIT);
+
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			break;
+		if (n <= 0) {
+			tdm_log(span, LOG_WARNING, "peer gone: %s",
+				n ? strerror(errno) : "closed");
+			loop_hangup(l);
+			break;
+		}
+		if (mh.msg_flags & MSG_TRUNC) {
+			tdm_span_reject(span, "message over %zu bytes",
+					l->block_len);
+			continue;
+		}
+		loop_rx_msg(l, (size_t)n);
+	}
+	tdm_span_leave(span);
+}
+
+/* ---- server: the clock ---- */
+
+static void loop_tick(void *arg);
+
+static void loop_clock_arm(struct tdm_loop *l)
+{
+	struct tdm_span *span = l->span;
+	uint64_t now = span->hooks.now(span->hooks.arg);
+
+	if (now > l->next_tick + LOOP_MAX_LAG_MS) {
+		tdm_log(span, LOG_WARNING, "clock %llu ms late, skipping",
+			(unsigned long long)(now - l->next_tick));
+		l->next_tick = now;
+	}
+	l->clock_timer = span->hooks.timer_start(
+		span->hooks.arg, l->next_tick > now ? l->next_tick - now : 0,
+		loop_tick, l);
+	if (!l->clock_timer)
+		tdm_log(span, LOG_ERR, "cannot start the audio clock");
+}
+
+static void loop_tick(void *arg)
+{
+	struct tdm_loop *l = arg;
+	struct tdm_span *span = l->span;
+
+	l->clock_timer = NULL;
+	tdm_span_enter(span);
+	loop_send_block(l, l->srv_rx, l->counter++);
+	/* a block not refreshed by the peer is silence, not an echo */
+	memset(l->srv_rx, tdm_law_silence(span->law),
+	       l->block_len - LOOP_HDR);
+	if (tdm_span_leave(span))
+		return;
+	if (l->fd < 0)
+		return;
+	l->next_tick += TDM_BLOCK_MS;
+	loop_clock_arm(l);
+}
+
+static void loop_accept(void *arg)
+{
+	struct tdm_loop *l = arg;
+	struct tdm_span *span = l->span;
+	int fd, err;
+
+	fd = accept(l->lfd, NULL, NULL);
+	if (fd < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			tdm_log(span, LOG_WARNING, "accept: %s",
+				strerror(errno));
+		return;
+	}
+	if (l->fd >= 0) {
+		tdm_log(span, LOG_WARNING,
+			"second peer refused: one at a time");
+		close(fd);
+		return;
+	}
+	err = loop_nonblock(fd);
+	if (!err)
+		err = span->hooks.fd_watch(span->hooks.arg, fd, loop_readable, l);
+	if (err) {
+		tdm_log(span, LOG_ERR, "peer setup: %s", strerror(err));
+		close(fd);
+		return;
+	}
+	l->fd = fd;
+	tdm_log(span, LOG_NOTICE, "peer connected on %s", span->loop_path);
+	tdm_span_enter(span);
+	tdm_span_l1(span, true);
+	if (tdm_span_leave(span))
+		return;
+	if (l->fd >= 0 && !l->clock_timer) {
+		memset(l->srv_rx, tdm_law_silence(span->law),
+		       l->block_len - LOOP_HDR);
+		l->next_tick = span->hooks.now(span->hooks.arg) + TDM_BLOCK_MS;
+		loop_clock_arm(l);
+	}
+}
+
+static int loop_listen(struct tdm_loop *l)
+{
+	struct tdm_span *span = l->span;
+	struct sockaddr_un sa;
+	int err;
+
+	err = loop_addr(span->loop_path, &sa);
+	if (err)
+		return err;
+	l->lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (l->lfd < 0)
+		return errno;
+	/* a socket file left by an earlier run would block bind() */
+	unlink(span->loop_path);
+	if (bind(l->lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(l->lfd, 4) < 0 || loop_nonblock(l->lfd)) {
+		err = errno;
+		tdm_log(span, LOG_ERR, "listen on %s: %s", span->loop_path,
+			strerror(err));
+		return err;
+	}
+	err = span->hooks.fd_watch(span->hooks.arg, l->lfd, loop_accept, l);
+	if (err)
+		return err;
+	l->lwatched = true;
+	tdm_log(span, LOG_INFO, "listening on %s", span->loop_path);
+	return 0;
+}
+
+/* ---- client: connect and retry ---- */
+
+static void loop_retry(void *arg);
+
+static void loop_retry_arm(struct tdm_loop *l)
+{
+	struct tdm_span *span = l->span;
+
+	if (l->retry_timer)
+		return;
+	l->retry_timer = span->hooks.timer_start(span->hooks.arg,
+						 LOOP_RETRY_MS, loop_retry, l);
+	if (!l->retry_timer)
+		tdm_log(span, LOG_ERR, "cannot start the reconnect timer");
+}
+
+static void loop_connect(struct tdm_loop *l)
+{
+	struct tdm_span *span = l->span;
+	struct sockaddr_un sa;
+	int fd, err;
+
+	err = loop_addr(span->loop_path, &sa);
+	if (err)
+		goto fail;
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		err = errno;
+		goto fail;
+	}
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		err = errno;
+		close(fd);
+		goto fail;
+	}
+	err = loop_nonblock(fd);
+	if (!err)
+		err = span->hooks.fd_watch(span->hooks.arg, fd, loop_readable, l);
+	if (err) {
+		close(fd);
+		goto fail;
+	}
+	l->fd = fd;
+	l->failing = false;
+	tdm_log(span, LOG_NOTICE, "connected to %s", span->loop_path);
+	tdm_span_l1(span, true);
+	return;
+fail:
+	tdm_log(span, l->failing ? LOG_DEBUG : LOG_WARNING,
+		"connect to %s: %s; retrying every %d ms", span->loop_path,
+		strerror(err), LOOP_RETRY_MS);
+	l->failing = true;
+	loop_retry_arm(l);
+}
+
+static void loop_retry(void *arg)
+{
+	struct tdm_loop *l = arg;
+	struct tdm_span *span = l->span;
+
+	l->retry_timer = NULL;
+	tdm_span_enter(span);
+	loop_connect(l);
+	tdm_span_leave(span);
+}
+
+/* Peer gone: layer 1 down; the client dials again. */
+static void loop_hangup(struct tdm_loop *l)
+{
+	struct tdm_span *span = l->span;
+
+	if (l->fd < 0)
+		return;
+	span->hooks.fd_unwatch(span->hooks.arg, l->fd);
+	close(l->fd);
+	l->fd = -1;
+	if (l->clock_timer) {
+		span->hooks.timer_stop(span->hooks.arg, l->clock_timer);
+		l->clock_timer = NULL;
+	}
+	tdm_span_l1(span, false);
+	if (!span->dying && span->loop_mode == TDM_LOOP_CLIENT)
+		loop_retry_arm(l);
+}
+
+int tdm_loop_open(struct tdm_span *span)
+{
+	struct tdm_loop *l;
+	size_t samples = (size_t)span->nchans * TDM_SAMPLES_PER_BLOCK;
+	int err = 0;
+
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return ENOMEM;
+	l->span = span;
+	l->lfd = -1;
+	l->fd = -1;
+	l->block_len = LOOP_HDR + samples;
+	l->rx = malloc(l->block_len + 1);
+	l->tx = malloc(l->block_len);
+	l->srv_rx = malloc(samples);
+	if (!l->rx || !l->tx || !l->srv_rx) {
+		free(l->rx);
+		free(l->tx);
+		free(l->srv_rx);
+		free(l);
+		return ENOMEM;
+	}
+	memset(l->srv_rx, tdm_law_silence(span->law), samples);
+	span->loop = l;
+	if (span->loop_mode == TDM_LOOP_SERVER) {
+		err = loop_listen(l);
+		if (err)
+			tdm_loop_close(span);
+		return err;
+	}
+	tdm_span_enter(span);
+	loop_connect(l);
+	tdm_span_leave(span);
+	return 0;
+}
+
+void tdm_loop_close(struct tdm_span *span)
+{
+	struct tdm_loop *l = span->loop;
+
+	if (!l)
+		return;
+	if (l->fd >= 0) {
+		span->hooks.fd_unwatch(span->hooks.arg, l->fd);
+		close(l->fd);
+	}
+	if (l->lfd >= 0) {
+		if (l->lwatched)
+			span->hooks.fd_unwatch(span->hooks.arg, l->lfd);
+		close(l->lfd);
+		unlink(span->loop_path);
+	}
+	if (l->retry_timer)
+		span->hooks.timer_stop(span->hooks.arg, l->retry_timer);
+	if (l->clock_timer)
+		span->hooks.timer_stop(span->hooks.arg, l->clock_timer);
+	free(l->rx);
+	free(l->tx);
+	free(l->srv_rx);
+	free(l);
+	span->loop = NULL;
+}

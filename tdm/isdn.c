@@ -1,0 +1,773 @@
+/*
+ * ISDN signalling through libpri: one controller per span, run over our
+ * own transport (pri_new_cb), its events turned into neutral tdm events
+ * and its timers driven by one hook timer, re-armed after every call into
+ * libpri. Only this file includes libpri.h.
+ */
+#include <errno.h>
+#include <libpri.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <syslog.h>
+
+#include "tdm/tdm_int.h"
+
+/* libpri runs at most this many expired timers per hook timer. */
+#define ISDN_SCHED_BURST 32
+
+static const char *const call_state_names[] = {
+	[TDM_CALL_OFFERED] = "OFFERED",
+	[TDM_CALL_DIALING] = "DIALING",
+	[TDM_CALL_PROCEEDING] = "PROCEEDING",
+	[TDM_CALL_ALERTING] = "ALERTING",
+	[TDM_CALL_CONNECTED] = "CONNECTED",
+	[TDM_CALL_RELEASING] = "RELEASING",
+};
+
+const char *tdm_call_state_name(enum tdm_call_state s)
+{
+	if ((size_t)s >= sizeof(call_state_names) / sizeof(call_state_names[0]))
+		return "?";
+	return call_state_names[s];
+}
+
+const char *tdm_call_dir_name(enum tdm_call_dir d)
+{
+	return d == TDM_DIR_IN ? "in" : d == TDM_DIR_OUT ? "out" : "?";
+}
+
+static const struct {
+	const char *name;
+	int t1, e1; /* PRI_SWITCH_* for each span type */
+} switchtypes[] = {
+	{ "ni2", PRI_SWITCH_NI2, PRI_SWITCH_NI2 },
+	{ "national", PRI_SWITCH_NI2, PRI_SWITCH_NI2 },
+	{ "ni1", PRI_SWITCH_NI1, PRI_SWITCH_NI1 },
+	{ "dms100", PRI_SWITCH_DMS100, PRI_SWITCH_DMS100 },
+	{ "5ess", PRI_SWITCH_LUCENT5E, PRI_SWITCH_LUCENT5E },
+	{ "4ess", PRI_SWITCH_ATT4ESS, PRI_SWITCH_ATT4ESS },
+	{ "euroisdn", PRI_SWITCH_EUROISDN_T1, PRI_SWITCH_EUROISDN_E1 },
+	{ "qsig", PRI_SWITCH_QSIG, PRI_SWITCH_QSIG },
+};
+
+int tdm_isdn_switchtype(const char *name, enum tdm_span_type type, int *out)
+{
+	size_t i;
+
+	for (i = 0; name && i < sizeof(switchtypes) / sizeof(switchtypes[0]);
+	     i++) {
+		if (strcmp(name, switchtypes[i].name))
+			continue;
+		*out = type == TDM_SPAN_T1 ? switchtypes[i].t1
+					   : switchtypes[i].e1;
+		return 0;
+	}
+	return EINVAL;
+}
+
+bool tdm_switchtype_valid(const char *name)
+{
+	int sw;
+
+	return tdm_isdn_switchtype(name, TDM_SPAN_T1, &sw) == 0;
+}
+
+const char *tdm_switchtype_list(void)
+{
+	return "ni2, national, ni1, dms100, 5ess, 4ess, euroisdn, qsig";
+}
+
+/* Truncating copy: numbers longer than ours are cut, not refused. */
+static void isdn_copy(char *dst, size_t size, const char *src)
+{
+	size_t n = strnlen(src, size - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = 0;
+}
+
+/* libpri's message and error hooks are process-wide: find the span
+ * through the controller's user data. */
+static void isdn_pri_text(struct pri *pri, char *s, int level)
+{
+	struct tdm_span *span = pri ? pri_get_userdata(pri) : NULL;
+	char buf[256];
+	size_t n;
+
+	if (!span || !s)
+		return;
+	isdn_copy(buf, sizeof(buf), s);
+	n = strlen(buf);
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = 0;
+	if (n)
+		tdm_log(span, level, "libpri: %s", buf);
+}
+
+static void isdn_pri_message(struct pri *pri, char *s)
+{
+	isdn_pri_text(pri, s, LOG_DEBUG);
+}
+
+static void isdn_pri_error(struct pri *pri, char *s)
+{
+	isdn_pri_text(pri, s, LOG_INFO);
+}
+
+static int isdn_read(struct pri *pri, void *buf, int buflen)
+{
+	struct tdm_span *span = pri_get_userdata(pri);
+	size_t n;
+
+	/* 0, not -1, when nothing waits (see NOTES.md). */
+	if (!span || !span->rx_frame || buflen <= 0)
+		return 0;
+	n = span->rx_len < (size_t)buflen ? span->rx_len : (size_t)buflen;
+	memcpy(buf, span->rx_frame, n);
+	span->rx_frame = NULL;
+	span->rx_len = 0;
+	return (int)n;
+}
+
+static int isdn_write(struct pri *pri, void *buf, int buflen)
+{
+	struct tdm_span *span = pri_get_userdata(pri);
+
+	if (span && buflen > 0)
+		tdm_loop_send_frame(span, buf, (size_t)buflen);
+	/* libpri treats a short count as a failed link */
+	return buflen;
+}
+
+/* libpri's deadlines are on its own wall clock (gettimeofday), so only
+ * that clock can turn them into a delay for the hook timer. */
+static uint64_t isdn_wall_us(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
+}
+
+static void isdn_timer_fn(void *arg);
+
+static void isdn_sched(struct tdm_span *span)
+{
+	struct timeval *tv;
+	uint64_t dl, now, ms;
+
+	if (span->dying)
+		return;
+	tv = pri_schedule_next(span->pri);
+	dl = tv ? (uint64_t)tv->tv_sec * 1000000u + (uint64_t)tv->tv_usec : 0;
+	if (span->pri_timer && tv && dl == span->pri_deadline_us)
+		return;
+	if (span->pri_timer) {
+		span->hooks.timer_stop(span->hooks.arg, span->pri_timer);
+		span->pri_timer = NULL;
+	}
+	if (!tv)
+		return;
+	now = isdn_wall_us();
+	ms = dl > now ? (dl - now + 999) / 1000 : 0;
+	span->pri_timer =
+		span->hooks.timer_start(span->hooks.arg, ms, isdn_timer_fn, span);
+	if (!span->pri_timer)
+		tdm_log(span, LOG_ERR, "cannot start the Q.921/Q.931 timer");
+	span->pri_deadline_us = dl;
+}
+
+static struct tdm_call *isdn_find(struct tdm_span *span, q931_call *pc)
+{
+	struct tdm_call *c;
+
+	for (c = span->calls; c; c = c->next)
+		if (c->pcall == pc)
+			return c;
+	return NULL;
+}
+
+static struct tdm_call *isdn_call_new(struct tdm_span *span,
+				      enum tdm_call_dir dir, void *user)
+{
+	struct tdm_call *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->span = span;
+	c->id = span->next_call_id++;
+	if (!span->next_call_id)
+		span->next_call_id = 1;
+	c->dir = dir;
+	c->user = user;
+	return c;
+}
+
+static void isdn_call_link(struct tdm_call *c)
+{
+	c->next = c->span->calls;
+	c->span->calls = c;
+	c->span->ncalls++;
+}
+
+static void isdn_call_unlink(struct tdm_call *c)
+{
+	struct tdm_call **pp;
+
+	for (pp = &c->span->calls; *pp; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			c->span->ncalls--;
+			break;
+		}
+	}
+}
+
+/* The channel is idle when RELEASED is delivered; the call dies after. */
+static void isdn_call_released(struct tdm_call *c, int cause)
+{
+	struct tdm_event ev = { .type = TDM_EV_RELEASED, .cause = cause };
+	struct tdm_span *span = c->span;
+
+	ev.chan = c->chan ? c->chan->ts : 0;
+	tdm_call_log(c, LOG_INFO, "released, cause %d", cause);
+	isdn_call_unlink(c);
+	tdm_chan_put(c->chan);
+	tdm_span_emit(span, c, &ev);
+	free(c);
+}
+
+static void isdn_call_disconnected(struct tdm_call *c, int cause)
+{
+	struct tdm_event ev = { .type = TDM_EV_DISCONNECT, .cause = cause };
+
+	ev.chan = c->chan ? c->chan->ts : 0;
+	c->cause = cause;
+	if (c->state == TDM_CALL_RELEASING)
+		return;
+	c->state = TDM_CALL_RELEASING;
+	tdm_call_log(c, LOG_INFO, "far end disconnected, cause %d", cause);
+	tdm_span_emit(c->span, c, &ev);
+}
+
+/* libpri sends nothing for a hangup in the Call Present state (the call
+ * is not "alive" yet): acknowledge first, then clear normally. */
+static void isdn_refuse(struct tdm_span *span, q931_call *pc, int cause,
+			int ts)
+{
+	pri_proceeding(span->pri, pc, ts, 0);
+	pri_hangup(span->pri, pc, cause);
+}
+
+static int isdn_ring_chan(const pri_event_ring *r)
+{
+	int b;
+
+	if (r->channel == -1)
+		return 0;
+	b = r->channel & 0xff;
+	return b == 0xff ? 0 : b;
+}
+
+static void isdn_on_ring(struct tdm_span *span, pri_event_ring *r)
+{
+	struct tdm_event ev = { .type = TDM_EV_SETUP };
+	char called[TDM_NUM_MAX], calling[TDM_NUM_MAX];
+	char name[TDM_NAME_MAX], digits[TDM_NUM_MAX];
+	q931_call *pc = r->call;
+	int want = isdn_ring_chan(r);
+	struct tdm_call *c;
+	int cause = 0;
+
+	/* Copy now: the event buffer is libpri's and reused. */
+	isdn_copy(called, sizeof(called), r->callednum);
+	isdn_copy(calling, sizeof(calling), r->callingnum);
+	isdn_copy(name, sizeof(name), r->callingname);
+	isdn_copy(digits, sizeof(digits), r->keypad_digits);
+
+	c = isdn_call_new(span, TDM_DIR_IN, NULL);
+	if (!c) {
+		cause = PRI_CAUSE_SWITCH_CONGESTION;
+		goto reject;
+	}
+	if (want && !tdm_chan_find(span, want) && !r->flexible) {
+		tdm_log(span, LOG_WARNING, "SETUP for chan %d: no such B-channel",
+			want);
+		cause = PRI_CAUSE_CHANNEL_UNACCEPTABLE;
+		goto reject;
+	}
+	c->chan = tdm_chan_take(span, want, c);
+	if (!c->chan && want && r->flexible)
+		c->chan = tdm_chan_take(span, 0, c);
+	if (!c->chan) {
+		tdm_log(span, LOG_WARNING, "SETUP for chan %d: %s", want,
+			want ? "channel not available" : "no free channel");
+		cause = want ? PRI_CAUSE_REQUESTED_CHAN_UNAVAIL
+			     : PRI_CAUSE_NORMAL_CIRCUIT_CONGESTION;
+		goto reject;
+	}
+	c->pcall = pc;
+	c->state = TDM_CALL_OFFERED;
+	isdn_call_link(c);
+	span->stats.calls_in++;
+	tdm_call_log(c, LOG_INFO, "SETUP from '%s' to '%s'", calling, called);
+	ev.chan = c->chan->ts;
+	ev.called = called;
+	ev.calling = calling;
+	ev.calling_name = name;
+	ev.digits = digits;
+	tdm_span_emit(span, c, &ev);
+	return;
+reject:
+	free(c);
+	span->stats.calls_failed++;
+	isdn_refuse(span, pc, cause, 0);
+}
+
+static void isdn_on_event(struct tdm_span *span, pri_event *e)
+{
+	struct tdm_event ev = { .type = TDM_EV_INFO };
+	struct tdm_call *c = NULL;
+	char digits[TDM_NUM_MAX];
+	q931_call *pc = NULL;
+	int cause;
+
+	switch (e->e) {
+	case PRI_EVENT_DCHAN_UP:
+		tdm_span_l2(span, true);
+		return;
+	case PRI_EVENT_DCHAN_DOWN:
+		tdm_span_l2(span, false);
+		return;
+	case PRI_EVENT_RING:
+		isdn_on_ring(span, &e->ring);
+		return;
+	case PRI_EVENT_RESTART:
+		tdm_log(span, LOG_INFO, "far end restarted chan %d",
+			e->restart.channel & 0xff);
+		return;
+	case PRI_EVENT_RINGING:
+		pc = e->ringing.call;
+		break;
+	case PRI_EVENT_ANSWER:
+		pc = e->answer.call;
+		break;
+	case PRI_EVENT_PROCEEDING:
+	case PRI_EVENT_PROGRESS:
+		pc = e->proceeding.call;
+		break;
+	case PRI_EVENT_CONNECT_ACK:
+		pc = e->connect_ack.call;
+		break;
+	case PRI_EVENT_INFO_RECEIVED:
+		pc = e->ring.call;
+		break;
+	case PRI_EVENT_KEYPAD_DIGIT:
+		pc = e->digit.call;
+		break;
+	case PRI_EVENT_HANGUP_REQ:
+	case PRI_EVENT_HANGUP:
+	case PRI_EVENT_HANGUP_ACK:
+		pc = e->hangup.call;
+		break;
+	default:
+		tdm_log(span, LOG_DEBUG, "libpri event %s ignored",
+			pri_event2str(e->e));
+		return;
+	}
+	c = pc ? isdn_find(span, pc) : NULL;
+	if (!c) {
+		/* libpri still owns the call; let it finish clearing. */
+		if (pc && (e->e == PRI_EVENT_HANGUP_REQ ||
+			   e->e == PRI_EVENT_HANGUP))
+			pri_hangup(span->pri, pc, e->hangup.cause);
+		tdm_log(span, LOG_DEBUG, "%s for no call of ours",
+			pri_event2str(e->e));
+		return;
+	}
+	ev.chan = c->chan ? c->chan->ts : 0;
+
+	switch (e->e) {
+	case PRI_EVENT_RINGING:
+		if (c->state == TDM_CALL_DIALING || c->state == TDM_CALL_PROCEEDING)
+			c->state = TDM_CALL_ALERTING;
+		ev.type = TDM_EV_ALERTING;
+		ev.inband = e->ringing.progressmask & PRI_PROG_INBAND_AVAILABLE;
+		break;
+	case PRI_EVENT_PROCEEDING:
+		if (c->state == TDM_CALL_DIALING)
+			c->state = TDM_CALL_PROCEEDING;
+		ev.type = TDM_EV_PROCEEDING;
+		break;
+	case PRI_EVENT_PROGRESS:
+		ev.type = TDM_EV_PROGRESS;
+		ev.inband = e->proceeding.progressmask &
+			    PRI_PROG_INBAND_AVAILABLE;
+		break;
+	case PRI_EVENT_ANSWER:
+		if (c->state != TDM_CALL_RELEASING)
+			c->state = TDM_CALL_CONNECTED;
+		ev.type = TDM_EV_CONNECT;
+		break;
+	case PRI_EVENT_CONNECT_ACK:
+		ev.type = TDM_EV_CONNECT_ACK;
+		break;
+	case PRI_EVENT_INFO_RECEIVED:
+	case PRI_EVENT_KEYPAD_DIGIT:
+		isdn_copy(digits, sizeof(digits), e->e == PRI_EVENT_KEYPAD_DIGIT ? e->digit.digits
+							: e->ring.callednum);
+		ev.digits = digits;
+		break;
+	case PRI_EVENT_HANGUP_REQ:
+		/* DISCONNECT from the far end: report, then RELEASE. */
+		cause = e->hangup.cause;
+		if (!c->hungup)
+			isdn_call_disconnected(c, cause);
+		if (span->dying)
+			return;
+		if (!c->hungup) {
+			c->hungup = true;
+			pri_hangup(span->pri, pc, cause);
+		}
+		return;
+	case PRI_EVENT_HANGUP:
+		/* RELEASE (COMPLETE) from the far end: our pri_hangup now
+		 * answers or frees libpri's call. */
+		cause = e->hangup.cause;
+		if (!c->hungup)
+			isdn_call_disconnected(c, cause);
+		if (span->dying)
+			return;
+		c->hungup = true;
+		pri_hangup(span->pri, pc, cause);
+		isdn_call_released(c, c->cause ? c->cause : cause);
+		return;
+	case PRI_EVENT_HANGUP_ACK:
+		isdn_call_released(c, c->cause ? c->cause : e->hangup.cause);
+		return;
+	}
+	tdm_call_log(c, LOG_DEBUG, "%s", tdm_event_type_name(ev.type));
+	tdm_span_emit(span, c, &ev);
+}
+
+void tdm_isdn_rx(struct tdm_span *span, const uint8_t *frame, size_t len)
+{
+	pri_event *e;
+
+	span->rx_frame = frame;
+	span->rx_len = len;
+	tdm_span_enter(span);
+	e = pri_check_event(span->pri);
+	span->rx_frame = NULL; /* consumed, or not wanted */
+	if (e && !span->dying)
+		isdn_on_event(span, e);
+	if (tdm_span_leave(span))
+		return;
+	isdn_sched(span);
+}
+
+static void isdn_timer_fn(void *arg)
+{
+	struct tdm_span *span = arg;
+	struct timeval *tv;
+	pri_event *e;
+	int i;
+
+	span->pri_timer = NULL;
+	tdm_span_enter(span);
+	for (i = 0; i < ISDN_SCHED_BURST && !span->dying; i++) {
+		tv = pri_schedule_next(span->pri);
+		if (!tv || (uint64_t)tv->tv_sec * 1000000u +
+					   (uint64_t)tv->tv_usec >
+				   isdn_wall_us())
+			break;
+		e = pri_schedule_run(span->pri);
+		if (e)
+			isdn_on_event(span, e);
+	}
+	if (tdm_span_leave(span))
+		return;
+	isdn_sched(span);
+}
+
+/* The far end vanished with the wire: free libpri's calls and ours. */
+void tdm_isdn_l1_down(struct tdm_span *span)
+{
+	while (span->calls && !span->dying) {
+		struct tdm_call *c = span->calls;
+
+		if (!c->hungup)
+			isdn_call_disconnected(c, PRI_CAUSE_NETWORK_OUT_OF_ORDER);
+		if (span->dying)
+			break;
+		pri_destroycall(span->pri, c->pcall);
+		isdn_call_released(c, c->cause);
+	}
+	isdn_sched(span);
+}
+
+void tdm_isdn_drop_calls(struct tdm_span *span)
+{
+	while (span->calls) {
+		struct tdm_call *c = span->calls;
+
+		pri_destroycall(span->pri, c->pcall);
+		isdn_call_unlink(c);
+		tdm_chan_put(c->chan);
+		free(c);
+	}
+}
+
+int tdm_isdn_init(struct tdm_span *span)
+{
+	static bool hooked;
+	struct pri *pri;
+
+	if (!hooked) {
+		pri_set_message(isdn_pri_message);
+		pri_set_error(isdn_pri_error);
+		hooked = true;
+	}
+	pri = pri_new_cb(-1,
+			 span->role == TDM_ROLE_NET ? PRI_NETWORK : PRI_CPE,
+			 span->switchtype, isdn_read, isdn_write, span);
+	if (!pri)
+		return ENOMEM;
+	span->pri = pri;
+	pri_set_debug(pri, 0);
+	isdn_sched(span);
+	return 0;
+}
+
+/* libpri has no destructor: retired controllers stay reachable here, so
+ * leak checkers see an owner, and are never called again. */
+static struct pri **isdn_retired;
+static size_t isdn_nretired;
+
+void tdm_isdn_release(struct tdm_span *span)
+{
+	struct pri **r;
+
+	if (span->pri_timer) {
+		span->hooks.timer_stop(span->hooks.arg, span->pri_timer);
+		span->pri_timer = NULL;
+	}
+	if (!span->pri)
+		return;
+	pri_set_userdata(span->pri, NULL);
+	r = realloc(isdn_retired, (isdn_nretired + 1) * sizeof(*r));
+	if (r) {
+		isdn_retired = r;
+		isdn_retired[isdn_nretired++] = span->pri;
+	}
+	span->pri = NULL;
+}
+
+int tdm_span_set_timer(struct tdm_span *span, const char *name, int value)
+{
+	int idx;
+
+	if (!span || !name || value < 0)
+		return EINVAL;
+	idx = pri_timer2idx(name);
+	if (idx < 0 || pri_set_timer(span->pri, idx, value))
+		return EINVAL;
+	isdn_sched(span);
+	return 0;
+}
+
+/* ---- calls ---- */
+
+int tdm_call_place(struct tdm_span *span, const struct tdm_setup *setup,
+		   void *user, struct tdm_call **out)
+{
+	char called[TDM_NUM_MAX], calling[TDM_NUM_MAX], name[TDM_NAME_MAX];
+	struct pri_sr *sr = NULL;
+	struct tdm_call *c;
+	int err = 0;
+
+	if (!span || !setup || !setup->called || !setup->called[0] || !out)
+		return EINVAL;
+	if (span->state != TDM_SPAN_UP)
+		return ENOTCONN;
+	if (setup->chan && !tdm_chan_find(span, setup->chan))
+		return EINVAL;
+	c = isdn_call_new(span, TDM_DIR_OUT, user);
+	if (!c)
+		return ENOMEM;
+	c->chan = tdm_chan_take(span, setup->chan, c);
+	if (!c->chan) {
+		free(c);
+		return EBUSY;
+	}
+	isdn_copy(called, sizeof(called), setup->called);
+	isdn_copy(calling, sizeof(calling), setup->calling ? setup->calling : "");
+	isdn_copy(name, sizeof(name), setup->calling_name ? setup->calling_name : "");
+
+	c->pcall = pri_new_call(span->pri);
+	sr = pri_sr_new();
+	if (!c->pcall || !sr) {
+		err = ENOMEM;
+		goto out;
+	}
+	pri_sr_set_channel(sr, c->chan->ts, 1, 0);
+	pri_sr_set_bearer(sr, PRI_TRANS_CAP_SPEECH,
+			  span->law == TDM_LAW_ULAW ? PRI_LAYER_1_ULAW
+						    : PRI_LAYER_1_ALAW);
+	pri_sr_set_called(sr, called, PRI_UNKNOWN, 1);
+	pri_sr_set_caller(sr, calling[0] ? calling : NULL,
+			  name[0] ? name : NULL, PRI_UNKNOWN,
+			  calling[0] ? PRES_ALLOWED_USER_NUMBER_NOT_SCREENED
+				     : PRES_NUMBER_NOT_AVAILABLE);
+	if (pri_setup(span->pri, c->pcall, sr)) {
+		err = EIO;
+		goto out;
+	}
+	c->state = TDM_CALL_DIALING;
+	isdn_call_link(c);
+	span->stats.calls_out++;
+	tdm_call_log(c, LOG_INFO, "SETUP from '%s' to '%s'", calling, called);
+	*out = c;
+out:
+	if (sr)
+		pri_sr_free(sr);
+	if (err) {
+		if (c->pcall)
+			pri_destroycall(span->pri, c->pcall);
+		tdm_chan_put(c->chan);
+		free(c);
+		span->stats.calls_failed++;
+	}
+	isdn_sched(span);
+	return err;
+}
+
+/* Checks common to the answering-side verbs. */
+static int isdn_call_check(const struct tdm_call *c, unsigned states)
+{
+	if (!c)
+		return EINVAL;
+	if (c->span->state != TDM_SPAN_UP)
+		return ENOTCONN;
+	if (c->hungup || !(states & (1u << c->state))) {
+		tdm_call_log(c, LOG_WARNING, "request not allowed in this state");
+		return EINVAL;
+	}
+	return 0;
+}
+
+#define ST(s) (1u << TDM_CALL_##s)
+
+int tdm_call_proceeding(struct tdm_call *call)
+{
+	int err = isdn_call_check(call, ST(OFFERED));
+
+	if (err)
+		return err;
+	if (call->dir != TDM_DIR_IN)
+		return EINVAL;
+	pri_proceeding(call->span->pri, call->pcall, call->chan->ts, 0);
+	call->state = TDM_CALL_PROCEEDING;
+	isdn_sched(call->span);
+	return 0;
+}
+
+int tdm_call_alerting(struct tdm_call *call, bool inband)
+{
+	int err = isdn_call_check(call, ST(OFFERED) | ST(PROCEEDING));
+
+	if (err)
+		return err;
+	if (call->dir != TDM_DIR_IN)
+		return EINVAL;
+	pri_acknowledge(call->span->pri, call->pcall, call->chan->ts, inband);
+	call->state = TDM_CALL_ALERTING;
+	isdn_sched(call->span);
+	return 0;
+}
+
+int tdm_call_progress(struct tdm_call *call)
+{
+	int err = isdn_call_check(call,
+				  ST(OFFERED) | ST(PROCEEDING) | ST(ALERTING));
+
+	if (err)
+		return err;
+	if (call->dir != TDM_DIR_IN)
+		return EINVAL;
+	pri_progress(call->span->pri, call->pcall, call->chan->ts, 1);
+	isdn_sched(call->span);
+	return 0;
+}
+
+int tdm_call_answer(struct tdm_call *call)
+{
+	int err = isdn_call_check(call,
+				  ST(OFFERED) | ST(PROCEEDING) | ST(ALERTING));
+
+	if (err)
+		return err;
+	if (call->dir != TDM_DIR_IN)
+		return EINVAL;
+	pri_answer(call->span->pri, call->pcall, call->chan->ts, 0);
+	call->state = TDM_CALL_CONNECTED;
+	tdm_call_log(call, LOG_INFO, "answered");
+	isdn_sched(call->span);
+	return 0;
+}
+
+int tdm_call_hangup(struct tdm_call *call, int cause)
+{
+	if (!call || cause < 1 || cause > 127)
+		return EINVAL;
+	if (call->hungup)
+		return 0;
+	call->hungup = true;
+	if (!call->cause)
+		call->cause = cause;
+	tdm_call_log(call, LOG_INFO, "hangup, cause %d", cause);
+	if (call->state == TDM_CALL_OFFERED)
+		isdn_refuse(call->span, call->pcall, cause, call->chan->ts);
+	else
+		pri_hangup(call->span->pri, call->pcall, cause);
+	call->state = TDM_CALL_RELEASING;
+	isdn_sched(call->span);
+	return 0;
+}
+
+void *tdm_call_user(const struct tdm_call *call)
+{
+	return call->user;
+}
+
+void tdm_call_set_user(struct tdm_call *call, void *user)
+{
+	call->user = user;
+}
+
+int tdm_call_chan(const struct tdm_call *call)
+{
+	return call->chan ? call->chan->ts : 0;
+}
+
+unsigned tdm_call_id(const struct tdm_call *call)
+{
+	return call->id;
+}
+
+struct tdm_span *tdm_call_span(const struct tdm_call *call)
+{
+	return call->span;
+}
+
+enum tdm_call_dir tdm_call_dir(const struct tdm_call *call)
+{
+	return call->dir;
+}
+
+enum tdm_call_state tdm_call_state(const struct tdm_call *call)
+{
+	return call->state;
+}

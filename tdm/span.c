@@ -1,0 +1,372 @@
+/*
+ * Span model: a T1 (23B+D, D on 24, µ-law) or an E1 (30B+D, timeslots
+ * 1-15 and 17-31, D on 16, A-law), its layer 1/2 state, the per-block
+ * audio fan-out to calls, logging and event delivery.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "tdm/tdm_int.h"
+
+#define NAME(tab, i)                                                      \
+	((size_t)(i) < sizeof(tab) / sizeof((tab)[0]) && (tab)[i] ? (tab)[i] \
+								  : "?")
+
+static const char *const span_type_names[] = {
+	[TDM_SPAN_T1] = "t1",
+	[TDM_SPAN_E1] = "e1",
+};
+static const char *const role_names[] = {
+	[TDM_ROLE_CPE] = "cpe",
+	[TDM_ROLE_NET] = "net",
+};
+static const char *const law_names[] = {
+	[TDM_LAW_ULAW] = "ulaw",
+	[TDM_LAW_ALAW] = "alaw",
+};
+static const char *const loop_mode_names[] = {
+	[TDM_LOOP_CLIENT] = "client",
+	[TDM_LOOP_SERVER] = "server",
+};
+static const char *const span_state_names[] = {
+	[TDM_SPAN_DOWN] = "DOWN",
+	[TDM_SPAN_L1_UP] = "L1_UP",
+	[TDM_SPAN_UP] = "UP",
+};
+static const char *const event_names[] = {
+	[TDM_EV_SETUP] = "setup",
+	[TDM_EV_PROCEEDING] = "proceeding",
+	[TDM_EV_ALERTING] = "alerting",
+	[TDM_EV_PROGRESS] = "progress",
+	[TDM_EV_CONNECT] = "connect",
+	[TDM_EV_CONNECT_ACK] = "connect_ack",
+	[TDM_EV_INFO] = "info",
+	[TDM_EV_DISCONNECT] = "disconnect",
+	[TDM_EV_RELEASED] = "released",
+	[TDM_EV_SPAN_UP] = "span_up",
+	[TDM_EV_SPAN_DOWN] = "span_down",
+	[TDM_EV_L1_UP] = "l1_up",
+	[TDM_EV_L1_DOWN] = "l1_down",
+	[TDM_EV_REJECTED_FRAME] = "rejected_frame",
+};
+
+const char *tdm_span_type_name(enum tdm_span_type t)
+{
+	return NAME(span_type_names, t);
+}
+
+const char *tdm_role_name(enum tdm_role r)
+{
+	return NAME(role_names, r);
+}
+
+const char *tdm_law_name(enum tdm_law l)
+{
+	return NAME(law_names, l);
+}
+
+const char *tdm_loop_mode_name(enum tdm_loop_mode m)
+{
+	return NAME(loop_mode_names, m);
+}
+
+const char *tdm_span_state_name(enum tdm_span_state s)
+{
+	return NAME(span_state_names, s);
+}
+
+const char *tdm_event_type_name(enum tdm_event_type t)
+{
+	return NAME(event_names, t);
+}
+
+uint8_t tdm_law_silence(enum tdm_law l)
+{
+	return l == TDM_LAW_ALAW ? 0xD5 : 0xFF;
+}
+
+static void span_vlog(const struct tdm_span *span, int level,
+		      const char *prefix, const char *fmt, va_list ap)
+{
+	char buf[512];
+	int n;
+
+	if (!span->hooks.log)
+		return;
+	n = snprintf(buf, sizeof(buf), "%s", prefix);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		n = 0;
+	vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
+	span->hooks.log(span->hooks.arg, level, buf);
+}
+
+void tdm_log(const struct tdm_span *span, int level, const char *fmt, ...)
+{
+	char prefix[32];
+	va_list ap;
+
+	snprintf(prefix, sizeof(prefix), "span %u: ", span->id);
+	va_start(ap, fmt);
+	span_vlog(span, level, prefix, fmt, ap);
+	va_end(ap);
+}
+
+void tdm_call_log(const struct tdm_call *call, int level, const char *fmt, ...)
+{
+	char prefix[80];
+	va_list ap;
+
+	snprintf(prefix, sizeof(prefix), "span %u chan %d call %u {%s}: ",
+		 call->span->id, call->chan ? call->chan->ts : 0, call->id,
+		 tdm_call_state_name(call->state));
+	va_start(ap, fmt);
+	span_vlog(call->span, level, prefix, fmt, ap);
+	va_end(ap);
+}
+
+void tdm_span_emit(struct tdm_span *span, struct tdm_call *call,
+		   const struct tdm_event *ev)
+{
+	if (span->dying || !span->hooks.event)
+		return;
+	span->hooks.event(span->hooks.arg, span, call, ev);
+}
+
+void tdm_span_enter(struct tdm_span *span)
+{
+	span->depth++;
+}
+
+static void span_destroy(struct tdm_span *span);
+
+bool tdm_span_leave(struct tdm_span *span)
+{
+	if (--span->depth > 0 || !span->dying)
+		return false;
+	span_destroy(span);
+	return true;
+}
+
+void tdm_span_reject(struct tdm_span *span, const char *fmt, ...)
+{
+	struct tdm_event ev = { .type = TDM_EV_REJECTED_FRAME };
+	char reason[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	span->stats.rx_bad++;
+	tdm_log(span, LOG_WARNING, "rejected message: %s (%llu so far)",
+		reason, (unsigned long long)span->stats.rx_bad);
+	ev.reason = reason;
+	tdm_span_emit(span, NULL, &ev);
+}
+
+/* UP needs both the wire (driver) and layer 2 (libpri); libpri may keep
+ * believing in layer 2 across a short cut, so each is tracked apart. */
+static void span_update(struct tdm_span *span)
+{
+	enum tdm_span_state st = !span->l1_up  ? TDM_SPAN_DOWN
+				 : span->l2_up ? TDM_SPAN_UP
+					       : TDM_SPAN_L1_UP;
+	struct tdm_event ev = { .type = TDM_EV_SPAN_UP };
+	bool was_up = span->state == TDM_SPAN_UP;
+
+	if (span->state == st)
+		return;
+	tdm_log(span, LOG_NOTICE, "%s -> %s", tdm_span_state_name(span->state),
+		tdm_span_state_name(st));
+	span->state = st;
+	if (was_up == (st == TDM_SPAN_UP))
+		return;
+	ev.type = was_up ? TDM_EV_SPAN_DOWN : TDM_EV_SPAN_UP;
+	tdm_span_emit(span, NULL, &ev);
+}
+
+void tdm_span_l1(struct tdm_span *span, bool up)
+{
+	struct tdm_event ev = { .type = up ? TDM_EV_L1_UP : TDM_EV_L1_DOWN };
+
+	if (up)
+		span->stats.connects++;
+	span->l1_up = up;
+	tdm_span_emit(span, NULL, &ev);
+	if (span->dying)
+		return;
+	span_update(span);
+	/* The B-channels went with the wire: clear the calls now. */
+	if (!up && !span->dying)
+		tdm_isdn_l1_down(span);
+}
+
+void tdm_span_l2(struct tdm_span *span, bool up)
+{
+	span->l2_up = up;
+	span_update(span);
+}
+
+void tdm_span_audio(struct tdm_span *span, const uint8_t *rx, uint8_t *tx)
+{
+	uint8_t idle = tdm_law_silence(span->law);
+	int i;
+
+	memset(tx, idle, (size_t)span->nchans * TDM_SAMPLES_PER_BLOCK);
+	for (i = 0; i < span->nchans && !span->dying; i++) {
+		struct tdm_call *call = span->chans[i].call;
+		size_t off = (size_t)i * TDM_SAMPLES_PER_BLOCK;
+
+		if (!call || !span->hooks.audio)
+			continue;
+		span->hooks.audio(span->hooks.arg, span, call, rx + off,
+				  tx + off, TDM_SAMPLES_PER_BLOCK);
+	}
+}
+
+int tdm_span_alloc(const struct tdm_span_cfg *cfg, const struct tdm_hooks *hooks,
+		   struct tdm_span **out)
+{
+	struct tdm_span *span;
+	const char *sw;
+	int swtype;
+	int err;
+
+	if (!cfg || !hooks || !out || !hooks->timer_start || !hooks->timer_stop ||
+	    !hooks->fd_watch || !hooks->fd_unwatch || !hooks->now)
+		return EINVAL;
+	if (cfg->id < 1 || cfg->id > 127 ||
+	    (cfg->type != TDM_SPAN_T1 && cfg->type != TDM_SPAN_E1) ||
+	    (cfg->role != TDM_ROLE_CPE && cfg->role != TDM_ROLE_NET) ||
+	    (cfg->loop_mode != TDM_LOOP_CLIENT &&
+	     cfg->loop_mode != TDM_LOOP_SERVER))
+		return EINVAL;
+	if (cfg->driver && strcmp(cfg->driver, "loop"))
+		return ENOTSUP;
+	if (!cfg->loop_path || !cfg->loop_path[0])
+		return EINVAL;
+	sw = cfg->switchtype ? cfg->switchtype
+			     : (cfg->type == TDM_SPAN_T1 ? "ni2" : "euroisdn");
+	if (tdm_isdn_switchtype(sw, cfg->type, &swtype))
+		return EINVAL;
+
+	span = calloc(1, sizeof(*span));
+	if (!span)
+		return ENOMEM;
+	span->loop_path = strdup(cfg->loop_path);
+	if (!span->loop_path) {
+		free(span);
+		return ENOMEM;
+	}
+	span->id = cfg->id;
+	span->type = cfg->type;
+	span->role = cfg->role;
+	span->law = cfg->type == TDM_SPAN_T1 ? TDM_LAW_ULAW : TDM_LAW_ALAW;
+	span->loop_mode = cfg->loop_mode;
+	span->switchtype = swtype;
+	snprintf(span->switchname, sizeof(span->switchname), "%s", sw);
+	span->hooks = *hooks;
+	span->state = TDM_SPAN_DOWN;
+	span->next_call_id = 1;
+	tdm_chan_map_init(span);
+
+	err = tdm_isdn_init(span);
+	if (err) {
+		free(span->loop_path);
+		free(span);
+		return err;
+	}
+	tdm_log(span, LOG_INFO, "%s %s %s, %d B-channels, loop %s %s",
+		tdm_span_type_name(span->type), tdm_role_name(span->role),
+		span->switchname, span->nchans,
+		tdm_loop_mode_name(span->loop_mode), span->loop_path);
+	*out = span;
+	return 0;
+}
+
+int tdm_span_start(struct tdm_span *span)
+{
+	if (!span)
+		return EINVAL;
+	if (span->loop)
+		return EALREADY;
+	return tdm_loop_open(span);
+}
+
+static void span_destroy(struct tdm_span *span)
+{
+	tdm_loop_close(span);
+	tdm_isdn_drop_calls(span);
+	tdm_isdn_release(span);
+	free(span->loop_path);
+	free(span);
+}
+
+void tdm_span_free(struct tdm_span *span)
+{
+	if (!span)
+		return;
+	if (span->depth > 0) {
+		span->dying = true;
+		return;
+	}
+	span_destroy(span);
+}
+
+unsigned tdm_span_id(const struct tdm_span *span)
+{
+	return span->id;
+}
+
+enum tdm_span_type tdm_span_type(const struct tdm_span *span)
+{
+	return span->type;
+}
+
+enum tdm_span_state tdm_span_state(const struct tdm_span *span)
+{
+	return span->state;
+}
+
+bool tdm_span_is_up(const struct tdm_span *span)
+{
+	return span->state == TDM_SPAN_UP;
+}
+
+enum tdm_law tdm_span_law(const struct tdm_span *span)
+{
+	return span->law;
+}
+
+const struct tdm_stats *tdm_span_stats(const struct tdm_span *span)
+{
+	return &span->stats;
+}
+
+int tdm_span_bchans(const struct tdm_span *span)
+{
+	return span->nchans;
+}
+
+int tdm_span_bchan_ts(const struct tdm_span *span, int idx)
+{
+	if (idx < 0 || idx >= span->nchans)
+		return -1;
+	return span->chans[idx].ts;
+}
+
+int tdm_span_calls(const struct tdm_span *span, struct tdm_call **calls,
+		   int max)
+{
+	struct tdm_call *c;
+	int n = 0;
+
+	for (c = span->calls; c; c = c->next) {
+		if (calls && n < max)
+			calls[n] = c;
+		n++;
+	}
+	return n;
+}

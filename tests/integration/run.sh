@@ -1,0 +1,54 @@
+#!/bin/bash
+# Runs every tests/integration/t_*.sh (or those named) in its own network
+# namespace, two at a time, each bounded in time; prints one PASS/FAIL line
+# per test and a closing "N passed, N failed".
+# Usage: tests/integration/run.sh [BUILD_DIR] [test names...]
+set -u
+cd "$(dirname "$0")/../.."
+B=${1:-build}; shift || true
+export B
+JOBS=${IT_JOBS:-2}
+LIMIT=${IT_TIMEOUT:-120}
+
+if ! unshare -n true 2>/dev/null; then
+	echo "integration: 'unshare -n' is not permitted here (needs root or user namespaces)" >&2
+	exit 1
+fi
+
+tests=()
+if [ $# -gt 0 ]; then
+	for t in "$@"; do tests+=("tests/integration/${t%.sh}.sh"); done
+else
+	for t in tests/integration/t_*.sh; do tests+=("$t"); done
+fi
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+run_one() {
+	local t=$1 n
+	n=$(basename "$t" .sh)
+	timeout -k 5 "$LIMIT" unshare -n bash -c 'ip link set lo up && exec bash "$0"' "$t" \
+		>"$out/$n.out" 2>&1
+	echo $? >"$out/$n.rc"
+}
+
+running=0
+for t in "${tests[@]}"; do
+	run_one "$t" &
+	running=$((running + 1))
+	if [ "$running" -ge "$JOBS" ]; then wait -n; running=$((running - 1)); fi
+done
+wait
+
+pass=0 failn=0
+for t in "${tests[@]}"; do
+	n=$(basename "$t" .sh)
+	rc=$(cat "$out/$n.rc" 2>/dev/null || echo 99)
+	if [ "$rc" = 0 ]; then
+		pass=$((pass + 1)); echo "PASS $n"
+	else
+		failn=$((failn + 1)); echo "FAIL $n (exit $rc)"; sed 's/^/    /' "$out/$n.out"
+	fi
+done
+echo "integration: $pass passed, $failn failed"
+[ "$failn" -eq 0 ]

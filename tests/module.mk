@@ -1,0 +1,29 @@
+# tests/: cmocka unit tests (one binary per tests/unit/*.c listed in
+# UNIT_TESTS by the module.mk files), corpus and integration tests.
+UNIT_BINS = $(UNIT_TESTS:%=$(B)/tests/unit/%)
+
+$(B)/tests/unit/%: $(B)/tests/unit/%.o $(ALL_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(ALL_LIBS) $(TEST_LIBS)
+
+# Each binary runs from the project root, so ../shared/corpus resolves.
+unit: $(UNIT_BINS)
+	@fail=0; for t in $(UNIT_BINS); do \
+		echo "== $$t"; $$t || fail=1; done; exit $$fail
+
+.PRECIOUS: $(B)/tests/unit/%.o
+
+# Integration tests need every binary; each runs in its own network
+# namespace (tests/integration/run.sh).
+integration: $(BINS)
+	tests/integration/run.sh $(B)
+
+test: $(BINS) $(UNIT_BINS)
+	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory integration
+
+# The whole suite again, built with AddressSanitizer and UBSan.
+check:
+	$(MAKE) --no-print-directory SAN=1 test
+
+demo: $(BINS)
+	tools/demo.sh $(B)

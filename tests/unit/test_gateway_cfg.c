@@ -1,0 +1,190 @@
+/* gateway/cfg.c: fixture files that must load, and broken ones with the
+ * exact errors an operator sees. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "gateway/cfg.h"
+
+#define FIX "tests/fixtures/cfg/"
+
+static struct gw_cfg cfg;
+
+static void load_ok(void **state)
+{
+	struct cfg_errors e = { 0 };
+
+	assert_int_equal(cfg_load(&cfg, FIX "good.conf", &e), 0);
+	assert_int_equal(e.count, 0);
+	assert_int_equal(cfg.log_level, LOG_DEBUG);
+	assert_string_equal(cfg.sip_host, "127.0.0.1");
+	assert_int_equal(cfg.sip_port, 5062);
+	assert_int_equal(cfg.t1_ms, 250);
+	assert_int_equal(cfg.t2_ms, 4000); /* default */
+	assert_string_equal(cfg.rtp_ip, "127.0.0.1"); /* from listen */
+	assert_int_equal(cfg.ptime_ms, 30);
+	assert_int_equal(cfg.nspans, 2);
+	assert_int_equal(cfg.spans[0].id, 1);
+	assert_int_equal(cfg.spans[0].type, CFG_SPAN_E1);
+	assert_int_equal(cfg.spans[0].role, CFG_ROLE_NET);
+	assert_string_equal(cfg.spans[0].switchtype, "euroisdn");
+	assert_int_equal(cfg.spans[1].type, CFG_SPAN_T1);
+	assert_string_equal(cfg.spans[1].switchtype, "ni2");
+	assert_int_equal(cfg.spans[1].role, CFG_ROLE_CPE);
+	assert_int_equal(cfg.ntrunks, 1);
+	assert_string_equal(cfg.trunks[0].host, "127.0.0.1");
+	assert_int_equal(cfg.trunks[0].port, 5070);
+	assert_int_equal(cfg.nroutes, 2);
+	assert_int_equal(cfg.routes[0].from, CFG_FROM_PSTN);
+	assert_int_equal(cfg.routes[0].strip, 3);
+	assert_int_equal(cfg.routes[0].target_kind, CFG_TARGET_TRUNK);
+	assert_string_equal(cfg.routes[0].target_name, "fax");
+	assert_int_equal(cfg.routes[1].target_kind, CFG_TARGET_GROUP);
+	cfg_errors_release(&e);
+}
+
+static void expect_errors(const char *file, const char *const *want,
+			  unsigned n)
+{
+	struct cfg_errors e = { 0 };
+
+	assert_int_not_equal(cfg_load(&cfg, file, &e), 0);
+	assert_non_null(e.text);
+	for (unsigned i = 0; i < n; i++) {
+		if (!strstr(e.text, want[i]))
+			fail_msg("missing error line:\n  %s\ngot:\n%s", want[i],
+				 e.text);
+	}
+	assert_int_equal(e.count, n);
+	cfg_errors_release(&e);
+}
+
+static void bad_values(void **state)
+{
+	static const char *const want[] = {
+		FIX "bad-values.conf:2: [sip] listen: '99999': bad port",
+		FIX "bad-values.conf:3: [sip] t1_ms: 5 out of range (50..10000)",
+		FIX "bad-values.conf:5: [span 1] type: unknown value 'j1' (expected: t1, e1)",
+		FIX "bad-values.conf:6: [span 1] switchtype: unknown value 'foo' (expected: ni2, national, ni1, dms100, 5ess, 4ess, euroisdn, qsig)",
+		FIX "bad-values.conf:8: [span 1] unknown option 'color'",
+		FIX "bad-values.conf:10: [media] codecs: unknown codec 'g729' (expected: pcmu, pcma)",
+	};
+
+	expect_errors(FIX "bad-values.conf", want, 6);
+}
+
+static void bad_refs(void **state)
+{
+	static const char *const want[] = {
+		FIX "bad-refs.conf:3: [span 1] span 1 already defined at line 1",
+		FIX "bad-refs.conf:10: unknown section [bogus]",
+		FIX "bad-refs.conf:1: [span 1] path: required for the loop driver",
+		FIX "bad-refs.conf:5: [route r1] target: no [trunk nowhere]",
+		FIX "bad-refs.conf:8: [route r2] from: required (pstn or sip)",
+		FIX "bad-refs.conf:8: [route r2] target: no span in group 'nothere'",
+	};
+
+	expect_errors(FIX "bad-refs.conf", want, 6);
+}
+
+static void bad_syntax(void **state)
+{
+	static const char *const want[] = {
+		FIX "bad-syntax.conf:3: syntax error",
+	};
+
+	expect_errors(FIX "bad-syntax.conf", want, 1);
+}
+
+static void missing_file(void **state)
+{
+	struct cfg_errors e = { 0 };
+
+	assert_int_not_equal(cfg_load(&cfg, FIX "nonexistent.conf", &e), 0);
+	assert_non_null(strstr(e.text, "nonexistent.conf: No such file"));
+	cfg_errors_release(&e);
+}
+
+/* The generated sample parses, and its only errors are the options that
+ * have no default (so every default is valid). */
+static void sample_loads(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct cfg_errors e = { 0 };
+
+	cfg_write_sample(f);
+	fclose(f);
+	assert_non_null(strstr(buf, "; Q.931 variant of the far switch."));
+	assert_non_null(strstr(buf, "listen = 127.0.0.1:5060"));
+	/* only the options without a default are left to fill in */
+	f = fmemopen(buf, len, "r");
+	cfg_load_stream(&cfg, f, "sample", &e);
+	fclose(f);
+	assert_non_null(e.text);
+	assert_non_null(strstr(e.text, "[trunk fax] address: required"));
+	assert_non_null(strstr(e.text, "[route pstn-to-fax] from: required"));
+	assert_non_null(strstr(e.text, "[span 1] path: required"));
+	assert_non_null(strstr(e.text, "[route pstn-to-fax] target: required"));
+	assert_int_equal(e.count, 4);
+	cfg_errors_release(&e);
+	free(buf);
+}
+
+/* The shipped configurations must be valid. */
+static void shipped_confs_load(void **state)
+{
+	static const char *const files[] = { "conf/demo.conf",
+					     "conf/pstngw.conf" };
+
+	for (size_t i = 0; i < 2; i++) {
+		struct cfg_errors e = { 0 };
+
+		if (cfg_load(&cfg, files[i], &e))
+			fail_msg("%s: %s", files[i], e.text);
+		cfg_errors_release(&e);
+	}
+}
+
+/* conf/pstngw.conf.sample is what the option table generates. */
+static void shipped_sample_current(void **state)
+{
+	char *want = NULL, got[65536];
+	size_t wlen = 0;
+	FILE *f = open_memstream(&want, &wlen);
+	FILE *s = fopen("conf/pstngw.conf.sample", "r");
+	size_t glen;
+
+	cfg_write_sample(f);
+	fclose(f);
+	assert_non_null(s);
+	glen = fread(got, 1, sizeof(got), s);
+	fclose(s);
+	if (glen != wlen || memcmp(got, want, wlen))
+		fail_msg("conf/pstngw.conf.sample is stale: run "
+			 "build/pstngw --sample-config > conf/pstngw.conf.sample");
+	free(want);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(load_ok),
+		cmocka_unit_test(bad_values),
+		cmocka_unit_test(bad_refs),
+		cmocka_unit_test(bad_syntax),
+		cmocka_unit_test(missing_file),
+		cmocka_unit_test(sample_loads),
+		cmocka_unit_test(shipped_confs_load),
+		cmocka_unit_test(shipped_sample_current),
+	};
+
+	return cmocka_run_group_tests_name("gateway_cfg", tests, NULL, NULL);
+}

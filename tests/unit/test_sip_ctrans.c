@@ -1,0 +1,142 @@
+/* test_sip_ctrans.c: client transactions (sip/ctrans.c), virtual time. */
+#include "tests/unit/test_sip_inv.h"
+#include "sip/sip_int.h"
+#include <errno.h>
+
+static struct sip_call *start_call(void)
+{
+	struct sip_call *c = NULL;
+	struct sip_call_params p = { .ruri = "sip:5551234@192.0.2.10",
+				     .from_user = "100", .dst = fk_peer() };
+	assert_int_equal(sip_call_invite(fk.st, &p, NULL, &c), 0);
+	assert_non_null(c);
+	return c;
+}
+
+/* Timer A doubles from T1; Timer B at 64*T1 ends with 408. */
+static void ctrans_timer_a_b(void **state)
+{
+	(void)state;
+	fk_stack();
+	start_call();
+	uint64_t t0 = fk.now;
+	fk_advance(40000);
+	/* INVITE at 0, 500, 1500, 3500, 7500, 15500, 31500 */
+	static const uint64_t at[] = { 0, 500, 1500, 3500, 7500, 15500, 31500 };
+	assert_int_equal(fk.nsent, 7);
+	for (unsigned i = 0; i < 7; i++) {
+		assert_true(fk_is(i, "INVITE"));
+		assert_int_equal(fk.sent[i].at - t0, at[i]);
+	}
+	assert_int_equal(fk.nev, 2);
+	assert_int_equal(fk.ev[0], SIP_CALL_EV_FAILED);
+	assert_int_equal(fk.evcode[0], 408);
+	assert_int_equal(fk.ev[1], SIP_CALL_EV_ENDED);
+	struct sip_stats s;
+	sip_stack_stats(fk.st, &s);
+	assert_int_equal(s.retransmissions, 6);
+	assert_int_equal(s.active_calls, 0);
+	assert_int_equal(s.active_trans, 0);
+	fk_done();
+}
+
+/* A 1xx stops Timer A; a non-2xx final is ACKed inside the transaction
+ * and its retransmission re-ACKed without reaching the TU. */
+static void ctrans_non2xx_ack(void **state)
+{
+	(void)state;
+	fk_stack();
+	start_call();
+	assert_int_equal(fk_answer(0, 180, "rt", NULL), 0);
+	fk_advance(5000);
+	assert_int_equal(fk.nsent, 1);
+	assert_int_equal(fk.ev[0], SIP_CALL_EV_PROGRESS);
+	assert_int_equal(fk_answer(0, 486, "rt", "Reason: Q.850;cause=17\r\n"), 0);
+	assert_true(fk_is(1, "ACK"));
+	char to[128];
+	assert_true(fk_hdr(1, "To", to, sizeof(to)));
+	assert_non_null(strstr(to, "tag=rt"));
+	assert_int_equal(fk.ev[1], SIP_CALL_EV_FAILED);
+	assert_int_equal(fk.evcode[1], 486);
+	assert_int_equal(fk.evcause[1], 17);
+	assert_int_equal(fk.ev[2], SIP_CALL_EV_ENDED);
+	assert_int_equal(fk_answer(0, 486, "rt", NULL), 0);
+	assert_true(fk_is(2, "ACK"));
+	assert_int_equal(fk.nev, 3);
+	fk_advance(32000); /* Timer D */
+	struct sip_stats s;
+	sip_stack_stats(fk.st, &s);
+	assert_int_equal(s.active_trans, 0);
+	fk_done();
+}
+
+static int got_err, got_code;
+static void nict_h(int err, const struct sip_msg *msg, void *arg)
+{
+	(void)arg;
+	got_err = err;
+	got_code = msg ? (int)msg->code : 0;
+}
+
+/* Timer E doubles up to T2; Timer F gives ETIMEDOUT. */
+static void ctrans_timer_e_f(void **state)
+{
+	(void)state;
+	struct sip_stack *st = fk_stack();
+	struct sip_trans *t = NULL;
+	struct sip_addr a = fk_peer();
+	static const char req[] = "OPTIONS sip:x@192.0.2.10 SIP/2.0\r\n\r\n";
+	got_err = 0;
+	assert_int_equal(sip_ctrans_request(&t, st, SIP_METHOD_OPTIONS, &a,
+					    "z9hG4bKopt", req, strlen(req),
+					    nict_h, NULL), 0);
+	uint64_t t0 = fk.now;
+	fk_advance(40000);
+	static const uint64_t at[] = { 0, 500, 1500, 3500, 7500, 11500,
+				       15500, 19500, 23500, 27500, 31500 };
+	assert_int_equal(fk.nsent, 11);
+	for (unsigned i = 0; i < 11; i++)
+		assert_int_equal(fk.sent[i].at - t0, at[i]);
+	assert_int_equal(got_err, ETIMEDOUT);
+	assert_null(t); /* the TU's pointer is cleared on free */
+	fk_done();
+}
+
+/* A final response to a non-INVITE: Timer K (T4) absorbs retransmissions. */
+static void ctrans_timer_k(void **state)
+{
+	(void)state;
+	struct sip_stack *st = fk_stack();
+	struct sip_trans *t = NULL;
+	struct sip_addr a = fk_peer();
+	static const char req[] =
+		"OPTIONS sip:x@192.0.2.10 SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKk\r\n"
+		"From: <sip:a@h>;tag=1\r\nTo: <sip:x@h>\r\nCall-ID: k\r\n"
+		"CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+	assert_int_equal(sip_ctrans_request(&t, st, SIP_METHOD_OPTIONS, &a,
+					    "z9hG4bKk", req, strlen(req),
+					    nict_h, NULL), 0);
+	got_code = 0;
+	assert_int_equal(fk_answer(0, 200, "x", NULL), 0);
+	assert_int_equal(got_code, 200);
+	got_code = 0;
+	assert_int_equal(fk_answer(0, 200, "x", NULL), 0);
+	assert_int_equal(got_code, 0);
+	assert_non_null(t);
+	fk_advance(5000);
+	assert_null(t);
+	assert_int_equal(fk.nsent, 1);
+	fk_done();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(ctrans_timer_a_b),
+		cmocka_unit_test(ctrans_non2xx_ack),
+		cmocka_unit_test(ctrans_timer_e_f),
+		cmocka_unit_test(ctrans_timer_k),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

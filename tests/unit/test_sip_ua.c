@@ -1,0 +1,244 @@
+/* test_sip_ua.c: UA core and call API (sip/ua.c, sip/stack.c). */
+#include "tests/unit/test_sip_inv.h"
+#include <errno.h>
+
+static const char sdp[] = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\n"
+			  "c=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
+
+/* Incoming call: 100, 180, 200 retransmitted until the ACK, then BYE. */
+static void ua_incoming_answer_bye(void **state)
+{
+	(void)state;
+	fk_stack();
+	fk_invite("z9hG4bKa1", 1);
+	struct sip_call *c = fk.incoming;
+	assert_non_null(c);
+	assert_int_equal(sip_call_state(c), SIP_CALL_INCOMING);
+	assert_int_equal(sip_call_respond(c, 180, NULL, NULL), 0);
+	assert_int_equal(sip_call_respond(c, 200, NULL, sdp), 0);
+	assert_int_equal(fk_code(2), 200);
+	char ct[64];
+	assert_true(fk_hdr(2, "Content-Type", ct, sizeof(ct)));
+	assert_true(fk_hdr(2, "Contact", ct, sizeof(ct)));
+	uint64_t t0 = fk.now;
+	fk_advance(4000);
+	/* 2xx at 500, 1500, 3500 */
+	assert_int_equal(fk.nsent, 6);
+	assert_int_equal(fk.sent[5].at - t0, 3500);
+	char tag[32];
+	fk_totag(2, tag, sizeof(tag));
+	fk_req("ACK", "z9hG4bKack", tag, 1, NULL);
+	assert_int_equal(sip_call_state(c), SIP_CALL_CONFIRMED);
+	assert_int_equal(fk.ev[0], SIP_CALL_EV_CONFIRMED);
+	fk_advance(10000);
+	assert_int_equal(fk.nsent, 6);
+	fk_req("BYE", "z9hG4bKbye", tag, 2, "Reason: Q.850;cause=16\r\n");
+	assert_int_equal(fk_code(6), 200);
+	assert_int_equal(fk.ev[1], SIP_CALL_EV_BYE);
+	assert_int_equal(fk.evcause[1], 16);
+	assert_int_equal(fk.ev[2], SIP_CALL_EV_ENDED);
+	assert_null(fk.incoming);
+	fk_done();
+}
+
+/* No ACK within 64*T1: BYE and ENDED. */
+static void ua_no_ack(void **state)
+{
+	(void)state;
+	fk_stack();
+	fk_invite("z9hG4bKa2", 1);
+	sip_call_respond(fk.incoming, 200, NULL, sdp);
+	fk_advance(32000);
+	assert_true(fk_is(fk.nsent - 1, "BYE"));
+	assert_int_equal(fk.ev[0], SIP_CALL_EV_ENDED);
+	fk_advance(40000);
+	fk_done();
+}
+
+/* Remote CANCEL: 200 to CANCEL, 487 to INVITE, CANCELLED + ENDED. */
+static void ua_remote_cancel(void **state)
+{
+	(void)state;
+	fk_stack();
+	fk_invite("z9hG4bKa3", 1);
+	sip_call_respond(fk.incoming, 180, NULL, NULL);
+	fk_req("CANCEL", "z9hG4bKa3", NULL, 1, NULL);
+	assert_int_equal(fk_code(2), 200);
+	char cs[32];
+	assert_true(fk_hdr(2, "CSeq", cs, sizeof(cs)));
+	assert_string_equal(cs, "1 CANCEL");
+	assert_int_equal(fk_code(3), 487);
+	assert_int_equal(fk.ev[0], SIP_CALL_EV_CANCELLED);
+	assert_int_equal(fk.ev[1], SIP_CALL_EV_ENDED);
+	/* CANCEL for nothing: 481 */
+	fk_req("CANCEL", "z9hG4bKnone", NULL, 1, NULL);
+	assert_int_equal(fk_code(4), 481);
+	fk_done();
+}
+
+static void ua_outgoing(void **state)
+{
+	(void)state;
+	fk_stack();
+	struct sip_call *c = NULL;
+	int user = 7;
+	struct sip_call_params p = {
+		.ruri = "sip:5551234@192.0.2.10", .from_user = "100",
+		.from_display = "Fax", .dst = fk_peer(), .sdp = sdp,
+		.extra_hdrs = "X-Test: 1\r\n",
+	};
+	assert_int_equal(sip_call_invite(fk.st, &p, &user, &c), 0);
+	assert_ptr_equal(sip_call_user(c), &user);
+	assert_true(fk_is(0, "INVITE"));
+	char h[256];
+	assert_true(fk_hdr(0, "X-Test", h, sizeof(h)));
+	assert_true(fk_hdr(0, "Max-Forwards", h, sizeof(h)));
+	assert_true(fk_hdr(0, "Contact", h, sizeof(h)));
+	assert_true(fk_hdr(0, "From", h, sizeof(h)));
+	assert_non_null(strstr(h, "\"Fax\" <sip:100@192.0.2.1>;tag="));
+	fk_answer(0, 183, "rt", "Contact: <sip:x@192.0.2.10>\r\n");
+	assert_int_equal(fk.ev[0], SIP_CALL_EV_PROGRESS);
+	assert_int_equal(fk.evcode[0], 183);
+	fk_answer(0, 200, "rt", "Contact: <sip:x@192.0.2.10>\r\n");
+	assert_true(fk_is(1, "ACK"));
+	assert_int_equal(fk.ev[1], SIP_CALL_EV_ANSWERED);
+	assert_int_equal(sip_call_state(c), SIP_CALL_CONFIRMED);
+	fk_answer(0, 200, "rt", NULL); /* retransmitted 2xx: ACK again */
+	assert_true(fk_is(2, "ACK"));
+	assert_int_equal(sip_call_hangup(c, 0, 16), 0);
+	assert_true(fk_is(3, "BYE"));
+	assert_true(fk_hdr(3, "Reason", h, sizeof(h)));
+	assert_string_equal(h, "Q.850;cause=16");
+	assert_true(fk_hdr(3, "To", h, sizeof(h)));
+	assert_non_null(strstr(h, "tag=rt"));
+	fk_answer(3, 200, NULL, NULL);
+	assert_int_equal(fk.ev[2], SIP_CALL_EV_ENDED);
+	fk_advance(60000);
+	fk_done();
+}
+
+/* Hangup before the answer: CANCEL after the first 1xx, 487 absorbed. */
+static void ua_outgoing_cancel(void **state)
+{
+	(void)state;
+	fk_stack();
+	struct sip_call *c = NULL;
+	struct sip_call_params p = { .ruri = "sip:1@192.0.2.10",
+				     .from_user = "100", .dst = fk_peer() };
+	assert_int_equal(sip_call_invite(fk.st, &p, NULL, &c), 0);
+	assert_int_equal(sip_call_hangup(c, 0, 16), 0);
+	assert_int_equal(fk.nsent, 1); /* no CANCEL before a provisional */
+	fk_answer(0, 100, NULL, NULL);
+	assert_true(fk_is(1, "CANCEL"));
+	char h[128];
+	assert_true(fk_hdr(1, "Reason", h, sizeof(h)));
+	fk_answer(1, 200, NULL, NULL);
+	fk_answer(0, 487, "rt", NULL);
+	assert_true(fk_is(2, "ACK"));
+	assert_int_equal(fk.nev, 1);
+	assert_int_equal(fk.ev[0], SIP_CALL_EV_ENDED);
+	fk_advance(60000);
+	fk_done();
+}
+
+static void ua_core_responses(void **state)
+{
+	(void)state;
+	fk_stack();
+	char h[256];
+	fk_req("OPTIONS", "z9hG4bKc1", NULL, 1, NULL);
+	assert_int_equal(fk_code(0), 200);
+	assert_true(fk_hdr(0, "Allow", h, sizeof(h)));
+	assert_non_null(strstr(h, "INVITE"));
+	assert_true(fk_hdr(0, "Accept", h, sizeof(h)));
+	assert_true(fk_hdr(0, "Supported", h, sizeof(h)) ||
+		    strstr(fk.sent[0].buf, "Supported:"));
+	fk_req("REGISTER", "z9hG4bKc2", NULL, 1, NULL);
+	assert_int_equal(fk_code(1), 405);
+	assert_true(fk_hdr(1, "Allow", h, sizeof(h)));
+	fk_req("BYE", "z9hG4bKc3", "nosuch", 1, NULL);
+	assert_int_equal(fk_code(2), 481);
+	fk_req("OPTIONS", "z9hG4bKc4", NULL, 1, "Require: foo\r\n");
+	assert_int_equal(fk_code(3), 420);
+	assert_true(fk_hdr(3, "Unsupported", h, sizeof(h)));
+	assert_string_equal(h, "foo");
+	/* malformed but answerable: 400, counted */
+	assert_int_equal(fk_recv("OPTIONS sip:a@192.0.2.1 SIP/2.0\r\n"
+				 "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKm\r\n"
+				 "From: <sip:b@h>;tag=1\r\nTo: <sip:a@h>\r\n"
+				 "Call-ID: m\r\nCSeq: 1 OPTIONS\r\n"
+				 "Max-Forwards: 999\r\n\r\n"), EBADMSG);
+	assert_int_equal(fk_code(4), 400);
+	/* garbage: dropped, counted */
+	assert_int_not_equal(fk_recv("\x01\x02 hello"), 0);
+	assert_int_equal(fk.nsent, 5);
+	struct sip_stats s;
+	sip_stack_stats(fk.st, &s);
+	assert_int_equal(s.rx_rejected, 2);
+	assert_int_equal(s.rx_msgs, 6);
+	char dump[1024];
+	assert_true(sip_stack_dump(fk.st, dump, sizeof(dump)) > 0);
+	fk_done();
+}
+
+/* Shutdown: every call is hung up according to its state. */
+static void ua_shutdown(void **state)
+{
+	(void)state;
+	fk_stack();
+	fk_invite("z9hG4bKs1", 1);
+	assert_non_null(fk.incoming);
+	sip_stack_shutdown(fk.st);
+	assert_int_equal(fk_code(1), 503);
+	assert_int_equal(fk.ev[0], SIP_CALL_EV_ENDED);
+	struct sip_call *c = NULL;
+	struct sip_call_params p = { .ruri = "sip:1@192.0.2.10",
+				     .from_user = "1", .dst = fk_peer() };
+	assert_int_equal(sip_call_invite(fk.st, &p, NULL, &c), ESHUTDOWN);
+	fk_done();
+}
+
+/* sip_stack_free with live calls and timers frees everything. */
+static void ua_free_live(void **state)
+{
+	(void)state;
+	fk_stack();
+	fk_invite("z9hG4bKf1", 1);
+	sip_call_respond(fk.incoming, 200, NULL, sdp);
+	struct sip_call *c = NULL;
+	struct sip_call_params p = { .ruri = "sip:1@192.0.2.10",
+				     .from_user = "1", .dst = fk_peer() };
+	assert_int_equal(sip_call_invite(fk.st, &p, NULL, &c), 0);
+	assert_int_equal(sip_call_id(c), 2);
+	assert_string_equal(sip_call_state_name(SIP_CALL_EARLY), "EARLY");
+	assert_string_equal(sip_call_ev_name(SIP_CALL_EV_BYE), "BYE");
+	fk_done();
+}
+
+/* The app may answer from inside call_incoming. */
+static void ua_respond_in_callback(void **state)
+{
+	(void)state;
+	fk_stack();
+	fk.auto_respond = 404;
+	fk_invite("z9hG4bKr1", 1);
+	assert_int_equal(fk_code(1), 404);
+	assert_int_equal(fk.ev[0], SIP_CALL_EV_ENDED);
+	fk_done();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(ua_incoming_answer_bye),
+		cmocka_unit_test(ua_no_ack),
+		cmocka_unit_test(ua_remote_cancel),
+		cmocka_unit_test(ua_outgoing),
+		cmocka_unit_test(ua_outgoing_cancel),
+		cmocka_unit_test(ua_core_responses),
+		cmocka_unit_test(ua_shutdown),
+		cmocka_unit_test(ua_free_live),
+		cmocka_unit_test(ua_respond_in_callback),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,203 @@
+/* tdm/span.c: config validation, channel maps, laws, names, audio fan-out. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tdm/tdm.h"
+#include "tdm/tdm_int.h"
+
+static int timers_live;
+static int audio_calls;
+
+static uint64_t f_now(void *arg)
+{
+	return 0;
+}
+
+static void *f_timer_start(void *arg, uint64_t ms, void (*fn)(void *),
+			   void *fnarg)
+{
+	timers_live++;
+	return &timers_live;
+}
+
+static void f_timer_stop(void *arg, void *t)
+{
+	timers_live--;
+}
+
+static int f_fd_watch(void *arg, int fd, void (*fn)(void *), void *fnarg)
+{
+	return 0;
+}
+
+static void f_fd_unwatch(void *arg, int fd)
+{
+}
+
+static void f_audio(void *arg, struct tdm_span *span, struct tdm_call *call,
+		    const uint8_t *rx, uint8_t *tx, size_t n)
+{
+	audio_calls++;
+	memset(tx, rx[0], n);
+}
+
+static const struct tdm_hooks hooks = {
+	.now = f_now,
+	.timer_start = f_timer_start,
+	.timer_stop = f_timer_stop,
+	.fd_watch = f_fd_watch,
+	.fd_unwatch = f_fd_unwatch,
+	.audio = f_audio,
+};
+
+static struct tdm_span_cfg cfg_t1(void)
+{
+	struct tdm_span_cfg c = {
+		.id = 1,
+		.type = TDM_SPAN_T1,
+		.role = TDM_ROLE_CPE,
+		.loop_path = "/nonexistent/x.sock",
+		.loop_mode = TDM_LOOP_CLIENT,
+	};
+	return c;
+}
+
+static void test_alloc_validation(void **state)
+{
+	struct tdm_span_cfg c;
+	struct tdm_span *s = NULL;
+
+	c = cfg_t1();
+	c.id = 0;
+	assert_int_equal(tdm_span_alloc(&c, &hooks, &s), EINVAL);
+	c = cfg_t1();
+	c.id = 128;
+	assert_int_equal(tdm_span_alloc(&c, &hooks, &s), EINVAL);
+	c = cfg_t1();
+	c.switchtype = "foo";
+	assert_int_equal(tdm_span_alloc(&c, &hooks, &s), EINVAL);
+	c = cfg_t1();
+	c.driver = "dahdi";
+	assert_int_equal(tdm_span_alloc(&c, &hooks, &s), ENOTSUP);
+	c = cfg_t1();
+	c.loop_path = NULL;
+	assert_int_equal(tdm_span_alloc(&c, &hooks, &s), EINVAL);
+	c = cfg_t1();
+	c.type = (enum tdm_span_type)7;
+	assert_int_equal(tdm_span_alloc(&c, &hooks, &s), EINVAL);
+	c = cfg_t1();
+	assert_int_equal(tdm_span_alloc(&c, NULL, &s), EINVAL);
+	assert_null(s);
+	tdm_span_free(NULL);
+}
+
+static void test_t1_map(void **state)
+{
+	struct tdm_span_cfg c = cfg_t1();
+	struct tdm_span *s;
+	int i;
+
+	assert_int_equal(tdm_span_alloc(&c, &hooks, &s), 0);
+	assert_int_equal(tdm_span_id(s), 1);
+	assert_int_equal(tdm_span_type(s), TDM_SPAN_T1);
+	assert_int_equal(tdm_span_law(s), TDM_LAW_ULAW);
+	assert_int_equal(tdm_span_bchans(s), 23);
+	for (i = 0; i < 23; i++)
+		assert_int_equal(tdm_span_bchan_ts(s, i), i + 1);
+	assert_int_equal(tdm_span_bchan_ts(s, 23), -1);
+	assert_int_equal(tdm_span_chan_state(s, 24), -1); /* D-channel */
+	assert_int_equal(tdm_span_chan_state(s, 1), TDM_CHAN_IDLE);
+	assert_int_equal(tdm_span_state(s), TDM_SPAN_DOWN);
+	assert_false(tdm_span_is_up(s));
+	assert_int_equal(tdm_span_calls(s, NULL, 0), 0);
+	assert_int_equal(tdm_span_set_timer(s, "T303", 100), 0);
+	assert_int_equal(tdm_span_set_timer(s, "T999", 100), EINVAL);
+	tdm_span_free(s);
+	assert_int_equal(timers_live, 0);
+}
+
+static void test_e1_map(void **state)
+{
+	struct tdm_span_cfg c = cfg_t1();
+	struct tdm_span *s;
+	int i;
+
+	c.type = TDM_SPAN_E1;
+	c.role = TDM_ROLE_NET;
+	assert_int_equal(tdm_span_alloc(&c, &hooks, &s), 0);
+	assert_int_equal(tdm_span_law(s), TDM_LAW_ALAW);
+	assert_int_equal(tdm_span_bchans(s), 30);
+	for (i = 0; i < 30; i++) {
+		int ts = tdm_span_bchan_ts(s, i);
+
+		assert_int_not_equal(ts, 16);
+		assert_int_equal(ts, i < 15 ? i + 1 : i + 2);
+	}
+	assert_int_equal(tdm_span_chan_state(s, 16), -1);
+	assert_int_equal(tdm_span_chan_state(s, 0), -1);
+	assert_int_equal(tdm_span_chan_state(s, 31), TDM_CHAN_IDLE);
+	tdm_span_free(s);
+}
+
+/* Idle channels carry the law's silence; calls get their own slice. */
+static void test_audio_fanout(void **state)
+{
+	struct tdm_span_cfg c = cfg_t1();
+	struct tdm_call fake = { 0 };
+	uint8_t rx[23 * 160], tx[23 * 160];
+	struct tdm_span *s;
+	int i;
+
+	assert_int_equal(tdm_span_alloc(&c, &hooks, &s), 0);
+	memset(rx, 0x55, sizeof(rx));
+	audio_calls = 0;
+	tdm_span_audio(s, rx, tx);
+	assert_int_equal(audio_calls, 0);
+	for (i = 0; i < (int)sizeof(tx); i++)
+		assert_int_equal(tx[i], 0xFF);
+
+	fake.span = s;
+	fake.chan = tdm_chan_take(s, 3, &fake);
+	assert_non_null(fake.chan);
+	tdm_span_audio(s, rx, tx);
+	assert_int_equal(audio_calls, 1);
+	assert_int_equal(tx[2 * 160], 0x55);
+	assert_int_equal(tx[2 * 160 + 159], 0x55);
+	assert_int_equal(tx[1 * 160], 0xFF);
+	assert_int_equal(tx[3 * 160], 0xFF);
+	tdm_chan_put(fake.chan);
+	tdm_span_free(s);
+}
+
+static void test_names(void **state)
+{
+	assert_string_equal(tdm_span_type_name(TDM_SPAN_E1), "e1");
+	assert_string_equal(tdm_role_name(TDM_ROLE_NET), "net");
+	assert_string_equal(tdm_law_name(TDM_LAW_ALAW), "alaw");
+	assert_string_equal(tdm_loop_mode_name(TDM_LOOP_SERVER), "server");
+	assert_string_equal(tdm_span_state_name(TDM_SPAN_L1_UP), "L1_UP");
+	assert_string_equal(tdm_event_type_name(TDM_EV_REJECTED_FRAME),
+			    "rejected_frame");
+	assert_string_equal(tdm_event_type_name((enum tdm_event_type)99), "?");
+	assert_int_equal(tdm_law_silence(TDM_LAW_ULAW), 0xFF);
+	assert_int_equal(tdm_law_silence(TDM_LAW_ALAW), 0xD5);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_alloc_validation),
+		cmocka_unit_test(test_t1_map),
+		cmocka_unit_test(test_e1_map),
+		cmocka_unit_test(test_audio_fanout),
+		cmocka_unit_test(test_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

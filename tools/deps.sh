@@ -1,0 +1,28 @@
+#!/bin/sh
+# Installs the Debian packages pstngw needs to build and test, only those
+# missing, so `make demo` and `make test` work on a fresh Debian 12 machine.
+set -eu
+
+PKGS="build-essential pkg-config clang libpri-dev libspandsp-dev libopus-dev
+portaudio19-dev libcmocka-dev libtiff-dev libtiff-tools libinih-dev libssl-dev
+dahdi-source sip-tester baresip-core kamailio sipsak tshark iproute2
+util-linux"
+
+missing=""
+for p in $PKGS; do
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$st" in
+	*"ok installed"*) ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps: installing:$missing"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+# tshark asks whether non-root users may capture; answer it up front.
+echo 'wireshark-common wireshark-common/install-setuid boolean false' |
+	$SUDO debconf-set-selections
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing

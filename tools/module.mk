@@ -1,0 +1,3 @@
+# tools/: pstnsim (simulated PSTN), sipua (SIP test phone), pstngw-ctl.
+-include tools/pstnsim/module.mk
+-include tools/sipua/module.mk

@@ -1,0 +1,637 @@
+/*
+ * sipua: a scriptable SIP test phone built on the project's own SIP stack
+ * and media session. It calls or answers, plays a tone, measures the
+ * dominant frequency it hears, and prints one machine-readable line per
+ * event, so integration tests can check audio end to end.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/random.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "gateway/hooks.h"
+#include "gateway/log.h"
+#include "gateway/loop.h"
+#include "gateway/net.h"
+#include "media/media.h"
+#include "sip/sip.h"
+
+#define MAX_CALLS 64
+#define TICK_US 20000u
+#define BLOCK 160
+
+struct ua_call {
+	bool used;
+	unsigned n; /* 1, 2, ... in order of appearance */
+	struct sip_call *sip;
+	struct media_sess *media;
+	int rtp_fd;
+	unsigned rtp_port;
+	struct sockaddr_in peer;
+	struct sdp_local local;
+	char answer[1024];
+	struct media_tonegen gen;
+	struct media_freqmeter meter;
+	bool talking;
+	bool ended;
+	struct gw_timer *answer_timer, *hangup_timer, *cancel_timer;
+	struct ua *ua;
+};
+
+struct ua {
+	struct gw_hookctx hctx;
+	struct gw_loop *loop;
+	struct sip_stack *sip;
+	int sip_fd;
+	char ip[64];
+	unsigned port;
+	/* options */
+	const char *call_uri;
+	const char *from;
+	unsigned calls_to_place, calls_placed;
+	unsigned interval_ms;
+	int answer_delay_ms;
+	unsigned reject;
+	bool no_answer;
+	unsigned tone;
+	int hangup_after_ms;
+	int cancel_after_ms;
+	unsigned hangup_code;
+	unsigned exit_after, ended;
+	unsigned timeout_s;
+	struct sdp_codec codec;
+	unsigned rtp_next;
+	/* state */
+	struct ua_call calls[MAX_CALLS];
+	unsigned ncalls;
+	uint64_t t0;
+	uint64_t next_tick;
+	int exit_code;
+	bool stopping;
+};
+
+static struct ua *ua_of(void *arg)
+{
+	return gw_container_of(arg, struct ua, hctx);
+}
+
+static void ev(struct ua *ua, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void ev(struct ua *ua, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("sipua t=%llu ",
+	       (unsigned long long)(gw_loop_now(ua->loop) - ua->t0));
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+/* ---- media ----------------------------------------------------------- */
+
+static int rtp_send(void *arg, const void *pkt, size_t len)
+{
+	struct ua_call *c = arg;
+
+	if (sendto(c->rtp_fd, pkt, len, 0, (struct sockaddr *)&c->peer,
+		   sizeof(c->peer)) < 0)
+		return errno;
+	return 0;
+}
+
+static void rtp_readable(void *arg, uint32_t events)
+{
+	struct ua_call *c = arg;
+	uint8_t buf[2048];
+	ssize_t n;
+
+	while ((n = recv(c->rtp_fd, buf, sizeof(buf), 0)) >= 0)
+		if (c->media)
+			media_sess_rtp_in(c->media, buf, (size_t)n);
+}
+
+static int media_open(struct ua *ua, struct ua_call *c)
+{
+	int err = gw_rtp_bind(ua->ip, 20000, 29998, &ua->rtp_next, &c->rtp_fd,
+			      &c->rtp_port);
+
+	if (err)
+		return err;
+	err = gw_loop_fd_add(ua->loop, c->rtp_fd, EPOLLIN, rtp_readable, c);
+	if (err)
+		return err;
+	c->local = (struct sdp_local){
+		.ip = ua->ip,
+		.port = (uint16_t)c->rtp_port,
+		.codecs = &ua->codec,
+		.ncodecs = 1,
+		.ptime = 20,
+		.te_pt = -1,
+		.sess_id = 4000 + c->n,
+		.sess_version = 1,
+		.dir = SDP_DIR_SENDRECV,
+	};
+	media_tonegen_init(&c->gen, ua->tone, -10);
+	media_freqmeter_init(&c->meter);
+	return 0;
+}
+
+static int media_start(struct ua_call *c, const struct sdp_result *res)
+{
+	struct media_hooks h = { .arg = c, .rtp_send = rtp_send };
+	struct media_sess_cfg mc = {
+		.tdm_law = MEDIA_LAW_ULAW,
+		.pt = res->pt,
+		.ptime_ms = 20,
+	};
+	int codec = media_codec_lookup(res->name);
+	uint8_t rnd[10] = { 0 };
+
+	if (codec < 0)
+		return ENOTSUP;
+	mc.codec = (enum media_codec)codec;
+	if (getrandom(rnd, sizeof(rnd), 0) == (ssize_t)sizeof(rnd)) {
+		memcpy(&mc.ssrc, rnd, 4);
+		memcpy(&mc.seq, rnd + 4, 2);
+		memcpy(&mc.ts, rnd + 6, 4);
+	}
+	if (gw_sockaddr_in(&c->peer, res->addr, res->port))
+		return EINVAL;
+	return media_sess_alloc(&h, &mc, &c->media);
+}
+
+/* The phone's own 20 ms clock: tone out, meter in. */
+static void tick(void *arg)
+{
+	struct ua *ua = arg;
+	int16_t pcm[BLOCK];
+	uint8_t law[BLOCK];
+
+	for (unsigned i = 0; i < MAX_CALLS; i++) {
+		struct ua_call *c = &ua->calls[i];
+
+		if (!c->used || !c->media || !c->talking)
+			continue;
+		media_tonegen_run(&c->gen, pcm, BLOCK);
+		media_linear_to_law(MEDIA_LAW_ULAW, pcm, law, BLOCK);
+		media_sess_tdm_in(c->media, law, BLOCK);
+		media_sess_tdm_out(c->media, law, BLOCK);
+		media_law_to_linear(MEDIA_LAW_ULAW, law, pcm, BLOCK);
+		media_freqmeter_feed(&c->meter, pcm, BLOCK);
+	}
+	ua->next_tick += TICK_US;
+	gw_timer_start_at_us(ua->loop, ua->next_tick, tick, ua);
+}
+
+/* ---- calls ----------------------------------------------------------- */
+
+static struct ua_call *call_new(struct ua *ua)
+{
+	for (unsigned i = 0; i < MAX_CALLS; i++) {
+		struct ua_call *c = &ua->calls[i];
+
+		if (c->used)
+			continue;
+		memset(c, 0, sizeof(*c));
+		c->used = true;
+		c->n = ++ua->ncalls;
+		c->rtp_fd = -1;
+		c->ua = ua;
+		return c;
+	}
+	return NULL;
+}
+
+static void call_done(struct ua *ua, struct ua_call *c)
+{
+	if (c->media) {
+		double level = 0;
+		unsigned f = media_freqmeter_result(&c->meter, &level);
+		struct media_stats st;
+
+		media_sess_stats(c->media, &st);
+		ev(ua, "event=heard call=%u freq=%u level=%.1f rx_packets=%llu tx_packets=%llu",
+		   c->n, f, level, (unsigned long long)st.rx_packets,
+		   (unsigned long long)st.tx_packets);
+	}
+	if (c->answer_timer)
+		gw_timer_stop(ua->loop, c->answer_timer);
+	if (c->hangup_timer)
+		gw_timer_stop(ua->loop, c->hangup_timer);
+	if (c->cancel_timer)
+		gw_timer_stop(ua->loop, c->cancel_timer);
+	if (c->rtp_fd >= 0) {
+		gw_loop_fd_del(ua->loop, c->rtp_fd);
+		close(c->rtp_fd);
+	}
+	media_sess_free(c->media);
+	memset(c, 0, sizeof(*c));
+	ua->ended++;
+	if (ua->exit_after && ua->ended >= ua->exit_after)
+		gw_loop_stop(ua->loop);
+	if (ua->stopping)
+		for (unsigned i = 0; i < MAX_CALLS; i++)
+			if (ua->calls[i].used)
+				return;
+	if (ua->stopping)
+		gw_loop_stop(ua->loop);
+}
+
+static void hangup_fired(void *arg)
+{
+	struct ua_call *c = arg;
+
+	c->hangup_timer = NULL;
+	ev(c->ua, "event=hangup call=%u", c->n);
+	sip_call_hangup(c->sip, c->ua->hangup_code, 16);
+}
+
+/* Only calls this phone placed are hung up by it; the far end ends the
+ * others, so a test knows which side clears. */
+static void cancel_fired(void *arg)
+{
+	struct ua_call *c = arg;
+
+	c->cancel_timer = NULL;
+	ev(c->ua, "event=cancel call=%u", c->n);
+	sip_call_hangup(c->sip, 0, 16);
+}
+
+static void talking(struct ua *ua, struct ua_call *c, bool placed)
+{
+	c->talking = true;
+	if (c->cancel_timer) {
+		gw_timer_stop(ua->loop, c->cancel_timer);
+		c->cancel_timer = NULL;
+	}
+	if (placed && ua->hangup_after_ms >= 0)
+		c->hangup_timer = gw_timer_start(ua->loop,
+						 (uint64_t)ua->hangup_after_ms,
+						 hangup_fired, c);
+}
+
+static void answer_fired(void *arg)
+{
+	struct ua_call *c = arg;
+
+	c->answer_timer = NULL;
+	if (!sip_call_respond(c->sip, 200, NULL, c->answer)) {
+		ev(c->ua, "event=answer call=%u", c->n);
+		talking(c->ua, c, false);
+	}
+}
+
+static void incoming(void *arg, struct sip_call *scall,
+		     const struct sip_msg *inv)
+{
+	struct ua *ua = ua_of(arg);
+	struct sip_pl ruser = sip_msg_ruri_user(inv), fuser =
+		sip_msg_from_user(inv), ctype, body = sip_msg_body(inv, &ctype);
+	char to[64], from[64];
+	struct ua_call *c = call_new(ua);
+	struct sdp_session offer;
+	struct sdp_result res;
+	size_t len;
+
+	sip_pl_copy(&ruser, to, sizeof(to));
+	sip_pl_copy(&fuser, from, sizeof(from));
+	if (!c) {
+		sip_call_respond(scall, 486, NULL, NULL);
+		return;
+	}
+	c->sip = scall;
+	sip_call_set_user(scall, c);
+	ev(ua, "event=incoming call=%u from=%s to=%s", c->n, from, to);
+	if (ua->reject) {
+		ev(ua, "event=reject call=%u code=%u", c->n, ua->reject);
+		sip_call_respond(scall, ua->reject, NULL, NULL);
+		return;
+	}
+	if (media_open(ua, c) || sdp_parse(&offer, body.p, body.l) ||
+	    sdp_answer(&offer, &c->local, &res, c->answer, sizeof(c->answer),
+		       &len) ||
+	    media_start(c, &res)) {
+		ev(ua, "event=reject call=%u code=488", c->n);
+		sip_call_respond(scall, 488, NULL, NULL);
+		return;
+	}
+	sip_call_respond(scall, 180, NULL, NULL);
+	if (ua->no_answer)
+		return;
+	c->answer_timer = gw_timer_start(ua->loop, (uint64_t)ua->answer_delay_ms,
+					 answer_fired, c);
+}
+
+static void call_event(void *arg, struct sip_call *scall,
+		       const struct sip_call_event *e)
+{
+	struct ua *ua = ua_of(arg);
+	struct ua_call *c = sip_call_user(scall);
+
+	if (!c)
+		return;
+	switch (e->type) {
+	case SIP_CALL_EV_PROGRESS:
+		ev(ua, "event=progress call=%u code=%u", c->n, e->code);
+		return;
+	case SIP_CALL_EV_ANSWERED: {
+		struct sdp_session s;
+		struct sdp_result res;
+
+		if (sdp_parse(&s, e->sdp.p, e->sdp.l) ||
+		    sdp_accept_answer(&s, &c->local, &res) ||
+		    media_start(c, &res)) {
+			ev(ua, "event=bad_answer call=%u", c->n);
+			sip_call_hangup(scall, 0, 88);
+			return;
+		}
+		ev(ua, "event=answered call=%u codec=%s", c->n, res.name);
+		talking(ua, c, true);
+		return;
+	}
+	case SIP_CALL_EV_CONFIRMED:
+		return;
+	case SIP_CALL_EV_FAILED:
+		ev(ua, "event=failed call=%u code=%u cause=%d", c->n, e->code,
+		   e->q850_cause);
+		return;
+	case SIP_CALL_EV_CANCELLED:
+		ev(ua, "event=cancelled call=%u cause=%d", c->n, e->q850_cause);
+		return;
+	case SIP_CALL_EV_BYE:
+		ev(ua, "event=bye call=%u cause=%d", c->n, e->q850_cause);
+		return;
+	case SIP_CALL_EV_ENDED:
+		ev(ua, "event=ended call=%u", c->n);
+		sip_call_set_user(scall, NULL);
+		call_done(ua, c);
+		return;
+	default:
+		return;
+	}
+}
+
+static void place_call(void *arg)
+{
+	struct ua *ua = arg;
+	struct ua_call *c = call_new(ua);
+	struct sip_uri uri;
+	char host[64], sdp[1024];
+	size_t len;
+
+	if (!c)
+		return;
+	ua->calls_placed++;
+	struct sip_call_params p = {
+		.ruri = ua->call_uri,
+		.from_user = ua->from,
+	};
+
+	if (sip_uri_parse(&uri, ua->call_uri, strlen(ua->call_uri)) ||
+	    sip_pl_copy(&uri.host, host, sizeof(host)) ||
+	    sip_addr_set(&p.dst, host, uri.port ? uri.port : 5060) ||
+	    media_open(ua, c) ||
+	    sdp_build_offer(&c->local, sdp, sizeof(sdp), &len)) {
+		ev(ua, "event=error call=%u reason=bad_uri_or_media", c->n);
+		ua->exit_code = 1;
+		call_done(ua, c);
+		return;
+	}
+	p.sdp = sdp;
+	ev(ua, "event=calling call=%u uri=%s", c->n, ua->call_uri);
+	if (sip_call_invite(ua->sip, &p, c, &c->sip)) {
+		ev(ua, "event=error call=%u reason=invite", c->n);
+		call_done(ua, c);
+		return;
+	}
+	if (ua->cancel_after_ms >= 0)
+		c->cancel_timer = gw_timer_start(ua->loop,
+						 (uint64_t)ua->cancel_after_ms,
+						 cancel_fired, c);
+	if (ua->calls_placed < ua->calls_to_place)
+		gw_timer_start(ua->loop, ua->interval_ms, place_call, ua);
+}
+
+/* ---- process --------------------------------------------------------- */
+
+static int sip_send(void *arg, const struct sip_addr *dst, const void *buf,
+		    size_t len)
+{
+	struct ua *ua = ua_of(arg);
+
+	if (sendto(ua->sip_fd, buf, len, 0, (const struct sockaddr *)&dst->ss,
+		   dst->len) < 0)
+		return errno;
+	return 0;
+}
+
+static void sip_readable(void *arg, uint32_t events)
+{
+	struct ua *ua = arg;
+	static uint8_t buf[65536];
+
+	for (;;) {
+		struct sip_addr src = { .len = sizeof(src.ss) };
+		ssize_t n = recvfrom(ua->sip_fd, buf, sizeof(buf), 0,
+				     (struct sockaddr *)&src.ss, &src.len);
+
+		if (n < 0)
+			return;
+		sip_stack_recv(ua->sip, &src, buf, (size_t)n);
+	}
+}
+
+static void stop_all(struct ua *ua)
+{
+	bool any = false;
+
+	ua->stopping = true;
+	for (unsigned i = 0; i < MAX_CALLS; i++)
+		if (ua->calls[i].used && ua->calls[i].sip) {
+			any = true;
+			sip_call_hangup(ua->calls[i].sip, 503, 16);
+		}
+	if (!any)
+		gw_loop_stop(ua->loop);
+}
+
+static void timeout_fired(void *arg)
+{
+	struct ua *ua = arg;
+
+	ev(ua, "event=timeout");
+	ua->exit_code = 3;
+	gw_loop_stop(ua->loop);
+}
+
+struct sigctx {
+	struct ua *ua;
+	int fd;
+};
+
+static void on_signal(void *arg, uint32_t events)
+{
+	struct sigctx *sc = arg;
+	struct signalfd_siginfo si;
+
+	while (read(sc->fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		stop_all(sc->ua);
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: sipua --listen IP:PORT [options]\n"
+		"  --call URI          place a call (sip:user@ip:port)\n"
+		"  --from USER         calling user (default sipua)\n"
+		"  --calls N           how many calls to place (default 1)\n"
+		"  --interval MS       between placed calls (default 1000)\n"
+		"  --answer-delay MS   answer incoming calls after MS (default 0)\n"
+		"  --reject CODE       answer incoming calls with CODE (e.g. 486)\n"
+		"  --no-answer         let incoming calls ring\n"
+		"  --tone HZ           play a tone into every call (0: silence)\n"
+		"  --hangup-after MS   hang up placed calls MS after answer\n"
+		"  --cancel-after MS   cancel a placed call not answered after MS\n"
+		"  --codec pcmu|pcma   offered/accepted codec (default pcmu)\n"
+		"  --exit-after N      exit once N calls have ended\n"
+		"  --timeout SEC       exit 3 after SEC seconds (default 60)\n"
+		"Prints one line per event: sipua t=MS event=NAME key=value...\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "listen", required_argument, NULL, 'L' },
+		{ "call", required_argument, NULL, 'c' },
+		{ "from", required_argument, NULL, 'F' },
+		{ "calls", required_argument, NULL, 'n' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "answer-delay", required_argument, NULL, 'a' },
+		{ "reject", required_argument, NULL, 'r' },
+		{ "no-answer", no_argument, NULL, 'N' },
+		{ "tone", required_argument, NULL, 't' },
+		{ "hangup-after", required_argument, NULL, 'H' },
+		{ "codec", required_argument, NULL, 'C' },
+		{ "cancel-after", required_argument, NULL, 'X' },
+		{ "exit-after", required_argument, NULL, 'x' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct ua ua;
+	const char *listen = NULL;
+	int opt;
+
+	ua.from = "sipua";
+	ua.calls_to_place = 1;
+	ua.interval_ms = 1000;
+	ua.hangup_after_ms = -1;
+	ua.cancel_after_ms = -1;
+	ua.timeout_s = 60;
+	ua.codec = (struct sdp_codec){ .pt = 0, .name = "PCMU", .rate = 8000 };
+	while ((opt = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (opt) {
+		case 'L': listen = optarg; break;
+		case 'c': ua.call_uri = optarg; break;
+		case 'F': ua.from = optarg; break;
+		case 'n': ua.calls_to_place = (unsigned)atoi(optarg); break;
+		case 'i': ua.interval_ms = (unsigned)atoi(optarg); break;
+		case 'a': ua.answer_delay_ms = atoi(optarg); break;
+		case 'r': ua.reject = (unsigned)atoi(optarg); break;
+		case 'N': ua.no_answer = true; break;
+		case 't': ua.tone = (unsigned)atoi(optarg); break;
+		case 'H': ua.hangup_after_ms = atoi(optarg); break;
+		case 'X': ua.cancel_after_ms = atoi(optarg); break;
+		case 'x': ua.exit_after = (unsigned)atoi(optarg); break;
+		case 'T': ua.timeout_s = (unsigned)atoi(optarg); break;
+		case 'C':
+			if (!strcmp(optarg, "pcma"))
+				ua.codec = (struct sdp_codec){ 8, "PCMA", 8000 };
+			else if (strcmp(optarg, "pcmu")) {
+				fprintf(stderr, "sipua: unknown codec '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	char *colon = listen ? strrchr(listen, ':') : NULL;
+
+	if (!colon || (size_t)(colon - listen) >= sizeof(ua.ip)) {
+		usage(stderr);
+		return 2;
+	}
+	memcpy(ua.ip, listen, (size_t)(colon - listen));
+	ua.port = (unsigned)atoi(colon + 1);
+	gw_log_init("sipua", false);
+	gw_log_set_level_all(getenv("SIPUA_DEBUG") ? LOG_DEBUG : LOG_WARNING);
+
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	ua.loop = gw_loop_alloc();
+	ua.hctx.loop = ua.loop;
+	ua.t0 = gw_loop_now(ua.loop);
+	ua.rtp_next = 20000 + (ua.port % 1000) * 8;
+
+	struct sigctx sc = { .ua = &ua,
+			     .fd = signalfd(-1, &mask, SFD_NONBLOCK) };
+	int err = gw_udp_bind(ua.ip, ua.port, &ua.sip_fd);
+
+	if (err) {
+		fprintf(stderr, "sipua: cannot listen on %s: %s\n", listen,
+			strerror(err));
+		return 2;
+	}
+	struct sip_hooks h = {
+		.arg = &ua.hctx,
+		.now = gw_hook_now,
+		.timer_start = gw_hook_timer_start,
+		.timer_stop = gw_hook_timer_stop,
+		.send = sip_send,
+		.log = gw_hook_log_sip,
+		.call_incoming = incoming,
+		.call_event = call_event,
+	};
+	struct sip_stack_cfg cfg = { .local_ip = ua.ip,
+				     .local_port = (uint16_t)ua.port,
+				     .user_agent = "pstngw-sipua" };
+
+	if (sip_stack_alloc(&ua.sip, &cfg, &h) ||
+	    gw_loop_fd_add(ua.loop, ua.sip_fd, EPOLLIN, sip_readable, &ua) ||
+	    gw_loop_fd_add(ua.loop, sc.fd, EPOLLIN, on_signal, &sc)) {
+		fprintf(stderr, "sipua: cannot start\n");
+		return 2;
+	}
+	ua.next_tick = gw_loop_now_us(ua.loop) + TICK_US;
+	gw_timer_start_at_us(ua.loop, ua.next_tick, tick, &ua);
+	gw_timer_start(ua.loop, ua.timeout_s * 1000ull, timeout_fired, &ua);
+	if (ua.call_uri)
+		place_call(&ua);
+	ev(&ua, "event=ready listen=%s", listen);
+	gw_loop_run(ua.loop);
+	for (unsigned i = 0; i < MAX_CALLS; i++)
+		if (ua.calls[i].used)
+			call_done(&ua, &ua.calls[i]);
+	ev(&ua, "event=exit code=%d", ua.exit_code);
+	sip_stack_free(ua.sip);
+	close(ua.sip_fd);
+	gw_loop_free(ua.loop);
+	return ua.exit_code;
+}
