@@ -325,10 +325,14 @@ static void call_free(struct gw_call *c)
 	media_sess_free(c->media);
 	uint64_t now = gw_loop_now(gw->loop);
 
+	char code[12] = "-";
+
+	if (c->sip_code)
+		snprintf(code, sizeof(code), "%u", c->sip_code);
 	CLOG(c, LOG_NOTICE,
-	     "ended: %s -> %s, cause %d (%s), sip %u, %s %llu ms",
+	     "ended: %s -> %s, cause %d (%s), sip %s, %s %llu ms",
 	     c->calling[0] ? c->calling : "-", c->called, c->cause,
-	     gw_cause_name(c->cause), c->sip_code,
+	     gw_cause_name(c->cause), code,
 	     c->t_answer ? "talked" : "unanswered after",
 	     (unsigned long long)(now - (c->t_answer ? c->t_answer :
 						       c->t_start)));

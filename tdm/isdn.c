@@ -152,13 +152,14 @@ static uint64_t isdn_wall_us(void)
 }
 
 static void isdn_timer_fn(void *arg);
+static void isdn_retire(struct tdm_span *span);
 
 static void isdn_sched(struct tdm_span *span)
 {
 	struct timeval *tv;
 	uint64_t dl, now, ms;
 
-	if (span->dying)
+	if (span->dying || !span->pri)
 		return;
 	tv = pri_schedule_next(span->pri);
 	dl = tv ? (uint64_t)tv->tv_sec * 1000000u + (uint64_t)tv->tv_usec : 0;
@@ -456,6 +457,8 @@ void tdm_isdn_rx(struct tdm_span *span, const uint8_t *frame, size_t len)
 {
 	pri_event *e;
 
+	if (!span->pri)
+		return;
 	span->rx_frame = frame;
 	span->rx_len = len;
 	tdm_span_enter(span);
@@ -505,7 +508,8 @@ void tdm_isdn_l1_down(struct tdm_span *span)
 		pri_destroycall(span->pri, c->pcall);
 		isdn_call_released(c, c->cause);
 	}
-	isdn_sched(span);
+	if (!span->dying)
+		isdn_retire(span);
 }
 
 void tdm_isdn_drop_calls(struct tdm_span *span)
@@ -520,33 +524,12 @@ void tdm_isdn_drop_calls(struct tdm_span *span)
 	}
 }
 
-int tdm_isdn_init(struct tdm_span *span)
-{
-	static bool hooked;
-	struct pri *pri;
-
-	if (!hooked) {
-		pri_set_message(isdn_pri_message);
-		pri_set_error(isdn_pri_error);
-		hooked = true;
-	}
-	pri = pri_new_cb(-1,
-			 span->role == TDM_ROLE_NET ? PRI_NETWORK : PRI_CPE,
-			 span->switchtype, isdn_read, isdn_write, span);
-	if (!pri)
-		return ENOMEM;
-	span->pri = pri;
-	pri_set_debug(pri, 0);
-	isdn_sched(span);
-	return 0;
-}
-
 /* libpri has no destructor: retired controllers stay reachable here, so
  * leak checkers see an owner, and are never called again. */
 static struct pri **isdn_retired;
 static size_t isdn_nretired;
 
-void tdm_isdn_release(struct tdm_span *span)
+static void isdn_retire(struct tdm_span *span)
 {
 	struct pri **r;
 
@@ -565,6 +548,57 @@ void tdm_isdn_release(struct tdm_span *span)
 	span->pri = NULL;
 }
 
+_Static_assert(PRI_MAX_TIMERS <= TDM_PRI_TIMERS, "TDM_PRI_TIMERS too small");
+
+int tdm_isdn_init(struct tdm_span *span)
+{
+	static bool hooked;
+
+	if (!hooked) {
+		pri_set_message(isdn_pri_message);
+		pri_set_error(isdn_pri_error);
+		hooked = true;
+	}
+	for (int i = 0; i < TDM_PRI_TIMERS; i++)
+		span->pri_timers[i] = -1;
+	return 0;
+}
+
+/*
+ * The wire is up: start a fresh controller, so layer 2 starts now with
+ * SABME on a live link. A controller made earlier has sent its SABME
+ * into the void and retransmits it only after T200; that retransmission
+ * reaches a far end which has meanwhile established the link from its
+ * own side, resets it, and clears the first SETUP on it (cause 101).
+ * libpri has no call to restart layer 2, hence one controller per
+ * connection (the old one is retired, see above).
+ */
+int tdm_isdn_l1_up(struct tdm_span *span)
+{
+	struct pri *pri;
+
+	isdn_retire(span);
+	pri = pri_new_cb(-1,
+			 span->role == TDM_ROLE_NET ? PRI_NETWORK : PRI_CPE,
+			 span->switchtype, isdn_read, isdn_write, span);
+	if (!pri) {
+		tdm_log(span, LOG_ERR, "cannot start the D-channel: no memory");
+		return ENOMEM;
+	}
+	span->pri = pri;
+	pri_set_debug(pri, 0);
+	for (int i = 0; i < PRI_MAX_TIMERS; i++)
+		if (span->pri_timers[i] >= 0)
+			pri_set_timer(pri, i, span->pri_timers[i]);
+	isdn_sched(span);
+	return 0;
+}
+
+void tdm_isdn_release(struct tdm_span *span)
+{
+	isdn_retire(span);
+}
+
 int tdm_span_set_timer(struct tdm_span *span, const char *name, int value)
 {
 	int idx;
@@ -572,9 +606,14 @@ int tdm_span_set_timer(struct tdm_span *span, const char *name, int value)
 	if (!span || !name || value < 0)
 		return EINVAL;
 	idx = pri_timer2idx(name);
-	if (idx < 0 || pri_set_timer(span->pri, idx, value))
+	if (idx < 0 || idx >= PRI_MAX_TIMERS)
 		return EINVAL;
-	isdn_sched(span);
+	/* kept for the controllers of later connections */
+	span->pri_timers[idx] = value;
+	if (span->pri) {
+		pri_set_timer(span->pri, idx, value);
+		isdn_sched(span);
+	}
 	return 0;
 }
 

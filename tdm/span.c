@@ -194,6 +194,8 @@ void tdm_span_l1(struct tdm_span *span, bool up)
 	if (up)
 		span->stats.connects++;
 	span->l1_up = up;
+	if (up)
+		tdm_isdn_l1_up(span);
 	tdm_span_emit(span, NULL, &ev);
 	if (span->dying)
 		return;

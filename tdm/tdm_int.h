@@ -31,6 +31,8 @@ struct tdm_call {
 };
 
 /* A span. Owned by its user (tdm_span_alloc / tdm_span_free). */
+#define TDM_PRI_TIMERS 64 /* >= libpri's PRI_MAX_TIMERS */
+
 struct tdm_span {
 	unsigned id;
 	enum tdm_span_type type;
@@ -53,9 +55,11 @@ struct tdm_span {
 	int ncalls;
 	unsigned next_call_id;
 
-	/* libpri controller and its one timer */
+	/* libpri controller (one per layer 1 connection, NULL while the
+	 * wire is down) and its one timer */
 	void *pri;
 	void *pri_timer;
+	int pri_timers[TDM_PRI_TIMERS]; /* set by name, -1: libpri default */
 	uint64_t pri_deadline_us; /* wall clock of the armed timer */
 	const uint8_t *rx_frame;  /* handed to libpri's read callback */
 	size_t rx_len;
@@ -102,6 +106,7 @@ int tdm_isdn_switchtype(const char *name, enum tdm_span_type type,
 /* A D-channel frame from the driver, FCS placeholder included. */
 void tdm_isdn_rx(struct tdm_span *span, const uint8_t *frame, size_t len);
 void tdm_isdn_l1_down(struct tdm_span *span);
+int tdm_isdn_l1_up(struct tdm_span *span);
 /* Frees every call without events (span teardown). */
 void tdm_isdn_drop_calls(struct tdm_span *span);
 

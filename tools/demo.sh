@@ -77,11 +77,11 @@ done
 # field FILE EVENT KEY: the value of KEY on the first EVENT line
 field() { grep -E "event=$2( |$)" "$1" | head -n 1 | sed -n "s/.* $3=\([^ ]*\).*/\1/p"; }
 near() { [ -n "$1" ] && [ "$1" -ge $(($2 - 15)) ] && [ "$1" -le $(($2 + 15)) ]; }
-events() { sed -n 's/.* event=\([a-z_]*\).*/\1/p' "$1" | grep -Ev '^(ready|heard|exit|l1_up|span_up)$' | paste -sd' ' | sed 's/ / -> /g'; }
-talk_ms() { # FILE START_EVENT END_EVENT
+events() { sed -n 's/.* event=\([a-z0-9_]*\).*/\1/p' "$1" | grep -Ev '^(ready|heard|exit|l1_up|span_up)$' | paste -sd' ' | sed 's/ / -> /g'; }
+talk_ms() { # FILE START_EVENT END_EVENTS (a regex)
 	local a b
-	a=$(grep -E "event=$2( |$)" "$1" | head -n1 | sed -n 's/.* t=\([0-9]*\).*/\1/p')
-	b=$(grep -E "event=$3( |$)" "$1" | head -n1 | sed -n 's/.* t=\([0-9]*\).*/\1/p')
+	a=$(grep -E "event=($2)( |$)" "$1" | head -n1 | sed -n 's/.* t=\([0-9]*\).*/\1/p')
+	b=$(grep -E "event=($3)( |$)" "$1" | head -n1 | sed -n 's/.* t=\([0-9]*\).*/\1/p')
 	[ -n "$a" ] && [ -n "$b" ] && echo $((b - a)) || echo "?"
 }
 
@@ -91,7 +91,7 @@ echo "  PSTN side: $(events "$LOGS/sim1.log")"
 echo "  SIP side:  $(events "$LOGS/phone.log")"
 h1=$(field "$LOGS/phone.log" heard freq); p1=$(field "$LOGS/sim1.log" heard freq)
 echo "  SIP phone heard ${h1:-nothing} Hz (PSTN played 1000); PSTN heard ${p1:-nothing} Hz (phone played 440)"
-echo "  talk time $(talk_ms "$LOGS/sim1.log" connect disconnect) ms"
+echo "  talk time $(talk_ms "$LOGS/sim1.log" connect "hangup|disconnect") ms"
 near "$h1" 1000 && near "$p1" 440 || OK=0
 
 echo "call 2: SIP 3035550199 -> 2125551234 via 127.0.0.1:5060 -> PSTN (span 2)"
@@ -99,7 +99,7 @@ echo "  SIP side:  $(events "$LOGS/caller.log")"
 echo "  PSTN side: $(events "$LOGS/sim2.log")"
 h2=$(field "$LOGS/sim2.log" heard freq); p2=$(field "$LOGS/caller.log" heard freq)
 echo "  PSTN heard ${h2:-nothing} Hz (caller played 600); SIP caller heard ${p2:-nothing} Hz (PSTN played 1800)"
-echo "  talk time $(talk_ms "$LOGS/caller.log" answered hangup) ms"
+echo "  talk time $(talk_ms "$LOGS/caller.log" answered "hangup|bye") ms"
 near "$h2" 600 && near "$p2" 1800 || OK=0
 grep -q "event=released" "$LOGS/sim2.log" || OK=0
 

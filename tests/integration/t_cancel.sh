@@ -10,7 +10,8 @@ start c1 "$B/sipua" --listen 127.0.0.1:5072 \
 	--timeout 20
 wait_exit c1 20
 expect_line "$T/c1.log" "event=cancel call=1"
-expect_line "$T/c1.log" "event=failed call=1 code=487"
+expect_line "$T/c1.log" "event=ended call=1"
+wait_for "$T/gw.log" "sip 487" 3
 wait_for "$T/sim.log" "event=disconnect .*chan=1 .*cause=16|event=disconnect .*cause=16" 5
 wait_for "$T/sim.log" "event=released" 5
 # the freed channel takes the next call, which is answered

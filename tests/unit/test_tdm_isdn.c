@@ -278,6 +278,72 @@ static void test_switchtype_names(void **state)
 	assert_string_equal(tdm_call_dir_name(TDM_DIR_IN), "in");
 }
 
+static bool net_up(void)
+{
+	return tdm_span_is_up(th_g.net.span);
+}
+
+/*
+ * Regression: the switch side listens long before the gateway connects,
+ * with libpri's default T200 (1 s). Layer 2 must come up as soon as the
+ * wire does (not a T200 later), and a SETUP sent the moment the switch
+ * sees layer 2 up must reach the gateway instead of being cleared by a
+ * late SABME retransmission resetting the link (cause 101).
+ */
+static void test_late_client_call_at_once(void **state)
+{
+	struct tdm_setup setup = { .called = "5551000", .calling = "100" };
+	const struct th_ev *r;
+	struct tdm_hooks h;
+	uint64_t t0;
+
+	th_teardown_pair();
+	assert_int_equal(th_setup_pair(TDM_SPAN_T1, NULL), 0);
+	th_teardown_pair();
+	/* a fresh pair by hand: default timers, client 400 ms late */
+	memset(&th_g, 0, sizeof(th_g));
+	th_g.net.th = th_g.cpe.th = &th_g;
+	th_g.net.name = "net";
+	th_g.cpe.name = "cpe";
+	snprintf(th_g.dir, sizeof(th_g.dir), "/tmp/tdmtestXXXXXX");
+	assert_non_null(mkdtemp(th_g.dir));
+	snprintf(th_g.path, sizeof(th_g.path), "%s/span.sock", th_g.dir);
+	th_g.loop = gw_loop_alloc();
+	struct tdm_span_cfg cfg = { .id = 1, .type = TDM_SPAN_T1,
+				    .role = TDM_ROLE_NET, .driver = "loop",
+				    .loop_path = th_g.path,
+				    .loop_mode = TDM_LOOP_SERVER };
+
+	th_hooks(&th_g.net, &h);
+	assert_int_equal(tdm_span_alloc(&cfg, &h, &th_g.net.span), 0);
+	assert_int_equal(tdm_span_start(th_g.net.span), 0);
+	th_run(NULL, 400);
+	cfg.id = 2;
+	cfg.role = TDM_ROLE_CPE;
+	cfg.loop_mode = TDM_LOOP_CLIENT;
+	th_hooks(&th_g.cpe, &h);
+	assert_int_equal(tdm_span_alloc(&cfg, &h, &th_g.cpe.span), 0);
+	t0 = gw_loop_now_us(th_g.loop);
+	assert_int_equal(tdm_span_start(th_g.cpe.span), 0);
+	assert_true(th_run(net_up, 3000));
+	assert_true(gw_loop_now_us(th_g.loop) - t0 < 500000);
+
+	th_g.cpe.on_setup = TH_ANSWER;
+	assert_int_equal(tdm_call_place(th_g.net.span, &setup, NULL, &placed),
+			 0);
+	assert_true(th_run(net_connected, 3000));
+	r = th_find(&th_g.cpe, TDM_EV_SETUP);
+	assert_non_null(r);
+	assert_string_equal(r->called, "5551000");
+	assert_int_equal(th_count(&th_g.net, TDM_EV_DISCONNECT), 0);
+	/* no second link establishment after the call is up */
+	th_run(NULL, 1500);
+	assert_int_equal(th_count(&th_g.net, TDM_EV_DISCONNECT), 0);
+	assert_int_equal(th_count(&th_g.net, TDM_EV_SPAN_UP), 1);
+	assert_int_equal(tdm_call_hangup(placed, 16), 0);
+	assert_true(th_run(th_all_released, 3000));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -289,6 +355,7 @@ int main(void)
 		cmocka_unit_test_setup(test_t303_timeout, th_reset),
 		cmocka_unit_test_setup(test_bad_requests, th_reset),
 		cmocka_unit_test_setup(test_switchtypes, th_reset),
+		cmocka_unit_test_setup(test_late_client_call_at_once, th_reset),
 	};
 
 	return cmocka_run_group_tests(tests, th_group_setup_t1,
