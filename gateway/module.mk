@@ -10,4 +10,5 @@ $(B)/pstngw: $(B)/gateway/main.o $(ALL_LIBS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(ALL_LIBS) $(EXT_LIBS)
 
 UNIT_TESTS += test_gateway_cfg test_gateway_loop test_gateway_route \
-	      test_gateway_interwork
+	      test_gateway_interwork test_gateway_log test_gateway_net \
+	      test_gateway_hooks test_gateway_call
