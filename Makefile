@@ -14,11 +14,18 @@ SAN     ?= 0
 B       ?= build
 
 CC      ?= cc
+# /usr installs keep their configuration in /etc, others under PREFIX
+ifeq ($(PREFIX),/usr)
+SYSCONFDIR ?= /etc/pstngw
+else
+SYSCONFDIR ?= $(PREFIX)/etc/pstngw
+endif
 PKGS    := spandsp opus portaudio-2.0 inih openssl
 WARN    := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
 	   -Wstrict-prototypes -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -MMD -MP -I.
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -MMD -MP -I. \
+	      -DPSTNGW_CONF='"$(SYSCONFDIR)/pstngw.conf"'
 ALL_LDFLAGS := $(LDFLAGS)
 
 ifeq ($(SAN),1)
@@ -73,7 +80,6 @@ $(DEPS_STAMP): tools/deps.sh
 deps:
 	./tools/deps.sh
 
-SYSCONFDIR ?= $(PREFIX)/etc/pstngw
 
 # Binaries, and the sample configuration (never over an existing one).
 install: $(BINS)

@@ -205,13 +205,15 @@ int main(int argc, char **argv)
 	}
 	GW_NOTICE(MAIN,
 		  "stopped: calls from PSTN %llu, from SIP %llu, answered %llu, "
-		  "failed %llu, SIP rejected %llu, RTP rejected %llu",
+		  "failed %llu, SIP rejected %llu, RTP rejected %llu, "
+		  "span frames rejected %llu",
 		  (unsigned long long)gw.stats.calls_from_pstn,
 		  (unsigned long long)gw.stats.calls_from_sip,
 		  (unsigned long long)gw.stats.calls_answered,
 		  (unsigned long long)gw.stats.calls_failed,
 		  (unsigned long long)gw.stats.sip_rx_rejected,
-		  (unsigned long long)gw.stats.rtp_rx_rejected);
+		  (unsigned long long)gw.stats.rtp_rx_rejected,
+		  (unsigned long long)gw.stats.span_frames_rejected);
 	gw_stop(&gw);
 	gw_loop_fd_del(gw.loop, sc.fd);
 	close(sc.fd);

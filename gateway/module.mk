@@ -2,6 +2,7 @@
 # tests and the tools can link the loop, logging, config and call control.
 GW_SRCS := gateway/loop.c gateway/log.c gateway/cfg.c gateway/hooks.c \
 	   gateway/net.c gateway/route.c gateway/interwork.c gateway/call.c \
+	   gateway/call_media.c gateway/call_setup.c \
 	   gateway/gw.c
 $(LIBGW): $(GW_SRCS:%.c=$(B)/%.o)
 

@@ -1,0 +1,113 @@
+#pragma once
+/*
+ * Private to gateway/call*.c: the call object and the pieces its files
+ * share. call.c holds the object's life and the (state, event) table,
+ * call_media.c its RTP socket and media session, call_setup.c the arrival
+ * of new calls and of library events.
+ *
+ * Ownership: struct gw owns its calls; a call owns its media session and
+ * RTP socket. The legs belong to their libraries: a call drops its
+ * pointer to a leg when that leg's final event (TDM RELEASED, SIP ENDED)
+ * arrives, and is freed once both are gone.
+ */
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gateway/gw.h"
+#include "gateway/log.h"
+
+enum call_state {
+	CS_SETUP,     /* the outgoing leg is being set up */
+	CS_ALERTING,  /* the called side rings */
+	CS_EARLY,     /* in-band early media flows */
+	CS_ACTIVE,    /* answered */
+	CS_RELEASING, /* one leg is gone or going; waiting for the other */
+	CS__COUNT
+};
+
+enum call_ev {
+	EV_TDM_PROCEEDING,
+	EV_TDM_ALERTING,
+	EV_TDM_PROGRESS,
+	EV_TDM_CONNECT,
+	EV_TDM_CONNECT_ACK,
+	EV_TDM_DISCONNECT,
+	EV_TDM_RELEASED,
+	EV_SIP_PROGRESS,
+	EV_SIP_ANSWERED,
+	EV_SIP_CONFIRMED,
+	EV_SIP_FAILED,
+	EV_SIP_CANCELLED,
+	EV_SIP_BYE,
+	EV_SIP_ENDED,
+	EV_NO_ANSWER,
+	EV_SHUTDOWN,
+	EV__COUNT
+};
+
+enum call_orig { ORIG_PSTN, ORIG_SIP };
+
+struct gw_call {
+	struct gw_call *next;
+	struct gw *gw;
+	unsigned id;
+	enum call_orig orig;
+	enum call_state state;
+	int depth; /* dispatch nesting: free only at the outermost level */
+
+	struct sip_call *sip;  /* NULL once the SIP leg ended */
+	struct tdm_call *tdm;  /* NULL once the TDM leg is released */
+	struct tdm_span *span;
+	bool sip_hungup, tdm_hungup;
+
+	struct media_sess *media;
+	int rtp_fd;
+	unsigned rtp_port;
+	struct sockaddr_in rtp_peer;
+	bool media_to_sip; /* RTP may flow: the SIP side has our SDP answer */
+	struct sdp_local local;
+	char answer_sdp[1024];
+
+	struct gw_timer *no_answer;
+	char called[64], calling[64], name[64];
+	int cause;	   /* Q.850 cause that ended it, 0 while up */
+	unsigned sip_code; /* SIP final status, 0 if none */
+	uint64_t t_start, t_answer;
+};
+
+/* What came with an event. */
+struct call_evdata {
+	int cause;
+	unsigned code;
+	bool inband;
+	struct sip_pl sdp;
+};
+
+#define CLOG(c, lvl, fmt, ...)                                            \
+	gw_log(GW_LOG_CALL, lvl, "call %u {%s}: " fmt, (c)->id,            \
+	       call_state_name((c)->state), ##__VA_ARGS__)
+
+const char *call_state_name(int s);
+const char *call_ev_name(int e);
+
+/* call.c */
+struct gw_call *call_alloc(struct gw *gw, enum call_orig orig);
+/* Runs one event through the table; may free the call (see call_hold). */
+void call_dispatch(struct gw_call *c, enum call_ev ev,
+		   const struct call_evdata *d);
+/* Clears both legs with one cause; the SIP code is used where a final
+ * response is still owed. */
+void call_release(struct gw_call *c, int cause, unsigned code);
+/* While held, a call is not freed even when both legs are gone; the
+ * last call_unhold() frees it then. */
+void call_hold(struct gw_call *c);
+void call_unhold(struct gw_call *c);
+
+/* call_media.c */
+int call_rtp_open(struct gw_call *c);
+int call_media_start(struct gw_call *c, const struct sdp_result *res);
+/* Reads the SDP answer to our offer and starts media; 0 or errno. */
+int call_accept_answer(struct gw_call *c, const struct sip_pl *sdp);
+/* Logs the media statistics, frees the session, closes the socket. */
+void call_media_close(struct gw_call *c);

@@ -1,0 +1,322 @@
+/*
+ * New calls and library events: a PSTN SETUP routed to a SIP trunk, a SIP
+ * INVITE routed to a span group, and every later event of either leg
+ * handed to the call's state machine.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gateway/call_int.h"
+#include "gateway/interwork.h"
+#include "gateway/route.h"
+
+/* ---- TDM side -------------------------------------------------------- */
+
+static void copy_str(char *dst, size_t n, const char *src)
+{
+	snprintf(dst, n, "%s", src ? src : "");
+}
+
+/* An incoming PSTN call: route it to a SIP trunk. */
+static void tdm_setup(struct gw *gw, struct tdm_span *span,
+		      struct tdm_call *tcall, const struct tdm_event *ev)
+{
+	struct gw_route_result rr;
+	struct gw_call *c;
+	int cause = 0;
+
+	gw->stats.calls_from_pstn++;
+	if (gw->stopping) {
+		gw->stats.refused_stopping++;
+		tdm_call_hangup(tcall, GW_CAUSE_CONGESTION);
+		return;
+	}
+	c = call_alloc(gw, ORIG_PSTN);
+	if (!c) {
+		tdm_call_hangup(tcall, GW_CAUSE_TEMPORARY_FAILURE);
+		return;
+	}
+	c->tdm = tcall;
+	c->span = span;
+	tdm_call_set_user(tcall, c);
+	copy_str(c->called, sizeof(c->called), ev->called);
+	copy_str(c->calling, sizeof(c->calling), ev->calling);
+	copy_str(c->name, sizeof(c->name), ev->calling_name);
+	CLOG(c, LOG_NOTICE, "from span %u chan %d: %s -> %s", tdm_span_id(span),
+	     ev->chan, c->calling[0] ? c->calling : "-", c->called);
+
+	call_hold(c);
+	if (gw_route_lookup(&gw->cfg, CFG_FROM_PSTN, c->called, &rr)) {
+		CLOG(c, LOG_NOTICE, "no route for %s", c->called);
+		gw->stats.no_route++;
+		cause = GW_CAUSE_UNALLOCATED;
+		goto out;
+	}
+	const struct cfg_trunk *tr =
+		rr.route->target_kind == CFG_TARGET_TRUNK ?
+			cfg_trunk_find(&gw->cfg, rr.route->target_name) : NULL;
+
+	if (!tr) {
+		CLOG(c, LOG_WARNING, "route %s leads back to the PSTN",
+		     rr.route->name);
+		gw->stats.no_route++;
+		cause = GW_CAUSE_UNALLOCATED;
+		goto out;
+	}
+	copy_str(c->called, sizeof(c->called), rr.called);
+	if (call_rtp_open(c)) {
+		cause = GW_CAUSE_TEMPORARY_FAILURE;
+		goto out;
+	}
+
+	char ruri[160], sdp[1024];
+	size_t sdplen;
+	struct sip_call_params p = {
+		.ruri = ruri,
+		.from_user = c->calling[0] ? c->calling : "anonymous",
+		.from_display = c->name[0] ? c->name : NULL,
+		.from_host = gw->cfg.sip_domain,
+	};
+
+	snprintf(ruri, sizeof(ruri), "sip:%s@%s:%u", c->called, tr->host,
+		 tr->port);
+	if (sip_addr_set(&p.dst, tr->host, (uint16_t)tr->port) ||
+	    sdp_build_offer(&c->local, sdp, sizeof(sdp), &sdplen)) {
+		cause = GW_CAUSE_TEMPORARY_FAILURE;
+		goto out;
+	}
+	p.sdp = sdp;
+	int err = sip_call_invite(gw->sip, &p, c, &c->sip);
+
+	if (err) {
+		CLOG(c, LOG_WARNING, "INVITE to trunk %s failed: %s", tr->name,
+		     strerror(err));
+		cause = GW_CAUSE_TEMPORARY_FAILURE;
+		goto out;
+	}
+	CLOG(c, LOG_INFO, "route %s: INVITE %s via trunk %s", rr.route->name,
+	     ruri, tr->name);
+	if (tdm_call_proceeding(tcall))
+		CLOG(c, LOG_DEBUG, "could not send CALL PROCEEDING");
+out:
+	if (cause) {
+		gw->stats.calls_failed++;
+		call_release(c, cause, 0);
+		c->state = CS_RELEASING;
+	}
+	call_unhold(c);
+}
+
+/* The TDM events that belong to a call's state machine, or -1. */
+static int tdm_call_ev(enum tdm_event_type t)
+{
+	switch (t) {
+	case TDM_EV_PROCEEDING: return EV_TDM_PROCEEDING;
+	case TDM_EV_ALERTING: return EV_TDM_ALERTING;
+	case TDM_EV_PROGRESS: return EV_TDM_PROGRESS;
+	case TDM_EV_CONNECT: return EV_TDM_CONNECT;
+	case TDM_EV_CONNECT_ACK: return EV_TDM_CONNECT_ACK;
+	case TDM_EV_DISCONNECT: return EV_TDM_DISCONNECT;
+	case TDM_EV_RELEASED: return EV_TDM_RELEASED;
+	default: return -1;
+	}
+}
+
+void gw_call_tdm_event(struct gw *gw, struct tdm_span *span,
+		       struct tdm_call *tcall, const struct tdm_event *ev)
+{
+	struct gw_call *c = tcall ? tdm_call_user(tcall) : NULL;
+	struct call_evdata d = { .cause = ev->cause, .inband = ev->inband };
+	int cev = tdm_call_ev(ev->type);
+
+	switch (ev->type) {
+	case TDM_EV_SETUP:
+		tdm_setup(gw, span, tcall, ev);
+		return;
+	case TDM_EV_SPAN_UP:
+	case TDM_EV_SPAN_DOWN:
+	case TDM_EV_L1_UP:
+	case TDM_EV_L1_DOWN:
+		gw_log(GW_LOG_TDM, LOG_NOTICE, "span %u: %s", tdm_span_id(span),
+		       tdm_event_type_name(ev->type));
+		return;
+	case TDM_EV_REJECTED_FRAME:
+		gw->stats.span_frames_rejected++;
+		gw_log(GW_LOG_TDM, LOG_WARNING, "span %u: rejected frame: %s",
+		       tdm_span_id(span), ev->reason ? ev->reason : "?");
+		return;
+	default:
+		break;
+	}
+	if (cev < 0)
+		return; /* INFO: overlap dialling comes with the PRI issue */
+	if (!c) {
+		if (ev->type != TDM_EV_RELEASED)
+			gw_log(GW_LOG_CALL, LOG_DEBUG,
+			       "span %u: %s for no call", tdm_span_id(span),
+			       tdm_event_type_name(ev->type));
+		return;
+	}
+	call_dispatch(c, (enum call_ev)cev, &d);
+}
+
+void gw_call_tdm_audio(struct gw *gw, struct tdm_call *tcall,
+		       const uint8_t *rx, uint8_t *tx, size_t n)
+{
+	struct gw_call *c = tdm_call_user(tcall);
+
+	if (!c || !c->media)
+		return;
+	if (c->media_to_sip)
+		media_sess_tdm_in(c->media, rx, n);
+	media_sess_tdm_out(c->media, tx, n);
+}
+
+/* ---- SIP side -------------------------------------------------------- */
+
+/* Places the PSTN leg on the first span of the group that takes it. */
+static int place_on_group(struct gw_call *c, const char *group)
+{
+	struct gw *gw = c->gw;
+	struct tdm_setup setup = {
+		.called = c->called,
+		.calling = c->calling[0] ? c->calling : NULL,
+		.calling_name = c->name[0] ? c->name : NULL,
+	};
+	int err = ENOENT;
+
+	for (size_t i = 0; i < gw->nspans; i++) {
+		struct gw_span *s = &gw->spans[i];
+
+		if (strcmp(s->cfg->group, group) || !tdm_span_is_up(s->span))
+			continue;
+		err = tdm_call_place(s->span, &setup, c, &c->tdm);
+		if (!err) {
+			c->span = s->span;
+			CLOG(c, LOG_INFO, "placed on span %u chan %d",
+			     s->cfg->id, tdm_call_chan(c->tdm));
+			return 0;
+		}
+	}
+	return err;
+}
+
+void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
+			  const struct sip_msg *invite)
+{
+	struct gw_route_result rr;
+	struct gw_call *c;
+	struct sip_pl pl, ctype;
+	unsigned code = 0;
+	int err;
+
+	gw->stats.calls_from_sip++;
+	if (gw->stopping) {
+		gw->stats.refused_stopping++;
+		sip_call_respond(scall, 503, NULL, NULL);
+		return;
+	}
+	c = call_alloc(gw, ORIG_SIP);
+	if (!c) {
+		sip_call_respond(scall, 500, NULL, NULL);
+		return;
+	}
+	c->sip = scall;
+	sip_call_set_user(scall, c);
+	pl = sip_msg_ruri_user(invite);
+	sip_pl_copy(&pl, c->called, sizeof(c->called));
+	pl = sip_msg_from_user(invite);
+	sip_pl_copy(&pl, c->calling, sizeof(c->calling));
+	pl = sip_msg_from_display(invite);
+	sip_pl_copy(&pl, c->name, sizeof(c->name));
+	CLOG(c, LOG_NOTICE, "from SIP: %s -> %s (Call-ID %s)",
+	     c->calling[0] ? c->calling : "-", c->called,
+	     sip_call_callid(scall));
+
+	call_hold(c);
+	if (!c->called[0] ||
+	    gw_route_lookup(&gw->cfg, CFG_FROM_SIP, c->called, &rr) ||
+	    rr.route->target_kind != CFG_TARGET_GROUP) {
+		CLOG(c, LOG_NOTICE, "no route for '%s'", c->called);
+		gw->stats.no_route++;
+		code = 404;
+		goto out;
+	}
+	copy_str(c->called, sizeof(c->called), rr.called);
+
+	pl = sip_msg_body(invite, &ctype);
+	struct sdp_session offer;
+	struct sdp_result res;
+	size_t len;
+
+	if (!pl.l || !sip_pl_casecmp(&ctype, "application/sdp")) {
+		/* RFC 3261 allows an offer in the 200; not yet supported */
+		CLOG(c, LOG_NOTICE, "INVITE without an SDP offer refused");
+		code = 488;
+		goto out;
+	}
+	if (sdp_parse(&offer, pl.p, pl.l)) {
+		CLOG(c, LOG_NOTICE, "INVITE with malformed SDP refused");
+		code = 400;
+		goto out;
+	}
+	if (call_rtp_open(c)) {
+		code = 503;
+		goto out;
+	}
+	err = sdp_answer(&offer, &c->local, &res, c->answer_sdp,
+			 sizeof(c->answer_sdp), &len);
+	if (err) {
+		CLOG(c, LOG_NOTICE, "no common codec in the offer");
+		code = 488;
+		goto out;
+	}
+	/* The span, and so the TDM law, is known only once placed. */
+	err = place_on_group(c, rr.route->target_name);
+	if (err) {
+		if (err == ENOENT)
+			CLOG(c, LOG_NOTICE, "no span of group %s is up",
+			     rr.route->target_name);
+		else
+			CLOG(c, LOG_NOTICE, "no channel in group %s: %s",
+			     rr.route->target_name, strerror(err));
+		gw->stats.no_channel++;
+		code = 503;
+		goto out;
+	}
+	if (call_media_start(c, &res)) {
+		code = 488;
+		goto out;
+	}
+out:
+	if (code) {
+		c->sip_code = code;
+		gw->stats.calls_failed++;
+		call_release(c, gw_sip_to_cause(code), code);
+		c->state = CS_RELEASING;
+	}
+	call_unhold(c);
+}
+
+void gw_call_sip_event(struct gw *gw, struct sip_call *scall,
+		       const struct sip_call_event *ev)
+{
+	struct gw_call *c = sip_call_user(scall);
+	struct call_evdata d = { .code = ev->code, .cause = ev->q850_cause,
+				 .sdp = ev->sdp };
+	static const int map[SIP_CALL_EV__COUNT] = {
+		[SIP_CALL_EV_PROGRESS] = EV_SIP_PROGRESS,
+		[SIP_CALL_EV_ANSWERED] = EV_SIP_ANSWERED,
+		[SIP_CALL_EV_CONFIRMED] = EV_SIP_CONFIRMED,
+		[SIP_CALL_EV_FAILED] = EV_SIP_FAILED,
+		[SIP_CALL_EV_CANCELLED] = EV_SIP_CANCELLED,
+		[SIP_CALL_EV_BYE] = EV_SIP_BYE,
+		[SIP_CALL_EV_ENDED] = EV_SIP_ENDED,
+	};
+
+	if (!c || (unsigned)ev->type >= SIP_CALL_EV__COUNT)
+		return;
+	call_dispatch(c, (enum call_ev)map[ev->type], &d);
+}
+
