@@ -135,3 +135,14 @@ start_gw() {
 	start gw "$B/pstngw" -f -c "$T/gw.conf"
 	wait_for "$T/gw.log" "span 1: span_up" 15
 }
+
+# udp_send PORT MSG: MSG (printf %b escapes: \r \n \xHH \0) as exactly one
+# datagram to 127.0.0.1:PORT. perl-base is essential on Debian; bash's own
+# /dev/udp may split a message into several datagrams.
+udp_send() {
+	printf '%b' "$2" | perl -MIO::Socket::INET -e '
+		local $/; my $d = <STDIN>;
+		my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1:$ARGV[0]",
+					      Proto => "udp") or die "socket: $!";
+		$s->send($d) or die "send: $!";' "$1"
+}

@@ -10,15 +10,18 @@ start phone "$B/sipua" --listen 127.0.0.1:5070 --tone 440 --exit-after 1 \
 	--timeout 30
 start_gw
 wait_for "$T/phone.log" "event=answer call=1" 15
-send() { printf "$1" >/dev/udp/127.0.0.1/"$2"; }
-send 'garbage\r\n\r\n' 5060
-send 'INVITE sip:x@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKx\r\nContent-Length: 99999\r\n\r\n' 5060
-send 'INVITE sip:x@127.0.0.1 SIP/7.0\r\n\r\n' 5060
-send '\x00\x00\x00\x00\x00\x00\x00\x00' 5060
-send 'SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKnothere\r\nCall-ID: x\r\nCSeq: 1 INVITE\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\nContent-Length: 0\r\n\r\n' 5060
+H='Via: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKbad\r\nFrom: <sip:a@127.0.0.1>;tag=1\r\nTo: <sip:x@127.0.0.1>\r\nCall-ID: bad@x\r\nCSeq: 1 INVITE\r\n'
+udp_send 5060 'garbage\r\n\r\n'
+udp_send 5060 'INVITE sip:x@127.0.0.1 SIP/7.0\r\n\r\n'
+udp_send 5060 "INVITE sip:x@127.0.0.1 SIP/2.0\r\n${H}Content-Length: 99999\r\n\r\n"
+udp_send 5060 "INVITE sip:x@127.0.0.1 SIP/2.0\r\n${H}Content-Length: -5\r\n\r\n"
+udp_send 5060 "INVITE sip:x@127.0.0.1 SIP/2.0\r\n${H}Bad\0Name: x\r\nContent-Length: 0\r\n\r\n"
+udp_send 5060 '\0\0\0\0\0\0\0\0'
+# a response that matches no transaction
+udp_send 5060 "SIP/2.0 200 OK\r\n${H}Content-Length: 0\r\n\r\n"
 for p in $(seq 30000 2 30010); do
-	send '\x80' "$p"             # shorter than an RTP header
-	send '\x40\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00' "$p"  # version 1
+	udp_send "$p" '\x80'   # shorter than an RTP header
+	udp_send "$p" '\x40\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00' # version 1
 done
 if command -v sipsak >/dev/null; then
 	timeout 10 sipsak -s sip:ping@127.0.0.1:5060 >"$T/sipsak.log" 2>&1 ||
@@ -34,7 +37,8 @@ grep -Eqi "reject|malformed|bad" "$T/gw.log" || fail "no log line for the reject
 kill -TERM "$PID_gw"; wait_exit gw 10
 [ "$RC_gw" -eq 0 ] || fail "pstngw exited $RC_gw"
 rejected=$(sed -n 's/.*SIP rejected \([0-9]*\).*/\1/p' "$T/gw.log")
-[ "${rejected:-0}" -ge 3 ] || fail "expected >= 3 counted SIP rejections, got '${rejected}'"
+[ "${rejected:-0}" -ge 6 ] || fail "expected >= 6 counted SIP rejections, got '${rejected}'"
+expect_line "$T/gw.log" "rejected message from 127.0.0.1:[0-9]+: "
 rtp=$(sed -n 's/.*RTP rejected \([0-9]*\).*/\1/p' "$T/gw.log")
 [ "${rtp:-0}" -ge 2 ] || fail "expected counted RTP rejections, got '${rtp}'"
 pass
