@@ -307,7 +307,8 @@ int sip_via_parse(struct sip_via *via, struct sip_lex *lx)
 		while (t.p < t.e && *t.p >= '0' && *t.p <= '9')
 			t.p++;
 		port.l = (size_t)(t.p - port.p);
-		if (sip_parse_u32(&port, 65535, &v))
+		/* port 0 cannot be a response destination (RFC 3261 18.2.2) */
+		if (sip_parse_u32(&port, 65535, &v) || !v)
 			return EBADMSG;
 		via->port = (uint16_t)v;
 		*lx = t;

@@ -4,4 +4,4 @@ SIP_SRCS := sip/parse.c sip/hdr.c sip/uri.c sip/msg.c sip/ctrans.c sip/strans.c 
 $(LIBSIP): $(SIP_SRCS:%.c=$(B)/%.o)
 UNIT_TESTS += test_sip_parse test_sip_uri test_sip_msg test_sip_ctrans \
 	      test_sip_strans test_sip_dialog test_sip_sdp test_sip_ua \
-	      test_sip_corpus
+	      test_sip_corpus test_sip_hdr test_sip_stack

@@ -206,10 +206,12 @@ static void reject(struct sip_stack *st, const struct sip_msg *msg,
 	sip_log(st, LOG_NOTICE, "rejected message from %s: %s",
 		sip_addr_str(src, a, sizeof(a)), msg->err ? msg->err : "?");
 	if (sip_msg_can_reply(msg)) {
-		char buf[4096];
+		char buf[4096], tag[17];
 		struct sip_mbuf mb;
+		/* a final response needs a To tag (RFC 3261 8.2.6.2) */
+		sip_rand_hex(st, tag, 16);
 		sip_mb_init(&mb, buf, sizeof(buf));
-		sip_mb_response_head(&mb, msg, code, NULL, NULL);
+		sip_mb_response_head(&mb, msg, code, NULL, tag);
 		sip_mb_body(&mb, NULL, NULL, 0);
 		if (!mb.err)
 			sip_send(st, src, buf, mb.len);
@@ -236,9 +238,13 @@ int sip_stack_recv(struct sip_stack *st, const struct sip_addr *src,
 		return err;
 	}
 	if (!msg.req) {
-		if (!sip_ctrans_recv(st, &msg))
+		/* no transaction (RFC 3261 18.1.2): dropped and counted, but
+		 * not an error: a late retransmission is normal */
+		if (!sip_ctrans_recv(st, &msg)) {
+			st->stats.rx_rejected++;
 			sip_log(st, LOG_DEBUG, "stray %u response dropped",
 				msg.code);
+		}
 		return 0;
 	}
 	if (sip_strans_recv(st, &msg, src))

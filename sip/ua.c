@@ -231,9 +231,20 @@ static void cancel_resp(int err, const struct sip_msg *msg, void *arg)
 	(void)arg; /* the INVITE's 487 (or CANCEL wait) ends the call */
 }
 
+/*
+ * RFC 3261 9.1: no final response 64*T1 after the CANCEL, or no CANCEL
+ * could be sent: the INVITE transaction is destroyed with the call, as
+ * after a 1xx it has no timer that would ever end it.
+ */
+static void uac_give_up(struct sip_call *c)
+{
+	sip_trans_free(c->inv_t);
+	end_call(c);
+}
+
 static void cancel_wait_fn(void *arg)
 {
-	end_call(arg);
+	uac_give_up(arg);
 }
 
 static int send_cancel(struct sip_call *c)
@@ -304,7 +315,8 @@ static void uac_inv_resp(int err, const struct sip_msg *msg, void *arg)
 		if (msg->to.tag.l)
 			sip_dialog_update_uac(&c->dlg, msg);
 		if (c->cancel_pending) {
-			send_cancel(c);
+			if (send_cancel(c))
+				uac_give_up(c);
 			return;
 		}
 		if (c->state == SIP_CALL_CALLING)
@@ -449,6 +461,24 @@ static int respond(struct sip_stack *st, struct sip_trans *t,
 	return sip_send(st, src, m->buf, m->len);
 }
 
+/*
+ * A response on server transaction t. If t cannot keep a copy (no memory)
+ * nothing was sent: t is freed, clearing its owner's pointer, and the
+ * response goes statelessly, so the request is answered and no
+ * transaction is left without a response or a timer.
+ */
+static void reply_on(struct sip_stack *st, struct sip_trans *t,
+		     const struct sip_msg *req, const struct sip_addr *src,
+		     unsigned code, const char *to_tag, const char *extra,
+		     const char *sdp)
+{
+	if (!respond(st, t, req, src, code, NULL, to_tag, extra, sdp, NULL) ||
+	    !t)
+		return;
+	sip_trans_free(t);
+	respond(st, NULL, req, src, code, NULL, to_tag, extra, sdp, NULL);
+}
+
 /* A non-INVITE answered through its own server transaction. */
 void sip_ua_reply(struct sip_stack *st, const struct sip_msg *req,
 		  const struct sip_addr *src, unsigned code, const char *extra)
@@ -461,7 +491,7 @@ void sip_ua_reply(struct sip_stack *st, const struct sip_msg *req,
 	if (req->method != SIP_METHOD_INVITE &&
 	    sip_strans_alloc(&t, st, req, src, NULL, NULL))
 		t = NULL;
-	respond(st, t, req, src, code, NULL, tag, extra, NULL, NULL);
+	reply_on(st, t, req, src, code, tag, extra, NULL);
 	sip_trans_detach(t);
 }
 
@@ -553,7 +583,7 @@ int sip_call_hangup(struct sip_call *c, unsigned sip_code, int q850_cause)
 	case SIP_CALL_PROCEEDING:
 		set_state(c, SIP_CALL_CANCELLING);
 		if (send_cancel(c))
-			end_call(c);
+			uac_give_up(c);
 		return 0;
 	case SIP_CALL_INCOMING:
 	case SIP_CALL_EARLY:
@@ -622,8 +652,8 @@ static void in_dialog(struct sip_stack *st, const struct sip_msg *req,
 		struct sip_trans *t = NULL;
 		if (sip_strans_alloc(&t, st, req, src, NULL, NULL))
 			return;
-		respond(st, t, req, src, c->local_sdp ? 200 : 488, NULL,
-			c->dlg.local_tag, NULL, c->local_sdp, NULL);
+		reply_on(st, t, req, src, c->local_sdp ? 200 : 488,
+			 c->dlg.local_tag, NULL, c->local_sdp);
 		sip_trans_detach(t);
 		return;
 	}
@@ -654,8 +684,7 @@ static void recv_cancel(struct sip_stack *st, const struct sip_msg *req,
 	struct sip_msg inv;
 	if (sip_msg_parse(&inv, c->invite, c->invite_len, c->invite_len))
 		return;
-	respond(st, it, &inv, src, 487, NULL, c->dlg.local_tag, NULL, NULL,
-		NULL);
+	reply_on(st, it, &inv, src, 487, c->dlg.local_tag, NULL, NULL);
 	set_state(c, SIP_CALL_TERMINATING);
 	fill_event(&ev, SIP_CALL_EV_CANCELLED, req);
 	if (!emit(c, &ev))

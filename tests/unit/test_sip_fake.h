@@ -1,7 +1,8 @@
 /*
  * test_sip_fake.h: fake hooks for the SIP unit tests: a virtual clock,
  * fake timers fired in deadline order, captured sends, recorded call
- * events and an allocation counter. Header-only: each test is one file.
+ * events, an allocation counter and a switch that fails the Nth
+ * allocation. Header-only: each test is one file.
  */
 #pragma once
 
@@ -27,6 +28,7 @@ struct fk_timer {
 
 struct fk_sent {
 	uint64_t at;
+	struct sip_addr dst;
 	char buf[4096];
 	size_t len;
 };
@@ -41,7 +43,10 @@ struct fk {
 	int evcause[FK_EVENTS];
 	bool evsdp[FK_EVENTS];
 	unsigned nev;
-	long allocs;
+	long allocs;       /* live allocations */
+	long nallocs;      /* allocations attempted since fk_stack() */
+	long fail_at;      /* > 0: allocation number fail_at returns NULL */
+	bool alloc_failed; /* set once fail_at has been hit */
 	struct sip_call *incoming;
 	unsigned auto_respond; /* respond with this code on call_incoming */
 	struct sip_stack *st;
@@ -81,10 +86,10 @@ static inline int fk_send(void *arg, const struct sip_addr *dst, const void *buf
 		   size_t len)
 {
 	(void)arg;
-	(void)dst;
 	if (fk.nsent < FK_SENT) {
 		struct fk_sent *s = &fk.sent[fk.nsent++];
 		s->at = fk.now;
+		s->dst = *dst;
 		s->len = len < sizeof(s->buf) - 1 ? len : sizeof(s->buf) - 1;
 		memcpy(s->buf, buf, s->len);
 		s->buf[s->len] = '\0';
@@ -128,8 +133,14 @@ static inline void fk_event(void *arg, struct sip_call *call,
 static inline void *fk_zalloc(void *arg, size_t size)
 {
 	(void)arg;
-	fk.allocs++;
-	return calloc(1, size);
+	if (++fk.nallocs == fk.fail_at) {
+		fk.alloc_failed = true;
+		return NULL;
+	}
+	void *p = calloc(1, size);
+	if (p)
+		fk.allocs++;
+	return p;
 }
 
 static inline void fk_free(void *arg, void *p)
@@ -173,7 +184,7 @@ static inline struct sip_addr fk_peer(void)
 	return a;
 }
 
-static inline struct sip_stack *fk_stack(void)
+static inline struct sip_hooks fk_hooks(void)
 {
 	struct sip_hooks h = {
 		.now = fk_now, .timer_start = fk_timer_start,
@@ -181,13 +192,32 @@ static inline struct sip_stack *fk_stack(void)
 		.call_incoming = fk_incoming, .call_event = fk_event,
 		.zalloc = fk_zalloc, .free = fk_free,
 	};
+	return h;
+}
+
+/* Resets the fake and allocates fk.st with cfg; returns the error. */
+static inline int fk_stack_cfg(const struct sip_stack_cfg *cfg)
+{
+	struct sip_hooks h = fk_hooks();
+	memset(&fk, 0, sizeof(fk));
+	fk.now = 1000;
+	return sip_stack_alloc(&fk.st, cfg, &h);
+}
+
+static inline struct sip_stack *fk_stack(void)
+{
 	struct sip_stack_cfg cfg = { .local_ip = "192.0.2.1",
 				     .local_port = 5060,
 				     .user_agent = "pstngw-test" };
-	memset(&fk, 0, sizeof(fk));
-	fk.now = 1000;
-	assert_int_equal(sip_stack_alloc(&fk.st, &cfg, &h), 0);
+	assert_int_equal(fk_stack_cfg(&cfg), 0);
 	return fk.st;
+}
+
+/* Fails the nth allocation from now on (1: the next one). */
+static inline void fk_fail_nth(long n)
+{
+	fk.fail_at = fk.nallocs + n;
+	fk.alloc_failed = false;
 }
 
 /* Frees the stack and checks that nothing leaked or kept running. */

@@ -141,6 +141,34 @@ static void ua_outgoing_cancel(void **state)
 	fk_done();
 }
 
+/* CANCEL answered but the INVITE never: both transactions end (9.1). */
+static void ua_outgoing_cancel_no_final(void **state)
+{
+	(void)state;
+	fk_stack();
+	struct sip_call *c = NULL;
+	struct sip_call_params p = { .ruri = "sip:1@192.0.2.10",
+				     .from_user = "100", .dst = fk_peer() };
+	assert_int_equal(sip_call_invite(fk.st, &p, NULL, &c), 0);
+	fk_answer(0, 180, "rt", NULL);
+	assert_int_equal(sip_call_hangup(c, 0, 16), 0);
+	assert_true(fk_is(1, "CANCEL"));
+	fk_answer(1, 200, NULL, NULL);
+	fk_advance(64 * 500 - 1);
+	assert_int_equal(fk.nev, 1); /* PROGRESS */
+	fk_advance(1);
+	assert_int_equal(fk.ev[fk.nev - 1], SIP_CALL_EV_ENDED);
+	struct sip_stats s;
+	sip_stack_stats(fk.st, &s);
+	assert_int_equal(s.active_calls, 0);
+	assert_int_equal(s.active_trans, 0);
+	assert_int_equal(fk_live_timers(), 0);
+	/* a late 487 is a stray now */
+	assert_int_equal(fk_answer(0, 487, "rt", NULL), 0);
+	assert_int_equal(fk.nsent, 2);
+	fk_done();
+}
+
 static void ua_core_responses(void **state)
 {
 	(void)state;
@@ -227,6 +255,197 @@ static void ua_respond_in_callback(void **state)
 	fk_done();
 }
 
+/* Index of the last sent response with this code, or -1. */
+static int find_code(unsigned code)
+{
+	for (int i = (int)fk.nsent - 1; i >= 0; i--)
+		if (fk_code((unsigned)i) == code)
+			return i;
+	return -1;
+}
+
+static long fail_n; /* the allocation being failed, for messages */
+
+static void check_drained(void)
+{
+	struct sip_stats s;
+	sip_stack_stats(fk.st, &s);
+	/* nothing lingers until sip_stack_free: no zombie call or trans */
+	if (s.active_calls || s.active_trans || fk_live_timers()) {
+		char dump[2048];
+		sip_stack_dump(fk.st, dump, sizeof(dump));
+		print_error("allocation %ld failed; still live:\n%s", fail_n,
+			    dump);
+	}
+	assert_int_equal(s.active_calls, 0);
+	assert_int_equal(s.active_trans, 0);
+	assert_int_equal(fk_live_timers(), 0);
+}
+
+/*
+ * Incoming call answered, ACKed and ended by a BYE, with allocation n
+ * failing. Whatever fails, the caller hears a final response and the
+ * call ends; the application only sees errors from its own calls.
+ */
+static void incoming_with_failure(long n)
+{
+	fk_stack();
+	fk_fail_nth(n);
+	assert_int_equal(fk_invite("z9hG4bKn1", 1), 0);
+	struct sip_call *c = fk.incoming;
+	if (!c) {
+		/* the UA could not take the call: 500, and nothing else */
+		assert_true(fk.alloc_failed);
+		assert_int_equal(fk_code(fk.nsent - 1), 500);
+		assert_int_equal(fk.nev, 0);
+		fk_advance(64 * 500);
+		check_drained();
+		fk_done();
+		return;
+	}
+	int err = sip_call_respond(c, 180, NULL, NULL);
+	assert_true(err == 0 || err == ENOMEM);
+	err = sip_call_respond(c, 200, NULL, sdp);
+	if (err) {
+		assert_int_equal(err, ENOMEM);
+		assert_int_equal(find_code(200), -1);
+		assert_int_equal(sip_call_hangup(c, 500, 41), 0);
+		int i = find_code(500);
+		assert_true(i >= 0);
+		char tag[32];
+		fk_totag((unsigned)i, tag, sizeof(tag));
+		fk_req("ACK", "z9hG4bKn1", tag, 1, NULL);
+	} else {
+		int i = find_code(200);
+		assert_true(i >= 0);
+		char tag[32];
+		fk_totag((unsigned)i, tag, sizeof(tag));
+		fk_req("ACK", "z9hG4bKn1a", tag, 1, NULL);
+		assert_int_equal(sip_call_state(c), SIP_CALL_CONFIRMED);
+		fk_req("BYE", "z9hG4bKn1b", tag, 2, NULL);
+		assert_int_equal(fk_code(fk.nsent - 1), 200);
+	}
+	assert_null(fk.incoming); /* ENDED delivered */
+	assert_int_equal(fk.ev[fk.nev - 1], SIP_CALL_EV_ENDED);
+	fk_advance(64 * 500);
+	check_drained();
+	fk_done();
+}
+
+/*
+ * Outgoing call: 180, 200 (retransmitted once, as a peer does until it
+ * sees the ACK), hangup, 200 to the BYE; allocation n fails.
+ */
+static void outgoing_with_failure(long n)
+{
+	fk_stack();
+	fk_fail_nth(n);
+	struct sip_call *c = NULL;
+	struct sip_call_params p = { .ruri = "sip:5551234@192.0.2.10",
+				     .from_user = "100", .dst = fk_peer(),
+				     .sdp = sdp };
+	int err = sip_call_invite(fk.st, &p, NULL, &c);
+	if (err) {
+		assert_int_equal(err, ENOMEM);
+		assert_true(fk.alloc_failed);
+		assert_null(c);
+		assert_int_equal(fk.nsent, 0);
+		assert_int_equal(fk.nev, 0);
+		check_drained();
+		fk_done();
+		return;
+	}
+	fk_answer(0, 180, "rt", "Contact: <sip:x@192.0.2.10>\r\n");
+	fk_answer(0, 200, "rt", "Contact: <sip:x@192.0.2.10>\r\n");
+	fk_advance(500);
+	fk_answer(0, 200, "rt", "Contact: <sip:x@192.0.2.10>\r\n");
+	assert_true(fk_is(fk.nsent - 1, "ACK"));
+	assert_int_equal(sip_call_state(c), SIP_CALL_CONFIRMED);
+	assert_int_equal(sip_call_hangup(c, 0, 16), 0);
+	if (fk_is(fk.nsent - 1, "BYE"))
+		fk_answer(fk.nsent - 1, 200, NULL, NULL);
+	assert_int_equal(fk.ev[fk.nev - 1], SIP_CALL_EV_ENDED);
+	fk_advance(64 * 500);
+	check_drained();
+	fk_done();
+}
+
+/* Incoming call cancelled while ringing; allocation n fails. */
+static void cancelled_with_failure(long n)
+{
+	fk_stack();
+	fk_fail_nth(n);
+	fk_invite("z9hG4bKn3", 1);
+	struct sip_call *c = fk.incoming;
+	if (!c) {
+		assert_int_equal(fk_code(fk.nsent - 1), 500);
+	} else {
+		int err = sip_call_respond(c, 180, NULL, NULL);
+		assert_true(err == 0 || err == ENOMEM);
+		fk_req("CANCEL", "z9hG4bKn3", NULL, 1, NULL);
+		/* 200 to the CANCEL, 487 to the INVITE, whatever failed */
+		assert_int_equal(fk_code(fk.nsent - 2), 200);
+		assert_int_equal(fk_code(fk.nsent - 1), 487);
+		assert_null(fk.incoming);
+		char tag[32];
+		fk_totag(fk.nsent - 1, tag, sizeof(tag));
+		fk_req("ACK", "z9hG4bKn3", tag, 1, NULL);
+	}
+	fk_advance(64 * 500);
+	check_drained();
+	fk_done();
+}
+
+/* Outgoing call hung up after the 100: CANCEL, 487. */
+static void uac_cancel_with_failure(long n)
+{
+	fk_stack();
+	fk_fail_nth(n);
+	struct sip_call *c = NULL;
+	struct sip_call_params p = { .ruri = "sip:5551234@192.0.2.10",
+				     .from_user = "100", .dst = fk_peer() };
+	int err = sip_call_invite(fk.st, &p, NULL, &c);
+	if (!err) {
+		fk_answer(0, 100, NULL, NULL);
+		assert_int_equal(sip_call_hangup(c, 0, 16), 0);
+		if (fk_is(fk.nsent - 1, "CANCEL")) {
+			fk_answer(fk.nsent - 1, 200, NULL, NULL);
+			fk_answer(0, 487, "rt", NULL);
+			if (!fk_is(fk.nsent - 1, "ACK")) /* peer retransmits */
+				fk_answer(0, 487, "rt", NULL);
+			assert_true(fk_is(fk.nsent - 1, "ACK"));
+		}
+	} else {
+		assert_int_equal(err, ENOMEM);
+	}
+	fk_advance(2 * 64 * 500);
+	check_drained();
+	fk_done();
+}
+
+/*
+ * Fails allocation 1, 2, 3, ... of each scenario until one runs without
+ * hitting the failure: every error path ends clean (run under ASan).
+ */
+static void ua_alloc_failures(void **state)
+{
+	(void)state;
+	void (*const scenario[])(long) = {
+		incoming_with_failure, outgoing_with_failure,
+		cancelled_with_failure, uac_cancel_with_failure,
+	};
+	for (size_t i = 0; i < sizeof(scenario) / sizeof(scenario[0]); i++) {
+		long n;
+		for (n = 1; n < 1000; n++) {
+			fail_n = n;
+			scenario[i](n);
+			if (!fk.alloc_failed)
+				break;
+		}
+		assert_true(n > 5 && n < 1000); /* the loop did cover something */
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,10 +454,12 @@ int main(void)
 		cmocka_unit_test(ua_remote_cancel),
 		cmocka_unit_test(ua_outgoing),
 		cmocka_unit_test(ua_outgoing_cancel),
+		cmocka_unit_test(ua_outgoing_cancel_no_final),
 		cmocka_unit_test(ua_core_responses),
 		cmocka_unit_test(ua_shutdown),
 		cmocka_unit_test(ua_free_live),
 		cmocka_unit_test(ua_respond_in_callback),
+		cmocka_unit_test(ua_alloc_failures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
