@@ -57,8 +57,8 @@ static void sip_readable(void *arg, uint32_t events)
 
 		if (n < 0)
 			return;
-		if (sip_stack_recv(gw->sip, &src, buf, (size_t)n))
-			gw->stats.sip_rx_rejected++;
+		/* rejections are counted and logged by the stack */
+		sip_stack_recv(gw->sip, &src, buf, (size_t)n);
 	}
 }
 

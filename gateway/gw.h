@@ -31,7 +31,6 @@ struct gw_counters {
 	uint64_t no_channel;
 	uint64_t refused_stopping;
 	uint64_t bad_events; /* events the call state did not allow */
-	uint64_t sip_rx_rejected;
 	uint64_t rtp_rx_rejected;
 	uint64_t span_frames_rejected;
 };

@@ -203,6 +203,10 @@ int main(int argc, char **argv)
 			  path);
 		err = gw_loop_run(gw.loop);
 	}
+	struct sip_stats ss = { 0 };
+
+	if (gw.sip)
+		sip_stack_stats(gw.sip, &ss);
 	GW_NOTICE(MAIN,
 		  "stopped: calls from PSTN %llu, from SIP %llu, answered %llu, "
 		  "failed %llu, SIP rejected %llu, RTP rejected %llu, "
@@ -211,7 +215,7 @@ int main(int argc, char **argv)
 		  (unsigned long long)gw.stats.calls_from_sip,
 		  (unsigned long long)gw.stats.calls_answered,
 		  (unsigned long long)gw.stats.calls_failed,
-		  (unsigned long long)gw.stats.sip_rx_rejected,
+		  (unsigned long long)ss.rx_rejected,
 		  (unsigned long long)gw.stats.rtp_rx_rejected,
 		  (unsigned long long)gw.stats.span_frames_rejected);
 	gw_stop(&gw);
