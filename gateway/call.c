@@ -118,9 +118,14 @@ static void call_free(struct gw_call *c)
 	     c->t_answer ? "talked" : "unanswered after",
 	     (unsigned long long)(now - (c->t_answer ? c->t_answer :
 						       c->t_start)));
+	/* one outcome per call: answered was counted at answer time */
+	if (!c->t_answer && c->abandoned)
+		gw->stats.calls_abandoned++;
+	else if (!c->t_answer)
+		gw->stats.calls_failed++;
 	free(c);
 	if (gw->stopping && !gw->ncalls)
-		gw_loop_stop(gw->loop);
+		gw_calls_drained(gw);
 }
 
 void call_hold(struct gw_call *c)
@@ -221,8 +226,8 @@ static int a_tdm_disconnect(struct gw_call *c, const struct call_evdata *d)
 {
 	int cause = d->cause > 0 ? d->cause : GW_CAUSE_NORMAL;
 
-	if (!c->t_answer)
-		c->gw->stats.calls_failed++;
+	if (!c->t_answer && c->orig == ORIG_PSTN)
+		c->abandoned = true;
 	/* The TDM side has already started clearing; completing it is
 	 * call_release()'s hangup (a no-op if the library did it). */
 	if (!c->sip_code && c->orig == ORIG_SIP && !c->t_answer)
@@ -242,7 +247,6 @@ static int a_sip_failed(struct gw_call *c, const struct call_evdata *d)
 {
 	c->sip_code = d->code;
 	c->sip_hungup = true; /* the transaction is over */
-	c->gw->stats.calls_failed++;
 	call_release(c, sip_cause(d, GW_CAUSE_NORMAL_UNSPECIFIED), d->code);
 	return 0;
 }
@@ -251,6 +255,7 @@ static int a_sip_cancelled(struct gw_call *c, const struct call_evdata *d)
 {
 	c->sip_code = 487;
 	c->sip_hungup = true;
+	c->abandoned = true; /* only an incoming INVITE can be cancelled */
 	call_release(c, sip_cause(d, GW_CAUSE_NORMAL), 487);
 	return 0;
 }
@@ -281,8 +286,8 @@ static int a_sip_ended(struct gw_call *c, const struct call_evdata *d)
 static int a_no_answer(struct gw_call *c, const struct call_evdata *d)
 {
 	CLOG(c, LOG_NOTICE, "no answer after %u s", c->gw->cfg.no_answer_s);
-	c->sip_code = 480;
-	c->gw->stats.calls_failed++;
+	if (c->orig == ORIG_SIP)
+		c->sip_code = 480; /* else the INVITE we sent is cancelled */
 	call_release(c, GW_CAUSE_NO_ANSWER, 480);
 	return 0;
 }

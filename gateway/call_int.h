@@ -60,6 +60,7 @@ struct gw_call {
 	struct tdm_call *tdm;  /* NULL once the TDM leg is released */
 	struct tdm_span *span;
 	bool sip_hungup, tdm_hungup;
+	bool abandoned; /* the caller gave up before answer */
 
 	struct media_sess *media;
 	int rtp_fd;

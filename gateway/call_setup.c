@@ -29,11 +29,13 @@ static void tdm_setup(struct gw *gw, struct tdm_span *span,
 	gw->stats.calls_from_pstn++;
 	if (gw->stopping) {
 		gw->stats.refused_stopping++;
+		gw->stats.calls_failed++; /* refused without a call object */
 		tdm_call_hangup(tcall, GW_CAUSE_CONGESTION);
 		return;
 	}
 	c = call_alloc(gw, ORIG_PSTN);
 	if (!c) {
+		gw->stats.calls_failed++;
 		tdm_call_hangup(tcall, GW_CAUSE_TEMPORARY_FAILURE);
 		return;
 	}
@@ -101,7 +103,6 @@ static void tdm_setup(struct gw *gw, struct tdm_span *span,
 		CLOG(c, LOG_DEBUG, "could not send CALL PROCEEDING");
 out:
 	if (cause) {
-		gw->stats.calls_failed++;
 		call_release(c, cause, 0);
 		c->state = CS_RELEASING;
 	}
@@ -214,11 +215,13 @@ void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
 	gw->stats.calls_from_sip++;
 	if (gw->stopping) {
 		gw->stats.refused_stopping++;
+		gw->stats.calls_failed++; /* refused without a call object */
 		sip_call_respond(scall, 503, NULL, NULL);
 		return;
 	}
 	c = call_alloc(gw, ORIG_SIP);
 	if (!c) {
+		gw->stats.calls_failed++;
 		sip_call_respond(scall, 500, NULL, NULL);
 		return;
 	}
@@ -292,7 +295,6 @@ void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
 out:
 	if (code) {
 		c->sip_code = code;
-		gw->stats.calls_failed++;
 		call_release(c, gw_sip_to_cause(code), code);
 		c->state = CS_RELEASING;
 	}

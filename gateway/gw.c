@@ -223,6 +223,14 @@ void gw_shutdown(struct gw *gw)
 					stop_grace, gw);
 }
 
+void gw_calls_drained(struct gw *gw)
+{
+	if (gw->stop_timer)
+		gw_timer_stop(gw->loop, gw->stop_timer);
+	gw->stop_timer = NULL;
+	gw_loop_stop(gw->loop);
+}
+
 void gw_stop(struct gw *gw)
 {
 	if (gw->stop_timer)

@@ -21,12 +21,15 @@ struct gw_span {
 	const struct cfg_span *cfg;
 };
 
-/* Counters of what the gateway decided (libraries keep their own). */
+/* Counters of what the gateway decided (libraries keep their own).
+ * Every call counted in calls_from_* ends as exactly one of answered,
+ * failed or abandoned. */
 struct gw_counters {
 	uint64_t calls_from_pstn;
 	uint64_t calls_from_sip;
 	uint64_t calls_answered;
-	uint64_t calls_failed;
+	uint64_t calls_failed;    /* ended unanswered for any other reason */
+	uint64_t calls_abandoned; /* the caller hung up before answer */
 	uint64_t no_route;
 	uint64_t no_channel;
 	uint64_t refused_stopping;
@@ -78,5 +81,7 @@ void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
 void gw_call_sip_event(struct gw *gw, struct sip_call *scall,
 		       const struct sip_call_event *ev);
 void gw_call_shutdown_all(struct gw *gw);
+/* call.c, when the last call is gone during a shutdown. */
+void gw_calls_drained(struct gw *gw);
 /* Frees every call without signalling (after a failed shutdown). */
 void gw_call_free_all(struct gw *gw);

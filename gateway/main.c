@@ -209,12 +209,14 @@ int main(int argc, char **argv)
 		sip_stack_stats(gw.sip, &ss);
 	GW_NOTICE(MAIN,
 		  "stopped: calls from PSTN %llu, from SIP %llu, answered %llu, "
-		  "failed %llu, SIP rejected %llu, RTP rejected %llu, "
+		  "failed %llu, abandoned %llu, SIP rejected %llu, "
+		  "RTP rejected %llu, "
 		  "span frames rejected %llu",
 		  (unsigned long long)gw.stats.calls_from_pstn,
 		  (unsigned long long)gw.stats.calls_from_sip,
 		  (unsigned long long)gw.stats.calls_answered,
 		  (unsigned long long)gw.stats.calls_failed,
+		  (unsigned long long)gw.stats.calls_abandoned,
 		  (unsigned long long)ss.rx_rejected,
 		  (unsigned long long)gw.stats.rtp_rx_rejected,
 		  (unsigned long long)gw.stats.span_frames_rejected);

@@ -1,8 +1,10 @@
 /*
- * ISDN signalling through libpri: one controller per span, run over our
- * own transport (pri_new_cb), its events turned into neutral tdm events
- * and its timers driven by one hook timer, re-armed after every call into
- * libpri. Only this file includes libpri.h.
+ * ISDN signalling through libpri: one controller per layer-1 connection
+ * of a span, run over our own transport (pri_new_cb), its events turned
+ * into neutral tdm events and its timers driven by one hook timer,
+ * re-armed after every call into libpri. Call states and the public call
+ * API are call.c's; this file sends what call.c allowed. Only this file
+ * includes libpri.h.
  */
 #include <errno.h>
 #include <libpri.h>
@@ -16,27 +18,6 @@
 
 /* libpri runs at most this many expired timers per hook timer. */
 #define ISDN_SCHED_BURST 32
-
-static const char *const call_state_names[] = {
-	[TDM_CALL_OFFERED] = "OFFERED",
-	[TDM_CALL_DIALING] = "DIALING",
-	[TDM_CALL_PROCEEDING] = "PROCEEDING",
-	[TDM_CALL_ALERTING] = "ALERTING",
-	[TDM_CALL_CONNECTED] = "CONNECTED",
-	[TDM_CALL_RELEASING] = "RELEASING",
-};
-
-const char *tdm_call_state_name(enum tdm_call_state s)
-{
-	if ((size_t)s >= sizeof(call_state_names) / sizeof(call_state_names[0]))
-		return "?";
-	return call_state_names[s];
-}
-
-const char *tdm_call_dir_name(enum tdm_call_dir d)
-{
-	return d == TDM_DIR_IN ? "in" : d == TDM_DIR_OUT ? "out" : "?";
-}
 
 static const struct {
 	const char *name;
@@ -135,8 +116,10 @@ static int isdn_write(struct pri *pri, void *buf, int buflen)
 {
 	struct tdm_span *span = pri_get_userdata(pri);
 
-	if (span && buflen > 0)
+	if (span && buflen > 0) {
+		tdm_dchan_seen(span, buf, (size_t)buflen, true);
 		tdm_loop_send_frame(span, buf, (size_t)buflen);
+	}
 	/* libpri treats a short count as a failed link */
 	return buflen;
 }
@@ -190,69 +173,6 @@ static struct tdm_call *isdn_find(struct tdm_span *span, q931_call *pc)
 	return NULL;
 }
 
-static struct tdm_call *isdn_call_new(struct tdm_span *span,
-				      enum tdm_call_dir dir, void *user)
-{
-	struct tdm_call *c = calloc(1, sizeof(*c));
-
-	if (!c)
-		return NULL;
-	c->span = span;
-	c->id = span->next_call_id++;
-	if (!span->next_call_id)
-		span->next_call_id = 1;
-	c->dir = dir;
-	c->user = user;
-	return c;
-}
-
-static void isdn_call_link(struct tdm_call *c)
-{
-	c->next = c->span->calls;
-	c->span->calls = c;
-	c->span->ncalls++;
-}
-
-static void isdn_call_unlink(struct tdm_call *c)
-{
-	struct tdm_call **pp;
-
-	for (pp = &c->span->calls; *pp; pp = &(*pp)->next) {
-		if (*pp == c) {
-			*pp = c->next;
-			c->span->ncalls--;
-			break;
-		}
-	}
-}
-
-/* The channel is idle when RELEASED is delivered; the call dies after. */
-static void isdn_call_released(struct tdm_call *c, int cause)
-{
-	struct tdm_event ev = { .type = TDM_EV_RELEASED, .cause = cause };
-	struct tdm_span *span = c->span;
-
-	ev.chan = c->chan ? c->chan->ts : 0;
-	tdm_call_log(c, LOG_INFO, "released, cause %d", cause);
-	isdn_call_unlink(c);
-	tdm_chan_put(c->chan);
-	tdm_span_emit(span, c, &ev);
-	free(c);
-}
-
-static void isdn_call_disconnected(struct tdm_call *c, int cause)
-{
-	struct tdm_event ev = { .type = TDM_EV_DISCONNECT, .cause = cause };
-
-	ev.chan = c->chan ? c->chan->ts : 0;
-	c->cause = cause;
-	if (c->state == TDM_CALL_RELEASING)
-		return;
-	c->state = TDM_CALL_RELEASING;
-	tdm_call_log(c, LOG_INFO, "far end disconnected, cause %d", cause);
-	tdm_span_emit(c->span, c, &ev);
-}
-
 /* libpri sends nothing for a hangup in the Call Present state (the call
  * is not "alive" yet): acknowledge first, then clear normally. */
 static void isdn_refuse(struct tdm_span *span, q931_call *pc, int cause,
@@ -288,7 +208,7 @@ static void isdn_on_ring(struct tdm_span *span, pri_event_ring *r)
 	isdn_copy(name, sizeof(name), r->callingname);
 	isdn_copy(digits, sizeof(digits), r->keypad_digits);
 
-	c = isdn_call_new(span, TDM_DIR_IN, NULL);
+	c = tdm_call_new(span, TDM_DIR_IN, NULL);
 	if (!c) {
 		cause = PRI_CAUSE_SWITCH_CONGESTION;
 		goto reject;
@@ -310,8 +230,9 @@ static void isdn_on_ring(struct tdm_span *span, pri_event_ring *r)
 		goto reject;
 	}
 	c->pcall = pc;
+	c->cref = r->cref & 0x7fff;
 	c->state = TDM_CALL_OFFERED;
-	isdn_call_link(c);
+	tdm_call_link(c);
 	span->stats.calls_in++;
 	tdm_call_log(c, LOG_INFO, "SETUP from '%s' to '%s'", calling, called);
 	ev.chan = c->chan->ts;
@@ -417,15 +338,16 @@ static void isdn_on_event(struct tdm_span *span, pri_event *e)
 		break;
 	case PRI_EVENT_INFO_RECEIVED:
 	case PRI_EVENT_KEYPAD_DIGIT:
-		isdn_copy(digits, sizeof(digits), e->e == PRI_EVENT_KEYPAD_DIGIT ? e->digit.digits
-							: e->ring.callednum);
+		isdn_copy(digits, sizeof(digits),
+			  e->e == PRI_EVENT_KEYPAD_DIGIT ? e->digit.digits
+							 : e->ring.callednum);
 		ev.digits = digits;
 		break;
 	case PRI_EVENT_HANGUP_REQ:
 		/* DISCONNECT from the far end: report, then RELEASE. */
 		cause = e->hangup.cause;
 		if (!c->hungup)
-			isdn_call_disconnected(c, cause);
+			tdm_call_disconnected(c, cause);
 		if (span->dying)
 			return;
 		if (!c->hungup) {
@@ -438,15 +360,15 @@ static void isdn_on_event(struct tdm_span *span, pri_event *e)
 		 * answers or frees libpri's call. */
 		cause = e->hangup.cause;
 		if (!c->hungup)
-			isdn_call_disconnected(c, cause);
+			tdm_call_disconnected(c, cause);
 		if (span->dying)
 			return;
 		c->hungup = true;
 		pri_hangup(span->pri, pc, cause);
-		isdn_call_released(c, c->cause ? c->cause : cause);
+		tdm_call_released(c, c->cause ? c->cause : cause);
 		return;
 	case PRI_EVENT_HANGUP_ACK:
-		isdn_call_released(c, c->cause ? c->cause : e->hangup.cause);
+		tdm_call_released(c, c->cause ? c->cause : e->hangup.cause);
 		return;
 	}
 	tdm_call_log(c, LOG_DEBUG, "%s", tdm_event_type_name(ev.type));
@@ -459,6 +381,7 @@ void tdm_isdn_rx(struct tdm_span *span, const uint8_t *frame, size_t len)
 
 	if (!span->pri)
 		return;
+	tdm_dchan_seen(span, frame, len, false);
 	span->rx_frame = frame;
 	span->rx_len = len;
 	tdm_span_enter(span);
@@ -502,11 +425,12 @@ void tdm_isdn_l1_down(struct tdm_span *span)
 		struct tdm_call *c = span->calls;
 
 		if (!c->hungup)
-			isdn_call_disconnected(c, PRI_CAUSE_NETWORK_OUT_OF_ORDER);
+			tdm_call_disconnected(c, PRI_CAUSE_NETWORK_OUT_OF_ORDER);
 		if (span->dying)
 			break;
-		pri_destroycall(span->pri, c->pcall);
-		isdn_call_released(c, c->cause);
+		if (c->pcall && !c->relcomp)
+			pri_destroycall(span->pri, c->pcall);
+		tdm_call_released(c, c->cause);
 	}
 	if (!span->dying)
 		isdn_retire(span);
@@ -517,10 +441,10 @@ void tdm_isdn_drop_calls(struct tdm_span *span)
 	while (span->calls) {
 		struct tdm_call *c = span->calls;
 
-		pri_destroycall(span->pri, c->pcall);
-		isdn_call_unlink(c);
-		tdm_chan_put(c->chan);
-		free(c);
+		/* a call ended by RELEASE COMPLETE may be freed already */
+		if (c->pcall && !c->relcomp)
+			pri_destroycall(span->pri, c->pcall);
+		tdm_call_destroy(c);
 	}
 }
 
@@ -596,6 +520,7 @@ int tdm_isdn_l1_up(struct tdm_span *span)
 
 void tdm_isdn_release(struct tdm_span *span)
 {
+	tdm_dchan_release(span);
 	isdn_retire(span);
 }
 
@@ -617,34 +542,19 @@ int tdm_span_set_timer(struct tdm_span *span, const char *name, int value)
 	return 0;
 }
 
-/* ---- calls ---- */
+/* ---- Q.931 messages for call.c, which has checked the call's state ---- */
 
-int tdm_call_place(struct tdm_span *span, const struct tdm_setup *setup,
-		   void *user, struct tdm_call **out)
+int tdm_isdn_setup(struct tdm_call *c, const struct tdm_setup *setup)
 {
 	char called[TDM_NUM_MAX], calling[TDM_NUM_MAX], name[TDM_NAME_MAX];
-	struct pri_sr *sr = NULL;
-	struct tdm_call *c;
+	struct tdm_span *span = c->span;
+	struct pri_sr *sr;
 	int err = 0;
 
-	if (!span || !setup || !setup->called || !setup->called[0] || !out)
-		return EINVAL;
-	if (span->state != TDM_SPAN_UP)
-		return ENOTCONN;
-	if (setup->chan && !tdm_chan_find(span, setup->chan))
-		return EINVAL;
-	c = isdn_call_new(span, TDM_DIR_OUT, user);
-	if (!c)
-		return ENOMEM;
-	c->chan = tdm_chan_take(span, setup->chan, c);
-	if (!c->chan) {
-		free(c);
-		return EBUSY;
-	}
 	isdn_copy(called, sizeof(called), setup->called);
 	isdn_copy(calling, sizeof(calling), setup->calling ? setup->calling : "");
-	isdn_copy(name, sizeof(name), setup->calling_name ? setup->calling_name : "");
-
+	isdn_copy(name, sizeof(name),
+		  setup->calling_name ? setup->calling_name : "");
 	c->pcall = pri_new_call(span->pri);
 	sr = pri_sr_new();
 	if (!c->pcall || !sr) {
@@ -660,153 +570,50 @@ int tdm_call_place(struct tdm_span *span, const struct tdm_setup *setup,
 			  name[0] ? name : NULL, PRI_UNKNOWN,
 			  calling[0] ? PRES_ALLOWED_USER_NUMBER_NOT_SCREENED
 				     : PRES_NUMBER_NOT_AVAILABLE);
-	if (pri_setup(span->pri, c->pcall, sr)) {
+	span->placing = c;
+	if (pri_setup(span->pri, c->pcall, sr))
 		err = EIO;
-		goto out;
-	}
-	c->state = TDM_CALL_DIALING;
-	isdn_call_link(c);
-	span->stats.calls_out++;
-	tdm_call_log(c, LOG_INFO, "SETUP from '%s' to '%s'", calling, called);
-	*out = c;
+	span->placing = NULL;
 out:
 	if (sr)
 		pri_sr_free(sr);
-	if (err) {
-		if (c->pcall)
-			pri_destroycall(span->pri, c->pcall);
-		tdm_chan_put(c->chan);
-		free(c);
-		span->stats.calls_failed++;
+	if (err && c->pcall) {
+		pri_destroycall(span->pri, c->pcall);
+		c->pcall = NULL;
 	}
 	isdn_sched(span);
 	return err;
 }
 
-/* Checks common to the answering-side verbs. */
-static int isdn_call_check(const struct tdm_call *c, unsigned states)
+void tdm_isdn_proceeding(struct tdm_call *c)
 {
-	if (!c)
-		return EINVAL;
-	if (c->span->state != TDM_SPAN_UP)
-		return ENOTCONN;
-	if (c->hungup || !(states & (1u << c->state))) {
-		tdm_call_log(c, LOG_WARNING, "request not allowed in this state");
-		return EINVAL;
-	}
-	return 0;
+	pri_proceeding(c->span->pri, c->pcall, c->chan->ts, 0);
+	isdn_sched(c->span);
 }
 
-#define ST(s) (1u << TDM_CALL_##s)
-
-int tdm_call_proceeding(struct tdm_call *call)
+void tdm_isdn_alerting(struct tdm_call *c, bool inband)
 {
-	int err = isdn_call_check(call, ST(OFFERED));
-
-	if (err)
-		return err;
-	if (call->dir != TDM_DIR_IN)
-		return EINVAL;
-	pri_proceeding(call->span->pri, call->pcall, call->chan->ts, 0);
-	call->state = TDM_CALL_PROCEEDING;
-	isdn_sched(call->span);
-	return 0;
+	pri_acknowledge(c->span->pri, c->pcall, c->chan->ts, inband);
+	isdn_sched(c->span);
 }
 
-int tdm_call_alerting(struct tdm_call *call, bool inband)
+void tdm_isdn_progress(struct tdm_call *c)
 {
-	int err = isdn_call_check(call, ST(OFFERED) | ST(PROCEEDING));
-
-	if (err)
-		return err;
-	if (call->dir != TDM_DIR_IN)
-		return EINVAL;
-	pri_acknowledge(call->span->pri, call->pcall, call->chan->ts, inband);
-	call->state = TDM_CALL_ALERTING;
-	isdn_sched(call->span);
-	return 0;
+	pri_progress(c->span->pri, c->pcall, c->chan->ts, 1);
+	isdn_sched(c->span);
 }
 
-int tdm_call_progress(struct tdm_call *call)
+void tdm_isdn_answer(struct tdm_call *c)
 {
-	int err = isdn_call_check(call,
-				  ST(OFFERED) | ST(PROCEEDING) | ST(ALERTING));
-
-	if (err)
-		return err;
-	if (call->dir != TDM_DIR_IN)
-		return EINVAL;
-	pri_progress(call->span->pri, call->pcall, call->chan->ts, 1);
-	isdn_sched(call->span);
-	return 0;
+	pri_answer(c->span->pri, c->pcall, c->chan->ts, 0);
+	isdn_sched(c->span);
 }
 
-int tdm_call_answer(struct tdm_call *call)
+void tdm_isdn_hangup(struct tdm_call *c, int cause)
 {
-	int err = isdn_call_check(call,
-				  ST(OFFERED) | ST(PROCEEDING) | ST(ALERTING));
-
-	if (err)
-		return err;
-	if (call->dir != TDM_DIR_IN)
-		return EINVAL;
-	pri_answer(call->span->pri, call->pcall, call->chan->ts, 0);
-	call->state = TDM_CALL_CONNECTED;
-	tdm_call_log(call, LOG_INFO, "answered");
-	isdn_sched(call->span);
-	return 0;
-}
-
-int tdm_call_hangup(struct tdm_call *call, int cause)
-{
-	if (!call || cause < 1 || cause > 127)
-		return EINVAL;
-	if (call->hungup)
-		return 0;
-	call->hungup = true;
-	if (!call->cause)
-		call->cause = cause;
-	tdm_call_log(call, LOG_INFO, "hangup, cause %d", cause);
-	if (call->state == TDM_CALL_OFFERED)
-		isdn_refuse(call->span, call->pcall, cause, call->chan->ts);
+	if (c->state == TDM_CALL_OFFERED)
+		isdn_refuse(c->span, c->pcall, cause, c->chan->ts);
 	else
-		pri_hangup(call->span->pri, call->pcall, cause);
-	call->state = TDM_CALL_RELEASING;
-	isdn_sched(call->span);
-	return 0;
-}
-
-void *tdm_call_user(const struct tdm_call *call)
-{
-	return call->user;
-}
-
-void tdm_call_set_user(struct tdm_call *call, void *user)
-{
-	call->user = user;
-}
-
-int tdm_call_chan(const struct tdm_call *call)
-{
-	return call->chan ? call->chan->ts : 0;
-}
-
-unsigned tdm_call_id(const struct tdm_call *call)
-{
-	return call->id;
-}
-
-struct tdm_span *tdm_call_span(const struct tdm_call *call)
-{
-	return call->span;
-}
-
-enum tdm_call_dir tdm_call_dir(const struct tdm_call *call)
-{
-	return call->dir;
-}
-
-enum tdm_call_state tdm_call_state(const struct tdm_call *call)
-{
-	return call->state;
+		pri_hangup(c->span->pri, c->pcall, cause);
+	isdn_sched(c->span);
 }

@@ -28,6 +28,11 @@ struct tdm_call {
 	void *user;
 	bool hungup;              /* pri_hangup() done */
 	int cause;
+	int cref;                 /* Q.931 call reference, 0: not known */
+	/* A RELEASE COMPLETE ended it on the wire; libpri may have freed
+	 * pcall without an event, so isdn.c releases the call itself. */
+	bool relcomp;
+	int relcomp_cause;
 };
 
 /* A span. Owned by its user (tdm_span_alloc / tdm_span_free). */
@@ -59,6 +64,8 @@ struct tdm_span {
 	 * wire is down) and its one timer */
 	void *pri;
 	void *pri_timer;
+	void *reap_timer;         /* releases calls ended by RELEASE COMPLETE */
+	struct tdm_call *placing; /* learns its call reference from SETUP */
 	int pri_timers[TDM_PRI_TIMERS]; /* set by name, -1: libpri default */
 	uint64_t pri_deadline_us; /* wall clock of the armed timer */
 	const uint8_t *rx_frame;  /* handed to libpri's read callback */
@@ -98,6 +105,18 @@ struct tdm_chan *tdm_chan_take(struct tdm_span *span, int ts,
 			       struct tdm_call *call);
 void tdm_chan_put(struct tdm_chan *chan);
 
+/* call.c */
+struct tdm_call *tdm_call_new(struct tdm_span *span, enum tdm_call_dir dir,
+			      void *user);
+/* Puts the call on its span's list. */
+void tdm_call_link(struct tdm_call *c);
+/* Unlinks and frees the call, idles its channel; no event. */
+void tdm_call_destroy(struct tdm_call *c);
+/* The far end cleared: DISCONNECT (once, state RELEASING). */
+void tdm_call_disconnected(struct tdm_call *c, int cause);
+/* The call is over: RELEASED, then the call is freed. */
+void tdm_call_released(struct tdm_call *c, int cause);
+
 /* isdn.c */
 int tdm_isdn_init(struct tdm_span *span);
 void tdm_isdn_release(struct tdm_span *span);
@@ -109,6 +128,28 @@ void tdm_isdn_l1_down(struct tdm_span *span);
 int tdm_isdn_l1_up(struct tdm_span *span);
 /* Frees every call without events (span teardown). */
 void tdm_isdn_drop_calls(struct tdm_span *span);
+/* Q.931 messages for a call; call.c has checked that its state allows
+ * them. setup: 0, ENOMEM or EIO (c->pcall set on success only). */
+int tdm_isdn_setup(struct tdm_call *c, const struct tdm_setup *setup);
+void tdm_isdn_proceeding(struct tdm_call *c);
+void tdm_isdn_alerting(struct tdm_call *c, bool inband);
+void tdm_isdn_progress(struct tdm_call *c);
+void tdm_isdn_answer(struct tdm_call *c);
+/* RELEASE, or for an OFFERED call CALL PROCEEDING then RELEASE. */
+void tdm_isdn_hangup(struct tdm_call *c, int cause);
+
+/* dchan.c */
+struct tdm_q931_msg {
+	int type;       /* Q.931 message type */
+	int cref;       /* call reference value, flag bit removed */
+	bool from_orig; /* sent by the side that originated the call */
+	int cause;      /* Q.850 cause, 0 if none */
+};
+int tdm_dchan_parse(const uint8_t *frame, size_t len, struct tdm_q931_msg *m);
+/* Every frame libpri reads (tx false) or writes (tx true). */
+void tdm_dchan_seen(struct tdm_span *span, const uint8_t *frame, size_t len,
+		    bool tx);
+void tdm_dchan_release(struct tdm_span *span);
 
 /* drv_loop.c */
 int tdm_loop_open(struct tdm_span *span);
