@@ -118,6 +118,69 @@ void tdm_loop_send_frame(struct tdm_span *span, const uint8_t *buf,
 		span->stats.tx_frames++;
 }
 
+static const char *const fault_names[TDM_FAULT__COUNT] = {
+	[TDM_FAULT_SHORT_BLOCK] = "short_block",
+	[TDM_FAULT_LONG_BLOCK] = "long_block",
+	[TDM_FAULT_UNKNOWN_TYPE] = "unknown_type",
+	[TDM_FAULT_RUNT_FRAME] = "runt_frame",
+};
+
+const char *tdm_fault_name(enum tdm_fault f)
+{
+	return (unsigned)f < TDM_FAULT__COUNT ? fault_names[f] : "?";
+}
+
+int tdm_fault_lookup(const char *name)
+{
+	for (int i = 0; i < TDM_FAULT__COUNT; i++)
+		if (!strcmp(name, fault_names[i]))
+			return i;
+	return -1;
+}
+
+int tdm_span_inject(struct tdm_span *span, enum tdm_fault f)
+{
+	struct tdm_loop *l = span ? span->loop : NULL;
+	uint8_t *msg;
+	size_t len;
+	int err;
+
+	if (!l)
+		return ENOTSUP;
+	if (l->fd < 0)
+		return ENOTCONN;
+	/* a block-sized scratch buffer, idle content */
+	msg = calloc(1, l->block_len + 1);
+	if (!msg)
+		return ENOMEM;
+	switch (f) {
+	case TDM_FAULT_SHORT_BLOCK:
+		msg[0] = LOOP_MSG_AUDIO;
+		len = l->block_len - TDM_SAMPLES_PER_BLOCK;
+		break;
+	case TDM_FAULT_LONG_BLOCK:
+		msg[0] = LOOP_MSG_AUDIO;
+		len = l->block_len + 1;
+		break;
+	case TDM_FAULT_UNKNOWN_TYPE:
+		msg[0] = 0x7f;
+		len = 16;
+		break;
+	case TDM_FAULT_RUNT_FRAME:
+		msg[0] = LOOP_MSG_FRAME;
+		len = 1 + 2;
+		break;
+	default:
+		free(msg);
+		return EINVAL;
+	}
+	err = tdm_loop_send_raw(span, msg, len);
+	free(msg);
+	if (!err)
+		tdm_log(span, LOG_NOTICE, "injected fault %s", tdm_fault_name(f));
+	return err;
+}
+
 static void loop_put32(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)(v >> 24);

@@ -157,6 +157,21 @@ int tdm_span_set_timer(struct tdm_span *span, const char *name, int value);
 int tdm_span_calls(const struct tdm_span *span, struct tdm_call **calls,
 		   int max);
 
+/* Fault injection (loop driver): sends one malformed message to the peer,
+ * as a broken card or simulator would, to prove the far end rejects it
+ * cleanly. 0, ENOTCONN without a peer, ENOTSUP for another driver. */
+enum tdm_fault {
+	TDM_FAULT_SHORT_BLOCK,  /* audio block one channel short */
+	TDM_FAULT_LONG_BLOCK,   /* audio block one byte long */
+	TDM_FAULT_UNKNOWN_TYPE, /* a message type that does not exist */
+	TDM_FAULT_RUNT_FRAME,   /* D-channel frame shorter than any Q.921 one */
+	TDM_FAULT__COUNT
+};
+int tdm_span_inject(struct tdm_span *span, enum tdm_fault f);
+const char *tdm_fault_name(enum tdm_fault f);
+/* "short_block", ... -> fault, or -1. */
+int tdm_fault_lookup(const char *name);
+
 /* Switch types: "ni2" (alias "national"), "ni1", "dms100", "5ess", "4ess",
  * "euroisdn", "qsig". */
 bool tdm_switchtype_valid(const char *name);

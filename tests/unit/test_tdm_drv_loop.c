@@ -71,6 +71,29 @@ static void test_bad_messages_call_survives(void **state)
 	assert_int_equal(th_find(&th_g.net, TDM_EV_DISCONNECT)->cause, 16);
 }
 
+static bool cpe_bad_4(void)
+{
+	return tdm_span_stats(th_g.cpe.span)->rx_bad >= 4;
+}
+
+/* tdm_span_inject: every fault reaches the peer as a counted rejection. */
+static void test_inject(void **state)
+{
+	uint64_t bad0 = tdm_span_stats(th_g.cpe.span)->rx_bad;
+
+	for (int f = 0; f < TDM_FAULT__COUNT; f++) {
+		assert_int_equal(tdm_fault_lookup(tdm_fault_name(f)), f);
+		assert_int_equal(tdm_span_inject(th_g.net.span, f), 0);
+	}
+	assert_int_equal(tdm_fault_lookup("nonsense"), -1);
+	assert_int_equal(tdm_span_inject(th_g.net.span, TDM_FAULT__COUNT),
+			 EINVAL);
+	assert_true(th_run(cpe_bad_4, 1000));
+	assert_int_equal(tdm_span_stats(th_g.cpe.span)->rx_bad - bad0, 4);
+	assert_int_equal(th_count(&th_g.cpe, TDM_EV_REJECTED_FRAME), 4);
+	assert_true(tdm_span_is_up(th_g.cpe.span));
+}
+
 /* The server clocks 50 blocks a second; the client answers each. */
 static void test_clock_and_stats(void **state)
 {
@@ -194,6 +217,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_clock_and_stats, th_reset),
 		cmocka_unit_test_setup(test_bad_messages_call_survives, th_reset),
+		cmocka_unit_test_setup(test_inject, th_reset),
 		cmocka_unit_test_setup(test_second_peer_refused, th_reset),
 		cmocka_unit_test_setup(test_reconnect, th_reset),
 		cmocka_unit_test_setup(test_client_first, th_reset),

@@ -301,6 +301,7 @@ static void call_connected(struct sim_call *sc)
 
 	sc->connected = true;
 	sim_out("event=connect " CALL_FMT, CALL_ARGS(sc));
+	sim_inject_arm(sc->ss);
 	rec_open(sc);
 	if (S->opt.hangup_after_ms)
 		sc->hangup_timer = gw_timer_start(S->loop, S->opt.hangup_after_ms,

@@ -302,6 +302,9 @@ static void usage(FILE *f)
 "                       placed calls are done, else run until a signal)\n"
 "  --timeout SEC        hard limit; exits 1 (default none)\n"
 "  --t303 MS, --t200 MS shorten libpri timers\n"
+"  --inject FAULT       send a malformed message to the peer (repeatable):\n"
+"                       short_block, long_block, unknown_type, runt_frame\n"
+"  --inject-after MS    that long after the first call connects (500)\n"
 "  -v, --verbose        log more on stderr (repeat for debug)\n"
 "  -h, --help           this text\n"
 "\n"
@@ -316,6 +319,7 @@ static void usage(FILE *f)
 "  released cause=N                     call over, channel idle\n"
 "  heard freq=HZ level=DBM0             per call on release (freq 0: silence)\n"
 "  digits digits=D, place_failed error=E, rejected_frame reason=\"\"\n"
+"  injected fault=F                     --inject sent it\n"
 "  signal sig=N, timeout, exit code=N\n"
 "Exit status: 0 done, 1 timeout, 2 usage or setup error.\n",
 		tdm_switchtype_list());
@@ -387,7 +391,7 @@ enum {
 	OPT_SPAN = 256, OPT_CALL, OPT_FROM, OPT_NAME, OPT_CALLS, OPT_INTERVAL,
 	OPT_ANSWER_DELAY, OPT_REJECT, OPT_NO_ANSWER, OPT_PLAY, OPT_RECORD,
 	OPT_HANGUP_AFTER, OPT_CAUSE, OPT_EXIT_AFTER, OPT_TIMEOUT, OPT_T303,
-	OPT_T200,
+	OPT_T200, OPT_INJECT, OPT_INJECT_AFTER,
 };
 
 static const struct option long_opts[] = {
@@ -408,10 +412,38 @@ static const struct option long_opts[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "t303", required_argument, NULL, OPT_T303 },
 	{ "t200", required_argument, NULL, OPT_T200 },
+	{ "inject", required_argument, NULL, OPT_INJECT },
+	{ "inject-after", required_argument, NULL, OPT_INJECT_AFTER },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
+
+static void inject_due(void *arg)
+{
+	struct sim_span *ss = arg;
+
+	S.inject_timer = NULL;
+	for (int f = 0; f < TDM_FAULT__COUNT; f++) {
+		int err;
+
+		if (!(S.opt.inject_mask & 1u << f))
+			continue;
+		err = tdm_span_inject(ss->span, (enum tdm_fault)f);
+		sim_out("event=injected span=%u fault=%s%s%s", ss->cfg.id,
+			tdm_fault_name((enum tdm_fault)f), err ? " error=" : "",
+			err ? strerror(err) : "");
+	}
+}
+
+void sim_inject_arm(struct sim_span *ss)
+{
+	if (!S.opt.inject_mask || S.injected || S.stopping)
+		return;
+	S.injected = true;
+	S.inject_timer = gw_timer_start(S.loop, S.opt.inject_after_ms,
+					inject_due, ss);
+}
 
 static int bad(const char *opt, const char *val)
 {
@@ -427,6 +459,7 @@ static int parse_opts(int argc, char **argv)
 	S.opt.calls = 1;
 	S.opt.interval_ms = 1000;
 	S.opt.cause = 16;
+	S.opt.inject_after_ms = 500;
 	while ((c = getopt_long(argc, argv, "vh", long_opts, &idx)) != -1) {
 		const char *name = "";
 
@@ -456,6 +489,19 @@ static int parse_opts(int argc, char **argv)
 			if (parse_uint(optarg, 1000000, &v) || !v)
 				return bad("calls", optarg);
 			S.opt.calls = (unsigned)v;
+			break;
+		case OPT_INJECT: {
+			int f = tdm_fault_lookup(optarg);
+
+			if (f < 0)
+				return bad("inject", optarg);
+			S.opt.inject_mask |= 1u << f;
+			break;
+		}
+		case OPT_INJECT_AFTER:
+			if (parse_uint(optarg, 86400000, &v))
+				return bad("inject-after", optarg);
+			S.opt.inject_after_ms = (unsigned)v;
 			break;
 		case OPT_INTERVAL:
 		case OPT_ANSWER_DELAY:
@@ -624,6 +670,8 @@ int main(int argc, char **argv)
 		gw_timer_stop(S.loop, S.grace_timer);
 	if (S.place_timer)
 		gw_timer_stop(S.loop, S.place_timer);
+	if (S.inject_timer)
+		gw_timer_stop(S.loop, S.inject_timer);
 	sim_calls_free_all();
 	gw_loop_free(S.loop);
 	close(S.sigfd);

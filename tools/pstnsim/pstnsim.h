@@ -51,6 +51,8 @@ struct sim {
 	unsigned next_num;
 	unsigned placed, completed;
 	struct gw_timer *place_timer, *timeout_timer, *grace_timer;
+	struct gw_timer *inject_timer;
+	bool injected;
 	bool stopping, exiting;
 	int exit_code;
 	struct {
@@ -65,11 +67,15 @@ struct sim {
 		const char *record;
 		unsigned exit_after, timeout_s;
 		int t303, t200;
+		unsigned inject_mask;  /* 1 << enum tdm_fault */
+		unsigned inject_after_ms;
 		int verbose;
 	} opt;
 };
 
 struct sim *sim_get(void);
+/* --inject: once, some time after the first call connects on span. */
+void sim_inject_arm(struct sim_span *ss);
 /* One event line on stdout: "pstnsim t=MS " + the formatted rest. */
 void sim_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void sim_call_done(void);
