@@ -170,12 +170,10 @@ static int a_tdm_progress(struct gw_call *c, const struct call_evdata *d)
 	return err;
 }
 
-static int a_tdm_connect(struct gw_call *c, const struct call_evdata *d)
+/* Both legs are through: media flows both ways, the call counts as
+ * answered and the no-answer timer is done. */
+static void call_answered(struct gw_call *c)
 {
-	int err = sip_call_respond(c->sip, 200, NULL, c->answer_sdp);
-
-	if (err)
-		return err;
 	c->media_to_sip = true;
 	c->t_answer = gw_loop_now(c->gw->loop);
 	c->gw->stats.calls_answered++;
@@ -183,6 +181,15 @@ static int a_tdm_connect(struct gw_call *c, const struct call_evdata *d)
 		gw_timer_stop(c->gw->loop, c->no_answer);
 		c->no_answer = NULL;
 	}
+}
+
+static int a_tdm_connect(struct gw_call *c, const struct call_evdata *d)
+{
+	int err = sip_call_respond(c->sip, 200, NULL, c->answer_sdp);
+
+	if (err)
+		return err;
+	call_answered(c);
 	return 0;
 }
 
@@ -211,13 +218,7 @@ static int a_sip_answered(struct gw_call *c, const struct call_evdata *d)
 		c->state = CS_RELEASING;
 		return 0;
 	}
-	c->media_to_sip = true;
-	c->t_answer = gw_loop_now(c->gw->loop);
-	c->gw->stats.calls_answered++;
-	if (c->no_answer) {
-		gw_timer_stop(c->gw->loop, c->no_answer);
-		c->no_answer = NULL;
-	}
+	call_answered(c);
 	c->state = CS_ACTIVE;
 	return tdm_call_answer(c->tdm);
 }
