@@ -9,35 +9,20 @@ cd "$(dirname "$0")/.."
 B=${1:-build}
 D=/tmp/pstngw-demo
 LOGS=$(mktemp -d /tmp/pstngw-demo-logs.XXXXXX)
-PIDS=""
+PROCS_LOGDIR=$LOGS
 OK=1
+. tools/procs.sh
 
 cleanup() {
-	for p in $PIDS; do kill -TERM "$p" 2>/dev/null; done
-	for p in $PIDS; do
-		for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$p" 2>/dev/null
-	done
+	procs_stop
 	rm -rf "$D"
 	if [ "$OK" -eq 1 ]; then rm -rf "$LOGS"; else echo "logs kept in $LOGS"; fi
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-start() { # NAME CMD...
-	local n=$1; shift
-	"$@" >"$LOGS/$n.log" 2>&1 &
-	PIDS="$PIDS $!"
-	eval "PID_$n=$!"
-}
-
-wait_for() { # FILE REGEX SECONDS
-	for _ in $(seq $(($3 * 20))); do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
+start() { procs_start "$@"; }
+wait_for() { procs_wait_for "$@"; }
 
 die() {
 	OK=0

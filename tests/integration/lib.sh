@@ -8,16 +8,13 @@
 set -u
 B=${B:-build}
 T=$(mktemp -d /tmp/pstngw-it.XXXXXX)
-PIDS=""
+PROCS_LOGDIR=$T
 FAILED=0
 NAME=$(basename "$0" .sh)
+. tools/procs.sh
 
 cleanup() {
-	for p in $PIDS; do kill -TERM "$p" 2>/dev/null; done
-	for p in $PIDS; do
-		for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$p" 2>/dev/null
-	done
+	procs_stop
 	if [ "$FAILED" -ne 0 ]; then
 		for f in "$T"/*.log; do
 			[ -f "$f" ] || continue
@@ -42,22 +39,12 @@ pass() {
 
 # start NAME CMD...: runs CMD in the background, output in $T/NAME.log;
 # its PID lands in PID_<NAME>.
-start() {
-	local name=$1; shift
-	"$@" >"$T/$name.log" 2>&1 &
-	local pid=$!
-	PIDS="$PIDS $pid"
-	eval "PID_$name=$pid"
-}
+start() { procs_start "$@"; }
 
 # wait_for FILE REGEX [SECONDS]: until a line of FILE matches.
 wait_for() {
-	local f=$1 re=$2 secs=${3:-10} i
-	for i in $(seq $((secs * 20))); do
-		grep -Eq -- "$re" "$f" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	fail "timed out after ${secs}s waiting for /$re/ in $(basename "$f")"
+	procs_wait_for "$1" "$2" "${3:-10}" ||
+		fail "timed out after ${3:-10}s waiting for /$2/ in $(basename "$1")"
 }
 
 # wait_exit NAME [SECONDS]: until the process started as NAME has exited;
