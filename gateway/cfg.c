@@ -85,6 +85,8 @@ static const struct opt opts[] = {
 	  "Lowest severity logged." },
 	{ S_GENERAL, "log_target", T_ENUM, "stderr", 0, 0, targets, 0, G(log_target), NULL,
 	  "Where log lines go (syslog facility daemon)." },
+	{ S_GENERAL, "pid_file", T_STR, "", 0, 0, NULL, 0, G(pid_file), NULL,
+	  "File the daemon writes its PID to (and removes on exit); empty: none." },
 
 	{ S_SIP, "listen", T_STR, "127.0.0.1:5060", 0, 0, NULL, 0, G(sip_listen), check_listen,
 	  "UDP address:port for SIP (IPv4)." },

@@ -60,6 +60,7 @@ struct gw_cfg {
 	/* [general] */
 	int log_level;
 	int log_target;
+	char pid_file[CFG_PATH_LEN];
 	/* [sip] */
 	char sip_listen[CFG_HOST_LEN + 8];
 	char sip_host[CFG_HOST_LEN];

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +28,7 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: pstngw [-c FILE] [-f] [-l LEVEL]\n"
+		"usage: pstngw [-c FILE] [-f] [-l LEVEL] [-p FILE]\n"
 		"       pstngw --check-config FILE\n"
 		"       pstngw --sample-config\n"
 		"\n"
@@ -35,6 +36,8 @@ static void usage(FILE *out)
 		"  -f, --foreground        stay in the foreground, log to stderr\n"
 		"  -l, --log-level LEVEL   err, warning, notice, info or debug\n"
 		"                          (overrides [general] log_level)\n"
+		"  -p, --pid-file FILE     write the PID there (overrides\n"
+		"                          [general] pid_file)\n"
 		"      --check-config FILE validate FILE: exit 0 if valid, 1 if not\n"
 		"      --sample-config     print every option with its default\n"
 		"  -V, --version           print the version\n"
@@ -84,14 +87,45 @@ static void on_signal(void *arg, uint32_t events)
 	}
 }
 
+/* The daemon's end of the pipe its first parent waits on: the parent
+ * exits only once the daemon is serving (status 0) or has failed, so an
+ * init system or script that starts it knows the outcome. */
+static int ready_fd = -1;
+
+static void daemon_ready(int status)
+{
+	char c = (char)status;
+
+	if (ready_fd < 0)
+		return;
+	if (write(ready_fd, &c, 1) != 1)
+		status = 1; /* the parent is gone; nothing more to tell */
+	close(ready_fd);
+	ready_fd = -1;
+}
+
 static int daemonize(void)
 {
-	pid_t pid = fork();
+	int p[2], fd;
+	pid_t pid;
+	char c;
 
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return errno;
+	pid = fork();
 	if (pid < 0)
 		return errno;
-	if (pid > 0)
+	if (pid > 0) {
+		close(p[1]);
+		if (read(p[0], &c, 1) != 1 || c != 0) {
+			fprintf(stderr, "pstngw: the daemon failed to start; "
+					"see syslog\n");
+			_exit(1);
+		}
 		_exit(0);
+	}
+	close(p[0]);
+	ready_fd = p[1];
 	if (setsid() < 0)
 		return errno;
 	pid = fork();
@@ -101,8 +135,7 @@ static int daemonize(void)
 		_exit(0);
 	if (chdir("/") < 0)
 		return errno;
-	int fd = open("/dev/null", O_RDWR);
-
+	fd = open("/dev/null", O_RDWR);
 	if (fd >= 0) {
 		dup2(fd, 0);
 		dup2(fd, 1);
@@ -113,12 +146,43 @@ static int daemonize(void)
 	return 0;
 }
 
+/* Paths are kept absolute: the daemon runs in /. 0 or ENAMETOOLONG. */
+static int abs_path(const char *path, char *buf, size_t size)
+{
+	char cwd[PATH_MAX];
+	int n;
+
+	if (path[0] == '/')
+		n = snprintf(buf, size, "%s", path);
+	else if (getcwd(cwd, sizeof(cwd)))
+		n = snprintf(buf, size, "%s/%s", cwd, path);
+	else
+		return errno;
+	return n < 0 || (size_t)n >= size ? ENAMETOOLONG : 0;
+}
+
+/* Written after the fork, so it names the daemon itself. */
+static int write_pid(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	int err = 0;
+
+	if (!f)
+		return errno;
+	if (fprintf(f, "%ld\n", (long)getpid()) < 0)
+		err = EIO;
+	if (fclose(f) && !err)
+		err = errno;
+	return err;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "log-level", required_argument, NULL, 'l' },
+		{ "pid-file", required_argument, NULL, 'p' },
 		{ "check-config", required_argument, NULL, 'C' },
 		{ "sample-config", no_argument, NULL, 'S' },
 		{ "version", no_argument, NULL, 'V' },
@@ -127,16 +191,20 @@ int main(int argc, char **argv)
 	};
 	static struct gw gw; /* large: keep it off the stack */
 	const char *path = PSTNGW_CONF;
+	const char *pid_file = NULL;
 	bool foreground = false;
 	int level = -1, opt, err;
 
-	while ((opt = getopt_long(argc, argv, "c:fl:Vh", lopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:fl:p:Vh", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			path = optarg;
 			break;
 		case 'f':
 			foreground = true;
+			break;
+		case 'p':
+			pid_file = optarg;
 			break;
 		case 'l':
 			level = gw_log_level_lookup(optarg);
@@ -173,8 +241,25 @@ int main(int argc, char **argv)
 
 	gw_log_init("pstngw", use_syslog);
 	gw_log_set_level_all(level >= 0 ? level : gw.cfg.log_level);
+	if (!pid_file && gw.cfg.pid_file[0])
+		pid_file = gw.cfg.pid_file;
+	static char pid_buf[PATH_MAX], cfg_abs[PATH_MAX];
+	const char *pid_abs = pid_file ? pid_buf : NULL;
+
+	if ((pid_file && abs_path(pid_file, pid_buf, sizeof(pid_buf))) ||
+	    abs_path(path, cfg_abs, sizeof(cfg_abs))) {
+		fprintf(stderr, "pstngw: path too long\n");
+		return 1;
+	}
 	if (!foreground && (err = daemonize())) {
 		GW_ERR(MAIN, "cannot become a daemon: %s", strerror(err));
+		daemon_ready(1);
+		return 1;
+	}
+	if (pid_abs && (err = write_pid(pid_abs))) {
+		GW_ERR(MAIN, "cannot write PID file %s: %s", pid_abs,
+		       strerror(err));
+		daemon_ready(1);
 		return 1;
 	}
 
@@ -194,13 +279,15 @@ int main(int argc, char **argv)
 	if (!gw.loop || sc.fd < 0 ||
 	    gw_loop_fd_add(gw.loop, sc.fd, EPOLLIN, on_signal, &sc)) {
 		GW_ERR(MAIN, "cannot set up the event loop: %s", strerror(errno));
+		daemon_ready(1);
 		return 1;
 	}
-	gw.cfg_path = path;
+	gw.cfg_path = cfg_abs;
 	err = gw_start(&gw);
+	daemon_ready(err ? 1 : 0);
 	if (!err) {
 		GW_NOTICE(MAIN, "pstngw %s running with %s", PSTNGW_VERSION,
-			  path);
+			  cfg_abs);
 		err = gw_loop_run(gw.loop);
 	}
 	struct sip_stats ss = { 0 };
@@ -224,5 +311,7 @@ int main(int argc, char **argv)
 	gw_loop_fd_del(gw.loop, sc.fd);
 	close(sc.fd);
 	gw_loop_free(gw.loop);
+	if (pid_abs)
+		unlink(pid_abs);
 	return err ? 1 : 0;
 }
