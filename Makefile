@@ -97,3 +97,21 @@ clean:
 .PHONY: all deps clean test check demo install unit integration corpus bench
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# House checks run by `make check`: formatting (.clang-format) and the
+# module boundaries (sip/, tdm/ and media/ never include each other or
+# gateway/; DESIGN.md).
+C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+
+format:
+	clang-format -i $(C_FILES)
+
+check-style:
+	@clang-format --dry-run --Werror $(C_FILES)
+	@bad=$$(for m in sip tdm media; do \
+		grep -HnE '#include[[:space:]]*"(sip|tdm|media|gateway)/' $$m/*.[ch] | \
+		grep -v "\"$$m/"; done); \
+	if [ -n "$$bad" ]; then echo "module boundary crossed:"; echo "$$bad"; exit 1; fi
+	@echo "style and module boundaries: ok"
+
+.PHONY: format check-style

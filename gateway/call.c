@@ -16,10 +16,10 @@ static const char *const state_names[CS__COUNT] = {
 };
 
 static const char *const ev_names[EV__COUNT] = {
-	"TDM_PROCEEDING", "TDM_ALERTING",  "TDM_PROGRESS", "TDM_CONNECT",
+	"TDM_PROCEEDING",  "TDM_ALERTING",   "TDM_PROGRESS", "TDM_CONNECT",
 	"TDM_CONNECT_ACK", "TDM_DISCONNECT", "TDM_RELEASED", "SIP_PROGRESS",
-	"SIP_ANSWERED",	  "SIP_CONFIRMED", "SIP_FAILED",   "SIP_CANCELLED",
-	"SIP_BYE",	  "SIP_ENDED",	   "NO_ANSWER",	   "SHUTDOWN",
+	"SIP_ANSWERED",	   "SIP_CONFIRMED",  "SIP_FAILED",   "SIP_CANCELLED",
+	"SIP_BYE",	   "SIP_ENDED",	     "NO_ANSWER",    "SHUTDOWN",
 };
 
 const char *call_state_name(int s)
@@ -116,8 +116,8 @@ static void call_free(struct gw_call *c)
 	     c->calling[0] ? c->calling : "-", c->called, c->cause,
 	     gw_cause_name(c->cause), code,
 	     c->t_answer ? "talked" : "unanswered after",
-	     (unsigned long long)(now - (c->t_answer ? c->t_answer :
-						       c->t_start)));
+	     (unsigned long long)(now -
+				  (c->t_answer ? c->t_answer : c->t_start)));
 	/* one outcome per call: answered was counted at answer time */
 	if (!c->t_answer && c->abandoned)
 		gw->stats.calls_abandoned++;
@@ -270,10 +270,10 @@ static int a_sip_bye(struct gw_call *c, const struct call_evdata *d)
 
 static int a_tdm_released(struct gw_call *c, const struct call_evdata *d)
 {
+	int cause = d->cause > 0 ? d->cause : GW_CAUSE_NORMAL;
+
 	c->tdm = NULL;
-	call_release(c, d->cause > 0 ? d->cause : GW_CAUSE_NORMAL,
-		     gw_cause_to_sip(d->cause > 0 ? d->cause :
-						    GW_CAUSE_NORMAL));
+	call_release(c, cause, gw_cause_to_sip(cause));
 	return 0;
 }
 
@@ -316,7 +316,8 @@ struct transition {
 
 static const struct transition table[] = {
 	{ PRE, EV_TDM_PROCEEDING, a_none, KEEP },
-	{ B(CS_SETUP) | B(CS_ALERTING), EV_TDM_ALERTING, a_tdm_alerting, CS_ALERTING },
+	{ B(CS_SETUP) | B(CS_ALERTING), EV_TDM_ALERTING, a_tdm_alerting,
+	  CS_ALERTING },
 	{ B(CS_EARLY), EV_TDM_ALERTING, a_none, KEEP },
 	{ PRE, EV_TDM_PROGRESS, a_tdm_progress, CS_EARLY },
 	{ PRE, EV_TDM_CONNECT, a_tdm_connect, CS_ACTIVE },

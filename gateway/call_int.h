@@ -56,8 +56,8 @@ struct gw_call {
 	enum call_state state;
 	int depth; /* dispatch nesting: free only at the outermost level */
 
-	struct sip_call *sip;  /* NULL once the SIP leg ended */
-	struct tdm_call *tdm;  /* NULL once the TDM leg is released */
+	struct sip_call *sip; /* NULL once the SIP leg ended */
+	struct tdm_call *tdm; /* NULL once the TDM leg is released */
 	struct tdm_span *span;
 	bool sip_hungup, tdm_hungup;
 	bool abandoned; /* the caller gave up before answer */
@@ -85,8 +85,8 @@ struct call_evdata {
 	struct sip_pl sdp;
 };
 
-#define CLOG(c, lvl, fmt, ...)                                            \
-	gw_log(GW_LOG_CALL, lvl, "call %u {%s}: " fmt, (c)->id,            \
+#define CLOG(c, lvl, fmt, ...)                                  \
+	gw_log(GW_LOG_CALL, lvl, "call %u {%s}: " fmt, (c)->id, \
 	       call_state_name((c)->state), ##__VA_ARGS__)
 
 const char *call_state_name(int s);

@@ -79,11 +79,13 @@ int call_rtp_open(struct gw_call *c)
 int call_media_start(struct gw_call *c, const struct sdp_result *res)
 {
 	struct gw *gw = c->gw;
-	struct media_hooks h = { .arg = c, .rtp_send = rtp_send,
+	struct media_hooks h = { .arg = c,
+				 .rtp_send = rtp_send,
 				 .log = gw_hook_log_rtp };
 	struct media_sess_cfg mc = {
-		.tdm_law = tdm_span_law(c->span) == TDM_LAW_ALAW ?
-				   MEDIA_LAW_ALAW : MEDIA_LAW_ULAW,
+		.tdm_law = tdm_span_law(c->span) == TDM_LAW_ALAW
+				   ? MEDIA_LAW_ALAW
+				   : MEDIA_LAW_ULAW,
 		.pt = res->pt,
 		.ptime_ms = res->ptime ? res->ptime : gw->cfg.ptime_ms,
 		.jb_ms = gw->cfg.jitter_ms,
@@ -137,7 +139,8 @@ int call_accept_answer(struct gw_call *c, const struct sip_pl *sdp)
 	if (!err)
 		err = call_media_start(c, &res);
 	if (err)
-		CLOG(c, LOG_WARNING, "SDP answer not usable: %s", strerror(err));
+		CLOG(c, LOG_WARNING, "SDP answer not usable: %s",
+		     strerror(err));
 	return err;
 }
 

@@ -56,8 +56,9 @@ static void tdm_setup(struct gw *gw, struct tdm_span *span,
 		goto out;
 	}
 	const struct cfg_trunk *tr =
-		rr.route->target_kind == CFG_TARGET_TRUNK ?
-			cfg_trunk_find(&gw->cfg, rr.route->target_name) : NULL;
+		rr.route->target_kind == CFG_TARGET_TRUNK
+			? cfg_trunk_find(&gw->cfg, rr.route->target_name)
+			: NULL;
 
 	if (!tr) {
 		CLOG(c, LOG_WARNING, "route %s leads back to the PSTN",
@@ -113,14 +114,22 @@ out:
 static int tdm_call_ev(enum tdm_event_type t)
 {
 	switch (t) {
-	case TDM_EV_PROCEEDING: return EV_TDM_PROCEEDING;
-	case TDM_EV_ALERTING: return EV_TDM_ALERTING;
-	case TDM_EV_PROGRESS: return EV_TDM_PROGRESS;
-	case TDM_EV_CONNECT: return EV_TDM_CONNECT;
-	case TDM_EV_CONNECT_ACK: return EV_TDM_CONNECT_ACK;
-	case TDM_EV_DISCONNECT: return EV_TDM_DISCONNECT;
-	case TDM_EV_RELEASED: return EV_TDM_RELEASED;
-	default: return -1;
+	case TDM_EV_PROCEEDING:
+		return EV_TDM_PROCEEDING;
+	case TDM_EV_ALERTING:
+		return EV_TDM_ALERTING;
+	case TDM_EV_PROGRESS:
+		return EV_TDM_PROGRESS;
+	case TDM_EV_CONNECT:
+		return EV_TDM_CONNECT;
+	case TDM_EV_CONNECT_ACK:
+		return EV_TDM_CONNECT_ACK;
+	case TDM_EV_DISCONNECT:
+		return EV_TDM_DISCONNECT;
+	case TDM_EV_RELEASED:
+		return EV_TDM_RELEASED;
+	default:
+		return -1;
 	}
 }
 
@@ -162,8 +171,8 @@ void gw_call_tdm_event(struct gw *gw, struct tdm_span *span,
 	call_dispatch(c, (enum call_ev)cev, &d);
 }
 
-void gw_call_tdm_audio(struct gw *gw, struct tdm_call *tcall,
-		       const uint8_t *rx, uint8_t *tx, size_t n)
+void gw_call_tdm_audio(struct gw *gw, struct tdm_call *tcall, const uint8_t *rx,
+		       uint8_t *tx, size_t n)
 {
 	struct gw_call *c = tdm_call_user(tcall);
 
@@ -305,7 +314,8 @@ void gw_call_sip_event(struct gw *gw, struct sip_call *scall,
 		       const struct sip_call_event *ev)
 {
 	struct gw_call *c = sip_call_user(scall);
-	struct call_evdata d = { .code = ev->code, .cause = ev->q850_cause,
+	struct call_evdata d = { .code = ev->code,
+				 .cause = ev->q850_cause,
 				 .sdp = ev->sdp };
 	static const int map[SIP_CALL_EV__COUNT] = {
 		[SIP_CALL_EV_PROGRESS] = EV_SIP_PROGRESS,
@@ -321,4 +331,3 @@ void gw_call_sip_event(struct gw *gw, struct sip_call *scall,
 		return;
 	call_dispatch(c, (enum call_ev)map[ev->type], &d);
 }
-

@@ -34,8 +34,8 @@ static const char *const sect_help[S_COUNT] = {
 enum opt_type { T_STR, T_UINT, T_ENUM };
 
 struct cfg_ctx;
-typedef int(check_fn)(struct cfg_ctx *c, void *obj, const char *val,
-		       char *why, size_t n);
+typedef int(check_fn)(struct cfg_ctx *c, void *obj, const char *val, char *why,
+		      size_t n);
 
 struct opt {
 	enum sect sect;
@@ -50,14 +50,14 @@ struct opt {
 	const char *help;
 };
 
-static const char *const levels[] = { "err", "warning", "notice", "info",
-				      "debug", NULL };
+static const char *const levels[] = { "err",  "warning", "notice",
+				      "info", "debug",	 NULL };
 static const char *const targets[] = { "stderr", "syslog", NULL };
 static const char *const span_types[] = { "t1", "e1", NULL };
 static const char *const roles[] = { "cpe", "net", NULL };
 static const char *const switchtypes[] = { "ni2",      "national", "ni1",
-					   "dms100",   "5ess",     "4ess",
-					   "euroisdn", "qsig",     NULL };
+					   "dms100",   "5ess",	   "4ess",
+					   "euroisdn", "qsig",	   NULL };
 static const char *const drivers[] = { "loop", NULL };
 static const char *const froms[] = { "pstn", "sip", NULL };
 
@@ -75,53 +75,60 @@ struct cfg_ctx {
 static check_fn check_listen, check_trunk_addr, check_codecs, check_target,
 	check_prefix, check_name;
 
-#define G(field) offsetof(struct gw_cfg, field), sizeof(((struct gw_cfg *)0)->field)
-#define SP(field) offsetof(struct cfg_span, field), sizeof(((struct cfg_span *)0)->field)
-#define TR(field) offsetof(struct cfg_trunk, field), sizeof(((struct cfg_trunk *)0)->field)
-#define RT(field) offsetof(struct cfg_route, field), sizeof(((struct cfg_route *)0)->field)
+#define G(field) \
+	offsetof(struct gw_cfg, field), sizeof(((struct gw_cfg *)0)->field)
+#define SP(field) \
+	offsetof(struct cfg_span, field), sizeof(((struct cfg_span *)0)->field)
+#define TR(field)                          \
+	offsetof(struct cfg_trunk, field), \
+		sizeof(((struct cfg_trunk *)0)->field)
+#define RT(field)                          \
+	offsetof(struct cfg_route, field), \
+		sizeof(((struct cfg_route *)0)->field)
 
 static const struct opt opts[] = {
-	{ S_GENERAL, "log_level", T_ENUM, "info", 0, 0, levels, 3, G(log_level), NULL,
-	  "Lowest severity logged." },
-	{ S_GENERAL, "log_target", T_ENUM, "stderr", 0, 0, targets, 0, G(log_target), NULL,
-	  "Where log lines go (syslog facility daemon)." },
+	{ S_GENERAL, "log_level", T_ENUM, "info", 0, 0, levels, 3, G(log_level),
+	  NULL, "Lowest severity logged." },
+	{ S_GENERAL, "log_target", T_ENUM, "stderr", 0, 0, targets, 0,
+	  G(log_target), NULL, "Where log lines go (syslog facility daemon)." },
 	{ S_GENERAL, "pid_file", T_STR, "", 0, 0, NULL, 0, G(pid_file), NULL,
 	  "File the daemon writes its PID to (and removes on exit); empty: none." },
 
-	{ S_SIP, "listen", T_STR, "127.0.0.1:5060", 0, 0, NULL, 0, G(sip_listen), check_listen,
-	  "UDP address:port for SIP (IPv4)." },
+	{ S_SIP, "listen", T_STR, "127.0.0.1:5060", 0, 0, NULL, 0,
+	  G(sip_listen), check_listen, "UDP address:port for SIP (IPv4)." },
 	{ S_SIP, "domain", T_STR, "", 0, 0, NULL, 0, G(sip_domain), NULL,
 	  "Host part of From URIs; empty: the listen address." },
-	{ S_SIP, "user_agent", T_STR, "pstngw", 0, 0, NULL, 0, G(user_agent), NULL,
-	  "User-Agent and Server header value." },
+	{ S_SIP, "user_agent", T_STR, "pstngw", 0, 0, NULL, 0, G(user_agent),
+	  NULL, "User-Agent and Server header value." },
 	{ S_SIP, "t1_ms", T_UINT, "500", 50, 10000, NULL, 0, G(t1_ms), NULL,
 	  "RFC 3261 T1: round-trip estimate, first retransmit interval." },
 	{ S_SIP, "t2_ms", T_UINT, "4000", 100, 60000, NULL, 0, G(t2_ms), NULL,
 	  "RFC 3261 T2: longest retransmit interval for non-INVITE requests." },
 	{ S_SIP, "t4_ms", T_UINT, "5000", 100, 60000, NULL, 0, G(t4_ms), NULL,
 	  "RFC 3261 T4: how long a message may stay in the network." },
-	{ S_SIP, "no_answer_s", T_UINT, "60", 1, 600, NULL, 0, G(no_answer_s), NULL,
+	{ S_SIP, "no_answer_s", T_UINT, "60", 1, 600, NULL, 0, G(no_answer_s),
+	  NULL,
 	  "Unanswered calls are released after this many seconds (cause 19 / 480)." },
 
 	{ S_MEDIA, "rtp_ip", T_STR, "", 0, 0, NULL, 0, G(rtp_ip), NULL,
 	  "Address RTP sockets bind to and SDP announces; empty: the SIP address." },
-	{ S_MEDIA, "rtp_port_min", T_UINT, "16384", 1024, 65534, NULL, 0, G(rtp_port_min), NULL,
-	  "Lowest RTP port (even)." },
-	{ S_MEDIA, "rtp_port_max", T_UINT, "32767", 1025, 65535, NULL, 0, G(rtp_port_max), NULL,
-	  "Highest RTP port." },
-	{ S_MEDIA, "codecs", T_STR, "pcmu,pcma", 0, 0, NULL, 0, G(codecs), check_codecs,
-	  "Payload preference, comma separated: pcmu, pcma." },
+	{ S_MEDIA, "rtp_port_min", T_UINT, "16384", 1024, 65534, NULL, 0,
+	  G(rtp_port_min), NULL, "Lowest RTP port (even)." },
+	{ S_MEDIA, "rtp_port_max", T_UINT, "32767", 1025, 65535, NULL, 0,
+	  G(rtp_port_max), NULL, "Highest RTP port." },
+	{ S_MEDIA, "codecs", T_STR, "pcmu,pcma", 0, 0, NULL, 0, G(codecs),
+	  check_codecs, "Payload preference, comma separated: pcmu, pcma." },
 	{ S_MEDIA, "ptime_ms", T_UINT, "20", 10, 60, NULL, 0, G(ptime_ms), NULL,
 	  "Packetization time in milliseconds (multiple of 10)." },
-	{ S_MEDIA, "jitter_ms", T_UINT, "40", 0, 500, NULL, 0, G(jitter_ms), NULL,
-	  "Fixed jitter buffer depth." },
+	{ S_MEDIA, "jitter_ms", T_UINT, "40", 0, 500, NULL, 0, G(jitter_ms),
+	  NULL, "Fixed jitter buffer depth." },
 
 	{ S_SPAN, "type", T_ENUM, "t1", 0, 0, span_types, 0, SP(type), NULL,
 	  "t1 (23B+D, mu-law) or e1 (30B+D, A-law)." },
 	{ S_SPAN, "role", T_ENUM, "cpe", 0, 0, roles, 0, SP(role), NULL,
 	  "Our side of the D-channel: cpe (user) or net (network)." },
-	{ S_SPAN, "switchtype", T_ENUM, "ni2", 0, 0, switchtypes, 0, SP(switchtype), NULL,
-	  "Q.931 variant of the far switch." },
+	{ S_SPAN, "switchtype", T_ENUM, "ni2", 0, 0, switchtypes, 0,
+	  SP(switchtype), NULL, "Q.931 variant of the far switch." },
 	{ S_SPAN, "driver", T_ENUM, "loop", 0, 0, drivers, 0, SP(driver), NULL,
 	  "loop: simulated span over a Unix socket (pstnsim)." },
 	{ S_SPAN, "path", T_STR, NULL, 0, 0, NULL, 0, SP(path), NULL,
@@ -129,7 +136,8 @@ static const struct opt opts[] = {
 	{ S_SPAN, "group", T_STR, "pri", 0, 0, NULL, 0, SP(group), check_name,
 	  "Span group that routes name to reach this span." },
 
-	{ S_TRUNK, "address", T_STR, NULL, 0, 0, NULL, 0, TR(addr), check_trunk_addr,
+	{ S_TRUNK, "address", T_STR, NULL, 0, 0, NULL, 0, TR(addr),
+	  check_trunk_addr,
 	  "host[:port] of the SIP peer (IPv4 address; port 5060 by default)." },
 
 	{ S_ROUTE, "from", T_ENUM, NULL, 0, 0, froms, 0, RT(from), NULL,
@@ -140,7 +148,8 @@ static const struct opt opts[] = {
 	  "Leading digits removed from the called number." },
 	{ S_ROUTE, "add", T_STR, "", 0, 0, NULL, 0, RT(add), check_prefix,
 	  "Digits put in front of the called number after stripping." },
-	{ S_ROUTE, "target", T_STR, NULL, 0, 0, NULL, 0, RT(target), check_target,
+	{ S_ROUTE, "target", T_STR, NULL, 0, 0, NULL, 0, RT(target),
+	  check_target,
 	  "trunk NAME (to SIP) or group NAME (span group, to the PSTN)." },
 };
 
@@ -205,7 +214,8 @@ static int opt_set(struct cfg_ctx *c, const struct opt *o, void *obj,
 	switch (o->type) {
 	case T_STR:
 		if (strlen(val) >= o->size) {
-			snprintf(why, n, "value too long (at most %zu characters)",
+			snprintf(why, n,
+				 "value too long (at most %zu characters)",
 				 o->size - 1);
 			return -1;
 		}
@@ -244,7 +254,8 @@ static int opt_set(struct cfg_ctx *c, const struct opt *o, void *obj,
 		char list[160];
 
 		choices_str(o->choices, list, sizeof(list));
-		snprintf(why, n, "unknown value '%.40s' (expected: %s)", val, list);
+		snprintf(why, n, "unknown value '%.40s' (expected: %s)", val,
+			 list);
 		return -1;
 	}
 	return -1;
@@ -256,11 +267,12 @@ static void apply_defaults(struct cfg_ctx *c, enum sect s, void *obj)
 
 	for (size_t i = 0; i < NOPTS; i++)
 		if (opts[i].sect == s && opts[i].def)
-			opt_set(c, &opts[i], obj, opts[i].def, why, sizeof(why));
+			opt_set(c, &opts[i], obj, opts[i].def, why,
+				sizeof(why));
 }
 
-static int check_name(struct cfg_ctx *c, void *obj, const char *val,
-		      char *why, size_t n)
+static int check_name(struct cfg_ctx *c, void *obj, const char *val, char *why,
+		      size_t n)
 {
 	if (!*val) {
 		snprintf(why, n, "must not be empty");
@@ -269,7 +281,8 @@ static int check_name(struct cfg_ctx *c, void *obj, const char *val,
 	for (const char *p = val; *p; p++)
 		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
 		    !(*p >= '0' && *p <= '9') && *p != '-' && *p != '_') {
-			snprintf(why, n, "'%s': use letters, digits, - and _", val);
+			snprintf(why, n, "'%s': use letters, digits, - and _",
+				 val);
 			return -1;
 		}
 	return 0;
@@ -349,7 +362,8 @@ static int check_codecs(struct cfg_ctx *c, void *obj, const char *val,
 	for (char *tok = strtok_r(buf, ", ", &save); tok;
 	     tok = strtok_r(NULL, ", ", &save)) {
 		if (strcasecmp(tok, "pcmu") && strcasecmp(tok, "pcma")) {
-			snprintf(why, n, "unknown codec '%s' (expected: pcmu, pcma)",
+			snprintf(why, n,
+				 "unknown codec '%s' (expected: pcmu, pcma)",
 				 tok);
 			return -1;
 		}
@@ -379,7 +393,8 @@ static int check_target(struct cfg_ctx *c, void *obj, const char *val,
 	else if (!strcasecmp(kind, "group"))
 		r->target_kind = CFG_TARGET_GROUP;
 	else {
-		snprintf(why, n, "unknown target kind '%s' (expected: trunk, group)",
+		snprintf(why, n,
+			 "unknown target kind '%s' (expected: trunk, group)",
 			 kind);
 		return -1;
 	}
@@ -408,7 +423,8 @@ static void section_begin(struct cfg_ctx *c, const char *section)
 			return;
 		}
 		if (nf != 2 || strlen(name) >= CFG_NAME_LEN) {
-			err_add(c->errs, "%s:%d: [%s] needs one name, as [%s NAME]",
+			err_add(c->errs,
+				"%s:%d: [%s] needs one name, as [%s NAME]",
 				c->file, c->line, section, sect_names[s]);
 			return;
 		}
@@ -424,20 +440,24 @@ static void section_begin(struct cfg_ctx *c, const char *section)
 			unsigned long id = strtoul(name, &end, 10);
 
 			if (*end || id < 1 || id > 255) {
-				err_add(c->errs, "%s:%d: [%s] span number must be 1..255",
+				err_add(c->errs,
+					"%s:%d: [%s] span number must be 1..255",
 					c->file, c->line, section);
 				return;
 			}
 			for (size_t i = 0; i < cfg->nspans; i++)
 				if (cfg->spans[i].id == id) {
-					err_add(c->errs, "%s:%d: [%s] span %lu already defined at line %d",
+					err_add(c->errs,
+						"%s:%d: [%s] span %lu already defined at line %d",
 						c->file, c->line, section, id,
 						cfg->spans[i].line);
 					return;
 				}
 			if (cfg->nspans == CFG_MAX_SPANS) {
-				err_add(c->errs, "%s:%d: [%s] too many spans (at most %d)",
-					c->file, c->line, section, CFG_MAX_SPANS);
+				err_add(c->errs,
+					"%s:%d: [%s] too many spans (at most %d)",
+					c->file, c->line, section,
+					CFG_MAX_SPANS);
 				return;
 			}
 			struct cfg_span *sp = &cfg->spans[cfg->nspans++];
@@ -449,13 +469,16 @@ static void section_begin(struct cfg_ctx *c, const char *section)
 			c->obj = sp;
 		} else if (s == S_TRUNK) {
 			if (cfg_trunk_find(cfg, name)) {
-				err_add(c->errs, "%s:%d: [%s] trunk '%s' already defined",
+				err_add(c->errs,
+					"%s:%d: [%s] trunk '%s' already defined",
 					c->file, c->line, section, name);
 				return;
 			}
 			if (cfg->ntrunks == CFG_MAX_TRUNKS) {
-				err_add(c->errs, "%s:%d: [%s] too many trunks (at most %d)",
-					c->file, c->line, section, CFG_MAX_TRUNKS);
+				err_add(c->errs,
+					"%s:%d: [%s] too many trunks (at most %d)",
+					c->file, c->line, section,
+					CFG_MAX_TRUNKS);
 				return;
 			}
 			struct cfg_trunk *t = &cfg->trunks[cfg->ntrunks++];
@@ -467,8 +490,10 @@ static void section_begin(struct cfg_ctx *c, const char *section)
 			c->obj = t;
 		} else {
 			if (cfg->nroutes == CFG_MAX_ROUTES) {
-				err_add(c->errs, "%s:%d: [%s] too many routes (at most %d)",
-					c->file, c->line, section, CFG_MAX_ROUTES);
+				err_add(c->errs,
+					"%s:%d: [%s] too many routes (at most %d)",
+					c->file, c->line, section,
+					CFG_MAX_ROUTES);
 				return;
 			}
 			struct cfg_route *r = &cfg->routes[cfg->nroutes++];
@@ -483,7 +508,8 @@ static void section_begin(struct cfg_ctx *c, const char *section)
 		c->bad_section = false;
 		return;
 	}
-	err_add(c->errs, "%s:%d: unknown section [%s] (expected: general, sip, media, span N, trunk NAME, route NAME)",
+	err_add(c->errs,
+		"%s:%d: unknown section [%s] (expected: general, sip, media, span N, trunk NAME, route NAME)",
 		c->file, c->line, section);
 }
 
@@ -496,8 +522,8 @@ static int handler(void *user, const char *section, const char *key,
 	if (c->bad_section)
 		return 1; /* reported once, at the header */
 	if (!c->obj) {
-		err_add(c->errs, "%s:%d: option '%s' outside a section", c->file,
-			c->line, key);
+		err_add(c->errs, "%s:%d: option '%s' outside a section",
+			c->file, c->line, key);
 		return 1;
 	}
 	for (size_t i = 0; i < NOPTS; i++) {
@@ -570,11 +596,13 @@ static void validate(struct cfg_ctx *c)
 		struct cfg_span *s = &cfg->spans[i];
 
 		if (!s->path[0])
-			err_add(c->errs, "%s:%d: [span %u] path: required for the loop driver",
+			err_add(c->errs,
+				"%s:%d: [span %u] path: required for the loop driver",
 				c->file, s->line, s->id);
 		for (size_t j = 0; j < i; j++)
 			if (s->path[0] && !strcmp(s->path, cfg->spans[j].path))
-				err_add(c->errs, "%s:%d: [span %u] path: also used by span %u",
+				err_add(c->errs,
+					"%s:%d: [span %u] path: also used by span %u",
 					c->file, s->line, s->id,
 					cfg->spans[j].id);
 	}
@@ -587,7 +615,8 @@ static void validate(struct cfg_ctx *c)
 		struct cfg_route *r = &cfg->routes[i];
 
 		if (r->from < 0)
-			err_add(c->errs, "%s:%d: [route %s] from: required (pstn or sip)",
+			err_add(c->errs,
+				"%s:%d: [route %s] from: required (pstn or sip)",
 				c->file, r->line, r->name);
 		if (!r->target[0]) {
 			err_add(c->errs, "%s:%d: [route %s] target: required",
@@ -596,18 +625,22 @@ static void validate(struct cfg_ctx *c)
 		}
 		if (r->target_kind == CFG_TARGET_TRUNK &&
 		    !cfg_trunk_find(cfg, r->target_name))
-			err_add(c->errs, "%s:%d: [route %s] target: no [trunk %s]",
+			err_add(c->errs,
+				"%s:%d: [route %s] target: no [trunk %s]",
 				c->file, r->line, r->name, r->target_name);
 		if (r->target_kind == CFG_TARGET_GROUP &&
 		    !group_exists(cfg, r->target_name))
-			err_add(c->errs, "%s:%d: [route %s] target: no span in group '%s'",
+			err_add(c->errs,
+				"%s:%d: [route %s] target: no span in group '%s'",
 				c->file, r->line, r->name, r->target_name);
 	}
 	if (cfg->rtp_port_min >= cfg->rtp_port_max)
-		err_add(c->errs, "%s: [media] rtp_port_min %u must be below rtp_port_max %u",
+		err_add(c->errs,
+			"%s: [media] rtp_port_min %u must be below rtp_port_max %u",
 			c->file, cfg->rtp_port_min, cfg->rtp_port_max);
 	if (cfg->ptime_ms % 10)
-		err_add(c->errs, "%s: [media] ptime_ms: %u is not a multiple of 10",
+		err_add(c->errs,
+			"%s: [media] ptime_ms: %u is not a multiple of 10",
 			c->file, cfg->ptime_ms);
 	if (!cfg->rtp_ip[0])
 		snprintf(cfg->rtp_ip, sizeof(cfg->rtp_ip), "%s", cfg->sip_host);
@@ -628,7 +661,8 @@ int cfg_load_stream(struct gw_cfg *cfg, FILE *f, const char *name,
 	apply_defaults(&c, S_MEDIA, cfg);
 	rc = ini_parse_stream(reader, &c, handler, &c);
 	if (rc > 0)
-		err_add(errs, "%s:%d: syntax error (expected [section] or key = value)",
+		err_add(errs,
+			"%s:%d: syntax error (expected [section] or key = value)",
 			name, rc);
 	else if (rc < 0)
 		err_add(errs, "%s: cannot be read", name);
@@ -669,13 +703,15 @@ void cfg_write_sample(FILE *out)
 		NULL, NULL, NULL, "1", "fax", "pstn-to-fax",
 	};
 
-	fprintf(out, "; pstngw.conf: every option with its default.\n"
-		     "; Generated by `pstngw --sample-config` from the option table.\n");
+	fprintf(out,
+		"; pstngw.conf: every option with its default.\n"
+		"; Generated by `pstngw --sample-config` from the option table.\n");
 	for (int s = 0; s < S_COUNT; s++) {
 		fprintf(out, "\n");
 		write_help(out, sect_help[s]);
 		if (example_name[s])
-			fprintf(out, "[%s %s]\n", sect_names[s], example_name[s]);
+			fprintf(out, "[%s %s]\n", sect_names[s],
+				example_name[s]);
 		else
 			fprintf(out, "[%s]\n", sect_names[s]);
 		for (size_t i = 0; i < NOPTS; i++) {

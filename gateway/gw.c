@@ -51,7 +51,8 @@ static void sip_readable(void *arg, uint32_t events)
 
 	/* Bounded so that a flood cannot starve the spans' audio. */
 	for (int i = 0; i < 64; i++) {
-		struct sip_addr src = { .len = sizeof(src.ss), .tp = SIP_TP_UDP };
+		struct sip_addr src = { .len = sizeof(src.ss),
+					.tp = SIP_TP_UDP };
 		ssize_t n = recvfrom(gw->sip_fd, buf, sizeof(buf), 0,
 				     (struct sockaddr *)&src.ss, &src.len);
 
@@ -133,10 +134,10 @@ static int start_spans(struct gw *gw)
 		const struct cfg_span *cs = &gw->cfg.spans[i];
 		struct tdm_span_cfg tc = {
 			.id = cs->id,
-			.type = cs->type == CFG_SPAN_E1 ? TDM_SPAN_E1 :
-							  TDM_SPAN_T1,
-			.role = cs->role == CFG_ROLE_NET ? TDM_ROLE_NET :
-							   TDM_ROLE_CPE,
+			.type = cs->type == CFG_SPAN_E1 ? TDM_SPAN_E1
+							: TDM_SPAN_T1,
+			.role = cs->role == CFG_ROLE_NET ? TDM_ROLE_NET
+							 : TDM_ROLE_CPE,
 			.switchtype = cs->switchtype,
 			.driver = cs->driver,
 			.loop_path = cs->path,
@@ -219,8 +220,8 @@ void gw_shutdown(struct gw *gw)
 		gw_loop_stop(gw->loop);
 		return;
 	}
-	gw->stop_timer = gw_timer_start(gw->loop, GW_STOP_GRACE_MS,
-					stop_grace, gw);
+	gw->stop_timer =
+		gw_timer_start(gw->loop, GW_STOP_GRACE_MS, stop_grace, gw);
 }
 
 void gw_calls_drained(struct gw *gw)

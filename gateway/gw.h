@@ -28,7 +28,7 @@ struct gw_counters {
 	uint64_t calls_from_pstn;
 	uint64_t calls_from_sip;
 	uint64_t calls_answered;
-	uint64_t calls_failed;    /* ended unanswered for any other reason */
+	uint64_t calls_failed;	  /* ended unanswered for any other reason */
 	uint64_t calls_abandoned; /* the caller hung up before answer */
 	uint64_t no_route;
 	uint64_t no_channel;
@@ -74,8 +74,8 @@ void gw_stop(struct gw *gw);
 /* call.c: library events into the call state machine */
 void gw_call_tdm_event(struct gw *gw, struct tdm_span *span,
 		       struct tdm_call *tcall, const struct tdm_event *ev);
-void gw_call_tdm_audio(struct gw *gw, struct tdm_call *tcall,
-		       const uint8_t *rx, uint8_t *tx, size_t n);
+void gw_call_tdm_audio(struct gw *gw, struct tdm_call *tcall, const uint8_t *rx,
+		       uint8_t *tx, size_t n);
 void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
 			  const struct sip_msg *invite);
 void gw_call_sip_event(struct gw *gw, struct sip_call *scall,

@@ -11,7 +11,7 @@
 #include "gateway/loop.h"
 
 #define gw_container_of(ptr, type, member) \
-	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
+	((type *)(void *)((char *)(ptr)-offsetof(type, member)))
 
 struct gw_fdhook;
 

@@ -9,9 +9,9 @@
 #include <time.h>
 
 static const char *const mod_names[GW_LOG_MOD_COUNT] = {
-	[GW_LOG_MAIN] = "main", [GW_LOG_CFG] = "cfg",   [GW_LOG_SIP] = "sip",
-	[GW_LOG_SDP] = "sdp",   [GW_LOG_TDM] = "tdm",   [GW_LOG_ISDN] = "isdn",
-	[GW_LOG_RTP] = "rtp",   [GW_LOG_CALL] = "call", [GW_LOG_CTL] = "ctl",
+	[GW_LOG_MAIN] = "main", [GW_LOG_CFG] = "cfg",	[GW_LOG_SIP] = "sip",
+	[GW_LOG_SDP] = "sdp",	[GW_LOG_TDM] = "tdm",	[GW_LOG_ISDN] = "isdn",
+	[GW_LOG_RTP] = "rtp",	[GW_LOG_CALL] = "call", [GW_LOG_CTL] = "ctl",
 	[GW_LOG_SIM] = "sim",
 };
 
@@ -19,8 +19,9 @@ static const struct {
 	const char *name;
 	int level;
 } level_names[] = {
-	{ "err", LOG_ERR },	  { "error", LOG_ERR },	 { "warning", LOG_WARNING },
-	{ "warn", LOG_WARNING }, { "notice", LOG_NOTICE }, { "info", LOG_INFO },
+	{ "err", LOG_ERR },	    { "error", LOG_ERR },
+	{ "warning", LOG_WARNING }, { "warn", LOG_WARNING },
+	{ "notice", LOG_NOTICE },   { "info", LOG_INFO },
 	{ "debug", LOG_DEBUG },
 };
 
@@ -45,7 +46,8 @@ int gw_log_mod_lookup(const char *name)
 
 int gw_log_level_lookup(const char *name)
 {
-	for (size_t i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++)
+	for (size_t i = 0; i < sizeof(level_names) / sizeof(level_names[0]);
+	     i++)
 		if (!strcmp(name, level_names[i].name))
 			return level_names[i].level;
 	return -1;
@@ -97,8 +99,9 @@ void gw_log_set_level_all(int level)
 
 bool gw_log_enabled(enum gw_log_mod mod, int level)
 {
-	int max = (unsigned)mod < GW_LOG_MOD_COUNT && g.level[mod] ?
-			  g.level[mod] : LOG_INFO;
+	int max = (unsigned)mod < GW_LOG_MOD_COUNT && g.level[mod]
+			  ? g.level[mod]
+			  : LOG_INFO;
 
 	return level <= max;
 }

@@ -100,8 +100,8 @@ static struct fd_watch *watch_find(struct gw_loop *loop, int fd)
 	return NULL;
 }
 
-int gw_loop_fd_add(struct gw_loop *loop, int fd, uint32_t events,
-		   gw_fd_fn *fn, void *arg)
+int gw_loop_fd_add(struct gw_loop *loop, int fd, uint32_t events, gw_fd_fn *fn,
+		   void *arg)
 {
 	struct epoll_event ev = { .events = events };
 	struct fd_watch *w;
@@ -194,9 +194,11 @@ static void heap_down(struct gw_loop *loop, size_t i)
 	for (;;) {
 		size_t l = 2 * i + 1, r = l + 1, m = i;
 
-		if (l < loop->nheap && loop->heap[l]->at_us < loop->heap[m]->at_us)
+		if (l < loop->nheap &&
+		    loop->heap[l]->at_us < loop->heap[m]->at_us)
 			m = l;
-		if (r < loop->nheap && loop->heap[r]->at_us < loop->heap[m]->at_us)
+		if (r < loop->nheap &&
+		    loop->heap[r]->at_us < loop->heap[m]->at_us)
 			m = r;
 		if (m == i)
 			return;
@@ -281,8 +283,10 @@ int gw_loop_once(struct gw_loop *loop, int max_ms)
 	gw_loop_now_us(loop);
 	if (loop->nheap) {
 		uint64_t at = loop->heap[0]->at_us;
-		int64_t d = at > loop->now_us ?
-			(int64_t)((at - loop->now_us + 999) / 1000) : 0;
+		int64_t d =
+			at > loop->now_us
+				? (int64_t)((at - loop->now_us + 999) / 1000)
+				: 0;
 
 		if (timeout < 0 || d < timeout)
 			timeout = (int)d;

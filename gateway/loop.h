@@ -23,8 +23,8 @@ uint64_t gw_loop_now(struct gw_loop *loop);
 uint64_t gw_loop_now_us(struct gw_loop *loop);
 
 /* events: EPOLLIN / EPOLLOUT; 0 or errno. */
-int gw_loop_fd_add(struct gw_loop *loop, int fd, uint32_t events,
-		   gw_fd_fn *fn, void *arg);
+int gw_loop_fd_add(struct gw_loop *loop, int fd, uint32_t events, gw_fd_fn *fn,
+		   void *arg);
 int gw_loop_fd_mod(struct gw_loop *loop, int fd, uint32_t events);
 void gw_loop_fd_del(struct gw_loop *loop, int fd);
 

@@ -32,7 +32,8 @@ static void usage(FILE *out)
 		"       pstngw --check-config FILE\n"
 		"       pstngw --sample-config\n"
 		"\n"
-		"  -c, --config FILE       configuration (default " PSTNGW_CONF ")\n"
+		"  -c, --config FILE       configuration (default " PSTNGW_CONF
+		")\n"
 		"  -f, --foreground        stay in the foreground, log to stderr\n"
 		"  -l, --log-level LEVEL   err, warning, notice, info or debug\n"
 		"                          (overrides [general] log_level)\n"
@@ -80,7 +81,8 @@ static void on_signal(void *arg, uint32_t events)
 			gw_shutdown(sc->gw);
 			break;
 		case SIGHUP:
-			GW_NOTICE(MAIN, "SIGHUP: reload is not available in this "
+			GW_NOTICE(MAIN,
+				  "SIGHUP: reload is not available in this "
 				  "version; configuration unchanged");
 			break;
 		}
@@ -195,7 +197,8 @@ int main(int argc, char **argv)
 	bool foreground = false;
 	int level = -1, opt, err;
 
-	while ((opt = getopt_long(argc, argv, "c:fl:p:Vh", lopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:fl:p:Vh", lopts, NULL)) !=
+	       -1) {
 		switch (opt) {
 		case 'c':
 			path = optarg;
@@ -209,7 +212,8 @@ int main(int argc, char **argv)
 		case 'l':
 			level = gw_log_level_lookup(optarg);
 			if (level < 0) {
-				fprintf(stderr, "pstngw: unknown log level '%s'\n",
+				fprintf(stderr,
+					"pstngw: unknown log level '%s'\n",
 					optarg);
 				return 2;
 			}
@@ -278,7 +282,8 @@ int main(int argc, char **argv)
 	sc.fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (!gw.loop || sc.fd < 0 ||
 	    gw_loop_fd_add(gw.loop, sc.fd, EPOLLIN, on_signal, &sc)) {
-		GW_ERR(MAIN, "cannot set up the event loop: %s", strerror(errno));
+		GW_ERR(MAIN, "cannot set up the event loop: %s",
+		       strerror(errno));
 		daemon_ready(1);
 		return 1;
 	}
@@ -294,19 +299,20 @@ int main(int argc, char **argv)
 
 	if (gw.sip)
 		sip_stack_stats(gw.sip, &ss);
-	GW_NOTICE(MAIN,
-		  "stopped: calls from PSTN %llu, from SIP %llu, answered %llu, "
-		  "failed %llu, abandoned %llu, SIP rejected %llu, "
-		  "RTP rejected %llu, "
-		  "span frames rejected %llu",
-		  (unsigned long long)gw.stats.calls_from_pstn,
-		  (unsigned long long)gw.stats.calls_from_sip,
-		  (unsigned long long)gw.stats.calls_answered,
-		  (unsigned long long)gw.stats.calls_failed,
-		  (unsigned long long)gw.stats.calls_abandoned,
-		  (unsigned long long)ss.rx_rejected,
-		  (unsigned long long)gw.stats.rtp_rx_rejected,
-		  (unsigned long long)gw.stats.span_frames_rejected);
+	GW_NOTICE(
+		MAIN,
+		"stopped: calls from PSTN %llu, from SIP %llu, answered %llu, "
+		"failed %llu, abandoned %llu, SIP rejected %llu, "
+		"RTP rejected %llu, "
+		"span frames rejected %llu",
+		(unsigned long long)gw.stats.calls_from_pstn,
+		(unsigned long long)gw.stats.calls_from_sip,
+		(unsigned long long)gw.stats.calls_answered,
+		(unsigned long long)gw.stats.calls_failed,
+		(unsigned long long)gw.stats.calls_abandoned,
+		(unsigned long long)ss.rx_rejected,
+		(unsigned long long)gw.stats.rtp_rx_rejected,
+		(unsigned long long)gw.stats.span_frames_rejected);
 	gw_stop(&gw);
 	gw_loop_fd_del(gw.loop, sc.fd);
 	close(sc.fd);

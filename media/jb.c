@@ -17,19 +17,19 @@ struct jb_slot {
 };
 
 struct jb {
-	uint32_t depth;     /* playout delay, timestamp units */
-	uint32_t jump;      /* a timestamp this far off re-anchors */
+	uint32_t depth; /* playout delay, timestamp units */
+	uint32_t jump;	/* a timestamp this far off re-anchors */
 	unsigned nslots;
 	size_t max_payload;
 	struct jb_slot *slot;
-	unsigned *order;    /* queued slots, oldest timestamp first */
+	unsigned *order; /* queued slots, oldest timestamp first */
 	unsigned n;
-	unsigned *freel;    /* unused slots */
+	unsigned *freel; /* unused slots */
 	unsigned nfree;
 	uint8_t *store;
 	bool anchored;
-	uint32_t play_ts;   /* timestamp of the next sample to play */
-	uint32_t starved;   /* consecutive underrun, timestamp units */
+	uint32_t play_ts; /* timestamp of the next sample to play */
+	uint32_t starved; /* consecutive underrun, timestamp units */
 	struct jb_stats st;
 };
 

@@ -56,11 +56,11 @@ struct rtp_hdr {
 	uint32_t ssrc;
 	uint8_t cc;
 	uint32_t csrc[RTP_MAX_CSRC];
-	bool ext;            /* an extension was present (and skipped) */
+	bool ext; /* an extension was present (and skipped) */
 	uint16_t ext_profile;
 	const uint8_t *payload;
 	size_t payload_len;
-	size_t pad_len;      /* padding octets removed, 0 when none */
+	size_t pad_len; /* padding octets removed, 0 when none */
 };
 
 /*
@@ -93,14 +93,14 @@ struct media_hooks {
 struct media_sess_cfg {
 	enum media_law tdm_law; /* the span's law */
 	enum media_codec codec;
-	uint8_t pt;             /* negotiated payload type, 0..127 */
-	unsigned ptime_ms;      /* 10..60 in steps of 10; 0 means 20 */
-	uint32_t ssrc;          /* initial values, random from the app */
+	uint8_t pt;	   /* negotiated payload type, 0..127 */
+	unsigned ptime_ms; /* 10..60 in steps of 10; 0 means 20 */
+	uint32_t ssrc;	   /* initial values, random from the app */
 	uint16_t seq;
 	uint32_t ts;
-	unsigned jb_ms;         /* jitter buffer depth; 0 means 40 */
+	unsigned jb_ms; /* jitter buffer depth; 0 means 40 */
 	/* Additions: */
-	bool te_enabled;        /* accept telephone-event packets on te_pt */
+	bool te_enabled; /* accept telephone-event packets on te_pt */
 	uint8_t te_pt;
 };
 
@@ -109,8 +109,7 @@ struct media_sess;
 
 /* 0, EINVAL for a bad configuration, ENOMEM. */
 int media_sess_alloc(const struct media_hooks *h,
-		     const struct media_sess_cfg *cfg,
-		     struct media_sess **out);
+		     const struct media_sess_cfg *cfg, struct media_sess **out);
 void media_sess_free(struct media_sess *s); /* NULL ok */
 /* TDM -> RTP: n samples of the TDM law (any n); sends one packet through
  * the hook each time ptime worth is collected. Returns 0, or the first
@@ -130,9 +129,9 @@ struct media_stats {
 	uint64_t rx_packets, rx_bytes; /* valid packets with a known PT */
 	uint64_t rx_bad, rx_wrong_pt;
 	uint64_t rx_late, rx_dup, rx_lost;
-	uint64_t rx_reorder;           /* addition: arrived out of order */
+	uint64_t rx_reorder; /* addition: arrived out of order */
 	uint64_t jb_overflow;
-	uint64_t underruns;            /* playout found the buffer empty */
+	uint64_t underruns; /* playout found the buffer empty */
 };
 
 void media_sess_stats(const struct media_sess *s, struct media_stats *out);
@@ -163,8 +162,8 @@ struct media_freqmeter {
 	size_t fill;
 	double vote[MEDIA_FM_BINS];    /* block winners, weighted by energy */
 	double vote_hz[MEDIA_FM_BINS]; /* sum of weight * exact frequency */
-	double power;                  /* sum of non-silent block powers */
-	uint64_t blocks;               /* non-silent blocks analysed */
+	double power;		       /* sum of non-silent block powers */
+	uint64_t blocks;	       /* non-silent blocks analysed */
 };
 
 void media_freqmeter_init(struct media_freqmeter *m);

@@ -7,10 +7,10 @@
 
 struct rtp_tx {
 	uint32_t ssrc;
-	uint16_t seq;      /* of the next packet */
-	uint32_t ts;       /* of the next packet */
+	uint16_t seq; /* of the next packet */
+	uint32_t ts;  /* of the next packet */
 	uint8_t pt;
-	bool marker;       /* set on the next packet (talkspurt start) */
+	bool marker; /* set on the next packet (talkspurt start) */
 	uint64_t packets;
 	uint64_t bytes;
 };
@@ -28,10 +28,10 @@ int rtp_tx_packet(struct rtp_tx *t, const void *payload, size_t plen,
 #define RTP_MAX_MISORDER 100
 
 enum rtp_rx_verdict {
-	RTP_RX_OK,      /* in order (possibly after a gap) */
+	RTP_RX_OK,	/* in order (possibly after a gap) */
 	RTP_RX_REORDER, /* older than the highest seen, not seen before */
-	RTP_RX_DUP,     /* seen before: drop */
-	RTP_RX_JUMP,    /* implausible sequence jump: drop (a second,
+	RTP_RX_DUP,	/* seen before: drop */
+	RTP_RX_JUMP,	/* implausible sequence jump: drop (a second,
 			   consecutive one resynchronises) */
 	RTP_RX_NEWSSRC, /* first packet of a new source */
 };
@@ -39,8 +39,8 @@ enum rtp_rx_verdict {
 struct rtp_rx {
 	bool have;
 	uint32_t ssrc;
-	uint32_t max;        /* highest extended sequence number */
-	uint32_t base;       /* lowest extended sequence number expected */
+	uint32_t max;	     /* highest extended sequence number */
+	uint32_t base;	     /* lowest extended sequence number expected */
 	uint32_t bad_seq;    /* seq that would confirm a jump, or > 0xffff */
 	uint64_t win[2];     /* bit i: max - i was received (i < 128) */
 	uint64_t received;   /* distinct packets since base */
@@ -63,18 +63,18 @@ uint64_t rtp_rx_lost(const struct rtp_rx *r);
 #define JB_DEFAULT_MS 40
 
 struct jb_cfg {
-	unsigned depth_ms;   /* playout delay after the first packet; 0: 40 */
-	unsigned slots;      /* packets held at most; 0: enough for 1 s */
-	size_t max_payload;  /* octets per packet at most */
-	unsigned rate;       /* timestamp units per second; 0: 8000 */
+	unsigned depth_ms;  /* playout delay after the first packet; 0: 40 */
+	unsigned slots;	    /* packets held at most; 0: enough for 1 s */
+	size_t max_payload; /* octets per packet at most */
+	unsigned rate;	    /* timestamp units per second; 0: 8000 */
 };
 
 enum jb_put_result {
 	JB_PUT_OK,
-	JB_PUT_LATE,  /* its time has been played out already: dropped */
-	JB_PUT_DUP,   /* a packet with that timestamp is queued: dropped */
-	JB_PUT_RESYNC,/* timestamp far off: buffer flushed, re-anchored */
-	JB_PUT_TOOBIG,/* payload larger than max_payload: dropped */
+	JB_PUT_LATE,	 /* its time has been played out already: dropped */
+	JB_PUT_DUP,	 /* a packet with that timestamp is queued: dropped */
+	JB_PUT_RESYNC,	 /* timestamp far off: buffer flushed, re-anchored */
+	JB_PUT_TOOBIG,	 /* payload larger than max_payload: dropped */
 	JB_PUT_OVERFLOW, /* full: the oldest packet (maybe this one) dropped */
 };
 
@@ -89,9 +89,9 @@ struct jb_frame {
 	const uint8_t *data;
 	size_t len;
 	uint32_t ts;
-	uint32_t samples;   /* playout time this frame covers */
-	uint32_t skip;      /* leading samples already played out: skip */
-	bool underrun;      /* a gap with nothing queued at all */
+	uint32_t samples; /* playout time this frame covers */
+	uint32_t skip;	  /* leading samples already played out: skip */
+	bool underrun;	  /* a gap with nothing queued at all */
 };
 
 struct jb_stats {

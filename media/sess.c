@@ -11,14 +11,14 @@
 #include "media/priv.h"
 
 #define SESS_MAX_FRAME 480    /* 60 ms, the longest ptime we send */
-#define SESS_MAX_RX 960       /* 120 ms, the longest packet we accept */
+#define SESS_MAX_RX 960	      /* 120 ms, the longest packet we accept */
 #define SESS_CONCEAL_FRAMES 2 /* attenuated repeats before silence */
 
 struct media_sess {
 	struct media_hooks h;
 	struct media_sess_cfg cfg;
 	enum media_law codec_law;
-	uint32_t frame;               /* samples per sent packet */
+	uint32_t frame; /* samples per sent packet */
 
 	struct rtp_tx tx;
 	uint8_t txbuf[SESS_MAX_FRAME];
@@ -28,12 +28,12 @@ struct media_sess {
 	struct rtp_rx rx;
 	struct jb *jb;
 	uint64_t rx_bad, rx_wrong_pt, rx_packets, rx_bytes;
-	uint8_t cur[SESS_MAX_RX];     /* playout frame, TDM law */
+	uint8_t cur[SESS_MAX_RX]; /* playout frame, TDM law */
 	size_t cur_len, cur_pos;
-	uint8_t last[SESS_MAX_RX];    /* last good frame, TDM law */
+	uint8_t last[SESS_MAX_RX]; /* last good frame, TDM law */
 	size_t last_len;
-	unsigned concealed;           /* gap frames since the last good one */
-	int16_t pcm[SESS_MAX_RX];     /* concealment scratch */
+	unsigned concealed;	  /* gap frames since the last good one */
+	int16_t pcm[SESS_MAX_RX]; /* concealment scratch */
 };
 
 static const struct {
@@ -73,8 +73,8 @@ uint8_t media_codec_static_pt(enum media_codec c)
 	return codecs[c].pt;
 }
 
-__attribute__((format(printf, 3, 4)))
-static void slog(const struct media_sess *s, int level, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void
+slog(const struct media_sess *s, int level, const char *fmt, ...)
 {
 	char msg[200];
 	int n;
@@ -90,8 +90,7 @@ static void slog(const struct media_sess *s, int level, const char *fmt, ...)
 }
 
 int media_sess_alloc(const struct media_hooks *h,
-		     const struct media_sess_cfg *cfg,
-		     struct media_sess **out)
+		     const struct media_sess_cfg *cfg, struct media_sess **out)
 {
 	struct jb_cfg jcfg = { .max_payload = SESS_MAX_RX };
 	struct media_sess *s;
@@ -102,8 +101,8 @@ int media_sess_alloc(const struct media_hooks *h,
 		return EINVAL;
 	ptime = cfg->ptime_ms ? cfg->ptime_ms : 20;
 	if ((unsigned)cfg->tdm_law > MEDIA_LAW_ALAW ||
-	    (unsigned)cfg->codec >= NCODECS || cfg->pt > 127 ||
-	    ptime < 10 || ptime > 60 || ptime % 10 ||
+	    (unsigned)cfg->codec >= NCODECS || cfg->pt > 127 || ptime < 10 ||
+	    ptime > 60 || ptime % 10 ||
 	    (cfg->te_enabled && (cfg->te_pt > 127 || cfg->te_pt == cfg->pt)))
 		return EINVAL;
 	jcfg.depth_ms = cfg->jb_ms ? cfg->jb_ms : JB_DEFAULT_MS;
@@ -276,8 +275,7 @@ int media_sess_rtp_in(struct media_sess *s, const void *pkt, size_t len)
 	switch (v) {
 	case RTP_RX_NEWSSRC:
 		if (s->rx.packets > 1) {
-			slog(s, MEDIA_LOG_INFO, "new remote ssrc %08x",
-			     h.ssrc);
+			slog(s, MEDIA_LOG_INFO, "new remote ssrc %08x", h.ssrc);
 			jb_reset(s->jb);
 		}
 		break;
@@ -294,8 +292,7 @@ int media_sess_rtp_in(struct media_sess *s, const void *pkt, size_t len)
 	 * the DTMF module's job. */
 	if (h.pt != s->cfg.pt || !h.payload_len)
 		return 0;
-	jb_put(s->jb, h.ts, (uint32_t)h.payload_len, h.payload,
-	       h.payload_len);
+	jb_put(s->jb, h.ts, (uint32_t)h.payload_len, h.payload, h.payload_len);
 	return 0;
 }
 

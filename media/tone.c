@@ -25,8 +25,8 @@ void media_tonegen_init(struct media_tonegen *g, unsigned freq_hz,
 	memset(g, 0, sizeof(*g));
 	if (!freq_hz || freq_hz >= MEDIA_RATE / 2)
 		return;
-	g->step = (uint32_t)llround((double)freq_hz * 4294967296.0 /
-				    MEDIA_RATE);
+	g->step =
+		(uint32_t)llround((double)freq_hz * 4294967296.0 / MEDIA_RATE);
 	g->amp = (float)(32767.0 *
 			 pow(10.0, (level_dbm0 - FULL_SCALE_DBM0) / 20.0));
 	if (g->amp > 32767.0f)

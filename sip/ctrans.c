@@ -8,7 +8,7 @@
 #include "sip/sip_int.h"
 
 static const char *const state_names[SIP_TS__COUNT] = {
-	[SIP_TS_CALLING] = "CALLING",       [SIP_TS_TRYING] = "TRYING",
+	[SIP_TS_CALLING] = "CALLING",	    [SIP_TS_TRYING] = "TRYING",
 	[SIP_TS_PROCEEDING] = "PROCEEDING", [SIP_TS_COMPLETED] = "COMPLETED",
 	[SIP_TS_CONFIRMED] = "CONFIRMED",   [SIP_TS_ACCEPTED] = "ACCEPTED",
 	[SIP_TS_TERMINATED] = "TERMINATED",
@@ -201,8 +201,8 @@ static void recv_invite(struct sip_trans *t, const struct sip_msg *msg)
 			sip_timer_stop(&t->t_tmo);
 			set_state(t, SIP_TS_COMPLETED);
 			send_ack(t, msg);
-			sip_timer_start(&t->t_end, t->peer.tp == SIP_TP_UDP ?
-							   32000 : 0);
+			sip_timer_start(&t->t_end,
+					t->peer.tp == SIP_TP_UDP ? 32000 : 0);
 		}
 		to_tu(t, msg);
 		break;

@@ -126,8 +126,8 @@ int sip_dialog_init_uas(struct sip_dialog *d, struct sip_stack *st,
 	d->remote_cseq = req->cseq;
 	d->local_cseq = 1;
 	d->peer = *src;
-	const struct sip_pl *target = req->has_contact ?
-		&req->contact.uri_str : &req->from.uri_str;
+	const struct sip_pl *target =
+		req->has_contact ? &req->contact.uri_str : &req->from.uri_str;
 	err = set_pl(d, &d->call_id, &req->call_id);
 	if (!err)
 		err = set_pl(d, &d->remote_tag, &req->from.tag);
@@ -185,9 +185,8 @@ bool sip_dialog_check_cseq(struct sip_dialog *d, const struct sip_msg *req)
 /* Loose routing (RFC 3261 12.2.1.1); a first hop without ;lr is strict. */
 int sip_dialog_request(struct sip_dialog *d, struct sip_mbuf *mb,
 		       enum sip_method method, uint32_t cseq,
-		       const char *branch, const char *extra,
-		       const char *ctype, const char *body,
-		       struct sip_addr *dst)
+		       const char *branch, const char *extra, const char *ctype,
+		       const char *body, struct sip_addr *dst)
 {
 	struct sip_stack *st = d->st;
 	const char *ruri = d->remote_target;
@@ -241,9 +240,8 @@ int sip_dialog_request(struct sip_dialog *d, struct sip_mbuf *mb,
 		sip_mb_printf(mb, "Route: %s\r\n", d->route);
 	}
 	if (method == SIP_METHOD_INVITE || method == SIP_METHOD_UPDATE)
-		sip_mb_printf(mb, "Contact: <sip:%s%s%s:%u>\r\n",
-			      v6 ? "[" : "", st->local_ip, v6 ? "]" : "",
-			      st->local_port);
+		sip_mb_printf(mb, "Contact: <sip:%s%s%s:%u>\r\n", v6 ? "[" : "",
+			      st->local_ip, v6 ? "]" : "", st->local_port);
 	if (st->user_agent[0])
 		sip_mb_printf(mb, "User-Agent: %s\r\n", st->user_agent);
 	if (extra)

@@ -324,4 +324,3 @@ int sip_via_parse(struct sip_via *via, struct sip_lex *lx)
 	sip_lex_lws(lx);
 	return lx->p == lx->e ? 0 : EBADMSG;
 }
-

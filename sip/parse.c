@@ -39,13 +39,20 @@ int sip_pl_copy(const struct sip_pl *pl, char *buf, size_t size)
 }
 
 static const char *const method_names[SIP_METHOD__COUNT] = {
-	[SIP_METHOD_OTHER] = "OTHER",      [SIP_METHOD_INVITE] = "INVITE",
-	[SIP_METHOD_ACK] = "ACK",          [SIP_METHOD_BYE] = "BYE",
-	[SIP_METHOD_CANCEL] = "CANCEL",    [SIP_METHOD_OPTIONS] = "OPTIONS",
-	[SIP_METHOD_REGISTER] = "REGISTER", [SIP_METHOD_PRACK] = "PRACK",
-	[SIP_METHOD_INFO] = "INFO",        [SIP_METHOD_UPDATE] = "UPDATE",
-	[SIP_METHOD_SUBSCRIBE] = "SUBSCRIBE", [SIP_METHOD_NOTIFY] = "NOTIFY",
-	[SIP_METHOD_REFER] = "REFER",      [SIP_METHOD_MESSAGE] = "MESSAGE",
+	[SIP_METHOD_OTHER] = "OTHER",
+	[SIP_METHOD_INVITE] = "INVITE",
+	[SIP_METHOD_ACK] = "ACK",
+	[SIP_METHOD_BYE] = "BYE",
+	[SIP_METHOD_CANCEL] = "CANCEL",
+	[SIP_METHOD_OPTIONS] = "OPTIONS",
+	[SIP_METHOD_REGISTER] = "REGISTER",
+	[SIP_METHOD_PRACK] = "PRACK",
+	[SIP_METHOD_INFO] = "INFO",
+	[SIP_METHOD_UPDATE] = "UPDATE",
+	[SIP_METHOD_SUBSCRIBE] = "SUBSCRIBE",
+	[SIP_METHOD_NOTIFY] = "NOTIFY",
+	[SIP_METHOD_REFER] = "REFER",
+	[SIP_METHOD_MESSAGE] = "MESSAGE",
 };
 
 const char *sip_method_name(enum sip_method m)
@@ -128,8 +135,7 @@ static int fail(struct sip_msg *msg, int *errp, int err, const char *why)
 	return err;
 }
 
-static int parse_start_line(struct sip_msg *msg, const char *p,
-			    const char *e)
+static int parse_start_line(struct sip_msg *msg, const char *p, const char *e)
 {
 	const char *sp1 = memchr(p, ' ', (size_t)(e - p));
 	if (!sp1)
@@ -221,8 +227,8 @@ static int parse_cseq(struct sip_msg *msg, const struct sip_pl *val)
 	return 0;
 }
 
-static int parse_known(struct sip_msg *msg, struct sip_hdr *h,
-		       bool *seen_cl, uint32_t *cl, int *errp)
+static int parse_known(struct sip_msg *msg, struct sip_hdr *h, bool *seen_cl,
+		       uint32_t *cl, int *errp)
 {
 	struct sip_lex lx = { h->val.p, h->val.p + h->val.l };
 	struct sip_pl el;
@@ -245,15 +251,15 @@ static int parse_known(struct sip_msg *msg, struct sip_hdr *h,
 	}
 	case SIP_HDR_FROM:
 	case SIP_HDR_TO: {
-		struct sip_naddr *na = h->id == SIP_HDR_FROM ? &msg->from :
-							       &msg->to;
+		struct sip_naddr *na =
+			h->id == SIP_HDR_FROM ? &msg->from : &msg->to;
 		struct sip_naddr tmp;
 		if (na->uri_str.p)
 			return fail(msg, errp, EBADMSG, "duplicate From/To");
 		if (sip_naddr_parse(&tmp, &lx) || lx.p != lx.e)
 			return fail(msg, errp, EBADMSG,
-				    h->id == SIP_HDR_FROM ? "bad From" :
-							    "bad To");
+				    h->id == SIP_HDR_FROM ? "bad From"
+							  : "bad To");
 		*na = tmp;
 		return 0;
 	}
@@ -357,8 +363,8 @@ int sip_msg_parse(struct sip_msg *msg, const void *buf, size_t len,
 		le--;
 	int r = parse_start_line(msg, p, le);
 	if (r) {
-		msg->err = r == EPROTONOSUPPORT ? "unsupported SIP version" :
-						  "bad start line";
+		msg->err = r == EPROTONOSUPPORT ? "unsupported SIP version"
+						: "bad start line";
 		if (r != EPROTONOSUPPORT)
 			return r;
 		fail(msg, &err, r, msg->err);
@@ -448,23 +454,23 @@ int sip_msg_parse(struct sip_msg *msg, const void *buf, size_t len,
 		  memcmp(msg->cseq_method_str.p, msg->method_str.p,
 			 msg->method_str.l)))
 		fail(msg, &err, EBADMSG, "CSeq method mismatch");
-	else if (msg->req && (msg->method == SIP_METHOD_ACK ||
-			      msg->method == SIP_METHOD_CANCEL) &&
-		 !sip_pl_eq(&msg->cseq_method_str, sip_method_name(msg->method)))
+	else if (msg->req &&
+		 (msg->method == SIP_METHOD_ACK ||
+		  msg->method == SIP_METHOD_CANCEL) &&
+		 !sip_pl_eq(&msg->cseq_method_str,
+			    sip_method_name(msg->method)))
 		fail(msg, &err, EBADMSG, "CSeq method mismatch");
 	return err;
 }
 
 bool sip_msg_can_reply(const struct sip_msg *msg)
 {
-	return msg->req && msg->method != SIP_METHOD_ACK &&
-	       msg->via.sentby.p && msg->from.uri_str.p &&
-	       msg->to.uri_str.p && msg->call_id.p &&
+	return msg->req && msg->method != SIP_METHOD_ACK && msg->via.sentby.p &&
+	       msg->from.uri_str.p && msg->to.uri_str.p && msg->call_id.p &&
 	       msg->cseq_method_str.p;
 }
 
-const struct sip_hdr *sip_msg_hdr(const struct sip_msg *msg,
-				  enum sip_hdr_id id,
+const struct sip_hdr *sip_msg_hdr(const struct sip_msg *msg, enum sip_hdr_id id,
 				  const struct sip_hdr *prev)
 {
 	unsigned i = prev ? (unsigned)(prev - msg->hdr) + 1 : 0;

@@ -152,11 +152,11 @@ static int parse_media(struct sdp_session *s, const char *p, const char *e)
 	return 0;
 }
 
-static int parse_attr(struct sdp_session *s, struct sdp_media *m,
-		      const char *p, const char *e)
+static int parse_attr(struct sdp_session *s, struct sdp_media *m, const char *p,
+		      const char *e)
 {
-	static const char *const dirs[] = { "sendrecv", "sendonly",
-					    "recvonly", "inactive" };
+	static const char *const dirs[] = { "sendrecv", "sendonly", "recvonly",
+					    "inactive" };
 	size_t n = (size_t)(e - p);
 	for (int i = 0; i < 4; i++) {
 		if (n == strlen(dirs[i]) && memcmp(p, dirs[i], n) == 0) {
@@ -239,8 +239,8 @@ int sdp_parse(struct sdp_session *s, const char *buf, size_t len)
 			return EBADMSG;
 		char type = p[0];
 		const char *v = p + 2;
-		struct sdp_media *m = s->nmedia ? &s->media[s->nmedia - 1] :
-						  NULL;
+		struct sdp_media *m =
+			s->nmedia ? &s->media[s->nmedia - 1] : NULL;
 		if (!seen_v && type != 'v')
 			return EBADMSG;
 		switch (type) {
@@ -299,18 +299,19 @@ int sdp_parse(struct sdp_session *s, const char *buf, size_t len)
 
 static enum sdp_dir reverse_dir(enum sdp_dir d)
 {
-	return d == SDP_DIR_SENDONLY ? SDP_DIR_RECVONLY :
-	       d == SDP_DIR_RECVONLY ? SDP_DIR_SENDONLY :
-				       d;
+	return d == SDP_DIR_SENDONLY   ? SDP_DIR_RECVONLY
+	       : d == SDP_DIR_RECVONLY ? SDP_DIR_SENDONLY
+				       : d;
 }
 
 static void build(struct sip_mbuf *mb, const struct sdp_local *loc,
-		  const struct sdp_codec *const *codecs, unsigned n,
-		  int te_pt, enum sdp_dir dir, uint16_t port)
+		  const struct sdp_codec *const *codecs, unsigned n, int te_pt,
+		  enum sdp_dir dir, uint16_t port)
 {
 	const char *af = strchr(loc->ip, ':') ? "IP6" : "IP4";
-	sip_mb_printf(mb, "v=0\r\no=pstngw %" PRIu64 " %" PRIu64
-			  " IN %s %s\r\ns=pstngw\r\nc=IN %s %s\r\nt=0 0\r\n",
+	sip_mb_printf(mb,
+		      "v=0\r\no=pstngw %" PRIu64 " %" PRIu64
+		      " IN %s %s\r\ns=pstngw\r\nc=IN %s %s\r\nt=0 0\r\n",
 		      loc->sess_id, loc->sess_version, af, loc->ip, af,
 		      loc->ip);
 	sip_mb_printf(mb, "m=audio %u RTP/AVP", port);
@@ -323,8 +324,9 @@ static void build(struct sip_mbuf *mb, const struct sdp_local *loc,
 		sip_mb_printf(mb, "a=rtpmap:%u %s/%u\r\n", codecs[i]->pt,
 			      codecs[i]->name, codecs[i]->rate);
 	if (te_pt >= 0)
-		sip_mb_printf(mb, "a=rtpmap:%d telephone-event/8000\r\n"
-				  "a=fmtp:%d 0-15\r\n",
+		sip_mb_printf(mb,
+			      "a=rtpmap:%d telephone-event/8000\r\n"
+			      "a=fmtp:%d 0-15\r\n",
 			      te_pt, te_pt);
 	if (loc->ptime)
 		sip_mb_printf(mb, "a=ptime:%u\r\n", loc->ptime);
@@ -360,8 +362,7 @@ static bool fmt_is(const struct sdp_fmt *f, const struct sdp_codec *c)
 static struct sdp_media *first_audio(const struct sdp_session *s)
 {
 	for (unsigned i = 0; i < s->nmedia; i++)
-		if (strcmp(s->media[i].type, "audio") == 0 &&
-		    s->media[i].port)
+		if (strcmp(s->media[i].type, "audio") == 0 && s->media[i].port)
 			return (struct sdp_media *)&s->media[i];
 	return NULL;
 }

@@ -27,19 +27,15 @@ struct sip_pl {
 };
 
 bool sip_pl_isset(const struct sip_pl *pl);
-bool sip_pl_eq(const struct sip_pl *pl, const char *s);     /* exact */
-bool sip_pl_casecmp(const struct sip_pl *pl, const char *s); /* true if equal, ignoring case */
+bool sip_pl_eq(const struct sip_pl *pl, const char *s); /* exact */
+bool sip_pl_casecmp(const struct sip_pl *pl,
+		    const char *s); /* true if equal, ignoring case */
 /* Copies into buf as a C string; ENOSPC (and an empty string) if it does not fit. */
 int sip_pl_copy(const struct sip_pl *pl, char *buf, size_t size);
 
 /* ---- addresses -------------------------------------------------------- */
 
-enum sip_transport {
-	SIP_TP_UDP,
-	SIP_TP_TCP,
-	SIP_TP_TLS,
-	SIP_TP__COUNT
-};
+enum sip_transport { SIP_TP_UDP, SIP_TP_TCP, SIP_TP_TLS, SIP_TP__COUNT };
 const char *sip_transport_name(enum sip_transport tp);
 
 struct sip_addr {
@@ -108,7 +104,7 @@ enum sip_uri_scheme {
 	SIP_URI_SIP,
 	SIP_URI_SIPS,
 	SIP_URI_TEL,
-	SIP_URI_OTHER,  /* any other absoluteURI: only validated */
+	SIP_URI_OTHER, /* any other absoluteURI: only validated */
 	SIP_URI__COUNT
 };
 const char *sip_uri_scheme_name(enum sip_uri_scheme s);
@@ -116,13 +112,13 @@ const char *sip_uri_scheme_name(enum sip_uri_scheme s);
 /* A parsed URI: views into the text it was parsed from. */
 struct sip_uri {
 	enum sip_uri_scheme scheme;
-	struct sip_pl user;     /* tel: the number */
+	struct sip_pl user; /* tel: the number */
 	struct sip_pl password;
-	struct sip_pl host;     /* without [] for IPv6 */
-	uint16_t port;          /* 0 if absent */
+	struct sip_pl host; /* without [] for IPv6 */
+	uint16_t port;	    /* 0 if absent */
 	bool ipv6;
-	struct sip_pl params;   /* after the first ';', without it */
-	struct sip_pl headers;  /* after '?', without it */
+	struct sip_pl params;  /* after the first ';', without it */
+	struct sip_pl headers; /* after '?', without it */
 };
 int sip_uri_parse(struct sip_uri *uri, const char *s, size_t len);
 /* Looks up a URI parameter; *val is empty for a parameter without value. */
@@ -134,7 +130,8 @@ struct sip_naddr {
 	struct sip_pl dname;   /* display name, quotes removed, escapes kept */
 	struct sip_pl uri_str; /* URI text, without <> */
 	struct sip_uri uri;
-	struct sip_pl params;  /* header params after the URI, without leading ';' */
+	struct sip_pl
+		params; /* header params after the URI, without leading ';' */
 	struct sip_pl tag;
 };
 
@@ -142,7 +139,7 @@ struct sip_via {
 	struct sip_pl transport; /* "UDP" */
 	struct sip_pl host;
 	uint16_t port;
-	struct sip_pl sentby;    /* host[:port] as written */
+	struct sip_pl sentby; /* host[:port] as written */
 	struct sip_pl branch;
 	struct sip_pl received;
 	bool rport;
@@ -152,7 +149,7 @@ struct sip_via {
 struct sip_hdr {
 	enum sip_hdr_id id;
 	struct sip_pl name;
-	struct sip_pl val;     /* may contain folded CRLF + WS */
+	struct sip_pl val; /* may contain folded CRLF + WS */
 };
 
 #define SIP_MAX_HDRS 96
@@ -177,15 +174,15 @@ struct sip_msg {
 	struct sip_hdr hdr[SIP_MAX_HDRS];
 	unsigned nhdr;
 	/* parsed shortcuts */
-	struct sip_via via;           /* top Via */
+	struct sip_via via; /* top Via */
 	struct sip_naddr from, to;
-	struct sip_naddr contact;     /* first Contact, if any */
+	struct sip_naddr contact; /* first Contact, if any */
 	bool has_contact;
 	struct sip_pl call_id;
 	uint32_t cseq;
 	enum sip_method cseq_method;
 	struct sip_pl cseq_method_str;
-	int max_forwards;             /* -1 if absent */
+	int max_forwards; /* -1 if absent */
 	struct sip_pl ctype;
 	struct sip_pl body;
 	/* set when parsing failed: a short static reason for logs */
@@ -205,8 +202,7 @@ int sip_msg_parse(struct sip_msg *msg, const void *buf, size_t len,
 bool sip_msg_can_reply(const struct sip_msg *msg);
 
 /* First header with id after 'prev' (NULL: from the start). */
-const struct sip_hdr *sip_msg_hdr(const struct sip_msg *msg,
-				  enum sip_hdr_id id,
+const struct sip_hdr *sip_msg_hdr(const struct sip_msg *msg, enum sip_hdr_id id,
 				  const struct sip_hdr *prev);
 /* First header by name (case-insensitive, for headers without an id). */
 const struct sip_hdr *sip_msg_hdr_name(const struct sip_msg *msg,
@@ -232,7 +228,7 @@ enum sip_call_state {
 	SIP_CALL_CALLING,     /* UAC: INVITE sent, nothing back */
 	SIP_CALL_PROCEEDING,  /* UAC: 1xx received */
 	SIP_CALL_INCOMING,    /* UAS: INVITE received, 100 sent */
-	SIP_CALL_EARLY,       /* UAS: 1xx > 100 sent */
+	SIP_CALL_EARLY,	      /* UAS: 1xx > 100 sent */
 	SIP_CALL_ANSWERED,    /* UAS: 2xx sent, waiting for ACK */
 	SIP_CALL_CONFIRMED,   /* dialog confirmed */
 	SIP_CALL_CANCELLING,  /* UAC: CANCEL sent */
@@ -257,10 +253,10 @@ const char *sip_call_ev_name(enum sip_call_ev_type t);
 /* Event payload; views are valid during the callback only. */
 struct sip_call_event {
 	enum sip_call_ev_type type;
-	unsigned code;           /* SIP status, 0 if none */
-	struct sip_pl reason;    /* reason phrase */
-	int q850_cause;          /* from a Reason header, -1 if none */
-	struct sip_pl sdp;       /* body if Content-Type is application/sdp */
+	unsigned code;		   /* SIP status, 0 if none */
+	struct sip_pl reason;	   /* reason phrase */
+	int q850_cause;		   /* from a Reason header, -1 if none */
+	struct sip_pl sdp;	   /* body if Content-Type is application/sdp */
 	const struct sip_msg *msg; /* the message behind the event, or NULL */
 };
 
@@ -273,7 +269,8 @@ struct sip_hooks {
 	void (*timer_stop)(void *arg, void *timer);
 	int (*send)(void *arg, const struct sip_addr *dst, const void *buf,
 		    size_t len);
-	void (*log)(void *arg, int level, const char *msg); /* LOG_ERR..LOG_DEBUG */
+	void (*log)(void *arg, int level,
+		    const char *msg); /* LOG_ERR..LOG_DEBUG */
 	void (*call_incoming)(void *arg, struct sip_call *call,
 			      const struct sip_msg *invite);
 	void (*call_event)(void *arg, struct sip_call *call,
@@ -284,11 +281,11 @@ struct sip_hooks {
 };
 
 struct sip_stack_cfg {
-	const char *local_ip;    /* for Via and Contact */
-	uint16_t local_port;     /* 0: 5060 */
-	const char *user_agent;  /* NULL: none sent */
+	const char *local_ip;	      /* for Via and Contact */
+	uint16_t local_port;	      /* 0: 5060 */
+	const char *user_agent;	      /* NULL: none sent */
 	uint32_t t1_ms, t2_ms, t4_ms; /* 0: 500, 4000, 5000 */
-	size_t max_msg_size;     /* 0: 65535 */
+	size_t max_msg_size;	      /* 0: 65535 */
 };
 
 struct sip_stats {
@@ -316,15 +313,15 @@ size_t sip_stack_dump(const struct sip_stack *st, char *buf, size_t size);
 /* ---- calls ------------------------------------------------------------ */
 
 struct sip_call_params {
-	const char *ruri;         /* "sip:5551234@192.0.2.10" */
+	const char *ruri; /* "sip:5551234@192.0.2.10" */
 	const char *from_user;
 	const char *from_display; /* may be NULL */
-	const char *from_host;    /* NULL: local_ip */
-	const char *to_uri;       /* NULL: ruri */
-	const char *to_display;   /* may be NULL */
-	struct sip_addr dst;      /* next hop */
-	const char *sdp;          /* NUL-terminated, may be NULL */
-	const char *extra_hdrs;   /* "Name: value\r\n"..., may be NULL */
+	const char *from_host;	  /* NULL: local_ip */
+	const char *to_uri;	  /* NULL: ruri */
+	const char *to_display;	  /* may be NULL */
+	struct sip_addr dst;	  /* next hop */
+	const char *sdp;	  /* NUL-terminated, may be NULL */
+	const char *extra_hdrs;	  /* "Name: value\r\n"..., may be NULL */
 };
 
 /* Sends an INVITE; *callp is the stack-owned call until its ENDED event. */
@@ -363,22 +360,22 @@ const char *sdp_dir_name(enum sdp_dir d);
 
 struct sdp_fmt {
 	uint8_t pt;
-	char name[16];     /* "PCMU"; empty if unknown dynamic */
+	char name[16]; /* "PCMU"; empty if unknown dynamic */
 	uint32_t rate;
 	uint8_t channels;
 	char fmtp[64];
 };
 
 struct sdp_media {
-	char type[16];     /* "audio", "image" */
+	char type[16]; /* "audio", "image" */
 	uint16_t port;
-	char proto[16];    /* "RTP/AVP", "udptl" */
+	char proto[16];		 /* "RTP/AVP", "udptl" */
 	char addr[SDP_ADDR_LEN]; /* media c=, else the session c= */
 	struct sdp_fmt fmt[SDP_MAX_FMT];
 	unsigned nfmt;
-	unsigned ptime;    /* 0 if absent */
+	unsigned ptime; /* 0 if absent */
 	enum sdp_dir dir;
-	int te_pt;         /* telephone-event PT, -1 if none */
+	int te_pt; /* telephone-event PT, -1 if none */
 };
 
 struct sdp_session {
@@ -386,7 +383,7 @@ struct sdp_session {
 	uint64_t sess_id, sess_version;
 	char origin_addr[SDP_ADDR_LEN];
 	char addr[SDP_ADDR_LEN]; /* session-level c=, may be empty */
-	enum sdp_dir dir;        /* session-level direction */
+	enum sdp_dir dir;	 /* session-level direction */
 	struct sdp_media media[SDP_MAX_MEDIA];
 	unsigned nmedia;
 };
@@ -396,8 +393,8 @@ int sdp_parse(struct sdp_session *sess, const char *buf, size_t len);
 
 struct sdp_codec {
 	uint8_t pt;
-	const char *name;  /* "PCMU" */
-	uint32_t rate;     /* 8000 */
+	const char *name; /* "PCMU" */
+	uint32_t rate;	  /* 8000 */
 };
 
 /* Our side: address, preferred codecs in order, ptime, telephone-event. */
@@ -406,8 +403,8 @@ struct sdp_local {
 	uint16_t port;
 	const struct sdp_codec *codecs;
 	unsigned ncodecs;
-	unsigned ptime;    /* 0: not sent */
-	int te_pt;         /* -1: no telephone-event */
+	unsigned ptime; /* 0: not sent */
+	int te_pt;	/* -1: no telephone-event */
 	uint64_t sess_id, sess_version;
 	enum sdp_dir dir;
 };
@@ -420,8 +417,8 @@ struct sdp_result {
 	char addr[SDP_ADDR_LEN];
 	uint16_t port;
 	unsigned ptime;
-	int te_pt;         /* remote telephone-event PT or -1 */
-	enum sdp_dir dir;  /* the remote side's direction */
+	int te_pt;	  /* remote telephone-event PT or -1 */
+	enum sdp_dir dir; /* the remote side's direction */
 };
 
 /* Builds an audio offer; *lenp is the length written (NUL-terminated). */

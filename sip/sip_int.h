@@ -39,7 +39,7 @@ struct sip_mbuf {
 	char *buf;
 	size_t size;
 	size_t len;
-	int err;    /* sticky: ENOSPC once something did not fit */
+	int err; /* sticky: ENOSPC once something did not fit */
 };
 
 void sip_mb_init(struct sip_mbuf *mb, char *buf, size_t size);
@@ -62,10 +62,20 @@ void sip_mb_hdr_reason(struct sip_mbuf *mb, int q850_cause);
 /* ---- stack ------------------------------------------------------------ */
 
 enum sip_timer_id {
-	SIP_TMR_A, SIP_TMR_B, SIP_TMR_D, SIP_TMR_E, SIP_TMR_F, SIP_TMR_G,
-	SIP_TMR_H, SIP_TMR_I, SIP_TMR_J, SIP_TMR_K, SIP_TMR_L, SIP_TMR_M,
-	SIP_TMR_2XX,   /* UAS 2xx retransmission (RFC 3261 13.3.1.4) */
-	SIP_TMR_ACK,   /* UAS wait for ACK: 64*T1 */
+	SIP_TMR_A,
+	SIP_TMR_B,
+	SIP_TMR_D,
+	SIP_TMR_E,
+	SIP_TMR_F,
+	SIP_TMR_G,
+	SIP_TMR_H,
+	SIP_TMR_I,
+	SIP_TMR_J,
+	SIP_TMR_K,
+	SIP_TMR_L,
+	SIP_TMR_M,
+	SIP_TMR_2XX,	/* UAS 2xx retransmission (RFC 3261 13.3.1.4) */
+	SIP_TMR_ACK,	/* UAS wait for ACK: 64*T1 */
 	SIP_TMR_CANCEL, /* UAC wait for a final after CANCEL: 64*T1 */
 	SIP_TMR__COUNT
 };
@@ -100,10 +110,10 @@ struct sip_stack {
 	uint32_t t1, t2, t4;
 	size_t max_msg;
 	struct sip_stats stats;
-	struct sip_trans *trans;   /* all transactions */
-	struct sip_call *calls;    /* all calls */
+	struct sip_trans *trans; /* all transactions */
+	struct sip_call *calls;	 /* all calls */
 	unsigned next_call_id;
-	uint64_t rnd;              /* xorshift state for tags and branches */
+	uint64_t rnd; /* xorshift state for tags and branches */
 	bool shutting_down;
 };
 
@@ -112,8 +122,8 @@ void sip_free(struct sip_stack *st, void *p);
 char *sip_strdup(struct sip_stack *st, const char *s, size_t len);
 void sip_log(struct sip_stack *st, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-int sip_send(struct sip_stack *st, const struct sip_addr *dst,
-	     const char *buf, size_t len);
+int sip_send(struct sip_stack *st, const struct sip_addr *dst, const char *buf,
+	     size_t len);
 /* Random token of n hex digits into buf (n + 1 bytes). */
 void sip_rand_hex(struct sip_stack *st, char *buf, size_t n);
 /* Fills a sip_addr from a URI host:port if the host is an IP literal. */
@@ -127,16 +137,16 @@ enum sip_trans_state {
 	SIP_TS_PROCEEDING,
 	SIP_TS_COMPLETED,
 	SIP_TS_CONFIRMED,
-	SIP_TS_ACCEPTED,   /* RFC 6026 */
+	SIP_TS_ACCEPTED, /* RFC 6026 */
 	SIP_TS_TERMINATED,
 	SIP_TS__COUNT
 };
 const char *sip_trans_state_name(enum sip_trans_state s);
 
 /* Client: a response or (msg NULL) an error such as ETIMEDOUT. */
-typedef void (sip_ctrans_h)(int err, const struct sip_msg *msg, void *arg);
+typedef void(sip_ctrans_h)(int err, const struct sip_msg *msg, void *arg);
 /* Server: Timer H expired (no ACK) or the transaction ended. */
-typedef void (sip_strans_h)(int err, void *arg);
+typedef void(sip_strans_h)(int err, void *arg);
 
 /* Owned by the stack's list; the TU only holds a pointer it must clear
  * from its handler or with sip_trans_detach(). */
@@ -146,19 +156,19 @@ struct sip_trans {
 	bool server;
 	enum sip_method method;
 	enum sip_trans_state state;
-	char key[256];        /* client: branch; server: match key */
+	char key[256]; /* client: branch; server: match key */
 	struct sip_addr peer;
-	char *req;            /* client: request sent (retransmissions) */
+	char *req; /* client: request sent (retransmissions) */
 	size_t req_len;
-	char *resp;           /* server: last response sent */
+	char *resp; /* server: last response sent */
 	size_t resp_len;
-	char *ack;            /* client INVITE: ACK for non-2xx */
+	char *ack; /* client INVITE: ACK for non-2xx */
 	size_t ack_len;
 	unsigned resp_code;
 	uint64_t interval;
-	struct sip_timer t_retx;   /* A, E, G */
-	struct sip_timer t_tmo;    /* B, F, H, L, M */
-	struct sip_timer t_end;    /* D, I, J, K */
+	struct sip_timer t_retx; /* A, E, G */
+	struct sip_timer t_tmo;	 /* B, F, H, L, M */
+	struct sip_timer t_end;	 /* D, I, J, K */
 	sip_ctrans_h *ch;
 	sip_strans_h *sh;
 	void *arg;
@@ -199,10 +209,10 @@ struct sip_dialog {
 	char *call_id;
 	char *local_tag;
 	char *remote_tag;
-	char *local_uri;     /* "display" <uri> as sent in From/To */
+	char *local_uri; /* "display" <uri> as sent in From/To */
 	char *remote_uri;
 	char *remote_target; /* Contact URI */
-	char *route;         /* route set as a Route header value, or NULL */
+	char *route;	     /* route set as a Route header value, or NULL */
 	uint32_t local_cseq;
 	uint32_t remote_cseq;
 	struct sip_addr peer; /* where requests go when no IP is in the URI */
@@ -229,17 +239,15 @@ bool sip_dialog_check_cseq(struct sip_dialog *d, const struct sip_msg *req);
  */
 int sip_dialog_request(struct sip_dialog *d, struct sip_mbuf *mb,
 		       enum sip_method method, uint32_t cseq,
-		       const char *branch, const char *extra,
-		       const char *ctype, const char *body,
-		       struct sip_addr *dst);
+		       const char *branch, const char *extra, const char *ctype,
+		       const char *body, struct sip_addr *dst);
 
 /* ---- ua.c ------------------------------------------------------------ */
 
 void sip_ua_recv_request(struct sip_stack *st, const struct sip_msg *msg,
 			 const struct sip_addr *src);
 void sip_ua_reply(struct sip_stack *st, const struct sip_msg *req,
-		  const struct sip_addr *src, unsigned code,
-		  const char *extra);
+		  const struct sip_addr *src, unsigned code, const char *extra);
 void sip_ua_free_calls(struct sip_stack *st);
 void sip_ua_shutdown(struct sip_stack *st);
 size_t sip_ua_dump(const struct sip_stack *st, char *buf, size_t size);

@@ -8,12 +8,12 @@
 #include "sip/sip_int.h"
 
 static const char *const timer_names[SIP_TMR__COUNT] = {
-	[SIP_TMR_A] = "Timer A", [SIP_TMR_B] = "Timer B",
-	[SIP_TMR_D] = "Timer D", [SIP_TMR_E] = "Timer E",
-	[SIP_TMR_F] = "Timer F", [SIP_TMR_G] = "Timer G",
-	[SIP_TMR_H] = "Timer H", [SIP_TMR_I] = "Timer I",
-	[SIP_TMR_J] = "Timer J", [SIP_TMR_K] = "Timer K",
-	[SIP_TMR_L] = "Timer L", [SIP_TMR_M] = "Timer M",
+	[SIP_TMR_A] = "Timer A",	  [SIP_TMR_B] = "Timer B",
+	[SIP_TMR_D] = "Timer D",	  [SIP_TMR_E] = "Timer E",
+	[SIP_TMR_F] = "Timer F",	  [SIP_TMR_G] = "Timer G",
+	[SIP_TMR_H] = "Timer H",	  [SIP_TMR_I] = "Timer I",
+	[SIP_TMR_J] = "Timer J",	  [SIP_TMR_K] = "Timer K",
+	[SIP_TMR_L] = "Timer L",	  [SIP_TMR_M] = "Timer M",
 	[SIP_TMR_2XX] = "2xx retransmit", [SIP_TMR_ACK] = "ACK wait",
 	[SIP_TMR_CANCEL] = "CANCEL wait",
 };
@@ -96,8 +96,8 @@ void sip_log(struct sip_stack *st, int level, const char *fmt, ...)
 	st->h.log(st->h.arg, level, line);
 }
 
-int sip_send(struct sip_stack *st, const struct sip_addr *dst,
-	     const char *buf, size_t len)
+int sip_send(struct sip_stack *st, const struct sip_addr *dst, const char *buf,
+	     size_t len)
 {
 	st->stats.tx_msgs++;
 	int err = st->h.send(st->h.arg, dst, buf, len);
@@ -131,9 +131,9 @@ int sip_stack_alloc(struct sip_stack **stp, const struct sip_stack_cfg *cfg,
 	if (!stp || !cfg || !hooks || !hooks->now || !hooks->timer_start ||
 	    !hooks->timer_stop || !hooks->send || !cfg->local_ip)
 		return EINVAL;
-	struct sip_stack *st = hooks->zalloc ? hooks->zalloc(hooks->arg,
-							     sizeof(*st)) :
-					       calloc(1, sizeof(*st));
+	struct sip_stack *st = hooks->zalloc
+				       ? hooks->zalloc(hooks->arg, sizeof(*st))
+				       : calloc(1, sizeof(*st));
 	if (!st)
 		return ENOMEM;
 	st->h = *hooks;
@@ -146,8 +146,8 @@ int sip_stack_alloc(struct sip_stack **stp, const struct sip_stack_cfg *cfg,
 	st->t2 = cfg->t2_ms ? cfg->t2_ms : 4000;
 	st->t4 = cfg->t4_ms ? cfg->t4_ms : 5000;
 	st->max_msg = cfg->max_msg_size ? cfg->max_msg_size : 65535;
-	st->rnd = 0x9E3779B97F4A7C15ULL ^ hooks->now(hooks->arg) ^
-		  (uintptr_t)st;
+	st->rnd =
+		0x9E3779B97F4A7C15ULL ^ hooks->now(hooks->arg) ^ (uintptr_t)st;
 	st->next_call_id = 1;
 	*stp = st;
 	return 0;
@@ -181,10 +181,10 @@ size_t sip_stack_dump(const struct sip_stack *st, char *buf, size_t size)
 	struct sip_mbuf mb;
 	sip_mb_init(&mb, buf, size);
 	for (const struct sip_trans *t = st->trans; t; t = t->next) {
-		const char *tmr = t->t_retx.h ? sip_timer_name(t->t_retx.id) :
-				  t->t_tmo.h  ? sip_timer_name(t->t_tmo.id) :
-				  t->t_end.h  ? sip_timer_name(t->t_end.id) :
-						"-";
+		const char *tmr = t->t_retx.h  ? sip_timer_name(t->t_retx.id)
+				  : t->t_tmo.h ? sip_timer_name(t->t_tmo.id)
+				  : t->t_end.h ? sip_timer_name(t->t_end.id)
+					       : "-";
 		sip_mb_printf(&mb, "trans %s %s %s {%s} %s\n",
 			      t->server ? "server" : "client",
 			      sip_method_name(t->method), t->key,
@@ -199,9 +199,9 @@ static void reject(struct sip_stack *st, const struct sip_msg *msg,
 		   const struct sip_addr *src, int err)
 {
 	char a[64];
-	unsigned code = err == EPROTONOSUPPORT ? 505 :
-			err == EMSGSIZE	       ? 513 :
-						 400;
+	unsigned code = err == EPROTONOSUPPORT ? 505
+			: err == EMSGSIZE      ? 513
+					       : 400;
 	st->stats.rx_rejected++;
 	sip_log(st, LOG_NOTICE, "rejected message from %s: %s",
 		sip_addr_str(src, a, sizeof(a)), msg->err ? msg->err : "?");

@@ -15,8 +15,8 @@ void sip_trans_key(const struct sip_msg *msg, char *buf, size_t size)
 {
 	const struct sip_via *v = &msg->via;
 	if (v->branch.l > 7 && memcmp(v->branch.p, SIP_BRANCH_COOKIE, 7) == 0)
-		snprintf(buf, size, "%.*s|%.*s", (int)v->branch.l,
-			 v->branch.p, (int)v->sentby.l, v->sentby.p);
+		snprintf(buf, size, "%.*s|%.*s", (int)v->branch.l, v->branch.p,
+			 (int)v->sentby.l, v->sentby.p);
 	else
 		snprintf(buf, size, "2543|%.*s|%u|%.*s|%.*s|%.*s",
 			 (int)msg->call_id.l, msg->call_id.p, msg->cseq,
@@ -144,8 +144,8 @@ bool sip_strans_recv(struct sip_stack *st, const struct sip_msg *msg,
 		     const struct sip_addr *src)
 {
 	char key[sizeof(((struct sip_trans *)0)->key)];
-	enum sip_method m = msg->method == SIP_METHOD_ACK ? SIP_METHOD_INVITE :
-							    msg->method;
+	enum sip_method m =
+		msg->method == SIP_METHOD_ACK ? SIP_METHOD_INVITE : msg->method;
 	sip_trans_key(msg, key, sizeof(key));
 	struct sip_trans *t = find(st, key, m);
 	if (!t)
@@ -156,8 +156,8 @@ bool sip_strans_recv(struct sip_stack *st, const struct sip_msg *msg,
 			sip_timer_stop(&t->t_retx);
 			sip_timer_stop(&t->t_tmo);
 			set_state(t, SIP_TS_CONFIRMED);
-			sip_timer_start(&t->t_end, t->peer.tp == SIP_TP_UDP ?
-							   st->t4 : 0);
+			sip_timer_start(&t->t_end,
+					t->peer.tp == SIP_TP_UDP ? st->t4 : 0);
 			return true;
 		case SIP_TS_ACCEPTED:
 			return false; /* ACK for a 2xx belongs to the TU */

@@ -19,18 +19,18 @@ struct sip_call {
 	enum sip_call_state state;
 	bool uac;
 	bool cancel_pending; /* hangup before any 1xx: CANCEL waits (9.1) */
-	unsigned busy;       /* > 0 while an app callback runs */
+	unsigned busy;	     /* > 0 while an app callback runs */
 	int cause;
 	struct sip_dialog dlg;
 	struct sip_trans *inv_t;
 	struct sip_trans *bye_t;
 	struct sip_trans *cancel_t;
-	char *invite;        /* UAC: INVITE as sent, for CANCEL */
+	char *invite; /* UAC: INVITE as sent, for CANCEL */
 	size_t invite_len;
-	char *ack;           /* UAC: ACK for the 2xx, re-sent on retransmission */
+	char *ack; /* UAC: ACK for the 2xx, re-sent on retransmission */
 	size_t ack_len;
 	struct sip_addr ack_dst;
-	char *resp2xx;       /* UAS: 2xx retransmitted until the ACK */
+	char *resp2xx; /* UAS: 2xx retransmitted until the ACK */
 	size_t resp2xx_len;
 	char *local_sdp;
 	uint64_t interval;
@@ -39,11 +39,15 @@ struct sip_call {
 };
 
 static const char *const state_names[SIP_CALL__COUNT] = {
-	[SIP_CALL_CALLING] = "CALLING",	    [SIP_CALL_PROCEEDING] = "PROCEEDING",
-	[SIP_CALL_INCOMING] = "INCOMING",   [SIP_CALL_EARLY] = "EARLY",
-	[SIP_CALL_ANSWERED] = "ANSWERED",   [SIP_CALL_CONFIRMED] = "CONFIRMED",
+	[SIP_CALL_CALLING] = "CALLING",
+	[SIP_CALL_PROCEEDING] = "PROCEEDING",
+	[SIP_CALL_INCOMING] = "INCOMING",
+	[SIP_CALL_EARLY] = "EARLY",
+	[SIP_CALL_ANSWERED] = "ANSWERED",
+	[SIP_CALL_CONFIRMED] = "CONFIRMED",
 	[SIP_CALL_CANCELLING] = "CANCELLING",
-	[SIP_CALL_TERMINATING] = "TERMINATING", [SIP_CALL_ENDED] = "ENDED",
+	[SIP_CALL_TERMINATING] = "TERMINATING",
+	[SIP_CALL_ENDED] = "ENDED",
 };
 
 const char *sip_call_state_name(enum sip_call_state s)
@@ -52,9 +56,12 @@ const char *sip_call_state_name(enum sip_call_state s)
 }
 
 static const char *const ev_names[SIP_CALL_EV__COUNT] = {
-	[SIP_CALL_EV_PROGRESS] = "PROGRESS",   [SIP_CALL_EV_ANSWERED] = "ANSWERED",
-	[SIP_CALL_EV_CONFIRMED] = "CONFIRMED", [SIP_CALL_EV_FAILED] = "FAILED",
-	[SIP_CALL_EV_CANCELLED] = "CANCELLED", [SIP_CALL_EV_BYE] = "BYE",
+	[SIP_CALL_EV_PROGRESS] = "PROGRESS",
+	[SIP_CALL_EV_ANSWERED] = "ANSWERED",
+	[SIP_CALL_EV_CONFIRMED] = "CONFIRMED",
+	[SIP_CALL_EV_FAILED] = "FAILED",
+	[SIP_CALL_EV_CANCELLED] = "CANCELLED",
+	[SIP_CALL_EV_BYE] = "BYE",
 	[SIP_CALL_EV_ENDED] = "ENDED",
 };
 
@@ -268,8 +275,8 @@ static int send_cancel(struct sip_call *c)
 	c->t_wait.id = SIP_TMR_CANCEL;
 	sip_timer_start(&c->t_wait, 64 * (uint64_t)st->t1);
 	return sip_ctrans_request(&c->cancel_t, st, SIP_METHOD_CANCEL,
-				  &c->ack_dst, branch, buf, mb.len,
-				  cancel_resp, c);
+				  &c->ack_dst, branch, buf, mb.len, cancel_resp,
+				  c);
 }
 
 static void send_ack_2xx(struct sip_call *c, const struct sip_msg *resp)
@@ -394,8 +401,8 @@ int sip_call_invite(struct sip_stack *st, const struct sip_call_params *p,
 		 p->from_display ? "\" " : "", p->from_user, v6 ? "[" : "",
 		 p->from_host ? p->from_host : st->local_ip, v6 ? "]" : "");
 	snprintf(to, sizeof(to), "%s%s%s<%s>", p->to_display ? "\"" : "",
-		 p->to_display ? p->to_display : "",
-		 p->to_display ? "\" " : "", p->to_uri ? p->to_uri : p->ruri);
+		 p->to_display ? p->to_display : "", p->to_display ? "\" " : "",
+		 p->to_uri ? p->to_uri : p->ruri);
 	err = sip_dialog_init_uac(&c->dlg, st, call_id, from, tag, to, p->ruri,
 				  0, &p->dst);
 	if (err)
@@ -540,8 +547,8 @@ int sip_call_respond(struct sip_call *c, unsigned code, const char *reason,
 	if (code >= 200 && code < 300)
 		sip_mb_printf(&xb, "Allow: %s\r\n", ALLOW);
 	sip_mb_init(&mb, buf, sizeof(buf));
-	int err = respond(st, t, &req, &t->peer, code, reason,
-			  c->dlg.local_tag, extra, sdp, &mb);
+	int err = respond(st, t, &req, &t->peer, code, reason, c->dlg.local_tag,
+			  extra, sdp, &mb);
 	if (err)
 		return err;
 	if (code < 200) {
@@ -606,7 +613,8 @@ static struct sip_call *find_dialog(struct sip_stack *st,
 				    const struct sip_msg *req)
 {
 	for (struct sip_call *c = st->calls; c; c = c->next)
-		if (c->state != SIP_CALL_ENDED && sip_dialog_match(&c->dlg, req))
+		if (c->state != SIP_CALL_ENDED &&
+		    sip_dialog_match(&c->dlg, req))
 			return c;
 	return NULL;
 }
@@ -678,8 +686,7 @@ static void recv_cancel(struct sip_stack *st, const struct sip_msg *req,
 	}
 	sip_ua_reply(st, req, src, 200, NULL);
 	struct sip_call *c = it->arg;
-	if (!c || (c->state != SIP_CALL_INCOMING &&
-		   c->state != SIP_CALL_EARLY))
+	if (!c || (c->state != SIP_CALL_INCOMING && c->state != SIP_CALL_EARLY))
 		return;
 	struct sip_msg inv;
 	if (sip_msg_parse(&inv, c->invite, c->invite_len, c->invite_len))
@@ -703,8 +710,8 @@ static void recv_invite(struct sip_stack *st, const struct sip_msg *req,
 	for (struct sip_call *o = st->calls; o; o = o->next)
 		if (!o->uac && o->dlg.call_id &&
 		    sip_pl_eq(&req->call_id, o->dlg.call_id) &&
-		    o->dlg.remote_tag && sip_pl_eq(&req->from.tag,
-						   o->dlg.remote_tag) &&
+		    o->dlg.remote_tag &&
+		    sip_pl_eq(&req->from.tag, o->dlg.remote_tag) &&
 		    o->dlg.remote_cseq == req->cseq)
 			return;
 	struct sip_call *c = call_alloc(st, false);

@@ -62,8 +62,8 @@ static int parse_hostport(struct sip_uri *uri, const char *p, const char *e)
 		p = rb + 1;
 	} else {
 		uri->host.p = p;
-		while (p < e && (isalnum((unsigned char)*p) || *p == '.' ||
-				 *p == '-'))
+		while (p < e &&
+		       (isalnum((unsigned char)*p) || *p == '.' || *p == '-'))
 			p++;
 		uri->host.l = (size_t)(p - uri->host.p);
 		if (!uri->host.l)
@@ -89,8 +89,7 @@ static int parse_sip(struct sip_uri *uri, const char *p, const char *e)
 		const char *ue = colon ? colon : at;
 		uri->user.p = p;
 		uri->user.l = (size_t)(ue - p);
-		if (!uri->user.l ||
-		    !valid_chars(p, uri->user.l, "&=+$,;?/"))
+		if (!uri->user.l || !valid_chars(p, uri->user.l, "&=+$,;?/"))
 			return EINVAL;
 		if (colon) {
 			uri->password.p = colon + 1;

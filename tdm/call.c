@@ -47,8 +47,8 @@ enum call_req { REQ_PROCEEDING, REQ_ALERTING, REQ_PROGRESS, REQ_ANSWER };
 
 static const struct {
 	const char *name;
-	unsigned states;          /* ST() mask of the states allowing it */
-	int next;                 /* state entered, -1: unchanged */
+	unsigned states; /* ST() mask of the states allowing it */
+	int next;	 /* state entered, -1: unchanged */
 } call_reqs[] = {
 	[REQ_PROCEEDING] = { "proceeding", ST(OFFERED), TDM_CALL_PROCEEDING },
 	[REQ_ALERTING] = { "alerting", ST(OFFERED) | ST(PROCEEDING),

@@ -94,7 +94,8 @@ static void dchan_reap(void *arg)
 			break;
 		/* libpri's call is gone: never hand the pointer back to it */
 		c->pcall = NULL;
-		tdm_call_log(c, LOG_INFO, "cleared by RELEASE COMPLETE, cause %d",
+		tdm_call_log(c, LOG_INFO,
+			     "cleared by RELEASE COMPLETE, cause %d",
 			     c->relcomp_cause);
 		if (!c->hungup) {
 			c->hungup = true;

@@ -44,18 +44,18 @@
 /* Owned by its span (span->loop). */
 struct tdm_loop {
 	struct tdm_span *span;
-	int lfd;               /* server: listening socket */
+	int lfd; /* server: listening socket */
 	bool lwatched;
-	int fd;                /* the connection, -1 when none */
-	void *retry_timer;     /* client: reconnect */
-	void *clock_timer;     /* server: next block */
-	uint64_t next_tick;    /* server: absolute deadline, hook ms */
+	int fd;		    /* the connection, -1 when none */
+	void *retry_timer;  /* client: reconnect */
+	void *clock_timer;  /* server: next block */
+	uint64_t next_tick; /* server: absolute deadline, hook ms */
 	uint32_t counter;
-	bool failing;          /* client: connect failure already logged */
+	bool failing; /* client: connect failure already logged */
 	size_t block_len;
-	uint8_t *rx;           /* receive buffer, one message */
-	uint8_t *tx;           /* block being sent */
-	uint8_t *srv_rx;       /* server: client's latest block samples */
+	uint8_t *rx;	 /* receive buffer, one message */
+	uint8_t *tx;	 /* block being sent */
+	uint8_t *srv_rx; /* server: client's latest block samples */
 };
 
 static void loop_hangup(struct tdm_loop *l);
@@ -95,8 +95,7 @@ int tdm_loop_send_raw(struct tdm_span *span, const void *buf, size_t len)
 	return 0;
 }
 
-void tdm_loop_send_frame(struct tdm_span *span, const uint8_t *buf,
-			 size_t len)
+void tdm_loop_send_frame(struct tdm_span *span, const uint8_t *buf, size_t len)
 {
 	uint8_t msg[1 + TDM_LOOP_MAX_FRAME];
 	int err;
@@ -177,7 +176,8 @@ int tdm_span_inject(struct tdm_span *span, enum tdm_fault f)
 	err = tdm_loop_send_raw(span, msg, len);
 	free(msg);
 	if (!err)
-		tdm_log(span, LOG_NOTICE, "injected fault %s", tdm_fault_name(f));
+		tdm_log(span, LOG_NOTICE, "injected fault %s",
+			tdm_fault_name(f));
 	return err;
 }
 
@@ -235,9 +235,9 @@ static void loop_rx_msg(struct tdm_loop *l, size_t len)
 		return;
 	case LOOP_MSG_AUDIO:
 		if (len != l->block_len) {
-			tdm_span_reject(span,
-					"audio block of %zu bytes, expected %zu",
-					len, l->block_len);
+			tdm_span_reject(
+				span, "audio block of %zu bytes, expected %zu",
+				len, l->block_len);
 			return;
 		}
 		span->stats.rx_blocks++;
@@ -315,8 +315,7 @@ static void loop_tick(void *arg)
 	tdm_span_enter(span);
 	loop_send_block(l, l->srv_rx, l->counter++);
 	/* a block not refreshed by the peer is silence, not an echo */
-	memset(l->srv_rx, tdm_law_silence(span->law),
-	       l->block_len - LOOP_HDR);
+	memset(l->srv_rx, tdm_law_silence(span->law), l->block_len - LOOP_HDR);
 	if (tdm_span_leave(span))
 		return;
 	if (l->fd < 0)
@@ -346,7 +345,8 @@ static void loop_accept(void *arg)
 	}
 	err = loop_nonblock(fd);
 	if (!err)
-		err = span->hooks.fd_watch(span->hooks.arg, fd, loop_readable, l);
+		err = span->hooks.fd_watch(span->hooks.arg, fd, loop_readable,
+					   l);
 	if (err) {
 		tdm_log(span, LOG_ERR, "peer setup: %s", strerror(err));
 		close(fd);
@@ -405,8 +405,8 @@ static void loop_retry_arm(struct tdm_loop *l)
 
 	if (l->retry_timer)
 		return;
-	l->retry_timer = span->hooks.timer_start(span->hooks.arg,
-						 LOOP_RETRY_MS, loop_retry, l);
+	l->retry_timer = span->hooks.timer_start(span->hooks.arg, LOOP_RETRY_MS,
+						 loop_retry, l);
 	if (!l->retry_timer)
 		tdm_log(span, LOG_ERR, "cannot start the reconnect timer");
 }
@@ -432,7 +432,8 @@ static void loop_connect(struct tdm_loop *l)
 	}
 	err = loop_nonblock(fd);
 	if (!err)
-		err = span->hooks.fd_watch(span->hooks.arg, fd, loop_readable, l);
+		err = span->hooks.fd_watch(span->hooks.arg, fd, loop_readable,
+					   l);
 	if (err) {
 		close(fd);
 		goto fail;

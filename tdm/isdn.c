@@ -156,8 +156,8 @@ static void isdn_sched(struct tdm_span *span)
 		return;
 	now = isdn_wall_us();
 	ms = dl > now ? (dl - now + 999) / 1000 : 0;
-	span->pri_timer =
-		span->hooks.timer_start(span->hooks.arg, ms, isdn_timer_fn, span);
+	span->pri_timer = span->hooks.timer_start(span->hooks.arg, ms,
+						  isdn_timer_fn, span);
 	if (!span->pri_timer)
 		tdm_log(span, LOG_ERR, "cannot start the Q.921/Q.931 timer");
 	span->pri_deadline_us = dl;
@@ -175,8 +175,7 @@ static struct tdm_call *isdn_find(struct tdm_span *span, q931_call *pc)
 
 /* libpri sends nothing for a hangup in the Call Present state (the call
  * is not "alive" yet): acknowledge first, then clear normally. */
-static void isdn_refuse(struct tdm_span *span, q931_call *pc, int cause,
-			int ts)
+static void isdn_refuse(struct tdm_span *span, q931_call *pc, int cause, int ts)
 {
 	pri_proceeding(span->pri, pc, ts, 0);
 	pri_hangup(span->pri, pc, cause);
@@ -214,8 +213,8 @@ static void isdn_on_ring(struct tdm_span *span, pri_event_ring *r)
 		goto reject;
 	}
 	if (want && !tdm_chan_find(span, want) && !r->flexible) {
-		tdm_log(span, LOG_WARNING, "SETUP for chan %d: no such B-channel",
-			want);
+		tdm_log(span, LOG_WARNING,
+			"SETUP for chan %d: no such B-channel", want);
 		cause = PRI_CAUSE_CHANNEL_UNACCEPTABLE;
 		goto reject;
 	}
@@ -302,8 +301,8 @@ static void isdn_on_event(struct tdm_span *span, pri_event *e)
 	c = pc ? isdn_find(span, pc) : NULL;
 	if (!c) {
 		/* libpri still owns the call; let it finish clearing. */
-		if (pc && (e->e == PRI_EVENT_HANGUP_REQ ||
-			   e->e == PRI_EVENT_HANGUP))
+		if (pc &&
+		    (e->e == PRI_EVENT_HANGUP_REQ || e->e == PRI_EVENT_HANGUP))
 			pri_hangup(span->pri, pc, e->hangup.cause);
 		tdm_log(span, LOG_DEBUG, "%s for no call of ours",
 			pri_event2str(e->e));
@@ -313,7 +312,8 @@ static void isdn_on_event(struct tdm_span *span, pri_event *e)
 
 	switch (e->e) {
 	case PRI_EVENT_RINGING:
-		if (c->state == TDM_CALL_DIALING || c->state == TDM_CALL_PROCEEDING)
+		if (c->state == TDM_CALL_DIALING ||
+		    c->state == TDM_CALL_PROCEEDING)
 			c->state = TDM_CALL_ALERTING;
 		ev.type = TDM_EV_ALERTING;
 		ev.inband = e->ringing.progressmask & PRI_PROG_INBAND_AVAILABLE;
@@ -325,8 +325,8 @@ static void isdn_on_event(struct tdm_span *span, pri_event *e)
 		break;
 	case PRI_EVENT_PROGRESS:
 		ev.type = TDM_EV_PROGRESS;
-		ev.inband = e->proceeding.progressmask &
-			    PRI_PROG_INBAND_AVAILABLE;
+		ev.inband =
+			e->proceeding.progressmask & PRI_PROG_INBAND_AVAILABLE;
 		break;
 	case PRI_EVENT_ANSWER:
 		if (c->state != TDM_CALL_RELEASING)
@@ -405,9 +405,9 @@ static void isdn_timer_fn(void *arg)
 	tdm_span_enter(span);
 	for (i = 0; i < ISDN_SCHED_BURST && !span->dying; i++) {
 		tv = pri_schedule_next(span->pri);
-		if (!tv || (uint64_t)tv->tv_sec * 1000000u +
-					   (uint64_t)tv->tv_usec >
-				   isdn_wall_us())
+		if (!tv ||
+		    (uint64_t)tv->tv_sec * 1000000u + (uint64_t)tv->tv_usec >
+			    isdn_wall_us())
 			break;
 		e = pri_schedule_run(span->pri);
 		if (e)
@@ -425,7 +425,8 @@ void tdm_isdn_l1_down(struct tdm_span *span)
 		struct tdm_call *c = span->calls;
 
 		if (!c->hungup)
-			tdm_call_disconnected(c, PRI_CAUSE_NETWORK_OUT_OF_ORDER);
+			tdm_call_disconnected(c,
+					      PRI_CAUSE_NETWORK_OUT_OF_ORDER);
 		if (span->dying)
 			break;
 		if (c->pcall && !c->relcomp)
@@ -502,8 +503,7 @@ int tdm_isdn_l1_up(struct tdm_span *span)
 	struct pri *pri;
 
 	isdn_retire(span);
-	pri = pri_new_cb(-1,
-			 span->role == TDM_ROLE_NET ? PRI_NETWORK : PRI_CPE,
+	pri = pri_new_cb(-1, span->role == TDM_ROLE_NET ? PRI_NETWORK : PRI_CPE,
 			 span->switchtype, isdn_read, isdn_write, span);
 	if (!pri) {
 		tdm_log(span, LOG_ERR, "cannot start the D-channel: no memory");
@@ -552,7 +552,8 @@ int tdm_isdn_setup(struct tdm_call *c, const struct tdm_setup *setup)
 	int err = 0;
 
 	isdn_copy(called, sizeof(called), setup->called);
-	isdn_copy(calling, sizeof(calling), setup->calling ? setup->calling : "");
+	isdn_copy(calling, sizeof(calling),
+		  setup->calling ? setup->calling : "");
 	isdn_copy(name, sizeof(name),
 		  setup->calling_name ? setup->calling_name : "");
 	c->pcall = pri_new_call(span->pri);

@@ -11,7 +11,7 @@
 
 #include "tdm/tdm_int.h"
 
-#define NAME(tab, i)                                                      \
+#define NAME(tab, i)                                                         \
 	((size_t)(i) < sizeof(tab) / sizeof((tab)[0]) && (tab)[i] ? (tab)[i] \
 								  : "?")
 
@@ -119,8 +119,9 @@ void tdm_call_log(const struct tdm_call *call, int level, const char *fmt, ...)
 	char prefix[80];
 	va_list ap;
 
-	snprintf(prefix, sizeof(prefix), "span %u chan %d call %u {%s}: ",
-		 call->span->id, call->chan ? call->chan->ts : 0, call->id,
+	snprintf(prefix, sizeof(prefix),
+		 "span %u chan %d call %u {%s}: ", call->span->id,
+		 call->chan ? call->chan->ts : 0, call->id,
 		 tdm_call_state_name(call->state));
 	va_start(ap, fmt);
 	span_vlog(call->span, level, prefix, fmt, ap);
@@ -160,8 +161,8 @@ void tdm_span_reject(struct tdm_span *span, const char *fmt, ...)
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
 	span->stats.rx_bad++;
-	tdm_log(span, LOG_WARNING, "rejected message: %s (%llu so far)",
-		reason, (unsigned long long)span->stats.rx_bad);
+	tdm_log(span, LOG_WARNING, "rejected message: %s (%llu so far)", reason,
+		(unsigned long long)span->stats.rx_bad);
 	ev.reason = reason;
 	tdm_span_emit(span, NULL, &ev);
 }
@@ -228,16 +229,17 @@ void tdm_span_audio(struct tdm_span *span, const uint8_t *rx, uint8_t *tx)
 	}
 }
 
-int tdm_span_alloc(const struct tdm_span_cfg *cfg, const struct tdm_hooks *hooks,
-		   struct tdm_span **out)
+int tdm_span_alloc(const struct tdm_span_cfg *cfg,
+		   const struct tdm_hooks *hooks, struct tdm_span **out)
 {
 	struct tdm_span *span;
 	const char *sw;
 	int swtype;
 	int err;
 
-	if (!cfg || !hooks || !out || !hooks->timer_start || !hooks->timer_stop ||
-	    !hooks->fd_watch || !hooks->fd_unwatch || !hooks->now)
+	if (!cfg || !hooks || !out || !hooks->timer_start ||
+	    !hooks->timer_stop || !hooks->fd_watch || !hooks->fd_unwatch ||
+	    !hooks->now)
 		return EINVAL;
 	if (cfg->id < 1 || cfg->id > 127 ||
 	    (cfg->type != TDM_SPAN_T1 && cfg->type != TDM_SPAN_E1) ||

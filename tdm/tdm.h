@@ -38,28 +38,28 @@ enum tdm_chan_state { TDM_CHAN_IDLE, TDM_CHAN_IN_USE, TDM_CHAN_BLOCKED };
 enum tdm_call_dir { TDM_DIR_IN, TDM_DIR_OUT };
 
 enum tdm_call_state {
-	TDM_CALL_OFFERED,     /* incoming SETUP, not yet acknowledged */
-	TDM_CALL_DIALING,     /* our SETUP sent */
-	TDM_CALL_PROCEEDING,  /* CALL PROCEEDING sent or received */
-	TDM_CALL_ALERTING,    /* ALERTING sent or received */
-	TDM_CALL_CONNECTED,   /* answered */
-	TDM_CALL_RELEASING,   /* DISCONNECT sent or received */
+	TDM_CALL_OFFERED,    /* incoming SETUP, not yet acknowledged */
+	TDM_CALL_DIALING,    /* our SETUP sent */
+	TDM_CALL_PROCEEDING, /* CALL PROCEEDING sent or received */
+	TDM_CALL_ALERTING,   /* ALERTING sent or received */
+	TDM_CALL_CONNECTED,  /* answered */
+	TDM_CALL_RELEASING,  /* DISCONNECT sent or received */
 };
 
 enum tdm_event_type {
-	TDM_EV_SETUP,        /* incoming call: called, calling, name, chan */
+	TDM_EV_SETUP, /* incoming call: called, calling, name, chan */
 	TDM_EV_PROCEEDING,
-	TDM_EV_ALERTING,     /* inband: far end plays ringback itself */
-	TDM_EV_PROGRESS,     /* inband audio available */
-	TDM_EV_CONNECT,      /* far end answered our call */
-	TDM_EV_CONNECT_ACK,  /* our answer was acknowledged */
-	TDM_EV_INFO,         /* digits */
-	TDM_EV_DISCONNECT,   /* far end hung up or rejected: cause */
-	TDM_EV_RELEASED,     /* call over, channel idle; call freed on return */
-	TDM_EV_SPAN_UP,      /* layer 2 up */
-	TDM_EV_SPAN_DOWN,    /* layer 2 down */
-	TDM_EV_L1_UP,        /* driver connected */
-	TDM_EV_L1_DOWN,      /* driver lost its peer */
+	TDM_EV_ALERTING,    /* inband: far end plays ringback itself */
+	TDM_EV_PROGRESS,    /* inband audio available */
+	TDM_EV_CONNECT,	    /* far end answered our call */
+	TDM_EV_CONNECT_ACK, /* our answer was acknowledged */
+	TDM_EV_INFO,	    /* digits */
+	TDM_EV_DISCONNECT,  /* far end hung up or rejected: cause */
+	TDM_EV_RELEASED,    /* call over, channel idle; call freed on return */
+	TDM_EV_SPAN_UP,	    /* layer 2 up */
+	TDM_EV_SPAN_DOWN,   /* layer 2 down */
+	TDM_EV_L1_UP,	    /* driver connected */
+	TDM_EV_L1_DOWN,	    /* driver lost its peer */
 	TDM_EV_REJECTED_FRAME, /* bad message from the peer: reason */
 };
 
@@ -67,14 +67,14 @@ enum tdm_event_type {
  * event handler returns. */
 struct tdm_event {
 	enum tdm_event_type type;
-	int chan;                 /* timeslot, 0 if none */
-	int cause;                /* Q.850, DISCONNECT and RELEASED */
-	bool inband;              /* ALERTING, PROGRESS */
-	const char *called;       /* SETUP */
-	const char *calling;      /* SETUP */
+	int chan;		  /* timeslot, 0 if none */
+	int cause;		  /* Q.850, DISCONNECT and RELEASED */
+	bool inband;		  /* ALERTING, PROGRESS */
+	const char *called;	  /* SETUP */
+	const char *calling;	  /* SETUP */
 	const char *calling_name; /* SETUP */
-	const char *digits;       /* SETUP (keypad), INFO */
-	const char *reason;       /* REJECTED_FRAME */
+	const char *digits;	  /* SETUP (keypad), INFO */
+	const char *reason;	  /* REJECTED_FRAME */
 };
 
 struct tdm_hooks {
@@ -100,30 +100,31 @@ struct tdm_hooks {
 };
 
 struct tdm_span_cfg {
-	unsigned id;              /* 1..127, names the span in logs */
+	unsigned id; /* 1..127, names the span in logs */
 	enum tdm_span_type type;
 	enum tdm_role role;
-	const char *switchtype;   /* tdm_switchtype_valid(); NULL: ni2 / euroisdn */
-	const char *driver;       /* "loop"; NULL means "loop" */
-	const char *loop_path;    /* Unix socket path, loop driver */
+	const char
+		*switchtype; /* tdm_switchtype_valid(); NULL: ni2 / euroisdn */
+	const char *driver;  /* "loop"; NULL means "loop" */
+	const char *loop_path; /* Unix socket path, loop driver */
 	enum tdm_loop_mode loop_mode;
 };
 
 struct tdm_setup {
 	const char *called;
-	const char *calling;      /* may be NULL */
+	const char *calling;	  /* may be NULL */
 	const char *calling_name; /* may be NULL */
-	int chan;                 /* wanted timeslot, 0: any free one */
+	int chan;		  /* wanted timeslot, 0: any free one */
 };
 
 /* Per span, monotonically increasing. */
 struct tdm_stats {
-	uint64_t rx_frames;   /* D-channel frames received */
-	uint64_t tx_frames;   /* D-channel frames sent */
-	uint64_t rx_bad;      /* rejected messages */
-	uint64_t rx_blocks;   /* audio blocks received */
-	uint64_t tx_blocks;   /* audio blocks sent */
-	uint64_t connects;    /* layer 1 connections made */
+	uint64_t rx_frames; /* D-channel frames received */
+	uint64_t tx_frames; /* D-channel frames sent */
+	uint64_t rx_bad;    /* rejected messages */
+	uint64_t rx_blocks; /* audio blocks received */
+	uint64_t tx_blocks; /* audio blocks sent */
+	uint64_t connects;  /* layer 1 connections made */
 	uint64_t calls_in;
 	uint64_t calls_out;
 	uint64_t calls_failed; /* channel or libpri refused */
@@ -131,8 +132,8 @@ struct tdm_stats {
 
 /* Span lifecycle. alloc validates the config and creates the signalling
  * stack; start brings up the driver (connect or listen). 0 or errno. */
-int tdm_span_alloc(const struct tdm_span_cfg *cfg, const struct tdm_hooks *hooks,
-		   struct tdm_span **out);
+int tdm_span_alloc(const struct tdm_span_cfg *cfg,
+		   const struct tdm_hooks *hooks, struct tdm_span **out);
 int tdm_span_start(struct tdm_span *span);
 /* Releases every call (no events), the driver, timers and watches. */
 void tdm_span_free(struct tdm_span *span);
@@ -161,10 +162,10 @@ int tdm_span_calls(const struct tdm_span *span, struct tdm_call **calls,
  * as a broken card or simulator would, to prove the far end rejects it
  * cleanly. 0, ENOTCONN without a peer, ENOTSUP for another driver. */
 enum tdm_fault {
-	TDM_FAULT_SHORT_BLOCK,  /* audio block one channel short */
-	TDM_FAULT_LONG_BLOCK,   /* audio block one byte long */
+	TDM_FAULT_SHORT_BLOCK,	/* audio block one channel short */
+	TDM_FAULT_LONG_BLOCK,	/* audio block one byte long */
 	TDM_FAULT_UNKNOWN_TYPE, /* a message type that does not exist */
-	TDM_FAULT_RUNT_FRAME,   /* D-channel frame shorter than any Q.921 one */
+	TDM_FAULT_RUNT_FRAME,	/* D-channel frame shorter than any Q.921 one */
 	TDM_FAULT__COUNT
 };
 int tdm_span_inject(struct tdm_span *span, enum tdm_fault f);

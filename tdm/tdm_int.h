@@ -11,9 +11,9 @@ struct tdm_loop;
 
 /* A B-channel. Owned by its span (array inside struct tdm_span). */
 struct tdm_chan {
-	int ts;                   /* timeslot = Q.931 channel number */
+	int ts; /* timeslot = Q.931 channel number */
 	enum tdm_chan_state state;
-	struct tdm_call *call;    /* set while IN_USE */
+	struct tdm_call *call; /* set while IN_USE */
 };
 
 /* A call. Owned by its span's call list; freed after RELEASED. */
@@ -24,11 +24,11 @@ struct tdm_call {
 	enum tdm_call_dir dir;
 	enum tdm_call_state state;
 	struct tdm_chan *chan;
-	void *pcall;              /* libpri q931_call */
+	void *pcall; /* libpri q931_call */
 	void *user;
-	bool hungup;              /* pri_hangup() done */
+	bool hungup; /* pri_hangup() done */
 	int cause;
-	int cref;                 /* Q.931 call reference, 0: not known */
+	int cref; /* Q.931 call reference, 0: not known */
 	/* A RELEASE COMPLETE ended it on the wire; libpri may have freed
 	 * pcall without an event, so isdn.c releases the call itself. */
 	bool relcomp;
@@ -44,13 +44,13 @@ struct tdm_span {
 	enum tdm_role role;
 	enum tdm_law law;
 	enum tdm_loop_mode loop_mode;
-	int switchtype;           /* libpri PRI_SWITCH_* */
+	int switchtype; /* libpri PRI_SWITCH_* */
 	char switchname[16];
 	char *loop_path;
 	struct tdm_hooks hooks;
 	enum tdm_span_state state;
-	bool l1_up;               /* driver connected */
-	bool l2_up;               /* libpri's D-channel up */
+	bool l1_up; /* driver connected */
+	bool l2_up; /* libpri's D-channel up */
 	struct tdm_stats stats;
 
 	int nchans;
@@ -64,11 +64,11 @@ struct tdm_span {
 	 * wire is down) and its one timer */
 	void *pri;
 	void *pri_timer;
-	void *reap_timer;         /* releases calls ended by RELEASE COMPLETE */
+	void *reap_timer;	  /* releases calls ended by RELEASE COMPLETE */
 	struct tdm_call *placing; /* learns its call reference from SETUP */
 	int pri_timers[TDM_PRI_TIMERS]; /* set by name, -1: libpri default */
-	uint64_t pri_deadline_us; /* wall clock of the armed timer */
-	const uint8_t *rx_frame;  /* handed to libpri's read callback */
+	uint64_t pri_deadline_us;	/* wall clock of the armed timer */
+	const uint8_t *rx_frame;	/* handed to libpri's read callback */
 	size_t rx_len;
 
 	struct tdm_loop *loop;
@@ -120,8 +120,7 @@ void tdm_call_released(struct tdm_call *c, int cause);
 /* isdn.c */
 int tdm_isdn_init(struct tdm_span *span);
 void tdm_isdn_release(struct tdm_span *span);
-int tdm_isdn_switchtype(const char *name, enum tdm_span_type type,
-			int *out);
+int tdm_isdn_switchtype(const char *name, enum tdm_span_type type, int *out);
 /* A D-channel frame from the driver, FCS placeholder included. */
 void tdm_isdn_rx(struct tdm_span *span, const uint8_t *frame, size_t len);
 void tdm_isdn_l1_down(struct tdm_span *span);
@@ -140,10 +139,10 @@ void tdm_isdn_hangup(struct tdm_call *c, int cause);
 
 /* dchan.c */
 struct tdm_q931_msg {
-	int type;       /* Q.931 message type */
-	int cref;       /* call reference value, flag bit removed */
+	int type;	/* Q.931 message type */
+	int cref;	/* call reference value, flag bit removed */
 	bool from_orig; /* sent by the side that originated the call */
-	int cause;      /* Q.850 cause, 0 if none */
+	int cause;	/* Q.850 cause, 0 if none */
 };
 int tdm_dchan_parse(const uint8_t *frame, size_t len, struct tdm_q931_msg *m);
 /* Every frame libpri reads (tx false) or writes (tx true). */
@@ -154,8 +153,7 @@ void tdm_dchan_release(struct tdm_span *span);
 /* drv_loop.c */
 int tdm_loop_open(struct tdm_span *span);
 void tdm_loop_close(struct tdm_span *span);
-void tdm_loop_send_frame(struct tdm_span *span, const uint8_t *buf,
-			 size_t len);
+void tdm_loop_send_frame(struct tdm_span *span, const uint8_t *buf, size_t len);
 /* Sends one raw message as is (tests inject faults with it). */
 int tdm_loop_send_raw(struct tdm_span *span, const void *buf, size_t len);
 bool tdm_loop_connected(const struct tdm_span *span);

@@ -22,7 +22,7 @@ test: $(BINS) $(UNIT_BINS)
 	$(MAKE) --no-print-directory integration
 
 # The whole suite again, built with AddressSanitizer and UBSan.
-check:
+check: check-style
 	$(MAKE) --no-print-directory SAN=1 test
 
 demo: $(BINS)

@@ -36,7 +36,13 @@
 
 /* ---- the PSTN side: a NET span, the switch ---------------------------- */
 
-enum net_action { NET_NONE, NET_ALERT, NET_ANSWER, NET_ALERT_ANSWER, NET_REJECT };
+enum net_action {
+	NET_NONE,
+	NET_ALERT,
+	NET_ANSWER,
+	NET_ALERT_ANSWER,
+	NET_REJECT
+};
 
 struct pev {
 	enum tdm_event_type type;
@@ -128,10 +134,10 @@ static uint64_t mono_ms(void)
 			gw_loop_once(H.loop, 5);                             \
 	} while (0)
 
-#define WAIT_FOR(cond, max_ms)             \
-	do {                               \
-		RUN_UNTIL(cond, max_ms);   \
-		assert_true(cond);         \
+#define WAIT_FOR(cond, max_ms)           \
+	do {                             \
+		RUN_UNTIL(cond, max_ms); \
+		assert_true(cond);       \
 	} while (0)
 
 /* ---- PSTN hooks ------------------------------------------------------- */
@@ -160,7 +166,8 @@ static void net_event(void *arg, struct tdm_span *span, struct tdm_call *call,
 	if (p->nev < MAX_EV) {
 		struct pev *r = &p->ev[p->nev++];
 
-		*r = (struct pev){ .type = ev->type, .cause = ev->cause,
+		*r = (struct pev){ .type = ev->type,
+				   .cause = ev->cause,
 				   .chan = ev->chan };
 		snprintf(r->called, sizeof(r->called), "%s",
 			 ev->called ? ev->called : "");
@@ -180,9 +187,9 @@ static void net_event(void *arg, struct tdm_span *span, struct tdm_call *call,
 		if (p->script.on_setup == NET_ANSWER)
 			tdm_call_answer(call);
 		if (p->script.on_setup == NET_ALERT_ANSWER)
-			p->answer_timer = gw_timer_start(H.loop,
-							 p->script.answer_ms,
-							 net_answer_fired, p);
+			p->answer_timer =
+				gw_timer_start(H.loop, p->script.answer_ms,
+					       net_answer_fired, p);
 	} else if (ev->type == TDM_EV_RELEASED) {
 		p->live--;
 		if (p->in == call) {
@@ -262,7 +269,8 @@ static struct pcall *pcall_new(void)
 {
 	for (int i = 0; i < PEER_MAX_CALLS; i++)
 		if (!H.peer.calls[i].sc)
-			return memset(&H.peer.calls[i], 0, sizeof(struct pcall));
+			return memset(&H.peer.calls[i], 0,
+				      sizeof(struct pcall));
 	return NULL;
 }
 
@@ -300,15 +308,16 @@ static void peer_incoming(void *arg, struct sip_call *sc,
 	sip_pl_copy(&fuser, p->from_user, sizeof(p->from_user));
 	peer_record(SEV_INVITE, 0, -1);
 	if (p->script.on_invite == PEER_REJECT || !(pc = pcall_new())) {
-		sip_call_respond(sc, p->script.reject_code ?
-				 p->script.reject_code : 486, NULL, NULL);
+		sip_call_respond(
+			sc, p->script.reject_code ? p->script.reject_code : 486,
+			NULL, NULL);
 		return;
 	}
 	pc->sc = sc;
 	sip_call_set_user(sc, pc);
 	if (sdp_parse(&offer, body.p, body.l) ||
-	    sdp_answer(&offer, &p->local, &res, pc->answer,
-		       sizeof(pc->answer), &len) ||
+	    sdp_answer(&offer, &p->local, &res, pc->answer, sizeof(pc->answer),
+		       &len) ||
 	    gw_sockaddr_in(&pc->rtp_dst, res.addr, res.port)) {
 		sip_call_respond(sc, 488, NULL, NULL);
 		return;
@@ -349,7 +358,8 @@ static void peer_sip_readable(void *arg, uint32_t events)
 	uint8_t buf[65536];
 
 	for (;;) {
-		struct sip_addr src = { .len = sizeof(src.ss), .tp = SIP_TP_UDP };
+		struct sip_addr src = { .len = sizeof(src.ss),
+					.tp = SIP_TP_UDP };
 		ssize_t n = recvfrom(p->fd, buf, sizeof(buf), 0,
 				     (struct sockaddr *)&src.ss, &src.len);
 
@@ -374,7 +384,8 @@ static void peer_rtp_readable(void *arg, uint32_t events)
 		if (rtp_hdr_parse(&h, buf, (size_t)n) || h.pt != 0 ||
 		    !h.payload_len)
 			continue;
-		for (i = 0; i < h.payload_len && h.payload[i] == NET_TX_BYTE; i++)
+		for (i = 0; i < h.payload_len && h.payload[i] == NET_TX_BYTE;
+		     i++)
 			;
 		if (i == h.payload_len)
 			p->rtp_match++;
@@ -386,8 +397,9 @@ static void peer_rtp_tick(void *arg)
 {
 	struct pcall *pc = arg;
 	uint8_t payload[160], pkt[256];
-	struct rtp_hdr h = { .pt = 0, .seq = pc->seq++, .ts = pc->ts,
-			     .ssrc = 0x5eed1234u };
+	struct rtp_hdr h = {
+		.pt = 0, .seq = pc->seq++, .ts = pc->ts, .ssrc = 0x5eed1234u
+	};
 	size_t len;
 
 	pc->rtp_timer = NULL;
@@ -422,7 +434,8 @@ static struct pcall *peer_invite(const char *called, const char *from_user,
 	snprintf(ruri, sizeof(ruri), "sip:%s@127.0.0.1:%u", called,
 		 H.gw.cfg.sip_port);
 	assert_int_equal(sip_addr_set(&prm.dst, "127.0.0.1",
-				      (uint16_t)H.gw.cfg.sip_port), 0);
+				      (uint16_t)H.gw.cfg.sip_port),
+			 0);
 	assert_int_equal(sdp_build_offer(loc, sdp, sizeof(sdp), &len), 0);
 	prm.sdp = sdp;
 	assert_int_equal(sip_call_invite(H.peer.sip, &prm, pc, &pc->sc), 0);
@@ -540,15 +553,22 @@ static int load_gw(unsigned sip_port)
 static int start_net(void)
 {
 	struct tdm_hooks h = {
-		.arg = &H.net.hctx, .now = gw_hook_now,
+		.arg = &H.net.hctx,
+		.now = gw_hook_now,
 		.timer_start = gw_hook_timer_start,
 		.timer_stop = gw_hook_timer_stop,
-		.fd_watch = gw_hook_fd_watch, .fd_unwatch = gw_hook_fd_unwatch,
-		.log = gw_hook_log_tdm, .event = net_event, .audio = net_audio,
+		.fd_watch = gw_hook_fd_watch,
+		.fd_unwatch = gw_hook_fd_unwatch,
+		.log = gw_hook_log_tdm,
+		.event = net_event,
+		.audio = net_audio,
 	};
 	struct tdm_span_cfg tc = {
-		.id = 9, .type = TDM_SPAN_T1, .role = TDM_ROLE_NET,
-		.driver = "loop", .loop_path = H.path,
+		.id = 9,
+		.type = TDM_SPAN_T1,
+		.role = TDM_ROLE_NET,
+		.driver = "loop",
+		.loop_path = H.path,
 		.loop_mode = TDM_LOOP_SERVER,
 	};
 
@@ -561,10 +581,13 @@ static int start_net(void)
 static int start_peer(void)
 {
 	struct sip_hooks h = {
-		.arg = &H.peer.hctx, .now = gw_hook_now,
+		.arg = &H.peer.hctx,
+		.now = gw_hook_now,
 		.timer_start = gw_hook_timer_start,
-		.timer_stop = gw_hook_timer_stop, .send = peer_send,
-		.log = gw_hook_log_sip, .call_incoming = peer_incoming,
+		.timer_stop = gw_hook_timer_stop,
+		.send = peer_send,
+		.log = gw_hook_log_sip,
+		.call_incoming = peer_incoming,
 		.call_event = peer_event,
 	};
 	struct sip_stack_cfg sc = { .local_ip = "127.0.0.1", .t1_ms = 50 };
@@ -582,11 +605,18 @@ static int start_peer(void)
 	    getsockname(H.peer.rtp_fd, (struct sockaddr *)&sin, &slen))
 		return -1;
 	sc.local_port = (uint16_t)H.peer.port;
-	H.peer.codec = (struct sdp_codec){ .pt = 0, .name = "PCMU", .rate = 8000 };
+	H.peer.codec =
+		(struct sdp_codec){ .pt = 0, .name = "PCMU", .rate = 8000 };
 	H.peer.local = (struct sdp_local){
-		.ip = "127.0.0.1", .port = ntohs(sin.sin_port),
-		.codecs = &H.peer.codec, .ncodecs = 1, .ptime = 20, .te_pt = -1,
-		.sess_id = 4242, .sess_version = 1, .dir = SDP_DIR_SENDRECV,
+		.ip = "127.0.0.1",
+		.port = ntohs(sin.sin_port),
+		.codecs = &H.peer.codec,
+		.ncodecs = 1,
+		.ptime = 20,
+		.te_pt = -1,
+		.sess_id = 4242,
+		.sess_version = 1,
+		.dir = SDP_DIR_SENDRECV,
 	};
 	if (sip_stack_alloc(&H.peer.sip, &sc, &h) ||
 	    gw_loop_fd_add(H.loop, H.peer.fd, EPOLLIN, peer_sip_readable,
@@ -602,8 +632,8 @@ static int group_setup(void **state)
 	int err = EADDRINUSE;
 
 	gw_log_init("test_gateway_call", false);
-	gw_log_set_level_all(getenv("GW_CALL_TEST_VERBOSE") ? LOG_DEBUG :
-							     LOG_CRIT);
+	gw_log_set_level_all(getenv("GW_CALL_TEST_VERBOSE") ? LOG_DEBUG
+							    : LOG_CRIT);
 	snprintf(H.dir, sizeof(H.dir), "/tmp/gwcallXXXXXX");
 	if (!mkdtemp(H.dir))
 		return -1;
@@ -693,8 +723,11 @@ static const struct sev *wait_peer(int type)
 {
 	RUN_UNTIL(peer_find(type, 0) >= 0, 3000);
 	if (peer_find(type, 0) < 0)
-		fail_msg("the SIP phone saw no %s", type == SEV_INVITE ?
-			 "INVITE" : sip_call_ev_name((enum sip_call_ev_type)type));
+		fail_msg("the SIP phone saw no %s",
+			 type == SEV_INVITE
+				 ? "INVITE"
+				 : sip_call_ev_name(
+					   (enum sip_call_ev_type)type));
 	return &H.peer.ev[peer_find(type, 0)];
 }
 
@@ -741,8 +774,8 @@ static void sip_to_pstn_answered(void **state)
 {
 	H.net.script.on_setup = NET_ALERT_ANSWER;
 	H.net.script.answer_ms = 150;
-	struct pcall *pc = peer_invite("2125550100", "7005551000",
-				       &H.peer.local);
+	struct pcall *pc =
+		peer_invite("2125550100", "7005551000", &H.peer.local);
 	const struct pev *setup = wait_net(TDM_EV_SETUP);
 
 	assert_string_equal(setup->called, "95550100");
@@ -778,8 +811,12 @@ static void clear_records(void)
  * number (1) is 404 Not Found, each with the cause in a Reason header. */
 static void net_reject_maps_to_sip(void **state)
 {
-	static const struct { int cause; unsigned code; } map[] = {
-		{ 17, 486 }, { 1, 404 },
+	static const struct {
+		int cause;
+		unsigned code;
+	} map[] = {
+		{ 17, 486 },
+		{ 1, 404 },
 	};
 
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
@@ -801,8 +838,12 @@ static void net_reject_maps_to_sip(void **state)
  * cause 19 (no answer); the PSTN call is never connected. */
 static void sip_reject_maps_to_cause(void **state)
 {
-	static const struct { unsigned code; int cause; } map[] = {
-		{ 486, 17 }, { 480, 19 },
+	static const struct {
+		unsigned code;
+		int cause;
+	} map[] = {
+		{ 486, 17 },
+		{ 480, 19 },
 	};
 
 	H.peer.script.on_invite = PEER_REJECT;
@@ -885,8 +926,8 @@ static void pstn_to_sip_no_answer(void **state)
 static void sip_cancel_before_answer(void **state)
 {
 	H.net.script.on_setup = NET_ALERT;
-	struct pcall *pc = peer_invite("2125550100", "7005551000",
-				       &H.peer.local);
+	struct pcall *pc =
+		peer_invite("2125550100", "7005551000", &H.peer.local);
 
 	wait_peer(SIP_CALL_EV_PROGRESS);
 	int chan = wait_net(TDM_EV_SETUP)->chan;

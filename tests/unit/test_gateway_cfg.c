@@ -26,7 +26,7 @@ static void load_ok(void **state)
 	assert_string_equal(cfg.sip_host, "127.0.0.1");
 	assert_int_equal(cfg.sip_port, 5062);
 	assert_int_equal(cfg.t1_ms, 250);
-	assert_int_equal(cfg.t2_ms, 4000); /* default */
+	assert_int_equal(cfg.t2_ms, 4000);	      /* default */
 	assert_string_equal(cfg.rtp_ip, "127.0.0.1"); /* from listen */
 	assert_int_equal(cfg.ptime_ms, 30);
 	assert_int_equal(cfg.nspans, 2);
@@ -49,8 +49,7 @@ static void load_ok(void **state)
 	cfg_errors_release(&e);
 }
 
-static void expect_errors(const char *file, const char *const *want,
-			  unsigned n)
+static void expect_errors(const char *file, const char *const *want, unsigned n)
 {
 	struct cfg_errors e = { 0 };
 
@@ -69,11 +68,15 @@ static void bad_values(void **state)
 {
 	static const char *const want[] = {
 		FIX "bad-values.conf:2: [sip] listen: '99999': bad port",
-		FIX "bad-values.conf:3: [sip] t1_ms: 5 out of range (50..10000)",
-		FIX "bad-values.conf:5: [span 1] type: unknown value 'j1' (expected: t1, e1)",
-		FIX "bad-values.conf:6: [span 1] switchtype: unknown value 'foo' (expected: ni2, national, ni1, dms100, 5ess, 4ess, euroisdn, qsig)",
+		FIX
+		"bad-values.conf:3: [sip] t1_ms: 5 out of range (50..10000)",
+		FIX
+		"bad-values.conf:5: [span 1] type: unknown value 'j1' (expected: t1, e1)",
+		FIX
+		"bad-values.conf:6: [span 1] switchtype: unknown value 'foo' (expected: ni2, national, ni1, dms100, 5ess, 4ess, euroisdn, qsig)",
 		FIX "bad-values.conf:8: [span 1] unknown option 'color'",
-		FIX "bad-values.conf:10: [media] codecs: unknown codec 'g729' (expected: pcmu, pcma)",
+		FIX
+		"bad-values.conf:10: [media] codecs: unknown codec 'g729' (expected: pcmu, pcma)",
 	};
 
 	expect_errors(FIX "bad-values.conf", want, 6);
@@ -82,12 +85,15 @@ static void bad_values(void **state)
 static void bad_refs(void **state)
 {
 	static const char *const want[] = {
-		FIX "bad-refs.conf:3: [span 1] span 1 already defined at line 1",
+		FIX
+		"bad-refs.conf:3: [span 1] span 1 already defined at line 1",
 		FIX "bad-refs.conf:10: unknown section [bogus]",
-		FIX "bad-refs.conf:1: [span 1] path: required for the loop driver",
+		FIX
+		"bad-refs.conf:1: [span 1] path: required for the loop driver",
 		FIX "bad-refs.conf:5: [route r1] target: no [trunk nowhere]",
 		FIX "bad-refs.conf:8: [route r2] from: required (pstn or sip)",
-		FIX "bad-refs.conf:8: [route r2] target: no span in group 'nothere'",
+		FIX
+		"bad-refs.conf:8: [route r2] target: no span in group 'nothere'",
 	};
 
 	expect_errors(FIX "bad-refs.conf", want, 6);
@@ -168,8 +174,9 @@ static void shipped_sample_current(void **state)
 	glen = fread(got, 1, sizeof(got), s);
 	fclose(s);
 	if (glen != wlen || memcmp(got, want, wlen))
-		fail_msg("conf/pstngw.conf.sample is stale: run "
-			 "build/pstngw --sample-config > conf/pstngw.conf.sample");
+		fail_msg(
+			"conf/pstngw.conf.sample is stale: run "
+			"build/pstngw --sample-config > conf/pstngw.conf.sample");
 	free(want);
 }
 

@@ -53,7 +53,8 @@ static void levels_and_format(void **state)
 
 	assert_non_null(strstr(out, " test debug sip: sip debug 1\n"));
 	assert_null(strstr(out, "tdm debug hidden"));
-	assert_non_null(strstr(out, " test notice call: call 17 {RELEASING}: ended\n"));
+	assert_non_null(
+		strstr(out, " test notice call: call 17 {RELEASING}: ended\n"));
 	assert_non_null(strstr(out, " test err cfg: bad\n"));
 }
 

@@ -24,9 +24,18 @@ static void fire(void *arg, int id)
 	r->order[r->n++] = id;
 }
 
-static void t1(void *arg) { fire(arg, 1); }
-static void t2(void *arg) { fire(arg, 2); }
-static void t3(void *arg) { fire(arg, 3); }
+static void t1(void *arg)
+{
+	fire(arg, 1);
+}
+static void t2(void *arg)
+{
+	fire(arg, 2);
+}
+static void t3(void *arg)
+{
+	fire(arg, 3);
+}
 
 static void t_stop(void *arg)
 {
@@ -102,9 +111,11 @@ static void fd_callback_and_self_removal(void **state)
 
 	assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
 	f.fd = sv[0];
-	assert_int_equal(gw_loop_fd_add(f.loop, sv[0], EPOLLIN, on_read, &f), 0);
-	assert_int_not_equal(gw_loop_fd_add(f.loop, sv[0], EPOLLIN, on_read, &f),
-			     0); /* twice: refused */
+	assert_int_equal(gw_loop_fd_add(f.loop, sv[0], EPOLLIN, on_read, &f),
+			 0);
+	assert_int_not_equal(
+		gw_loop_fd_add(f.loop, sv[0], EPOLLIN, on_read, &f),
+		0); /* twice: refused */
 	assert_int_equal(write(sv[1], "x", 1), 1);
 	assert_int_equal(write(sv[1], "y", 1), 1);
 	gw_loop_run(f.loop);
@@ -120,7 +131,8 @@ static void leftover_timers_freed(void **state)
 	struct rec r = { .loop = loop };
 
 	for (int i = 0; i < 200; i++) /* grows the heap past its first size */
-		assert_non_null(gw_timer_start(loop, 100000 + (uint64_t)i, t1, &r));
+		assert_non_null(
+			gw_timer_start(loop, 100000 + (uint64_t)i, t1, &r));
 	gw_loop_free(loop);
 }
 

@@ -62,7 +62,8 @@ static void rtp_range_exhausted(void **state)
 	unsigned next = LO, port;
 
 	/* LO..HI holds 6 even ports: take them all, the 7th must fail */
-	while (n < 8 && !gw_rtp_bind("127.0.0.1", LO, HI, &next, &fds[n], &port))
+	while (n < 8 &&
+	       !gw_rtp_bind("127.0.0.1", LO, HI, &next, &fds[n], &port))
 		n++;
 	assert_true(n <= 6);
 	assert_int_equal(gw_rtp_bind("127.0.0.1", LO, HI, &next, &fd, &port),
@@ -70,9 +71,9 @@ static void rtp_range_exhausted(void **state)
 	while (n--)
 		close(fds[n]);
 	/* a range without an even port */
-	assert_int_equal(gw_rtp_bind("127.0.0.1", 41001, 41001, &next, &fd,
-				     &port),
-			 EINVAL);
+	assert_int_equal(
+		gw_rtp_bind("127.0.0.1", 41001, 41001, &next, &fd, &port),
+		EINVAL);
 }
 
 static void rtp_wraps_to_start(void **state)
@@ -80,7 +81,8 @@ static void rtp_wraps_to_start(void **state)
 	unsigned next = HI + 10, port;
 	int fd;
 
-	assert_int_equal(gw_rtp_bind("127.0.0.1", LO, HI, &next, &fd, &port), 0);
+	assert_int_equal(gw_rtp_bind("127.0.0.1", LO, HI, &next, &fd, &port),
+			 0);
 	assert_true(port >= LO && port <= HI);
 	close(fd);
 }

@@ -38,10 +38,12 @@ static void first_match_wins(void **state)
 {
 	struct gw_route_result r;
 
-	assert_int_equal(gw_route_lookup(&cfg, CFG_FROM_PSTN, "5551000", &r), 0);
+	assert_int_equal(gw_route_lookup(&cfg, CFG_FROM_PSTN, "5551000", &r),
+			 0);
 	assert_string_equal(r.route->name, "fax");
 	assert_string_equal(r.called, "000");
-	assert_int_equal(gw_route_lookup(&cfg, CFG_FROM_PSTN, "5552000", &r), 0);
+	assert_int_equal(gw_route_lookup(&cfg, CFG_FROM_PSTN, "5552000", &r),
+			 0);
 	assert_string_equal(r.route->name, "e164");
 	assert_string_equal(r.called, "+15552000");
 }
@@ -69,7 +71,8 @@ static void prefix_longer_than_number(void **state)
 {
 	struct gw_route_result r;
 
-	assert_int_equal(gw_route_lookup(&cfg, CFG_FROM_PSTN, "55", &r), ENOENT);
+	assert_int_equal(gw_route_lookup(&cfg, CFG_FROM_PSTN, "55", &r),
+			 ENOENT);
 }
 
 int main(void)

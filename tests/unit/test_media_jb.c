@@ -15,7 +15,9 @@
 static struct jb *mk(unsigned depth_ms, unsigned slots)
 {
 	struct jb_cfg cfg = {
-		.depth_ms = depth_ms, .slots = slots, .max_payload = 480,
+		.depth_ms = depth_ms,
+		.slots = slots,
+		.max_payload = 480,
 	};
 	struct jb *jb = NULL;
 

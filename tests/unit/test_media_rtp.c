@@ -18,7 +18,7 @@ static size_t good_packet(uint8_t *p)
 {
 	static const uint8_t pkt[] = {
 		0x80, 0x88, 0x12, 0x34, 0x01, 0x02, 0x03, 0x04,
-		0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4,
+		0xde, 0xad, 0xbe, 0xef, 1,    2,    3,	  4,
 	};
 
 	memcpy(p, pkt, sizeof(pkt));
@@ -50,11 +50,12 @@ static void test_parse_good(void **state)
 static void test_parse_csrc_ext_pad(void **state)
 {
 	uint8_t p[64] = {
-		0xb2, 0x00, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, /* P X cc=2 */
-		0, 0, 0, 0x11, 0, 0, 0, 0x22,             /* CSRCs */
-		0xbe, 0xde, 0, 1, 9, 9, 9, 9,             /* one-word ext */
-		0xaa, 0xbb, 0xcc,                         /* payload */
-		0, 0, 3,                                  /* padding */
+		0xb2, 0x00, 0,	  1,	0, 0, 0, 2,
+		0,    0,    0,	  3,		       /* P X cc=2 */
+		0,    0,    0,	  0x11, 0, 0, 0, 0x22, /* CSRCs */
+		0xbe, 0xde, 0,	  1,	9, 9, 9, 9,    /* one-word ext */
+		0xaa, 0xbb, 0xcc,		       /* payload */
+		0,    0,    3,			       /* padding */
 	};
 	struct rtp_hdr h;
 
@@ -143,8 +144,7 @@ static void test_build(void **state)
 	uint8_t buf[64];
 	size_t len;
 
-	assert_int_equal(rtp_build(&h, payload, 4, buf, sizeof(buf), &len),
-			 0);
+	assert_int_equal(rtp_build(&h, payload, 4, buf, sizeof(buf), &len), 0);
 	assert_int_equal(len, 20);
 	assert_int_equal(rtp_hdr_parse(&back, buf, len), 0);
 	assert_true(back.marker);
@@ -172,22 +172,19 @@ static void test_tx_wrap(void **state)
 	size_t len;
 
 	rtp_tx_init(&t, 0, 0x11223344, 65534, 0xffffff00);
-	assert_int_equal(rtp_tx_packet(&t, payload, 4, 160, buf, 64, &len),
-			 0);
+	assert_int_equal(rtp_tx_packet(&t, payload, 4, 160, buf, 64, &len), 0);
 	assert_int_equal(rtp_hdr_parse(&h, buf, len), 0);
 	assert_true(h.marker);
 	assert_int_equal(h.seq, 65534);
 	assert_int_equal(h.ts, 0xffffff00);
 
-	assert_int_equal(rtp_tx_packet(&t, payload, 4, 160, buf, 64, &len),
-			 0);
+	assert_int_equal(rtp_tx_packet(&t, payload, 4, 160, buf, 64, &len), 0);
 	assert_int_equal(rtp_hdr_parse(&h, buf, len), 0);
 	assert_false(h.marker);
 	assert_int_equal(h.seq, 65535);
 	assert_int_equal(h.ts, 0xffffffa0);
 
-	assert_int_equal(rtp_tx_packet(&t, payload, 4, 160, buf, 64, &len),
-			 0);
+	assert_int_equal(rtp_tx_packet(&t, payload, 4, 160, buf, 64, &len), 0);
 	assert_int_equal(rtp_hdr_parse(&h, buf, len), 0);
 	assert_int_equal(h.seq, 0);
 	assert_int_equal(h.ts, 0x40);

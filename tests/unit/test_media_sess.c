@@ -49,9 +49,14 @@ static struct media_sess *mk(struct fake *f, enum media_law tdm,
 {
 	struct media_hooks h = { f, fake_send, fake_log };
 	struct media_sess_cfg cfg = {
-		.tdm_law = tdm, .codec = codec, .pt = pt,
-		.ssrc = 0xcafe0001, .seq = 65530, .ts = 4294967000u,
-		.te_enabled = true, .te_pt = 101,
+		.tdm_law = tdm,
+		.codec = codec,
+		.pt = pt,
+		.ssrc = 0xcafe0001,
+		.seq = 65530,
+		.ts = 4294967000u,
+		.te_enabled = true,
+		.te_pt = 101,
 	};
 	struct media_sess *s = NULL;
 
@@ -107,8 +112,7 @@ static void test_tone_through_two_sessions(void **state)
 				    160);
 		assert_memory_equal(h.payload, expect, 160);
 
-		assert_int_equal(media_sess_rtp_in(b, fa.pkt[i], fa.len[i]),
-				 0);
+		assert_int_equal(media_sess_rtp_in(b, fa.pkt[i], fa.len[i]), 0);
 		media_sess_tdm_out(b, out, 160);
 		if (i < 2) {
 			/* 40 ms of jitter buffer: silence first. */
@@ -116,8 +120,9 @@ static void test_tone_through_two_sessions(void **state)
 				assert_int_equal(out[j], 0xD5);
 		} else {
 			/* Equal laws: the payload passes untouched. */
-			assert_int_equal(rtp_hdr_parse(&h, fa.pkt[i - 2],
-						       fa.len[i - 2]), 0);
+			assert_int_equal(
+				rtp_hdr_parse(&h, fa.pkt[i - 2], fa.len[i - 2]),
+				0);
 			assert_memory_equal(out, h.payload, 160);
 		}
 		media_law_to_linear(MEDIA_LAW_ALAW, out, pcm, 160);

@@ -66,9 +66,9 @@ static void corpus_all(void **state)
 static void corpus_valid(void **state)
 {
 	static const char *const ok[] = {
-		"wsinv", "intmeth", "esc01", "escnull", "esc02", "lwsdisp",
-		"longreq", "dblreq", "semiuri", "transports", "mpart01",
-		"unreason", "noreason", "inv2543",
+		"wsinv",   "intmeth",  "esc01",	   "escnull", "esc02",
+		"lwsdisp", "longreq",  "dblreq",   "semiuri", "transports",
+		"mpart01", "unreason", "noreason", "inv2543",
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
@@ -83,10 +83,10 @@ static void corpus_valid(void **state)
 static void corpus_invalid(void **state)
 {
 	static const char *const bad[] = {
-		"badinv01", "clerr", "ncl", "scalar02", "scalarlg", "quotbal",
-		"ltgtruri", "lwsruri", "lwsstart", "trws", "escruri",
-		"baddate", "regbadct", "badaspec", "baddn", "badvers",
-		"mismatch01", "mismatch02", "bigcode",
+		"badinv01", "clerr",	  "ncl",	"scalar02", "scalarlg",
+		"quotbal",  "ltgtruri",	  "lwsruri",	"lwsstart", "trws",
+		"escruri",  "baddate",	  "regbadct",	"badaspec", "baddn",
+		"badvers",  "mismatch01", "mismatch02", "bigcode",
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)

@@ -7,7 +7,8 @@ static struct sip_call *start_call(void)
 {
 	struct sip_call *c = NULL;
 	struct sip_call_params p = { .ruri = "sip:5551234@192.0.2.10",
-				     .from_user = "100", .dst = fk_peer() };
+				     .from_user = "100",
+				     .dst = fk_peer() };
 	assert_int_equal(sip_call_invite(fk.st, &p, NULL, &c), 0);
 	assert_non_null(c);
 	return c;
@@ -51,7 +52,8 @@ static void ctrans_non2xx_ack(void **state)
 	fk_advance(5000);
 	assert_int_equal(fk.nsent, 1);
 	assert_int_equal(fk.ev[0], SIP_CALL_EV_PROGRESS);
-	assert_int_equal(fk_answer(0, 486, "rt", "Reason: Q.850;cause=17\r\n"), 0);
+	assert_int_equal(fk_answer(0, 486, "rt", "Reason: Q.850;cause=17\r\n"),
+			 0);
 	assert_true(fk_is(1, "ACK"));
 	char to[128];
 	assert_true(fk_hdr(1, "To", to, sizeof(to)));
@@ -89,10 +91,11 @@ static void ctrans_timer_e_f(void **state)
 	got_err = 0;
 	assert_int_equal(sip_ctrans_request(&t, st, SIP_METHOD_OPTIONS, &a,
 					    "z9hG4bKopt", req, strlen(req),
-					    nict_h, NULL), 0);
+					    nict_h, NULL),
+			 0);
 	uint64_t t0 = fk.now;
 	fk_advance(40000);
-	static const uint64_t at[] = { 0, 500, 1500, 3500, 7500, 11500,
+	static const uint64_t at[] = { 0,     500,   1500,  3500,  7500, 11500,
 				       15500, 19500, 23500, 27500, 31500 };
 	assert_int_equal(fk.nsent, 11);
 	for (unsigned i = 0; i < 11; i++)
@@ -116,7 +119,8 @@ static void ctrans_timer_k(void **state)
 		"CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
 	assert_int_equal(sip_ctrans_request(&t, st, SIP_METHOD_OPTIONS, &a,
 					    "z9hG4bKk", req, strlen(req),
-					    nict_h, NULL), 0);
+					    nict_h, NULL),
+			 0);
 	got_code = 0;
 	assert_int_equal(fk_answer(0, 200, "x", NULL), 0);
 	assert_int_equal(got_code, 200);

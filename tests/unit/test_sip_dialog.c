@@ -21,23 +21,27 @@ static void dialog_uac(void **state)
 	struct sip_mbuf mb;
 	(void)state;
 	assert_int_equal(sip_dialog_init_uac(&d, st, "dlg1", "<sip:a@h>", "lt",
-					     "<sip:b@h>", "sip:b@h", 1, &peer), 0);
+					     "<sip:b@h>", "sip:b@h", 1, &peer),
+			 0);
 	assert_int_equal(sip_msg_parse(&m, resp, strlen(resp), 65535), 0);
 	assert_int_equal(sip_dialog_update_uac(&d, &m), 0);
 	assert_true(d.confirmed);
 	assert_string_equal(d.remote_target, "sip:b@192.0.2.40:5080");
-	assert_string_equal(d.route, "<sip:p3@192.0.2.33;lr>, "
-				     "<sip:p2@192.0.2.32;lr>, <sip:p1@192.0.2.31;lr>");
+	assert_string_equal(d.route,
+			    "<sip:p3@192.0.2.33;lr>, "
+			    "<sip:p2@192.0.2.32;lr>, <sip:p1@192.0.2.31;lr>");
 	sip_mb_init(&mb, buf, sizeof(buf));
 	assert_int_equal(sip_dialog_request(&d, &mb, SIP_METHOD_BYE, 0,
-					    "z9hG4bKb", NULL, NULL, NULL, &dst), 0);
+					    "z9hG4bKb", NULL, NULL, NULL, &dst),
+			 0);
 	assert_int_equal(sip_msg_parse(&r, buf, mb.len, 65535), 0);
 	assert_true(sip_pl_eq(&r.ruri_str, "sip:b@192.0.2.40:5080"));
 	assert_int_equal(r.cseq, 2);
 	assert_true(sip_pl_eq(&r.to.tag, "rt"));
 	assert_true(sip_pl_eq(&r.from.tag, "lt"));
 	/* loose routing: next hop is the first Route */
-	assert_string_equal(sip_addr_str(&dst, s, sizeof(s)), "192.0.2.33:5060");
+	assert_string_equal(sip_addr_str(&dst, s, sizeof(s)),
+			    "192.0.2.33:5060");
 	sip_dialog_release(&d);
 	fk_done();
 }
@@ -73,7 +77,8 @@ static void dialog_uas_match_cseq(void **state)
 	/* strict route (no ;lr): Request-URI is the route, target goes last */
 	sip_mb_init(&mb, buf, sizeof(buf));
 	assert_int_equal(sip_dialog_request(&d, &mb, SIP_METHOD_BYE, 0,
-					    "z9hG4bKx", NULL, NULL, NULL, &dst), 0);
+					    "z9hG4bKx", NULL, NULL, NULL, &dst),
+			 0);
 	assert_int_equal(sip_msg_parse(&r, buf, mb.len, 65535), 0);
 	assert_true(sip_pl_eq(&r.ruri_str, "sip:p1@192.0.2.31"));
 	const struct sip_hdr *h = sip_msg_hdr(&r, SIP_HDR_ROUTE, NULL);

@@ -43,9 +43,9 @@ struct fk {
 	int evcause[FK_EVENTS];
 	bool evsdp[FK_EVENTS];
 	unsigned nev;
-	long allocs;       /* live allocations */
-	long nallocs;      /* allocations attempted since fk_stack() */
-	long fail_at;      /* > 0: allocation number fail_at returns NULL */
+	long allocs;	   /* live allocations */
+	long nallocs;	   /* allocations attempted since fk_stack() */
+	long fail_at;	   /* > 0: allocation number fail_at returns NULL */
 	bool alloc_failed; /* set once fail_at has been hit */
 	struct sip_call *incoming;
 	unsigned auto_respond; /* respond with this code on call_incoming */
@@ -61,7 +61,7 @@ static inline uint64_t fk_now(void *arg)
 }
 
 static inline void *fk_timer_start(void *arg, uint64_t ms, void (*fn)(void *),
-			    void *fnarg)
+				   void *fnarg)
 {
 	(void)arg;
 	for (int i = 0; i < FK_TIMERS; i++) {
@@ -82,8 +82,8 @@ static inline void fk_timer_stop(void *arg, void *h)
 	t->live = false;
 }
 
-static inline int fk_send(void *arg, const struct sip_addr *dst, const void *buf,
-		   size_t len)
+static inline int fk_send(void *arg, const struct sip_addr *dst,
+			  const void *buf, size_t len)
 {
 	(void)arg;
 	if (fk.nsent < FK_SENT) {
@@ -106,7 +106,7 @@ static inline void fk_log(void *arg, int level, const char *msg)
 }
 
 static inline void fk_incoming(void *arg, struct sip_call *call,
-			const struct sip_msg *invite)
+			       const struct sip_msg *invite)
 {
 	(void)arg;
 	(void)invite;
@@ -116,7 +116,7 @@ static inline void fk_incoming(void *arg, struct sip_call *call,
 }
 
 static inline void fk_event(void *arg, struct sip_call *call,
-		     const struct sip_call_event *ev)
+			    const struct sip_call_event *ev)
 {
 	(void)arg;
 	if (fk.nev < FK_EVENTS) {
@@ -187,10 +187,15 @@ static inline struct sip_addr fk_peer(void)
 static inline struct sip_hooks fk_hooks(void)
 {
 	struct sip_hooks h = {
-		.now = fk_now, .timer_start = fk_timer_start,
-		.timer_stop = fk_timer_stop, .send = fk_send, .log = fk_log,
-		.call_incoming = fk_incoming, .call_event = fk_event,
-		.zalloc = fk_zalloc, .free = fk_free,
+		.now = fk_now,
+		.timer_start = fk_timer_start,
+		.timer_stop = fk_timer_stop,
+		.send = fk_send,
+		.log = fk_log,
+		.call_incoming = fk_incoming,
+		.call_event = fk_event,
+		.zalloc = fk_zalloc,
+		.free = fk_free,
 	};
 	return h;
 }

@@ -47,7 +47,7 @@ static void hdr_lex_basics(void **state)
 	assert_true(sip_pl_eq(&t, "rest"));
 	assert_ptr_equal(lx.p, lx.e);
 	assert_false(sip_lex_char(&lx, ';')); /* at the end */
-	sip_lex_lws(&lx);                      /* at the end: no move */
+	sip_lex_lws(&lx);		      /* at the end: no move */
 	assert_ptr_equal(lx.p, lx.e);
 
 	assert_true(sip_is_token_char('a'));
@@ -91,15 +91,17 @@ static void hdr_parse_u32(void **state)
 	(void)state;
 	assert_int_equal(sip_parse_u32(&(struct sip_pl){ "0", 1 }, 10, &v), 0);
 	assert_int_equal(v, 0);
-	assert_int_equal(sip_parse_u32(&(struct sip_pl){ "65535", 5 }, 65535,
-				       &v), 0);
+	assert_int_equal(
+		sip_parse_u32(&(struct sip_pl){ "65535", 5 }, 65535, &v), 0);
 	assert_int_equal(v, 65535);
 	v = 7;
-	assert_int_equal(sip_parse_u32(&(struct sip_pl){ "65536", 5 }, 65535,
-				       &v), ERANGE);
-	assert_int_equal(sip_parse_u32(&(struct sip_pl){ "99999999999999999999",
-							 20 },
-				       0xffffffffu, &v), ERANGE);
+	assert_int_equal(
+		sip_parse_u32(&(struct sip_pl){ "65536", 5 }, 65535, &v),
+		ERANGE);
+	assert_int_equal(
+		sip_parse_u32(&(struct sip_pl){ "99999999999999999999", 20 },
+			      0xffffffffu, &v),
+		ERANGE);
 	assert_int_equal(sip_parse_u32(&(struct sip_pl){ "", 0 }, 10, &v),
 			 EINVAL);
 	assert_int_equal(sip_parse_u32(&(struct sip_pl){ "1a", 2 }, 10, &v),
@@ -155,11 +157,12 @@ static void hdr_list(void **state)
 {
 	struct sip_pl e;
 	(void)state;
-	struct sip_lex lx = lex_of(
-		" \"Smith, \\\"JJ\\\"\" <sip:a@h;x=1,2> ;tag=1 ,\r\n"
-		"\t<sip:b@h> , sip:c@h,,\"q\\\\\",d");
+	struct sip_lex lx =
+		lex_of(" \"Smith, \\\"JJ\\\"\" <sip:a@h;x=1,2> ;tag=1 ,\r\n"
+		       "\t<sip:b@h> , sip:c@h,,\"q\\\\\",d");
 	assert_true(sip_list_next(&lx, &e));
-	assert_true(sip_pl_eq(&e, "\"Smith, \\\"JJ\\\"\" <sip:a@h;x=1,2> ;tag=1"));
+	assert_true(
+		sip_pl_eq(&e, "\"Smith, \\\"JJ\\\"\" <sip:a@h;x=1,2> ;tag=1"));
 	assert_true(sip_list_next(&lx, &e));
 	assert_true(sip_pl_eq(&e, "<sip:b@h>"));
 	assert_true(sip_list_next(&lx, &e));
@@ -184,7 +187,8 @@ static void hdr_via_full(void **state)
 	(void)state;
 	assert_int_equal(via_of(&v, "SIP/2.0/UDP pc33.example.com:5066"
 				    ";rport;branch=z9hG4bK776asdhds"
-				    ";received=192.0.2.99;ttl=16"), 0);
+				    ";received=192.0.2.99;ttl=16"),
+			 0);
 	assert_true(sip_pl_eq(&v.transport, "UDP"));
 	assert_true(sip_pl_eq(&v.host, "pc33.example.com"));
 	assert_int_equal(v.port, 5066);
@@ -196,7 +200,8 @@ static void hdr_via_full(void **state)
 
 	/* rport with a value (as a proxy fills it in), no port */
 	assert_int_equal(via_of(&v, "SIP/2.0/TCP 192.0.2.4;branch=z9hG4bKx"
-				    ";rport=5062;received=192.0.2.5"), 0);
+				    ";rport=5062;received=192.0.2.5"),
+			 0);
 	assert_true(sip_pl_eq(&v.transport, "TCP"));
 	assert_int_equal(v.port, 0);
 	assert_true(sip_pl_eq(&v.sentby, "192.0.2.4"));
@@ -206,8 +211,9 @@ static void hdr_via_full(void **state)
 	assert_true(sip_pl_eq(&rp, "5062"));
 
 	/* LWS around every separator (RFC 4475 3.1.1.1 style) */
-	assert_int_equal(via_of(&v, "  SIP / 2.0 / UDP\r\n host.example\r\n"
-				    "\t: 5070 ;\r\n branch = z9hG4bKw ; rport "),
+	assert_int_equal(via_of(&v,
+				"  SIP / 2.0 / UDP\r\n host.example\r\n"
+				"\t: 5070 ;\r\n branch = z9hG4bKw ; rport "),
 			 0);
 	assert_true(sip_pl_eq(&v.host, "host.example"));
 	assert_int_equal(v.port, 5070);
@@ -219,8 +225,9 @@ static void hdr_via_ipv6(void **state)
 {
 	struct sip_via v;
 	(void)state;
-	assert_int_equal(via_of(&v, "SIP/2.0/UDP [2001:db8::9:1]:5070"
-				    ";branch=z9hG4bKv6;received=2001:db8::9:255"),
+	assert_int_equal(via_of(&v,
+				"SIP/2.0/UDP [2001:db8::9:1]:5070"
+				";branch=z9hG4bKv6;received=2001:db8::9:255"),
 			 0);
 	assert_true(sip_pl_eq(&v.host, "2001:db8::9:1"));
 	assert_int_equal(v.port, 5070);
@@ -253,12 +260,12 @@ static void hdr_via_bad(void **state)
 {
 	static const char *const bad[] = {
 		"",
-		"SIP/2.0/UDP",                 /* no sent-by */
+		"SIP/2.0/UDP",			/* no sent-by */
 		"SIP/2.0/UDP ;branch=z9hG4bK1", /* empty host */
 		"SIP/2.0/UDP :5060",
 		"SIP/2.0/UDP []:5060",
 		"SIP/2.0/UDP [::1",
-		"SIP/2.0/UDP h:0",             /* port 0 */
+		"SIP/2.0/UDP h:0", /* port 0 */
 		"SIP/2.0/UDP h:65536",
 		"SIP/2.0/UDP h:99999999999",
 		"SIP/2.0/UDP h:",
@@ -306,12 +313,15 @@ static void hdr_via_several(void **state)
 	char buf[2048];
 	struct sip_msg m;
 	(void)state;
-	assert_int_equal(parse_with(&m, buf, sizeof(buf),
-		"Via: SIP/2.0/UDP first.example;branch=z9hG4bK1 ,SIP/2.0/UDP "
-		"second.example;branch=z9hG4bK2\r\n"
-		"v: SIP/2.0/TCP third.example:5070\r\n"
-		"Via: SIP/2.0/UDP fourth.example;branch=z9hG4bK4,\r\n"
-		"  SIP/2.0/UDP [2001:db8::5];branch=z9hG4bK5\r\n"), 0);
+	assert_int_equal(
+		parse_with(
+			&m, buf, sizeof(buf),
+			"Via: SIP/2.0/UDP first.example;branch=z9hG4bK1 ,SIP/2.0/UDP "
+			"second.example;branch=z9hG4bK2\r\n"
+			"v: SIP/2.0/TCP third.example:5070\r\n"
+			"Via: SIP/2.0/UDP fourth.example;branch=z9hG4bK4,\r\n"
+			"  SIP/2.0/UDP [2001:db8::5];branch=z9hG4bK5\r\n"),
+		0);
 	assert_true(sip_pl_eq(&m.via.host, "first.example"));
 	assert_true(sip_pl_eq(&m.via.branch, "z9hG4bK1"));
 
@@ -337,16 +347,22 @@ static void hdr_via_several(void **state)
 	assert_int_equal(n, 5);
 
 	/* a bad Via anywhere in the message makes it malformed */
-	assert_int_equal(parse_with(&m, buf, sizeof(buf),
-		"Via: SIP/2.0/UDP a.example;branch=z9hG4bK1\r\n"
-		"Via: SIP/2.0/UDP b.example:0;branch=z9hG4bK2\r\n"), EBADMSG);
+	assert_int_equal(
+		parse_with(&m, buf, sizeof(buf),
+			   "Via: SIP/2.0/UDP a.example;branch=z9hG4bK1\r\n"
+			   "Via: SIP/2.0/UDP b.example:0;branch=z9hG4bK2\r\n"),
+		EBADMSG);
 	/* a trailing comma ends the list: tolerated, the Via is intact */
-	assert_int_equal(parse_with(&m, buf, sizeof(buf),
-		"Via: SIP/2.0/UDP a.example;branch=z9hG4bK1,\r\n"), 0);
+	assert_int_equal(
+		parse_with(&m, buf, sizeof(buf),
+			   "Via: SIP/2.0/UDP a.example;branch=z9hG4bK1,\r\n"),
+		0);
 	assert_true(sip_pl_eq(&m.via.branch, "z9hG4bK1"));
-	assert_int_equal(parse_with(&m, buf, sizeof(buf),
-		"Via: SIP/2.0/UDP a.example;branch=z9hG4bK1,,"
-		"SIP/2.0/UDP b.example\r\n"), EBADMSG);
+	assert_int_equal(
+		parse_with(&m, buf, sizeof(buf),
+			   "Via: SIP/2.0/UDP a.example;branch=z9hG4bK1,,"
+			   "SIP/2.0/UDP b.example\r\n"),
+		EBADMSG);
 	assert_int_equal(parse_with(&m, buf, sizeof(buf), "Via:\r\n"), EBADMSG);
 }
 
@@ -358,7 +374,8 @@ static void hdr_naddr_display(void **state)
 	(void)state;
 	/* quoted display name with escaped quotes and a comma */
 	assert_int_equal(naddr_of(&na, "\"Smith, \\\"JJ\\\" \" "
-				       "<sip:jj@example.com:5070;lr>;tag=9fx"), 0);
+				       "<sip:jj@example.com:5070;lr>;tag=9fx"),
+			 0);
 	assert_true(sip_pl_eq(&na.dname, "Smith, \\\"JJ\\\" "));
 	assert_true(sip_pl_eq(&na.uri_str, "sip:jj@example.com:5070;lr"));
 	assert_true(sip_pl_eq(&na.uri.user, "jj"));
@@ -391,7 +408,8 @@ static void hdr_naddr_addr_spec(void **state)
 	struct sip_naddr na;
 	(void)state;
 	assert_int_equal(naddr_of(&na, "sip:alice@atlanta.example;tag=88sja8x"
-				       ";lr;expires=60"), 0);
+				       ";lr;expires=60"),
+			 0);
 	assert_true(sip_pl_eq(&na.uri_str, "sip:alice@atlanta.example"));
 	assert_false(sip_pl_isset(&na.uri.params));
 	assert_true(sip_pl_eq(&na.tag, "88sja8x"));
@@ -459,16 +477,16 @@ static void hdr_naddr_bad(void **state)
 	static const char *const bad[] = {
 		"",
 		"   ",
-		"\"Bob <sip:bob@h>",       /* unterminated quote */
-		"\"Bob\\\" <sip:bob@h>",   /* the quote is escaped */
-		"\"Bob\" sip:bob@h",       /* quoted name needs <> */
-		"<sip:bob@h",              /* '<' without '>' */
+		"\"Bob <sip:bob@h>",	 /* unterminated quote */
+		"\"Bob\\\" <sip:bob@h>", /* the quote is escaped */
+		"\"Bob\" sip:bob@h",	 /* quoted name needs <> */
+		"<sip:bob@h",		 /* '<' without '>' */
 		"Bob <sip:bob@h;tag=1",
 		"<>",
-		"<sip:bob @h>",            /* LWS inside <> */
-		"<sip:bob@>",              /* empty host */
+		"<sip:bob @h>", /* LWS inside <> */
+		"<sip:bob@>",	/* empty host */
 		"<sip:bob@h:0>",
-		"sip:bob@h?subject=x",     /* needs the <> form */
+		"sip:bob@h?subject=x", /* needs the <> form */
 		"sip:bob@h>",
 		"sip:\"bob\"@h",
 		"<sip:bob@h>;",

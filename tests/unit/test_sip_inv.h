@@ -4,15 +4,16 @@
 
 static inline int fk_invite(const char *branch, unsigned cseq)
 {
-	return fk_recv("INVITE sip:5551234@192.0.2.1 SIP/2.0\r\n"
-		       "Via: SIP/2.0/UDP 192.0.2.10;branch=%s\r\n"
-		       "Max-Forwards: 70\r\n"
-		       "From: \"Bob\" <sip:bob@192.0.2.10>;tag=ft\r\n"
-		       "To: <sip:5551234@192.0.2.1>\r\n"
-		       "Call-ID: call-1@192.0.2.10\r\nCSeq: %u INVITE\r\n"
-		       "Contact: <sip:bob@192.0.2.10>\r\n"
-		       "Content-Type: application/sdp\r\nContent-Length: 5\r\n\r\nv=0\r\n",
-		       branch, cseq);
+	return fk_recv(
+		"INVITE sip:5551234@192.0.2.1 SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 192.0.2.10;branch=%s\r\n"
+		"Max-Forwards: 70\r\n"
+		"From: \"Bob\" <sip:bob@192.0.2.10>;tag=ft\r\n"
+		"To: <sip:5551234@192.0.2.1>\r\n"
+		"Call-ID: call-1@192.0.2.10\r\nCSeq: %u INVITE\r\n"
+		"Contact: <sip:bob@192.0.2.10>\r\n"
+		"Content-Type: application/sdp\r\nContent-Length: 5\r\n\r\nv=0\r\n",
+		branch, cseq);
 }
 
 /* An in-dialog or transaction-level request to the incoming call. */
@@ -34,8 +35,8 @@ static inline int fk_req(const char *method, const char *branch,
 static inline void fk_totag(unsigned i, char *tag, size_t size)
 {
 	struct sip_msg m;
-	assert_int_equal(sip_msg_parse(&m, fk.sent[i].buf, fk.sent[i].len,
-				       65535), 0);
+	assert_int_equal(
+		sip_msg_parse(&m, fk.sent[i].buf, fk.sent[i].len, 65535), 0);
 	assert_int_equal(sip_pl_copy(&m.to.tag, tag, size), 0);
 }
 
@@ -46,20 +47,21 @@ static inline int fk_answer(unsigned i, unsigned code, const char *totag,
 	struct sip_msg m;
 	char buf[4096];
 	int n;
-	assert_int_equal(sip_msg_parse(&m, fk.sent[i].buf, fk.sent[i].len,
-				       65535), 0);
+	assert_int_equal(
+		sip_msg_parse(&m, fk.sent[i].buf, fk.sent[i].len, 65535), 0);
 	const struct sip_hdr *via = sip_msg_hdr(&m, SIP_HDR_VIA, NULL);
 	const struct sip_hdr *from = sip_msg_hdr(&m, SIP_HDR_FROM, NULL);
 	const struct sip_hdr *to = sip_msg_hdr(&m, SIP_HDR_TO, NULL);
-	n = snprintf(buf, sizeof(buf),
-		     "SIP/2.0 %u X\r\nVia: %.*s\r\nFrom: %.*s\r\nTo: %.*s%s%s\r\n"
-		     "Call-ID: %.*s\r\nCSeq: %u %.*s\r\n%sContent-Length: 0\r\n\r\n",
-		     code, (int)via->val.l, via->val.p, (int)from->val.l,
-		     from->val.p, (int)to->val.l, to->val.p,
-		     totag && !m.to.tag.l ? ";tag=" : "",
-		     totag && !m.to.tag.l ? totag : "", (int)m.call_id.l,
-		     m.call_id.p, m.cseq, (int)m.cseq_method_str.l,
-		     m.cseq_method_str.p, extra ? extra : "");
+	n = snprintf(
+		buf, sizeof(buf),
+		"SIP/2.0 %u X\r\nVia: %.*s\r\nFrom: %.*s\r\nTo: %.*s%s%s\r\n"
+		"Call-ID: %.*s\r\nCSeq: %u %.*s\r\n%sContent-Length: 0\r\n\r\n",
+		code, (int)via->val.l, via->val.p, (int)from->val.l,
+		from->val.p, (int)to->val.l, to->val.p,
+		totag && !m.to.tag.l ? ";tag=" : "",
+		totag && !m.to.tag.l ? totag : "", (int)m.call_id.l,
+		m.call_id.p, m.cseq, (int)m.cseq_method_str.l,
+		m.cseq_method_str.p, extra ? extra : "");
 	struct sip_addr a = fk_peer();
 	return sip_stack_recv(fk.st, &a, buf, (size_t)n);
 }

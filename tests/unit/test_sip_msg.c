@@ -56,7 +56,8 @@ static void msg_names(void **state)
 	struct sip_addr a;
 	char s[64];
 	assert_int_equal(sip_addr_set(&a, "2001:db8::1", 5060), 0);
-	assert_string_equal(sip_addr_str(&a, s, sizeof(s)), "[2001:db8::1]:5060");
+	assert_string_equal(sip_addr_str(&a, s, sizeof(s)),
+			    "[2001:db8::1]:5060");
 	assert_int_not_equal(sip_addr_set(&a, "host.example", 5060), 0);
 }
 

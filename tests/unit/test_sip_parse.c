@@ -49,10 +49,11 @@ static void parse_ok(void **state)
 
 static void parse_response(void **state)
 {
-	static const char r[] = "SIP/2.0 180 Ringing\r\n"
-				"Via: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"
-				"From: <sip:a@h>;tag=1\r\nTo: <sip:b@h>;tag=2\r\n"
-				"Call-ID: x\r\nCSeq: 1 INVITE\r\n\r\n";
+	static const char r[] =
+		"SIP/2.0 180 Ringing\r\n"
+		"Via: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"
+		"From: <sip:a@h>;tag=1\r\nTo: <sip:b@h>;tag=2\r\n"
+		"Call-ID: x\r\nCSeq: 1 INVITE\r\n\r\n";
 	struct sip_msg m;
 	(void)state;
 	assert_int_equal(sip_msg_parse(&m, r, strlen(r), 65535), 0);
@@ -78,9 +79,10 @@ static void parse_errors(void **state)
 	check_bad("garbage", EBADMSG);
 	check_bad("INVITE sip:a@b SIP/2.0\r\nVia: x\r\n", EBADMSG);
 	/* missing Call-ID */
-	check_bad("OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h\r\n"
-		  "From: <sip:a@h>;tag=1\r\nTo: <sip:b@h>\r\nCSeq: 1 OPTIONS\r\n\r\n",
-		  EBADMSG);
+	check_bad(
+		"OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h\r\n"
+		"From: <sip:a@h>;tag=1\r\nTo: <sip:b@h>\r\nCSeq: 1 OPTIONS\r\n\r\n",
+		EBADMSG);
 	/* Content-Length beyond the datagram */
 	check_bad("OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h\r\n"
 		  "From: <sip:a@h>;tag=1\r\nTo: <sip:b@h>\r\nCall-ID: c\r\n"
@@ -101,9 +103,11 @@ static void parse_limits(void **state)
 	memset(big, 'a', sizeof(big));
 	assert_int_equal(sip_msg_parse(&m, big, sizeof(big), 8192), EMSGSIZE);
 	/* too many headers */
-	size_t n = (size_t)snprintf(big, sizeof(big), "OPTIONS sip:a@b SIP/2.0\r\n");
+	size_t n = (size_t)snprintf(big, sizeof(big),
+				    "OPTIONS sip:a@b SIP/2.0\r\n");
 	for (int i = 0; i < SIP_MAX_HDRS + 1; i++)
-		n += (size_t)snprintf(big + n, sizeof(big) - n, "X-H: %d\r\n", i);
+		n += (size_t)snprintf(big + n, sizeof(big) - n, "X-H: %d\r\n",
+				      i);
 	n += (size_t)snprintf(big + n, sizeof(big) - n, "\r\n");
 	assert_int_equal(sip_msg_parse(&m, big, n, 65535), E2BIG);
 }

@@ -11,7 +11,8 @@ static const char offer[] =
 	"m=image 0 udptl t38\r\n";
 
 static const struct sdp_codec prefs[] = {
-	{ 0, "PCMU", 8000 }, { 8, "PCMA", 8000 },
+	{ 0, "PCMU", 8000 },
+	{ 8, "PCMA", 8000 },
 };
 
 static void sdp_parse_ok(void **state)
@@ -42,9 +43,14 @@ static void sdp_answer_offer(void **state)
 	struct sdp_result r;
 	char buf[1024];
 	size_t len;
-	struct sdp_local loc = { .ip = "192.0.2.1", .port = 4000,
-				 .codecs = prefs, .ncodecs = 2, .ptime = 20,
-				 .te_pt = 101, .sess_id = 9, .sess_version = 1 };
+	struct sdp_local loc = { .ip = "192.0.2.1",
+				 .port = 4000,
+				 .codecs = prefs,
+				 .ncodecs = 2,
+				 .ptime = 20,
+				 .te_pt = 101,
+				 .sess_id = 9,
+				 .sess_version = 1 };
 	(void)state;
 	assert_int_equal(sdp_parse(&s, offer, strlen(offer)), 0);
 	assert_int_equal(sdp_answer(&s, &loc, &r, buf, sizeof(buf), &len), 0);
@@ -70,17 +76,21 @@ static void sdp_offer_and_answer(void **state)
 	struct sdp_result r;
 	char buf[1024];
 	size_t len;
-	struct sdp_local loc = { .ip = "192.0.2.1", .port = 4000,
-				 .codecs = prefs, .ncodecs = 2, .ptime = 20,
+	struct sdp_local loc = { .ip = "192.0.2.1",
+				 .port = 4000,
+				 .codecs = prefs,
+				 .ncodecs = 2,
+				 .ptime = 20,
 				 .te_pt = 101 };
 	(void)state;
 	assert_int_equal(sdp_build_offer(&loc, buf, sizeof(buf), &len), 0);
 	assert_int_equal(sdp_parse(&s, buf, len), 0);
 	assert_int_equal(s.media[0].nfmt, 3);
 	assert_int_equal(s.media[0].ptime, 20);
-	static const char ans[] = "v=0\r\no=- 1 1 IN IP4 198.51.100.1\r\ns=-\r\n"
-				  "t=0 0\r\nm=audio 5000 RTP/AVP 8\r\n"
-				  "c=IN IP4 198.51.100.7\r\n";
+	static const char ans[] =
+		"v=0\r\no=- 1 1 IN IP4 198.51.100.1\r\ns=-\r\n"
+		"t=0 0\r\nm=audio 5000 RTP/AVP 8\r\n"
+		"c=IN IP4 198.51.100.7\r\n";
 	assert_int_equal(sdp_parse(&s, ans, strlen(ans)), 0);
 	assert_int_equal(sdp_accept_answer(&s, &loc, &r), 0);
 	assert_int_equal(r.pt, 8);
@@ -92,7 +102,10 @@ static void sdp_offer_and_answer(void **state)
 static void sdp_bad(void **state)
 {
 	static const char *const bad[] = {
-		"", "x=1\r\n", "v=1\r\n", "v=0\r\nm=audio 1 RTP/AVP 0\r\n",
+		"",
+		"x=1\r\n",
+		"v=1\r\n",
+		"v=0\r\nm=audio 1 RTP/AVP 0\r\n",
 		"v=0\r\no=a 1 1 IN IP4 h\r\nm=audio 99999 RTP/AVP 0\r\n",
 		"v=0\r\no=a 1 1 IN IP4 h\r\nc=IN IP4 h\r\nm=audio 1 RTP/AVP 300\r\n",
 		"v=0\r\no=a 1 1 IN IP4 h\r\nm=audio 1 RTP/AVP 0\r\n", /* no c= */
@@ -104,8 +117,9 @@ static void sdp_bad(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_not_equal(sdp_parse(&s, bad[i], strlen(bad[i])), 0);
 	char many[4096];
-	size_t n = (size_t)snprintf(many, sizeof(many),
-				    "v=0\r\no=a 1 1 IN IP4 h\r\nc=IN IP4 h\r\n");
+	size_t n =
+		(size_t)snprintf(many, sizeof(many),
+				 "v=0\r\no=a 1 1 IN IP4 h\r\nc=IN IP4 h\r\n");
 	for (int i = 0; i < SDP_MAX_MEDIA + 1; i++)
 		n += (size_t)snprintf(many + n, sizeof(many) - n,
 				      "m=audio 1 RTP/AVP 0\r\n");

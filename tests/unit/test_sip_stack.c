@@ -9,8 +9,9 @@
 #include <errno.h>
 #include <stdio.h>
 
-static const char sdp[] = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\n"
-			  "c=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
+static const char sdp[] =
+	"v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\n"
+	"c=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
 
 static struct sip_stats stats(void)
 {
@@ -23,7 +24,8 @@ static struct sip_call *call_out(void)
 {
 	struct sip_call *c = NULL;
 	struct sip_call_params p = { .ruri = "sip:5551234@192.0.2.10",
-				     .from_user = "100", .dst = fk_peer() };
+				     .from_user = "100",
+				     .dst = fk_peer() };
 	assert_int_equal(sip_call_invite(fk.st, &p, NULL, &c), 0);
 	return c;
 }
@@ -91,7 +93,9 @@ static void stack_defaults(void **state)
 	assert_string_equal(fk.st->user_agent, "");
 	struct sip_stats s = stats();
 	assert_int_equal(s.rx_msgs + s.rx_rejected + s.tx_msgs +
-			 s.retransmissions + s.active_trans + s.active_calls, 0);
+				 s.retransmissions + s.active_trans +
+				 s.active_calls,
+			 0);
 	call_out();
 	char h[128];
 	assert_true(fk_hdr(0, "Via", h, sizeof(h)));
@@ -108,9 +112,13 @@ static void stack_defaults(void **state)
 static void stack_explicit(void **state)
 {
 	struct sip_stack_cfg cfg = {
-		.local_ip = "2001:db8::1", .local_port = 5080,
-		.user_agent = "gw/1", .t1_ms = 100, .t2_ms = 400,
-		.t4_ms = 700, .max_msg_size = 1500,
+		.local_ip = "2001:db8::1",
+		.local_port = 5080,
+		.user_agent = "gw/1",
+		.t1_ms = 100,
+		.t2_ms = 400,
+		.t4_ms = 700,
+		.max_msg_size = 1500,
 	};
 	(void)state;
 	assert_int_equal(fk_stack_cfg(&cfg), 0);
@@ -138,7 +146,8 @@ static void stack_alloc_errors(void **state)
 	struct sip_stack_cfg cfg = { .local_ip = "192.0.2.1" };
 	struct sip_stack_cfg noip = { .local_port = 5060 };
 	struct sip_hooks h = fk_hooks();
-	struct sip_stack *st = (struct sip_stack *)&cfg; /* must stay untouched */
+	struct sip_stack *st =
+		(struct sip_stack *)&cfg; /* must stay untouched */
 	(void)state;
 	memset(&fk, 0, sizeof(fk));
 	assert_int_equal(sip_stack_alloc(NULL, &cfg, &h), EINVAL);
@@ -163,8 +172,10 @@ static void stack_alloc_errors(void **state)
 	assert_ptr_equal(st, (struct sip_stack *)&cfg);
 	assert_int_equal(fk.allocs, 0);
 	/* optional hooks absent: calloc/free and no log */
-	struct sip_hooks min = { .now = fk_now, .timer_start = fk_timer_start,
-				 .timer_stop = fk_timer_stop, .send = fk_send };
+	struct sip_hooks min = { .now = fk_now,
+				 .timer_start = fk_timer_start,
+				 .timer_stop = fk_timer_stop,
+				 .send = fk_send };
 	assert_int_equal(sip_stack_alloc(&fk.st, &cfg, &min), 0);
 	fk_req("OPTIONS", "z9hG4bKmin", NULL, 1, NULL);
 	assert_int_equal(fk_code(0), 200);
@@ -236,21 +247,23 @@ static void stack_stray_response(void **state)
 				 "From: <sip:a@192.0.2.1>;tag=1\r\n"
 				 "To: <sip:b@192.0.2.10>;tag=2\r\n"
 				 "Call-ID: stray\r\nCSeq: 1 INVITE\r\n"
-				 "Content-Length: 0\r\n\r\n"), 0);
+				 "Content-Length: 0\r\n\r\n"),
+			 0);
 	assert_int_equal(fk.nsent, 0);
 	assert_int_equal(stats().rx_rejected, 1);
 
 	/* right branch, wrong CSeq method: not that transaction either */
 	call_out();
 	struct sip_msg inv;
-	assert_int_equal(sip_msg_parse(&inv, fk.sent[0].buf, fk.sent[0].len,
-				       65535), 0);
+	assert_int_equal(
+		sip_msg_parse(&inv, fk.sent[0].buf, fk.sent[0].len, 65535), 0);
 	const struct sip_hdr *via = sip_msg_hdr(&inv, SIP_HDR_VIA, NULL);
 	assert_int_equal(fk_recv("SIP/2.0 200 OK\r\nVia: %.*s\r\n"
 				 "From: <sip:a@192.0.2.1>;tag=1\r\n"
 				 "To: <sip:b@192.0.2.10>;tag=2\r\n"
 				 "Call-ID: stray\r\nCSeq: 1 BYE\r\n\r\n",
-				 (int)via->val.l, via->val.p), 0);
+				 (int)via->val.l, via->val.p),
+			 0);
 	assert_int_equal(fk.nsent, 1);
 	assert_int_equal(fk.nev, 0);
 	assert_int_equal(stats().rx_rejected, 2);
@@ -299,16 +312,16 @@ static void stack_bad_request_400(void **state)
 			 EBADMSG);
 	assert_int_equal(fk.nsent, 1);
 	assert_int_equal(fk_code(0), 400);
-	assert_int_equal(strncmp(fk.sent[0].buf, "SIP/2.0 400 Bad Request\r\n",
-				 25), 0);
+	assert_int_equal(
+		strncmp(fk.sent[0].buf, "SIP/2.0 400 Bad Request\r\n", 25), 0);
 	char a[64], b[64];
 	assert_string_equal(sip_addr_str(&fk.sent[0].dst, a, sizeof(a)),
 			    sip_addr_str(&src, b, sizeof(b)));
 
 	struct sip_msg m, r;
 	assert_int_equal(sip_msg_parse(&m, req, strlen(req), 65535), EBADMSG);
-	assert_int_equal(sip_msg_parse(&r, fk.sent[0].buf, fk.sent[0].len,
-				       65535), 0);
+	assert_int_equal(
+		sip_msg_parse(&r, fk.sent[0].buf, fk.sent[0].len, 65535), 0);
 	/* every Via, in order and as received */
 	for (unsigned i = 0; i < 2; i++) {
 		struct sip_pl want = sent_hdr(&m, SIP_HDR_VIA, i);
@@ -316,9 +329,10 @@ static void stack_bad_request_400(void **state)
 		assert_int_equal(got.l, want.l);
 		assert_memory_equal(got.p, want.p, want.l);
 	}
-	assert_null(sip_msg_hdr(&r, SIP_HDR_VIA,
-				sip_msg_hdr(&r, SIP_HDR_VIA,
-					    sip_msg_hdr(&r, SIP_HDR_VIA, NULL))));
+	assert_null(
+		sip_msg_hdr(&r, SIP_HDR_VIA,
+			    sip_msg_hdr(&r, SIP_HDR_VIA,
+					sip_msg_hdr(&r, SIP_HDR_VIA, NULL))));
 	struct sip_pl f = sent_hdr(&r, SIP_HDR_FROM, 0);
 	assert_true(sip_pl_eq(&f, "\"Smith, J\" <sip:j@example.com>;tag=ft9"));
 	/* same To URI, plus a tag of ours (RFC 3261 8.2.6.2) */
@@ -332,7 +346,8 @@ static void stack_bad_request_400(void **state)
 
 	/* unsupported version with the same headers: 505 */
 	char buf[1024];
-	int n = snprintf(buf, sizeof(buf), "OPTIONS sip:a@192.0.2.1 SIP/3.0\r\n"
+	int n = snprintf(buf, sizeof(buf),
+			 "OPTIONS sip:a@192.0.2.1 SIP/3.0\r\n"
 			 "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKv3\r\n"
 			 "From: <sip:b@h>;tag=1\r\nTo: <sip:a@h>\r\n"
 			 "Call-ID: v3\r\nCSeq: 1 OPTIONS\r\n\r\n");
@@ -340,20 +355,24 @@ static void stack_bad_request_400(void **state)
 			 EPROTONOSUPPORT);
 	assert_int_equal(fk_code(1), 505);
 	/* not answerable: no Call-ID, an ACK, a response */
-	n = snprintf(buf, sizeof(buf), "OPTIONS sip:a@192.0.2.1 SIP/2.0\r\n"
+	n = snprintf(buf, sizeof(buf),
+		     "OPTIONS sip:a@192.0.2.1 SIP/2.0\r\n"
 		     "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKnc\r\n"
 		     "From: <sip:b@h>;tag=1\r\nTo: <sip:a@h>\r\n"
 		     "CSeq: 1 OPTIONS\r\n\r\n");
 	assert_int_equal(sip_stack_recv(fk.st, &src, buf, (size_t)n), EBADMSG);
-	n = snprintf(buf, sizeof(buf), "ACK sip:a@192.0.2.1 SIP/2.0\r\n"
+	n = snprintf(buf, sizeof(buf),
+		     "ACK sip:a@192.0.2.1 SIP/2.0\r\n"
 		     "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKack\r\n"
 		     "From: <sip:b@h>;tag=1\r\nTo: <sip:a@h>;tag=2\r\n"
 		     "Call-ID: a\r\nCSeq: 1 ACK\r\nMax-Forwards: x\r\n\r\n");
 	assert_int_equal(sip_stack_recv(fk.st, &src, buf, (size_t)n), EBADMSG);
-	n = snprintf(buf, sizeof(buf), "SIP/2.0 200 OK\r\n"
-		     "Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKr\r\n"
-		     "From: <sip:b@h>;tag=1\r\nTo: <sip:a@h>;tag=2\r\n"
-		     "Call-ID: r\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: x\r\n\r\n");
+	n = snprintf(
+		buf, sizeof(buf),
+		"SIP/2.0 200 OK\r\n"
+		"Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKr\r\n"
+		"From: <sip:b@h>;tag=1\r\nTo: <sip:a@h>;tag=2\r\n"
+		"Call-ID: r\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: x\r\n\r\n");
 	assert_int_equal(sip_stack_recv(fk.st, &src, buf, (size_t)n), EBADMSG);
 	assert_int_equal(fk.nsent, 2);
 	struct sip_stats s = stats();
@@ -440,8 +459,8 @@ static void stack_dump(void **state)
 	fk_invite("z9hG4bKd1", 1);
 	struct sip_call *c = call_out();
 	struct sip_msg inv;
-	assert_int_equal(sip_msg_parse(&inv, fk.sent[1].buf, fk.sent[1].len,
-				       65535), 0);
+	assert_int_equal(
+		sip_msg_parse(&inv, fk.sent[1].buf, fk.sent[1].len, 65535), 0);
 	char branch[64];
 	assert_int_equal(sip_pl_copy(&inv.via.branch, branch, sizeof(branch)),
 			 0);
@@ -450,10 +469,11 @@ static void stack_dump(void **state)
 	assert_int_equal(n, strlen(buf));
 	assert_non_null(strstr(buf, "trans server INVITE z9hG4bKd1|192.0.2.10 "
 				    "{PROCEEDING} -\n"));
-	snprintf(line, sizeof(line), "trans client INVITE %s {CALLING} Timer A\n",
-		 branch);
+	snprintf(line, sizeof(line),
+		 "trans client INVITE %s {CALLING} Timer A\n", branch);
 	assert_non_null(strstr(buf, line));
-	assert_non_null(strstr(buf, "call 1 {INCOMING} in call-1@192.0.2.10\n"));
+	assert_non_null(
+		strstr(buf, "call 1 {INCOMING} in call-1@192.0.2.10\n"));
 	snprintf(line, sizeof(line), "call 2 {CALLING} out %s\n",
 		 sip_call_callid(c));
 	assert_non_null(strstr(buf, line));
@@ -489,16 +509,16 @@ static void stack_free_live(void **state)
 {
 	(void)state;
 	fk_stack();
-	fk_invite("z9hG4bKl1", 1);                 /* answered, no ACK yet */
+	fk_invite("z9hG4bKl1", 1); /* answered, no ACK yet */
 	sip_call_respond(fk.incoming, 200, NULL, sdp);
 	fk.incoming = NULL;
-	fk_invite("z9hG4bKl2", 2);                 /* ringing */
+	fk_invite("z9hG4bKl2", 2); /* ringing */
 	sip_call_respond(fk.incoming, 180, NULL, NULL);
 	fk_req("OPTIONS", "z9hG4bKl3", NULL, 1, NULL); /* Timer J */
-	struct sip_call *c = call_out();           /* Timers A and B */
+	struct sip_call *c = call_out();	       /* Timers A and B */
 	assert_non_null(c);
 	call_out();
-	fk_answer(fk.nsent - 1, 180, "rt", NULL);  /* PROCEEDING */
+	fk_answer(fk.nsent - 1, 180, "rt", NULL); /* PROCEEDING */
 	fk_advance(100);
 	struct sip_stats s = stats();
 	assert_int_equal(s.active_calls, 4);
@@ -509,7 +529,7 @@ static void stack_free_live(void **state)
 	sip_stack_free(fk.st);
 	fk.st = NULL;
 	assert_int_equal(fk.nsent, nsent); /* nothing sent */
-	assert_int_equal(fk.nev, nev);     /* no events */
+	assert_int_equal(fk.nev, nev);	   /* no events */
 	assert_int_equal(fk_live_timers(), 0);
 	assert_int_equal(fk.allocs, 0);
 }

@@ -2,8 +2,9 @@
 #include "tests/unit/test_sip_inv.h"
 #include <errno.h>
 
-static const char sdp[] = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\n"
-			  "c=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
+static const char sdp[] =
+	"v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\n"
+	"c=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
 
 /* Incoming call: 100, 180, 200 retransmitted until the ACK, then BYE. */
 static void ua_incoming_answer_bye(void **state)
@@ -83,8 +84,11 @@ static void ua_outgoing(void **state)
 	struct sip_call *c = NULL;
 	int user = 7;
 	struct sip_call_params p = {
-		.ruri = "sip:5551234@192.0.2.10", .from_user = "100",
-		.from_display = "Fax", .dst = fk_peer(), .sdp = sdp,
+		.ruri = "sip:5551234@192.0.2.10",
+		.from_user = "100",
+		.from_display = "Fax",
+		.dst = fk_peer(),
+		.sdp = sdp,
 		.extra_hdrs = "X-Test: 1\r\n",
 	};
 	assert_int_equal(sip_call_invite(fk.st, &p, &user, &c), 0);
@@ -124,7 +128,8 @@ static void ua_outgoing_cancel(void **state)
 	fk_stack();
 	struct sip_call *c = NULL;
 	struct sip_call_params p = { .ruri = "sip:1@192.0.2.10",
-				     .from_user = "100", .dst = fk_peer() };
+				     .from_user = "100",
+				     .dst = fk_peer() };
 	assert_int_equal(sip_call_invite(fk.st, &p, NULL, &c), 0);
 	assert_int_equal(sip_call_hangup(c, 0, 16), 0);
 	assert_int_equal(fk.nsent, 1); /* no CANCEL before a provisional */
@@ -148,7 +153,8 @@ static void ua_outgoing_cancel_no_final(void **state)
 	fk_stack();
 	struct sip_call *c = NULL;
 	struct sip_call_params p = { .ruri = "sip:1@192.0.2.10",
-				     .from_user = "100", .dst = fk_peer() };
+				     .from_user = "100",
+				     .dst = fk_peer() };
 	assert_int_equal(sip_call_invite(fk.st, &p, NULL, &c), 0);
 	fk_answer(0, 180, "rt", NULL);
 	assert_int_equal(sip_call_hangup(c, 0, 16), 0);
@@ -191,11 +197,13 @@ static void ua_core_responses(void **state)
 	assert_true(fk_hdr(3, "Unsupported", h, sizeof(h)));
 	assert_string_equal(h, "foo");
 	/* malformed but answerable: 400, counted */
-	assert_int_equal(fk_recv("OPTIONS sip:a@192.0.2.1 SIP/2.0\r\n"
-				 "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKm\r\n"
-				 "From: <sip:b@h>;tag=1\r\nTo: <sip:a@h>\r\n"
-				 "Call-ID: m\r\nCSeq: 1 OPTIONS\r\n"
-				 "Max-Forwards: 999\r\n\r\n"), EBADMSG);
+	assert_int_equal(
+		fk_recv("OPTIONS sip:a@192.0.2.1 SIP/2.0\r\n"
+			"Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKm\r\n"
+			"From: <sip:b@h>;tag=1\r\nTo: <sip:a@h>\r\n"
+			"Call-ID: m\r\nCSeq: 1 OPTIONS\r\n"
+			"Max-Forwards: 999\r\n\r\n"),
+		EBADMSG);
 	assert_int_equal(fk_code(4), 400);
 	/* garbage: dropped, counted */
 	assert_int_not_equal(fk_recv("\x01\x02 hello"), 0);
@@ -221,7 +229,8 @@ static void ua_shutdown(void **state)
 	assert_int_equal(fk.ev[0], SIP_CALL_EV_ENDED);
 	struct sip_call *c = NULL;
 	struct sip_call_params p = { .ruri = "sip:1@192.0.2.10",
-				     .from_user = "1", .dst = fk_peer() };
+				     .from_user = "1",
+				     .dst = fk_peer() };
 	assert_int_equal(sip_call_invite(fk.st, &p, NULL, &c), ESHUTDOWN);
 	fk_done();
 }
@@ -235,7 +244,8 @@ static void ua_free_live(void **state)
 	sip_call_respond(fk.incoming, 200, NULL, sdp);
 	struct sip_call *c = NULL;
 	struct sip_call_params p = { .ruri = "sip:1@192.0.2.10",
-				     .from_user = "1", .dst = fk_peer() };
+				     .from_user = "1",
+				     .dst = fk_peer() };
 	assert_int_equal(sip_call_invite(fk.st, &p, NULL, &c), 0);
 	assert_int_equal(sip_call_id(c), 2);
 	assert_string_equal(sip_call_state_name(SIP_CALL_EARLY), "EARLY");
@@ -342,7 +352,8 @@ static void outgoing_with_failure(long n)
 	fk_fail_nth(n);
 	struct sip_call *c = NULL;
 	struct sip_call_params p = { .ruri = "sip:5551234@192.0.2.10",
-				     .from_user = "100", .dst = fk_peer(),
+				     .from_user = "100",
+				     .dst = fk_peer(),
 				     .sdp = sdp };
 	int err = sip_call_invite(fk.st, &p, NULL, &c);
 	if (err) {
@@ -403,7 +414,8 @@ static void uac_cancel_with_failure(long n)
 	fk_fail_nth(n);
 	struct sip_call *c = NULL;
 	struct sip_call_params p = { .ruri = "sip:5551234@192.0.2.10",
-				     .from_user = "100", .dst = fk_peer() };
+				     .from_user = "100",
+				     .dst = fk_peer() };
 	int err = sip_call_invite(fk.st, &p, NULL, &c);
 	if (!err) {
 		fk_answer(0, 100, NULL, NULL);
@@ -431,8 +443,10 @@ static void ua_alloc_failures(void **state)
 {
 	(void)state;
 	void (*const scenario[])(long) = {
-		incoming_with_failure, outgoing_with_failure,
-		cancelled_with_failure, uac_cancel_with_failure,
+		incoming_with_failure,
+		outgoing_with_failure,
+		cancelled_with_failure,
+		uac_cancel_with_failure,
 	};
 	for (size_t i = 0; i < sizeof(scenario) / sizeof(scenario[0]); i++) {
 		long n;
@@ -442,7 +456,8 @@ static void ua_alloc_failures(void **state)
 			if (!fk.alloc_failed)
 				break;
 		}
-		assert_true(n > 5 && n < 1000); /* the loop did cover something */
+		assert_true(n > 5 &&
+			    n < 1000); /* the loop did cover something */
 	}
 }
 

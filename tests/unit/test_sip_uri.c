@@ -5,7 +5,8 @@ static void uri_sip(void **state)
 {
 	struct sip_uri u;
 	struct sip_pl v;
-	const char *s = "sip:alice:pw@example.com:5070;transport=udp;lr?subject=x";
+	const char *s =
+		"sip:alice:pw@example.com:5070;transport=udp;lr?subject=x";
 	(void)state;
 	assert_int_equal(sip_uri_parse(&u, s, strlen(s)), 0);
 	assert_int_equal(u.scheme, SIP_URI_SIP);
@@ -46,14 +47,25 @@ static void uri_ipv6_tel_sips(void **state)
 static void uri_bad(void **state)
 {
 	static const char *const bad[] = {
-		"", "sip:", "sip:@h", "sip:a@", "sip:a@h:99999", "sip:a@h:0",
-		"sip:a@[::1", "sip:a%4@h", "tel:", "tel:12x", "1sip:a@h",
-		"sip:a b@h", "sip:a@h:5060x",
+		"",
+		"sip:",
+		"sip:@h",
+		"sip:a@",
+		"sip:a@h:99999",
+		"sip:a@h:0",
+		"sip:a@[::1",
+		"sip:a%4@h",
+		"tel:",
+		"tel:12x",
+		"1sip:a@h",
+		"sip:a b@h",
+		"sip:a@h:5060x",
 	};
 	struct sip_uri u;
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_not_equal(sip_uri_parse(&u, bad[i], strlen(bad[i])), 0);
+		assert_int_not_equal(sip_uri_parse(&u, bad[i], strlen(bad[i])),
+				     0);
 }
 
 int main(void)

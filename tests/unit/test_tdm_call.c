@@ -35,16 +35,17 @@ static struct tdm_call *offer_to_cpe(struct tdm_call **net_call)
 
 static void test_names(void **state)
 {
-	static const char *const states[] = { "OFFERED",   "DIALING",
+	static const char *const states[] = { "OFFERED",    "DIALING",
 					      "PROCEEDING", "ALERTING",
-					      "CONNECTED", "RELEASING" };
+					      "CONNECTED",  "RELEASING" };
 	size_t i;
 
 	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
-		assert_string_equal(
-			tdm_call_state_name((enum tdm_call_state)i), states[i]);
+		assert_string_equal(tdm_call_state_name((enum tdm_call_state)i),
+				    states[i]);
 	assert_string_equal(tdm_call_state_name((enum tdm_call_state)99), "?");
-	assert_string_equal(tdm_call_state_name((enum tdm_call_state)-1), "?");
+	assert_string_equal(tdm_call_state_name((enum tdm_call_state) - 1),
+			    "?");
 	assert_string_equal(tdm_call_dir_name(TDM_DIR_IN), "in");
 	assert_string_equal(tdm_call_dir_name(TDM_DIR_OUT), "out");
 	assert_string_equal(tdm_call_dir_name((enum tdm_call_dir)7), "?");
@@ -85,8 +86,10 @@ static void test_place_arguments(void **state)
 /* A span that never started, and one whose layer 2 went down. */
 static void test_span_not_up(void **state)
 {
-	struct tdm_span_cfg cfg = { .id = 9, .type = TDM_SPAN_E1,
-				    .role = TDM_ROLE_CPE, .driver = "loop",
+	struct tdm_span_cfg cfg = { .id = 9,
+				    .type = TDM_SPAN_E1,
+				    .role = TDM_ROLE_CPE,
+				    .driver = "loop",
 				    .loop_path = th_g.path,
 				    .loop_mode = TDM_LOOP_CLIENT };
 	struct tdm_setup setup = { .called = "100" };
@@ -285,10 +288,10 @@ static bool cpe_has_call(void)
 static void test_hangup_any_cause(void **state)
 {
 	static const int causes[] = { 1, 6, 16, 34, 44, 81, 82 };
-	static const enum tdm_call_state stages[] = {
-		TDM_CALL_OFFERED, TDM_CALL_PROCEEDING, TDM_CALL_ALERTING,
-		TDM_CALL_CONNECTED
-	};
+	static const enum tdm_call_state stages[] = { TDM_CALL_OFFERED,
+						      TDM_CALL_PROCEEDING,
+						      TDM_CALL_ALERTING,
+						      TDM_CALL_CONNECTED };
 	struct tdm_setup setup = { .called = "100" };
 	size_t i, j;
 	int side;
@@ -316,37 +319,40 @@ static void test_hangup_any_cause(void **state)
 						tdm_call_proceeding(in), 0);
 				if (stages[j] >= TDM_CALL_ALERTING)
 					assert_int_equal(
-						tdm_call_alerting(in, false), 0);
+						tdm_call_alerting(in, false),
+						0);
 				if (stages[j] == TDM_CALL_CONNECTED)
-					assert_int_equal(tdm_call_answer(in), 0);
+					assert_int_equal(tdm_call_answer(in),
+							 0);
 				assert_int_equal(tdm_call_state(in), stages[j]);
 				/* let the far end catch up before clearing */
 				th_run(NULL, 40);
 				far = side ? &th_g.cpe : &th_g.net;
-				assert_int_equal(tdm_call_hangup(side ? out : in,
-								 causes[i]),
-						 0);
+				assert_int_equal(
+					tdm_call_hangup(side ? out : in,
+							causes[i]),
+					0);
 				if (!th_run(th_all_released, 3000))
 					fail_msg("cause %d in %s, %s side: not "
 						 "released",
 						 causes[i],
 						 tdm_call_state_name(stages[j]),
 						 side ? "calling" : "called");
-				assert_int_equal(th_find(far, TDM_EV_DISCONNECT)
-							 ->cause,
-						 causes[i]);
-				assert_int_equal(th_count(&th_g.net,
-							  TDM_EV_RELEASED),
-						 1);
-				assert_int_equal(th_count(&th_g.cpe,
-							  TDM_EV_RELEASED),
-						 1);
-				assert_int_equal(tdm_span_chan_state(
-							 th_g.cpe.span, 23),
-						 TDM_CHAN_IDLE);
-				assert_int_equal(tdm_span_chan_state(
-							 th_g.net.span, 23),
-						 TDM_CHAN_IDLE);
+				assert_int_equal(
+					th_find(far, TDM_EV_DISCONNECT)->cause,
+					causes[i]);
+				assert_int_equal(
+					th_count(&th_g.net, TDM_EV_RELEASED),
+					1);
+				assert_int_equal(
+					th_count(&th_g.cpe, TDM_EV_RELEASED),
+					1);
+				assert_int_equal(
+					tdm_span_chan_state(th_g.cpe.span, 23),
+					TDM_CHAN_IDLE);
+				assert_int_equal(
+					tdm_span_chan_state(th_g.net.span, 23),
+					TDM_CHAN_IDLE);
 			}
 }
 

@@ -42,8 +42,8 @@ static void test_bad_messages_call_survives(void **state)
 	call_up();
 	memset(msg, 0, sizeof(msg));
 	msg[0] = 2; /* audio, one sample short */
-	assert_int_equal(tdm_loop_send_raw(th_g.cpe.span, msg, 8 + 23 * 160 - 1),
-			 0);
+	assert_int_equal(
+		tdm_loop_send_raw(th_g.cpe.span, msg, 8 + 23 * 160 - 1), 0);
 	msg[0] = 9; /* unknown type */
 	assert_int_equal(tdm_loop_send_raw(th_g.cpe.span, msg, 20), 0);
 	msg[0] = 2; /* audio, too long */
@@ -144,8 +144,8 @@ static void test_reconnect(void **state)
 	assert_int_equal(tdm_span_state(th_g.cpe.span), TDM_SPAN_DOWN);
 
 	th_hooks(&th_g.net, &h);
-	assert_int_equal(th_span_new(&th_g.net, TDM_SPAN_T1, TDM_ROLE_NET,
-				     NULL, TDM_LOOP_SERVER),
+	assert_int_equal(th_span_new(&th_g.net, TDM_SPAN_T1, TDM_ROLE_NET, NULL,
+				     TDM_LOOP_SERVER),
 			 0);
 	assert_true(th_run(th_both_up, 5000));
 	assert_true(th_count(&th_g.cpe, TDM_EV_SPAN_UP) >= 1);
@@ -202,9 +202,9 @@ static void test_client_first(void **state)
 		struct tdm_setup setup = { .called = "100" };
 
 		th_g.cpe.on_setup = TH_ANSWER;
-		assert_int_equal(tdm_call_place(th_g.net.span, &setup, NULL,
-						&placed),
-				 0);
+		assert_int_equal(
+			tdm_call_place(th_g.net.span, &setup, NULL, &placed),
+			0);
 		assert_int_equal(tdm_call_chan(placed), 31);
 		assert_true(th_run(audio_flowing, 3000));
 		assert_int_equal(tdm_call_hangup(placed, 16), 0);
@@ -216,7 +216,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_clock_and_stats, th_reset),
-		cmocka_unit_test_setup(test_bad_messages_call_survives, th_reset),
+		cmocka_unit_test_setup(test_bad_messages_call_survives,
+				       th_reset),
 		cmocka_unit_test_setup(test_inject, th_reset),
 		cmocka_unit_test_setup(test_second_peer_refused, th_reset),
 		cmocka_unit_test_setup(test_reconnect, th_reset),

@@ -46,8 +46,8 @@ struct th_side {
 	int nev;
 	enum th_action on_setup;
 	int reject_cause;
-	struct tdm_call *call;     /* latest live call */
-	int live;                  /* calls not yet released */
+	struct tdm_call *call;		       /* latest live call */
+	int live;			       /* calls not yet released */
 	uint8_t rx_last[TDM_MAX_TIMESLOT + 1]; /* last sample heard, per ts */
 	int rx_blocks[TDM_MAX_TIMESLOT + 1];
 };
@@ -78,7 +78,7 @@ static inline uint64_t th_now(void *arg)
 }
 
 static inline void *th_timer_start(void *arg, uint64_t ms, void (*fn)(void *),
-			    void *fnarg)
+				   void *fnarg)
 {
 	return gw_timer_start(th_g.loop, ms, fn, fnarg);
 }
@@ -96,7 +96,8 @@ static inline void th_fd_ready(void *arg, uint32_t events)
 		th_g.watch[fd].fn(th_g.watch[fd].arg);
 }
 
-static inline int th_fd_watch(void *arg, int fd, void (*fn)(void *), void *fnarg)
+static inline int th_fd_watch(void *arg, int fd, void (*fn)(void *),
+			      void *fnarg)
 {
 	if (fd < 0 || fd >= TH_MAX_FD)
 		return EINVAL;
@@ -121,8 +122,8 @@ static inline void th_log(void *arg, int level, const char *msg)
 		fprintf(stderr, "[%s %d] %s\n", s->name, level, msg);
 }
 
-static inline void th_event(void *arg, struct tdm_span *span, struct tdm_call *call,
-		     const struct tdm_event *ev)
+static inline void th_event(void *arg, struct tdm_span *span,
+			    struct tdm_call *call, const struct tdm_event *ev)
 {
 	struct th_side *s = arg;
 	struct th_ev *r;
@@ -168,8 +169,9 @@ static inline void th_event(void *arg, struct tdm_span *span, struct tdm_call *c
 	}
 }
 
-static inline void th_audio(void *arg, struct tdm_span *span, struct tdm_call *call,
-		     const uint8_t *rx, uint8_t *tx, size_t n)
+static inline void th_audio(void *arg, struct tdm_span *span,
+			    struct tdm_call *call, const uint8_t *rx,
+			    uint8_t *tx, size_t n)
 {
 	struct th_side *s = arg;
 	int ts = tdm_call_chan(call);
@@ -222,7 +224,7 @@ static inline int th_count(const struct th_side *s, enum tdm_event_type t)
 
 /* The latest event of type t, or NULL. */
 static inline const struct th_ev *th_find(const struct th_side *s,
-				   enum tdm_event_type t)
+					  enum tdm_event_type t)
 {
 	int i;
 
@@ -234,19 +236,20 @@ static inline const struct th_ev *th_find(const struct th_side *s,
 
 static inline bool th_both_up(void)
 {
-	return th_g.net.span && th_g.cpe.span && tdm_span_is_up(th_g.net.span) &&
-	       tdm_span_is_up(th_g.cpe.span);
+	return th_g.net.span && th_g.cpe.span &&
+	       tdm_span_is_up(th_g.net.span) && tdm_span_is_up(th_g.cpe.span);
 }
 
 static inline bool th_all_released(void)
 {
-	return (!th_g.net.span || tdm_span_calls(th_g.net.span, NULL, 0) == 0) &&
+	return (!th_g.net.span ||
+		tdm_span_calls(th_g.net.span, NULL, 0) == 0) &&
 	       (!th_g.cpe.span || tdm_span_calls(th_g.cpe.span, NULL, 0) == 0);
 }
 
 static inline int th_span_new(struct th_side *s, enum tdm_span_type type,
-		       enum tdm_role role, const char *sw,
-		       enum tdm_loop_mode mode)
+			      enum tdm_role role, const char *sw,
+			      enum tdm_loop_mode mode)
 {
 	struct tdm_span_cfg cfg = {
 		.id = mode == TDM_LOOP_SERVER ? 1 : 2,

@@ -142,9 +142,9 @@ static void test_no_free_channel(void **state)
 
 	th_g.net.on_setup = TH_ALERT;
 	for (i = 0; i < 23; i++)
-		assert_int_equal(tdm_call_place(th_g.cpe.span, &setup, NULL,
-						&calls[i]),
-				 0);
+		assert_int_equal(
+			tdm_call_place(th_g.cpe.span, &setup, NULL, &calls[i]),
+			0);
 	assert_int_equal(tdm_call_place(th_g.cpe.span, &setup, NULL, &extra),
 			 EBUSY);
 	assert_null(extra);
@@ -251,9 +251,9 @@ static void test_switchtypes(void **state)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		assert_int_equal(th_setup_pair(cases[i].type, cases[i].sw), 0);
 		th_g.net.on_setup = TH_ANSWER;
-		assert_int_equal(tdm_call_place(th_g.cpe.span, &setup, NULL,
-						&placed),
-				 0);
+		assert_int_equal(
+			tdm_call_place(th_g.cpe.span, &setup, NULL, &placed),
+			0);
 		assert_true(th_run(cpe_connected, 3000));
 		assert_true(th_run(audio_flowing, 1000));
 		assert_int_equal(tdm_call_hangup(placed, 16), 0);
@@ -273,8 +273,7 @@ static void test_switchtype_names(void **state)
 	assert_false(tdm_switchtype_valid("foo"));
 	assert_false(tdm_switchtype_valid(NULL));
 	assert_non_null(strstr(tdm_switchtype_list(), "dms100"));
-	assert_string_equal(tdm_call_state_name(TDM_CALL_ALERTING),
-			    "ALERTING");
+	assert_string_equal(tdm_call_state_name(TDM_CALL_ALERTING), "ALERTING");
 	assert_string_equal(tdm_call_dir_name(TDM_DIR_IN), "in");
 }
 
@@ -309,8 +308,10 @@ static void test_late_client_call_at_once(void **state)
 	assert_non_null(mkdtemp(th_g.dir));
 	snprintf(th_g.path, sizeof(th_g.path), "%s/span.sock", th_g.dir);
 	th_g.loop = gw_loop_alloc();
-	struct tdm_span_cfg cfg = { .id = 1, .type = TDM_SPAN_T1,
-				    .role = TDM_ROLE_NET, .driver = "loop",
+	struct tdm_span_cfg cfg = { .id = 1,
+				    .type = TDM_SPAN_T1,
+				    .role = TDM_ROLE_NET,
+				    .driver = "loop",
 				    .loop_path = th_g.path,
 				    .loop_mode = TDM_LOOP_SERVER };
 

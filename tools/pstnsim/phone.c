@@ -51,8 +51,8 @@ static void wav_header(uint8_t *h, uint32_t data_bytes)
 	put_le32(h + 4, 36 + data_bytes);
 	memcpy(h + 8, "WAVEfmt ", 8);
 	put_le32(h + 16, 16);
-	put_le16(h + 20, 1);          /* PCM */
-	put_le16(h + 22, 1);          /* mono */
+	put_le16(h + 20, 1); /* PCM */
+	put_le16(h + 22, 1); /* mono */
 	put_le32(h + 24, MEDIA_RATE);
 	put_le32(h + 28, MEDIA_RATE * 2);
 	put_le16(h + 32, 2);
@@ -74,7 +74,8 @@ static void rec_open(struct sim_call *sc)
 		const char *p = strstr(S->opt.record, "%u");
 
 		snprintf(path, sizeof(path), "%.*s%u%s",
-			 (int)(p - S->opt.record), S->opt.record, sc->num, p + 2);
+			 (int)(p - S->opt.record), S->opt.record, sc->num,
+			 p + 2);
 	} else {
 		snprintf(path, sizeof(path), "%s", S->opt.record);
 	}
@@ -130,8 +131,9 @@ int sim_play_load(const char *spec)
 	if (!strncmp(spec, "tone:", 5)) {
 		hz = strtoul(spec + 5, &end, 10);
 		if (end == spec + 5 || *end || hz < 1 || hz > 3999) {
-			fprintf(stderr, "pstnsim: --play tone:FREQ needs 1..3999 "
-					"Hz, got '%s'\n",
+			fprintf(stderr,
+				"pstnsim: --play tone:FREQ needs 1..3999 "
+				"Hz, got '%s'\n",
 				spec);
 			return 2;
 		}
@@ -169,7 +171,8 @@ int sim_play_load(const char *spec)
 		bool fmt_ok = false;
 
 		dlen = 0;
-		if (len < 12 || memcmp(buf, "RIFF", 4) || memcmp(buf + 8, "WAVE", 4))
+		if (len < 12 || memcmp(buf, "RIFF", 4) ||
+		    memcmp(buf + 8, "WAVE", 4))
 			goto badwav;
 		while (off + 8 <= len) {
 			uint32_t csz = get_le32(buf + off + 4);
@@ -177,9 +180,11 @@ int sim_play_load(const char *spec)
 			if (csz > len - off - 8)
 				csz = (uint32_t)(len - off - 8);
 			if (!memcmp(buf + off, "fmt ", 4) && csz >= 16)
-				fmt_ok = buf[off + 8] == 1 && buf[off + 9] == 0 &&
+				fmt_ok = buf[off + 8] == 1 &&
+					 buf[off + 9] == 0 &&
 					 buf[off + 10] == 1 &&
-					 get_le32(buf + off + 12) == MEDIA_RATE &&
+					 get_le32(buf + off + 12) ==
+						 MEDIA_RATE &&
 					 buf[off + 22] == 16;
 			if (!memcmp(buf + off, "data", 4)) {
 				data = buf + off + 8;
@@ -304,8 +309,8 @@ static void call_connected(struct sim_call *sc)
 	sim_inject_arm(sc->ss);
 	rec_open(sc);
 	if (S->opt.hangup_after_ms)
-		sc->hangup_timer = gw_timer_start(S->loop, S->opt.hangup_after_ms,
-						  hangup_due, sc);
+		sc->hangup_timer = gw_timer_start(
+			S->loop, S->opt.hangup_after_ms, hangup_due, sc);
 }
 
 static void answer_due(void *arg)

@@ -274,54 +274,54 @@ static void hk_event(void *arg, struct tdm_span *span, struct tdm_call *call,
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: pstnsim --span ID:PATH[:t1|e1[:SWITCHTYPE[:net|cpe[:server|client]]]]\n"
-"               [options]\n"
-"\n"
-"Simulated PSTN switch on the loop driver: listens on PATH (the switch\n"
-"side and the 20 ms clock) for a gateway span connecting as the card.\n"
-"\n"
-"  --span SPEC          serve a span (repeatable); defaults t1, ni2 (t1) or\n"
-"                       euroisdn (e1), net, server. client connects to PATH\n"
-"                       instead (a second pstnsim as the gateway's card).\n"
-"                       Switch types: %s\n"
-"  --call CALLED        place calls to CALLED on the first span\n"
-"  --from CALLING       calling number of placed calls\n"
-"  --name NAME          calling name of placed calls\n"
-"  --calls N            number of calls to place (default 1)\n"
-"  --interval MS        time between placed calls (default 1000)\n"
-"  --answer-delay MS    answer incoming calls after MS (default 0)\n"
-"  --reject CAUSE       reject incoming calls with Q.850 CAUSE\n"
-"  --no-answer          let incoming calls ring\n"
-"  --play tone:FREQ     send a FREQ Hz tone (-13 dBm0) into each call\n"
-"  --play FILE          send FILE (raw 16-bit 8 kHz mono, or .wav), looped\n"
-"  --record FILE        record what each call hears (.wav or raw); %%u in\n"
-"                       FILE is replaced by the call number\n"
-"  --hangup-after MS    hang up MS after connect, with --cause (default 16)\n"
-"  --cause N            Q.850 cause for --hangup-after\n"
-"  --exit-after N       exit after N calls completed (default: once the\n"
-"                       placed calls are done, else run until a signal)\n"
-"  --timeout SEC        hard limit; exits 1 (default none)\n"
-"  --t303 MS, --t200 MS shorten libpri timers\n"
-"  --inject FAULT       send a malformed message to the peer (repeatable):\n"
-"                       short_block, long_block, unknown_type, runt_frame\n"
-"  --inject-after MS    that long after the first call connects (500)\n"
-"  -v, --verbose        log more on stderr (repeat for debug)\n"
-"  -h, --help           this text\n"
-"\n"
-"Events on stdout, one per line, flushed:\n"
-"  pstnsim t=MS event=NAME [span=ID] [chan=TS] [call=N] [key=value...]\n"
-"  span_up span_down l1_up l1_down      span state (layer 2 / layer 1)\n"
-"  setup dir=in|out called= calling= name=\"\"  call offered or placed\n"
-"  proceeding progress alerting         received; alerting also when sent\n"
-"  connect                              far end answered, or we answered\n"
-"  disconnect cause=N                   far end hung up or rejected\n"
-"  hangup cause=N                       we hung up or rejected\n"
-"  released cause=N                     call over, channel idle\n"
-"  heard freq=HZ level=DBM0             per call on release (freq 0: silence)\n"
-"  digits digits=D, place_failed error=E, rejected_frame reason=\"\"\n"
-"  injected fault=F                     --inject sent it\n"
-"  signal sig=N, timeout, exit code=N\n"
-"Exit status: 0 done, 1 timeout, 2 usage or setup error.\n",
+		"usage: pstnsim --span ID:PATH[:t1|e1[:SWITCHTYPE[:net|cpe[:server|client]]]]\n"
+		"               [options]\n"
+		"\n"
+		"Simulated PSTN switch on the loop driver: listens on PATH (the switch\n"
+		"side and the 20 ms clock) for a gateway span connecting as the card.\n"
+		"\n"
+		"  --span SPEC          serve a span (repeatable); defaults t1, ni2 (t1) or\n"
+		"                       euroisdn (e1), net, server. client connects to PATH\n"
+		"                       instead (a second pstnsim as the gateway's card).\n"
+		"                       Switch types: %s\n"
+		"  --call CALLED        place calls to CALLED on the first span\n"
+		"  --from CALLING       calling number of placed calls\n"
+		"  --name NAME          calling name of placed calls\n"
+		"  --calls N            number of calls to place (default 1)\n"
+		"  --interval MS        time between placed calls (default 1000)\n"
+		"  --answer-delay MS    answer incoming calls after MS (default 0)\n"
+		"  --reject CAUSE       reject incoming calls with Q.850 CAUSE\n"
+		"  --no-answer          let incoming calls ring\n"
+		"  --play tone:FREQ     send a FREQ Hz tone (-13 dBm0) into each call\n"
+		"  --play FILE          send FILE (raw 16-bit 8 kHz mono, or .wav), looped\n"
+		"  --record FILE        record what each call hears (.wav or raw); %%u in\n"
+		"                       FILE is replaced by the call number\n"
+		"  --hangup-after MS    hang up MS after connect, with --cause (default 16)\n"
+		"  --cause N            Q.850 cause for --hangup-after\n"
+		"  --exit-after N       exit after N calls completed (default: once the\n"
+		"                       placed calls are done, else run until a signal)\n"
+		"  --timeout SEC        hard limit; exits 1 (default none)\n"
+		"  --t303 MS, --t200 MS shorten libpri timers\n"
+		"  --inject FAULT       send a malformed message to the peer (repeatable):\n"
+		"                       short_block, long_block, unknown_type, runt_frame\n"
+		"  --inject-after MS    that long after the first call connects (500)\n"
+		"  -v, --verbose        log more on stderr (repeat for debug)\n"
+		"  -h, --help           this text\n"
+		"\n"
+		"Events on stdout, one per line, flushed:\n"
+		"  pstnsim t=MS event=NAME [span=ID] [chan=TS] [call=N] [key=value...]\n"
+		"  span_up span_down l1_up l1_down      span state (layer 2 / layer 1)\n"
+		"  setup dir=in|out called= calling= name=\"\"  call offered or placed\n"
+		"  proceeding progress alerting         received; alerting also when sent\n"
+		"  connect                              far end answered, or we answered\n"
+		"  disconnect cause=N                   far end hung up or rejected\n"
+		"  hangup cause=N                       we hung up or rejected\n"
+		"  released cause=N                     call over, channel idle\n"
+		"  heard freq=HZ level=DBM0             per call on release (freq 0: silence)\n"
+		"  digits digits=D, place_failed error=E, rejected_frame reason=\"\"\n"
+		"  injected fault=F                     --inject sent it\n"
+		"  signal sig=N, timeout, exit code=N\n"
+		"Exit status: 0 done, 1 timeout, 2 usage or setup error.\n",
 		tdm_switchtype_list());
 }
 
@@ -388,10 +388,25 @@ static int parse_span(char *spec, struct sim_span *ss)
 }
 
 enum {
-	OPT_SPAN = 256, OPT_CALL, OPT_FROM, OPT_NAME, OPT_CALLS, OPT_INTERVAL,
-	OPT_ANSWER_DELAY, OPT_REJECT, OPT_NO_ANSWER, OPT_PLAY, OPT_RECORD,
-	OPT_HANGUP_AFTER, OPT_CAUSE, OPT_EXIT_AFTER, OPT_TIMEOUT, OPT_T303,
-	OPT_T200, OPT_INJECT, OPT_INJECT_AFTER,
+	OPT_SPAN = 256,
+	OPT_CALL,
+	OPT_FROM,
+	OPT_NAME,
+	OPT_CALLS,
+	OPT_INTERVAL,
+	OPT_ANSWER_DELAY,
+	OPT_REJECT,
+	OPT_NO_ANSWER,
+	OPT_PLAY,
+	OPT_RECORD,
+	OPT_HANGUP_AFTER,
+	OPT_CAUSE,
+	OPT_EXIT_AFTER,
+	OPT_TIMEOUT,
+	OPT_T303,
+	OPT_T200,
+	OPT_INJECT,
+	OPT_INJECT_AFTER,
 };
 
 static const struct option long_opts[] = {
@@ -441,8 +456,8 @@ void sim_inject_arm(struct sim_span *ss)
 	if (!S.opt.inject_mask || S.injected || S.stopping)
 		return;
 	S.injected = true;
-	S.inject_timer = gw_timer_start(S.loop, S.opt.inject_after_ms,
-					inject_due, ss);
+	S.inject_timer =
+		gw_timer_start(S.loop, S.opt.inject_after_ms, inject_due, ss);
 }
 
 static int bad(const char *opt, const char *val)
@@ -598,7 +613,8 @@ static int sim_start_spans(void)
 
 		for (j = 0; j < i; j++)
 			if (S.spans[j].cfg.id == ss->cfg.id ||
-			    !strcmp(S.spans[j].cfg.loop_path, ss->cfg.loop_path)) {
+			    !strcmp(S.spans[j].cfg.loop_path,
+				    ss->cfg.loop_path)) {
 				fprintf(stderr,
 					"pstnsim: span %u: id or path used twice\n",
 					ss->cfg.id);
@@ -631,9 +647,9 @@ int main(int argc, char **argv)
 	rc = parse_opts(argc, argv);
 	if (rc)
 		return rc;
-	gw_log_set_level_all(S.opt.verbose > 1	 ? LOG_DEBUG
-			     : S.opt.verbose ? LOG_INFO
-					     : LOG_WARNING);
+	gw_log_set_level_all(S.opt.verbose > 1 ? LOG_DEBUG
+			     : S.opt.verbose   ? LOG_INFO
+					       : LOG_WARNING);
 	S.loop = gw_loop_alloc();
 	if (!S.loop) {
 		fprintf(stderr, "pstnsim: out of memory\n");
@@ -660,9 +676,9 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	if (S.opt.timeout_s)
-		S.timeout_timer = gw_timer_start(
-			S.loop, (uint64_t)S.opt.timeout_s * 1000, sim_timeout,
-			NULL);
+		S.timeout_timer =
+			gw_timer_start(S.loop, (uint64_t)S.opt.timeout_s * 1000,
+				       sim_timeout, NULL);
 	gw_loop_run(S.loop);
 	if (S.timeout_timer)
 		gw_timer_stop(S.loop, S.timeout_timer);

@@ -23,7 +23,7 @@ struct sim_call {
 	struct sim_call *next;
 	struct sim_span *ss;
 	struct tdm_call *call;
-	unsigned num;             /* call=N in the event log */
+	unsigned num; /* call=N in the event log */
 	enum tdm_call_dir dir;
 	bool connected;
 	struct gw_timer *answer_timer;
@@ -47,7 +47,7 @@ struct sim {
 	struct sim_span spans[SIM_MAX_SPANS];
 	size_t nspans;
 	struct sim_call *calls;
-	unsigned ncalls;          /* live */
+	unsigned ncalls; /* live */
 	unsigned next_num;
 	unsigned placed, completed;
 	struct gw_timer *place_timer, *timeout_timer, *grace_timer;
@@ -61,13 +61,13 @@ struct sim {
 		unsigned answer_delay_ms, hangup_after_ms;
 		int reject_cause, cause;
 		bool no_answer;
-		unsigned play_tone;   /* Hz, 0: file or silence */
-		int16_t *play_pcm;    /* whole file, looped */
+		unsigned play_tone; /* Hz, 0: file or silence */
+		int16_t *play_pcm;  /* whole file, looped */
 		size_t play_len;
 		const char *record;
 		unsigned exit_after, timeout_s;
 		int t303, t200;
-		unsigned inject_mask;  /* 1 << enum tdm_fault */
+		unsigned inject_mask; /* 1 << enum tdm_fault */
 		unsigned inject_after_ms;
 		int verbose;
 	} opt;

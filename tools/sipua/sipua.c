@@ -222,7 +222,8 @@ static void call_done(struct ua *ua, struct ua_call *c)
 		struct media_stats st;
 
 		media_sess_stats(c->media, &st);
-		ev(ua, "event=heard call=%u freq=%u level=%.1f rx_packets=%llu tx_packets=%llu",
+		ev(ua,
+		   "event=heard call=%u freq=%u level=%.1f rx_packets=%llu tx_packets=%llu",
 		   c->n, f, level, (unsigned long long)st.rx_packets,
 		   (unsigned long long)st.tx_packets);
 	}
@@ -277,9 +278,9 @@ static void talking(struct ua *ua, struct ua_call *c, bool placed)
 		c->cancel_timer = NULL;
 	}
 	if (placed && ua->hangup_after_ms >= 0)
-		c->hangup_timer = gw_timer_start(ua->loop,
-						 (uint64_t)ua->hangup_after_ms,
-						 hangup_fired, c);
+		c->hangup_timer =
+			gw_timer_start(ua->loop, (uint64_t)ua->hangup_after_ms,
+				       hangup_fired, c);
 }
 
 static void answer_fired(void *arg)
@@ -297,8 +298,9 @@ static void incoming(void *arg, struct sip_call *scall,
 		     const struct sip_msg *inv)
 {
 	struct ua *ua = ua_of(arg);
-	struct sip_pl ruser = sip_msg_ruri_user(inv), fuser =
-		sip_msg_from_user(inv), ctype, body = sip_msg_body(inv, &ctype);
+	struct sip_pl ruser = sip_msg_ruri_user(inv),
+		      fuser = sip_msg_from_user(inv), ctype,
+		      body = sip_msg_body(inv, &ctype);
 	char to[64], from[64];
 	struct ua_call *c = call_new(ua);
 	struct sdp_session offer;
@@ -330,8 +332,8 @@ static void incoming(void *arg, struct sip_call *scall,
 	sip_call_respond(scall, 180, NULL, NULL);
 	if (ua->no_answer)
 		return;
-	c->answer_timer = gw_timer_start(ua->loop, (uint64_t)ua->answer_delay_ms,
-					 answer_fired, c);
+	c->answer_timer = gw_timer_start(
+		ua->loop, (uint64_t)ua->answer_delay_ms, answer_fired, c);
 }
 
 static void call_event(void *arg, struct sip_call *scall,
@@ -417,9 +419,9 @@ static void place_call(void *arg)
 		return;
 	}
 	if (ua->cancel_after_ms >= 0)
-		c->cancel_timer = gw_timer_start(ua->loop,
-						 (uint64_t)ua->cancel_after_ms,
-						 cancel_fired, c);
+		c->cancel_timer =
+			gw_timer_start(ua->loop, (uint64_t)ua->cancel_after_ms,
+				       cancel_fired, c);
 	if (ua->calls_placed < ua->calls_to_place)
 		gw_timer_start(ua->loop, ua->interval_ms, place_call, ua);
 }
@@ -543,29 +545,61 @@ int main(int argc, char **argv)
 	ua.codec = (struct sdp_codec){ .pt = 0, .name = "PCMU", .rate = 8000 };
 	while ((opt = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (opt) {
-		case 'L': listen = optarg; break;
-		case 'c': ua.call_uri = optarg; break;
-		case 'F': ua.from = optarg; break;
-		case 'n': ua.calls_to_place = (unsigned)atoi(optarg); break;
-		case 'i': ua.interval_ms = (unsigned)atoi(optarg); break;
-		case 'a': ua.answer_delay_ms = atoi(optarg); break;
-		case 'r': ua.reject = (unsigned)atoi(optarg); break;
-		case 'N': ua.no_answer = true; break;
-		case 't': ua.tone = (unsigned)atoi(optarg); break;
-		case 'H': ua.hangup_after_ms = atoi(optarg); break;
-		case 'X': ua.cancel_after_ms = atoi(optarg); break;
-		case 'x': ua.exit_after = (unsigned)atoi(optarg); break;
-		case 'T': ua.timeout_s = (unsigned)atoi(optarg); break;
+		case 'L':
+			listen = optarg;
+			break;
+		case 'c':
+			ua.call_uri = optarg;
+			break;
+		case 'F':
+			ua.from = optarg;
+			break;
+		case 'n':
+			ua.calls_to_place = (unsigned)atoi(optarg);
+			break;
+		case 'i':
+			ua.interval_ms = (unsigned)atoi(optarg);
+			break;
+		case 'a':
+			ua.answer_delay_ms = atoi(optarg);
+			break;
+		case 'r':
+			ua.reject = (unsigned)atoi(optarg);
+			break;
+		case 'N':
+			ua.no_answer = true;
+			break;
+		case 't':
+			ua.tone = (unsigned)atoi(optarg);
+			break;
+		case 'H':
+			ua.hangup_after_ms = atoi(optarg);
+			break;
+		case 'X':
+			ua.cancel_after_ms = atoi(optarg);
+			break;
+		case 'x':
+			ua.exit_after = (unsigned)atoi(optarg);
+			break;
+		case 'T':
+			ua.timeout_s = (unsigned)atoi(optarg);
+			break;
 		case 'C':
 			if (!strcmp(optarg, "pcma"))
-				ua.codec = (struct sdp_codec){ 8, "PCMA", 8000 };
+				ua.codec =
+					(struct sdp_codec){ 8, "PCMA", 8000 };
 			else if (strcmp(optarg, "pcmu")) {
-				fprintf(stderr, "sipua: unknown codec '%s'\n", optarg);
+				fprintf(stderr, "sipua: unknown codec '%s'\n",
+					optarg);
 				return 2;
 			}
 			break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	char *colon = listen ? strrchr(listen, ':') : NULL;
