@@ -99,6 +99,7 @@ rtp_port_min = 30000
 rtp_port_max = 30999
 [span 1]
 type = ${SPAN_TYPE:-t1}
+role = ${ROLE:-cpe}
 switchtype = ${SWITCHTYPE:-ni2}
 path = $T/span1.sock
 group = pri
