@@ -24,12 +24,7 @@ static struct gw *gw_of(void *arg)
 static int sip_send(void *arg, const struct sip_addr *dst, const void *buf,
 		    size_t len)
 {
-	struct gw *gw = gw_of(arg);
-
-	if (sendto(gw->sip_fd, buf, len, 0, (const struct sockaddr *)&dst->ss,
-		   dst->len) < 0)
-		return errno;
-	return 0;
+	return gw_sipudp_send(&gw_of(arg)->sipudp, dst, buf, len);
 }
 
 static void sip_incoming(void *arg, struct sip_call *call,
@@ -42,25 +37,6 @@ static void sip_event(void *arg, struct sip_call *call,
 		      const struct sip_call_event *ev)
 {
 	gw_call_sip_event(gw_of(arg), call, ev);
-}
-
-static void sip_readable(void *arg, uint32_t events)
-{
-	struct gw *gw = arg;
-	static uint8_t buf[65536];
-
-	/* Bounded so that a flood cannot starve the spans' audio. */
-	for (int i = 0; i < 64; i++) {
-		struct sip_addr src = { .len = sizeof(src.ss),
-					.tp = SIP_TP_UDP };
-		ssize_t n = recvfrom(gw->sip_fd, buf, sizeof(buf), 0,
-				     (struct sockaddr *)&src.ss, &src.len);
-
-		if (n < 0)
-			return;
-		/* rejections are counted and logged by the stack */
-		sip_stack_recv(gw->sip, &src, buf, (size_t)n);
-	}
 }
 
 static void tdm_event(void *arg, struct tdm_span *span, struct tdm_call *call,
@@ -95,18 +71,20 @@ static int start_sip(struct gw *gw)
 		.t2_ms = gw->cfg.t2_ms,
 		.t4_ms = gw->cfg.t4_ms,
 	};
-	int err = gw_udp_bind(gw->cfg.sip_host, gw->cfg.sip_port, &gw->sip_fd);
+	int err =
+		gw_udp_bind(gw->cfg.sip_host, gw->cfg.sip_port, &gw->sipudp.fd);
 
 	if (err) {
 		GW_ERR(SIP, "cannot listen on %s:%u/udp: %s", gw->cfg.sip_host,
 		       gw->cfg.sip_port, strerror(err));
-		gw->sip_fd = -1;
+		gw->sipudp.fd = -1;
 		return err;
 	}
 	err = sip_stack_alloc(&gw->sip, &sc, &h);
+	gw->sipudp.sip = gw->sip;
 	if (!err)
-		err = gw_loop_fd_add(gw->loop, gw->sip_fd, EPOLLIN,
-				     sip_readable, gw);
+		err = gw_loop_fd_add(gw->loop, gw->sipudp.fd, EPOLLIN,
+				     gw_sipudp_readable, &gw->sipudp);
 	if (err) {
 		GW_ERR(SIP, "SIP stack: %s", strerror(err));
 		return err;
@@ -190,7 +168,7 @@ int gw_start(struct gw *gw)
 	int err;
 
 	gw->hctx.loop = gw->loop;
-	gw->sip_fd = -1;
+	gw->sipudp.fd = -1;
 	gw->rtp_next_port = gw->cfg.rtp_port_min;
 	set_codecs(gw);
 	err = start_sip(gw);
@@ -244,10 +222,10 @@ void gw_stop(struct gw *gw)
 	for (size_t i = 0; i < gw->nspans; i++)
 		tdm_span_free(gw->spans[i].span);
 	gw->nspans = 0;
-	if (gw->sip_fd >= 0) {
-		gw_loop_fd_del(gw->loop, gw->sip_fd);
-		close(gw->sip_fd);
+	if (gw->sipudp.fd >= 0) {
+		gw_loop_fd_del(gw->loop, gw->sipudp.fd);
+		close(gw->sipudp.fd);
 	}
-	gw->sip_fd = -1;
+	gw->sipudp.fd = -1;
 	gw_hookctx_release(&gw->hctx);
 }

@@ -10,6 +10,7 @@
 #include "gateway/cfg.h"
 #include "gateway/hooks.h"
 #include "gateway/loop.h"
+#include "gateway/sipudp.h"
 #include "media/media.h"
 #include "sip/sip.h"
 #include "tdm/tdm.h"
@@ -45,7 +46,7 @@ struct gw {
 	const char *cfg_path;
 
 	struct sip_stack *sip;
-	int sip_fd;
+	struct gw_sipudp sipudp; /* its socket; .sip is the same stack */
 
 	struct gw_span spans[CFG_MAX_SPANS];
 	size_t nspans;

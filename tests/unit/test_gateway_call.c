@@ -91,6 +91,7 @@ struct pcall {
 struct peer {
 	struct gw_hookctx hctx;
 	struct sip_stack *sip;
+	struct gw_sipudp udp; /* fd and the same stack */
 	int fd, rtp_fd;
 	unsigned port;
 	struct sdp_codec codec;
@@ -253,10 +254,7 @@ static struct peer *peer_of(void *arg)
 static int peer_send(void *arg, const struct sip_addr *dst, const void *buf,
 		     size_t len)
 {
-	if (sendto(peer_of(arg)->fd, buf, len, 0,
-		   (const struct sockaddr *)&dst->ss, dst->len) < 0)
-		return errno;
-	return 0;
+	return gw_sipudp_send(&peer_of(arg)->udp, dst, buf, len);
 }
 
 static void peer_record(int type, unsigned code, int cause)
@@ -350,23 +348,6 @@ static void peer_event(void *arg, struct sip_call *sc,
 		pc->have_dst = true;
 	if (pc && ev->type == SIP_CALL_EV_ENDED)
 		pcall_done(pc);
-}
-
-static void peer_sip_readable(void *arg, uint32_t events)
-{
-	struct peer *p = arg;
-	uint8_t buf[65536];
-
-	for (;;) {
-		struct sip_addr src = { .len = sizeof(src.ss),
-					.tp = SIP_TP_UDP };
-		ssize_t n = recvfrom(p->fd, buf, sizeof(buf), 0,
-				     (struct sockaddr *)&src.ss, &src.len);
-
-		if (n < 0)
-			return;
-		sip_stack_recv(p->sip, &src, buf, (size_t)n);
-	}
 }
 
 static void peer_rtp_readable(void *arg, uint32_t events)
@@ -618,9 +599,11 @@ static int start_peer(void)
 		.sess_version = 1,
 		.dir = SDP_DIR_SENDRECV,
 	};
-	if (sip_stack_alloc(&H.peer.sip, &sc, &h) ||
-	    gw_loop_fd_add(H.loop, H.peer.fd, EPOLLIN, peer_sip_readable,
-			   &H.peer) ||
+	if (sip_stack_alloc(&H.peer.sip, &sc, &h))
+		return -1;
+	H.peer.udp = (struct gw_sipudp){ .fd = H.peer.fd, .sip = H.peer.sip };
+	if (gw_loop_fd_add(H.loop, H.peer.fd, EPOLLIN, gw_sipudp_readable,
+			   &H.peer.udp) ||
 	    gw_loop_fd_add(H.loop, H.peer.rtp_fd, EPOLLIN, peer_rtp_readable,
 			   &H.peer))
 		return -1;

@@ -21,6 +21,7 @@
 #include "gateway/log.h"
 #include "gateway/loop.h"
 #include "gateway/net.h"
+#include "gateway/sipudp.h"
 #include "media/media.h"
 #include "sip/sip.h"
 
@@ -50,7 +51,7 @@ struct ua {
 	struct gw_hookctx hctx;
 	struct gw_loop *loop;
 	struct sip_stack *sip;
-	int sip_fd;
+	struct gw_sipudp udp; /* fd and the same stack */
 	char ip[64];
 	unsigned port;
 	/* options */
@@ -431,28 +432,7 @@ static void place_call(void *arg)
 static int sip_send(void *arg, const struct sip_addr *dst, const void *buf,
 		    size_t len)
 {
-	struct ua *ua = ua_of(arg);
-
-	if (sendto(ua->sip_fd, buf, len, 0, (const struct sockaddr *)&dst->ss,
-		   dst->len) < 0)
-		return errno;
-	return 0;
-}
-
-static void sip_readable(void *arg, uint32_t events)
-{
-	struct ua *ua = arg;
-	static uint8_t buf[65536];
-
-	for (;;) {
-		struct sip_addr src = { .len = sizeof(src.ss) };
-		ssize_t n = recvfrom(ua->sip_fd, buf, sizeof(buf), 0,
-				     (struct sockaddr *)&src.ss, &src.len);
-
-		if (n < 0)
-			return;
-		sip_stack_recv(ua->sip, &src, buf, (size_t)n);
-	}
+	return gw_sipudp_send(&ua_of(arg)->udp, dst, buf, len);
 }
 
 static void stop_all(struct ua *ua)
@@ -626,7 +606,7 @@ int main(int argc, char **argv)
 
 	struct sigctx sc = { .ua = &ua,
 			     .fd = signalfd(-1, &mask, SFD_NONBLOCK) };
-	int err = gw_udp_bind(ua.ip, ua.port, &ua.sip_fd);
+	int err = gw_udp_bind(ua.ip, ua.port, &ua.udp.fd);
 
 	if (err) {
 		fprintf(stderr, "sipua: cannot listen on %s: %s\n", listen,
@@ -647,8 +627,13 @@ int main(int argc, char **argv)
 				     .local_port = (uint16_t)ua.port,
 				     .user_agent = "pstngw-sipua" };
 
-	if (sip_stack_alloc(&ua.sip, &cfg, &h) ||
-	    gw_loop_fd_add(ua.loop, ua.sip_fd, EPOLLIN, sip_readable, &ua) ||
+	if (sip_stack_alloc(&ua.sip, &cfg, &h)) {
+		fprintf(stderr, "sipua: cannot start the SIP stack\n");
+		return 2;
+	}
+	ua.udp.sip = ua.sip;
+	if (gw_loop_fd_add(ua.loop, ua.udp.fd, EPOLLIN, gw_sipudp_readable,
+			   &ua.udp) ||
 	    gw_loop_fd_add(ua.loop, sc.fd, EPOLLIN, on_signal, &sc)) {
 		fprintf(stderr, "sipua: cannot start\n");
 		return 2;
@@ -665,7 +650,7 @@ int main(int argc, char **argv)
 			call_done(&ua, &ua.calls[i]);
 	ev(&ua, "event=exit code=%d", ua.exit_code);
 	sip_stack_free(ua.sip);
-	close(ua.sip_fd);
+	close(ua.udp.fd);
 	gw_loop_free(ua.loop);
 	return ua.exit_code;
 }

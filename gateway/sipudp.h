@@ -1,0 +1,22 @@
+#pragma once
+/*
+ * SIP over one UDP socket: the I/O the sans-I/O stack leaves to its user.
+ * Shared by the daemon, the test phone and the tests.
+ */
+#include <stdint.h>
+
+#include "gateway/loop.h"
+#include "sip/sip.h"
+
+struct gw_sipudp {
+	int fd;
+	struct sip_stack *sip;
+};
+
+/* Loop callback (arg: struct gw_sipudp): hands the waiting datagrams to
+ * the stack, at most 64 a call so that a flood cannot starve the rest of
+ * the loop. Rejections are counted and logged by the stack. */
+void gw_sipudp_readable(void *arg, uint32_t events);
+/* For the stack's send hook: one datagram to dst; 0 or errno. */
+int gw_sipudp_send(const struct gw_sipudp *u, const struct sip_addr *dst,
+		   const void *buf, size_t len);

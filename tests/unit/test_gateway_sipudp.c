@@ -1,0 +1,124 @@
+/* gateway/sipudp.c: datagrams from a UDP socket into the SIP stack and
+ * the stack's answers back out, on 127.0.0.1. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <arpa/inet.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "gateway/hooks.h"
+#include "gateway/net.h"
+#include "gateway/sipudp.h"
+
+struct ctx {
+	struct gw_hookctx h;
+	struct gw_sipudp udp;
+};
+
+static struct gw_sipudp *udp_of(void *arg)
+{
+	return &gw_container_of(arg, struct ctx, h)->udp;
+}
+
+static int send_hook(void *arg, const struct sip_addr *dst, const void *buf,
+		     size_t len)
+{
+	return gw_sipudp_send(udp_of(arg), dst, buf, len);
+}
+
+static unsigned port_of(int fd)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	return ntohs(sin.sin_port);
+}
+
+static void options_answered_and_garbage_counted(void **state)
+{
+	struct ctx c = { .h.loop = gw_loop_alloc() };
+	struct sip_hooks h = {
+		.arg = &c.h,
+		.now = gw_hook_now,
+		.timer_start = gw_hook_timer_start,
+		.timer_stop = gw_hook_timer_stop,
+		.send = send_hook,
+	};
+	struct sip_stack_cfg cfg = { .local_ip = "127.0.0.1" };
+	struct sip_stats st;
+	struct pollfd pfd;
+	char msg[512], resp[2048];
+	int peer, n;
+
+	assert_int_equal(gw_udp_bind("127.0.0.1", 0, &c.udp.fd), 0);
+	assert_int_equal(gw_udp_bind("127.0.0.1", 0, &peer), 0);
+	cfg.local_port = (uint16_t)port_of(c.udp.fd);
+	assert_int_equal(sip_stack_alloc(&c.udp.sip, &cfg, &h), 0);
+
+	struct sockaddr_in to;
+
+	assert_int_equal(gw_sockaddr_in(&to, "127.0.0.1", cfg.local_port), 0);
+	n = snprintf(msg, sizeof(msg),
+		     "OPTIONS sip:gw@127.0.0.1 SIP/2.0\r\n"
+		     "Via: SIP/2.0/UDP 127.0.0.1:%u;branch=z9hG4bKt1\r\n"
+		     "From: <sip:t@127.0.0.1>;tag=a\r\n"
+		     "To: <sip:gw@127.0.0.1>\r\nCall-ID: t1\r\n"
+		     "CSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n"
+		     "Content-Length: 0\r\n\r\n",
+		     port_of(peer));
+	assert_int_equal(sendto(peer, "garbage\r\n\r\n", 11, 0,
+				(struct sockaddr *)&to, sizeof(to)),
+			 11);
+	assert_int_equal(sendto(peer, msg, (size_t)n, 0, (struct sockaddr *)&to,
+				sizeof(to)),
+			 n);
+	pfd = (struct pollfd){ .fd = c.udp.fd, .events = POLLIN };
+	assert_int_equal(poll(&pfd, 1, 1000), 1);
+	usleep(10000); /* both datagrams queued */
+	gw_sipudp_readable(&c.udp, 0);
+
+	pfd = (struct pollfd){ .fd = peer, .events = POLLIN };
+	assert_int_equal(poll(&pfd, 1, 1000), 1);
+	n = (int)recv(peer, resp, sizeof(resp) - 1, 0);
+	assert_true(n > 0);
+	resp[n] = '\0';
+	assert_non_null(strstr(resp, "SIP/2.0 200"));
+	assert_non_null(strstr(resp, "Call-ID: t1"));
+	sip_stack_stats(c.udp.sip, &st);
+	assert_true(st.rx_msgs >= 1);
+	assert_int_equal(st.rx_rejected, 1); /* the garbage */
+
+	/* nothing waiting: returns at once */
+	gw_sipudp_readable(&c.udp, 0);
+	sip_stack_free(c.udp.sip);
+	close(c.udp.fd);
+	close(peer);
+	gw_loop_free(c.h.loop);
+}
+
+static void send_to_closed_port_reports_nothing_fatal(void **state)
+{
+	struct gw_sipudp u = { .fd = -1 };
+	struct sip_addr dst;
+
+	assert_int_equal(sip_addr_set(&dst, "127.0.0.1", 9), 0);
+	/* a bad socket gives an errno, never a crash */
+	assert_int_not_equal(gw_sipudp_send(&u, &dst, "x", 1), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(options_answered_and_garbage_counted),
+		cmocka_unit_test(send_to_closed_port_reports_nothing_fatal),
+	};
+
+	return cmocka_run_group_tests_name("gateway_sipudp", tests, NULL, NULL);
+}
