@@ -10,7 +10,8 @@ unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do \
 		echo "== $$t"; $$t || fail=1; done; exit $$fail
 
-.PRECIOUS: $(B)/tests/unit/%.o
+# keep test objects: they are not throwaway intermediates
+.SECONDARY:
 
 # Integration tests need every binary; each runs in its own network
 # namespace (tests/integration/run.sh).
