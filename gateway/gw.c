@@ -53,16 +53,7 @@ static void tdm_audio(void *arg, struct tdm_span *span, struct tdm_call *call,
 
 static int start_sip(struct gw *gw)
 {
-	struct sip_hooks h = {
-		.arg = &gw->hctx,
-		.now = gw_hook_now,
-		.timer_start = gw_hook_timer_start,
-		.timer_stop = gw_hook_timer_stop,
-		.send = sip_send,
-		.log = gw_hook_log_sip,
-		.call_incoming = sip_incoming,
-		.call_event = sip_event,
-	};
+	struct sip_hooks h;
 	struct sip_stack_cfg sc = {
 		.local_ip = gw->cfg.sip_host,
 		.local_port = (uint16_t)gw->cfg.sip_port,
@@ -74,6 +65,10 @@ static int start_sip(struct gw *gw)
 	int err =
 		gw_udp_bind(gw->cfg.sip_host, gw->cfg.sip_port, &gw->sipudp.fd);
 
+	gw_hooks_sip_init(&h, &gw->hctx);
+	h.send = sip_send;
+	h.call_incoming = sip_incoming;
+	h.call_event = sip_event;
 	if (err) {
 		GW_ERR(SIP, "cannot listen on %s:%u/udp: %s", gw->cfg.sip_host,
 		       gw->cfg.sip_port, strerror(err));
@@ -96,18 +91,11 @@ static int start_sip(struct gw *gw)
 
 static int start_spans(struct gw *gw)
 {
-	struct tdm_hooks h = {
-		.arg = &gw->hctx,
-		.now = gw_hook_now,
-		.timer_start = gw_hook_timer_start,
-		.timer_stop = gw_hook_timer_stop,
-		.fd_watch = gw_hook_fd_watch,
-		.fd_unwatch = gw_hook_fd_unwatch,
-		.log = gw_hook_log_tdm,
-		.event = tdm_event,
-		.audio = tdm_audio,
-	};
+	struct tdm_hooks h;
 
+	gw_hooks_tdm_init(&h, &gw->hctx);
+	h.event = tdm_event;
+	h.audio = tdm_audio;
 	for (size_t i = 0; i < gw->cfg.nspans; i++) {
 		const struct cfg_span *cs = &gw->cfg.spans[i];
 		struct tdm_span_cfg tc = {

@@ -89,6 +89,30 @@ void gw_hookctx_release(struct gw_hookctx *ctx)
 		gw_hook_fd_unwatch(ctx, ctx->fdhooks->fd);
 }
 
+void gw_hooks_sip_init(struct sip_hooks *h, struct gw_hookctx *ctx)
+{
+	*h = (struct sip_hooks){
+		.arg = ctx,
+		.now = gw_hook_now,
+		.timer_start = gw_hook_timer_start,
+		.timer_stop = gw_hook_timer_stop,
+		.log = gw_hook_log_sip,
+	};
+}
+
+void gw_hooks_tdm_init(struct tdm_hooks *h, struct gw_hookctx *ctx)
+{
+	*h = (struct tdm_hooks){
+		.arg = ctx,
+		.now = gw_hook_now,
+		.timer_start = gw_hook_timer_start,
+		.timer_stop = gw_hook_timer_stop,
+		.fd_watch = gw_hook_fd_watch,
+		.fd_unwatch = gw_hook_fd_unwatch,
+		.log = gw_hook_log_tdm,
+	};
+}
+
 void gw_hook_log_sip(void *arg, int level, const char *msg)
 {
 	gw_log(GW_LOG_SIP, level, "%s", msg);

@@ -9,6 +9,8 @@
 #include <stdint.h>
 
 #include "gateway/loop.h"
+#include "sip/sip.h"
+#include "tdm/tdm.h"
 
 #define gw_container_of(ptr, type, member) \
 	((type *)(void *)((char *)(ptr)-offsetof(type, member)))
@@ -28,6 +30,11 @@ void gw_hook_timer_stop(void *arg, void *timer);
 int gw_hook_fd_watch(void *arg, int fd, void (*fn)(void *fnarg), void *fnarg);
 void gw_hook_fd_unwatch(void *arg, int fd);
 void gw_hookctx_release(struct gw_hookctx *ctx);
+
+/* Fill a library's hooks with the adapters above (arg = ctx); the user
+ * adds its own I/O and event callbacks. */
+void gw_hooks_sip_init(struct sip_hooks *h, struct gw_hookctx *ctx);
+void gw_hooks_tdm_init(struct tdm_hooks *h, struct gw_hookctx *ctx);
 
 void gw_hook_log_sip(void *arg, int level, const char *msg);
 void gw_hook_log_tdm(void *arg, int level, const char *msg);

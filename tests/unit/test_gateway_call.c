@@ -533,17 +533,7 @@ static int load_gw(unsigned sip_port)
 
 static int start_net(void)
 {
-	struct tdm_hooks h = {
-		.arg = &H.net.hctx,
-		.now = gw_hook_now,
-		.timer_start = gw_hook_timer_start,
-		.timer_stop = gw_hook_timer_stop,
-		.fd_watch = gw_hook_fd_watch,
-		.fd_unwatch = gw_hook_fd_unwatch,
-		.log = gw_hook_log_tdm,
-		.event = net_event,
-		.audio = net_audio,
-	};
+	struct tdm_hooks h;
 	struct tdm_span_cfg tc = {
 		.id = 9,
 		.type = TDM_SPAN_T1,
@@ -553,6 +543,9 @@ static int start_net(void)
 		.loop_mode = TDM_LOOP_SERVER,
 	};
 
+	gw_hooks_tdm_init(&h, &H.net.hctx);
+	h.event = net_event;
+	h.audio = net_audio;
 	H.net.hctx.loop = H.loop;
 	if (tdm_span_alloc(&tc, &h, &H.net.span))
 		return -1;
@@ -561,21 +554,16 @@ static int start_net(void)
 
 static int start_peer(void)
 {
-	struct sip_hooks h = {
-		.arg = &H.peer.hctx,
-		.now = gw_hook_now,
-		.timer_start = gw_hook_timer_start,
-		.timer_stop = gw_hook_timer_stop,
-		.send = peer_send,
-		.log = gw_hook_log_sip,
-		.call_incoming = peer_incoming,
-		.call_event = peer_event,
-	};
+	struct sip_hooks h;
 	struct sip_stack_cfg sc = { .local_ip = "127.0.0.1", .t1_ms = 50 };
 	struct sockaddr_in sin;
 	socklen_t slen = sizeof(sin);
 	int err = EADDRINUSE;
 
+	gw_hooks_sip_init(&h, &H.peer.hctx);
+	h.send = peer_send;
+	h.call_incoming = peer_incoming;
+	h.call_event = peer_event;
 	H.peer.hctx.loop = H.loop;
 	H.peer.fd = H.peer.rtp_fd = -1;
 	for (unsigned salt = 1; err == EADDRINUSE && salt < 50; salt++) {

@@ -44,19 +44,15 @@ static unsigned port_of(int fd)
 static void options_answered_and_garbage_counted(void **state)
 {
 	struct ctx c = { .h.loop = gw_loop_alloc() };
-	struct sip_hooks h = {
-		.arg = &c.h,
-		.now = gw_hook_now,
-		.timer_start = gw_hook_timer_start,
-		.timer_stop = gw_hook_timer_stop,
-		.send = send_hook,
-	};
+	struct sip_hooks h;
 	struct sip_stack_cfg cfg = { .local_ip = "127.0.0.1" };
 	struct sip_stats st;
 	struct pollfd pfd;
 	char msg[512], resp[2048];
 	int peer, n;
 
+	gw_hooks_sip_init(&h, &c.h);
+	h.send = send_hook;
 	assert_int_equal(gw_udp_bind("127.0.0.1", 0, &c.udp.fd), 0);
 	assert_int_equal(gw_udp_bind("127.0.0.1", 0, &peer), 0);
 	cfg.local_port = (uint16_t)port_of(c.udp.fd);

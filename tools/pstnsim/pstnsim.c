@@ -38,52 +38,6 @@ void sim_out(const char *fmt, ...)
 
 /* ---- tdm hooks on gw_loop ---- */
 
-static uint64_t hk_now(void *arg)
-{
-	return gw_loop_now(S.loop);
-}
-
-static void *hk_timer_start(void *arg, uint64_t ms, void (*fn)(void *),
-			    void *fnarg)
-{
-	return gw_timer_start(S.loop, ms, fn, fnarg);
-}
-
-static void hk_timer_stop(void *arg, void *t)
-{
-	gw_timer_stop(S.loop, t);
-}
-
-static void hk_fd_ready(void *arg, uint32_t events)
-{
-	int fd = (int)(intptr_t)arg;
-
-	if (fd >= 0 && fd < SIM_MAX_FD && S.watch[fd].fn)
-		S.watch[fd].fn(S.watch[fd].arg);
-}
-
-static int hk_fd_watch(void *arg, int fd, void (*fn)(void *), void *fnarg)
-{
-	if (fd < 0 || fd >= SIM_MAX_FD)
-		return EMFILE;
-	S.watch[fd].fn = fn;
-	S.watch[fd].arg = fnarg;
-	return gw_loop_fd_add(S.loop, fd, EPOLLIN, hk_fd_ready,
-			      (void *)(intptr_t)fd);
-}
-
-static void hk_fd_unwatch(void *arg, int fd)
-{
-	gw_loop_fd_del(S.loop, fd);
-	if (fd >= 0 && fd < SIM_MAX_FD)
-		S.watch[fd].fn = NULL;
-}
-
-static void hk_log(void *arg, int level, const char *msg)
-{
-	gw_log(GW_LOG_TDM, level, "%s", msg);
-}
-
 /* ---- stopping ---- */
 
 static void sim_exit(int code)
@@ -595,18 +549,13 @@ static int parse_opts(int argc, char **argv)
 
 static int sim_start_spans(void)
 {
-	struct tdm_hooks h = {
-		.now = hk_now,
-		.timer_start = hk_timer_start,
-		.timer_stop = hk_timer_stop,
-		.fd_watch = hk_fd_watch,
-		.fd_unwatch = hk_fd_unwatch,
-		.log = hk_log,
-		.event = hk_event,
-		.audio = sim_call_audio,
-	};
+	struct tdm_hooks h;
 	size_t i, j;
 	int err;
+
+	gw_hooks_tdm_init(&h, &S.hctx);
+	h.event = hk_event;
+	h.audio = sim_call_audio;
 
 	for (i = 0; i < S.nspans; i++) {
 		struct sim_span *ss = &S.spans[i];
@@ -620,7 +569,6 @@ static int sim_start_spans(void)
 					ss->cfg.id);
 				return 2;
 			}
-		h.arg = ss;
 		err = tdm_span_alloc(&ss->cfg, &h, &ss->span);
 		if (!err && S.opt.t303)
 			err = tdm_span_set_timer(ss->span, "T303", S.opt.t303);
@@ -655,6 +603,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pstnsim: out of memory\n");
 		return 2;
 	}
+	S.hctx.loop = S.loop;
 	S.t0 = gw_loop_now(S.loop);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
@@ -689,6 +638,7 @@ int main(int argc, char **argv)
 	if (S.inject_timer)
 		gw_timer_stop(S.loop, S.inject_timer);
 	sim_calls_free_all();
+	gw_hookctx_release(&S.hctx);
 	gw_loop_free(S.loop);
 	close(S.sigfd);
 	sim_play_free();

@@ -6,11 +6,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "gateway/hooks.h"
 #include "media/media.h"
 #include "tdm/tdm.h"
 
 #define SIM_MAX_SPANS 8
-#define SIM_MAX_FD 1024
 
 struct sim_span {
 	struct tdm_span_cfg cfg;
@@ -40,10 +40,7 @@ struct sim {
 	struct gw_loop *loop;
 	uint64_t t0;
 	int sigfd;
-	struct {
-		void (*fn)(void *);
-		void *arg;
-	} watch[SIM_MAX_FD];
+	struct gw_hookctx hctx; /* the tdm hooks' arg */
 	struct sim_span spans[SIM_MAX_SPANS];
 	size_t nspans;
 	struct sim_call *calls;

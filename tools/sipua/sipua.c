@@ -613,20 +613,15 @@ int main(int argc, char **argv)
 			strerror(err));
 		return 2;
 	}
-	struct sip_hooks h = {
-		.arg = &ua.hctx,
-		.now = gw_hook_now,
-		.timer_start = gw_hook_timer_start,
-		.timer_stop = gw_hook_timer_stop,
-		.send = sip_send,
-		.log = gw_hook_log_sip,
-		.call_incoming = incoming,
-		.call_event = call_event,
-	};
+	struct sip_hooks h;
 	struct sip_stack_cfg cfg = { .local_ip = ua.ip,
 				     .local_port = (uint16_t)ua.port,
 				     .user_agent = "pstngw-sipua" };
 
+	gw_hooks_sip_init(&h, &ua.hctx);
+	h.send = sip_send;
+	h.call_incoming = incoming;
+	h.call_event = call_event;
 	if (sip_stack_alloc(&ua.sip, &cfg, &h)) {
 		fprintf(stderr, "sipua: cannot start the SIP stack\n");
 		return 2;
