@@ -4,6 +4,7 @@
 #   make            build/pstngw, build/pstnsim, tools, module libraries
 #   make test       unit, corpus and integration tests
 #   make check      the same tests built with ASan + UBSan (build/san)
+#   make bench      performance figures (BENCH lines), never pass/fail
 #   make demo       one call each way through the simulated PSTN
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deps       install missing Debian packages (apt-get)
@@ -50,6 +51,8 @@ ALL_LIBS  = $(LIBGW) $(LIBSIP) $(LIBTDM) $(LIBMEDIA)
 
 BINS :=
 UNIT_TESTS :=
+BENCHES :=
+BENCH_LIBS :=
 
 all:
 

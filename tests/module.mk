@@ -13,6 +13,17 @@ unit: $(UNIT_BINS)
 # keep test objects: they are not throwaway intermediates
 .SECONDARY:
 
+# Benchmarks: each module.mk adds its programs to BENCHES (sources in
+# tests/bench/<name>.c); each prints `BENCH <name> <value> <unit> [vs= ratio=]`
+# lines. Never part of `make test`: timings are measured, not asserted.
+BENCH_BINS = $(BENCHES:%=$(B)/tests/bench/%)
+
+$(B)/tests/bench/%: $(B)/tests/bench/%.o $(ALL_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(ALL_LIBS) $(EXT_LIBS) $(BENCH_LIBS)
+
+bench: $(BENCH_BINS)
+	@fail=0; for b in $(BENCH_BINS); do $$b || fail=1; done; exit $$fail
+
 # Integration tests need every binary; each runs in its own network
 # namespace (tests/integration/run.sh).
 integration: $(BINS)
