@@ -317,6 +317,7 @@ void gw_call_sip_event(struct gw *gw, struct sip_call *scall,
 	struct call_evdata d = { .code = ev->code,
 				 .cause = ev->q850_cause,
 				 .sdp = ev->sdp };
+	/* 0: not for the call's state table (the stack answered already) */
 	static const int map[SIP_CALL_EV__COUNT] = {
 		[SIP_CALL_EV_PROGRESS] = EV_SIP_PROGRESS,
 		[SIP_CALL_EV_ANSWERED] = EV_SIP_ANSWERED,
@@ -325,9 +326,15 @@ void gw_call_sip_event(struct gw *gw, struct sip_call *scall,
 		[SIP_CALL_EV_CANCELLED] = EV_SIP_CANCELLED,
 		[SIP_CALL_EV_BYE] = EV_SIP_BYE,
 		[SIP_CALL_EV_ENDED] = EV_SIP_ENDED,
+		/* the stack sent the BYE: clear the PSTN side alike */
+		[SIP_CALL_EV_SESSION_EXPIRED] = EV_SIP_BYE,
 	};
 
 	if (!c || (unsigned)ev->type >= SIP_CALL_EV__COUNT)
 		return;
+	if (ev->type == SIP_CALL_EV_SESSION_EXPIRED)
+		d.cause = 102; /* recovery on timer expiry */
+	else if (!map[ev->type])
+		return; /* re-INVITE/UPDATE keep the media; INFO, REFER */
 	call_dispatch(c, (enum call_ev)map[ev->type], &d);
 }
