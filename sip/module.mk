@@ -5,4 +5,5 @@ SIP_SRCS := sip/parse.c sip/hdr.c sip/uri.c sip/msg.c sip/ctrans.c sip/strans.c 
 $(LIBSIP): $(SIP_SRCS:%.c=$(B)/%.o)
 UNIT_TESTS += test_sip_parse test_sip_uri test_sip_msg test_sip_ctrans \
 	      test_sip_strans test_sip_dialog test_sip_sdp test_sip_ua \
-	      test_sip_corpus test_sip_hdr test_sip_stack test_sip_ua_req
+	      test_sip_corpus test_sip_hdr test_sip_stack test_sip_ua_req \
+	      test_sip_ua_offer test_sip_ua_timer test_sip_ua_prack test_sip_ua_subs

@@ -72,8 +72,8 @@ static int offer_respond(struct sip_call *c, unsigned code, const char *sdp)
 	if (!ok)
 		sdp = NULL;
 	sip_mb_init(&mb, buf, sizeof(buf));
-	int err = ua_respond(st, t, req, &t->peer, code, NULL, NULL, extra,
-			     sdp, &mb);
+	int err = ua_respond(st, t, req, &t->peer, code, NULL, NULL, extra, sdp,
+			     &mb);
 	c->offer_answered = true;
 	if (err)
 		return err;
@@ -277,7 +277,8 @@ static void reinv_resp(int err, const struct sip_msg *msg, void *arg)
 		char r[5];
 		sip_rand_hex(st, r, 4);
 		uint64_t rnd = strtoul(r, NULL, 16);
-		uint64_t ms = c->uac ? 2100 + (rnd % 191) * 10 : (rnd % 201) * 10;
+		uint64_t ms =
+			c->uac ? 2100 + (rnd % 191) * 10 : (rnd % 201) * 10;
 		sip_log(st, LOG_INFO, "call %u: glare, retry in %llu ms", c->id,
 			(unsigned long long)ms);
 		c->t_glare.fn = glare_fn;
@@ -300,9 +301,8 @@ static int send_reinvite(struct sip_call *c)
 	ua_se_request(c, &xb);
 	ua_new_branch(st, branch);
 	sip_mb_init(&mb, buf, sizeof(buf));
-	int err = sip_dialog_request(&c->dlg, &mb, SIP_METHOD_INVITE, 0,
-				     branch, extra, "application/sdp", sdp,
-				     &dst);
+	int err = sip_dialog_request(&c->dlg, &mb, SIP_METHOD_INVITE, 0, branch,
+				     extra, "application/sdp", sdp, &dst);
 	if (err)
 		return err;
 	c->reinv_cseq = c->dlg.local_cseq;

@@ -46,8 +46,8 @@ void ua_rel_stop(struct sip_call *c)
 void ua_rel_invite(struct sip_call *c, const struct sip_msg *inv)
 {
 	c->rel_required = ua_has_tag(inv, SIP_HDR_REQUIRE, "100rel");
-	c->rel_peer = c->rel_required ||
-		      ua_has_tag(inv, SIP_HDR_SUPPORTED, "100rel");
+	c->rel_peer =
+		c->rel_required || ua_has_tag(inv, SIP_HDR_SUPPORTED, "100rel");
 	if (c->rel_required) {
 		/* 3: the first RSeq is random, below 2**31 */
 		char r[5];
@@ -80,8 +80,8 @@ void ua_rel_sent(struct sip_call *c, const char *buf, size_t len)
 }
 
 /* RAck: response-num CSeq-num Method */
-static bool parse_rack(const struct sip_msg *m, uint32_t *rseq,
-		       uint32_t *cseq, struct sip_pl *method)
+static bool parse_rack(const struct sip_msg *m, uint32_t *rseq, uint32_t *cseq,
+		       struct sip_pl *method)
 {
 	const struct sip_hdr *h = sip_msg_hdr_name(m, "RAck");
 	if (!h)

@@ -103,7 +103,8 @@ static int subs_notify(struct sip_subs *s, const char *reason)
 		n = 0;
 	body[n] = '\0';
 	uint64_t now = st->h.now(st->h.arg);
-	unsigned left = s->until > now ? (unsigned)((s->until - now) / 1000) : 0;
+	unsigned left =
+		s->until > now ? (unsigned)((s->until - now) / 1000) : 0;
 	if (reason)
 		snprintf(extra, sizeof(extra),
 			 "Event: %s\r\nSubscription-State: terminated;"
