@@ -143,6 +143,7 @@ void gw_call_tdm_event(struct gw *gw, struct tdm_span *span,
 	switch (ev->type) {
 	case TDM_EV_SETUP:
 		tdm_setup(gw, span, tcall, ev);
+		gw_trunks_changed(gw);
 		return;
 	case TDM_EV_SPAN_UP:
 	case TDM_EV_SPAN_DOWN:
@@ -150,6 +151,7 @@ void gw_call_tdm_event(struct gw *gw, struct tdm_span *span,
 	case TDM_EV_L1_DOWN:
 		gw_log(GW_LOG_TDM, LOG_NOTICE, "span %u: %s", tdm_span_id(span),
 		       tdm_event_type_name(ev->type));
+		gw_trunks_changed(gw);
 		return;
 	case TDM_EV_REJECTED_FRAME:
 		gw->stats.span_frames_rejected++;
@@ -159,6 +161,8 @@ void gw_call_tdm_event(struct gw *gw, struct tdm_span *span,
 	default:
 		break;
 	}
+	if (ev->type == TDM_EV_RELEASED)
+		gw_trunks_changed(gw);
 	if (cev < 0)
 		return; /* INFO: overlap dialling comes with the PRI issue */
 	if (!c) {
@@ -204,6 +208,7 @@ static int place_on_group(struct gw_call *c, const char *group)
 		err = tdm_call_place(s->span, &setup, c, &c->tdm);
 		if (!err) {
 			c->span = s->span;
+			gw_trunks_changed(gw);
 			CLOG(c, LOG_INFO, "placed on span %u chan %d",
 			     s->cfg->id, tdm_call_chan(c->tdm));
 			return 0;

@@ -109,6 +109,13 @@ static const struct opt opts[] = {
 	{ S_SIP, "no_answer_s", T_UINT, "60", 1, 600, NULL, 0, G(no_answer_s),
 	  NULL,
 	  "Unanswered calls are released after this many seconds (cause 19 / 480)." },
+	{ S_SIP, "session_expires_s", T_UINT, "1800", 0, 86400, NULL, 0,
+	  G(session_expires_s), NULL,
+	  "RFC 4028 session interval asked for in our INVITEs and offered to "
+	  "callers that support timers; 0: none asked." },
+	{ S_SIP, "min_se_s", T_UINT, "90", 90, 86400, NULL, 0, G(min_se_s),
+	  NULL,
+	  "RFC 4028 Min-SE: shorter session intervals are refused with 422." },
 
 	{ S_MEDIA, "rtp_ip", T_STR, "", 0, 0, NULL, 0, G(rtp_ip), NULL,
 	  "Address RTP sockets bind to and SDP announces; empty: the SIP address." },

@@ -328,6 +328,9 @@ int sip_stack_alloc(struct sip_stack **stp, const struct sip_stack_cfg *cfg,
 void sip_stack_free(struct sip_stack *st);
 /* Hangs up every call (BYE, CANCEL or 503) for a clean exit. */
 void sip_stack_shutdown(struct sip_stack *st);
+/* Ends every subscription we serve (NOTIFY terminated;reason=noresource);
+ * new SUBSCRIBEs get 503 from then on. Part of sip_stack_shutdown(). */
+void sip_stack_end_subscriptions(struct sip_stack *st);
 /* One UDP datagram from src. Returns 0, or an errno if it was rejected. */
 int sip_stack_recv(struct sip_stack *st, const struct sip_addr *src,
 		   const void *buf, size_t len);

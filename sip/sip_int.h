@@ -124,6 +124,7 @@ struct sip_stack {
 	unsigned next_call_id;
 	uint64_t rnd; /* xorshift state for tags and branches */
 	bool shutting_down;
+	bool subs_closed; /* no new subscriptions */
 };
 
 void *sip_zalloc(struct sip_stack *st, size_t size);

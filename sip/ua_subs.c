@@ -159,7 +159,7 @@ void ua_recv_subscribe(struct sip_stack *st, const struct sip_msg *req,
 		sip_ua_reply(st, req, src, 423, x);
 		return;
 	}
-	if (st->shutting_down) {
+	if (st->shutting_down || st->subs_closed) {
 		sip_ua_reply(st, req, src, 503, NULL);
 		return;
 	}
@@ -236,8 +236,15 @@ void sip_stack_event_changed(struct sip_stack *st, const char *event)
 	}
 }
 
+void sip_stack_end_subscriptions(struct sip_stack *st)
+{
+	if (st)
+		ua_subs_shutdown(st);
+}
+
 void ua_subs_shutdown(struct sip_stack *st)
 {
+	st->subs_closed = true;
 	while (st->subs) {
 		subs_notify(st->subs, "noresource");
 		subs_free(st->subs);

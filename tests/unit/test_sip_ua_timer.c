@@ -97,8 +97,8 @@ static void timer_refresher(void **state)
 				       "Allow: INVITE, ACK, BYE, UPDATE\r\n"
 				     : "Session-Expires: 120\r\n");
 		int ok = fk_find_code(200);
-		assert_true(fk_hdr((unsigned)ok, "Session-Expires", v,
-				   sizeof(v)));
+		assert_true(
+			fk_hdr((unsigned)ok, "Session-Expires", v, sizeof(v)));
 		assert_string_equal(v, "120;refresher=uas");
 		assert_false(fk_hdr((unsigned)ok, "Require", v, sizeof(v)));
 		const char *m = upd ? "UPDATE" : "INVITE";
@@ -108,8 +108,8 @@ static void timer_refresher(void **state)
 		int r = fk_find_req(m);
 		assert_true(r > ok);
 		assert_int_equal(fk.sent[r].at - t0, 60000);
-		assert_true(fk_hdr((unsigned)r, "Session-Expires", v,
-				   sizeof(v)));
+		assert_true(
+			fk_hdr((unsigned)r, "Session-Expires", v, sizeof(v)));
 		assert_string_equal(v, "120;refresher=uac");
 		assert_int_equal(fk_answer((unsigned)r, 200, NULL,
 					   "Session-Expires: 120;"
