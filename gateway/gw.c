@@ -247,7 +247,14 @@ void gw_shutdown(struct gw *gw)
 	if (gw->stopping)
 		return;
 	gw->stopping = true;
-	GW_NOTICE(MAIN, "shutting down: releasing %u call(s)", gw->ncalls);
+	struct sip_stats ss = { 0 };
+
+	if (gw->sip)
+		sip_stack_stats(gw->sip, &ss);
+	GW_NOTICE(MAIN,
+		  "shutting down: releasing %u call(s), SIP dialogs %u, "
+		  "transactions %u, subscriptions %u",
+		  gw->ncalls, ss.active_calls, ss.active_trans, ss.active_subs);
 	gw_call_shutdown_all(gw);
 	if (gw->sip) /* subscriptions end with a terminated NOTIFY */
 		sip_stack_end_subscriptions(gw->sip);

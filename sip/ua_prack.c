@@ -52,7 +52,7 @@ void ua_rel_invite(struct sip_call *c, const struct sip_msg *inv)
 		/* 3: the first RSeq is random, below 2**31 */
 		char r[5];
 		sip_rand_hex(c->st, r, 4);
-		c->rseq = (uint32_t)strtoul(r, NULL, 16);
+		c->rseq = 256 + (uint32_t)strtoul(r, NULL, 16);
 	}
 }
 
