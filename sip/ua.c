@@ -103,6 +103,7 @@ void ua_call_free(struct sip_call *c)
 	sip_free(st, c->ack);
 	sip_free(st, c->resp2xx);
 	sip_free(st, c->local_sdp);
+	sip_free(st, c->extra_hdrs);
 	sip_free(st, c);
 }
 

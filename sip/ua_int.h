@@ -40,6 +40,7 @@ struct sip_call {
 	struct sip_timer t_2xx;
 	struct sip_timer t_wait; /* ACK wait (UAS) or CANCEL wait (UAC) */
 	bool peer_update;	 /* the peer's Allow lists UPDATE */
+	char *extra_hdrs;	 /* UAC: the app's extra INVITE headers */
 	/* offers in the confirmed dialog (ua_offer.c) */
 	const struct sip_msg *offer_req; /* during an OFFER event */
 	struct sip_trans *offer_st;	 /* its server transaction */
@@ -60,6 +61,8 @@ struct sip_call {
 	/* session timer (ua_timer.c, RFC 4028) */
 	uint32_t se;	   /* negotiated Session-Expires, 0: no timer */
 	bool se_refresher; /* we refresh */
+	uint32_t se_ask;   /* UAC: interval asked after a 422, 0: config */
+	bool se_retried;   /* UAC: the INVITE was re-sent after a 422 */
 	struct sip_timer t_refresh;
 	struct sip_timer t_expire;
 	/* 100rel (ua_prack.c, RFC 3262) */
@@ -126,6 +129,8 @@ void ua_se_answer(struct sip_call *c, const struct sip_msg *req,
 		  struct sip_mbuf *x);
 /* UAC: headers of a refresh request (or the first INVITE). */
 void ua_se_request(struct sip_call *c, struct sip_mbuf *x);
+/* The Min-SE of a message (a 422), 0 if none. */
+uint32_t ua_se_min(const struct sip_msg *m);
 /* UAC: a 2xx to our INVITE, re-INVITE or UPDATE. */
 void ua_se_answered(struct sip_call *c, const struct sip_msg *resp);
 /* True if the comma list headers id of m contain tag. */
