@@ -159,6 +159,7 @@ void ua_recv_subscribe(struct sip_stack *st, const struct sip_msg *req,
 bool ua_subs_in_dialog(struct sip_stack *st, const struct sip_msg *req,
 		       const struct sip_addr *src);
 void ua_subs_free_all(struct sip_stack *st);
+size_t ua_subs_dump(const struct sip_stack *st, char *buf, size_t size);
 void ua_subs_shutdown(struct sip_stack *st);
 void ua_recv_refer(struct sip_call *c, const struct sip_msg *req,
 		   const struct sip_addr *src);
