@@ -48,6 +48,7 @@ struct sip_call {
 	bool reinv_ack_wait;	   /* our 2xx to a re-INVITE awaits its ACK */
 	uint32_t reinv_rcseq;	   /* CSeq of that re-INVITE */
 	bool reoffer_busy;	   /* our re-INVITE/UPDATE is pending */
+	bool reoffer_sdp;	   /* ... and carries an offer */
 	bool reoffer_app;	   /* it came from sip_call_reoffer() */
 	bool reoffer_refresh;	   /* it is a session refresh */
 	struct sip_trans *reinv_t; /* our re-INVITE (lives on in Accepted) */
