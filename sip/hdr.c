@@ -260,6 +260,46 @@ static bool is_host_char(char c)
 	       (c >= '0' && c <= '9') || c == '.' || c == '-';
 }
 
+/* branch, received (RFC 5118 4.5: with or without []), rport (RFC 3581),
+ * maddr and ttl (RFC 3261 20.42). */
+static int via_params(struct sip_via *via)
+{
+	struct sip_pl v;
+	uint32_t n;
+	via->ttl = -1;
+	if (sip_param_find(&via->params, "branch", &via->branch) &&
+	    !via->branch.l)
+		return EBADMSG;
+	if (sip_param_find(&via->params, "received", &v)) {
+		if (v.l > 2 && v.p[0] == '[' && v.p[v.l - 1] == ']') {
+			v.p++;
+			v.l -= 2;
+		}
+		for (size_t i = 0; i < v.l; i++)
+			if (!is_host_char(v.p[i]) && v.p[i] != ':')
+				return EBADMSG;
+		if (!v.l)
+			return EBADMSG;
+		via->received = v;
+	}
+	if (sip_param_find(&via->params, "rport", &v)) {
+		via->rport = true;
+		if (v.l) {
+			if (sip_parse_u32(&v, 65535, &n) || !n)
+				return EBADMSG;
+			via->rport_port = (uint16_t)n;
+		}
+	}
+	if (sip_param_find(&via->params, "maddr", &via->maddr) && !via->maddr.l)
+		return EBADMSG;
+	if (sip_param_find(&via->params, "ttl", &v)) {
+		if (sip_parse_u32(&v, 255, &n))
+			return EBADMSG;
+		via->ttl = (int)n;
+	}
+	return 0;
+}
+
 int sip_via_parse(struct sip_via *via, struct sip_lex *lx)
 {
 	struct sip_pl proto, ver;
@@ -286,7 +326,7 @@ int sip_via_parse(struct sip_via *via, struct sip_lex *lx)
 		while (lx->p < lx->e && *lx->p != ']')
 			lx->p++;
 		via->host.l = (size_t)(lx->p - via->host.p);
-		if (!sip_lex_char(lx, ']'))
+		if (!sip_lex_char(lx, ']') || !sip_ipv6_valid(&via->host))
 			return EBADMSG;
 	} else {
 		via->host.p = lx->p;
@@ -318,9 +358,8 @@ int sip_via_parse(struct sip_via *via, struct sip_lex *lx)
 	via->sentby.l = (size_t)(end - s);
 	if (sip_params_parse(lx, &via->params))
 		return EBADMSG;
-	sip_param_find(&via->params, "branch", &via->branch);
-	sip_param_find(&via->params, "received", &via->received);
-	via->rport = sip_param_find(&via->params, "rport", NULL);
 	sip_lex_lws(lx);
-	return lx->p == lx->e ? 0 : EBADMSG;
+	if (lx->p != lx->e)
+		return EBADMSG;
+	return via_params(via);
 }

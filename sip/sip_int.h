@@ -30,6 +30,10 @@ bool sip_param_find(const struct sip_pl *params, const char *name,
 		    struct sip_pl *val);
 int sip_naddr_parse(struct sip_naddr *na, struct sip_lex *lx);
 int sip_via_parse(struct sip_via *via, struct sip_lex *lx);
+/* An IPv6 literal without [] (uri.c). */
+bool sip_ipv6_valid(const struct sip_pl *host);
+/* Checks a known header's value against its grammar (hdr_typed.c). */
+int sip_hdr_check(const struct sip_hdr *h);
 /* Next comma-separated element of a list header (quotes and <> aware). */
 bool sip_list_next(struct sip_lex *lx, struct sip_pl *elem);
 
@@ -241,6 +245,13 @@ int sip_dialog_request(struct sip_dialog *d, struct sip_mbuf *mb,
 		       enum sip_method method, uint32_t cseq,
 		       const char *branch, const char *extra, const char *ctype,
 		       const char *body, struct sip_addr *dst);
+
+/* ---- validate.c ------------------------------------------------------ */
+
+/* Answers a request that fails a message-only check of RFC 3261 8.2
+ * (501, 416, 415, 406): returns the code sent, or 0 to go on. */
+int sip_validate_request(struct sip_stack *st, const struct sip_msg *req,
+			 const struct sip_addr *src);
 
 /* ---- ua.c ------------------------------------------------------------ */
 

@@ -2,6 +2,7 @@
  * uri.c: sip:, sips: and tel: URIs (RFC 3261 19.1, RFC 3966). The result
  * is a set of views into the parsed text.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <string.h>
@@ -45,6 +46,21 @@ static bool valid_chars(const char *s, size_t n, const char *extra)
 	return true;
 }
 
+/* RFC 5954 (correcting RFC 3261's ABNF): exactly the textual forms of
+ * RFC 4291 2.2, so "2001:db8:::192.0.2.1" is malformed. */
+bool sip_ipv6_valid(const struct sip_pl *host)
+{
+	char buf[INET6_ADDRSTRLEN];
+	struct in6_addr a;
+	if (!host->l || sip_pl_copy(host, buf, sizeof(buf)))
+		return false;
+	for (size_t i = 0; i < host->l; i++)
+		if (!isxdigit((unsigned char)buf[i]) && buf[i] != ':' &&
+		    buf[i] != '.')
+			return false;
+	return inet_pton(AF_INET6, buf, &a) == 1;
+}
+
 static int parse_hostport(struct sip_uri *uri, const char *p, const char *e)
 {
 	if (p < e && *p == '[') {
@@ -53,11 +69,8 @@ static int parse_hostport(struct sip_uri *uri, const char *p, const char *e)
 			return EINVAL;
 		uri->host.p = p + 1;
 		uri->host.l = (size_t)(rb - p - 1);
-		for (size_t i = 0; i < uri->host.l; i++) {
-			char c = uri->host.p[i];
-			if (!isxdigit((unsigned char)c) && c != ':' && c != '.')
-				return EINVAL;
-		}
+		if (!sip_ipv6_valid(&uri->host))
+			return EINVAL;
 		uri->ipv6 = true;
 		p = rb + 1;
 	} else {
