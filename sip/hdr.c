@@ -8,42 +8,9 @@
 #include <strings.h>
 #include "sip/sip_int.h"
 
-bool sip_is_token_char(char c)
-{
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9'))
-		return true;
-	return c && strchr("-.!%*_+`'~", c) != NULL;
-}
-
 static bool is_lws(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-void sip_lex_lws(struct sip_lex *lx)
-{
-	while (lx->p < lx->e && is_lws(*lx->p))
-		lx->p++;
-}
-
-bool sip_lex_token(struct sip_lex *lx, struct sip_pl *tok)
-{
-	const char *s = lx->p;
-	while (lx->p < lx->e && sip_is_token_char(*lx->p))
-		lx->p++;
-	tok->p = s;
-	tok->l = (size_t)(lx->p - s);
-	return tok->l > 0;
-}
-
-bool sip_lex_char(struct sip_lex *lx, char c)
-{
-	if (lx->p < lx->e && *lx->p == c) {
-		lx->p++;
-		return true;
-	}
-	return false;
 }
 
 bool sip_lex_quoted(struct sip_lex *lx, struct sip_pl *q)
@@ -264,38 +231,46 @@ static bool is_host_char(char c)
  * maddr and ttl (RFC 3261 20.42). */
 static int via_params(struct sip_via *via)
 {
-	struct sip_pl v;
-	uint32_t n;
+	struct sip_lex lx = { via->params.p, via->params.p + via->params.l };
+	struct sip_pl n, v;
+	uint32_t num;
 	via->ttl = -1;
-	if (sip_param_find(&via->params, "branch", &via->branch) &&
-	    !via->branch.l)
-		return EBADMSG;
-	if (sip_param_find(&via->params, "received", &v)) {
-		if (v.l > 2 && v.p[0] == '[' && v.p[v.l - 1] == ']') {
-			v.p++;
-			v.l -= 2;
-		}
-		for (size_t i = 0; i < v.l; i++)
-			if (!is_host_char(v.p[i]) && v.p[i] != ':')
+	/* one pass over the params the parser already checked */
+	while (via->params.p && lex_param(&lx, &n, &v)) {
+		if (sip_pl_casecmp(&n, "branch")) {
+			if (!v.l)
 				return EBADMSG;
-		if (!v.l)
-			return EBADMSG;
-		via->received = v;
-	}
-	if (sip_param_find(&via->params, "rport", &v)) {
-		via->rport = true;
-		if (v.l) {
-			if (sip_parse_u32(&v, 65535, &n) || !n)
+			via->branch = v;
+		} else if (sip_pl_casecmp(&n, "received")) {
+			if (v.l > 2 && v.p[0] == '[' && v.p[v.l - 1] == ']') {
+				v.p++;
+				v.l -= 2;
+			}
+			for (size_t i = 0; i < v.l; i++)
+				if (!is_host_char(v.p[i]) && v.p[i] != ':')
+					return EBADMSG;
+			if (!v.l)
 				return EBADMSG;
-			via->rport_port = (uint16_t)n;
+			via->received = v;
+		} else if (sip_pl_casecmp(&n, "rport")) {
+			via->rport = true;
+			if (v.l) {
+				if (sip_parse_u32(&v, 65535, &num) || !num)
+					return EBADMSG;
+				via->rport_port = (uint16_t)num;
+			}
+		} else if (sip_pl_casecmp(&n, "maddr")) {
+			if (!v.l)
+				return EBADMSG;
+			via->maddr = v;
+		} else if (sip_pl_casecmp(&n, "ttl")) {
+			if (sip_parse_u32(&v, 255, &num))
+				return EBADMSG;
+			via->ttl = (int)num;
 		}
-	}
-	if (sip_param_find(&via->params, "maddr", &via->maddr) && !via->maddr.l)
-		return EBADMSG;
-	if (sip_param_find(&via->params, "ttl", &v)) {
-		if (sip_parse_u32(&v, 255, &n))
-			return EBADMSG;
-		via->ttl = (int)n;
+		sip_lex_lws(&lx);
+		if (!sip_lex_char(&lx, ';'))
+			break;
 	}
 	return 0;
 }

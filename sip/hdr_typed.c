@@ -409,8 +409,7 @@ static bool lex_comment(struct sip_lex *lx, struct sip_pl *c)
 	return false;
 }
 
-int sip_retry_after_parse(struct sip_retry_after *ra,
-			  const struct sip_pl *val)
+int sip_retry_after_parse(struct sip_retry_after *ra, const struct sip_pl *val)
 {
 	struct sip_lex lx = lex_pl(val);
 	struct sip_retry_after tmp;
@@ -444,9 +443,8 @@ static int check_list(const struct sip_hdr *h, bool tokens)
 		struct sip_pl t;
 		int err;
 		if (tokens)
-			err = sip_lex_token(&tl, &t) && tl.p == tl.e
-				      ? 0
-				      : EBADMSG;
+			err = sip_lex_token(&tl, &t) && tl.p == tl.e ? 0
+								     : EBADMSG;
 		else if (h->id == SIP_HDR_CONTACT)
 			err = el.l == 1 && *el.p == '*' && h->val.l > 1
 				      ? EBADMSG /* '*' stands alone */
@@ -523,7 +521,7 @@ int sip_hdr_check(const struct sip_hdr *h)
 	case SIP_HDR_RSEQ:
 		/* 1 to 2**31 - 1 (RFC 3262 7.1) */
 		return sip_parse_u32(&h->val, 0x7fffffffu, &v) || !v ? EBADMSG
-								    : 0;
+								     : 0;
 	case SIP_HDR_MIN_SE:
 		return sip_delta_parse(&h->val, &v, &u.pl);
 	case SIP_HDR_SESSION_EXPIRES:

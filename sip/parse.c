@@ -22,7 +22,7 @@ bool sip_pl_eq(const struct sip_pl *pl, const char *s)
 bool sip_pl_casecmp(const struct sip_pl *pl, const char *s)
 {
 	size_t n = strlen(s);
-	return pl->l == n && (n == 0 || strncasecmp(pl->p, s, n) == 0);
+	return pl->l == n && (n == 0 || sip_ascii_caseeq(pl->p, s, n));
 }
 
 int sip_pl_copy(const struct sip_pl *pl, char *buf, size_t size)
@@ -131,8 +131,43 @@ const char *sip_hdr_name(enum sip_hdr_id id)
 	return (unsigned)id < SIP_HDR__COUNT ? hdr_names[id].name : "?";
 }
 
+/* Candidates by first letter: a lookup compares with a handful of names. */
+#define L(x, ...)                     \
+	[x - 'a'] = (const uint8_t[]) \
+	{                             \
+		__VA_ARGS__, 0        \
+	}
+static const uint8_t *const by_letter[26] = {
+	L('a', SIP_HDR_ACCEPT, SIP_HDR_ALLOW, SIP_HDR_ALLOW_EVENTS,
+	  SIP_HDR_AUTHORIZATION),
+	L('c', SIP_HDR_CALL_ID, SIP_HDR_CSEQ, SIP_HDR_CONTACT,
+	  SIP_HDR_CONTENT_LENGTH, SIP_HDR_CONTENT_TYPE,
+	  SIP_HDR_CONTENT_ENCODING, SIP_HDR_CONTENT_DISPOSITION),
+	L('d', SIP_HDR_DATE, SIP_HDR_DIVERSION),
+	L('e', SIP_HDR_EXPIRES, SIP_HDR_EVENT),
+	L('f', SIP_HDR_FROM),
+	L('h', SIP_HDR_HISTORY_INFO),
+	L('m', SIP_HDR_MAX_FORWARDS, SIP_HDR_MIN_SE, SIP_HDR_MIN_EXPIRES),
+	L('p', SIP_HDR_PROXY_REQUIRE, SIP_HDR_PROXY_AUTHENTICATE,
+	  SIP_HDR_PROXY_AUTHORIZATION, SIP_HDR_P_ASSERTED_IDENTITY,
+	  SIP_HDR_PRIVACY),
+	L('r', SIP_HDR_ROUTE, SIP_HDR_RECORD_ROUTE, SIP_HDR_REQUIRE,
+	  SIP_HDR_REASON, SIP_HDR_RSEQ, SIP_HDR_RACK, SIP_HDR_REFER_TO,
+	  SIP_HDR_REFERRED_BY, SIP_HDR_RETRY_AFTER),
+	L('s', SIP_HDR_SUPPORTED, SIP_HDR_SERVER, SIP_HDR_SUBJECT,
+	  SIP_HDR_SESSION_EXPIRES, SIP_HDR_SUBSCRIPTION_STATE),
+	L('t', SIP_HDR_TO),
+	L('u', SIP_HDR_USER_AGENT, SIP_HDR_UNSUPPORTED),
+	L('v', SIP_HDR_VIA),
+	L('w', SIP_HDR_WWW_AUTHENTICATE, SIP_HDR_WARNING),
+};
+#undef L
+
 static enum sip_hdr_id hdr_lookup(const struct sip_pl *name)
 {
+	unsigned f = (unsigned)((name->p[0] | 0x20) - 'a');
+	if (f >= 26)
+		return SIP_HDR_OTHER;
 	if (name->l == 1) {
 		char c = (char)(name->p[0] | 0x20);
 		for (int i = 1; i < SIP_HDR__COUNT; i++)
@@ -140,13 +175,11 @@ static enum sip_hdr_id hdr_lookup(const struct sip_pl *name)
 				return (enum sip_hdr_id)i;
 		return SIP_HDR_OTHER;
 	}
-	/* length and first letter rule out nearly every candidate cheaply */
-	char f = (char)(name->p[0] | 0x20);
-	for (int i = 1; i < SIP_HDR__COUNT; i++)
-		if (hdr_names[i].len == name->l &&
-		    (hdr_names[i].name[0] | 0x20) == f &&
-		    strncasecmp(name->p, hdr_names[i].name, name->l) == 0)
-			return (enum sip_hdr_id)i;
+	const uint8_t *c = by_letter[f];
+	for (; c && *c; c++)
+		if (hdr_names[*c].len == name->l &&
+		    sip_ascii_caseeq(name->p, hdr_names[*c].name, name->l))
+			return (enum sip_hdr_id) * c;
 	return SIP_HDR_OTHER;
 }
 
@@ -411,19 +444,25 @@ static void parse_known(struct sip_msg *msg, struct sip_hdr *h, bool *seen_cl,
 		else
 			msg->ctype = h->val;
 		return;
-	case SIP_HDR_CONTACT:
-		if (sip_hdr_check(h)) {
-			fail(msg, errp, EBADMSG, SIP_REJ_HDR_VALUE,
-			     "bad Contact");
-			return;
-		}
-		if (!msg->has_contact && !(h->val.l == 1 && *h->val.p == '*')) {
-			sip_list_next(&lx, &el);
-			struct sip_lex cl2 = { el.p, el.p + el.l };
-			msg->has_contact =
-				!sip_naddr_parse(&msg->contact, &cl2);
+	case SIP_HDR_CONTACT: {
+		struct sip_contact c;
+		bool star = h->val.l == 1 && *h->val.p == '*';
+		if (!h->val.l)
+			goto bad_contact;
+		while (sip_list_next(&lx, &el)) {
+			/* '*' stands alone (RFC 3261 20.10) */
+			if (sip_contact_parse(&c, &el) || (c.star && !star))
+				goto bad_contact;
+			if (!msg->has_contact && !c.star) {
+				msg->contact = c.addr;
+				msg->has_contact = true;
+			}
 		}
 		return;
+	bad_contact:
+		fail(msg, errp, EBADMSG, SIP_REJ_HDR_VALUE, "bad Contact");
+		return;
+	}
 	case SIP_HDR_DATE:
 		/* rfc1123-date is always GMT (RFC 3261 20.17) */
 		if (h->val.l < 3 ||
@@ -470,6 +509,18 @@ static bool single_valued(enum sip_hdr_id id)
 static const char *line_end(const char *p, const char *e, bool *ctl)
 {
 	const char *start = p;
+	/* eight bytes at a time while none is below 0x20 or is DEL: a byte
+	 * b < 0x20 makes b - 0x20 borrow into its top bit (bytes >= 0x80,
+	 * UTF-8, are masked out by ~x) */
+	while (e - p >= 8) {
+		uint64_t x, d;
+		memcpy(&x, p, 8);
+		d = x ^ 0x7f7f7f7f7f7f7f7fULL;
+		if (((x - 0x2020202020202020ULL) & ~x & 0x8080808080808080ULL) |
+		    ((d - 0x0101010101010101ULL) & ~d & 0x8080808080808080ULL))
+			break;
+		p += 8;
+	}
 	for (; p < e; p++) {
 		unsigned char c = (unsigned char)*p;
 		if (c >= 0x20 && c != 0x7f)
@@ -478,7 +529,7 @@ static const char *line_end(const char *p, const char *e, bool *ctl)
 			return p;
 		if (c == '\t' || (c == '\r' && p + 1 < e && p[1] == '\n'))
 			continue;
-		/* quoted-pair: "\" may escape any byte but CR and LF */
+		/* quoted-pair: "\\" may escape any byte but CR and LF */
 		if (c != '\r' && p > start && p[-1] == '\\')
 			continue;
 		*ctl = true;

@@ -21,9 +21,13 @@ const char *sip_uri_scheme_name(enum sip_uri_scheme s)
 	return (unsigned)s < SIP_URI__COUNT ? scheme_names[s] : "?";
 }
 
+/* unreserved (RFC 3261 25.1): alphanumerics and -_.!~*'() , as a bitmap */
 static bool is_unreserved(char c)
 {
-	return isalnum((unsigned char)c) || (c && strchr("-_.!~*'()", c));
+	static const uint64_t map[2] = { 0x03ff678200000000ULL,
+					 0x47fffffe87fffffeULL };
+	unsigned char u = (unsigned char)c;
+	return u < 128 && ((map[u >> 6] >> (u & 63)) & 1);
 }
 
 /* Checks chars of s[0..n) against unreserved + extra, with %HH escapes. */

@@ -111,11 +111,11 @@ static const struct tcase cases[] = {
 static unsigned nbad;
 
 /* Reports every failing case before the test fails. */
-#define bad(...)                                  \
-	do {                                      \
-		print_message(__VA_ARGS__);       \
-		print_message("\n");              \
-		nbad++;                           \
+#define bad(...)                            \
+	do {                                \
+		print_message(__VA_ARGS__); \
+		print_message("\n");        \
+		nbad++;                     \
 	} while (0)
 
 static size_t load(const char *name, char *buf, size_t size)
@@ -160,8 +160,7 @@ static void run_case(const struct tcase *tc)
 	int err = sip_stack_recv(fk.st, &a, buf, n);
 	sip_stack_stats(fk.st, &st1);
 	if (tc->rejected != (err != 0))
-		bad("%s (%s): recv returned %d", tc->file, tc->section,
-			 err);
+		bad("%s (%s): recv returned %d", tc->file, tc->section, err);
 	if (tc->rejected && st1.rx_rejected != st0.rx_rejected + 1)
 		bad("%s: rejection not counted", tc->file);
 	/* and counted under its reason */
@@ -175,16 +174,16 @@ static void run_case(const struct tcase *tc)
 	case CALL:
 		if (!fk.incoming || fk.nsent != 1 || fk_code(0) != 100)
 			bad("%s (%s): not offered as a call (sent %u, "
-				 "code %u)",
-				 tc->file, tc->section, fk.nsent, fk_code(0));
+			    "code %u)",
+			    tc->file, tc->section, fk.nsent, fk_code(0));
 		sip_call_hangup(fk.incoming, 480, 0);
 		break;
 	case CODE:
 		if (fk.nsent != 1 || fk_code(0) != tc->code)
 			bad("%s (%s): expected %u, sent %u message(s), "
-				 "first %u",
-				 tc->file, tc->section, tc->code, fk.nsent,
-				 fk_code(0));
+			    "first %u",
+			    tc->file, tc->section, tc->code, fk.nsent,
+			    fk_code(0));
 		if (fk.incoming) {
 			bad("%s: offered as a call", tc->file);
 			sip_call_hangup(fk.incoming, 480, 0);
@@ -193,7 +192,7 @@ static void run_case(const struct tcase *tc)
 	case DROP:
 		if (fk.nsent)
 			bad("%s (%s): sent %.40s", tc->file, tc->section,
-				 fk.sent[0].buf);
+			    fk.sent[0].buf);
 		break;
 	}
 	struct sip_msg req;
@@ -205,7 +204,8 @@ static void run_case(const struct tcase *tc)
 		struct sip_msg m;
 		int perr = sip_msg_parse(&m, fk.sent[0].buf, fk.sent[0].len,
 					 65535);
-		if (m.req || m.code != tc->code || m.via.branch.l != req.via.branch.l ||
+		if (m.req || m.code != tc->code ||
+		    m.via.branch.l != req.via.branch.l ||
 		    memcmp(m.via.branch.p, req.via.branch.p, req.via.branch.l))
 			bad("%s: bad response (%d, %s):\n%s", tc->file, perr,
 			    m.err ? m.err : "", fk.sent[0].buf);
@@ -238,7 +238,7 @@ static void torture_parser(void **state)
 			bad("%s: parser accepted it", cases[i].file);
 		if (!cases[i].rejected && err)
 			bad("%s: parser said %d (%s)", cases[i].file, err,
-				 m.err ? m.err : "?");
+			    m.err ? m.err : "?");
 	}
 	assert_int_equal(nbad, 0);
 }
