@@ -60,7 +60,7 @@ void sip_hiter_init(struct sip_hiter *it, const struct sip_msg *msg,
 
 bool sip_hiter_next(struct sip_hiter *it, struct sip_pl *val)
 {
-	for (;;) {
+	while (it->msg) { /* NULL once the last header is done */
 		if (it->h) {
 			struct sip_lex lx = { it->p, it->e };
 			if (sip_list_next(&lx, val)) {
@@ -69,11 +69,14 @@ bool sip_hiter_next(struct sip_hiter *it, struct sip_pl *val)
 			}
 		}
 		it->h = sip_msg_hdr(it->msg, it->id, it->h);
-		if (!it->h)
-			return false;
+		if (!it->h) {
+			it->msg = NULL;
+			break;
+		}
 		it->p = it->h->val.p;
 		it->e = it->p + it->h->val.l;
 	}
+	return false;
 }
 
 int sip_naddr_parse_pl(struct sip_naddr *na, const struct sip_pl *val)

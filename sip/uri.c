@@ -227,3 +227,127 @@ bool sip_uri_param(const struct sip_uri *uri, const char *name,
 	}
 	return false;
 }
+
+/* ---- comparison (RFC 3261 19.1.4) ---- */
+
+static int hexval(char c)
+{
+	return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+}
+
+/* The next character of a view with %HH decoded; -1 at the end. */
+static int next_unesc(const char **p, const char *e)
+{
+	if (*p >= e)
+		return -1;
+	if (**p == '%' && e - *p >= 3 && isxdigit((unsigned char)(*p)[1]) &&
+	    isxdigit((unsigned char)(*p)[2])) {
+		int v = hexval((*p)[1]) * 16 + hexval((*p)[2]);
+		*p += 3;
+		return v;
+	}
+	return (unsigned char)*(*p)++;
+}
+
+static bool esc_eq(const struct sip_pl *a, const struct sip_pl *b, bool icase)
+{
+	const char *p = a->p, *q = b->p;
+	const char *pe = p + a->l, *qe = q + b->l;
+	for (;;) {
+		int x = next_unesc(&p, pe), y = next_unesc(&q, qe);
+		if (x != y &&
+		    !(icase && x >= 0 && y >= 0 && (x | 0x20) == (y | 0x20) &&
+		      isalpha(x) && isalpha(y)))
+			return false;
+		if (x < 0)
+			return true;
+	}
+}
+
+/* name=value pairs of a ';'- (params) or '&'- (headers) separated list. */
+static bool kv_next(const char **p, const char *e, char sep, struct sip_pl *n,
+		    struct sip_pl *v)
+{
+	if (*p >= e)
+		return false;
+	const char *s = *p;
+	const char *end = memchr(s, sep, (size_t)(e - s));
+	if (!end)
+		end = e;
+	const char *eq = memchr(s, '=', (size_t)(end - s));
+	n->p = s;
+	n->l = (size_t)((eq ? eq : end) - s);
+	v->p = eq ? eq + 1 : end;
+	v->l = eq ? (size_t)(end - eq - 1) : 0;
+	*p = end < e ? end + 1 : e;
+	return true;
+}
+
+static bool kv_find(const struct sip_pl *list, char sep,
+		    const struct sip_pl *name, struct sip_pl *val)
+{
+	const char *p = list->p, *e = p + list->l;
+	struct sip_pl n, v;
+	while (p && kv_next(&p, e, sep, &n, &v))
+		if (esc_eq(&n, name, true)) {
+			*val = v;
+			return true;
+		}
+	return false;
+}
+
+/* These must match whenever either URI has them. */
+static bool param_required(const struct sip_pl *n)
+{
+	static const char *const names[] = { "user", "ttl", "method", "maddr",
+					     "transport" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (sip_pl_casecmp(n, names[i]))
+			return true;
+	return false;
+}
+
+/* Every param of a agrees with b; one-sided only for ordinary params. */
+static bool params_agree(const struct sip_uri *a, const struct sip_uri *b)
+{
+	const char *p = a->params.p, *e = p + a->params.l;
+	struct sip_pl n, v, w;
+	while (p && kv_next(&p, e, ';', &n, &v)) {
+		if (!kv_find(&b->params, ';', &n, &w)) {
+			if (param_required(&n))
+				return false;
+			continue;
+		}
+		if (!esc_eq(&v, &w, true))
+			return false;
+	}
+	return true;
+}
+
+/* Header values are compared as written, names case-insensitively. */
+static bool headers_agree(const struct sip_uri *a, const struct sip_uri *b)
+{
+	const char *p = a->headers.p, *e = p + a->headers.l;
+	struct sip_pl n, v, w;
+	while (p && kv_next(&p, e, '&', &n, &v))
+		if (!kv_find(&b->headers, '&', &n, &w) ||
+		    !esc_eq(&v, &w, false))
+			return false;
+	return true;
+}
+
+bool sip_uri_eq(const struct sip_uri *a, const struct sip_uri *b)
+{
+	if (a->scheme != b->scheme)
+		return false;
+	if (a->scheme == SIP_URI_OTHER)
+		return esc_eq(&a->user, &b->user, false);
+	if (a->scheme == SIP_URI_TEL)
+		return esc_eq(&a->user, &b->user, true) && params_agree(a, b) &&
+		       params_agree(b, a);
+	return esc_eq(&a->user, &b->user, false) &&
+	       esc_eq(&a->password, &b->password, false) &&
+	       esc_eq(&a->host, &b->host, true) && a->port == b->port &&
+	       params_agree(a, b) && params_agree(b, a) &&
+	       headers_agree(a, b) && headers_agree(b, a);
+}

@@ -32,11 +32,9 @@ static bool sdp_refused(const struct sip_msg *req)
 {
 	struct sip_hiter it;
 	struct sip_pl el;
-	bool present = false;
 	sip_hiter_init(&it, req, SIP_HDR_ACCEPT);
 	while (sip_hiter_next(&it, &el)) {
 		struct sip_ctype ct;
-		present = true;
 		if (sip_ctype_parse(&ct, &el))
 			continue;
 		if ((sip_pl_eq(&ct.type, "*") && sip_pl_eq(&ct.subtype, "*")) ||
@@ -46,7 +44,7 @@ static bool sdp_refused(const struct sip_msg *req)
 			return false;
 	}
 	/* an empty Accept means no body is acceptable (RFC 3261 20.1) */
-	return present;
+	return sip_msg_hdr(req, SIP_HDR_ACCEPT, NULL) != NULL;
 }
 
 int sip_validate_request(struct sip_stack *st, const struct sip_msg *req,

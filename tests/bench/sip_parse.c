@@ -13,27 +13,29 @@
 #include <time.h>
 #include "sip/sip.h"
 
-#define SDP_BODY                                        \
-	"v=0\r\n"                                       \
+#define SDP_BODY                                          \
+	"v=0\r\n"                                         \
 	"o=- 2890844526 2890844526 IN IP4 192.0.2.10\r\n" \
-	"s=-\r\n"                                       \
-	"c=IN IP4 192.0.2.10\r\n"                       \
-	"t=0 0\r\n"                                     \
-	"m=audio 49170 RTP/AVP 0 8 101\r\n"             \
-	"a=rtpmap:0 PCMU/8000\r\n"                      \
-	"a=rtpmap:8 PCMA/8000\r\n"                      \
-	"a=rtpmap:101 telephone-event/8000\r\n"         \
-	"a=fmtp:101 0-15\r\n"                           \
-	"a=ptime:20\r\n"                                \
+	"s=-\r\n"                                         \
+	"c=IN IP4 192.0.2.10\r\n"                         \
+	"t=0 0\r\n"                                       \
+	"m=audio 49170 RTP/AVP 0 8 101\r\n"               \
+	"a=rtpmap:0 PCMU/8000\r\n"                        \
+	"a=rtpmap:8 PCMA/8000\r\n"                        \
+	"a=rtpmap:101 telephone-event/8000\r\n"           \
+	"a=fmtp:101 0-15\r\n"                             \
+	"a=ptime:20\r\n"                                  \
 	"a=sendrecv\r\n"
 
-#define VIA1 "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK776asdhds;rport\r\n"
-#define VIA2 "Via: SIP/2.0/UDP 198.51.100.7;branch=z9hG4bK4b43c2ff8.1;received=198.51.100.70\r\n"
-#define DLG_REQ                                                  \
+#define VIA1 \
+	"Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK776asdhds;rport\r\n"
+#define VIA2 \
+	"Via: SIP/2.0/UDP 198.51.100.7;branch=z9hG4bK4b43c2ff8.1;received=198.51.100.70\r\n"
+#define DLG_REQ                                                      \
 	"From: \"Alice\" <sip:alice@example.com>;tag=1928301774\r\n" \
 	"To: <sip:+15551234@gw.example.net>\r\n"                     \
 	"Call-ID: a84b4c76e66710@pc33.example.com\r\n"
-#define DLG_RESP                                                 \
+#define DLG_RESP                                                     \
 	"From: \"Alice\" <sip:alice@example.com>;tag=1928301774\r\n" \
 	"To: <sip:+15551234@gw.example.net>;tag=a6c85cf\r\n"         \
 	"Call-ID: a84b4c76e66710@pc33.example.com\r\n"
@@ -193,7 +195,6 @@ int main(void)
 		a = r == 0 || x < a ? x : a;
 		b = r == 0 || y < b ? y : b;
 	}
-	printf("BENCH sip_parse_ns %.0f ns vs=libosip2 ratio=%.2f\n", a,
-	       b / a);
+	printf("BENCH sip_parse_ns %.0f ns vs=libosip2 ratio=%.2f\n", a, b / a);
 	return 0;
 }
