@@ -1,5 +1,5 @@
 # sip/: sources of libsip.a and their unit tests (tests/unit/test_sip_<file>.c).
-SIP_SRCS := sip/parse.c sip/hdr.c sip/hdr_typed.c sip/uri.c sip/msg.c sip/ctrans.c sip/strans.c \
+SIP_SRCS := sip/parse.c sip/hdr_name.c sip/hdr.c sip/hdr_typed.c sip/uri.c sip/msg.c sip/ctrans.c sip/strans.c \
 	    sip/dialog.c sip/sdp.c sip/stack.c sip/ua.c sip/validate.c
 $(LIBSIP): $(SIP_SRCS:%.c=$(B)/%.o)
 UNIT_TESTS += test_sip_parse test_sip_uri test_sip_msg test_sip_ctrans \
