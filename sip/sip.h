@@ -517,8 +517,10 @@ const char *sip_reason_phrase(unsigned code);
 
 /* ---- SDP (RFC 4566, offer/answer RFC 3264) -------------------------- */
 
-#define SDP_MAX_MEDIA 4
-#define SDP_MAX_FMT 16
+#define SDP_MAX_MEDIA 8	  /* m= lines; more is refused (E2BIG) */
+#define SDP_MAX_FMT 16	  /* formats per m= line */
+#define SDP_MAX_LEN 16384 /* whole body */
+#define SDP_MAX_LINE 1024 /* one line */
 #define SDP_ADDR_LEN 48
 
 enum sdp_dir {
@@ -538,16 +540,47 @@ struct sdp_fmt {
 	char fmtp[64];
 };
 
+/* T.38 over UDPTL (ITU-T T.38 Annex D, RFC 3362 registration). */
+enum sdp_t38_rate {
+	SDP_T38_TRANSFERRED_TCF, /* transferredTCF: the UDPTL default */
+	SDP_T38_LOCAL_TCF,	 /* localTCF */
+	SDP_T38_RATE__COUNT
+};
+enum sdp_t38_ec {
+	SDP_T38_EC_NONE,
+	SDP_T38_EC_REDUNDANCY, /* t38UDPRedundancy */
+	SDP_T38_EC_FEC,	       /* t38UDPFEC */
+	SDP_T38_EC__COUNT
+};
+const char *sdp_t38_rate_name(enum sdp_t38_rate r);
+const char *sdp_t38_ec_name(enum sdp_t38_ec ec);
+
+struct sdp_t38 {
+	unsigned version;     /* T38FaxVersion 0..3 */
+	uint32_t max_bitrate; /* T38MaxBitRate bit/s, 0 if absent */
+	enum sdp_t38_rate rate_mgmt;
+	uint32_t max_buffer;   /* T38FaxMaxBuffer octets, 0 if absent */
+	uint32_t max_datagram; /* T38FaxMaxDatagram octets, 0 if absent */
+	enum sdp_t38_ec udp_ec;
+	bool fill_bit_removal; /* T38FaxFillBitRemoval */
+	bool transcoding_mmr;  /* T38FaxTranscodingMMR */
+	bool transcoding_jbig; /* T38FaxTranscodingJBIG */
+};
+
 struct sdp_media {
-	char type[16]; /* "audio", "image" */
-	uint16_t port;
+	char type[16];		 /* "audio", "image" */
+	uint16_t port;		 /* 0: a rejected or disabled stream */
 	char proto[16];		 /* "RTP/AVP", "udptl" */
 	char addr[SDP_ADDR_LEN]; /* media c=, else the session c= */
 	struct sdp_fmt fmt[SDP_MAX_FMT];
 	unsigned nfmt;
-	unsigned ptime; /* 0 if absent */
+	unsigned ptime;	   /* 0 if absent */
+	unsigned maxptime; /* 0 if absent */
 	enum sdp_dir dir;
-	int te_pt; /* telephone-event PT, -1 if none */
+	bool hold;   /* c=0.0.0.0: RFC 2543 hold, send nothing there */
+	int te_pt;   /* telephone-event PT, -1 if none */
+	bool is_t38; /* image udptl t38 */
+	struct sdp_t38 t38;
 };
 
 struct sdp_session {
@@ -558,9 +591,13 @@ struct sdp_session {
 	enum sdp_dir dir;	 /* session-level direction */
 	struct sdp_media media[SDP_MAX_MEDIA];
 	unsigned nmedia;
+	const char *err; /* why parsing failed (static), NULL if it did not */
 };
 
-/* Copies what it keeps: the session does not point into buf. EBADMSG on bad SDP. */
+/*
+ * Copies what it keeps: the session does not point into buf. EBADMSG on
+ * bad SDP, E2BIG over a limit (SDP_MAX_*); sess->err says which.
+ */
 int sdp_parse(struct sdp_session *sess, const char *buf, size_t len);
 
 struct sdp_codec {
@@ -591,17 +628,60 @@ struct sdp_result {
 	unsigned ptime;
 	int te_pt;	  /* remote telephone-event PT or -1 */
 	enum sdp_dir dir; /* the remote side's direction */
+	bool hold; /* remote put us on hold: sendonly, inactive, 0.0.0.0 */
+	unsigned maxptime;
 };
 
 /* Builds an audio offer; *lenp is the length written (NUL-terminated). */
 int sdp_build_offer(const struct sdp_local *loc, char *buf, size_t size,
 		    size_t *lenp);
 /*
- * Answers an offer: picks the first local codec the offer carries, fills
- * res and writes the answer. ENOTSUP when nothing matches (answer 488).
+ * Answers an offer: picks the first local codec the offer carries in its
+ * first usable audio stream, fills res and writes the answer, which has
+ * every m= line of the offer in the same order, all but the chosen one
+ * with port 0 (RFC 3264 6). ENOTSUP when nothing matches (answer 488).
  */
 int sdp_answer(const struct sdp_session *offer, const struct sdp_local *loc,
 	       struct sdp_result *res, char *buf, size_t size, size_t *lenp);
 /* Reads the answer to our offer 'loc'. ENOTSUP if it picked nothing of ours. */
 int sdp_accept_answer(const struct sdp_session *answer,
 		      const struct sdp_local *loc, struct sdp_result *res);
+
+/* ---- T.38 offer/answer (sdp_t38.c) ---------------------------------- */
+
+/* Our T.38 side: address and what we support. */
+struct sdp_t38_local {
+	const char *ip;
+	uint16_t port;
+	struct sdp_t38 caps;
+	uint64_t sess_id, sess_version;
+};
+
+/* The negotiated T.38 stream. */
+struct sdp_t38_result {
+	char addr[SDP_ADDR_LEN];
+	uint16_t port;
+	struct sdp_t38 t38; /* what both ends use */
+	/* the far end's own receive limits (declarative, not negotiated) */
+	uint32_t remote_max_buffer, remote_max_datagram;
+};
+
+/* The first usable image/udptl/t38 stream of a session, or NULL. */
+const struct sdp_media *sdp_t38_stream(const struct sdp_session *s);
+/* An offer with one image/udptl/t38 stream (*lenp: length written). */
+int sdp_t38_build_offer(const struct sdp_t38_local *loc, char *buf, size_t size,
+			size_t *lenp);
+/*
+ * Answers an offer carrying T.38: version and bit rate the lower of both,
+ * rate management as offered, error correction and the options only as
+ * far as both support them (T.38 Annex D); every other stream kept with
+ * port 0. ENOTSUP if the offer has no usable T.38 stream.
+ */
+int sdp_t38_answer(const struct sdp_session *offer,
+		   const struct sdp_t38_local *loc, struct sdp_t38_result *res,
+		   char *buf, size_t size, size_t *lenp);
+/* Reads the answer to our T.38 offer. ENOTSUP if it refused T.38 (port 0),
+ * EPROTO if it claims more than we offered. */
+int sdp_t38_accept_answer(const struct sdp_session *answer,
+			  const struct sdp_t38_local *loc,
+			  struct sdp_t38_result *res);

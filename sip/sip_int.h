@@ -293,6 +293,16 @@ int sip_dialog_request(struct sip_dialog *d, struct sip_mbuf *mb,
 		       const char *branch, const char *extra, const char *ctype,
 		       const char *body, struct sip_addr *dst);
 
+/* ---- SDP (sdp.c, sdp_t38.c) ------------------------------------------ */
+
+/* v=, o=, s=, c= and t= of a session we describe. */
+void sdp_mb_session(struct sip_mbuf *mb, const char *ip, uint64_t id,
+		    uint64_t ver);
+/* An m= line refused in an answer: port 0, formats as offered. */
+void sdp_mb_rejected(struct sip_mbuf *mb, const struct sdp_media *m);
+/* One a=T38... attribute (from "T38" to e) into t; EBADMSG if bad. */
+int sdp_t38_attr(struct sdp_t38 *t, const char *p, const char *e);
+
 /* ---- validate.c ------------------------------------------------------ */
 
 /* Answers a request that fails a message-only check of RFC 3261 8.2

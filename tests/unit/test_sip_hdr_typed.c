@@ -75,9 +75,15 @@ static void typed_contact(void **state)
 	assert_int_equal(sip_contact_parse(&c, &v), 0);
 	assert_int_equal(c.expires, UINT32_MAX);
 	static const char *const bad[] = {
-		"<sip:a@h>;q=1.5", "<sip:a@h>;q=2",	    "<sip:a@h>;q=0.1234",
-		"<sip:a@h>;q=x",   "<sip:a@h>;expires=-1", "<sip:a@h>;expires=",
-		"",		   "<>",		    "sip:a@h?x=1",
+		"<sip:a@h>;q=1.5",
+		"<sip:a@h>;q=2",
+		"<sip:a@h>;q=0.1234",
+		"<sip:a@h>;q=x",
+		"<sip:a@h>;expires=-1",
+		"<sip:a@h>;expires=",
+		"",
+		"<>",
+		"sip:a@h?x=1",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		v = pl(bad[i]);
@@ -108,9 +114,10 @@ static void typed_cseq_ctype(void **state)
 	assert_int_equal(sip_cseq_parse(&c, &v), 0);
 	assert_int_equal(c.method, SIP_METHOD_OTHER);
 	assert_true(sip_pl_eq(&c.method_str, "NEWMETHOD"));
-	static const char *const badc[] = { "2147483648 INVITE", "-1 INVITE",
-					    "1", "INVITE", "1INVITE",
-					    "1 INVITE x", "" };
+	static const char *const badc[] = {
+		"2147483648 INVITE", "-1 INVITE",  "1", "INVITE",
+		"1INVITE",	     "1 INVITE x", ""
+	};
 	for (size_t i = 0; i < sizeof(badc) / sizeof(badc[0]); i++) {
 		v = pl(badc[i]);
 		if (sip_cseq_parse(&c, &v) == 0)
@@ -156,9 +163,11 @@ static void typed_auth(void **state)
 	h = pl("Digest");
 	assert_int_equal(sip_auth_parse(&a, &h), 0);
 	assert_false(sip_auth_param(&a, "realm", &v));
-	static const char *const bad[] = { "", "Digest realm",
+	static const char *const bad[] = { "",
+					   "Digest realm",
 					   "Digest realm=\"x",
-					   "Digest realm=x,", "Digest =x",
+					   "Digest realm=x,",
+					   "Digest =x",
 					   "Digest a=b c=d" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		h = pl(bad[i]);
@@ -297,10 +306,11 @@ static void typed_reason_event(void **state)
 	assert_int_equal(sip_retry_after_parse(&ra, &v), EBADMSG);
 
 	struct sip_msg m;
-	assert_int_equal(msg_with(&m, "o: dialog\r\n"
-				      "Subscription-State: pending\r\n"
-				      "Reason: SIP;cause=200, Q.850;cause=16\r\n"
-				      "Retry-After: 10\r\n"),
+	assert_int_equal(msg_with(&m,
+				  "o: dialog\r\n"
+				  "Subscription-State: pending\r\n"
+				  "Reason: SIP;cause=200, Q.850;cause=16\r\n"
+				  "Retry-After: 10\r\n"),
 			 0);
 	assert_int_equal(sip_msg_q850_cause(&m), 16);
 	assert_int_equal(msg_with(&m, "Event: dialog\r\nEvent: presence\r\n"),
@@ -315,16 +325,17 @@ static void typed_tokens_identity(void **state)
 	struct sip_naddr na;
 	(void)state;
 	assert_int_equal(
-		msg_with(&m,
-			 "Supported: timer,\r\n\t100rel\r\nk: replaces\r\n"
-			 "Allow: INVITE, ACK\r\nRequire: \r\n"
-			 "Privacy: id; header\r\n"
-			 "P-Asserted-Identity: \"Alice\" <sip:+1555@h>, "
-			 "<tel:+1555>\r\n"
-			 "Diversion: <sip:+1666@h>;reason=unconditional\r\n"
-			 "History-Info: <sip:a@h>;index=1, <sip:b@h>;index=1.1\r\n"
-			 "r: <sip:c@h?Replaces=x%40y>\r\n"
-			 "b: <sip:d@h>\r\n"),
+		msg_with(
+			&m,
+			"Supported: timer,\r\n\t100rel\r\nk: replaces\r\n"
+			"Allow: INVITE, ACK\r\nRequire: \r\n"
+			"Privacy: id; header\r\n"
+			"P-Asserted-Identity: \"Alice\" <sip:+1555@h>, "
+			"<tel:+1555>\r\n"
+			"Diversion: <sip:+1666@h>;reason=unconditional\r\n"
+			"History-Info: <sip:a@h>;index=1, <sip:b@h>;index=1.1\r\n"
+			"r: <sip:c@h?Replaces=x%40y>\r\n"
+			"b: <sip:d@h>\r\n"),
 		0);
 	assert_true(sip_msg_has_token(&m, SIP_HDR_SUPPORTED, "100REL"));
 	assert_true(sip_msg_has_token(&m, SIP_HDR_SUPPORTED, "replaces"));
@@ -362,10 +373,14 @@ static void typed_tokens_identity(void **state)
 
 	/* broken ones reject the message */
 	static const char *const bad[] = {
-		"Supported: a b\r\n",	  "Require: 100rel;x\r\n",
-		"Privacy: id;;\r\n",	  "P-Asserted-Identity: <sip:a@h\r\n",
-		"Route: sip:a@h?x\r\n",	  "Refer-To: <sip:a@h>, <sip:b@h>\r\n",
-		"Diversion: \r\n",	  "Referred-By: <sip:a@h>\r\nb: <sip:c@h>\r\n",
+		"Supported: a b\r\n",
+		"Require: 100rel;x\r\n",
+		"Privacy: id;;\r\n",
+		"P-Asserted-Identity: <sip:a@h\r\n",
+		"Route: sip:a@h?x\r\n",
+		"Refer-To: <sip:a@h>, <sip:b@h>\r\n",
+		"Diversion: \r\n",
+		"Referred-By: <sip:a@h>\r\nb: <sip:c@h>\r\n",
 		"Reason: Q.850;cause\r\n",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
@@ -390,8 +405,8 @@ static void typed_names(void **state)
 		snprintf(line, sizeof(line), "%s: x\r\n",
 			 sip_hdr_name((enum sip_hdr_id)i));
 		(void)msg_with(&m, line);
-		const struct sip_hdr *h = sip_msg_hdr_name(
-			&m, sip_hdr_name((enum sip_hdr_id)i));
+		const struct sip_hdr *h =
+			sip_msg_hdr_name(&m, sip_hdr_name((enum sip_hdr_id)i));
 		assert_non_null(h);
 		assert_int_equal(h->id, i);
 	}
@@ -399,13 +414,20 @@ static void typed_names(void **state)
 		char c;
 		enum sip_hdr_id id;
 	} compact[] = {
-		{ 'i', SIP_HDR_CALL_ID },	  { 'm', SIP_HDR_CONTACT },
-		{ 'e', SIP_HDR_CONTENT_ENCODING }, { 'l', SIP_HDR_CONTENT_LENGTH },
-		{ 'c', SIP_HDR_CONTENT_TYPE },	  { 'f', SIP_HDR_FROM },
-		{ 's', SIP_HDR_SUBJECT },	  { 'k', SIP_HDR_SUPPORTED },
-		{ 't', SIP_HDR_TO },		  { 'v', SIP_HDR_VIA },
-		{ 'o', SIP_HDR_EVENT },		  { 'u', SIP_HDR_ALLOW_EVENTS },
-		{ 'r', SIP_HDR_REFER_TO },	  { 'b', SIP_HDR_REFERRED_BY },
+		{ 'i', SIP_HDR_CALL_ID },
+		{ 'm', SIP_HDR_CONTACT },
+		{ 'e', SIP_HDR_CONTENT_ENCODING },
+		{ 'l', SIP_HDR_CONTENT_LENGTH },
+		{ 'c', SIP_HDR_CONTENT_TYPE },
+		{ 'f', SIP_HDR_FROM },
+		{ 's', SIP_HDR_SUBJECT },
+		{ 'k', SIP_HDR_SUPPORTED },
+		{ 't', SIP_HDR_TO },
+		{ 'v', SIP_HDR_VIA },
+		{ 'o', SIP_HDR_EVENT },
+		{ 'u', SIP_HDR_ALLOW_EVENTS },
+		{ 'r', SIP_HDR_REFER_TO },
+		{ 'b', SIP_HDR_REFERRED_BY },
 		{ 'x', SIP_HDR_SESSION_EXPIRES },
 	};
 	for (size_t i = 0; i < sizeof(compact) / sizeof(compact[0]); i++) {

@@ -8,8 +8,8 @@ static const char sdp[] = "v=0\r\no=- 1 1 IN IP4 192.0.2.10\r\ns=-\r\n"
 			  "m=audio 4000 RTP/AVP 0\r\n";
 
 /* A request with extra headers and an optional body; the code sent. */
-static unsigned send_req(const char *method, const char *ruri,
-			 const char *hdrs, const char *ctype, const char *body)
+static unsigned send_req(const char *method, const char *ruri, const char *hdrs,
+			 const char *ctype, const char *body)
 {
 	unsigned n = fk.nsent;
 	int err = fk_recv("%s %s SIP/2.0\r\n"
@@ -36,9 +36,8 @@ static void validate_method_scheme(void **state)
 {
 	(void)state;
 	fk_stack();
-	assert_int_equal(send_req("FROBNICATE", "sip:a@192.0.2.1", "", NULL,
-				  NULL),
-			 501);
+	assert_int_equal(
+		send_req("FROBNICATE", "sip:a@192.0.2.1", "", NULL, NULL), 501);
 	assert_int_equal(refused(), 1);
 	assert_int_equal(send_req("OPTIONS", "urn:service:sos", "", NULL, NULL),
 			 416);
@@ -46,11 +45,12 @@ static void validate_method_scheme(void **state)
 			 200);
 	/* an unknown method in an ACK's place is still never answered */
 	unsigned n = fk.nsent;
-	assert_int_equal(fk_recv("ACK sip:a@192.0.2.1 SIP/2.0\r\n"
-				 "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKa\r\n"
-				 "From: <sip:b@h>;tag=1\r\nTo: <sip:a@h>;tag=2\r\n"
-				 "Call-ID: ack\r\nCSeq: 1 ACK\r\n\r\n"),
-			 0);
+	assert_int_equal(
+		fk_recv("ACK sip:a@192.0.2.1 SIP/2.0\r\n"
+			"Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKa\r\n"
+			"From: <sip:b@h>;tag=1\r\nTo: <sip:a@h>;tag=2\r\n"
+			"Call-ID: ack\r\nCSeq: 1 ACK\r\n\r\n"),
+		0);
 	assert_int_equal(fk.nsent, n);
 	assert_int_equal(refused(), 2);
 	fk_done();
