@@ -275,7 +275,7 @@ static int via_params(struct sip_via *via)
 	return 0;
 }
 
-int sip_via_parse(struct sip_via *via, struct sip_lex *lx)
+int sip_via_parse_one(struct sip_via *via, struct sip_lex *lx)
 {
 	struct sip_pl proto, ver;
 	memset(via, 0, sizeof(*via));
@@ -334,7 +334,11 @@ int sip_via_parse(struct sip_via *via, struct sip_lex *lx)
 	if (sip_params_parse(lx, &via->params))
 		return EBADMSG;
 	sip_lex_lws(lx);
-	if (lx->p != lx->e)
-		return EBADMSG;
 	return via_params(via);
+}
+
+int sip_via_parse(struct sip_via *via, struct sip_lex *lx)
+{
+	int err = sip_via_parse_one(via, lx);
+	return err ? err : lx->p == lx->e ? 0 : EBADMSG;
 }

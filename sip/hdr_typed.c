@@ -432,7 +432,23 @@ int sip_retry_after_parse(struct sip_retry_after *ra, const struct sip_pl *val)
 
 /* ---- checks at parse time ---- */
 
-static int check_list(const struct sip_hdr *h, bool tokens)
+/* option-tag *(COMMA option-tag) and the like, in one pass; may be empty */
+static int check_tokens(const struct sip_pl *val)
+{
+	struct sip_lex lx = lex_pl(val);
+	struct sip_pl t;
+	if (at_end(&lx))
+		return 0;
+	do {
+		sip_lex_lws(&lx);
+		if (!sip_lex_token(&lx, &t))
+			return EBADMSG;
+		sip_lex_lws(&lx);
+	} while (sip_lex_char(&lx, ','));
+	return lx.p == lx.e ? 0 : EBADMSG;
+}
+
+static int check_list(const struct sip_hdr *h)
 {
 	struct sip_lex lx = lex_pl(&h->val);
 	struct sip_pl el;
@@ -442,13 +458,8 @@ static int check_list(const struct sip_hdr *h, bool tokens)
 		struct sip_reason r;
 	} u;
 	while (sip_list_next(&lx, &el)) {
-		struct sip_lex tl = lex_pl(&el);
-		struct sip_pl t;
 		int err;
-		if (tokens)
-			err = sip_lex_token(&tl, &t) && tl.p == tl.e ? 0
-								     : EBADMSG;
-		else if (h->id == SIP_HDR_CONTACT)
+		if (h->id == SIP_HDR_CONTACT)
 			err = el.l == 1 && *el.p == '*' && h->val.l > 1
 				      ? EBADMSG /* '*' stands alone */
 				      : sip_contact_parse(&u.c, &el);
@@ -492,14 +503,14 @@ int sip_hdr_check(const struct sip_hdr *h)
 
 	switch (h->id) {
 	case SIP_HDR_CONTACT:
-		return h->val.l ? check_list(h, false) : EBADMSG;
+		return h->val.l ? check_list(h) : EBADMSG;
 	case SIP_HDR_ROUTE:
 	case SIP_HDR_RECORD_ROUTE:
 	case SIP_HDR_P_ASSERTED_IDENTITY:
 	case SIP_HDR_DIVERSION:
 	case SIP_HDR_HISTORY_INFO:
 	case SIP_HDR_REASON:
-		return h->val.l ? check_list(h, false) : EBADMSG;
+		return h->val.l ? check_list(h) : EBADMSG;
 	case SIP_HDR_REQUIRE:
 	case SIP_HDR_PROXY_REQUIRE:
 	case SIP_HDR_SUPPORTED:
@@ -507,7 +518,7 @@ int sip_hdr_check(const struct sip_hdr *h)
 	case SIP_HDR_ALLOW:
 	case SIP_HDR_ALLOW_EVENTS:
 	case SIP_HDR_CONTENT_ENCODING:
-		return check_list(h, true); /* may be empty */
+		return check_tokens(&h->val);
 	case SIP_HDR_REFER_TO:
 	case SIP_HDR_REFERRED_BY:
 		return sip_naddr_parse_pl(&u.na, &h->val);

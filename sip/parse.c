@@ -157,10 +157,10 @@ static void parse_known(struct sip_msg *msg, struct sip_hdr *h, bool *seen_cl,
 			     "empty Via");
 			return;
 		}
-		while (sip_list_next(&lx, &el)) {
-			struct sip_lex vl = { el.p, el.p + el.l };
+		/* one pass: each via-parm ends at a ',' or the end */
+		do {
 			struct sip_via v;
-			if (!el.l || sip_via_parse(&v, &vl)) {
+			if (sip_via_parse_one(&v, &lx)) {
 				fail(msg, errp, EBADMSG, SIP_REJ_HDR_VALUE,
 				     "bad Via");
 				return;
@@ -168,7 +168,12 @@ static void parse_known(struct sip_msg *msg, struct sip_hdr *h, bool *seen_cl,
 			if (first)
 				msg->via = v;
 			first = false;
-		}
+			if (!sip_lex_char(&lx, ','))
+				break;
+			sip_lex_lws(&lx); /* a trailing comma is tolerated */
+		} while (lx.p < lx.e);
+		if (lx.p != lx.e)
+			fail(msg, errp, EBADMSG, SIP_REJ_HDR_VALUE, "bad Via");
 		return;
 	}
 	case SIP_HDR_FROM:

@@ -162,8 +162,8 @@ static bool valid_local(const struct sdp_t38_local *loc)
 	       (unsigned)loc->caps.udp_ec < SDP_T38_EC__COUNT;
 }
 
-int sdp_t38_build_offer(const struct sdp_t38_local *loc, char *buf,
-			size_t size, size_t *lenp)
+int sdp_t38_build_offer(const struct sdp_t38_local *loc, char *buf, size_t size,
+			size_t *lenp)
 {
 	struct sip_mbuf mb;
 	if (!valid_local(loc) || !buf)

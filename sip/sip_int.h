@@ -75,6 +75,8 @@ bool sip_param_find(const struct sip_pl *params, const char *name,
 		    struct sip_pl *val);
 int sip_naddr_parse(struct sip_naddr *na, struct sip_lex *lx);
 int sip_via_parse(struct sip_via *via, struct sip_lex *lx);
+/* One via-parm of a list: stops before a ',' (or at the end). */
+int sip_via_parse_one(struct sip_via *via, struct sip_lex *lx);
 /* Header id of a name or compact form; SIP_HDR_OTHER if unknown. */
 enum sip_hdr_id sip_hdr_lookup(const struct sip_pl *name);
 /* An IPv6 literal without [] (uri.c). */

@@ -153,16 +153,15 @@ static void t38_answer_negotiates(void **state)
 	size_t len;
 	(void)state;
 	assert_int_equal(sdp_parse(&s, full, strlen(full)), 0);
-	assert_int_equal(sdp_t38_answer(&s, &l, &r, buf, sizeof(buf), &len),
-			 0);
+	assert_int_equal(sdp_t38_answer(&s, &l, &r, buf, sizeof(buf), &len), 0);
 	assert_string_equal(r.addr, "192.0.2.20");
 	assert_int_equal(r.port, 6000);
-	assert_int_equal(r.t38.version, 0);	     /* the lower */
-	assert_int_equal(r.t38.max_bitrate, 14400); /* the lower */
-	assert_int_equal(r.t38.rate_mgmt, SDP_T38_LOCAL_TCF); /* as offered */
+	assert_int_equal(r.t38.version, 0);		       /* the lower */
+	assert_int_equal(r.t38.max_bitrate, 14400);	       /* the lower */
+	assert_int_equal(r.t38.rate_mgmt, SDP_T38_LOCAL_TCF);  /* as offered */
 	assert_int_equal(r.t38.udp_ec, SDP_T38_EC_REDUNDANCY); /* no FEC here */
 	assert_true(r.t38.fill_bit_removal);
-	assert_false(r.t38.transcoding_mmr); /* offered, not supported */
+	assert_false(r.t38.transcoding_mmr);	   /* offered, not supported */
 	assert_int_equal(r.t38.max_datagram, 400); /* ours */
 	assert_int_equal(r.remote_max_datagram, 160);
 	assert_int_equal(r.remote_max_buffer, 1800);
@@ -185,14 +184,12 @@ static void t38_answer_negotiates(void **state)
 
 	/* FEC on both sides stays FEC; none offered stays none */
 	l.caps.udp_ec = SDP_T38_EC_FEC;
-	assert_int_equal(sdp_t38_answer(&s, &l, &r, buf, sizeof(buf), &len),
-			 0);
+	assert_int_equal(sdp_t38_answer(&s, &l, &r, buf, sizeof(buf), &len), 0);
 	assert_int_equal(r.t38.udp_ec, SDP_T38_EC_FEC);
 	static const char none[] = "v=0\r\no=a 1 1 IN IP4 h\r\nc=IN IP4 h\r\n"
 				   "m=image 1 udptl t38\r\n";
 	assert_int_equal(sdp_parse(&s, none, strlen(none)), 0);
-	assert_int_equal(sdp_t38_answer(&s, &l, &r, buf, sizeof(buf), &len),
-			 0);
+	assert_int_equal(sdp_t38_answer(&s, &l, &r, buf, sizeof(buf), &len), 0);
 	assert_int_equal(r.t38.udp_ec, SDP_T38_EC_NONE);
 	assert_null(strstr(buf, "T38FaxUdpEC"));
 	assert_int_equal(r.t38.max_bitrate, 14400); /* ours when absent */
@@ -213,8 +210,7 @@ static void t38_answer_switch(void **state)
 	size_t len;
 	(void)state;
 	assert_int_equal(sdp_parse(&s, o, strlen(o)), 0);
-	assert_int_equal(sdp_t38_answer(&s, &l, &r, buf, sizeof(buf), &len),
-			 0);
+	assert_int_equal(sdp_t38_answer(&s, &l, &r, buf, sizeof(buf), &len), 0);
 	assert_int_equal(sdp_parse(&a, buf, len), 0);
 	assert_int_equal(a.nmedia, 2);
 	assert_string_equal(a.media[0].type, "audio");
@@ -222,8 +218,9 @@ static void t38_answer_switch(void **state)
 	assert_true(a.media[1].is_t38);
 	assert_int_equal(a.media[1].port, 7000);
 	/* no usable T.38: ENOTSUP, so the caller can answer 488 */
-	static const char no[] = "v=0\r\no=a 1 1 IN IP4 h\r\nc=IN IP4 h\r\n"
-				 "m=audio 1 RTP/AVP 0\r\nm=image 0 udptl t38\r\n";
+	static const char no[] =
+		"v=0\r\no=a 1 1 IN IP4 h\r\nc=IN IP4 h\r\n"
+		"m=audio 1 RTP/AVP 0\r\nm=image 0 udptl t38\r\n";
 	assert_int_equal(sdp_parse(&s, no, strlen(no)), 0);
 	assert_int_equal(sdp_t38_answer(&s, &l, &r, buf, sizeof(buf), &len),
 			 ENOTSUP);
