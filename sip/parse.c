@@ -396,6 +396,10 @@ int sip_msg_parse(struct sip_msg *msg, const void *buf, size_t len,
 
 	/* header lines; a line starting with SP/HT continues the last one */
 	bool ended = false;
+	/* after a refused line its continuations are refused too: joined to
+	 * the header before, they would carry the refused line into it (and
+	 * into the 400 that echoes it) */
+	bool skipping = false;
 	while (p < e) {
 		ctl = false;
 		eol = line_end(p, e, &ctl);
@@ -413,9 +417,14 @@ int sip_msg_parse(struct sip_msg *msg, const void *buf, size_t len,
 			fail(msg, &err, EBADMSG, SIP_REJ_HDR_SYNTAX,
 			     "control byte in header");
 			p = next;
+			skipping = true;
 			continue;
 		}
 		if (*p == ' ' || *p == '\t') {
+			if (skipping) {
+				p = next;
+				continue;
+			}
 			if (!msg->nhdr)
 				return fail(msg, &err, EBADMSG,
 					    SIP_REJ_HDR_SYNTAX,
@@ -433,6 +442,7 @@ int sip_msg_parse(struct sip_msg *msg, const void *buf, size_t len,
 		struct sip_hdr *h = &msg->hdr[msg->nhdr];
 		struct sip_lex lx = { p, ce };
 		p = next;
+		skipping = true;
 		if (!sip_lex_token(&lx, &h->name)) {
 			fail(msg, &err, EBADMSG, SIP_REJ_HDR_SYNTAX,
 			     "bad header name");
@@ -449,6 +459,7 @@ int sip_msg_parse(struct sip_msg *msg, const void *buf, size_t len,
 		h->val.p = lx.p;
 		h->val.l = (size_t)(ce - lx.p);
 		msg->nhdr++;
+		skipping = false;
 	}
 	if (!ended && err != E2BIG)
 		return fail(msg, &err, EBADMSG, SIP_REJ_HDR_SYNTAX,

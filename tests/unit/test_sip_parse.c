@@ -353,6 +353,36 @@ static void parse_folding_compact(void **state)
 	assert_true(sip_msg_has_token(&m, SIP_HDR_SUPPORTED, "timer"));
 }
 
+/* A refused line never joins the header before it: the 400 that echoes
+ * that header must not carry it (header injection). */
+static void parse_refused_line_not_joined(void **state)
+{
+	struct sip_msg m;
+	(void)state;
+	static const char t[] = "OPTIONS sip:a@h SIP/2.0\r\n"
+				"Via: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"
+				"From: <sip:b@h>;tag=1\r\nTo: <sip:a@h>\r\n"
+				"CSeq: 1 OPTIONS\r\n"
+				"Call-ID: abc\r\n"
+				"X(: y\r\n"
+				" Injected: evil\r\n"
+				"Bad\x01: z\r\n"
+				"\tMore: evil\r\n\r\n";
+	assert_int_equal(sip_msg_parse(&m, t, strlen(t), 65535), EBADMSG);
+	assert_true(sip_pl_eq(&m.call_id, "abc"));
+	const struct sip_hdr *h = sip_msg_hdr(&m, SIP_HDR_CALL_ID, NULL);
+	assert_true(sip_pl_eq(&h->val, "abc"));
+	assert_int_equal(m.nhdr, 5);
+	/* and through the stack: the 400 holds no trace of them */
+	fk_stack();
+	struct sip_addr a = fk_peer();
+	assert_int_equal(sip_stack_recv(fk.st, &a, t, strlen(t)), EBADMSG);
+	assert_int_equal(fk_code(0), 400);
+	assert_null(strstr(fk.sent[0].buf, "evil"));
+	assert_null(strstr(fk.sent[0].buf, "X("));
+	fk_done();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -367,6 +397,7 @@ int main(void)
 		cmocka_unit_test(parse_cseq_rules),
 		cmocka_unit_test(parse_start_lines),
 		cmocka_unit_test(parse_folding_compact),
+		cmocka_unit_test(parse_refused_line_not_joined),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
