@@ -83,7 +83,9 @@ static bool lex_param(struct sip_lex *lx, struct sip_pl *name,
 	return val->l > 0;
 }
 
-int sip_params_parse(struct sip_lex *lx, struct sip_pl *all)
+/* Params up to ',' or the end; the value of 'want' (if any) on the way. */
+static int params_parse(struct sip_lex *lx, struct sip_pl *all,
+			const char *want, struct sip_pl *wval)
 {
 	all->p = NULL;
 	all->l = 0;
@@ -100,8 +102,15 @@ int sip_params_parse(struct sip_lex *lx, struct sip_pl *all)
 		struct sip_pl n, v;
 		if (!lex_param(lx, &n, &v))
 			return EBADMSG;
+		if (want && !wval->p && sip_pl_casecmp(&n, want))
+			*wval = v;
 		all->l = (size_t)(lx->p - all->p);
 	}
+}
+
+int sip_params_parse(struct sip_lex *lx, struct sip_pl *all)
+{
+	return params_parse(lx, all, NULL, NULL);
 }
 
 bool sip_param_find(const struct sip_pl *params, const char *name,
@@ -125,6 +134,15 @@ bool sip_param_find(const struct sip_pl *params, const char *name,
 	}
 }
 
+/* The only bytes sip_list_next() must look at: , " < > and \ . */
+static inline bool list_special(char c)
+{
+	static const uint64_t map[2] = { 0x5000100400000000ULL,
+					 0x0000000010000000ULL };
+	unsigned char u = (unsigned char)c;
+	return u < 128 && ((map[u >> 6] >> (u & 63)) & 1);
+}
+
 bool sip_list_next(struct sip_lex *lx, struct sip_pl *elem)
 {
 	sip_lex_lws(lx);
@@ -134,6 +152,10 @@ bool sip_list_next(struct sip_lex *lx, struct sip_pl *elem)
 	bool quote = false, angle = false;
 	while (lx->p < lx->e) {
 		char c = *lx->p;
+		if (!list_special(c)) {
+			lx->p++;
+			continue;
+		}
 		if (quote) {
 			if (c == '\\' && lx->e - lx->p > 1)
 				lx->p++;
@@ -214,9 +236,9 @@ int sip_naddr_parse(struct sip_naddr *na, struct sip_lex *lx)
 	if (!na->uri_str.l ||
 	    sip_uri_parse(&na->uri, na->uri_str.p, na->uri_str.l))
 		return EBADMSG;
-	if (sip_params_parse(lx, &na->params))
+	/* the tag is picked up on the one pass over the params */
+	if (params_parse(lx, &na->params, "tag", &na->tag))
 		return EBADMSG;
-	sip_param_find(&na->params, "tag", &na->tag);
 	sip_lex_lws(lx);
 	return 0;
 }
