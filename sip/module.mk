@@ -6,7 +6,8 @@ $(LIBSIP): $(SIP_SRCS:%.c=$(B)/%.o)
 UNIT_TESTS += test_sip_parse test_sip_uri test_sip_msg test_sip_ctrans \
 	      test_sip_strans test_sip_dialog test_sip_sdp test_sip_ua \
 	      test_sip_torture test_sip_hdr test_sip_stack \
-	      test_sip_hdr_typed test_sip_validate test_sip_sdp_t38
+	      test_sip_hdr_typed test_sip_validate test_sip_sdp_t38 \
+	      test_sip_hdr_name
 # The parser benchmark against libosip2, the only thing linked with it.
 BENCHES += sip_parse
 $(B)/tests/bench/sip_parse: BENCH_LIBS += -losipparser2

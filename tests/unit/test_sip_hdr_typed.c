@@ -395,56 +395,6 @@ static void typed_tokens_identity(void **state)
 	assert_true(sip_pl_eq(&h->val, ",,;;<<\""));
 }
 
-static void typed_names(void **state)
-{
-	(void)state;
-	/* every name and compact form maps back to its id */
-	for (int i = 1; i < SIP_HDR__COUNT; i++) {
-		struct sip_msg m;
-		char line[128];
-		snprintf(line, sizeof(line), "%s: x\r\n",
-			 sip_hdr_name((enum sip_hdr_id)i));
-		(void)msg_with(&m, line);
-		const struct sip_hdr *h =
-			sip_msg_hdr_name(&m, sip_hdr_name((enum sip_hdr_id)i));
-		assert_non_null(h);
-		assert_int_equal(h->id, i);
-	}
-	static const struct {
-		char c;
-		enum sip_hdr_id id;
-	} compact[] = {
-		{ 'i', SIP_HDR_CALL_ID },
-		{ 'm', SIP_HDR_CONTACT },
-		{ 'e', SIP_HDR_CONTENT_ENCODING },
-		{ 'l', SIP_HDR_CONTENT_LENGTH },
-		{ 'c', SIP_HDR_CONTENT_TYPE },
-		{ 'f', SIP_HDR_FROM },
-		{ 's', SIP_HDR_SUBJECT },
-		{ 'k', SIP_HDR_SUPPORTED },
-		{ 't', SIP_HDR_TO },
-		{ 'v', SIP_HDR_VIA },
-		{ 'o', SIP_HDR_EVENT },
-		{ 'u', SIP_HDR_ALLOW_EVENTS },
-		{ 'r', SIP_HDR_REFER_TO },
-		{ 'b', SIP_HDR_REFERRED_BY },
-		{ 'x', SIP_HDR_SESSION_EXPIRES },
-	};
-	for (size_t i = 0; i < sizeof(compact) / sizeof(compact[0]); i++) {
-		struct sip_msg m;
-		char line[32], name[2] = { (char)(compact[i].c - 32), 0 };
-		snprintf(line, sizeof(line), "%s: x\r\n", name);
-		(void)msg_with(&m, line);
-		const struct sip_hdr *h = sip_msg_hdr_name(&m, name);
-		assert_non_null(h);
-		assert_int_equal(h->id, compact[i].id);
-	}
-	assert_string_equal(sip_hdr_name(SIP_HDR__COUNT), "?");
-	for (int r = 0; r < SIP_REJ__COUNT; r++)
-		assert_non_null(sip_rej_name((enum sip_rej)r));
-	assert_string_equal(sip_rej_name(SIP_REJ__COUNT), "?");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -456,7 +406,6 @@ int main(void)
 		cmocka_unit_test(typed_100rel),
 		cmocka_unit_test(typed_reason_event),
 		cmocka_unit_test(typed_tokens_identity),
-		cmocka_unit_test(typed_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
