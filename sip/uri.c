@@ -264,6 +264,27 @@ static bool esc_eq(const struct sip_pl *a, const struct sip_pl *b, bool icase)
 	}
 }
 
+/* tel: numbers compare without visual separators (RFC 3966 4, 3.1). */
+static bool tel_number_eq(const struct sip_pl *a, const struct sip_pl *b)
+{
+	const char *p = a->p, *q = b->p;
+	const char *pe = p + a->l, *qe = q + b->l;
+	for (;;) {
+		int x, y;
+		do
+			x = next_unesc(&p, pe);
+		while (x == '-' || x == '.' || x == '(' || x == ')');
+		do
+			y = next_unesc(&q, qe);
+		while (y == '-' || y == '.' || y == '(' || y == ')');
+		if (x != y && !(x >= 0 && y >= 0 && isalpha(x) &&
+				(x | 0x20) == (y | 0x20)))
+			return false;
+		if (x < 0)
+			return true;
+	}
+}
+
 /* name=value pairs of a ';'- (params) or '&'- (headers) separated list. */
 static bool kv_next(const char **p, const char *e, char sep, struct sip_pl *n,
 		    struct sip_pl *v)
@@ -343,8 +364,8 @@ bool sip_uri_eq(const struct sip_uri *a, const struct sip_uri *b)
 	if (a->scheme == SIP_URI_OTHER)
 		return esc_eq(&a->user, &b->user, false);
 	if (a->scheme == SIP_URI_TEL)
-		return esc_eq(&a->user, &b->user, true) && params_agree(a, b) &&
-		       params_agree(b, a);
+		return tel_number_eq(&a->user, &b->user) &&
+		       params_agree(a, b) && params_agree(b, a);
 	return esc_eq(&a->user, &b->user, false) &&
 	       esc_eq(&a->password, &b->password, false) &&
 	       esc_eq(&a->host, &b->host, true) && a->port == b->port &&

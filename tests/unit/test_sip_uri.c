@@ -95,6 +95,11 @@ static void uri_compare(void **state)
 		  "sip:alice@atlanta.com?priority=urgent&subject=project%20x" },
 		{ "sips:[2001:db8::10]:5061", "sips:[2001:DB8::10]:5061" },
 		{ "tel:+1-555-0100", "tel:+1-555-0100" },
+		{ "tel:+1-555-0100", "tel:+1(555)0100" },
+		{ "tel:+1.555.0100;phone-context=x",
+		  "tel:+15550100;phone-context=x" },
+		{ "tel:7042;phone-context=EXAMPLE.com",
+		  "tel:7042;phone-context=example.com" },
 	};
 	static const char *const differ[][2] = {
 		{ "SIP:ALICE@AtLanTa.CoM;Transport=udp",
@@ -112,6 +117,10 @@ static void uri_compare(void **state)
 		{ "sip:a:pw@h", "sip:a:PW@h" },
 		{ "sip:a@h;maddr=192.0.2.1", "sip:a@h" },
 		{ "sip:a@h?x=1", "sip:a@h?x=2" },
+		{ "tel:+1-555-0100", "tel:+1-555-0101" },
+		{ "tel:+1-555-0100", "tel:+1-555-01000" },
+		{ "tel:+15550100;phone-context=x",
+		  "tel:+15550100;phone-context=y" },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++)
