@@ -3,4 +3,4 @@ MEDIA_SRCS := media/g711.c media/rtp.c media/jb.c media/sess.c media/tone.c \
 	      media/codec.c media/codec_spandsp.c media/codec_opus.c
 $(LIBMEDIA): $(MEDIA_SRCS:%.c=$(B)/%.o)
 UNIT_TESTS += test_media_g711 test_media_rtp test_media_jb test_media_sess \
-	      test_media_tone
+	      test_media_tone test_media_codec
