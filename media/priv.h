@@ -106,9 +106,11 @@ struct jb_frame {
 struct jb_stats {
 	uint64_t put, late, dup, overflow, resync, toobig, frames, gaps,
 		underruns;
-	uint64_t grow, shrink; /* adaptive delay changes */
-	uint32_t delay;	       /* current target delay, timestamp units */
-	uint32_t jitter;       /* RFC 3550 interarrival jitter, ts units */
+	uint64_t grow, shrink;	/* adaptive delay changes */
+	uint64_t grown, shrunk; /* by how much in all, ts units */
+	uint32_t delay;		/* playout delay now, timestamp units */
+	uint32_t target;	/* what adaptive mode aims for */
+	uint32_t jitter;	/* RFC 3550 interarrival jitter, ts units */
 };
 
 struct jb;

@@ -82,15 +82,14 @@ static double round_trip(const struct media_codec_cfg *cfg, const int16_t *in,
 	step = media_enc_samples(e);
 	*bytes = 0;
 	for (i = 0; i + step <= N; i += step) {
-		assert_int_equal(media_enc_encode(e, in + i, pl, sizeof(pl),
-						  &len),
-				 0);
+		assert_int_equal(
+			media_enc_encode(e, in + i, pl, sizeof(pl), &len), 0);
 		assert_true(len > 0);
 		assert_int_equal(media_dec_duration(d, pl, len),
 				 media_enc_ts_step(e));
-		assert_int_equal(media_dec_decode(d, pl, len, out + pos,
-						  N - pos, &n),
-				 0);
+		assert_int_equal(
+			media_dec_decode(d, pl, len, out + pos, N - pos, &n),
+			0);
 		assert_int_equal(n, step);
 		pos += n;
 		*bytes += len;
@@ -140,8 +139,9 @@ static void test_round_trips(void **state)
 		double rt = round_trip(&cfg, tone, &bytes);
 		double rm = round_trip(&cfg, mix, &bytes);
 
-		print_message("%s: SNR tone %.1f dB, mix %.1f dB, %zu octets/s\n",
-			      media_codec_name(t[i].c), rt, rm, bytes);
+		print_message(
+			"%s: SNR tone %.1f dB, mix %.1f dB, %zu octets/s\n",
+			media_codec_name(t[i].c), rt, rm, bytes);
 		assert_true(rt > t[i].tone);
 		assert_true(rm > t[i].mix);
 		if (t[i].bytes)
@@ -280,9 +280,8 @@ static void test_g722_wideband_peer(void **state)
 	assert_int_equal(media_enc_alloc(&cfg, &e), 0);
 	wb = g722_decode_init(NULL, 64000, 0);
 	for (i = 0; i < N; i += 160) {
-		assert_int_equal(media_enc_encode(e, in + i, pl, sizeof(pl),
-						  &len),
-				 0);
+		assert_int_equal(
+			media_enc_encode(e, in + i, pl, sizeof(pl), &len), 0);
 		assert_int_equal(g722_decode(wb, wide + 2 * i, pl, (int)len),
 				 320);
 	}
@@ -330,9 +329,9 @@ static void test_conceal(void **state)
 		assert_int_equal(media_dec_alloc(&cfg, &d), 0);
 		for (i = 0; i < 10 * 160; i += 160) {
 			media_enc_encode(e, in + i, pl, sizeof(pl), &len);
-			assert_int_equal(media_dec_decode(d, pl, len, out + i,
-							  160, &n),
-					 0);
+			assert_int_equal(
+				media_dec_decode(d, pl, len, out + i, 160, &n),
+				0);
 		}
 		/* 20 ms lost: near the signal's level, not silence. */
 		media_dec_conceal(d, NULL, 0, out, 160);
@@ -399,11 +398,12 @@ static void test_opus_fmtp(void **state)
 	struct media_codec_cfg cfg = { .codec = MEDIA_CODEC_OPUS };
 	char buf[128];
 
-	assert_int_equal(media_opus_fmtp_parse("maxplaybackrate=16000; "
-					       "useinbandfec=1;usedtx=1;"
-					       "stereo=0;maxaveragebitrate=20000",
-					       &cfg),
-			 0);
+	assert_int_equal(
+		media_opus_fmtp_parse("maxplaybackrate=16000; "
+				      "useinbandfec=1;usedtx=1;"
+				      "stereo=0;maxaveragebitrate=20000",
+				      &cfg),
+		0);
 	assert_int_equal(cfg.maxplaybackrate, 16000);
 	assert_true(cfg.fec);
 	assert_true(cfg.dtx);
@@ -411,9 +411,9 @@ static void test_opus_fmtp(void **state)
 	/* Bad values leave cfg as it was. */
 	assert_int_equal(media_opus_fmtp_parse("useinbandfec=2", &cfg), EINVAL);
 	assert_true(cfg.fec);
-	assert_int_equal(media_opus_fmtp_parse("usedtx=0;maxplaybackrate=x",
-					       &cfg),
-			 EINVAL);
+	assert_int_equal(
+		media_opus_fmtp_parse("usedtx=0;maxplaybackrate=x", &cfg),
+		EINVAL);
 	assert_true(cfg.dtx);
 	assert_int_equal(media_opus_fmtp_parse("maxplaybackrate=4000", &cfg),
 			 EINVAL);
