@@ -78,8 +78,8 @@ char media_dtmf_digit(unsigned code)
 static const unsigned row_hz[4] = { 697, 770, 852, 941 };
 static const unsigned col_hz[4] = { 1209, 1336, 1477, 1633 };
 /* keypad position of each event code: row * 4 + column */
-static const uint8_t keypad[16] = { 13, 0, 1, 2, 4, 5, 6, 8, 9, 10,
-				    12, 14, 3, 7, 11, 15 };
+static const uint8_t keypad[16] = { 13, 0,  1,	2,  4, 5, 6,  8,
+				    9,	10, 12, 14, 3, 7, 11, 15 };
 
 void media_dtmf_gen_init(struct media_dtmf_gen *g, int level_dbm0)
 {
@@ -99,8 +99,7 @@ static void gen_begin(struct media_dtmf_gen *g, char digit, uint32_t samples)
 	g->played = 0;
 }
 
-int media_dtmf_gen_start(struct media_dtmf_gen *g, char digit,
-			 uint32_t samples)
+int media_dtmf_gen_start(struct media_dtmf_gen *g, char digit, uint32_t samples)
 {
 	unsigned tail;
 
@@ -173,7 +172,8 @@ bool media_dtmf_gen_run(struct media_dtmf_gen *g, int16_t *pcm, size_t n)
 			g->gap -= (uint32_t)take;
 			if (!g->gap && g->qn) {
 				gen_begin(g, g->q[g->qhead], g->qlen[g->qhead]);
-				g->qhead = (g->qhead + 1) % MEDIA_DTMF_GEN_QUEUE;
+				g->qhead =
+					(g->qhead + 1) % MEDIA_DTMF_GEN_QUEUE;
 				g->qn--;
 			}
 		} else {
@@ -191,10 +191,10 @@ bool media_dtmf_gen_run(struct media_dtmf_gen *g, int16_t *pcm, size_t n)
 /* Owned by the media session that allocated it. */
 struct media_dtmf_det {
 	dtmf_rx_state_t *rx;
-	size_t la;	 /* look-ahead, samples */
-	int16_t *line;	 /* delay line of la samples (ring) */
-	size_t lpos;	 /* next write position in line */
-	uint64_t in;	 /* samples taken in so far */
+	size_t la;		     /* look-ahead, samples */
+	int16_t *line;		     /* delay line of la samples (ring) */
+	size_t lpos;		     /* next write position in line */
+	uint64_t in;		     /* samples taken in so far */
 	uint64_t mute_from, mute_to; /* input sample range muted */
 	bool muting;		     /* a digit sounds: mute_to open */
 	char digit;		     /* sounding digit, 0 none */
@@ -289,8 +289,8 @@ unsigned media_dtmf_det_run(struct media_dtmf_det *d, const int16_t *in,
 			if (!d->ev[i].end) {
 				/* Mute back to the look-ahead, joining a mute
 				 * still draining from the last digit. */
-				uint64_t from = d->in > d->la ? d->in - d->la
-							      : 0;
+				uint64_t from =
+					d->in > d->la ? d->in - d->la : 0;
 
 				if (d->mute_to <= from || !d->mute_to)
 					d->mute_from = from;

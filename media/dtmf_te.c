@@ -11,8 +11,8 @@
 
 #include "media/media.h"
 
-#define TE_ENDS 3		/* end packets per event */
-#define TE_MAX_DUR 0xffffu	/* the 16-bit duration field */
+#define TE_ENDS 3	   /* end packets per event */
+#define TE_MAX_DUR 0xffffu /* the 16-bit duration field */
 #define TE_E 0x80
 
 void media_te_tx_init(struct media_te_tx *t, unsigned volume)
@@ -99,8 +99,8 @@ void media_te_rx_init(struct media_te_rx *r, uint32_t timeout)
 	r->timeout = timeout ? timeout : 8000; /* 1 s at 8 kHz */
 }
 
-static void emit(struct media_dtmf_ev *ev, unsigned *nev, char digit,
-		 bool end, uint32_t duration)
+static void emit(struct media_dtmf_ev *ev, unsigned *nev, char digit, bool end,
+		 uint32_t duration)
 {
 	ev[*nev].digit = digit;
 	ev[*nev].end = end;

@@ -18,8 +18,7 @@
 static void test_names(void **state)
 {
 	assert_string_equal(media_dtmf_mode_name(MEDIA_DTMF_INFO), "info");
-	assert_string_equal(media_dtmf_mode_name((enum media_dtmf_mode)7),
-			    "?");
+	assert_string_equal(media_dtmf_mode_name((enum media_dtmf_mode)7), "?");
 	assert_int_equal(media_dtmf_mode_lookup("RFC2833"), MEDIA_DTMF_RFC4733);
 	assert_int_equal(media_dtmf_mode_lookup("rfc4733"), MEDIA_DTMF_RFC4733);
 	assert_int_equal(media_dtmf_mode_lookup("inband"), MEDIA_DTMF_INBAND);
@@ -131,8 +130,8 @@ static void test_te_tx_long(void **state)
 	assert_false(m);
 }
 
-static unsigned rx_all(struct media_te_rx *r, const struct pkt *p,
-		       unsigned n, char *digits, unsigned *begins)
+static unsigned rx_all(struct media_te_rx *r, const struct pkt *p, unsigned n,
+		       char *digits, unsigned *begins)
 {
 	struct media_dtmf_ev ev[3];
 	unsigned i, k, ne, nd = 0;
@@ -179,9 +178,8 @@ static void test_te_rx(void **state)
 	assert_int_equal(ne, 1);
 	assert_int_equal(ev[0].digit, '8');
 	assert_false(ev[0].end);
-	assert_int_equal(media_te_rx_put(&r, p[2].ts, false, p[2].p, 4, ev,
-					 &ne),
-			 0);
+	assert_int_equal(
+		media_te_rx_put(&r, p[2].ts, false, p[2].p, 4, ev, &ne), 0);
 	assert_int_equal(ne, 0);
 	n = send_digit(&t, '9', 4000, 0, p, 40);
 	assert_int_equal(n, 3); /* only ends: a very short digit */
@@ -197,9 +195,8 @@ static void test_te_rx(void **state)
 	assert_true(ev[2].end);
 	assert_int_equal(r.lost_ends, 1);
 	/* Its other end packets: nothing more. */
-	assert_int_equal(media_te_rx_put(&r, p[1].ts, false, p[1].p, 4, ev,
-					 &ne),
-			 0);
+	assert_int_equal(
+		media_te_rx_put(&r, p[1].ts, false, p[1].p, 4, ev, &ne), 0);
 	assert_int_equal(ne, 0);
 	/* A straggler of the old event: ignored. */
 	assert_int_equal(media_te_rx_put(&r, 2000, false, p[1].p, 4, ev, &ne),
@@ -229,8 +226,7 @@ static void test_te_rx_timeout_and_bad(void **state)
 	assert_int_equal(media_te_rx_put(&r, 10, false, p, 4, ev, &ne), 0);
 	assert_int_equal(ne, 0);
 
-	assert_int_equal(media_te_rx_put(&r, 20, false, p, 3, ev, &ne),
-			 EPROTO);
+	assert_int_equal(media_te_rx_put(&r, 20, false, p, 3, ev, &ne), EPROTO);
 	assert_int_equal(media_te_rx_put(&r, 20, false, NULL, 4, ev, &ne),
 			 EPROTO);
 	assert_int_equal(r.bad, 2);
@@ -271,8 +267,8 @@ static void test_te_lossy_path(void **state)
 				}
 				assert_int_equal(media_te_rx_put(&r, p[k].ts,
 								 p[k].marker,
-								 p[k].p, 4,
-								 ev, &ne),
+								 p[k].p, 4, ev,
+								 &ne),
 						 0);
 				while (ne--)
 					if (ev[ne].end)
@@ -399,8 +395,8 @@ static void test_gen_rules(void **state)
 		pcm[i] = 1;
 	assert_true(media_dtmf_gen_run(&g, pcm, 1000));
 	assert_true(pcm[100] != 1);
-	assert_int_equal(pcm[400], 0);	/* the gap */
-	assert_int_equal(pcm[700], 1);	/* audio again */
+	assert_int_equal(pcm[400], 0); /* the gap */
+	assert_int_equal(pcm[700], 1); /* audio again */
 	assert_false(media_dtmf_gen_active(&g));
 	for (i = 0; i < MEDIA_DTMF_GEN_QUEUE + 1; i++)
 		assert_int_equal(media_dtmf_gen_start(&g, '1', 160), 0);
@@ -433,12 +429,12 @@ static void test_info(void **state)
 			 EINVAL);
 	assert_int_equal(media_dtmf_info_parse("Signal=12", 9, &d, &dur),
 			 EINVAL);
-	assert_int_equal(media_dtmf_info_parse("Signal=1\nDuration=x", 19, &d,
-					       &dur),
-			 EINVAL);
-	assert_int_equal(media_dtmf_info_parse("Signal=1\nDuration=99999",
-					       23, &d, &dur),
-			 EINVAL);
+	assert_int_equal(
+		media_dtmf_info_parse("Signal=1\nDuration=x", 19, &d, &dur),
+		EINVAL);
+	assert_int_equal(
+		media_dtmf_info_parse("Signal=1\nDuration=99999", 23, &d, &dur),
+		EINVAL);
 	assert_int_equal(media_dtmf_info_parse("Signal=E", 8, &d, &dur),
 			 EINVAL);
 	assert_int_equal(media_dtmf_info_parse("Signalx=1", 9, &d, &dur),
