@@ -29,10 +29,17 @@ struct country {
 };
 
 /* The 425 Hz plan most of Europe shares, with its own cadences. */
-#define EU(ring_on, ring_off, busy, cong)                                    \
-	{ { 425, 0, -13, { ring_on, ring_off } },                            \
-	  { 425, 0, -13, { busy, busy } },                                   \
-	  { 425, 0, -13, { cong, cong } } }
+#define EU(ring_on, ring_off, busy, cong)                \
+	{                                                \
+		{ 425, 0, -13, { ring_on, ring_off } },  \
+			{ 425, 0, -13, { busy, busy } }, \
+		{                                        \
+			425, 0, -13,                     \
+			{                                \
+				cong, cong               \
+			}                                \
+		}                                        \
+	}
 
 static const struct country countries[] = {
 	{ "us",
@@ -114,8 +121,8 @@ struct media_toneplay {
 	bool two;
 	uint32_t seg[2 * MAX_SEG]; /* cadence in samples */
 	unsigned nseg;
-	unsigned cur;	/* segment index; even: on */
-	uint32_t left;	/* samples left in it */
+	unsigned cur;  /* segment index; even: on */
+	uint32_t left; /* samples left in it */
 	int16_t tmp[160];
 };
 
