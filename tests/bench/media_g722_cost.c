@@ -40,7 +40,8 @@ static double run_ours(void)
 		return -1;
 	t0 = cpu_now();
 	for (i = 0; i < FRAMES; i++) {
-		media_law_to_linear(MEDIA_LAW_ULAW, law + i * FRAME, lin, FRAME);
+		media_law_to_linear(MEDIA_LAW_ULAW, law + i * FRAME, lin,
+				    FRAME);
 		if (media_enc_encode(e, lin, pl, sizeof(pl), &len) ||
 		    media_dec_decode(d, pl, len, out, FRAME, &n))
 			return -1;
