@@ -7,4 +7,4 @@ UNIT_TESTS += test_media_g711 test_media_rtp test_media_jb test_media_sess \
 	      test_media_tone test_media_codec test_media_dtmf test_media_dtmf_te test_media_ec \
 	      test_media_tones test_media_cn test_media_codec_spandsp \
 	      test_media_codec_opus
-BENCHES += media_opus_cost media_g722_cost
+BENCHES += media_opus_cost media_g722_cost media_ec_cost
