@@ -535,6 +535,14 @@ int sip_call_respond(struct sip_call *call, unsigned code, const char *reason,
 /* Ends the call whatever its state (CANCEL, final response or BYE). */
 int sip_call_hangup(struct sip_call *call, unsigned sip_code, int q850_cause);
 
+/*
+ * UAC, during the FAILED event of a final response (401/407 from a trunk,
+ * or any other): sends the INVITE again, same Call-ID and From tag, next
+ * CSeq, with add_hdrs (e.g. "Proxy-Authorization: ...\r\n") appended to
+ * the original extra headers (replacing those of an earlier retry). The
+ * call then goes on (no ENDED). EPROTO outside that event.
+ */
+int sip_call_retry(struct sip_call *call, const char *add_hdrs);
 /* During an OFFER event: the response (2xx with the answer, or 488...). */
 int sip_call_answer(struct sip_call *call, unsigned code, const char *sdp);
 /*

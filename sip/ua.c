@@ -104,6 +104,8 @@ void ua_call_free(struct sip_call *c)
 	sip_free(st, c->resp2xx);
 	sip_free(st, c->local_sdp);
 	sip_free(st, c->extra_hdrs);
+	sip_free(st, c->retry_hdrs);
+	sip_free(st, c->ruri);
 	sip_free(st, c);
 }
 
