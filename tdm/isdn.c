@@ -188,14 +188,15 @@ static int isdn_ring_chan(const pri_event_ring *r)
 	return b == 0xff ? 0 : b;
 }
 
-/* Overlap receiving is over: the call is offered with what it has. */
-static void isdn_overlap_done(struct tdm_call *c)
+/* Overlap receiving is over (or never started): the call is offered
+ * with what it has. */
+static void isdn_offer(struct tdm_call *c, bool complete)
 {
 	struct tdm_event ev = { .type = TDM_EV_SETUP };
 
 	tdm_isdn_overlap_stop(c);
 	c->overlap = false;
-	c->info.complete = true;
+	c->info.complete = complete;
 	c->state = TDM_CALL_OFFERED;
 	tdm_call_log(c, LOG_INFO, "SETUP from '%s' to '%s'",
 		     c->info.calling.digits, c->info.called.digits);
@@ -218,7 +219,7 @@ static void isdn_t302(void *arg)
 	if (c->info.called.digits[0]) {
 		tdm_call_log(c, LOG_INFO, "T302: number '%s' taken as complete",
 			     c->info.called.digits);
-		isdn_overlap_done(c);
+		isdn_offer(c, true);
 	} else {
 		/* nothing dialled: invalid number format (Q.931 5.2.5.3) */
 		tdm_call_log(c, LOG_INFO, "T302: no digits");
@@ -267,7 +268,7 @@ static void isdn_overlap_digits(struct tdm_call *c, const char *d,
 	if (max > 0 && (int)n >= max)
 		complete = true;
 	if (complete)
-		isdn_overlap_done(c);
+		isdn_offer(c, true);
 	else
 		isdn_t302_arm(c);
 }
@@ -320,8 +321,7 @@ static void isdn_on_ring(struct tdm_span *span, pri_event_ring *r)
 		isdn_overlap_digits(c, called, false);
 		return;
 	}
-	c->info.complete = true;
-	isdn_overlap_done(c);
+	isdn_offer(c, c->info.complete);
 	return;
 reject:
 	if (c)
