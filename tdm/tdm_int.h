@@ -87,6 +87,7 @@ struct tdm_call {
 	bool overlap;		   /* overlap: still sending / collecting */
 	void *t302;		   /* overlap receiving: inter-digit timer */
 	uint32_t tried;		   /* timeslots refused with cause 44 */
+	bool fixed_chan;	   /* the user asked for this timeslot */
 	bool retrying;		   /* a cause 44 retry is being set up */
 	bool reported;		   /* far end answered our SETUP somehow */
 };
@@ -229,6 +230,9 @@ void tdm_isdn_overlap_stop(struct tdm_call *c);
  * (or was released trying); false: clear it as usual. */
 bool tdm_isdn_retry(struct tdm_call *c, int cause, bool live);
 struct tdm_call *tdm_isdn_find(struct tdm_span *span, void *pcall);
+/* libpri sends nothing for a hangup in the Call Present state: CALL
+ * PROCEEDING first, then clear. */
+void tdm_isdn_refuse(struct tdm_span *span, void *pcall, int cause, int ts);
 void tdm_isdn_sched(struct tdm_span *span);
 
 /* isdn_maint.c: RESTART, SERVICE, start-up restart. e: a pri_event. */

@@ -271,8 +271,7 @@ static void test_overlap_length_both_ways(void **state)
 	assert_true(th_run(net_setup_ack, 3000));
 	assert_int_equal(tdm_call_send_digits(placed, "5123", false), 0);
 	assert_true(th_run(net_has_setup, 3000));
-	assert_string_equal(th_find(&th_g.net, TDM_EV_SETUP)->called,
-			    "555123");
+	assert_string_equal(th_find(&th_g.net, TDM_EV_SETUP)->called, "555123");
 	assert_true(th_run(cpe_connected, 3000));
 	assert_int_equal(tdm_call_hangup(placed, 16), 0);
 	assert_true(th_run(th_all_released, 3000));
@@ -339,7 +338,8 @@ static void test_bad_digits(void **state)
 	assert_int_equal(tdm_call_send_digits(placed, NULL, false), EINVAL);
 	assert_int_equal(tdm_call_send_digits(NULL, "1", false), EINVAL);
 	assert_int_equal(
-		tdm_call_send_digits(placed, "1234567890123456789012345678901234567890",
+		tdm_call_send_digits(placed,
+				     "1234567890123456789012345678901234567890",
 				     false),
 		EINVAL);
 	assert_int_equal(tdm_call_hangup(placed, 16), 0);
@@ -358,8 +358,7 @@ static void test_names(void **state)
 	assert_string_equal(tdm_ton_name((enum tdm_ton)5), "?");
 	assert_string_equal(tdm_redir_name((enum tdm_redir)99), "?");
 	assert_string_equal(tdm_call_state_name(TDM_CALL_OVERLAP), "OVERLAP");
-	assert_string_equal(tdm_event_type_name(TDM_EV_SETUP_ACK),
-			    "setup_ack");
+	assert_string_equal(tdm_event_type_name(TDM_EV_SETUP_ACK), "setup_ack");
 }
 
 int main(void)
@@ -369,8 +368,7 @@ int main(void)
 		cmocka_unit_test_setup(test_restricted_and_keypad, th_reset),
 		cmocka_unit_test_setup(test_reserved_codes, th_reset),
 		cmocka_unit_test_setup(test_overlap_hash, th_reset),
-		cmocka_unit_test_setup(test_overlap_length_both_ways,
-				       th_reset),
+		cmocka_unit_test_setup(test_overlap_length_both_ways, th_reset),
 		cmocka_unit_test_setup(test_overlap_t302_empty_and_off,
 				       th_reset),
 		cmocka_unit_test_setup(test_bad_digits, th_reset),
