@@ -56,12 +56,12 @@ int tdm_isdn_setup(struct tdm_call *c, const struct tdm_setup *setup)
 		memset(in, 0, sizeof(*in));
 	if (!in->called.digits[0])
 		tdm_info_copy(in->called.digits, sizeof(in->called.digits),
-			  setup->called);
+			      setup->called);
 	if (!setup->info) {
 		tdm_info_copy(in->calling.digits, sizeof(in->calling.digits),
-			  setup->calling);
+			      setup->calling);
 		tdm_info_copy(in->calling_name, sizeof(in->calling_name),
-			  setup->calling_name);
+			      setup->calling_name);
 	}
 	in->complete = !setup->overlap;
 	c->overlap = setup->overlap;

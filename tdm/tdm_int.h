@@ -274,3 +274,19 @@ unsigned tdm_info_progress(int pri_mask);
 void tdm_info_from_ring(struct tdm_call_info *info, const void *ring);
 /* sr: a struct pri_sr */
 void tdm_info_to_sr(const struct tdm_call_info *info, void *sr, bool complete);
+
+/* drv_line.c: a simulated D-channel line for drivers (see the file). */
+struct tdm_line;
+/* bad: send it so that the far end sees a bad FCS */
+typedef void (*tdm_line_send_fn)(void *arg, const uint8_t *buf, size_t len,
+				 bool bad);
+int tdm_line_alloc(struct tdm_span *span, bool paced, tdm_line_send_fn send,
+		   void *arg, struct tdm_line **out);
+void tdm_line_free(struct tdm_line *ln);
+void tdm_line_reset(struct tdm_line *ln);
+/* true while the D-channel is dropped (frames lost both ways) */
+bool tdm_line_dropping(struct tdm_line *ln);
+void tdm_line_drop(struct tdm_line *ln, unsigned ms);
+void tdm_line_corrupt(struct tdm_line *ln);
+void tdm_line_send(struct tdm_line *ln, const uint8_t *buf, size_t len);
+int tdm_line_queued(const struct tdm_line *ln);

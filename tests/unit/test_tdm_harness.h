@@ -268,6 +268,8 @@ static inline bool th_all_released(void)
 /* Extra span settings for the next th_setup_pair (fields other than
  * id, type, role, switchtype, driver, path and mode), per side. */
 static struct tdm_span_cfg th_cfg_net, th_cfg_cpe;
+/* T203 for the next th_setup_pair, 0: libpri's default */
+static int th_t203_ms;
 
 static inline int th_span_new(struct th_side *s, enum tdm_span_type type,
 			      enum tdm_role role, const char *sw,
@@ -300,6 +302,8 @@ static inline int th_span_new(struct th_side *s, enum tdm_span_type type,
 		return err;
 	/* fast layer 2 bring-up and recovery */
 	tdm_span_set_timer(s->span, "T200", 100);
+	if (th_t203_ms)
+		tdm_span_set_timer(s->span, "T203", th_t203_ms);
 	return tdm_span_start(s->span);
 }
 

@@ -14,8 +14,8 @@ static int count_chan_ev(const struct th_side *s, int ts, int state)
 	int n = 0;
 
 	for (int i = 0; i < s->nev; i++)
-		n += s->ev[i].type == TDM_EV_CHAN_STATE && s->ev[i].chan == ts &&
-		     s->ev[i].chan_state == state;
+		n += s->ev[i].type == TDM_EV_CHAN_STATE &&
+		     s->ev[i].chan == ts && s->ev[i].chan_state == state;
 	return n;
 }
 
@@ -60,8 +60,7 @@ static void test_restart_in_use(void **state)
 	assert_int_equal(tdm_call_chan(placed), 1);
 	assert_true(th_run(cpe_connected, 3000));
 	assert_int_equal(tdm_span_restart(th_g.net.span, 1), 0);
-	assert_int_equal(tdm_span_chan_state(th_g.net.span, 1),
-			 TDM_CHAN_MAINT);
+	assert_int_equal(tdm_span_chan_state(th_g.net.span, 1), TDM_CHAN_MAINT);
 	assert_true(th_run(chan1_back, 3000));
 	r = th_find(&th_g.cpe, TDM_EV_RESTART);
 	assert_non_null(r);
