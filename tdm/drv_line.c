@@ -11,7 +11,7 @@
 
 #include "tdm/tdm_int.h"
 
-#define LINE_QUEUE 64	  /* frames waiting for the wire */
+#define LINE_QUEUE 64 /* frames waiting for the wire */
 #define LINE_MAX_FRAME 512
 #define LINE_BITS_PER_MS 64 /* 64 kbit/s */
 /* HDLC overhead per frame on the wire: opening flag (the closing one is
@@ -118,8 +118,8 @@ static void line_wire(struct tdm_line *ln, const uint8_t *buf, size_t len)
 	ln->corrupt_next = false;
 	if (ln->paced) {
 		uint64_t now = line_now(ln) * 1000;
-		uint64_t us = (len + LINE_OVERHEAD) * 8 * 1000 /
-			      LINE_BITS_PER_MS;
+		uint64_t us =
+			(len + LINE_OVERHEAD) * 8 * 1000 / LINE_BITS_PER_MS;
 
 		if (ln->free_at_us < now)
 			ln->free_at_us = now;

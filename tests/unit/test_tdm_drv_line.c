@@ -67,9 +67,8 @@ static void test_alarm_red(void **state)
 	uint64_t downs = c->l2_downs, ups = c->l2_ups;
 	const struct th_ev *r;
 
-	assert_int_equal(tdm_span_inject_alarm(th_g.net.span, TDM_ALARM_RED,
-					       true),
-			 0);
+	assert_int_equal(
+		tdm_span_inject_alarm(th_g.net.span, TDM_ALARM_RED, true), 0);
 	assert_true(th_run(cpe_red_net_yellow, 2000));
 	r = th_find(&th_g.cpe, TDM_EV_ALARM);
 	assert_non_null(r);
@@ -82,9 +81,8 @@ static void test_alarm_red(void **state)
 	assert_int_equal(c->l2_downs, downs + 1);
 	assert_int_equal(th_count(&th_g.cpe, TDM_EV_SPAN_DOWN), 1);
 
-	assert_int_equal(tdm_span_inject_alarm(th_g.net.span, TDM_ALARM_RED,
-					       false),
-			 0);
+	assert_int_equal(
+		tdm_span_inject_alarm(th_g.net.span, TDM_ALARM_RED, false), 0);
 	assert_true(th_run(no_alarms, 2000));
 	assert_int_equal(th_find(&th_g.cpe, TDM_EV_ALARM)->alarms, 0);
 	assert_true(th_run(th_both_up, 3000));
@@ -110,27 +108,25 @@ static void test_alarm_blue_yellow(void **state)
 	const struct tdm_stats *c = tdm_span_stats(th_g.cpe.span);
 	uint64_t blue = c->alarms_blue, yellow = c->alarms_yellow;
 
-	assert_int_equal(tdm_span_inject_alarm(th_g.net.span, TDM_ALARM_BLUE,
-					       true),
-			 0);
+	assert_int_equal(
+		tdm_span_inject_alarm(th_g.net.span, TDM_ALARM_BLUE, true), 0);
 	assert_true(th_run(cpe_blue, 2000));
 	assert_int_equal(c->alarms_blue, blue + 1);
-	assert_int_equal(tdm_span_inject_alarm(th_g.net.span, TDM_ALARM_BLUE,
-					       false),
-			 0);
+	assert_int_equal(
+		tdm_span_inject_alarm(th_g.net.span, TDM_ALARM_BLUE, false), 0);
 	assert_true(th_run(no_alarms, 2000));
 
-	assert_int_equal(tdm_span_inject_alarm(th_g.net.span,
-					       TDM_ALARM_YELLOW, true),
-			 0);
+	assert_int_equal(
+		tdm_span_inject_alarm(th_g.net.span, TDM_ALARM_YELLOW, true),
+		0);
 	assert_true(th_run(cpe_yellow, 2000));
 	th_run(NULL, 100);
 	assert_int_equal(tdm_span_alarms(th_g.net.span), 0);
 	assert_int_equal(c->alarms_yellow, yellow + 1);
 	assert_true(tdm_span_is_up(th_g.cpe.span)); /* yellow: line works */
-	assert_int_equal(tdm_span_inject_alarm(th_g.net.span,
-					       TDM_ALARM_YELLOW, false),
-			 0);
+	assert_int_equal(
+		tdm_span_inject_alarm(th_g.net.span, TDM_ALARM_YELLOW, false),
+		0);
 	assert_true(th_run(no_alarms, 2000));
 
 	/* bad input */

@@ -57,8 +57,7 @@ static void test_asc_desc(void **state)
 	chans[1].state = TDM_CHAN_BLOCKED; /* ts 2 */
 	chans[2].state = TDM_CHAN_MAINT;   /* ts 3 */
 	assert_string_equal(take_seq(TDM_HUNT_DESC, 6, &last), "1");
-	assert_int_equal(tdm_hunt_pick(list, NULL, N, TDM_HUNT_ASC, -1, 0),
-			 -1);
+	assert_int_equal(tdm_hunt_pick(list, NULL, N, TDM_HUNT_ASC, -1, 0), -1);
 }
 
 /* Round robin continues after (before) the channel taken last, even
@@ -105,8 +104,7 @@ static void test_lru(void **state)
 		i = tdm_hunt_pick(list, skip, N, TDM_HUNT_ASC, -1, 0);
 		assert_int_equal(chans[i].ts, 5);
 	}
-	assert_int_equal(tdm_hunt_pick(list, NULL, 0, TDM_HUNT_ASC, -1, 0),
-			 -1);
+	assert_int_equal(tdm_hunt_pick(list, NULL, 0, TDM_HUNT_ASC, -1, 0), -1);
 }
 
 static void test_names(void **state)
