@@ -345,6 +345,16 @@ const char *tdm_fault_name(enum tdm_fault f);
 /* "short_block", ... -> fault, or -1. */
 int tdm_fault_lookup(const char *name);
 
+/* Virtual time for simulation binaries (tdm/vclock.c): libpri reads the
+ * wall clock, so a binary that drives spans with virtual-time hooks sets
+ * the same time here (microseconds) before each callback; from the first
+ * call on, gettimeofday() and time() in that binary return it. Never
+ * call these in the daemon: they live outside libtdm.a, in
+ * $(TDM_VCLOCK_OBJ) (build/tdm/vclock.o), linked only by such binaries. */
+void tdm_vclock_set(uint64_t us);
+void tdm_vclock_off(void);
+bool tdm_vclock_active(void);
+
 /* Switch types: "ni2" (alias "national"), "ni1", "dms100", "5ess", "4ess",
  * "euroisdn", "qsig". */
 bool tdm_switchtype_valid(const char *name);
