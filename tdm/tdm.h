@@ -6,6 +6,13 @@
  *
  * No clock, socket watch or timer of its own: everything goes through
  * struct tdm_hooks. Not thread-safe: one thread owns all spans.
+ *
+ * NFAS (one D-channel for several spans) is not supported: libpri 1.6
+ * can address another interface's B-channels (channel number
+ * (1 << 16) | iface << 8 | b, verified over the loop) and enslave a
+ * backup D-channel (pri_enslave), but here calls and channels belong to
+ * the span whose D-channel signals them, and choosing the active
+ * D-channel on failover would be ours to write.
  */
 #include <stdbool.h>
 #include <stddef.h>

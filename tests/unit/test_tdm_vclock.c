@@ -99,8 +99,7 @@ static void vt_fd_unwatch(void *arg, int fd)
 static void vt_log(void *arg, int level, const char *msg)
 {
 	if (getenv("TDM_TEST_VERBOSE"))
-		fprintf(stderr, "[%llu %s] %s\n",
-			(unsigned long long)vt.now_ms,
+		fprintf(stderr, "[%llu %s] %s\n", (unsigned long long)vt.now_ms,
 			((struct vt_side *)arg)->name, msg);
 }
 
