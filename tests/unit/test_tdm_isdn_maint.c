@@ -170,6 +170,21 @@ static void test_service_messages(void **state)
 	assert_int_equal(tdm_span_stats(th_g.cpe.span)->service_tx, 2);
 }
 
+/* A far end's SERVICE state does not outlive its connection: the peer
+ * that comes back may be a new process. */
+static void test_service_forgotten_on_reconnect(void **state)
+{
+	assert_int_equal(tdm_span_chan_block(th_g.cpe.span, 5, true), 0);
+	assert_true(th_run(net_sees_oos5, 3000));
+	tdm_span_free(th_g.cpe.span);
+	th_g.cpe.span = NULL;
+	assert_int_equal(th_span_new(&th_g.cpe, TDM_SPAN_T1, TDM_ROLE_CPE, NULL,
+				     TDM_LOOP_CLIENT),
+			 0);
+	assert_true(th_run(th_both_up, 5000));
+	assert_int_equal(tdm_span_chan_state(th_g.net.span, 5), TDM_CHAN_IDLE);
+}
+
 static bool cpe_released(void)
 {
 	return th_count(&th_g.cpe, TDM_EV_RELEASED) > 0;
@@ -231,6 +246,8 @@ int main(void)
 		cmocka_unit_test_setup(test_restart_bad, th_reset),
 		cmocka_unit_test_setup(test_service_messages, th_reset),
 		cmocka_unit_test_setup(test_service_switchtypes, th_reset),
+		cmocka_unit_test_setup(test_service_forgotten_on_reconnect,
+				       th_reset),
 		cmocka_unit_test_setup(test_cause44_retry, th_reset),
 	};
 
