@@ -262,6 +262,14 @@ static void isdn_overlap_digits(struct tdm_call *c, const char *d,
 			complete = true;
 			break;
 		}
+		/* dialled digits are 0-9 and '*': anything else is the far
+		 * end's mistake, dropped */
+		if ((*d < '0' || *d > '9') && *d != '*') {
+			tdm_call_log(c, LOG_WARNING,
+				     "INFORMATION: bad digit 0x%02x dropped",
+				     (unsigned char)*d);
+			continue;
+		}
 		num[n++] = *d;
 	}
 	num[n] = 0;

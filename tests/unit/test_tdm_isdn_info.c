@@ -244,6 +244,8 @@ static void test_overlap_hash(void **state)
 	assert_int_equal(th_count(&th_g.net, TDM_EV_SETUP), 0);
 	assert_int_equal(tdm_call_send_digits(placed, "301", false), 0);
 	assert_int_equal(tdm_call_send_digits(placed, "23", false), 0);
+	/* a broken far end's bad digit (our API refuses to send one) */
+	tdm_isdn_digits(placed, "A");
 	th_run(NULL, 100);
 	assert_int_equal(th_count(&th_g.net, TDM_EV_SETUP), 0);
 	assert_int_equal(tdm_call_send_digits(placed, "#", true), 0);
