@@ -34,6 +34,11 @@ struct cfg_span {
 	char driver[16];
 	char path[CFG_PATH_LEN];
 	char group[CFG_NAME_LEN];
+	unsigned dahdi_base;		 /* dahdi driver */
+	char device[64];		 /* portaudio driver */
+	char console_fifo[CFG_PATH_LEN]; /* portaudio driver */
+	char console_number[32];
+	unsigned auto_answer_ms;
 };
 
 struct cfg_trunk {
