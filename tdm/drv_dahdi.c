@@ -46,9 +46,9 @@
 
 struct dahdi_priv {
 	struct tdm_span *span;
-	int base;    /* DAHDI channel number of timeslot 1 */
-	int spanno;  /* DAHDI's own span number, for DAHDI_SPANSTAT */
-	int dfd;     /* D-channel, -1 when closed */
+	int base;   /* DAHDI channel number of timeslot 1 */
+	int spanno; /* DAHDI's own span number, for DAHDI_SPANSTAT */
+	int dfd;    /* D-channel, -1 when closed */
 	int bfd[TDM_MAX_BCHANS];
 	bool dwatch, bwatch;
 	bool l1; /* what we last told the span */
@@ -144,8 +144,9 @@ static int dahdi_check_dchan(struct dahdi_priv *d, int channo)
 	memset(&p, 0, sizeof(p));
 	p.channo = channo;
 	if (ops->ioctl(d->dfd, DAHDI_GET_PARAMS, &p) < 0) {
-		tdm_log(d->span, LOG_ERR, "dahdi: channel %d: DAHDI_GET_PARAMS: %s",
-			channo, strerror(errno));
+		tdm_log(d->span, LOG_ERR,
+			"dahdi: channel %d: DAHDI_GET_PARAMS: %s", channo,
+			strerror(errno));
 		return EIO;
 	}
 	if (p.sigtype != DAHDI_SIG_HDLCFCS && p.sigtype != DAHDI_SIG_HARDHDLC) {
@@ -157,8 +158,9 @@ static int dahdi_check_dchan(struct dahdi_priv *d, int channo)
 	}
 	d->spanno = p.spanno;
 	if (dahdi_bufinfo(d->dfd, DAHDI_DBUF_SIZE, DAHDI_DBUF_COUNT) < 0) {
-		tdm_log(d->span, LOG_ERR, "dahdi: channel %d: DAHDI_SET_BUFINFO: %s",
-			channo, strerror(errno));
+		tdm_log(d->span, LOG_ERR,
+			"dahdi: channel %d: DAHDI_SET_BUFINFO: %s", channo,
+			strerror(errno));
 		return EIO;
 	}
 	return 0;
@@ -169,8 +171,8 @@ static int dahdi_setup_bchan(struct dahdi_priv *d, int fd, int channo)
 {
 	struct dahdi_params p;
 	int bs = DAHDI_BLOCK, audio = 1;
-	int law = d->span->law == TDM_LAW_ULAW ? DAHDI_LAW_MULAW
-					       : DAHDI_LAW_ALAW;
+	int law =
+		d->span->law == TDM_LAW_ULAW ? DAHDI_LAW_MULAW : DAHDI_LAW_ALAW;
 
 	memset(&p, 0, sizeof(p));
 	p.channo = channo;
@@ -264,7 +266,8 @@ static void dahdi_event(struct dahdi_priv *d, int fd, int chan_ts)
 		break;
 	case DAHDI_EVENT_BADFCS:
 		d->span->stats.rx_fcs_errors++;
-		tdm_log(d->span, LOG_DEBUG, "dahdi: D-channel frame with a bad FCS");
+		tdm_log(d->span, LOG_DEBUG,
+			"dahdi: D-channel frame with a bad FCS");
 		break;
 	case DAHDI_EVENT_ABORT:
 	case DAHDI_EVENT_OVERRUN:
@@ -272,7 +275,7 @@ static void dahdi_event(struct dahdi_priv *d, int fd, int chan_ts)
 	case DAHDI_EVENT_WRITE_UNDERRUN:
 		d->span->stats.rx_bad++;
 		tdm_log(d->span, LOG_INFO, "dahdi: timeslot %d: %s", chan_ts,
-			ev == DAHDI_EVENT_ABORT		? "HDLC abort"
+			ev == DAHDI_EVENT_ABORT		   ? "HDLC abort"
 			: ev == DAHDI_EVENT_WRITE_UNDERRUN ? "write underrun"
 							   : "overrun");
 		break;
@@ -365,8 +368,9 @@ static void dahdi_bchan_readable(void *arg)
 	span->stats.rx_blocks++;
 	tdm_span_audio(span, d->rx, d->tx);
 	for (int i = 0; i < span->nchans && !span->dying; i++) {
-		ssize_t n = ops->write(d->bfd[i], d->tx + (size_t)i * DAHDI_BLOCK,
-				       DAHDI_BLOCK);
+		ssize_t n =
+			ops->write(d->bfd[i], d->tx + (size_t)i * DAHDI_BLOCK,
+				   DAHDI_BLOCK);
 
 		if (n < 0 && errno == ELAST) {
 			dahdi_event(d, d->bfd[i], span->chans[i].ts);
@@ -410,8 +414,8 @@ static int dahdi_open(struct tdm_span *span)
 	d->span = span;
 	d->base = span->cfg.dahdi_base > 0
 			  ? span->cfg.dahdi_base
-			  : (int)(span->id - 1) *
-					    (span->type == TDM_SPAN_T1 ? 24 : 31) +
+			  : (int)(span->id -
+				  1) * (span->type == TDM_SPAN_T1 ? 24 : 31) +
 				    1;
 	d->dfd = -1;
 	for (int i = 0; i < TDM_MAX_BCHANS; i++)
@@ -449,7 +453,8 @@ static int dahdi_open(struct tdm_span *span)
 	}
 	tdm_log(span, LOG_INFO,
 		"dahdi: DAHDI span %d, channels %d-%d, D-channel %d", d->spanno,
-		d->base, d->base + (span->type == TDM_SPAN_T1 ? 23 : 30), dchan);
+		d->base, d->base + (span->type == TDM_SPAN_T1 ? 23 : 30),
+		dchan);
 	tdm_span_enter(span);
 	dahdi_refresh_alarms(d);
 	tdm_span_leave(span);
@@ -482,8 +487,9 @@ static void dahdi_send_frame(struct tdm_span *span, const uint8_t *buf,
 	}
 	/* Buffers full or the line in trouble: Q.921 retransmits. */
 	span->stats.dchan_drops++;
-	tdm_log(span, LOG_INFO, "dahdi: D-channel frame of %zu bytes not sent: %s",
-		len, n < 0 ? strerror(errno) : "short write");
+	tdm_log(span, LOG_INFO,
+		"dahdi: D-channel frame of %zu bytes not sent: %s", len,
+		n < 0 ? strerror(errno) : "short write");
 }
 
 static bool dahdi_connected(const struct tdm_span *span)

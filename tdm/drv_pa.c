@@ -74,7 +74,7 @@ static uint8_t pa_lin2ulaw(int16_t s)
 	v += 0x84; /* bias */
 	while (exp > 0 && !(v & (0x4000 >> (7 - exp))))
 		exp--;
-	return (uint8_t)~(sign | exp << 4 | ((v >> (exp + 3)) & 0x0f));
+	return (uint8_t) ~(sign | exp << 4 | ((v >> (exp + 3)) & 0x0f));
 }
 
 static int16_t pa_ulaw2lin(uint8_t u)
@@ -174,10 +174,9 @@ static void pa_tick(void *arg)
 	pa_block(d);
 	if (tdm_span_leave(span))
 		return;
-	d->clock = span->hooks.timer_start(span->hooks.arg,
-					   d->next_tick > now ? d->next_tick - now
-							      : 0,
-					   pa_tick, d);
+	d->clock = span->hooks.timer_start(
+		span->hooks.arg, d->next_tick > now ? d->next_tick - now : 0,
+		pa_tick, d);
 }
 
 /* ---- console signalling ------------------------------------------------ */
@@ -185,7 +184,8 @@ static void pa_tick(void *arg)
 static void pa_emit(struct tdm_call *c, enum tdm_event_type type,
 		    enum tdm_call_state st)
 {
-	struct tdm_event ev = { .type = type, .chan = c->chan ? c->chan->ts : 0 };
+	struct tdm_event ev = { .type = type,
+				.chan = c->chan ? c->chan->ts : 0 };
 
 	c->state = st;
 	tdm_span_emit(c->span, c, &ev);
@@ -242,8 +242,8 @@ static int pa_sig_setup(struct tdm_call *c, const struct tdm_setup *s)
 		snprintf(c->info.called.digits, sizeof(c->info.called.digits),
 			 "%s", s->called);
 	if (s->calling && !c->info.calling.digits[0])
-		snprintf(c->info.calling.digits,
-			 sizeof(c->info.calling.digits), "%s", s->calling);
+		snprintf(c->info.calling.digits, sizeof(c->info.calling.digits),
+			 "%s", s->calling);
 	d->call = c;
 	tdm_log(c->span, LOG_NOTICE,
 		"console: incoming call from '%s' to '%s': ringing%s",
@@ -253,7 +253,8 @@ static int pa_sig_setup(struct tdm_call *c, const struct tdm_setup *s)
 	if (c->span->cfg.auto_answer_ms > 0)
 		d->answer_timer = c->span->hooks.timer_start(
 			c->span->hooks.arg,
-			(uint64_t)c->span->cfg.auto_answer_ms, pa_answer_now, d);
+			(uint64_t)c->span->cfg.auto_answer_ms, pa_answer_now,
+			d);
 	return 0;
 }
 
@@ -321,8 +322,8 @@ static void pa_sig_hangup(struct tdm_call *c, int cause)
 	pa_stop_timer(d, &d->answer_timer);
 	pa_stop_timer(d, &d->ring_timer);
 	pa_stop_timer(d, &d->release_timer);
-	d->release_timer =
-		c->span->hooks.timer_start(c->span->hooks.arg, 0, pa_release, d);
+	d->release_timer = c->span->hooks.timer_start(c->span->hooks.arg, 0,
+						      pa_release, d);
 }
 
 static void pa_sig_digits(struct tdm_call *c, const char *digits)
@@ -404,8 +405,8 @@ int tdm_console_command(struct tdm_span *span, const char *line)
 	} else if (!strcmp(verb, "digits")) {
 		struct tdm_event ev = { .type = TDM_EV_INFO, .digits = arg };
 
-		if (!d->call || strspn(arg, "0123456789*#ABCD") != strlen(arg) ||
-		    !arg[0])
+		if (!d->call ||
+		    strspn(arg, "0123456789*#ABCD") != strlen(arg) || !arg[0])
 			err = d->call ? EINVAL : ENOENT;
 		else
 			tdm_span_emit(span, d->call, &ev);
@@ -435,8 +436,7 @@ static void pa_fifo_readable(void *arg)
 				d->cmd[d->cmdlen] = 0;
 				d->cmdlen = 0;
 				if (d->cmd[0] &&
-				    tdm_console_command(d->span, d->cmd) ==
-					    0 &&
+				    tdm_console_command(d->span, d->cmd) == 0 &&
 				    d->span->dying)
 					return;
 			} else if (d->cmdlen + 1 < sizeof(d->cmd)) {
@@ -536,7 +536,8 @@ static int pa_open_fifo(struct pa_priv *d)
 	if (!path || !path[0])
 		return 0;
 	if (mkfifo(path, 0600) < 0 && errno != EEXIST) {
-		tdm_log(span, LOG_ERR, "console: %s: %s", path, strerror(errno));
+		tdm_log(span, LOG_ERR, "console: %s: %s", path,
+			strerror(errno));
 		return errno;
 	}
 	if (stat(path, &st) < 0 || !S_ISFIFO(st.st_mode)) {
@@ -548,7 +549,8 @@ static int pa_open_fifo(struct pa_priv *d)
 	 * writers */
 	d->fifo = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (d->fifo < 0) {
-		tdm_log(span, LOG_ERR, "console: %s: %s", path, strerror(errno));
+		tdm_log(span, LOG_ERR, "console: %s: %s", path,
+			strerror(errno));
 		return errno;
 	}
 	return span->hooks.fd_watch(span->hooks.arg, d->fifo, pa_fifo_readable,
@@ -589,8 +591,7 @@ static int pa_open(struct tdm_span *span)
 	return 0;
 }
 
-static void pa_send_frame(struct tdm_span *span, const uint8_t *buf,
-			  size_t len)
+static void pa_send_frame(struct tdm_span *span, const uint8_t *buf, size_t len)
 {
 	/* no D-channel on a console */
 }

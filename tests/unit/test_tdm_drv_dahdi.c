@@ -40,13 +40,13 @@ static struct fk {
 	int by_chan[FK_MAX_CHAN]; /* driver fd of a channel, -1 */
 	struct fk_ioctl log[FK_MAX_IOCTL];
 	int nlog;
-	int alarms[3];	       /* DAHDI alarms by DAHDI span 1, 2 */
-	int open_errno;	       /* open() fails with it */
-	int not_dchan;	       /* this channel is no D-channel */
-	int curlaw;	       /* laws the "card" reports */
-	bool corrupt_next;     /* next D-channel frame gets a bad FCS */
-	int frames, bad_fcs;   /* D-channel frames carried, dropped */
-	int setlaw;	       /* DAHDI_SETLAW calls */
+	int alarms[3];	     /* DAHDI alarms by DAHDI span 1, 2 */
+	int open_errno;	     /* open() fails with it */
+	int not_dchan;	     /* this channel is no D-channel */
+	int curlaw;	     /* laws the "card" reports */
+	bool corrupt_next;   /* next D-channel frame gets a bad FCS */
+	int frames, bad_fcs; /* D-channel frames carried, dropped */
+	int setlaw;	     /* DAHDI_SETLAW calls */
 	void *clock;
 	int ticks;
 } fk;
@@ -376,8 +376,7 @@ static void test_ioctl_sequence(void **state)
 {
 	int specify = 0, blocksize = 0, dparams = 0;
 
-	assert_int_equal(fk_span_new(&th_g.cpe, 1, TDM_ROLE_CPE, FK_BASE_A),
-			 0);
+	assert_int_equal(fk_span_new(&th_g.cpe, 1, TDM_ROLE_CPE, FK_BASE_A), 0);
 	assert_int_equal(fk.log[0].req, DAHDI_SPECIFY);
 	assert_int_equal(fk.f[fk.by_chan[24]].channo, 24); /* D first */
 	for (int i = 0; i < fk.nlog; i++) {
@@ -405,8 +404,7 @@ static void test_ioctl_sequence(void **state)
 static void test_law_mismatch(void **state)
 {
 	fk.curlaw = DAHDI_LAW_ALAW;
-	assert_int_equal(fk_span_new(&th_g.cpe, 1, TDM_ROLE_CPE, FK_BASE_A),
-			 0);
+	assert_int_equal(fk_span_new(&th_g.cpe, 1, TDM_ROLE_CPE, FK_BASE_A), 0);
 	assert_int_equal(fk.setlaw, 23);
 }
 
@@ -428,15 +426,15 @@ static bool audio_flows(void)
  * a call connects and audio flows both ways on its timeslot. */
 static void test_call_and_audio(void **state)
 {
-	struct tdm_setup setup = { .called = "5551234", .calling = "2125550100" };
+	struct tdm_setup setup = { .called = "5551234",
+				   .calling = "2125550100" };
 	struct tdm_call *call;
 	const struct th_ev *ev;
 
 	assert_int_equal(start_pair(), 0);
 	assert_true(fk.frames > 0);
 	th_g.net.on_setup = TH_ANSWER;
-	assert_int_equal(tdm_call_place(th_g.cpe.span, &setup, NULL, &call),
-			 0);
+	assert_int_equal(tdm_call_place(th_g.cpe.span, &setup, NULL, &call), 0);
 	th_g.cpe.call = call;
 	assert_true(th_run(cpe_connected, 3000));
 	ev = th_find(&th_g.net, TDM_EV_SETUP);
@@ -501,8 +499,7 @@ static void test_bad_fcs(void **state)
 	assert_int_equal(start_pair(), 0);
 	fk.corrupt_next = true;
 	th_g.net.on_setup = TH_ANSWER;
-	assert_int_equal(tdm_call_place(th_g.cpe.span, &setup, NULL, &call),
-			 0);
+	assert_int_equal(tdm_call_place(th_g.cpe.span, &setup, NULL, &call), 0);
 	th_g.cpe.call = call;
 	assert_true(th_run(net_saw_bad_fcs, 2000));
 	assert_int_equal(fk.bad_fcs, 1);
@@ -537,7 +534,8 @@ static void test_runt_frame(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_no_device, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_device, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_dchan, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ioctl_sequence, setup,

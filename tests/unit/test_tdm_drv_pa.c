@@ -11,8 +11,7 @@
 
 static char alsa_conf[128], fifo_path[128], tmpdir[64];
 
-static int console_new(const char *device, int auto_answer_ms,
-		       const char *fifo)
+static int console_new(const char *device, int auto_answer_ms, const char *fifo)
 {
 	struct tdm_span_cfg cfg = {
 		.id = 9,
@@ -64,12 +63,10 @@ static int teardown(void **state)
 static void test_g711(void **state)
 {
 	for (int b = 0; b < 256; b++) {
-		uint8_t a = tdm_pa_lin2law(TDM_LAW_ALAW,
-					   tdm_pa_law2lin(TDM_LAW_ALAW,
-							  (uint8_t)b));
-		uint8_t u = tdm_pa_lin2law(TDM_LAW_ULAW,
-					   tdm_pa_law2lin(TDM_LAW_ULAW,
-							  (uint8_t)b));
+		uint8_t a = tdm_pa_lin2law(
+			TDM_LAW_ALAW, tdm_pa_law2lin(TDM_LAW_ALAW, (uint8_t)b));
+		uint8_t u = tdm_pa_lin2law(
+			TDM_LAW_ULAW, tdm_pa_law2lin(TDM_LAW_ULAW, (uint8_t)b));
 
 		assert_int_equal(a, b);
 		assert_int_equal(u, b == 0x7f ? 0xff : b);
@@ -141,8 +138,7 @@ static void test_call_to_console(void **state)
 	assert_true(th_run(net_up, 1000));
 	assert_int_equal(tdm_call_place(th_g.net.span, &s, NULL, &call), 0);
 	/* the console has one line */
-	assert_int_equal(tdm_call_place(th_g.net.span, &s, NULL, &call),
-			 EBUSY);
+	assert_int_equal(tdm_call_place(th_g.net.span, &s, NULL, &call), EBUSY);
 	assert_true(th_run(connected, 2000));
 	assert_int_equal(th_count(&th_g.net, TDM_EV_PROCEEDING), 1);
 	assert_int_equal(th_count(&th_g.net, TDM_EV_ALERTING), 1);
@@ -175,8 +171,7 @@ static void test_dial_from_console(void **state)
 	assert_int_equal(console_new(NULL, 0, NULL), 0);
 	assert_true(th_run(net_up, 1000));
 	th_g.net.on_setup = TH_ANSWER;
-	assert_int_equal(tdm_console_command(th_g.net.span, "dial 5551234"),
-			 0);
+	assert_int_equal(tdm_console_command(th_g.net.span, "dial 5551234"), 0);
 	ev = th_find(&th_g.net, TDM_EV_SETUP);
 	assert_non_null(ev);
 	assert_string_equal(ev->called, "5551234");
@@ -205,9 +200,8 @@ static void test_bad_commands(void **state)
 	assert_int_equal(tdm_console_command(th_g.net.span, "reboot now"),
 			 EINVAL);
 	assert_int_equal(tdm_console_command(th_g.net.span, ""), EINVAL);
-	assert_int_equal(th_g.net.nev > 0 ? th_count(&th_g.net, TDM_EV_SETUP)
-					  : 0,
-			 0);
+	assert_int_equal(
+		th_g.net.nev > 0 ? th_count(&th_g.net, TDM_EV_SETUP) : 0, 0);
 	assert_true(tdm_span_is_up(th_g.net.span));
 }
 
@@ -243,7 +237,8 @@ int main(void)
 		cmocka_unit_test(test_g711),
 		cmocka_unit_test_setup_teardown(test_paced_by_our_clock, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(test_no_device, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_device, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_call_to_console, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_dial_from_console, setup,
