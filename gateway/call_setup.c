@@ -374,6 +374,14 @@ void gw_call_sip_event(struct gw *gw, struct sip_call *scall,
 		call_reoffer(c, &ev->sdp);
 		return;
 	}
+	if (ev->type == SIP_CALL_EV_REFER) {
+		/* no call transfer across the PSTN: the REFER fails (RFC 3515
+		 * 2.4.5: a final sipfrag in the last NOTIFY) */
+		CLOG(c, LOG_NOTICE, "REFER to %.*s declined",
+		     (int)ev->refer_to.l, ev->refer_to.p);
+		sip_call_refer_notify(scall, 603);
+		return;
+	}
 	if (ev->type == SIP_CALL_EV_SESSION_EXPIRED)
 		d.cause = 102; /* recovery on timer expiry */
 	else if (!map[ev->type])
