@@ -385,6 +385,12 @@ void sip_ua_recv_request(struct sip_stack *st, const struct sip_msg *req,
 		sip_ua_reply(st, req, src, 483, NULL);
 		return;
 	}
+	/* a CANCEL matches its INVITE by transaction (9.2), whatever its To
+	 * tag: some peers copy the tag of a 1xx into it */
+	if (req->method == SIP_METHOD_CANCEL) {
+		ua_recv_cancel(st, req, src);
+		return;
+	}
 	if (req->to.tag.l) {
 		in_dialog(st, req, src);
 		return;
