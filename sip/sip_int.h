@@ -242,6 +242,39 @@ int sip_dialog_request(struct sip_dialog *d, struct sip_mbuf *mb,
 		       const char *branch, const char *extra, const char *ctype,
 		       const char *body, struct sip_addr *dst);
 
+/* ---- digest authentication (digest.c, digest_srv.c) ------------------ */
+
+#define SIP_DIGEST_HEX_MAX 64 /* longest hash in hex (SHA-256) */
+#define SIP_AUTH_PARAMS_MAX 16
+
+/* One auth-param: views; val without quotes, escapes still in it. */
+struct sip_auth_param {
+	struct sip_pl name;
+	struct sip_pl val;
+	bool quoted;
+};
+
+/*
+ * Parses one challenge or credentials list element starting at *pp:
+ * scheme, then auth-params up to the start of the next challenge (a token
+ * not followed by '=') or e. Advances *pp. EBADMSG on malformed input,
+ * E2BIG on more than max params, ENOENT at the end of input.
+ */
+int sip_auth_parse(const char **pp, const char *e, struct sip_pl *scheme,
+		   struct sip_auth_param *par, unsigned max, unsigned *n);
+/* Copies a value with quoted-pairs resolved; ENAMETOOLONG if too long. */
+int sip_auth_unq(const struct sip_auth_param *p, char *buf, size_t size);
+const struct sip_auth_param *sip_auth_find(const struct sip_auth_param *par,
+					   unsigned n, const char *name);
+/* Hex of H(parts[0] ":" parts[1] ":" ...) into hex[SIP_DIGEST_HEX_MAX + 1]. */
+int sip_digest_hash(enum sip_digest_alg alg, const char *const *parts,
+		    unsigned n, char *hex);
+/* Hex of HA1 and the response (RFC 7616 3.4.1); cnonce NULL: no qop. */
+int sip_digest_response(enum sip_digest_alg alg, const char *user,
+			const char *realm, const char *password,
+			const char *method, const char *uri, const char *nonce,
+			const char *nc, const char *cnonce, char *hex);
+
 /* ---- ua.c ------------------------------------------------------------ */
 
 void sip_ua_recv_request(struct sip_stack *st, const struct sip_msg *msg,
