@@ -239,7 +239,10 @@ int sip_dialog_request(struct sip_dialog *d, struct sip_mbuf *mb,
 	} else if (d->route) {
 		sip_mb_printf(mb, "Route: %s\r\n", d->route);
 	}
-	if (method == SIP_METHOD_INVITE || method == SIP_METHOD_UPDATE)
+	/* target refresh and dialog-forming methods carry our Contact */
+	if (method == SIP_METHOD_INVITE || method == SIP_METHOD_UPDATE ||
+	    method == SIP_METHOD_SUBSCRIBE || method == SIP_METHOD_NOTIFY ||
+	    method == SIP_METHOD_REFER)
 		sip_mb_printf(mb, "Contact: <sip:%s%s%s:%u>\r\n", v6 ? "[" : "",
 			      st->local_ip, v6 ? "]" : "", st->local_port);
 	if (st->user_agent[0])

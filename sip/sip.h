@@ -340,6 +340,60 @@ enum sip_call_state sip_call_state(const struct sip_call *call);
 /* The Call-ID header value (NUL-terminated, owned by the call). */
 const char *sip_call_callid(const struct sip_call *call);
 
+/* ---- generic requests (any method but INVITE, ACK, CANCEL) ---------- */
+
+/*
+ * A request the stack sends and retransmits (a non-INVITE client
+ * transaction), out of dialog (OPTIONS keep-alive, REGISTER, MESSAGE) or in
+ * a call's dialog (INFO, NOTIFY, REFER, UPDATE, OPTIONS). The handler sees
+ * the final response only (provisional ones are absorbed), or err
+ * (ETIMEDOUT: Timer F; resp NULL). The request is freed when the handler
+ * returns unless the handler called sip_req_resend() (auth retry).
+ */
+struct sip_req;
+typedef void(sip_req_h)(void *arg, struct sip_req *req, int err,
+			const struct sip_msg *resp);
+
+struct sip_req_params {
+	enum sip_method method;
+	const char *ruri;	  /* "sip:trunk.example.com" */
+	const char *from_uri;	  /* NULL: sip:<local_ip> */
+	const char *from_display; /* may be NULL */
+	const char *to_uri;	  /* NULL: ruri */
+	const char *call_id;	  /* NULL: a new one (refreshes reuse it) */
+	uint32_t cseq;		  /* 0: 1 */
+	/* non-NULL: adds Contact <sip:user@local_ip:port> ("" no user) */
+	const char *contact_user;
+	struct sip_addr dst;	/* next hop (outbound proxy or the peer) */
+	const char *extra_hdrs; /* "Name: value\r\n"..., may be NULL */
+	const char *ctype;	/* body type, with body */
+	const char *body;	/* NUL-terminated, may be NULL */
+};
+
+/* Out of dialog. *reqp (may be NULL) is valid until the handler returns. */
+int sip_req_send(struct sip_stack *st, const struct sip_req_params *p,
+		 sip_req_h *h, void *arg, struct sip_req **reqp);
+/* In the call's dialog (established or early): route set, tags, CSeq. */
+int sip_call_request(struct sip_call *call, enum sip_method method,
+		     const char *extra_hdrs, const char *ctype,
+		     const char *body, sip_req_h *h, void *arg,
+		     struct sip_req **reqp);
+/*
+ * Sends the same request again with a new branch and the next CSeq, with
+ * add_hdrs (e.g. "Authorization: ...\r\n") appended to the original extra
+ * headers; the add_hdrs of an earlier resend are replaced, not kept.
+ * Call it from the handler; the request then lives on until the next
+ * final response. ENOENT if its call has ended.
+ */
+int sip_req_resend(struct sip_req *req, const char *add_hdrs);
+/* Drops the handler; the transaction still runs to completion. */
+void sip_req_abandon(struct sip_req *req);
+enum sip_method sip_req_method(const struct sip_req *req);
+const char *sip_req_callid(const struct sip_req *req);
+uint32_t sip_req_cseq(const struct sip_req *req); /* of the last sent */
+/* The call of an in-dialog request (NULL out of dialog or when ended). */
+struct sip_call *sip_req_call(const struct sip_req *req);
+
 /* Standard reason phrase for a status code ("" if unknown). */
 const char *sip_reason_phrase(unsigned code);
 

@@ -112,6 +112,7 @@ struct sip_stack {
 	struct sip_stats stats;
 	struct sip_trans *trans; /* all transactions */
 	struct sip_call *calls;	 /* all calls */
+	struct sip_req *reqs;	 /* generic requests (ua_req.c) */
 	unsigned next_call_id;
 	uint64_t rnd; /* xorshift state for tags and branches */
 	bool shutting_down;

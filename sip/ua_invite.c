@@ -1,0 +1,454 @@
+/*
+ * ua_invite.c: the INVITE session (RFC 3261 13, 14, 15): UAC INVITE with
+ * CANCEL and the ACK for 2xx, UAS responses with 2xx retransmission until
+ * the ACK, BYE, and the call API (invite, respond, hangup).
+ */
+#include <errno.h>
+#include <string.h>
+#include <strings.h>
+#include "sip/ua_int.h"
+
+/* ---- UAC ---- */
+
+static void bye_resp(int err, const struct sip_msg *msg, void *arg)
+{
+	struct sip_call *c = arg;
+	if (!err && msg && msg->code < 200)
+		return;
+	ua_end_call(c);
+}
+
+static int send_bye(struct sip_call *c, int cause)
+{
+	struct sip_stack *st = c->st;
+	char buf[SIP_UA_RESP_MAX], extra[64] = "", branch[32];
+	struct sip_mbuf mb, xb;
+	struct sip_addr dst;
+	ua_new_branch(st, branch);
+	sip_mb_init(&xb, extra, sizeof(extra));
+	sip_mb_hdr_reason(&xb, cause);
+	sip_mb_init(&mb, buf, sizeof(buf));
+	int err = sip_dialog_request(&c->dlg, &mb, SIP_METHOD_BYE, 0, branch,
+				     extra, NULL, NULL, &dst);
+	if (!err)
+		err = sip_ctrans_request(&c->bye_t, st, SIP_METHOD_BYE, &dst,
+					 branch, buf, mb.len, bye_resp, c);
+	return err;
+}
+
+static void cancel_resp(int err, const struct sip_msg *msg, void *arg)
+{
+	(void)err;
+	(void)msg;
+	(void)arg; /* the INVITE's 487 (or CANCEL wait) ends the call */
+}
+
+/*
+ * RFC 3261 9.1: no final response 64*T1 after the CANCEL, or no CANCEL
+ * could be sent: the INVITE transaction is destroyed with the call, as
+ * after a 1xx it has no timer that would ever end it.
+ */
+static void uac_give_up(struct sip_call *c)
+{
+	sip_trans_free(c->inv_t);
+	ua_end_call(c);
+}
+
+static void cancel_wait_fn(void *arg)
+{
+	uac_give_up(arg);
+}
+
+static int send_cancel(struct sip_call *c)
+{
+	struct sip_stack *st = c->st;
+	struct sip_msg inv;
+	char buf[SIP_UA_RESP_MAX], extra[64] = "";
+	struct sip_mbuf mb, xb;
+	if (sip_msg_parse(&inv, c->invite, c->invite_len, c->invite_len))
+		return EINVAL;
+	sip_mb_init(&xb, extra, sizeof(extra));
+	sip_mb_hdr_reason(&xb, c->cause);
+	sip_mb_init(&mb, buf, sizeof(buf));
+	sip_mb_ack_cancel(&mb, &inv, SIP_METHOD_CANCEL, NULL, extra);
+	if (mb.err)
+		return mb.err;
+	char branch[64];
+	sip_pl_copy(&inv.via.branch, branch, sizeof(branch));
+	c->cancel_pending = false;
+	c->t_wait.fn = cancel_wait_fn;
+	c->t_wait.id = SIP_TMR_CANCEL;
+	sip_timer_start(&c->t_wait, 64 * (uint64_t)st->t1);
+	return sip_ctrans_request(&c->cancel_t, st, SIP_METHOD_CANCEL,
+				  &c->ack_dst, branch, buf, mb.len, cancel_resp,
+				  c);
+}
+
+static void send_ack_2xx(struct sip_call *c, const struct sip_msg *resp)
+{
+	struct sip_stack *st = c->st;
+	if (!c->ack) {
+		char buf[SIP_UA_RESP_MAX], branch[32];
+		struct sip_mbuf mb;
+		ua_new_branch(st, branch);
+		sip_mb_init(&mb, buf, sizeof(buf));
+		if (sip_dialog_request(&c->dlg, &mb, SIP_METHOD_ACK, resp->cseq,
+				       branch, NULL, NULL, NULL, &c->ack_dst))
+			return;
+		c->ack = sip_strdup(st, buf, mb.len);
+		if (!c->ack)
+			return;
+		c->ack_len = mb.len;
+	} else {
+		st->stats.retransmissions++;
+	}
+	sip_send(st, &c->ack_dst, c->ack, c->ack_len);
+}
+
+static void uac_inv_resp(int err, const struct sip_msg *msg, void *arg)
+{
+	struct sip_call *c = arg;
+	struct sip_call_event ev;
+
+	if (err) { /* Timer B */
+		if (c->state == SIP_CALL_CALLING ||
+		    c->state == SIP_CALL_PROCEEDING) {
+			ua_fill_event(&ev, SIP_CALL_EV_FAILED, NULL);
+			ev.code = 408;
+			ev.reason.p = "Request Timeout";
+			ev.reason.l = strlen(ev.reason.p);
+			if (ua_emit(c, &ev))
+				return;
+		}
+		ua_end_call(c);
+		return;
+	}
+	if (msg->code < 200) {
+		if (msg->to.tag.l)
+			sip_dialog_update_uac(&c->dlg, msg);
+		if (c->cancel_pending) {
+			if (send_cancel(c))
+				uac_give_up(c);
+			return;
+		}
+		if (c->state == SIP_CALL_CALLING)
+			ua_set_state(c, SIP_CALL_PROCEEDING);
+		if (c->state != SIP_CALL_PROCEEDING || msg->code == 100)
+			return;
+		ua_fill_event(&ev, SIP_CALL_EV_PROGRESS, msg);
+		ua_emit(c, &ev);
+		return;
+	}
+	if (msg->code < 300) {
+		if (c->state == SIP_CALL_CONFIRMED ||
+		    c->state == SIP_CALL_TERMINATING) {
+			send_ack_2xx(c, msg); /* retransmitted 2xx */
+			return;
+		}
+		if (sip_dialog_update_uac(&c->dlg, msg)) {
+			/* no To tag: a broken 2xx we cannot ACK into a dialog */
+			sip_log(c->st, LOG_WARNING, "call %u: 2xx without tag",
+				c->id);
+			return;
+		}
+		sip_trans_detach(c->cancel_t);
+		sip_timer_stop(&c->t_wait);
+		send_ack_2xx(c, msg);
+		if (c->state == SIP_CALL_CANCELLING) {
+			/* CANCEL crossed the 2xx: end the session (9.1) */
+			c->cancel_pending = false;
+			ua_set_state(c, SIP_CALL_TERMINATING);
+			if (send_bye(c, c->cause))
+				ua_end_call(c);
+			return;
+		}
+		ua_set_state(c, SIP_CALL_CONFIRMED);
+		ua_fill_event(&ev, SIP_CALL_EV_ANSWERED, msg);
+		ua_emit(c, &ev);
+		return;
+	}
+	if (c->state == SIP_CALL_CALLING || c->state == SIP_CALL_PROCEEDING) {
+		ua_fill_event(&ev, SIP_CALL_EV_FAILED, msg);
+		if (ua_emit(c, &ev))
+			return;
+	}
+	ua_end_call(c);
+}
+
+int sip_call_invite(struct sip_stack *st, const struct sip_call_params *p,
+		    void *user, struct sip_call **callp)
+{
+	struct sip_uri ruri;
+	char call_id[96], tag[17], branch[32], from[384], to[384];
+	char buf[SIP_UA_RESP_MAX];
+	struct sip_mbuf mb;
+	struct sip_addr dst;
+	int err;
+
+	if (!st || !p || !p->ruri || !p->from_user || !callp ||
+	    sip_uri_parse(&ruri, p->ruri, strlen(p->ruri)))
+		return EINVAL;
+	if (st->shutting_down)
+		return ESHUTDOWN;
+	struct sip_call *c = ua_call_alloc(st, true);
+	if (!c)
+		return ENOMEM;
+	c->user = user;
+	c->ack_dst = p->dst;
+	sip_rand_hex(st, tag, 16);
+	sip_rand_hex(st, call_id, 24);
+	snprintf(call_id + 24, sizeof(call_id) - 24, "@%s", st->local_ip);
+	ua_new_branch(st, branch);
+	bool v6 = strchr(st->local_ip, ':') && !p->from_host;
+	snprintf(from, sizeof(from), "%s%s%s<sip:%s@%s%s%s>",
+		 p->from_display ? "\"" : "",
+		 p->from_display ? p->from_display : "",
+		 p->from_display ? "\" " : "", p->from_user, v6 ? "[" : "",
+		 p->from_host ? p->from_host : st->local_ip, v6 ? "]" : "");
+	snprintf(to, sizeof(to), "%s%s%s<%s>", p->to_display ? "\"" : "",
+		 p->to_display ? p->to_display : "", p->to_display ? "\" " : "",
+		 p->to_uri ? p->to_uri : p->ruri);
+	err = sip_dialog_init_uac(&c->dlg, st, call_id, from, tag, to, p->ruri,
+				  0, &p->dst);
+	if (err)
+		goto out;
+	sip_mb_init(&mb, buf, sizeof(buf));
+	err = sip_dialog_request(&c->dlg, &mb, SIP_METHOD_INVITE, 0, branch,
+				 p->extra_hdrs, "application/sdp", p->sdp,
+				 &dst);
+	if (err)
+		goto out;
+	err = ENOMEM;
+	c->invite = sip_strdup(st, buf, mb.len);
+	if (!c->invite)
+		goto out;
+	c->invite_len = mb.len;
+	if (p->sdp) {
+		c->local_sdp = sip_strdup(st, p->sdp, strlen(p->sdp));
+		if (!c->local_sdp)
+			goto out;
+	}
+	c->state = SIP_CALL_CALLING;
+	err = sip_ctrans_request(&c->inv_t, st, SIP_METHOD_INVITE, &p->dst,
+				 branch, buf, mb.len, uac_inv_resp, c);
+	if (err)
+		goto out;
+	sip_log(st, LOG_INFO, "call %u {CALLING}: INVITE %s", c->id, p->ruri);
+	*callp = c;
+	return 0;
+out:
+	ua_call_free(c);
+	return err;
+}
+
+static void retx_2xx_fn(void *arg)
+{
+	struct sip_call *c = arg;
+	struct sip_stack *st = c->st;
+	st->stats.retransmissions++;
+	sip_send(st, &c->dlg.peer, c->resp2xx, c->resp2xx_len);
+	c->interval *= 2;
+	if (c->interval > st->t2)
+		c->interval = st->t2;
+	sip_timer_start(&c->t_2xx, c->interval);
+}
+
+static void ack_wait_fn(void *arg) /* RFC 3261 13.3.1.4: no ACK */
+{
+	struct sip_call *c = arg;
+	sip_log(c->st, LOG_NOTICE, "call %u {%s}: no ACK, sending BYE", c->id,
+		sip_call_state_name(c->state));
+	sip_timer_stop(&c->t_2xx);
+	send_bye(c, -1);
+	sip_trans_detach(c->bye_t);
+	ua_end_call(c);
+}
+
+int sip_call_respond(struct sip_call *c, unsigned code, const char *reason,
+		     const char *sdp)
+{
+	if (!c || c->uac || code < 101 || code > 699)
+		return EINVAL;
+	if (c->state != SIP_CALL_INCOMING && c->state != SIP_CALL_EARLY)
+		return EPROTO;
+	if (!c->inv_t)
+		return ENOENT;
+	struct sip_stack *st = c->st;
+	struct sip_msg req;
+	struct sip_trans *t = c->inv_t;
+	if (sip_msg_parse(&req, c->invite, c->invite_len, c->invite_len))
+		return EINVAL;
+	char buf[SIP_UA_RESP_MAX], extra[64] = "";
+	struct sip_mbuf mb, xb;
+	sip_mb_init(&xb, extra, sizeof(extra));
+	if (code >= 300)
+		sip_mb_hdr_reason(&xb, c->cause);
+	if (code >= 200 && code < 300)
+		sip_mb_printf(&xb, "Allow: %s\r\n", SIP_UA_ALLOW);
+	sip_mb_init(&mb, buf, sizeof(buf));
+	int err = ua_respond(st, t, &req, &t->peer, code, reason, c->dlg.local_tag,
+			  extra, sdp, &mb);
+	if (err)
+		return err;
+	if (code < 200) {
+		if (c->state == SIP_CALL_INCOMING)
+			ua_set_state(c, SIP_CALL_EARLY);
+		return 0;
+	}
+	if (code >= 300) {
+		ua_end_call(c);
+		return 0;
+	}
+	c->resp2xx = sip_strdup(st, buf, mb.len);
+	if (sdp && !c->local_sdp)
+		c->local_sdp = sip_strdup(st, sdp, strlen(sdp));
+	c->resp2xx_len = mb.len;
+	c->dlg.confirmed = true;
+	ua_set_state(c, SIP_CALL_ANSWERED);
+	c->interval = st->t1;
+	if (c->resp2xx) {
+		c->t_2xx.fn = retx_2xx_fn;
+		sip_timer_start(&c->t_2xx, st->t1);
+	}
+	c->t_wait.fn = ack_wait_fn;
+	c->t_wait.id = SIP_TMR_ACK;
+	sip_timer_start(&c->t_wait, 64 * (uint64_t)st->t1);
+	return 0;
+}
+
+int sip_call_hangup(struct sip_call *c, unsigned sip_code, int q850_cause)
+{
+	if (!c)
+		return EINVAL;
+	c->cause = q850_cause;
+	switch (c->state) {
+	case SIP_CALL_CALLING:
+		c->cancel_pending = true;
+		ua_set_state(c, SIP_CALL_CANCELLING);
+		return 0;
+	case SIP_CALL_PROCEEDING:
+		ua_set_state(c, SIP_CALL_CANCELLING);
+		if (send_cancel(c))
+			uac_give_up(c);
+		return 0;
+	case SIP_CALL_INCOMING:
+	case SIP_CALL_EARLY:
+		return sip_call_respond(c, sip_code >= 300 ? sip_code : 480,
+					NULL, NULL);
+	case SIP_CALL_ANSWERED:
+	case SIP_CALL_CONFIRMED:
+		sip_timer_stop(&c->t_2xx);
+		sip_timer_stop(&c->t_wait);
+		ua_set_state(c, SIP_CALL_TERMINATING);
+		if (send_bye(c, q850_cause))
+			ua_end_call(c);
+		return 0;
+	default:
+		return EALREADY;
+	}
+}
+
+void ua_recv_cancel(struct sip_stack *st, const struct sip_msg *req,
+			const struct sip_addr *src)
+{
+	struct sip_trans *it = sip_strans_find_invite(st, req);
+	struct sip_call_event ev;
+	if (!it) {
+		sip_ua_reply(st, req, src, 481, NULL);
+		return;
+	}
+	sip_ua_reply(st, req, src, 200, NULL);
+	struct sip_call *c = it->arg;
+	if (!c || (c->state != SIP_CALL_INCOMING && c->state != SIP_CALL_EARLY))
+		return;
+	struct sip_msg inv;
+	if (sip_msg_parse(&inv, c->invite, c->invite_len, c->invite_len))
+		return;
+	ua_reply_on(st, it, &inv, src, 487, c->dlg.local_tag, NULL, NULL);
+	ua_set_state(c, SIP_CALL_TERMINATING);
+	ua_fill_event(&ev, SIP_CALL_EV_CANCELLED, req);
+	if (!ua_emit(c, &ev))
+		ua_end_call(c);
+}
+
+void ua_recv_invite(struct sip_stack *st, const struct sip_msg *req,
+			const struct sip_addr *src)
+{
+	char tag[17];
+	if (st->shutting_down || !st->h.call_incoming) {
+		sip_ua_reply(st, req, src, 503, NULL);
+		return;
+	}
+	/* the same INVITE again once its transaction is gone (8.2.2.2) */
+	for (struct sip_call *o = st->calls; o; o = o->next)
+		if (!o->uac && o->dlg.call_id &&
+		    sip_pl_eq(&req->call_id, o->dlg.call_id) &&
+		    o->dlg.remote_tag &&
+		    sip_pl_eq(&req->from.tag, o->dlg.remote_tag) &&
+		    o->dlg.remote_cseq == req->cseq)
+			return;
+	struct sip_call *c = ua_call_alloc(st, false);
+	if (!c)
+		goto fail;
+	sip_rand_hex(st, tag, 16);
+	c->state = SIP_CALL_INCOMING;
+	c->invite = sip_strdup(st, req->buf, req->len);
+	if (!c->invite || sip_dialog_init_uas(&c->dlg, st, req, tag, src) ||
+	    sip_strans_alloc(&c->inv_t, st, req, src, NULL, c)) {
+		ua_call_free(c);
+		goto fail;
+	}
+	c->invite_len = req->len;
+	ua_respond(st, c->inv_t, req, src, 100, NULL, NULL, NULL, NULL, NULL);
+	sip_log(st, LOG_INFO, "call %u {INCOMING}: INVITE %.*s", c->id,
+		(int)req->ruri_str.l, req->ruri_str.p);
+	c->busy++;
+	st->h.call_incoming(st->h.arg, c, req);
+	c->busy--;
+	if (c->state == SIP_CALL_ENDED && !c->busy)
+		ua_call_free(c);
+	return;
+fail:
+	sip_ua_reply(st, req, src, 500, NULL);
+}
+
+
+void ua_recv_ack(struct sip_call *c, const struct sip_msg *req)
+{
+	struct sip_call_event ev;
+	if (!c || c->state != SIP_CALL_ANSWERED)
+		return;
+	sip_timer_stop(&c->t_2xx);
+	sip_timer_stop(&c->t_wait);
+	ua_set_state(c, SIP_CALL_CONFIRMED);
+	ua_fill_event(&ev, SIP_CALL_EV_CONFIRMED, req);
+	ua_emit(c, &ev);
+}
+
+void ua_recv_bye(struct sip_call *c, const struct sip_msg *req,
+		 const struct sip_addr *src)
+{
+	struct sip_call_event ev;
+	sip_ua_reply(c->st, req, src, 200, NULL);
+	if (c->state == SIP_CALL_TERMINATING)
+		return; /* BYEs crossed: ours ends the call */
+	sip_timer_stop(&c->t_2xx);
+	sip_timer_stop(&c->t_wait);
+	ua_set_state(c, SIP_CALL_TERMINATING);
+	ua_fill_event(&ev, SIP_CALL_EV_BYE, req);
+	if (!ua_emit(c, &ev))
+		ua_end_call(c);
+}
+
+void ua_recv_reinvite(struct sip_call *c, const struct sip_msg *req,
+		      const struct sip_addr *src)
+{
+	/* re-INVITE (refresh, hold): keep the session as it is */
+	struct sip_stack *st = c->st;
+	struct sip_trans *t = NULL;
+	if (sip_strans_alloc(&t, st, req, src, NULL, NULL))
+		return;
+	ua_reply_on(st, t, req, src, c->local_sdp ? 200 : 488, c->dlg.local_tag,
+		    NULL, c->local_sdp);
+	sip_trans_detach(t);
+}
