@@ -285,7 +285,8 @@ static int chal_from_params(struct sip_digest_chal *ch,
 		while (p < e) {
 			p = skip_lws(p, e);
 			const char *t = token_end(p, e);
-			if ((size_t)(t - p) == 4 && strncasecmp(p, "auth", 4) == 0)
+			if ((size_t)(t - p) == 4 &&
+			    strncasecmp(p, "auth", 4) == 0)
 				ch->qop_auth = true;
 			p = skip_lws(t, e);
 			if (p < e && *p != ',')
@@ -331,8 +332,7 @@ int sip_digest_chal_parse(struct sip_digest_chal *ch, const char *val,
 	return err;
 }
 
-int sip_digest_chal_pick(struct sip_digest_chal *ch,
-			 const struct sip_msg *resp)
+int sip_digest_chal_pick(struct sip_digest_chal *ch, const struct sip_msg *resp)
 {
 	const char *name;
 	struct sip_digest_chal tmp, best;
@@ -401,9 +401,8 @@ static void mb_quoted(struct sip_mbuf *mb, const char *s)
 }
 
 int sip_digest_answer(const struct sip_digest_chal *ch, const char *user,
-		      const char *password, const char *method,
-		      const char *uri, uint32_t nc, const char *cnonce,
-		      char *buf, size_t size)
+		      const char *password, const char *method, const char *uri,
+		      uint32_t nc, const char *cnonce, char *buf, size_t size)
 {
 	char resp[SIP_DIGEST_HEX_MAX + 1], ncs[9];
 	struct sip_mbuf mb;

@@ -219,12 +219,10 @@ static void norm_hex(const struct sip_pl *v, char *out)
 	}
 }
 
-enum sip_digest_result
-sip_digest_server_verify(struct sip_digest_server *s, uint64_t now,
-			 const char *val, size_t len, const char *method,
-			 const struct sip_pl *ruri, const char *realm,
-			 sip_digest_lookup_h *lookup, void *arg, char *user,
-			 size_t user_size)
+enum sip_digest_result sip_digest_server_verify(
+	struct sip_digest_server *s, uint64_t now, const char *val, size_t len,
+	const char *method, const struct sip_pl *ruri, const char *realm,
+	sip_digest_lookup_h *lookup, void *arg, char *user, size_t user_size)
 {
 	struct sip_auth_param par[SIP_AUTH_PARAMS_MAX];
 	const struct sip_auth_param *a, *rs;
@@ -289,8 +287,8 @@ sip_digest_server_verify(struct sip_digest_server *s, uint64_t now,
 	bool known = pw != NULL;
 	char hex[SIP_DIGEST_HEX_MAX + 1];
 	if (sip_digest_response(alg, uname, realm, known ? pw : DUMMY_PASSWORD,
-				method, uri, nonce, ncs,
-				qop ? cnonce : NULL, hex))
+				method, uri, nonce, ncs, qop ? cnonce : NULL,
+				hex))
 		goto bad;
 	struct sip_pl hp = { hex, strlen(hex) };
 	norm_hex(&hp, want);

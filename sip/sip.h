@@ -223,6 +223,7 @@ int sip_msg_q850_cause(const struct sip_msg *msg);
 
 struct sip_stack;
 struct sip_call;
+struct sip_reg;
 
 enum sip_call_state {
 	SIP_CALL_CALLING,     /* UAC: INVITE sent, nothing back */
@@ -537,6 +538,50 @@ sip_digest_server_verify_msg(struct sip_digest_server *s, uint64_t now,
 			     const struct sip_msg *req, bool proxy,
 			     const char *realm, sip_digest_lookup_h *lookup,
 			     void *arg, char *user, size_t user_size);
+
+/* ---- registration client (RFC 3261 10; reg.c) ------------------------ */
+
+enum sip_reg_state {
+	SIP_REG_REGISTERING,   /* REGISTER sent */
+	SIP_REG_REGISTERED,    /* refresh timer running */
+	SIP_REG_RETRY_WAIT,    /* failed; retry timer running */
+	SIP_REG_UNREGISTERING, /* REGISTER with Expires: 0 sent */
+	SIP_REG_UNREGISTERED,  /* stopped: nothing running */
+	SIP_REG__COUNT
+};
+const char *sip_reg_state_name(enum sip_reg_state s);
+
+struct sip_reg_params {
+	const char *name;      /* for logs: "registration trunk NAME" */
+	const char *registrar; /* Request-URI: "sip:example.com" */
+	const char *aor;       /* From and To: "sip:user@example.com" */
+	const char *contact_user;
+	const char *auth_user; /* NULL: no credentials */
+	const char *password;
+	struct sip_addr dst; /* next hop: the registrar or an outbound proxy */
+	uint32_t expires;    /* asked for, seconds; 0: 3600 */
+	uint32_t retry_min_s, retry_max_s; /* backoff; 0: 30, 1800 */
+};
+
+/* State changes; code is the SIP status behind it (408 for a timeout). */
+typedef void(sip_reg_h)(void *arg, struct sip_reg *reg,
+			enum sip_reg_state state, unsigned code,
+			uint32_t expires);
+
+/*
+ * Starts registering at once and keeps the binding refreshed (at half the
+ * granted time when that is under two minutes, else a minute before it
+ * runs out); failures retry after 30 s doubling up to the cap, or after a
+ * Retry-After. The caller owns the object: free it before the stack.
+ */
+int sip_reg_alloc(struct sip_stack *st, const struct sip_reg_params *p,
+		  sip_reg_h *h, void *arg, struct sip_reg **regp);
+/* Un-REGISTERs (Expires: 0) if a binding may exist; UNREGISTERED after. */
+int sip_reg_stop(struct sip_reg *reg);
+void sip_reg_free(struct sip_reg *reg);
+enum sip_reg_state sip_reg_state(const struct sip_reg *reg);
+/* Seconds granted by the registrar (0 unless REGISTERED). */
+uint32_t sip_reg_expires(const struct sip_reg *reg);
 
 /* ---- SDP (RFC 4566, offer/answer RFC 3264) -------------------------- */
 

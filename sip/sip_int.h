@@ -77,6 +77,7 @@ enum sip_timer_id {
 	SIP_TMR_2XX,	/* UAS 2xx retransmission (RFC 3261 13.3.1.4) */
 	SIP_TMR_ACK,	/* UAS wait for ACK: 64*T1 */
 	SIP_TMR_CANCEL, /* UAC wait for a final after CANCEL: 64*T1 */
+	SIP_TMR_REG,	/* registration refresh or retry */
 	SIP_TMR__COUNT
 };
 const char *sip_timer_name(enum sip_timer_id id);

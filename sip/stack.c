@@ -15,7 +15,7 @@ static const char *const timer_names[SIP_TMR__COUNT] = {
 	[SIP_TMR_J] = "Timer J",	  [SIP_TMR_K] = "Timer K",
 	[SIP_TMR_L] = "Timer L",	  [SIP_TMR_M] = "Timer M",
 	[SIP_TMR_2XX] = "2xx retransmit", [SIP_TMR_ACK] = "ACK wait",
-	[SIP_TMR_CANCEL] = "CANCEL wait",
+	[SIP_TMR_CANCEL] = "CANCEL wait", [SIP_TMR_REG] = "registration",
 };
 
 const char *sip_timer_name(enum sip_timer_id id)

@@ -286,8 +286,8 @@ int sip_call_respond(struct sip_call *c, unsigned code, const char *reason,
 	if (code >= 200 && code < 300)
 		sip_mb_printf(&xb, "Allow: %s\r\n", SIP_UA_ALLOW);
 	sip_mb_init(&mb, buf, sizeof(buf));
-	int err = ua_respond(st, t, &req, &t->peer, code, reason, c->dlg.local_tag,
-			  extra, sdp, &mb);
+	int err = ua_respond(st, t, &req, &t->peer, code, reason,
+			     c->dlg.local_tag, extra, sdp, &mb);
 	if (err)
 		return err;
 	if (code < 200) {
@@ -349,7 +349,7 @@ int sip_call_hangup(struct sip_call *c, unsigned sip_code, int q850_cause)
 }
 
 void ua_recv_cancel(struct sip_stack *st, const struct sip_msg *req,
-			const struct sip_addr *src)
+		    const struct sip_addr *src)
 {
 	struct sip_trans *it = sip_strans_find_invite(st, req);
 	struct sip_call_event ev;
@@ -372,7 +372,7 @@ void ua_recv_cancel(struct sip_stack *st, const struct sip_msg *req,
 }
 
 void ua_recv_invite(struct sip_stack *st, const struct sip_msg *req,
-			const struct sip_addr *src)
+		    const struct sip_addr *src)
 {
 	char tag[17];
 	if (st->shutting_down || !st->h.call_incoming) {
@@ -411,7 +411,6 @@ void ua_recv_invite(struct sip_stack *st, const struct sip_msg *req,
 fail:
 	sip_ua_reply(st, req, src, 500, NULL);
 }
-
 
 void ua_recv_ack(struct sip_call *c, const struct sip_msg *req)
 {

@@ -151,8 +151,8 @@ int sip_req_send(struct sip_stack *st, const struct sip_req_params *p,
 		return EINVAL;
 	if (p->call_id && strlen(p->call_id) >= sizeof(call_id))
 		return EINVAL;
-	struct sip_req *r = req_alloc(st, p->method, NULL, p->ctype, p->body,
-				      h, arg);
+	struct sip_req *r =
+		req_alloc(st, p->method, NULL, p->ctype, p->body, h, arg);
 	if (!r)
 		return ENOMEM;
 	bool v6 = strchr(st->local_ip, ':') != NULL;

@@ -18,8 +18,8 @@
 #define R7616_NONCE "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v"
 #define R7616_OPAQUE "FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS"
 #define R7616_CNONCE "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ"
-#define R7616_CHAL(alg)                                         \
-	"Digest\r\n realm=\"http-auth@example.org\",\r\n"       \
+#define R7616_CHAL(alg)                                       \
+	"Digest\r\n realm=\"http-auth@example.org\",\r\n"     \
 	" qop=\"auth, auth-int\",\r\n algorithm=" alg ",\r\n" \
 	" nonce=\"" R7616_NONCE "\",\r\n opaque=\"" R7616_OPAQUE "\""
 
@@ -74,14 +74,14 @@ static void digest_params_bad(void **state)
 		"Digest a=\"unterminated",
 		"Digest a=\"x\\",
 		"Digest a=",
-		"Digest a=b c=d",	 /* no comma */
-		"Digest a=b, a=c",	 /* duplicate directive */
-		"Digest A=b, a=c",	 /* directives ignore case */
-		"Digest a=b, =c",	 /* empty name */
-		"Digest a=<b>",		 /* not a token */
-		"Digest foo",		 /* scheme, then a bare token */
-		"\"Digest\" a=b",	 /* scheme not a token */
-		"Digest;a=b",		 /* junk after the scheme */
+		"Digest a=b c=d",  /* no comma */
+		"Digest a=b, a=c", /* duplicate directive */
+		"Digest A=b, a=c", /* directives ignore case */
+		"Digest a=b, =c",  /* empty name */
+		"Digest a=<b>",	   /* not a token */
+		"Digest foo",	   /* scheme, then a bare token */
+		"\"Digest\" a=b",  /* scheme not a token */
+		"Digest;a=b",	   /* junk after the scheme */
 	};
 	struct sip_auth_param par[4];
 	struct sip_pl scheme;
@@ -89,13 +89,12 @@ static void digest_params_bad(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		const char *p = bad[i];
-		assert_int_equal(sip_auth_parse(&p, p + strlen(p), &scheme,
-						par, 4, &n),
-				 EBADMSG);
+		assert_int_equal(
+			sip_auth_parse(&p, p + strlen(p), &scheme, par, 4, &n),
+			EBADMSG);
 	}
 	const char *p = "Digest a=1, b=2, c=3";
-	assert_int_equal(sip_auth_parse(&p, p + strlen(p), &scheme, par, 2,
-					&n),
+	assert_int_equal(sip_auth_parse(&p, p + strlen(p), &scheme, par, 2, &n),
 			 E2BIG);
 }
 
@@ -170,14 +169,16 @@ static void digest_chal_bad(void **state)
 	memset(&ch, 0x5a, sizeof(ch));
 	assert_int_equal(chal(&ch, "Basic realm=\"r\""), ENOTSUP);
 	assert_int_equal(ch.realm[0], 0x5a); /* untouched on error */
-	assert_int_equal(chal(&ch, "Digest realm=r, nonce=n, algorithm=MD5-sess, "
-				   "qop=auth"),
+	assert_int_equal(chal(&ch,
+			      "Digest realm=r, nonce=n, algorithm=MD5-sess, "
+			      "qop=auth"),
 			 ENOTSUP);
 	assert_int_equal(chal(&ch, "Digest realm=r, nonce=n, qop=\"auth-int\""),
 			 ENOTSUP);
 	/* SHA-256 has no legacy (no qop) form */
-	assert_int_equal(chal(&ch, "Digest realm=r, nonce=n, algorithm=SHA-256"),
-			 ENOTSUP);
+	assert_int_equal(
+		chal(&ch, "Digest realm=r, nonce=n, algorithm=SHA-256"),
+		ENOTSUP);
 	assert_int_equal(chal(&ch, "Digest realm=r"), EBADMSG);
 	assert_int_equal(chal(&ch, "Digest nonce=n"), EBADMSG);
 	assert_int_equal(chal(&ch, "Digest realm=r, nonce=\"\""), EBADMSG);
@@ -195,10 +196,10 @@ static int parse_resp(struct sip_msg *m, const char *s)
 	return sip_msg_parse(m, s, strlen(s), 65535);
 }
 
-#define RESP_HEAD(code)                                            \
-	"SIP/2.0 " code " X\r\n"                                   \
-	"Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKx\r\n"           \
-	"From: <sip:a@b>;tag=1\r\nTo: <sip:a@b>;tag=2\r\n"         \
+#define RESP_HEAD(code)                                    \
+	"SIP/2.0 " code " X\r\n"                           \
+	"Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKx\r\n"   \
+	"From: <sip:a@b>;tag=1\r\nTo: <sip:a@b>;tag=2\r\n" \
 	"Call-ID: c1\r\nCSeq: 1 REGISTER\r\n"
 
 static void digest_chal_pick(void **state)
@@ -208,15 +209,17 @@ static void digest_chal_pick(void **state)
 	(void)state;
 	/* the strongest of several, across headers and inside one */
 	assert_int_equal(
-		parse_resp(&m, RESP_HEAD("401")
-			   "WWW-Authenticate: Digest realm=\"r\", nonce=\"n1\", "
-			   "qop=\"auth\", algorithm=MD5\r\n"
-			   "WWW-Authenticate: Basic realm=\"r\", Digest realm=\"r\", "
-			   "nonce=\"n3\", qop=\"auth\", algorithm=SHA-512-256, "
-			   "Digest realm=\"r\", nonce=\"n2\", qop=auth, "
-			   "algorithm=SHA-256\r\n"
-			   "Proxy-Authenticate: Digest realm=\"p\", nonce=\"px\"\r\n"
-			   "Content-Length: 0\r\n\r\n"),
+		parse_resp(
+			&m,
+			RESP_HEAD(
+				"401") "WWW-Authenticate: Digest realm=\"r\", nonce=\"n1\", "
+				       "qop=\"auth\", algorithm=MD5\r\n"
+				       "WWW-Authenticate: Basic realm=\"r\", Digest realm=\"r\", "
+				       "nonce=\"n3\", qop=\"auth\", algorithm=SHA-512-256, "
+				       "Digest realm=\"r\", nonce=\"n2\", qop=auth, "
+				       "algorithm=SHA-256\r\n"
+				       "Proxy-Authenticate: Digest realm=\"p\", nonce=\"px\"\r\n"
+				       "Content-Length: 0\r\n\r\n"),
 		0);
 	assert_int_equal(sip_digest_chal_pick(&ch, &m), 0);
 	assert_int_equal(ch.alg, SIP_DIGEST_SHA512_256);
@@ -225,9 +228,11 @@ static void digest_chal_pick(void **state)
 	assert_string_equal(sip_digest_answer_hdr(&ch), "Authorization");
 
 	assert_int_equal(
-		parse_resp(&m, RESP_HEAD("407")
-			   "Proxy-Authenticate: Digest realm=\"p\", nonce=\"px\"\r\n"
-			   "Content-Length: 0\r\n\r\n"),
+		parse_resp(
+			&m,
+			RESP_HEAD(
+				"407") "Proxy-Authenticate: Digest realm=\"p\", nonce=\"px\"\r\n"
+				       "Content-Length: 0\r\n\r\n"),
 		0);
 	assert_int_equal(sip_digest_chal_pick(&ch, &m), 0);
 	assert_true(ch.proxy);
@@ -236,15 +241,18 @@ static void digest_chal_pick(void **state)
 
 	/* nothing usable: unknown algorithm, broken header, wrong code */
 	assert_int_equal(
-		parse_resp(&m, RESP_HEAD("401")
-			   "WWW-Authenticate: Digest realm=\"r\", nonce=\"n\", "
-			   "algorithm=SHA3\r\n"
-			   "WWW-Authenticate: Digest realm=\"r, nonce=\"n\"\r\n"
-			   "Content-Length: 0\r\n\r\n"),
+		parse_resp(
+			&m,
+			RESP_HEAD(
+				"401") "WWW-Authenticate: Digest realm=\"r\", nonce=\"n\", "
+				       "algorithm=SHA3\r\n"
+				       "WWW-Authenticate: Digest realm=\"r, nonce=\"n\"\r\n"
+				       "Content-Length: 0\r\n\r\n"),
 		0);
 	assert_int_equal(sip_digest_chal_pick(&ch, &m), ENOENT);
-	assert_int_equal(parse_resp(&m, RESP_HEAD("403") "Content-Length: 0\r\n\r\n"),
-			 0);
+	assert_int_equal(
+		parse_resp(&m, RESP_HEAD("403") "Content-Length: 0\r\n\r\n"),
+		0);
 	assert_int_equal(sip_digest_chal_pick(&ch, &m), ENOENT);
 }
 
@@ -288,9 +296,10 @@ static void digest_rfc2617_vectors(void **state)
 	struct sip_digest_chal ch;
 	char buf[1024];
 	(void)state;
-	assert_int_equal(chal(&ch, "Digest realm=\"testrealm@host.com\", "
-				   "nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\","
-				   " qop=\"auth,auth-int\""),
+	assert_int_equal(chal(&ch,
+			      "Digest realm=\"testrealm@host.com\", "
+			      "nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\","
+			      " qop=\"auth,auth-int\""),
 			 0);
 	assert_int_equal(sip_digest_answer(&ch, "Mufasa", "Circle Of Life",
 					   "GET", "/dir/index.html", 1,
@@ -298,8 +307,9 @@ static void digest_rfc2617_vectors(void **state)
 			 0);
 	assert_true(has(buf, "response=\"6629fae49393a05397450978507c4ef1\""));
 	/* the same challenge without qop: the legacy form, no nc/cnonce */
-	assert_int_equal(chal(&ch, "Digest realm=\"testrealm@host.com\", "
-				   "nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\""),
+	assert_int_equal(chal(&ch,
+			      "Digest realm=\"testrealm@host.com\", "
+			      "nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\""),
 			 0);
 	assert_int_equal(sip_digest_answer(&ch, "Mufasa", "Circle Of Life",
 					   "GET", "/dir/index.html", 0, NULL,
@@ -350,8 +360,8 @@ static void digest_answer_escapes_and_limits(void **state)
 	struct sip_digest_chal ch;
 	char buf[1024];
 	(void)state;
-	assert_int_equal(chal(&ch, "Digest realm=\"a\\\"b\", nonce=n, qop=auth"),
-			 0);
+	assert_int_equal(
+		chal(&ch, "Digest realm=\"a\\\"b\", nonce=n, qop=auth"), 0);
 	assert_string_equal(ch.realm, "a\"b");
 	assert_int_equal(sip_digest_answer(&ch, "x\\y", "p", "INVITE",
 					   "sip:1@h", 1, "cn", buf,
@@ -368,9 +378,9 @@ static void digest_answer_escapes_and_limits(void **state)
 	assert_int_equal(sip_auth_parse(&p, buf + strlen(buf), &scheme, par,
 					SIP_AUTH_PARAMS_MAX, &n),
 			 0);
-	assert_int_equal(sip_auth_unq(sip_auth_find(par, n, "username"), v,
-				      sizeof(v)),
-			 0);
+	assert_int_equal(
+		sip_auth_unq(sip_auth_find(par, n, "username"), v, sizeof(v)),
+		0);
 	assert_string_equal(v, "x\\y");
 	assert_int_equal(sip_digest_answer(&ch, "u", "p", "INVITE", "sip:1@h",
 					   1, "cn", buf, 40),

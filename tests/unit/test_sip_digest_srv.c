@@ -70,8 +70,8 @@ static void srv_challenge_format(void **state)
 	struct sip_digest_chal ch;
 	(void)state;
 	assert_int_equal(sip_digest_server_challenge(&srv, 5, REALM,
-						     SIP_DIGEST_SHA512_256, true,
-						     buf, sizeof(buf)),
+						     SIP_DIGEST_SHA512_256,
+						     true, buf, sizeof(buf)),
 			 0);
 	assert_int_equal(sip_digest_chal_parse(&ch, buf, strlen(buf)), 0);
 	assert_int_equal(ch.alg, SIP_DIGEST_SHA512_256);
@@ -82,8 +82,8 @@ static void srv_challenge_format(void **state)
 	/* two nonces in the same millisecond differ */
 	char buf2[512];
 	assert_int_equal(sip_digest_server_challenge(&srv, 5, REALM,
-						     SIP_DIGEST_SHA512_256, true,
-						     buf2, sizeof(buf2)),
+						     SIP_DIGEST_SHA512_256,
+						     true, buf2, sizeof(buf2)),
 			 0);
 	assert_string_not_equal(buf, buf2);
 	assert_int_equal(srv.stats.challenges, 2);
@@ -105,21 +105,20 @@ static void srv_ok_each_alg(void **state)
 		char buf[1024], user[16];
 		struct sip_pl r = { RURI, strlen(RURI) };
 		challenge(&cl, 100, (enum sip_digest_alg)a);
-		assert_int_equal(sip_digest_client_answer(&cl, "alice",
-							  "wonderland", "INVITE",
-							  RURI, buf,
-							  sizeof(buf)),
+		assert_int_equal(sip_digest_client_answer(
+					 &cl, "alice", "wonderland", "INVITE",
+					 RURI, buf, sizeof(buf)),
 				 0);
-		assert_int_equal(sip_digest_server_verify(
-					 &srv, 200, buf, strlen(buf), "INVITE",
-					 &r, REALM, lookup, NULL, user,
-					 sizeof(user)),
-				 SIP_DIGEST_OK);
+		assert_int_equal(
+			sip_digest_server_verify(&srv, 200, buf, strlen(buf),
+						 "INVITE", &r, REALM, lookup,
+						 NULL, user, sizeof(user)),
+			SIP_DIGEST_OK);
 		assert_string_equal(user, "alice");
 		/* the method is part of the digest */
 		assert_int_equal(sip_digest_server_verify(
-					 &srv, 200, buf, strlen(buf), "BYE",
-					 &r, REALM, lookup, NULL, NULL, 0),
+					 &srv, 200, buf, strlen(buf), "BYE", &r,
+					 REALM, lookup, NULL, NULL, 0),
 				 SIP_DIGEST_DENIED);
 	}
 	assert_int_equal(srv.stats.ok, 3);
@@ -227,8 +226,7 @@ static void srv_nonce_binding(void **state)
 			 SIP_DIGEST_DENIED);
 	/* a nonce of another server (secret) */
 	struct sip_digest_server other;
-	assert_int_equal(sip_digest_server_init(&other, NULL, 0, 0, NULL,
-						NULL),
+	assert_int_equal(sip_digest_server_init(&other, NULL, 0, 0, NULL, NULL),
 			 0);
 	assert_int_equal(other.ttl_ms, 300000);
 	assert_int_equal(sip_digest_server_challenge(&other, 10, REALM,
@@ -271,9 +269,8 @@ static void srv_legacy_md5(void **state)
 	challenge(&cl, 10, SIP_DIGEST_MD5);
 	ch = cl.ch;
 	ch.qop_auth = false;
-	assert_int_equal(sip_digest_answer(&ch, "alice", "wonderland",
-					   "INVITE", RURI, 0, NULL, buf,
-					   sizeof(buf)),
+	assert_int_equal(sip_digest_answer(&ch, "alice", "wonderland", "INVITE",
+					   RURI, 0, NULL, buf, sizeof(buf)),
 			 0);
 	assert_int_equal(verify(20, buf, RURI), SIP_DIGEST_OK);
 	assert_int_equal(verify(20, buf, RURI), SIP_DIGEST_STALE);
@@ -281,9 +278,8 @@ static void srv_legacy_md5(void **state)
 	challenge(&cl, 10, SIP_DIGEST_SHA256);
 	ch = cl.ch;
 	ch.qop_auth = false;
-	assert_int_equal(sip_digest_answer(&ch, "alice", "wonderland",
-					   "INVITE", RURI, 0, NULL, buf,
-					   sizeof(buf)),
+	assert_int_equal(sip_digest_answer(&ch, "alice", "wonderland", "INVITE",
+					   RURI, 0, NULL, buf, sizeof(buf)),
 			 0);
 	assert_int_equal(verify(20, buf, RURI), SIP_DIGEST_BAD);
 }
@@ -351,9 +347,9 @@ static void srv_table_full(void **state)
 	/* fill the table with younger nonces: the first one is evicted */
 	for (unsigned i = 0; i < SIP_DIGEST_NC_SLOTS; i++) {
 		challenge(&cl, 10 + i, SIP_DIGEST_MD5);
-		assert_int_equal(answer_verify(&cl, 10 + i, "alice",
-					       "wonderland"),
-				 SIP_DIGEST_OK);
+		assert_int_equal(
+			answer_verify(&cl, 10 + i, "alice", "wonderland"),
+			SIP_DIGEST_OK);
 	}
 	assert_int_equal(srv.floor, 1);
 	/* a fresh count on the evicted nonce is stale, not accepted */
@@ -433,9 +429,8 @@ static void srv_init(void **state)
 			 EINVAL);
 	assert_int_equal(sip_digest_server_init(NULL, k, 32, 0, NULL, NULL),
 			 EINVAL);
-	assert_int_equal(sip_digest_server_init(&s, NULL, 0, 0, rand_fail,
-						NULL),
-			 EIO);
+	assert_int_equal(
+		sip_digest_server_init(&s, NULL, 0, 0, rand_fail, NULL), EIO);
 	assert_int_equal(sip_digest_server_init(&s, k, 32, 7, NULL, NULL), 0);
 	assert_int_equal(s.ttl_ms, 7);
 }

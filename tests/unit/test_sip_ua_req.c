@@ -126,9 +126,8 @@ static void req_timeout(void **state)
 	assert_int_equal(got.err, ETIMEDOUT);
 	assert_int_equal(got.code, 0);
 	/* E: 500, 1500, 3500, 7500, then every T2 */
-	static const uint64_t at[] = { 0,     500,   1500,  3500,  7500,
-				       11500, 15500, 19500, 23500, 27500,
-				       31500 };
+	static const uint64_t at[] = { 0,     500,   1500,  3500,  7500, 11500,
+				       15500, 19500, 23500, 27500, 31500 };
 	assert_int_equal(fk.nsent, 11);
 	for (unsigned i = 0; i < 11; i++)
 		assert_int_equal(fk.sent[i].at - t0, at[i]);
