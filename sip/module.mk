@@ -6,6 +6,6 @@ UNIT_TESTS += test_sip_parse test_sip_uri test_sip_msg test_sip_ctrans \
 	      test_sip_strans test_sip_dialog test_sip_sdp test_sip_ua \
 	      test_sip_corpus test_sip_hdr test_sip_stack test_sip_ua_req
 # digest authentication and registration (kept apart to ease merges)
-SIP_SRCS += sip/digest.c sip/digest_srv.c sip/reg.c
-UNIT_TESTS += test_sip_digest test_sip_digest_srv test_sip_reg
+SIP_SRCS += sip/digest.c sip/digest_srv.c sip/reg.c sip/ua_auth.c
+UNIT_TESTS += test_sip_digest test_sip_digest_srv test_sip_reg test_sip_ua_auth
 $(LIBSIP): $(SIP_SRCS:%.c=$(B)/%.o)

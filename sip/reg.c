@@ -102,10 +102,9 @@ static int send_register(struct sip_reg *r, uint32_t expires)
 	int err;
 
 	if (r->auth.have && r->auth_user[0]) {
-		err = sip_digest_client_answer(&r->auth, r->auth_user,
-					       r->password, "REGISTER",
-					       r->registrar, authz,
-					       sizeof(authz));
+		err = sip_digest_client_answer(
+			&r->auth, r->auth_user, r->password, "REGISTER",
+			r->registrar, authz, sizeof(authz));
 		if (err)
 			r->auth.have = false; /* start over without */
 	}
@@ -154,9 +153,8 @@ static void retry_later(struct sip_reg *r, unsigned code, uint32_t after)
 	}
 	r->granted = 0;
 	r->state = SIP_REG_RETRY_WAIT;
-	sip_log(r->st, LOG_WARNING,
-		"registration %s: failed %u, retry in %u s", r->name, code,
-		(unsigned)delay);
+	sip_log(r->st, LOG_WARNING, "registration %s: failed %u, retry in %u s",
+		r->name, code, (unsigned)delay);
 	sip_timer_start(&r->t, (uint64_t)delay * 1000);
 	notify(r, code);
 }
@@ -200,8 +198,7 @@ static bool contact_is_ours(const struct sip_reg *r, const struct sip_uri *u)
 	const struct sip_stack *st = r->st;
 	uint16_t port = u->port ? u->port : 5060;
 	return sip_pl_eq(&u->user, r->contact_user) &&
-	       sip_pl_casecmp(&u->host, st->local_ip) &&
-	       port == st->local_port;
+	       sip_pl_casecmp(&u->host, st->local_ip) && port == st->local_port;
 }
 
 /* The time granted for our binding (10.2.4): its Contact's expires
@@ -340,12 +337,11 @@ int sip_reg_alloc(struct sip_stack *st, const struct sip_reg_params *p,
 	r->st = st;
 	r->h = h;
 	r->arg = arg;
-	if (copy_str(r->name, sizeof(r->name), p->name ? p->name : "?",
-		     true) ||
+	if (copy_str(r->name, sizeof(r->name), p->name ? p->name : "?", true) ||
 	    copy_str(r->registrar, sizeof(r->registrar), p->registrar, true) ||
 	    copy_str(r->aor, sizeof(r->aor), p->aor, true) ||
-	    copy_str(r->contact_user, sizeof(r->contact_user),
-		     p->contact_user, false) ||
+	    copy_str(r->contact_user, sizeof(r->contact_user), p->contact_user,
+		     false) ||
 	    copy_str(r->auth_user, sizeof(r->auth_user), p->auth_user, false) ||
 	    copy_str(r->password, sizeof(r->password), p->password, false)) {
 		sip_free(st, r);

@@ -323,6 +323,9 @@ struct sip_call_params {
 	struct sip_addr dst;	  /* next hop */
 	const char *sdp;	  /* NUL-terminated, may be NULL */
 	const char *extra_hdrs;	  /* "Name: value\r\n"..., may be NULL */
+	/* digest credentials for 401/407 (INVITE, in-dialog); NULL: none */
+	const char *auth_user;
+	const char *auth_password;
 };
 
 /* Sends an INVITE; *callp is the stack-owned call until its ENDED event. */

@@ -95,6 +95,7 @@ void ua_call_free(struct sip_call *c)
 	sip_free(st, c->ack);
 	sip_free(st, c->resp2xx);
 	sip_free(st, c->local_sdp);
+	ua_auth_free(c);
 	sip_free(st, c);
 }
 

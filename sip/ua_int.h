@@ -35,7 +35,8 @@ struct sip_call {
 	char *local_sdp;
 	uint64_t interval;
 	struct sip_timer t_2xx;
-	struct sip_timer t_wait; /* ACK wait (UAS) or CANCEL wait (UAC) */
+	struct sip_timer t_wait;  /* ACK wait (UAS) or CANCEL wait (UAC) */
+	struct sip_ua_auth *auth; /* UAC credentials (ua_auth.c), or NULL */
 };
 
 /* ua.c */
@@ -72,3 +73,15 @@ void ua_recv_reinvite(struct sip_call *c, const struct sip_msg *req,
 /* ua_req.c */
 void ua_req_call_gone(struct sip_call *c);
 void ua_req_free_all(struct sip_stack *st);
+
+/* ua_auth.c */
+int ua_auth_init(struct sip_call *c, const struct sip_call_params *p);
+void ua_auth_free(struct sip_call *c);
+/* On a 401/407 to the INVITE: true if a new INVITE went out (handler h). */
+bool ua_auth_retry_invite(struct sip_call *c, const struct sip_msg *resp,
+			  sip_ctrans_h *h);
+/* "(Proxy-)Authorization: ...\r\n" for an in-dialog request, once per
+ * request (*tried); ENOENT when not answering. */
+int ua_auth_indialog(struct sip_call *c, const struct sip_msg *resp,
+		     bool *tried, const char *method, char *hdr, size_t size);
+bool *ua_auth_bye_tried(struct sip_call *c);

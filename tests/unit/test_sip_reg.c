@@ -85,9 +85,8 @@ static int challenge(unsigned i, bool stale)
 static enum sip_digest_result verify(unsigned i)
 {
 	struct sip_msg m;
-	assert_int_equal(sip_msg_parse(&m, fk.sent[i].buf, fk.sent[i].len,
-				       65535),
-			 0);
+	assert_int_equal(
+		sip_msg_parse(&m, fk.sent[i].buf, fk.sent[i].len, 65535), 0);
 	return sip_digest_server_verify_msg(&srv, fk.now, &m, false, REALM,
 					    lookup, NULL, NULL, 0);
 }
