@@ -542,6 +542,26 @@ sip_digest_server_verify_msg(struct sip_digest_server *s, uint64_t now,
 			     const char *realm, sip_digest_lookup_h *lookup,
 			     void *arg, char *user, size_t user_size);
 
+/* Server side in the stack (ua_auth.c): out-of-dialog requests other than
+ * ACK and CANCEL from peers the policy names get a 401 until they carry
+ * valid credentials (SHA-256 and MD5 offered); malformed ones get 400. */
+struct sip_auth_policy {
+	const char *realm;
+	uint32_t nonce_ttl_s; /* 0: 300 */
+	bool (*required)(void *arg, const struct sip_addr *src,
+			 const struct sip_msg *req);
+	/* Password of user for requests from src, or NULL. */
+	const char *(*lookup)(void *arg, const struct sip_addr *src,
+			      const char *user);
+	void *arg;
+};
+/* Turns challenges on (policy NULL: off). Copies what it keeps. */
+int sip_stack_set_auth(struct sip_stack *st,
+		       const struct sip_auth_policy *policy);
+/* Counters of the stack's digest server (zeros when off). */
+void sip_stack_auth_stats(const struct sip_stack *st,
+			  struct sip_digest_server_stats *stats);
+
 /* ---- registration client (RFC 3261 10; reg.c) ------------------------ */
 
 enum sip_reg_state {

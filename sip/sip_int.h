@@ -117,6 +117,7 @@ struct sip_stack {
 	unsigned next_call_id;
 	uint64_t rnd; /* xorshift state for tags and branches */
 	bool shutting_down;
+	struct sip_ua_authsrv *authsrv; /* server-side digest (ua_auth.c) */
 };
 
 void *sip_zalloc(struct sip_stack *st, size_t size);
@@ -284,5 +285,6 @@ void sip_ua_recv_request(struct sip_stack *st, const struct sip_msg *msg,
 void sip_ua_reply(struct sip_stack *st, const struct sip_msg *req,
 		  const struct sip_addr *src, unsigned code, const char *extra);
 void sip_ua_free_calls(struct sip_stack *st);
+void sip_ua_auth_release(struct sip_stack *st);
 void sip_ua_shutdown(struct sip_stack *st);
 size_t sip_ua_dump(const struct sip_stack *st, char *buf, size_t size);

@@ -160,6 +160,7 @@ void sip_stack_free(struct sip_stack *st)
 	sip_ua_free_calls(st);
 	while (st->trans)
 		sip_trans_free(st->trans);
+	sip_ua_auth_release(st);
 	sip_free(st, st);
 }
 

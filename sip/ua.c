@@ -312,6 +312,8 @@ void sip_ua_recv_request(struct sip_stack *st, const struct sip_msg *req,
 		in_dialog(st, req, src);
 		return;
 	}
+	if (!ua_auth_check(st, req, src))
+		return; /* challenged or refused */
 	switch (req->method) {
 	case SIP_METHOD_INVITE:
 		ua_recv_invite(st, req, src);

@@ -83,8 +83,8 @@ static int answer(struct sip_call *c, const struct sip_msg *resp,
 	else
 		*answered = true;
 	sip_digest_client_take(&a->cl, &ch);
-	int err = sip_digest_client_answer(&a->cl, a->user, a->password,
-					   method, uri, val, sizeof(val));
+	int err = sip_digest_client_answer(&a->cl, a->user, a->password, method,
+					   uri, val, sizeof(val));
 	if (err)
 		return err;
 	int n = snprintf(hdr, size, "%s: %s\r\n", sip_digest_answer_hdr(&ch),
@@ -170,4 +170,130 @@ int ua_auth_indialog(struct sip_call *c, const struct sip_msg *resp,
 bool *ua_auth_bye_tried(struct sip_call *c)
 {
 	return c->auth ? &c->auth->bye_tried : NULL;
+}
+
+/* ---- server ---- */
+
+/* Owned by the stack. */
+struct sip_ua_authsrv {
+	struct sip_auth_policy pol;
+	char realm[SIP_DIGEST_STR_MAX];
+	struct sip_digest_server srv;
+	const struct sip_addr *src; /* during a lookup */
+};
+
+int sip_stack_set_auth(struct sip_stack *st, const struct sip_auth_policy *pol)
+{
+	if (!st)
+		return EINVAL;
+	sip_ua_auth_release(st);
+	if (!pol)
+		return 0;
+	if (!pol->realm || !*pol->realm || !pol->required || !pol->lookup ||
+	    strlen(pol->realm) >= SIP_DIGEST_STR_MAX ||
+	    strpbrk(pol->realm, "\"\\\r\n"))
+		return EINVAL;
+	struct sip_ua_authsrv *a = sip_zalloc(st, sizeof(*a));
+	if (!a)
+		return ENOMEM;
+	int err = sip_digest_server_init(&a->srv, NULL, 0,
+					 (uint64_t)pol->nonce_ttl_s * 1000,
+					 NULL, NULL);
+	if (err) {
+		sip_free(st, a);
+		return err;
+	}
+	a->pol = *pol;
+	strcpy(a->realm, pol->realm);
+	a->pol.realm = a->realm;
+	st->authsrv = a;
+	return 0;
+}
+
+void sip_ua_auth_release(struct sip_stack *st)
+{
+	if (!st->authsrv)
+		return;
+	/* the secret goes with it */
+	memset(st->authsrv, 0, sizeof(*st->authsrv));
+	sip_free(st, st->authsrv);
+	st->authsrv = NULL;
+}
+
+void sip_stack_auth_stats(const struct sip_stack *st,
+			  struct sip_digest_server_stats *stats)
+{
+	memset(stats, 0, sizeof(*stats));
+	if (st && st->authsrv)
+		*stats = st->authsrv->srv.stats;
+}
+
+static const char *lookup_src(void *arg, const char *user)
+{
+	struct sip_ua_authsrv *a = arg;
+	return a->pol.lookup(a->pol.arg, a->src, user);
+}
+
+/* 401 with one challenge per algorithm, strongest first. */
+static void send_challenge(struct sip_stack *st, const struct sip_msg *req,
+			   const struct sip_addr *src, bool stale)
+{
+	struct sip_ua_authsrv *a = st->authsrv;
+	static const enum sip_digest_alg algs[] = { SIP_DIGEST_SHA256,
+						    SIP_DIGEST_MD5 };
+	char extra[1024], val[480];
+	struct sip_mbuf mb;
+	uint64_t now = st->h.now(st->h.arg);
+	sip_mb_init(&mb, extra, sizeof(extra));
+	for (size_t i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
+		if (sip_digest_server_challenge(&a->srv, now, a->realm, algs[i],
+						stale, val, sizeof(val)))
+			continue;
+		sip_mb_printf(&mb, "WWW-Authenticate: %s\r\n", val);
+	}
+	if (mb.err || !mb.len) {
+		sip_ua_reply(st, req, src, 500, NULL);
+		return;
+	}
+	if (req->method != SIP_METHOD_INVITE) {
+		sip_ua_reply(st, req, src, 401, extra);
+		return;
+	}
+	/* an INVITE transaction retransmits the 401 and takes its ACK */
+	struct sip_trans *t = NULL;
+	char tag[17];
+	sip_rand_hex(st, tag, 16);
+	if (sip_strans_alloc(&t, st, req, src, NULL, NULL))
+		t = NULL;
+	ua_reply_on(st, t, req, src, 401, tag, extra, NULL);
+	sip_trans_detach(t);
+}
+
+bool ua_auth_check(struct sip_stack *st, const struct sip_msg *req,
+		   const struct sip_addr *src)
+{
+	struct sip_ua_authsrv *a = st->authsrv;
+	char addr[64];
+	if (!a || req->method == SIP_METHOD_ACK ||
+	    req->method == SIP_METHOD_CANCEL ||
+	    !a->pol.required(a->pol.arg, src, req))
+		return true;
+	a->src = src;
+	enum sip_digest_result r = sip_digest_server_verify_msg(
+		&a->srv, st->h.now(st->h.arg), req, false, a->realm, lookup_src,
+		a, NULL, 0);
+	a->src = NULL;
+	if (r == SIP_DIGEST_OK)
+		return true;
+	sip_log(st, r == SIP_DIGEST_NONE ? LOG_INFO : LOG_NOTICE,
+		"auth: %.*s from %s: %s", (int)req->method_str.l,
+		req->method_str.p, sip_addr_str(src, addr, sizeof(addr)),
+		sip_digest_result_name(r));
+	if (r == SIP_DIGEST_BAD) {
+		st->stats.rx_rejected++;
+		sip_ua_reply(st, req, src, 400, NULL);
+		return false;
+	}
+	send_challenge(st, req, src, r == SIP_DIGEST_STALE);
+	return false;
 }

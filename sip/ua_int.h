@@ -85,3 +85,6 @@ bool ua_auth_retry_invite(struct sip_call *c, const struct sip_msg *resp,
 int ua_auth_indialog(struct sip_call *c, const struct sip_msg *resp,
 		     bool *tried, const char *method, char *hdr, size_t size);
 bool *ua_auth_bye_tried(struct sip_call *c);
+/* Server side: true if req may proceed; otherwise it was answered. */
+bool ua_auth_check(struct sip_stack *st, const struct sip_msg *req,
+		   const struct sip_addr *src);

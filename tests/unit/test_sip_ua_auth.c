@@ -54,9 +54,8 @@ static void challenge(unsigned i, unsigned code, bool stale)
 static enum sip_digest_result verify(unsigned i, bool proxy)
 {
 	struct sip_msg m;
-	assert_int_equal(sip_msg_parse(&m, fk.sent[i].buf, fk.sent[i].len,
-				       65535),
-			 0);
+	assert_int_equal(
+		sip_msg_parse(&m, fk.sent[i].buf, fk.sent[i].len, 65535), 0);
 	return sip_digest_server_verify_msg(&srv, fk.now, &m, proxy, REALM,
 					    lookup, NULL, NULL, 0);
 }
@@ -190,12 +189,11 @@ static void ua_auth_bye(void **state)
 	hdr(3, "Reason", a);
 	assert_string_equal(a, "Q.850;cause=16");
 	struct sip_msg m;
-	assert_int_equal(sip_msg_parse(&m, fk.sent[3].buf, fk.sent[3].len,
-				       65535),
-			 0);
+	assert_int_equal(
+		sip_msg_parse(&m, fk.sent[3].buf, fk.sent[3].len, 65535), 0);
 	assert_int_equal(sip_digest_server_verify_msg(&srv, fk.now, &m, false,
-						      REALM, lookup, NULL,
-						      NULL, 0),
+						      REALM, lookup, NULL, NULL,
+						      0),
 			 SIP_DIGEST_OK); /* uri: the BYE's, the target */
 	char authz[512];
 	hdr(3, "Authorization", authz);
@@ -292,6 +290,191 @@ static void ua_auth_bad_params(void **state)
 	fk_done();
 }
 
+/* ---- server side ---- */
+
+static unsigned required_calls;
+
+static bool required(void *arg, const struct sip_addr *src,
+		     const struct sip_msg *req)
+{
+	(void)arg;
+	(void)req;
+	struct sip_addr peer = fk_peer();
+	required_calls++;
+	return src->len == peer.len && !memcmp(&src->ss, &peer.ss, src->len);
+}
+
+static const char *src_lookup(void *arg, const struct sip_addr *src,
+			      const char *user)
+{
+	(void)arg;
+	(void)src;
+	return strcmp(user, "bob") == 0 ? "bobpw" : NULL;
+}
+
+static void policy_on(void)
+{
+	struct sip_auth_policy pol = { .realm = "gw.test",
+				       .required = required,
+				       .lookup = src_lookup };
+	fk_stack();
+	fk.auto_respond = 0;
+	assert_int_equal(sip_stack_set_auth(fk.st, &pol), 0);
+}
+
+/* An INVITE from the peer, with an Authorization line or none. */
+static int invite_from_peer(const char *branch, unsigned cseq,
+			    const char *authz)
+{
+	return fk_recv("INVITE sip:5551234@192.0.2.1 SIP/2.0\r\n"
+		       "Via: SIP/2.0/UDP 192.0.2.10;branch=%s\r\n"
+		       "Max-Forwards: 70\r\n"
+		       "From: <sip:bob@192.0.2.10>;tag=ft\r\n"
+		       "To: <sip:5551234@192.0.2.1>\r\n"
+		       "Call-ID: auth-1@192.0.2.10\r\nCSeq: %u INVITE\r\n"
+		       "Contact: <sip:bob@192.0.2.10>\r\n%s%s%s"
+		       "Content-Length: 0\r\n\r\n",
+		       branch, cseq, authz ? "Authorization: " : "",
+		       authz ? authz : "", authz ? "\r\n" : "");
+}
+
+/* The client's answer to the first challenge in sent response i. */
+static void answer_for(unsigned i, const char *user, const char *pw,
+		       const char *uri, char *out, size_t size)
+{
+	struct sip_msg m;
+	struct sip_digest_chal ch;
+	struct sip_digest_client cl = { 0 };
+	assert_int_equal(
+		sip_msg_parse(&m, fk.sent[i].buf, fk.sent[i].len, 65535), 0);
+	assert_int_equal(sip_digest_chal_pick(&ch, &m), 0);
+	sip_digest_client_take(&cl, &ch);
+	assert_int_equal(sip_digest_client_answer(&cl, user, pw, "INVITE", uri,
+						  out, size),
+			 0);
+}
+
+static void ua_auth_server_invite(void **state)
+{
+	char authz[1024];
+	(void)state;
+	policy_on();
+	assert_int_equal(invite_from_peer("z9hG4bKa1", 1, NULL), 0);
+	assert_int_equal(fk_code(0), 401);
+	assert_null(fk.incoming);
+	/* SHA-256 offered first, MD5 for older clients */
+	const char *w1 = strstr(fk.sent[0].buf, "WWW-Authenticate: ");
+	assert_non_null(w1);
+	assert_non_null(strstr(w1, "algorithm=SHA-256"));
+	const char *w2 = strstr(w1 + 1, "WWW-Authenticate: ");
+	assert_non_null(w2);
+	assert_true(strstr(w1, "algorithm=SHA-256") < w2);
+	assert_non_null(strstr(w2, "algorithm=MD5"));
+	/* retransmitted INVITE: the same 401 again, from the transaction */
+	assert_int_equal(invite_from_peer("z9hG4bKa1", 1, NULL), 0);
+	assert_int_equal(fk.nsent, 2);
+	assert_string_equal(fk.sent[0].buf, fk.sent[1].buf);
+	char tag[32];
+	fk_totag(0, tag, sizeof(tag));
+	fk_req("ACK", "z9hG4bKa1", tag, 1, NULL);
+	assert_int_equal(fk.nsent, 2);
+	/* wrong password and unknown user: the same plain 401 */
+	answer_for(0, "bob", "nope", "sip:5551234@192.0.2.1", authz,
+		   sizeof(authz));
+	assert_int_equal(invite_from_peer("z9hG4bKa2", 2, authz), 0);
+	assert_int_equal(fk_code(2), 401);
+	answer_for(0, "eve", "bobpw", "sip:5551234@192.0.2.1", authz,
+		   sizeof(authz));
+	assert_int_equal(invite_from_peer("z9hG4bKa3", 3, authz), 0);
+	assert_int_equal(fk_code(3), 401);
+	assert_null(strstr(fk.sent[2].buf, "stale"));
+	assert_null(strstr(fk.sent[3].buf, "stale"));
+	/* the digest uri must be the Request-URI: 400 */
+	answer_for(0, "bob", "bobpw", "sip:other@192.0.2.1", authz,
+		   sizeof(authz));
+	assert_int_equal(invite_from_peer("z9hG4bKa4", 4, authz), 0);
+	assert_int_equal(fk_code(4), 400);
+	/* right: the call comes in */
+	answer_for(0, "bob", "bobpw", "sip:5551234@192.0.2.1", authz,
+		   sizeof(authz));
+	assert_int_equal(invite_from_peer("z9hG4bKa5", 5, authz), 0);
+	assert_int_equal(fk_code(5), 100);
+	assert_non_null(fk.incoming);
+	assert_int_equal(sip_call_respond(fk.incoming, 486, NULL, NULL), 0);
+	assert_int_equal(fk_code(6), 486);
+	/* the same credentials again (a replay): stale */
+	assert_int_equal(invite_from_peer("z9hG4bKa6", 6, authz), 0);
+	assert_int_equal(fk_code(7), 401);
+	assert_non_null(strstr(fk.sent[7].buf, "stale=true"));
+	struct sip_digest_server_stats ss;
+	sip_stack_auth_stats(fk.st, &ss);
+	assert_int_equal(ss.ok, 1);
+	assert_int_equal(ss.denied, 2);
+	assert_int_equal(ss.bad, 1);
+	assert_int_equal(ss.replayed, 1);
+	fk_advance(60000);
+	fk_done();
+}
+
+static void ua_auth_server_other(void **state)
+{
+	(void)state;
+	policy_on();
+	/* OPTIONS from the peer is challenged too */
+	fk_recv("OPTIONS sip:192.0.2.1 SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKo1\r\n"
+		"From: <sip:bob@192.0.2.10>;tag=f\r\nTo: <sip:192.0.2.1>\r\n"
+		"Call-ID: o1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n");
+	assert_int_equal(fk_code(0), 401);
+	/* CANCEL and ACK are never challenged (22.1) */
+	unsigned before = required_calls;
+	fk_recv("CANCEL sip:5551234@192.0.2.1 SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKc1\r\n"
+		"From: <sip:bob@192.0.2.10>;tag=f\r\n"
+		"To: <sip:5551234@192.0.2.1>\r\n"
+		"Call-ID: c1\r\nCSeq: 1 CANCEL\r\nContent-Length: 0\r\n\r\n");
+	assert_int_equal(fk_code(1), 481);
+	assert_int_equal(required_calls, before);
+	/* another source is not asked for credentials */
+	struct sip_addr other;
+	sip_addr_set(&other, "192.0.2.77", 5060);
+	const char *opt = "OPTIONS sip:192.0.2.1 SIP/2.0\r\n"
+			  "Via: SIP/2.0/UDP 192.0.2.77;branch=z9hG4bKo2\r\n"
+			  "From: <sip:x@192.0.2.77>;tag=f\r\n"
+			  "To: <sip:192.0.2.1>\r\nCall-ID: o2\r\n"
+			  "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+	assert_int_equal(sip_stack_recv(fk.st, &other, opt, strlen(opt)), 0);
+	assert_int_equal(fk_code(2), 200);
+	/* policy off: the peer gets through */
+	assert_int_equal(sip_stack_set_auth(fk.st, NULL), 0);
+	assert_int_equal(invite_from_peer("z9hG4bKb1", 1, NULL), 0);
+	assert_int_equal(fk_code(3), 100);
+	fk_advance(60000);
+	fk_done();
+}
+
+static void ua_auth_server_bad_policy(void **state)
+{
+	(void)state;
+	fk_stack();
+	struct sip_auth_policy pol = { .realm = "a\"b",
+				       .required = required,
+				       .lookup = src_lookup };
+	assert_int_equal(sip_stack_set_auth(fk.st, &pol), EINVAL);
+	pol.realm = "";
+	assert_int_equal(sip_stack_set_auth(fk.st, &pol), EINVAL);
+	pol.realm = "r";
+	pol.lookup = NULL;
+	assert_int_equal(sip_stack_set_auth(fk.st, &pol), EINVAL);
+	assert_int_equal(sip_stack_set_auth(NULL, NULL), EINVAL);
+	pol.lookup = src_lookup;
+	fk_fail_nth(1);
+	assert_int_equal(sip_stack_set_auth(fk.st, &pol), ENOMEM);
+	assert_int_equal(sip_stack_set_auth(fk.st, &pol), 0);
+	assert_int_equal(sip_stack_set_auth(fk.st, &pol), 0); /* replaced */
+	fk_done(); /* freed with the stack */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +485,9 @@ int main(void)
 		cmocka_unit_test(ua_auth_bye),
 		cmocka_unit_test(ua_auth_in_dialog),
 		cmocka_unit_test(ua_auth_bad_params),
+		cmocka_unit_test(ua_auth_server_invite),
+		cmocka_unit_test(ua_auth_server_other),
+		cmocka_unit_test(ua_auth_server_bad_policy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
