@@ -161,6 +161,8 @@ int gw_start(struct gw *gw)
 	set_codecs(gw);
 	err = start_sip(gw);
 	if (!err)
+		err = gw_sipauth_start(gw);
+	if (!err)
 		err = start_spans(gw);
 	return err;
 }
@@ -170,8 +172,9 @@ static void stop_grace(void *arg)
 	struct gw *gw = arg;
 
 	gw->stop_timer = NULL;
-	GW_WARN(MAIN, "%u call(s) still clearing after %d ms; exiting",
-		gw->ncalls, GW_STOP_GRACE_MS);
+	GW_WARN(MAIN,
+		"%u call(s), %u un-REGISTER(s) still pending after %d ms; exiting",
+		gw->ncalls, gw_sipauth_pending(gw), GW_STOP_GRACE_MS);
 	gw_loop_stop(gw->loop);
 }
 
@@ -182,7 +185,8 @@ void gw_shutdown(struct gw *gw)
 	gw->stopping = true;
 	GW_NOTICE(MAIN, "shutting down: releasing %u call(s)", gw->ncalls);
 	gw_call_shutdown_all(gw);
-	if (!gw->ncalls) {
+	gw_sipauth_shutdown(gw);
+	if (!gw->ncalls && !gw_sipauth_pending(gw)) {
 		gw_loop_stop(gw->loop);
 		return;
 	}
@@ -192,6 +196,8 @@ void gw_shutdown(struct gw *gw)
 
 void gw_calls_drained(struct gw *gw)
 {
+	if (gw_sipauth_pending(gw))
+		return; /* un-REGISTERs still out: their answer ends it */
 	if (gw->stop_timer)
 		gw_timer_stop(gw->loop, gw->stop_timer);
 	gw->stop_timer = NULL;
@@ -204,6 +210,7 @@ void gw_stop(struct gw *gw)
 		gw_timer_stop(gw->loop, gw->stop_timer);
 	gw->stop_timer = NULL;
 	gw_call_free_all(gw);
+	gw_sipauth_stop(gw);
 	if (gw->sip)
 		sip_stack_free(gw->sip);
 	gw->sip = NULL;
