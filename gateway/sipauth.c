@@ -79,9 +79,8 @@ unsigned gw_sipauth_pending(const struct gw *gw)
 	return n;
 }
 
-static void reg_event(void *arg, struct sip_reg *reg,
-		      enum sip_reg_state state, unsigned code,
-		      uint32_t expires)
+static void reg_event(void *arg, struct sip_reg *reg, enum sip_reg_state state,
+		      unsigned code, uint32_t expires)
 {
 	struct gw *gw = arg;
 	/* reg.c logs the change; the gateway only waits for the removals */
@@ -115,10 +114,10 @@ static int start_reg(struct gw *gw, size_t i)
 	p.auth_user = auth_user;
 	p.password = password;
 	p.expires = t->expires;
-	int err = t->reg_host[0] ? sip_addr_set(&p.dst, t->reg_host,
-						(uint16_t)t->reg_port)
-				 : sip_addr_set(&p.dst, t->host,
-						(uint16_t)t->port);
+	int err = t->reg_host[0]
+			  ? sip_addr_set(&p.dst, t->reg_host,
+					 (uint16_t)t->reg_port)
+			  : sip_addr_set(&p.dst, t->host, (uint16_t)t->port);
 	if (!err)
 		err = sip_reg_alloc(gw->sip, &p, reg_event, gw, &gw->regs[i]);
 	if (err)

@@ -296,9 +296,8 @@ static int chal_from_params(struct sip_digest_chal *ch,
 		}
 		if (!ch->qop_auth)
 			return ENOTSUP; /* auth-int only: no bodies hashed */
-	} else if (ch->alg != SIP_DIGEST_MD5) {
-		return ENOTSUP; /* the legacy form exists for MD5 only */
 	}
+	/* no qop: the RFC 2069 form, also with SHA-256 (kamailio sends it) */
 	return 0;
 }
 

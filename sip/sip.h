@@ -430,7 +430,8 @@ struct sip_digest_chal {
 
 /*
  * Parses one challenge value ("Digest realm=..., nonce=..."). ENOTSUP for
- * another scheme, an unknown algorithm or a qop without "auth"; EBADMSG
+ * another scheme, an unknown algorithm or a qop without "auth" (no qop:
+ * the RFC 2069 form, with any algorithm, as servers send it); EBADMSG
  * for malformed input or missing realm/nonce; ENAMETOOLONG if a value
  * does not fit.
  */

@@ -22,8 +22,8 @@ static int load(const char *text, struct cfg_errors *e)
 	return err;
 }
 
-#define BASE                                    \
-	"[sip]\nlisten = 192.0.2.1:5060\n"      \
+#define BASE                               \
+	"[sip]\nlisten = 192.0.2.1:5060\n" \
 	"[trunk itsp]\naddress = 192.0.2.10:5060\n"
 
 static const char good[] = BASE "user = 5551000\n"
@@ -194,11 +194,12 @@ static void sipauth_inbound(void **state)
 	/* from the trunk's IP (another port): challenged */
 	struct sip_addr src;
 	sip_addr_set(&src, "192.0.2.10", 5999);
-	const char *inv = "INVITE sip:2125551234@192.0.2.1 SIP/2.0\r\n"
-			  "Via: SIP/2.0/UDP 192.0.2.10:5999;branch=z9hG4bKi1\r\n"
-			  "From: <sip:a@192.0.2.10>;tag=f\r\n"
-			  "To: <sip:2125551234@192.0.2.1>\r\nCall-ID: i1\r\n"
-			  "CSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+	const char *inv =
+		"INVITE sip:2125551234@192.0.2.1 SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 192.0.2.10:5999;branch=z9hG4bKi1\r\n"
+		"From: <sip:a@192.0.2.10>;tag=f\r\n"
+		"To: <sip:2125551234@192.0.2.1>\r\nCall-ID: i1\r\n"
+		"CSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
 	assert_int_equal(sip_stack_recv(gw.sip, &src, inv, strlen(inv)), 0);
 	assert_int_equal(fk_code(n), 401);
 	assert_non_null(strstr(fk.sent[n].buf, "realm=\"192.0.2.1\""));
