@@ -74,7 +74,7 @@ struct cfg_ctx {
 
 static check_fn check_listen, check_trunk_addr, check_codecs, check_target,
 	check_prefix, check_name;
-static check_fn check_registrar, check_cred;
+static check_fn check_registrar, check_cred, check_algs;
 static const char *const noyes[] = { "no", "yes", NULL };
 
 #define G(field) \
@@ -114,6 +114,10 @@ static const struct opt opts[] = {
 	{ S_SIP, "realm", T_STR, "", 0, 0, NULL, 0, G(sip_realm), check_cred,
 	  "Digest realm of challenges to trunks with inbound_password; empty:\n"
 	  "; domain, else the listen address." },
+	{ S_SIP, "auth_algorithms", T_STR, "sha-256,md5", 0, 0, NULL, 0,
+	  G(sip_auth_algs), check_algs,
+	  "Digest algorithms of those challenges, in order of preference:\n"
+	  "; sha-256, sha-512-256, md5 (some phones take only the first)." },
 
 	{ S_MEDIA, "rtp_ip", T_STR, "", 0, 0, NULL, 0, G(rtp_ip), NULL,
 	  "Address RTP sockets bind to and SDP announces; empty: the SIP address." },
@@ -392,6 +396,35 @@ static int check_registrar(struct cfg_ctx *c, void *obj, const char *val,
 		return 0;
 	return split_hostport(val, t->reg_host, sizeof(t->reg_host),
 			      &t->reg_port, 5060, why, n);
+}
+
+static int check_algs(struct cfg_ctx *c, void *obj, const char *val,
+		      char *why, size_t n)
+{
+	char buf[64];
+	char *save = NULL;
+	int count = 0;
+
+	snprintf(buf, sizeof(buf), "%s", val);
+	for (char *tok = strtok_r(buf, ", ", &save); tok;
+	     tok = strtok_r(NULL, ", ", &save)) {
+		if (strcasecmp(tok, "sha-256") && strcasecmp(tok, "md5") &&
+		    strcasecmp(tok, "sha-512-256")) {
+			snprintf(why, n,
+				 "unknown algorithm '%s' (expected: sha-256, sha-512-256, md5)",
+				 tok);
+			return -1;
+		}
+		if (++count > 3) {
+			snprintf(why, n, "at most 3 algorithms");
+			return -1;
+		}
+	}
+	if (!count) {
+		snprintf(why, n, "at least one algorithm is needed");
+		return -1;
+	}
+	return 0;
 }
 
 /* Credentials and names end up in SIP headers: no quotes, no controls. */

@@ -79,6 +79,7 @@ struct gw_cfg {
 	unsigned sip_port;
 	char sip_domain[CFG_HOST_LEN];
 	char sip_realm[CFG_HOST_LEN];
+	char sip_auth_algs[64];
 	char user_agent[64];
 	unsigned t1_ms, t2_ms, t4_ms;
 	unsigned no_answer_s;

@@ -150,11 +150,21 @@ int gw_sipauth_start(struct gw *gw)
 		.lookup = auth_lookup,
 		.arg = gw,
 	};
+	char buf[sizeof(gw->cfg.sip_auth_algs)];
+	char *save = NULL;
+	snprintf(buf, sizeof(buf), "%s", gw->cfg.sip_auth_algs);
+	for (char *tok = strtok_r(buf, ", ", &save);
+	     tok && pol.nalgs < SIP_DIGEST__COUNT;
+	     tok = strtok_r(NULL, ", ", &save))
+		if (!sip_digest_alg_parse(tok, strlen(tok),
+					  &pol.algs[pol.nalgs]))
+			pol.nalgs++; /* cfg.c checked the names */
 	int err = sip_stack_set_auth(gw->sip, &pol);
 	if (err)
 		GW_ERR(SIP, "digest challenges: %s", strerror(err));
 	else
-		GW_NOTICE(SIP, "digest challenges on, realm \"%s\"", realm);
+		GW_NOTICE(SIP, "digest challenges on, realm \"%s\", %s", realm,
+			  gw->cfg.sip_auth_algs);
 	return err;
 }
 

@@ -545,7 +545,7 @@ sip_digest_server_verify_msg(struct sip_digest_server *s, uint64_t now,
 
 /* Server side in the stack (ua_auth.c): out-of-dialog requests other than
  * ACK and CANCEL from peers the policy names get a 401 until they carry
- * valid credentials (SHA-256 and MD5 offered); malformed ones get 400. */
+ * valid credentials; malformed ones get 400. */
 struct sip_auth_policy {
 	const char *realm;
 	uint32_t nonce_ttl_s; /* 0: 300 */
@@ -555,6 +555,10 @@ struct sip_auth_policy {
 	const char *(*lookup)(void *arg, const struct sip_addr *src,
 			      const char *user);
 	void *arg;
+	/* challenges sent, in order of preference (0: SHA-256, MD5); some
+	 * clients (baresip 1.0) take the first and fail on SHA-256 */
+	enum sip_digest_alg algs[SIP_DIGEST__COUNT];
+	unsigned nalgs;
 };
 /* Turns challenges on (policy NULL: off). Copies what it keeps. */
 int sip_stack_set_auth(struct sip_stack *st,

@@ -189,6 +189,11 @@ int sip_stack_set_auth(struct sip_stack *st, const struct sip_auth_policy *pol)
 	sip_ua_auth_release(st);
 	if (!pol)
 		return 0;
+	if (pol->nalgs > SIP_DIGEST__COUNT)
+		return EINVAL;
+	for (unsigned i = 0; i < pol->nalgs; i++)
+		if ((unsigned)pol->algs[i] >= SIP_DIGEST__COUNT)
+			return EINVAL;
 	if (!pol->realm || !*pol->realm || !pol->required || !pol->lookup ||
 	    strlen(pol->realm) >= SIP_DIGEST_STR_MAX ||
 	    strpbrk(pol->realm, "\"\\\r\n"))
@@ -204,6 +209,11 @@ int sip_stack_set_auth(struct sip_stack *st, const struct sip_auth_policy *pol)
 		return err;
 	}
 	a->pol = *pol;
+	if (!pol->nalgs) {
+		a->pol.algs[0] = SIP_DIGEST_SHA256;
+		a->pol.algs[1] = SIP_DIGEST_MD5;
+		a->pol.nalgs = 2;
+	}
 	strcpy(a->realm, pol->realm);
 	a->pol.realm = a->realm;
 	st->authsrv = a;
@@ -234,20 +244,19 @@ static const char *lookup_src(void *arg, const char *user)
 	return a->pol.lookup(a->pol.arg, a->src, user);
 }
 
-/* 401 with one challenge per algorithm, strongest first. */
+/* 401 with one challenge per algorithm, in the policy's order. */
 static void send_challenge(struct sip_stack *st, const struct sip_msg *req,
 			   const struct sip_addr *src, bool stale)
 {
 	struct sip_ua_authsrv *a = st->authsrv;
-	static const enum sip_digest_alg algs[] = { SIP_DIGEST_SHA256,
-						    SIP_DIGEST_MD5 };
 	char extra[1024], val[480];
 	struct sip_mbuf mb;
 	uint64_t now = st->h.now(st->h.arg);
 	sip_mb_init(&mb, extra, sizeof(extra));
-	for (size_t i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
-		if (sip_digest_server_challenge(&a->srv, now, a->realm, algs[i],
-						stale, val, sizeof(val)))
+	for (unsigned i = 0; i < a->pol.nalgs; i++) {
+		if (sip_digest_server_challenge(&a->srv, now, a->realm,
+						a->pol.algs[i], stale, val,
+						sizeof(val)))
 			continue;
 		sip_mb_printf(&mb, "WWW-Authenticate: %s\r\n", val);
 	}

@@ -88,6 +88,10 @@ static void sipauth_cfg_bad(void **state)
 		  "[trunk itsp] registrar: '99999': bad port" },
 		{ "[sip]\nrealm = a\\b\n",
 		  "t.conf:2: [sip] realm: control characters" },
+		{ "[sip]\nauth_algorithms = md5,sha-1\n",
+		  "t.conf:2: [sip] auth_algorithms: unknown algorithm 'sha-1' (expected: sha-256, sha-512-256, md5)" },
+		{ "[sip]\nauth_algorithms = ,\n",
+		  "[sip] auth_algorithms: at least one algorithm is needed" },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -219,7 +223,7 @@ static void sipauth_realm(void **state)
 {
 	(void)state;
 	setup_gw(BASE "inbound_user = u\ninbound_password = p\n"
-		      "[sip]\nrealm = gw.example\n");
+		      "[sip]\nrealm = gw.example\nauth_algorithms = md5\n");
 	assert_int_equal(gw_sipauth_start(&gw), 0);
 	assert_int_equal(fk.nsent, 0); /* no registration */
 	struct sip_addr src;
@@ -232,6 +236,8 @@ static void sipauth_realm(void **state)
 	assert_int_equal(sip_stack_recv(gw.sip, &src, opt, strlen(opt)), 0);
 	assert_int_equal(fk_code(0), 401);
 	assert_non_null(strstr(fk.sent[0].buf, "realm=\"gw.example\""));
+	assert_non_null(strstr(fk.sent[0].buf, "algorithm=MD5"));
+	assert_null(strstr(fk.sent[0].buf, "SHA-256"));
 	teardown_gw();
 }
 

@@ -472,6 +472,21 @@ static void ua_auth_server_bad_policy(void **state)
 	assert_int_equal(sip_stack_set_auth(fk.st, &pol), ENOMEM);
 	assert_int_equal(sip_stack_set_auth(fk.st, &pol), 0);
 	assert_int_equal(sip_stack_set_auth(fk.st, &pol), 0); /* replaced */
+	pol.nalgs = SIP_DIGEST__COUNT + 1;
+	assert_int_equal(sip_stack_set_auth(fk.st, &pol), EINVAL);
+	pol.nalgs = 1;
+	pol.algs[0] = SIP_DIGEST__COUNT;
+	assert_int_equal(sip_stack_set_auth(fk.st, &pol), EINVAL);
+	/* MD5 only: one challenge */
+	pol.algs[0] = SIP_DIGEST_MD5;
+	assert_int_equal(sip_stack_set_auth(fk.st, &pol), 0);
+	assert_int_equal(invite_from_peer("z9hG4bKm1", 1, NULL), 0);
+	assert_int_equal(fk_code(0), 401);
+	const char *w = strstr(fk.sent[0].buf, "WWW-Authenticate: ");
+	assert_non_null(w);
+	assert_non_null(strstr(w, "algorithm=MD5"));
+	assert_null(strstr(w + 1, "WWW-Authenticate: "));
+	fk_advance(60000);
 	fk_done(); /* freed with the stack */
 }
 
