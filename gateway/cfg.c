@@ -111,6 +111,13 @@ static const struct opt opts[] = {
 	{ S_SIP, "no_answer_s", T_UINT, "60", 1, 600, NULL, 0, G(no_answer_s),
 	  NULL,
 	  "Unanswered calls are released after this many seconds (cause 19 / 480)." },
+	{ S_SIP, "session_expires_s", T_UINT, "1800", 0, 86400, NULL, 0,
+	  G(session_expires_s), NULL,
+	  "RFC 4028 session interval asked for in our INVITEs and offered to "
+	  "callers that support timers; 0: none asked." },
+	{ S_SIP, "min_se_s", T_UINT, "90", 90, 86400, NULL, 0, G(min_se_s),
+	  NULL,
+	  "RFC 4028 Min-SE: shorter session intervals are refused with 422." },
 	{ S_SIP, "realm", T_STR, "", 0, 0, NULL, 0, G(sip_realm), check_cred,
 	  "Digest realm of challenges to trunks with inbound_password; empty:\n"
 	  "; domain, else the listen address." },
@@ -398,8 +405,8 @@ static int check_registrar(struct cfg_ctx *c, void *obj, const char *val,
 			      &t->reg_port, 5060, why, n);
 }
 
-static int check_algs(struct cfg_ctx *c, void *obj, const char *val,
-		      char *why, size_t n)
+static int check_algs(struct cfg_ctx *c, void *obj, const char *val, char *why,
+		      size_t n)
 {
 	char buf[64];
 	char *save = NULL;
@@ -410,9 +417,10 @@ static int check_algs(struct cfg_ctx *c, void *obj, const char *val,
 	     tok = strtok_r(NULL, ", ", &save)) {
 		if (strcasecmp(tok, "sha-256") && strcasecmp(tok, "md5") &&
 		    strcasecmp(tok, "sha-512-256")) {
-			snprintf(why, n,
-				 "unknown algorithm '%s' (expected: sha-256, sha-512-256, md5)",
-				 tok);
+			snprintf(
+				why, n,
+				"unknown algorithm '%s' (expected: sha-256, sha-512-256, md5)",
+				tok);
 			return -1;
 		}
 		if (++count > 3) {

@@ -83,6 +83,7 @@ struct gw_cfg {
 	char user_agent[64];
 	unsigned t1_ms, t2_ms, t4_ms;
 	unsigned no_answer_s;
+	unsigned session_expires_s, min_se_s;
 	/* [media] */
 	char rtp_ip[CFG_HOST_LEN];
 	unsigned rtp_port_min, rtp_port_max;

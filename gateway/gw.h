@@ -64,7 +64,15 @@ struct gw {
 	struct gw_counters stats;
 	bool stopping;
 	struct gw_timer *stop_timer;
+	struct gw_timer *trunks_timer; /* pending trunk NOTIFY */
 };
+
+/* SIP event package served to SUBSCRIBE: trunk availability. */
+#define GW_TRUNKS_EVENT "x-pstngw-trunks"
+/* Its text/plain body into buf; length, or -1 if it does not fit. */
+int gw_trunks_state(const struct gw *gw, char *buf, size_t size);
+/* Spans or channels changed: NOTIFY the subscribers. */
+void gw_trunks_changed(struct gw *gw);
 
 /* Brings up SIP, spans and sockets from gw->cfg; 0 or errno (logged). */
 int gw_start(struct gw *gw);

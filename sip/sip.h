@@ -247,6 +247,17 @@ enum sip_call_ev_type {
 	SIP_CALL_EV_CANCELLED, /* remote CANCEL: 200 and 487 already sent */
 	SIP_CALL_EV_BYE,       /* remote BYE: 200 already sent */
 	SIP_CALL_EV_ENDED,     /* last event: the call is freed after it */
+	/*
+	 * re-INVITE or UPDATE in the dialog (sdp: the offer, empty for an
+	 * offerless re-INVITE or a bare refresh). Answer with
+	 * sip_call_answer() during the callback; otherwise the stack answers
+	 * 200 with the last local SDP (488 if there is none).
+	 */
+	SIP_CALL_EV_OFFER,
+	SIP_CALL_EV_INFO,  /* INFO (msg: body, Content-Type); 200 sent */
+	SIP_CALL_EV_REFER, /* REFER (refer_to); 202 sent */
+	SIP_CALL_EV_SESSION_EXPIRED, /* RFC 4028: no refresh; BYE follows */
+	SIP_CALL_EV_REOFFER_DONE,    /* our re-offer: code, answer sdp */
 	SIP_CALL_EV__COUNT
 };
 const char *sip_call_ev_name(enum sip_call_ev_type t);
@@ -259,6 +270,7 @@ struct sip_call_event {
 	int q850_cause;		   /* from a Reason header, -1 if none */
 	struct sip_pl sdp;	   /* body if Content-Type is application/sdp */
 	const struct sip_msg *msg; /* the message behind the event, or NULL */
+	struct sip_pl refer_to;	   /* REFER: the Refer-To value */
 };
 
 struct sip_hooks {
@@ -276,6 +288,13 @@ struct sip_hooks {
 			      const struct sip_msg *invite);
 	void (*call_event)(void *arg, struct sip_call *call,
 			   const struct sip_call_event *ev);
+	/*
+	 * SUBSCRIBE (RFC 6665): writes the current state of an event package
+	 * named in sip_stack_cfg.allow_events into body (text/plain) and
+	 * returns its length, or -1 if there is none to give.
+	 */
+	int (*event_state)(void *arg, const char *event, char *body,
+			   size_t size);
 	/* optional: NULL means calloc/free */
 	void *(*zalloc)(void *arg, size_t size);
 	void (*free)(void *arg, void *ptr);
@@ -287,6 +306,11 @@ struct sip_stack_cfg {
 	const char *user_agent;	      /* NULL: none sent */
 	uint32_t t1_ms, t2_ms, t4_ms; /* 0: 500, 4000, 5000 */
 	size_t max_msg_size;	      /* 0: 65535 */
+	/* RFC 4028: asked for in our INVITEs (s); 0: none asked */
+	uint32_t session_expires;
+	uint32_t min_se; /* smallest interval accepted (s); 0: 90 */
+	/* event packages served to SUBSCRIBE ("x-pstngw-trunks"); NULL none */
+	const char *allow_events;
 };
 
 struct sip_stats {
@@ -296,6 +320,7 @@ struct sip_stats {
 	uint64_t retransmissions;
 	unsigned active_trans;
 	unsigned active_calls;
+	unsigned active_subs; /* subscriptions we serve */
 };
 
 int sip_stack_alloc(struct sip_stack **stp, const struct sip_stack_cfg *cfg,
@@ -304,10 +329,15 @@ int sip_stack_alloc(struct sip_stack **stp, const struct sip_stack_cfg *cfg,
 void sip_stack_free(struct sip_stack *st);
 /* Hangs up every call (BYE, CANCEL or 503) for a clean exit. */
 void sip_stack_shutdown(struct sip_stack *st);
+/* Ends every subscription we serve (NOTIFY terminated;reason=noresource);
+ * new SUBSCRIBEs get 503 from then on. Part of sip_stack_shutdown(). */
+void sip_stack_end_subscriptions(struct sip_stack *st);
 /* One UDP datagram from src. Returns 0, or an errno if it was rejected. */
 int sip_stack_recv(struct sip_stack *st, const struct sip_addr *src,
 		   const void *buf, size_t len);
 void sip_stack_stats(const struct sip_stack *st, struct sip_stats *stats);
+/* The state of event package 'event' changed: NOTIFY every subscriber. */
+void sip_stack_event_changed(struct sip_stack *st, const char *event);
 /* Writes one line per live transaction and call (for the control tool). */
 size_t sip_stack_dump(const struct sip_stack *st, char *buf, size_t size);
 
@@ -336,6 +366,20 @@ int sip_call_respond(struct sip_call *call, unsigned code, const char *reason,
 		     const char *sdp);
 /* Ends the call whatever its state (CANCEL, final response or BYE). */
 int sip_call_hangup(struct sip_call *call, unsigned sip_code, int q850_cause);
+
+/* During an OFFER event: the response (2xx with the answer, or 488...). */
+int sip_call_answer(struct sip_call *call, unsigned code, const char *sdp);
+/*
+ * Sends a new offer in the confirmed dialog (re-INVITE; sdp NULL: the last
+ * local SDP). Glare (491) is retried after the RFC 3261 14.1 delay. The
+ * result comes as a REOFFER_DONE event. EBUSY while an offer is pending.
+ */
+int sip_call_reoffer(struct sip_call *call, const char *sdp);
+/*
+ * REFER progress (RFC 3515): NOTIFY with a message/sipfrag "SIP/2.0
+ * code reason"; code >= 200 terminates the implicit subscription.
+ */
+int sip_call_refer_notify(struct sip_call *call, unsigned code);
 
 void sip_call_set_user(struct sip_call *call, void *user);
 void *sip_call_user(const struct sip_call *call);

@@ -74,10 +74,15 @@ enum sip_timer_id {
 	SIP_TMR_K,
 	SIP_TMR_L,
 	SIP_TMR_M,
-	SIP_TMR_2XX,	/* UAS 2xx retransmission (RFC 3261 13.3.1.4) */
-	SIP_TMR_ACK,	/* UAS wait for ACK: 64*T1 */
-	SIP_TMR_CANCEL, /* UAC wait for a final after CANCEL: 64*T1 */
-	SIP_TMR_REG,	/* registration refresh or retry */
+	SIP_TMR_2XX,	 /* UAS 2xx retransmission (RFC 3261 13.3.1.4) */
+	SIP_TMR_ACK,	 /* UAS wait for ACK: 64*T1 */
+	SIP_TMR_CANCEL,	 /* UAC wait for a final after CANCEL: 64*T1 */
+	SIP_TMR_GLARE,	 /* re-INVITE retry after 491 (RFC 3261 14.1) */
+	SIP_TMR_REFRESH, /* RFC 4028: refresher sends at half the interval */
+	SIP_TMR_EXPIRE,	 /* RFC 4028: the session lapses */
+	SIP_TMR_REL1XX,	 /* RFC 3262: reliable 1xx retransmission */
+	SIP_TMR_SUBS,	 /* RFC 6665: subscription expiry */
+	SIP_TMR_REG,	 /* registration refresh or retry */
 	SIP_TMR__COUNT
 };
 const char *sip_timer_name(enum sip_timer_id id);
@@ -110,14 +115,18 @@ struct sip_stack {
 	char user_agent[96];
 	uint32_t t1, t2, t4;
 	size_t max_msg;
+	uint32_t session_expires, min_se; /* RFC 4028, seconds */
 	struct sip_stats stats;
 	struct sip_trans *trans; /* all transactions */
 	struct sip_call *calls;	 /* all calls */
 	struct sip_req *reqs;	 /* generic requests (ua_req.c) */
+	struct sip_subs *subs;	 /* subscriptions we serve (ua_subs.c) */
+	char allow_events[128];
 	unsigned next_call_id;
 	uint64_t rnd; /* xorshift state for tags and branches */
 	bool shutting_down;
 	struct sip_ua_authsrv *authsrv; /* server-side digest (ua_auth.c) */
+	bool subs_closed;		/* no new subscriptions */
 };
 
 void *sip_zalloc(struct sip_stack *st, size_t size);

@@ -33,6 +33,11 @@ static const char *const ev_names[SIP_CALL_EV__COUNT] = {
 	[SIP_CALL_EV_CANCELLED] = "CANCELLED",
 	[SIP_CALL_EV_BYE] = "BYE",
 	[SIP_CALL_EV_ENDED] = "ENDED",
+	[SIP_CALL_EV_OFFER] = "OFFER",
+	[SIP_CALL_EV_INFO] = "INFO",
+	[SIP_CALL_EV_REFER] = "REFER",
+	[SIP_CALL_EV_SESSION_EXPIRED] = "SESSION_EXPIRED",
+	[SIP_CALL_EV_REOFFER_DONE] = "REOFFER_DONE",
 };
 
 const char *sip_call_ev_name(enum sip_call_ev_type t)
@@ -82,6 +87,9 @@ void ua_call_free(struct sip_call *c)
 	sip_trans_detach(c->inv_t);
 	sip_trans_detach(c->bye_t);
 	sip_trans_detach(c->cancel_t);
+	ua_se_stop(c);
+	ua_rel_stop(c);
+	ua_offer_free(c);
 	ua_req_call_gone(c);
 	for (struct sip_call **pp = &st->calls; *pp; pp = &(*pp)->next) {
 		if (*pp == c) {
@@ -125,6 +133,9 @@ void ua_end_call(struct sip_call *c)
 	ua_set_state(c, SIP_CALL_ENDED);
 	sip_timer_stop(&c->t_2xx);
 	sip_timer_stop(&c->t_wait);
+	sip_timer_stop(&c->t_glare);
+	ua_se_stop(c);
+	ua_rel_stop(c);
 	struct sip_call_event ev = { .type = SIP_CALL_EV_ENDED,
 				     .q850_cause = -1 };
 	ua_emit(c, &ev);
@@ -163,6 +174,9 @@ struct sip_call *ua_call_alloc(struct sip_stack *st, bool uac)
 	c->cause = -1;
 	sip_timer_init(&c->t_2xx, st, SIP_TMR_2XX, NULL, c);
 	sip_timer_init(&c->t_wait, st, SIP_TMR_ACK, NULL, c);
+	sip_timer_init(&c->t_glare, st, SIP_TMR_GLARE, NULL, c);
+	ua_se_init(c);
+	ua_rel_init(c);
 	c->next = st->calls;
 	st->calls = c;
 	st->stats.active_calls++;
@@ -190,7 +204,14 @@ int ua_respond(struct sip_stack *st, struct sip_trans *t,
 	if (!out)
 		sip_mb_init(&mb, sbuf, sizeof(sbuf));
 	sip_mb_response_head(m, req, code, reason, to_tag);
-	if (req->method == SIP_METHOD_INVITE && code > 100 && code < 300) {
+	/* dialog-forming and target refresh responses carry our Contact */
+	bool contact = (req->method == SIP_METHOD_INVITE && code > 100 &&
+			code < 300) ||
+		       ((req->method == SIP_METHOD_UPDATE ||
+			 req->method == SIP_METHOD_SUBSCRIBE ||
+			 req->method == SIP_METHOD_REFER) &&
+			code >= 200 && code < 300);
+	if (contact) {
 		bool v6 = strchr(st->local_ip, ':') != NULL;
 		sip_mb_printf(m, "Contact: <sip:%s%s%s:%u>\r\n", v6 ? "[" : "",
 			      st->local_ip, v6 ? "]" : "", st->local_port);
@@ -252,6 +273,19 @@ static struct sip_call *find_dialog(struct sip_stack *st,
 	return NULL;
 }
 
+static void recv_info(struct sip_call *c, const struct sip_msg *req,
+		      const struct sip_addr *src)
+{
+	struct sip_call_event ev;
+	sip_ua_reply(c->st, req, src, 200, NULL);
+	ua_fill_event(&ev, SIP_CALL_EV_INFO, req);
+	ua_emit(c, &ev);
+}
+
+static const char options_hdrs[] = "Allow: " SIP_UA_ALLOW "\r\n"
+				   "Accept: application/sdp\r\n"
+				   "Supported: " SIP_UA_SUPPORTED "\r\n";
+
 static void in_dialog(struct sip_stack *st, const struct sip_msg *req,
 		      const struct sip_addr *src)
 {
@@ -262,7 +296,8 @@ static void in_dialog(struct sip_stack *st, const struct sip_msg *req,
 		return;
 	}
 	if (!c) {
-		sip_ua_reply(st, req, src, 481, NULL);
+		if (!ua_subs_in_dialog(st, req, src))
+			sip_ua_reply(st, req, src, 481, NULL);
 		return;
 	}
 	if (!sip_dialog_check_cseq(&c->dlg, req)) {
@@ -276,14 +311,62 @@ static void in_dialog(struct sip_stack *st, const struct sip_msg *req,
 	case SIP_METHOD_INVITE:
 		ua_recv_reinvite(c, req, src);
 		return;
-	case SIP_METHOD_OPTIONS:
+	case SIP_METHOD_UPDATE:
+		ua_recv_update(c, req, src);
+		return;
+	case SIP_METHOD_PRACK:
+		ua_recv_prack(c, req, src);
+		return;
+	case SIP_METHOD_REFER:
+		ua_recv_refer(c, req, src);
+		return;
 	case SIP_METHOD_INFO:
-		sip_ua_reply(st, req, src, 200, NULL);
+		recv_info(c, req, src);
+		return;
+	case SIP_METHOD_OPTIONS:
+		sip_ua_reply(st, req, src, 200, options_hdrs);
 		return;
 	default:
 		sip_ua_reply(st, req, src, 405, "Allow: " SIP_UA_ALLOW "\r\n");
 		return;
 	}
+}
+
+static bool tag_known(const struct sip_pl *tag)
+{
+	return sip_pl_casecmp(tag, "100rel") || sip_pl_casecmp(tag, "timer");
+}
+
+/* 8.2.2.3: 420 naming only the option tags we do not know. */
+static bool check_require(struct sip_stack *st, const struct sip_msg *req,
+			  const struct sip_addr *src)
+{
+	char extra[512];
+	struct sip_mbuf xb;
+	unsigned n = 0;
+	const struct sip_hdr *h = NULL;
+	if (req->method == SIP_METHOD_ACK || req->method == SIP_METHOD_CANCEL)
+		return true;
+	sip_mb_init(&xb, extra, sizeof(extra));
+	sip_mb_str(&xb, "Unsupported: ");
+	while ((h = sip_msg_hdr(req, SIP_HDR_REQUIRE, h))) {
+		struct sip_lex lx = { h->val.p, h->val.p + h->val.l };
+		struct sip_pl e;
+		while (sip_list_next(&lx, &e)) {
+			if (tag_known(&e))
+				continue;
+			if (n++)
+				sip_mb_str(&xb, ", ");
+			sip_mb_pl(&xb, &e);
+		}
+	}
+	if (!n)
+		return true;
+	sip_mb_str(&xb, "\r\n");
+	if (xb.err)
+		snprintf(extra, sizeof(extra), "Unsupported: x\r\n");
+	sip_ua_reply(st, req, src, 420, extra);
+	return false;
 }
 
 void sip_ua_recv_request(struct sip_stack *st, const struct sip_msg *req,
@@ -293,16 +376,8 @@ void sip_ua_recv_request(struct sip_stack *st, const struct sip_msg *req,
 		sip_ua_reply(st, req, src, 416, NULL);
 		return;
 	}
-	/* we support no extensions yet: any Require is unsupported (8.2.2.3) */
-	const struct sip_hdr *rq = sip_msg_hdr(req, SIP_HDR_REQUIRE, NULL);
-	if (rq && req->method != SIP_METHOD_ACK &&
-	    req->method != SIP_METHOD_CANCEL) {
-		char extra[512];
-		snprintf(extra, sizeof(extra), "Unsupported: %.*s\r\n",
-			 (int)rq->val.l, rq->val.p);
-		sip_ua_reply(st, req, src, 420, extra);
+	if (!check_require(st, req, src))
 		return;
-	}
 	if (req->max_forwards == 0 && req->method != SIP_METHOD_ACK &&
 	    req->method != SIP_METHOD_OPTIONS) {
 		sip_ua_reply(st, req, src, 483, NULL);
@@ -322,14 +397,18 @@ void sip_ua_recv_request(struct sip_stack *st, const struct sip_msg *req,
 		ua_recv_cancel(st, req, src);
 		break;
 	case SIP_METHOD_OPTIONS:
-		sip_ua_reply(st, req, src, 200,
-			     "Allow: " SIP_UA_ALLOW "\r\n"
-			     "Accept: application/sdp\r\n"
-			     "Supported: \r\n");
+		sip_ua_reply(st, req, src, 200, options_hdrs);
+		break;
+	case SIP_METHOD_SUBSCRIBE:
+		ua_recv_subscribe(st, req, src);
 		break;
 	case SIP_METHOD_ACK:
 		break;
 	case SIP_METHOD_BYE:
+	case SIP_METHOD_PRACK:
+	case SIP_METHOD_UPDATE:
+	case SIP_METHOD_INFO:
+	case SIP_METHOD_REFER:
 		sip_ua_reply(st, req, src, 481, NULL);
 		break;
 	default:
@@ -342,12 +421,14 @@ void sip_ua_free_calls(struct sip_stack *st)
 {
 	while (st->calls)
 		ua_call_free(st->calls);
+	ua_subs_free_all(st);
 	ua_req_free_all(st);
 }
 
 void sip_ua_shutdown(struct sip_stack *st)
 {
 	struct sip_call *c = st->calls, *next;
+	ua_subs_shutdown(st);
 	for (; c; c = next) {
 		next = c->next;
 		sip_call_hangup(c, 503, -1);

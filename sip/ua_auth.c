@@ -124,18 +124,25 @@ bool ua_auth_retry_invite(struct sip_call *c, const struct sip_msg *resp,
 	sip_free(st, d->remote_target);
 	d->remote_target = target;
 
-	size_t xl = (a->extra ? strlen(a->extra) : 0) + strlen(hdr) + 1;
-	char *x = sip_zalloc(st, xl);
+	c->rseq_rx = 0; /* reliable 1xx of the new INVITE count afresh */
+	/* the headers sip_call_invite() sent, then the credentials */
+	char *x = sip_zalloc(st, SIP_UA_RESP_MAX);
 	if (!x)
 		return false;
-	sip_mb_init(&xb, x, xl);
+	sip_mb_init(&xb, x, SIP_UA_RESP_MAX);
+	sip_mb_printf(&xb, "Allow: %s\r\nSupported: %s\r\n", SIP_UA_ALLOW,
+		      SIP_UA_SUPPORTED);
+	ua_se_request(c, &xb);
 	if (a->extra)
 		sip_mb_str(&xb, a->extra);
 	sip_mb_str(&xb, hdr);
 	ua_new_branch(st, branch);
 	sip_mb_init(&mb, buf, sizeof(buf));
-	int err = sip_dialog_request(d, &mb, SIP_METHOD_INVITE, 0, branch, x,
-				     "application/sdp", c->local_sdp, &dst);
+	int err = xb.err;
+	if (!err)
+		err = sip_dialog_request(d, &mb, SIP_METHOD_INVITE, 0, branch,
+					 x, "application/sdp", c->local_sdp,
+					 &dst);
 	sip_free(st, x);
 	char *inv = err ? NULL : sip_strdup(st, buf, mb.len);
 	if (!inv)

@@ -145,6 +145,8 @@ static void uac_inv_resp(int err, const struct sip_msg *msg, void *arg)
 	if (msg->code < 200) {
 		if (msg->to.tag.l)
 			sip_dialog_update_uac(&c->dlg, msg);
+		if (msg->code > 100 && !ua_rel_got_1xx(c, msg))
+			return; /* an out-of-order reliable 1xx (RFC 3262 4) */
 		if (c->cancel_pending) {
 			if (send_cancel(c))
 				uac_give_up(c);
@@ -181,7 +183,10 @@ static void uac_inv_resp(int err, const struct sip_msg *msg, void *arg)
 				ua_end_call(c);
 			return;
 		}
+		if (ua_allows(msg, "UPDATE"))
+			c->peer_update = true;
 		ua_set_state(c, SIP_CALL_CONFIRMED);
+		ua_se_answered(c, msg);
 		ua_fill_event(&ev, SIP_CALL_EV_ANSWERED, msg);
 		ua_emit(c, &ev);
 		return;
@@ -238,9 +243,23 @@ int sip_call_invite(struct sip_stack *st, const struct sip_call_params *p,
 	if (err)
 		goto out;
 	sip_mb_init(&mb, buf, sizeof(buf));
-	err = sip_dialog_request(&c->dlg, &mb, SIP_METHOD_INVITE, 0, branch,
-				 p->extra_hdrs, "application/sdp", p->sdp,
-				 &dst);
+	char *extra = sip_zalloc(st, SIP_UA_RESP_MAX);
+	err = ENOMEM;
+	if (!extra)
+		goto out;
+	struct sip_mbuf xb;
+	sip_mb_init(&xb, extra, SIP_UA_RESP_MAX);
+	sip_mb_printf(&xb, "Allow: %s\r\nSupported: %s\r\n", SIP_UA_ALLOW,
+		      SIP_UA_SUPPORTED);
+	ua_se_request(c, &xb);
+	if (p->extra_hdrs)
+		sip_mb_str(&xb, p->extra_hdrs);
+	err = xb.err;
+	if (!err)
+		err = sip_dialog_request(&c->dlg, &mb, SIP_METHOD_INVITE, 0,
+					 branch, extra, "application/sdp",
+					 p->sdp, &dst);
+	sip_free(st, extra);
 	if (err)
 		goto out;
 	err = ENOMEM;
@@ -303,18 +322,34 @@ int sip_call_respond(struct sip_call *c, unsigned code, const char *reason,
 	struct sip_trans *t = c->inv_t;
 	if (sip_msg_parse(&req, c->invite, c->invite_len, c->invite_len))
 		return EINVAL;
-	char buf[SIP_UA_RESP_MAX], extra[64] = "";
+	char buf[SIP_UA_RESP_MAX], extra[512] = "";
 	struct sip_mbuf mb, xb;
+	int rel = 0;
 	sip_mb_init(&xb, extra, sizeof(extra));
 	if (code >= 300)
 		sip_mb_hdr_reason(&xb, c->cause);
-	if (code >= 200 && code < 300)
-		sip_mb_printf(&xb, "Allow: %s\r\n", SIP_UA_ALLOW);
+	if (code < 200) {
+		rel = ua_rel_1xx(c, code, &xb);
+		if (rel < 0)
+			return 0; /* one reliable 1xx at a time (RFC 3262 3) */
+	}
+	if (code >= 200 && code < 300) {
+		sip_mb_printf(&xb, "Allow: %s\r\nSupported: %s\r\n",
+			      SIP_UA_ALLOW, SIP_UA_SUPPORTED);
+		ua_se_answer(c, &req, &xb);
+	}
 	sip_mb_init(&mb, buf, sizeof(buf));
 	int err = ua_respond(st, t, &req, &t->peer, code, reason,
 			     c->dlg.local_tag, extra, sdp, &mb);
-	if (err)
+	if (err) {
+		if (code >= 200 && code < 300)
+			ua_se_stop(c);
 		return err;
+	}
+	if (code >= 200)
+		ua_rel_stop(c); /* a final ends 1xx retransmissions */
+	if (rel > 0)
+		ua_rel_sent(c, buf, mb.len);
 	if (code < 200) {
 		if (c->state == SIP_CALL_INCOMING)
 			ua_set_state(c, SIP_CALL_EARLY);
@@ -424,6 +459,18 @@ void ua_recv_invite(struct sip_stack *st, const struct sip_msg *req,
 		goto fail;
 	}
 	c->invite_len = req->len;
+	c->peer_update = ua_allows(req, "UPDATE");
+	ua_rel_invite(c, req);
+	char x[64];
+	struct sip_mbuf xb;
+	sip_mb_init(&xb, x, sizeof(x));
+	unsigned code = ua_se_check(st, req, &xb);
+	if (code) { /* Session-Expires below our Min-SE */
+		ua_respond(st, c->inv_t, req, src, code, NULL, tag, x, NULL,
+			   NULL);
+		ua_call_free(c);
+		return;
+	}
 	ua_respond(st, c->inv_t, req, src, 100, NULL, NULL, NULL, NULL, NULL);
 	sip_log(st, LOG_INFO, "call %u {INCOMING}: INVITE %.*s", c->id,
 		(int)req->ruri_str.l, req->ruri_str.p);
@@ -440,6 +487,13 @@ fail:
 void ua_recv_ack(struct sip_call *c, const struct sip_msg *req)
 {
 	struct sip_call_event ev;
+	if (c && c->reinv_ack_wait && req->cseq == c->reinv_rcseq) {
+		/* the ACK for our 2xx to a re-INVITE */
+		c->reinv_ack_wait = false;
+		sip_timer_stop(&c->t_2xx);
+		sip_timer_stop(&c->t_wait);
+		return;
+	}
 	if (!c || c->state != SIP_CALL_ANSWERED)
 		return;
 	sip_timer_stop(&c->t_2xx);
@@ -462,17 +516,4 @@ void ua_recv_bye(struct sip_call *c, const struct sip_msg *req,
 	ua_fill_event(&ev, SIP_CALL_EV_BYE, req);
 	if (!ua_emit(c, &ev))
 		ua_end_call(c);
-}
-
-void ua_recv_reinvite(struct sip_call *c, const struct sip_msg *req,
-		      const struct sip_addr *src)
-{
-	/* re-INVITE (refresh, hold): keep the session as it is */
-	struct sip_stack *st = c->st;
-	struct sip_trans *t = NULL;
-	if (sip_strans_alloc(&t, st, req, src, NULL, NULL))
-		return;
-	ua_reply_on(st, t, req, src, c->local_sdp ? 200 : 488, c->dlg.local_tag,
-		    NULL, c->local_sdp);
-	sip_trans_detach(t);
 }

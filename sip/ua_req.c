@@ -293,6 +293,36 @@ struct sip_call *sip_req_call(const struct sip_req *r)
 	return r ? r->call : NULL;
 }
 
+int ua_req_dialog(struct sip_stack *st, struct sip_dialog *d, enum sip_method m,
+		  const char *extra, const char *ctype, const char *body,
+		  sip_req_h *h, void *arg, struct sip_req **reqp)
+{
+	struct sip_req *r = req_alloc(st, m, extra, ctype, body, h, arg);
+	if (reqp)
+		*reqp = NULL;
+	if (!r)
+		return ENOMEM;
+	r->dlg = d;
+	int err = req_start(r, NULL);
+	if (err) {
+		req_free(r);
+		return err;
+	}
+	if (reqp)
+		*reqp = r;
+	return 0;
+}
+
+void ua_req_dialog_gone(struct sip_stack *st, struct sip_dialog *d)
+{
+	for (struct sip_req *r = st->reqs; r; r = r->next) {
+		if (r->dlg == d) {
+			r->dlg = NULL;
+			r->h = NULL;
+		}
+	}
+}
+
 void ua_req_call_gone(struct sip_call *c)
 {
 	for (struct sip_req *r = c->st->reqs; r; r = r->next) {

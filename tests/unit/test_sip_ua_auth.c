@@ -90,6 +90,14 @@ static void ua_auth_invite_401(void **state)
 	assert_null(strstr(a, "tag="));
 	hdr(2, "X-Test", a);
 	assert_string_equal(a, "1");
+	/* the INVITE's own headers are there again, once */
+	hdr(0, "Supported", a);
+	hdr(2, "Supported", b);
+	assert_string_equal(a, b);
+	hdr(0, "Allow", a);
+	hdr(2, "Allow", b);
+	assert_string_equal(a, b);
+	assert_null(strstr(strstr(fk.sent[2].buf, "X-Test") + 1, "X-Test"));
 	assert_non_null(strstr(fk.sent[2].buf, "\r\n\r\nv=0"));
 	/* a CANCEL now goes with the new INVITE's branch and CSeq */
 	fk_answer(2, 180, "rt", NULL);
