@@ -10,6 +10,17 @@
 #include <string.h>
 #include "sip/ua_int.h"
 
+/* Protection spaces an INVITE may have to answer at once: an
+ * authenticating proxy (407) and the UAS or a second proxy (22.3). */
+#define UA_AUTH_SPACES 2
+
+/* One (proxy or not, realm) the INVITE answers, and how often. */
+struct ua_space {
+	struct sip_digest_client cl; /* cl.have: in use */
+	bool answered; /* a fresh challenge of this space answered */
+	unsigned stale;
+};
+
 /* Owned by its call. */
 struct sip_ua_auth {
 	char user[128];
@@ -17,9 +28,8 @@ struct sip_ua_auth {
 	char *ruri;  /* the INVITE's Request-URI, its target again */
 	char *extra; /* the INVITE's extra headers */
 	struct sip_addr dst;
-	struct sip_digest_client cl;
-	bool inv_answered; /* a fresh challenge to the INVITE answered */
-	unsigned inv_stale;
+	struct ua_space inv[UA_AUTH_SPACES];
+	struct sip_digest_client cl; /* in-dialog requests */
 	bool bye_tried;
 };
 
@@ -56,45 +66,73 @@ void ua_auth_free(struct sip_call *c)
 	c->auth = NULL;
 }
 
-/*
- * Writes "(Proxy-)Authorization: ...\r\n" answering resp's challenge for
- * method and uri, unless this request already answered one: a second
- * plain challenge means the credentials are wrong; stale ones get two
- * more tries. ENOENT when not answering.
- */
-static int answer(struct sip_call *c, const struct sip_msg *resp,
-		  bool *answered, unsigned *stale, const char *method,
-		  const char *uri, char *hdr, size_t size)
+/* Takes resp's challenge into cl unless this space already answered one:
+ * a second plain challenge means the credentials are wrong; stale ones
+ * get two more tries. ENOENT when not answering. */
+static int take(struct sip_call *c, const struct sip_digest_chal *ch,
+		unsigned code, struct sip_digest_client *cl, bool *answered,
+		unsigned *stale, const char *method)
 {
-	struct sip_ua_auth *a = c->auth;
-	struct sip_digest_chal ch;
-	char val[1536];
-	if (!a || sip_digest_chal_pick(&ch, resp))
-		return ENOENT;
-	if (ch.stale ? *stale >= 2 : *answered) {
+	if (ch->stale ? *stale >= 2 : *answered) {
 		sip_log(c->st, LOG_WARNING,
 			"call %u {%s}: %u to %s again: credentials refused",
-			c->id, sip_call_state_name(c->state), resp->code,
-			method);
+			c->id, sip_call_state_name(c->state), code, method);
 		return ENOENT;
 	}
-	if (ch.stale)
+	if (ch->stale)
 		(*stale)++;
 	else
 		*answered = true;
-	sip_digest_client_take(&a->cl, &ch);
-	int err = sip_digest_client_answer(&a->cl, a->user, a->password, method,
+	sip_digest_client_take(cl, ch);
+	sip_log(c->st, LOG_INFO, "call %u {%s}: answering %u for %s (%s)",
+		c->id, sip_call_state_name(c->state), code, method,
+		sip_digest_alg_name(ch->alg));
+	return 0;
+}
+
+/* Appends "(Proxy-)Authorization: ...\r\n" for cl's challenge. */
+static int put_answer(struct sip_call *c, struct sip_digest_client *cl,
+		      const char *method, const char *uri, struct sip_mbuf *mb)
+{
+	struct sip_ua_auth *a = c->auth;
+	char val[1536];
+	int err = sip_digest_client_answer(cl, a->user, a->password, method,
 					   uri, val, sizeof(val));
 	if (err)
 		return err;
-	int n = snprintf(hdr, size, "%s: %s\r\n", sip_digest_answer_hdr(&ch),
-			 val);
-	if (n < 0 || (size_t)n >= size)
-		return ENOSPC;
-	sip_log(c->st, LOG_INFO, "call %u {%s}: answering %u for %s (%s)",
-		c->id, sip_call_state_name(c->state), resp->code, method,
-		sip_digest_alg_name(ch.alg));
-	return 0;
+	sip_mb_printf(mb, "%s: %s\r\n", sip_digest_answer_hdr(&cl->ch), val);
+	return mb->err;
+}
+
+/* The INVITE's answers: one per protection space challenged so far. */
+static int answer_invite(struct sip_call *c, const struct sip_msg *resp,
+			 struct sip_mbuf *mb)
+{
+	struct sip_ua_auth *a = c->auth;
+	struct sip_digest_chal ch;
+	struct ua_space *sp = NULL;
+	if (sip_digest_chal_pick(&ch, resp))
+		return ENOENT;
+	for (int i = 0; i < UA_AUTH_SPACES && !sp; i++)
+		if (a->inv[i].cl.have && a->inv[i].cl.ch.proxy == ch.proxy &&
+		    !strcmp(a->inv[i].cl.ch.realm, ch.realm))
+			sp = &a->inv[i];
+	for (int i = 0; i < UA_AUTH_SPACES && !sp; i++)
+		if (!a->inv[i].cl.have)
+			sp = &a->inv[i];
+	if (!sp) {
+		sip_log(c->st, LOG_WARNING,
+			"call %u: more than %d realms challenge the INVITE",
+			c->id, UA_AUTH_SPACES);
+		return ENOENT;
+	}
+	int err = take(c, &ch, resp->code, &sp->cl, &sp->answered, &sp->stale,
+		       "INVITE");
+	for (int i = 0; !err && i < UA_AUTH_SPACES; i++)
+		if (a->inv[i].cl.have)
+			err = put_answer(c, &a->inv[i].cl, "INVITE", a->ruri,
+					 mb);
+	return err;
 }
 
 bool ua_auth_retry_invite(struct sip_call *c, const struct sip_msg *resp,
@@ -102,15 +140,15 @@ bool ua_auth_retry_invite(struct sip_call *c, const struct sip_msg *resp,
 {
 	struct sip_stack *st = c->st;
 	struct sip_ua_auth *a = c->auth;
-	char hdr[1700], branch[32], buf[SIP_UA_RESP_MAX];
-	struct sip_mbuf mb, xb;
+	char hdr[UA_AUTH_SPACES * 1700], branch[32], buf[SIP_UA_RESP_MAX];
+	struct sip_mbuf mb, xb, hb;
 	struct sip_addr dst;
 
 	if (!a || c->cancel_pending ||
 	    (c->state != SIP_CALL_CALLING && c->state != SIP_CALL_PROCEEDING))
 		return false;
-	if (answer(c, resp, &a->inv_answered, &a->inv_stale, "INVITE", a->ruri,
-		   hdr, sizeof(hdr)))
+	sip_mb_init(&hb, hdr, sizeof(hdr));
+	if (answer_invite(c, resp, &hb))
 		return false;
 	/* the early dialog of a 1xx is gone with the 401 (12.1.2) */
 	struct sip_dialog *d = &c->dlg;
@@ -165,13 +203,20 @@ int ua_auth_indialog(struct sip_call *c, const struct sip_msg *resp,
 {
 	bool answered = false;
 	unsigned stale = 0;
-	if (!c || !c->auth || !c->dlg.remote_target)
+	struct sip_digest_chal ch;
+	struct sip_mbuf mb;
+	if (!c || !c->auth || !c->dlg.remote_target ||
+	    sip_digest_chal_pick(&ch, resp))
 		return ENOENT;
 	if (*tried) /* one answer per request, stale or not */
 		return ENOENT;
 	*tried = true;
-	return answer(c, resp, &answered, &stale, method, c->dlg.remote_target,
-		      hdr, size);
+	int err = take(c, &ch, resp->code, &c->auth->cl, &answered, &stale,
+		       method);
+	if (err)
+		return err;
+	sip_mb_init(&mb, hdr, size);
+	return put_answer(c, &c->auth->cl, method, c->dlg.remote_target, &mb);
 }
 
 bool *ua_auth_bye_tried(struct sip_call *c)

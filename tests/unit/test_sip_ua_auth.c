@@ -163,6 +163,71 @@ static void ua_auth_invite_wrong_or_none(void **state)
 	fk_done();
 }
 
+/* A proxy (407, realm "proxy.test") and then the UAS (401, REALM): the
+ * third INVITE answers both, each once (RFC 3261 22.3). */
+static void ua_auth_proxy_then_uas(void **state)
+{
+	struct sip_digest_server proxy;
+	uint8_t key[32] = { 8 };
+	char c407[512], x[600];
+	(void)state;
+	call("pw");
+	assert_int_equal(sip_digest_server_init(&proxy, key, 32, 0, NULL, NULL),
+			 0);
+	assert_int_equal(sip_digest_server_challenge(
+				 &proxy, fk.now, "proxy.test", SIP_DIGEST_MD5,
+				 false, c407, sizeof(c407)),
+			 0);
+	snprintf(x, sizeof(x), "Proxy-Authenticate: %s\r\n", c407);
+	assert_int_equal(fk_answer(0, 407, "p", x), 0);
+	assert_true(fk_is(2, "INVITE"));
+	challenge(2, 401, false);
+	assert_true(fk_is(4, "INVITE"));
+	struct sip_msg m;
+	assert_int_equal(
+		sip_msg_parse(&m, fk.sent[4].buf, fk.sent[4].len, 65535), 0);
+	assert_int_equal(sip_digest_server_verify_msg(&proxy, fk.now, &m, true,
+						      "proxy.test", lookup,
+						      NULL, NULL, 0),
+			 SIP_DIGEST_OK);
+	assert_int_equal(verify(4, false), SIP_DIGEST_OK);
+	char a[512];
+	hdr(4, "CSeq", a);
+	assert_string_equal(a, "3 INVITE");
+	/* the UAS again: refused; nothing more is sent but the ACK */
+	challenge(4, 401, false);
+	assert_int_equal(fk.nsent, 6);
+	assert_int_equal(fk.ev[fk.nev - 2], SIP_CALL_EV_FAILED);
+	fk_advance(60000);
+	fk_done();
+}
+
+/* After the retry a CANCEL goes with the new INVITE (branch, CSeq 2). */
+static void ua_auth_cancel_after_retry(void **state)
+{
+	char a[512], b[512];
+	(void)state;
+	struct sip_call *c = call("pw");
+	challenge(0, 401, false);
+	assert_true(fk_is(2, "INVITE"));
+	fk_answer(2, 180, "rt", NULL);
+	assert_int_equal(sip_call_hangup(c, 0, 16), 0);
+	assert_true(fk_is(3, "CANCEL"));
+	hdr(3, "CSeq", a);
+	assert_string_equal(a, "2 CANCEL");
+	hdr(2, "Via", a);
+	hdr(3, "Via", b);
+	assert_string_equal(a, b);
+	fk_answer(3, 200, NULL, NULL);
+	fk_answer(2, 487, "rt", NULL);
+	assert_true(fk_is(4, "ACK"));
+	hdr(4, "CSeq", a);
+	assert_string_equal(a, "2 ACK");
+	assert_int_equal(fk.ev[fk.nev - 1], SIP_CALL_EV_ENDED);
+	fk_advance(60000);
+	fk_done();
+}
+
 static void ua_auth_hangup_before_challenge(void **state)
 {
 	(void)state;
@@ -504,6 +569,8 @@ int main(void)
 		cmocka_unit_test(ua_auth_invite_401),
 		cmocka_unit_test(ua_auth_invite_407_after_early),
 		cmocka_unit_test(ua_auth_invite_wrong_or_none),
+		cmocka_unit_test(ua_auth_proxy_then_uas),
+		cmocka_unit_test(ua_auth_cancel_after_retry),
 		cmocka_unit_test(ua_auth_hangup_before_challenge),
 		cmocka_unit_test(ua_auth_bye),
 		cmocka_unit_test(ua_auth_in_dialog),
