@@ -338,6 +338,10 @@ void gw_call_sip_event(struct gw *gw, struct sip_call *scall,
 
 	if (!c || (unsigned)ev->type >= SIP_CALL_EV__COUNT)
 		return;
+	if (ev->type == SIP_CALL_EV_OFFER) {
+		call_reoffer(c, &ev->sdp);
+		return;
+	}
 	if (ev->type == SIP_CALL_EV_SESSION_EXPIRED)
 		d.cause = 102; /* recovery on timer expiry */
 	else if (!map[ev->type])

@@ -78,8 +78,9 @@ static const char *quoted_end(const char *p, const char *e)
 	return NULL;
 }
 
-int sip_auth_parse(const char **pp, const char *e, struct sip_pl *scheme,
-		   struct sip_auth_param *par, unsigned max, unsigned *n)
+int sip_digest_params_parse(const char **pp, const char *e,
+			    struct sip_pl *scheme, struct sip_digest_param *par,
+			    unsigned max, unsigned *n)
 {
 	const char *p = *pp;
 	*n = 0;
@@ -113,7 +114,7 @@ int sip_auth_parse(const char **pp, const char *e, struct sip_pl *scheme,
 		}
 		if (*n == max)
 			return E2BIG;
-		struct sip_auth_param *a = &par[*n];
+		struct sip_digest_param *a = &par[*n];
 		a->name.p = name;
 		a->name.l = (size_t)(t - name);
 		for (unsigned i = 0; i < *n; i++)
@@ -151,7 +152,8 @@ int sip_auth_parse(const char **pp, const char *e, struct sip_pl *scheme,
 	return 0;
 }
 
-int sip_auth_unq(const struct sip_auth_param *a, char *buf, size_t size)
+int sip_digest_param_unq(const struct sip_digest_param *a, char *buf,
+			 size_t size)
 {
 	size_t o = 0;
 	for (size_t i = 0; i < a->val.l; i++) {
@@ -171,8 +173,9 @@ int sip_auth_unq(const struct sip_auth_param *a, char *buf, size_t size)
 	return 0;
 }
 
-const struct sip_auth_param *sip_auth_find(const struct sip_auth_param *par,
-					   unsigned n, const char *name)
+const struct sip_digest_param *
+sip_digest_param_find(const struct sip_digest_param *par, unsigned n,
+		      const char *name)
 {
 	for (unsigned i = 0; i < n; i++)
 		if (sip_pl_casecmp(&par[i].name, name))
@@ -254,31 +257,33 @@ int sip_digest_response(enum sip_digest_alg alg, const char *user,
 /* ---- client ---- */
 
 static int chal_from_params(struct sip_digest_chal *ch,
-			    const struct sip_auth_param *par, unsigned n)
+			    const struct sip_digest_param *par, unsigned n)
 {
-	const struct sip_auth_param *a;
+	const struct sip_digest_param *a;
 	int err;
 
 	memset(ch, 0, sizeof(*ch));
 	ch->alg = SIP_DIGEST_MD5; /* absent algorithm means MD5 */
-	a = sip_auth_find(par, n, "algorithm");
+	a = sip_digest_param_find(par, n, "algorithm");
 	if (a && sip_digest_alg_parse(a->val.p, a->val.l, &ch->alg))
 		return ENOTSUP;
-	a = sip_auth_find(par, n, "realm");
-	const struct sip_auth_param *no = sip_auth_find(par, n, "nonce");
+	a = sip_digest_param_find(par, n, "realm");
+	const struct sip_digest_param *no =
+		sip_digest_param_find(par, n, "nonce");
 	if (!a || !no)
 		return EBADMSG;
-	if ((err = sip_auth_unq(a, ch->realm, sizeof(ch->realm))) ||
-	    (err = sip_auth_unq(no, ch->nonce, sizeof(ch->nonce))))
+	if ((err = sip_digest_param_unq(a, ch->realm, sizeof(ch->realm))) ||
+	    (err = sip_digest_param_unq(no, ch->nonce, sizeof(ch->nonce))))
 		return err;
 	if (!ch->nonce[0])
 		return EBADMSG;
-	a = sip_auth_find(par, n, "opaque");
-	if (a && (err = sip_auth_unq(a, ch->opaque, sizeof(ch->opaque))))
+	a = sip_digest_param_find(par, n, "opaque");
+	if (a &&
+	    (err = sip_digest_param_unq(a, ch->opaque, sizeof(ch->opaque))))
 		return err;
-	a = sip_auth_find(par, n, "stale");
+	a = sip_digest_param_find(par, n, "stale");
 	ch->stale = a && a->val.l == 4 && strncasecmp(a->val.p, "true", 4) == 0;
-	a = sip_auth_find(par, n, "qop");
+	a = sip_digest_param_find(par, n, "qop");
 	if (a) {
 		/* a quoted, comma-separated list: "auth, auth-int" */
 		const char *p = a->val.p, *e = p + a->val.l;
@@ -305,10 +310,11 @@ static int chal_from_params(struct sip_digest_chal *ch,
 static int chal_parse_at(struct sip_digest_chal *ch, const char **pp,
 			 const char *e)
 {
-	struct sip_auth_param par[SIP_AUTH_PARAMS_MAX];
+	struct sip_digest_param par[SIP_DIGEST_PARAMS_MAX];
 	struct sip_pl scheme;
 	unsigned n;
-	int err = sip_auth_parse(pp, e, &scheme, par, SIP_AUTH_PARAMS_MAX, &n);
+	int err = sip_digest_params_parse(pp, e, &scheme, par,
+					  SIP_DIGEST_PARAMS_MAX, &n);
 	if (err)
 		return err;
 	if (!sip_pl_casecmp(&scheme, "Digest"))

@@ -194,7 +194,7 @@ static bool nc_accept(struct sip_digest_server *s, uint64_t now, uint64_t ts,
 	return true;
 }
 
-static bool parse_nc(const struct sip_auth_param *a, uint32_t *nc)
+static bool parse_nc(const struct sip_digest_param *a, uint32_t *nc)
 {
 	uint32_t v = 0;
 	if (!a || a->val.l != 8)
@@ -224,8 +224,8 @@ enum sip_digest_result sip_digest_server_verify(
 	const char *method, const struct sip_pl *ruri, const char *realm,
 	sip_digest_lookup_h *lookup, void *arg, char *user, size_t user_size)
 {
-	struct sip_auth_param par[SIP_AUTH_PARAMS_MAX];
-	const struct sip_auth_param *a, *rs;
+	struct sip_digest_param par[SIP_DIGEST_PARAMS_MAX];
+	const struct sip_digest_param *a, *rs;
 	struct sip_pl scheme;
 	unsigned n;
 	char uname[SIP_DIGEST_STR_MAX], rlm[SIP_DIGEST_STR_MAX];
@@ -238,41 +238,42 @@ enum sip_digest_result sip_digest_server_verify(
 
 	if (!s || !val || !method || !ruri || !realm || !lookup)
 		return SIP_DIGEST_BAD;
-	if (sip_auth_parse(&p, val + len, &scheme, par, SIP_AUTH_PARAMS_MAX,
-			   &n) ||
+	if (sip_digest_params_parse(&p, val + len, &scheme, par,
+				    SIP_DIGEST_PARAMS_MAX, &n) ||
 	    p != val + len)
 		goto bad;
 	if (!sip_pl_casecmp(&scheme, "Digest"))
 		return SIP_DIGEST_NONE;
-	a = sip_auth_find(par, n, "realm");
-	if (!a || sip_auth_unq(a, rlm, sizeof(rlm)))
+	a = sip_digest_param_find(par, n, "realm");
+	if (!a || sip_digest_param_unq(a, rlm, sizeof(rlm)))
 		goto bad;
 	if (strcmp(rlm, realm) != 0)
 		return SIP_DIGEST_NONE; /* someone else's credentials */
-	a = sip_auth_find(par, n, "algorithm");
+	a = sip_digest_param_find(par, n, "algorithm");
 	if (a && sip_digest_alg_parse(a->val.p, a->val.l, &alg))
 		goto bad;
 	/* username* and userhash (RFC 7616 3.4.4) are not supported */
-	a = sip_auth_find(par, n, "userhash");
+	a = sip_digest_param_find(par, n, "userhash");
 	if ((a && sip_pl_casecmp(&a->val, "true")) ||
-	    !(a = sip_auth_find(par, n, "username")) ||
-	    sip_auth_unq(a, uname, sizeof(uname)) ||
-	    !(a = sip_auth_find(par, n, "nonce")) ||
-	    sip_auth_unq(a, nonce, sizeof(nonce)) ||
-	    !(a = sip_auth_find(par, n, "uri")) ||
-	    sip_auth_unq(a, uri, sizeof(uri)) ||
-	    !(rs = sip_auth_find(par, n, "response")))
+	    !(a = sip_digest_param_find(par, n, "username")) ||
+	    sip_digest_param_unq(a, uname, sizeof(uname)) ||
+	    !(a = sip_digest_param_find(par, n, "nonce")) ||
+	    sip_digest_param_unq(a, nonce, sizeof(nonce)) ||
+	    !(a = sip_digest_param_find(par, n, "uri")) ||
+	    sip_digest_param_unq(a, uri, sizeof(uri)) ||
+	    !(rs = sip_digest_param_find(par, n, "response")))
 		goto bad;
 	/* the digest-uri must be the Request-URI (RFC 7616 3.4.6) */
 	if (!sip_pl_eq(ruri, uri))
 		goto bad;
-	a = sip_auth_find(par, n, "qop");
+	a = sip_digest_param_find(par, n, "qop");
 	bool qop = a != NULL;
 	if (qop) {
 		if (!sip_pl_casecmp(&a->val, "auth") ||
-		    !parse_nc(sip_auth_find(par, n, "nc"), &nc) ||
-		    !(a = sip_auth_find(par, n, "cnonce")) ||
-		    sip_auth_unq(a, cnonce, sizeof(cnonce)) || !cnonce[0])
+		    !parse_nc(sip_digest_param_find(par, n, "nc"), &nc) ||
+		    !(a = sip_digest_param_find(par, n, "cnonce")) ||
+		    sip_digest_param_unq(a, cnonce, sizeof(cnonce)) ||
+		    !cnonce[0])
 			goto bad;
 		snprintf(ncs, sizeof(ncs), "%08x", (unsigned)nc);
 	} else if (alg != SIP_DIGEST_MD5) {

@@ -103,6 +103,7 @@ void ua_call_free(struct sip_call *c)
 	sip_free(st, c->ack);
 	sip_free(st, c->resp2xx);
 	sip_free(st, c->local_sdp);
+	sip_free(st, c->extra_hdrs);
 	ua_auth_free(c);
 	sip_free(st, c);
 }
@@ -440,8 +441,11 @@ size_t sip_ua_dump(const struct sip_stack *st, char *buf, size_t size)
 	struct sip_mbuf mb;
 	sip_mb_init(&mb, buf, size);
 	for (const struct sip_call *c = st->calls; c; c = c->next)
-		sip_mb_printf(&mb, "call %u {%s} %s %s\n", c->id,
+		sip_mb_printf(&mb, "call %u {%s} %s %s se=%u%s\n", c->id,
 			      sip_call_state_name(c->state),
-			      c->uac ? "out" : "in", sip_call_callid(c));
+			      c->uac ? "out" : "in", sip_call_callid(c), c->se,
+			      c->se && c->se_refresher ? " refresher" : "");
+	if (!mb.err)
+		mb.len += ua_subs_dump(st, mb.buf + mb.len, mb.size - mb.len);
 	return mb.len;
 }

@@ -25,9 +25,7 @@ struct ua_space {
 struct sip_ua_auth {
 	char user[128];
 	char password[128];
-	char *ruri;  /* the INVITE's Request-URI, its target again */
-	char *extra; /* the INVITE's extra headers */
-	struct sip_addr dst;
+	char *ruri; /* the INVITE's Request-URI, its target again */
 	struct ua_space inv[UA_AUTH_SPACES];
 	struct sip_digest_client cl; /* in-dialog requests */
 	bool bye_tried;
@@ -47,11 +45,8 @@ int ua_auth_init(struct sip_call *c, const struct sip_call_params *p)
 	c->auth = a;
 	strcpy(a->user, p->auth_user);
 	strcpy(a->password, p->auth_password);
-	a->dst = p->dst;
 	a->ruri = sip_strdup(st, p->ruri, strlen(p->ruri));
-	if (p->extra_hdrs)
-		a->extra = sip_strdup(st, p->extra_hdrs, strlen(p->extra_hdrs));
-	if (!a->ruri || (p->extra_hdrs && !a->extra))
+	if (!a->ruri)
 		return ENOMEM; /* the caller frees the call and a with it */
 	return 0;
 }
@@ -61,7 +56,6 @@ void ua_auth_free(struct sip_call *c)
 	if (!c->auth)
 		return;
 	sip_free(c->st, c->auth->ruri);
-	sip_free(c->st, c->auth->extra);
 	sip_free(c->st, c->auth);
 	c->auth = NULL;
 }
@@ -104,9 +98,9 @@ static int put_answer(struct sip_call *c, struct sip_digest_client *cl,
 	return mb->err;
 }
 
-/* The INVITE's answers: one per protection space challenged so far. */
-static int answer_invite(struct sip_call *c, const struct sip_msg *resp,
-			 struct sip_mbuf *mb)
+/* Takes the challenge of a 401/407 to the INVITE into its protection
+ * space; ENOENT if it is not to be answered. */
+static int take_invite(struct sip_call *c, const struct sip_msg *resp)
 {
 	struct sip_ua_auth *a = c->auth;
 	struct sip_digest_chal ch;
@@ -126,29 +120,19 @@ static int answer_invite(struct sip_call *c, const struct sip_msg *resp,
 			c->id, UA_AUTH_SPACES);
 		return ENOENT;
 	}
-	int err = take(c, &ch, resp->code, &sp->cl, &sp->answered, &sp->stale,
-		       "INVITE");
-	for (int i = 0; !err && i < UA_AUTH_SPACES; i++)
-		if (a->inv[i].cl.have)
-			err = put_answer(c, &a->inv[i].cl, "INVITE", a->ruri,
-					 mb);
-	return err;
+	return take(c, &ch, resp->code, &sp->cl, &sp->answered, &sp->stale,
+		    "INVITE");
 }
 
-bool ua_auth_retry_invite(struct sip_call *c, const struct sip_msg *resp,
-			  sip_ctrans_h *h)
+bool ua_auth_take_invite(struct sip_call *c, const struct sip_msg *resp)
 {
 	struct sip_stack *st = c->st;
 	struct sip_ua_auth *a = c->auth;
-	char hdr[UA_AUTH_SPACES * 1700], branch[32], buf[SIP_UA_RESP_MAX];
-	struct sip_mbuf mb, xb, hb;
-	struct sip_addr dst;
 
 	if (!a || c->cancel_pending ||
 	    (c->state != SIP_CALL_CALLING && c->state != SIP_CALL_PROCEEDING))
 		return false;
-	sip_mb_init(&hb, hdr, sizeof(hdr));
-	if (answer_invite(c, resp, &hb))
+	if (take_invite(c, resp))
 		return false;
 	/* the early dialog of a 1xx is gone with the 401 (12.1.2) */
 	struct sip_dialog *d = &c->dlg;
@@ -161,41 +145,17 @@ bool ua_auth_retry_invite(struct sip_call *c, const struct sip_msg *resp,
 	d->route = NULL;
 	sip_free(st, d->remote_target);
 	d->remote_target = target;
-
 	c->rseq_rx = 0; /* reliable 1xx of the new INVITE count afresh */
-	/* the headers sip_call_invite() sent, then the credentials */
-	char *x = sip_zalloc(st, SIP_UA_RESP_MAX);
-	if (!x)
-		return false;
-	sip_mb_init(&xb, x, SIP_UA_RESP_MAX);
-	sip_mb_printf(&xb, "Allow: %s\r\nSupported: %s\r\n", SIP_UA_ALLOW,
-		      SIP_UA_SUPPORTED);
-	ua_se_request(c, &xb);
-	if (a->extra)
-		sip_mb_str(&xb, a->extra);
-	sip_mb_str(&xb, hdr);
-	ua_new_branch(st, branch);
-	sip_mb_init(&mb, buf, sizeof(buf));
-	int err = xb.err;
-	if (!err)
-		err = sip_dialog_request(d, &mb, SIP_METHOD_INVITE, 0, branch,
-					 x, "application/sdp", c->local_sdp,
-					 &dst);
-	sip_free(st, x);
-	char *inv = err ? NULL : sip_strdup(st, buf, mb.len);
-	if (!inv)
-		return false;
-	/* the old transaction ACKs the 401 and absorbs its retransmissions */
-	sip_trans_detach(c->inv_t);
-	sip_free(st, c->invite);
-	c->invite = inv;
-	c->invite_len = mb.len;
-	if (sip_ctrans_request(&c->inv_t, st, SIP_METHOD_INVITE, &a->dst,
-			       branch, buf, mb.len, h, c))
-		return false;
-	if (c->state == SIP_CALL_PROCEEDING)
-		ua_set_state(c, SIP_CALL_CALLING);
 	return true;
+}
+
+void ua_auth_put_invite(struct sip_call *c, struct sip_mbuf *mb)
+{
+	struct sip_ua_auth *a = c->auth;
+	for (int i = 0; a && i < UA_AUTH_SPACES; i++)
+		if (a->inv[i].cl.have &&
+		    put_answer(c, &a->inv[i].cl, "INVITE", a->ruri, mb))
+			a->inv[i].cl.have = false; /* cannot answer: drop it */
 }
 
 int ua_auth_indialog(struct sip_call *c, const struct sip_msg *resp,

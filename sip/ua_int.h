@@ -40,6 +40,7 @@ struct sip_call {
 	struct sip_timer t_2xx;
 	struct sip_timer t_wait; /* ACK wait (UAS) or CANCEL wait (UAC) */
 	bool peer_update;	 /* the peer's Allow lists UPDATE */
+	char *extra_hdrs;	 /* UAC: the app's extra INVITE headers */
 	/* offers in the confirmed dialog (ua_offer.c) */
 	const struct sip_msg *offer_req; /* during an OFFER event */
 	struct sip_trans *offer_st;	 /* its server transaction */
@@ -47,6 +48,7 @@ struct sip_call {
 	bool reinv_ack_wait;	   /* our 2xx to a re-INVITE awaits its ACK */
 	uint32_t reinv_rcseq;	   /* CSeq of that re-INVITE */
 	bool reoffer_busy;	   /* our re-INVITE/UPDATE is pending */
+	bool reoffer_sdp;	   /* ... and carries an offer */
 	bool reoffer_app;	   /* it came from sip_call_reoffer() */
 	bool reoffer_refresh;	   /* it is a session refresh */
 	struct sip_trans *reinv_t; /* our re-INVITE (lives on in Accepted) */
@@ -60,6 +62,8 @@ struct sip_call {
 	/* session timer (ua_timer.c, RFC 4028) */
 	uint32_t se;	   /* negotiated Session-Expires, 0: no timer */
 	bool se_refresher; /* we refresh */
+	uint32_t se_ask;   /* UAC: interval asked after a 422, 0: config */
+	bool se_retried;   /* UAC: the INVITE was re-sent after a 422 */
 	struct sip_timer t_refresh;
 	struct sip_timer t_expire;
 	/* 100rel (ua_prack.c, RFC 3262) */
@@ -127,6 +131,8 @@ void ua_se_answer(struct sip_call *c, const struct sip_msg *req,
 		  struct sip_mbuf *x);
 /* UAC: headers of a refresh request (or the first INVITE). */
 void ua_se_request(struct sip_call *c, struct sip_mbuf *x);
+/* The Min-SE of a message (a 422), 0 if none. */
+uint32_t ua_se_min(const struct sip_msg *m);
 /* UAC: a 2xx to our INVITE, re-INVITE or UPDATE. */
 void ua_se_answered(struct sip_call *c, const struct sip_msg *resp);
 /* True if the comma list headers id of m contain tag. */
@@ -155,6 +161,7 @@ void ua_recv_subscribe(struct sip_stack *st, const struct sip_msg *req,
 bool ua_subs_in_dialog(struct sip_stack *st, const struct sip_msg *req,
 		       const struct sip_addr *src);
 void ua_subs_free_all(struct sip_stack *st);
+size_t ua_subs_dump(const struct sip_stack *st, char *buf, size_t size);
 void ua_subs_shutdown(struct sip_stack *st);
 void ua_recv_refer(struct sip_call *c, const struct sip_msg *req,
 		   const struct sip_addr *src);
@@ -172,9 +179,11 @@ void ua_req_free_all(struct sip_stack *st);
 /* ua_auth.c */
 int ua_auth_init(struct sip_call *c, const struct sip_call_params *p);
 void ua_auth_free(struct sip_call *c);
-/* On a 401/407 to the INVITE: true if a new INVITE went out (handler h). */
-bool ua_auth_retry_invite(struct sip_call *c, const struct sip_msg *resp,
-			  sip_ctrans_h *h);
+/* On a 401/407 to the INVITE: true if its challenge was taken and the
+ * INVITE is to be sent again (the early dialog is reset). */
+bool ua_auth_take_invite(struct sip_call *c, const struct sip_msg *resp);
+/* Appends the INVITE's answers, one per challenged protection space. */
+void ua_auth_put_invite(struct sip_call *c, struct sip_mbuf *mb);
 /* "(Proxy-)Authorization: ...\r\n" for an in-dialog request, once per
  * request (*tried); ENOENT when not answering. */
 int ua_auth_indialog(struct sip_call *c, const struct sip_msg *resp,

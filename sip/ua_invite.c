@@ -124,6 +124,8 @@ static void send_ack_2xx(struct sip_call *c, const struct sip_msg *resp)
 	sip_send(st, &c->ack_dst, c->ack, c->ack_len);
 }
 
+static int send_invite(struct sip_call *c);
+
 static void uac_inv_resp(int err, const struct sip_msg *msg, void *arg)
 {
 	struct sip_call *c = arg;
@@ -192,8 +194,25 @@ static void uac_inv_resp(int err, const struct sip_msg *msg, void *arg)
 		return;
 	}
 	if ((msg->code == 401 || msg->code == 407) &&
-	    ua_auth_retry_invite(c, msg, uac_inv_resp))
+	    ua_auth_take_invite(c, msg) && !send_invite(c)) {
+		/* answered: a new INVITE, CSeq + 1 (RFC 3261 22.2) */
+		if (c->state == SIP_CALL_PROCEEDING)
+			ua_set_state(c, SIP_CALL_CALLING);
 		return;
+	}
+	if (msg->code == 422 && !c->se_retried &&
+	    (c->state == SIP_CALL_CALLING || c->state == SIP_CALL_PROCEEDING)) {
+		/* RFC 4028 7.4: once more with the interval the peer wants */
+		uint32_t min = ua_se_min(msg);
+		c->se_retried = true;
+		if (min) {
+			c->se_ask = min;
+			if (!send_invite(c)) {
+				ua_set_state(c, SIP_CALL_CALLING);
+				return;
+			}
+		}
+	}
 	if (c->state == SIP_CALL_CALLING || c->state == SIP_CALL_PROCEEDING) {
 		ua_fill_event(&ev, SIP_CALL_EV_FAILED, msg);
 		if (ua_emit(c, &ev))
@@ -202,14 +221,50 @@ static void uac_inv_resp(int err, const struct sip_msg *msg, void *arg)
 	ua_end_call(c);
 }
 
+/* Builds the (initial) INVITE with the next CSeq and starts its client
+ * transaction; also used for the retry after a 422 (RFC 4028 7.4). */
+static int send_invite(struct sip_call *c)
+{
+	struct sip_stack *st = c->st;
+	char buf[SIP_UA_RESP_MAX], branch[32];
+	struct sip_mbuf mb, xb;
+	struct sip_addr dst;
+	char *extra = sip_zalloc(st, SIP_UA_RESP_MAX);
+	if (!extra)
+		return ENOMEM;
+	ua_new_branch(st, branch);
+	sip_mb_init(&xb, extra, SIP_UA_RESP_MAX);
+	sip_mb_printf(&xb, "Allow: %s\r\nSupported: %s\r\n", SIP_UA_ALLOW,
+		      SIP_UA_SUPPORTED);
+	ua_se_request(c, &xb);
+	if (c->extra_hdrs)
+		sip_mb_str(&xb, c->extra_hdrs);
+	ua_auth_put_invite(c, &xb);
+	sip_mb_init(&mb, buf, sizeof(buf));
+	int err = xb.err;
+	if (!err)
+		err = sip_dialog_request(&c->dlg, &mb, SIP_METHOD_INVITE, 0,
+					 branch, extra, "application/sdp",
+					 c->local_sdp, &dst);
+	sip_free(st, extra);
+	if (err)
+		return err;
+	char *inv = sip_strdup(st, buf, mb.len);
+	if (!inv)
+		return ENOMEM;
+	sip_free(st, c->invite);
+	c->invite = inv;
+	c->invite_len = mb.len;
+	sip_trans_detach(c->inv_t); /* a 422's transaction ends by Timer D */
+	return sip_ctrans_request(&c->inv_t, st, SIP_METHOD_INVITE, &c->ack_dst,
+				  branch, buf, mb.len, uac_inv_resp, c);
+}
+
 int sip_call_invite(struct sip_stack *st, const struct sip_call_params *p,
 		    void *user, struct sip_call **callp)
 {
 	struct sip_uri ruri;
-	char call_id[96], tag[17], branch[32], from[384], to[384];
-	char buf[SIP_UA_RESP_MAX];
-	struct sip_mbuf mb;
-	struct sip_addr dst;
+	char call_id[96], tag[17], from[384], to[384];
 	int err;
 
 	if (!st || !p || !p->ruri || !p->from_user || !callp ||
@@ -225,7 +280,6 @@ int sip_call_invite(struct sip_stack *st, const struct sip_call_params *p,
 	sip_rand_hex(st, tag, 16);
 	sip_rand_hex(st, call_id, 24);
 	snprintf(call_id + 24, sizeof(call_id) - 24, "@%s", st->local_ip);
-	ua_new_branch(st, branch);
 	bool v6 = strchr(st->local_ip, ':') && !p->from_host;
 	snprintf(from, sizeof(from), "%s%s%s<sip:%s@%s%s%s>",
 		 p->from_display ? "\"" : "",
@@ -237,44 +291,24 @@ int sip_call_invite(struct sip_stack *st, const struct sip_call_params *p,
 		 p->to_uri ? p->to_uri : p->ruri);
 	err = sip_dialog_init_uac(&c->dlg, st, call_id, from, tag, to, p->ruri,
 				  0, &p->dst);
-	if (err)
-		goto out;
-	err = ua_auth_init(c, p);
-	if (err)
-		goto out;
-	sip_mb_init(&mb, buf, sizeof(buf));
-	char *extra = sip_zalloc(st, SIP_UA_RESP_MAX);
-	err = ENOMEM;
-	if (!extra)
-		goto out;
-	struct sip_mbuf xb;
-	sip_mb_init(&xb, extra, SIP_UA_RESP_MAX);
-	sip_mb_printf(&xb, "Allow: %s\r\nSupported: %s\r\n", SIP_UA_ALLOW,
-		      SIP_UA_SUPPORTED);
-	ua_se_request(c, &xb);
-	if (p->extra_hdrs)
-		sip_mb_str(&xb, p->extra_hdrs);
-	err = xb.err;
 	if (!err)
-		err = sip_dialog_request(&c->dlg, &mb, SIP_METHOD_INVITE, 0,
-					 branch, extra, "application/sdp",
-					 p->sdp, &dst);
-	sip_free(st, extra);
+		err = ua_auth_init(c, p);
 	if (err)
 		goto out;
 	err = ENOMEM;
-	c->invite = sip_strdup(st, buf, mb.len);
-	if (!c->invite)
-		goto out;
-	c->invite_len = mb.len;
 	if (p->sdp) {
 		c->local_sdp = sip_strdup(st, p->sdp, strlen(p->sdp));
 		if (!c->local_sdp)
 			goto out;
 	}
+	if (p->extra_hdrs) {
+		c->extra_hdrs =
+			sip_strdup(st, p->extra_hdrs, strlen(p->extra_hdrs));
+		if (!c->extra_hdrs)
+			goto out;
+	}
 	c->state = SIP_CALL_CALLING;
-	err = sip_ctrans_request(&c->inv_t, st, SIP_METHOD_INVITE, &p->dst,
-				 branch, buf, mb.len, uac_inv_resp, c);
+	err = send_invite(c);
 	if (err)
 		goto out;
 	sip_log(st, LOG_INFO, "call %u {CALLING}: INVITE %s", c->id, p->ruri);

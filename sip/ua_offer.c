@@ -134,13 +134,12 @@ static void recv_offer(struct sip_call *c, const struct sip_msg *req,
 	    !(req->method == SIP_METHOD_UPDATE &&
 	      (c->state == SIP_CALL_EARLY || c->state == SIP_CALL_PROCEEDING)))
 		code = 491; /* no re-INVITE before the dialog is confirmed */
-	else if (c->reoffer_busy && (inv || has_sdp(req)))
+	else if (c->reoffer_busy && c->reoffer_sdp && (inv || has_sdp(req)))
 		code = 491; /* glare: both offered (14.2, RFC 3311 5.2) */
 	if (!code)
 		code = ua_se_check(st, req, &xb);
 	if (code) {
-		ua_reply_on(st, t, req, src, code, NULL,
-			    code == 491 ? "Retry-After: 0\r\n" : extra, NULL);
+		ua_reply_on(st, t, req, src, code, NULL, extra, NULL);
 		sip_trans_detach(t);
 		return;
 	}
@@ -149,21 +148,25 @@ static void recv_offer(struct sip_call *c, const struct sip_msg *req,
 	c->offer_st = t;
 	c->offer_answered = false;
 	ua_fill_event(&ev, SIP_CALL_EV_OFFER, req);
-	bool gone = ua_emit(c, &ev);
-	if (gone) {
-		sip_trans_detach(t);
-		return;
-	}
+	c->busy++; /* the request is answered even if the app hangs up */
+	ua_emit(c, &ev);
+	c->busy--;
 	if (!c->offer_answered) {
 		/* default: the session stays as it is */
 		bool want = inv || has_sdp(req);
 		unsigned dflt = !want || c->local_sdp ? 200 : 488;
+		if (c->state != SIP_CALL_CONFIRMED &&
+		    c->state != SIP_CALL_EARLY &&
+		    c->state != SIP_CALL_PROCEEDING)
+			dflt = 487; /* hung up meanwhile */
 		if (offer_respond(c, dflt, c->local_sdp))
 			sip_trans_free(t);
 	}
 	c->offer_req = NULL;
 	c->offer_st = NULL;
 	sip_trans_detach(t);
+	if (c->state == SIP_CALL_ENDED && !c->busy)
+		ua_call_free(c);
 }
 
 void ua_recv_reinvite(struct sip_call *c, const struct sip_msg *req,
@@ -188,6 +191,7 @@ static void reoffer_done(struct sip_call *c, unsigned code,
 	struct sip_call_event ev;
 	bool app = c->reoffer_app;
 	c->reoffer_busy = false;
+	c->reoffer_sdp = false;
 	c->reoffer_app = false;
 	c->reoffer_refresh = false;
 	sip_free(c->st, c->pending_sdp);
@@ -325,10 +329,12 @@ int sip_call_reoffer(struct sip_call *c, const char *sdp)
 			return ENOMEM;
 	}
 	c->reoffer_busy = true;
+	c->reoffer_sdp = true;
 	c->reoffer_app = true;
 	int err = send_reinvite(c);
 	if (err) {
 		c->reoffer_busy = false;
+		c->reoffer_sdp = false;
 		c->reoffer_app = false;
 		sip_free(c->st, c->pending_sdp);
 		c->pending_sdp = NULL;
@@ -350,6 +356,7 @@ static void update_resp(void *arg, struct sip_req *req, int err,
 	}
 	if (!err && resp->code == 491) {
 		c->reoffer_busy = false; /* the refresh timer tries again */
+		c->reoffer_sdp = false;
 		sip_timer_start(&c->t_refresh, 2000);
 		return;
 	}
@@ -363,6 +370,7 @@ int ua_refresh(struct sip_call *c)
 		return EBUSY;
 	c->reoffer_busy = true;
 	c->reoffer_refresh = true;
+	c->reoffer_sdp = !c->peer_update; /* a re-INVITE carries our SDP */
 	int err;
 	if (c->peer_update) {
 		char extra[256];
@@ -377,6 +385,7 @@ int ua_refresh(struct sip_call *c)
 	}
 	if (err) {
 		c->reoffer_busy = false;
+		c->reoffer_sdp = false;
 		c->reoffer_refresh = false;
 	}
 	return err;

@@ -257,6 +257,20 @@ void ua_subs_free_all(struct sip_stack *st)
 		subs_free(st->subs);
 }
 
+size_t ua_subs_dump(const struct sip_stack *st, char *buf, size_t size)
+{
+	struct sip_mbuf mb;
+	uint64_t now = st->h.now(st->h.arg);
+	sip_mb_init(&mb, buf, size);
+	for (const struct sip_subs *s = st->subs; s; s = s->next)
+		sip_mb_printf(&mb, "subscription %s %s expires %llu s\n",
+			      s->event, s->dlg.call_id ? s->dlg.call_id : "",
+			      (unsigned long long)(s->until > now ? (s->until -
+								     now) / 1000
+								  : 0));
+	return mb.len;
+}
+
 /* ---- REFER ---- */
 
 static int refer_notify(struct sip_call *c, unsigned code)

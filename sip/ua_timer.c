@@ -64,7 +64,7 @@ static bool parse_se(const struct sip_msg *m, uint32_t *delta, int *refresher)
 	return true;
 }
 
-static uint32_t parse_min_se(const struct sip_msg *m)
+uint32_t ua_se_min(const struct sip_msg *m)
 {
 	const struct sip_hdr *h = sip_msg_hdr_name(m, "Min-SE");
 	uint32_t v = 0;
@@ -159,7 +159,7 @@ void ua_se_answer(struct sip_call *c, const struct sip_msg *req,
 	bool timer = ua_has_tag(req, SIP_HDR_SUPPORTED, "timer") ||
 		     ua_has_tag(req, SIP_HDR_REQUIRE, "timer");
 	if (!parse_se(req, &se, &refresher)) {
-		uint32_t min = parse_min_se(req);
+		uint32_t min = ua_se_min(req);
 		/* no interval asked: offer ours if the peer can refresh */
 		if (!timer || !c->st->session_expires) {
 			se_start(c, 0, false);
@@ -185,6 +185,11 @@ void ua_se_request(struct sip_call *c, struct sip_mbuf *x)
 {
 	struct sip_stack *st = c->st;
 	uint32_t se = c->se ? c->se : st->session_expires;
+	uint32_t min = st->min_se;
+	if (c->se_ask > se)
+		se = c->se_ask;
+	if (c->se_ask > min)
+		min = c->se_ask;
 	if (!se)
 		return;
 	/* a refresh names us as refresher (RFC 4028 7.4) */
@@ -192,7 +197,7 @@ void ua_se_request(struct sip_call *c, struct sip_mbuf *x)
 		sip_mb_printf(x, "Session-Expires: %u;refresher=uac\r\n", se);
 	else
 		sip_mb_printf(x, "Session-Expires: %u\r\n", se);
-	sip_mb_printf(x, "Min-SE: %u\r\n", st->min_se);
+	sip_mb_printf(x, "Min-SE: %u\r\n", min);
 }
 
 void ua_se_answered(struct sip_call *c, const struct sip_msg *resp)

@@ -67,6 +67,15 @@ static void answer_event(void *arg, struct sip_call *call,
 		answer_rc = sip_call_answer(call, answer_code, answer_sdp);
 }
 
+static bool hangup_on_offer;
+static void hangup_event(void *arg, struct sip_call *call,
+			 const struct sip_call_event *ev)
+{
+	fk_event(arg, call, ev);
+	if (ev->type == SIP_CALL_EV_OFFER && hangup_on_offer)
+		sip_call_hangup(call, 0, 16);
+}
+
 static void stack_with_answer(unsigned code, const char *sdp)
 {
 	struct sip_hooks h = fk_hooks();
@@ -261,6 +270,59 @@ static void offer_alloc_failures(void **state)
 	}
 }
 
+/* The app hangs up during the OFFER event: the re-INVITE still gets a
+ * final response (487), the BYE goes out, nothing is left running. */
+static void offer_hangup_in_event(void **state)
+{
+	(void)state;
+	char tag[32];
+	struct sip_hooks h = fk_hooks();
+	struct sip_stack_cfg cfg = { .local_ip = "192.0.2.1" };
+	h.call_event = hangup_event;
+	memset(&fk, 0, sizeof(fk));
+	fk.now = 1000;
+	hangup_on_offer = true;
+	assert_int_equal(sip_stack_alloc(&fk.st, &cfg, &h), 0);
+	fk_established(tag, sizeof(tag));
+	unsigned n0 = fk.nsent;
+	req_sdp("INVITE", "z9hG4bKre1", tag, 2, NULL);
+	int bye = fk_find_req("BYE");
+	assert_true(bye >= (int)n0);
+	assert_true(fk_find_code(487) >= (int)n0);
+	fk_req("ACK", "z9hG4bKre1", tag, 2, NULL);
+	fk_answer((unsigned)bye, 200, NULL, NULL);
+	assert_true(fk_find_ev(SIP_CALL_EV_ENDED) >= 0);
+	fk_advance(40000);
+	struct sip_stats st;
+	sip_stack_stats(fk.st, &st);
+	assert_int_equal(st.active_trans, 0);
+	assert_int_equal(st.active_calls, 0);
+	hangup_on_offer = false;
+	fk_done();
+}
+
+/* Our bare UPDATE refresh is no offer: a re-INVITE meanwhile is served,
+ * not refused with 491 (RFC 3311 5.2). */
+static void offer_no_glare_with_refresh(void **state)
+{
+	(void)state;
+	char tag[32];
+	fk_stack();
+	fk_established_x(tag, sizeof(tag),
+			 "Session-Expires: 120\r\n"
+			 "Allow: INVITE, ACK, BYE, UPDATE\r\n");
+	fk_advance(60000); /* we refresh by UPDATE */
+	int upd = fk_find_req("UPDATE");
+	assert_true(upd > 0);
+	unsigned n0 = fk.nsent;
+	req_sdp("INVITE", "z9hG4bKre1", tag, 2, NULL);
+	assert_int_equal(fk_code(n0), 200);
+	fk_req("ACK", "z9hG4bKack2", tag, 2, NULL);
+	fk_answer((unsigned)upd, 200, NULL, NULL);
+	fk_advance(1000);
+	fk_done();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -272,6 +334,8 @@ int main(void)
 		cmocka_unit_test(offer_info_options),
 		cmocka_unit_test(offer_require),
 		cmocka_unit_test(offer_alloc_failures),
+		cmocka_unit_test(offer_hangup_in_event),
+		cmocka_unit_test(offer_no_glare_with_refresh),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

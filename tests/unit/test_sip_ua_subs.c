@@ -71,6 +71,10 @@ static void subs_lifecycle(void **state)
 	assert_true(fk_hdr(1, "From", v, sizeof(v)));
 	assert_non_null(strstr(v, tag));
 	assert_int_equal(stats().active_subs, 1);
+	char dump[512];
+	sip_stack_dump(fk.st, dump, sizeof(dump));
+	assert_non_null(strstr(dump, "subscription x-pstngw-trunks "
+				     "sub-1@192.0.2.10 expires 600 s"));
 	fk_answer(1, 200, NULL, NULL);
 	sip_stack_event_changed(fk.st, "x-pstngw-trunks");
 	sip_stack_event_changed(fk.st, "other");

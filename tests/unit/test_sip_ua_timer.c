@@ -160,6 +160,44 @@ static void timer_uac(void **state)
 	fk_done();
 }
 
+/* 422 to our INVITE: one retry with the peer's Min-SE as interval and
+ * Min-SE, a new CSeq, no FAILED event; a second 422 fails the call. */
+static void timer_uac_422(void **state)
+{
+	(void)state;
+	char v[128], cid0[128], cid1[128];
+	struct sip_stack_cfg cfg = { .local_ip = "192.0.2.1",
+				     .session_expires = 90 };
+	assert_int_equal(fk_stack_cfg(&cfg), 0);
+	struct sip_call *c = NULL;
+	struct sip_call_params p = { .ruri = "sip:1@192.0.2.10",
+				     .from_user = "2",
+				     .dst = fk_peer(),
+				     .sdp = fk_sdp,
+				     .extra_hdrs = "X-Keep: 1\r\n" };
+	assert_int_equal(sip_call_invite(fk.st, &p, NULL, &c), 0);
+	assert_int_equal(fk_answer(0, 422, "rt", "Min-SE: 600\r\n"), 0);
+	assert_true(fk_is(1, "ACK"));
+	assert_true(fk_is(2, "INVITE"));
+	assert_int_equal(fk.nev, 0);
+	assert_true(fk_hdr(2, "Session-Expires", v, sizeof(v)));
+	assert_string_equal(v, "600");
+	assert_true(fk_hdr(2, "Min-SE", v, sizeof(v)));
+	assert_string_equal(v, "600");
+	assert_true(fk_hdr(2, "CSeq", v, sizeof(v)));
+	assert_string_equal(v, "2 INVITE");
+	assert_true(fk_hdr(2, "X-Keep", v, sizeof(v)));
+	assert_true(fk_hdr(0, "Call-ID", cid0, sizeof(cid0)));
+	assert_true(fk_hdr(2, "Call-ID", cid1, sizeof(cid1)));
+	assert_string_equal(cid0, cid1);
+	assert_non_null(strstr(fk.sent[2].buf, "m=audio"));
+	assert_int_equal(fk_answer(2, 422, "rt", "Min-SE: 900\r\n"), 0);
+	assert_int_equal(fk.ev[0], SIP_CALL_EV_FAILED);
+	assert_int_equal(fk.evcode[0], 422);
+	fk_advance(40000);
+	fk_done();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -168,6 +206,7 @@ int main(void)
 		cmocka_unit_test(timer_422),
 		cmocka_unit_test(timer_refresher),
 		cmocka_unit_test(timer_uac),
+		cmocka_unit_test(timer_uac_422),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
