@@ -1,0 +1,411 @@
+/*
+ * pstnsim scenario runners: execute parsed actions (script.h) in order
+ * on the live simulator. A runner blocks on wait/expect/sleep and on the
+ * gaps between the calls of "call count=N"; it never runs from inside a
+ * library callback: every event only schedules a step on a 0 ms timer,
+ * so actions never re-enter tdm or the fax machine.
+ *
+ * Waits look at a shared history of event lines. Each runner keeps its
+ * own cursor (just past the last event it matched), so an event that
+ * came before its wait line is still found. Lines every runner has
+ * passed are dropped.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gateway/loop.h"
+#include "tools/pstnsim/pstnsim.h"
+
+#define MAX_RUNNERS 16
+
+enum run_state {
+	RUN_READY,   /* execute the action at pc */
+	RUN_BLOCKED, /* sleep, or the gap of a call series: timer pending */
+	RUN_WAIT,    /* wait/expect: scan history, timer is the bound */
+	RUN_DONE,
+};
+
+struct sim_runner {
+	char name[256];
+	struct sim_script script;
+	size_t pc;
+	size_t cursor; /* absolute index into the history */
+	enum run_state st;
+	struct gw_timer *timer, *kick;
+	unsigned calls_left; /* call count=N in progress */
+	sim_run_report_fn *report;
+	void *arg;
+	bool stepping;
+};
+
+static struct {
+	char **lines;
+	size_t base; /* absolute index of lines[0] */
+	size_t n, cap;
+	struct sim_runner *runners[MAX_RUNNERS];
+	size_t nrunners;
+} H;
+
+static void step(struct sim_runner *r);
+static bool scan(struct sim_runner *r);
+
+static void kick_due(void *arg)
+{
+	struct sim_runner *r = arg;
+
+	r->kick = NULL;
+	step(r);
+}
+
+static void kick(struct sim_runner *r)
+{
+	if (!r->kick && r->st != RUN_DONE)
+		r->kick = gw_timer_start(sim_get()->loop, 0, kick_due, r);
+}
+
+static void hist_trim(void)
+{
+	size_t lo = H.base + H.n, i, drop;
+
+	for (i = 0; i < H.nrunners; i++)
+		if (H.runners[i]->cursor < lo)
+			lo = H.runners[i]->cursor;
+	drop = lo - H.base;
+	if (drop < 64 && H.n < H.cap)
+		return;
+	for (i = 0; i < drop; i++)
+		free(H.lines[i]);
+	memmove(H.lines, H.lines + drop, (H.n - drop) * sizeof(*H.lines));
+	H.n -= drop;
+	H.base += drop;
+}
+
+void sim_run_event(const char *line)
+{
+	size_t i;
+	char *copy;
+
+	if (!H.nrunners)
+		return;
+	hist_trim();
+	if (H.n == H.cap) {
+		size_t cap = H.cap ? H.cap * 2 : 256;
+		char **nl = realloc(H.lines, cap * sizeof(*nl));
+
+		if (!nl)
+			return; /* a lost line only makes a wait time out */
+		H.lines = nl;
+		H.cap = cap;
+	}
+	copy = strdup(line);
+	if (!copy)
+		return;
+	H.lines[H.n++] = copy;
+	for (i = 0; i < H.nrunners; i++)
+		if (H.runners[i]->st == RUN_WAIT)
+			kick(H.runners[i]);
+}
+
+struct sim_runner *sim_run_alloc(const char *name, sim_run_report_fn *report,
+				 void *arg)
+{
+	struct sim_runner *r;
+
+	if (H.nrunners == MAX_RUNNERS)
+		return NULL;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	snprintf(r->name, sizeof(r->name), "%s", name);
+	r->report = report;
+	r->arg = arg;
+	r->cursor = H.base + H.n;
+	r->st = RUN_DONE; /* until started */
+	H.runners[H.nrunners++] = r;
+	return r;
+}
+
+void sim_run_load(struct sim_runner *r, struct sim_script *s)
+{
+	sim_script_release(&r->script);
+	r->script = *s;
+	memset(s, 0, sizeof(*s));
+	r->pc = 0;
+}
+
+int sim_run_add(struct sim_runner *r, const struct sim_action *a)
+{
+	int rc = sim_script_add(&r->script, a);
+
+	if (!rc && r->st == RUN_DONE) {
+		r->st = RUN_READY;
+		kick(r);
+	}
+	return rc;
+}
+
+void sim_run_start(struct sim_runner *r)
+{
+	r->st = RUN_READY;
+	kick(r);
+}
+
+void sim_run_free(struct sim_runner *r)
+{
+	struct gw_loop *loop = sim_get()->loop;
+	size_t i;
+
+	if (!r)
+		return;
+	if (r->timer)
+		gw_timer_stop(loop, r->timer);
+	if (r->kick)
+		gw_timer_stop(loop, r->kick);
+	for (i = 0; i < H.nrunners; i++)
+		if (H.runners[i] == r) {
+			H.runners[i] = H.runners[--H.nrunners];
+			break;
+		}
+	sim_script_release(&r->script);
+	free(r);
+}
+
+void sim_run_shutdown(void)
+{
+	size_t i;
+
+	for (i = 0; i < H.n; i++)
+		free(H.lines[i]);
+	free(H.lines);
+	memset(&H, 0, sizeof(H));
+}
+
+static const struct sim_action *cur(const struct sim_runner *r)
+{
+	return &r->script.acts[r->pc];
+}
+
+/* The action at pc is over: report it, go on with the next one. */
+static void finish(struct sim_runner *r, const char *error)
+{
+	const struct sim_action *a = cur(r);
+	struct sim *S = sim_get();
+
+	if (r->timer) {
+		gw_timer_stop(S->loop, r->timer);
+		r->timer = NULL;
+	}
+	r->calls_left = 0;
+	if (r->report) {
+		r->pc++;
+		r->st = r->pc < r->script.n ? RUN_READY : RUN_DONE;
+		r->report(r->arg, a, error);
+		return;
+	}
+	if (error) {
+		fprintf(stderr, "pstnsim: %s:%u: %s\n", r->name, a->line,
+			error);
+		sim_out("event=scenario_failed line=%u action=%s", a->line,
+			sim_act_name(a->type));
+		r->st = RUN_DONE;
+		sim_stop(SIM_EXIT_SCENARIO);
+		return;
+	}
+	r->pc++;
+	r->st = RUN_READY;
+}
+
+static void bound_due(void *arg)
+{
+	struct sim_runner *r = arg;
+	const struct sim_action *a = cur(r);
+	char msg[SIM_MATCH_MAX * (SIM_KEY_MAX + SIM_VAL_MAX + 2) + 64];
+	size_t off = 0;
+	unsigned i;
+
+	r->timer = NULL;
+	if (r->st == RUN_WAIT && scan(r)) {
+		/* the event came in the same tick as the bound */
+		finish(r, NULL);
+		step(r);
+		return;
+	}
+	if (r->st == RUN_BLOCKED) {
+		/* end of a sleep, or time for the next call of a series */
+		if (r->calls_left)
+			r->st = RUN_READY;
+		else
+			finish(r, NULL);
+		step(r);
+		return;
+	}
+	off += (size_t)snprintf(msg, sizeof(msg), "%s", sim_act_name(a->type));
+	for (i = 0; i < a->nmatch && off < sizeof(msg); i++)
+		off += (size_t)snprintf(msg + off, sizeof(msg) - off, " %s=%s",
+					a->match[i].key, a->match[i].val);
+	if (off < sizeof(msg))
+		snprintf(msg + off, sizeof(msg) - off,
+			 ": no such event within %llu ms",
+			 (unsigned long long)a->ms);
+	finish(r, msg);
+	step(r);
+}
+
+/* wait/expect: true once an event since the cursor matches. */
+static bool scan(struct sim_runner *r)
+{
+	const struct sim_action *a = cur(r);
+	size_t i;
+
+	if (r->cursor < H.base)
+		r->cursor = H.base;
+	for (i = r->cursor - H.base; i < H.n; i++) {
+		if (sim_event_matches(a, H.lines[i])) {
+			r->cursor = H.base + i + 1;
+			return true;
+		}
+	}
+	return false;
+}
+
+static int place(struct sim_runner *r, const struct sim_action *a,
+		 char *err, size_t errlen)
+{
+	struct sim_span *ss = sim_span_by_id(a->span);
+	struct tdm_setup setup = {
+		.called = a->arg,
+		.calling = a->from[0] ? a->from : NULL,
+		.calling_name = a->name[0] ? a->name : NULL,
+		.chan = a->chan,
+	};
+	int rc;
+
+	if (!ss) {
+		snprintf(err, errlen, "no span %u", a->span);
+		return -1;
+	}
+	rc = sim_place_call(ss, &setup, NULL);
+	if (rc) {
+		snprintf(err, errlen, "call %s on span %u: %s", a->arg,
+			 ss->cfg.id, strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs the action at pc. 0: done; 1: the runner now blocks; -1: error. */
+static int exec(struct sim_runner *r, char *err, size_t errlen)
+{
+	const struct sim_action *a = cur(r);
+	struct sim *S = sim_get();
+	struct sim_call *sc = NULL;
+
+	switch (a->type) {
+	case SIM_ACT_SLEEP:
+		r->st = RUN_BLOCKED;
+		r->timer = gw_timer_start(S->loop, a->ms, bound_due, r);
+		return 1;
+	case SIM_ACT_WAIT:
+	case SIM_ACT_EXPECT:
+		if (scan(r))
+			return 0;
+		r->st = RUN_WAIT;
+		r->timer = gw_timer_start(S->loop, a->ms, bound_due, r);
+		return 1;
+	case SIM_ACT_CALL:
+		if (!r->calls_left)
+			r->calls_left = a->count;
+		if (place(r, a, err, errlen))
+			return -1;
+		if (--r->calls_left == 0)
+			return 0;
+		r->st = RUN_BLOCKED;
+		r->timer = gw_timer_start(S->loop, a->gap_ms, bound_due, r);
+		return 1;
+	case SIM_ACT_EXIT:
+		r->st = RUN_DONE;
+		sim_stop(a->code);
+		return 1;
+	default:
+		break;
+	}
+	sc = sim_call_find(a->call);
+	if (!sc) {
+		if (a->call)
+			snprintf(err, errlen, "no call %u", a->call);
+		else
+			snprintf(err, errlen, "no call to %s",
+				 sim_act_name(a->type));
+		return -1;
+	}
+	switch (a->type) {
+	case SIM_ACT_ANSWER:
+		return sim_call_answer(sc, err, errlen);
+	case SIM_ACT_REJECT:
+		if (sc->dir != TDM_DIR_IN || sc->connected) {
+			snprintf(err, errlen, "call %u is not ringing here",
+				 sc->num);
+			return -1;
+		}
+		return sim_call_hangup(sc, a->cause > 0 ? a->cause : 21, err,
+				       errlen);
+	case SIM_ACT_HANGUP:
+		return sim_call_hangup(sc, a->cause > 0 ? a->cause : 16, err,
+				       errlen);
+	case SIM_ACT_DIGITS:
+		return sim_call_digits(sc, a->arg, err, errlen);
+	case SIM_ACT_PLAY:
+		return sim_call_play(sc, a, err, errlen);
+	case SIM_ACT_RECORD:
+		return sim_call_record(sc, a, err, errlen);
+	case SIM_ACT_DETECT:
+		return sim_call_detect(sc, a, err, errlen);
+	case SIM_ACT_SEND_FAX:
+	case SIM_ACT_RECV_FAX:
+		return sim_call_fax(sc, a->type == SIM_ACT_SEND_FAX, a->arg,
+				    a->ecm, err, errlen);
+	default:
+		snprintf(err, errlen, "action not supported");
+		return -1;
+	}
+}
+
+static void step(struct sim_runner *r)
+{
+	char err[600];
+	size_t guard;
+
+	/* bounded: one pass per action at most, plus the current wait */
+	if (r->stepping)
+		return;
+	r->stepping = true;
+	for (guard = 0; guard <= r->script.n + 1; guard++) {
+		int rc;
+
+		if (sim_get()->exiting)
+			break;
+		if (r->st == RUN_WAIT) {
+			if (!scan(r))
+				break;
+			finish(r, NULL);
+			continue;
+		}
+		if (r->st != RUN_READY)
+			break;
+		if (r->pc >= r->script.n) {
+			r->st = RUN_DONE;
+			if (!r->report) {
+				sim_out("event=scenario_done");
+				sim_stop(SIM_EXIT_OK);
+			}
+			break;
+		}
+		err[0] = 0;
+		rc = exec(r, err, sizeof(err));
+		if (rc == 1)
+			break;
+		finish(r, rc ? err : NULL);
+	}
+	r->stepping = false;
+}
