@@ -213,8 +213,7 @@ int sim_ctl_start(const char *path)
 	if (C.fd < 0)
 		goto fail;
 	unlink(path); /* a stale socket of an earlier run */
-	if (bind(C.fd, (struct sockaddr *)&sa, sizeof(sa)) ||
-	    listen(C.fd, 4) ||
+	if (bind(C.fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(C.fd, 4) ||
 	    gw_loop_fd_add(sim_get()->loop, C.fd, EPOLLIN, ctl_accept, NULL))
 		goto fail;
 	snprintf(C.path, sizeof(C.path), "%s", path);

@@ -64,7 +64,9 @@ int sim_dsp_send_digits(struct sim_dsp *d, const char *digits)
 			return ENOMEM;
 		dtmf_tx_set_level(d->dtx, DTMF_LEVEL, 0);
 	}
-	if (dtmf_tx_put(d->dtx, digits, len) != len)
+	/* 0.0.6 returns how many digits did not fit (its header says the
+	 * opposite) */
+	if (dtmf_tx_put(d->dtx, digits, len) != 0)
 		return ENOSPC;
 	d->sending = true;
 	return 0;

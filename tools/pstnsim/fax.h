@@ -12,19 +12,19 @@
 struct sim_fax;
 
 struct sim_fax_cfg {
-	bool send;	  /* send file, else receive into it */
-	const char *file; /* TIFF/F */
-	bool ecm;	  /* offer error correction mode */
-	bool calling;	  /* the calling side sends CNG, the called CED */
+	bool send;	   /* send file, else receive into it */
+	const char *file;  /* TIFF/F */
+	bool ecm;	   /* offer error correction mode */
+	bool calling;	   /* the calling side sends CNG, the called CED */
 	const char *ident; /* TSI/CSI, may be NULL */
 	bool verbose;	   /* spandsp's T.30 log on stderr */
 };
 
 struct sim_fax_result {
 	bool send;
-	int code;	  /* T.30 completion code, 0: success */
-	const char *text; /* spandsp's text for code */
-	int pages;	  /* sent or received */
+	int code;	   /* T.30 completion code, 0: success */
+	const char *text;  /* spandsp's text for code */
+	int pages;	   /* sent or received */
 	int pages_in_file; /* send: pages of the file, -1 unknown */
 	int bit_rate;
 	bool ecm;

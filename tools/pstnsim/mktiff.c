@@ -66,7 +66,8 @@ int main(int argc, char **argv)
 	if (argc > 4)
 		seed = strtoul(argv[4], NULL, 10);
 	if (pages < 1 || pages > 100 || rows < 200 || rows > 4000) {
-		fprintf(stderr, "pstnsim-mktiff: PAGES 1..100, ROWS 200..4000\n");
+		fprintf(stderr,
+			"pstnsim-mktiff: PAGES 1..100, ROWS 200..4000\n");
 		return 2;
 	}
 	t = TIFFOpen(argv[1], "w");

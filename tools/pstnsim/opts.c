@@ -364,4 +364,3 @@ int sim_parse_opts(int argc, char **argv)
 	return 0;
 #undef S
 }
-

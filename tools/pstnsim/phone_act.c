@@ -26,8 +26,7 @@ struct sim_call *sim_call_find(unsigned num)
 	return NULL;
 }
 
-static void dsp_event(void *arg, enum sim_dsp_ev ev, unsigned freq,
-		      char digit)
+static void dsp_event(void *arg, enum sim_dsp_ev ev, unsigned freq, char digit)
 {
 	struct sim_call *sc = arg;
 
@@ -90,8 +89,8 @@ int sim_call_play(struct sim_call *sc, const struct sim_action *a, char *err,
 	return 0;
 }
 
-int sim_call_record(struct sim_call *sc, const struct sim_action *a,
-		    char *err, size_t errlen)
+int sim_call_record(struct sim_call *sc, const struct sim_action *a, char *err,
+		    size_t errlen)
 {
 	if (a->stop) {
 		sim_rec_close(sc);
@@ -100,8 +99,8 @@ int sim_call_record(struct sim_call *sc, const struct sim_action *a,
 	return sim_rec_open(sc, a->arg, err, errlen);
 }
 
-int sim_call_detect(struct sim_call *sc, const struct sim_action *a,
-		    char *err, size_t errlen)
+int sim_call_detect(struct sim_call *sc, const struct sim_action *a, char *err,
+		    size_t errlen)
 {
 	int rc;
 

@@ -311,33 +311,19 @@ static int sim_start_spans(void)
 
 /* A scenario refers to spans and files that must exist before it
  * starts: each wrong line is reported as FILE:LINE, and none runs. */
-static int sim_script_check(const char *path, struct sim_script *sc)
+static int sim_script_refs(const struct sim_action *a, char *err, size_t errlen)
 {
-	size_t i;
-	int bad = 0;
+	bool file = a->type == SIM_ACT_SEND_FAX ||
+		    (a->type == SIM_ACT_PLAY && !a->freq && !a->stop);
 
-	if (sim_script_load(path, sc, stderr))
-		return SIM_EXIT_USAGE;
-	for (i = 0; i < sc->n; i++) {
-		const struct sim_action *a = &sc->acts[i];
-		bool file = a->type == SIM_ACT_SEND_FAX ||
-			    (a->type == SIM_ACT_PLAY && !a->freq && !a->stop);
-
-		if (a->type == SIM_ACT_CALL && a->span &&
-		    !sim_span_by_id(a->span)) {
-			fprintf(stderr, "%s:%u: call: no --span with id %u\n",
-				path, a->line, a->span);
-			bad++;
-		}
-		if (file && !strstr(a->arg, "%u") && access(a->arg, R_OK)) {
-			fprintf(stderr, "%s:%u: %s: %s: %s\n", path, a->line,
-				sim_act_name(a->type), a->arg, strerror(errno));
-			bad++;
-		}
+	if (a->type == SIM_ACT_CALL && a->span && !sim_span_by_id(a->span)) {
+		snprintf(err, errlen, "call: no --span with id %u", a->span);
+		return -1;
 	}
-	if (bad) {
-		sim_script_release(sc);
-		return SIM_EXIT_USAGE;
+	if (file && !strstr(a->arg, "%u") && access(a->arg, R_OK)) {
+		snprintf(err, errlen, "%s: %s: %s", sim_act_name(a->type),
+			 a->arg, strerror(errno));
+		return -1;
 	}
 	return 0;
 }
@@ -352,7 +338,10 @@ int main(int argc, char **argv)
 	gw_log_init("pstnsim", false);
 	rc = sim_parse_opts(argc, argv);
 	if (!rc && S.opt.script)
-		rc = sim_script_check(S.opt.script, &script);
+		rc = sim_script_load(S.opt.script, &script, sim_script_refs,
+				     stderr)
+			     ? SIM_EXIT_USAGE
+			     : 0;
 	if (rc)
 		return rc;
 	gw_log_set_level_all(S.opt.verbose > 1 ? LOG_DEBUG

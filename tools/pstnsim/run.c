@@ -269,8 +269,8 @@ static bool scan(struct sim_runner *r)
 	return false;
 }
 
-static int place(struct sim_runner *r, const struct sim_action *a,
-		 char *err, size_t errlen)
+static int place(struct sim_runner *r, const struct sim_action *a, char *err,
+		 size_t errlen)
 {
 	struct sim_span *ss = sim_span_by_id(a->span);
 	struct tdm_setup setup = {

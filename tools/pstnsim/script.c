@@ -42,8 +42,7 @@ struct verb {
 static const struct verb verbs[] = {
 	{ "wait", SIM_ACT_WAIT, 0, 1, "timeout *" },
 	{ "expect", SIM_ACT_EXPECT, 0, 0, "within *" },
-	{ "call", SIM_ACT_CALL, 1, 1,
-	  "from name span chan count interval" },
+	{ "call", SIM_ACT_CALL, 1, 1, "from name span chan count interval" },
 	{ "answer", SIM_ACT_ANSWER, 0, 0, "call" },
 	{ "reject", SIM_ACT_REJECT, 0, 0, "call cause" },
 	{ "hangup", SIM_ACT_HANGUP, 0, 0, "call cause" },
@@ -57,13 +56,20 @@ static const struct verb verbs[] = {
 };
 
 static const char *const act_names[SIM_ACT__COUNT] = {
-	[SIM_ACT_SLEEP] = "wait",	   [SIM_ACT_WAIT] = "wait",
-	[SIM_ACT_EXPECT] = "expect",	   [SIM_ACT_CALL] = "call",
-	[SIM_ACT_ANSWER] = "answer",	   [SIM_ACT_REJECT] = "reject",
-	[SIM_ACT_HANGUP] = "hangup",	   [SIM_ACT_DIGITS] = "digits",
-	[SIM_ACT_PLAY] = "play",	   [SIM_ACT_RECORD] = "record",
-	[SIM_ACT_DETECT] = "detect",	   [SIM_ACT_SEND_FAX] = "send-fax",
-	[SIM_ACT_RECV_FAX] = "receive-fax", [SIM_ACT_EXIT] = "exit",
+	[SIM_ACT_SLEEP] = "wait",
+	[SIM_ACT_WAIT] = "wait",
+	[SIM_ACT_EXPECT] = "expect",
+	[SIM_ACT_CALL] = "call",
+	[SIM_ACT_ANSWER] = "answer",
+	[SIM_ACT_REJECT] = "reject",
+	[SIM_ACT_HANGUP] = "hangup",
+	[SIM_ACT_DIGITS] = "digits",
+	[SIM_ACT_PLAY] = "play",
+	[SIM_ACT_RECORD] = "record",
+	[SIM_ACT_DETECT] = "detect",
+	[SIM_ACT_SEND_FAX] = "send-fax",
+	[SIM_ACT_RECV_FAX] = "receive-fax",
+	[SIM_ACT_EXIT] = "exit",
 };
 
 const char *sim_act_name(enum sim_act_type t)
@@ -443,9 +449,10 @@ int sim_script_add(struct sim_script *s, const struct sim_action *a)
 	return 0;
 }
 
-int sim_script_load(const char *path, struct sim_script *s, FILE *errf)
+int sim_script_load(const char *path, struct sim_script *s,
+		    sim_script_check_fn *check, FILE *errf)
 {
-	char line[1024], err[160];
+	char line[1024], err[600];
 	struct sim_action a;
 	unsigned lineno = 0;
 	int bad = 0, rc;
@@ -464,7 +471,8 @@ int sim_script_load(const char *path, struct sim_script *s, FILE *errf)
 		if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
 			int c;
 
-			fprintf(errf, "%s:%u: line longer than %zu characters\n",
+			fprintf(errf,
+				"%s:%u: line longer than %zu characters\n",
 				path, lineno, sizeof(line) - 2);
 			bad++;
 			while ((c = fgetc(f)) != EOF && c != '\n')
@@ -472,6 +480,8 @@ int sim_script_load(const char *path, struct sim_script *s, FILE *errf)
 			continue;
 		}
 		rc = sim_action_parse(line, lineno, &a, err, sizeof(err));
+		if (rc == 0 && check && check(&a, err, sizeof(err)))
+			rc = -1;
 		if (rc < 0) {
 			if (len && line[len - 1] == '\n')
 				line[len - 1] = 0;

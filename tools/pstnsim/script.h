@@ -38,18 +38,18 @@ enum sim_act_type {
 struct sim_action {
 	enum sim_act_type type;
 	unsigned line;
-	unsigned call;	 /* call=N; 0: the newest live call */
-	unsigned span;	 /* span=ID; 0: the first span */
-	int chan;	 /* chan=TS for call; 0: any */
-	uint64_t ms;	 /* sleep, or the wait/expect bound */
-	int cause;	 /* reject/hangup; -1: the default */
-	unsigned count;	 /* call: how many (1) */
-	uint64_t gap_ms; /* call: between them (1000) */
-	unsigned freq;	 /* detect tone, play tone: */
-	bool dtmf;	 /* detect dtmf */
-	bool ecm;	 /* fax (default on) */
-	bool stop;	 /* play stop, record stop */
-	int code;	 /* exit */
+	unsigned call;	       /* call=N; 0: the newest live call */
+	unsigned span;	       /* span=ID; 0: the first span */
+	int chan;	       /* chan=TS for call; 0: any */
+	uint64_t ms;	       /* sleep, or the wait/expect bound */
+	int cause;	       /* reject/hangup; -1: the default */
+	unsigned count;	       /* call: how many (1) */
+	uint64_t gap_ms;       /* call: between them (1000) */
+	unsigned freq;	       /* detect tone, play tone: */
+	bool dtmf;	       /* detect dtmf */
+	bool ecm;	       /* fax (default on) */
+	bool stop;	       /* play stop, record stop */
+	int code;	       /* exit */
 	char arg[SIM_ARG_MAX]; /* CALLED, DIGITS, FILE */
 	char from[SIM_NUMBER_MAX];
 	char name[SIM_CNAME_MAX];
@@ -73,9 +73,15 @@ struct sim_script {
 	size_t n, cap;
 };
 
+/* The user's own checks of a parsed line (spans, files): 0, or -1 with
+ * a message in err. */
+typedef int(sim_script_check_fn)(const struct sim_action *a, char *err,
+				 size_t errlen);
 /* Reads a whole scenario file. Every bad line is reported on errf as
- * "FILE:LINE: message"; 0, or EINVAL (any bad line) or errno. */
-int sim_script_load(const char *path, struct sim_script *s, FILE *errf);
+ * "FILE:LINE: message: LINE"; 0, or EINVAL (any bad line) or errno.
+ * check may be NULL. */
+int sim_script_load(const char *path, struct sim_script *s,
+		    sim_script_check_fn *check, FILE *errf);
 void sim_script_release(struct sim_script *s);
 /* Appends one action (the command socket); 0 or ENOMEM. */
 int sim_script_add(struct sim_script *s, const struct sim_action *a);
