@@ -111,6 +111,17 @@ static void report(void *arg, const struct sim_action *a, const char *error)
 		conn_send(c, "ok %u %s\n", a->line, sim_act_name(a->type));
 }
 
+/* A refused line queues behind the actions before it, so replies keep
+ * the order of the lines. */
+static void conn_refuse(struct ctl_conn *c, const char *why)
+{
+	struct sim_action a = { .type = SIM_ACT_FAIL, .line = c->lineno };
+
+	snprintf(a.arg, sizeof(a.arg), "%s", why);
+	if (sim_run_add(c->run, &a))
+		conn_send(c, "error %u: out of memory\n", c->lineno);
+}
+
 static void conn_line(struct ctl_conn *c, char *line)
 {
 	struct sim_action a;
@@ -119,14 +130,15 @@ static void conn_line(struct ctl_conn *c, char *line)
 
 	c->lineno++;
 	rc = sim_action_parse(line, c->lineno, &a, err, sizeof(err));
-	if (rc < 0) {
-		conn_send(c, "error %u: %s\n", c->lineno, err);
-		return;
-	}
 	if (rc > 0)
 		return; /* blank or comment */
+	if (rc < 0) {
+		conn_refuse(c, err);
+		return;
+	}
 	if (a.type == SIM_ACT_CALL && a.span && !sim_span_by_id(a.span)) {
-		conn_send(c, "error %u: no span %u\n", c->lineno, a.span);
+		snprintf(err, sizeof(err), "no span %u", a.span);
+		conn_refuse(c, err);
 		return;
 	}
 	if (sim_run_add(c->run, &a))
@@ -153,8 +165,7 @@ static void conn_readable(void *arg, uint32_t events)
 		if (ch == '\n') {
 			if (c->overlong) {
 				c->lineno++;
-				conn_send(c, "error %u: line longer than %d\n",
-					  c->lineno, CTL_LINE_MAX - 1);
+				conn_refuse(c, "line too long");
 			} else {
 				c->buf[c->len] = 0;
 				conn_line(c, c->buf);

@@ -323,6 +323,9 @@ static int exec(struct sim_runner *r, char *err, size_t errlen)
 		r->st = RUN_BLOCKED;
 		r->timer = gw_timer_start(S->loop, a->gap_ms, bound_due, r);
 		return 1;
+	case SIM_ACT_FAIL:
+		snprintf(err, errlen, "%s", a->arg);
+		return -1;
 	case SIM_ACT_EXIT:
 		r->st = RUN_DONE;
 		sim_stop(a->code);

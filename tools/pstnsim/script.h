@@ -31,6 +31,8 @@ enum sim_act_type {
 	SIM_ACT_SEND_FAX, /* send-fax FILE [ecm=on|off] */
 	SIM_ACT_RECV_FAX, /* receive-fax FILE [ecm=on|off] */
 	SIM_ACT_EXIT,	  /* exit [CODE] */
+	SIM_ACT_FAIL,	  /* never parsed: a refused line, arg says why; it
+			   * keeps the command socket's replies in order */
 	SIM_ACT__COUNT
 };
 
