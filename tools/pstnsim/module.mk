@@ -12,3 +12,19 @@ $(B)/pstnsim: $(PSTNSIM_SRCS:%.c=$(B)/%.o) $(LIBGW) $(LIBTDM) $(LIBMEDIA)
 BINS += $(B)/pstnsim-mktiff
 $(B)/pstnsim-mktiff: $(B)/tools/pstnsim/mktiff.o
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -ltiff
+
+# Unit tests of pstnsim's own files (linked with just those files).
+UNIT_TESTS += test_tools_pstnsim_script
+$(B)/tests/unit/test_tools_pstnsim_script: \
+		$(B)/tests/unit/test_tools_pstnsim_script.o \
+		$(B)/tools/pstnsim/script.o
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
+UNIT_TESTS += test_tools_pstnsim_dsp test_tools_pstnsim_fax
+$(B)/tests/unit/test_tools_pstnsim_dsp: \
+		$(B)/tests/unit/test_tools_pstnsim_dsp.o \
+		$(B)/tools/pstnsim/dsp.o $(LIBMEDIA)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
+$(B)/tests/unit/test_tools_pstnsim_fax: \
+		$(B)/tests/unit/test_tools_pstnsim_fax.o \
+		$(B)/tools/pstnsim/fax.o $(LIBMEDIA)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
