@@ -97,6 +97,8 @@ static void dchan_reap(void *arg)
 		tdm_call_log(c, LOG_INFO,
 			     "cleared by RELEASE COMPLETE, cause %d",
 			     c->relcomp_cause);
+		if (!c->hungup && tdm_isdn_retry(c, c->relcomp_cause, false))
+			continue;
 		if (!c->hungup) {
 			c->hungup = true;
 			tdm_call_disconnected(c, c->relcomp_cause);

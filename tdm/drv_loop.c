@@ -41,7 +41,7 @@
 /* Clock more than this late: skip ahead instead of bursting blocks. */
 #define LOOP_MAX_LAG_MS 200
 
-/* Owned by its span (span->loop). */
+/* Owned by its span (span->drv_priv). */
 struct tdm_loop {
 	struct tdm_span *span;
 	int lfd; /* server: listening socket */
@@ -79,14 +79,21 @@ static int loop_addr(const char *path, struct sockaddr_un *sa)
 	return 0;
 }
 
-bool tdm_loop_connected(const struct tdm_span *span)
+static struct tdm_loop *loop_of(const struct tdm_span *span)
 {
-	return span->loop && span->loop->fd >= 0;
+	return span->drv == &tdm_drv_loop ? span->drv_priv : NULL;
+}
+
+static bool loop_connected(const struct tdm_span *span)
+{
+	struct tdm_loop *l = loop_of(span);
+
+	return l && l->fd >= 0;
 }
 
 int tdm_loop_send_raw(struct tdm_span *span, const void *buf, size_t len)
 {
-	struct tdm_loop *l = span->loop;
+	struct tdm_loop *l = loop_of(span);
 
 	if (!l || l->fd < 0)
 		return ENOTCONN;
@@ -95,13 +102,14 @@ int tdm_loop_send_raw(struct tdm_span *span, const void *buf, size_t len)
 	return 0;
 }
 
-void tdm_loop_send_frame(struct tdm_span *span, const uint8_t *buf, size_t len)
+static void loop_send_frame(struct tdm_span *span, const uint8_t *buf,
+			    size_t len)
 {
 	uint8_t msg[1 + TDM_LOOP_MAX_FRAME];
 	int err;
 
 	/* No wire: the frame is lost, as on a cut cable; Q.921 retries. */
-	if (!tdm_loop_connected(span))
+	if (!loop_connected(span))
 		return;
 	if (len > TDM_LOOP_MAX_FRAME) {
 		tdm_log(span, LOG_ERR, "D-channel frame of %zu bytes dropped",
@@ -137,9 +145,9 @@ int tdm_fault_lookup(const char *name)
 	return -1;
 }
 
-int tdm_span_inject(struct tdm_span *span, enum tdm_fault f)
+static int loop_inject(struct tdm_span *span, enum tdm_fault f)
 {
-	struct tdm_loop *l = span ? span->loop : NULL;
+	struct tdm_loop *l = loop_of(span);
 	uint8_t *msg;
 	size_t len;
 	int err;
@@ -481,7 +489,9 @@ static void loop_hangup(struct tdm_loop *l)
 		loop_retry_arm(l);
 }
 
-int tdm_loop_open(struct tdm_span *span)
+static void loop_close(struct tdm_span *span);
+
+static int loop_open(struct tdm_span *span)
 {
 	struct tdm_loop *l;
 	size_t samples = (size_t)span->nchans * TDM_SAMPLES_PER_BLOCK;
@@ -505,11 +515,11 @@ int tdm_loop_open(struct tdm_span *span)
 		return ENOMEM;
 	}
 	memset(l->srv_rx, tdm_law_silence(span->law), samples);
-	span->loop = l;
+	span->drv_priv = l;
 	if (span->loop_mode == TDM_LOOP_SERVER) {
 		err = loop_listen(l);
 		if (err)
-			tdm_loop_close(span);
+			loop_close(span);
 		return err;
 	}
 	tdm_span_enter(span);
@@ -518,9 +528,9 @@ int tdm_loop_open(struct tdm_span *span)
 	return 0;
 }
 
-void tdm_loop_close(struct tdm_span *span)
+static void loop_close(struct tdm_span *span)
 {
-	struct tdm_loop *l = span->loop;
+	struct tdm_loop *l = loop_of(span);
 
 	if (!l)
 		return;
@@ -542,5 +552,24 @@ void tdm_loop_close(struct tdm_span *span)
 	free(l->tx);
 	free(l->srv_rx);
 	free(l);
-	span->loop = NULL;
+	span->drv_priv = NULL;
 }
+
+static int loop_validate(const struct tdm_span_cfg *cfg)
+{
+	if (!cfg->loop_path || !cfg->loop_path[0] ||
+	    (cfg->loop_mode != TDM_LOOP_CLIENT &&
+	     cfg->loop_mode != TDM_LOOP_SERVER))
+		return EINVAL;
+	return 0;
+}
+
+const struct tdm_drv tdm_drv_loop = {
+	.name = "loop",
+	.validate = loop_validate,
+	.open = loop_open,
+	.close = loop_close,
+	.send_frame = loop_send_frame,
+	.connected = loop_connected,
+	.inject = loop_inject,
+};
