@@ -91,7 +91,8 @@ static void tone(int16_t *pcm, size_t n, double hz, double amp, size_t *ph)
 	size_t i;
 
 	for (i = 0; i < n; i++, (*ph)++)
-		pcm[i] = (int16_t)(amp * sin(2 * M_PI * hz * (double)*ph / 8000));
+		pcm[i] = (int16_t)(amp *
+				   sin(2 * M_PI * hz * (double)*ph / 8000));
 }
 
 /* feeds hz (0: silence) for ms in blocks of blk samples */

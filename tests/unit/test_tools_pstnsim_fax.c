@@ -109,10 +109,14 @@ static int pages_of(const char *path)
 static void transfer(bool ecm)
 {
 	char err[256] = "";
-	struct sim_fax_cfg tx = { .send = true, .file = doc, .ecm = ecm,
-				  .calling = true, .ident = "A" };
-	struct sim_fax_cfg rx = { .send = false, .file = got, .ecm = ecm,
-				  .calling = false };
+	struct sim_fax_cfg tx = { .send = true,
+				  .file = doc,
+				  .ecm = ecm,
+				  .calling = true,
+				  .ident = "A" };
+	struct sim_fax_cfg rx = {
+		.send = false, .file = got, .ecm = ecm, .calling = false
+	};
 	struct sim_fax *a = sim_fax_alloc(&tx, err, sizeof(err));
 	struct sim_fax *b = sim_fax_alloc(&rx, err, sizeof(err));
 	struct sim_fax_result ra, rb;
@@ -154,8 +158,9 @@ static void t_transfer_no_ecm(void **state)
 static void t_dropped(void **state)
 {
 	char err[256] = "";
-	struct sim_fax_cfg tx = { .send = true, .file = doc, .ecm = true,
-				  .calling = true };
+	struct sim_fax_cfg tx = {
+		.send = true, .file = doc, .ecm = true, .calling = true
+	};
 	struct sim_fax_cfg rx = { .send = false, .file = got, .ecm = true };
 	struct sim_fax *a = sim_fax_alloc(&tx, err, sizeof(err));
 	struct sim_fax *b = sim_fax_alloc(&rx, err, sizeof(err));

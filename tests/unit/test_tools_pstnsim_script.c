@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "tdm/tdm.h"
 #include "tools/pstnsim/script.h"
 
 static char err[256];
@@ -116,6 +117,61 @@ static void t_call(void **state)
 	assert_int_equal(a.gap_ms, 1000);
 }
 
+static void t_call_info(void **state)
+{
+	struct sim_action a;
+
+	assert_int_equal(parse("call 555", &a), 0);
+	assert_int_equal(a.ton, -1);
+	assert_int_equal(a.npi, -1);
+	assert_int_equal(a.pres, -1);
+	assert_int_equal(a.reason, -1);
+	assert_false(a.overlap);
+	assert_int_equal(parse("call 5551234 from=2125550100 ton=national "
+			       "npi=isdn pres=restricted screen=network "
+			       "called-ton=subscriber called-npi=private "
+			       "redirecting=2125550199 reason=busy overlap=yes",
+			       &a),
+			 0);
+	assert_int_equal(a.ton, TDM_TON_NATIONAL);
+	assert_int_equal(a.npi, TDM_NPI_E164);
+	assert_int_equal(a.pres, TDM_PRES_RESTRICTED);
+	assert_int_equal(a.screen, TDM_SCREEN_NETWORK);
+	assert_int_equal(a.called_ton, TDM_TON_SUBSCRIBER);
+	assert_int_equal(a.called_npi, TDM_NPI_PRIVATE);
+	assert_string_equal(a.redirecting, "2125550199");
+	assert_int_equal(a.reason, TDM_REDIR_BUSY);
+	assert_true(a.overlap);
+	assert_int_equal(parse("call 5 npi=e164 ton=unknown", &a), 0);
+	assert_int_equal(a.npi, TDM_NPI_E164);
+	assert_int_equal(a.ton, TDM_TON_UNKNOWN);
+
+	assert_int_equal(parse("digits 1234", &a), 0);
+	assert_int_equal(a.mode, SIM_DIGITS_DTMF);
+	assert_int_equal(parse("digits 34 mode=overlap complete=yes", &a), 0);
+	assert_int_equal(a.mode, SIM_DIGITS_OVERLAP);
+	assert_true(a.complete);
+	assert_int_equal(parse("digits 77 mode=keypad", &a), 0);
+	assert_int_equal(a.mode, SIM_DIGITS_KEYPAD);
+
+	assert_int_equal(parse("restart", &a), 0);
+	assert_int_equal(a.type, SIM_ACT_RESTART);
+	assert_int_equal(a.span, 0);
+	assert_int_equal(parse("restart span=2 chan=5", &a), 0);
+	assert_int_equal(a.span, 2);
+	assert_int_equal(a.chan, 5);
+	assert_int_equal(parse("drop-dchannel 2s span=1", &a), 0);
+	assert_int_equal(a.type, SIM_ACT_DROP_DCHAN);
+	assert_int_equal(a.ms, 2000);
+	assert_int_equal(parse("alarm red", &a), 0);
+	assert_int_equal(a.alarm, TDM_ALARM_RED);
+	assert_int_equal(parse("alarm blue span=3", &a), 0);
+	assert_int_equal(a.alarm, TDM_ALARM_BLUE);
+	assert_int_equal(parse("alarm clear", &a), 0);
+	assert_int_equal(a.alarm, 0);
+	assert_string_equal(sim_act_name(SIM_ACT_DROP_DCHAN), "drop-dchannel");
+}
+
 static void t_call_actions(void **state)
 {
 	struct sim_action a;
@@ -206,7 +262,27 @@ static void t_bad_lines(void **state)
 		{ "receive-fax a.tif b.tif", "unexpected word" },
 		{ "exit 256", "bad exit code" },
 		{ "exit x", "bad exit code" },
-		{ "wait a=1 b=2 c=3 d=4 e=5 f=6 g=7 h=8 i=9", "more than 8" },
+		{ "wait a=1 b=2 c=3 d=4 e=5 f=6 g=7 h=8 i=9 j=1 k=1 l=1 m=1 "
+		  "n=1 o=1 p=1 q=1",
+		  "more than 16" },
+		{ "call 5 ton=galactic", "bad value for ton" },
+		{ "call 5 npi=?", "bad value for npi" },
+		{ "call 5 pres=hidden", "bad value for pres" },
+		{ "call 5 screen=", "bad value for screen" },
+		{ "call 5 reason=whim", "bad value for reason" },
+		{ "call 5 redirecting=12a", "bad value for redirecting" },
+		{ "call 5 overlap=maybe", "bad value for overlap" },
+		{ "answer ton=national", "unknown option 'ton='" },
+		{ "digits 1 mode=smoke", "bad value for mode" },
+		{ "digits 1 complete=1", "bad value for complete" },
+		{ "restart 5", "unexpected word" },
+		{ "restart chan=0", "bad value for chan" },
+		{ "drop-dchannel", "missing argument" },
+		{ "drop-dchannel 0s", "bad duration" },
+		{ "drop-dchannel 5", "bad duration" },
+		{ "alarm", "missing argument" },
+		{ "alarm green", "alarm takes" },
+		{ "alarm red span=200", "bad value for span" },
 	};
 	struct sim_action a;
 	size_t i;
@@ -235,7 +311,7 @@ static void t_overlong(void **state)
 	assert_int_equal(parse(line, &a), -1);
 	assert_non_null(strstr(err, "longer than"));
 	strcpy(line, "wait");
-	for (int i = 0; i < 30; i++)
+	for (int i = 0; i < 40; i++)
 		strcat(line, " a=1");
 	assert_int_equal(parse(line, &a), -1);
 	assert_non_null(strstr(err, "more than"));
@@ -318,8 +394,8 @@ static void t_load(void **state)
 	{
 		char want[160];
 
-		snprintf(want, sizeof(want), "%s:2: unknown action 'foo': foo\n",
-			 path);
+		snprintf(want, sizeof(want),
+			 "%s:2: unknown action 'foo': foo\n", path);
 		assert_non_null(strstr(out, want));
 		snprintf(want, sizeof(want), "%s:3: no span 9: call 555 span=9",
 			 path);
@@ -383,6 +459,7 @@ int main(void)
 		cmocka_unit_test(t_blank_and_comments),
 		cmocka_unit_test(t_wait_forms),
 		cmocka_unit_test(t_call),
+		cmocka_unit_test(t_call_info),
 		cmocka_unit_test(t_call_actions),
 		cmocka_unit_test(t_bad_lines),
 		cmocka_unit_test(t_overlong),

@@ -136,7 +136,7 @@ static void conn_line(struct ctl_conn *c, char *line)
 		conn_refuse(c, err);
 		return;
 	}
-	if (a.type == SIM_ACT_CALL && a.span && !sim_span_by_id(a.span)) {
+	if (a.span && !sim_span_by_id(a.span)) {
 		snprintf(err, sizeof(err), "no span %u", a.span);
 		conn_refuse(c, err);
 		return;

@@ -17,7 +17,7 @@ $(B)/pstnsim-mktiff: $(B)/tools/pstnsim/mktiff.o
 UNIT_TESTS += test_tools_pstnsim_script
 $(B)/tests/unit/test_tools_pstnsim_script: \
 		$(B)/tests/unit/test_tools_pstnsim_script.o \
-		$(B)/tools/pstnsim/script.o
+		$(B)/tools/pstnsim/script.o $(LIBTDM)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
 UNIT_TESTS += test_tools_pstnsim_dsp test_tools_pstnsim_fax
 $(B)/tests/unit/test_tools_pstnsim_dsp: \

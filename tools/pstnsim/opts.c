@@ -54,6 +54,9 @@ static void usage(FILE *f)
 		"                       incoming calls then ring until it answers them\n"
 		"  --ctl PATH           command socket (unix stream) taking scenario\n"
 		"                       lines; replies 'ok LINE' or 'error LINE: why'\n"
+		"  --overlap[=N]        overlap receiving on every span: SETUP ACK, digits\n"
+		"                       in INFORMATION until #, sending complete, N\n"
+		"                       digits or T302\n"
 		"  -v, --verbose        log more on stderr (repeat for debug)\n"
 		"  -h, --help           this text\n"
 		"\n"
@@ -166,6 +169,7 @@ enum {
 	OPT_FAX_ECM,
 	OPT_SCRIPT,
 	OPT_CTL,
+	OPT_OVERLAP,
 };
 
 static const struct option long_opts[] = {
@@ -193,6 +197,7 @@ static const struct option long_opts[] = {
 	{ "fax-ecm", required_argument, NULL, OPT_FAX_ECM },
 	{ "script", required_argument, NULL, OPT_SCRIPT },
 	{ "ctl", required_argument, NULL, OPT_CTL },
+	{ "overlap", optional_argument, NULL, OPT_OVERLAP },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -327,6 +332,13 @@ int sim_parse_opts(int argc, char **argv)
 			break;
 		case OPT_CTL:
 			S.opt.ctl = optarg;
+			break;
+		case OPT_OVERLAP:
+			S.opt.overlap = true;
+			if (optarg &&
+			    (parse_uint(optarg, TDM_NUM_MAX - 1, &v) || !v))
+				return bad("overlap", optarg);
+			S.opt.overlap_digits = optarg ? (int)v : 0;
 			break;
 		case 'v':
 			S.opt.verbose++;

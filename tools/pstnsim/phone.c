@@ -387,11 +387,40 @@ static void answer_due(void *arg)
 		call_connected(sc);
 }
 
+/* The rest of an incoming SETUP's information, for the setup line:
+ * numbering of both numbers, presentation and screening, redirecting,
+ * keypad, whether the number was complete. */
+static void setup_info(const struct tdm_call_info *ci, char *buf, size_t len)
+{
+	int n;
+
+	buf[0] = 0;
+	if (!ci)
+		return;
+	n = snprintf(
+		buf, len,
+		" calling_ton=%s calling_npi=%s calling_pres=%s "
+		"calling_screen=%s called_ton=%s called_npi=%s complete=%d",
+		tdm_ton_name(ci->calling.ton), tdm_npi_name(ci->calling.npi),
+		tdm_pres_name(ci->calling.pres),
+		tdm_screen_name(ci->calling.screen),
+		tdm_ton_name(ci->called.ton), tdm_npi_name(ci->called.npi),
+		ci->complete ? 1 : 0);
+	if (n > 0 && (size_t)n < len && ci->redirecting.digits[0])
+		n += snprintf(buf + n, len - (size_t)n,
+			      " redirecting=%s reason=%s",
+			      ci->redirecting.digits,
+			      tdm_redir_name(ci->redirect_reason));
+	if (n > 0 && (size_t)n < len && ci->keypad[0])
+		snprintf(buf + n, len - (size_t)n, " keypad=%s", ci->keypad);
+}
+
 void sim_call_incoming(struct sim_span *ss, struct tdm_call *call,
 		       const struct tdm_event *ev)
 {
 	struct sim *S = sim_get();
 	struct sim_call *sc;
+	char info[400];
 
 	sc = ss ? sim_call_new(ss) : NULL;
 	if (!sc) {
@@ -399,11 +428,12 @@ void sim_call_incoming(struct sim_span *ss, struct tdm_call *call,
 		return;
 	}
 	sim_call_bind(sc, call, TDM_DIR_IN);
+	setup_info(ev->info, info, sizeof(info));
 	sim_out("event=setup " CALL_FMT " dir=in called=%s calling=%s "
-		"name=\"%s\"",
+		"name=\"%s\"%s",
 		CALL_ARGS(sc), ev->called ? ev->called : "",
 		ev->calling ? ev->calling : "",
-		ev->calling_name ? ev->calling_name : "");
+		ev->calling_name ? ev->calling_name : "", info);
 	if (S->stopping) {
 		call_hangup(sc, 16);
 		return;
@@ -459,8 +489,12 @@ void sim_call_event(struct tdm_call *call, const struct tdm_event *ev)
 		call_connected(sc);
 		break;
 	case TDM_EV_INFO:
-		sim_out("event=digits " CALL_FMT " digits=%s", CALL_ARGS(sc),
-			ev->digits ? ev->digits : "");
+		sim_out("event=digits " CALL_FMT " digits=%s complete=%d",
+			CALL_ARGS(sc), ev->digits ? ev->digits : "",
+			ev->complete ? 1 : 0);
+		break;
+	case TDM_EV_SETUP_ACK:
+		sim_out("event=setup_ack " CALL_FMT, CALL_ARGS(sc));
 		break;
 	case TDM_EV_DISCONNECT:
 		sim_out("event=disconnect " CALL_FMT " cause=%d", CALL_ARGS(sc),

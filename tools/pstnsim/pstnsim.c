@@ -5,6 +5,7 @@
  * measures what it hears, and prints one event line per happening on
  * stdout for test scripts to parse.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -238,6 +239,36 @@ static void hk_event(void *arg, struct tdm_span *span, struct tdm_call *call,
 	case TDM_EV_SETUP:
 		sim_call_incoming(ss, call, ev);
 		return;
+	case TDM_EV_CHAN_STATE: {
+		char st[16];
+		size_t i;
+
+		/* event values are lower case: IDLE -> idle */
+		snprintf(st, sizeof(st), "%s",
+			 tdm_chan_state_name(ev->chan_state));
+		for (i = 0; st[i]; i++)
+			st[i] = (char)tolower((unsigned char)st[i]);
+		sim_out("event=chan_state span=%u chan=%d state=%s", id,
+			ev->chan, st);
+		return;
+	}
+	case TDM_EV_RESTART:
+		sim_out("event=restart span=%u chan=%d", id, ev->chan);
+		return;
+	case TDM_EV_ALARM: {
+		char names[32] = "";
+		unsigned a;
+
+		for (a = TDM_ALARM_RED; a <= TDM_ALARM_BLUE; a <<= 1)
+			if (ev->alarms & a)
+				snprintf(names + strlen(names),
+					 sizeof(names) - strlen(names), "%s%s",
+					 names[0] ? "," : "",
+					 tdm_alarm_name((enum tdm_alarm)a));
+		sim_out("event=alarm span=%u alarms=%s", id,
+			names[0] ? names : "none");
+		return;
+	}
 	default:
 		if (call)
 			sim_call_event(call, ev);
@@ -293,6 +324,8 @@ static int sim_start_spans(void)
 					ss->cfg.id);
 				return 2;
 			}
+		ss->cfg.overlap = S.opt.overlap;
+		ss->cfg.overlap_digits = S.opt.overlap_digits;
 		err = tdm_span_alloc(&ss->cfg, &h, &ss->span);
 		if (!err && S.opt.t303)
 			err = tdm_span_set_timer(ss->span, "T303", S.opt.t303);
@@ -316,8 +349,9 @@ static int sim_script_refs(const struct sim_action *a, char *err, size_t errlen)
 	bool file = a->type == SIM_ACT_SEND_FAX ||
 		    (a->type == SIM_ACT_PLAY && !a->freq && !a->stop);
 
-	if (a->type == SIM_ACT_CALL && a->span && !sim_span_by_id(a->span)) {
-		snprintf(err, errlen, "call: no --span with id %u", a->span);
+	if (a->span && !sim_span_by_id(a->span)) {
+		snprintf(err, errlen, "%s: no --span with id %u",
+			 sim_act_name(a->type), a->span);
 		return -1;
 	}
 	if (file && !strstr(a->arg, "%u") && access(a->arg, R_OK)) {

@@ -89,6 +89,8 @@ struct sim {
 		bool fax_ecm;
 		const char *script;
 		const char *ctl;
+		bool overlap; /* overlap receiving on every span */
+		int overlap_digits;
 		unsigned exit_after, timeout_s;
 		int t303, t200;
 		unsigned inject_mask; /* 1 << enum tdm_fault */

@@ -269,17 +269,59 @@ static bool scan(struct sim_runner *r)
 	return false;
 }
 
+/* The Q.931 call information a call line gives (unset: tdm's defaults,
+ * as a plain number would have). */
+static void call_info(const struct sim_action *a, struct tdm_call_info *ci)
+{
+	memset(ci, 0, sizeof(*ci));
+	/* the parser kept CALLED within a number's size */
+	snprintf(ci->called.digits, sizeof(ci->called.digits), "%.*s",
+		 (int)sizeof(ci->called.digits) - 1, a->arg);
+	snprintf(ci->calling.digits, sizeof(ci->calling.digits), "%s", a->from);
+	snprintf(ci->calling_name, sizeof(ci->calling_name), "%s", a->name);
+	snprintf(ci->redirecting.digits, sizeof(ci->redirecting.digits), "%s",
+		 a->redirecting);
+	if (a->ton >= 0)
+		ci->calling.ton = (enum tdm_ton)a->ton;
+	if (a->npi >= 0)
+		ci->calling.npi = (enum tdm_npi)a->npi;
+	if (a->pres >= 0)
+		ci->calling.pres = (enum tdm_pres)a->pres;
+	if (a->screen >= 0)
+		ci->calling.screen = (enum tdm_screen)a->screen;
+	if (a->called_ton >= 0)
+		ci->called.ton = (enum tdm_ton)a->called_ton;
+	if (a->called_npi >= 0)
+		ci->called.npi = (enum tdm_npi)a->called_npi;
+	if (a->reason >= 0)
+		ci->redirect_reason = (enum tdm_redir)a->reason;
+}
+
+static bool has_info(const struct sim_action *a)
+{
+	return a->ton >= 0 || a->npi >= 0 || a->pres >= 0 || a->screen >= 0 ||
+	       a->called_ton >= 0 || a->called_npi >= 0 || a->reason >= 0 ||
+	       a->redirecting[0];
+}
+
 static int place(struct sim_runner *r, const struct sim_action *a, char *err,
 		 size_t errlen)
 {
 	struct sim_span *ss = sim_span_by_id(a->span);
+	struct tdm_call_info ci;
 	struct tdm_setup setup = {
 		.called = a->arg,
 		.calling = a->from[0] ? a->from : NULL,
 		.calling_name = a->name[0] ? a->name : NULL,
 		.chan = a->chan,
+		.overlap = a->overlap,
 	};
 	int rc;
+
+	if (has_info(a)) {
+		call_info(a, &ci);
+		setup.info = &ci;
+	}
 
 	if (!ss) {
 		snprintf(err, errlen, "no span %u", a->span);
@@ -294,12 +336,54 @@ static int place(struct sim_runner *r, const struct sim_action *a, char *err,
 	return 0;
 }
 
+/* restart, drop-dchannel, alarm: line actions on a span. */
+static int span_act(const struct sim_action *a, char *err, size_t errlen)
+{
+	struct sim_span *ss = sim_span_by_id(a->span);
+	unsigned al;
+	int rc = 0;
+
+	if (!ss || !ss->span) {
+		snprintf(err, errlen, "no span %u", a->span);
+		return -1;
+	}
+	switch (a->type) {
+	case SIM_ACT_RESTART:
+		rc = tdm_span_restart(ss->span, a->chan);
+		break;
+	case SIM_ACT_DROP_DCHAN:
+		rc = tdm_span_inject_dchan_drop(
+			ss->span,
+			a->ms > 86400000 ? 86400000 : (unsigned)a->ms);
+		break;
+	default:
+		if (a->alarm) {
+			rc = tdm_span_inject_alarm(
+				ss->span, (enum tdm_alarm)a->alarm, true);
+			break;
+		}
+		for (al = TDM_ALARM_RED; al <= TDM_ALARM_BLUE && !rc; al <<= 1)
+			rc = tdm_span_inject_alarm(ss->span, (enum tdm_alarm)al,
+						   false);
+		break;
+	}
+	if (rc) {
+		snprintf(err, errlen, "%s on span %u: %s",
+			 sim_act_name(a->type), ss->cfg.id,
+			 rc == ENOTSUP ? "not supported by this tdm driver"
+				       : strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
 /* Runs the action at pc. 0: done; 1: the runner now blocks; -1: error. */
 static int exec(struct sim_runner *r, char *err, size_t errlen)
 {
 	const struct sim_action *a = cur(r);
 	struct sim *S = sim_get();
 	struct sim_call *sc = NULL;
+	int rc;
 
 	switch (a->type) {
 	case SIM_ACT_SLEEP:
@@ -326,6 +410,10 @@ static int exec(struct sim_runner *r, char *err, size_t errlen)
 	case SIM_ACT_FAIL:
 		snprintf(err, errlen, "%s", a->arg);
 		return -1;
+	case SIM_ACT_RESTART:
+	case SIM_ACT_DROP_DCHAN:
+	case SIM_ACT_ALARM:
+		return span_act(a, err, errlen);
 	case SIM_ACT_EXIT:
 		r->st = RUN_DONE;
 		sim_stop(a->code);
@@ -357,7 +445,18 @@ static int exec(struct sim_runner *r, char *err, size_t errlen)
 		return sim_call_hangup(sc, a->cause > 0 ? a->cause : 16, err,
 				       errlen);
 	case SIM_ACT_DIGITS:
-		return sim_call_digits(sc, a->arg, err, errlen);
+		if (a->mode == SIM_DIGITS_DTMF)
+			return sim_call_digits(sc, a->arg, err, errlen);
+		rc = a->mode == SIM_DIGITS_OVERLAP
+			     ? tdm_call_send_digits(sc->call, a->arg,
+						    a->complete)
+			     : tdm_call_send_keypad(sc->call, a->arg);
+		if (rc) {
+			snprintf(err, errlen, "call %u: digits: %s", sc->num,
+				 strerror(rc));
+			return -1;
+		}
+		return 0;
 	case SIM_ACT_PLAY:
 		return sim_call_play(sc, a, err, errlen);
 	case SIM_ACT_RECORD:

@@ -18,6 +18,16 @@
  *   send-fax FILE.tif [ecm=on|off]      T.30 fax machine on the call
  *   receive-fax FILE.tif [ecm=on|off]
  *   exit [CODE]
+ *   restart [span=ID] [chan=TS]         RESTART a channel or the interface
+ *   drop-dchannel DURATION [span=ID]    loop driver: D-channel silent
+ *   alarm red|yellow|blue|clear [span=ID]  layer 1 alarm toward the peer
+ *
+ * call also takes the Q.931 call information: ton= npi= pres= screen=
+ * (calling number), called-ton= called-npi=, redirecting=NUM reason=,
+ * and overlap=yes (SETUP without sending complete: the rest follows as
+ * "digits D mode=overlap [complete=yes]"). digits mode=keypad sends a
+ * keypad facility. Names are tdm's (ton=national, npi=e164 or isdn,
+ * pres=restricted, screen=network, reason=busy ...).
  *
  * Call actions take call=N (pstnsim's call number); without it they act
  * on the newest live call. wait/expect search the events since the last
@@ -27,9 +37,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tdm/tdm.h"
 #include "tools/pstnsim/script.h"
 
-#define MAX_WORDS 24
+#define MAX_WORDS 32
 #define WORD_MAX 512
 
 struct verb {
@@ -42,17 +53,22 @@ struct verb {
 static const struct verb verbs[] = {
 	{ "wait", SIM_ACT_WAIT, 0, 1, "timeout *" },
 	{ "expect", SIM_ACT_EXPECT, 0, 0, "within *" },
-	{ "call", SIM_ACT_CALL, 1, 1, "from name span chan count interval" },
+	{ "call", SIM_ACT_CALL, 1, 1,
+	  "from name span chan count interval ton npi pres screen called-ton "
+	  "called-npi redirecting reason overlap" },
 	{ "answer", SIM_ACT_ANSWER, 0, 0, "call" },
 	{ "reject", SIM_ACT_REJECT, 0, 0, "call cause" },
 	{ "hangup", SIM_ACT_HANGUP, 0, 0, "call cause" },
-	{ "digits", SIM_ACT_DIGITS, 1, 1, "call" },
+	{ "digits", SIM_ACT_DIGITS, 1, 1, "call mode complete" },
 	{ "play", SIM_ACT_PLAY, 1, 1, "call" },
 	{ "record", SIM_ACT_RECORD, 1, 1, "call" },
 	{ "detect", SIM_ACT_DETECT, 1, 2, "call" },
 	{ "send-fax", SIM_ACT_SEND_FAX, 1, 1, "call ecm" },
 	{ "receive-fax", SIM_ACT_RECV_FAX, 1, 1, "call ecm" },
 	{ "exit", SIM_ACT_EXIT, 0, 1, "" },
+	{ "restart", SIM_ACT_RESTART, 0, 0, "span chan" },
+	{ "drop-dchannel", SIM_ACT_DROP_DCHAN, 1, 1, "span" },
+	{ "alarm", SIM_ACT_ALARM, 1, 1, "span" },
 };
 
 static const char *const act_names[SIM_ACT__COUNT] = {
@@ -70,11 +86,16 @@ static const char *const act_names[SIM_ACT__COUNT] = {
 	[SIM_ACT_SEND_FAX] = "send-fax",
 	[SIM_ACT_RECV_FAX] = "receive-fax",
 	[SIM_ACT_EXIT] = "exit",
+	[SIM_ACT_FAIL] = "refused",
+	[SIM_ACT_RESTART] = "restart",
+	[SIM_ACT_DROP_DCHAN] = "drop-dchannel",
+	[SIM_ACT_ALARM] = "alarm",
 };
 
 const char *sim_act_name(enum sim_act_type t)
 {
-	return (unsigned)t < SIM_ACT__COUNT ? act_names[t] : "?";
+	return (unsigned)t < SIM_ACT__COUNT && act_names[t] ? act_names[t]
+							    : "?";
 }
 
 int sim_duration_parse(const char *s, uint64_t *ms)
@@ -198,6 +219,46 @@ static bool valid_digits(const char *s, const char *set)
 	return *s && strspn(s, set) == strlen(s);
 }
 
+/* The call information keys and their tdm names. */
+static int *info_field(struct sim_action *a, const char *key)
+{
+	if (!strcmp(key, "ton"))
+		return &a->ton;
+	if (!strcmp(key, "npi"))
+		return &a->npi;
+	if (!strcmp(key, "pres"))
+		return &a->pres;
+	if (!strcmp(key, "screen"))
+		return &a->screen;
+	if (!strcmp(key, "called-ton"))
+		return &a->called_ton;
+	if (!strcmp(key, "called-npi"))
+		return &a->called_npi;
+	if (!strcmp(key, "reason"))
+		return &a->reason;
+	return NULL;
+}
+
+/* val by tdm's name of each value (tdm_ton_name ...); -1 if none. */
+static int info_lookup(const char *key, const char *val)
+{
+	int v;
+
+	if (strstr(key, "npi") && !strcmp(val, "isdn"))
+		return TDM_NPI_E164; /* the ISDN/telephony plan */
+	for (v = 0; v < 16; v++) {
+		const char *n = strstr(key, "ton")	 ? tdm_ton_name(v)
+				: strstr(key, "npi")	 ? tdm_npi_name(v)
+				: !strcmp(key, "pres")	 ? tdm_pres_name(v)
+				: !strcmp(key, "screen") ? tdm_screen_name(v)
+							 : tdm_redir_name(v);
+
+		if (n && strcmp(n, "?") && !strcmp(n, val))
+			return v;
+	}
+	return -1;
+}
+
 /* wait/expect: timeout=/within= bound them, every other word is an
  * event field to match. */
 static int set_match(struct sim_action *a, const char *key, const char *val,
@@ -241,7 +302,7 @@ static int set_key(struct sim_action *a, const char *key, const char *val,
 		if (parse_num(val, 1, 1000000000, &v))
 			goto bad;
 		a->call = (unsigned)v;
-	} else if (!strcmp(key, "span") && a->type == SIM_ACT_CALL) {
+	} else if (!strcmp(key, "span")) {
 		if (parse_num(val, 1, 127, &v))
 			goto bad;
 		a->span = (unsigned)v;
@@ -275,8 +336,39 @@ static int set_key(struct sim_action *a, const char *key, const char *val,
 			a->ecm = false;
 		else
 			goto bad;
+	} else if (!strcmp(key, "redirecting")) {
+		if (!valid_digits(val, "0123456789*#"))
+			goto bad;
+		return copy(a->redirecting, sizeof(a->redirecting), val,
+			    "redirecting=", err, errlen);
+	} else if (!strcmp(key, "overlap") || !strcmp(key, "complete")) {
+		bool on = !strcmp(val, "yes");
+
+		if (!on && strcmp(val, "no"))
+			goto bad;
+		if (key[0] == 'o')
+			a->overlap = on;
+		else
+			a->complete = on;
+	} else if (!strcmp(key, "mode")) {
+		if (!strcmp(val, "dtmf"))
+			a->mode = SIM_DIGITS_DTMF;
+		else if (!strcmp(val, "overlap"))
+			a->mode = SIM_DIGITS_OVERLAP;
+		else if (!strcmp(val, "keypad"))
+			a->mode = SIM_DIGITS_KEYPAD;
+		else
+			goto bad;
 	} else {
-		goto bad; /* key_allowed() let through a key we do not know */
+		int *f = info_field(a, key);
+		int v2;
+
+		if (!f)
+			goto bad; /* key_allowed() let through a key we lack */
+		v2 = info_lookup(key, val);
+		if (v2 < 0)
+			goto bad;
+		*f = v2;
 	}
 	return 0;
 bad:
@@ -363,6 +455,25 @@ static int set_pos(struct sim_action *a, char pos[][WORD_MAX], int npos,
 		snprintf(err, errlen,
 			 "detect takes 'tone FREQ' (100..3900) or 'dtmf'");
 		return -1;
+	case SIM_ACT_DROP_DCHAN:
+		if (sim_duration_parse(pos[0], &a->ms) || !a->ms) {
+			snprintf(err, errlen, "bad duration '%s'", pos[0]);
+			return -1;
+		}
+		return 0;
+	case SIM_ACT_ALARM:
+		if (!strcmp(pos[0], "red"))
+			a->alarm = TDM_ALARM_RED;
+		else if (!strcmp(pos[0], "yellow"))
+			a->alarm = TDM_ALARM_YELLOW;
+		else if (!strcmp(pos[0], "blue"))
+			a->alarm = TDM_ALARM_BLUE;
+		else if (strcmp(pos[0], "clear")) {
+			snprintf(err, errlen,
+				 "alarm takes red, yellow, blue or clear");
+			return -1;
+		}
+		return 0;
 	case SIM_ACT_EXIT:
 		if (npos && parse_num(pos[0], 0, 255, &v)) {
 			snprintf(err, errlen, "bad exit code '%s'", pos[0]);
@@ -405,6 +516,8 @@ int sim_action_parse(const char *line, unsigned lineno, struct sim_action *a,
 	a->count = 1;
 	a->gap_ms = 1000;
 	a->ecm = true;
+	a->ton = a->npi = a->pres = a->screen = -1;
+	a->called_ton = a->called_npi = a->reason = -1;
 	for (i = 1; i < n; i++) {
 		char *eq = strchr(words[i], '=');
 

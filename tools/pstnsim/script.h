@@ -10,28 +10,31 @@
 #include <stdio.h>
 
 #define SIM_ARG_MAX 256
-#define SIM_MATCH_MAX 8
+#define SIM_MATCH_MAX 16
 #define SIM_KEY_MAX 32
 #define SIM_VAL_MAX 64
 #define SIM_NUMBER_MAX 32
 #define SIM_CNAME_MAX 64
 
 enum sim_act_type {
-	SIM_ACT_SLEEP,	  /* wait DURATION */
-	SIM_ACT_WAIT,	  /* wait KEY=VAL... [timeout=DUR] */
-	SIM_ACT_EXPECT,	  /* expect KEY=VAL... [within=DUR] */
-	SIM_ACT_CALL,	  /* call CALLED [from= name= span= chan= ...] */
-	SIM_ACT_ANSWER,	  /* answer */
-	SIM_ACT_REJECT,	  /* reject [cause=N] */
-	SIM_ACT_HANGUP,	  /* hangup [cause=N] */
-	SIM_ACT_DIGITS,	  /* digits DIGITS (in-band DTMF) */
-	SIM_ACT_PLAY,	  /* play tone:FREQ | FILE | stop */
-	SIM_ACT_RECORD,	  /* record FILE | stop */
-	SIM_ACT_DETECT,	  /* detect tone FREQ | detect dtmf */
-	SIM_ACT_SEND_FAX, /* send-fax FILE [ecm=on|off] */
-	SIM_ACT_RECV_FAX, /* receive-fax FILE [ecm=on|off] */
-	SIM_ACT_EXIT,	  /* exit [CODE] */
-	SIM_ACT_FAIL,	  /* never parsed: a refused line, arg says why; it
+	SIM_ACT_SLEEP,	    /* wait DURATION */
+	SIM_ACT_WAIT,	    /* wait KEY=VAL... [timeout=DUR] */
+	SIM_ACT_EXPECT,	    /* expect KEY=VAL... [within=DUR] */
+	SIM_ACT_CALL,	    /* call CALLED [from= name= span= chan= ...] */
+	SIM_ACT_ANSWER,	    /* answer */
+	SIM_ACT_REJECT,	    /* reject [cause=N] */
+	SIM_ACT_HANGUP,	    /* hangup [cause=N] */
+	SIM_ACT_DIGITS,	    /* digits DIGITS (in-band DTMF) */
+	SIM_ACT_PLAY,	    /* play tone:FREQ | FILE | stop */
+	SIM_ACT_RECORD,	    /* record FILE | stop */
+	SIM_ACT_DETECT,	    /* detect tone FREQ | detect dtmf */
+	SIM_ACT_SEND_FAX,   /* send-fax FILE [ecm=on|off] */
+	SIM_ACT_RECV_FAX,   /* receive-fax FILE [ecm=on|off] */
+	SIM_ACT_EXIT,	    /* exit [CODE] */
+	SIM_ACT_RESTART,    /* restart [span=ID] [chan=TS] */
+	SIM_ACT_DROP_DCHAN, /* drop-dchannel DURATION [span=ID] */
+	SIM_ACT_ALARM,	    /* alarm red|yellow|blue|clear [span=ID] */
+	SIM_ACT_FAIL,	    /* never parsed: a refused line, arg says why; it
 			   * keeps the command socket's replies in order */
 	SIM_ACT__COUNT
 };
@@ -40,18 +43,28 @@ enum sim_act_type {
 struct sim_action {
 	enum sim_act_type type;
 	unsigned line;
-	unsigned call;	       /* call=N; 0: the newest live call */
-	unsigned span;	       /* span=ID; 0: the first span */
-	int chan;	       /* chan=TS for call; 0: any */
-	uint64_t ms;	       /* sleep, or the wait/expect bound */
-	int cause;	       /* reject/hangup; -1: the default */
-	unsigned count;	       /* call: how many (1) */
-	uint64_t gap_ms;       /* call: between them (1000) */
-	unsigned freq;	       /* detect tone, play tone: */
-	bool dtmf;	       /* detect dtmf */
-	bool ecm;	       /* fax (default on) */
-	bool stop;	       /* play stop, record stop */
-	int code;	       /* exit */
+	unsigned call;	 /* call=N; 0: the newest live call */
+	unsigned span;	 /* span=ID; 0: the first span */
+	int chan;	 /* chan=TS for call; 0: any */
+	uint64_t ms;	 /* sleep, or the wait/expect bound */
+	int cause;	 /* reject/hangup; -1: the default */
+	unsigned count;	 /* call: how many (1) */
+	uint64_t gap_ms; /* call: between them (1000) */
+	unsigned freq;	 /* detect tone, play tone: */
+	bool dtmf;	 /* detect dtmf */
+	bool ecm;	 /* fax (default on) */
+	bool stop;	 /* play stop, record stop */
+	int code;	 /* exit */
+	unsigned alarm;	 /* TDM_ALARM_* to raise; 0: clear all */
+	/* call: the calling number's TON/NPI/presentation/screening, the
+	 * called number's TON/NPI (-1: not given), redirecting number and
+	 * reason, overlap sending */
+	int ton, npi, pres, screen, called_ton, called_npi, reason;
+	char redirecting[SIM_NUMBER_MAX];
+	bool overlap;
+	/* digits: how they are sent */
+	enum { SIM_DIGITS_DTMF, SIM_DIGITS_OVERLAP, SIM_DIGITS_KEYPAD } mode;
+	bool complete;	       /* digits mode=overlap: sending complete */
 	char arg[SIM_ARG_MAX]; /* CALLED, DIGITS, FILE */
 	char from[SIM_NUMBER_MAX];
 	char name[SIM_CNAME_MAX];
