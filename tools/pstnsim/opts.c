@@ -48,7 +48,7 @@ static void usage(FILE *f)
 		"  --inject-after MS    that long after the first call connects (500)\n"
 		"  --send-fax FILE.tif  act as a fax machine sending FILE on each call\n"
 		"  --receive-fax FILE   act as a fax machine receiving into FILE (%%u:\n"
-		"                       call number); it hangs up 1 s after the result\n"
+		"                       call number); it hangs up 2 s after the result\n"
 		"  --fax-ecm on|off     offer T.30 error correction (default on)\n"
 		"  --script FILE        run a scenario (one action a line; see README);\n"
 		"                       incoming calls then ring until it answers them\n"

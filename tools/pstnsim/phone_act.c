@@ -14,7 +14,7 @@
 #include "tools/pstnsim/pstnsim.h"
 
 #define PLAY_LEVEL_DBM0 (-13)
-#define FAX_HANGUP_MS 1000 /* a fax machine goes on hook after DCN */
+#define FAX_HANGUP_MS 2000 /* on hook after DCN, once the far end is done too */
 
 struct sim_call *sim_call_find(unsigned num)
 {
