@@ -72,7 +72,7 @@ static void hist_trim(void)
 		if (H.runners[i]->cursor < lo)
 			lo = H.runners[i]->cursor;
 	drop = lo - H.base;
-	if (drop < 64 && H.n < H.cap)
+	if (!drop || (drop < 64 && H.n < H.cap))
 		return;
 	for (i = 0; i < drop; i++)
 		free(H.lines[i]);
