@@ -59,6 +59,25 @@ t4=$(sed -n 's/^pstnsim t=\([0-9]*\) event=setup .*call=4 .*/\1/p' "$T/sw.log")
 [ -n "$t2" ] && [ -n "$t4" ] && [ $((t4 - t2)) -ge 390 ] ||
 	fail "calls 2 and 4 placed $t2 ms and $t4 ms: not 200 ms apart"
 
+# A full T1: 23 calls at once with numbers counting up, all answered by
+# a phone side without a scenario; the 24th finds no channel (EBUSY).
+printf '%s\n' "wait event=span_up" \
+	"call 5551098 count=23 interval=10ms step=1 from=2125550100" \
+	"expect event=connect call=23" "call 5559999" >"$T/full.scn"
+start full "$B/pstnsim" --span "1:$T/f.sock:t1:ni2" --script "$T/full.scn" \
+	--timeout 20
+start fph "$B/pstnsim" --span "1:$T/f.sock:t1:ni2:cpe:client" --timeout 20
+wait_exit full 25
+[ "$RC_full" = 3 ] || fail "full span: exit $RC_full, expected 3"
+grep -q "full.scn:4: call 5559999 on span 1: Device or resource busy" \
+	"$T/full.log" || fail "full span: no EBUSY for the 24th call"
+[ "$(grep -c 'event=connect' "$T/full.log")" = 23 ] ||
+	fail "full span: not 23 calls connected"
+nums=$(sed -n 's/.*event=setup .*called=\([0-9]*\) .*/\1/p' "$T/fph.log" |
+	sort -u | tr '\n' ' ')
+[ "$nums" = "$(seq -s ' ' 5551098 5551120) " ] ||
+	fail "full span: called numbers $nums"
+
 # bad_script FILE WANT...: pstnsim refuses FILE with exit 2 and each WANT
 # (a regex) on stderr, before it starts anything.
 bad_script() {

@@ -111,6 +111,9 @@ static void t_call(void **state)
 	assert_int_equal(a.chan, 5);
 	assert_int_equal(a.count, 3);
 	assert_int_equal(a.gap_ms, 100);
+	assert_int_equal(a.step, 0);
+	assert_int_equal(parse("call 5551000 count=23 step=2", &a), 0);
+	assert_int_equal(a.step, 2);
 	assert_int_equal(parse("call 911", &a), 0);
 	assert_int_equal(a.count, 1);
 	assert_int_equal(a.span, 0);
@@ -235,6 +238,7 @@ static void t_bad_lines(void **state)
 		{ "call 555 span=128", "bad value for span" },
 		{ "call 555 chan=32", "bad value for chan" },
 		{ "call 555 count=0", "bad value for count" },
+		{ "call 555 step=-1", "bad value for step" },
 		{ "call 555 interval=fast", "bad value for interval" },
 		{ "call 555 color=red", "unknown option 'color='" },
 		{ "call 555 =x", "unknown option" },

@@ -304,13 +304,34 @@ static bool has_info(const struct sim_action *a)
 	       a->redirecting[0];
 }
 
+/* CALLED + add, as decimal digits of the same width (wrapping), for
+ * the i-th call of a series. */
+static void number_add(const char *in, unsigned long long add, char *out,
+		       size_t len)
+{
+	size_t n = strlen(in), k;
+	unsigned carry;
+
+	snprintf(out, len, "%.*s", (int)len - 1, in);
+	if (strspn(in, "0123456789") != n || n >= len)
+		return; /* * or #: dialled as given */
+	for (k = n; k-- > 0 && add;) {
+		carry = (unsigned)(out[k] - '0') + (unsigned)(add % 10);
+		add /= 10;
+		if (carry >= 10)
+			add++;
+		out[k] = (char)('0' + carry % 10);
+	}
+}
+
 static int place(struct sim_runner *r, const struct sim_action *a, char *err,
 		 size_t errlen)
 {
 	struct sim_span *ss = sim_span_by_id(a->span);
 	struct tdm_call_info ci;
+	char called[SIM_NUMBER_MAX];
 	struct tdm_setup setup = {
-		.called = a->arg,
+		.called = called,
 		.calling = a->from[0] ? a->from : NULL,
 		.calling_name = a->name[0] ? a->name : NULL,
 		.chan = a->chan,
@@ -318,8 +339,13 @@ static int place(struct sim_runner *r, const struct sim_action *a, char *err,
 	};
 	int rc;
 
+	number_add(a->arg,
+		   (unsigned long long)a->step * (a->count - r->calls_left),
+		   called, sizeof(called));
 	if (has_info(a)) {
 		call_info(a, &ci);
+		snprintf(ci.called.digits, sizeof(ci.called.digits), "%s",
+			 called);
 		setup.info = &ci;
 	}
 
@@ -329,7 +355,7 @@ static int place(struct sim_runner *r, const struct sim_action *a, char *err,
 	}
 	rc = sim_place_call(ss, &setup, NULL);
 	if (rc) {
-		snprintf(err, errlen, "call %s on span %u: %s", a->arg,
+		snprintf(err, errlen, "call %s on span %u: %s", called,
 			 ss->cfg.id, strerror(rc));
 		return -1;
 	}

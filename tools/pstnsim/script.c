@@ -9,7 +9,8 @@
  *                                       KEY=VAL (30s bound, then fail)
  *   expect KEY=VAL... [within=DUR]      the same with a 5s bound
  *   call CALLED [from=NUM] [name=TEXT] [span=ID] [chan=TS]
- *               [count=N] [interval=DUR]
+ *               [count=N] [interval=DUR] [step=K]  (call i of N dials
+ *               CALLED + i*K, same width)
  *   answer | reject [cause=N] | hangup [cause=N]
  *   digits DIGITS                       in-band DTMF (0-9 * # A-D)
  *   play tone:FREQ | play FILE | play stop
@@ -54,7 +55,8 @@ static const struct verb verbs[] = {
 	{ "wait", SIM_ACT_WAIT, 0, 1, "timeout *" },
 	{ "expect", SIM_ACT_EXPECT, 0, 0, "within *" },
 	{ "call", SIM_ACT_CALL, 1, 1,
-	  "from name span chan count interval ton npi pres screen called-ton "
+	  "from name span chan count interval step ton npi pres screen "
+	  "called-ton "
 	  "called-npi redirecting reason overlap" },
 	{ "answer", SIM_ACT_ANSWER, 0, 0, "call" },
 	{ "reject", SIM_ACT_REJECT, 0, 0, "call cause" },
@@ -314,6 +316,10 @@ static int set_key(struct sim_action *a, const char *key, const char *val,
 		if (parse_num(val, 1, 100000, &v))
 			goto bad;
 		a->count = (unsigned)v;
+	} else if (!strcmp(key, "step")) {
+		if (parse_num(val, 0, 1000000, &v))
+			goto bad;
+		a->step = (unsigned)v;
 	} else if (!strcmp(key, "interval")) {
 		if (sim_duration_parse(val, &a->gap_ms))
 			goto bad;

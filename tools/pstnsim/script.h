@@ -50,6 +50,7 @@ struct sim_action {
 	int cause;	 /* reject/hangup; -1: the default */
 	unsigned count;	 /* call: how many (1) */
 	uint64_t gap_ms; /* call: between them (1000) */
+	unsigned step;	 /* call: added to CALLED for each next call */
 	unsigned freq;	 /* detect tone, play tone: */
 	bool dtmf;	 /* detect dtmf */
 	bool ecm;	 /* fax (default on) */
