@@ -205,6 +205,7 @@ int tdm_call_place_chan(struct tdm_span *span, int ts,
 		span->stats.calls_failed++;
 		return EBUSY;
 	}
+	c->fixed_chan = setup->chan != 0;
 	if (!setup->called && !setup->info) {
 		static const struct tdm_call_info none;
 

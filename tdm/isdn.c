@@ -172,10 +172,10 @@ struct tdm_call *tdm_isdn_find(struct tdm_span *span, void *pc)
 
 /* libpri sends nothing for a hangup in the Call Present state (the call
  * is not "alive" yet): acknowledge first, then clear normally. */
-static void isdn_refuse(struct tdm_span *span, q931_call *pc, int cause, int ts)
+void tdm_isdn_refuse(struct tdm_span *span, void *pcall, int cause, int ts)
 {
-	pri_proceeding(span->pri, pc, ts, 0);
-	pri_hangup(span->pri, pc, cause);
+	pri_proceeding(span->pri, pcall, ts, 0);
+	pri_hangup(span->pri, pcall, cause);
 }
 
 static int isdn_ring_chan(const pri_event_ring *r)
@@ -188,14 +188,15 @@ static int isdn_ring_chan(const pri_event_ring *r)
 	return b == 0xff ? 0 : b;
 }
 
-/* Overlap receiving is over: the call is offered with what it has. */
-static void isdn_overlap_done(struct tdm_call *c)
+/* Overlap receiving is over (or never started): the call is offered
+ * with what it has. */
+static void isdn_offer(struct tdm_call *c, bool complete)
 {
 	struct tdm_event ev = { .type = TDM_EV_SETUP };
 
 	tdm_isdn_overlap_stop(c);
 	c->overlap = false;
-	c->info.complete = true;
+	c->info.complete = complete;
 	c->state = TDM_CALL_OFFERED;
 	tdm_call_log(c, LOG_INFO, "SETUP from '%s' to '%s'",
 		     c->info.calling.digits, c->info.called.digits);
@@ -218,7 +219,7 @@ static void isdn_t302(void *arg)
 	if (c->info.called.digits[0]) {
 		tdm_call_log(c, LOG_INFO, "T302: number '%s' taken as complete",
 			     c->info.called.digits);
-		isdn_overlap_done(c);
+		isdn_offer(c, true);
 	} else {
 		/* nothing dialled: invalid number format (Q.931 5.2.5.3) */
 		tdm_call_log(c, LOG_INFO, "T302: no digits");
@@ -267,7 +268,7 @@ static void isdn_overlap_digits(struct tdm_call *c, const char *d,
 	if (max > 0 && (int)n >= max)
 		complete = true;
 	if (complete)
-		isdn_overlap_done(c);
+		isdn_offer(c, true);
 	else
 		isdn_t302_arm(c);
 }
@@ -320,15 +321,14 @@ static void isdn_on_ring(struct tdm_span *span, pri_event_ring *r)
 		isdn_overlap_digits(c, called, false);
 		return;
 	}
-	c->info.complete = true;
-	isdn_overlap_done(c);
+	isdn_offer(c, c->info.complete);
 	return;
 reject:
 	if (c)
 		tdm_chan_put(span, c->chan);
 	free(c);
 	span->stats.calls_failed++;
-	isdn_refuse(span, pc, cause, 0);
+	tdm_isdn_refuse(span, pc, cause, 0);
 }
 
 static void isdn_on_event(struct tdm_span *span, pri_event *e)
@@ -687,154 +687,4 @@ int tdm_span_set_timer(struct tdm_span *span, const char *name, int value)
 		tdm_isdn_sched(span);
 	}
 	return 0;
-}
-
-/* ---- Q.931 messages for call.c, which has checked the call's state ---- */
-
-/* Sends our SETUP for c on c->chan, from c->info. 0, ENOMEM or EIO. */
-static int isdn_send_setup(struct tdm_call *c)
-{
-	struct tdm_span *span = c->span;
-	struct pri_sr *sr;
-	int err = 0;
-
-	c->pcall = pri_new_call(span->pri);
-	sr = pri_sr_new();
-	if (!c->pcall || !sr) {
-		err = ENOMEM;
-		goto out;
-	}
-	pri_sr_set_channel(sr, c->chan->ts, 1, 0);
-	pri_sr_set_bearer(sr, PRI_TRANS_CAP_SPEECH,
-			  span->law == TDM_LAW_ULAW ? PRI_LAYER_1_ULAW
-						    : PRI_LAYER_1_ALAW);
-	tdm_info_to_sr(&c->info, sr, !c->overlap);
-	span->placing = c;
-	if (pri_setup(span->pri, c->pcall, sr))
-		err = EIO;
-	span->placing = NULL;
-out:
-	if (sr)
-		pri_sr_free(sr);
-	if (err && c->pcall) {
-		pri_destroycall(span->pri, c->pcall);
-		c->pcall = NULL;
-	}
-	tdm_isdn_sched(span);
-	return err;
-}
-
-int tdm_isdn_setup(struct tdm_call *c, const struct tdm_setup *setup)
-{
-	struct tdm_call_info *in = &c->info;
-
-	if (setup->info)
-		*in = *setup->info;
-	else
-		memset(in, 0, sizeof(*in));
-	if (!in->called.digits[0])
-		isdn_copy(in->called.digits, sizeof(in->called.digits),
-			  setup->called);
-	if (!setup->info) {
-		isdn_copy(in->calling.digits, sizeof(in->calling.digits),
-			  setup->calling);
-		isdn_copy(in->calling_name, sizeof(in->calling_name),
-			  setup->calling_name);
-	}
-	in->complete = !setup->overlap;
-	c->overlap = setup->overlap;
-	return isdn_send_setup(c);
-}
-
-/* Cause 44 (requested channel not available) on our SETUP, before the
- * far end took the call anywhere: send it again on another channel. The
- * call object, its id and its user stay. live: libpri still has the old
- * call (we finish it); else a RELEASE COMPLETE freed it already. */
-#define ISDN_MAX_RETRIES 4
-
-bool tdm_isdn_retry(struct tdm_call *c, int cause, bool live)
-{
-	struct tdm_span *span = c->span;
-	struct tdm_chan *old = c->chan, *ch;
-	int n = __builtin_popcount(c->tried);
-
-	if (c->dir != TDM_DIR_OUT ||
-	    cause != PRI_CAUSE_REQUESTED_CHAN_UNAVAIL || c->hungup || !old ||
-	    !span->pri || n >= ISDN_MAX_RETRIES ||
-	    (c->state != TDM_CALL_DIALING && c->state != TDM_CALL_PROCEEDING))
-		return false;
-	c->tried |= 1u << old->ts;
-	ch = tdm_chan_take_ex(span, 0, c, c->tried);
-	if (!ch)
-		return false;
-	if (live && c->pcall)
-		pri_hangup(span->pri, c->pcall, cause);
-	c->pcall = NULL;
-	c->relcomp = false;
-	c->cref = 0;
-	c->chan = ch;
-	tdm_chan_put(span, old);
-	span->stats.chan_retries++;
-	c->state = TDM_CALL_DIALING;
-	tdm_call_log(c, LOG_NOTICE, "chan %d refused (cause 44), retrying",
-		     old->ts);
-	if (isdn_send_setup(c)) {
-		c->hungup = true;
-		tdm_call_disconnected(c, cause);
-		if (!span->dying)
-			tdm_call_released(c, cause);
-	}
-	return true;
-}
-
-void tdm_isdn_digits(struct tdm_call *c, const char *digits)
-{
-	for (; *digits; digits++)
-		pri_information(c->span->pri, c->pcall, *digits);
-	tdm_isdn_sched(c->span);
-}
-
-void tdm_isdn_keypad(struct tdm_call *c, const char *digits)
-{
-	pri_keypad_facility(c->span->pri, c->pcall, digits);
-	tdm_isdn_sched(c->span);
-}
-
-void tdm_isdn_proceeding(struct tdm_call *c)
-{
-	tdm_isdn_overlap_stop(c);
-	pri_proceeding(c->span->pri, c->pcall, c->chan->ts, 0);
-	tdm_isdn_sched(c->span);
-}
-
-void tdm_isdn_alerting(struct tdm_call *c, bool inband)
-{
-	tdm_isdn_overlap_stop(c);
-	pri_acknowledge(c->span->pri, c->pcall, c->chan->ts, inband);
-	tdm_isdn_sched(c->span);
-}
-
-void tdm_isdn_progress(struct tdm_call *c)
-{
-	pri_progress(c->span->pri, c->pcall, c->chan->ts, 1);
-	tdm_isdn_sched(c->span);
-}
-
-void tdm_isdn_answer(struct tdm_call *c)
-{
-	tdm_isdn_overlap_stop(c);
-	pri_answer(c->span->pri, c->pcall, c->chan->ts, 0);
-	tdm_isdn_sched(c->span);
-}
-
-void tdm_isdn_hangup(struct tdm_call *c, int cause)
-{
-	tdm_isdn_overlap_stop(c);
-	if (!c->pcall || !c->span->pri)
-		return; /* libpri's call already gone */
-	if (c->state == TDM_CALL_OFFERED)
-		isdn_refuse(c->span, c->pcall, cause, c->chan->ts);
-	else
-		pri_hangup(c->span->pri, c->pcall, cause);
-	tdm_isdn_sched(c->span);
 }

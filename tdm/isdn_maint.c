@@ -112,12 +112,13 @@ int tdm_span_restart(struct tdm_span *span, int ts)
 		span->chans[i].restarting = true;
 		tdm_chan_update(span, &span->chans[i]);
 	}
-	span->stats.restarts_tx++;
 	tdm_log(span, LOG_NOTICE, "RESTART %s%.0d", ts ? "chan " : "all", ts);
 	/* libpri 1.6's pri_restart() sends nothing: one RESTART per channel */
 	for (int i = 0; i < span->nchans; i++)
-		if (!ts || span->chans[i].ts == ts)
+		if (!ts || span->chans[i].ts == ts) {
+			span->stats.restarts_tx++;
 			pri_reset(span->pri, span->chans[i].ts);
+		}
 	if (!span->restart_timer)
 		span->restart_timer = span->hooks.timer_start(
 			span->hooks.arg, MAINT_RESTART_WAIT_MS,

@@ -349,6 +349,26 @@ static const struct tdm_drv *tdm_drv_find(const char *name)
 	return NULL;
 }
 
+static const char *const fault_names[TDM_FAULT__COUNT] = {
+	[TDM_FAULT_SHORT_BLOCK] = "short_block",
+	[TDM_FAULT_LONG_BLOCK] = "long_block",
+	[TDM_FAULT_UNKNOWN_TYPE] = "unknown_type",
+	[TDM_FAULT_RUNT_FRAME] = "runt_frame",
+};
+
+const char *tdm_fault_name(enum tdm_fault f)
+{
+	return (unsigned)f < TDM_FAULT__COUNT ? fault_names[f] : "?";
+}
+
+int tdm_fault_lookup(const char *name)
+{
+	for (int i = 0; i < TDM_FAULT__COUNT; i++)
+		if (!strcmp(name, fault_names[i]))
+			return i;
+	return -1;
+}
+
 int tdm_span_inject(struct tdm_span *span, enum tdm_fault f)
 {
 	if (!span)
@@ -458,6 +478,7 @@ int tdm_span_start(struct tdm_span *span)
 
 static void span_destroy(struct tdm_span *span)
 {
+	tdm_group_drop(span);
 	span->drv->close(span);
 	tdm_isdn_drop_calls(span);
 	tdm_isdn_release(span);

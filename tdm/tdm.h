@@ -279,6 +279,7 @@ struct tdm_stats {
 	uint64_t rx_fcs_errors; /* D-channel frames with a bad FCS */
 	uint64_t dchan_drops;	/* frames lost to a dropped D-channel */
 	uint64_t t309_released; /* calls cleared after T309 */
+	uint64_t tx_paced;	/* frames that waited for the 64 kbit/s wire */
 };
 
 /* Span lifecycle. alloc validates the config and creates the signalling

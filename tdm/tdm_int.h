@@ -87,6 +87,7 @@ struct tdm_call {
 	bool overlap;		   /* overlap: still sending / collecting */
 	void *t302;		   /* overlap receiving: inter-digit timer */
 	uint32_t tried;		   /* timeslots refused with cause 44 */
+	bool fixed_chan;	   /* the user asked for this timeslot */
 	bool retrying;		   /* a cause 44 retry is being set up */
 	bool reported;		   /* far end answered our SETUP somehow */
 };
@@ -229,6 +230,9 @@ void tdm_isdn_overlap_stop(struct tdm_call *c);
  * (or was released trying); false: clear it as usual. */
 bool tdm_isdn_retry(struct tdm_call *c, int cause, bool live);
 struct tdm_call *tdm_isdn_find(struct tdm_span *span, void *pcall);
+/* libpri sends nothing for a hangup in the Call Present state: CALL
+ * PROCEEDING first, then clear. */
+void tdm_isdn_refuse(struct tdm_span *span, void *pcall, int cause, int ts);
 void tdm_isdn_sched(struct tdm_span *span);
 
 /* isdn_maint.c: RESTART, SERVICE, start-up restart. e: a pri_event. */
@@ -270,3 +274,19 @@ unsigned tdm_info_progress(int pri_mask);
 void tdm_info_from_ring(struct tdm_call_info *info, const void *ring);
 /* sr: a struct pri_sr */
 void tdm_info_to_sr(const struct tdm_call_info *info, void *sr, bool complete);
+
+/* drv_line.c: a simulated D-channel line for drivers (see the file). */
+struct tdm_line;
+/* bad: send it so that the far end sees a bad FCS */
+typedef void (*tdm_line_send_fn)(void *arg, const uint8_t *buf, size_t len,
+				 bool bad);
+int tdm_line_alloc(struct tdm_span *span, bool paced, tdm_line_send_fn send,
+		   void *arg, struct tdm_line **out);
+void tdm_line_free(struct tdm_line *ln);
+void tdm_line_reset(struct tdm_line *ln);
+/* true while the D-channel is dropped (frames lost both ways) */
+bool tdm_line_dropping(struct tdm_line *ln);
+void tdm_line_drop(struct tdm_line *ln, unsigned ms);
+void tdm_line_corrupt(struct tdm_line *ln);
+void tdm_line_send(struct tdm_line *ln, const uint8_t *buf, size_t len);
+int tdm_line_queued(const struct tdm_line *ln);
