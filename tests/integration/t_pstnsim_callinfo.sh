@@ -75,4 +75,19 @@ s=$(sed -n 's/^pstnsim t=\([0-9]*\) event=setup .*call=1 .*/\1/p' "$T/dr.log")
 c=$(sed -n 's/^pstnsim t=\([0-9]*\) event=connect .*call=1$/\1/p' "$T/dr.log")
 [ -n "$s" ] && [ -n "$c" ] && [ $((c - s)) -ge 1500 ] ||
 	fail "call placed at ${s}ms connected at ${c}ms: the drop did not hold it"
+# inject: malformed messages during a call are rejected by the far end
+# (counted, logged) and the call survives; a bad-FCS frame is dropped and
+# Q.921 sends it again.
+printf '%s\n' "wait event=span_up" "call 5551000" "expect event=connect" \
+	"inject short_block" "inject runt_frame" "inject corrupt" "wait 300ms" \
+	"hangup" "expect event=released cause=16 within=10s" >"$T/in.scn"
+start inj "$B/pstnsim" --span "1:$T/in.sock:t1:ni2" --script "$T/in.scn" \
+	--timeout 20
+start injp "$B/pstnsim" --span "1:$T/in.sock:t1:ni2:cpe:client" --timeout 20
+wait_exit inj 25
+[ "$RC_inj" = 0 ] || fail "inject scenario exited $RC_inj"
+expect_line "$T/inj.log" "event=injected span=1 fault=corrupt"
+wait_for "$T/injp.log" "event=released span=1 chan=[0-9]+ call=1 cause=16" 5
+[ "$(grep -c 'event=rejected_frame span=1' "$T/injp.log")" = 2 ] ||
+	fail "the far end did not reject the 2 malformed messages"
 pass

@@ -173,6 +173,11 @@ static void t_call_info(void **state)
 	assert_int_equal(parse("alarm clear", &a), 0);
 	assert_int_equal(a.alarm, 0);
 	assert_string_equal(sim_act_name(SIM_ACT_DROP_DCHAN), "drop-dchannel");
+	assert_int_equal(parse("inject runt_frame span=2", &a), 0);
+	assert_int_equal(a.type, SIM_ACT_INJECT);
+	assert_string_equal(a.arg, "runt_frame");
+	assert_int_equal(parse("inject corrupt", &a), 0);
+	assert_string_equal(a.arg, "corrupt");
 }
 
 static void t_call_actions(void **state)
@@ -286,6 +291,8 @@ static void t_bad_lines(void **state)
 		{ "drop-dchannel 5", "bad duration" },
 		{ "alarm", "missing argument" },
 		{ "alarm green", "alarm takes" },
+		{ "inject", "missing argument" },
+		{ "inject gremlins", "unknown fault 'gremlins'" },
 		{ "alarm red span=200", "bad value for span" },
 	};
 	struct sim_action a;

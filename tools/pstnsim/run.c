@@ -377,6 +377,16 @@ static int span_act(const struct sim_action *a, char *err, size_t errlen)
 	case SIM_ACT_RESTART:
 		rc = tdm_span_restart(ss->span, a->chan);
 		break;
+	case SIM_ACT_INJECT:
+		rc = !strcmp(a->arg, "corrupt")
+			     ? tdm_span_inject_corrupt(ss->span)
+			     : tdm_span_inject(ss->span,
+					       (enum tdm_fault)tdm_fault_lookup(
+						       a->arg));
+		if (!rc)
+			sim_out("event=injected span=%u fault=%s", ss->cfg.id,
+				a->arg);
+		break;
 	case SIM_ACT_DROP_DCHAN:
 		rc = tdm_span_inject_dchan_drop(
 			ss->span,
@@ -439,6 +449,7 @@ static int exec(struct sim_runner *r, char *err, size_t errlen)
 	case SIM_ACT_RESTART:
 	case SIM_ACT_DROP_DCHAN:
 	case SIM_ACT_ALARM:
+	case SIM_ACT_INJECT:
 		return span_act(a, err, errlen);
 	case SIM_ACT_EXIT:
 		r->st = RUN_DONE;

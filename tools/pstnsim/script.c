@@ -22,6 +22,9 @@
  *   restart [span=ID] [chan=TS]         RESTART a channel or the interface
  *   drop-dchannel DURATION [span=ID]    loop driver: D-channel silent
  *   alarm red|yellow|blue|clear [span=ID]  layer 1 alarm toward the peer
+ *   inject FAULT [span=ID]              one bad message: short_block,
+ *                                       long_block, unknown_type,
+ *                                       runt_frame, corrupt (bad FCS)
  *
  * call also takes the Q.931 call information: ton= npi= pres= screen=
  * (calling number), called-ton= called-npi=, redirecting=NUM reason=,
@@ -71,6 +74,7 @@ static const struct verb verbs[] = {
 	{ "restart", SIM_ACT_RESTART, 0, 0, "span chan" },
 	{ "drop-dchannel", SIM_ACT_DROP_DCHAN, 1, 1, "span" },
 	{ "alarm", SIM_ACT_ALARM, 1, 1, "span" },
+	{ "inject", SIM_ACT_INJECT, 1, 1, "span" },
 };
 
 static const char *const act_names[SIM_ACT__COUNT] = {
@@ -92,6 +96,7 @@ static const char *const act_names[SIM_ACT__COUNT] = {
 	[SIM_ACT_RESTART] = "restart",
 	[SIM_ACT_DROP_DCHAN] = "drop-dchannel",
 	[SIM_ACT_ALARM] = "alarm",
+	[SIM_ACT_INJECT] = "inject",
 };
 
 const char *sim_act_name(enum sim_act_type t)
@@ -480,6 +485,12 @@ static int set_pos(struct sim_action *a, char pos[][WORD_MAX], int npos,
 			return -1;
 		}
 		return 0;
+	case SIM_ACT_INJECT:
+		if (strcmp(pos[0], "corrupt") && tdm_fault_lookup(pos[0]) < 0) {
+			snprintf(err, errlen, "unknown fault '%.32s'", pos[0]);
+			return -1;
+		}
+		break;
 	case SIM_ACT_EXIT:
 		if (npos && parse_num(pos[0], 0, 255, &v)) {
 			snprintf(err, errlen, "bad exit code '%s'", pos[0]);

@@ -34,6 +34,7 @@ enum sim_act_type {
 	SIM_ACT_RESTART,    /* restart [span=ID] [chan=TS] */
 	SIM_ACT_DROP_DCHAN, /* drop-dchannel DURATION [span=ID] */
 	SIM_ACT_ALARM,	    /* alarm red|yellow|blue|clear [span=ID] */
+	SIM_ACT_INJECT,	    /* inject FAULT [span=ID] */
 	SIM_ACT_FAIL,	    /* never parsed: a refused line, arg says why; it
 			   * keeps the command socket's replies in order */
 	SIM_ACT__COUNT
