@@ -18,6 +18,7 @@
 #include "tools/pstnsim/pstnsim.h"
 
 #define MAX_RUNNERS 16
+#define HIST_MAX 8192 /* event lines kept for waits at most */
 
 enum run_state {
 	RUN_READY,   /* execute the action at pc */
@@ -72,6 +73,10 @@ static void hist_trim(void)
 		if (H.runners[i]->cursor < lo)
 			lo = H.runners[i]->cursor;
 	drop = lo - H.base;
+	/* an idle command connection must not pin every line forever: its
+	 * next wait then starts at the oldest line kept */
+	if (H.n >= HIST_MAX && drop < H.n - HIST_MAX / 2)
+		drop = H.n - HIST_MAX / 2;
 	if (!drop || (drop < 64 && H.n < H.cap))
 		return;
 	for (i = 0; i < drop; i++)
