@@ -27,7 +27,8 @@ printf '%s\n' "wait 10ms" "call 5551000 from=2125550100" \
 	"expect event=connect within=5s" "detect tone 700" \
 	"expect event=tone freq=700 within=5s" "fly away" \
 	"expect event=dtmf within=300ms" "# a comment" "hangup cause=16" \
-	"expect event=released cause=16" "exit" |
+	"expect event=released cause=16" "expect event=connect within=300ms" \
+	"exit" |
 	ctl_session "$T/ctl.sock" >"$T/ctl.out" 2>&1
 wait_exit sw 20
 [ "$RC_sw" = 0 ] || fail "switch exited $RC_sw"
@@ -40,11 +41,13 @@ expect_line "$c" "^error 6: unknown action 'fly'$"
 expect_line "$c" "^error 7: expect event=dtmf: no such event within 300 ms$"
 expect_line "$c" "^ok 9 hangup$"
 expect_line "$c" "^ok 10 expect$"
+# the call's connect came before the hangup action: not found after it
+expect_line "$c" "^error 11: expect event=connect: no such event within 300 ms$"
 expect_line "$c" "^pstnsim t=[0-9]+ event=tone call=1 freq=700$"
 expect_line "$c" "^pstnsim t=[0-9]+ event=exit code=0$"
 expect_no_line "$c" "TIMEOUT"
 # the replies come in line order
 [ "$(grep -E '^(ok|error) ' "$c" | cut -d' ' -f2 | tr -d : | tr '\n' ' ')" = \
-	"1 2 3 4 5 6 7 9 10 " ] || fail "replies out of order: $(grep -E '^(ok|error)' "$c")"
+	"1 2 3 4 5 6 7 9 10 11 " ] || fail "replies out of order: $(grep -E '^(ok|error)' "$c")"
 [ ! -e "$T/ctl.sock" ] || fail "command socket left behind"
 pass

@@ -4,6 +4,12 @@
 # run at once on two span pairs: one driven by scenario files with ECM,
 # one by the command-line fax options without ECM. Pages are compared as
 # decoded images (tiffcmp -t), never as file bytes.
+#
+# The loop driver's server keeps only the latest block from its client: a
+# block answered late (a descheduled process) is replaced by silence or
+# lost, and fax training does not survive that on a loaded machine. The
+# fax machines therefore run at a raised priority (nice -15; the tests run
+# as root), as a real-time audio process would.
 . tests/integration/lib.sh
 
 "$B/pstnsim-mktiff" "$T/doc.tif" 2 || fail "cannot make the test TIFF"
@@ -30,14 +36,14 @@ receive-fax $T/got-ecm.tif
 expect event=fax dir=receive result=0 pages=2 ecm=1 within=90s
 expect event=released within=10s
 SCN
-start snd "$B/pstnsim" --span "1:$T/a.sock:t1:ni2" --script "$T/send.scn" \
+start snd nice -n -15 "$B/pstnsim" --span "1:$T/a.sock:t1:ni2" --script "$T/send.scn" \
 	--timeout 100
 # Transfer 2: command-line options, ECM off, E1 A-law this time.
-start sw "$B/pstnsim" --span "1:$T/b.sock:e1:euroisdn" --call 5552000 \
+start sw nice -n -15 "$B/pstnsim" --span "1:$T/b.sock:e1:euroisdn" --call 5552000 \
 	--send-fax "$T/doc.tif" --fax-ecm off --timeout 100
-start rcv "$B/pstnsim" --span "1:$T/a.sock:t1:ni2:cpe:client" \
+start rcv nice -n -15 "$B/pstnsim" --span "1:$T/a.sock:t1:ni2:cpe:client" \
 	--script "$T/recv.scn" --timeout 100
-start card "$B/pstnsim" --span "1:$T/b.sock:e1:euroisdn:cpe:client" \
+start card nice -n -15 "$B/pstnsim" --span "1:$T/b.sock:e1:euroisdn:cpe:client" \
 	--receive-fax "$T/got-%u.tif" --fax-ecm off --exit-after 1 --timeout 100
 
 for p in snd rcv sw card; do

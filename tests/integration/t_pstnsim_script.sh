@@ -11,7 +11,9 @@ cat >"$T/sw.scn" <<'SCN'
 wait event=span_up span=1
 wait event=span_up span=2
 call 5551000 from=2125550100 name="Alice B" span=1
+# waits in a row may be met in any order: setup came before connect
 expect event=connect call=1 within=5s
+expect event=setup call=1 called=5551000
 play tone:1000 call=1
 detect dtmf call=1
 expect event=dtmf call=1 digit=9 within=5s

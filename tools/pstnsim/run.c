@@ -7,8 +7,11 @@
  *
  * Waits look at a shared history of event lines. Each runner keeps its
  * own cursor (just past the last event it matched), so an event that
- * came before its wait line is still found. Lines every runner has
- * passed are dropped.
+ * came before its wait line is still found. A run of consecutive
+ * wait/expect lines (sleeps included) all search from where the run
+ * began, each event meeting one line at most: their events may come in
+ * any order (two spans coming up, say). Any other action ends the run.
+ * Lines every runner has passed are dropped.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -18,7 +21,8 @@
 #include "tools/pstnsim/pstnsim.h"
 
 #define MAX_RUNNERS 16
-#define HIST_MAX 8192 /* event lines kept for waits at most */
+#define HIST_MAX 8192	/* event lines kept for waits at most */
+#define RUN_USED_MAX 64 /* events a run of waits can match unordered */
 
 enum run_state {
 	RUN_READY,   /* execute the action at pc */
@@ -32,6 +36,11 @@ struct sim_runner {
 	struct sim_script script;
 	size_t pc;
 	size_t cursor; /* absolute index into the history */
+	/* the current run of waits: where it began, events it matched */
+	bool in_run;
+	size_t run_start;
+	size_t used[RUN_USED_MAX];
+	unsigned nused;
 	enum run_state st;
 	struct gw_timer *timer, *kick;
 	unsigned calls_left; /* call count=N in progress */
@@ -65,13 +74,19 @@ static void kick(struct sim_runner *r)
 		r->kick = gw_timer_start(sim_get()->loop, 0, kick_due, r);
 }
 
+/* The oldest history line a runner may still look at. */
+static size_t runner_low(const struct sim_runner *r)
+{
+	return r->in_run && r->run_start < r->cursor ? r->run_start : r->cursor;
+}
+
 static void hist_trim(void)
 {
 	size_t lo = H.base + H.n, i, drop;
 
 	for (i = 0; i < H.nrunners; i++)
-		if (H.runners[i]->cursor < lo)
-			lo = H.runners[i]->cursor;
+		if (runner_low(H.runners[i]) < lo)
+			lo = runner_low(H.runners[i]);
 	drop = lo - H.base;
 	/* an idle command connection must not pin every line forever: its
 	 * next wait then starts at the oldest line kept */
@@ -257,19 +272,41 @@ static void bound_due(void *arg)
 	step(r);
 }
 
-/* wait/expect: true once an event since the cursor matches. */
+static bool used(const struct sim_runner *r, size_t abs)
+{
+	unsigned k;
+
+	for (k = 0; k < r->nused; k++)
+		if (r->used[k] == abs)
+			return true;
+	return false;
+}
+
+/* wait/expect: true once an event since the run began, not matched by
+ * an earlier line of the run, matches. */
 static bool scan(struct sim_runner *r)
 {
 	const struct sim_action *a = cur(r);
-	size_t i;
+	size_t i, from;
 
-	if (r->cursor < H.base)
-		r->cursor = H.base;
-	for (i = r->cursor - H.base; i < H.n; i++) {
-		if (sim_event_matches(a, H.lines[i])) {
+	if (!r->in_run) {
+		r->in_run = true;
+		r->run_start = r->cursor;
+		r->nused = 0;
+	}
+	if (r->nused == RUN_USED_MAX) {
+		/* too many to track: go on in order */
+		r->run_start = r->cursor;
+		r->nused = 0;
+	}
+	from = r->run_start < H.base ? H.base : r->run_start;
+	for (i = from - H.base; i < H.n; i++) {
+		if (used(r, H.base + i) || !sim_event_matches(a, H.lines[i]))
+			continue;
+		r->used[r->nused++] = H.base + i;
+		if (H.base + i + 1 > r->cursor)
 			r->cursor = H.base + i + 1;
-			return true;
-		}
+		return true;
 	}
 	return false;
 }
@@ -426,6 +463,10 @@ static int exec(struct sim_runner *r, char *err, size_t errlen)
 	struct sim_call *sc = NULL;
 	int rc;
 
+	/* an action ends a run of waits: later ones look past its events */
+	if (a->type != SIM_ACT_SLEEP && a->type != SIM_ACT_WAIT &&
+	    a->type != SIM_ACT_EXPECT)
+		r->in_run = false;
 	switch (a->type) {
 	case SIM_ACT_SLEEP:
 		r->st = RUN_BLOCKED;
