@@ -28,3 +28,9 @@ $(B)/tests/unit/test_tools_pstnsim_fax: \
 		$(B)/tests/unit/test_tools_pstnsim_fax.o \
 		$(B)/tools/pstnsim/fax.o $(LIBMEDIA)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
+UNIT_TESTS += test_tools_pstnsim_run
+$(B)/tests/unit/test_tools_pstnsim_run: \
+		$(B)/tests/unit/test_tools_pstnsim_run.o \
+		$(B)/tools/pstnsim/run.o $(B)/tools/pstnsim/script.o \
+		$(LIBGW) $(LIBTDM)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
