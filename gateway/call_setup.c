@@ -172,8 +172,10 @@ void gw_call_tdm_event(struct gw *gw, struct tdm_span *span,
 		return;
 	case TDM_EV_CHAN_STATE:
 	case TDM_EV_RESTART:
-		gw_log(GW_LOG_TDM, LOG_INFO, "span %u chan %d: %s %s",
-		       tdm_span_id(span), ev->chan,
+		/* the far end restarts every channel at each start */
+		gw_log(GW_LOG_TDM,
+		       ev->type == TDM_EV_RESTART ? LOG_DEBUG : LOG_INFO,
+		       "span %u chan %d: %s %s", tdm_span_id(span), ev->chan,
 		       tdm_event_type_name(ev->type),
 		       ev->type == TDM_EV_CHAN_STATE
 			       ? tdm_chan_state_name(ev->chan_state)

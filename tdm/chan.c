@@ -84,9 +84,11 @@ void tdm_chan_update(struct tdm_span *span, struct tdm_chan *ch)
 			span->hooks.now ? span->hooks.now(span->hooks.arg) : 0;
 		ch->idle_seq = ++chan_idle_counter;
 	}
-	/* calls starting and ending are reported as calls */
-	if ((old == TDM_CHAN_IDLE || old == TDM_CHAN_IN_USE) &&
-	    (st == TDM_CHAN_IDLE || st == TDM_CHAN_IN_USE))
+	/* calls starting and ending are reported as calls; the start-up
+	 * RESTART of every channel happens before the span is UP */
+	if (((old == TDM_CHAN_IDLE || old == TDM_CHAN_IN_USE) &&
+	     (st == TDM_CHAN_IDLE || st == TDM_CHAN_IN_USE)) ||
+	    span->restart_pending)
 		return;
 	tdm_log(span, LOG_DEBUG, "chan %d %s -> %s", ch->ts,
 		tdm_chan_state_name(old), tdm_chan_state_name(st));

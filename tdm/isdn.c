@@ -262,6 +262,15 @@ static void isdn_overlap_digits(struct tdm_call *c, const char *d,
 			complete = true;
 			break;
 		}
+		/* dialled digits are 0-9 and '*': anything else is the far
+		 * end's mistake, dropped and counted */
+		if ((*d < '0' || *d > '9') && *d != '*') {
+			tdm_span_reject(
+				c->span,
+				"INFORMATION for call %u: bad digit 0x%02x dropped",
+				c->id, (unsigned char)*d);
+			continue;
+		}
 		num[n++] = *d;
 	}
 	num[n] = 0;

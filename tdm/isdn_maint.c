@@ -204,9 +204,19 @@ void tdm_isdn_service(struct tdm_span *span, int ts, bool in_service)
 	tdm_isdn_sched(span);
 }
 
-/* For a fresh controller. */
+/* For a fresh controller, on a new connection: a RESTART cut short by
+ * the old one is moot, and the peer may be a new process that knows
+ * nothing of its old SERVICE states. */
 void tdm_isdn_maint_init(struct tdm_span *span, void *pri)
 {
+	for (int i = 0; i < span->nchans; i++) {
+		struct tdm_chan *ch = &span->chans[i];
+
+		if (!ch->restarting && !ch->far_oos)
+			continue;
+		ch->restarting = ch->far_oos = false;
+		tdm_chan_update(span, ch);
+	}
 	if (maint_has_service(span))
 		pri_set_service_message_support(pri, 1);
 }

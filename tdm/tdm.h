@@ -6,6 +6,13 @@
  *
  * No clock, socket watch or timer of its own: everything goes through
  * struct tdm_hooks. Not thread-safe: one thread owns all spans.
+ *
+ * NFAS (one D-channel for several spans) is not supported: libpri 1.6
+ * can address another interface's B-channels (channel number
+ * (1 << 16) | iface << 8 | b, verified over the loop) and enslave a
+ * backup D-channel (pri_enslave), but here calls and channels belong to
+ * the span whose D-channel signals them, and choosing the active
+ * D-channel on failover would be ours to write.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -344,6 +351,16 @@ int tdm_span_inject_corrupt(struct tdm_span *span);
 const char *tdm_fault_name(enum tdm_fault f);
 /* "short_block", ... -> fault, or -1. */
 int tdm_fault_lookup(const char *name);
+
+/* Virtual time for simulation binaries (tdm/vclock.c): libpri reads the
+ * wall clock, so a binary that drives spans with virtual-time hooks sets
+ * the same time here (microseconds) before each callback; from the first
+ * call on, gettimeofday() and time() in that binary return it. Never
+ * call these in the daemon: they live outside libtdm.a, in
+ * $(TDM_VCLOCK_OBJ) (build/tdm/vclock.o), linked only by such binaries. */
+void tdm_vclock_set(uint64_t us);
+void tdm_vclock_off(void);
+bool tdm_vclock_active(void);
 
 /* Switch types: "ni2" (alias "national"), "ni1", "dms100", "5ess", "4ess",
  * "euroisdn", "qsig". */

@@ -199,6 +199,27 @@ static void test_corrupt_frame(void **state)
 	assert_int_equal(tdm_span_inject_corrupt(NULL), EINVAL);
 }
 
+static bool two_rejected(void)
+{
+	return tdm_span_stats(th_g.cpe.span)->rx_bad >= 2;
+}
+
+/* A line condition message of the wrong size or with unknown bits is
+ * rejected and counted; the alarms stay as they were. */
+static void test_bad_line_messages(void **state)
+{
+	uint8_t short_msg[1] = { 3 }, bad_bits[2] = { 3, 0x80 };
+	uint64_t bad = tdm_span_stats(th_g.cpe.span)->rx_bad;
+
+	assert_int_equal(tdm_loop_send_raw(th_g.net.span, short_msg, 1), 0);
+	assert_int_equal(tdm_loop_send_raw(th_g.net.span, bad_bits, 2), 0);
+	assert_true(th_run(two_rejected, 1000));
+	assert_int_equal(tdm_span_stats(th_g.cpe.span)->rx_bad, bad + 2);
+	assert_int_equal(th_count(&th_g.cpe, TDM_EV_REJECTED_FRAME), 2);
+	assert_int_equal(tdm_span_alarms(th_g.cpe.span), 0);
+	assert_true(tdm_span_is_up(th_g.cpe.span));
+}
+
 static bool five_connected(void)
 {
 	return th_count(&th_g.cpe, TDM_EV_CONNECT) == 5;
@@ -242,6 +263,7 @@ int main(void)
 		cmocka_unit_test_setup(test_alarm_blue_yellow, th_reset),
 		cmocka_unit_test_setup(test_t309, th_reset),
 		cmocka_unit_test_setup(test_corrupt_frame, th_reset),
+		cmocka_unit_test_setup(test_bad_line_messages, th_reset),
 		cmocka_unit_test_setup(test_rate_limit, th_reset),
 	};
 

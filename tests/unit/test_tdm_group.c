@@ -166,6 +166,86 @@ static void test_group_live(void **state)
 	tdm_group_free(NULL);
 }
 
+static struct th_side net2 = { .name = "net2" }, cpe2 = { .name = "cpe2" };
+
+static bool second_pair_up(void)
+{
+	return tdm_span_is_up(net2.span) && tdm_span_is_up(cpe2.span);
+}
+
+static bool second_pair_down(void)
+{
+	return !tdm_span_is_up(cpe2.span);
+}
+
+static int new_span(struct th_side *s, unsigned id, enum tdm_role role,
+		    enum tdm_loop_mode mode, const char *path)
+{
+	struct tdm_span_cfg cfg = { .id = id,
+				    .type = TDM_SPAN_T1,
+				    .role = role,
+				    .loop_path = path,
+				    .loop_mode = mode };
+	struct tdm_hooks h;
+	int err;
+
+	s->th = &th_g;
+	th_hooks(s, &h);
+	err = tdm_span_alloc(&cfg, &h, &s->span);
+	if (!err)
+		tdm_span_set_timer(s->span, "T200", 100);
+	return err ? err : tdm_span_start(s->span);
+}
+
+/* A group of two live CPE spans, descending: the last span's top channel
+ * first; with that span's channels all blocked the call goes to the first
+ * span; with that span down too, the group refuses. */
+static void test_group_two_spans(void **state)
+{
+	struct tdm_setup setup = { .called = "100" };
+	char path2[160];
+	struct tdm_group *g;
+	struct tdm_call *a;
+
+	snprintf(path2, sizeof(path2), "%s/span2.sock", th_g.dir);
+	assert_int_equal(
+		new_span(&net2, 3, TDM_ROLE_NET, TDM_LOOP_SERVER, path2), 0);
+	assert_int_equal(
+		new_span(&cpe2, 4, TDM_ROLE_CPE, TDM_LOOP_CLIENT, path2), 0);
+	assert_true(th_run(second_pair_up, 5000));
+	assert_int_equal(tdm_group_alloc("two", TDM_HUNT_DESC, &g), 0);
+	assert_int_equal(tdm_group_add(g, th_g.cpe.span), 0);
+	assert_int_equal(tdm_group_add(g, cpe2.span), 0);
+
+	assert_int_equal(tdm_group_place(g, &setup, NULL, &a), 0);
+	assert_ptr_equal(tdm_call_span(a), cpe2.span);
+	assert_int_equal(tdm_call_chan(a), 23);
+	assert_int_equal(tdm_call_hangup(a, 16), 0);
+	assert_true(th_run(th_all_released, 3000));
+	th_run(NULL, 100); /* the second pair clears too */
+
+	for (int ts = 1; ts <= 23; ts++)
+		assert_int_equal(tdm_span_chan_block(cpe2.span, ts, true), 0);
+	assert_int_equal(tdm_group_place(g, &setup, NULL, &a), 0);
+	assert_ptr_equal(tdm_call_span(a), th_g.cpe.span);
+	assert_int_equal(tdm_call_chan(a), 23);
+	assert_int_equal(tdm_call_hangup(a, 16), 0);
+	assert_true(th_run(th_all_released, 3000));
+
+	/* a span going away leaves the group */
+	tdm_span_free(net2.span);
+	net2.span = NULL;
+	assert_true(th_run(second_pair_down, 3000));
+	tdm_span_free(cpe2.span);
+	cpe2.span = NULL;
+	assert_int_equal(tdm_group_place(g, &setup, NULL, &a), 0);
+	assert_ptr_equal(tdm_call_span(a), th_g.cpe.span);
+	assert_int_equal(tdm_call_hangup(a, 16), 0);
+	assert_true(th_run(th_all_released, 3000));
+	tdm_group_free(g);
+	unlink(path2);
+}
+
 /* A group whose spans are all down refuses with ENOTCONN. */
 static void test_group_down(void **state)
 {
@@ -211,6 +291,7 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test_setup(test_group_live, th_reset),
 		cmocka_unit_test_setup(test_group_down, th_reset),
+		cmocka_unit_test_setup(test_group_two_spans, th_reset),
 		cmocka_unit_test_setup(test_span_lru, th_reset),
 	};
 

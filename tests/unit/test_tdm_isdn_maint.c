@@ -99,6 +99,52 @@ static bool net_sees_is5(void)
 	return tdm_span_chan_state(th_g.net.span, 5) == TDM_CHAN_IDLE;
 }
 
+static bool cpe_sees_oos7(void)
+{
+	return tdm_span_chan_state(th_g.cpe.span, 7) == TDM_CHAN_MAINT;
+}
+
+static bool cpe_sees_is7(void)
+{
+	return tdm_span_chan_state(th_g.cpe.span, 7) == TDM_CHAN_IDLE;
+}
+
+/* 5ESS and 4ESS have SERVICE too, both ways; EuroISDN has none: a block
+ * stays local. */
+static void test_service_switchtypes(void **state)
+{
+	static const char *const sw[] = { "5ess", "4ess", "ni2" };
+
+	th_teardown_pair();
+	for (size_t i = 0; i < sizeof(sw) / sizeof(sw[0]); i++) {
+		assert_int_equal(th_setup_pair(TDM_SPAN_T1, sw[i]), 0);
+		/* CPE -> NET */
+		assert_int_equal(tdm_span_chan_block(th_g.cpe.span, 5, true),
+				 0);
+		assert_true(th_run(net_sees_oos5, 3000));
+		assert_int_equal(tdm_span_chan_block(th_g.cpe.span, 5, false),
+				 0);
+		assert_true(th_run(net_sees_is5, 3000));
+		/* NET -> CPE */
+		assert_int_equal(tdm_span_chan_block(th_g.net.span, 7, true),
+				 0);
+		assert_true(th_run(cpe_sees_oos7, 3000));
+		assert_int_equal(tdm_span_chan_block(th_g.net.span, 7, false),
+				 0);
+		assert_true(th_run(cpe_sees_is7, 3000));
+		assert_int_equal(tdm_span_stats(th_g.cpe.span)->service_rx, 2);
+		th_teardown_pair();
+	}
+	assert_int_equal(th_setup_pair(TDM_SPAN_E1, "euroisdn"), 0);
+	assert_int_equal(tdm_span_chan_block(th_g.cpe.span, 5, true), 0);
+	th_run(NULL, 200);
+	assert_int_equal(tdm_span_chan_state(th_g.net.span, 5), TDM_CHAN_IDLE);
+	assert_int_equal(tdm_span_stats(th_g.cpe.span)->service_tx, 0);
+	assert_int_equal(tdm_span_chan_block(th_g.cpe.span, 5, false), 0);
+	th_teardown_pair();
+	assert_int_equal(th_setup_pair(TDM_SPAN_T1, NULL), 0);
+}
+
 /* NI-2 SERVICE: a channel we block is out of service at the far end
  * too, and comes back with our unblock. */
 static void test_service_messages(void **state)
@@ -122,6 +168,21 @@ static void test_service_messages(void **state)
 	assert_true(th_run(net_sees_is5, 3000));
 	assert_int_equal(n->service_rx, rx0 + 2);
 	assert_int_equal(tdm_span_stats(th_g.cpe.span)->service_tx, 2);
+}
+
+/* A far end's SERVICE state does not outlive its connection: the peer
+ * that comes back may be a new process. */
+static void test_service_forgotten_on_reconnect(void **state)
+{
+	assert_int_equal(tdm_span_chan_block(th_g.cpe.span, 5, true), 0);
+	assert_true(th_run(net_sees_oos5, 3000));
+	tdm_span_free(th_g.cpe.span);
+	th_g.cpe.span = NULL;
+	assert_int_equal(th_span_new(&th_g.cpe, TDM_SPAN_T1, TDM_ROLE_CPE, NULL,
+				     TDM_LOOP_CLIENT),
+			 0);
+	assert_true(th_run(th_both_up, 5000));
+	assert_int_equal(tdm_span_chan_state(th_g.net.span, 5), TDM_CHAN_IDLE);
 }
 
 static bool cpe_released(void)
@@ -184,6 +245,9 @@ int main(void)
 		cmocka_unit_test_setup(test_restart_in_use, th_reset),
 		cmocka_unit_test_setup(test_restart_bad, th_reset),
 		cmocka_unit_test_setup(test_service_messages, th_reset),
+		cmocka_unit_test_setup(test_service_switchtypes, th_reset),
+		cmocka_unit_test_setup(test_service_forgotten_on_reconnect,
+				       th_reset),
 		cmocka_unit_test_setup(test_cause44_retry, th_reset),
 	};
 
