@@ -59,7 +59,8 @@ int sim_place_call(struct sim_span *ss, const struct tdm_setup *setup,
 		   struct sim_call **out)
 {
 	if (nplaced < 8)
-		snprintf(placed[nplaced++], SIM_NUMBER_MAX, "%s", setup->called);
+		snprintf(placed[nplaced++], SIM_NUMBER_MAX, "%s",
+			 setup->called);
 	return 0;
 }
 
@@ -142,8 +143,8 @@ static struct sim_runner *script(const char *const *lines, size_t n)
 
 	assert_non_null(r);
 	for (i = 0; i < n; i++) {
-		assert_int_equal(sim_action_parse(lines[i], (unsigned)i + 1,
-						  &a, err, sizeof(err)),
+		assert_int_equal(sim_action_parse(lines[i], (unsigned)i + 1, &a,
+						  err, sizeof(err)),
 				 0);
 		assert_int_equal(sim_script_add(&s, &a), 0);
 	}
@@ -165,17 +166,17 @@ static void run_for(unsigned ms)
 		gw_loop_once(S.loop, 10);
 }
 
-#define LINES(...)                                                  \
-	(const char *const[]){ __VA_ARGS__ },                       \
+#define LINES(...)                            \
+	(const char *const[]){ __VA_ARGS__ }, \
 		sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(char *)
 
 /* ---- tests ---- */
 
 static void t_waits_any_order(void **state)
 {
-	struct sim_runner *r = script(
-		LINES("wait event=span_up span=1", "wait 10ms",
-		      "expect event=span_up span=2"));
+	struct sim_runner *r =
+		script(LINES("wait event=span_up span=1", "wait 10ms",
+			     "expect event=span_up span=2"));
 
 	/* span 2 comes up first, before the scenario even starts */
 	sim_out("event=span_up span=2");
@@ -190,8 +191,8 @@ static void t_waits_any_order(void **state)
 static void t_one_event_one_line(void **state)
 {
 	/* two waits for the same kind of event need two events */
-	struct sim_runner *r = script(LINES(
-		"wait event=x", "expect event=x within=100ms"));
+	struct sim_runner *r =
+		script(LINES("wait event=x", "expect event=x within=100ms"));
 
 	sim_out("event=x n=1");
 	sim_run_start(r);
@@ -203,8 +204,9 @@ static void t_one_event_one_line(void **state)
 
 static void t_action_ends_run(void **state)
 {
-	struct sim_runner *r = script(LINES(
-		"wait event=setup", "answer", "expect event=connect within=50ms"));
+	struct sim_runner *r =
+		script(LINES("wait event=setup", "answer",
+			     "expect event=connect within=50ms"));
 
 	have_call = true;
 	sim_out("event=connect call=0"); /* stale: before the answer */
@@ -251,9 +253,9 @@ static void t_action_errors(void **state)
 
 static void t_exit_code_and_series(void **state)
 {
-	struct sim_runner *r = script(LINES(
-		"call 5551098 count=3 interval=10ms step=1", "call 0999 step=5",
-		"exit 7"));
+	struct sim_runner *r =
+		script(LINES("call 5551098 count=3 interval=10ms step=1",
+			     "call 0999 step=5", "exit 7"));
 
 	sim_run_start(r);
 	run_for(2000);
@@ -301,9 +303,9 @@ static void t_reports(void **state)
 	a.line = 2;
 	strcpy(a.arg, "bad line");
 	assert_int_equal(sim_run_add(r, &a), 0);
-	assert_int_equal(sim_action_parse("expect event=y within=20ms", 3, &a,
-					  err, 160),
-			 0);
+	assert_int_equal(
+		sim_action_parse("expect event=y within=20ms", 3, &a, err, 160),
+		0);
 	assert_int_equal(sim_run_add(r, &a), 0);
 	assert_int_equal(sim_action_parse("answer", 4, &a, err, 160), 0);
 	assert_int_equal(sim_run_add(r, &a), 0);

@@ -32,7 +32,7 @@ struct ctl_conn {
 	unsigned lineno;
 	bool overlong; /* discarding the rest of a too long line */
 	bool dead;     /* closing on closer */
-	struct gw_timer *closer;
+	struct sim_timer *closer;
 	struct sim_runner *run;
 };
 
@@ -47,12 +47,12 @@ static void conn_close(struct ctl_conn *c)
 	size_t i;
 
 	if (c->closer)
-		gw_timer_stop(sim_get()->loop, c->closer);
+		sim_timer_stop(c->closer);
 	for (i = 0; i < CTL_MAX_CONNS; i++)
 		if (C.conns[i] == c)
 			C.conns[i] = NULL;
 	if (!c->dead)
-		gw_loop_fd_del(sim_get()->loop, c->fd);
+		sim_fd_unwatch(c->fd);
 	close(c->fd);
 	sim_run_free(c->run);
 	free(c);
@@ -73,8 +73,8 @@ static void conn_fail(struct ctl_conn *c)
 	if (c->dead)
 		return;
 	c->dead = true;
-	gw_loop_fd_del(sim_get()->loop, c->fd);
-	c->closer = gw_timer_start(sim_get()->loop, 0, closer_due, c);
+	sim_fd_unwatch(c->fd);
+	c->closer = sim_timer_start(0, closer_due, c);
 }
 
 /* Never blocks the simulator: a client that does not read is dropped. */
@@ -193,8 +193,7 @@ static void ctl_accept(void *arg, uint32_t events)
 	c = i < CTL_MAX_CONNS ? calloc(1, sizeof(*c)) : NULL;
 	if (c)
 		c->run = sim_run_alloc("ctl", report, c);
-	if (!c || !c->run ||
-	    gw_loop_fd_add(sim_get()->loop, fd, EPOLLIN, conn_readable, c)) {
+	if (!c || !c->run || sim_fd_watch(fd, conn_readable, c)) {
 		static const char busy[] = "error 0: too many connections\n";
 
 		if (send(fd, busy, sizeof(busy) - 1,
@@ -225,7 +224,7 @@ int sim_ctl_start(const char *path)
 		goto fail;
 	unlink(path); /* a stale socket of an earlier run */
 	if (bind(C.fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(C.fd, 4) ||
-	    gw_loop_fd_add(sim_get()->loop, C.fd, EPOLLIN, ctl_accept, NULL))
+	    sim_fd_watch(C.fd, ctl_accept, NULL))
 		goto fail;
 	snprintf(C.path, sizeof(C.path), "%s", path);
 	return 0;
@@ -258,7 +257,7 @@ void sim_ctl_stop(void)
 			conn_close(C.conns[i]);
 	if (C.fd < 0)
 		return;
-	gw_loop_fd_del(sim_get()->loop, C.fd);
+	sim_fd_unwatch(C.fd);
 	close(C.fd);
 	C.fd = -1;
 	unlink(C.path);

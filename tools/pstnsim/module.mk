@@ -2,10 +2,12 @@
 PSTNSIM_SRCS := tools/pstnsim/pstnsim.c tools/pstnsim/opts.c \
 	tools/pstnsim/phone.c tools/pstnsim/phone_act.c tools/pstnsim/dsp.c \
 	tools/pstnsim/fax.c tools/pstnsim/script.c tools/pstnsim/run.c \
-	tools/pstnsim/ctl.c
+	tools/pstnsim/ctl.c tools/pstnsim/clock.c
 BINS += $(B)/pstnsim
 
-$(B)/pstnsim: $(PSTNSIM_SRCS:%.c=$(B)/%.o) $(LIBGW) $(LIBTDM) $(LIBMEDIA)
+# $(TDM_VCLOCK_OBJ): libpri's wall clock follows --virtual time
+$(B)/pstnsim: $(PSTNSIM_SRCS:%.c=$(B)/%.o) $(TDM_VCLOCK_OBJ) $(LIBGW) \
+		$(LIBTDM) $(LIBMEDIA)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(EXT_LIBS)
 
 # The fax tests' TIFF/F documents, made at test time.

@@ -57,6 +57,11 @@ static void usage(FILE *f)
 		"  --overlap[=N]        overlap receiving on every span: SETUP ACK, digits\n"
 		"                       in INFORMATION until #, sending complete, N\n"
 		"                       digits or T302\n"
+		"  --virtual            virtual time: every span's peer is in this process\n"
+		"                       (a NET server span and a CPE client span on the\n"
+		"                       same PATH); the clock jumps to the next timer\n"
+		"                       whenever nothing is left to read; --timeout and\n"
+		"                       event stamps are in virtual time\n"
 		"  -v, --verbose        log more on stderr (repeat for debug)\n"
 		"  -h, --help           this text\n"
 		"\n"
@@ -175,6 +180,7 @@ enum {
 	OPT_SCRIPT,
 	OPT_CTL,
 	OPT_OVERLAP,
+	OPT_VIRTUAL,
 };
 
 static const struct option long_opts[] = {
@@ -203,6 +209,7 @@ static const struct option long_opts[] = {
 	{ "script", required_argument, NULL, OPT_SCRIPT },
 	{ "ctl", required_argument, NULL, OPT_CTL },
 	{ "overlap", optional_argument, NULL, OPT_OVERLAP },
+	{ "virtual", no_argument, NULL, OPT_VIRTUAL },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -337,6 +344,9 @@ int sim_parse_opts(int argc, char **argv)
 			break;
 		case OPT_CTL:
 			S.opt.ctl = optarg;
+			break;
+		case OPT_VIRTUAL:
+			S.opt.virt = true;
 			break;
 		case OPT_OVERLAP:
 			S.opt.overlap = true;

@@ -278,9 +278,9 @@ void sim_call_free(struct sim_call *sc)
 		}
 	}
 	if (sc->answer_timer)
-		gw_timer_stop(S->loop, sc->answer_timer);
+		sim_timer_stop(sc->answer_timer);
 	if (sc->hangup_timer)
-		gw_timer_stop(S->loop, sc->hangup_timer);
+		sim_timer_stop(sc->hangup_timer);
 	sim_call_media_end(sc);
 	sim_rec_close(sc);
 	free(sc->play_own);
@@ -351,8 +351,8 @@ static void call_connected(struct sim_call *sc)
 		return;
 	}
 	if (S->opt.hangup_after_ms)
-		sc->hangup_timer = gw_timer_start(
-			S->loop, S->opt.hangup_after_ms, hangup_due, sc);
+		sc->hangup_timer =
+			sim_timer_start(S->opt.hangup_after_ms, hangup_due, sc);
 }
 
 int sim_call_answer(struct sim_call *sc, char *err, size_t errlen)
@@ -365,7 +365,7 @@ int sim_call_answer(struct sim_call *sc, char *err, size_t errlen)
 		return -1;
 	}
 	if (sc->answer_timer) {
-		gw_timer_stop(sim_get()->loop, sc->answer_timer);
+		sim_timer_stop(sc->answer_timer);
 		sc->answer_timer = NULL;
 	}
 	rc = tdm_call_answer(sc->call);
@@ -452,7 +452,7 @@ void sim_call_incoming(struct sim_span *ss, struct tdm_call *call,
 		return;
 	}
 	sc->answer_timer =
-		gw_timer_start(S->loop, S->opt.answer_delay_ms, answer_due, sc);
+		sim_timer_start(S->opt.answer_delay_ms, answer_due, sc);
 }
 
 static void call_released(struct sim_call *sc, int cause)

@@ -143,16 +143,14 @@ static void fax_hangup_due(void *arg)
 static void fax_result_due(void *arg)
 {
 	struct sim_call *sc = arg;
-	struct sim *S = sim_get();
 
 	sc->fax_timer = NULL;
 	fax_report(sc);
 	sim_fax_free(sc->fax);
 	sc->fax = NULL;
 	if (sc->hangup_timer)
-		gw_timer_stop(S->loop, sc->hangup_timer);
-	sc->hangup_timer =
-		gw_timer_start(S->loop, FAX_HANGUP_MS, fax_hangup_due, sc);
+		sim_timer_stop(sc->hangup_timer);
+	sc->hangup_timer = sim_timer_start(FAX_HANGUP_MS, fax_hangup_due, sc);
 }
 
 int sim_call_fax(struct sim_call *sc, bool send, const char *file, bool ecm,
@@ -199,8 +197,7 @@ bool sim_call_media(struct sim_call *sc, int16_t *rx, int16_t *tx, size_t n)
 	if (sc->fax) {
 		sim_fax_audio(sc->fax, rx, tx, n);
 		if (!sc->fax_timer && sim_fax_done(sc->fax, &r))
-			sc->fax_timer = gw_timer_start(sim_get()->loop, 0,
-						       fax_result_due, sc);
+			sc->fax_timer = sim_timer_start(0, fax_result_due, sc);
 		return true;
 	}
 	return sc->dsp && sim_dsp_tx(sc->dsp, tx, n);
@@ -209,7 +206,7 @@ bool sim_call_media(struct sim_call *sc, int16_t *rx, int16_t *tx, size_t n)
 void sim_call_media_end(struct sim_call *sc)
 {
 	if (sc->fax_timer) {
-		gw_timer_stop(sim_get()->loop, sc->fax_timer);
+		sim_timer_stop(sc->fax_timer);
 		sc->fax_timer = NULL;
 	}
 	if (sc->fax) {

@@ -25,7 +25,7 @@ static struct sim S;
 
 uint64_t sim_now(void)
 {
-	return gw_loop_now(S.loop) - S.t0;
+	return sim_clock_ms() - S.t0;
 }
 
 void sim_out(const char *fmt, ...)
@@ -59,7 +59,7 @@ static void sim_exit(int code)
 		S.spans[i].span = NULL;
 	}
 	sim_out("event=exit code=%d", code);
-	gw_loop_stop(S.loop);
+	sim_clock_stop();
 }
 
 static void sim_grace_over(void *arg)
@@ -78,7 +78,7 @@ void sim_stop(int code)
 	S.stopping = true;
 	S.exit_code = code;
 	if (S.place_timer) {
-		gw_timer_stop(S.loop, S.place_timer);
+		sim_timer_stop(S.place_timer);
 		S.place_timer = NULL;
 	}
 	for (i = 0; i < S.nspans; i++) {
@@ -95,7 +95,7 @@ void sim_stop(int code)
 		sim_exit(code);
 		return;
 	}
-	S.grace_timer = gw_timer_start(S.loop, 2000, sim_grace_over, NULL);
+	S.grace_timer = sim_timer_start(2000, sim_grace_over, NULL);
 }
 
 void sim_call_done(void)
@@ -147,7 +147,7 @@ static void sim_place(void *arg);
 static void sim_place_arm(uint64_t ms)
 {
 	if (!S.place_timer && S.opt.calls_left && !S.stopping)
-		S.place_timer = gw_timer_start(S.loop, ms, sim_place, NULL);
+		S.place_timer = sim_timer_start(ms, sim_place, NULL);
 }
 
 struct sim_span *sim_span_by_id(unsigned id)
@@ -298,8 +298,7 @@ void sim_inject_arm(struct sim_span *ss)
 	if (!S.opt.inject_mask || S.injected || S.stopping)
 		return;
 	S.injected = true;
-	S.inject_timer =
-		gw_timer_start(S.loop, S.opt.inject_after_ms, inject_due, ss);
+	S.inject_timer = sim_timer_start(S.opt.inject_after_ms, inject_due, ss);
 }
 
 static int sim_start_spans(void)
@@ -308,7 +307,7 @@ static int sim_start_spans(void)
 	size_t i, j;
 	int err;
 
-	gw_hooks_tdm_init(&h, &S.hctx);
+	sim_clock_tdm_hooks(&h);
 	h.event = hk_event;
 	h.audio = sim_call_audio;
 
@@ -316,9 +315,12 @@ static int sim_start_spans(void)
 		struct sim_span *ss = &S.spans[i];
 
 		for (j = 0; j < i; j++)
+			/* one path may join a server span to a client span of
+			 * this same process (back to back, --virtual) */
 			if (S.spans[j].cfg.id == ss->cfg.id ||
-			    !strcmp(S.spans[j].cfg.loop_path,
-				    ss->cfg.loop_path)) {
+			    (!strcmp(S.spans[j].cfg.loop_path,
+				     ss->cfg.loop_path) &&
+			     S.spans[j].cfg.loop_mode == ss->cfg.loop_mode)) {
 				fprintf(stderr,
 					"pstnsim: span %u: id or path used twice\n",
 					ss->cfg.id);
@@ -387,15 +389,15 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	S.hctx.loop = S.loop;
-	S.t0 = gw_loop_now(S.loop);
+	sim_clock_init(S.opt.virt);
+	S.t0 = sim_clock_ms();
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	S.sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (S.sigfd < 0 ||
-	    gw_loop_fd_add(S.loop, S.sigfd, EPOLLIN, sim_signal, NULL)) {
+	if (S.sigfd < 0 || sim_fd_watch(S.sigfd, sim_signal, NULL)) {
 		fprintf(stderr, "pstnsim: signalfd: %s\n", strerror(errno));
 		return 2;
 	}
@@ -424,23 +426,23 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (S.opt.timeout_s)
-		S.timeout_timer =
-			gw_timer_start(S.loop, (uint64_t)S.opt.timeout_s * 1000,
-				       sim_timeout, NULL);
-	gw_loop_run(S.loop);
+		S.timeout_timer = sim_timer_start(
+			(uint64_t)S.opt.timeout_s * 1000, sim_timeout, NULL);
+	sim_clock_run();
 	if (S.timeout_timer)
-		gw_timer_stop(S.loop, S.timeout_timer);
+		sim_timer_stop(S.timeout_timer);
 	if (S.grace_timer)
-		gw_timer_stop(S.loop, S.grace_timer);
+		sim_timer_stop(S.grace_timer);
 	if (S.place_timer)
-		gw_timer_stop(S.loop, S.place_timer);
+		sim_timer_stop(S.place_timer);
 	if (S.inject_timer)
-		gw_timer_stop(S.loop, S.inject_timer);
+		sim_timer_stop(S.inject_timer);
 	sim_calls_free_all();
 	sim_ctl_stop();
 	sim_run_free(S.script);
 	sim_run_shutdown();
 	gw_hookctx_release(&S.hctx);
+	sim_clock_release();
 	gw_loop_free(S.loop);
 	close(S.sigfd);
 	sim_play_free();

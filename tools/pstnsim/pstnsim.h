@@ -38,8 +38,8 @@ struct sim_call {
 	unsigned num; /* call=N in the event log */
 	enum tdm_call_dir dir;
 	bool connected;
-	struct gw_timer *answer_timer;
-	struct gw_timer *hangup_timer;
+	struct sim_timer *answer_timer;
+	struct sim_timer *hangup_timer;
 	/* what it sends: a tone, a file (looped) or silence */
 	unsigned play_tone;
 	struct media_tonegen tone;
@@ -53,7 +53,7 @@ struct sim_call {
 	uint32_t rec_bytes;
 	struct sim_dsp *dsp; /* DTMF and tone detection, on first use */
 	struct sim_fax *fax;
-	struct gw_timer *fax_timer; /* reports the result off the audio path */
+	struct sim_timer *fax_timer; /* reports the result off the audio path */
 	bool fax_reported;
 };
 
@@ -68,8 +68,8 @@ struct sim {
 	unsigned ncalls;	/* live */
 	unsigned next_num;
 	unsigned placed, completed;
-	struct gw_timer *place_timer, *timeout_timer, *grace_timer;
-	struct gw_timer *inject_timer;
+	struct sim_timer *place_timer, *timeout_timer, *grace_timer;
+	struct sim_timer *inject_timer;
 	bool injected;
 	bool stopping, exiting;
 	int exit_code;
@@ -90,6 +90,7 @@ struct sim {
 		const char *script;
 		const char *ctl;
 		bool overlap; /* overlap receiving on every span */
+		bool virt;    /* --virtual */
 		int overlap_digits;
 		unsigned exit_after, timeout_s;
 		int t303, t200;
@@ -98,6 +99,22 @@ struct sim {
 		int verbose;
 	} opt;
 };
+
+/* clock.c: the one clock, real (gw_loop) or virtual (--virtual). */
+struct sim_timer;
+void sim_clock_init(bool virt);
+bool sim_clock_virtual(void);
+uint64_t sim_clock_ms(void);
+/* One-shot; the handle is valid until it fires or is stopped. */
+struct sim_timer *sim_timer_start(uint64_t ms, void (*fn)(void *), void *arg);
+void sim_timer_stop(struct sim_timer *t);
+int sim_fd_watch(int fd, void (*fn)(void *arg, uint32_t events), void *arg);
+void sim_fd_unwatch(int fd);
+/* The tdm hooks on this clock. */
+void sim_clock_tdm_hooks(struct tdm_hooks *h);
+void sim_clock_run(void);
+void sim_clock_stop(void);
+void sim_clock_release(void);
 
 struct sim *sim_get(void);
 /* The one clock of pstnsim (ms since start): event stamps, waits and

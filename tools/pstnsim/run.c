@@ -42,7 +42,7 @@ struct sim_runner {
 	size_t used[RUN_USED_MAX];
 	unsigned nused;
 	enum run_state st;
-	struct gw_timer *timer, *kick;
+	struct sim_timer *timer, *kick;
 	unsigned calls_left; /* call count=N in progress */
 	sim_run_report_fn *report;
 	void *arg;
@@ -71,7 +71,7 @@ static void kick_due(void *arg)
 static void kick(struct sim_runner *r)
 {
 	if (!r->kick && r->st != RUN_DONE)
-		r->kick = gw_timer_start(sim_get()->loop, 0, kick_due, r);
+		r->kick = sim_timer_start(0, kick_due, r);
 }
 
 /* The oldest history line a runner may still look at. */
@@ -173,15 +173,14 @@ void sim_run_start(struct sim_runner *r)
 
 void sim_run_free(struct sim_runner *r)
 {
-	struct gw_loop *loop = sim_get()->loop;
 	size_t i;
 
 	if (!r)
 		return;
 	if (r->timer)
-		gw_timer_stop(loop, r->timer);
+		sim_timer_stop(r->timer);
 	if (r->kick)
-		gw_timer_stop(loop, r->kick);
+		sim_timer_stop(r->kick);
 	for (i = 0; i < H.nrunners; i++)
 		if (H.runners[i] == r) {
 			H.runners[i] = H.runners[--H.nrunners];
@@ -210,10 +209,9 @@ static const struct sim_action *cur(const struct sim_runner *r)
 static void finish(struct sim_runner *r, const char *error)
 {
 	const struct sim_action *a = cur(r);
-	struct sim *S = sim_get();
 
 	if (r->timer) {
-		gw_timer_stop(S->loop, r->timer);
+		sim_timer_stop(r->timer);
 		r->timer = NULL;
 	}
 	r->calls_left = 0;
@@ -459,7 +457,6 @@ static int span_act(const struct sim_action *a, char *err, size_t errlen)
 static int exec(struct sim_runner *r, char *err, size_t errlen)
 {
 	const struct sim_action *a = cur(r);
-	struct sim *S = sim_get();
 	struct sim_call *sc = NULL;
 	int rc;
 
@@ -470,14 +467,14 @@ static int exec(struct sim_runner *r, char *err, size_t errlen)
 	switch (a->type) {
 	case SIM_ACT_SLEEP:
 		r->st = RUN_BLOCKED;
-		r->timer = gw_timer_start(S->loop, a->ms, bound_due, r);
+		r->timer = sim_timer_start(a->ms, bound_due, r);
 		return 1;
 	case SIM_ACT_WAIT:
 	case SIM_ACT_EXPECT:
 		if (scan(r))
 			return 0;
 		r->st = RUN_WAIT;
-		r->timer = gw_timer_start(S->loop, a->ms, bound_due, r);
+		r->timer = sim_timer_start(a->ms, bound_due, r);
 		return 1;
 	case SIM_ACT_CALL:
 		if (!r->calls_left)
@@ -487,7 +484,7 @@ static int exec(struct sim_runner *r, char *err, size_t errlen)
 		if (--r->calls_left == 0)
 			return 0;
 		r->st = RUN_BLOCKED;
-		r->timer = gw_timer_start(S->loop, a->gap_ms, bound_due, r);
+		r->timer = sim_timer_start(a->gap_ms, bound_due, r);
 		return 1;
 	case SIM_ACT_FAIL:
 		snprintf(err, errlen, "%s", a->arg);
