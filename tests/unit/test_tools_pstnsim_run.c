@@ -47,7 +47,7 @@ void sim_stop(int code)
 {
 	if (stopped < 0)
 		stopped = code;
-	gw_loop_stop(S.loop);
+	sim_clock_stop();
 }
 
 struct sim_span *sim_span_by_id(unsigned id)
@@ -116,6 +116,7 @@ static int setup(void **state)
 {
 	memset(&S, 0, sizeof(S));
 	S.loop = gw_loop_alloc();
+	sim_clock_init(false);
 	S.spans[0].cfg.id = 1;
 	S.nspans = 1;
 	stopped = -1;
@@ -129,6 +130,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	sim_run_shutdown();
+	sim_clock_release();
 	gw_loop_free(S.loop);
 	return 0;
 }
@@ -181,7 +183,7 @@ static void t_waits_any_order(void **state)
 	/* span 2 comes up first, before the scenario even starts */
 	sim_out("event=span_up span=2");
 	sim_run_start(r);
-	gw_timer_start(S.loop, 30, emit_due, "event=span_up span=1");
+	sim_timer_start(30, emit_due, "event=span_up span=1");
 	run_for(1000);
 	assert_int_equal(stopped, SIM_EXIT_OK);
 	assert_non_null(strstr(outs, "event=scenario_done"));
@@ -279,6 +281,31 @@ static void t_span_actions(void **state)
 	sim_run_free(r);
 }
 
+/* clock.c in virtual time: a minute of waits and bounds takes no real
+ * time, timers fire in deadline order, and the clock shows their sum. */
+static void t_virtual_clock(void **state)
+{
+	struct sim_runner *r;
+
+	sim_clock_init(true);
+	assert_true(sim_clock_virtual());
+	assert_int_equal(sim_clock_ms(), 0);
+	r = script(LINES("wait 40s", "wait event=late",
+			 "expect event=never within=20s", "exit 4"));
+	sim_timer_start(50000, emit_due, "event=late");
+	sim_timer_start(1, emit_due, "event=early");
+	sim_run_start(r);
+	sim_clock_run();
+	assert_int_equal(stopped, SIM_EXIT_SCENARIO);
+	/* 50 s until "late", then the 20 s bound of the expect */
+	assert_int_equal(sim_clock_ms(), 70000);
+	assert_non_null(strstr(outs, "event=early\nevent=late\n"));
+	/* libpri's wall clock followed it (tdm_vclock_set) */
+	assert_true(tdm_vclock_active());
+	sim_run_free(r);
+	tdm_vclock_off();
+}
+
 static char reports[512];
 
 static void report(void *arg, const struct sim_action *a, const char *err)
@@ -340,6 +367,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_span_actions, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(t_reports, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_virtual_clock, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

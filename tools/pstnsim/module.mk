@@ -34,5 +34,6 @@ UNIT_TESTS += test_tools_pstnsim_run
 $(B)/tests/unit/test_tools_pstnsim_run: \
 		$(B)/tests/unit/test_tools_pstnsim_run.o \
 		$(B)/tools/pstnsim/run.o $(B)/tools/pstnsim/script.o \
-		$(LIBGW) $(LIBTDM)
+		$(B)/tools/pstnsim/clock.o $(TDM_VCLOCK_OBJ) $(LIBGW) \
+		$(LIBTDM) $(LIBMEDIA) $(LIBSIP)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
