@@ -350,7 +350,8 @@ static void isdn_on_event(struct tdm_span *span, pri_event *e)
 
 	switch (e->e) {
 	case PRI_EVENT_DCHAN_UP:
-		/* once per connection: the start-up RESTART (UP waits) */
+		/* once per connection: the start-up RESTART (UP waits), and
+		 * our blocked channels told to a far end that may be new */
 		if (!span->l2_seen) {
 			span->l2_seen = true;
 			tdm_isdn_start_restart(span);
@@ -358,6 +359,10 @@ static void isdn_on_event(struct tdm_span *span, pri_event *e)
 		tdm_span_l2(span, true);
 		if (span->restart_pending && !span->dying)
 			tdm_span_restart(span, 0);
+		for (int i = 0; i < span->nchans && !span->dying; i++)
+			if (span->chans[i].blocked)
+				tdm_isdn_service(span, span->chans[i].ts,
+						 false);
 		return;
 	case PRI_EVENT_DCHAN_DOWN:
 		tdm_span_l2(span, false);

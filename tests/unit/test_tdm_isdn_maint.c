@@ -185,6 +185,30 @@ static void test_service_forgotten_on_reconnect(void **state)
 	assert_int_equal(tdm_span_chan_state(th_g.net.span, 5), TDM_CHAN_IDLE);
 }
 
+static bool net_sees_oos9(void)
+{
+	return tdm_span_chan_state(th_g.net.span, 9) == TDM_CHAN_MAINT;
+}
+
+/* Our block outlives the connection: a far end that comes back (a new
+ * process) is told again once layer 2 is up. */
+static void test_block_told_again(void **state)
+{
+	assert_int_equal(tdm_span_chan_block(th_g.cpe.span, 9, true), 0);
+	assert_true(th_run(net_sees_oos9, 3000));
+	tdm_span_free(th_g.net.span);
+	th_g.net.span = NULL;
+	assert_int_equal(th_span_new(&th_g.net, TDM_SPAN_T1, TDM_ROLE_NET, NULL,
+				     TDM_LOOP_SERVER),
+			 0);
+	assert_true(th_run(th_both_up, 5000));
+	assert_true(th_run(net_sees_oos9, 3000));
+	assert_int_equal(tdm_span_chan_state(th_g.cpe.span, 9),
+			 TDM_CHAN_BLOCKED);
+	assert_int_equal(tdm_span_chan_block(th_g.cpe.span, 9, false), 0);
+	assert_true(th_run(th_both_up, 100));
+}
+
 static bool cpe_released(void)
 {
 	return th_count(&th_g.cpe, TDM_EV_RELEASED) > 0;
@@ -248,6 +272,7 @@ int main(void)
 		cmocka_unit_test_setup(test_service_switchtypes, th_reset),
 		cmocka_unit_test_setup(test_service_forgotten_on_reconnect,
 				       th_reset),
+		cmocka_unit_test_setup(test_block_told_again, th_reset),
 		cmocka_unit_test_setup(test_cause44_retry, th_reset),
 	};
 
