@@ -26,6 +26,18 @@ struct sim_call *sim_call_find(unsigned num)
 	return NULL;
 }
 
+struct sim_call *sim_call_find_ringing(void)
+{
+	struct sim_call *sc, *found = NULL;
+
+	/* newest first in the list: the last match is the oldest */
+	for (sc = sim_get()->calls; sc; sc = sc->next)
+		if (sc->dir == TDM_DIR_IN && !sc->connected &&
+		    tdm_call_state(sc->call) != TDM_CALL_RELEASING)
+			found = sc;
+	return found;
+}
+
 static void dsp_event(void *arg, enum sim_dsp_ev ev, unsigned freq, char digit)
 {
 	struct sim_call *sc = arg;

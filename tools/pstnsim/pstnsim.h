@@ -159,6 +159,8 @@ int sim_pcm_load(const char *path, int16_t **pcm, size_t *len, char *err,
 /* phone_act.c: what a scenario does to a call. Each returns 0, or -1
  * with a message in err. */
 struct sim_call *sim_call_find(unsigned num); /* 0: the newest live */
+/* The oldest incoming call still ringing (answer/reject's default). */
+struct sim_call *sim_call_find_ringing(void);
 int sim_call_answer(struct sim_call *sc, char *err, size_t errlen);
 int sim_call_hangup(struct sim_call *sc, int cause, char *err, size_t errlen);
 int sim_call_digits(struct sim_call *sc, const char *digits, char *err,

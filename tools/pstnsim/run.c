@@ -501,7 +501,12 @@ static int exec(struct sim_runner *r, char *err, size_t errlen)
 	default:
 		break;
 	}
-	sc = sim_call_find(a->call);
+	/* answer/reject without call=: the oldest call still ringing here,
+	 * so a later call coming in meanwhile cannot take the action */
+	sc = !a->call && (a->type == SIM_ACT_ANSWER ||
+			  a->type == SIM_ACT_REJECT)
+		     ? sim_call_find_ringing()
+		     : sim_call_find(a->call);
 	if (!sc) {
 		if (a->call)
 			snprintf(err, errlen, "no call %u", a->call);

@@ -33,8 +33,9 @@
  * keypad facility. Names are tdm's (ton=national, npi=e164 or isdn,
  * pres=restricted, screen=network, reason=busy ...).
  *
- * Call actions take call=N (pstnsim's call number); without it they act
- * on the newest live call. wait/expect search the events since the last
+ * Call actions take call=N (pstnsim's call number); without it answer
+ * and reject act on the oldest call still ringing, the others on the
+ * newest call. wait/expect search the events since the last
  * matched one, so an event that came before the line is still found.
  */
 #include <errno.h>
