@@ -101,6 +101,7 @@ static void tdm_setup(struct gw *gw, struct tdm_span *span,
 		goto out;
 	}
 	p.sdp = sdp;
+	gw_sipauth_call_creds(tr, &p.auth_user, &p.auth_password);
 	int err = sip_call_invite(gw->sip, &p, c, &c->sip);
 
 	if (err) {

@@ -272,6 +272,8 @@ int gw_start(struct gw *gw)
 	set_codecs(gw);
 	err = start_sip(gw);
 	if (!err)
+		err = gw_sipauth_start(gw);
+	if (!err)
 		err = start_spans(gw);
 	return err;
 }
@@ -281,8 +283,9 @@ static void stop_grace(void *arg)
 	struct gw *gw = arg;
 
 	gw->stop_timer = NULL;
-	GW_WARN(MAIN, "%u call(s) still clearing after %d ms; exiting",
-		gw->ncalls, GW_STOP_GRACE_MS);
+	GW_WARN(MAIN,
+		"%u call(s), %u un-REGISTER(s) still pending after %d ms; exiting",
+		gw->ncalls, gw_sipauth_pending(gw), GW_STOP_GRACE_MS);
 	gw_loop_stop(gw->loop);
 }
 
@@ -300,9 +303,10 @@ void gw_shutdown(struct gw *gw)
 		  "transactions %u, subscriptions %u",
 		  gw->ncalls, ss.active_calls, ss.active_trans, ss.active_subs);
 	gw_call_shutdown_all(gw);
+	gw_sipauth_shutdown(gw);
 	if (gw->sip) /* subscriptions end with a terminated NOTIFY */
 		sip_stack_end_subscriptions(gw->sip);
-	if (!gw->ncalls) {
+	if (!gw->ncalls && !gw_sipauth_pending(gw)) {
 		gw_loop_stop(gw->loop);
 		return;
 	}
@@ -312,6 +316,8 @@ void gw_shutdown(struct gw *gw)
 
 void gw_calls_drained(struct gw *gw)
 {
+	if (gw_sipauth_pending(gw))
+		return; /* un-REGISTERs still out: their answer ends it */
 	if (gw->stop_timer)
 		gw_timer_stop(gw->loop, gw->stop_timer);
 	gw->stop_timer = NULL;
@@ -327,6 +333,7 @@ void gw_stop(struct gw *gw)
 		gw_timer_stop(gw->loop, gw->trunks_timer);
 	gw->trunks_timer = NULL;
 	gw_call_free_all(gw);
+	gw_sipauth_stop(gw);
 	if (gw->sip)
 		sip_stack_free(gw->sip);
 	gw->sip = NULL;

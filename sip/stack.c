@@ -28,6 +28,7 @@ static const char *const timer_names[SIP_TMR__COUNT] = {
 	[SIP_TMR_EXPIRE] = "session expiry",
 	[SIP_TMR_REL1XX] = "reliable 1xx",
 	[SIP_TMR_SUBS] = "subscription expiry",
+	[SIP_TMR_REG] = "registration",
 };
 
 const char *sip_timer_name(enum sip_timer_id id)
@@ -179,6 +180,7 @@ void sip_stack_free(struct sip_stack *st)
 	sip_ua_free_calls(st);
 	while (st->trans)
 		sip_trans_free(st->trans);
+	sip_ua_auth_release(st);
 	sip_free(st, st);
 }
 

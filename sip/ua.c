@@ -106,6 +106,7 @@ void ua_call_free(struct sip_call *c)
 	sip_free(st, c->extra_hdrs);
 	sip_free(st, c->retry_hdrs);
 	sip_free(st, c->ruri);
+	ua_auth_free(c);
 	sip_free(st, c);
 }
 
@@ -395,6 +396,8 @@ void sip_ua_recv_request(struct sip_stack *st, const struct sip_msg *req,
 		in_dialog(st, req, src);
 		return;
 	}
+	if (!ua_auth_check(st, req, src))
+		return; /* challenged or refused */
 	switch (req->method) {
 	case SIP_METHOD_INVITE:
 		ua_recv_invite(st, req, src);

@@ -80,7 +80,8 @@ struct sip_call {
 	struct sip_timer t_rel;
 	uint32_t rseq_rx; /* UAC: last RSeq PRACKed */
 	/* REFER (ua_subs.c) */
-	uint32_t refer_cseq; /* 0: no REFER subscription */
+	uint32_t refer_cseq;	  /* 0: no REFER subscription */
+	struct sip_ua_auth *auth; /* UAC credentials (ua_auth.c), or NULL */
 };
 
 /* ua.c */
@@ -178,3 +179,20 @@ int ua_req_dialog(struct sip_stack *st, struct sip_dialog *d, enum sip_method m,
 void ua_req_dialog_gone(struct sip_stack *st, struct sip_dialog *d);
 void ua_req_call_gone(struct sip_call *c);
 void ua_req_free_all(struct sip_stack *st);
+
+/* ua_auth.c */
+int ua_auth_init(struct sip_call *c, const struct sip_call_params *p);
+void ua_auth_free(struct sip_call *c);
+/* On a 401/407 to the INVITE: true if its challenge was taken and the
+ * INVITE is to be sent again (the early dialog is reset). */
+bool ua_auth_take_invite(struct sip_call *c, const struct sip_msg *resp);
+/* Appends the INVITE's answers, one per challenged protection space. */
+void ua_auth_put_invite(struct sip_call *c, struct sip_mbuf *mb);
+/* "(Proxy-)Authorization: ...\r\n" for an in-dialog request, once per
+ * request (*tried); ENOENT when not answering. */
+int ua_auth_indialog(struct sip_call *c, const struct sip_msg *resp,
+		     bool *tried, const char *method, char *hdr, size_t size);
+bool *ua_auth_bye_tried(struct sip_call *c);
+/* Server side: true if req may proceed; otherwise it was answered. */
+bool ua_auth_check(struct sip_stack *st, const struct sip_msg *req,
+		   const struct sip_addr *src);

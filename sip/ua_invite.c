@@ -10,23 +10,42 @@
 
 /* ---- UAC ---- */
 
+static int send_bye_auth(struct sip_call *c, int cause, const char *auth);
+
 static void bye_resp(int err, const struct sip_msg *msg, void *arg)
 {
 	struct sip_call *c = arg;
+	char hdr[1700];
 	if (!err && msg && msg->code < 200)
 		return;
+	/* a BYE challenged by the peer or a proxy: answered once */
+	if (!err && msg && (msg->code == 401 || msg->code == 407) &&
+	    ua_auth_bye_tried(c) &&
+	    !ua_auth_indialog(c, msg, ua_auth_bye_tried(c), "BYE", hdr,
+			      sizeof(hdr))) {
+		sip_trans_detach(c->bye_t);
+		if (!send_bye_auth(c, c->cause, hdr))
+			return;
+	}
 	ua_end_call(c);
 }
 
 static int send_bye(struct sip_call *c, int cause)
 {
+	return send_bye_auth(c, cause, NULL);
+}
+
+static int send_bye_auth(struct sip_call *c, int cause, const char *auth)
+{
 	struct sip_stack *st = c->st;
-	char buf[SIP_UA_RESP_MAX], extra[64] = "", branch[32];
+	char buf[SIP_UA_RESP_MAX], extra[1800] = "", branch[32];
 	struct sip_mbuf mb, xb;
 	struct sip_addr dst;
 	ua_new_branch(st, branch);
 	sip_mb_init(&xb, extra, sizeof(extra));
 	sip_mb_hdr_reason(&xb, cause);
+	if (auth)
+		sip_mb_str(&xb, auth);
 	sip_mb_init(&mb, buf, sizeof(buf));
 	int err = sip_dialog_request(&c->dlg, &mb, SIP_METHOD_BYE, 0, branch,
 				     extra, NULL, NULL, &dst);
@@ -175,6 +194,13 @@ static void uac_inv_resp(int err, const struct sip_msg *msg, void *arg)
 		ua_emit(c, &ev);
 		return;
 	}
+	if ((msg->code == 401 || msg->code == 407) &&
+	    ua_auth_take_invite(c, msg) && !reset_early(c) && !send_invite(c)) {
+		/* answered: a new INVITE, CSeq + 1 (RFC 3261 22.2) */
+		if (c->state == SIP_CALL_PROCEEDING)
+			ua_set_state(c, SIP_CALL_CALLING);
+		return;
+	}
 	if (msg->code == 422 && !c->se_retried &&
 	    (c->state == SIP_CALL_CALLING || c->state == SIP_CALL_PROCEEDING)) {
 		/* RFC 4028 7.4: once more with the interval the peer wants */
@@ -265,6 +291,7 @@ static int send_invite(struct sip_call *c)
 		sip_mb_str(&xb, c->extra_hdrs);
 	if (c->retry_hdrs)
 		sip_mb_str(&xb, c->retry_hdrs);
+	ua_auth_put_invite(c, &xb);
 	sip_mb_init(&mb, buf, sizeof(buf));
 	int err = xb.err;
 	if (!err)
@@ -316,6 +343,8 @@ int sip_call_invite(struct sip_stack *st, const struct sip_call_params *p,
 		 p->to_uri ? p->to_uri : p->ruri);
 	err = sip_dialog_init_uac(&c->dlg, st, call_id, from, tag, to, p->ruri,
 				  0, &p->dst);
+	if (!err)
+		err = ua_auth_init(c, p);
 	if (err)
 		goto out;
 	err = ENOMEM;

@@ -24,8 +24,9 @@ struct sip_req {
 	sip_req_h *h;
 	void *arg;
 	bool in_handler;
-	bool resent;  /* resend called from the handler: keep it */
-	bool dropped; /* abandoned from the handler: free after it */
+	bool resent;	 /* resend called from the handler: keep it */
+	bool dropped;	 /* abandoned from the handler: free after it */
+	bool auth_tried; /* answered a 401/407 (ua_auth.c) */
 };
 
 static void req_unlink(struct sip_req *r)
@@ -50,6 +51,8 @@ static void req_free(struct sip_req *r)
 	sip_free(st, r);
 }
 
+static int req_start(struct sip_req *r, const char *add);
+
 static void req_resp(int err, const struct sip_msg *msg, void *arg)
 {
 	struct sip_req *r = arg;
@@ -57,6 +60,14 @@ static void req_resp(int err, const struct sip_msg *msg, void *arg)
 		return;
 	/* the transaction stays to absorb retransmitted finals */
 	sip_trans_detach(r->trans);
+	/* a challenge to an in-dialog request of a call with credentials */
+	char hdr[1700];
+	if (!err && msg && (msg->code == 401 || msg->code == 407) && r->call &&
+	    r->dlg &&
+	    !ua_auth_indialog(r->call, msg, &r->auth_tried,
+			      sip_method_name(r->method), hdr, sizeof(hdr)) &&
+	    !req_start(r, hdr))
+		return;
 	r->resent = false;
 	r->in_handler = true;
 	if (r->h && !r->dropped)
