@@ -57,6 +57,8 @@ enum rtp_rx_verdict rtp_rx_update(struct rtp_rx *r, const struct rtp_hdr *h,
 void rtp_rx_bad(struct rtp_rx *r);
 /* Expected minus received, never negative. */
 uint64_t rtp_rx_lost(const struct rtp_rx *r);
+/* Packets expected from the current source (RFC 3550 A.3). */
+uint64_t rtp_rx_expected(const struct rtp_rx *r);
 
 /* ---- fixed jitter buffer (jb.c) ---- */
 
@@ -114,3 +116,96 @@ unsigned jb_count(const struct jb *jb);
 void jb_stats(const struct jb *jb, struct jb_stats *out);
 /* Forgets everything queued; the next packet anchors playout again. */
 void jb_reset(struct jb *jb);
+
+/* ---- RTCP (rtcp.c), RFC 3550 section 6 ---- */
+
+#define RTCP_SR 200
+#define RTCP_RR 201
+#define RTCP_SDES 202
+#define RTCP_BYE 203
+#define RTCP_APP 204
+#define RTCP_MAX_RB 31
+#define RTCP_CNAME_MAX 255
+#define RTCP_MIN_INTERVAL_US 5000000u /* Tmin, section 6.2 */
+
+/* One report block (section 6.4.1). */
+struct rtcp_rb {
+	uint32_t ssrc;
+	uint8_t fraction; /* lost since the last report, 1/256 */
+	int32_t lost;	  /* cumulative, 24-bit signed on the wire */
+	uint32_t ext_max; /* extended highest sequence number */
+	uint32_t jitter;  /* interarrival jitter, timestamp units */
+	uint32_t lsr;	  /* middle 32 bits of the last SR's NTP time */
+	uint32_t dlsr;	  /* delay since that SR, 1/65536 s */
+};
+
+struct rtcp_sender_info {
+	uint64_t ntp; /* NTP timestamp, 32.32 fixed point */
+	uint32_t rtp_ts;
+	uint32_t packets;
+	uint32_t octets;
+};
+
+/* What one compound packet said; views into nothing (all copied). */
+struct rtcp_info {
+	uint32_t ssrc; /* of the SR/RR sender */
+	bool sr;       /* a sender report (si valid) */
+	struct rtcp_sender_info si;
+	unsigned nrb;
+	struct rtcp_rb rb[RTCP_MAX_RB];
+	char cname[RTCP_CNAME_MAX + 1]; /* "" when none came */
+	bool bye;
+};
+
+/* Validates a compound packet as appendix A.2 asks (version 2, first an
+ * SR or RR, padding only in the last one, lengths adding up) and reads
+ * its SR/RR, the sender's CNAME and BYE. 0, EINVAL (NULL or short),
+ * EPROTO (malformed). */
+int rtcp_parse(struct rtcp_info *info, const void *pkt, size_t len);
+
+/* Appends one packet at buf + *off; ENOSPC (nothing written) when it does
+ * not fit. si NULL makes an RR. */
+int rtcp_put_report(uint8_t *buf, size_t size, size_t *off, uint32_t ssrc,
+		    const struct rtcp_sender_info *si, const struct rtcp_rb *rb,
+		    unsigned nrb);
+int rtcp_put_cname(uint8_t *buf, size_t size, size_t *off, uint32_t ssrc,
+		   const char *cname);
+int rtcp_put_bye(uint8_t *buf, size_t size, size_t *off, uint32_t ssrc);
+
+/* Unix microseconds -> NTP 32.32; its middle 32 bits (LSR units). */
+uint64_t rtcp_ntp_from_us(uint64_t unix_us);
+uint32_t rtcp_ntp_mid(uint64_t ntp);
+
+/* Receive-side state for one remote source, next to struct rtp_rx: the
+ * interarrival jitter (appendix A.8), the interval counts behind the
+ * fraction lost (A.3) and the last SR heard (LSR/DLSR). */
+struct rtcp_src {
+	bool have_transit;
+	uint32_t transit;
+	uint32_t jitter_q4; /* jitter * 16, as A.8 keeps it */
+	uint64_t expected_prior, received_prior;
+	uint32_t lsr;	    /* 0: no SR yet */
+	uint64_t lsr_at_us; /* when it arrived, caller's clock */
+};
+
+void rtcp_src_init(struct rtcp_src *s);
+/* One in-order or reordered packet: its RTP timestamp and its arrival
+ * expressed in the same timestamp units. */
+void rtcp_src_jitter(struct rtcp_src *s, uint32_t rtp_ts, uint32_t arrival);
+uint32_t rtcp_src_jitter_units(const struct rtcp_src *s);
+/* Fills a report block about the source and starts a new interval. */
+void rtcp_src_report(struct rtcp_src *s, const struct rtp_rx *rx,
+		     uint64_t now_us, struct rtcp_rb *rb);
+void rtcp_src_sr_heard(struct rtcp_src *s, uint64_t ntp, uint64_t now_us);
+/* Round trip from a report block about us (RFC 3550 6.4.1: A - LSR -
+ * DLSR), in microseconds; false when the block carries no LSR. */
+bool rtcp_rtt_us(const struct rtcp_rb *rb, uint64_t now_ntp, uint64_t *rtt_us);
+
+/* The deterministic RTCP interval (section 6.3.1 / appendix A.7) before
+ * randomisation, in microseconds: avg_size octets, bw octets/s of the
+ * whole session. */
+uint64_t rtcp_interval_base_us(unsigned members, unsigned senders, bool we_sent,
+			       double avg_size, double bw, bool initial,
+			       uint64_t tmin_us);
+/* Randomised: base * [0.5, 1.5) / (e - 3/2); r is uniform in [0, 1). */
+uint64_t rtcp_interval_rand_us(uint64_t base_us, double r);
