@@ -82,7 +82,7 @@ struct gw_call *call_alloc(struct gw *gw, enum call_orig orig)
 	c->gw = gw;
 	c->id = ++gw->next_call_id;
 	c->orig = orig;
-	c->rtp_fd = -1;
+	c->rtp_fd = c->rtcp_fd = -1;
 	c->t_start = gw_loop_now(gw->loop);
 	c->next = gw->calls;
 	gw->calls = c;

@@ -181,6 +181,7 @@ void gw_call_tdm_audio(struct gw *gw, struct tdm_call *tcall, const uint8_t *rx,
 	if (c->media_to_sip)
 		media_sess_tdm_in(c->media, rx, n);
 	media_sess_tdm_out(c->media, tx, n);
+	media_sess_poll(c->media);
 }
 
 /* ---- SIP side -------------------------------------------------------- */

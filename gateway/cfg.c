@@ -122,6 +122,15 @@ static const struct opt opts[] = {
 	  "Packetization time in milliseconds (multiple of 10)." },
 	{ S_MEDIA, "jitter_ms", T_UINT, "40", 0, 500, NULL, 0, G(jitter_ms),
 	  NULL, "Fixed jitter buffer depth." },
+	/* media runtime (RTP/RTCP, workers) */
+	{ S_MEDIA, "rtcp_interval_ms", T_UINT, "5000", 0, 60000, NULL, 0,
+	  G(rtcp_interval_ms), NULL,
+	  "RTCP report interval before randomisation (RFC 3550 Tmin); 0: no RTCP." },
+	{ S_MEDIA, "latch_silence_ms", T_UINT, "2000", 100, 60000, NULL, 0,
+	  G(latch_silence_ms), NULL,
+	  "RTP from a new port of the negotiated address with a new SSRC is taken only after the current source was silent this long." },
+	{ S_MEDIA, "workers", T_UINT, "0", 0, 64, NULL, 0, G(media_workers),
+	  NULL, "Media worker threads; 0: one per online CPU." },
 
 	{ S_SPAN, "type", T_ENUM, "t1", 0, 0, span_types, 0, SP(type), NULL,
 	  "t1 (23B+D, mu-law) or e1 (30B+D, A-law)." },

@@ -75,6 +75,9 @@ struct gw_cfg {
 	char codecs[64];
 	unsigned ptime_ms;
 	unsigned jitter_ms;
+	unsigned rtcp_interval_ms; /* 0: no RTCP */
+	unsigned latch_silence_ms;
+	unsigned media_workers; /* 0: one per CPU */
 
 	struct cfg_span spans[CFG_MAX_SPANS];
 	size_t nspans;

@@ -209,3 +209,94 @@ uint64_t rtcp_interval_base_us(unsigned members, unsigned senders, bool we_sent,
 			       uint64_t tmin_us);
 /* Randomised: base * [0.5, 1.5) / (e - 3/2); r is uniform in [0, 1). */
 uint64_t rtcp_interval_rand_us(uint64_t base_us, double r);
+
+/* ---- strict source latching (latch.c), see media_sess_rtp_in() ---- */
+
+enum media_latch_verdict {
+	MEDIA_LATCH_OK,	     /* from the current peer */
+	MEDIA_LATCH_MOVE,    /* allowed to become the peer */
+	MEDIA_LATCH_FOREIGN, /* drop */
+};
+
+struct media_latch {
+	struct media_addr neg; /* negotiated */
+	struct media_addr cur; /* current peer, where we send */
+	bool latched;	       /* a packet came from cur */
+	uint32_t ssrc;	       /* of the latest accepted packet */
+	uint64_t last_us;      /* when it came */
+	uint64_t silence_us;
+};
+
+void media_latch_init(struct media_latch *l, const struct media_addr *neg,
+		      uint64_t silence_us);
+/* What to do with a packet from src carrying ssrc; changes nothing. */
+enum media_latch_verdict media_latch_judge(const struct media_latch *l,
+					   const struct media_addr *src,
+					   uint32_t ssrc, bool have_clock,
+					   uint64_t now_us);
+/* Records an accepted packet (OK or MOVE); true when the peer moved. */
+bool media_latch_accept(struct media_latch *l, const struct media_addr *src,
+			uint32_t ssrc, uint64_t now_us);
+
+/* ---- the session object (sess.c; RTCP side in sess_rtcp.c) ---- */
+
+#define SESS_MAX_FRAME 480    /* 60 ms, the longest ptime we send */
+#define SESS_MAX_RX 960	      /* 120 ms, the longest packet we accept */
+#define SESS_CONCEAL_FRAMES 2 /* attenuated repeats before silence */
+#define SESS_RTCP_MAX 512     /* our compound packets stay below this */
+
+struct media_sess {
+	struct media_hooks h;
+	struct media_sess_cfg cfg;
+	char cname[RTCP_CNAME_MAX + 1];
+	enum media_law codec_law;
+	uint32_t frame; /* samples per sent packet */
+	uint32_t clock_rate;
+
+	struct rtp_tx tx;
+	uint8_t txbuf[SESS_MAX_FRAME];
+	size_t txfill;
+	uint8_t pkt[RTP_HDR_LEN + SESS_MAX_FRAME];
+	bool tx_any;	     /* a packet went out */
+	uint64_t tx_last_us; /* when the last one went */
+	uint32_t tx_last_ts;
+	uint64_t talkspurts;
+
+	struct media_latch latch;
+	uint64_t rx_foreign, latches, ssrc_changes;
+	bool foreign_logged;
+
+	struct rtp_rx rx;
+	struct rtcp_src rsrc; /* jitter, loss intervals, LSR of rx.ssrc */
+	struct jb *jb;
+	uint64_t rx_bad, rx_wrong_pt, rx_packets, rx_bytes;
+	uint8_t cur[SESS_MAX_RX]; /* playout frame, TDM law */
+	size_t cur_len, cur_pos;
+	uint8_t last[SESS_MAX_RX]; /* last good frame, TDM law */
+	size_t last_len;
+	unsigned concealed;	  /* gap frames since the last good one */
+	int16_t pcm[SESS_MAX_RX]; /* concealment scratch */
+
+	/* RTCP (sess_rtcp.c) */
+	struct media_latch rtcp_latch;
+	uint64_t rtcp_next_us; /* 0: not scheduled yet */
+	uint64_t tx_packets_at_report;
+	double rtcp_avg_size;
+	uint32_t rng;
+	uint64_t rtcp_tx, rtcp_rx, rtcp_bad, rtcp_foreign;
+	uint8_t fraction_lost;
+	bool have_remote, have_rtt, bye_sent;
+	struct rtcp_rb remote; /* the peer's last block about us */
+	uint32_t rtt_us;
+	uint8_t rtcp_buf[SESS_RTCP_MAX];
+};
+
+__attribute__((format(printf, 3, 4))) void
+media_sess_log(const struct media_sess *s, int level, const char *fmt, ...);
+uint64_t media_sess_now(const struct media_sess *s);
+/* sess_rtcp.c */
+void media_sess_rtcp_init(struct media_sess *s);
+/* A new remote source: its RTCP receive state starts afresh. */
+void media_sess_rtcp_newsrc(struct media_sess *s);
+/* The RTCP latch follows a new negotiated address. */
+void media_sess_rtcp_init_latch(struct media_sess *s);

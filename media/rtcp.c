@@ -56,8 +56,8 @@ static void get_rb(const uint8_t *p, struct rtcp_rb *rb)
 	rb->dlsr = get32(p + 20);
 }
 
-static int parse_report(struct rtcp_info *info, const uint8_t *p,
-			size_t len, bool sr, bool first)
+static int parse_report(struct rtcp_info *info, const uint8_t *p, size_t len,
+			bool sr, bool first)
 {
 	unsigned rc = p[0] & 0x1f, i;
 	size_t need = RTCP_HDR + 4 + (sr ? SI_LEN : 0) + (size_t)rc * RB_LEN;
@@ -199,7 +199,8 @@ static void put_rb(uint8_t *p, const struct rtcp_rb *rb)
 	if (lost < -0x800000)
 		lost = -0x800000;
 	put32(p, rb->ssrc);
-	put32(p + 4, (uint32_t)rb->fraction << 24 | ((uint32_t)lost & 0xffffff));
+	put32(p + 4,
+	      (uint32_t)rb->fraction << 24 | ((uint32_t)lost & 0xffffff));
 	put32(p + 8, rb->ext_max);
 	put32(p + 12, rb->jitter);
 	put32(p + 16, rb->lsr);
@@ -340,8 +341,8 @@ void rtcp_src_report(struct rtcp_src *s, const struct rtp_rx *rx,
 	rb->jitter = rtcp_src_jitter_units(s);
 	if (s->lsr) {
 		rb->lsr = s->lsr;
-		rb->dlsr = (uint32_t)((now_us - s->lsr_at_us) * 65536 /
-				      1000000);
+		rb->dlsr =
+			(uint32_t)((now_us - s->lsr_at_us) * 65536 / 1000000);
 	}
 }
 
@@ -351,8 +352,7 @@ void rtcp_src_sr_heard(struct rtcp_src *s, uint64_t ntp, uint64_t now_us)
 	s->lsr_at_us = now_us;
 }
 
-bool rtcp_rtt_us(const struct rtcp_rb *rb, uint64_t now_ntp,
-		 uint64_t *rtt_us)
+bool rtcp_rtt_us(const struct rtcp_rb *rb, uint64_t now_ntp, uint64_t *rtt_us)
 {
 	uint32_t a = rtcp_ntp_mid(now_ntp);
 	uint32_t rtt;
@@ -368,9 +368,9 @@ bool rtcp_rtt_us(const struct rtcp_rb *rb, uint64_t now_ntp,
 
 /* ---- interval ---- */
 
-uint64_t rtcp_interval_base_us(unsigned members, unsigned senders,
-			       bool we_sent, double avg_size, double bw,
-			       bool initial, uint64_t tmin_us)
+uint64_t rtcp_interval_base_us(unsigned members, unsigned senders, bool we_sent,
+			       double avg_size, double bw, bool initial,
+			       uint64_t tmin_us)
 {
 	double rtcp_bw = 0.05 * bw, n = members, t;
 	uint64_t tmin = initial ? tmin_us / 2 : tmin_us;

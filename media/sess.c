@@ -10,32 +10,6 @@
 
 #include "media/priv.h"
 
-#define SESS_MAX_FRAME 480    /* 60 ms, the longest ptime we send */
-#define SESS_MAX_RX 960	      /* 120 ms, the longest packet we accept */
-#define SESS_CONCEAL_FRAMES 2 /* attenuated repeats before silence */
-
-struct media_sess {
-	struct media_hooks h;
-	struct media_sess_cfg cfg;
-	enum media_law codec_law;
-	uint32_t frame; /* samples per sent packet */
-
-	struct rtp_tx tx;
-	uint8_t txbuf[SESS_MAX_FRAME];
-	size_t txfill;
-	uint8_t pkt[RTP_HDR_LEN + SESS_MAX_FRAME];
-
-	struct rtp_rx rx;
-	struct jb *jb;
-	uint64_t rx_bad, rx_wrong_pt, rx_packets, rx_bytes;
-	uint8_t cur[SESS_MAX_RX]; /* playout frame, TDM law */
-	size_t cur_len, cur_pos;
-	uint8_t last[SESS_MAX_RX]; /* last good frame, TDM law */
-	size_t last_len;
-	unsigned concealed;	  /* gap frames since the last good one */
-	int16_t pcm[SESS_MAX_RX]; /* concealment scratch */
-};
-
 static const struct {
 	const char *name;
 	enum media_law law;
@@ -73,8 +47,7 @@ uint8_t media_codec_static_pt(enum media_codec c)
 	return codecs[c].pt;
 }
 
-__attribute__((format(printf, 3, 4))) static void
-slog(const struct media_sess *s, int level, const char *fmt, ...)
+void media_sess_log(const struct media_sess *s, int level, const char *fmt, ...)
 {
 	char msg[200];
 	int n;
@@ -87,6 +60,11 @@ slog(const struct media_sess *s, int level, const char *fmt, ...)
 	vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
 	va_end(ap);
 	s->h.log(s->h.arg, level, msg);
+}
+
+uint64_t media_sess_now(const struct media_sess *s)
+{
+	return s->h.now_us ? s->h.now_us(s->h.arg) : 0;
 }
 
 int media_sess_alloc(const struct media_hooks *h,
@@ -118,13 +96,24 @@ int media_sess_alloc(const struct media_hooks *h,
 	s->cfg = *cfg;
 	s->cfg.ptime_ms = ptime;
 	s->cfg.jb_ms = jcfg.depth_ms;
+	snprintf(s->cname, sizeof(s->cname), "%s",
+		 cfg->cname ? cfg->cname : "pstngw");
+	s->cfg.cname = s->cname;
 	s->codec_law = codecs[cfg->codec].law;
+	s->clock_rate = MEDIA_RATE;
 	s->frame = ptime * (MEDIA_RATE / 1000);
 	rtp_tx_init(&s->tx, cfg->pt, cfg->ssrc, cfg->seq, cfg->ts);
 	rtp_rx_init(&s->rx);
-	slog(s, MEDIA_LOG_DEBUG, "%s pt %u ptime %u, tdm %s, jb %u ms",
-	     codecs[cfg->codec].name, cfg->pt, ptime,
-	     media_law_name(cfg->tdm_law), jcfg.depth_ms);
+	rtcp_src_init(&s->rsrc);
+	media_latch_init(&s->latch, &cfg->peer,
+			 1000ull * (cfg->latch_silence_ms
+					    ? cfg->latch_silence_ms
+					    : 2000));
+	media_sess_rtcp_init(s);
+	media_sess_log(s, MEDIA_LOG_DEBUG,
+		       "%s pt %u ptime %u, tdm %s, jb %u ms",
+		       codecs[cfg->codec].name, cfg->pt, ptime,
+		       media_law_name(cfg->tdm_law), jcfg.depth_ms);
 	*out = s;
 	return 0;
 }
@@ -135,6 +124,29 @@ void media_sess_free(struct media_sess *s)
 		return;
 	jb_free(s->jb);
 	free(s);
+}
+
+/* A pause in sending (audio not fed for more than two packets) ends the
+ * talkspurt: the timestamp follows the clock across it and the next packet
+ * carries the marker bit. */
+static void talkspurt(struct media_sess *s)
+{
+	uint64_t now = media_sess_now(s), gap_us, gap_ts;
+
+	if (s->tx_any && s->h.now_us) {
+		gap_us = now - s->tx_last_us;
+		if (gap_us > 2 * 1000ull * s->cfg.ptime_ms) {
+			/* whole frames since the last packet, beyond the
+			 * one the normal step adds */
+			gap_ts = gap_us * s->clock_rate / 1000000;
+			gap_ts -= gap_ts % s->frame;
+			s->tx.ts = s->tx_last_ts + (uint32_t)gap_ts;
+			s->tx.marker = true;
+		}
+	}
+	s->tx_any = true;
+	s->tx_last_us = now;
+	s->tx_last_ts = s->tx.ts;
 }
 
 int media_sess_tdm_in(struct media_sess *s, const uint8_t *law, size_t n)
@@ -157,13 +169,18 @@ int media_sess_tdm_in(struct media_sess *s, const uint8_t *law, size_t n)
 		s->txfill = 0;
 		media_law_transcode(s->cfg.tdm_law, s->codec_law, s->txbuf,
 				    s->txbuf, s->frame);
+		talkspurt(s);
+		if (s->tx.marker)
+			s->talkspurts++;
 		err = rtp_tx_packet(&s->tx, s->txbuf, s->frame, s->frame,
 				    s->pkt, sizeof(s->pkt), &len);
 		if (!err)
-			err = s->h.rtp_send(s->h.arg, s->pkt, len);
+			err = s->h.rtp_send(s->h.arg, &s->latch.cur, s->pkt,
+					    len);
 		if (err && !ret) {
 			ret = err;
-			slog(s, MEDIA_LOG_DEBUG, "send: error %d", err);
+			media_sess_log(s, MEDIA_LOG_DEBUG, "send: error %d",
+				       err);
 		}
 	}
 	return ret;
@@ -242,58 +259,128 @@ void media_sess_tdm_out(struct media_sess *s, uint8_t *law, size_t n)
 	}
 }
 
-int media_sess_rtp_in(struct media_sess *s, const void *pkt, size_t len)
+/* Counts a packet from a source we do not take; logs only the first, so a
+ * flood costs no log line per packet. */
+static int foreign(struct media_sess *s, const struct media_addr *src)
+{
+	char a[64];
+
+	s->rx_foreign++;
+	if (!s->foreign_logged) {
+		s->foreign_logged = true;
+		media_sess_log(s, MEDIA_LOG_INFO,
+			       "dropping RTP from %s: neither negotiated nor "
+			       "latched (further drops only counted)",
+			       media_addr_str(src, a, sizeof(a)));
+	}
+	return EACCES;
+}
+
+static void moved(struct media_sess *s, const struct media_addr *src)
+{
+	char a[64], b[64];
+
+	s->latches++;
+	media_sess_log(s, MEDIA_LOG_INFO, "RTP peer %s -> %s",
+		       media_addr_str(&s->latch.cur, a, sizeof(a)),
+		       media_addr_str(src, b, sizeof(b)));
+}
+
+int media_sess_rtp_in(struct media_sess *s, const void *pkt, size_t len,
+		      const struct media_addr *src)
 {
 	struct rtp_hdr h;
 	enum rtp_rx_verdict v;
+	enum media_latch_verdict lv;
+	uint64_t now;
 	int err;
 
-	if (!s)
+	if (!s || !src)
 		return EINVAL;
 	err = rtp_hdr_parse(&h, pkt, len);
 	if (err) {
+		if (!media_addr_eq(src, &s->latch.cur))
+			return foreign(s, src);
 		s->rx_bad++;
 		rtp_rx_bad(&s->rx);
-		slog(s, MEDIA_LOG_DEBUG, "bad packet (%zu octets): error %d",
-		     len, err);
+		media_sess_log(s, MEDIA_LOG_DEBUG,
+			       "bad packet (%zu octets): error %d", len, err);
 		return err;
 	}
+	now = media_sess_now(s);
+	lv = media_latch_judge(&s->latch, src, h.ssrc, s->h.now_us != NULL,
+			       now);
+	if (lv == MEDIA_LATCH_FOREIGN)
+		return foreign(s, src);
 	if (h.pt != s->cfg.pt && !(s->cfg.te_enabled && h.pt == s->cfg.te_pt)) {
 		s->rx_wrong_pt++;
-		slog(s, MEDIA_LOG_DEBUG, "dropped pt %u", h.pt);
+		media_sess_log(s, MEDIA_LOG_DEBUG, "dropped pt %u", h.pt);
 		return 0;
 	}
 	if (h.payload_len > SESS_MAX_RX) {
 		s->rx_bad++;
-		slog(s, MEDIA_LOG_DEBUG, "payload of %zu octets too large",
-		     h.payload_len);
+		media_sess_log(s, MEDIA_LOG_DEBUG,
+			       "payload of %zu octets too large",
+			       h.payload_len);
 		return EPROTO;
 	}
+	if (lv == MEDIA_LATCH_MOVE)
+		moved(s, src);
+	media_latch_accept(&s->latch, src, h.ssrc, now);
 	s->rx_packets++;
 	s->rx_bytes += len;
 	v = rtp_rx_update(&s->rx, &h, len);
 	switch (v) {
 	case RTP_RX_NEWSSRC:
+		media_sess_rtcp_newsrc(s);
 		if (s->rx.packets > 1) {
-			slog(s, MEDIA_LOG_INFO, "new remote ssrc %08x", h.ssrc);
+			s->ssrc_changes++;
+			media_sess_log(s, MEDIA_LOG_INFO,
+				       "new remote ssrc %08x", h.ssrc);
 			jb_reset(s->jb);
 		}
 		break;
 	case RTP_RX_DUP:
 		return 0;
 	case RTP_RX_JUMP:
-		slog(s, MEDIA_LOG_DEBUG, "seq jump to %u, dropped", h.seq);
+		media_sess_log(s, MEDIA_LOG_DEBUG, "seq jump to %u, dropped",
+			       h.seq);
 		return 0;
 	case RTP_RX_OK:
 	case RTP_RX_REORDER:
 		break;
 	}
+	if (s->h.now_us)
+		rtcp_src_jitter(&s->rsrc, h.ts,
+				(uint32_t)(now * s->clock_rate / 1000000));
 	/* Telephone events are accepted and counted; their decoding is
 	 * the DTMF module's job. */
 	if (h.pt != s->cfg.pt || !h.payload_len)
 		return 0;
 	jb_put(s->jb, h.ts, (uint32_t)h.payload_len, h.payload, h.payload_len);
 	return 0;
+}
+
+int media_sess_set_peer(struct media_sess *s, const struct media_addr *rtp,
+			const struct media_addr *rtcp)
+{
+	char a[64];
+
+	if (!s || !rtp)
+		return EINVAL;
+	media_latch_init(&s->latch, rtp, s->latch.silence_us);
+	s->cfg.peer = *rtp;
+	s->cfg.peer_rtcp = rtcp ? *rtcp : (struct media_addr){ 0 };
+	media_sess_rtcp_init_latch(s);
+	s->foreign_logged = false;
+	media_sess_log(s, MEDIA_LOG_INFO, "negotiated peer %s",
+		       media_addr_str(rtp, a, sizeof(a)));
+	return 0;
+}
+
+static uint32_t ts_to_us(const struct media_sess *s, uint32_t units)
+{
+	return (uint32_t)((uint64_t)units * 1000000 / s->clock_rate);
 }
 
 void media_sess_stats(const struct media_sess *s, struct media_stats *out)
@@ -316,4 +403,23 @@ void media_sess_stats(const struct media_sess *s, struct media_stats *out)
 	out->rx_reorder = s->rx.reorder;
 	out->jb_overflow = js.overflow;
 	out->underruns = js.underruns;
+	out->rx_foreign = s->rx_foreign;
+	out->latches = s->latches;
+	out->ssrc_changes = s->ssrc_changes;
+	out->talkspurts = s->talkspurts;
+	out->rtcp_tx = s->rtcp_tx;
+	out->rtcp_rx = s->rtcp_rx;
+	out->rtcp_bad = s->rtcp_bad;
+	out->rtcp_foreign = s->rtcp_foreign;
+	out->jitter_us = ts_to_us(s, rtcp_src_jitter_units(&s->rsrc));
+	out->fraction_lost = s->fraction_lost;
+	out->have_remote = s->have_remote;
+	if (s->have_remote) {
+		out->remote_fraction_lost = s->remote.fraction;
+		out->remote_lost = s->remote.lost;
+		out->remote_jitter_us = ts_to_us(s, s->remote.jitter);
+	}
+	out->have_rtt = s->have_rtt;
+	out->rtt_us = s->rtt_us;
+	out->peer = s->latch.cur;
 }

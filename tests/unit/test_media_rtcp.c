@@ -17,18 +17,24 @@ static void test_sr_sdes_bye_round_trip(void **state)
 				       .rtp_ts = 160000,
 				       .packets = 1000,
 				       .octets = 160000 };
-	struct rtcp_rb rb = { .ssrc = 0xbeef, .fraction = 25, .lost = -3,
-			      .ext_max = 0x1ffff, .jitter = 80,
-			      .lsr = 0x11112222, .dlsr = 65536 };
+	struct rtcp_rb rb = { .ssrc = 0xbeef,
+			      .fraction = 25,
+			      .lost = -3,
+			      .ext_max = 0x1ffff,
+			      .jitter = 80,
+			      .lsr = 0x11112222,
+			      .dlsr = 65536 };
 	struct rtcp_info info;
 	uint8_t buf[256];
 	size_t off = 0;
 
-	assert_int_equal(rtcp_put_report(buf, sizeof(buf), &off, 0xcafe, &si,
-					 &rb, 1), 0);
+	assert_int_equal(
+		rtcp_put_report(buf, sizeof(buf), &off, 0xcafe, &si, &rb, 1),
+		0);
 	assert_int_equal(off, 52);
-	assert_int_equal(rtcp_put_cname(buf, sizeof(buf), &off, 0xcafe,
-					"gw@127.0.0.1"), 0);
+	assert_int_equal(
+		rtcp_put_cname(buf, sizeof(buf), &off, 0xcafe, "gw@127.0.0.1"),
+		0);
 	assert_int_equal(off % 4, 0);
 	assert_int_equal(rtcp_put_bye(buf, sizeof(buf), &off, 0xcafe), 0);
 	assert_int_equal(rtcp_parse(&info, buf, off), 0);
@@ -55,8 +61,8 @@ static void test_rr_no_blocks(void **state)
 	uint8_t buf[64];
 	size_t off = 0;
 
-	assert_int_equal(rtcp_put_report(buf, sizeof(buf), &off, 7, NULL,
-					 NULL, 0), 0);
+	assert_int_equal(
+		rtcp_put_report(buf, sizeof(buf), &off, 7, NULL, NULL, 0), 0);
 	assert_int_equal(off, 8);
 	assert_int_equal(buf[1], RTCP_RR);
 	assert_int_equal(rtcp_parse(&info, buf, off), 0);
@@ -73,10 +79,12 @@ static void test_build_errors(void **state)
 	char big[300];
 
 	assert_int_equal(rtcp_put_report(buf, 20, &off, 7, NULL,
-					 &(struct rtcp_rb){ 0 }, 1), ENOSPC);
+					 &(struct rtcp_rb){ 0 }, 1),
+			 ENOSPC);
 	assert_int_equal(off, 0);
-	assert_int_equal(rtcp_put_report(buf, sizeof(buf), &off, 7, NULL,
-					 NULL, 32), EINVAL);
+	assert_int_equal(
+		rtcp_put_report(buf, sizeof(buf), &off, 7, NULL, NULL, 32),
+		EINVAL);
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	assert_int_equal(rtcp_put_cname(buf, sizeof(buf), &off, 7, big),
@@ -92,7 +100,8 @@ static size_t rr_cname(uint8_t *buf)
 	size_t off = 0;
 
 	assert_int_equal(rtcp_put_report(buf, 128, &off, 7, NULL,
-					 &(struct rtcp_rb){ .ssrc = 9 }, 1), 0);
+					 &(struct rtcp_rb){ .ssrc = 9 }, 1),
+			 0);
 	assert_int_equal(rtcp_put_cname(buf, 128, &off, 7, "abc"), 0);
 	return off;
 }
@@ -141,8 +150,8 @@ static void test_parse_padding_last(void **state)
 	uint8_t buf[64];
 	size_t off = 0;
 
-	assert_int_equal(rtcp_put_report(buf, sizeof(buf), &off, 7, NULL,
-					 NULL, 0), 0);
+	assert_int_equal(
+		rtcp_put_report(buf, sizeof(buf), &off, 7, NULL, NULL, 0), 0);
 	assert_int_equal(rtcp_put_bye(buf, sizeof(buf), &off, 7), 0);
 	/* pad the BYE with 4 octets */
 	buf[8] |= 0x20;
@@ -283,8 +292,8 @@ static void test_ntp(void **state)
 
 	assert_int_equal(n >> 32, 2208988800ull + 1);
 	assert_int_equal((uint32_t)n, 0x80000000u);
-	assert_int_equal(rtcp_ntp_mid(n), (uint32_t)((2208988801ull << 16) |
-						     0x8000));
+	assert_int_equal(rtcp_ntp_mid(n),
+			 (uint32_t)((2208988801ull << 16) | 0x8000));
 }
 
 static void test_interval(void **state)
@@ -303,12 +312,10 @@ static void test_interval(void **state)
 				 1000000,
 			 2640);
 	/* randomised into [0.5, 1.5) / 1.21828 of the base */
-	assert_in_range(rtcp_interval_rand_us(5000000, 0.0), 2052072,
-			2052074);
+	assert_in_range(rtcp_interval_rand_us(5000000, 0.0), 2052072, 2052074);
 	assert_in_range(rtcp_interval_rand_us(5000000, 0.999999), 6156210,
 			6156220);
-	assert_in_range(rtcp_interval_rand_us(5000000, 0.5), 4104145,
-			4104148);
+	assert_in_range(rtcp_interval_rand_us(5000000, 0.5), 4104145, 4104148);
 }
 
 int main(void)
