@@ -8,9 +8,8 @@
 
 #include "gateway/net.h"
 
-int gw_rtp_bind_pair(const char *ip, unsigned min, unsigned max,
-		     unsigned *next, int *rtp_fd, int *rtcp_fd,
-		     unsigned *port)
+int gw_rtp_bind_pair(const char *ip, unsigned min, unsigned max, unsigned *next,
+		     int *rtp_fd, int *rtcp_fd, unsigned *port)
 {
 	unsigned lo = (min + 1) & ~1u, span, p;
 
@@ -44,8 +43,7 @@ int gw_rtp_bind_pair(const char *ip, unsigned min, unsigned max,
 	return EADDRINUSE;
 }
 
-void gw_media_addr_from_sin(struct media_addr *a,
-			    const struct sockaddr_in *sin)
+void gw_media_addr_from_sin(struct media_addr *a, const struct sockaddr_in *sin)
 {
 	memset(a, 0, sizeof(*a));
 	a->family = 4;

@@ -11,9 +11,8 @@
  * within max, starting at *next and wrapping; *next advances by 2.
  * 0 or errno (EADDRINUSE when the range is full).
  */
-int gw_rtp_bind_pair(const char *ip, unsigned min, unsigned max,
-		     unsigned *next, int *rtp_fd, int *rtcp_fd,
-		     unsigned *port);
+int gw_rtp_bind_pair(const char *ip, unsigned min, unsigned max, unsigned *next,
+		     int *rtp_fd, int *rtcp_fd, unsigned *port);
 void gw_media_addr_from_sin(struct media_addr *a,
 			    const struct sockaddr_in *sin);
 /* 0, or EAFNOSUPPORT for anything but IPv4. */

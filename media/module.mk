@@ -1,6 +1,8 @@
 # media/: sources of libmedia.a and their unit tests (test_media_<file>.c).
-MEDIA_SRCS := media/g711.c media/rtp.c media/rtcp.c media/latch.c media/jb.c media/sess.c media/sess_rtcp.c media/tone.c
+MEDIA_SRCS := media/g711.c media/rtp.c media/rtcp.c media/latch.c \
+	      media/jb.c media/sess.c media/sess_rtcp.c media/tone.c \
+	      media/codec.c media/codec_spandsp.c media/codec_opus.c
 $(LIBMEDIA): $(MEDIA_SRCS:%.c=$(B)/%.o)
-UNIT_TESTS += test_media_g711 test_media_rtp test_media_jb test_media_sess test_media_rtcp test_media_latch \
-	      test_media_sess_rtcp \
-	      test_media_tone
+UNIT_TESTS += test_media_g711 test_media_rtp test_media_jb test_media_sess \
+	      test_media_tone test_media_codec test_media_rtcp \
+	      test_media_latch test_media_sess_rtcp

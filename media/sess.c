@@ -10,42 +10,13 @@
 
 #include "media/priv.h"
 
-static const struct {
-	const char *name;
-	enum media_law law;
-	uint8_t pt;
-} codecs[] = {
-	[MEDIA_CODEC_PCMU] = { "PCMU", MEDIA_LAW_ULAW, 0 },
-	[MEDIA_CODEC_PCMA] = { "PCMA", MEDIA_LAW_ALAW, 8 },
+/* The TDM law each pass-through codec carries. */
+static const enum media_law codec_law[] = {
+	[MEDIA_CODEC_PCMU] = MEDIA_LAW_ULAW,
+	[MEDIA_CODEC_PCMA] = MEDIA_LAW_ALAW,
 };
 
-#define NCODECS (sizeof(codecs) / sizeof(codecs[0]))
-
-const char *media_codec_name(enum media_codec c)
-{
-	if ((unsigned)c >= NCODECS)
-		return "?";
-	return codecs[c].name;
-}
-
-int media_codec_lookup(const char *rtpmap_name)
-{
-	unsigned i;
-
-	if (!rtpmap_name)
-		return -1;
-	for (i = 0; i < NCODECS; i++)
-		if (!strcasecmp(rtpmap_name, codecs[i].name))
-			return (int)i;
-	return -1;
-}
-
-uint8_t media_codec_static_pt(enum media_codec c)
-{
-	if ((unsigned)c >= NCODECS)
-		return 0;
-	return codecs[c].pt;
-}
+#define NCODECS (sizeof(codec_law) / sizeof(codec_law[0]))
 
 void media_sess_log(const struct media_sess *s, int level, const char *fmt, ...)
 {
@@ -99,7 +70,7 @@ int media_sess_alloc(const struct media_hooks *h,
 	snprintf(s->cname, sizeof(s->cname), "%s",
 		 cfg->cname ? cfg->cname : "pstngw");
 	s->cfg.cname = s->cname;
-	s->codec_law = codecs[cfg->codec].law;
+	s->codec_law = codec_law[cfg->codec];
 	s->clock_rate = MEDIA_RATE;
 	s->frame = ptime * (MEDIA_RATE / 1000);
 	rtp_tx_init(&s->tx, cfg->pt, cfg->ssrc, cfg->seq, cfg->ts);
@@ -112,7 +83,7 @@ int media_sess_alloc(const struct media_hooks *h,
 	media_sess_rtcp_init(s);
 	media_sess_log(s, MEDIA_LOG_DEBUG,
 		       "%s pt %u ptime %u, tdm %s, jb %u ms",
-		       codecs[cfg->codec].name, cfg->pt, ptime,
+		       media_codec_name(cfg->codec), cfg->pt, ptime,
 		       media_law_name(cfg->tdm_law), jcfg.depth_ms);
 	*out = s;
 	return 0;

@@ -50,9 +50,8 @@ void media_sess_rtcp_newsrc(struct media_sess *s)
 
 static void avg_size(struct media_sess *s, size_t len)
 {
-	s->rtcp_avg_size += ((double)(len + UDP_IP_OVERHEAD) -
-			     s->rtcp_avg_size) /
-			    16;
+	s->rtcp_avg_size +=
+		((double)(len + UDP_IP_OVERHEAD) - s->rtcp_avg_size) / 16;
 }
 
 static uint64_t interval(struct media_sess *s, bool initial)
@@ -65,9 +64,8 @@ static uint64_t interval(struct media_sess *s, bool initial)
 	uint64_t tmin = 1000ull * (s->cfg.rtcp_interval_ms
 					   ? s->cfg.rtcp_interval_ms
 					   : RTCP_MIN_INTERVAL_US / 1000);
-	uint64_t base = rtcp_interval_base_us(2, senders, we_sent,
-					      s->rtcp_avg_size, bw, initial,
-					      tmin);
+	uint64_t base = rtcp_interval_base_us(
+		2, senders, we_sent, s->rtcp_avg_size, bw, initial, tmin);
 
 	return rtcp_interval_rand_us(base, rng01(s));
 }
@@ -85,24 +83,22 @@ static int send_report(struct media_sess *s, bool bye)
 		si.ntp = rtcp_ntp_from_us(now + s->cfg.wall_offset_us);
 		/* the media time of "now", extrapolated from the last
 		 * packet sent */
-		si.rtp_ts = s->tx_last_ts +
-			    (uint32_t)((now - s->tx_last_us) * s->clock_rate /
-				       1000000);
+		si.rtp_ts = s->tx_last_ts + (uint32_t)((now - s->tx_last_us) *
+						       s->clock_rate / 1000000);
 		si.packets = (uint32_t)s->tx.packets;
 		/* payload octets: whole packets minus the fixed header */
-		si.octets = (uint32_t)(s->tx.bytes -
-				       RTP_HDR_LEN * s->tx.packets);
+		si.octets =
+			(uint32_t)(s->tx.bytes - RTP_HDR_LEN * s->tx.packets);
 	}
 	if (s->rx.have) {
 		rtcp_src_report(&s->rsrc, &s->rx, now, &rb);
 		s->fraction_lost = rb.fraction;
 		nrb = 1;
 	}
-	err = rtcp_put_report(s->rtcp_buf, sizeof(s->rtcp_buf), &off,
-			      s->tx.ssrc,
-			      s->tx.packets != s->tx_packets_at_report ? &si
-								       : NULL,
-			      &rb, nrb);
+	err = rtcp_put_report(
+		s->rtcp_buf, sizeof(s->rtcp_buf), &off, s->tx.ssrc,
+		s->tx.packets != s->tx_packets_at_report ? &si : NULL, &rb,
+		nrb);
 	if (!err)
 		err = rtcp_put_cname(s->rtcp_buf, sizeof(s->rtcp_buf), &off,
 				     s->tx.ssrc, s->cname);
@@ -193,8 +189,8 @@ int media_sess_rtcp_in(struct media_sess *s, const void *pkt, size_t len,
 		if (rtcp_rtt_us(&info.rb[i],
 				rtcp_ntp_from_us(now + s->cfg.wall_offset_us),
 				&rtt)) {
-			s->rtt_us = rtt > UINT32_MAX ? UINT32_MAX
-						     : (uint32_t)rtt;
+			s->rtt_us =
+				rtt > UINT32_MAX ? UINT32_MAX : (uint32_t)rtt;
 			s->have_rtt = true;
 		}
 	}

@@ -151,14 +151,13 @@ static void test_reports_on_interval_with_loss(void **state)
 	assert_true(first_at - 1000000 >= 1020000 &&
 		    first_at - 1000000 <= 3100000);
 	assert_true(seen >= 5 && seen <= 14);
-	assert_true(media_addr_eq(&f.rtcp[0].dst,
-				  &(struct media_addr){ .family = 4,
-							.port = 40001,
-							.ip = { 127, 0, 0,
-								2 } }));
-	assert_int_equal(rtcp_parse(&info, f.rtcp[seen - 1].pkt,
-				    f.rtcp[seen - 1].len),
-			 0);
+	assert_true(media_addr_eq(
+		&f.rtcp[0].dst,
+		&(struct media_addr){
+			.family = 4, .port = 40001, .ip = { 127, 0, 0, 2 } }));
+	assert_int_equal(
+		rtcp_parse(&info, f.rtcp[seen - 1].pkt, f.rtcp[seen - 1].len),
+		0);
 	assert_true(info.sr);
 	assert_int_equal(info.ssrc, 0xabcd0001);
 	assert_string_equal(info.cname, "gw@test");
@@ -218,8 +217,9 @@ static void test_peer_report_and_rtt(void **state)
 	static struct fake f;
 	struct media_sess *s = mk(&f);
 	struct rtcp_info ours;
-	struct rtcp_rb rb = { .ssrc = 0xabcd0001, .fraction = 64,
-			      .lost = 12, .jitter = 80 };
+	struct rtcp_rb rb = {
+		.ssrc = 0xabcd0001, .fraction = 64, .lost = 12, .jitter = 80
+	};
 	struct media_addr rtcp_peer = PEER;
 	struct media_stats st;
 	uint8_t buf[128];
@@ -236,9 +236,9 @@ static void test_peer_report_and_rtt(void **state)
 	rb.lsr = rtcp_ntp_mid(ours.si.ntp);
 	rb.dlsr = 100 * 65536 / 1000;
 	f.now += 160000;
-	assert_int_equal(rtcp_put_report(buf, sizeof(buf), &off, 0x5eed, NULL,
-					 &rb, 1),
-			 0);
+	assert_int_equal(
+		rtcp_put_report(buf, sizeof(buf), &off, 0x5eed, NULL, &rb, 1),
+		0);
 	assert_int_equal(media_sess_rtcp_in(s, buf, off, &rtcp_peer), 0);
 	media_sess_stats(s, &st);
 	assert_true(st.have_remote);
@@ -282,8 +282,7 @@ static void test_foreign_rtp_dropped_call_unaffected(void **state)
 		 * sequence number, from another host and from another port
 		 * of the peer's host */
 		len = pkt(buf, (uint16_t)(i + 1), 160 * (i + 1), 0xbad);
-		assert_int_equal(media_sess_rtp_in(s, buf, len, &evil),
-				 EACCES);
+		assert_int_equal(media_sess_rtp_in(s, buf, len, &evil), EACCES);
 		assert_int_equal(media_sess_rtp_in(s, buf, len, &evil_port),
 				 EACCES);
 		/* even garbage from there counts as foreign, not bad */
@@ -367,9 +366,8 @@ static void test_talkspurt_marker(void **state)
 	media_sess_tdm_in(s, in, 160);
 	assert_int_equal(f.nrtp, 4);
 	for (unsigned i = 0; i < 4; i++)
-		assert_int_equal(rtp_hdr_parse(&h[i], f.rtp[i].pkt,
-					       f.rtp[i].len),
-				 0);
+		assert_int_equal(
+			rtp_hdr_parse(&h[i], f.rtp[i].pkt, f.rtp[i].len), 0);
 	assert_true(h[0].marker);
 	assert_false(h[1].marker);
 	assert_false(h[2].marker);
