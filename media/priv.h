@@ -268,8 +268,15 @@ struct media_sess {
 	struct media_sess_cfg cfg;
 	char cname[RTCP_CNAME_MAX + 1];
 	enum media_law codec_law;
-	uint32_t frame; /* samples per sent packet */
+	uint32_t frame; /* 8 kHz samples per sent packet */
 	uint32_t clock_rate;
+	/* Codecs other than G.711 (media-dsp's components); NULL for the
+	 * G.711 pass-through. */
+	const struct media_codec_info *info;
+	struct media_enc *enc;
+	struct media_dec *dec;
+	uint32_t ts_step; /* RTP timestamp units per sent packet */
+	unsigned ts_per_sample;
 
 	struct rtp_tx tx;
 	uint8_t txbuf[SESS_MAX_FRAME];

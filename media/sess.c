@@ -16,7 +16,27 @@ static const enum media_law codec_law[] = {
 	[MEDIA_CODEC_PCMA] = MEDIA_LAW_ALAW,
 };
 
-#define NCODECS (sizeof(codec_law) / sizeof(codec_law[0]))
+#define NLAWS (sizeof(codec_law) / sizeof(codec_law[0]))
+
+static bool is_g711(enum media_codec c)
+{
+	return (unsigned)c < NLAWS;
+}
+
+/* Encoder and decoder of a codec that is not a G.711 pass-through. */
+static int codec_open(struct media_sess *s)
+{
+	struct media_codec_cfg cc = { .codec = s->cfg.codec,
+				      .ptime_ms = s->cfg.ptime_ms };
+	int err;
+
+	if (is_g711(s->cfg.codec))
+		return 0;
+	err = media_enc_alloc(&cc, &s->enc);
+	if (!err)
+		err = media_dec_alloc(&cc, &s->dec);
+	return err;
+}
 
 void media_sess_log(const struct media_sess *s, int level, const char *fmt, ...)
 {
@@ -50,11 +70,12 @@ int media_sess_alloc(const struct media_hooks *h,
 		return EINVAL;
 	ptime = cfg->ptime_ms ? cfg->ptime_ms : 20;
 	if ((unsigned)cfg->tdm_law > MEDIA_LAW_ALAW ||
-	    (unsigned)cfg->codec >= NCODECS || cfg->pt > 127 || ptime < 10 ||
-	    ptime > 60 || ptime % 10 ||
+	    !media_codec_get(cfg->codec) || cfg->pt > 127 ||
+	    !media_codec_ptime_ok(cfg->codec, ptime) ||
 	    (cfg->te_enabled && (cfg->te_pt > 127 || cfg->te_pt == cfg->pt)))
 		return EINVAL;
 	jcfg.depth_ms = cfg->jb_ms ? cfg->jb_ms : JB_DEFAULT_MS;
+	jcfg.rate = media_codec_get(cfg->codec)->clock;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return ENOMEM;
@@ -70,9 +91,13 @@ int media_sess_alloc(const struct media_hooks *h,
 	snprintf(s->cname, sizeof(s->cname), "%s",
 		 cfg->cname ? cfg->cname : "pstngw");
 	s->cfg.cname = s->cname;
-	s->codec_law = codec_law[cfg->codec];
-	s->clock_rate = MEDIA_RATE;
+	s->info = media_codec_get(cfg->codec);
+	s->codec_law =
+		is_g711(cfg->codec) ? codec_law[cfg->codec] : cfg->tdm_law;
+	s->clock_rate = s->info->clock;
+	s->ts_per_sample = s->info->ts_per_sample ? s->info->ts_per_sample : 1;
 	s->frame = ptime * (MEDIA_RATE / 1000);
+	s->ts_step = s->frame * s->ts_per_sample;
 	rtp_tx_init(&s->tx, cfg->pt, cfg->ssrc, cfg->seq, cfg->ts);
 	rtp_rx_init(&s->rx);
 	rtcp_src_init(&s->rsrc);
@@ -81,6 +106,11 @@ int media_sess_alloc(const struct media_hooks *h,
 					    ? cfg->latch_silence_ms
 					    : 2000));
 	media_sess_rtcp_init(s);
+	err = codec_open(s);
+	if (err) {
+		media_sess_free(s);
+		return err;
+	}
 	media_sess_log(s, MEDIA_LOG_DEBUG,
 		       "%s pt %u ptime %u, tdm %s, jb %u ms",
 		       media_codec_name(cfg->codec), cfg->pt, ptime,
@@ -94,6 +124,8 @@ void media_sess_free(struct media_sess *s)
 	if (!s)
 		return;
 	jb_free(s->jb);
+	media_enc_free(s->enc);
+	media_dec_free(s->dec);
 	free(s);
 }
 
@@ -110,7 +142,7 @@ static void talkspurt(struct media_sess *s)
 			/* whole frames since the last packet, beyond the
 			 * one the normal step adds */
 			gap_ts = gap_us * s->clock_rate / 1000000;
-			gap_ts -= gap_ts % s->frame;
+			gap_ts -= gap_ts % s->ts_step;
 			s->tx.ts = s->tx_last_ts + (uint32_t)gap_ts;
 			s->tx.marker = true;
 		}
@@ -120,9 +152,23 @@ static void talkspurt(struct media_sess *s)
 	s->tx_last_ts = s->tx.ts;
 }
 
+/* One packet's audio in txbuf (TDM law) -> its payload, in txbuf too. */
+static int encode(struct media_sess *s, size_t *plen)
+{
+	if (!s->enc) {
+		media_law_transcode(s->cfg.tdm_law, s->codec_law, s->txbuf,
+				    s->txbuf, s->frame);
+		*plen = s->frame;
+		return 0;
+	}
+	media_law_to_linear(s->cfg.tdm_law, s->txbuf, s->pcm, s->frame);
+	return media_enc_encode(s->enc, s->pcm, s->txbuf, sizeof(s->txbuf),
+				plen);
+}
+
 int media_sess_tdm_in(struct media_sess *s, const uint8_t *law, size_t n)
 {
-	size_t take, len;
+	size_t take, len, plen;
 	int err, ret = 0;
 
 	if (!s || (n && !law))
@@ -138,13 +184,13 @@ int media_sess_tdm_in(struct media_sess *s, const uint8_t *law, size_t n)
 		if (s->txfill < s->frame)
 			break;
 		s->txfill = 0;
-		media_law_transcode(s->cfg.tdm_law, s->codec_law, s->txbuf,
-				    s->txbuf, s->frame);
 		talkspurt(s);
 		if (s->tx.marker)
 			s->talkspurts++;
-		err = rtp_tx_packet(&s->tx, s->txbuf, s->frame, s->frame,
-				    s->pkt, sizeof(s->pkt), &len);
+		err = encode(s, &plen);
+		if (!err)
+			err = rtp_tx_packet(&s->tx, s->txbuf, plen, s->ts_step,
+					    s->pkt, sizeof(s->pkt), &len);
 		if (!err)
 			err = s->h.rtp_send(s->h.arg, &s->latch.cur, s->pkt,
 					    len);
@@ -178,6 +224,43 @@ static void conceal(struct media_sess *s, size_t n)
 	media_linear_to_law(s->cfg.tdm_law, s->pcm, s->cur, n);
 }
 
+/* refill() for a decoding codec: the jitter buffer counts in RTP
+ * timestamp units, the TDM side in 8 kHz samples. */
+static bool refill_decoded(struct media_sess *s)
+{
+	struct jb_frame f;
+	size_t n = 0, skip;
+
+	switch (jb_get(s->jb, s->ts_step, &f)) {
+	case JB_GET_IDLE:
+		return false;
+	case JB_GET_FRAME:
+		if (media_dec_decode(s->dec, f.data, f.len, s->pcm, SESS_MAX_RX,
+				     &n)) {
+			/* corrupt payload: conceal its time instead */
+			n = f.samples / s->ts_per_sample;
+			media_dec_conceal(s->dec, NULL, 0, s->pcm, n);
+			s->rx_bad++;
+		}
+		skip = f.skip / s->ts_per_sample;
+		if (skip >= n)
+			return true;
+		media_linear_to_law(s->cfg.tdm_law, s->pcm + skip, s->cur,
+				    n - skip);
+		s->cur_len = n - skip;
+		return true;
+	case JB_GET_GAP:
+		n = f.samples / s->ts_per_sample;
+		if (n > SESS_MAX_RX)
+			n = SESS_MAX_RX;
+		media_dec_conceal(s->dec, NULL, 0, s->pcm, n);
+		media_linear_to_law(s->cfg.tdm_law, s->pcm, s->cur, n);
+		s->cur_len = n;
+		return true;
+	}
+	return false;
+}
+
 /* Refills cur from the jitter buffer; false when playout has not begun. */
 static bool refill(struct media_sess *s)
 {
@@ -186,6 +269,8 @@ static bool refill(struct media_sess *s)
 
 	s->cur_pos = 0;
 	s->cur_len = 0;
+	if (s->dec)
+		return refill_decoded(s);
 	switch (jb_get(s->jb, s->frame, &f)) {
 	case JB_GET_IDLE:
 		return false;
@@ -264,6 +349,7 @@ int media_sess_rtp_in(struct media_sess *s, const void *pkt, size_t len,
 	enum rtp_rx_verdict v;
 	enum media_latch_verdict lv;
 	uint64_t now;
+	uint32_t dur;
 	int err;
 
 	if (!s || !src)
@@ -328,7 +414,14 @@ int media_sess_rtp_in(struct media_sess *s, const void *pkt, size_t len,
 	 * the DTMF module's job. */
 	if (h.pt != s->cfg.pt || !h.payload_len)
 		return 0;
-	jb_put(s->jb, h.ts, (uint32_t)h.payload_len, h.payload, h.payload_len);
+	dur = s->dec ? media_dec_duration(s->dec, h.payload, h.payload_len)
+		     : (uint32_t)h.payload_len;
+	if (!dur) {
+		s->rx_bad++;
+		media_sess_log(s, MEDIA_LOG_DEBUG, "undecodable payload");
+		return EPROTO;
+	}
+	jb_put_marked(s->jb, h.ts, dur, h.payload, h.payload_len, h.marker);
 	return 0;
 }
 

@@ -346,6 +346,63 @@ static void test_cfg_and_names(void **state)
 	assert_int_equal(media_codec_static_pt(MEDIA_CODEC_PCMA), 8);
 }
 
+/* Codecs other than G.711 go through media-dsp's encoders and decoders:
+ * a tone crosses two sessions with its frequency intact, timestamps step
+ * by the codec's clock, and a lost packet is concealed. */
+static void tone_through_codec(enum media_codec codec, uint8_t pt,
+			       uint32_t ts_step)
+{
+	static struct fake fa, fb;
+	struct media_sess *a, *b;
+	struct media_tonegen g;
+	struct media_freqmeter m;
+	struct media_stats st;
+	struct rtp_hdr h0, h1;
+	uint8_t in[160], out[160];
+	int16_t pcm[160];
+	unsigned i, k;
+
+	memset(&fa, 0, sizeof(fa));
+	memset(&fb, 0, sizeof(fb));
+	a = mk(&fa, MEDIA_LAW_ULAW, codec, pt);
+	b = mk(&fb, MEDIA_LAW_ULAW, codec, pt);
+	media_tonegen_init(&g, 1000, -10);
+	media_freqmeter_init(&m);
+	for (i = 0; i < 100; i++) {
+		tone(&g, MEDIA_LAW_ULAW, in, 160);
+		assert_int_equal(media_sess_tdm_in(a, in, 160), 0);
+		assert_int_equal(fa.n, i + 1);
+		if (i != 50) /* one packet lost */
+			assert_int_equal(media_sess_rtp_in(b, fa.pkt[i],
+							   fa.len[i], &PEER),
+					 0);
+		media_sess_tdm_out(b, out, 160);
+		if (i >= 10) {
+			media_law_to_linear(MEDIA_LAW_ULAW, out, pcm, 160);
+			media_freqmeter_feed(&m, pcm, 160);
+		}
+	}
+	assert_int_equal(rtp_hdr_parse(&h0, fa.pkt[0], fa.len[0]), 0);
+	assert_int_equal(rtp_hdr_parse(&h1, fa.pkt[1], fa.len[1]), 0);
+	assert_int_equal(h0.pt, pt);
+	assert_int_equal(h1.ts - h0.ts, ts_step);
+	k = media_freqmeter_result(&m, NULL);
+	assert_true(k >= 980 && k <= 1020);
+	media_sess_stats(b, &st);
+	assert_int_equal(st.rx_packets, 99);
+	assert_int_equal(st.rx_bad, 0);
+	media_sess_free(a);
+	media_sess_free(b);
+}
+
+static void test_codecs_through_components(void **state)
+{
+	tone_through_codec(MEDIA_CODEC_G722, 9, 160);
+	tone_through_codec(MEDIA_CODEC_GSM, 3, 160);
+	tone_through_codec(MEDIA_CODEC_G726_32, 112, 160);
+	tone_through_codec(MEDIA_CODEC_OPUS, 111, 960);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -355,6 +412,7 @@ int main(void)
 		cmocka_unit_test(test_loss_dup_late),
 		cmocka_unit_test(test_send_error),
 		cmocka_unit_test(test_cfg_and_names),
+		cmocka_unit_test(test_codecs_through_components),
 	};
 
 	return cmocka_run_group_tests_name("media_sess", tests, NULL, NULL);
