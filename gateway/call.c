@@ -212,7 +212,7 @@ static int a_sip_progress(struct gw_call *c, const struct call_evdata *d)
 
 static int a_sip_answered(struct gw_call *c, const struct call_evdata *d)
 {
-	if (d->sdp.l ? call_accept_answer(c, &d->sdp) : !c->media) {
+	if (d->sdp.l ? call_accept_answer(c, &d->sdp) : !c->mslot) {
 		/* answered without usable media: nothing to bridge */
 		call_release(c, GW_CAUSE_BEARER_NOT_AVAIL, 488);
 		c->state = CS_RELEASING;

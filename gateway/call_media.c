@@ -14,103 +14,15 @@
 
 #include "gateway/call_int.h"
 #include "gateway/media_net.h"
+#include "gateway/media_worker.h"
 #include "gateway/net.h"
-
-static int send_to(int fd, const struct media_addr *dst, const void *pkt,
-		   size_t len)
-{
-	struct sockaddr_in sin;
-
-	if (gw_media_addr_to_sin(dst, &sin))
-		return EAFNOSUPPORT;
-	if (sendto(fd, pkt, len, 0, (struct sockaddr *)&sin, sizeof(sin)) < 0)
-		return errno;
-	return 0;
-}
-
-static int rtp_send(void *arg, const struct media_addr *dst, const void *pkt,
-		    size_t len)
-{
-	return send_to(((struct gw_call *)arg)->rtp_fd, dst, pkt, len);
-}
-
-static int rtcp_send(void *arg, const struct media_addr *dst, const void *pkt,
-		     size_t len)
-{
-	return send_to(((struct gw_call *)arg)->rtcp_fd, dst, pkt, len);
-}
-
-static uint64_t now_us(void *arg)
-{
-	return gw_loop_now_us(((struct gw_call *)arg)->gw->loop);
-}
-
-/* Counts what the session refused: a foreign source apart from the rest. */
-static void count_rx(struct gw *gw, int err)
-{
-	if (err == EACCES)
-		gw->stats.rtp_rx_foreign++;
-	else if (err)
-		gw->stats.rtp_rx_rejected++;
-}
-
-static void rtp_readable(void *arg, uint32_t events)
-{
-	struct gw_call *c = arg;
-	uint8_t buf[2048];
-
-	/* Bounded: a flood on one call must not starve the loop. */
-	for (int i = 0; i < 16; i++) {
-		struct sockaddr_in sin;
-		socklen_t sl = sizeof(sin);
-		struct media_addr src;
-		ssize_t n = recvfrom(c->rtp_fd, buf, sizeof(buf), 0,
-				     (struct sockaddr *)&sin, &sl);
-
-		if (n < 0)
-			return;
-		if (!c->media || sin.sin_family != AF_INET)
-			continue;
-		gw_media_addr_from_sin(&src, &sin);
-		count_rx(c->gw,
-			 media_sess_rtp_in(c->media, buf, (size_t)n, &src));
-	}
-}
-
-static void rtcp_readable(void *arg, uint32_t events)
-{
-	struct gw_call *c = arg;
-	uint8_t buf[1500];
-
-	for (int i = 0; i < 16; i++) {
-		struct sockaddr_in sin;
-		socklen_t sl = sizeof(sin);
-		struct media_addr src;
-		ssize_t n = recvfrom(c->rtcp_fd, buf, sizeof(buf), 0,
-				     (struct sockaddr *)&sin, &sl);
-
-		if (n < 0)
-			return;
-		if (!c->media || sin.sin_family != AF_INET)
-			continue;
-		gw_media_addr_from_sin(&src, &sin);
-		count_rx(c->gw,
-			 media_sess_rtcp_in(c->media, buf, (size_t)n, &src));
-	}
-}
 
 static void close_fds(struct gw_call *c)
 {
-	struct gw *gw = c->gw;
-
-	if (c->rtp_fd >= 0) {
-		gw_loop_fd_del(gw->loop, c->rtp_fd);
+	if (c->rtp_fd >= 0)
 		close(c->rtp_fd);
-	}
-	if (c->rtcp_fd >= 0) {
-		gw_loop_fd_del(gw->loop, c->rtcp_fd);
+	if (c->rtcp_fd >= 0)
 		close(c->rtcp_fd);
-	}
 	c->rtp_fd = c->rtcp_fd = -1;
 }
 
@@ -127,15 +39,8 @@ int call_rtp_open(struct gw_call *c)
 		c->rtp_fd = c->rtcp_fd = -1;
 		return err;
 	}
-	err = gw_loop_fd_add(gw->loop, c->rtp_fd, EPOLLIN, rtp_readable, c);
-	if (!err)
-		err = gw_loop_fd_add(gw->loop, c->rtcp_fd, EPOLLIN,
-				     rtcp_readable, c);
-	if (err) {
-		/* fd_del of a descriptor never added is harmless */
-		close_fds(c);
-		return err;
-	}
+	/* Nobody reads the sockets until the media worker has them: what
+	 * comes early waits in the socket buffer. */
 	c->local = (struct sdp_local){
 		.ip = gw->cfg.rtp_ip,
 		.port = (uint16_t)c->rtp_port,
@@ -150,17 +55,14 @@ int call_rtp_open(struct gw_call *c)
 	return 0;
 }
 
-/* Starts the media session for a negotiated stream. */
+/* Starts the media session for a negotiated stream, in a media worker
+ * that takes over the call's sockets. */
 int call_media_start(struct gw_call *c, const struct sdp_result *res)
 {
 	struct gw *gw = c->gw;
-	struct media_hooks h = { .arg = c,
-				 .rtp_send = rtp_send,
-				 .log = gw_hook_log_rtp,
-				 .rtcp_send = gw->cfg.rtcp_interval_ms
-						      ? rtcp_send
-						      : NULL,
-				 .now_us = now_us };
+	struct media_hooks h;
+	struct media_sess *sess = NULL;
+	struct gw_mslot *slot = NULL;
 	struct sockaddr_in peer;
 	struct timespec rt;
 	char cname[80];
@@ -206,12 +108,32 @@ int call_media_start(struct gw_call *c, const struct sdp_result *res)
 	mc.wall_offset_us = (uint64_t)rt.tv_sec * 1000000 +
 			    (uint64_t)rt.tv_nsec / 1000 -
 			    gw_loop_now_us(gw->loop);
-	media_sess_free(c->media);
-	c->media = NULL;
-	int err = media_sess_alloc(&h, &mc, &c->media);
+	if (c->mslot) {
+		/* a second answer (183 then 200): the worker keeps the
+		 * session; only a new address matters */
+		CLOG(c, LOG_INFO, "media already running; peer %s:%u",
+		     res->addr, res->port);
+		return gw_mslot_set_peer(c->mslot, &mc.peer);
+	}
+	if (c->rtp_fd < 0)
+		return EBADF;
+	int err =
+		gw_mslot_alloc(gw->mpool, c->rtp_fd, c->rtcp_fd, c->id, &slot);
 
 	if (err)
 		return err;
+	/* the slot owns the sockets from here on */
+	c->rtp_fd = c->rtcp_fd = -1;
+	gw_mslot_hooks(slot, gw->cfg.rtcp_interval_ms != 0, &h);
+	err = media_sess_alloc(&h, &mc, &sess);
+	if (!err)
+		err = gw_mslot_start(slot, sess);
+	if (err) {
+		CLOG(c, LOG_WARNING, "media: cannot start: %s", strerror(err));
+		gw_mslot_discard(slot, sess);
+		return err;
+	}
+	c->mslot = slot;
 	CLOG(c, LOG_INFO, "media %s/%u ptime %u: local %u, remote %s:%u",
 	     res->name, res->pt, mc.ptime_ms, c->rtp_port, res->addr,
 	     res->port);
@@ -238,42 +160,54 @@ int call_accept_answer(struct gw_call *c, const struct sip_pl *sdp)
 }
 
 /* One line with both directions, for the log and the CDR's reader. */
-static void log_stats(struct gw_call *c, const struct media_stats *st)
+static void log_stats(unsigned id, const struct media_stats *st)
 {
 	char peer[64];
 
-	CLOG(c, LOG_INFO,
-	     "media: tx %llu pkts %llu B, rx %llu pkts %llu B, lost %llu "
-	     "(last %u/256), late %llu, bad %llu, foreign %llu, jitter "
-	     "%u us, ssrc changes %llu, peer %s",
-	     (unsigned long long)st->tx_packets,
-	     (unsigned long long)st->tx_bytes,
-	     (unsigned long long)st->rx_packets,
-	     (unsigned long long)st->rx_bytes, (unsigned long long)st->rx_lost,
-	     st->fraction_lost, (unsigned long long)st->rx_late,
-	     (unsigned long long)st->rx_bad, (unsigned long long)st->rx_foreign,
-	     st->jitter_us, (unsigned long long)st->ssrc_changes,
-	     media_addr_str(&st->peer, peer, sizeof(peer)));
-	CLOG(c, LOG_INFO,
-	     "rtcp: tx %llu rx %llu bad %llu foreign %llu; remote reports "
-	     "lost %d (last %u/256) jitter %u us; rtt %s%u us",
-	     (unsigned long long)st->rtcp_tx, (unsigned long long)st->rtcp_rx,
-	     (unsigned long long)st->rtcp_bad,
-	     (unsigned long long)st->rtcp_foreign,
-	     st->have_remote ? st->remote_lost : 0, st->remote_fraction_lost,
-	     st->remote_jitter_us, st->have_rtt ? "" : "unknown ", st->rtt_us);
+	gw_log(GW_LOG_CALL, LOG_INFO,
+	       "call %u: media: tx %llu pkts %llu B, rx %llu pkts %llu B, lost %llu "
+	       "(last %u/256), late %llu, bad %llu, foreign %llu, jitter "
+	       "%u us, ssrc changes %llu, peer %s",
+	       id, (unsigned long long)st->tx_packets,
+	       (unsigned long long)st->tx_bytes,
+	       (unsigned long long)st->rx_packets,
+	       (unsigned long long)st->rx_bytes,
+	       (unsigned long long)st->rx_lost, st->fraction_lost,
+	       (unsigned long long)st->rx_late, (unsigned long long)st->rx_bad,
+	       (unsigned long long)st->rx_foreign, st->jitter_us,
+	       (unsigned long long)st->ssrc_changes,
+	       media_addr_str(&st->peer, peer, sizeof(peer)));
+	gw_log(GW_LOG_CALL, LOG_INFO,
+	       "call %u: rtcp: tx %llu rx %llu bad %llu foreign %llu; remote reports "
+	       "lost %d (last %u/256) jitter %u us; rtt %s%u us",
+	       id, (unsigned long long)st->rtcp_tx,
+	       (unsigned long long)st->rtcp_rx,
+	       (unsigned long long)st->rtcp_bad,
+	       (unsigned long long)st->rtcp_foreign,
+	       st->have_remote ? st->remote_lost : 0, st->remote_fraction_lost,
+	       st->remote_jitter_us, st->have_rtt ? "" : "unknown ",
+	       st->rtt_us);
+}
+
+/* A worker's report: final ones come after the call let go of its slot
+ * (the call may be gone by then), so they name the call by its id. */
+void gw_call_media_report(void *arg, uint64_t cookie,
+			  const struct media_stats *st, bool final)
+{
+	struct gw *gw = arg;
+
+	if (!final)
+		return;
+	gw->stats.rtp_rx_foreign += st->rx_foreign + st->rtcp_foreign;
+	gw->stats.rtp_rx_rejected += st->rx_bad + st->rtcp_bad;
+	log_stats((unsigned)cookie, st);
 }
 
 void call_media_close(struct gw_call *c)
 {
-	if (c->media) {
-		struct media_stats st;
-
-		media_sess_bye(c->media);
-		media_sess_stats(c->media, &st);
-		log_stats(c, &st);
-	}
+	/* the worker sends the RTCP BYE, reports, closes the sockets */
+	if (c->mslot && gw_mslot_stop(c->mslot))
+		CLOG(c, LOG_ERR, "media worker queue full: media left running");
+	c->mslot = NULL;
 	close_fds(c);
-	media_sess_free(c->media);
-	c->media = NULL;
 }

@@ -10,6 +10,7 @@
 #include "gateway/cfg.h"
 #include "gateway/hooks.h"
 #include "gateway/loop.h"
+#include "gateway/media_worker.h"
 #include "gateway/sipudp.h"
 #include "media/media.h"
 #include "sip/sip.h"
@@ -57,6 +58,8 @@ struct gw {
 	unsigned next_call_id;
 	unsigned rtp_next_port;
 
+	struct gw_mpool *mpool; /* media workers */
+
 	struct sdp_codec codecs[CFG_MAX_CODECS];
 	unsigned ncodecs;
 
@@ -83,6 +86,9 @@ void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
 void gw_call_sip_event(struct gw *gw, struct sip_call *scall,
 		       const struct sip_call_event *ev);
 void gw_call_shutdown_all(struct gw *gw);
+/* call_media.c: a media worker's statistics report (gw_mslot_report_fn) */
+void gw_call_media_report(void *arg, uint64_t cookie,
+			  const struct media_stats *st, bool final);
 /* call.c, when the last call is gone during a shutdown. */
 void gw_calls_drained(struct gw *gw);
 /* Frees every call without signalling (after a failed shutdown). */

@@ -29,11 +29,12 @@
 #define TAG_WAKE 0
 #define TAG_TIMER 1
 
-enum cmd_type { CMD_ADD, CMD_STOP, CMD_QUERY };
+enum cmd_type { CMD_ADD, CMD_STOP, CMD_QUERY, CMD_PEER };
 
 struct cmd {
 	enum cmd_type type;
 	struct gw_mslot *slot;
+	struct media_addr peer; /* CMD_PEER */
 };
 
 enum rep_type { REP_STATS, REP_FINAL, REP_LOG };
@@ -84,6 +85,7 @@ struct gw_mworker {
 	_Atomic bool pending;	  /* a wake-up is on its way */
 	_Atomic bool rep_pending; /* likewise for the reply eventfd */
 	_Atomic bool quit;
+	_Atomic unsigned live; /* slots it runs (for draining) */
 	struct gw_ring cmd, rep;
 	struct cmd *cmdbuf;
 	struct rep *repbuf;
@@ -137,8 +139,8 @@ static uint64_t efd_drain(int fd)
 
 /* ---- worker side: session hooks ---- */
 
-static int h_rtp_send(void *arg, const struct media_addr *dst,
-		      const void *pkt, size_t len);
+static int h_rtp_send(void *arg, const struct media_addr *dst, const void *pkt,
+		      size_t len);
 
 static void flush_tx(struct gw_mworker *w, struct gw_mslot *s)
 {
@@ -159,8 +161,8 @@ static void flush_tx(struct gw_mworker *w, struct gw_mslot *s)
 	s->ntx = 0;
 }
 
-static int h_rtp_send(void *arg, const struct media_addr *dst,
-		      const void *pkt, size_t len)
+static int h_rtp_send(void *arg, const struct media_addr *dst, const void *pkt,
+		      size_t len)
 {
 	struct gw_mslot *s = arg;
 	unsigned i;
@@ -178,8 +180,8 @@ static int h_rtp_send(void *arg, const struct media_addr *dst,
 	return 0;
 }
 
-static int h_rtcp_send(void *arg, const struct media_addr *dst,
-		       const void *pkt, size_t len)
+static int h_rtcp_send(void *arg, const struct media_addr *dst, const void *pkt,
+		       size_t len)
 {
 	struct gw_mslot *s = arg;
 	struct sockaddr_in sin;
@@ -258,6 +260,7 @@ static void slot_add(struct gw_mworker *w, struct gw_mslot *s)
 		w->slots->prev = s;
 	w->slots = s;
 	w->nslots++;
+	atomic_fetch_add(&w->live, 1);
 	s->live = true;
 	w->st.slots++;
 }
@@ -271,6 +274,7 @@ static void slot_remove(struct gw_mworker *w, struct gw_mslot *s)
 	if (s->next)
 		s->next->prev = s->prev;
 	w->nslots--;
+	atomic_fetch_sub(&w->live, 1);
 	if (s->rtcp_fd >= 0)
 		epoll_ctl(w->epfd, EPOLL_CTL_DEL, s->rtcp_fd, NULL);
 	w->st.slots--;
@@ -317,6 +321,9 @@ static void drain_cmds(struct gw_mworker *w)
 		case CMD_QUERY:
 			report(w, s, false);
 			break;
+		case CMD_PEER:
+			media_sess_set_peer(s->sess, &c->peer, NULL);
+			break;
 		}
 		gw_ring_release(&w->cmd);
 	}
@@ -362,9 +369,9 @@ static void rx_drain(struct gw_mworker *w, struct gw_mslot *s)
 
 			gw_media_addr_from_sin(&src, &w->rsrc[i]);
 			w->pkt_us = arrival(w, &w->rmsg[i].msg_hdr);
-			count_rx(w, media_sess_rtp_in(s->sess, w->rbuf[i],
-						      w->rmsg[i].msg_len,
-						      &src));
+			count_rx(w,
+				 media_sess_rtp_in(s->sess, w->rbuf[i],
+						   w->rmsg[i].msg_len, &src));
 		}
 		w->st.rx_packets += (unsigned)n;
 		w->pkt_us = 0;
@@ -379,8 +386,9 @@ static void rtcp_drain(struct gw_mworker *w, struct gw_mslot *s)
 		struct sockaddr_in sin;
 		socklen_t sl = sizeof(sin);
 		struct media_addr src;
-		ssize_t n = recvfrom(s->rtcp_fd, w->rbuf[0], RX_MAX,
-				     MSG_DONTWAIT, (struct sockaddr *)&sin, &sl);
+		ssize_t n =
+			recvfrom(s->rtcp_fd, w->rbuf[0], RX_MAX, MSG_DONTWAIT,
+				 (struct sockaddr *)&sin, &sl);
 
 		if (n < 0)
 			return;
@@ -405,8 +413,7 @@ static void run_slot(struct gw_mworker *w, struct gw_mslot *s)
 			uint8_t *out = gw_ring_produce(&s->down);
 
 			if (b->send)
-				media_sess_tdm_in(s->sess, b->pcm,
-						  GW_MW_BLOCK);
+				media_sess_tdm_in(s->sess, b->pcm, GW_MW_BLOCK);
 			/* a full down ring: the channel side fell behind,
 			 * the block is played into scratch and lost */
 			media_sess_tdm_out(s->sess, out ? out : w->scratch,
@@ -488,7 +495,7 @@ static void wake(struct gw_mworker *w)
 }
 
 static int push_cmd(struct gw_mworker *w, enum cmd_type type,
-		    struct gw_mslot *s)
+		    struct gw_mslot *s, const struct media_addr *peer)
 {
 	struct cmd *c = gw_ring_produce(&w->cmd);
 
@@ -496,6 +503,8 @@ static int push_cmd(struct gw_mworker *w, enum cmd_type type,
 		return EAGAIN;
 	c->type = type;
 	c->slot = s;
+	if (peer)
+		c->peer = *peer;
 	gw_ring_publish(&w->cmd);
 	wake(w);
 	return 0;
@@ -579,8 +588,8 @@ static int worker_init(struct gw_mpool *p, struct gw_mworker *w, unsigned id)
 		    epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->tfd, &ev))
 			return errno;
 	}
-	if (p->cfg.loop && gw_loop_fd_add(p->cfg.loop, w->repfd, EPOLLIN,
-					  rep_readable, w))
+	if (p->cfg.loop &&
+	    gw_loop_fd_add(p->cfg.loop, w->repfd, EPOLLIN, rep_readable, w))
 		return ENOMEM;
 	if (pthread_create(&w->thr, NULL, worker_main, w))
 		return EAGAIN;
@@ -671,8 +680,8 @@ void gw_mpool_wstats(const struct gw_mpool *p, unsigned i,
 		*out = p->w[i].st;
 }
 
-int gw_mslot_alloc(struct gw_mpool *p, int rtp_fd, int rtcp_fd,
-		   uint64_t cookie, struct gw_mslot **out)
+int gw_mslot_alloc(struct gw_mpool *p, int rtp_fd, int rtcp_fd, uint64_t cookie,
+		   struct gw_mslot **out)
 {
 	struct gw_mworker *w;
 	struct gw_mslot *s;
@@ -728,7 +737,7 @@ int gw_mslot_start(struct gw_mslot *s, struct media_sess *sess)
 	if (!s || !sess)
 		return EINVAL;
 	s->sess = sess;
-	err = push_cmd(s->w, CMD_ADD, s);
+	err = push_cmd(s->w, CMD_ADD, s, NULL);
 	if (err)
 		s->sess = NULL;
 	else
@@ -774,7 +783,7 @@ void gw_mslot_audio(struct gw_mslot *s, const uint8_t *rx, uint8_t *tx,
 
 int gw_mslot_query(struct gw_mslot *s)
 {
-	return s ? push_cmd(s->w, CMD_QUERY, s) : EINVAL;
+	return s ? push_cmd(s->w, CMD_QUERY, s, NULL) : EINVAL;
 }
 
 int gw_mslot_stop(struct gw_mslot *s)
@@ -783,8 +792,30 @@ int gw_mslot_stop(struct gw_mslot *s)
 
 	if (!s)
 		return EINVAL;
-	err = push_cmd(s->w, CMD_STOP, s);
+	err = push_cmd(s->w, CMD_STOP, s, NULL);
 	if (!err)
 		s->w->assigned--;
 	return err;
+}
+
+int gw_mslot_set_peer(struct gw_mslot *s, const struct media_addr *peer)
+{
+	return s && peer ? push_cmd(s->w, CMD_PEER, s, peer) : EINVAL;
+}
+
+bool gw_mpool_drain(struct gw_mpool *p, unsigned max_ms)
+{
+	for (unsigned t = 0;; t++) {
+		unsigned live = 0;
+
+		gw_mpool_poll(p);
+		for (unsigned i = 0; p && i < p->n; i++)
+			live += atomic_load(&p->w[i].live) +
+				gw_ring_count(&p->w[i].cmd);
+		if (!live)
+			return true;
+		if (t >= max_ms)
+			return false;
+		usleep(1000);
+	}
 }

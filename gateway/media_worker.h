@@ -69,6 +69,9 @@ void gw_mpool_free(struct gw_mpool *p); /* NULL ok */
 unsigned gw_mpool_workers(const struct gw_mpool *p);
 /* Delivers pending replies now; returns how many. */
 unsigned gw_mpool_poll(struct gw_mpool *p);
+/* Waits (at most max_ms, delivering replies) until the workers have
+ * finished every slot stopped; false on time-out. For shutdown. */
+bool gw_mpool_drain(struct gw_mpool *p, unsigned max_ms);
 /* Copies worker i's counters (a consistent copy only once it is idle). */
 void gw_mpool_wstats(const struct gw_mpool *p, unsigned i,
 		     struct gw_mw_stats *out);
@@ -79,8 +82,8 @@ void gw_mpool_wstats(const struct gw_mpool *p, unsigned i,
  * slot's hooks, then handed over by gw_mslot_start(): from then on only
  * the worker touches session and sockets.
  */
-int gw_mslot_alloc(struct gw_mpool *p, int rtp_fd, int rtcp_fd,
-		   uint64_t cookie, struct gw_mslot **out);
+int gw_mslot_alloc(struct gw_mpool *p, int rtp_fd, int rtcp_fd, uint64_t cookie,
+		   struct gw_mslot **out);
 /* The session's hooks; rtcp false leaves RTCP out. */
 void gw_mslot_hooks(struct gw_mslot *s, bool rtcp, struct media_hooks *h);
 /* 0, or EAGAIN when the worker's command ring is full (retry later). */
@@ -93,6 +96,8 @@ void gw_mslot_discard(struct gw_mslot *s, struct media_sess *sess);
  * n must be GW_MW_BLOCK; other sizes play silence and are dropped. */
 void gw_mslot_audio(struct gw_mslot *s, const uint8_t *rx, uint8_t *tx,
 		    size_t n, bool send, uint8_t silence);
+/* A new negotiated peer address (re-INVITE); 0 or EAGAIN. */
+int gw_mslot_set_peer(struct gw_mslot *s, const struct media_addr *peer);
 /* Asks for statistics, reported with final false; 0 or EAGAIN. */
 int gw_mslot_query(struct gw_mslot *s);
 /* Ends the slot: the worker sends the RTCP BYE, reports the final

@@ -62,9 +62,9 @@ static struct gw_mslot *mk(struct gw_mpool *p, unsigned *next, uint64_t cookie,
 	struct gw_mslot *s;
 	int rtp, rtcp;
 
-	assert_int_equal(gw_rtp_bind_pair("127.0.0.1", LO, HI, next, &rtp,
-					  &rtcp, port),
-			 0);
+	assert_int_equal(
+		gw_rtp_bind_pair("127.0.0.1", LO, HI, next, &rtp, &rtcp, port),
+		0);
 	assert_int_equal(gw_mslot_alloc(p, rtp, rtcp, cookie, &s), 0);
 	gw_mslot_hooks(s, true, &h);
 	assert_int_equal(gw_sockaddr_in(&sin, "127.0.0.1", peer_port), 0);
@@ -115,8 +115,8 @@ static void audio_crosses_two_slots(void **state)
 		}
 		if (i % 10 == 5) { /* RTP from a stranger to a */
 			gw_sockaddr_in(&to, "127.0.0.1", pa);
-			assert_int_equal(sendto(stranger, junk, sizeof(junk),
-						0, (struct sockaddr *)&to,
+			assert_int_equal(sendto(stranger, junk, sizeof(junk), 0,
+						(struct sockaddr *)&to,
 						sizeof(to)),
 					 sizeof(junk));
 		}
@@ -152,7 +152,8 @@ static void audio_crosses_two_slots(void **state)
 
 static void own_clock_and_free_with_live_slots(void **state)
 {
-	struct gw_mpool_cfg cfg = { .workers = 1, .tick_ms = 20,
+	struct gw_mpool_cfg cfg = { .workers = 1,
+				    .tick_ms = 20,
 				    .measure = true };
 	struct gw_mpool *p;
 	struct gw_mslot *a, *b;
