@@ -732,16 +732,18 @@ void gw_mslot_hooks(struct gw_mslot *s, bool rtcp, struct media_hooks *h)
 
 int gw_mslot_start(struct gw_mslot *s, struct media_sess *sess)
 {
+	struct gw_mworker *w;
 	int err;
 
 	if (!s || !sess)
 		return EINVAL;
+	w = s->w;
 	s->sess = sess;
-	err = push_cmd(s->w, CMD_ADD, s, NULL);
+	err = push_cmd(w, CMD_ADD, s, NULL);
 	if (err)
 		s->sess = NULL;
 	else
-		s->w->assigned++;
+		w->assigned++;
 	return err;
 }
 
@@ -788,13 +790,16 @@ int gw_mslot_query(struct gw_mslot *s)
 
 int gw_mslot_stop(struct gw_mslot *s)
 {
+	struct gw_mworker *w;
 	int err;
 
 	if (!s)
 		return EINVAL;
-	err = push_cmd(s->w, CMD_STOP, s, NULL);
+	/* once pushed, the worker may free s at any moment */
+	w = s->w;
+	err = push_cmd(w, CMD_STOP, s, NULL);
 	if (!err)
-		s->w->assigned--;
+		w->assigned--;
 	return err;
 }
 

@@ -6,3 +6,6 @@ $(LIBMEDIA): $(MEDIA_SRCS:%.c=$(B)/%.o)
 UNIT_TESTS += test_media_g711 test_media_rtp test_media_jb test_media_sess \
 	      test_media_tone test_media_codec test_media_rtcp \
 	      test_media_latch test_media_sess_rtcp
+# Benchmarks of the media runtime (tests/bench/media_rt.c): calls per core,
+# added latency, memory per call.
+BENCHES += media_rt
