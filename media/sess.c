@@ -76,6 +76,13 @@ int media_sess_alloc(const struct media_hooks *h,
 		return EINVAL;
 	jcfg.depth_ms = cfg->jb_ms ? cfg->jb_ms : JB_DEFAULT_MS;
 	jcfg.rate = media_codec_get(cfg->codec)->clock;
+	/* Sized for this call, not for the worst one: packets of up to 60 ms
+	 * of this codec, and enough of them for the depth plus 120 ms of
+	 * 10 ms packets. At 1 s of 120 ms slots it was 48 KB a call. */
+	jcfg.max_payload = media_codec_max_payload(cfg->codec, 60);
+	if (jcfg.max_payload > SESS_MAX_RX || !jcfg.max_payload)
+		jcfg.max_payload = SESS_MAX_RX;
+	jcfg.slots = (jcfg.depth_ms + 120) / 10;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return ENOMEM;
