@@ -402,7 +402,8 @@ bool media_te_tx_poll(struct media_te_tx *t, uint32_t elapsed,
 
 /* RFC 4733 receiver; caller storage. Retransmissions and updates of one
  * event (same timestamp) give one begin and one end; an event whose end
- * packets were all lost ends after timeout ts units without packets. */
+ * packets were all lost ends after timeout ts units without packets.
+ * Events other than DTMF (codes above 15) are ignored. */
 struct media_te_rx {
 	bool active;
 	char digit;
@@ -411,7 +412,7 @@ struct media_te_rx {
 	uint32_t quiet;	   /* ts units since its last packet */
 	uint32_t timeout;
 	bool have_last; /* ts of an ended event is known */
-	uint64_t events, bad, lost_ends;
+	uint64_t events, bad, lost_ends, ignored;
 };
 
 void media_te_rx_init(struct media_te_rx *r, uint32_t timeout);
@@ -420,7 +421,7 @@ void media_te_rx_init(struct media_te_rx *r, uint32_t timeout);
  * one's begin or end) and sets *nev. EPROTO for a malformed payload
  * (counted). */
 int media_te_rx_put(struct media_te_rx *r, uint32_t ts, bool marker,
-		    const uint8_t *p, size_t len, struct media_dtmf_ev ev[2],
+		    const uint8_t *p, size_t len, struct media_dtmf_ev ev[3],
 		    unsigned *nev);
 /* Time passes (elapsed ts units); true with *ev when an event timed out. */
 bool media_te_rx_tick(struct media_te_rx *r, uint32_t elapsed,
@@ -441,21 +442,34 @@ unsigned media_dtmf_det_run(struct media_dtmf_det *d, const int16_t *in,
 			    int16_t *out, size_t n, bool mute,
 			    struct media_dtmf_ev *ev, unsigned nev);
 
-/* In-band generator: plays a digit of any length into the audio towards
- * the PSTN; caller storage. */
+/* In-band generator: plays digits of any length into the audio towards
+ * the PSTN; caller storage. Each digit lasts at least 40 ms and is
+ * followed by 40 ms of silence, so repeated digits stay apart; digits
+ * started while one plays are queued. */
+#define MEDIA_DTMF_GEN_QUEUE 16
+
 struct media_dtmf_gen {
 	struct media_tonegen lo, hi;
-	bool active;
-	uint32_t left; /* samples still to play, 0: until stop */
-	uint32_t gap;  /* silence still owed after a digit */
+	bool active;	 /* a digit is sounding */
+	bool until_stop; /* ... and lasts until stop */
+	uint32_t left;	 /* samples still to play when !until_stop */
+	uint32_t played; /* samples of this digit so far */
+	uint32_t gap;	 /* silence still owed after a digit */
 	int level;
+	char q[MEDIA_DTMF_GEN_QUEUE];
+	uint32_t qlen[MEDIA_DTMF_GEN_QUEUE]; /* 0: until stop */
+	unsigned qhead, qn;
 };
 
 void media_dtmf_gen_init(struct media_dtmf_gen *g, int level_dbm0);
-/* samples 0 plays until stop. EINVAL for a bad digit. */
+/* samples 0 plays until stop. EINVAL for a bad digit, ENOSPC when the
+ * queue is full. */
 int media_dtmf_gen_start(struct media_dtmf_gen *g, char digit,
 			 uint32_t samples);
+/* Ends the digit that lasts until stop (the latest queued one, else the
+ * sounding one). */
 void media_dtmf_gen_stop(struct media_dtmf_gen *g);
+/* A digit sounds, is queued, or its trailing gap runs. */
 bool media_dtmf_gen_active(const struct media_dtmf_gen *g);
 /* Replaces pcm with the tone (and the inter-digit gap) while active;
  * false when it left pcm alone. */
