@@ -15,6 +15,8 @@
 #include "gateway/call_int.h"
 #include "gateway/media_net.h"
 #include "gateway/media_worker.h"
+
+#define GW_TE_PT 101 /* our dynamic payload type for telephone-event */
 #include "gateway/net.h"
 
 static void close_fds(struct gw_call *c)
@@ -47,7 +49,7 @@ int call_rtp_open(struct gw_call *c)
 		.codecs = gw->codecs,
 		.ncodecs = gw->ncodecs,
 		.ptime = gw->cfg.ptime_ms,
-		.te_pt = -1,
+		.te_pt = GW_TE_PT, /* RFC 4733 telephone-event offered */
 		.sess_id = c->id + 1000u,
 		.sess_version = 1,
 		.dir = SDP_DIR_SENDRECV,
@@ -78,6 +80,8 @@ int call_media_start(struct gw_call *c, const struct sdp_result *res)
 		.cname = cname,
 		.rtcp_interval_ms = gw->cfg.rtcp_interval_ms,
 		.latch_silence_ms = gw->cfg.latch_silence_ms,
+		.ec_tail_ms = gw->cfg.echo_tail_ms,
+		.dtmf_detect = gw->cfg.dtmf_detect != 0,
 	};
 	int codec = media_codec_lookup(res->name);
 	uint8_t rnd[10];

@@ -131,6 +131,12 @@ static const struct opt opts[] = {
 	  "RTP from a new port of the negotiated address with a new SSRC is taken only after the current source was silent this long." },
 	{ S_MEDIA, "workers", T_UINT, "0", 0, 64, NULL, 0, G(media_workers),
 	  NULL, "Media worker threads; 0: one per online CPU." },
+	{ S_MEDIA, "echo_tail_ms", T_UINT, "64", 0, 256, NULL, 0,
+	  G(echo_tail_ms), NULL,
+	  "Line echo canceller tail on the TDM side (8..256); 0: off." },
+	{ S_MEDIA, "dtmf_detect", T_UINT, "1", 0, 1, NULL, 0, G(dtmf_detect),
+	  NULL,
+	  "1: digits from the PSTN are detected in-band and, when the peer takes telephone-event, muted and sent as RFC 4733." },
 
 	{ S_SPAN, "type", T_ENUM, "t1", 0, 0, span_types, 0, SP(type), NULL,
 	  "t1 (23B+D, mu-law) or e1 (30B+D, A-law)." },
@@ -651,6 +657,10 @@ static void validate(struct cfg_ctx *c)
 		err_add(c->errs,
 			"%s: [media] ptime_ms: %u is not a multiple of 10",
 			c->file, cfg->ptime_ms);
+	if (cfg->echo_tail_ms && cfg->echo_tail_ms < 8)
+		err_add(c->errs,
+			"%s: [media] echo_tail_ms: %u is below 8 (0 turns it off)",
+			c->file, cfg->echo_tail_ms);
 	if (!cfg->rtp_ip[0])
 		snprintf(cfg->rtp_ip, sizeof(cfg->rtp_ip), "%s", cfg->sip_host);
 	if (!cfg->sip_domain[0])

@@ -78,6 +78,8 @@ struct gw_cfg {
 	unsigned rtcp_interval_ms; /* 0: no RTCP */
 	unsigned latch_silence_ms;
 	unsigned media_workers; /* 0: one per CPU */
+	unsigned echo_tail_ms;	/* 0: off */
+	unsigned dtmf_detect;	/* 0 or 1 */
 
 	struct cfg_span spans[CFG_MAX_SPANS];
 	size_t nspans;

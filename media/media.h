@@ -246,6 +246,9 @@ struct media_hooks {
 	/* Monotonic microseconds; NULL: no jitter, RTCP timing or
 	 * re-latching (they all need a clock). */
 	uint64_t (*now_us)(void *arg);
+	/* A DTMF digit began or ended: detected in-band on the TDM side
+	 * (from_rtp false) or received as RFC 4733 (true). May be NULL. */
+	void (*dtmf)(void *arg, char digit, bool end, bool from_rtp);
 };
 
 struct media_sess_cfg {
@@ -268,6 +271,12 @@ struct media_sess_cfg {
 	unsigned rtcp_interval_ms; /* Tmin; 0: 5000 */
 	unsigned latch_silence_ms; /* see media_sess_rtp_in; 0: 2000 */
 	uint64_t wall_offset_us;   /* now_us + this = Unix time (SR NTP) */
+	/* TDM-side DSP (sess_dsp.c): */
+	unsigned ec_tail_ms; /* line echo canceller tail, 8..256; 0: off */
+	/* In-band DTMF from the PSTN is detected; with te_enabled it is
+	 * muted and sent as RFC 4733 instead. RFC 4733 events received are
+	 * always played in-band towards the PSTN. */
+	bool dtmf_detect;
 };
 
 /* Owned by the call; freeing the call frees its session. */
@@ -314,6 +323,11 @@ int media_sess_rtcp_in(struct media_sess *s, const void *pkt, size_t len,
 void media_sess_poll(struct media_sess *s);
 /* Sends the final RTCP report with a BYE (call end). */
 int media_sess_bye(struct media_sess *s);
+/* Plays a digit in-band towards the PSTN for ms milliseconds (0: 100),
+ * e.g. for a SIP INFO. EINVAL for a bad digit. */
+int media_sess_dtmf_play(struct media_sess *s, char digit, unsigned ms);
+/* Fax or modem call: the echo canceller stays off from now on. */
+void media_sess_ec_disable(struct media_sess *s);
 /* A new negotiated address (re-INVITE): latching starts again. */
 int media_sess_set_peer(struct media_sess *s, const struct media_addr *rtp,
 			const struct media_addr *rtcp);
@@ -332,8 +346,9 @@ struct media_stats {
 	uint64_t ssrc_changes; /* remote sources after the first */
 	uint64_t talkspurts;   /* packets sent with the marker bit */
 	uint64_t rtcp_tx, rtcp_rx, rtcp_bad, rtcp_foreign;
-	uint32_t jitter_us;    /* interarrival jitter we measure (A.8) */
-	uint8_t fraction_lost; /* ours, last report interval, 1/256 */
+	uint64_t dtmf_tx, dtmf_rx; /* digits sent as / received in RFC 4733 */
+	uint32_t jitter_us;	   /* interarrival jitter we measure (A.8) */
+	uint8_t fraction_lost;	   /* ours, last report interval, 1/256 */
 	/* What the peer reported about our stream (last RR/SR block): */
 	bool have_remote;
 	uint8_t remote_fraction_lost;

@@ -314,6 +314,17 @@ struct media_sess {
 	struct rtcp_rb remote; /* the peer's last block about us */
 	uint32_t rtt_us;
 	uint8_t rtcp_buf[SESS_RTCP_MAX];
+
+	/* TDM-side DSP (sess_dsp.c); NULL/false when off */
+	struct media_ec *ec;
+	struct media_dtmf_det *det;
+	struct media_te_tx te_tx;
+	struct media_te_rx te_rx;
+	struct media_dtmf_gen gen;
+	int16_t ref[SESS_MAX_RX]; /* last audio sent to TDM (echo ref) */
+	size_t ref_len;
+	int16_t lin[SESS_MAX_RX]; /* scratch */
+	uint64_t dtmf_tx, dtmf_rx;
 };
 
 __attribute__((format(printf, 3, 4))) void
@@ -323,6 +334,19 @@ uint64_t media_sess_now(const struct media_sess *s);
 void media_sess_rtcp_init(struct media_sess *s);
 /* A new remote source: its RTCP receive state starts afresh. */
 void media_sess_rtcp_newsrc(struct media_sess *s);
+/* sess_dsp.c */
+int media_sess_dsp_init(struct media_sess *s);
+void media_sess_dsp_free(struct media_sess *s);
+/* TDM audio in (law, n <= SESS_MAX_RX), in place: echo cancelled, digits
+ * detected (and muted when they go out as RFC 4733). */
+void media_sess_dsp_in(struct media_sess *s, uint8_t *law, size_t n);
+/* TDM audio out, in place: digits played; kept as the echo reference. */
+void media_sess_dsp_out(struct media_sess *s, uint8_t *law, size_t n);
+/* At a packet boundary: true when an RFC 4733 packet replaced the audio
+ * packet (the audio timestamp still advances). */
+bool media_sess_dsp_te_send(struct media_sess *s);
+/* A telephone-event payload received. */
+void media_sess_dsp_te_rx(struct media_sess *s, const struct rtp_hdr *h);
 /* The RTCP latch follows a new negotiated address. */
 void media_sess_rtcp_init_latch(struct media_sess *s);
 

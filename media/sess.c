@@ -114,6 +114,8 @@ int media_sess_alloc(const struct media_hooks *h,
 					    : 2000));
 	media_sess_rtcp_init(s);
 	err = codec_open(s);
+	if (!err)
+		err = media_sess_dsp_init(s);
 	if (err) {
 		media_sess_free(s);
 		return err;
@@ -131,6 +133,7 @@ void media_sess_free(struct media_sess *s)
 	if (!s)
 		return;
 	jb_free(s->jb);
+	media_sess_dsp_free(s);
 	media_enc_free(s->enc);
 	media_dec_free(s->dec);
 	free(s);
@@ -185,6 +188,7 @@ int media_sess_tdm_in(struct media_sess *s, const uint8_t *law, size_t n)
 		if (take > n)
 			take = n;
 		memcpy(s->txbuf + s->txfill, law, take);
+		media_sess_dsp_in(s, s->txbuf + s->txfill, take);
 		s->txfill += take;
 		law += take;
 		n -= take;
@@ -192,6 +196,8 @@ int media_sess_tdm_in(struct media_sess *s, const uint8_t *law, size_t n)
 			break;
 		s->txfill = 0;
 		talkspurt(s);
+		if (media_sess_dsp_te_send(s))
+			continue; /* a digit goes out instead of audio */
 		if (s->tx.marker)
 			s->talkspurts++;
 		err = encode(s, &plen);
@@ -301,12 +307,10 @@ static bool refill(struct media_sess *s)
 	return false;
 }
 
-void media_sess_tdm_out(struct media_sess *s, uint8_t *law, size_t n)
+static void tdm_out(struct media_sess *s, uint8_t *law, size_t n)
 {
 	size_t take;
 
-	if (!s || !law)
-		return;
 	while (n) {
 		if (s->cur_pos == s->cur_len && !refill(s)) {
 			memset(law, media_law_silence(s->cfg.tdm_law), n);
@@ -347,6 +351,18 @@ static void moved(struct media_sess *s, const struct media_addr *src)
 	media_sess_log(s, MEDIA_LOG_INFO, "RTP peer %s -> %s",
 		       media_addr_str(&s->latch.cur, a, sizeof(a)),
 		       media_addr_str(src, b, sizeof(b)));
+}
+
+void media_sess_tdm_out(struct media_sess *s, uint8_t *law, size_t n)
+{
+	if (!s || !law)
+		return;
+	for (size_t off = 0; off < n; off += SESS_MAX_RX) {
+		size_t k = n - off < SESS_MAX_RX ? n - off : SESS_MAX_RX;
+
+		tdm_out(s, law + off, k);
+		media_sess_dsp_out(s, law + off, k);
+	}
 }
 
 int media_sess_rtp_in(struct media_sess *s, const void *pkt, size_t len,
@@ -417,9 +433,11 @@ int media_sess_rtp_in(struct media_sess *s, const void *pkt, size_t len,
 	if (s->h.now_us)
 		rtcp_src_jitter(&s->rsrc, h.ts,
 				(uint32_t)(now * s->clock_rate / 1000000));
-	/* Telephone events are accepted and counted; their decoding is
-	 * the DTMF module's job. */
-	if (h.pt != s->cfg.pt || !h.payload_len)
+	if (s->cfg.te_enabled && h.pt == s->cfg.te_pt) {
+		media_sess_dsp_te_rx(s, &h);
+		return 0;
+	}
+	if (!h.payload_len)
 		return 0;
 	dur = s->dec ? media_dec_duration(s->dec, h.payload, h.payload_len)
 		     : (uint32_t)h.payload_len;
@@ -482,6 +500,8 @@ void media_sess_stats(const struct media_sess *s, struct media_stats *out)
 	out->rtcp_rx = s->rtcp_rx;
 	out->rtcp_bad = s->rtcp_bad;
 	out->rtcp_foreign = s->rtcp_foreign;
+	out->dtmf_tx = s->dtmf_tx;
+	out->dtmf_rx = s->dtmf_rx;
 	out->jitter_us = ts_to_us(s, rtcp_src_jitter_units(&s->rsrc));
 	out->fraction_lost = s->fraction_lost;
 	out->have_remote = s->have_remote;
