@@ -184,43 +184,11 @@ static void own_clock_and_free_with_live_slots(void **state)
 	gw_mpool_free(p);
 }
 
-static void bad_input(void **state)
-{
-	struct gw_mpool_cfg cfg = { .workers = 1 };
-	struct gw_mpool *p;
-	struct gw_mslot *s;
-	struct media_sess *sess;
-	uint8_t rx[100] = { 0 }, tx[100];
-	unsigned next = LO + 20, port;
-
-	cfg.tick_ms = 5000;
-	assert_int_equal(gw_mpool_alloc(&cfg, &p), EINVAL);
-	assert_int_equal(gw_mpool_alloc(NULL, &p), EINVAL);
-	cfg.tick_ms = 0;
-	assert_int_equal(gw_mpool_alloc(&cfg, &p), 0);
-	assert_int_equal(gw_mslot_alloc(p, -1, -1, 0, &s), EINVAL);
-	assert_int_equal(gw_mslot_start(NULL, NULL), EINVAL);
-	assert_int_equal(gw_mslot_stop(NULL), EINVAL);
-	assert_int_equal(gw_mslot_query(NULL), EINVAL);
-	s = mk(p, &next, 0, &port, 9, &sess);
-	/* a block of the wrong size plays silence */
-	gw_mslot_audio(s, rx, tx, sizeof(tx), true, 0xFF);
-	for (size_t i = 0; i < sizeof(tx); i++)
-		assert_int_equal(tx[i], 0xFF);
-	/* setup failed before start: slot, session, sockets go */
-	gw_mslot_discard(s, sess);
-	gw_mslot_discard(NULL, NULL);
-	assert_int_equal(gw_mpool_poll(p), 0);
-	gw_mpool_free(p);
-	gw_mpool_free(NULL);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(audio_crosses_two_slots),
 		cmocka_unit_test(own_clock_and_free_with_live_slots),
-		cmocka_unit_test(bad_input),
 	};
 
 	gw_log_init("test", false);
