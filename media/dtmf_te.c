@@ -19,6 +19,7 @@ void media_te_tx_init(struct media_te_tx *t, unsigned volume)
 {
 	memset(t, 0, sizeof(*t));
 	t->code = -1;
+	t->pend_code = -1;
 	t->volume = (uint8_t)(volume > 63 ? 63 : volume);
 }
 
@@ -29,8 +30,16 @@ int media_te_tx_start(struct media_te_tx *t, char digit, uint32_t ts,
 
 	if (!t || code < 0)
 		return EINVAL;
-	if (t->code >= 0)
-		return EBUSY;
+	if (t->code >= 0) {
+		if (!t->stopping || t->pend_code >= 0)
+			return EBUSY;
+		t->pend_code = code;
+		t->pend_ts = ts;
+		t->pend_elapsed = 0;
+		t->pend_min = min_dur > TE_MAX_DUR ? TE_MAX_DUR : min_dur;
+		t->pend_stop = false;
+		return 0;
+	}
 	t->code = code;
 	t->ts = ts;
 	t->duration = 0;
@@ -43,7 +52,9 @@ int media_te_tx_start(struct media_te_tx *t, char digit, uint32_t ts,
 
 void media_te_tx_stop(struct media_te_tx *t)
 {
-	if (t && t->code >= 0)
+	if (t && t->pend_code >= 0)
+		t->pend_stop = true;
+	else if (t && t->code >= 0)
 		t->stopping = true;
 }
 
@@ -88,8 +99,22 @@ bool media_te_tx_poll(struct media_te_tx *t, uint32_t elapsed,
 	payload[1] = (uint8_t)((end ? TE_E : 0) | t->volume);
 	payload[2] = (uint8_t)(t->duration >> 8);
 	payload[3] = (uint8_t)t->duration;
-	if (end && !t->ends)
+	if (t->pend_code >= 0)
+		t->pend_elapsed += elapsed;
+	if (end && !t->ends) {
 		t->code = -1;
+		if (t->pend_code >= 0) {
+			/* The waiting digit takes over, with the time it
+			 * has already been sounding. */
+			t->code = t->pend_code;
+			t->ts = t->pend_ts;
+			t->duration = t->pend_elapsed;
+			t->min_dur = t->pend_min;
+			t->stopping = t->pend_stop;
+			t->first = true;
+			t->pend_code = -1;
+		}
+	}
 	return true;
 }
 

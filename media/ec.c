@@ -37,18 +37,18 @@
 /* Owned by the media session that allocated it. */
 struct media_ec {
 	unsigned taps;
-	float *h;	/* the echo path estimate */
-	float *x;	/* far-end history, stored twice (2 * taps) so the
+	float *h;	  /* the echo path estimate */
+	float *x;	  /* far-end history, stored twice (2 * taps) so the
 			   newest taps samples are always contiguous */
-	unsigned pos;	/* x[pos] and x[pos + taps] hold the newest */
-	double power;	/* sum of the squares in the history */
-	int16_t *amax;	/* |x| history for the Geigel detector */
+	unsigned pos;	  /* x[pos] and x[pos + taps] hold the newest */
+	double power;	  /* sum of the squares in the history */
+	int16_t *amax;	  /* |x| history for the Geigel detector */
 	unsigned dt_hold; /* samples of double talk hangover left */
 	modem_connect_tones_rx_state_t *tone_tx, *tone_rx; /* per direction */
 	enum media_ec_state state;
-	bool heard_pr; /* a disabler tone was reported by a detector */
-	uint32_t quiet;		/* samples of silence while disabled */
-	double acc;		/* power accumulator for the block */
+	bool heard_pr;	/* a disabler tone was reported by a detector */
+	uint32_t quiet; /* samples of silence while disabled */
+	double acc;	/* power accumulator for the block */
 	uint32_t acc_n;
 };
 
@@ -158,8 +158,8 @@ static int16_t ec_update(struct media_ec *e, int16_t tx, int16_t rx)
 		e->power = 0;
 	e->x[e->pos] = tx;
 	e->x[e->pos + e->taps] = tx;
-	e->amax[e->pos] = (int16_t)(tx < 0 ? (tx == INT16_MIN ? INT16_MAX : -tx)
-					   : tx);
+	e->amax[e->pos] =
+		(int16_t)(tx < 0 ? (tx == INT16_MIN ? INT16_MAX : -tx) : tx);
 	x = e->x + e->pos;
 	for (k = 0; k < e->taps; k++)
 		y += e->h[k] * x[k];

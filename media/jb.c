@@ -137,6 +137,21 @@ unsigned jb_count(const struct jb *jb)
 	return jb->n;
 }
 
+bool jb_peek(const struct jb *jb, struct jb_frame *f)
+{
+	const struct jb_slot *s;
+
+	if (!jb->n)
+		return false;
+	s = &jb->slot[jb->order[0]];
+	memset(f, 0, sizeof(*f));
+	f->data = s->data;
+	f->len = s->len;
+	f->ts = s->ts;
+	f->samples = s->samples;
+	return true;
+}
+
 void jb_stats(const struct jb *jb, struct jb_stats *out)
 {
 	*out = jb->st;

@@ -398,12 +398,18 @@ struct media_te_tx {
 	unsigned ends;	   /* end packets still to send (3 .. 1) */
 	bool stopping, first;
 	uint8_t volume; /* -dBm0, 0..63 */
+	/* A digit begun while the last one's end packets still go out
+	 * waits here, its time running, until they are sent. */
+	int pend_code; /* -1 none */
+	uint32_t pend_ts, pend_elapsed, pend_min;
+	bool pend_stop;
 };
 
 void media_te_tx_init(struct media_te_tx *t, unsigned volume);
 /* Starts digit at RTP timestamp ts; min_dur (ts units) is the shortest it
- * lasts, 0 for "until stop". EINVAL for a bad digit, EBUSY while another
- * event is being sent. */
+ * lasts, 0 for "until stop". While the last event's end packets are being
+ * sent the new one waits for them (one such digit). EINVAL for a bad
+ * digit, EBUSY while another event runs (not stopped) or one waits. */
 int media_te_tx_start(struct media_te_tx *t, char digit, uint32_t ts,
 		      uint32_t min_dur);
 void media_te_tx_stop(struct media_te_tx *t);

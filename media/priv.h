@@ -129,6 +129,10 @@ enum jb_put_result jb_put_marked(struct jb *jb, uint32_t ts, uint32_t samples,
 /* The next frame in playout order; a gap covers at most max_samples. */
 enum jb_get_result jb_get(struct jb *jb, uint32_t max_samples,
 			  struct jb_frame *f);
+/* The earliest queued packet without taking it (for Opus FEC: on a gap,
+ * the packet after it carries the gap's redundancy); false when empty.
+ * f->data stays valid until the next put or get. */
+bool jb_peek(const struct jb *jb, struct jb_frame *f);
 /* Packets queued now. */
 unsigned jb_count(const struct jb *jb);
 void jb_stats(const struct jb *jb, struct jb_stats *out);

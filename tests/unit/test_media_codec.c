@@ -367,7 +367,7 @@ static double opus_gap_snr(bool use_fec)
 				 0);
 	/* Every fourth packet lost from the fifth on. */
 	for (i = 0; i < 50; i++) {
-		if (i >= 5 && i % 4 == 1) {
+		if (i >= 5 && i % 4 == 1 && i + 1 < 50) {
 			media_dec_conceal(d, use_fec ? pl[i + 1] : NULL,
 					  use_fec ? len[i + 1] : 0,
 					  out + 160 * i, 160);

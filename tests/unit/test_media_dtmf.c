@@ -106,6 +106,27 @@ static void test_te_tx(void **state)
 	assert_int_equal(buf[1] & 0x80, 0x80);
 	assert_int_equal(buf[0], 11);
 	assert_int_equal(media_te_tx_start(&t, 'x', 0, 0), EINVAL);
+
+	/* Its other two end packets, then nothing. */
+	assert_true(media_te_tx_poll(&t, F, buf, &ts, &m));
+	assert_true(media_te_tx_poll(&t, F, buf, &ts, &m));
+	assert_false(media_te_tx_active(&t));
+	/* A digit begun during the end packets waits, its time running. */
+	assert_int_equal(media_te_tx_start(&t, '1', 20000, 0), 0);
+	assert_true(media_te_tx_poll(&t, F, buf, &ts, &m));
+	media_te_tx_stop(&t);
+	assert_true(media_te_tx_poll(&t, F, buf, &ts, &m)); /* end 1 */
+	assert_int_equal(media_te_tx_start(&t, '2', 20000 + 2 * F, 0), 0);
+	assert_int_equal(media_te_tx_start(&t, '3', 20000 + 2 * F, 0), EBUSY);
+	assert_true(media_te_tx_poll(&t, F, buf, &ts, &m)); /* end 2 */
+	assert_true(media_te_tx_poll(&t, F, buf, &ts, &m)); /* end 3 */
+	assert_int_equal(buf[0], 1);
+	assert_int_equal(buf[1] & 0x80, 0x80);
+	assert_true(media_te_tx_poll(&t, F, buf, &ts, &m));
+	assert_int_equal(buf[0], 2);
+	assert_int_equal(ts, 20000 + 2 * F);
+	assert_true(m);
+	assert_int_equal(buf[2] << 8 | buf[3], 3 * F);
 }
 
 /* RFC 4733 2.5.1.3: an event longer than the 16-bit duration goes on as
@@ -381,6 +402,91 @@ static void test_inband_no_mute(void **state)
 	media_dtmf_det_free(d);
 }
 
+/* The whole path for PSTN digits, with background noise: detected
+ * in-band and muted, sent as RFC 4733, received and played in-band again.
+ * A second detector on the muted audio finds nothing (the far end never
+ * hears a digit twice); the far end's RFC 4733 receiver gets each digit
+ * once, and the replayed audio carries them all again. */
+static void test_dtmf_chain(void **state)
+{
+	static const char want[] = "159*0#";
+	static int16_t pstn[48000], muted[48000], replay[48000];
+	struct media_dtmf_gen g, g2;
+	struct media_dtmf_det *d = NULL, *leak = NULL, *d3 = NULL;
+	struct media_te_tx tx;
+	struct media_te_rx rx;
+	struct media_dtmf_ev ev[8], rev[3];
+	uint8_t p[4];
+	char got[16], leaked[16], again[16];
+	unsigned ng = 0, nl = 0, na = 0, k, ne, nr, i;
+	uint32_t ts = 0, pts;
+	size_t pos;
+	bool m;
+
+	media_dtmf_gen_init(&g, -8);
+	for (i = 0; want[i]; i++)
+		assert_int_equal(media_dtmf_gen_start(&g, want[i], 640), 0);
+	memset(pstn, 0, sizeof(pstn));
+	media_dtmf_gen_run(&g, pstn, 48000);
+	srand(3);
+	for (pos = 0; pos < 48000; pos++) /* noise near -45 dBm0 */
+		pstn[pos] = (int16_t)(pstn[pos] + rand() % 101 - 50);
+	assert_int_equal(media_dtmf_det_alloc(0, &d), 0);
+	assert_int_equal(media_dtmf_det_alloc(0, &leak), 0);
+	assert_int_equal(media_dtmf_det_alloc(0, &d3), 0);
+	media_te_tx_init(&tx, 10);
+	media_te_rx_init(&rx, 0);
+	media_dtmf_gen_init(&g2, 0);
+	memset(replay, 0, sizeof(replay));
+	for (pos = 0; pos < 48000; pos += F, ts += F) {
+		ne = media_dtmf_det_run(d, pstn + pos, muted + pos, F, true, ev,
+					8);
+		for (k = 0; k < ne; k++) {
+			if (!ev[k].end)
+				assert_int_equal(media_te_tx_start(&tx,
+								   ev[k].digit,
+								   ts, 0),
+						 0);
+			else
+				media_te_tx_stop(&tx);
+		}
+		if (media_te_tx_poll(&tx, F, p, &pts, &m)) {
+			assert_int_equal(
+				media_te_rx_put(&rx, pts, m, p, 4, rev, &nr),
+				0);
+			for (k = 0; k < nr; k++) {
+				if (rev[k].end) {
+					got[ng++] = rev[k].digit;
+					media_dtmf_gen_stop(&g2);
+				} else {
+					media_dtmf_gen_start(&g2, rev[k].digit,
+							     0);
+				}
+			}
+		}
+		media_dtmf_gen_run(&g2, replay + pos, F);
+		ne = media_dtmf_det_run(leak, muted + pos, muted + pos, F,
+					false, ev, 8);
+		for (k = 0; k < ne; k++)
+			if (ev[k].end)
+				leaked[nl++] = ev[k].digit;
+		ne = media_dtmf_det_run(d3, replay + pos, replay + pos, F,
+					false, ev, 8);
+		for (k = 0; k < ne; k++)
+			if (ev[k].end)
+				again[na++] = ev[k].digit;
+	}
+	got[ng] = 0;
+	leaked[nl] = 0;
+	again[na] = 0;
+	assert_string_equal(got, want);
+	assert_string_equal(leaked, "");
+	assert_string_equal(again, want);
+	media_dtmf_det_free(d);
+	media_dtmf_det_free(leak);
+	media_dtmf_det_free(d3);
+}
+
 static void test_gen_rules(void **state)
 {
 	struct media_dtmf_gen g;
@@ -460,6 +566,7 @@ int main(void)
 		cmocka_unit_test(test_inband_both_ways),
 		cmocka_unit_test(test_inband_passes_audio),
 		cmocka_unit_test(test_inband_no_mute),
+		cmocka_unit_test(test_dtmf_chain),
 		cmocka_unit_test(test_gen_rules),
 		cmocka_unit_test(test_info),
 	};

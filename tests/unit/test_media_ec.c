@@ -83,7 +83,8 @@ static void test_converges(void **state)
 		media_ec_process(ec, tx + i, rx + i, BLK);
 	assert_int_equal(media_ec_state(ec), MEDIA_EC_ACTIVE);
 	erle_start = 10 * log10(pw(in, 800) / pw(rx, 800));
-	erle = 10 * log10(pw(in + 4 * SEC, 2 * SEC) / pw(rx + 4 * SEC, 2 * SEC));
+	erle = 10 *
+	       log10(pw(in + 4 * SEC, 2 * SEC) / pw(rx + 4 * SEC, 2 * SEC));
 	print_message("ERLE first 100 ms %.1f dB, after 4 s %.1f dB\n",
 		      erle_start, erle);
 	/* G.168 asks for 20 dB and more once converged. */
@@ -133,8 +134,8 @@ static void test_near_end_passes(void **state)
 
 /* Sends n samples of a modem answer tone of the given type on rx (and
  * silence on tx); returns the state after. */
-static enum media_ec_state answer_tone(struct media_ec *ec, int type,
-				       size_t n, bool on_tx)
+static enum media_ec_state answer_tone(struct media_ec *ec, int type, size_t n,
+				       bool on_tx)
 {
 	modem_connect_tones_tx_state_t *t;
 	int16_t a[BLK], z[BLK];
@@ -169,9 +170,9 @@ static void test_disabler(void **state)
 			 MEDIA_EC_ACTIVE);
 	/* With phase reversals: off within 2 s (reversals every 450 ms;
 	 * spandsp's detector reports after the third, at ~1.54 s). */
-	assert_int_equal(answer_tone(ec, MODEM_CONNECT_TONES_ANS_PR, 2 * SEC,
-				     false),
-			 MEDIA_EC_TONE_OFF);
+	assert_int_equal(
+		answer_tone(ec, MODEM_CONNECT_TONES_ANS_PR, 2 * SEC, false),
+		MEDIA_EC_TONE_OFF);
 	/* Off means rx is left alone. */
 	for (i = 0; i < BLK; i++)
 		rx[i] = (int16_t)(i * 10);
@@ -186,9 +187,9 @@ static void test_disabler(void **state)
 		media_ec_process(ec, tx, rx, BLK);
 	assert_int_equal(media_ec_state(ec), MEDIA_EC_ACTIVE);
 	/* ANSam/ from our side (tx) disables too. */
-	assert_int_equal(answer_tone(ec, MODEM_CONNECT_TONES_ANSAM_PR, 2 * SEC,
-				     true),
-			 MEDIA_EC_TONE_OFF);
+	assert_int_equal(
+		answer_tone(ec, MODEM_CONNECT_TONES_ANSAM_PR, 2 * SEC, true),
+		MEDIA_EC_TONE_OFF);
 	media_ec_free(ec);
 }
 

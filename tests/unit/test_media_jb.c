@@ -104,6 +104,30 @@ static void test_reorder_dup(void **state)
 	jb_free(jb);
 }
 
+/* On a gap the next packet can be looked at (Opus FEC) without taking
+ * it. */
+static void test_peek(void **state)
+{
+	struct jb *jb = mk(40, 0);
+	struct jb_frame f;
+
+	assert_false(jb_peek(jb, &f));
+	put(jb, 1600);
+	put(jb, 1920); /* 1760 lost */
+	expect_gap(jb, F, false);
+	expect_gap(jb, F, false);
+	expect_frame(jb, 1600);
+	expect_gap(jb, F, false);
+	assert_true(jb_peek(jb, &f));
+	assert_int_equal(f.ts, 1920);
+	assert_int_equal(f.len, F);
+	assert_int_equal(f.data[0], (uint8_t)(1920 / F));
+	assert_int_equal(jb_count(jb), 1);
+	expect_frame(jb, 1920);
+	assert_false(jb_peek(jb, &f));
+	jb_free(jb);
+}
+
 static void test_loss_late(void **state)
 {
 	struct jb *jb = mk(40, 0);
@@ -495,6 +519,7 @@ int main(void)
 		cmocka_unit_test(test_overflow),
 		cmocka_unit_test(test_resync),
 		cmocka_unit_test(test_alloc),
+		cmocka_unit_test(test_peek),
 		cmocka_unit_test(test_adaptive_up_down),
 		cmocka_unit_test(test_adaptive_loss_reorder),
 		cmocka_unit_test(test_adaptive_talkspurts),
