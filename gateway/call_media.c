@@ -202,8 +202,11 @@ void gw_call_media_report(void *arg, uint64_t cookie,
 
 	if (!final)
 		return;
+	/* rejected counts every datagram dropped; foreign is the part
+	 * that came from a source neither negotiated nor latched */
 	gw->stats.rtp_rx_foreign += st->rx_foreign + st->rtcp_foreign;
-	gw->stats.rtp_rx_rejected += st->rx_bad + st->rtcp_bad;
+	gw->stats.rtp_rx_rejected +=
+		st->rx_bad + st->rtcp_bad + st->rx_foreign + st->rtcp_foreign;
 	log_stats((unsigned)cookie, st);
 }
 

@@ -37,7 +37,7 @@ struct gw_counters {
 	uint64_t refused_stopping;
 	uint64_t bad_events; /* events the call state did not allow */
 	uint64_t rtp_rx_rejected;
-	uint64_t rtp_rx_foreign; /* RTP/RTCP from an unlatched source */
+	uint64_t rtp_rx_foreign; /* of those, from an unlatched source */
 	uint64_t span_frames_rejected;
 };
 
