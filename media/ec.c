@@ -33,17 +33,23 @@
 #define EC_MU 0.5f		/* NLMS step, 0 < mu < 2 */
 #define EC_DT_HANG 240		/* 30 ms: double talk holds adaptation */
 #define EC_MIN_POWER 1000.0f	/* far end below ~ -50 dBm0: no adapting */
+#define EC_GBLK 32
 
 /* Owned by the media session that allocated it. */
 struct media_ec {
 	unsigned taps;
-	float *h;	  /* the echo path estimate */
-	float *x;	  /* far-end history, stored twice (2 * taps) so the
+	float *h;     /* the echo path estimate */
+	float *x;     /* far-end history, stored twice (2 * taps) so the
 			   newest taps samples are always contiguous */
-	unsigned pos;	  /* x[pos] and x[pos + taps] hold the newest */
-	double power;	  /* sum of the squares in the history */
-	int16_t *amax;	  /* |x| history for the Geigel detector */
-	unsigned dt_hold; /* samples of double talk hangover left */
+	unsigned pos; /* x[pos] and x[pos + taps] hold the newest */
+	double power; /* sum of the squares in the history */
+	/* Geigel detector: the loudest far-end sample over the tail, kept
+	 * as maxima of EC_GBLK-sample blocks (the window is the tail plus
+	 * up to one block) so it costs a few operations per sample. */
+	unsigned *bmax; /* per block, ring */
+	unsigned nblk, blk, blk_fill;
+	unsigned old_peak; /* max over the completed blocks */
+	unsigned dt_hold;  /* samples of double talk hangover left */
 	modem_connect_tones_rx_state_t *tone_tx, *tone_rx; /* per direction */
 	enum media_ec_state state;
 	bool heard_pr;	/* a disabler tone was reported by a detector */
@@ -88,12 +94,13 @@ int media_ec_alloc(unsigned tail_ms, struct media_ec **out)
 	e->taps = tail_ms * (MEDIA_RATE / 1000);
 	e->h = calloc(e->taps, sizeof(*e->h));
 	e->x = calloc(2 * (size_t)e->taps, sizeof(*e->x));
-	e->amax = calloc(e->taps, sizeof(*e->amax));
+	e->nblk = e->taps / EC_GBLK + 1;
+	e->bmax = calloc(e->nblk, sizeof(*e->bmax));
 	e->tone_tx = modem_connect_tones_rx_init(
 		NULL, MODEM_CONNECT_TONES_ANS_PR, tone_seen, e);
 	e->tone_rx = modem_connect_tones_rx_init(
 		NULL, MODEM_CONNECT_TONES_ANS_PR, tone_seen, e);
-	if (!e->h || !e->x || !e->amax || !e->tone_tx || !e->tone_rx) {
+	if (!e->h || !e->x || !e->bmax || !e->tone_tx || !e->tone_rx) {
 		media_ec_free(e);
 		return ENOMEM;
 	}
@@ -107,7 +114,7 @@ void media_ec_free(struct media_ec *e)
 		return;
 	free(e->h);
 	free(e->x);
-	free(e->amax);
+	free(e->bmax);
 	if (e->tone_tx)
 		modem_connect_tones_rx_free(e->tone_tx);
 	if (e->tone_rx)
@@ -142,12 +149,38 @@ static void watch_release(struct media_ec *e, const int16_t *tx,
 	}
 }
 
+/* GCC/clang vector extension: four floats, one SSE/NEON register. */
+typedef float v4f __attribute__((vector_size(16)));
+
+/* Feeds |tx| to the Geigel maxima; returns the loudest over the tail. */
+static unsigned far_peak(struct media_ec *e, int16_t tx)
+{
+	unsigned a = (unsigned)(tx < 0 ? -(int)tx : tx), i, m = 0;
+
+	if (a > e->bmax[e->blk])
+		e->bmax[e->blk] = a;
+	if (++e->blk_fill == EC_GBLK) {
+		e->blk_fill = 0;
+		e->blk = (e->blk + 1) % e->nblk;
+		e->bmax[e->blk] = 0;
+		for (i = 0; i < e->nblk; i++)
+			if (e->bmax[i] > m)
+				m = e->bmax[i];
+		e->old_peak = m;
+	}
+	return e->bmax[e->blk] > e->old_peak ? e->bmax[e->blk] : e->old_peak;
+}
+
 /* One sample: tx went out, rx came back; returns rx without the echo. */
 static int16_t ec_update(struct media_ec *e, int16_t tx, int16_t rx)
 {
-	const float *x;
-	float y = 0, err, g, old;
-	unsigned k, peak = 0;
+	/* restrict: the filter and the history never overlap, which lets
+	 * the compiler vectorise both loops. */
+	float *restrict h = e->h;
+	const float *restrict x;
+	v4f acc = { 0, 0, 0, 0 }, hv, xv, gv;
+	float err, g, old;
+	unsigned k, peak;
 	long out;
 
 	/* Newest sample first: x[0] is tx now, x[k] is tx k samples ago. */
@@ -158,25 +191,31 @@ static int16_t ec_update(struct media_ec *e, int16_t tx, int16_t rx)
 		e->power = 0;
 	e->x[e->pos] = tx;
 	e->x[e->pos + e->taps] = tx;
-	e->amax[e->pos] =
-		(int16_t)(tx < 0 ? (tx == INT16_MIN ? INT16_MAX : -tx) : tx);
 	x = e->x + e->pos;
-	for (k = 0; k < e->taps; k++)
-		y += e->h[k] * x[k];
-	err = (float)rx - y;
+	/* Four lanes at a time (taps is a multiple of 8): the filter is the
+	 * whole cost of the canceller, so it is written for SIMD. */
+	for (k = 0; k < e->taps; k += 4) {
+		memcpy(&hv, h + k, sizeof(hv));
+		memcpy(&xv, x + k, sizeof(xv));
+		acc += hv * xv;
+	}
+	err = (float)rx - ((acc[0] + acc[1]) + (acc[2] + acc[3]));
 	/* Geigel: near-end speech is louder than half the loudest far-end
 	 * sample that could echo now. */
-	for (k = 0; k < e->taps; k++)
-		if ((unsigned)e->amax[k] > peak)
-			peak = (unsigned)e->amax[k];
+	peak = far_peak(e, tx);
 	if (2 * (unsigned)(rx < 0 ? -(int)rx : rx) > peak)
 		e->dt_hold = EC_DT_HANG;
 	else if (e->dt_hold)
 		e->dt_hold--;
 	if (!e->dt_hold && e->power > EC_MIN_POWER * e->taps) {
 		g = EC_MU * err / (float)(e->power + 1.0);
-		for (k = 0; k < e->taps; k++)
-			e->h[k] += g * x[k];
+		gv = (v4f){ g, g, g, g };
+		for (k = 0; k < e->taps; k += 4) {
+			memcpy(&hv, h + k, sizeof(hv));
+			memcpy(&xv, x + k, sizeof(xv));
+			hv += gv * xv;
+			memcpy(h + k, &hv, sizeof(hv));
+		}
 	}
 	out = lrintf(err);
 	if (out > INT16_MAX)

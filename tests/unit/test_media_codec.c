@@ -1,6 +1,6 @@
-/* media/codec.c, codec_spandsp.c, codec_opus.c: the registry, round trips
- * through every codec with SNR thresholds, bit orders, concealment, Opus
- * fmtp, and bad payloads. */
+/* media/codec.c: the registry, encoder/decoder objects, round trips
+ * through every codec with SNR thresholds, the generic concealer, bad
+ * payloads. Codec specifics: test_media_codec_{spandsp,opus}.c. */
 #include <errno.h>
 #include <math.h>
 #include <setjmp.h>
@@ -11,61 +11,9 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <spandsp.h>
 
 #include "media/media.h"
-
-#define N 8000	    /* one second */
-#define SKIP 1600   /* codec start-up left out of the SNR */
-#define MAXDELAY 80 /* codec delays searched, samples */
-
-/* Three tones at -16 dBm0 each, not harmonically related, so the signal is
- * not periodic within the delay search and a wrong alignment shows. */
-static void signal3(int16_t *pcm, size_t n)
-{
-	static const unsigned f[3] = { 440, 1130, 2310 };
-	struct media_tonegen g;
-	int16_t tmp[N];
-	size_t i, k;
-
-	memset(pcm, 0, n * sizeof(*pcm));
-	for (k = 0; k < 3; k++) {
-		media_tonegen_init(&g, f[k], -16);
-		media_tonegen_run(&g, tmp, n);
-		for (i = 0; i < n; i++)
-			pcm[i] = (int16_t)(pcm[i] + tmp[i]);
-	}
-}
-
-/* SNR in dB of out against in at the codec's delay (the best one up to
- * MAXDELAY) with the best gain, over [SKIP, n - MAXDELAY). */
-static double snr(const int16_t *in, const int16_t *out, size_t n)
-{
-	double best = -100;
-	size_t i;
-	int d;
-
-	for (d = 0; d < MAXDELAY; d++) {
-		double s = 0, e = 0, xy = 0, yy = 0, g;
-
-		for (i = SKIP; i < n - MAXDELAY; i++) {
-			xy += (double)in[i] * out[i + d];
-			yy += (double)out[i + d] * out[i + d];
-		}
-		g = yy > 0 ? xy / yy : 1;
-		for (i = SKIP; i < n - MAXDELAY; i++) {
-			double x = in[i], y = g * out[i + d];
-
-			s += x * x;
-			e += (x - y) * (x - y);
-		}
-		if (e > 0 && 10 * log10(s / e) > best)
-			best = 10 * log10(s / e);
-		if (e == 0)
-			return 100;
-	}
-	return best;
-}
+#include "test_media_sig.h"
 
 /* Encodes and decodes one second of in; returns the SNR. */
 static double round_trip(const struct media_codec_cfg *cfg, const int16_t *in,
@@ -226,88 +174,6 @@ static void test_ts_steps(void **state)
 	media_dec_free(NULL);
 }
 
-/* RFC 3551 packs G726-32 code words from the least significant nibble;
- * AAL2 from the most significant: the same audio gives the same codes,
- * nibbles swapped. */
-static void test_g726_bit_order(void **state)
-{
-	struct media_codec_cfg rc = { .codec = MEDIA_CODEC_G726_32 };
-	struct media_codec_cfg ac = { .codec = MEDIA_CODEC_AAL2_G726_32 };
-	struct media_enc *r = NULL, *a = NULL;
-	g726_state_t *ref;
-	int16_t in[160];
-	uint8_t pr[80], pa[80], codes[160];
-	size_t lr, la, i;
-
-	signal3(in, 160);
-	assert_int_equal(media_enc_alloc(&rc, &r), 0);
-	assert_int_equal(media_enc_alloc(&ac, &a), 0);
-	assert_int_equal(media_enc_encode(r, in, pr, sizeof(pr), &lr), 0);
-	assert_int_equal(media_enc_encode(a, in, pa, sizeof(pa), &la), 0);
-	assert_int_equal(lr, 80);
-	assert_int_equal(la, 80);
-	/* One code word per octet from an unpacked reference encoder. */
-	ref = g726_init(NULL, 32000, G726_ENCODING_LINEAR, G726_PACKING_NONE);
-	assert_int_equal(g726_encode(ref, codes, in, 160), 160);
-	g726_free(ref);
-	for (i = 0; i < 80; i++) {
-		assert_int_equal(pr[i] & 0xf, codes[2 * i]);
-		assert_int_equal(pr[i] >> 4, codes[2 * i + 1]);
-		assert_int_equal(pa[i] >> 4, codes[2 * i]);
-		assert_int_equal(pa[i] & 0xf, codes[2 * i + 1]);
-	}
-	media_enc_free(r);
-	media_enc_free(a);
-}
-
-/* Our 8 kHz-mode G.722 stream is a valid wideband stream: a 16 kHz
- * decoder (what a wideband phone runs) plays the same tone at the same
- * level. */
-static void test_g722_wideband_peer(void **state)
-{
-	struct media_codec_cfg cfg = { .codec = MEDIA_CODEC_G722 };
-	struct media_enc *e = NULL;
-	struct media_tonegen g;
-	struct media_freqmeter m;
-	g722_decode_state_t *wb;
-	static int16_t in[N], wide[2 * N], nb[N];
-	uint8_t pl[160];
-	size_t i, len;
-	double level;
-
-	media_tonegen_init(&g, 1000, -10);
-	media_tonegen_run(&g, in, N);
-	assert_int_equal(media_enc_alloc(&cfg, &e), 0);
-	wb = g722_decode_init(NULL, 64000, 0);
-	for (i = 0; i < N; i += 160) {
-		assert_int_equal(
-			media_enc_encode(e, in + i, pl, sizeof(pl), &len), 0);
-		assert_int_equal(g722_decode(wb, wide + 2 * i, pl, (int)len),
-				 320);
-	}
-	/* The upper band is empty, so dropping every other sample aliases
-	 * nothing audible. */
-	for (i = 0; i < N; i++)
-		nb[i] = wide[2 * i];
-	media_freqmeter_init(&m);
-	media_freqmeter_feed(&m, nb + SKIP, N - SKIP);
-	assert_int_equal(media_freqmeter_result(&m, &level) / 10, 100);
-	assert_true(fabs(level + 10) < 1.5);
-	g722_decode_free(wb);
-	media_enc_free(e);
-}
-
-/* Power of n samples, dB relative to full scale squared. */
-static double power_db(const int16_t *p, size_t n)
-{
-	double s = 1e-9;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		s += (double)p[i] * p[i];
-	return 10 * log10(s / (double)n);
-}
-
 /* A lost packet of a waveform codec is filled from the history, fading;
  * Opus' PLC fills too; Opus' FEC rebuilds it better than PLC does. */
 static void test_conceal(void **state)
@@ -343,88 +209,6 @@ static void test_conceal(void **state)
 		media_enc_free(e);
 		media_dec_free(d);
 	}
-}
-
-static double opus_gap_snr(bool use_fec)
-{
-	struct media_codec_cfg cfg = { .codec = MEDIA_CODEC_OPUS,
-				       .fec = true,
-				       .loss_pct = 20,
-				       .bitrate = 24000 };
-	struct media_enc *e = NULL;
-	struct media_dec *d = NULL;
-	static int16_t in[N], out[N];
-	static uint8_t pl[50][400];
-	size_t len[50], i, n;
-	double r;
-
-	signal3(in, N);
-	assert_int_equal(media_enc_alloc(&cfg, &e), 0);
-	assert_int_equal(media_dec_alloc(&cfg, &d), 0);
-	for (i = 0; i < 50; i++)
-		assert_int_equal(media_enc_encode(e, in + 160 * i, pl[i],
-						  sizeof(pl[i]), &len[i]),
-				 0);
-	/* Every fourth packet lost from the fifth on. */
-	for (i = 0; i < 50; i++) {
-		if (i >= 5 && i % 4 == 1 && i + 1 < 50) {
-			media_dec_conceal(d, use_fec ? pl[i + 1] : NULL,
-					  use_fec ? len[i + 1] : 0,
-					  out + 160 * i, 160);
-			continue;
-		}
-		assert_int_equal(media_dec_decode(d, pl[i], len[i],
-						  out + 160 * i, 160, &n),
-				 0);
-		assert_int_equal(n, 160);
-	}
-	r = snr(in, out, N);
-	media_enc_free(e);
-	media_dec_free(d);
-	return r;
-}
-
-static void test_opus_fec(void **state)
-{
-	double plc = opus_gap_snr(false), fec = opus_gap_snr(true);
-
-	print_message("opus with 20%% loss: PLC %.1f dB, FEC %.1f dB\n", plc,
-		      fec);
-	assert_true(fec > plc + 1);
-}
-
-static void test_opus_fmtp(void **state)
-{
-	struct media_codec_cfg cfg = { .codec = MEDIA_CODEC_OPUS };
-	char buf[128];
-
-	assert_int_equal(
-		media_opus_fmtp_parse("maxplaybackrate=16000; "
-				      "useinbandfec=1;usedtx=1;"
-				      "stereo=0;maxaveragebitrate=20000",
-				      &cfg),
-		0);
-	assert_int_equal(cfg.maxplaybackrate, 16000);
-	assert_true(cfg.fec);
-	assert_true(cfg.dtx);
-	assert_int_equal(cfg.bitrate, 20000);
-	/* Bad values leave cfg as it was. */
-	assert_int_equal(media_opus_fmtp_parse("useinbandfec=2", &cfg), EINVAL);
-	assert_true(cfg.fec);
-	assert_int_equal(
-		media_opus_fmtp_parse("usedtx=0;maxplaybackrate=x", &cfg),
-		EINVAL);
-	assert_true(cfg.dtx);
-	assert_int_equal(media_opus_fmtp_parse("maxplaybackrate=4000", &cfg),
-			 EINVAL);
-	assert_int_equal(media_opus_fmtp_parse("garbage", &cfg), EINVAL);
-	assert_int_equal(media_opus_fmtp_parse("", &cfg), 0);
-	assert_int_equal(media_opus_fmtp_parse(NULL, &cfg), EINVAL);
-	assert_int_equal(media_opus_fmtp_build(&cfg, buf, sizeof(buf)), 0);
-	assert_non_null(strstr(buf, "maxplaybackrate=8000"));
-	assert_non_null(strstr(buf, "useinbandfec=1"));
-	assert_non_null(strstr(buf, "usedtx=1"));
-	assert_int_equal(media_opus_fmtp_build(&cfg, buf, 10), ENOSPC);
 }
 
 static void test_bad_input(void **state)
@@ -499,11 +283,7 @@ int main(void)
 		cmocka_unit_test(test_registry),
 		cmocka_unit_test(test_round_trips),
 		cmocka_unit_test(test_ts_steps),
-		cmocka_unit_test(test_g726_bit_order),
-		cmocka_unit_test(test_g722_wideband_peer),
 		cmocka_unit_test(test_conceal),
-		cmocka_unit_test(test_opus_fec),
-		cmocka_unit_test(test_opus_fmtp),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_plc),
 	};

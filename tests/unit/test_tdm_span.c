@@ -83,7 +83,7 @@ static void test_alloc_validation(void **state)
 	c.switchtype = "foo";
 	assert_int_equal(tdm_span_alloc(&c, &hooks, &s), EINVAL);
 	c = cfg_t1();
-	c.driver = "dahdi";
+	c.driver = "nonesuch";
 	assert_int_equal(tdm_span_alloc(&c, &hooks, &s), ENOTSUP);
 	c = cfg_t1();
 	c.loop_path = NULL;
@@ -171,7 +171,7 @@ static void test_audio_fanout(void **state)
 	assert_int_equal(tx[2 * 160 + 159], 0x55);
 	assert_int_equal(tx[1 * 160], 0xFF);
 	assert_int_equal(tx[3 * 160], 0xFF);
-	tdm_chan_put(fake.chan);
+	tdm_chan_put(s, fake.chan);
 	tdm_span_free(s);
 }
 
