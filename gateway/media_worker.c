@@ -350,6 +350,7 @@ static void run_tick(struct gw_mworker *w)
 			run_slot(w, s);
 	}
 	work = gw_mw_clock_us(CLOCK_MONOTONIC) - w->tick_us;
+	w->st.cpu_us = gw_mw_clock_us(CLOCK_THREAD_CPUTIME_ID);
 	if (work > w->st.max_tick_us)
 		w->st.max_tick_us = work;
 	if (w->pool->cfg.tick_ms && work > 1000ull * w->pool->cfg.tick_ms)

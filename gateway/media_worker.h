@@ -54,6 +54,7 @@ struct gw_mw_stats {
 	uint64_t ticks;
 	uint64_t late_ticks;  /* own clock: a tick missed, or ran over */
 	uint64_t max_tick_us; /* longest tick's work */
+	uint64_t cpu_us;      /* the thread's CPU time so far */
 	uint64_t rx_packets, tx_packets, tx_errors, rtcp_packets;
 	uint64_t rx_foreign, rx_rejected;
 	uint64_t logs_dropped; /* reply ring full */

@@ -50,6 +50,14 @@ static void sleep_ms(unsigned ms)
 		;
 }
 
+static uint64_t thread_cpu_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
 static long rss_kib(void)
 {
 	long pages = 0, rss = 0;
@@ -146,6 +154,7 @@ static bool window(struct run *r, unsigned ms, struct gw_mw_stats *d)
 	d->tx_packets = b.tx_packets - a.tx_packets;
 	d->rx_packets = b.rx_packets - a.rx_packets;
 	d->max_tick_us = b.max_tick_us;
+	d->cpu_us = b.cpu_us - a.cpu_us;
 	for (int i = 0; i < GW_MW_HIST; i++)
 		d->hist[i] = b.hist[i] - a.hist[i];
 	/* every call sent and received a packet every tick (5% slack for
@@ -171,6 +180,9 @@ static bool probe_media(unsigned n)
 
 /* ---- the floor: bare sockets, one send and one receive each per tick ---- */
 
+/* Floor CPU time per socket and tick in the last probe_floor() run. */
+static double floor_cpu_us;
+
 static bool probe_floor(unsigned n)
 {
 	unsigned next = PORT_LO, port, *ports = calloc(n, sizeof(unsigned));
@@ -178,7 +190,8 @@ static bool probe_floor(unsigned n)
 	struct sockaddr_in *peer = calloc(n, sizeof(*peer));
 	struct itimerspec its = { { 0, 20000000 }, { 0, 20000000 } };
 	uint8_t pkt[172] = { 0x80 }, buf[1500];
-	uint64_t ticks = 0, late = 0, exp, t_end;
+	uint64_t ticks = 0, late = 0, exp, t_end, cpu0 = 0, ticks0 = 0;
+	bool measuring;
 	unsigned bound = 0;
 	struct timespec now;
 
@@ -215,7 +228,12 @@ static bool probe_floor(unsigned n)
 		if (t >= t_end)
 			break;
 		ticks++;
-		if (exp > 1 && t + PROBE_MS <= t_end)
+		measuring = t + PROBE_MS >= t_end; /* warm-up is over */
+		if (!measuring) {
+			cpu0 = thread_cpu_us();
+			ticks0 = ticks;
+		}
+		if (exp > 1 && measuring)
 			late += exp - 1;
 		for (unsigned i = 0; i < n; i++) {
 			while (recv(fd[i], buf, sizeof(buf), MSG_DONTWAIT) > 0)
@@ -228,9 +246,12 @@ static bool probe_floor(unsigned n)
 		if ((uint64_t)now.tv_sec * 1000 +
 				    (uint64_t)now.tv_nsec / 1000000 - t >
 			    20 &&
-		    t + PROBE_MS <= t_end)
+		    measuring)
 			late++;
 	}
+	if (ticks > ticks0 && n)
+		floor_cpu_us = (double)(thread_cpu_us() - cpu0) /
+			       (double)(ticks - ticks0) / n;
 out:
 	if (tfd >= 0)
 		close(tfd);
@@ -323,6 +344,28 @@ int main(void)
 		fprintf(stderr,
 			"media_rt: latency with %u calls on one worker%s\n",
 			lat_calls, ok ? "" : " (late ticks: not real time)");
+		/* CPU time, unlike wall time, ignores the other loads of a
+		 * shared machine: what a core would carry if it were ours */
+		calls_down(&r);
+		/* again without the latency probes (a clock read per send) */
+		if (!calls_up(&r, lat_calls, false)) {
+			sleep_ms(WARM_MS);
+			window(&r, PROBE_MS, &d);
+		}
+		if (d.ticks && lat_calls) {
+			double media_cpu =
+				(double)d.cpu_us / (double)d.ticks / lat_calls;
+
+			calls_down(&r);
+			probe_floor(lat_calls);
+			fprintf(stderr,
+				"media_rt: CPU per call and 20 ms tick: media %.2f us, "
+				"bare UDP %.2f us: %.0f vs %.0f calls per core "
+				"(ratio %.2f)\n",
+				media_cpu, floor_cpu_us, 20000 / media_cpu,
+				floor_cpu_us > 0 ? 20000 / floor_cpu_us : 0,
+				floor_cpu_us / media_cpu);
+		}
 	}
 	calls_down(&r);
 
