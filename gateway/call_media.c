@@ -85,6 +85,7 @@ int call_media_start(struct gw_call *c, const struct sdp_result *res)
 	};
 	int codec = media_codec_lookup(res->name);
 	uint8_t rnd[10];
+	int err;
 
 	if (codec < 0) {
 		CLOG(c, LOG_WARNING, "negotiated codec %s is not supported",
@@ -113,17 +114,25 @@ int call_media_start(struct gw_call *c, const struct sdp_result *res)
 			    (uint64_t)rt.tv_nsec / 1000 -
 			    gw_loop_now_us(gw->loop);
 	if (c->mslot) {
-		/* a second answer (183 then 200): the worker keeps the
-		 * session; only a new address matters */
+		/* a second answer (183 then 200) or a re-offer: the worker
+		 * keeps the session and its sockets; a new address is
+		 * passed on, a new codec is not supported mid-call */
+		if (c->media_res.pt != res->pt) {
+			CLOG(c, LOG_WARNING,
+			     "codec change to %s/%u mid-call not supported",
+			     res->name, res->pt);
+			return ENOTSUP;
+		}
 		CLOG(c, LOG_INFO, "media already running; peer %s:%u",
 		     res->addr, res->port);
-		return gw_mslot_set_peer(c->mslot, &mc.peer);
+		err = gw_mslot_set_peer(c->mslot, &mc.peer);
+		if (!err)
+			c->media_res = *res;
+		return err;
 	}
 	if (c->rtp_fd < 0)
 		return EBADF;
-	int err =
-		gw_mslot_alloc(gw->mpool, c->rtp_fd, c->rtcp_fd, c->id, &slot);
-
+	err = gw_mslot_alloc(gw->mpool, c->rtp_fd, c->rtcp_fd, c->id, &slot);
 	if (err)
 		return err;
 	/* the slot owns the sockets from here on */
@@ -138,6 +147,7 @@ int call_media_start(struct gw_call *c, const struct sdp_result *res)
 		return err;
 	}
 	c->mslot = slot;
+	c->media_res = *res;
 	CLOG(c, LOG_INFO, "media %s/%u ptime %u: local %u, remote %s:%u",
 	     res->name, res->pt, mc.ptime_ms, c->rtp_port, res->addr,
 	     res->port);
@@ -208,6 +218,47 @@ void gw_call_media_report(void *arg, uint64_t cookie,
 	gw->stats.rtp_rx_rejected +=
 		st->rx_bad + st->rtcp_bad + st->rx_foreign + st->rtcp_foreign;
 	log_stats((unsigned)cookie, st);
+}
+
+/*
+ * RFC 3264 8: the answer mirrors the offer's direction (hold: sendonly ->
+ * recvonly); its o= version rises only when the answer changes. The
+ * media session restarts only for a new address, port or codec.
+ */
+void call_reoffer(struct gw_call *c, const struct sip_pl *sdp)
+{
+	struct sdp_session offer;
+	struct sdp_result res;
+	char buf[sizeof(c->answer_sdp)];
+	size_t len;
+
+	if (!c->sip || !c->mslot || !sdp->l)
+		return; /* the stack answers with the session's last SDP */
+	if (sdp_parse(&offer, sdp->p, sdp->l) ||
+	    sdp_answer(&offer, &c->local, &res, buf, sizeof(buf), &len)) {
+		CLOG(c, LOG_WARNING, "re-offer not acceptable: 488");
+		sip_call_answer(c->sip, 488, NULL);
+		return;
+	}
+	if (strcmp(buf, c->answer_sdp)) {
+		c->local.sess_version++;
+		if (sdp_answer(&offer, &c->local, &res, c->answer_sdp,
+			       sizeof(c->answer_sdp), &len)) {
+			sip_call_answer(c->sip, 488, NULL);
+			return;
+		}
+	}
+	if (res.pt != c->media_res.pt || res.port != c->media_res.port ||
+	    strcmp(res.addr, c->media_res.addr)) {
+		if (call_media_start(c, &res)) {
+			sip_call_answer(c->sip, 488, NULL);
+			return;
+		}
+	}
+	c->media_res.dir = res.dir;
+	CLOG(c, LOG_INFO, "re-offer answered, remote %s",
+	     sdp_dir_name(res.dir));
+	sip_call_answer(c->sip, 200, c->answer_sdp);
 }
 
 void call_media_close(struct gw_call *c)

@@ -5,6 +5,7 @@ GW_SRCS := gateway/loop.c gateway/log.c gateway/cfg.c gateway/hooks.c \
 	   gateway/call_media.c gateway/call_setup.c gateway/sipudp.c \
 	   gateway/media_net.c gateway/media_worker.c gateway/media_pool.c \
 	   gateway/gw.c
+GW_SRCS += gateway/sipauth.c
 $(LIBGW): $(GW_SRCS:%.c=$(B)/%.o)
 
 BINS += $(B)/pstngw
@@ -16,3 +17,4 @@ UNIT_TESTS += test_gateway_cfg test_gateway_loop test_gateway_route \
 	      test_gateway_hooks test_gateway_call test_gateway_sipudp \
 	      test_gateway_media_net test_gateway_media_worker \
 	      test_gateway_media_pool
+UNIT_TESTS += test_gateway_sipauth
