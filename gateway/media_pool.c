@@ -338,3 +338,8 @@ bool gw_mpool_drain(struct gw_mpool *p, unsigned max_ms)
 		usleep(1000);
 	}
 }
+
+unsigned gw_mslot_backlog(struct gw_mslot *s)
+{
+	return s ? gw_ring_count(&s->up) : 0;
+}

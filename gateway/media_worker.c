@@ -304,11 +304,6 @@ static void run_slot(struct gw_mworker *w, struct gw_mslot *s)
 {
 	struct up_blk *b;
 
-	/* Driven by the TDM hook, a worker may wake several times in one
-	 * 20 ms tick (once per burst of blocks); a slot runs only when its
-	 * block is there, so its socket is read once per tick. */
-	if (!w->pool->cfg.tick_ms && !gw_ring_peek(&s->up))
-		return;
 	rx_drain(w, s);
 	if (w->pool->cfg.tick_ms) {
 		/* own clock: what the session played is what it sends */

@@ -99,6 +99,8 @@ void gw_mslot_audio(struct gw_mslot *s, const uint8_t *rx, uint8_t *tx,
 		    size_t n, bool send, uint8_t silence);
 /* A new negotiated peer address (re-INVITE); 0 or EAGAIN. */
 int gw_mslot_set_peer(struct gw_mslot *s, const struct media_addr *peer);
+/* TDM blocks handed to the worker and not yet taken (signalling side). */
+unsigned gw_mslot_backlog(struct gw_mslot *s);
 /* Asks for statistics, reported with final false; 0 or EAGAIN. */
 int gw_mslot_query(struct gw_mslot *s);
 /* Ends the slot: the worker sends the RTCP BYE, reports the final

@@ -43,11 +43,29 @@ static void on_report(void *arg, uint64_t cookie, const struct media_stats *st,
 	}
 }
 
+static void tick20(void)
+{
+	struct timespec ts = { 0, 20000000 };
+
+	nanosleep(&ts, NULL);
+}
+
 static void nap(void)
 {
 	struct timespec ts = { 0, 2000000 };
 
 	nanosleep(&ts, NULL);
+}
+
+/* Until the worker took both slots' blocks (bounded: 2 s). */
+static void settle(struct gw_mslot *a, struct gw_mslot *b)
+{
+	struct timespec ts = { 0, 200000 };
+
+	for (int i = 0;
+	     i < 10000 && (gw_mslot_backlog(a) || (b && gw_mslot_backlog(b)));
+	     i++)
+		nanosleep(&ts, NULL);
 }
 
 /* A slot with a PCMU session whose peer is 127.0.0.1:peer_port. */
@@ -120,7 +138,10 @@ static void audio_crosses_two_slots(void **state)
 						sizeof(to)),
 					 sizeof(junk));
 		}
-		nap();
+		/* the TDM clock's pace: the session's timestamps follow the
+		 * clock across pauses (talkspurts), so it is not rushed */
+		settle(a, b);
+		tick20();
 		gw_mpool_poll(p);
 	}
 	k = media_freqmeter_result(&m, NULL);
@@ -128,10 +149,13 @@ static void audio_crosses_two_slots(void **state)
 	assert_int_equal(gw_mslot_query(a), 0);
 	for (i = 0; i < 500 && !r.stats; i++) {
 		gw_mslot_audio(a, in, ta, 160, true, 0xFF);
+		gw_mslot_audio(b, silence, tb, 160, true, 0xFF);
+		settle(a, b);
 		nap();
 		gw_mpool_poll(p);
 	}
 	assert_int_equal(r.stats, 1);
+	assert_int_equal(gw_mslot_backlog(NULL), 0);
 	assert_int_equal(gw_mslot_stop(a), 0);
 	assert_int_equal(gw_mslot_stop(b), 0);
 	for (i = 0; i < 500 && r.finals < 2; i++) {
@@ -139,13 +163,16 @@ static void audio_crosses_two_slots(void **state)
 		gw_mpool_poll(p);
 	}
 	assert_int_equal(r.finals, 2);
-	assert_true(r.last[0].tx_packets >= 140);
-	assert_true(r.last[1].rx_packets >= 140);
+	/* every block was taken before the next one came; a's last
+	 * packets may still be unread when b stops */
+	assert_true(r.last[0].tx_packets >= 150);
+	assert_true(r.last[1].rx_packets <= r.last[0].tx_packets);
+	assert_true(r.last[1].rx_packets + 5 >= r.last[0].tx_packets);
 	assert_int_equal(r.last[0].rx_foreign, 15);
 	assert_int_equal(r.last[1].rx_foreign, 0);
 	assert_int_equal(r.last[1].rx_bad, 0);
 	/* the stopped slots sent their RTCP BYE */
-	assert_int_equal(r.last[0].rtcp_tx, 1);
+	assert_true(r.last[0].rtcp_tx >= 1);
 	close(stranger);
 	gw_mpool_free(p);
 }
