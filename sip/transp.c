@@ -1,0 +1,207 @@
+/*
+ * transp.c: the transport layer's part of the stack (RFC 3261 18, RFC
+ * 3581): stamping received/rport on incoming requests, where responses
+ * go, the transport named in our Via, and moving a request too large for
+ * UDP to TCP. The sockets themselves belong to the stack's user.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <strings.h>
+#include "sip/sip_int.h"
+
+const char *sip_transp_via_name(enum sip_transport tp)
+{
+	return sip_transport_name(tp);
+}
+
+static void addr_ip(const struct sip_addr *a, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (a->ss.ss_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)&a->ss)->sin_addr,
+			  buf, (socklen_t)size);
+	else if (a->ss.ss_family == AF_INET6)
+		inet_ntop(AF_INET6,
+			  &((const struct sockaddr_in6 *)&a->ss)->sin6_addr, buf,
+			  (socklen_t)size);
+}
+
+static uint16_t addr_port(const struct sip_addr *a)
+{
+	if (a->ss.ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)&a->ss)->sin_port);
+	if (a->ss.ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)&a->ss)->sin6_port);
+	return 0;
+}
+
+static void addr_set_port(struct sip_addr *a, uint16_t port)
+{
+	if (a->ss.ss_family == AF_INET)
+		((struct sockaddr_in *)&a->ss)->sin_port = htons(port);
+	else if (a->ss.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&a->ss)->sin6_port = htons(port);
+}
+
+void sip_transp_resp_dst(const struct sip_msg *req, const struct sip_addr *src,
+			 struct sip_addr *dst)
+{
+	*dst = *src;
+	if (src->tp != SIP_TP_UDP || req->via.rport)
+		return;
+	/* received is always the source address here: the port comes from
+	 * sent-by (RFC 3261 18.2.2) */
+	addr_set_port(dst, req->via.port ? req->via.port : 5060);
+}
+
+/* Is the Via host the same address as ip (IPv6 spelled differently)? */
+static bool host_is_ip(const struct sip_pl *host, const char *ip, int af)
+{
+	char h[64];
+	unsigned char a[16], b[16];
+	if (sip_pl_copy(host, h, sizeof(h)))
+		return false;
+	if (inet_pton(af, h, a) != 1 || inet_pton(af, ip, b) != 1)
+		return false;
+	return !memcmp(a, b, af == AF_INET ? 4 : 16);
+}
+
+/* Where a valueless rport parameter ends inside the Via params, or NULL. */
+static const char *rport_end(const struct sip_pl *params)
+{
+	const char *p = params->p, *e = params->p + params->l;
+	while (p < e) {
+		const char *s = p;
+		while (p < e && *p != ';' && *p != '=')
+			p++;
+		const char *ne = p;
+		while (ne > s && (ne[-1] == ' ' || ne[-1] == '\t'))
+			ne--;
+		while (s < ne && (*s == ' ' || *s == '\t'))
+			s++;
+		if (ne - s == 5 && !strncasecmp(s, "rport", 5))
+			return p < e && *p == '=' ? NULL : ne;
+		while (p < e && *p != ';')
+			p++;
+		if (p < e)
+			p++;
+	}
+	return NULL;
+}
+
+size_t sip_transp_stamp(const struct sip_msg *req, const struct sip_addr *src,
+			char *out, size_t size)
+{
+	const struct sip_via *v = &req->via;
+	char ip[INET6_ADDRSTRLEN], port[8];
+	const char *rp = NULL;
+	size_t n = 0;
+	if (!req->req || !v->host.l)
+		return 0;
+	addr_ip(src, ip, sizeof(ip));
+	if (!ip[0])
+		return 0;
+	bool need_received = !v->received.l &&
+			     !host_is_ip(&v->host, ip, src->ss.ss_family);
+	if (v->rport && v->params.l)
+		rp = rport_end(&v->params);
+	if (!need_received && !rp)
+		return 0;
+	const char *vend = v->params.l ? v->params.p + v->params.l
+				       : v->sentby.p + v->sentby.l;
+	const char *b = req->buf, *e = req->buf + req->len;
+	if (vend < b || vend > e || (rp && (rp < b || rp > vend)))
+		return 0;
+	snprintf(port, sizeof(port), "%u", addr_port(src));
+	size_t extra = (rp ? 1 + strlen(port) : 0) +
+		       (need_received ? 10 + strlen(ip) : 0);
+	if (!out)
+		return req->len + extra;
+	if (req->len + extra > size)
+		return 0;
+	/* copy with "=port" after rport and ";received=ip" at the end of
+	 * the top Via value */
+	const char *cut1 = rp ? rp : vend;
+	memcpy(out, b, (size_t)(cut1 - b));
+	n = (size_t)(cut1 - b);
+	if (rp) {
+		n += (size_t)snprintf(out + n, size - n, "=%s", port);
+		memcpy(out + n, rp, (size_t)(vend - rp));
+		n += (size_t)(vend - rp);
+	}
+	if (need_received)
+		n += (size_t)snprintf(out + n, size - n, ";received=%s", ip);
+	memcpy(out + n, vend, (size_t)(e - vend));
+	n += (size_t)(e - vend);
+	return n;
+}
+
+/*
+ * The transport token of our top Via ("SIP/2.0/UDP ") in a request we
+ * built, or NULL (a response, or a Via we did not write).
+ */
+static char *via_transport(char *buf, size_t len)
+{
+	static const char *const pfx[] = { "\r\nVia: SIP/2.0/",
+					   "\r\nv: SIP/2.0/" };
+	if (len >= 8 && !memcmp(buf, "SIP/2.0 ", 8))
+		return NULL;
+	char *e = buf + len;
+	for (char *p = buf; p + 4 < e; p++) {
+		if (p[0] != '\r')
+			continue;
+		if (p[2] == '\r')
+			return NULL; /* end of headers */
+		for (size_t i = 0; i < 2; i++) {
+			size_t l = strlen(pfx[i]);
+			if ((size_t)(e - p) > l + 3 &&
+			    !strncasecmp(p, pfx[i], l))
+				return p + l;
+		}
+	}
+	return NULL;
+}
+
+static int send_as(struct sip_stack *st, const struct sip_addr *dst,
+		   char *copy, size_t len)
+{
+	char *t = via_transport(copy, len);
+	if (t)
+		memcpy(t, sip_transp_via_name(dst->tp), 3);
+	return st->h.send(st->h.arg, dst, copy, len);
+}
+
+int sip_transp_send(struct sip_stack *st, const struct sip_addr *dst,
+		    const char *buf, size_t len)
+{
+	bool req = !(len >= 8 && !memcmp(buf, "SIP/2.0 ", 8));
+	bool big = req && dst->tp == SIP_TP_UDP && len > SIP_UDP_MAX_REQ;
+	if (!req || (dst->tp == SIP_TP_UDP && !big))
+		return st->h.send(st->h.arg, dst, buf, len);
+	/* a request whose Via must name another transport than the one it
+	 * was built for: patch a copy (the three letters have one length) */
+	char *copy = sip_strdup(st, buf, len);
+	if (!copy)
+		return ENOMEM;
+	int err;
+	if (big) {
+		/* RFC 3261 18.1.1: too large for UDP; back to UDP if no TCP
+		 * connection can be had */
+		struct sip_addr tcp = *dst;
+		tcp.tp = SIP_TP_TCP;
+		err = send_as(st, &tcp, copy, len);
+		if (!err) {
+			st->stats.tx_tcp_upgrades++;
+			sip_free(st, copy);
+			return 0;
+		}
+		sip_log(st, LOG_INFO,
+			"request of %zu bytes: TCP failed (%d), sending over UDP",
+			len, err);
+	}
+	err = send_as(st, dst, copy, len);
+	sip_free(st, copy);
+	return err;
+}
