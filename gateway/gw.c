@@ -24,7 +24,7 @@ static struct gw *gw_of(void *arg)
 static int sip_send(void *arg, const struct sip_addr *dst, const void *buf,
 		    size_t len)
 {
-	return gw_sipudp_send(&gw_of(arg)->sipudp, dst, buf, len);
+	return gw_sipnet_send(gw_of(arg), dst, buf, len);
 }
 
 static void sip_incoming(void *arg, struct sip_call *call,
@@ -86,7 +86,7 @@ static int start_sip(struct gw *gw)
 	}
 	GW_NOTICE(SIP, "listening on %s:%u/udp", gw->cfg.sip_host,
 		  gw->cfg.sip_port);
-	return 0;
+	return gw_sipnet_start(gw);
 }
 
 static int start_spans(struct gw *gw)
@@ -204,6 +204,7 @@ void gw_stop(struct gw *gw)
 		gw_timer_stop(gw->loop, gw->stop_timer);
 	gw->stop_timer = NULL;
 	gw_call_free_all(gw);
+	gw_sipnet_stop(gw);
 	if (gw->sip)
 		sip_stack_free(gw->sip);
 	gw->sip = NULL;

@@ -10,6 +10,7 @@
 #include "gateway/cfg.h"
 #include "gateway/hooks.h"
 #include "gateway/loop.h"
+#include "gateway/siptcp.h"
 #include "gateway/sipudp.h"
 #include "media/media.h"
 #include "sip/sip.h"
@@ -47,6 +48,7 @@ struct gw {
 
 	struct sip_stack *sip;
 	struct gw_sipudp sipudp; /* its socket; .sip is the same stack */
+	struct gw_siptcp siptcp; /* TCP and TLS (sipnet.c) */
 
 	struct gw_span spans[CFG_MAX_SPANS];
 	size_t nspans;
@@ -71,6 +73,12 @@ int gw_start(struct gw *gw);
 void gw_shutdown(struct gw *gw);
 /* Frees what gw_start() created. */
 void gw_stop(struct gw *gw);
+
+/* sipnet.c: TCP and TLS from the config, and the stack's send hook */
+int gw_sipnet_start(struct gw *gw);
+void gw_sipnet_stop(struct gw *gw);
+int gw_sipnet_send(struct gw *gw, const struct sip_addr *dst, const void *buf,
+		   size_t len);
 
 /* call.c: library events into the call state machine */
 void gw_call_tdm_event(struct gw *gw, struct tdm_span *span,

@@ -13,9 +13,12 @@
 #include "sip/sip_int.h"
 
 static const char *const res_names[SIP_STREAM__COUNT] = {
-	[SIP_STREAM_MORE] = "more",	    [SIP_STREAM_MSG] = "message",
-	[SIP_STREAM_PING] = "ping",	    [SIP_STREAM_NOCL] = "no Content-Length",
-	[SIP_STREAM_TOOBIG] = "too large", [SIP_STREAM_BADCL] = "bad Content-Length",
+	[SIP_STREAM_MORE] = "more",
+	[SIP_STREAM_MSG] = "message",
+	[SIP_STREAM_PING] = "ping",
+	[SIP_STREAM_NOCL] = "no Content-Length",
+	[SIP_STREAM_TOOBIG] = "too large",
+	[SIP_STREAM_BADCL] = "bad Content-Length",
 };
 
 const char *sip_stream_res_name(enum sip_stream_res r)
@@ -99,8 +102,8 @@ static int find_cl(const char *p, const char *e, size_t max, size_t *cl)
 						return EBADMSG;
 					val = val * 10 + (size_t)(*v - '0');
 				}
-				while (v < le && (*v == ' ' || *v == '\t' ||
-						  *v == '\r'))
+				while (v < le &&
+				       (*v == ' ' || *v == '\t' || *v == '\r'))
 					v++;
 				if (!digits || v != le || val > max ||
 				    (found && val != *cl))

@@ -20,12 +20,13 @@ static void addr_ip(const struct sip_addr *a, char *buf, size_t size)
 {
 	buf[0] = '\0';
 	if (a->ss.ss_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)&a->ss)->sin_addr,
-			  buf, (socklen_t)size);
+		inet_ntop(AF_INET,
+			  &((const struct sockaddr_in *)&a->ss)->sin_addr, buf,
+			  (socklen_t)size);
 	else if (a->ss.ss_family == AF_INET6)
 		inet_ntop(AF_INET6,
-			  &((const struct sockaddr_in6 *)&a->ss)->sin6_addr, buf,
-			  (socklen_t)size);
+			  &((const struct sockaddr_in6 *)&a->ss)->sin6_addr,
+			  buf, (socklen_t)size);
 }
 
 static uint16_t addr_port(const struct sip_addr *a)
@@ -103,8 +104,8 @@ size_t sip_transp_stamp(const struct sip_msg *req, const struct sip_addr *src,
 	addr_ip(src, ip, sizeof(ip));
 	if (!ip[0])
 		return 0;
-	bool need_received = !v->received.l &&
-			     !host_is_ip(&v->host, ip, src->ss.ss_family);
+	bool need_received =
+		!v->received.l && !host_is_ip(&v->host, ip, src->ss.ss_family);
 	if (v->rport && v->params.l)
 		rp = rport_end(&v->params);
 	if (!need_received && !rp)
@@ -164,8 +165,8 @@ static char *via_transport(char *buf, size_t len)
 	return NULL;
 }
 
-static int send_as(struct sip_stack *st, const struct sip_addr *dst,
-		   char *copy, size_t len)
+static int send_as(struct sip_stack *st, const struct sip_addr *dst, char *copy,
+		   size_t len)
 {
 	char *t = via_transport(copy, len);
 	if (t)

@@ -13,8 +13,8 @@
 #include <errno.h>
 #include "sip/sip.h"
 
-#define OPTS                                           \
-	"OPTIONS sip:gw@192.0.2.1 SIP/2.0\r\n"         \
+#define OPTS                                             \
+	"OPTIONS sip:gw@192.0.2.1 SIP/2.0\r\n"           \
 	"Via: SIP/2.0/TCP 192.0.2.9;branch=z9hG4bK1\r\n" \
 	"Call-ID: a@b\r\nCSeq: 1 OPTIONS\r\n"
 
@@ -27,8 +27,7 @@ static void feed(struct sip_stream *s, const char *data, size_t n)
 	sip_stream_added(s, n);
 }
 
-static enum sip_stream_res next(struct sip_stream *s, const char **p,
-				size_t *n)
+static enum sip_stream_res next(struct sip_stream *s, const char **p, size_t *n)
 {
 	*p = NULL;
 	*n = 0;

@@ -152,8 +152,7 @@ static void transp_stream_needs_cl(void **state)
 	fk_stack();
 	sip_addr_set(&src, "192.0.2.77", 40001);
 	src.tp = SIP_TP_TLS;
-	assert_int_equal(recv_opts(&src, "TLS", "192.0.2.77", "", ""),
-			 EBADMSG);
+	assert_int_equal(recv_opts(&src, "TLS", "192.0.2.77", "", ""), EBADMSG);
 	assert_int_equal(fk.nsent, 1);
 	assert_int_equal(fk_code(0), 400);
 	assert_int_equal(fk.sent[0].dst.tp, SIP_TP_TLS);
@@ -273,7 +272,8 @@ static void transp_stamp_limits(void **state)
 	sip_addr_set(&src, "192.0.2.8", 1234);
 	assert_int_equal(sip_msg_parse(&m, req, strlen(req), 65535), 0);
 	size_t need = sip_transp_stamp(&m, &src, NULL, 0);
-	assert_int_equal(need, strlen(req) + strlen("=1234;received=192.0.2.8"));
+	assert_int_equal(need,
+			 strlen(req) + strlen("=1234;received=192.0.2.8"));
 	/* too small a buffer: nothing written */
 	assert_int_equal(sip_transp_stamp(&m, &src, out, need - 1), 0);
 	assert_int_equal(sip_transp_stamp(&m, &src, out, sizeof(out)), need);
