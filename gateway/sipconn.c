@@ -27,9 +27,9 @@ static bool ip_eq(const struct sip_addr *a, const struct sip_addr *b)
 		return ((const struct sockaddr_in *)&a->ss)->sin_addr.s_addr ==
 		       ((const struct sockaddr_in *)&b->ss)->sin_addr.s_addr;
 	if (a->ss.ss_family == AF_INET6)
-		return !memcmp(&((const struct sockaddr_in6 *)&a->ss)->sin6_addr,
-			       &((const struct sockaddr_in6 *)&b->ss)->sin6_addr,
-			       16);
+		return !memcmp(
+			&((const struct sockaddr_in6 *)&a->ss)->sin6_addr,
+			&((const struct sockaddr_in6 *)&b->ss)->sin6_addr, 16);
 	return false;
 }
 

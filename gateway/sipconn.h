@@ -29,7 +29,7 @@ struct gw_sipconn {
 	struct sip_stream in;
 	char *out; /* send queue, at most max_out bytes */
 	size_t out_len;
-	void *tls; /* the TLS session (gateway/siptls.c), or NULL */
+	void *tls;	 /* the TLS session (gateway/siptls.c), or NULL */
 	uint32_t events; /* what the loop watches */
 	void *owner;	 /* the struct gw_siptcp, for loop callbacks */
 };

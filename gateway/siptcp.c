@@ -162,8 +162,8 @@ static void flush(struct gw_siptcp *t, struct gw_sipconn *c)
 	set_events(t, c, false);
 }
 
-static int conn_send(struct gw_siptcp *t, struct gw_sipconn *c,
-		     const void *buf, size_t len)
+static int conn_send(struct gw_siptcp *t, struct gw_sipconn *c, const void *buf,
+		     size_t len)
 {
 	char why[256];
 	size_t done = 0;
@@ -200,9 +200,8 @@ static void learn_alias(struct gw_sipconn *c, const char *p, size_t len)
 	struct sip_addr a;
 	char host[64];
 
-	if (c->has_alias || c->outbound ||
-	    sip_msg_parse(&m, p, len, len + 1) || !m.req ||
-	    sip_pl_copy(&m.via.host, host, sizeof(host)) ||
+	if (c->has_alias || c->outbound || sip_msg_parse(&m, p, len, len + 1) ||
+	    !m.req || sip_pl_copy(&m.via.host, host, sizeof(host)) ||
 	    sip_addr_set(&a, host, m.via.port ? m.via.port : 5060))
 		return;
 	a.tp = c->peer.tp;
@@ -250,8 +249,9 @@ static void process(struct gw_siptcp *t, struct gw_sipconn *c)
 		case SIP_STREAM_NOCL:
 			/* the stack answers 400; then the stream is lost */
 			t->conns.stats.bad_framing++;
-			GW_NOTICE(SIP, "conn %u %s: message without "
-				       "Content-Length: 400 and close",
+			GW_NOTICE(SIP,
+				  "conn %u %s: message without "
+				  "Content-Length: 400 and close",
 				  c->id, addr_s(&c->peer, a, sizeof(a)));
 			sip_stack_recv(t->sip, &c->peer, p, len);
 			if (!c->dead) {
@@ -315,12 +315,11 @@ static void note_failed(struct gw_siptcp *t, const struct sip_addr *a)
 	t->failed[oldest].until = gw_loop_now(t->loop) + FAILED_MS;
 }
 
-static bool recently_failed(const struct gw_siptcp *t,
-			    const struct sip_addr *a, uint64_t now)
+static bool recently_failed(const struct gw_siptcp *t, const struct sip_addr *a,
+			    uint64_t now)
 {
 	for (size_t i = 0; i < GW_SIPTCP_FAILED; i++)
-		if (t->failed[i].until > now &&
-		    t->failed[i].addr.tp == a->tp &&
+		if (t->failed[i].until > now && t->failed[i].addr.tp == a->tp &&
 		    gw_sipaddr_eq(&t->failed[i].addr, a))
 			return true;
 	return false;
@@ -498,16 +497,16 @@ void gw_siptcp_release(struct gw_siptcp *t)
 	t->loop = NULL;
 }
 
-int gw_siptcp_tls(struct gw_siptcp *t, const struct gw_tls_cfg *cfg,
-		  char *why, size_t n)
+int gw_siptcp_tls(struct gw_siptcp *t, const struct gw_tls_cfg *cfg, char *why,
+		  size_t n)
 {
 	gw_tls_free(t->tls);
 	t->tls = NULL;
 	return gw_tls_alloc(&t->tls, cfg, why, n);
 }
 
-int gw_siptcp_listen(struct gw_siptcp *t, enum sip_transport tp,
-		     const char *ip, unsigned port)
+int gw_siptcp_listen(struct gw_siptcp *t, enum sip_transport tp, const char *ip,
+		     unsigned port)
 {
 	struct gw_siptcp_lsn *l = &t->lsn[tp == SIP_TP_TLS];
 	int err;
@@ -555,8 +554,8 @@ static struct gw_sipconn *open_conn(struct gw_siptcp *t,
 		*errp = err;
 		return NULL;
 	}
-	fd = socket(dst->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		    0);
+	fd = socket(dst->ss.ss_family,
+		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		*errp = errno;
 		return NULL;
@@ -584,7 +583,8 @@ static struct gw_sipconn *open_conn(struct gw_siptcp *t,
 		*errp = ENOMEM;
 		return NULL;
 	}
-	GW_INFO(SIP, "conn %u %s: connecting", c->id, addr_s(dst, a, sizeof(a)));
+	GW_INFO(SIP, "conn %u %s: connecting", c->id,
+		addr_s(dst, a, sizeof(a)));
 	return c;
 }
 

@@ -32,8 +32,8 @@ struct gw_siptcp_lsn {
 
 struct gw_siptcp {
 	struct gw_loop *loop;
-	struct sip_stack *sip; /* set by the user once the stack exists */
-	struct gw_tls *tls;    /* NULL: no TLS (owned) */
+	struct sip_stack *sip;	     /* set by the user once the stack exists */
+	struct gw_tls *tls;	     /* NULL: no TLS (owned) */
 	struct gw_siptcp_lsn lsn[2]; /* TCP, TLS */
 	struct gw_sipconns conns;
 	struct gw_timer *idle_timer, *reap_timer;
@@ -50,12 +50,12 @@ int gw_siptcp_init(struct gw_siptcp *t, struct gw_loop *loop,
 /* Closes every connection and listener and frees the TLS contexts. */
 void gw_siptcp_release(struct gw_siptcp *t);
 /* Sets up TLS (takes ownership of nothing; copies what it needs). */
-int gw_siptcp_tls(struct gw_siptcp *t, const struct gw_tls_cfg *cfg,
-		  char *why, size_t n);
+int gw_siptcp_tls(struct gw_siptcp *t, const struct gw_tls_cfg *cfg, char *why,
+		  size_t n);
 /* Listens on ip:port for tp (SIP_TP_TCP or SIP_TP_TLS); port 0 picks
  * one (see gw_siptcp_port). 0 or errno. */
-int gw_siptcp_listen(struct gw_siptcp *t, enum sip_transport tp,
-		     const char *ip, unsigned port);
+int gw_siptcp_listen(struct gw_siptcp *t, enum sip_transport tp, const char *ip,
+		     unsigned port);
 unsigned gw_siptcp_port(const struct gw_siptcp *t, enum sip_transport tp);
 /* For the stack's send hook (dst->tp TCP or TLS): over the connection to
  * dst, opened if there is none. 0 or errno. */

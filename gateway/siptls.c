@@ -35,8 +35,8 @@ static void ssl_why(SSL *ssl, char *why, size_t n, const char *what)
 static SSL_CTX *ctx_new(bool server, const struct gw_tls_cfg *cfg, char *why,
 			size_t n)
 {
-	SSL_CTX *ctx = SSL_CTX_new(server ? TLS_server_method()
-					  : TLS_client_method());
+	SSL_CTX *ctx =
+		SSL_CTX_new(server ? TLS_server_method() : TLS_client_method());
 
 	if (!ctx) {
 		ssl_why(NULL, why, n, "SSL_CTX_new");
@@ -52,11 +52,9 @@ static SSL_CTX *ctx_new(bool server, const struct gw_tls_cfg *cfg, char *why,
 			ssl_why(NULL, why, n, cfg->cert);
 			goto fail;
 		}
-		if (SSL_CTX_use_PrivateKey_file(ctx,
-						cfg->key && cfg->key[0]
-							? cfg->key
-							: cfg->cert,
-						SSL_FILETYPE_PEM) != 1 ||
+		if (SSL_CTX_use_PrivateKey_file(
+			    ctx, cfg->key && cfg->key[0] ? cfg->key : cfg->cert,
+			    SSL_FILETYPE_PEM) != 1 ||
 		    SSL_CTX_check_private_key(ctx) != 1) {
 			ssl_why(NULL, why, n, "tls_key");
 			goto fail;
@@ -188,8 +186,8 @@ enum gw_tls_io gw_tls_read(void *s, void *buf, size_t len, size_t *done,
 	return result(s, r, why, n, "read");
 }
 
-enum gw_tls_io gw_tls_write(void *s, const void *buf, size_t len,
-			    size_t *done, char *why, size_t n)
+enum gw_tls_io gw_tls_write(void *s, const void *buf, size_t len, size_t *done,
+			    char *why, size_t n)
 {
 	int r;
 

@@ -42,5 +42,5 @@ enum gw_tls_io gw_tls_handshake(void *s, char *why, size_t n);
 /* Reads/writes; *done is the byte count on GW_TLS_OK. */
 enum gw_tls_io gw_tls_read(void *s, void *buf, size_t len, size_t *done,
 			   char *why, size_t n);
-enum gw_tls_io gw_tls_write(void *s, const void *buf, size_t len,
-			    size_t *done, char *why, size_t n);
+enum gw_tls_io gw_tls_write(void *s, const void *buf, size_t len, size_t *done,
+			    char *why, size_t n);

@@ -78,7 +78,7 @@ static bool name_is(const char *p, size_t n, const char *name)
  * [p, e). Returns 0 and *cl, ENOENT if absent, EBADMSG if unreadable or
  * given twice with different values.
  */
-static int find_cl(const char *p, const char *e, size_t max, size_t *cl)
+static int find_cl(const char *p, const char *e, size_t *cl)
 {
 	bool found = false;
 	while (p < e) {
@@ -105,8 +105,7 @@ static int find_cl(const char *p, const char *e, size_t max, size_t *cl)
 				while (v < le &&
 				       (*v == ' ' || *v == '\t' || *v == '\r'))
 					v++;
-				if (!digits || v != le || val > max ||
-				    (found && val != *cl))
+				if (!digits || v != le || (found && val != *cl))
 					return EBADMSG;
 				*cl = val;
 				found = true;
@@ -157,7 +156,7 @@ enum sip_stream_res sip_stream_next(struct sip_stream *s, const char **p,
 	if (!end)
 		return s->len == s->size ? SIP_STREAM_TOOBIG : SIP_STREAM_MORE;
 	size_t hlen = (size_t)(end - s->buf), cl = 0;
-	int err = find_cl(s->buf, end, s->size, &cl);
+	int err = find_cl(s->buf, end, &cl);
 	if (err == ENOENT) {
 		s->consumed = hlen;
 		*p = s->buf;

@@ -181,6 +181,11 @@ static void stream_oversized(void **state)
 	feed(&s, big, strlen(big));
 	assert_int_equal(next(&s, &p, &n), SIP_STREAM_TOOBIG);
 	sip_stream_release(&s);
+	assert_int_equal(sip_stream_init(&s, 512), 0);
+	snprintf(big, sizeof(big), OPTS "Content-Length: 999999999\r\n\r\n");
+	feed(&s, big, strlen(big));
+	assert_int_equal(next(&s, &p, &n), SIP_STREAM_TOOBIG);
+	sip_stream_release(&s);
 	/* garbage without a blank line fills the buffer, then is refused */
 	assert_int_equal(sip_stream_init(&s, 512), 0);
 	memset(big, 'x', sizeof(big));
