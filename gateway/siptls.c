@@ -43,6 +43,10 @@ static SSL_CTX *ctx_new(bool server, const struct gw_tls_cfg *cfg, char *why,
 		return NULL;
 	}
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+#ifdef SSL_OP_IGNORE_UNEXPECTED_EOF
+	/* a peer closing without close_notify is a close, not an error */
+	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+#endif
 	/* a partial write must be retried with the same buffer: ours is
 	 * the connection's queue, which may have grown meanwhile */
 	SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |

@@ -113,11 +113,11 @@ static size_t collect(int fd, char *buf, size_t size, const char *want,
 	return n;
 }
 
-#define OPTIONS(cid, cl)                                          \
-	"OPTIONS sip:gw@127.0.0.1 SIP/2.0\r\n"                    \
+#define OPTIONS(cid, cl)                                            \
+	"OPTIONS sip:gw@127.0.0.1 SIP/2.0\r\n"                      \
 	"Via: SIP/2.0/TCP 127.0.0.1:5999;branch=z9hG4bK" cid "\r\n" \
-	"From: <sip:t@127.0.0.1>;tag=a\r\n"                        \
-	"To: <sip:gw@127.0.0.1>\r\nCall-ID: " cid "\r\n"           \
+	"From: <sip:t@127.0.0.1>;tag=a\r\n"                         \
+	"To: <sip:gw@127.0.0.1>\r\nCall-ID: " cid "\r\n"            \
 	"CSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n" cl "\r\n"
 
 static void split_and_ping_answered_on_connection(void **state)
@@ -285,11 +285,9 @@ static void outgoing_reused_and_stuck_peer_dropped(void **state)
 	assert_int_equal(gw_siptcp_send(&C.tcp, &dst, "x", 1), ECONNREFUSED);
 	/* TLS without a TLS setup */
 	dst.tp = SIP_TP_TLS;
-	assert_int_equal(gw_siptcp_send(&C.tcp, &dst, "x", 1),
-			 EPROTONOSUPPORT);
+	assert_int_equal(gw_siptcp_send(&C.tcp, &dst, "x", 1), EPROTONOSUPPORT);
 	dst.tp = SIP_TP_UDP;
-	assert_int_equal(gw_siptcp_send(&C.tcp, &dst, "x", 1),
-			 EPROTONOSUPPORT);
+	assert_int_equal(gw_siptcp_send(&C.tcp, &dst, "x", 1), EPROTONOSUPPORT);
 	teardown();
 }
 
