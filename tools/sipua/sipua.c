@@ -58,6 +58,7 @@ struct ua {
 	unsigned port;
 	const char *rtp_ip;
 	enum sip_transport transport; /* of placed calls */
+	char *pad_hdr; /* "X-Pad: xxx...\r\n" to make INVITEs large */
 	/* options */
 	const char *call_uri;
 	const char *from;
@@ -420,6 +421,7 @@ static void place_call(void *arg)
 		return;
 	}
 	p.dst.tp = ua->transport;
+	p.extra_hdrs = ua->pad_hdr;
 	p.sdp = sdp;
 	ev(ua, "event=calling call=%u uri=%s", c->n, ua->call_uri);
 	if (sip_call_invite(ua->sip, &p, c, &c->sip)) {
@@ -492,6 +494,7 @@ static void usage(FILE *out)
 		"  --tls-cert PEM --tls-key PEM --tls-ca PEM\n"
 		"  --tls-verify none|peer  check the peer's certificate (default peer)\n"
 		"  --rtp-ip IP         RTP address (default: the listen address)\n"
+		"  --pad BYTES         add a header of BYTES to placed INVITEs\n"
 		"  --call URI          place a call (sip:user@ip:port)\n"
 		"  --from USER         calling user (default sipua)\n"
 		"  --calls N           how many calls to place (default 1)\n"
@@ -532,6 +535,7 @@ int main(int argc, char **argv)
 		{ "tls-ca", required_argument, NULL, 'A' },
 		{ "tls-verify", required_argument, NULL, 'V' },
 		{ "rtp-ip", required_argument, NULL, 'R' },
+		{ "pad", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -628,6 +632,21 @@ int main(int argc, char **argv)
 		case 'R':
 			ua.rtp_ip = optarg;
 			break;
+		case 'D': {
+			int pad = atoi(optarg);
+
+			if (pad < 1 || pad > 8000) {
+				fprintf(stderr, "sipua: --pad 1..8000\n");
+				return 2;
+			}
+			ua.pad_hdr = malloc((size_t)pad + 16);
+			if (!ua.pad_hdr)
+				return 2;
+			memcpy(ua.pad_hdr, "X-Pad: ", 7);
+			memset(ua.pad_hdr + 7, 'p', (size_t)pad);
+			memcpy(ua.pad_hdr + 7 + pad, "\r\n", 3);
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -741,6 +760,7 @@ int main(int argc, char **argv)
 	ev(&ua, "event=exit code=%d", ua.exit_code);
 	gw_siptcp_release(&ua.tcp);
 	sip_stack_free(ua.sip);
+	free(ua.pad_hdr);
 	close(ua.udp.fd);
 	gw_loop_free(ua.loop);
 	return ua.exit_code;
