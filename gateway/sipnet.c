@@ -72,6 +72,9 @@ int gw_sipnet_start(struct gw *gw)
 		else
 			GW_NOTICE(SIP, "listening on %s:%u/tls", cfg->tls_host,
 				  cfg->tls_port);
+		/* Via and Contact of what leaves over TLS name this port */
+		sip_stack_set_port(gw->sip, SIP_TP_TLS,
+				   (uint16_t)cfg->tls_port);
 	}
 	return err;
 }

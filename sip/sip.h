@@ -483,5 +483,9 @@ enum sip_stream_res sip_stream_next(struct sip_stream *s, const char **p,
  */
 void sip_transp_resp_dst(const struct sip_msg *req, const struct sip_addr *src,
 			 struct sip_addr *dst);
+/* The port we listen on for tp, written in Via and Contact of messages
+ * sent over it (0: local_port). TLS usually differs (5061). */
+void sip_stack_set_port(struct sip_stack *st, enum sip_transport tp,
+			uint16_t port);
 /* The transport token our Via carries for tp ("UDP", "TCP", "TLS"). */
 const char *sip_transp_via_name(enum sip_transport tp);

@@ -114,6 +114,8 @@ struct sip_stack {
 	struct sip_call *calls;	 /* all calls */
 	unsigned next_call_id;
 	uint64_t rnd; /* xorshift state for tags and branches */
+	uint16_t tp_port[SIP_TP__COUNT]; /* transp.c: listen port per transport,
+					  * 0: local_port */
 	bool shutting_down;
 };
 

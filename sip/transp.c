@@ -139,39 +139,105 @@ size_t sip_transp_stamp(const struct sip_msg *req, const struct sip_addr *src,
 	return n;
 }
 
-/*
- * The transport token of our top Via ("SIP/2.0/UDP ") in a request we
- * built, or NULL (a response, or a Via we did not write).
- */
-static char *via_transport(char *buf, size_t len)
+void sip_stack_set_port(struct sip_stack *st, enum sip_transport tp,
+			uint16_t port)
 {
-	static const char *const pfx[] = { "\r\nVia: SIP/2.0/",
-					   "\r\nv: SIP/2.0/" };
-	if (len >= 8 && !memcmp(buf, "SIP/2.0 ", 8))
-		return NULL;
-	char *e = buf + len;
-	for (char *p = buf; p + 4 < e; p++) {
-		if (p[0] != '\r')
-			continue;
-		if (p[2] == '\r')
-			return NULL; /* end of headers */
-		for (size_t i = 0; i < 2; i++) {
-			size_t l = strlen(pfx[i]);
-			if ((size_t)(e - p) > l + 3 &&
-			    !strncasecmp(p, pfx[i], l))
-				return p + l;
-		}
-	}
-	return NULL;
+	if (st && (unsigned)tp < SIP_TP__COUNT)
+		st->tp_port[tp] = port;
 }
 
-static int send_as(struct sip_stack *st, const struct sip_addr *dst, char *copy,
-		   size_t len)
+/* "ip:port" or "[ip]:port" of ours for tp. */
+static void hostport(const struct sip_stack *st, enum sip_transport tp,
+		     char *buf, size_t n)
 {
-	char *t = via_transport(copy, len);
-	if (t)
-		memcpy(t, sip_transp_via_name(dst->tp), 3);
-	return st->h.send(st->h.arg, dst, copy, len);
+	bool v6 = strchr(st->local_ip, ':') != NULL;
+	unsigned port = tp != SIP_TP_UDP && st->tp_port[tp] ? st->tp_port[tp]
+							    : st->local_port;
+	snprintf(buf, n, "%s%s%s:%u", v6 ? "[" : "", st->local_ip,
+		 v6 ? "]" : "", port);
+}
+
+/* Appends [p, p+n) to out if it fits; false otherwise. */
+static bool put(char *out, size_t size, size_t *o, const char *p, size_t n)
+{
+	if (n > size - *o)
+		return false;
+	memcpy(out + *o, p, n);
+	*o += n;
+	return true;
+}
+
+/*
+ * The message as it must leave over tp: our top Via ("SIP/2.0/UDP
+ * ip:port", as the dialog layer writes it for UDP) names tp and the port
+ * we listen on for it, and our Contact gets that port and
+ * ;transport=tcp|tls (RFC 3261 18.1.1, 19.1.4), so that the peer's
+ * requests come back over the same transport. Returns the new length, 0
+ * if it does not fit.
+ */
+static size_t rewrite(const struct sip_stack *st, enum sip_transport tp,
+		      const char *buf, size_t len, char *out, size_t size)
+{
+	static const char *const tparam[SIP_TP__COUNT] = {
+		[SIP_TP_UDP] = "",
+		[SIP_TP_TCP] = ";transport=tcp",
+		[SIP_TP_TLS] = ";transport=tls"
+	};
+	char hp[96], nhp[96], via[128], cont[128];
+	bool req = !(len >= 8 && !memcmp(buf, "SIP/2.0 ", 8));
+	const char *hend = memmem(buf, len, "\r\n\r\n", 4);
+	const char *e = hend ? hend + 2 : buf + len, *v = NULL, *c = NULL;
+	size_t vl = 0, cl = 0, o = 0;
+	hostport(st, SIP_TP_UDP, hp, sizeof(hp));
+	hostport(st, tp, nhp, sizeof(nhp));
+	if (req) {
+		snprintf(via, sizeof(via), "\r\nVia: SIP/2.0/UDP %s", hp);
+		vl = strlen(via);
+		v = memmem(buf, (size_t)(e - buf), via, vl);
+	}
+	snprintf(cont, sizeof(cont), "\r\nContact: <sip:%s>", hp);
+	cl = strlen(cont);
+	c = memmem(buf, (size_t)(e - buf), cont, cl);
+	const char *p = buf;
+	/* the two edits in buffer order */
+	for (int i = 0; i < 2; i++) {
+		const char *at = (v && (!c || v < c)) ? v : c;
+		if (!at)
+			break;
+		char rep[160];
+		size_t skip;
+		if (at == v) {
+			snprintf(rep, sizeof(rep), "\r\nVia: SIP/2.0/%s %s",
+				 sip_transp_via_name(tp), nhp);
+			skip = vl;
+			v = NULL;
+		} else {
+			snprintf(rep, sizeof(rep), "\r\nContact: <sip:%s%s>",
+				 nhp, tparam[tp]);
+			skip = cl;
+			c = NULL;
+		}
+		if (!put(out, size, &o, p, (size_t)(at - p)) ||
+		    !put(out, size, &o, rep, strlen(rep)))
+			return 0;
+		p = at + skip;
+	}
+	if (!put(out, size, &o, p, (size_t)(buf + len - p)))
+		return 0;
+	return o;
+}
+
+static int send_as(struct sip_stack *st, const struct sip_addr *dst,
+		   const char *buf, size_t len)
+{
+	size_t size = len + 128;
+	char *copy = sip_zalloc(st, size);
+	if (!copy)
+		return ENOMEM;
+	size_t n = rewrite(st, dst->tp, buf, len, copy, size);
+	int err = n ? st->h.send(st->h.arg, dst, copy, n) : ENOSPC;
+	sip_free(st, copy);
+	return err;
 }
 
 int sip_transp_send(struct sip_stack *st, const struct sip_addr *dst,
@@ -179,30 +245,23 @@ int sip_transp_send(struct sip_stack *st, const struct sip_addr *dst,
 {
 	bool req = !(len >= 8 && !memcmp(buf, "SIP/2.0 ", 8));
 	bool big = req && dst->tp == SIP_TP_UDP && len > SIP_UDP_MAX_REQ;
-	if (!req || (dst->tp == SIP_TP_UDP && !big))
+	/* built for UDP: nothing to change */
+	if (dst->tp == SIP_TP_UDP && !big)
 		return st->h.send(st->h.arg, dst, buf, len);
-	/* a request whose Via must name another transport than the one it
-	 * was built for: patch a copy (the three letters have one length) */
-	char *copy = sip_strdup(st, buf, len);
-	if (!copy)
-		return ENOMEM;
-	int err;
 	if (big) {
 		/* RFC 3261 18.1.1: too large for UDP; back to UDP if no TCP
 		 * connection can be had */
 		struct sip_addr tcp = *dst;
 		tcp.tp = SIP_TP_TCP;
-		err = send_as(st, &tcp, copy, len);
+		int err = send_as(st, &tcp, buf, len);
 		if (!err) {
 			st->stats.tx_tcp_upgrades++;
-			sip_free(st, copy);
 			return 0;
 		}
 		sip_log(st, LOG_INFO,
 			"request of %zu bytes: TCP failed (%d), sending over UDP",
 			len, err);
+		return st->h.send(st->h.arg, dst, buf, len);
 	}
-	err = send_as(st, dst, copy, len);
-	sip_free(st, copy);
-	return err;
+	return send_as(st, dst, buf, len);
 }

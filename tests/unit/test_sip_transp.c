@@ -187,6 +187,8 @@ static void start_stack(void)
 	h.send = send_maybe_fail;
 	memset(&fk, 0, sizeof(fk));
 	fk.now = 1000;
+	tcp_fail = 0;
+	tcp_tries = 0;
 	assert_int_equal(sip_stack_alloc(&fk.st, &cfg, &h), 0);
 }
 
@@ -258,6 +260,59 @@ static void transp_large_request_tcp(void **state)
 	fk_done();
 }
 
+static void transp_contact_and_ports(void **state)
+{
+	(void)state;
+	start_stack();
+	sip_stack_set_port(fk.st, SIP_TP_TLS, 5061);
+	invite(0, SIP_TP_TCP);
+	assert_non_null(strstr(fk.sent[0].buf,
+			       "Via: SIP/2.0/TCP 192.0.2.1:5060;branch="));
+	assert_non_null(strstr(fk.sent[0].buf,
+			       "Contact: <sip:192.0.2.1:5060;transport=tcp>"));
+	invite(0, SIP_TP_TLS);
+	assert_non_null(strstr(fk.sent[1].buf,
+			       "Via: SIP/2.0/TLS 192.0.2.1:5061;branch="));
+	assert_non_null(strstr(fk.sent[1].buf,
+			       "Contact: <sip:192.0.2.1:5061;transport=tls>"));
+	/* the body is untouched and Content-Length still right */
+	struct sip_msg m;
+	assert_int_equal(
+		sip_msg_parse(&m, fk.sent[1].buf, fk.sent[1].len, 65535), 0);
+	assert_true(m.has_contact);
+	/* over UDP nothing changes */
+	invite(0, SIP_TP_UDP);
+	assert_non_null(
+		strstr(fk.sent[2].buf, "Contact: <sip:192.0.2.1:5060>"));
+	sip_stack_shutdown(fk.st);
+	fk_done();
+}
+
+static void transp_uri_transport(void **state)
+{
+	struct sip_uri u;
+	struct sip_addr a;
+	char s[64];
+	static const char *const uris[] = {
+		"sip:a@192.0.2.5:5070;transport=TCP",
+		"sip:a@192.0.2.5;transport=tls", "sips:a@[2001:db8::5]",
+		"sip:a@192.0.2.5"
+	};
+	static const enum sip_transport want[] = { SIP_TP_TCP, SIP_TP_TLS,
+						   SIP_TP_TLS, SIP_TP_UDP };
+	static const char *const addr[] = { "192.0.2.5:5070", "192.0.2.5:5061",
+					    "[2001:db8::5]:5061",
+					    "192.0.2.5:5060" };
+	(void)state;
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(sip_uri_parse(&u, uris[i], strlen(uris[i])),
+				 0);
+		assert_int_equal(sip_addr_from_uri(&a, &u), 0);
+		assert_int_equal(a.tp, want[i]);
+		assert_string_equal(sip_addr_str(&a, s, sizeof(s)), addr[i]);
+	}
+}
+
 static void transp_stamp_limits(void **state)
 {
 	static const char req[] =
@@ -300,6 +355,8 @@ int main(void)
 		cmocka_unit_test(transp_via_transport),
 		cmocka_unit_test(transp_large_request_tcp),
 		cmocka_unit_test(transp_stamp_limits),
+		cmocka_unit_test(transp_contact_and_ports),
+		cmocka_unit_test(transp_uri_transport),
 	};
 	return cmocka_run_group_tests_name("sip_transp", tests, NULL, NULL);
 }

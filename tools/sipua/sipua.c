@@ -740,6 +740,7 @@ int main(int argc, char **argv)
 				tls_listen);
 			return 2;
 		}
+		sip_stack_set_port(ua.sip, SIP_TP_TLS, (uint16_t)atoi(tc + 1));
 	}
 	if (gw_loop_fd_add(ua.loop, ua.udp.fd, EPOLLIN, gw_sipudp_readable,
 			   &ua.udp) ||
