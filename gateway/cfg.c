@@ -367,11 +367,6 @@ static int split_hostport(const char *val, char *host, size_t hn,
 		snprintf(why, n, "'%s' is not an IPv4 or IPv6 address", host);
 		return -1;
 	}
-	if (val[0] != '[' && strchr(host, ':') && colon) {
-		snprintf(why, n,
-			 "'%s': write an IPv6 address as [address]:port", val);
-		return -1;
-	}
 	*port = defport;
 	if (colon) {
 		char *end;
