@@ -32,6 +32,7 @@ grep -q 'Via: SIP/2.0/UDP \[::1\]:5071' "$T"/*messages.log ||
 kill -TERM "$PID_sim"; wait_exit sim 10
 start phone "$B/sipua" --listen '[::1]:5070' --rtp-ip 127.0.0.1 \
 	--answer-delay 100 --exit-after 1 --timeout 20
+wait_for "$T/phone.log" "event=ready" 10
 start sim2 "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --call 5551000 \
 	--from 2125550100 --hangup-after 500 --exit-after 1 --timeout 20
 wait_exit sim2 25

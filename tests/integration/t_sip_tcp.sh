@@ -20,6 +20,9 @@ rc=$?
 expect_line "$T/gw.log" "conn [0-9]+ 127.0.0.1:[0-9]+/TCP: accepted"
 
 start uas sipp -sn uas -t t1 -i 127.0.0.1 -p 5070 -m 3 -nostdin -timeout 40s
+# a refused TCP connect is not retried: wait until SIPp listens
+for _ in $(seq 100); do ss -ltn | grep -q '127.0.0.1:5070 ' && break; sleep 0.1; done
+ss -ltn | grep -q '127.0.0.1:5070 ' || fail "sipp uas does not listen on TCP 5070"
 kill -TERM "$PID_sim"; wait_exit sim 10
 start sim2 "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --call 5551000 \
 	--from 2125550100 --calls 3 --interval 300 --hangup-after 800 \

@@ -50,6 +50,7 @@ start phone2 "$B/sipua" --listen 127.0.0.1:5072 --tls-listen 127.0.0.1:5071 \
 	--tls-cert "$T/phone.pem" --tls-key "$T/phone.key" \
 	--tls-ca "$T/ca.pem" --tls-verify none --answer-delay 100 \
 	--exit-after 1 --timeout 20
+wait_for "$T/phone2.log" "event=ready" 10
 start sim2 "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --call 5551000 \
 	--from 2125550100 --hangup-after 500 --exit-after 1 --timeout 20
 wait_exit sim2 25
@@ -62,6 +63,7 @@ expect_line "$T/gw.log" "conn [0-9]+ 127.0.0.1:5071/TLS: TLS established"
 start rogue "$B/sipua" --listen 127.0.0.1:5073 --tls-listen 127.0.0.1:5071 \
 	--tls-cert "$T/rogue.pem" --tls-key "$T/rogue.key" \
 	--tls-verify none --exit-after 1 --timeout 20
+wait_for "$T/rogue.log" "event=ready" 10
 start sim3 "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --call 5551000 \
 	--from 2125550100 --exit-after 1 --timeout 20
 wait_for "$T/gw.log" "127.0.0.1:5071/TLS: TLS handshake failed: .*certificate verify failed" 10
