@@ -55,6 +55,16 @@ static void conn_close(struct gw_siptcp *t, struct gw_sipconn *c,
 	GW_INFO(SIP, "conn %u %s: closed: %s", c->id,
 		addr_s(&c->peer, a, sizeof(a)), why);
 	c->dead = true;
+	if (!c->outbound && c->has_alias) {
+		size_t old = 0;
+
+		for (size_t i = 1; i < GW_SIPTCP_FAILED; i++)
+			if (t->gone[i].until < t->gone[old].until)
+				old = i;
+		t->gone[old].peer = c->peer;
+		t->gone[old].alias = c->alias;
+		t->gone[old].until = gw_loop_now(t->loop) + FAILED_MS;
+	}
 	gw_loop_fd_del(t->loop, c->fd);
 	gw_tls_session_free(c->tls);
 	c->tls = NULL;
@@ -597,6 +607,20 @@ int gw_siptcp_send(struct gw_siptcp *t, const struct sip_addr *dst,
 	if (!t || !t->loop || (dst->tp != SIP_TP_TCP && dst->tp != SIP_TP_TLS))
 		return EPROTONOSUPPORT;
 	c = gw_sipconns_find(&t->conns, dst);
+	if (!c) {
+		/* the peer's connection is gone: its ephemeral port is no
+		 * use; open one to the port its Via named instead */
+		uint64_t now = gw_loop_now(t->loop);
+
+		for (size_t i = 0; i < GW_SIPTCP_FAILED; i++)
+			if (t->gone[i].until > now &&
+			    t->gone[i].peer.tp == dst->tp &&
+			    gw_sipaddr_eq(&t->gone[i].peer, dst)) {
+				dst = &t->gone[i].alias;
+				c = gw_sipconns_find(&t->conns, dst);
+				break;
+			}
+	}
 	if (!c)
 		c = open_conn(t, dst, &err);
 	if (!c)

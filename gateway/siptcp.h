@@ -43,6 +43,12 @@ struct gw_siptcp {
 		struct sip_addr addr;
 		uint64_t until;
 	} failed[GW_SIPTCP_FAILED];
+	/* inbound connections closed lately, with the sent-by their peer
+	 * named: a late response goes there (RFC 3261 18.2.2) */
+	struct {
+		struct sip_addr peer, alias;
+		uint64_t until;
+	} gone[GW_SIPTCP_FAILED];
 };
 
 int gw_siptcp_init(struct gw_siptcp *t, struct gw_loop *loop,

@@ -291,6 +291,50 @@ static void outgoing_reused_and_stuck_peer_dropped(void **state)
 	teardown();
 }
 
+/* RFC 3261 18.2.2: the connection a request came on is gone; the late
+ * response goes to the port the peer's Via named. */
+static void late_response_to_sent_by(void **state)
+{
+	struct sockaddr_storage me;
+	socklen_t ml = sizeof(me);
+	struct sip_addr src = { .tp = SIP_TP_TCP };
+	unsigned port;
+	char msg[1024], buf[8192];
+	bool closed;
+	int lfd, fd, afd = -1;
+
+	setup(0, 0);
+	lfd = listener(&port);
+	fd = client();
+	snprintf(msg, sizeof(msg),
+		 "OPTIONS sip:gw@127.0.0.1 SIP/2.0\r\n"
+		 "Via: SIP/2.0/TCP 127.0.0.1:%u;branch=z9hG4bKlate\r\n"
+		 "From: <sip:t@127.0.0.1>;tag=a\r\nTo: <sip:gw@127.0.0.1>\r\n"
+		 "Call-ID: late\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n"
+		 "Content-Length: 0\r\n\r\n",
+		 port);
+	assert_int_equal(write(fd, msg, strlen(msg)), (ssize_t)strlen(msg));
+	collect(fd, buf, sizeof(buf), "Call-ID: late", &closed);
+	assert_non_null(strstr(buf, "SIP/2.0 200"));
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&me, &ml), 0);
+	memcpy(&src.ss, &me, sizeof(me));
+	src.len = ml;
+	close(fd);
+	pump(5);
+	assert_int_equal(C.tcp.conns.n, 0);
+	assert_int_equal(gw_siptcp_send(&C.tcp, &src, "late\r\n", 6), 0);
+	for (int i = 0; i < 100 && afd < 0; i++) {
+		pump(1);
+		afd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK);
+	}
+	assert_true(afd >= 0);
+	collect(afd, buf, sizeof(buf), "late", &closed);
+	assert_string_equal(buf, "late\r\n");
+	close(afd);
+	close(lfd);
+	teardown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +343,7 @@ int main(void)
 		cmocka_unit_test(bad_length_and_oversize_close),
 		cmocka_unit_test(per_ip_limit),
 		cmocka_unit_test(outgoing_reused_and_stuck_peer_dropped),
+		cmocka_unit_test(late_response_to_sent_by),
 	};
 
 	return cmocka_run_group_tests_name("gateway_siptcp", tests, NULL, NULL);
