@@ -76,8 +76,8 @@ struct cfg_ctx {
 	bool bad_section;
 };
 
-static check_fn check_listen, check_tls_listen, check_trunk_addr, check_codecs,
-	check_target, check_prefix, check_name;
+static check_fn check_listen, check_listen2, check_tls_listen, check_trunk_addr,
+	check_codecs, check_target, check_prefix, check_name;
 
 #define G(field) \
 	offsetof(struct gw_cfg, field), sizeof(((struct gw_cfg *)0)->field)
@@ -101,6 +101,10 @@ static const struct opt opts[] = {
 	{ S_SIP, "listen", T_STR, "127.0.0.1:5060", 0, 0, NULL, 0,
 	  G(sip_listen), check_listen,
 	  "address:port for SIP over UDP (and TCP): 192.0.2.1:5060 or [2001:db8::1]:5060." },
+	{ S_SIP, "listen2", T_STR, "", 0, 0, NULL, 0, G(sip_listen2),
+	  check_listen2,
+	  "A second address:port of the other IP family ([::1]:5060 beside\n"
+	  "; 127.0.0.1:5060), served like listen; empty: none." },
 	{ S_SIP, "tcp", T_ENUM, "on", 0, 0, onoff, 0, G(sip_tcp), NULL,
 	  "on: also accept and open SIP over TCP on the listen address." },
 	{ S_SIP, "tcp_idle_s", T_UINT, "300", 5, 86400, NULL, 0, G(tcp_idle_s),
@@ -388,6 +392,18 @@ static int check_listen(struct cfg_ctx *c, void *obj, const char *val,
 
 	return split_hostport(val, cfg->sip_host, sizeof(cfg->sip_host),
 			      &cfg->sip_port, 5060, why, n);
+}
+
+static int check_listen2(struct cfg_ctx *c, void *obj, const char *val,
+			 char *why, size_t n)
+{
+	struct gw_cfg *cfg = obj;
+
+	cfg->sip_host2[0] = '\0';
+	if (!val[0])
+		return 0;
+	return split_hostport(val, cfg->sip_host2, sizeof(cfg->sip_host2),
+			      &cfg->sip_port2, 5060, why, n);
 }
 
 static int check_tls_listen(struct cfg_ctx *c, void *obj, const char *val,
@@ -726,6 +742,11 @@ static void validate(struct cfg_ctx *c)
 		    !trunk_has_port(t->addr))
 			t->port = 5061;
 	}
+	if (cfg->sip_host2[0] &&
+	    !strchr(cfg->sip_host2, ':') == !strchr(cfg->sip_host, ':'))
+		err_add(c->errs,
+			"%s: [sip] listen2: must be of the other IP family than listen",
+			c->file);
 	if ((cfg->tls_host[0] && !cfg->tls_cert[0]))
 		err_add(c->errs, "%s: [sip] tls_listen: needs tls_cert",
 			c->file);

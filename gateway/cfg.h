@@ -68,7 +68,10 @@ struct gw_cfg {
 	char sip_listen[CFG_HOST_LEN + 8];
 	char sip_host[CFG_HOST_LEN]; /* IPv6 without brackets */
 	unsigned sip_port;
-	/* [sip] transports (TCP, TLS) */
+	/* [sip] transports (TCP, TLS, a second address family) */
+	char sip_listen2[CFG_HOST_LEN + 8];
+	char sip_host2[CFG_HOST_LEN]; /* empty: none */
+	unsigned sip_port2;
 	int sip_tcp; /* 0 off, 1 on */
 	unsigned tcp_idle_s, tcp_max_conns, tcp_max_conns_per_ip;
 	char tls_listen[CFG_HOST_LEN + 8];

@@ -47,8 +47,9 @@ struct gw {
 	const char *cfg_path;
 
 	struct sip_stack *sip;
-	struct gw_sipudp sipudp; /* its socket; .sip is the same stack */
-	struct gw_siptcp siptcp; /* TCP and TLS (sipnet.c) */
+	struct gw_sipudp sipudp;  /* its socket; .sip is the same stack */
+	struct gw_siptcp siptcp;  /* TCP and TLS (sipnet.c) */
+	struct gw_sipudp sipudp2; /* UDP on listen2; .sip set once bound */
 
 	struct gw_span spans[CFG_MAX_SPANS];
 	size_t nspans;

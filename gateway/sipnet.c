@@ -5,15 +5,25 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 
 #include "gateway/gw.h"
 #include "gateway/log.h"
+#include "gateway/net.h"
 
 int gw_sipnet_send(struct gw *gw, const struct sip_addr *dst, const void *buf,
 		   size_t len)
 {
-	if (dst->tp == SIP_TP_UDP)
+	if (dst->tp == SIP_TP_UDP) {
+		/* the socket of the destination's address family */
+		bool v6 = dst->ss.ss_family == AF_INET6;
+
+		if (gw->sipudp2.sip &&
+		    v6 != (strchr(gw->cfg.sip_host, ':') != NULL))
+			return gw_sipudp_send(&gw->sipudp2, dst, buf, len);
 		return gw_sipudp_send(&gw->sipudp, dst, buf, len);
+	}
 	if (dst->tp == SIP_TP_TCP && !gw->cfg.sip_tcp)
 		return EPROTONOSUPPORT;
 	return gw_siptcp_send(&gw->siptcp, dst, buf, len);
@@ -29,6 +39,44 @@ static bool tls_needed(const struct gw_cfg *cfg)
 	return false;
 }
 
+static int tcp_listen(struct gw *gw, const char *ip, unsigned port)
+{
+	int err = gw_siptcp_listen(&gw->siptcp, SIP_TP_TCP, ip, port);
+
+	if (err)
+		GW_ERR(SIP, "cannot listen on %s:%u/tcp: %s", ip, port,
+		       strerror(err));
+	else
+		GW_NOTICE(SIP, "listening on %s:%u/tcp", ip, port);
+	return err;
+}
+
+/* UDP on the second address; the stack names it to peers of its family. */
+static int listen2(struct gw *gw)
+{
+	const struct gw_cfg *cfg = &gw->cfg;
+	int fd, err = gw_udp_bind(cfg->sip_host2, cfg->sip_port2, &fd);
+
+	if (!err) {
+		err = gw_loop_fd_add(gw->loop, fd, EPOLLIN, gw_sipudp_readable,
+				     &gw->sipudp2);
+		if (err)
+			close(fd);
+	}
+	if (err) {
+		GW_ERR(SIP, "cannot listen on %s:%u/udp: %s", cfg->sip_host2,
+		       cfg->sip_port2, strerror(err));
+		return err;
+	}
+	gw->sipudp2.fd = fd;
+	gw->sipudp2.sip = gw->sip;
+	sip_stack_set_alt_addr(gw->sip, cfg->sip_host2,
+			       (uint16_t)cfg->sip_port2);
+	GW_NOTICE(SIP, "listening on %s:%u/udp", cfg->sip_host2,
+		  cfg->sip_port2);
+	return 0;
+}
+
 int gw_sipnet_start(struct gw *gw)
 {
 	const struct gw_cfg *cfg = &gw->cfg;
@@ -40,16 +88,12 @@ int gw_sipnet_start(struct gw *gw)
 	int err = gw_siptcp_init(&gw->siptcp, gw->loop, &tc);
 
 	gw->siptcp.sip = gw->sip;
-	if (!err && cfg->sip_tcp) {
-		err = gw_siptcp_listen(&gw->siptcp, SIP_TP_TCP, cfg->sip_host,
-				       cfg->sip_port);
-		if (err)
-			GW_ERR(SIP, "cannot listen on %s:%u/tcp: %s",
-			       cfg->sip_host, cfg->sip_port, strerror(err));
-		else
-			GW_NOTICE(SIP, "listening on %s:%u/tcp", cfg->sip_host,
-				  cfg->sip_port);
-	}
+	if (!err && cfg->sip_host2[0])
+		err = listen2(gw);
+	if (!err && cfg->sip_tcp)
+		err = tcp_listen(gw, cfg->sip_host, cfg->sip_port);
+	if (!err && cfg->sip_tcp && cfg->sip_host2[0])
+		err = tcp_listen(gw, cfg->sip_host2, cfg->sip_port2);
 	if (!err && tls_needed(cfg)) {
 		struct gw_tls_cfg tls = {
 			.cert = cfg->tls_cert,
@@ -82,4 +126,10 @@ int gw_sipnet_start(struct gw *gw)
 void gw_sipnet_stop(struct gw *gw)
 {
 	gw_siptcp_release(&gw->siptcp);
+	if (gw->sipudp2.sip) {
+		gw_loop_fd_del(gw->loop, gw->sipudp2.fd);
+		close(gw->sipudp2.fd);
+		gw->sipudp2.sip = NULL;
+		gw->sipudp2.fd = -1;
+	}
 }

@@ -470,10 +470,9 @@ int gw_siptcp_init(struct gw_siptcp *t, struct gw_loop *loop,
 {
 	memset(t, 0, sizeof(*t));
 	t->loop = loop;
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 4; i++) {
 		t->lsn[i].t = t;
 		t->lsn[i].fd = -1;
-		t->lsn[i].tp = i ? SIP_TP_TLS : SIP_TP_TCP;
 	}
 	gw_sipconns_init(&t->conns, cfg->max_conns ? cfg->max_conns : 256,
 			 cfg->max_per_ip ? cfg->max_per_ip : 32,
@@ -492,7 +491,7 @@ void gw_siptcp_release(struct gw_siptcp *t)
 		if (!c->dead)
 			conn_close(t, c, "shutting down");
 	gw_sipconns_release(&t->conns);
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 4; i++)
 		if (t->lsn[i].fd >= 0) {
 			gw_loop_fd_del(t->loop, t->lsn[i].fd);
 			close(t->lsn[i].fd);
@@ -518,15 +517,19 @@ int gw_siptcp_tls(struct gw_siptcp *t, const struct gw_tls_cfg *cfg, char *why,
 int gw_siptcp_listen(struct gw_siptcp *t, enum sip_transport tp, const char *ip,
 		     unsigned port)
 {
-	struct gw_siptcp_lsn *l = &t->lsn[tp == SIP_TP_TLS];
+	struct gw_siptcp_lsn *l = NULL;
 	int err;
 
 	if (tp != SIP_TP_TCP && tp != SIP_TP_TLS)
 		return EINVAL;
 	if (tp == SIP_TP_TLS && !gw_tls_can_serve(t->tls))
 		return ENOKEY;
-	if (l->fd >= 0)
-		return EEXIST;
+	for (int i = 0; i < 4 && !l; i++)
+		if (t->lsn[i].fd < 0)
+			l = &t->lsn[i];
+	if (!l)
+		return EMFILE;
+	l->tp = tp;
 	err = gw_tcp_listen(ip, port, 64, &l->fd);
 	if (!err)
 		err = gw_loop_fd_add(t->loop, l->fd, EPOLLIN, accept_fn, l);
@@ -539,9 +542,10 @@ int gw_siptcp_listen(struct gw_siptcp *t, enum sip_transport tp, const char *ip,
 
 unsigned gw_siptcp_port(const struct gw_siptcp *t, enum sip_transport tp)
 {
-	int fd = t->lsn[tp == SIP_TP_TLS].fd;
-
-	return fd >= 0 ? gw_sock_port(fd) : 0;
+	for (int i = 0; i < 4; i++)
+		if (t->lsn[i].fd >= 0 && t->lsn[i].tp == tp)
+			return gw_sock_port(t->lsn[i].fd);
+	return 0;
 }
 
 static struct gw_sipconn *open_conn(struct gw_siptcp *t,

@@ -34,7 +34,7 @@ struct gw_siptcp {
 	struct gw_loop *loop;
 	struct sip_stack *sip;	     /* set by the user once the stack exists */
 	struct gw_tls *tls;	     /* NULL: no TLS (owned) */
-	struct gw_siptcp_lsn lsn[2]; /* TCP, TLS */
+	struct gw_siptcp_lsn lsn[4]; /* TCP and TLS, on one or two addresses */
 	struct gw_sipconns conns;
 	struct gw_timer *idle_timer, *reap_timer;
 	/* peers a connection to failed lately: sends to them fail at once,

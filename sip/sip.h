@@ -487,5 +487,9 @@ void sip_transp_resp_dst(const struct sip_msg *req, const struct sip_addr *src,
  * sent over it (0: local_port). TLS usually differs (5061). */
 void sip_stack_set_port(struct sip_stack *st, enum sip_transport tp,
 			uint16_t port);
+/* Our address of the other IP family (a stack on 127.0.0.1 also reached on
+ * [::1]): messages to peers of that family name it in Via and Contact.
+ * 0 or EINVAL. */
+int sip_stack_set_alt_addr(struct sip_stack *st, const char *ip, uint16_t port);
 /* The transport token our Via carries for tp ("UDP", "TCP", "TLS"). */
 const char *sip_transp_via_name(enum sip_transport tp);

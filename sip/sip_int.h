@@ -116,6 +116,8 @@ struct sip_stack {
 	uint64_t rnd; /* xorshift state for tags and branches */
 	uint16_t tp_port[SIP_TP__COUNT]; /* transp.c: listen port per transport,
 					  * 0: local_port */
+	char alt_ip[64]; /* transp.c: our address of the other IP family */
+	uint16_t alt_port;
 	bool shutting_down;
 };
 

@@ -146,15 +146,35 @@ void sip_stack_set_port(struct sip_stack *st, enum sip_transport tp,
 		st->tp_port[tp] = port;
 }
 
-/* "ip:port" or "[ip]:port" of ours for tp. */
-static void hostport(const struct sip_stack *st, enum sip_transport tp,
-		     char *buf, size_t n)
+int sip_stack_set_alt_addr(struct sip_stack *st, const char *ip, uint16_t port)
+{
+	struct sip_addr a;
+	if (!st || !ip || strlen(ip) >= sizeof(st->alt_ip) ||
+	    sip_addr_set(&a, ip, port))
+		return EINVAL;
+	snprintf(st->alt_ip, sizeof(st->alt_ip), "%s", ip);
+	st->alt_port = port ? port : 5060;
+	return 0;
+}
+
+/* Our address of dst's family: local_ip, or the alternate one. */
+static bool use_alt(const struct sip_stack *st, const struct sip_addr *dst)
 {
 	bool v6 = strchr(st->local_ip, ':') != NULL;
-	unsigned port = tp != SIP_TP_UDP && st->tp_port[tp] ? st->tp_port[tp]
-							    : st->local_port;
-	snprintf(buf, n, "%s%s%s:%u", v6 ? "[" : "", st->local_ip,
-		 v6 ? "]" : "", port);
+	return st->alt_ip[0] && dst->tp != SIP_TP_TLS &&
+	       (dst->ss.ss_family == AF_INET6) != v6;
+}
+
+/* "ip:port" or "[ip]:port" of ours for a message to dst (over tp). */
+static void hostport(const struct sip_stack *st, enum sip_transport tp,
+		     bool alt, char *buf, size_t n)
+{
+	const char *ip = alt ? st->alt_ip : st->local_ip;
+	bool v6 = strchr(ip, ':') != NULL;
+	unsigned port = alt				      ? st->alt_port
+			: tp != SIP_TP_UDP && st->tp_port[tp] ? st->tp_port[tp]
+							      : st->local_port;
+	snprintf(buf, n, "%s%s%s:%u", v6 ? "[" : "", ip, v6 ? "]" : "", port);
 }
 
 /* Appends [p, p+n) to out if it fits; false otherwise. */
@@ -172,12 +192,14 @@ static bool put(char *out, size_t size, size_t *o, const char *p, size_t n)
  * ip:port", as the dialog layer writes it for UDP) names tp and the port
  * we listen on for it, and our Contact gets that port and
  * ;transport=tcp|tls (RFC 3261 18.1.1, 19.1.4), so that the peer's
- * requests come back over the same transport. Returns the new length, 0
+ * requests come back over the same transport; towards an IPv6 peer of an
+ * IPv4 stack (or the reverse) both name our alternate address. Returns the new length, 0
  * if it does not fit.
  */
-static size_t rewrite(const struct sip_stack *st, enum sip_transport tp,
+static size_t rewrite(const struct sip_stack *st, const struct sip_addr *dst,
 		      const char *buf, size_t len, char *out, size_t size)
 {
+	enum sip_transport tp = dst->tp;
 	static const char *const tparam[SIP_TP__COUNT] = {
 		[SIP_TP_UDP] = "",
 		[SIP_TP_TCP] = ";transport=tcp",
@@ -188,8 +210,8 @@ static size_t rewrite(const struct sip_stack *st, enum sip_transport tp,
 	const char *hend = memmem(buf, len, "\r\n\r\n", 4);
 	const char *e = hend ? hend + 2 : buf + len, *v = NULL, *c = NULL;
 	size_t vl = 0, cl = 0, o = 0;
-	hostport(st, SIP_TP_UDP, hp, sizeof(hp));
-	hostport(st, tp, nhp, sizeof(nhp));
+	hostport(st, SIP_TP_UDP, false, hp, sizeof(hp));
+	hostport(st, tp, use_alt(st, dst), nhp, sizeof(nhp));
 	if (req) {
 		snprintf(via, sizeof(via), "\r\nVia: SIP/2.0/UDP %s", hp);
 		vl = strlen(via);
@@ -234,7 +256,7 @@ static int send_as(struct sip_stack *st, const struct sip_addr *dst,
 	char *copy = sip_zalloc(st, size);
 	if (!copy)
 		return ENOMEM;
-	size_t n = rewrite(st, dst->tp, buf, len, copy, size);
+	size_t n = rewrite(st, dst, buf, len, copy, size);
 	int err = n ? st->h.send(st->h.arg, dst, copy, n) : ENOSPC;
 	sip_free(st, copy);
 	return err;
@@ -245,8 +267,8 @@ int sip_transp_send(struct sip_stack *st, const struct sip_addr *dst,
 {
 	bool req = !(len >= 8 && !memcmp(buf, "SIP/2.0 ", 8));
 	bool big = req && dst->tp == SIP_TP_UDP && len > SIP_UDP_MAX_REQ;
-	/* built for UDP: nothing to change */
-	if (dst->tp == SIP_TP_UDP && !big)
+	/* built for UDP and our first address: nothing to change */
+	if (dst->tp == SIP_TP_UDP && !big && !use_alt(st, dst))
 		return st->h.send(st->h.arg, dst, buf, len);
 	if (big) {
 		/* RFC 3261 18.1.1: too large for UDP; back to UDP if no TCP

@@ -166,6 +166,7 @@ static void transports_ok(void **state)
 
 	snprintf(text, sizeof(text),
 		 "[sip]\nlisten = [::1]:5062\ntcp_idle_s = 60\n"
+		 "listen2 = 127.0.0.1:5064\n"
 		 "tls_listen = 127.0.0.1\ntls_cert = /x.pem\n"
 		 "tls_verify = none\n"
 		 "[trunk a]\naddress = [2001:db8::9]:5070\ntransport = tcp\n"
@@ -176,6 +177,8 @@ static void transports_ok(void **state)
 	assert_string_equal(cfg.sip_host, "::1");
 	assert_int_equal(cfg.sip_port, 5062);
 	assert_string_equal(cfg.sip_domain, "[::1]");
+	assert_string_equal(cfg.sip_host2, "127.0.0.1");
+	assert_int_equal(cfg.sip_port2, 5064);
 	assert_int_equal(cfg.sip_tcp, 1);
 	assert_int_equal(cfg.tcp_idle_s, 60);
 	assert_int_equal(cfg.tcp_max_conns, 256);
@@ -218,6 +221,8 @@ static void transports_bad(void **state)
 		  "[sip] tls_listen: needs tls_cert" },
 		{ "[sip]\ntcp_max_conns = 0\n", "[sip] tcp_max_conns: " },
 		{ "[trunk a]\ntransport = sctp\n", "[trunk a] transport: " },
+		{ "[sip]\nlisten2 = 127.0.0.2:5060\n",
+		  "[sip] listen2: must be of the other IP family than listen" },
 	};
 	char text[512];
 

@@ -288,6 +288,40 @@ static void transp_contact_and_ports(void **state)
 	fk_done();
 }
 
+static void invite_to(const char *ip, enum sip_transport tp)
+{
+	struct sip_call *c = NULL;
+	struct sip_call_params p = { .ruri = "sip:5551234@[2001:db8::10]",
+				     .from_user = "100" };
+	assert_int_equal(sip_addr_set(&p.dst, ip, 5060), 0);
+	p.dst.tp = tp;
+	assert_int_equal(sip_call_invite(fk.st, &p, NULL, &c), 0);
+}
+
+static void transp_alt_family(void **state)
+{
+	(void)state;
+	start_stack();
+	assert_int_equal(sip_stack_set_alt_addr(fk.st, "nope", 5062), EINVAL);
+	assert_int_equal(sip_stack_set_alt_addr(fk.st, "2001:db8::1", 5062), 0);
+	invite_to("2001:db8::10", SIP_TP_UDP);
+	assert_non_null(strstr(fk.sent[0].buf,
+			       "Via: SIP/2.0/UDP [2001:db8::1]:5062;branch="));
+	assert_non_null(
+		strstr(fk.sent[0].buf, "Contact: <sip:[2001:db8::1]:5062>"));
+	invite_to("2001:db8::10", SIP_TP_TCP);
+	assert_non_null(strstr(fk.sent[1].buf,
+			       "Via: SIP/2.0/TCP [2001:db8::1]:5062;branch="));
+	assert_non_null(strstr(fk.sent[1].buf,
+			       "<sip:[2001:db8::1]:5062;transport=tcp>"));
+	/* a peer of our own family: the first address */
+	invite_to("192.0.2.10", SIP_TP_UDP);
+	assert_non_null(strstr(fk.sent[2].buf,
+			       "Via: SIP/2.0/UDP 192.0.2.1:5060;branch="));
+	sip_stack_shutdown(fk.st);
+	fk_done();
+}
+
 static void transp_uri_transport(void **state)
 {
 	struct sip_uri u;
@@ -357,6 +391,7 @@ int main(void)
 		cmocka_unit_test(transp_stamp_limits),
 		cmocka_unit_test(transp_contact_and_ports),
 		cmocka_unit_test(transp_uri_transport),
+		cmocka_unit_test(transp_alt_family),
 	};
 	return cmocka_run_group_tests_name("sip_transp", tests, NULL, NULL);
 }
