@@ -20,11 +20,12 @@ struct gw_sipconn {
 	struct sip_addr peer;  /* remote address; .tp is TCP or TLS */
 	struct sip_addr alias; /* sent-by of the peer's requests (RFC 5923) */
 	bool has_alias;
-	bool outbound;	  /* we opened it */
-	bool connecting;  /* TCP connect or TLS handshake under way */
-	bool tcp_up;	  /* TCP connected: a TLS handshake may follow */
-	bool close_after; /* close once the queue is written (after a 400) */
-	bool dead;	  /* closed; freed after the current event */
+	bool alias_checked; /* the first request's Via was looked at */
+	bool outbound;	    /* we opened it */
+	bool connecting;    /* TCP connect or TLS handshake under way */
+	bool tcp_up;	    /* TCP connected: a TLS handshake may follow */
+	bool close_after;   /* close once the queue is written (after a 400) */
+	bool dead;	    /* closed; freed after the current event */
 	uint64_t last_active; /* ms */
 	struct sip_stream in;
 	char *out; /* send queue, at most max_out bytes */

@@ -210,8 +210,12 @@ static void learn_alias(struct gw_sipconn *c, const char *p, size_t len)
 	struct sip_addr a;
 	char host[64];
 
-	if (c->has_alias || c->outbound || sip_msg_parse(&m, p, len, len + 1) ||
-	    !m.req || sip_pl_copy(&m.via.host, host, sizeof(host)) ||
+	/* one parse per connection: its first request */
+	if (c->alias_checked || c->outbound ||
+	    sip_msg_parse(&m, p, len, len + 1) || !m.req)
+		return;
+	c->alias_checked = true;
+	if (sip_pl_copy(&m.via.host, host, sizeof(host)) ||
 	    sip_addr_set(&a, host, m.via.port ? m.via.port : 5060))
 		return;
 	a.tp = c->peer.tp;
@@ -335,6 +339,21 @@ static bool recently_failed(const struct gw_siptcp *t, const struct sip_addr *a,
 	return false;
 }
 
+/* What was sent on a connection that never came up is lost: the stack
+ * ends the transactions waiting for it now. */
+static void transport_error(struct gw_siptcp *t, struct gw_sipconn *c, int err)
+{
+	char a[96];
+	unsigned n;
+
+	if (!c->outbound || !t->sip)
+		return;
+	n = sip_stack_transport_error(t->sip, &c->peer, err);
+	if (n)
+		GW_INFO(SIP, "conn %u %s: %u transaction(s) failed", c->id,
+			addr_s(&c->peer, a, sizeof(a)), n);
+}
+
 /* TCP connect done or TLS handshake step; false if the conn closed. */
 static bool connect_step(struct gw_siptcp *t, struct gw_sipconn *c)
 {
@@ -352,6 +371,7 @@ static bool connect_step(struct gw_siptcp *t, struct gw_sipconn *c)
 				 strerror(err));
 			note_failed(t, &c->peer);
 			conn_close(t, c, why);
+			transport_error(t, c, err);
 			return false;
 		}
 		c->tcp_up = true;
@@ -381,6 +401,7 @@ static bool connect_step(struct gw_siptcp *t, struct gw_sipconn *c)
 		if (c->outbound)
 			note_failed(t, &c->peer);
 		conn_close(t, c, "TLS handshake failed");
+		transport_error(t, c, ECONNABORTED);
 		return false;
 	}
 }

@@ -491,5 +491,11 @@ void sip_stack_set_port(struct sip_stack *st, enum sip_transport tp,
  * [::1]): messages to peers of that family name it in Via and Contact.
  * 0 or EINVAL. */
 int sip_stack_set_alt_addr(struct sip_stack *st, const char *ip, uint16_t port);
+/* A connection to dst failed after the send hook had accepted a message
+ * (connect refused, TLS handshake failed): client transactions still
+ * waiting on dst fail now (their calls see 503) instead of at Timer B/F.
+ * Returns how many ended. */
+unsigned sip_stack_transport_error(struct sip_stack *st,
+				   const struct sip_addr *dst, int err);
 /* The transport token our Via carries for tp ("UDP", "TCP", "TLS"). */
 const char *sip_transp_via_name(enum sip_transport tp);

@@ -287,3 +287,50 @@ int sip_transp_send(struct sip_stack *st, const struct sip_addr *dst,
 	}
 	return send_as(st, dst, buf, len);
 }
+
+static bool same_addr(const struct sip_addr *a, const struct sip_addr *b)
+{
+	char x[64], y[64];
+	return a->tp == b->tp && a->ss.ss_family == b->ss.ss_family &&
+	       !strcmp(sip_addr_str(a, x, sizeof(x)),
+		       sip_addr_str(b, y, sizeof(y)));
+}
+
+/*
+ * RFC 3261 17.1.4 / 8.1.3.1: a transport failure ends the client
+ * transactions waiting on dst at once (the TU sees a 503-like failure),
+ * rather than after Timer B or F. Completed and accepted transactions are
+ * left alone: their answer already came.
+ */
+unsigned sip_stack_transport_error(struct sip_stack *st,
+				   const struct sip_addr *dst, int err)
+{
+	unsigned n = 0;
+	char a[64];
+	if (!st || !dst)
+		return 0;
+	/* a handler may free other transactions: start over after each */
+	for (bool again = true; again;) {
+		again = false;
+		for (struct sip_trans *t = st->trans; t; t = t->next) {
+			if (t->server || !same_addr(&t->peer, dst) ||
+			    (t->state != SIP_TS_CALLING &&
+			     t->state != SIP_TS_TRYING &&
+			     t->state != SIP_TS_PROCEEDING))
+				continue;
+			sip_log(st, LOG_INFO,
+				"trans %s %s: transport error to %s: %d",
+				t->key, sip_method_name(t->method),
+				sip_addr_str(dst, a, sizeof(a)), err);
+			sip_ctrans_h *h = t->ch;
+			void *arg = t->arg;
+			sip_trans_free(t);
+			n++;
+			if (h)
+				h(err ? err : EIO, NULL, arg);
+			again = true;
+			break;
+		}
+	}
+	return n;
+}

@@ -69,6 +69,8 @@ start sim3 "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --call 5551000 \
 wait_for "$T/gw.log" "127.0.0.1:5071/TLS: TLS handshake failed: .*certificate verify failed" 10
 wait_exit sim3 20
 expect_line "$T/sim3.log" "event=released"
+# failed at once by the transport error, not after Timer B (cause 102)
+expect_no_line "$T/sim3.log" "cause=102"
 expect_no_line "$T/rogue.log" "event=incoming"
 kill -TERM "$PID_rogue"
 pass

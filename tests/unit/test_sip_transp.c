@@ -322,6 +322,39 @@ static void transp_alt_family(void **state)
 	fk_done();
 }
 
+static void transp_error_fails_waiting(void **state)
+{
+	struct sip_addr other;
+	(void)state;
+	start_stack();
+	invite(0, SIP_TP_TCP);
+	invite(0, SIP_TP_UDP);
+	struct sip_addr dst = fk_peer();
+	dst.tp = SIP_TP_TCP;
+	/* another address, or the same over UDP: not concerned */
+	sip_addr_set(&other, "192.0.2.99", 5060);
+	other.tp = SIP_TP_TCP;
+	assert_int_equal(sip_stack_transport_error(fk.st, &other, ECONNREFUSED),
+			 0);
+	assert_int_equal(fk.nev, 0);
+	/* the TCP INVITE fails at once, as a 503 */
+	assert_int_equal(sip_stack_transport_error(fk.st, &dst, ECONNREFUSED),
+			 1);
+	assert_true(fk.nev >= 1);
+	assert_int_equal(fk.ev[0], SIP_CALL_EV_FAILED);
+	assert_int_equal(fk.evcode[0], 503);
+	assert_int_equal(sip_stack_transport_error(fk.st, &dst, ECONNREFUSED),
+			 0);
+	assert_int_equal(sip_stack_transport_error(NULL, &dst, 1), 0);
+	/* the UDP one still times out as 408 */
+	unsigned before = fk.nev;
+	fk_advance(64 * 500 + 1);
+	assert_true(fk.nev > before);
+	assert_int_equal(fk.ev[before], SIP_CALL_EV_FAILED);
+	assert_int_equal(fk.evcode[before], 408);
+	fk_done();
+}
+
 static void transp_uri_transport(void **state)
 {
 	struct sip_uri u;
@@ -392,6 +425,7 @@ int main(void)
 		cmocka_unit_test(transp_contact_and_ports),
 		cmocka_unit_test(transp_uri_transport),
 		cmocka_unit_test(transp_alt_family),
+		cmocka_unit_test(transp_error_fails_waiting),
 	};
 	return cmocka_run_group_tests_name("sip_transp", tests, NULL, NULL);
 }
