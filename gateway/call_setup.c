@@ -47,6 +47,17 @@ static void tdm_setup(struct gw *gw, struct tdm_span *span,
 	copy_str(c->name, sizeof(c->name), ev->calling_name);
 	CLOG(c, LOG_NOTICE, "from span %u chan %d: %s -> %s", tdm_span_id(span),
 	     ev->chan, c->calling[0] ? c->calling : "-", c->called);
+	if (ev->info) /* mapping these to SIP is issue 7's */
+		CLOG(c, LOG_INFO,
+		     "calling %s/%s %s %s, called %s/%s, redirecting '%s' (%s)",
+		     tdm_ton_name(ev->info->calling.ton),
+		     tdm_npi_name(ev->info->calling.npi),
+		     tdm_pres_name(ev->info->calling.pres),
+		     tdm_screen_name(ev->info->calling.screen),
+		     tdm_ton_name(ev->info->called.ton),
+		     tdm_npi_name(ev->info->called.npi),
+		     ev->info->redirecting.digits,
+		     tdm_redir_name(ev->info->redirect_reason));
 
 	call_hold(c);
 	if (gw_route_lookup(&gw->cfg, CFG_FROM_PSTN, c->called, &rr)) {
@@ -158,6 +169,25 @@ void gw_call_tdm_event(struct gw *gw, struct tdm_span *span,
 		gw_log(GW_LOG_TDM, LOG_NOTICE, "span %u: %s", tdm_span_id(span),
 		       tdm_event_type_name(ev->type));
 		return;
+	case TDM_EV_ALARM:
+		gw_log(GW_LOG_TDM, ev->alarms ? LOG_WARNING : LOG_NOTICE,
+		       "span %u: layer 1 alarms%s%s%s%s", tdm_span_id(span),
+		       ev->alarms & TDM_ALARM_RED ? " red" : "",
+		       ev->alarms & TDM_ALARM_YELLOW ? " yellow" : "",
+		       ev->alarms & TDM_ALARM_BLUE ? " blue" : "",
+		       ev->alarms ? "" : " cleared");
+		return;
+	case TDM_EV_CHAN_STATE:
+	case TDM_EV_RESTART:
+		/* the far end restarts every channel at each start */
+		gw_log(GW_LOG_TDM,
+		       ev->type == TDM_EV_RESTART ? LOG_DEBUG : LOG_INFO,
+		       "span %u chan %d: %s %s", tdm_span_id(span), ev->chan,
+		       tdm_event_type_name(ev->type),
+		       ev->type == TDM_EV_CHAN_STATE
+			       ? tdm_chan_state_name(ev->chan_state)
+			       : "");
+		return;
 	case TDM_EV_REJECTED_FRAME:
 		gw->stats.span_frames_rejected++;
 		gw_log(GW_LOG_TDM, LOG_WARNING, "span %u: rejected frame: %s",
@@ -192,7 +222,8 @@ void gw_call_tdm_audio(struct gw *gw, struct tdm_call *tcall, const uint8_t *rx,
 
 /* ---- SIP side -------------------------------------------------------- */
 
-/* Places the PSTN leg on the first span of the group that takes it. */
+/* Places the PSTN leg on the group: tdm hunts a channel across its
+ * spans with the group's strategy. */
 static int place_on_group(struct gw_call *c, const char *group)
 {
 	struct gw *gw = c->gw;
@@ -201,22 +232,22 @@ static int place_on_group(struct gw_call *c, const char *group)
 		.calling = c->calling[0] ? c->calling : NULL,
 		.calling_name = c->name[0] ? c->name : NULL,
 	};
-	int err = ENOENT;
+	int err;
 
 	for (size_t i = 0; i < gw->nspans; i++) {
 		struct gw_span *s = &gw->spans[i];
 
-		if (strcmp(s->cfg->group, group) || !tdm_span_is_up(s->span))
+		if (strcmp(s->cfg->group, group) || !s->group)
 			continue;
-		err = tdm_call_place(s->span, &setup, c, &c->tdm);
-		if (!err) {
-			c->span = s->span;
-			CLOG(c, LOG_INFO, "placed on span %u chan %d",
-			     s->cfg->id, tdm_call_chan(c->tdm));
-			return 0;
-		}
+		err = tdm_group_place(s->group, &setup, c, &c->tdm);
+		if (err)
+			return err == ENOTCONN ? ENOENT : err;
+		c->span = tdm_call_span(c->tdm);
+		CLOG(c, LOG_INFO, "placed on span %u chan %d",
+		     tdm_span_id(c->span), tdm_call_chan(c->tdm));
+		return 0;
 	}
-	return err;
+	return ENOENT;
 }
 
 void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,

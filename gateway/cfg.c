@@ -61,6 +61,12 @@ static const char *const switchtypes[] = { "ni2",      "national", "ni1",
 					   "euroisdn", "qsig",	   NULL };
 static const char *const drivers[] = { "loop", NULL };
 static const char *const froms[] = { "pstn", "sip", NULL };
+/* enum tdm_hunt order (tdm_hunt_name) */
+static const char *const hunts[] = {
+	"default",	 "ascending", "descending", "rr_ascending",
+	"rr_descending", "lru",	      NULL
+};
+static const char *const noyes[] = { "no", "yes", NULL };
 static const char *const onoff[] = { "off", "on", NULL };
 static const char *const verifies[] = { "none", "peer", NULL };
 static const char *const transports[] = { "udp", "tcp", "tls", NULL };
@@ -167,6 +173,55 @@ static const struct opt opts[] = {
 	  "loop driver: the Unix socket pstnsim listens on." },
 	{ S_SPAN, "group", T_STR, "pri", 0, 0, NULL, 0, SP(group), check_name,
 	  "Span group that routes name to reach this span." },
+	/* PRI signalling (issue 4) */
+	{ S_SPAN, "hunt", T_ENUM, "default", 0, 0, hunts, 0, SP(hunt), NULL,
+	  "B-channel hunting for outgoing calls, across the spans of the group\n"
+	  "; (spans of one group must agree): default (descending on net,\n"
+	  "; ascending on cpe), ascending, descending, rr_ascending,\n"
+	  "; rr_descending (round robin), lru (least recently used)." },
+	{ S_SPAN, "overlap", T_ENUM, "no", 0, 0, noyes, 0, SP(overlap), NULL,
+	  "Overlap receiving: a SETUP without sending complete collects digits\n"
+	  "; until '#', overlap_digits or t302_ms after the last one." },
+	{ S_SPAN, "overlap_digits", T_UINT, "0", 0, 31, NULL, 0,
+	  SP(overlap_digits), NULL,
+	  "Overlap receiving: number complete at this length; 0: no limit." },
+	{ S_SPAN, "service_messages", T_ENUM, "yes", 0, 0, noyes, 0,
+	  SP(service_messages), NULL,
+	  "Send SERVICE (busy out / in service) where the switchtype has them\n"
+	  "; (ni2, 5ess, 4ess)." },
+	{ S_SPAN, "restart_on_start", T_ENUM, "yes", 0, 0, noyes, 0,
+	  SP(restart_on_start), NULL,
+	  "RESTART every B-channel when the D-channel first comes up." },
+	{ S_SPAN, "dchan_rate_limit", T_ENUM, "no", 0, 0, noyes, 0,
+	  SP(dchan_rate_limit), NULL,
+	  "loop driver: pace the D-channel at 64 kbit/s like a real line." },
+	{ S_SPAN, "t200_ms", T_UINT, "0", 0, 60000, NULL, 0, SP(t200_ms), NULL,
+	  "Q.921 T200 (retransmission); 0: libpri's default (1000)." },
+	{ S_SPAN, "t203_ms", T_UINT, "0", 0, 600000, NULL, 0, SP(t203_ms), NULL,
+	  "Q.921 T203 (idle link check); 0: default (10000)." },
+	{ S_SPAN, "n200", T_UINT, "0", 0, 20, NULL, 0, SP(n200), NULL,
+	  "Q.921 N200 (retransmissions); 0: default (3)." },
+	{ S_SPAN, "k", T_UINT, "0", 0, 127, NULL, 0, SP(k), NULL,
+	  "Q.921 k (outstanding I-frames); 0: default (7)." },
+	{ S_SPAN, "t302_ms", T_UINT, "0", 0, 600000, NULL, 0, SP(t302_ms), NULL,
+	  "Q.931 T302 (overlap inter-digit); 0: default (15000)." },
+	{ S_SPAN, "t303_ms", T_UINT, "0", 0, 600000, NULL, 0, SP(t303_ms), NULL,
+	  "Q.931 T303 (SETUP unanswered); 0: default (4000)." },
+	{ S_SPAN, "t305_ms", T_UINT, "0", 0, 600000, NULL, 0, SP(t305_ms), NULL,
+	  "Q.931 T305 (DISCONNECT unanswered); 0: default (30000)." },
+	{ S_SPAN, "t308_ms", T_UINT, "0", 0, 600000, NULL, 0, SP(t308_ms), NULL,
+	  "Q.931 T308 (RELEASE unanswered); 0: default (4000)." },
+	{ S_SPAN, "t309_ms", T_UINT, "0", 0, 600000, NULL, 0, SP(t309_ms), NULL,
+	  "Q.931 T309 (calls survive a D-channel outage this long); 0: default\n"
+	  "; (6000)." },
+	{ S_SPAN, "t310_ms", T_UINT, "0", 0, 600000, NULL, 0, SP(t310_ms), NULL,
+	  "Q.931 T310 (after CALL PROCEEDING); 0: default (off)." },
+	{ S_SPAN, "t313_ms", T_UINT, "0", 0, 600000, NULL, 0, SP(t313_ms), NULL,
+	  "Q.931 T313 (CONNECT unacknowledged, cpe); 0: default (4000)." },
+	{ S_SPAN, "t316_ms", T_UINT, "0", 0, 600000, NULL, 0, SP(t316_ms), NULL,
+	  "Q.931 T316 (RESTART retransmission); 0: default (off)." },
+	{ S_SPAN, "n316", T_UINT, "0", 0, 20, NULL, 0, SP(n316), NULL,
+	  "Q.931 N316 (RESTART transmissions with T316); 0: default (2)." },
 
 	{ S_TRUNK, "address", T_STR, NULL, 0, 0, NULL, 0, TR(addr),
 	  check_trunk_addr,
@@ -664,6 +719,23 @@ const struct cfg_trunk *cfg_trunk_find(const struct gw_cfg *cfg,
 	return NULL;
 }
 
+const struct cfg_span_timer cfg_span_timers[] = {
+	{ "T200", offsetof(struct cfg_span, t200_ms) },
+	{ "T203", offsetof(struct cfg_span, t203_ms) },
+	{ "N200", offsetof(struct cfg_span, n200) },
+	{ "K", offsetof(struct cfg_span, k) },
+	{ "T302", offsetof(struct cfg_span, t302_ms) },
+	{ "T303", offsetof(struct cfg_span, t303_ms) },
+	{ "T305", offsetof(struct cfg_span, t305_ms) },
+	{ "T308", offsetof(struct cfg_span, t308_ms) },
+	{ "T309", offsetof(struct cfg_span, t309_ms) },
+	{ "T310", offsetof(struct cfg_span, t310_ms) },
+	{ "T313", offsetof(struct cfg_span, t313_ms) },
+	{ "T316", offsetof(struct cfg_span, t316_ms) },
+	{ "N316", offsetof(struct cfg_span, n316) },
+	{ NULL, 0 },
+};
+
 static bool group_exists(const struct gw_cfg *cfg, const char *name)
 {
 	for (size_t i = 0; i < cfg->nspans; i++)
@@ -684,12 +756,21 @@ static void validate(struct cfg_ctx *c)
 			err_add(c->errs,
 				"%s:%d: [span %u] path: required for the loop driver",
 				c->file, s->line, s->id);
-		for (size_t j = 0; j < i; j++)
+		for (size_t j = 0; j < i; j++) {
 			if (s->path[0] && !strcmp(s->path, cfg->spans[j].path))
 				err_add(c->errs,
 					"%s:%d: [span %u] path: also used by span %u",
 					c->file, s->line, s->id,
 					cfg->spans[j].id);
+			/* one hunting order per group */
+			if (!strcmp(s->group, cfg->spans[j].group) &&
+			    s->hunt != cfg->spans[j].hunt)
+				err_add(c->errs,
+					"%s:%d: [span %u] hunt: '%s' differs from span %u of group '%s' ('%s')",
+					c->file, s->line, s->id, hunts[s->hunt],
+					cfg->spans[j].id, s->group,
+					hunts[cfg->spans[j].hunt]);
+		}
 	}
 	for (size_t i = 0; i < cfg->ntrunks; i++)
 		if (!cfg->trunks[i].host[0])

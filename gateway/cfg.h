@@ -36,7 +36,22 @@ struct cfg_span {
 	char driver[16];
 	char path[CFG_PATH_LEN];
 	char group[CFG_NAME_LEN];
+	/* PRI (issue 4): hunting, overlap, maintenance, D-channel timers */
+	int hunt; /* enum tdm_hunt order: default, ascending, ... */
+	int overlap, service_messages, restart_on_start, dchan_rate_limit;
+	unsigned overlap_digits;
+	/* 0: libpri's default */
+	unsigned t200_ms, t203_ms, n200, k, t302_ms, t303_ms, t305_ms, t308_ms,
+		t309_ms, t310_ms, t313_ms, t316_ms, n316;
 };
+
+/* The [span N] timer options and tdm_span_set_timer() names, for the
+ * gateway to apply them: { "T200", offsetof(struct cfg_span, t200_ms) }. */
+struct cfg_span_timer {
+	const char *name;
+	size_t off;
+};
+extern const struct cfg_span_timer cfg_span_timers[];
 
 struct cfg_trunk {
 	char name[CFG_NAME_LEN];

@@ -89,6 +89,35 @@ static int start_sip(struct gw *gw)
 	return gw_sipnet_start(gw);
 }
 
+/* [span N] PRI options into the tdm span: timers, and the span group
+ * (one tdm_group per group name, hunting across its spans). */
+static int span_setup(struct gw *gw, struct gw_span *s)
+{
+	const struct cfg_span *cs = s->cfg;
+	int err;
+
+	for (size_t t = 0; cfg_span_timers[t].name; t++) {
+		unsigned v = *(
+			const unsigned *)(const void *)((const char *)cs +
+							cfg_span_timers[t].off);
+
+		if (v && (err = tdm_span_set_timer(
+				  s->span, cfg_span_timers[t].name, (int)v)))
+			return err;
+	}
+	for (size_t i = 0; i + 1 < gw->nspans; i++)
+		if (!strcmp(gw->spans[i].cfg->group, cs->group)) {
+			s->group = gw->spans[i].group;
+			return tdm_group_add(s->group, s->span);
+		}
+	err = tdm_group_alloc(cs->group, (enum tdm_hunt)cs->hunt, &s->group);
+	if (!err && (err = tdm_group_add(s->group, s->span))) {
+		tdm_group_free(s->group);
+		s->group = NULL;
+	}
+	return err;
+}
+
 static int start_spans(struct gw *gw)
 {
 	struct tdm_hooks h;
@@ -108,6 +137,12 @@ static int start_spans(struct gw *gw)
 			.driver = cs->driver,
 			.loop_path = cs->path,
 			.loop_mode = TDM_LOOP_CLIENT,
+			.hunt = (enum tdm_hunt)cs->hunt,
+			.overlap = cs->overlap,
+			.overlap_digits = (int)cs->overlap_digits,
+			.no_service_msgs = !cs->service_messages,
+			.no_restart_on_start = !cs->restart_on_start,
+			.dchan_rate_limit = cs->dchan_rate_limit,
 		};
 		struct gw_span *s = &gw->spans[gw->nspans];
 		int err = tdm_span_alloc(&tc, &h, &s->span);
@@ -115,7 +150,9 @@ static int start_spans(struct gw *gw)
 		if (!err) {
 			s->cfg = cs;
 			gw->nspans++;
-			err = tdm_span_start(s->span);
+			err = span_setup(gw, s);
+			if (!err)
+				err = tdm_span_start(s->span);
 		}
 		if (err) {
 			GW_ERR(TDM, "span %u: cannot start: %s", cs->id,
@@ -208,6 +245,17 @@ void gw_stop(struct gw *gw)
 	if (gw->sip)
 		sip_stack_free(gw->sip);
 	gw->sip = NULL;
+	/* groups first: a group names its spans; the first span of a group
+	 * holds it */
+	for (size_t i = 0; i < gw->nspans; i++) {
+		struct gw_span *s = &gw->spans[i];
+		bool first = true;
+
+		for (size_t j = 0; j < i; j++)
+			first &= gw->spans[j].group != s->group;
+		if (first)
+			tdm_group_free(s->group);
+	}
 	for (size_t i = 0; i < gw->nspans; i++)
 		tdm_span_free(gw->spans[i].span);
 	gw->nspans = 0;

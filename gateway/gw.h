@@ -21,6 +21,8 @@ struct gw_call;
 struct gw_span {
 	struct tdm_span *span;
 	const struct cfg_span *cfg;
+	struct tdm_group *group; /* shared by the spans of its group; owned
+				    by the first of them */
 };
 
 /* Counters of what the gateway decided (libraries keep their own).

@@ -1,13 +1,24 @@
-/* A fixed jitter buffer. Playout runs a fixed depth behind the first
- * packet's timestamp; time advances only as the caller takes frames, so it
- * follows the TDM clock and needs no clock of its own. Frames come out
- * whole, which keeps the interface the same for an adaptive buffer and for
- * codecs whose packets cannot be split. */
+/* The jitter buffer. Playout runs a delay behind the first packet's
+ * timestamp; time advances only as the caller takes frames, so it follows
+ * the TDM clock and needs no clock of its own. Frames come out whole, for
+ * codecs whose packets cannot be split.
+ *
+ * Fixed mode keeps the configured delay (fax and modems: no sample may be
+ * dropped or inserted once playout runs). Adaptive mode measures each
+ * packet's transit time against the local (TDM) clock: the RFC 3550 A.8
+ * interarrival jitter, and the spread of transit times over the last
+ * JB_WINDOWS seconds. The target delay covers that spread plus the jitter;
+ * it grows at once (playout steps back, the caller conceals the gap) and
+ * shrinks only when the spread has stayed lower for the whole window: all
+ * at once at a talkspurt start (the marker bit: silence, nothing is
+ * heard), otherwise by at most 10 ms a second. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "media/priv.h"
+
+#define JB_WINDOWS 8 /* seconds of transit history */
 
 struct jb_slot {
 	uint32_t ts;
@@ -31,6 +42,20 @@ struct jb {
 	uint32_t play_ts; /* timestamp of the next sample to play */
 	uint32_t starved; /* consecutive underrun, timestamp units */
 	struct jb_stats st;
+
+	/* adaptive mode */
+	bool adaptive;
+	uint32_t rate;
+	uint32_t min, max;    /* delay bounds, timestamp units */
+	uint32_t now;	      /* local clock: units handed out by jb_get */
+	bool have_transit;    /* t0, last_transit valid */
+	uint32_t t0;	      /* reference transit: others relative to it */
+	int32_t last_transit; /* relative to t0 */
+	uint32_t jitter16;    /* RFC 3550 A.8 estimate, times 16 */
+	int32_t wmin[JB_WINDOWS], wmax[JB_WINDOWS]; /* per window */
+	uint32_t win_start;			    /* of wmin[0]/wmax[0] */
+	uint32_t last_shrink;			    /* now at the last step */
+	uint32_t cur;				    /* delay now, ts units */
 };
 
 int jb_alloc(const struct jb_cfg *cfg, struct jb **out)
@@ -38,16 +63,34 @@ int jb_alloc(const struct jb_cfg *cfg, struct jb **out)
 	unsigned rate, depth_ms, i;
 	struct jb *jb;
 
+	unsigned min_ms, max_ms;
+
 	if (!cfg || !out || !cfg->max_payload || cfg->depth_ms > 1000 ||
-	    cfg->slots > 1000)
+	    cfg->slots > 1000 || cfg->max_ms > 1000 ||
+	    cfg->min_ms > (cfg->max_ms ? cfg->max_ms : JB_DEFAULT_MAX_MS))
+		return EINVAL;
+	min_ms = cfg->min_ms ? cfg->min_ms : JB_DEFAULT_MIN_MS;
+	max_ms = cfg->max_ms ? cfg->max_ms : JB_DEFAULT_MAX_MS;
+	if (min_ms > max_ms)
 		return EINVAL;
 	rate = cfg->rate ? cfg->rate : MEDIA_RATE;
 	depth_ms = cfg->depth_ms ? cfg->depth_ms : JB_DEFAULT_MS;
 	jb = calloc(1, sizeof(*jb));
 	if (!jb)
 		return ENOMEM;
+	jb->rate = rate;
+	jb->adaptive = cfg->adaptive;
+	jb->min = (uint32_t)((uint64_t)rate * min_ms / 1000);
+	jb->max = (uint32_t)((uint64_t)rate * max_ms / 1000);
 	jb->depth = (uint32_t)((uint64_t)rate * depth_ms / 1000);
-	jb->jump = rate > 4 * jb->depth ? rate : 4 * jb->depth;
+	if (jb->adaptive && jb->depth < jb->min)
+		jb->depth = jb->min;
+	if (jb->adaptive && jb->depth > jb->max)
+		jb->depth = jb->max;
+	/* Adaptive: the delay may grow up to max, so a jump is judged
+	 * against that. */
+	i = jb->adaptive ? jb->max : jb->depth;
+	jb->jump = rate > 4 * i ? rate : 4 * i;
 	jb->nslots = cfg->slots ? cfg->slots : 50;
 	jb->max_payload = cfg->max_payload;
 	jb->slot = calloc(jb->nslots, sizeof(*jb->slot));
@@ -86,6 +129,7 @@ void jb_reset(struct jb *jb)
 		jb->freel[i] = jb->nslots - 1 - i;
 	jb->anchored = false;
 	jb->starved = 0;
+	jb->have_transit = false;
 }
 
 unsigned jb_count(const struct jb *jb)
@@ -93,9 +137,27 @@ unsigned jb_count(const struct jb *jb)
 	return jb->n;
 }
 
+bool jb_peek(const struct jb *jb, struct jb_frame *f)
+{
+	const struct jb_slot *s;
+
+	if (!jb->n)
+		return false;
+	s = &jb->slot[jb->order[0]];
+	memset(f, 0, sizeof(*f));
+	f->data = s->data;
+	f->len = s->len;
+	f->ts = s->ts;
+	f->samples = s->samples;
+	return true;
+}
+
 void jb_stats(const struct jb *jb, struct jb_stats *out)
 {
 	*out = jb->st;
+	out->target = jb->depth;
+	out->delay = jb->adaptive ? jb->cur : jb->depth;
+	out->jitter = jb->jitter16 >> 4;
 }
 
 /* Timestamp order relative to the playout point, so wrap-around works. */
@@ -118,8 +180,141 @@ static void anchor(struct jb *jb, uint32_t ts)
 	jb->starved = 0;
 }
 
+/* ---- adaptive delay ---- */
+
+static void window_reset(struct jb *jb, int32_t rt)
+{
+	unsigned i;
+
+	for (i = 0; i < JB_WINDOWS; i++) {
+		jb->wmin[i] = rt;
+		jb->wmax[i] = rt;
+	}
+	jb->win_start = jb->now;
+}
+
+/* Moves the windows along to now: a new second starts empty (seeded with
+ * the value just measured). */
+static void window_advance(struct jb *jb, int32_t rt)
+{
+	unsigned k = 0;
+
+	while ((int32_t)(jb->now - jb->win_start) >= (int32_t)jb->rate &&
+	       k++ < JB_WINDOWS) {
+		memmove(jb->wmin + 1, jb->wmin,
+			(JB_WINDOWS - 1) * sizeof(*jb->wmin));
+		memmove(jb->wmax + 1, jb->wmax,
+			(JB_WINDOWS - 1) * sizeof(*jb->wmax));
+		jb->wmin[0] = rt;
+		jb->wmax[0] = rt;
+		jb->win_start += jb->rate;
+	}
+	if ((int32_t)(jb->now - jb->win_start) >= (int32_t)jb->rate)
+		jb->win_start = jb->now; /* a long pause: start afresh */
+	if (rt < jb->wmin[0])
+		jb->wmin[0] = rt;
+	if (rt > jb->wmax[0])
+		jb->wmax[0] = rt;
+}
+
+/* Records the transit of a packet stamped ts arriving now (RFC 3550
+ * A.8): transit = arrival - timestamp, both in timestamp units. */
+static void measure(struct jb *jb, uint32_t ts)
+{
+	uint32_t transit = jb->now - ts;
+	int32_t rt, d;
+
+	if (!jb->have_transit) {
+		jb->have_transit = true;
+		jb->t0 = transit;
+		jb->last_transit = 0;
+		window_reset(jb, 0);
+		return;
+	}
+	rt = (int32_t)(transit - jb->t0);
+	d = rt - jb->last_transit;
+	if (d < 0)
+		d = -d;
+	jb->last_transit = rt;
+	jb->jitter16 += (uint32_t)d - ((jb->jitter16 + 8) >> 4);
+	window_advance(jb, rt);
+}
+
+/* The delay the measurements ask for, within the bounds. */
+static uint32_t target(const struct jb *jb, int32_t *mint)
+{
+	int32_t lo = jb->wmin[0], hi = jb->wmax[0];
+	int64_t t;
+	unsigned i;
+
+	for (i = 1; i < JB_WINDOWS; i++) {
+		if (jb->wmin[i] < lo)
+			lo = jb->wmin[i];
+		if (jb->wmax[i] > hi)
+			hi = jb->wmax[i];
+	}
+	*mint = lo;
+	/* The spread of transit times, plus the jitter and 2 ms as a
+	 * cushion against the next, slightly larger, excursion. */
+	t = (int64_t)hi - lo + (jb->jitter16 >> 4) + jb->rate / 500;
+	if (t < jb->min)
+		t = jb->min;
+	if (t > jb->max)
+		t = jb->max;
+	return (uint32_t)t;
+}
+
+/* Moves playout so the delay over the fastest packet is the target: at
+ * once when it must grow; when it may shrink, all at once at a talkspurt
+ * start, else 10 ms per second. */
+static void adapt(struct jb *jb, bool marker)
+{
+	int32_t mint, cur, want, diff, step;
+	uint32_t t;
+
+	if (!jb->have_transit)
+		return;
+	t = target(jb, &mint);
+	/* How far playout runs behind the fastest packet's arrival. */
+	cur = (int32_t)(jb->now - jb->play_ts) - (int32_t)jb->t0 - mint;
+	want = (int32_t)t;
+	jb->depth = t;
+	jb->cur = cur > 0 ? (uint32_t)cur : 0;
+	diff = want - cur;
+	if (diff > 0) {
+		jb->play_ts -= (uint32_t)diff;
+		jb->st.grow++;
+		jb->st.grown += (uint32_t)diff;
+		jb->cur = t;
+		return;
+	}
+	/* A little slack is not worth a cut. */
+	if (-diff <= (int32_t)(jb->rate / 200))
+		return;
+	if (marker) {
+		step = -diff;
+	} else {
+		if ((int32_t)(jb->now - jb->last_shrink) < (int32_t)jb->rate)
+			return;
+		step = (int32_t)(jb->rate / 100);
+		if (step > -diff)
+			step = -diff;
+	}
+	jb->play_ts += (uint32_t)step;
+	jb->st.shrink++;
+	jb->st.shrunk += (uint32_t)step;
+	jb->last_shrink = jb->now;
+	jb->cur -= (uint32_t)step;
+}
+
 enum jb_put_result jb_put(struct jb *jb, uint32_t ts, uint32_t samples,
 			  const void *payload, size_t len)
+{
+	return jb_put_marked(jb, ts, samples, payload, len, false);
+}
+
+enum jb_put_result jb_put_marked(struct jb *jb, uint32_t ts, uint32_t samples,
+				 const void *payload, size_t len, bool marker)
 {
 	enum jb_put_result res = JB_PUT_OK;
 	struct jb_slot *s;
@@ -140,16 +335,25 @@ enum jb_put_result jb_put(struct jb *jb, uint32_t ts, uint32_t samples,
 		anchor(jb, ts);
 		jb->st.resync++;
 		res = JB_PUT_RESYNC;
-	} else if ((int64_t)d + samples <= 0) {
+	} else if ((int64_t)d + samples <= 0 && !jb->n &&
+		   jb->starved >= 2 * jb->depth) {
 		/* A long underrun means the sender paused without advancing
-		 * its timestamps (hold): follow it rather than drop it all. */
-		if (jb->n || jb->starved < 2 * jb->depth) {
-			jb->st.late++;
-			return JB_PUT_LATE;
-		}
+		 * its timestamps (hold): follow it rather than drop it all.
+		 * Its transit times start afresh too. */
 		anchor(jb, ts);
+		jb->have_transit = false;
 		jb->st.resync++;
 		res = JB_PUT_RESYNC;
+	}
+	if (jb->adaptive) {
+		/* Late packets count too: they are what the delay is for. */
+		measure(jb, ts);
+		adapt(jb, marker);
+	}
+	d = rel(jb, ts);
+	if ((int64_t)d + samples <= 0) {
+		jb->st.late++;
+		return JB_PUT_LATE;
 	}
 	d = rel(jb, ts);
 	for (pos = 0; pos < jb->n; pos++) {
@@ -217,6 +421,7 @@ enum jb_get_result jb_get(struct jb *jb, uint32_t max_samples,
 		f->skip = (uint32_t)-d;
 		f->samples = s->samples - f->skip;
 		jb->play_ts = s->ts + s->samples;
+		jb->now += f->samples;
 		jb->starved = 0;
 		/* The slot goes back on the free list; its data stays intact
 		 * until the next put. */
@@ -237,6 +442,7 @@ enum jb_get_result jb_get(struct jb *jb, uint32_t max_samples,
 			jb->starved += max_samples;
 	}
 	jb->play_ts += f->samples;
+	jb->now += f->samples;
 	jb->st.gaps++;
 	return JB_GET_GAP;
 }

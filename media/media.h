@@ -30,15 +30,153 @@ void media_law_transcode(enum media_law from, enum media_law to,
 /* 0xFF for µ-law, 0xD5 for A-law. */
 uint8_t media_law_silence(enum media_law law);
 
-/* ---- codecs (sess.c) ---- */
+/* ---- test signals (tone.c) ---- */
 
-enum media_codec { MEDIA_CODEC_PCMU, MEDIA_CODEC_PCMA };
+/* Sine generator; caller storage, no allocation. */
+struct media_tonegen {
+	uint32_t phase;
+	uint32_t step;
+	float amp;
+};
 
+void media_tonegen_init(struct media_tonegen *g, unsigned freq_hz,
+			int level_dbm0); /* freq 0 = silence */
+void media_tonegen_run(struct media_tonegen *g, int16_t *pcm, size_t n);
+
+#define MEDIA_FM_BLOCK 1024 /* samples per analysed block (128 ms) */
+#define MEDIA_FM_MIN_HZ 100
+#define MEDIA_FM_MAX_HZ 3800
+#define MEDIA_FM_BIN_HZ 10
+#define MEDIA_FM_BINS \
+	((MEDIA_FM_MAX_HZ - MEDIA_FM_MIN_HZ) / MEDIA_FM_BIN_HZ + 1)
+
+/* Dominant-frequency meter; caller storage, fixed size (about 8 KB). */
+struct media_freqmeter {
+	int16_t block[MEDIA_FM_BLOCK];
+	size_t fill;
+	double vote[MEDIA_FM_BINS];    /* block winners, weighted by energy */
+	double vote_hz[MEDIA_FM_BINS]; /* sum of weight * exact frequency */
+	double power;		       /* sum of non-silent block powers */
+	uint64_t blocks;	       /* non-silent blocks analysed */
+};
+
+void media_freqmeter_init(struct media_freqmeter *m);
+void media_freqmeter_feed(struct media_freqmeter *m, const int16_t *pcm,
+			  size_t n);
+/* Dominant frequency (Hz, resolution <= 10 Hz, range 100..3800) over the
+ * non-silent audio fed so far; 0 when all was silence (below about
+ * -45 dBm0). Only whole blocks count. level_dbm0 (mean level of the
+ * non-silent blocks) may be NULL. */
+unsigned media_freqmeter_result(const struct media_freqmeter *m,
+				double *level_dbm0);
+
+/* ---- codec registry (codec.c) ---- */
+
+enum media_codec {
+	MEDIA_CODEC_PCMU,
+	MEDIA_CODEC_PCMA,
+	MEDIA_CODEC_G722,
+	MEDIA_CODEC_G726_32,	  /* RFC 3551: first code in the low nibble */
+	MEDIA_CODEC_AAL2_G726_32, /* I.366.2 (AAL2) order: high nibble first */
+	MEDIA_CODEC_GSM,
+	MEDIA_CODEC_OPUS,
+	MEDIA_CODEC_COUNT
+};
+
+/* What the SDP layer needs to offer and answer a codec. */
+struct media_codec_info {
+	const char *name;     /* rtpmap encoding name ("PCMU", "opus") */
+	const char *cfg_name; /* config token ("pcmu", "g726-32") */
+	uint32_t clock;	      /* RTP clock rate (rtpmap and timestamps) */
+	unsigned channels;    /* rtpmap channels (opus: 2), else 1 */
+	int static_pt;	      /* RFC 3551 static payload type, or -1 */
+	uint8_t default_pt;   /* static_pt, or our default dynamic one */
+	const char *fmtp;     /* default a=fmtp parameters, or NULL */
+	unsigned frame_ms;    /* ptime must be a multiple of this */
+	unsigned min_ptime, max_ptime; /* ms */
+	unsigned ts_per_sample; /* RTP timestamp units per 8 kHz sample */
+};
+
+/* NULL for an unknown codec. */
+const struct media_codec_info *media_codec_get(enum media_codec c);
 const char *media_codec_name(enum media_codec c);
-/* rtpmap encoding name ("PCMU"), case-insensitive -> codec, or -1. */
-int media_codec_lookup(const char *rtpmap_name);
-/* RFC 3551 static payload type (0 PCMU, 8 PCMA). */
+/* rtpmap encoding name or config token, case-insensitive -> codec, or
+ * -1. */
+int media_codec_lookup(const char *name);
+/* The static payload type, or the default dynamic one. */
 uint8_t media_codec_static_pt(enum media_codec c);
+/* ptime (ms) is one this codec can send: a multiple of its frame within
+ * its bounds (and one Opus frame: 10, 20, 40 or 60). */
+bool media_codec_ptime_ok(enum media_codec c, unsigned ptime_ms);
+/* Upper bound of one packet's payload at this ptime, octets. */
+size_t media_codec_max_payload(enum media_codec c, unsigned ptime_ms);
+
+/* ---- encoders and decoders (codec.c, codec_*.c) ----
+ * Linear 16-bit audio at 8 kHz on the TDM side; allocated at call setup,
+ * no allocation per frame. One encoder and one decoder per call. */
+
+struct media_codec_cfg {
+	enum media_codec codec;
+	unsigned ptime_ms; /* packet length; 0 means 20 */
+	/* Opus only (RFC 7587 fmtp of the remote side): */
+	unsigned bitrate;	  /* bits/s; 0: 16000 */
+	unsigned complexity;	  /* 1..10; 0: 5 */
+	bool fec;		  /* useinbandfec=1: send in-band FEC */
+	bool dtx;		  /* usedtx=1 */
+	unsigned loss_pct;	  /* expected loss, tunes the FEC; 0..100 */
+	unsigned maxplaybackrate; /* remote's, Hz; 0: 8000 (narrowband) */
+};
+
+struct media_enc;
+struct media_dec;
+
+/* 0, EINVAL (bad codec or ptime), ENOMEM. */
+int media_enc_alloc(const struct media_codec_cfg *cfg, struct media_enc **out);
+void media_enc_free(struct media_enc *e); /* NULL ok */
+/* 8 kHz samples one packet takes (ptime * 8). */
+size_t media_enc_samples(const struct media_enc *e);
+/* RTP timestamp advance per packet. */
+uint32_t media_enc_ts_step(const struct media_enc *e);
+/* Encodes one packet: media_enc_samples() samples from pcm into out.
+ * *len is the payload length (Opus with DTX may give 1-2 octets of
+ * silence). ENOSPC when size is too small, EIO when the codec failed. */
+int media_enc_encode(struct media_enc *e, const int16_t *pcm, uint8_t *out,
+		     size_t size, size_t *len);
+
+int media_dec_alloc(const struct media_codec_cfg *cfg, struct media_dec **out);
+void media_dec_free(struct media_dec *d); /* NULL ok */
+/* Playout time one payload covers, RTP timestamp units (for the jitter
+ * buffer), or 0 for a payload that cannot be valid. */
+uint32_t media_dec_duration(const struct media_dec *d, const uint8_t *payload,
+			    size_t len);
+/* Decodes one payload into pcm (at most max 8 kHz samples); *n is what
+ * was written. The output also feeds the loss concealer. EPROTO for a
+ * corrupt payload (nothing written), ENOSPC when max is too small. */
+int media_dec_decode(struct media_dec *d, const uint8_t *payload, size_t len,
+		     int16_t *pcm, size_t max, size_t *n);
+/* Fills n samples for lost audio: Opus' own PLC, or, when next (the packet
+ * right after the gap) is given, the in-band FEC it carries for the end of
+ * the gap; spandsp PLC for the waveform codecs (fading to silence). */
+void media_dec_conceal(struct media_dec *d, const uint8_t *next,
+		       size_t next_len, int16_t *pcm, size_t n);
+
+/* Packet loss concealment for 8 kHz linear audio (spandsp PLC), for
+ * paths that do not go through a decoder (G.711 pass-through). */
+struct media_plc;
+int media_plc_alloc(struct media_plc **out);
+void media_plc_free(struct media_plc *p); /* NULL ok */
+/* Good audio: remembered as history (pcm may be adjusted at the join). */
+void media_plc_rx(struct media_plc *p, int16_t *pcm, size_t n);
+/* Synthesises n samples for a gap. */
+void media_plc_fill(struct media_plc *p, int16_t *pcm, size_t n);
+
+/* Opus fmtp (RFC 7587 section 6.1): maxplaybackrate, useinbandfec,
+ * usedtx, maxaveragebitrate, into cfg. Unknown parameters are ignored;
+ * EINVAL for a malformed value. */
+int media_opus_fmtp_parse(const char *fmtp, struct media_codec_cfg *cfg);
+/* Our own fmtp line for an offer/answer, from cfg. */
+int media_opus_fmtp_build(const struct media_codec_cfg *cfg, char *buf,
+			  size_t size);
 
 /* ---- RTP fixed header (rtp.c), RFC 3550 section 5.1 ---- */
 
@@ -136,42 +274,208 @@ struct media_stats {
 
 void media_sess_stats(const struct media_sess *s, struct media_stats *out);
 
-/* ---- test signals (tone.c) ---- */
+/* ---- DTMF (dtmf.c, dtmf_te.c) ---- */
 
-/* Sine generator; caller storage, no allocation. */
-struct media_tonegen {
-	uint32_t phase;
-	uint32_t step;
-	float amp;
+enum media_dtmf_mode {
+	MEDIA_DTMF_RFC4733, /* telephone-event packets */
+	MEDIA_DTMF_INBAND,  /* tones left in the audio */
+	MEDIA_DTMF_INFO,    /* SIP INFO application/dtmf-relay */
 };
 
-void media_tonegen_init(struct media_tonegen *g, unsigned freq_hz,
-			int level_dbm0); /* freq 0 = silence */
-void media_tonegen_run(struct media_tonegen *g, int16_t *pcm, size_t n);
+const char *media_dtmf_mode_name(enum media_dtmf_mode m);
+/* "rfc4733"/"rfc2833"/"inband"/"info" -> mode, or -1. */
+int media_dtmf_mode_lookup(const char *name);
 
-#define MEDIA_FM_BLOCK 1024 /* samples per analysed block (128 ms) */
-#define MEDIA_FM_MIN_HZ 100
-#define MEDIA_FM_MAX_HZ 3800
-#define MEDIA_FM_BIN_HZ 10
-#define MEDIA_FM_BINS \
-	((MEDIA_FM_MAX_HZ - MEDIA_FM_MIN_HZ) / MEDIA_FM_BIN_HZ + 1)
+/* RFC 4733 event codes 0..15 for 0-9 * # A-D; -1 for another digit. */
+int media_dtmf_code(char digit);
+/* The digit of an event code 0..15, or 0. */
+char media_dtmf_digit(unsigned code);
 
-/* Dominant-frequency meter; caller storage, fixed size (about 8 KB). */
-struct media_freqmeter {
-	int16_t block[MEDIA_FM_BLOCK];
-	size_t fill;
-	double vote[MEDIA_FM_BINS];    /* block winners, weighted by energy */
-	double vote_hz[MEDIA_FM_BINS]; /* sum of weight * exact frequency */
-	double power;		       /* sum of non-silent block powers */
-	uint64_t blocks;	       /* non-silent blocks analysed */
+/* A digit starting or ending, from any source. */
+struct media_dtmf_ev {
+	char digit;
+	bool end;	   /* false: it began */
+	uint32_t duration; /* at the end: length, RTP timestamp units */
 };
 
-void media_freqmeter_init(struct media_freqmeter *m);
-void media_freqmeter_feed(struct media_freqmeter *m, const int16_t *pcm,
-			  size_t n);
-/* Dominant frequency (Hz, resolution <= 10 Hz, range 100..3800) over the
- * non-silent audio fed so far; 0 when all was silence (below about
- * -45 dBm0). Only whole blocks count. level_dbm0 (mean level of the
- * non-silent blocks) may be NULL. */
-unsigned media_freqmeter_result(const struct media_freqmeter *m,
-				double *level_dbm0);
+#define MEDIA_TE_PAYLOAD 4 /* octets of one RFC 4733 event block */
+
+/* RFC 4733 sender; caller storage, no allocation. A begun event sends a
+ * packet every poll with the duration so far; after stop, three end
+ * packets with the E bit, all with the event's timestamp. */
+struct media_te_tx {
+	int code;	   /* event being sent, -1 none */
+	uint32_t ts;	   /* its timestamp */
+	uint32_t duration; /* sent so far */
+	uint32_t min_dur;  /* stop takes effect after this much */
+	unsigned ends;	   /* end packets still to send (3 .. 1) */
+	bool stopping, first;
+	uint8_t volume; /* -dBm0, 0..63 */
+	/* A digit begun while the last one's end packets still go out
+	 * waits here, its time running, until they are sent. */
+	int pend_code; /* -1 none */
+	uint32_t pend_ts, pend_elapsed, pend_min;
+	bool pend_stop;
+};
+
+void media_te_tx_init(struct media_te_tx *t, unsigned volume);
+/* Starts digit at RTP timestamp ts; min_dur (ts units) is the shortest it
+ * lasts, 0 for "until stop". While the last event's end packets are being
+ * sent the new one waits for them (one such digit). EINVAL for a bad
+ * digit, EBUSY while another event runs (not stopped) or one waits. */
+int media_te_tx_start(struct media_te_tx *t, char digit, uint32_t ts,
+		      uint32_t min_dur);
+void media_te_tx_stop(struct media_te_tx *t);
+bool media_te_tx_active(const struct media_te_tx *t);
+/* Call once per packet interval with the time elapsed since the last call
+ * (ts units). true when a packet is due: payload (MEDIA_TE_PAYLOAD
+ * octets), its timestamp and marker bit. */
+bool media_te_tx_poll(struct media_te_tx *t, uint32_t elapsed,
+		      uint8_t payload[MEDIA_TE_PAYLOAD], uint32_t *ts,
+		      bool *marker);
+
+/* RFC 4733 receiver; caller storage. Retransmissions and updates of one
+ * event (same timestamp) give one begin and one end; an event whose end
+ * packets were all lost ends after timeout ts units without packets.
+ * Events other than DTMF (codes above 15) are ignored. */
+struct media_te_rx {
+	bool active;
+	char digit;
+	uint32_t ts;	   /* of the current or last event */
+	uint32_t duration; /* highest seen */
+	uint32_t quiet;	   /* ts units since its last packet */
+	uint32_t timeout;
+	bool have_last; /* ts of an ended event is known */
+	uint64_t events, bad, lost_ends, ignored;
+};
+
+void media_te_rx_init(struct media_te_rx *r, uint32_t timeout);
+/* One telephone-event payload with its RTP timestamp and marker. Writes up
+ * to 2 events (the end of an event cut short by a new one, and the new
+ * one's begin or end) and sets *nev. EPROTO for a malformed payload
+ * (counted). */
+int media_te_rx_put(struct media_te_rx *r, uint32_t ts, bool marker,
+		    const uint8_t *p, size_t len, struct media_dtmf_ev ev[3],
+		    unsigned *nev);
+/* Time passes (elapsed ts units); true with *ev when an event timed out. */
+bool media_te_rx_tick(struct media_te_rx *r, uint32_t elapsed,
+		      struct media_dtmf_ev *ev);
+
+/* In-band detector (spandsp dtmf_rx) with a look-ahead: the audio comes
+ * out delayed by the look-ahead, muted from each digit's leading edge to
+ * its end, so no tone leaks when the digit is sent out of band. */
+struct media_dtmf_det;
+
+/* lookahead_ms 0..100 (0: 40). 0, EINVAL, ENOMEM. */
+int media_dtmf_det_alloc(unsigned lookahead_ms, struct media_dtmf_det **out);
+void media_dtmf_det_free(struct media_dtmf_det *d); /* NULL ok */
+/* in -> out (n samples, may be the same buffer; out lags by the
+ * look-ahead). Writes at most nev events, returns how many. When mute is
+ * false the audio passes unmuted (detection still reported). */
+unsigned media_dtmf_det_run(struct media_dtmf_det *d, const int16_t *in,
+			    int16_t *out, size_t n, bool mute,
+			    struct media_dtmf_ev *ev, unsigned nev);
+
+/* In-band generator: plays digits of any length into the audio towards
+ * the PSTN; caller storage. Each digit lasts at least 40 ms and is
+ * followed by 40 ms of silence, so repeated digits stay apart; digits
+ * started while one plays are queued. */
+#define MEDIA_DTMF_GEN_QUEUE 16
+
+struct media_dtmf_gen {
+	struct media_tonegen lo, hi;
+	bool active;	 /* a digit is sounding */
+	bool until_stop; /* ... and lasts until stop */
+	uint32_t left;	 /* samples still to play when !until_stop */
+	uint32_t played; /* samples of this digit so far */
+	uint32_t gap;	 /* silence still owed after a digit */
+	int level;
+	char q[MEDIA_DTMF_GEN_QUEUE];
+	uint32_t qlen[MEDIA_DTMF_GEN_QUEUE]; /* 0: until stop */
+	unsigned qhead, qn;
+};
+
+void media_dtmf_gen_init(struct media_dtmf_gen *g, int level_dbm0);
+/* samples 0 plays until stop. EINVAL for a bad digit, ENOSPC when the
+ * queue is full. */
+int media_dtmf_gen_start(struct media_dtmf_gen *g, char digit,
+			 uint32_t samples);
+/* Ends the digit that lasts until stop (the latest queued one, else the
+ * sounding one). */
+void media_dtmf_gen_stop(struct media_dtmf_gen *g);
+/* A digit sounds, is queued, or its trailing gap runs. */
+bool media_dtmf_gen_active(const struct media_dtmf_gen *g);
+/* Replaces pcm with the tone (and the inter-digit gap) while active;
+ * false when it left pcm alone. */
+bool media_dtmf_gen_run(struct media_dtmf_gen *g, int16_t *pcm, size_t n);
+
+/* SIP INFO application/dtmf-relay bodies ("Signal=5\r\nDuration=160\r\n").
+ * parse: 0 or EINVAL (no or bad Signal, bad Duration); duration_ms is 0
+ * when absent. build: 0 or ENOSPC/EINVAL, *outlen without the NUL. */
+int media_dtmf_info_parse(const char *body, size_t len, char *digit,
+			  unsigned *duration_ms);
+int media_dtmf_info_build(char digit, unsigned duration_ms, char *buf,
+			  size_t size, size_t *outlen);
+
+/* ---- line echo canceller on the TDM side (ec.c) ---- */
+
+enum media_ec_state {
+	MEDIA_EC_ACTIVE,
+	MEDIA_EC_TONE_OFF, /* 2100 Hz with phase reversals heard */
+	MEDIA_EC_FAX_OFF,  /* disabled by the call (fax, modem) */
+};
+
+const char *media_ec_state_name(enum media_ec_state s);
+
+struct media_ec;
+
+/* tail_ms 8..256 (0: 64). 0, EINVAL, ENOMEM. */
+int media_ec_alloc(unsigned tail_ms, struct media_ec **out);
+void media_ec_free(struct media_ec *ec); /* NULL ok */
+/* One block: tx is what went to the PSTN (the echo reference), rx what
+ * came back (cleaned in place). Both directions are watched for the
+ * 2100 Hz disabler. */
+void media_ec_process(struct media_ec *ec, const int16_t *tx, int16_t *rx,
+		      size_t n);
+/* For fax and modem calls: stays off for the rest of the call. */
+void media_ec_disable(struct media_ec *ec);
+enum media_ec_state media_ec_state(const struct media_ec *ec);
+
+/* ---- call progress tones (tones.c), per country ---- */
+
+enum media_tone { MEDIA_TONE_RINGBACK, MEDIA_TONE_BUSY, MEDIA_TONE_CONGESTION };
+
+const char *media_tone_name(enum media_tone t);
+/* Country profile by code ("us", "uk", "de", ...), case-insensitive:
+ * 0 when known, else ENOENT. */
+int media_tone_country_check(const char *country);
+/* The known codes, comma separated (for config errors and help). */
+const char *media_tone_countries(void);
+
+struct media_toneplay;
+
+/* 0, ENOENT (unknown country), EINVAL, ENOMEM. */
+int media_toneplay_alloc(const char *country, enum media_tone t,
+			 struct media_toneplay **out);
+void media_toneplay_free(struct media_toneplay *p); /* NULL ok */
+/* n samples of the tone's cadence, repeating. */
+void media_toneplay_run(struct media_toneplay *p, int16_t *pcm, size_t n);
+
+/* ---- comfort noise, RFC 3389 (cn.c) ---- */
+
+#define MEDIA_PT_CN 13 /* RFC 3551 static payload type of CN */
+
+struct media_cn;
+
+int media_cn_alloc(uint32_t seed, struct media_cn **out);
+void media_cn_free(struct media_cn *c); /* NULL ok */
+/* A CN payload: noise level (first octet, -dBov 0..127) and spectral
+ * coefficients (ignored: white noise). EPROTO for an empty payload or a
+ * level above 127. */
+int media_cn_put(struct media_cn *c, const uint8_t *p, size_t len);
+/* Level in -dBov of the last CN payload; -1 before the first. */
+int media_cn_level(const struct media_cn *c);
+/* n samples of noise at that level (silence before any CN payload). */
+void media_cn_run(struct media_cn *c, int16_t *pcm, size_t n);
+/* A CN payload of one octet for the level of pcm (n samples). */
+uint8_t media_cn_level_of(const int16_t *pcm, size_t n);

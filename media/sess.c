@@ -36,42 +36,13 @@ struct media_sess {
 	int16_t pcm[SESS_MAX_RX]; /* concealment scratch */
 };
 
-static const struct {
-	const char *name;
-	enum media_law law;
-	uint8_t pt;
-} codecs[] = {
-	[MEDIA_CODEC_PCMU] = { "PCMU", MEDIA_LAW_ULAW, 0 },
-	[MEDIA_CODEC_PCMA] = { "PCMA", MEDIA_LAW_ALAW, 8 },
+/* The TDM law each pass-through codec carries. */
+static const enum media_law codec_law[] = {
+	[MEDIA_CODEC_PCMU] = MEDIA_LAW_ULAW,
+	[MEDIA_CODEC_PCMA] = MEDIA_LAW_ALAW,
 };
 
-#define NCODECS (sizeof(codecs) / sizeof(codecs[0]))
-
-const char *media_codec_name(enum media_codec c)
-{
-	if ((unsigned)c >= NCODECS)
-		return "?";
-	return codecs[c].name;
-}
-
-int media_codec_lookup(const char *rtpmap_name)
-{
-	unsigned i;
-
-	if (!rtpmap_name)
-		return -1;
-	for (i = 0; i < NCODECS; i++)
-		if (!strcasecmp(rtpmap_name, codecs[i].name))
-			return (int)i;
-	return -1;
-}
-
-uint8_t media_codec_static_pt(enum media_codec c)
-{
-	if ((unsigned)c >= NCODECS)
-		return 0;
-	return codecs[c].pt;
-}
+#define NCODECS (sizeof(codec_law) / sizeof(codec_law[0]))
 
 __attribute__((format(printf, 3, 4))) static void
 slog(const struct media_sess *s, int level, const char *fmt, ...)
@@ -118,12 +89,12 @@ int media_sess_alloc(const struct media_hooks *h,
 	s->cfg = *cfg;
 	s->cfg.ptime_ms = ptime;
 	s->cfg.jb_ms = jcfg.depth_ms;
-	s->codec_law = codecs[cfg->codec].law;
+	s->codec_law = codec_law[cfg->codec];
 	s->frame = ptime * (MEDIA_RATE / 1000);
 	rtp_tx_init(&s->tx, cfg->pt, cfg->ssrc, cfg->seq, cfg->ts);
 	rtp_rx_init(&s->rx);
 	slog(s, MEDIA_LOG_DEBUG, "%s pt %u ptime %u, tdm %s, jb %u ms",
-	     codecs[cfg->codec].name, cfg->pt, ptime,
+	     media_codec_name(cfg->codec), cfg->pt, ptime,
 	     media_law_name(cfg->tdm_law), jcfg.depth_ms);
 	*out = s;
 	return 0;

@@ -8,42 +8,9 @@
 #include <strings.h>
 #include "sip/sip_int.h"
 
-bool sip_is_token_char(char c)
-{
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9'))
-		return true;
-	return c && strchr("-.!%*_+`'~", c) != NULL;
-}
-
 static bool is_lws(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-void sip_lex_lws(struct sip_lex *lx)
-{
-	while (lx->p < lx->e && is_lws(*lx->p))
-		lx->p++;
-}
-
-bool sip_lex_token(struct sip_lex *lx, struct sip_pl *tok)
-{
-	const char *s = lx->p;
-	while (lx->p < lx->e && sip_is_token_char(*lx->p))
-		lx->p++;
-	tok->p = s;
-	tok->l = (size_t)(lx->p - s);
-	return tok->l > 0;
-}
-
-bool sip_lex_char(struct sip_lex *lx, char c)
-{
-	if (lx->p < lx->e && *lx->p == c) {
-		lx->p++;
-		return true;
-	}
-	return false;
 }
 
 bool sip_lex_quoted(struct sip_lex *lx, struct sip_pl *q)
@@ -116,7 +83,9 @@ static bool lex_param(struct sip_lex *lx, struct sip_pl *name,
 	return val->l > 0;
 }
 
-int sip_params_parse(struct sip_lex *lx, struct sip_pl *all)
+/* Params up to ',' or the end; the value of 'want' (if any) on the way. */
+static int params_parse(struct sip_lex *lx, struct sip_pl *all,
+			const char *want, struct sip_pl *wval)
 {
 	all->p = NULL;
 	all->l = 0;
@@ -133,8 +102,15 @@ int sip_params_parse(struct sip_lex *lx, struct sip_pl *all)
 		struct sip_pl n, v;
 		if (!lex_param(lx, &n, &v))
 			return EBADMSG;
+		if (want && !wval->p && sip_pl_casecmp(&n, want))
+			*wval = v;
 		all->l = (size_t)(lx->p - all->p);
 	}
+}
+
+int sip_params_parse(struct sip_lex *lx, struct sip_pl *all)
+{
+	return params_parse(lx, all, NULL, NULL);
 }
 
 bool sip_param_find(const struct sip_pl *params, const char *name,
@@ -158,6 +134,15 @@ bool sip_param_find(const struct sip_pl *params, const char *name,
 	}
 }
 
+/* The only bytes sip_list_next() must look at: , " < > and \ . */
+static inline bool list_special(char c)
+{
+	static const uint64_t map[2] = { 0x5000100400000000ULL,
+					 0x0000000010000000ULL };
+	unsigned char u = (unsigned char)c;
+	return u < 128 && ((map[u >> 6] >> (u & 63)) & 1);
+}
+
 bool sip_list_next(struct sip_lex *lx, struct sip_pl *elem)
 {
 	sip_lex_lws(lx);
@@ -167,6 +152,10 @@ bool sip_list_next(struct sip_lex *lx, struct sip_pl *elem)
 	bool quote = false, angle = false;
 	while (lx->p < lx->e) {
 		char c = *lx->p;
+		if (!list_special(c)) {
+			lx->p++;
+			continue;
+		}
 		if (quote) {
 			if (c == '\\' && lx->e - lx->p > 1)
 				lx->p++;
@@ -247,9 +236,9 @@ int sip_naddr_parse(struct sip_naddr *na, struct sip_lex *lx)
 	if (!na->uri_str.l ||
 	    sip_uri_parse(&na->uri, na->uri_str.p, na->uri_str.l))
 		return EBADMSG;
-	if (sip_params_parse(lx, &na->params))
+	/* the tag is picked up on the one pass over the params */
+	if (params_parse(lx, &na->params, "tag", &na->tag))
 		return EBADMSG;
-	sip_param_find(&na->params, "tag", &na->tag);
 	sip_lex_lws(lx);
 	return 0;
 }
@@ -260,7 +249,55 @@ static bool is_host_char(char c)
 	       (c >= '0' && c <= '9') || c == '.' || c == '-';
 }
 
-int sip_via_parse(struct sip_via *via, struct sip_lex *lx)
+/* branch, received (RFC 5118 4.5: with or without []), rport (RFC 3581),
+ * maddr and ttl (RFC 3261 20.42). */
+static int via_params(struct sip_via *via)
+{
+	struct sip_lex lx = { via->params.p, via->params.p + via->params.l };
+	struct sip_pl n, v;
+	uint32_t num;
+	via->ttl = -1;
+	/* one pass over the params the parser already checked */
+	while (via->params.p && lex_param(&lx, &n, &v)) {
+		if (sip_pl_casecmp(&n, "branch")) {
+			if (!v.l)
+				return EBADMSG;
+			via->branch = v;
+		} else if (sip_pl_casecmp(&n, "received")) {
+			if (v.l > 2 && v.p[0] == '[' && v.p[v.l - 1] == ']') {
+				v.p++;
+				v.l -= 2;
+			}
+			for (size_t i = 0; i < v.l; i++)
+				if (!is_host_char(v.p[i]) && v.p[i] != ':')
+					return EBADMSG;
+			if (!v.l)
+				return EBADMSG;
+			via->received = v;
+		} else if (sip_pl_casecmp(&n, "rport")) {
+			via->rport = true;
+			if (v.l) {
+				if (sip_parse_u32(&v, 65535, &num) || !num)
+					return EBADMSG;
+				via->rport_port = (uint16_t)num;
+			}
+		} else if (sip_pl_casecmp(&n, "maddr")) {
+			if (!v.l)
+				return EBADMSG;
+			via->maddr = v;
+		} else if (sip_pl_casecmp(&n, "ttl")) {
+			if (sip_parse_u32(&v, 255, &num))
+				return EBADMSG;
+			via->ttl = (int)num;
+		}
+		sip_lex_lws(&lx);
+		if (!sip_lex_char(&lx, ';'))
+			break;
+	}
+	return 0;
+}
+
+int sip_via_parse_one(struct sip_via *via, struct sip_lex *lx)
 {
 	struct sip_pl proto, ver;
 	memset(via, 0, sizeof(*via));
@@ -286,7 +323,7 @@ int sip_via_parse(struct sip_via *via, struct sip_lex *lx)
 		while (lx->p < lx->e && *lx->p != ']')
 			lx->p++;
 		via->host.l = (size_t)(lx->p - via->host.p);
-		if (!sip_lex_char(lx, ']'))
+		if (!sip_lex_char(lx, ']') || !sip_ipv6_valid(&via->host))
 			return EBADMSG;
 	} else {
 		via->host.p = lx->p;
@@ -318,9 +355,12 @@ int sip_via_parse(struct sip_via *via, struct sip_lex *lx)
 	via->sentby.l = (size_t)(end - s);
 	if (sip_params_parse(lx, &via->params))
 		return EBADMSG;
-	sip_param_find(&via->params, "branch", &via->branch);
-	sip_param_find(&via->params, "received", &via->received);
-	via->rport = sip_param_find(&via->params, "rport", NULL);
 	sip_lex_lws(lx);
-	return lx->p == lx->e ? 0 : EBADMSG;
+	return via_params(via);
+}
+
+int sip_via_parse(struct sip_via *via, struct sip_lex *lx)
+{
+	int err = sip_via_parse_one(via, lx);
+	return err ? err : lx->p == lx->e ? 0 : EBADMSG;
 }

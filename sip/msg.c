@@ -74,6 +74,10 @@ static void mb_hdr(struct sip_mbuf *mb, const char *name,
 	sip_mb_str(mb, "\r\n");
 }
 
+/*
+ * From, To, Call-ID and CSeq are copied as received (RFC 3261 8.2.6.2);
+ * one missing from a malformed request is left out rather than invented.
+ */
 void sip_mb_response_head(struct sip_mbuf *mb, const struct sip_msg *req,
 			  unsigned code, const char *reason, const char *to_tag)
 {
@@ -93,10 +97,16 @@ void sip_mb_response_head(struct sip_mbuf *mb, const struct sip_msg *req,
 			sip_mb_printf(mb, ";tag=%s", to_tag);
 		sip_mb_str(mb, "\r\n");
 	}
-	mb_hdr(mb, "Call-ID", &req->call_id);
-	sip_mb_printf(mb, "CSeq: %u ", req->cseq);
-	sip_mb_pl(mb, &req->cseq_method_str);
-	sip_mb_str(mb, "\r\n");
+	h = sip_msg_hdr(req, SIP_HDR_CALL_ID, NULL);
+	if (h)
+		mb_hdr(mb, "Call-ID", &h->val);
+	if (req->cseq_method_str.p) {
+		sip_mb_printf(mb, "CSeq: %u ", req->cseq);
+		sip_mb_pl(mb, &req->cseq_method_str);
+		sip_mb_str(mb, "\r\n");
+	} else if ((h = sip_msg_hdr(req, SIP_HDR_CSEQ, NULL))) {
+		mb_hdr(mb, "CSeq", &h->val);
+	}
 }
 
 /*

@@ -98,17 +98,24 @@ static void static_names(struct sdp_fmt *f)
 	f->channels = 1;
 }
 
+static int bad(struct sdp_session *s, int err, const char *why)
+{
+	if (!s->err)
+		s->err = why;
+	return err;
+}
+
 static int parse_media(struct sdp_session *s, const char *p, const char *e)
 {
 	uint64_t v;
 	if (s->nmedia >= SDP_MAX_MEDIA)
-		return E2BIG;
+		return bad(s, E2BIG, "too many m= lines");
 	struct sdp_media *m = &s->media[s->nmedia];
 	memset(m, 0, sizeof(*m));
 	m->te_pt = -1;
 	m->dir = s->dir;
 	if (copy_word(m->type, sizeof(m->type), &p, e))
-		return EBADMSG;
+		return bad(s, EBADMSG, "bad media type");
 	const char *ps = p;
 	while (ps < e && *ps == ' ')
 		ps++;
@@ -117,14 +124,14 @@ static int parse_media(struct sdp_session *s, const char *p, const char *e)
 	if (slash && (!sp || slash < sp)) { /* port/count */
 		const char *pe = slash;
 		if (word_u64(&v, 65535, &ps, pe))
-			return EBADMSG;
+			return bad(s, EBADMSG, "bad media port");
 		p = sp ? sp : e;
 	} else if (word_u64(&v, 65535, &p, e)) {
-		return EBADMSG;
+		return bad(s, EBADMSG, "bad media port");
 	}
 	m->port = (uint16_t)v;
 	if (copy_word(m->proto, sizeof(m->proto), &p, e))
-		return EBADMSG;
+		return bad(s, EBADMSG, "bad media protocol");
 	bool rtp = strncmp(m->proto, "RTP/", 4) == 0;
 	while (p < e) {
 		while (p < e && *p == ' ')
@@ -132,22 +139,28 @@ static int parse_media(struct sdp_session *s, const char *p, const char *e)
 		if (p == e)
 			break;
 		if (m->nfmt >= SDP_MAX_FMT)
-			return E2BIG;
+			return bad(s, E2BIG, "too many formats");
 		struct sdp_fmt *f = &m->fmt[m->nfmt];
 		memset(f, 0, sizeof(*f));
 		if (rtp) {
+			/* payload types are 7 bits (RFC 3551) */
 			if (word_u64(&v, 127, &p, e))
-				return EBADMSG;
+				return bad(s, EBADMSG, "bad payload type");
 			f->pt = (uint8_t)v;
 			static_names(f);
 		} else {
 			if (copy_word(f->name, sizeof(f->name), &p, e))
-				return EBADMSG;
+				return bad(s, EBADMSG, "bad media format");
 		}
 		m->nfmt++;
 	}
 	if (!m->nfmt)
-		return EBADMSG;
+		return bad(s, EBADMSG, "m= line without formats");
+	m->is_t38 = strcmp(m->type, "image") == 0 &&
+		    strcasecmp(m->proto, "udptl") == 0 && m->nfmt == 1 &&
+		    strcasecmp(m->fmt[0].name, "t38") == 0;
+	if (m->is_t38)
+		m->t38.udp_ec = SDP_T38_EC_NONE; /* absent means none */
 	s->nmedia++;
 	return 0;
 }
@@ -170,23 +183,33 @@ static int parse_attr(struct sdp_session *s, struct sdp_media *m, const char *p,
 	if (!m)
 		return 0;
 	uint64_t v;
+	if (m->is_t38 && n > 3 && strncasecmp(p, "T38", 3) == 0)
+		return sdp_t38_attr(&m->t38, p, e) ? bad(s, EBADMSG,
+							 "bad T.38 "
+							 "attribute")
+						   : 0;
 	if (n > 6 && memcmp(p, "ptime:", 6) == 0) {
 		p += 6;
 		if (word_u64(&v, 1000, &p, e))
-			return EBADMSG;
+			return bad(s, EBADMSG, "bad ptime");
 		m->ptime = (unsigned)v;
+	} else if (n > 9 && memcmp(p, "maxptime:", 9) == 0) {
+		p += 9;
+		if (word_u64(&v, 1000, &p, e))
+			return bad(s, EBADMSG, "bad maxptime");
+		m->maxptime = (unsigned)v;
 	} else if (n > 7 && memcmp(p, "rtpmap:", 7) == 0) {
 		char enc[40];
 		p += 7;
 		if (word_u64(&v, 127, &p, e) ||
 		    copy_word(enc, sizeof(enc), &p, e))
-			return EBADMSG;
+			return bad(s, EBADMSG, "bad rtpmap");
 		struct sdp_fmt *f = find_fmt(m, (unsigned)v);
 		if (!f)
 			return 0; /* rtpmap for a format not offered */
 		char *s1 = strchr(enc, '/');
 		if (!s1)
-			return EBADMSG;
+			return bad(s, EBADMSG, "bad rtpmap");
 		*s1++ = '\0';
 		char *s2 = strchr(s1, '/');
 		if (s2)
@@ -195,16 +218,20 @@ static int parse_attr(struct sdp_session *s, struct sdp_media *m, const char *p,
 		unsigned long rate = strtoul(s1, &end, 10);
 		if (!*s1 || *end || rate == 0 || rate > 1000000 ||
 		    strlen(enc) >= sizeof(f->name) || !*enc)
-			return EBADMSG;
+			return bad(s, EBADMSG, "bad rtpmap");
+		unsigned long ch = 1;
+		if (s2 && (!*s2 || (ch = strtoul(s2, &end, 10)) == 0 || *end ||
+			   ch > 255))
+			return bad(s, EBADMSG, "bad rtpmap channels");
 		memcpy(f->name, enc, strlen(enc) + 1);
 		f->rate = (uint32_t)rate;
-		f->channels = s2 ? (uint8_t)atoi(s2) : 1;
+		f->channels = (uint8_t)ch;
 		if (strcasecmp(enc, "telephone-event") == 0)
 			m->te_pt = f->pt;
 	} else if (n > 5 && memcmp(p, "fmtp:", 5) == 0) {
 		p += 5;
 		if (word_u64(&v, 127, &p, e))
-			return EBADMSG;
+			return bad(s, EBADMSG, "bad fmtp");
 		struct sdp_fmt *f = find_fmt(m, (unsigned)v);
 		while (p < e && *p == ' ')
 			p++;
@@ -223,30 +250,37 @@ int sdp_parse(struct sdp_session *s, const char *buf, size_t len)
 	int err = 0;
 
 	memset(s, 0, sizeof(*s));
-	if (!buf || len > 16384)
-		return EBADMSG;
+	if (!buf)
+		return bad(s, EBADMSG, "no SDP");
+	if (len > SDP_MAX_LEN)
+		return bad(s, E2BIG, "SDP too long");
 	while (p < end && !err) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		const char *le = eol ? eol : end;
 		const char *next = eol ? eol + 1 : end;
 		if (le > p && le[-1] == '\r')
 			le--;
+		if (le - p > SDP_MAX_LINE)
+			return bad(s, E2BIG, "SDP line too long");
 		if (le == p) { /* tolerate a trailing empty line */
 			p = next;
 			continue;
 		}
 		if (le - p < 2 || p[1] != '=')
-			return EBADMSG;
+			return bad(s, EBADMSG, "line is not type=value");
+		for (const char *c = p; c < le; c++)
+			if ((unsigned char)*c < 0x20 && *c != '\t')
+				return bad(s, EBADMSG, "control byte in SDP");
 		char type = p[0];
 		const char *v = p + 2;
 		struct sdp_media *m =
 			s->nmedia ? &s->media[s->nmedia - 1] : NULL;
 		if (!seen_v && type != 'v')
-			return EBADMSG;
+			return bad(s, EBADMSG, "v= is not first");
 		switch (type) {
 		case 'v':
 			if (le - v != 1 || *v != '0' || seen_v)
-				return EBADMSG;
+				return bad(s, EBADMSG, "bad v= line");
 			seen_v = true;
 			break;
 		case 'o': {
@@ -260,14 +294,15 @@ int sdp_parse(struct sdp_session *s, const char *buf, size_t len)
 			    copy_word(at, sizeof(at), &v, le) ||
 			    copy_word(s->origin_addr, sizeof(s->origin_addr),
 				      &v, le))
-				return EBADMSG;
+				return bad(s, EBADMSG, "bad o= line");
 			s->sess_id = id;
 			s->sess_version = ver;
 			seen_o = true;
 			break;
 		}
 		case 'c':
-			err = parse_conn(m ? m->addr : s->addr, v, le);
+			if (parse_conn(m ? m->addr : s->addr, v, le))
+				return bad(s, EBADMSG, "bad c= line");
 			break;
 		case 'm':
 			err = parse_media(s, v, le);
@@ -277,7 +312,7 @@ int sdp_parse(struct sdp_session *s, const char *buf, size_t len)
 			break;
 		default:
 			if (type < 'a' || type > 'z')
-				return EBADMSG;
+				return bad(s, EBADMSG, "bad line type");
 			break; /* s=, t=, b=, i=... are not needed here */
 		}
 		p = next;
@@ -285,14 +320,17 @@ int sdp_parse(struct sdp_session *s, const char *buf, size_t len)
 	if (err)
 		return err == E2BIG ? E2BIG : EBADMSG;
 	if (!seen_v || !seen_o)
-		return EBADMSG;
+		return bad(s, EBADMSG, "v= or o= missing");
 	for (unsigned i = 0; i < s->nmedia; i++) {
 		struct sdp_media *m = &s->media[i];
 		if (!m->addr[0]) {
 			if (!s->addr[0] && m->port)
-				return EBADMSG; /* no c= for an active stream */
+				return bad(s, EBADMSG,
+					   "no c= for an active stream");
 			memcpy(m->addr, s->addr, sizeof(m->addr));
 		}
+		/* RFC 2543 hold: still understood (RFC 3264 8.4) */
+		m->hold = strcmp(m->addr, "0.0.0.0") == 0;
 	}
 	return 0;
 }
@@ -304,16 +342,34 @@ static enum sdp_dir reverse_dir(enum sdp_dir d)
 				       : d;
 }
 
-static void build(struct sip_mbuf *mb, const struct sdp_local *loc,
-		  const struct sdp_codec *const *codecs, unsigned n, int te_pt,
-		  enum sdp_dir dir, uint16_t port)
+void sdp_mb_session(struct sip_mbuf *mb, const char *ip, uint64_t id,
+		    uint64_t ver)
 {
-	const char *af = strchr(loc->ip, ':') ? "IP6" : "IP4";
+	const char *af = strchr(ip, ':') ? "IP6" : "IP4";
 	sip_mb_printf(mb,
 		      "v=0\r\no=pstngw %" PRIu64 " %" PRIu64
 		      " IN %s %s\r\ns=pstngw\r\nc=IN %s %s\r\nt=0 0\r\n",
-		      loc->sess_id, loc->sess_version, af, loc->ip, af,
-		      loc->ip);
+		      id, ver, af, ip, af, ip);
+}
+
+/* A stream refused in an answer: port 0, as offered (RFC 3264 6). */
+void sdp_mb_rejected(struct sip_mbuf *mb, const struct sdp_media *m)
+{
+	bool rtp = strncmp(m->proto, "RTP/", 4) == 0;
+	sip_mb_printf(mb, "m=%s 0 %s", m->type, m->proto);
+	for (unsigned i = 0; i < m->nfmt; i++) {
+		if (rtp)
+			sip_mb_printf(mb, " %u", m->fmt[i].pt);
+		else
+			sip_mb_printf(mb, " %s", m->fmt[i].name);
+	}
+	sip_mb_str(mb, "\r\n");
+}
+
+static void audio_stream(struct sip_mbuf *mb, const struct sdp_local *loc,
+			 const struct sdp_codec *const *codecs, unsigned n,
+			 int te_pt, enum sdp_dir dir, uint16_t port)
+{
 	sip_mb_printf(mb, "m=audio %u RTP/AVP", port);
 	for (unsigned i = 0; i < n; i++)
 		sip_mb_printf(mb, " %u", codecs[i]->pt);
@@ -343,7 +399,9 @@ int sdp_build_offer(const struct sdp_local *loc, char *buf, size_t size,
 	for (unsigned i = 0; i < loc->ncodecs; i++)
 		list[i] = &loc->codecs[i];
 	sip_mb_init(&mb, buf, size);
-	build(&mb, loc, list, loc->ncodecs, loc->te_pt, loc->dir, loc->port);
+	sdp_mb_session(&mb, loc->ip, loc->sess_id, loc->sess_version);
+	audio_stream(&mb, loc, list, loc->ncodecs, loc->te_pt, loc->dir,
+		     loc->port);
 	if (mb.err)
 		return mb.err;
 	if (lenp)
@@ -359,12 +417,43 @@ static bool fmt_is(const struct sdp_fmt *f, const struct sdp_codec *c)
 	return f->pt == c->pt && c->pt < 96; /* static PT without rtpmap */
 }
 
+/* What both directions allow: we hold (loc) and the far end holds. */
+static enum sdp_dir both_dirs(enum sdp_dir a, enum sdp_dir b)
+{
+	static const unsigned bits[SDP_DIR__COUNT] = { [SDP_DIR_SENDRECV] = 3,
+						       [SDP_DIR_SENDONLY] = 1,
+						       [SDP_DIR_RECVONLY] = 2,
+						       [SDP_DIR_INACTIVE] = 0 };
+	static const enum sdp_dir dirs[4] = { SDP_DIR_INACTIVE,
+					      SDP_DIR_SENDONLY,
+					      SDP_DIR_RECVONLY,
+					      SDP_DIR_SENDRECV };
+	return dirs[bits[a] & bits[b]];
+}
+
+static bool usable_audio(const struct sdp_media *m)
+{
+	/* plain RTP only: RTP/SAVP would need SRTP keys we do not have */
+	return strcmp(m->type, "audio") == 0 && m->port &&
+	       strcmp(m->proto, "RTP/AVP") == 0;
+}
+
 static struct sdp_media *first_audio(const struct sdp_session *s)
 {
 	for (unsigned i = 0; i < s->nmedia; i++)
-		if (strcmp(s->media[i].type, "audio") == 0 && s->media[i].port)
+		if (usable_audio(&s->media[i]))
 			return (struct sdp_media *)&s->media[i];
 	return NULL;
+}
+
+/* The direction the far end means: c=0.0.0.0 is "send me nothing". */
+static enum sdp_dir remote_dir(const struct sdp_media *m)
+{
+	if (!m->hold)
+		return m->dir;
+	return m->dir == SDP_DIR_SENDRECV   ? SDP_DIR_SENDONLY
+	       : m->dir == SDP_DIR_RECVONLY ? SDP_DIR_INACTIVE
+					    : m->dir;
 }
 
 static void fill_result(struct sdp_result *res, const struct sdp_media *m,
@@ -377,44 +466,67 @@ static void fill_result(struct sdp_result *res, const struct sdp_media *m,
 	snprintf(res->addr, sizeof(res->addr), "%s", m->addr);
 	res->port = m->port;
 	res->ptime = m->ptime;
+	res->maxptime = m->maxptime;
 	res->te_pt = m->te_pt;
-	res->dir = m->dir;
+	res->dir = remote_dir(m);
+	res->hold =
+		res->dir == SDP_DIR_SENDONLY || res->dir == SDP_DIR_INACTIVE;
+}
+
+/* The first local codec (in our order) that stream m offers. */
+static const struct sdp_fmt *pick(const struct sdp_media *m,
+				  const struct sdp_local *loc, unsigned *ci)
+{
+	for (unsigned c = 0; c < loc->ncodecs; c++)
+		for (unsigned i = 0; i < m->nfmt; i++)
+			if (fmt_is(&m->fmt[i], &loc->codecs[c])) {
+				*ci = c;
+				return &m->fmt[i];
+			}
+	return NULL;
 }
 
 int sdp_answer(const struct sdp_session *offer, const struct sdp_local *loc,
 	       struct sdp_result *res, char *buf, size_t size, size_t *lenp)
 {
+	const struct sdp_media *chosen = NULL;
+	const struct sdp_fmt *f = NULL;
+	unsigned ci = 0;
 	if (!offer || !loc || !res || !loc->ip)
 		return EINVAL;
-	const struct sdp_media *m = first_audio(offer);
-	if (!m)
+	for (unsigned i = 0; i < offer->nmedia && !chosen; i++)
+		if (usable_audio(&offer->media[i]) &&
+		    (f = pick(&offer->media[i], loc, &ci)))
+			chosen = &offer->media[i];
+	if (!chosen)
 		return ENOTSUP;
-	for (unsigned c = 0; c < loc->ncodecs; c++) {
-		for (unsigned i = 0; i < m->nfmt; i++) {
-			const struct sdp_fmt *f = &m->fmt[i];
-			if (!fmt_is(f, &loc->codecs[c]))
-				continue;
-			/* answer with the offerer's PT (RFC 3264 6.1) */
-			struct sdp_codec chosen = { f->pt, loc->codecs[c].name,
-						    loc->codecs[c].rate };
-			const struct sdp_codec *list[1] = { &chosen };
-			struct sip_mbuf mb;
-			int te = loc->te_pt >= 0 ? m->te_pt : -1;
-			struct sdp_result r;
-			fill_result(&r, m, f);
-			r.te_pt = te;
-			sip_mb_init(&mb, buf, size);
-			build(&mb, loc, list, 1, te, reverse_dir(m->dir),
-			      loc->port);
-			if (mb.err)
-				return mb.err;
-			if (lenp)
-				*lenp = mb.len;
-			*res = r;
-			return 0;
-		}
+	/* answer with the offerer's PT (RFC 3264 6.1) */
+	struct sdp_codec use = { f->pt, loc->codecs[ci].name,
+				 loc->codecs[ci].rate };
+	const struct sdp_codec *list[1] = { &use };
+	int te = loc->te_pt >= 0 ? chosen->te_pt : -1;
+	struct sdp_result r;
+	struct sip_mbuf mb;
+	fill_result(&r, chosen, f);
+	r.te_pt = te;
+	sip_mb_init(&mb, buf, size);
+	sdp_mb_session(&mb, loc->ip, loc->sess_id, loc->sess_version);
+	/* every offered stream, in order; only the chosen one accepted */
+	for (unsigned i = 0; i < offer->nmedia; i++) {
+		const struct sdp_media *m = &offer->media[i];
+		if (m == chosen)
+			audio_stream(&mb, loc, list, 1, te,
+				     both_dirs(reverse_dir(r.dir), loc->dir),
+				     loc->port);
+		else
+			sdp_mb_rejected(&mb, m);
 	}
-	return ENOTSUP;
+	if (mb.err)
+		return mb.err;
+	if (lenp)
+		*lenp = mb.len;
+	*res = r;
+	return 0;
 }
 
 int sdp_accept_answer(const struct sdp_session *answer,

@@ -96,6 +96,28 @@ enum sip_hdr_id {
 	SIP_HDR_EXPIRES,
 	SIP_HDR_SUBJECT,
 	SIP_HDR_UNSUPPORTED,
+	SIP_HDR_WWW_AUTHENTICATE,
+	SIP_HDR_PROXY_AUTHENTICATE,
+	SIP_HDR_AUTHORIZATION,
+	SIP_HDR_PROXY_AUTHORIZATION,
+	SIP_HDR_SESSION_EXPIRES,
+	SIP_HDR_MIN_SE,
+	SIP_HDR_RSEQ,
+	SIP_HDR_RACK,
+	SIP_HDR_P_ASSERTED_IDENTITY,
+	SIP_HDR_PRIVACY,
+	SIP_HDR_DIVERSION,
+	SIP_HDR_HISTORY_INFO,
+	SIP_HDR_REFER_TO,
+	SIP_HDR_REFERRED_BY,
+	SIP_HDR_EVENT,
+	SIP_HDR_SUBSCRIPTION_STATE,
+	SIP_HDR_RETRY_AFTER,
+	SIP_HDR_ALLOW_EVENTS,
+	SIP_HDR_CONTENT_ENCODING,
+	SIP_HDR_CONTENT_DISPOSITION,
+	SIP_HDR_MIN_EXPIRES,
+	SIP_HDR_WARNING,
 	SIP_HDR__COUNT
 };
 const char *sip_hdr_name(enum sip_hdr_id id);
@@ -125,6 +147,14 @@ int sip_uri_parse(struct sip_uri *uri, const char *s, size_t len);
 bool sip_uri_param(const struct sip_uri *uri, const char *name,
 		   struct sip_pl *val);
 
+/*
+ * URI equality by RFC 3261 19.1.4: %-escapes decoded before comparing,
+ * user and password case-sensitive, host and parameter names not; user,
+ * ttl, method, maddr and transport must match when either URI has them,
+ * other parameters only when both have them; headers must all match.
+ */
+bool sip_uri_eq(const struct sip_uri *a, const struct sip_uri *b);
+
 /* name-addr / addr-spec of From, To, Contact, Route. */
 struct sip_naddr {
 	struct sip_pl dname;   /* display name, quotes removed, escapes kept */
@@ -141,8 +171,11 @@ struct sip_via {
 	uint16_t port;
 	struct sip_pl sentby; /* host[:port] as written */
 	struct sip_pl branch;
-	struct sip_pl received;
+	struct sip_pl received; /* without [] for IPv6 */
 	bool rport;
+	uint16_t rport_port; /* rport=N in a response, else 0 */
+	struct sip_pl maddr;
+	int ttl; /* 0..255, -1 if absent */
 	struct sip_pl params;
 };
 
@@ -153,6 +186,26 @@ struct sip_hdr {
 };
 
 #define SIP_MAX_HDRS 96
+#define SIP_MAX_HDR_LEN 4096 /* one header's value, folding included */
+
+/* Why a message was rejected: each reason has its own counter. */
+enum sip_rej {
+	SIP_REJ_NONE,
+	SIP_REJ_SIZE,	     /* larger than the configured maximum */
+	SIP_REJ_HDR_COUNT,   /* more than SIP_MAX_HDRS header lines */
+	SIP_REJ_HDR_LEN,     /* a value longer than SIP_MAX_HDR_LEN */
+	SIP_REJ_START_LINE,  /* request or status line */
+	SIP_REJ_VERSION,     /* not SIP/2.0 */
+	SIP_REJ_HDR_SYNTAX,  /* header name, colon, control bytes, NUL */
+	SIP_REJ_HDR_VALUE,   /* a known header's value is malformed */
+	SIP_REJ_MISSING,     /* Via, From, To, Call-ID or CSeq missing */
+	SIP_REJ_DUPLICATE,   /* a single-valued header repeated */
+	SIP_REJ_CLEN,	     /* Content-Length bad or beyond the datagram */
+	SIP_REJ_CSEQ_METHOD, /* CSeq method differs from the request's */
+	SIP_REJ_APP,	     /* well-formed, refused: 501, 416, 415, 406 */
+	SIP_REJ__COUNT
+};
+const char *sip_rej_name(enum sip_rej r);
 
 /*
  * A parsed message. Caller storage; every view points into the buffer that
@@ -187,6 +240,7 @@ struct sip_msg {
 	struct sip_pl body;
 	/* set when parsing failed: a short static reason for logs */
 	const char *err;
+	enum sip_rej rej;
 };
 
 /*
@@ -218,6 +272,123 @@ struct sip_pl sip_msg_call_id(const struct sip_msg *msg);
 struct sip_pl sip_msg_body(const struct sip_msg *msg, struct sip_pl *ctype);
 /* Q.850 cause from a Reason header, or -1. */
 int sip_msg_q850_cause(const struct sip_msg *msg);
+
+/* ---- typed header views (hdr_*.c) ----------------------------------- *
+ * Parsed on demand from msg->hdr, views into the message buffer, no
+ * allocation. sip_msg_parse() has already checked every header below, so
+ * on a parsed message these only fail for a header it does not know.
+ */
+
+/* Walks the comma-separated values of every header with one id, in
+ * order: "Route: <a>, <b>" then "Route: <c>" gives a, b and c. */
+struct sip_hiter {
+	const struct sip_msg *msg;
+	enum sip_hdr_id id;
+	const struct sip_hdr *h;
+	const char *p, *e;
+};
+void sip_hiter_init(struct sip_hiter *it, const struct sip_msg *msg,
+		    enum sip_hdr_id id);
+bool sip_hiter_next(struct sip_hiter *it, struct sip_pl *val);
+
+/* From, To, Route, Record-Route, P-Asserted-Identity, Diversion,
+ * History-Info, Refer-To, Referred-By: one value. */
+int sip_naddr_parse_pl(struct sip_naddr *na, const struct sip_pl *val);
+
+struct sip_contact {
+	bool star; /* "Contact: *" (REGISTER removing every binding) */
+	struct sip_naddr addr;
+	bool has_expires;
+	uint32_t expires;
+	int q; /* q=0.5 -> 500, 0..1000; -1 if absent */
+};
+int sip_contact_parse(struct sip_contact *c, const struct sip_pl *val);
+
+struct sip_cseq {
+	uint32_t num;
+	enum sip_method method;
+	struct sip_pl method_str;
+};
+int sip_cseq_parse(struct sip_cseq *c, const struct sip_pl *val);
+
+struct sip_ctype {
+	struct sip_pl type, subtype;
+	struct sip_pl params; /* without the leading ';' */
+};
+int sip_ctype_parse(struct sip_ctype *ct, const struct sip_pl *val);
+bool sip_ctype_is(const struct sip_ctype *ct, const char *type,
+		  const char *subtype);
+
+/* WWW-/Proxy-Authenticate, Authorization, Proxy-Authorization: one whole
+ * header value (its commas separate auth-params, not values). */
+struct sip_auth {
+	struct sip_pl scheme; /* "Digest" */
+	struct sip_pl params; /* "realm=\"x\", nonce=..." */
+};
+int sip_auth_parse(struct sip_auth *a, const struct sip_pl *val);
+/* One auth-param by name (case-insensitive), quotes removed. */
+bool sip_auth_param(const struct sip_auth *a, const char *name,
+		    struct sip_pl *val);
+
+/* Expires, Min-Expires, Max-Forwards, RSeq (no params); Min-SE and
+ * Session-Expires (delta then params). */
+int sip_delta_parse(const struct sip_pl *val, uint32_t *delta,
+		    struct sip_pl *params);
+
+struct sip_sess_expires {
+	uint32_t delta;
+	struct sip_pl refresher; /* "uac", "uas" or empty */
+	struct sip_pl params;
+};
+int sip_sess_expires_parse(struct sip_sess_expires *se,
+			   const struct sip_pl *val);
+
+struct sip_rack {
+	uint32_t rseq, cseq;
+	enum sip_method method;
+	struct sip_pl method_str;
+};
+int sip_rack_parse(struct sip_rack *r, const struct sip_pl *val);
+
+struct sip_reason {
+	struct sip_pl protocol; /* "Q.850", "SIP" */
+	int cause;		/* -1 if absent */
+	struct sip_pl text;	/* quotes removed */
+	struct sip_pl params;
+};
+int sip_reason_parse(struct sip_reason *r, const struct sip_pl *val);
+
+struct sip_event {
+	struct sip_pl package; /* event-type, templates included */
+	struct sip_pl id;
+	struct sip_pl params;
+};
+int sip_event_parse(struct sip_event *ev, const struct sip_pl *val);
+
+struct sip_substate {
+	struct sip_pl state; /* "active", "pending", "terminated" */
+	struct sip_pl reason;
+	int64_t expires;     /* -1 if absent */
+	int64_t retry_after; /* -1 if absent */
+	struct sip_pl params;
+};
+int sip_substate_parse(struct sip_substate *ss, const struct sip_pl *val);
+
+struct sip_retry_after {
+	uint32_t delta;
+	struct sip_pl comment; /* without the parentheses */
+	int64_t duration;      /* -1 if absent */
+	struct sip_pl params;
+};
+int sip_retry_after_parse(struct sip_retry_after *ra, const struct sip_pl *val);
+
+/* True if a token list header (Allow, Supported, Require, Proxy-Require,
+ * Unsupported, Allow-Events, Content-Encoding) names tok, in any of its
+ * lines (case-insensitive). */
+bool sip_msg_has_token(const struct sip_msg *msg, enum sip_hdr_id id,
+		       const char *tok);
+/* Privacy: "id; header" (RFC 3323: ';'-separated). */
+bool sip_msg_privacy(const struct sip_msg *msg, const char *value);
 
 /* ---- stack ------------------------------------------------------------ */
 
@@ -291,6 +462,7 @@ struct sip_stack_cfg {
 struct sip_stats {
 	uint64_t rx_msgs;
 	uint64_t rx_rejected;
+	uint64_t rx_rej[SIP_REJ__COUNT]; /* parse rejections by reason */
 	uint64_t tx_msgs;
 	uint64_t retransmissions;
 	uint64_t tx_tcp_upgrades; /* requests > 1300 bytes moved to TCP */
@@ -346,8 +518,10 @@ const char *sip_reason_phrase(unsigned code);
 
 /* ---- SDP (RFC 4566, offer/answer RFC 3264) -------------------------- */
 
-#define SDP_MAX_MEDIA 4
-#define SDP_MAX_FMT 16
+#define SDP_MAX_MEDIA 8	  /* m= lines; more is refused (E2BIG) */
+#define SDP_MAX_FMT 16	  /* formats per m= line */
+#define SDP_MAX_LEN 16384 /* whole body */
+#define SDP_MAX_LINE 1024 /* one line */
 #define SDP_ADDR_LEN 48
 
 enum sdp_dir {
@@ -367,16 +541,47 @@ struct sdp_fmt {
 	char fmtp[64];
 };
 
+/* T.38 over UDPTL (ITU-T T.38 Annex D, RFC 3362 registration). */
+enum sdp_t38_rate {
+	SDP_T38_TRANSFERRED_TCF, /* transferredTCF: the UDPTL default */
+	SDP_T38_LOCAL_TCF,	 /* localTCF */
+	SDP_T38_RATE__COUNT
+};
+enum sdp_t38_ec {
+	SDP_T38_EC_NONE,
+	SDP_T38_EC_REDUNDANCY, /* t38UDPRedundancy */
+	SDP_T38_EC_FEC,	       /* t38UDPFEC */
+	SDP_T38_EC__COUNT
+};
+const char *sdp_t38_rate_name(enum sdp_t38_rate r);
+const char *sdp_t38_ec_name(enum sdp_t38_ec ec);
+
+struct sdp_t38 {
+	unsigned version;     /* T38FaxVersion 0..3 */
+	uint32_t max_bitrate; /* T38MaxBitRate bit/s, 0 if absent */
+	enum sdp_t38_rate rate_mgmt;
+	uint32_t max_buffer;   /* T38FaxMaxBuffer octets, 0 if absent */
+	uint32_t max_datagram; /* T38FaxMaxDatagram octets, 0 if absent */
+	enum sdp_t38_ec udp_ec;
+	bool fill_bit_removal; /* T38FaxFillBitRemoval */
+	bool transcoding_mmr;  /* T38FaxTranscodingMMR */
+	bool transcoding_jbig; /* T38FaxTranscodingJBIG */
+};
+
 struct sdp_media {
-	char type[16]; /* "audio", "image" */
-	uint16_t port;
+	char type[16];		 /* "audio", "image" */
+	uint16_t port;		 /* 0: a rejected or disabled stream */
 	char proto[16];		 /* "RTP/AVP", "udptl" */
 	char addr[SDP_ADDR_LEN]; /* media c=, else the session c= */
 	struct sdp_fmt fmt[SDP_MAX_FMT];
 	unsigned nfmt;
-	unsigned ptime; /* 0 if absent */
+	unsigned ptime;	   /* 0 if absent */
+	unsigned maxptime; /* 0 if absent */
 	enum sdp_dir dir;
-	int te_pt; /* telephone-event PT, -1 if none */
+	bool hold;   /* c=0.0.0.0: RFC 2543 hold, send nothing there */
+	int te_pt;   /* telephone-event PT, -1 if none */
+	bool is_t38; /* image udptl t38 */
+	struct sdp_t38 t38;
 };
 
 struct sdp_session {
@@ -387,9 +592,13 @@ struct sdp_session {
 	enum sdp_dir dir;	 /* session-level direction */
 	struct sdp_media media[SDP_MAX_MEDIA];
 	unsigned nmedia;
+	const char *err; /* why parsing failed (static), NULL if it did not */
 };
 
-/* Copies what it keeps: the session does not point into buf. EBADMSG on bad SDP. */
+/*
+ * Copies what it keeps: the session does not point into buf. EBADMSG on
+ * bad SDP, E2BIG over a limit (SDP_MAX_*); sess->err says which.
+ */
 int sdp_parse(struct sdp_session *sess, const char *buf, size_t len);
 
 struct sdp_codec {
@@ -420,20 +629,63 @@ struct sdp_result {
 	unsigned ptime;
 	int te_pt;	  /* remote telephone-event PT or -1 */
 	enum sdp_dir dir; /* the remote side's direction */
+	bool hold; /* remote put us on hold: sendonly, inactive, 0.0.0.0 */
+	unsigned maxptime;
 };
 
 /* Builds an audio offer; *lenp is the length written (NUL-terminated). */
 int sdp_build_offer(const struct sdp_local *loc, char *buf, size_t size,
 		    size_t *lenp);
 /*
- * Answers an offer: picks the first local codec the offer carries, fills
- * res and writes the answer. ENOTSUP when nothing matches (answer 488).
+ * Answers an offer: picks the first local codec the offer carries in its
+ * first usable audio stream, fills res and writes the answer, which has
+ * every m= line of the offer in the same order, all but the chosen one
+ * with port 0 (RFC 3264 6). ENOTSUP when nothing matches (answer 488).
  */
 int sdp_answer(const struct sdp_session *offer, const struct sdp_local *loc,
 	       struct sdp_result *res, char *buf, size_t size, size_t *lenp);
 /* Reads the answer to our offer 'loc'. ENOTSUP if it picked nothing of ours. */
 int sdp_accept_answer(const struct sdp_session *answer,
 		      const struct sdp_local *loc, struct sdp_result *res);
+
+/* ---- T.38 offer/answer (sdp_t38.c) ---------------------------------- */
+
+/* Our T.38 side: address and what we support. */
+struct sdp_t38_local {
+	const char *ip;
+	uint16_t port;
+	struct sdp_t38 caps;
+	uint64_t sess_id, sess_version;
+};
+
+/* The negotiated T.38 stream. */
+struct sdp_t38_result {
+	char addr[SDP_ADDR_LEN];
+	uint16_t port;
+	struct sdp_t38 t38; /* what both ends use */
+	/* the far end's own receive limits (declarative, not negotiated) */
+	uint32_t remote_max_buffer, remote_max_datagram;
+};
+
+/* The first usable image/udptl/t38 stream of a session, or NULL. */
+const struct sdp_media *sdp_t38_stream(const struct sdp_session *s);
+/* An offer with one image/udptl/t38 stream (*lenp: length written). */
+int sdp_t38_build_offer(const struct sdp_t38_local *loc, char *buf, size_t size,
+			size_t *lenp);
+/*
+ * Answers an offer carrying T.38: version and bit rate the lower of both,
+ * rate management as offered, error correction and the options only as
+ * far as both support them (T.38 Annex D); every other stream kept with
+ * port 0. ENOTSUP if the offer has no usable T.38 stream.
+ */
+int sdp_t38_answer(const struct sdp_session *offer,
+		   const struct sdp_t38_local *loc, struct sdp_t38_result *res,
+		   char *buf, size_t size, size_t *lenp);
+/* Reads the answer to our T.38 offer. ENOTSUP if it refused T.38 (port 0),
+ * EPROTO if it claims more than we offered. */
+int sdp_t38_accept_answer(const struct sdp_session *answer,
+			  const struct sdp_t38_local *loc,
+			  struct sdp_t38_result *res);
 
 /* ---- transports (sip/stream.c, sip/transp.c) ------------------------ */
 

@@ -18,11 +18,56 @@ struct sip_lex {
 	const char *e;
 };
 
-void sip_lex_lws(struct sip_lex *lx);
-bool sip_lex_token(struct sip_lex *lx, struct sip_pl *tok);
-bool sip_lex_char(struct sip_lex *lx, char c);
+/* token characters (RFC 3261 25.1) as a bitmap: alphanumerics and
+ * -.!%*_+`'~ ; a table, not strchr(): it is the parser's hottest test. */
+static inline bool sip_is_token_char(char c)
+{
+	static const uint64_t map[2] = { 0x03ff6ca200000000ULL,
+					 0x47ffffff87fffffeULL };
+	unsigned char u = (unsigned char)c;
+	return u < 128 && ((map[u >> 6] >> (u & 63)) & 1);
+}
+
+/* The lexer's primitives are inline: they run for every byte parsed. */
+static inline void sip_lex_lws(struct sip_lex *lx)
+{
+	while (lx->p < lx->e && (*lx->p == ' ' || *lx->p == '\t' ||
+				 *lx->p == '\r' || *lx->p == '\n'))
+		lx->p++;
+}
+
+static inline bool sip_lex_token(struct sip_lex *lx, struct sip_pl *tok)
+{
+	const char *s = lx->p;
+	while (lx->p < lx->e && sip_is_token_char(*lx->p))
+		lx->p++;
+	tok->p = s;
+	tok->l = (size_t)(lx->p - s);
+	return tok->l > 0;
+}
+
+static inline bool sip_lex_char(struct sip_lex *lx, char c)
+{
+	if (lx->p < lx->e && *lx->p == c) {
+		lx->p++;
+		return true;
+	}
+	return false;
+}
+
+/* ASCII case-insensitive equality of n bytes (no locale). */
+static inline bool sip_ascii_caseeq(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+		if (x != y && ((x | 0x20) != (y | 0x20) ||
+			       (unsigned)((x | 0x20) - 'a') > 'z' - 'a'))
+			return false;
+	}
+	return true;
+}
+
 bool sip_lex_quoted(struct sip_lex *lx, struct sip_pl *q);
-bool sip_is_token_char(char c);
 int sip_parse_u32(const struct sip_pl *pl, uint32_t max, uint32_t *v);
 /* Parses ";name[=value]" params up to ',' or end; rejects empty names. */
 int sip_params_parse(struct sip_lex *lx, struct sip_pl *all);
@@ -30,6 +75,14 @@ bool sip_param_find(const struct sip_pl *params, const char *name,
 		    struct sip_pl *val);
 int sip_naddr_parse(struct sip_naddr *na, struct sip_lex *lx);
 int sip_via_parse(struct sip_via *via, struct sip_lex *lx);
+/* One via-parm of a list: stops before a ',' (or at the end). */
+int sip_via_parse_one(struct sip_via *via, struct sip_lex *lx);
+/* Header id of a name or compact form; SIP_HDR_OTHER if unknown. */
+enum sip_hdr_id sip_hdr_lookup(const struct sip_pl *name);
+/* An IPv6 literal without [] (uri.c). */
+bool sip_ipv6_valid(const struct sip_pl *host);
+/* Checks a known header's value against its grammar (hdr_typed.c). */
+int sip_hdr_check(const struct sip_hdr *h);
 /* Next comma-separated element of a list header (quotes and <> aware). */
 bool sip_list_next(struct sip_lex *lx, struct sip_pl *elem);
 
@@ -260,6 +313,23 @@ int sip_dialog_request(struct sip_dialog *d, struct sip_mbuf *mb,
 		       enum sip_method method, uint32_t cseq,
 		       const char *branch, const char *extra, const char *ctype,
 		       const char *body, struct sip_addr *dst);
+
+/* ---- SDP (sdp.c, sdp_t38.c) ------------------------------------------ */
+
+/* v=, o=, s=, c= and t= of a session we describe. */
+void sdp_mb_session(struct sip_mbuf *mb, const char *ip, uint64_t id,
+		    uint64_t ver);
+/* An m= line refused in an answer: port 0, formats as offered. */
+void sdp_mb_rejected(struct sip_mbuf *mb, const struct sdp_media *m);
+/* One a=T38... attribute (from "T38" to e) into t; EBADMSG if bad. */
+int sdp_t38_attr(struct sdp_t38 *t, const char *p, const char *e);
+
+/* ---- validate.c ------------------------------------------------------ */
+
+/* Answers a request that fails a message-only check of RFC 3261 8.2
+ * (501, 416, 415, 406): returns the code sent, or 0 to go on. */
+int sip_validate_request(struct sip_stack *st, const struct sip_msg *req,
+			 const struct sip_addr *src);
 
 /* ---- ua.c ------------------------------------------------------------ */
 

@@ -210,6 +210,8 @@ static int recv_msg(struct sip_stack *st, struct sip_msg *msg,
 	}
 	if (sip_strans_recv(st, msg, src))
 		return 0;
+	if (sip_validate_request(st, msg, src))
+		return 0;
 	sip_ua_recv_request(st, msg, src);
 	return 0;
 }
@@ -222,8 +224,11 @@ static void reject(struct sip_stack *st, const struct sip_msg *msg,
 			: err == EMSGSIZE      ? 513
 					       : 400;
 	st->stats.rx_rejected++;
-	sip_log(st, LOG_NOTICE, "rejected message from %s: %s",
-		sip_addr_str(src, a, sizeof(a)), msg->err ? msg->err : "?");
+	if ((unsigned)msg->rej < SIP_REJ__COUNT)
+		st->stats.rx_rej[msg->rej]++;
+	sip_log(st, LOG_NOTICE, "rejected message from %s: %s (%s)",
+		sip_addr_str(src, a, sizeof(a)), msg->err ? msg->err : "?",
+		sip_rej_name(msg->rej));
 	if (sip_msg_can_reply(msg)) {
 		char buf[4096], tag[17];
 		struct sip_mbuf mb;

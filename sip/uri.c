@@ -2,6 +2,7 @@
  * uri.c: sip:, sips: and tel: URIs (RFC 3261 19.1, RFC 3966). The result
  * is a set of views into the parsed text.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <string.h>
@@ -20,9 +21,13 @@ const char *sip_uri_scheme_name(enum sip_uri_scheme s)
 	return (unsigned)s < SIP_URI__COUNT ? scheme_names[s] : "?";
 }
 
+/* unreserved (RFC 3261 25.1): alphanumerics and -_.!~*'() , as a bitmap */
 static bool is_unreserved(char c)
 {
-	return isalnum((unsigned char)c) || (c && strchr("-_.!~*'()", c));
+	static const uint64_t map[2] = { 0x03ff678200000000ULL,
+					 0x47fffffe87fffffeULL };
+	unsigned char u = (unsigned char)c;
+	return u < 128 && ((map[u >> 6] >> (u & 63)) & 1);
 }
 
 /* Checks chars of s[0..n) against unreserved + extra, with %HH escapes. */
@@ -45,6 +50,21 @@ static bool valid_chars(const char *s, size_t n, const char *extra)
 	return true;
 }
 
+/* RFC 5954 (correcting RFC 3261's ABNF): exactly the textual forms of
+ * RFC 4291 2.2, so "2001:db8:::192.0.2.1" is malformed. */
+bool sip_ipv6_valid(const struct sip_pl *host)
+{
+	char buf[INET6_ADDRSTRLEN];
+	struct in6_addr a;
+	if (!host->l || sip_pl_copy(host, buf, sizeof(buf)))
+		return false;
+	for (size_t i = 0; i < host->l; i++)
+		if (!isxdigit((unsigned char)buf[i]) && buf[i] != ':' &&
+		    buf[i] != '.')
+			return false;
+	return inet_pton(AF_INET6, buf, &a) == 1;
+}
+
 static int parse_hostport(struct sip_uri *uri, const char *p, const char *e)
 {
 	if (p < e && *p == '[') {
@@ -53,11 +73,8 @@ static int parse_hostport(struct sip_uri *uri, const char *p, const char *e)
 			return EINVAL;
 		uri->host.p = p + 1;
 		uri->host.l = (size_t)(rb - p - 1);
-		for (size_t i = 0; i < uri->host.l; i++) {
-			char c = uri->host.p[i];
-			if (!isxdigit((unsigned char)c) && c != ':' && c != '.')
-				return EINVAL;
-		}
+		if (!sip_ipv6_valid(&uri->host))
+			return EINVAL;
 		uri->ipv6 = true;
 		p = rb + 1;
 	} else {
@@ -209,4 +226,149 @@ bool sip_uri_param(const struct sip_uri *uri, const char *name,
 		p = semi ? semi + 1 : e;
 	}
 	return false;
+}
+
+/* ---- comparison (RFC 3261 19.1.4) ---- */
+
+static int hexval(char c)
+{
+	return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+}
+
+/* The next character of a view with %HH decoded; -1 at the end. */
+static int next_unesc(const char **p, const char *e)
+{
+	if (*p >= e)
+		return -1;
+	if (**p == '%' && e - *p >= 3 && isxdigit((unsigned char)(*p)[1]) &&
+	    isxdigit((unsigned char)(*p)[2])) {
+		int v = hexval((*p)[1]) * 16 + hexval((*p)[2]);
+		*p += 3;
+		return v;
+	}
+	return (unsigned char)*(*p)++;
+}
+
+static bool esc_eq(const struct sip_pl *a, const struct sip_pl *b, bool icase)
+{
+	const char *p = a->p, *q = b->p;
+	const char *pe = p + a->l, *qe = q + b->l;
+	for (;;) {
+		int x = next_unesc(&p, pe), y = next_unesc(&q, qe);
+		if (x != y &&
+		    !(icase && x >= 0 && y >= 0 && (x | 0x20) == (y | 0x20) &&
+		      isalpha(x) && isalpha(y)))
+			return false;
+		if (x < 0)
+			return true;
+	}
+}
+
+/* tel: numbers compare without visual separators (RFC 3966 4, 3.1). */
+static bool tel_number_eq(const struct sip_pl *a, const struct sip_pl *b)
+{
+	const char *p = a->p, *q = b->p;
+	const char *pe = p + a->l, *qe = q + b->l;
+	for (;;) {
+		int x, y;
+		do
+			x = next_unesc(&p, pe);
+		while (x == '-' || x == '.' || x == '(' || x == ')');
+		do
+			y = next_unesc(&q, qe);
+		while (y == '-' || y == '.' || y == '(' || y == ')');
+		if (x != y && !(x >= 0 && y >= 0 && isalpha(x) &&
+				(x | 0x20) == (y | 0x20)))
+			return false;
+		if (x < 0)
+			return true;
+	}
+}
+
+/* name=value pairs of a ';'- (params) or '&'- (headers) separated list. */
+static bool kv_next(const char **p, const char *e, char sep, struct sip_pl *n,
+		    struct sip_pl *v)
+{
+	if (*p >= e)
+		return false;
+	const char *s = *p;
+	const char *end = memchr(s, sep, (size_t)(e - s));
+	if (!end)
+		end = e;
+	const char *eq = memchr(s, '=', (size_t)(end - s));
+	n->p = s;
+	n->l = (size_t)((eq ? eq : end) - s);
+	v->p = eq ? eq + 1 : end;
+	v->l = eq ? (size_t)(end - eq - 1) : 0;
+	*p = end < e ? end + 1 : e;
+	return true;
+}
+
+static bool kv_find(const struct sip_pl *list, char sep,
+		    const struct sip_pl *name, struct sip_pl *val)
+{
+	const char *p = list->p, *e = p + list->l;
+	struct sip_pl n, v;
+	while (p && kv_next(&p, e, sep, &n, &v))
+		if (esc_eq(&n, name, true)) {
+			*val = v;
+			return true;
+		}
+	return false;
+}
+
+/* These must match whenever either URI has them. */
+static bool param_required(const struct sip_pl *n)
+{
+	static const char *const names[] = { "user", "ttl", "method", "maddr",
+					     "transport" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (sip_pl_casecmp(n, names[i]))
+			return true;
+	return false;
+}
+
+/* Every param of a agrees with b; one-sided only for ordinary params. */
+static bool params_agree(const struct sip_uri *a, const struct sip_uri *b)
+{
+	const char *p = a->params.p, *e = p + a->params.l;
+	struct sip_pl n, v, w;
+	while (p && kv_next(&p, e, ';', &n, &v)) {
+		if (!kv_find(&b->params, ';', &n, &w)) {
+			if (param_required(&n))
+				return false;
+			continue;
+		}
+		if (!esc_eq(&v, &w, true))
+			return false;
+	}
+	return true;
+}
+
+/* Header values are compared as written, names case-insensitively. */
+static bool headers_agree(const struct sip_uri *a, const struct sip_uri *b)
+{
+	const char *p = a->headers.p, *e = p + a->headers.l;
+	struct sip_pl n, v, w;
+	while (p && kv_next(&p, e, '&', &n, &v))
+		if (!kv_find(&b->headers, '&', &n, &w) ||
+		    !esc_eq(&v, &w, false))
+			return false;
+	return true;
+}
+
+bool sip_uri_eq(const struct sip_uri *a, const struct sip_uri *b)
+{
+	if (a->scheme != b->scheme)
+		return false;
+	if (a->scheme == SIP_URI_OTHER)
+		return esc_eq(&a->user, &b->user, false);
+	if (a->scheme == SIP_URI_TEL)
+		return tel_number_eq(&a->user, &b->user) &&
+		       params_agree(a, b) && params_agree(b, a);
+	return esc_eq(&a->user, &b->user, false) &&
+	       esc_eq(&a->password, &b->password, false) &&
+	       esc_eq(&a->host, &b->host, true) && a->port == b->port &&
+	       params_agree(a, b) && params_agree(b, a) &&
+	       headers_agree(a, b) && headers_agree(b, a);
 }

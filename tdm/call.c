@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <syslog.h>
 
 #include "tdm/tdm_int.h"
@@ -20,6 +21,7 @@ static const char *const call_state_names[] = {
 	[TDM_CALL_ALERTING] = "ALERTING",
 	[TDM_CALL_CONNECTED] = "CONNECTED",
 	[TDM_CALL_RELEASING] = "RELEASING",
+	[TDM_CALL_OVERLAP] = "OVERLAP",
 };
 
 static const char *const call_dir_names[] = {
@@ -132,8 +134,9 @@ static void call_unlink(struct tdm_call *c)
 
 void tdm_call_destroy(struct tdm_call *c)
 {
+	tdm_isdn_overlap_stop(c);
 	call_unlink(c);
-	tdm_chan_put(c->chan);
+	tdm_chan_put(c->span, c->chan);
 	free(c);
 }
 
@@ -144,9 +147,10 @@ void tdm_call_released(struct tdm_call *c, int cause)
 
 	ev.chan = c->chan ? c->chan->ts : 0;
 	tdm_call_log(c, LOG_INFO, "released, cause %d", cause);
+	tdm_isdn_overlap_stop(c);
 	/* c->chan stays set: the handler may still ask for the timeslot */
 	call_unlink(c);
-	tdm_chan_put(c->chan);
+	tdm_chan_put(c->span, c->chan);
 	tdm_span_emit(c->span, c, &ev);
 	free(c);
 }
@@ -167,27 +171,52 @@ void tdm_call_disconnected(struct tdm_call *c, int cause)
 int tdm_call_place(struct tdm_span *span, const struct tdm_setup *setup,
 		   void *user, struct tdm_call **out)
 {
+	if (!span || !setup)
+		return EINVAL;
+	return tdm_call_place_chan(span, setup->chan, setup, user, out);
+}
+
+int tdm_call_place_chan(struct tdm_span *span, int ts,
+			const struct tdm_setup *setup, void *user,
+			struct tdm_call **out)
+{
+	const char *called;
 	struct tdm_call *c;
 	int err;
 
-	if (!span || !setup || !setup->called || !setup->called[0] || !out)
+	if (!span || !setup || !out)
+		return EINVAL;
+	called = setup->info && setup->info->called.digits[0]
+			 ? setup->info->called.digits
+			 : setup->called;
+	/* overlap sending may start with no digit at all */
+	if (!setup->overlap && (!called || !called[0]))
 		return EINVAL;
 	if (span->state != TDM_SPAN_UP)
 		return ENOTCONN;
-	if (setup->chan && !tdm_chan_find(span, setup->chan))
+	if (ts && !tdm_chan_find(span, ts))
 		return EINVAL;
 	c = tdm_call_new(span, TDM_DIR_OUT, user);
 	if (!c)
 		return ENOMEM;
-	c->chan = tdm_chan_take(span, setup->chan, c);
+	c->chan = tdm_chan_take(span, ts, c);
 	if (!c->chan) {
 		free(c);
 		span->stats.calls_failed++;
 		return EBUSY;
 	}
-	err = tdm_isdn_setup(c, setup);
+	c->fixed_chan = setup->chan != 0;
+	if (!setup->called && !setup->info) {
+		static const struct tdm_call_info none;
+
+		struct tdm_setup s2 = *setup;
+		s2.info = &none;
+		err = tdm_isdn_setup(c, &s2);
+	} else {
+		err = tdm_isdn_setup(c, setup);
+	}
 	if (err) {
-		tdm_chan_put(c->chan);
+		tdm_chan_put(span, c->chan);
 		free(c);
 		span->stats.calls_failed++;
 		return err;
@@ -195,8 +224,9 @@ int tdm_call_place(struct tdm_span *span, const struct tdm_setup *setup,
 	c->state = TDM_CALL_DIALING;
 	tdm_call_link(c);
 	span->stats.calls_out++;
-	tdm_call_log(c, LOG_INFO, "SETUP from '%s' to '%s'",
-		     setup->calling ? setup->calling : "", setup->called);
+	tdm_call_log(c, LOG_INFO, "SETUP from '%s' to '%s'%s",
+		     c->info.calling.digits, c->info.called.digits,
+		     c->overlap ? " (overlap)" : "");
 	*out = c;
 	return 0;
 }
@@ -236,6 +266,57 @@ int tdm_call_hangup(struct tdm_call *call, int cause)
 	tdm_isdn_hangup(call, cause);
 	call->state = TDM_CALL_RELEASING;
 	return 0;
+}
+
+int tdm_call_send_digits(struct tdm_call *call, const char *digits,
+			 bool complete)
+{
+	struct tdm_call_info *in;
+	size_t n, k;
+
+	if (!call || !digits ||
+	    strspn(digits, "0123456789*#") != strlen(digits))
+		return EINVAL;
+	if (call->span->state != TDM_SPAN_UP)
+		return ENOTCONN;
+	if (call->dir != TDM_DIR_OUT || !call->overlap || call->hungup ||
+	    (call->state != TDM_CALL_DIALING &&
+	     call->state != TDM_CALL_OVERLAP)) {
+		tdm_call_log(call, LOG_WARNING, "digits not allowed");
+		return EINVAL;
+	}
+	in = &call->info;
+	n = strlen(in->called.digits);
+	k = strlen(digits);
+	if (n + k >= sizeof(in->called.digits))
+		return EINVAL;
+	memcpy(in->called.digits + n, digits, k + 1);
+	tdm_isdn_digits(call, digits);
+	if (complete) {
+		call->overlap = false;
+		in->complete = true;
+	}
+	tdm_call_log(call, LOG_DEBUG, "digits '%s'%s", digits,
+		     complete ? ", complete" : "");
+	return 0;
+}
+
+int tdm_call_send_keypad(struct tdm_call *call, const char *digits)
+{
+	if (!call || !digits || !digits[0] ||
+	    strspn(digits, "0123456789*#") != strlen(digits))
+		return EINVAL;
+	if (call->span->state != TDM_SPAN_UP)
+		return ENOTCONN;
+	if (call->hungup || call->state == TDM_CALL_RELEASING || !call->pcall)
+		return EINVAL;
+	tdm_isdn_keypad(call, digits);
+	return 0;
+}
+
+const struct tdm_call_info *tdm_call_info(const struct tdm_call *call)
+{
+	return &call->info;
 }
 
 void *tdm_call_user(const struct tdm_call *call)

@@ -1,7 +1,12 @@
 /*
- * B-channel allocation. libpri accepts any channel number (even the
- * D-channel timeslot), so the span's channel map here is the only
- * authority on which timeslots carry calls.
+ * B-channel allocation and the channel state machine. libpri accepts any
+ * channel number (even the D-channel timeslot), so the span's channel
+ * map here is the only authority on which timeslots carry calls.
+ *
+ * A channel's state follows from its flags: a call makes it IN_USE; else
+ * our block makes it BLOCKED; else a far-end SERVICE or a pending RESTART
+ * makes it MAINT; else it is IDLE. A call keeps its channel until it is
+ * released, whatever happens to the flags meanwhile.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -13,7 +18,11 @@ static const char *const chan_state_names[] = {
 	[TDM_CHAN_IDLE] = "IDLE",
 	[TDM_CHAN_IN_USE] = "IN_USE",
 	[TDM_CHAN_BLOCKED] = "BLOCKED",
+	[TDM_CHAN_MAINT] = "MAINT",
 };
+
+/* Process-wide: orders channels by the moment they went idle. */
+static uint64_t chan_idle_counter;
 
 const char *tdm_chan_state_name(enum tdm_chan_state s)
 {
@@ -38,8 +47,13 @@ void tdm_chan_map_init(struct tdm_span *span)
 	}
 	span->nchans = n;
 	for (n = 0; n < span->nchans; n++) {
-		span->chans[n].state = TDM_CHAN_IDLE;
-		span->chans[n].call = NULL;
+		struct tdm_chan *ch = &span->chans[n];
+
+		ch->state = TDM_CHAN_IDLE;
+		ch->call = NULL;
+		ch->blocked = ch->far_oos = ch->restarting = false;
+		ch->idle_since = 0;
+		ch->idle_seq = 0;
 	}
 }
 
@@ -53,9 +67,40 @@ struct tdm_chan *tdm_chan_find(struct tdm_span *span, int ts)
 	return NULL;
 }
 
-struct tdm_chan *tdm_chan_take(struct tdm_span *span, int ts,
-			       struct tdm_call *call)
+void tdm_chan_update(struct tdm_span *span, struct tdm_chan *ch)
 {
+	struct tdm_event ev = { .type = TDM_EV_CHAN_STATE };
+	enum tdm_chan_state old = ch->state, st;
+
+	st = ch->call			     ? TDM_CHAN_IN_USE
+	     : ch->blocked		     ? TDM_CHAN_BLOCKED
+	     : ch->far_oos || ch->restarting ? TDM_CHAN_MAINT
+					     : TDM_CHAN_IDLE;
+	if (st == old)
+		return;
+	ch->state = st;
+	if (st == TDM_CHAN_IDLE) {
+		ch->idle_since =
+			span->hooks.now ? span->hooks.now(span->hooks.arg) : 0;
+		ch->idle_seq = ++chan_idle_counter;
+	}
+	/* calls starting and ending are reported as calls; the start-up
+	 * RESTART of every channel happens before the span is UP */
+	if (((old == TDM_CHAN_IDLE || old == TDM_CHAN_IN_USE) &&
+	     (st == TDM_CHAN_IDLE || st == TDM_CHAN_IN_USE)) ||
+	    span->restart_pending)
+		return;
+	tdm_log(span, LOG_DEBUG, "chan %d %s -> %s", ch->ts,
+		tdm_chan_state_name(old), tdm_chan_state_name(st));
+	ev.chan = ch->ts;
+	ev.chan_state = st;
+	tdm_span_emit(span, NULL, &ev);
+}
+
+struct tdm_chan *tdm_chan_take_ex(struct tdm_span *span, int ts,
+				  struct tdm_call *call, uint32_t exclude)
+{
+	struct tdm_chan *c[TDM_MAX_BCHANS];
 	struct tdm_chan *ch = NULL;
 	int i;
 
@@ -63,29 +108,33 @@ struct tdm_chan *tdm_chan_take(struct tdm_span *span, int ts,
 		ch = tdm_chan_find(span, ts);
 		if (!ch || ch->state != TDM_CHAN_IDLE)
 			return NULL;
-	} else if (span->role == TDM_ROLE_NET) {
-		for (i = span->nchans - 1; i >= 0 && !ch; i--)
-			if (span->chans[i].state == TDM_CHAN_IDLE)
-				ch = &span->chans[i];
 	} else {
-		for (i = 0; i < span->nchans && !ch; i++)
-			if (span->chans[i].state == TDM_CHAN_IDLE)
-				ch = &span->chans[i];
+		for (i = 0; i < span->nchans; i++)
+			c[i] = &span->chans[i];
+		i = tdm_hunt_pick(c, NULL, span->nchans, tdm_span_hunt(span),
+				  span->hunt_last, exclude);
+		if (i < 0)
+			return NULL;
+		ch = c[i];
+		span->hunt_last = i;
 	}
-	if (!ch)
-		return NULL;
-	ch->state = TDM_CHAN_IN_USE;
 	ch->call = call;
+	ch->state = TDM_CHAN_IN_USE;
 	return ch;
 }
 
-void tdm_chan_put(struct tdm_chan *chan)
+struct tdm_chan *tdm_chan_take(struct tdm_span *span, int ts,
+			       struct tdm_call *call)
+{
+	return tdm_chan_take_ex(span, ts, call, 0);
+}
+
+void tdm_chan_put(struct tdm_span *span, struct tdm_chan *chan)
 {
 	if (!chan)
 		return;
 	chan->call = NULL;
-	if (chan->state == TDM_CHAN_IN_USE)
-		chan->state = TDM_CHAN_IDLE;
+	tdm_chan_update(span, chan);
 }
 
 int tdm_span_chan_state(const struct tdm_span *span, int ts)
@@ -98,6 +147,16 @@ int tdm_span_chan_state(const struct tdm_span *span, int ts)
 	return -1;
 }
 
+uint64_t tdm_span_chan_idle_since(const struct tdm_span *span, int ts)
+{
+	int i;
+
+	for (i = 0; i < span->nchans; i++)
+		if (span->chans[i].ts == ts)
+			return span->chans[i].idle_since;
+	return 0;
+}
+
 int tdm_span_chan_block(struct tdm_span *span, int ts, bool blocked)
 {
 	struct tdm_chan *ch = tdm_chan_find(span, ts);
@@ -106,8 +165,11 @@ int tdm_span_chan_block(struct tdm_span *span, int ts, bool blocked)
 		return EINVAL;
 	if (ch->state == TDM_CHAN_IN_USE)
 		return EBUSY;
-	ch->state = blocked ? TDM_CHAN_BLOCKED : TDM_CHAN_IDLE;
-	tdm_log(span, LOG_NOTICE, "chan %d %s", ts,
-		tdm_chan_state_name(ch->state));
+	if (ch->blocked == blocked)
+		return 0;
+	ch->blocked = blocked;
+	tdm_chan_update(span, ch);
+	/* tell the far end, where the switchtype has SERVICE messages */
+	tdm_isdn_service(span, ts, !blocked);
 	return 0;
 }

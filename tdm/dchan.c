@@ -97,6 +97,8 @@ static void dchan_reap(void *arg)
 		tdm_call_log(c, LOG_INFO,
 			     "cleared by RELEASE COMPLETE, cause %d",
 			     c->relcomp_cause);
+		if (!c->hungup && tdm_isdn_retry(c, c->relcomp_cause, false))
+			continue;
 		if (!c->hungup) {
 			c->hungup = true;
 			tdm_call_disconnected(c, c->relcomp_cause);
@@ -117,6 +119,9 @@ void tdm_dchan_seen(struct tdm_span *span, const uint8_t *frame, size_t len,
 
 	if (tdm_dchan_parse(frame, len, &m))
 		return;
+	tdm_log(span, LOG_DEBUG, "%s Q.931 type 0x%02x cref %d%s cause %d",
+		tx ? "tx" : "rx", m.type, m.cref, m.from_orig ? "" : "'",
+		m.cause);
 	if (tx && m.type == Q931_SETUP && m.from_orig && span->placing) {
 		span->placing->cref = m.cref;
 		return;

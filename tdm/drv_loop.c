@@ -13,6 +13,22 @@
  *                              T1 (µ-law), 8 + 160 * 30 on E1 (A-law). Idle
  *                              channels carry the law's silence (0xFF, 0xD5).
  *
+ *   type 3, line condition:   [3][TDM_ALARM_* mask]: what the sender's
+ *                              line now shows the receiver: red (loss of
+ *                              signal/frame), blue (AIS) or yellow (RAI);
+ *                              0 clears. Sent on every change. A receiver
+ *                              in red or blue answers with yellow (RAI) of
+ *                              its own, as a real framer does. While red
+ *                              or blue is active the D-channel carries
+ *                              nothing either way (audio blocks go on).
+ *   type 4, bad frame:        [4][frame]: a D-channel frame whose FCS
+ *                              failed on the wire; the receiver counts it
+ *                              (rx_fcs_errors) and drops it, as an HDLC
+ *                              receiver would. Q.921 recovers.
+ *
+ * Peers built before types 3 and 4 reject them as unknown (counted,
+ * dropped), so old and new ends still interwork.
+ *
  * The server (switch side) listens, takes one peer at a time and is the
  * clock: every 20 ms, on absolute deadlines, it sends a block. The client
  * (card side) answers each block with one of its own carrying the same
@@ -33,6 +49,9 @@
 
 #define LOOP_MSG_FRAME 1
 #define LOOP_MSG_AUDIO 2
+#define LOOP_MSG_LINE 3
+#define LOOP_MSG_BAD_FRAME 4
+#define LOOP_ALARMS (TDM_ALARM_RED | TDM_ALARM_YELLOW | TDM_ALARM_BLUE)
 #define LOOP_HDR 8
 #define TDM_LOOP_MAX_FRAME 512
 #define LOOP_RETRY_MS 1000
@@ -41,7 +60,7 @@
 /* Clock more than this late: skip ahead instead of bursting blocks. */
 #define LOOP_MAX_LAG_MS 200
 
-/* Owned by its span (span->loop). */
+/* Owned by its span (span->drv_priv). */
 struct tdm_loop {
 	struct tdm_span *span;
 	int lfd; /* server: listening socket */
@@ -56,9 +75,27 @@ struct tdm_loop {
 	uint8_t *rx;	 /* receive buffer, one message */
 	uint8_t *tx;	 /* block being sent */
 	uint8_t *srv_rx; /* server: client's latest block samples */
+	struct tdm_line *line;
+	unsigned tx_inject; /* line condition injected toward the peer */
+	bool tx_rai;	    /* we answer the peer's red/blue with yellow */
+	unsigned rx_cond;   /* condition the peer's line shows us */
 };
 
 static void loop_hangup(struct tdm_loop *l);
+
+static void loop_send_cond(struct tdm_loop *l);
+
+/* A new connection is a new line: no condition, nothing queued. Our
+ * own injected condition is re-announced. */
+static void loop_line_fresh(struct tdm_loop *l)
+{
+	tdm_line_reset(l->line);
+	l->rx_cond = 0;
+	l->tx_rai = false;
+	if (l->tx_inject)
+		loop_send_cond(l);
+	tdm_span_alarm(l->span, 0);
+}
 
 static int loop_nonblock(int fd)
 {
@@ -79,14 +116,21 @@ static int loop_addr(const char *path, struct sockaddr_un *sa)
 	return 0;
 }
 
-bool tdm_loop_connected(const struct tdm_span *span)
+static struct tdm_loop *loop_of(const struct tdm_span *span)
 {
-	return span->loop && span->loop->fd >= 0;
+	return span->drv == &tdm_drv_loop ? span->drv_priv : NULL;
+}
+
+static bool loop_connected(const struct tdm_span *span)
+{
+	struct tdm_loop *l = loop_of(span);
+
+	return l && l->fd >= 0;
 }
 
 int tdm_loop_send_raw(struct tdm_span *span, const void *buf, size_t len)
 {
-	struct tdm_loop *l = span->loop;
+	struct tdm_loop *l = loop_of(span);
 
 	if (!l || l->fd < 0)
 		return ENOTCONN;
@@ -95,20 +139,22 @@ int tdm_loop_send_raw(struct tdm_span *span, const void *buf, size_t len)
 	return 0;
 }
 
-void tdm_loop_send_frame(struct tdm_span *span, const uint8_t *buf, size_t len)
+/* Red or blue: the line carries no D-channel. */
+static bool loop_line_dead(const struct tdm_loop *l)
 {
+	return l->rx_cond & (TDM_ALARM_RED | TDM_ALARM_BLUE);
+}
+
+/* The frame on the wire (after the line's pacing and faults). */
+static void loop_wire_frame(void *arg, const uint8_t *buf, size_t len, bool bad)
+{
+	struct tdm_span *span = arg;
 	uint8_t msg[1 + TDM_LOOP_MAX_FRAME];
 	int err;
 
-	/* No wire: the frame is lost, as on a cut cable; Q.921 retries. */
-	if (!tdm_loop_connected(span))
+	if (!loop_connected(span))
 		return;
-	if (len > TDM_LOOP_MAX_FRAME) {
-		tdm_log(span, LOG_ERR, "D-channel frame of %zu bytes dropped",
-			len);
-		return;
-	}
-	msg[0] = LOOP_MSG_FRAME;
+	msg[0] = bad ? LOOP_MSG_BAD_FRAME : LOOP_MSG_FRAME;
 	memcpy(msg + 1, buf, len);
 	err = tdm_loop_send_raw(span, msg, len + 1);
 	if (err)
@@ -117,29 +163,95 @@ void tdm_loop_send_frame(struct tdm_span *span, const uint8_t *buf, size_t len)
 		span->stats.tx_frames++;
 }
 
-static const char *const fault_names[TDM_FAULT__COUNT] = {
-	[TDM_FAULT_SHORT_BLOCK] = "short_block",
-	[TDM_FAULT_LONG_BLOCK] = "long_block",
-	[TDM_FAULT_UNKNOWN_TYPE] = "unknown_type",
-	[TDM_FAULT_RUNT_FRAME] = "runt_frame",
-};
-
-const char *tdm_fault_name(enum tdm_fault f)
+static void loop_send_frame(struct tdm_span *span, const uint8_t *buf,
+			    size_t len)
 {
-	return (unsigned)f < TDM_FAULT__COUNT ? fault_names[f] : "?";
+	struct tdm_loop *l = loop_of(span);
+
+	/* No wire: the frame is lost, as on a cut cable; Q.921 retries. */
+	if (!loop_connected(span))
+		return;
+	if (len > TDM_LOOP_MAX_FRAME) {
+		tdm_log(span, LOG_ERR, "D-channel frame of %zu bytes dropped",
+			len);
+		return;
+	}
+	if (loop_line_dead(l)) {
+		span->stats.dchan_drops++;
+		return;
+	}
+	tdm_line_send(l->line, buf, len);
 }
 
-int tdm_fault_lookup(const char *name)
+/* Tells the peer what our line shows it now. */
+static void loop_send_cond(struct tdm_loop *l)
 {
-	for (int i = 0; i < TDM_FAULT__COUNT; i++)
-		if (!strcmp(name, fault_names[i]))
-			return i;
-	return -1;
+	uint8_t msg[2] = { LOOP_MSG_LINE,
+			   (uint8_t)(l->tx_inject |
+				     (l->tx_rai ? TDM_ALARM_YELLOW : 0)) };
+
+	tdm_loop_send_raw(l->span, msg, sizeof(msg));
 }
 
-int tdm_span_inject(struct tdm_span *span, enum tdm_fault f)
+/* The peer's line condition changed: our alarms follow, and red or blue
+ * is answered with yellow (RAI). */
+static void loop_rx_cond(struct tdm_loop *l, unsigned cond)
 {
-	struct tdm_loop *l = span ? span->loop : NULL;
+	bool rai = cond & (TDM_ALARM_RED | TDM_ALARM_BLUE);
+
+	l->rx_cond = cond & LOOP_ALARMS;
+	if (rai != l->tx_rai) {
+		l->tx_rai = rai;
+		loop_send_cond(l);
+	}
+	tdm_span_alarm(l->span, l->rx_cond);
+}
+
+static int loop_alarm(struct tdm_span *span, enum tdm_alarm a, bool on)
+{
+	struct tdm_loop *l = loop_of(span);
+
+	if (!l)
+		return ENOTSUP;
+	if (l->fd < 0)
+		return ENOTCONN;
+	if (on)
+		l->tx_inject |= a;
+	else
+		l->tx_inject &= ~(unsigned)a;
+	tdm_log(span, LOG_NOTICE, "line toward the peer: %s %s",
+		tdm_alarm_name(a), on ? "raised" : "cleared");
+	loop_send_cond(l);
+	return 0;
+}
+
+static int loop_dchan_drop(struct tdm_span *span, unsigned ms)
+{
+	struct tdm_loop *l = loop_of(span);
+
+	if (!l)
+		return ENOTSUP;
+	if (l->fd < 0)
+		return ENOTCONN;
+	tdm_line_drop(l->line, ms);
+	return 0;
+}
+
+static int loop_corrupt(struct tdm_span *span)
+{
+	struct tdm_loop *l = loop_of(span);
+
+	if (!l)
+		return ENOTSUP;
+	if (l->fd < 0)
+		return ENOTCONN;
+	tdm_line_corrupt(l->line);
+	return 0;
+}
+
+static int loop_inject(struct tdm_span *span, enum tdm_fault f)
+{
+	struct tdm_loop *l = loop_of(span);
 	uint8_t *msg;
 	size_t len;
 	int err;
@@ -231,7 +343,24 @@ static void loop_rx_msg(struct tdm_loop *l, size_t len)
 			return;
 		}
 		span->stats.rx_frames++;
+		if (loop_line_dead(l) || tdm_line_dropping(l->line)) {
+			span->stats.dchan_drops++;
+			return;
+		}
 		tdm_isdn_rx(span, m + 1, len - 1);
+		return;
+	case LOOP_MSG_BAD_FRAME:
+		span->stats.rx_fcs_errors++;
+		tdm_log(span, LOG_INFO,
+			"D-channel frame with a bad FCS dropped");
+		return;
+	case LOOP_MSG_LINE:
+		if (len != 2 || (m[1] & ~LOOP_ALARMS)) {
+			tdm_span_reject(span, "line condition of %zu bytes",
+					len);
+			return;
+		}
+		loop_rx_cond(l, m[1]);
 		return;
 	case LOOP_MSG_AUDIO:
 		if (len != l->block_len) {
@@ -353,6 +482,7 @@ static void loop_accept(void *arg)
 		return;
 	}
 	l->fd = fd;
+	loop_line_fresh(l);
 	tdm_log(span, LOG_NOTICE, "peer connected on %s", span->loop_path);
 	tdm_span_enter(span);
 	tdm_span_l1(span, true);
@@ -439,6 +569,7 @@ static void loop_connect(struct tdm_loop *l)
 		goto fail;
 	}
 	l->fd = fd;
+	loop_line_fresh(l);
 	l->failing = false;
 	tdm_log(span, LOG_NOTICE, "connected to %s", span->loop_path);
 	tdm_span_l1(span, true);
@@ -481,7 +612,9 @@ static void loop_hangup(struct tdm_loop *l)
 		loop_retry_arm(l);
 }
 
-int tdm_loop_open(struct tdm_span *span)
+static void loop_close(struct tdm_span *span);
+
+static int loop_open(struct tdm_span *span)
 {
 	struct tdm_loop *l;
 	size_t samples = (size_t)span->nchans * TDM_SAMPLES_PER_BLOCK;
@@ -497,7 +630,9 @@ int tdm_loop_open(struct tdm_span *span)
 	l->rx = malloc(l->block_len + 1);
 	l->tx = malloc(l->block_len);
 	l->srv_rx = malloc(samples);
-	if (!l->rx || !l->tx || !l->srv_rx) {
+	if (!l->rx || !l->tx || !l->srv_rx ||
+	    tdm_line_alloc(span, span->cfg.dchan_rate_limit, loop_wire_frame,
+			   span, &l->line)) {
 		free(l->rx);
 		free(l->tx);
 		free(l->srv_rx);
@@ -505,11 +640,11 @@ int tdm_loop_open(struct tdm_span *span)
 		return ENOMEM;
 	}
 	memset(l->srv_rx, tdm_law_silence(span->law), samples);
-	span->loop = l;
+	span->drv_priv = l;
 	if (span->loop_mode == TDM_LOOP_SERVER) {
 		err = loop_listen(l);
 		if (err)
-			tdm_loop_close(span);
+			loop_close(span);
 		return err;
 	}
 	tdm_span_enter(span);
@@ -518,9 +653,9 @@ int tdm_loop_open(struct tdm_span *span)
 	return 0;
 }
 
-void tdm_loop_close(struct tdm_span *span)
+static void loop_close(struct tdm_span *span)
 {
-	struct tdm_loop *l = span->loop;
+	struct tdm_loop *l = loop_of(span);
 
 	if (!l)
 		return;
@@ -538,9 +673,32 @@ void tdm_loop_close(struct tdm_span *span)
 		span->hooks.timer_stop(span->hooks.arg, l->retry_timer);
 	if (l->clock_timer)
 		span->hooks.timer_stop(span->hooks.arg, l->clock_timer);
+	tdm_line_free(l->line);
 	free(l->rx);
 	free(l->tx);
 	free(l->srv_rx);
 	free(l);
-	span->loop = NULL;
+	span->drv_priv = NULL;
 }
+
+static int loop_validate(const struct tdm_span_cfg *cfg)
+{
+	if (!cfg->loop_path || !cfg->loop_path[0] ||
+	    (cfg->loop_mode != TDM_LOOP_CLIENT &&
+	     cfg->loop_mode != TDM_LOOP_SERVER))
+		return EINVAL;
+	return 0;
+}
+
+const struct tdm_drv tdm_drv_loop = {
+	.name = "loop",
+	.validate = loop_validate,
+	.open = loop_open,
+	.close = loop_close,
+	.send_frame = loop_send_frame,
+	.connected = loop_connected,
+	.inject = loop_inject,
+	.dchan_drop = loop_dchan_drop,
+	.alarm = loop_alarm,
+	.corrupt = loop_corrupt,
+};

@@ -3,8 +3,9 @@
  * of a span, run over our own transport (pri_new_cb), its events turned
  * into neutral tdm events and its timers driven by one hook timer,
  * re-armed after every call into libpri. Call states and the public call
- * API are call.c's; this file sends what call.c allowed. Only this file
- * includes libpri.h.
+ * API are call.c's; this file sends what call.c allowed. Only isdn*.c
+ * include libpri.h (isdn_info.c: call information, isdn_maint.c: RESTART,
+ * SERVICE, T309).
  */
 #include <errno.h>
 #include <libpri.h>
@@ -18,6 +19,8 @@
 
 /* libpri runs at most this many expired timers per hook timer. */
 #define ISDN_SCHED_BURST 32
+/* Q.931 T302 default (overlap receiving) */
+#define ISDN_T302_MS 15000
 
 static const struct {
 	const char *name;
@@ -61,13 +64,7 @@ const char *tdm_switchtype_list(void)
 }
 
 /* Truncating copy: numbers longer than ours are cut, not refused. */
-static void isdn_copy(char *dst, size_t size, const char *src)
-{
-	size_t n = strnlen(src, size - 1);
-
-	memcpy(dst, src, n);
-	dst[n] = 0;
-}
+#define isdn_copy tdm_info_copy
 
 /* libpri's message and error hooks are process-wide: find the span
  * through the controller's user data. */
@@ -118,7 +115,7 @@ static int isdn_write(struct pri *pri, void *buf, int buflen)
 
 	if (span && buflen > 0) {
 		tdm_dchan_seen(span, buf, (size_t)buflen, true);
-		tdm_loop_send_frame(span, buf, (size_t)buflen);
+		span->drv->send_frame(span, buf, (size_t)buflen);
 	}
 	/* libpri treats a short count as a failed link */
 	return buflen;
@@ -137,7 +134,7 @@ static uint64_t isdn_wall_us(void)
 static void isdn_timer_fn(void *arg);
 static void isdn_retire(struct tdm_span *span);
 
-static void isdn_sched(struct tdm_span *span)
+void tdm_isdn_sched(struct tdm_span *span)
 {
 	struct timeval *tv;
 	uint64_t dl, now, ms;
@@ -163,7 +160,7 @@ static void isdn_sched(struct tdm_span *span)
 	span->pri_deadline_us = dl;
 }
 
-static struct tdm_call *isdn_find(struct tdm_span *span, q931_call *pc)
+struct tdm_call *tdm_isdn_find(struct tdm_span *span, void *pc)
 {
 	struct tdm_call *c;
 
@@ -175,10 +172,10 @@ static struct tdm_call *isdn_find(struct tdm_span *span, q931_call *pc)
 
 /* libpri sends nothing for a hangup in the Call Present state (the call
  * is not "alive" yet): acknowledge first, then clear normally. */
-static void isdn_refuse(struct tdm_span *span, q931_call *pc, int cause, int ts)
+void tdm_isdn_refuse(struct tdm_span *span, void *pcall, int cause, int ts)
 {
-	pri_proceeding(span->pri, pc, ts, 0);
-	pri_hangup(span->pri, pc, cause);
+	pri_proceeding(span->pri, pcall, ts, 0);
+	pri_hangup(span->pri, pcall, cause);
 }
 
 static int isdn_ring_chan(const pri_event_ring *r)
@@ -191,27 +188,115 @@ static int isdn_ring_chan(const pri_event_ring *r)
 	return b == 0xff ? 0 : b;
 }
 
-static void isdn_on_ring(struct tdm_span *span, pri_event_ring *r)
+/* Overlap receiving is over (or never started): the call is offered
+ * with what it has. */
+static void isdn_offer(struct tdm_call *c, bool complete)
 {
 	struct tdm_event ev = { .type = TDM_EV_SETUP };
-	char called[TDM_NUM_MAX], calling[TDM_NUM_MAX];
-	char name[TDM_NAME_MAX], digits[TDM_NUM_MAX];
+
+	tdm_isdn_overlap_stop(c);
+	c->overlap = false;
+	c->info.complete = complete;
+	c->state = TDM_CALL_OFFERED;
+	tdm_call_log(c, LOG_INFO, "SETUP from '%s' to '%s'",
+		     c->info.calling.digits, c->info.called.digits);
+	ev.chan = c->chan->ts;
+	ev.info = &c->info;
+	ev.called = c->info.called.digits;
+	ev.calling = c->info.calling.digits;
+	ev.calling_name = c->info.calling_name;
+	ev.digits = c->info.keypad;
+	tdm_span_emit(c->span, c, &ev);
+}
+
+static void isdn_t302(void *arg)
+{
+	struct tdm_call *c = arg;
+	struct tdm_span *span = c->span;
+
+	c->t302 = NULL;
+	tdm_span_enter(span);
+	if (c->info.called.digits[0]) {
+		tdm_call_log(c, LOG_INFO, "T302: number '%s' taken as complete",
+			     c->info.called.digits);
+		isdn_offer(c, true);
+	} else {
+		/* nothing dialled: invalid number format (Q.931 5.2.5.3) */
+		tdm_call_log(c, LOG_INFO, "T302: no digits");
+		c->overlap = false;
+		tdm_call_hangup(c, PRI_CAUSE_INVALID_NUMBER_FORMAT);
+	}
+	if (tdm_span_leave(span))
+		return;
+	tdm_isdn_sched(span);
+}
+
+void tdm_isdn_overlap_stop(struct tdm_call *c)
+{
+	if (c->t302)
+		c->span->hooks.timer_stop(c->span->hooks.arg, c->t302);
+	c->t302 = NULL;
+}
+
+static void isdn_t302_arm(struct tdm_call *c)
+{
+	struct tdm_span *span = c->span;
+
+	if (c->t302)
+		span->hooks.timer_stop(span->hooks.arg, c->t302);
+	c->t302 = span->hooks.timer_start(
+		span->hooks.arg, (uint64_t)span->t302_ms, isdn_t302, c);
+}
+
+/* Digits for a call collecting its number: complete on '#', sending
+ * complete, or the configured length; else wait T302 for more. */
+static void isdn_overlap_digits(struct tdm_call *c, const char *d,
+				bool complete)
+{
+	char *num = c->info.called.digits;
+	size_t n = strlen(num);
+	int max = c->span->cfg.overlap_digits;
+
+	for (; *d && n + 1 < sizeof(c->info.called.digits); d++) {
+		if (*d == '#') {
+			complete = true;
+			break;
+		}
+		/* dialled digits are 0-9 and '*': anything else is the far
+		 * end's mistake, dropped and counted */
+		if ((*d < '0' || *d > '9') && *d != '*') {
+			tdm_span_reject(
+				c->span,
+				"INFORMATION for call %u: bad digit 0x%02x dropped",
+				c->id, (unsigned char)*d);
+			continue;
+		}
+		num[n++] = *d;
+	}
+	num[n] = 0;
+	if (max > 0 && (int)n >= max)
+		complete = true;
+	if (complete)
+		isdn_offer(c, true);
+	else
+		isdn_t302_arm(c);
+}
+
+static void isdn_on_ring(struct tdm_span *span, pri_event_ring *r)
+{
 	q931_call *pc = r->call;
 	int want = isdn_ring_chan(r);
 	struct tdm_call *c;
+	char called[TDM_NUM_MAX];
 	int cause = 0;
-
-	/* Copy now: the event buffer is libpri's and reused. */
-	isdn_copy(called, sizeof(called), r->callednum);
-	isdn_copy(calling, sizeof(calling), r->callingnum);
-	isdn_copy(name, sizeof(name), r->callingname);
-	isdn_copy(digits, sizeof(digits), r->keypad_digits);
 
 	c = tdm_call_new(span, TDM_DIR_IN, NULL);
 	if (!c) {
 		cause = PRI_CAUSE_SWITCH_CONGESTION;
 		goto reject;
 	}
+	/* Copy now: the event buffer is libpri's and reused. */
+	tdm_info_from_ring(&c->info, r);
 	if (want && !tdm_chan_find(span, want) && !r->flexible) {
 		tdm_log(span, LOG_WARNING,
 			"SETUP for chan %d: no such B-channel", want);
@@ -233,18 +318,26 @@ static void isdn_on_ring(struct tdm_span *span, pri_event_ring *r)
 	c->state = TDM_CALL_OFFERED;
 	tdm_call_link(c);
 	span->stats.calls_in++;
-	tdm_call_log(c, LOG_INFO, "SETUP from '%s' to '%s'", calling, called);
-	ev.chan = c->chan->ts;
-	ev.called = called;
-	ev.calling = calling;
-	ev.calling_name = name;
-	ev.digits = digits;
-	tdm_span_emit(span, c, &ev);
+	if (span->cfg.overlap && !c->info.complete) {
+		/* collect the rest of the number: SETUP ACKNOWLEDGE */
+		c->state = TDM_CALL_OVERLAP;
+		c->overlap = true;
+		tdm_call_log(c, LOG_INFO, "overlap SETUP to '%s'",
+			     c->info.called.digits);
+		pri_need_more_info(span->pri, pc, c->chan->ts, 0);
+		isdn_copy(called, sizeof(called), c->info.called.digits);
+		c->info.called.digits[0] = 0;
+		isdn_overlap_digits(c, called, false);
+		return;
+	}
+	isdn_offer(c, c->info.complete);
 	return;
 reject:
+	if (c)
+		tdm_chan_put(span, c->chan);
 	free(c);
 	span->stats.calls_failed++;
-	isdn_refuse(span, pc, cause, 0);
+	tdm_isdn_refuse(span, pc, cause, 0);
 }
 
 static void isdn_on_event(struct tdm_span *span, pri_event *e)
@@ -257,7 +350,19 @@ static void isdn_on_event(struct tdm_span *span, pri_event *e)
 
 	switch (e->e) {
 	case PRI_EVENT_DCHAN_UP:
+		/* once per connection: the start-up RESTART (UP waits), and
+		 * our blocked channels told to a far end that may be new */
+		if (!span->l2_seen) {
+			span->l2_seen = true;
+			tdm_isdn_start_restart(span);
+		}
 		tdm_span_l2(span, true);
+		if (span->restart_pending && !span->dying)
+			tdm_span_restart(span, 0);
+		for (int i = 0; i < span->nchans && !span->dying; i++)
+			if (span->chans[i].blocked)
+				tdm_isdn_service(span, span->chans[i].ts,
+						 false);
 		return;
 	case PRI_EVENT_DCHAN_DOWN:
 		tdm_span_l2(span, false);
@@ -266,9 +371,14 @@ static void isdn_on_event(struct tdm_span *span, pri_event *e)
 		isdn_on_ring(span, &e->ring);
 		return;
 	case PRI_EVENT_RESTART:
-		tdm_log(span, LOG_INFO, "far end restarted chan %d",
-			e->restart.channel & 0xff);
+	case PRI_EVENT_RESTART_ACK:
+	case PRI_EVENT_SERVICE:
+	case PRI_EVENT_SERVICE_ACK:
+		tdm_isdn_maint_event(span, e);
 		return;
+	case PRI_EVENT_SETUP_ACK:
+		pc = e->setup_ack.call;
+		break;
 	case PRI_EVENT_RINGING:
 		pc = e->ringing.call;
 		break;
@@ -298,7 +408,7 @@ static void isdn_on_event(struct tdm_span *span, pri_event *e)
 			pri_event2str(e->e));
 		return;
 	}
-	c = pc ? isdn_find(span, pc) : NULL;
+	c = pc ? tdm_isdn_find(span, pc) : NULL;
 	if (!c) {
 		/* libpri still owns the call; let it finish clearing. */
 		if (pc &&
@@ -311,26 +421,42 @@ static void isdn_on_event(struct tdm_span *span, pri_event *e)
 	ev.chan = c->chan ? c->chan->ts : 0;
 
 	switch (e->e) {
+	case PRI_EVENT_SETUP_ACK:
+		if (c->state == TDM_CALL_DIALING)
+			c->state = TDM_CALL_OVERLAP;
+		c->reported = true;
+		ev.type = TDM_EV_SETUP_ACK;
+		ev.progress = tdm_info_progress(e->setup_ack.progressmask);
+		break;
 	case PRI_EVENT_RINGING:
 		if (c->state == TDM_CALL_DIALING ||
-		    c->state == TDM_CALL_PROCEEDING)
+		    c->state == TDM_CALL_PROCEEDING ||
+		    c->state == TDM_CALL_OVERLAP)
 			c->state = TDM_CALL_ALERTING;
+		c->reported = true;
+		c->overlap = false;
 		ev.type = TDM_EV_ALERTING;
-		ev.inband = e->ringing.progressmask & PRI_PROG_INBAND_AVAILABLE;
+		ev.progress = tdm_info_progress(e->ringing.progressmask);
+		ev.inband = ev.progress & TDM_PROG_INBAND;
 		break;
 	case PRI_EVENT_PROCEEDING:
-		if (c->state == TDM_CALL_DIALING)
+		if (c->state == TDM_CALL_DIALING ||
+		    c->state == TDM_CALL_OVERLAP)
 			c->state = TDM_CALL_PROCEEDING;
+		c->overlap = false;
 		ev.type = TDM_EV_PROCEEDING;
+		ev.progress = tdm_info_progress(e->proceeding.progressmask);
 		break;
 	case PRI_EVENT_PROGRESS:
 		ev.type = TDM_EV_PROGRESS;
-		ev.inband =
-			e->proceeding.progressmask & PRI_PROG_INBAND_AVAILABLE;
+		ev.progress = tdm_info_progress(e->proceeding.progressmask);
+		ev.inband = ev.progress & TDM_PROG_INBAND;
 		break;
 	case PRI_EVENT_ANSWER:
 		if (c->state != TDM_CALL_RELEASING)
 			c->state = TDM_CALL_CONNECTED;
+		c->reported = true;
+		c->overlap = false;
 		ev.type = TDM_EV_CONNECT;
 		break;
 	case PRI_EVENT_CONNECT_ACK:
@@ -341,11 +467,20 @@ static void isdn_on_event(struct tdm_span *span, pri_event *e)
 		isdn_copy(digits, sizeof(digits),
 			  e->e == PRI_EVENT_KEYPAD_DIGIT ? e->digit.digits
 							 : e->ring.callednum);
+		if (e->e == PRI_EVENT_INFO_RECEIVED && c->overlap &&
+		    c->state == TDM_CALL_OVERLAP) {
+			isdn_overlap_digits(c, digits, e->ring.complete);
+			return;
+		}
 		ev.digits = digits;
+		ev.complete =
+			e->e == PRI_EVENT_INFO_RECEIVED && e->ring.complete;
 		break;
 	case PRI_EVENT_HANGUP_REQ:
 		/* DISCONNECT from the far end: report, then RELEASE. */
 		cause = e->hangup.cause;
+		if (!c->hungup && tdm_isdn_retry(c, cause, true))
+			return;
 		if (!c->hungup)
 			tdm_call_disconnected(c, cause);
 		if (span->dying)
@@ -359,11 +494,15 @@ static void isdn_on_event(struct tdm_span *span, pri_event *e)
 		/* RELEASE (COMPLETE) from the far end: our pri_hangup now
 		 * answers or frees libpri's call. */
 		cause = e->hangup.cause;
+		if (!c->hungup && tdm_isdn_retry(c, cause, true))
+			return;
 		if (!c->hungup)
 			tdm_call_disconnected(c, cause);
 		if (span->dying)
 			return;
 		c->hungup = true;
+		if (!span->l2_up)
+			span->stats.t309_released++; /* libpri's T309 */
 		pri_hangup(span->pri, pc, cause);
 		tdm_call_released(c, c->cause ? c->cause : cause);
 		return;
@@ -391,7 +530,7 @@ void tdm_isdn_rx(struct tdm_span *span, const uint8_t *frame, size_t len)
 		isdn_on_event(span, e);
 	if (tdm_span_leave(span))
 		return;
-	isdn_sched(span);
+	tdm_isdn_sched(span);
 }
 
 static void isdn_timer_fn(void *arg)
@@ -415,7 +554,7 @@ static void isdn_timer_fn(void *arg)
 	}
 	if (tdm_span_leave(span))
 		return;
-	isdn_sched(span);
+	tdm_isdn_sched(span);
 }
 
 /* The far end vanished with the wire: free libpri's calls and ours. */
@@ -486,6 +625,7 @@ int tdm_isdn_init(struct tdm_span *span)
 	}
 	for (int i = 0; i < TDM_PRI_TIMERS; i++)
 		span->pri_timers[i] = -1;
+	span->t302_ms = ISDN_T302_MS;
 	return 0;
 }
 
@@ -510,18 +650,32 @@ int tdm_isdn_l1_up(struct tdm_span *span)
 		return ENOMEM;
 	}
 	span->pri = pri;
+	span->l2_seen = false;
+	tdm_isdn_maint_release(span);
+	tdm_isdn_maint_init(span, pri);
 	pri_set_debug(pri, 0);
 	for (int i = 0; i < PRI_MAX_TIMERS; i++)
 		if (span->pri_timers[i] >= 0)
 			pri_set_timer(pri, i, span->pri_timers[i]);
-	isdn_sched(span);
+	tdm_isdn_sched(span);
 	return 0;
 }
 
 void tdm_isdn_release(struct tdm_span *span)
 {
+	tdm_isdn_maint_release(span);
 	tdm_dchan_release(span);
 	isdn_retire(span);
+}
+
+static const char *const isdn_timer_names[] = {
+	"N200", "K",	"T200", "T203", "T302", "T303", "T305",
+	"T308", "T309", "T310", "T313", "T316", "N316", NULL,
+};
+
+const char *const *tdm_timer_names(void)
+{
+	return isdn_timer_names;
 }
 
 int tdm_span_set_timer(struct tdm_span *span, const char *name, int value)
@@ -530,6 +684,13 @@ int tdm_span_set_timer(struct tdm_span *span, const char *name, int value)
 
 	if (!span || !name || value < 0)
 		return EINVAL;
+	/* libpri has no T302 of its own: overlap receiving is ours */
+	if (!strcmp(name, "T302")) {
+		if (value < 1)
+			return EINVAL;
+		span->t302_ms = value;
+		return 0;
+	}
 	idx = pri_timer2idx(name);
 	if (idx < 0 || idx >= PRI_MAX_TIMERS)
 		return EINVAL;
@@ -537,84 +698,7 @@ int tdm_span_set_timer(struct tdm_span *span, const char *name, int value)
 	span->pri_timers[idx] = value;
 	if (span->pri) {
 		pri_set_timer(span->pri, idx, value);
-		isdn_sched(span);
+		tdm_isdn_sched(span);
 	}
 	return 0;
-}
-
-/* ---- Q.931 messages for call.c, which has checked the call's state ---- */
-
-int tdm_isdn_setup(struct tdm_call *c, const struct tdm_setup *setup)
-{
-	char called[TDM_NUM_MAX], calling[TDM_NUM_MAX], name[TDM_NAME_MAX];
-	struct tdm_span *span = c->span;
-	struct pri_sr *sr;
-	int err = 0;
-
-	isdn_copy(called, sizeof(called), setup->called);
-	isdn_copy(calling, sizeof(calling),
-		  setup->calling ? setup->calling : "");
-	isdn_copy(name, sizeof(name),
-		  setup->calling_name ? setup->calling_name : "");
-	c->pcall = pri_new_call(span->pri);
-	sr = pri_sr_new();
-	if (!c->pcall || !sr) {
-		err = ENOMEM;
-		goto out;
-	}
-	pri_sr_set_channel(sr, c->chan->ts, 1, 0);
-	pri_sr_set_bearer(sr, PRI_TRANS_CAP_SPEECH,
-			  span->law == TDM_LAW_ULAW ? PRI_LAYER_1_ULAW
-						    : PRI_LAYER_1_ALAW);
-	pri_sr_set_called(sr, called, PRI_UNKNOWN, 1);
-	pri_sr_set_caller(sr, calling[0] ? calling : NULL,
-			  name[0] ? name : NULL, PRI_UNKNOWN,
-			  calling[0] ? PRES_ALLOWED_USER_NUMBER_NOT_SCREENED
-				     : PRES_NUMBER_NOT_AVAILABLE);
-	span->placing = c;
-	if (pri_setup(span->pri, c->pcall, sr))
-		err = EIO;
-	span->placing = NULL;
-out:
-	if (sr)
-		pri_sr_free(sr);
-	if (err && c->pcall) {
-		pri_destroycall(span->pri, c->pcall);
-		c->pcall = NULL;
-	}
-	isdn_sched(span);
-	return err;
-}
-
-void tdm_isdn_proceeding(struct tdm_call *c)
-{
-	pri_proceeding(c->span->pri, c->pcall, c->chan->ts, 0);
-	isdn_sched(c->span);
-}
-
-void tdm_isdn_alerting(struct tdm_call *c, bool inband)
-{
-	pri_acknowledge(c->span->pri, c->pcall, c->chan->ts, inband);
-	isdn_sched(c->span);
-}
-
-void tdm_isdn_progress(struct tdm_call *c)
-{
-	pri_progress(c->span->pri, c->pcall, c->chan->ts, 1);
-	isdn_sched(c->span);
-}
-
-void tdm_isdn_answer(struct tdm_call *c)
-{
-	pri_answer(c->span->pri, c->pcall, c->chan->ts, 0);
-	isdn_sched(c->span);
-}
-
-void tdm_isdn_hangup(struct tdm_call *c, int cause)
-{
-	if (c->state == TDM_CALL_OFFERED)
-		isdn_refuse(c->span, c->pcall, cause, c->chan->ts);
-	else
-		pri_hangup(c->span->pri, c->pcall, cause);
-	isdn_sched(c->span);
 }

@@ -51,6 +51,43 @@ static const char *const event_names[] = {
 	[TDM_EV_L1_UP] = "l1_up",
 	[TDM_EV_L1_DOWN] = "l1_down",
 	[TDM_EV_REJECTED_FRAME] = "rejected_frame",
+	[TDM_EV_SETUP_ACK] = "setup_ack",
+	[TDM_EV_CHAN_STATE] = "chan_state",
+	[TDM_EV_RESTART] = "restart",
+	[TDM_EV_ALARM] = "alarm",
+};
+static const char *const ton_names[] = {
+	[TDM_TON_UNKNOWN] = "unknown",
+	[TDM_TON_INTERNATIONAL] = "international",
+	[TDM_TON_NATIONAL] = "national",
+	[TDM_TON_NETWORK] = "network",
+	[TDM_TON_SUBSCRIBER] = "subscriber",
+	[TDM_TON_ABBREVIATED] = "abbreviated",
+};
+static const char *const npi_names[] = {
+	[TDM_NPI_UNKNOWN] = "unknown",	 [TDM_NPI_E164] = "e164",
+	[TDM_NPI_DATA] = "data",	 [TDM_NPI_TELEX] = "telex",
+	[TDM_NPI_NATIONAL] = "national", [TDM_NPI_PRIVATE] = "private",
+};
+static const char *const pres_names[] = {
+	[TDM_PRES_ALLOWED] = "allowed",
+	[TDM_PRES_RESTRICTED] = "restricted",
+	[TDM_PRES_UNAVAILABLE] = "unavailable",
+};
+static const char *const screen_names[] = {
+	[TDM_SCREEN_USER_NOT_SCREENED] = "user_not_screened",
+	[TDM_SCREEN_USER_PASSED] = "user_passed",
+	[TDM_SCREEN_USER_FAILED] = "user_failed",
+	[TDM_SCREEN_NETWORK] = "network",
+};
+static const char *const redir_names[] = {
+	[TDM_REDIR_UNKNOWN] = "unknown",
+	[TDM_REDIR_BUSY] = "busy",
+	[TDM_REDIR_NO_REPLY] = "no_reply",
+	[TDM_REDIR_DEFLECTION] = "deflection",
+	[TDM_REDIR_OUT_OF_ORDER] = "out_of_order",
+	[TDM_REDIR_BY_DTE] = "by_dte",
+	[TDM_REDIR_UNCONDITIONAL] = "unconditional",
 };
 
 const char *tdm_span_type_name(enum tdm_span_type t)
@@ -81,6 +118,44 @@ const char *tdm_span_state_name(enum tdm_span_state s)
 const char *tdm_event_type_name(enum tdm_event_type t)
 {
 	return NAME(event_names, t);
+}
+
+const char *tdm_alarm_name(enum tdm_alarm a)
+{
+	switch (a) {
+	case TDM_ALARM_RED:
+		return "red";
+	case TDM_ALARM_YELLOW:
+		return "yellow";
+	case TDM_ALARM_BLUE:
+		return "blue";
+	}
+	return "?";
+}
+
+const char *tdm_ton_name(enum tdm_ton t)
+{
+	return NAME(ton_names, t);
+}
+
+const char *tdm_npi_name(enum tdm_npi n)
+{
+	return NAME(npi_names, n);
+}
+
+const char *tdm_pres_name(enum tdm_pres p)
+{
+	return NAME(pres_names, p);
+}
+
+const char *tdm_screen_name(enum tdm_screen s)
+{
+	return NAME(screen_names, s);
+}
+
+const char *tdm_redir_name(enum tdm_redir r)
+{
+	return NAME(redir_names, r);
 }
 
 uint8_t tdm_law_silence(enum tdm_law l)
@@ -171,9 +246,10 @@ void tdm_span_reject(struct tdm_span *span, const char *fmt, ...)
  * believing in layer 2 across a short cut, so each is tracked apart. */
 static void span_update(struct tdm_span *span)
 {
-	enum tdm_span_state st = !span->l1_up  ? TDM_SPAN_DOWN
-				 : span->l2_up ? TDM_SPAN_UP
-					       : TDM_SPAN_L1_UP;
+	enum tdm_span_state st = !span->l1_up ? TDM_SPAN_DOWN
+				 : span->l2_up && !span->restart_pending
+					 ? TDM_SPAN_UP
+					 : TDM_SPAN_L1_UP;
 	struct tdm_event ev = { .type = TDM_EV_SPAN_UP };
 	bool was_up = span->state == TDM_SPAN_UP;
 
@@ -208,8 +284,38 @@ void tdm_span_l1(struct tdm_span *span, bool up)
 
 void tdm_span_l2(struct tdm_span *span, bool up)
 {
+	if (up != span->l2_up) {
+		if (up)
+			span->stats.l2_ups++;
+		else
+			span->stats.l2_downs++;
+	}
 	span->l2_up = up;
 	span_update(span);
+}
+
+void tdm_span_alarm(struct tdm_span *span, unsigned alarms)
+{
+	struct tdm_event ev = { .type = TDM_EV_ALARM, .alarms = alarms };
+	unsigned raised = alarms & ~span->alarms;
+
+	if (alarms == span->alarms)
+		return;
+	span->stats.alarms_red += !!(raised & TDM_ALARM_RED);
+	span->stats.alarms_yellow += !!(raised & TDM_ALARM_YELLOW);
+	span->stats.alarms_blue += !!(raised & TDM_ALARM_BLUE);
+	tdm_log(span, alarms ? LOG_WARNING : LOG_NOTICE,
+		"layer 1 alarms:%s%s%s%s", alarms & TDM_ALARM_RED ? " red" : "",
+		alarms & TDM_ALARM_YELLOW ? " yellow" : "",
+		alarms & TDM_ALARM_BLUE ? " blue" : "",
+		alarms ? "" : " cleared");
+	span->alarms = alarms;
+	tdm_span_emit(span, NULL, &ev);
+}
+
+unsigned tdm_span_alarms(const struct tdm_span *span)
+{
+	return span->alarms;
 }
 
 void tdm_span_audio(struct tdm_span *span, const uint8_t *rx, uint8_t *tx)
@@ -229,10 +335,75 @@ void tdm_span_audio(struct tdm_span *span, const uint8_t *rx, uint8_t *tx)
 	}
 }
 
+/* Every driver this build has; drivers add themselves here. */
+const struct tdm_drv *const tdm_drivers[] = {
+	&tdm_drv_loop,
+	NULL,
+};
+
+static const struct tdm_drv *tdm_drv_find(const char *name)
+{
+	for (size_t i = 0; tdm_drivers[i]; i++)
+		if (!strcmp(tdm_drivers[i]->name, name))
+			return tdm_drivers[i];
+	return NULL;
+}
+
+static const char *const fault_names[TDM_FAULT__COUNT] = {
+	[TDM_FAULT_SHORT_BLOCK] = "short_block",
+	[TDM_FAULT_LONG_BLOCK] = "long_block",
+	[TDM_FAULT_UNKNOWN_TYPE] = "unknown_type",
+	[TDM_FAULT_RUNT_FRAME] = "runt_frame",
+};
+
+const char *tdm_fault_name(enum tdm_fault f)
+{
+	return (unsigned)f < TDM_FAULT__COUNT ? fault_names[f] : "?";
+}
+
+int tdm_fault_lookup(const char *name)
+{
+	for (int i = 0; i < TDM_FAULT__COUNT; i++)
+		if (!strcmp(name, fault_names[i]))
+			return i;
+	return -1;
+}
+
+int tdm_span_inject(struct tdm_span *span, enum tdm_fault f)
+{
+	if (!span)
+		return EINVAL;
+	return span->drv->inject ? span->drv->inject(span, f) : ENOTSUP;
+}
+
+int tdm_span_inject_dchan_drop(struct tdm_span *span, unsigned ms)
+{
+	if (!span)
+		return EINVAL;
+	return span->drv->dchan_drop ? span->drv->dchan_drop(span, ms)
+				     : ENOTSUP;
+}
+
+int tdm_span_inject_alarm(struct tdm_span *span, enum tdm_alarm a, bool on)
+{
+	if (!span || (a != TDM_ALARM_RED && a != TDM_ALARM_YELLOW &&
+		      a != TDM_ALARM_BLUE))
+		return EINVAL;
+	return span->drv->alarm ? span->drv->alarm(span, a, on) : ENOTSUP;
+}
+
+int tdm_span_inject_corrupt(struct tdm_span *span)
+{
+	if (!span)
+		return EINVAL;
+	return span->drv->corrupt ? span->drv->corrupt(span) : ENOTSUP;
+}
+
 int tdm_span_alloc(const struct tdm_span_cfg *cfg,
 		   const struct tdm_hooks *hooks, struct tdm_span **out)
 {
 	struct tdm_span *span;
+	const struct tdm_drv *drv;
 	const char *sw;
 	int swtype;
 	int err;
@@ -244,12 +415,13 @@ int tdm_span_alloc(const struct tdm_span_cfg *cfg,
 	if (cfg->id < 1 || cfg->id > 127 ||
 	    (cfg->type != TDM_SPAN_T1 && cfg->type != TDM_SPAN_E1) ||
 	    (cfg->role != TDM_ROLE_CPE && cfg->role != TDM_ROLE_NET) ||
-	    (cfg->loop_mode != TDM_LOOP_CLIENT &&
-	     cfg->loop_mode != TDM_LOOP_SERVER))
+	    (unsigned)cfg->hunt >= TDM_HUNT__COUNT || cfg->overlap_digits < 0 ||
+	    cfg->overlap_digits >= TDM_NUM_MAX)
 		return EINVAL;
-	if (cfg->driver && strcmp(cfg->driver, "loop"))
+	drv = tdm_drv_find(cfg->driver ? cfg->driver : "loop");
+	if (!drv)
 		return ENOTSUP;
-	if (!cfg->loop_path || !cfg->loop_path[0])
+	if (drv->validate && drv->validate(cfg))
 		return EINVAL;
 	sw = cfg->switchtype ? cfg->switchtype
 			     : (cfg->type == TDM_SPAN_T1 ? "ni2" : "euroisdn");
@@ -259,11 +431,16 @@ int tdm_span_alloc(const struct tdm_span_cfg *cfg,
 	span = calloc(1, sizeof(*span));
 	if (!span)
 		return ENOMEM;
-	span->loop_path = strdup(cfg->loop_path);
+	span->loop_path = strdup(cfg->loop_path ? cfg->loop_path : "");
 	if (!span->loop_path) {
 		free(span);
 		return ENOMEM;
 	}
+	span->drv = drv;
+	span->cfg = *cfg;
+	span->cfg.switchtype = span->cfg.driver = NULL;
+	span->cfg.loop_path = span->loop_path;
+	span->hunt_last = -1;
 	span->id = cfg->id;
 	span->type = cfg->type;
 	span->role = cfg->role;
@@ -282,9 +459,9 @@ int tdm_span_alloc(const struct tdm_span_cfg *cfg,
 		free(span);
 		return err;
 	}
-	tdm_log(span, LOG_INFO, "%s %s %s, %d B-channels, loop %s %s",
+	tdm_log(span, LOG_INFO, "%s %s %s, %d B-channels, driver %s %s %s",
 		tdm_span_type_name(span->type), tdm_role_name(span->role),
-		span->switchname, span->nchans,
+		span->switchname, span->nchans, span->drv->name,
 		tdm_loop_mode_name(span->loop_mode), span->loop_path);
 	*out = span;
 	return 0;
@@ -294,14 +471,15 @@ int tdm_span_start(struct tdm_span *span)
 {
 	if (!span)
 		return EINVAL;
-	if (span->loop)
+	if (span->drv_priv)
 		return EALREADY;
-	return tdm_loop_open(span);
+	return span->drv->open(span);
 }
 
 static void span_destroy(struct tdm_span *span)
 {
-	tdm_loop_close(span);
+	tdm_group_drop(span);
+	span->drv->close(span);
 	tdm_isdn_drop_calls(span);
 	tdm_isdn_release(span);
 	free(span->loop_path);

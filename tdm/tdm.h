@@ -6,6 +6,13 @@
  *
  * No clock, socket watch or timer of its own: everything goes through
  * struct tdm_hooks. Not thread-safe: one thread owns all spans.
+ *
+ * NFAS (one D-channel for several spans) is not supported: libpri 1.6
+ * can address another interface's B-channels (channel number
+ * (1 << 16) | iface << 8 | b, verified over the loop) and enslave a
+ * backup D-channel (pri_enslave), but here calls and channels belong to
+ * the span whose D-channel signals them, and choosing the active
+ * D-channel on failover would be ours to write.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -33,7 +40,115 @@ enum tdm_loop_mode { TDM_LOOP_CLIENT, TDM_LOOP_SERVER };
  * UP: layer 2 up, calls possible. */
 enum tdm_span_state { TDM_SPAN_DOWN, TDM_SPAN_L1_UP, TDM_SPAN_UP };
 
-enum tdm_chan_state { TDM_CHAN_IDLE, TDM_CHAN_IN_USE, TDM_CHAN_BLOCKED };
+/* IDLE: free for calls; IN_USE: carries a call; BLOCKED: taken out of
+ * service on our side (tdm_span_chan_block; the far end is told with a
+ * SERVICE message where the switchtype has them); MAINT: out of service
+ * by the far end (SERVICE received) or a RESTART of it is pending. */
+enum tdm_chan_state {
+	TDM_CHAN_IDLE,
+	TDM_CHAN_IN_USE,
+	TDM_CHAN_BLOCKED,
+	TDM_CHAN_MAINT,
+};
+
+/* Layer 1 alarms, a bit mask. RED: our receiver lost signal or framing;
+ * YELLOW: the far end reports it lost ours (RAI); BLUE: the far end
+ * sends all ones (AIS, an upstream failure). Red and blue make the
+ * line unusable (no D-channel, no audio); yellow does not. */
+enum tdm_alarm {
+	TDM_ALARM_RED = 1,
+	TDM_ALARM_YELLOW = 2,
+	TDM_ALARM_BLUE = 4,
+};
+
+/* Channel hunting, for a span or a span group. DEFAULT: descending on a
+ * NET span, ascending on a CPE span (so two ends rarely glare). RR_*:
+ * round robin, starting after (before) the channel taken last. LRU: the
+ * channel idle for the longest time. */
+enum tdm_hunt {
+	TDM_HUNT_DEFAULT,
+	TDM_HUNT_ASC,
+	TDM_HUNT_DESC,
+	TDM_HUNT_RR_ASC,
+	TDM_HUNT_RR_DESC,
+	TDM_HUNT_LRU,
+	TDM_HUNT__COUNT
+};
+
+/* Q.931 party numbers: type of number and numbering plan as coded in
+ * octet 3 of the called/calling/redirecting party number IEs. */
+enum tdm_ton {
+	TDM_TON_UNKNOWN = 0,
+	TDM_TON_INTERNATIONAL = 1,
+	TDM_TON_NATIONAL = 2,
+	TDM_TON_NETWORK = 3,
+	TDM_TON_SUBSCRIBER = 4,
+	TDM_TON_ABBREVIATED = 6,
+};
+enum tdm_npi {
+	TDM_NPI_UNKNOWN = 0,
+	TDM_NPI_E164 = 1,
+	TDM_NPI_DATA = 3, /* X.121 */
+	TDM_NPI_TELEX = 4,
+	TDM_NPI_NATIONAL = 8,
+	TDM_NPI_PRIVATE = 9,
+};
+/* Presentation and screening indicators (octet 3a). */
+enum tdm_pres {
+	TDM_PRES_ALLOWED = 0,
+	TDM_PRES_RESTRICTED = 1,
+	TDM_PRES_UNAVAILABLE = 2,
+};
+enum tdm_screen {
+	TDM_SCREEN_USER_NOT_SCREENED = 0,
+	TDM_SCREEN_USER_PASSED = 1,
+	TDM_SCREEN_USER_FAILED = 2,
+	TDM_SCREEN_NETWORK = 3,
+};
+/* Redirecting reason (redirecting number IE, octet 3b). */
+enum tdm_redir {
+	TDM_REDIR_UNKNOWN,
+	TDM_REDIR_BUSY,
+	TDM_REDIR_NO_REPLY,
+	TDM_REDIR_DEFLECTION,
+	TDM_REDIR_OUT_OF_ORDER,
+	TDM_REDIR_BY_DTE,
+	TDM_REDIR_UNCONDITIONAL,
+	TDM_REDIR__COUNT
+};
+/* Progress indicator descriptions (Q.931 4.5.23) as a bit mask. */
+#define TDM_PROG_NOT_E2E_ISDN (1u << 0)	 /* 1: call not end-to-end ISDN */
+#define TDM_PROG_DEST_NOT_ISDN (1u << 1) /* 2: destination not ISDN */
+#define TDM_PROG_ORIG_NOT_ISDN (1u << 2) /* 3: origination not ISDN */
+#define TDM_PROG_INBAND (1u << 3)	 /* 8: in-band information */
+#define TDM_PROG_DELAY (1u << 4)	 /* 10: delay at interface */
+#define TDM_PROG_INTERWORKING (1u << 5)	 /* interworking with public */
+
+/* A party number; digits[0] == 0: absent. */
+struct tdm_number {
+	char digits[TDM_NUM_MAX];
+	enum tdm_ton ton;
+	enum tdm_npi npi;
+	enum tdm_pres pres;
+	enum tdm_screen screen;
+};
+
+/* Everything a SETUP carries beyond the bearer and the channel. In an
+ * incoming SETUP event all of it as received; for tdm_call_place what to
+ * send (fields the switchtype cannot carry are left out on the wire:
+ * NI-2 and QSIG carry the name, EuroISDN does not). */
+struct tdm_call_info {
+	struct tdm_number called;
+	struct tdm_number calling;
+	char calling_name[TDM_NAME_MAX]; /* display / name; "" if none */
+	struct tdm_number redirecting;	 /* digits "": not redirected */
+	enum tdm_redir redirect_reason;
+	char keypad[TDM_NUM_MAX]; /* keypad facility; "" if none */
+	unsigned progress;	  /* TDM_PROG_* in the SETUP */
+	/* incoming: the number was complete (sending complete, or overlap
+	 * digits collected); outgoing: ignored, see tdm_setup.overlap */
+	bool complete;
+};
 
 enum tdm_call_dir { TDM_DIR_IN, TDM_DIR_OUT };
 
@@ -44,6 +159,8 @@ enum tdm_call_state {
 	TDM_CALL_ALERTING,   /* ALERTING sent or received */
 	TDM_CALL_CONNECTED,  /* answered */
 	TDM_CALL_RELEASING,  /* DISCONNECT sent or received */
+	TDM_CALL_OVERLAP,    /* incoming: SETUP ACK sent, collecting digits;
+				outgoing: SETUP ACK received, sending them */
 };
 
 enum tdm_event_type {
@@ -61,6 +178,12 @@ enum tdm_event_type {
 	TDM_EV_L1_UP,	    /* driver connected */
 	TDM_EV_L1_DOWN,	    /* driver lost its peer */
 	TDM_EV_REJECTED_FRAME, /* bad message from the peer: reason */
+	/* added with issue 4 (append only: pstnsim and gateway switch on
+	 * these) */
+	TDM_EV_SETUP_ACK,  /* our overlap SETUP acknowledged: send digits */
+	TDM_EV_CHAN_STATE, /* chan, chan_state: service, restart, block */
+	TDM_EV_RESTART,	   /* far end restarted chan (0: all channels) */
+	TDM_EV_ALARM,	   /* layer 1 alarms changed: alarms (0: clear) */
 };
 
 /* Only the fields named for each type are set; strings live until the
@@ -75,6 +198,14 @@ struct tdm_event {
 	const char *calling_name; /* SETUP */
 	const char *digits;	  /* SETUP (keypad), INFO */
 	const char *reason;	  /* REJECTED_FRAME */
+	/* SETUP: the full call information (called/calling above are
+	 * info->called.digits and info->calling.digits). */
+	const struct tdm_call_info *info;
+	unsigned progress;		/* TDM_PROG_* of ALERTING, PROGRESS,
+					   PROCEEDING, SETUP_ACK */
+	enum tdm_chan_state chan_state; /* CHAN_STATE */
+	unsigned alarms;		/* ALARM: TDM_ALARM_* now active */
+	bool complete;			/* INFO: sending complete seen */
 };
 
 struct tdm_hooks {
@@ -108,6 +239,18 @@ struct tdm_span_cfg {
 	const char *driver;  /* "loop"; NULL means "loop" */
 	const char *loop_path; /* Unix socket path, loop driver */
 	enum tdm_loop_mode loop_mode;
+	/* added with issue 4; zero means the default for each */
+	enum tdm_hunt hunt; /* channel choice for calls placed on the span */
+	/* Overlap receiving: a SETUP without sending complete is answered
+	 * with SETUP ACKNOWLEDGE and digits are collected from INFORMATION
+	 * until '#', sending complete, overlap_digits digits, or T302
+	 * (tdm_span_set_timer "T302", default 15000 ms) after the last
+	 * digit; then SETUP is reported complete. false: SETUP at once. */
+	bool overlap;
+	int overlap_digits;	  /* complete at this length; 0: no limit */
+	bool no_service_msgs;	  /* never send SERVICE (switch lacks them) */
+	bool no_restart_on_start; /* skip RESTART of all channels at L2 up */
+	bool dchan_rate_limit;	  /* loop: pace D-channel at 64 kbit/s */
 };
 
 struct tdm_setup {
@@ -115,6 +258,12 @@ struct tdm_setup {
 	const char *calling;	  /* may be NULL */
 	const char *calling_name; /* may be NULL */
 	int chan;		  /* wanted timeslot, 0: any free one */
+	/* added with issue 4. info, if set, gives numbers with TON/NPI,
+	 * presentation, redirecting, keypad (its called.digits replaces
+	 * called when non-empty). overlap: send the SETUP without sending
+	 * complete; more digits follow with tdm_call_send_digits(). */
+	const struct tdm_call_info *info;
+	bool overlap;
 };
 
 /* Per span, monotonically increasing. */
@@ -128,6 +277,16 @@ struct tdm_stats {
 	uint64_t calls_in;
 	uint64_t calls_out;
 	uint64_t calls_failed; /* channel or libpri refused */
+	/* added with issue 4 */
+	uint64_t l2_ups, l2_downs; /* layer 2 (D-channel) transitions */
+	uint64_t alarms_red, alarms_yellow, alarms_blue; /* times raised */
+	uint64_t restarts_rx, restarts_tx;		 /* RESTART messages */
+	uint64_t service_rx, service_tx;		 /* SERVICE messages */
+	uint64_t chan_retries;	/* our SETUP retried: cause 44 */
+	uint64_t rx_fcs_errors; /* D-channel frames with a bad FCS */
+	uint64_t dchan_drops;	/* frames lost to a dropped D-channel */
+	uint64_t t309_released; /* calls cleared after T309 */
+	uint64_t tx_paced;	/* frames that waited for the 64 kbit/s wire */
 };
 
 /* Span lifecycle. alloc validates the config and creates the signalling
@@ -152,8 +311,20 @@ int tdm_span_chan_state(const struct tdm_span *span, int ts);
 /* Takes a B-channel out of (or back into) service; EBUSY while in use. */
 int tdm_span_chan_block(struct tdm_span *span, int ts, bool blocked);
 /* Sets a Q.921/Q.931 timer by its standard name ("T200", "T303", "N200");
- * 0, EINVAL for an unknown name or value. */
+ * 0, EINVAL for an unknown name or value. Values in ms (counts for
+ * N200, K). Besides libpri's own, "T302" is the overlap inter-digit
+ * timer and "T309" how long calls survive a D-channel outage. */
 int tdm_span_set_timer(struct tdm_span *span, const char *name, int value);
+/* The timers tdm_span_set_timer() knows, NULL-terminated, for config
+ * tables: "T200", "T203", "N200", "K", "T302", "T303", ... */
+const char *const *tdm_timer_names(void);
+/* Layer 1 alarms now active (TDM_ALARM_* mask). */
+unsigned tdm_span_alarms(const struct tdm_span *span);
+/* RESTART for one B-channel (its call, if any, is released) or, ts 0,
+ * for the whole interface. 0, ENOTCONN, EINVAL. */
+int tdm_span_restart(struct tdm_span *span, int ts);
+/* Time (hooks' ms) a channel last went idle, for LRU hunting; 0 never. */
+uint64_t tdm_span_chan_idle_since(const struct tdm_span *span, int ts);
 /* Number of calls, and each one (for the control tool). */
 int tdm_span_calls(const struct tdm_span *span, struct tdm_call **calls,
 		   int max);
@@ -169,15 +340,53 @@ enum tdm_fault {
 	TDM_FAULT__COUNT
 };
 int tdm_span_inject(struct tdm_span *span, enum tdm_fault f);
+/* Line faults on the loop driver (0, ENOTCONN, ENOTSUP, EINVAL):
+ * drop the D-channel both ways for ms (0: restore now); */
+int tdm_span_inject_dchan_drop(struct tdm_span *span, unsigned ms);
+/* make the far end see alarm a (TDM_ALARM_*) on the line we send it, or
+ * clear it; a far end in red or blue answers with yellow (RAI); */
+int tdm_span_inject_alarm(struct tdm_span *span, enum tdm_alarm a, bool on);
+/* send the next D-channel frame with a bad FCS (the far end drops it). */
+int tdm_span_inject_corrupt(struct tdm_span *span);
 const char *tdm_fault_name(enum tdm_fault f);
 /* "short_block", ... -> fault, or -1. */
 int tdm_fault_lookup(const char *name);
+
+/* Virtual time for simulation binaries (tdm/vclock.c): libpri reads the
+ * wall clock, so a binary that drives spans with virtual-time hooks sets
+ * the same time here (microseconds) before each callback; from the first
+ * call on, gettimeofday() and time() in that binary return it. Never
+ * call these in the daemon: they live outside libtdm.a, in
+ * $(TDM_VCLOCK_OBJ) (build/tdm/vclock.o), linked only by such binaries. */
+void tdm_vclock_set(uint64_t us);
+void tdm_vclock_off(void);
+bool tdm_vclock_active(void);
 
 /* Switch types: "ni2" (alias "national"), "ni1", "dms100", "5ess", "4ess",
  * "euroisdn", "qsig". */
 bool tdm_switchtype_valid(const char *name);
 /* Comma-separated list of the names above, for error messages. */
 const char *tdm_switchtype_list(void);
+
+/* Span groups: calls placed on a group hunt a B-channel across its
+ * spans (in the order added) with the group's strategy. A span belongs
+ * to one group at most. The group does not own its spans: free the
+ * group first. */
+struct tdm_group;
+int tdm_group_alloc(const char *name, enum tdm_hunt hunt,
+		    struct tdm_group **out);
+void tdm_group_free(struct tdm_group *g);
+/* 0, EINVAL (NULL, already in a group), ENOSPC (too many spans). */
+int tdm_group_add(struct tdm_group *g, struct tdm_span *span);
+const char *tdm_group_name(const struct tdm_group *g);
+/* Like tdm_call_place on the first span with a free channel in hunting
+ * order. EBUSY: none free; ENOTCONN: no span up. */
+int tdm_group_place(struct tdm_group *g, const struct tdm_setup *setup,
+		    void *user, struct tdm_call **out);
+const char *tdm_hunt_name(enum tdm_hunt h);
+/* "ascending", ... -> hunt, or -1. */
+int tdm_hunt_lookup(const char *name);
+const char *tdm_hunt_list(void);
 
 /* Calls. Every function returns 0 or errno: EINVAL for a call state that
  * does not allow it, ENOTCONN while the span is not up. */
@@ -190,6 +399,15 @@ int tdm_call_progress(struct tdm_call *call);
 int tdm_call_answer(struct tdm_call *call);
 /* Starts clearing; RELEASED follows. Also rejects an offered call. */
 int tdm_call_hangup(struct tdm_call *call, int cause);
+/* Overlap sending: more called digits in INFORMATION, for our call placed
+ * with setup.overlap; complete adds sending complete. */
+int tdm_call_send_digits(struct tdm_call *call, const char *digits,
+			 bool complete);
+/* Keypad facility digits during the call (INFORMATION). */
+int tdm_call_send_keypad(struct tdm_call *call, const char *digits);
+/* The call's information: as received (incoming) or sent (outgoing);
+ * called.digits grows with overlap digits. */
+const struct tdm_call_info *tdm_call_info(const struct tdm_call *call);
 
 void *tdm_call_user(const struct tdm_call *call);
 void tdm_call_set_user(struct tdm_call *call, void *user);
@@ -208,5 +426,11 @@ const char *tdm_chan_state_name(enum tdm_chan_state s);
 const char *tdm_call_dir_name(enum tdm_call_dir d);
 const char *tdm_call_state_name(enum tdm_call_state s);
 const char *tdm_event_type_name(enum tdm_event_type t);
+const char *tdm_alarm_name(enum tdm_alarm a);
+const char *tdm_ton_name(enum tdm_ton t);
+const char *tdm_npi_name(enum tdm_npi n);
+const char *tdm_pres_name(enum tdm_pres p);
+const char *tdm_screen_name(enum tdm_screen s);
+const char *tdm_redir_name(enum tdm_redir r);
 /* The law's idle pattern: 0xFF (µ-law), 0xD5 (A-law). */
 uint8_t tdm_law_silence(enum tdm_law l);

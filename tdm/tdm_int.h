@@ -7,13 +7,63 @@
 
 #include "tdm/tdm.h"
 
-struct tdm_loop;
+struct tdm_group;
+
+/*
+ * Driver interface: a driver carries one span's layer 1, i.e. the
+ * D-channel frames and the B-channel audio, for the loop simulation, a
+ * DAHDI card or a sound device. A span names its driver in
+ * tdm_span_cfg.driver; span.c finds it in tdm_drivers[] (add new drivers
+ * there). The driver keeps its state in span->drv_priv.
+ *
+ * Driver -> span (all on the one signalling thread):
+ *   tdm_span_l1(span, up)      the line came up / went away
+ *   tdm_span_alarm(span, mask) layer 1 alarms now active (TDM_ALARM_*)
+ *   tdm_isdn_rx(span, f, n)    a D-channel frame, with 2 trailing FCS
+ *                              bytes (libpri strips 2; real HDLC drivers
+ *                              append 2 dummy bytes after checking FCS)
+ *   tdm_span_audio(span, rx, tx)  one 20 ms block: rx and tx hold
+ *                              span->nchans * 160 samples, in B-channel
+ *                              order (span->chans[i].ts)
+ *   tdm_span_reject(span, ...) a malformed message from the line
+ *   stats: rx_frames, tx_frames, rx_blocks, tx_blocks, rx_fcs_errors,
+ *          dchan_drops are the driver's to count.
+ */
+struct tdm_drv {
+	const char *name;
+	/* Config checks at tdm_span_alloc; may be NULL. 0 or EINVAL. */
+	int (*validate)(const struct tdm_span_cfg *cfg);
+	/* Start (connect, listen, open the device): 0 or errno. */
+	int (*open)(struct tdm_span *span);
+	/* Undo open; no upcalls. Called also after a failed open. */
+	void (*close)(struct tdm_span *span);
+	/* A frame as libpri wrote it (2 FCS placeholder bytes at the end:
+	 * an HDLC driver drops them and lets the hardware add the FCS).
+	 * Lost silently when the line is down, as on a cut cable. */
+	void (*send_frame)(struct tdm_span *span, const uint8_t *buf,
+			   size_t len);
+	bool (*connected)(const struct tdm_span *span);
+	/* Fault injection; NULL: ENOTSUP (see tdm.h). */
+	int (*inject)(struct tdm_span *span, enum tdm_fault f);
+	int (*dchan_drop)(struct tdm_span *span, unsigned ms);
+	int (*alarm)(struct tdm_span *span, enum tdm_alarm a, bool on);
+	int (*corrupt)(struct tdm_span *span);
+};
+
+/* NULL-terminated; span.c. */
+extern const struct tdm_drv *const tdm_drivers[];
+extern const struct tdm_drv tdm_drv_loop;
 
 /* A B-channel. Owned by its span (array inside struct tdm_span). */
 struct tdm_chan {
 	int ts; /* timeslot = Q.931 channel number */
 	enum tdm_chan_state state;
 	struct tdm_call *call; /* set while IN_USE */
+	bool blocked;	       /* we took it out of service */
+	bool far_oos;	       /* far end took it out of service */
+	bool restarting;       /* our RESTART awaits its acknowledgement */
+	uint64_t idle_since;   /* hooks ms it last went idle */
+	uint64_t idle_seq;     /* order of going idle, for LRU hunting */
 };
 
 /* A call. Owned by its span's call list; freed after RELEASED. */
@@ -33,6 +83,13 @@ struct tdm_call {
 	 * pcall without an event, so isdn.c releases the call itself. */
 	bool relcomp;
 	int relcomp_cause;
+	struct tdm_call_info info; /* as received or sent */
+	bool overlap;		   /* overlap: still sending / collecting */
+	void *t302;		   /* overlap receiving: inter-digit timer */
+	uint32_t tried;		   /* timeslots refused with cause 44 */
+	bool fixed_chan;	   /* the user asked for this timeslot */
+	bool retrying;		   /* a cause 44 retry is being set up */
+	bool reported;		   /* far end answered our SETUP somehow */
 };
 
 /* A span. Owned by its user (tdm_span_alloc / tdm_span_free). */
@@ -68,10 +125,19 @@ struct tdm_span {
 	struct tdm_call *placing; /* learns its call reference from SETUP */
 	int pri_timers[TDM_PRI_TIMERS]; /* set by name, -1: libpri default */
 	uint64_t pri_deadline_us;	/* wall clock of the armed timer */
-	const uint8_t *rx_frame;	/* handed to libpri's read callback */
+	int t302_ms;			/* overlap inter-digit timer */
+	bool restart_pending;	 /* start-up RESTART not yet acknowledged */
+	bool l2_seen;		 /* layer 2 was up on this controller */
+	void *restart_timer;	 /* gives up waiting for it */
+	const uint8_t *rx_frame; /* handed to libpri's read callback */
 	size_t rx_len;
 
-	struct tdm_loop *loop;
+	const struct tdm_drv *drv;
+	void *drv_priv;
+	struct tdm_span_cfg cfg; /* as given; strings not kept */
+	unsigned alarms;	 /* TDM_ALARM_* active */
+	struct tdm_group *group;
+	int hunt_last; /* index of the channel taken last, -1: none */
 
 	/* A hook may free the span: defer it until the dispatch unwinds. */
 	int depth;
@@ -91,6 +157,8 @@ bool tdm_span_leave(struct tdm_span *span);
 /* Driver indications. */
 void tdm_span_l1(struct tdm_span *span, bool up);
 void tdm_span_l2(struct tdm_span *span, bool up);
+/* The driver's layer 1 alarms now (TDM_ALARM_* mask). */
+void tdm_span_alarm(struct tdm_span *span, unsigned alarms);
 /* One 20 ms block: rx and tx hold nchans * 160 samples, timeslot order. */
 void tdm_span_audio(struct tdm_span *span, const uint8_t *rx, uint8_t *tx);
 void tdm_span_reject(struct tdm_span *span, const char *fmt, ...)
@@ -99,15 +167,34 @@ void tdm_span_reject(struct tdm_span *span, const char *fmt, ...)
 /* chan.c */
 void tdm_chan_map_init(struct tdm_span *span);
 struct tdm_chan *tdm_chan_find(struct tdm_span *span, int ts);
-/* ts 0: any idle channel (highest first on NET, lowest on CPE, so two
- * ends rarely glare). NULL when none. */
+/* ts 0: an idle channel by the span's hunting (tdm_span_hunt), skipping
+ * the timeslots in exclude (bit ts). NULL when none. */
 struct tdm_chan *tdm_chan_take(struct tdm_span *span, int ts,
 			       struct tdm_call *call);
-void tdm_chan_put(struct tdm_chan *chan);
+struct tdm_chan *tdm_chan_take_ex(struct tdm_span *span, int ts,
+				  struct tdm_call *call, uint32_t exclude);
+void tdm_chan_put(struct tdm_span *span, struct tdm_chan *chan);
+/* Recomputes a channel's state from its flags (and call), reporting
+ * changes to or from BLOCKED and MAINT with TDM_EV_CHAN_STATE. */
+void tdm_chan_update(struct tdm_span *span, struct tdm_chan *chan);
+
+/* group.c */
+/* Index into c[0..n) of the channel to take, -1 if none is idle; skip
+ * (may be NULL) and exclude (bit ts) rule out candidates. last: index
+ * taken last, -1 none. */
+int tdm_hunt_pick(struct tdm_chan *const *c, const bool *skip, int n,
+		  enum tdm_hunt h, int last, uint32_t exclude);
+/* The span's strategy with DEFAULT resolved by its role. */
+enum tdm_hunt tdm_span_hunt(const struct tdm_span *span);
+void tdm_group_drop(struct tdm_span *span);
 
 /* call.c */
 struct tdm_call *tdm_call_new(struct tdm_span *span, enum tdm_call_dir dir,
 			      void *user);
+/* tdm_call_place on a given timeslot (0: hunt). */
+int tdm_call_place_chan(struct tdm_span *span, int ts,
+			const struct tdm_setup *setup, void *user,
+			struct tdm_call **out);
 /* Puts the call on its span's list. */
 void tdm_call_link(struct tdm_call *c);
 /* Unlinks and frees the call, idles its channel; no event. */
@@ -136,6 +223,27 @@ void tdm_isdn_progress(struct tdm_call *c);
 void tdm_isdn_answer(struct tdm_call *c);
 /* RELEASE, or for an OFFERED call CALL PROCEEDING then RELEASE. */
 void tdm_isdn_hangup(struct tdm_call *c, int cause);
+void tdm_isdn_digits(struct tdm_call *c, const char *digits);
+void tdm_isdn_keypad(struct tdm_call *c, const char *digits);
+void tdm_isdn_overlap_stop(struct tdm_call *c);
+/* Cause 44 on our SETUP: true if the call went on on another channel
+ * (or was released trying); false: clear it as usual. */
+bool tdm_isdn_retry(struct tdm_call *c, int cause, bool live);
+struct tdm_call *tdm_isdn_find(struct tdm_span *span, void *pcall);
+/* libpri sends nothing for a hangup in the Call Present state: CALL
+ * PROCEEDING first, then clear. */
+void tdm_isdn_refuse(struct tdm_span *span, void *pcall, int cause, int ts);
+void tdm_isdn_sched(struct tdm_span *span);
+
+/* isdn_maint.c: RESTART, SERVICE, start-up restart. e: a pri_event. */
+void tdm_isdn_maint_event(struct tdm_span *span, void *e);
+/* Tells the far end a channel's service state, where the switchtype has
+ * SERVICE messages and the span allows them. */
+void tdm_isdn_service(struct tdm_span *span, int ts, bool in_service);
+/* Layer 2 came up: restart all channels once per connection. */
+void tdm_isdn_start_restart(struct tdm_span *span);
+void tdm_isdn_maint_release(struct tdm_span *span);
+void tdm_isdn_maint_init(struct tdm_span *span, void *pri);
 
 /* dchan.c */
 struct tdm_q931_msg {
@@ -150,10 +258,35 @@ void tdm_dchan_seen(struct tdm_span *span, const uint8_t *frame, size_t len,
 		    bool tx);
 void tdm_dchan_release(struct tdm_span *span);
 
-/* drv_loop.c */
-int tdm_loop_open(struct tdm_span *span);
-void tdm_loop_close(struct tdm_span *span);
-void tdm_loop_send_frame(struct tdm_span *span, const uint8_t *buf, size_t len);
+/* drv_loop.c: tdm_drv_loop, and for tests: */
 /* Sends one raw message as is (tests inject faults with it). */
 int tdm_loop_send_raw(struct tdm_span *span, const void *buf, size_t len);
-bool tdm_loop_connected(const struct tdm_span *span);
+
+/* isdn_info.c: struct tdm_call_info <-> libpri (void * keeps libpri
+ * types out of this header). */
+void tdm_info_copy(char *dst, size_t size, const char *src);
+int tdm_info_plan(const struct tdm_number *n);
+int tdm_info_pres(const struct tdm_number *n);
+int tdm_info_redir_pri(enum tdm_redir r);
+enum tdm_redir tdm_info_redir_tdm(int pri_reason);
+unsigned tdm_info_progress(int pri_mask);
+/* ring: a pri_event_ring */
+void tdm_info_from_ring(struct tdm_call_info *info, const void *ring);
+/* sr: a struct pri_sr */
+void tdm_info_to_sr(const struct tdm_call_info *info, void *sr, bool complete);
+
+/* drv_line.c: a simulated D-channel line for drivers (see the file). */
+struct tdm_line;
+/* bad: send it so that the far end sees a bad FCS */
+typedef void (*tdm_line_send_fn)(void *arg, const uint8_t *buf, size_t len,
+				 bool bad);
+int tdm_line_alloc(struct tdm_span *span, bool paced, tdm_line_send_fn send,
+		   void *arg, struct tdm_line **out);
+void tdm_line_free(struct tdm_line *ln);
+void tdm_line_reset(struct tdm_line *ln);
+/* true while the D-channel is dropped (frames lost both ways) */
+bool tdm_line_dropping(struct tdm_line *ln);
+void tdm_line_drop(struct tdm_line *ln, unsigned ms);
+void tdm_line_corrupt(struct tdm_line *ln);
+void tdm_line_send(struct tdm_line *ln, const uint8_t *buf, size_t len);
+int tdm_line_queued(const struct tdm_line *ln);

@@ -9,7 +9,8 @@ set -eu
 # demo on a machine with systemd).
 PKGS="build-essential pkg-config clang libpri-dev libspandsp-dev libopus-dev
 portaudio19-dev libcmocka-dev libtiff-dev libtiff-tools libinih-dev libssl-dev
-dahdi-source sip-tester sipsak iproute2 util-linux perl-base openssl"
+dahdi-source sip-tester sipsak iproute2 util-linux perl-base libosip2-dev
+openssl"
 
 missing=""
 for p in $PKGS; do

@@ -283,6 +283,59 @@ static void shipped_sample_current(void **state)
 	free(want);
 }
 
+/* [span N] PRI options: parsed, defaults, and the timer table that the
+ * gateway hands to tdm_span_set_timer(). */
+static void pri_options(void **state)
+{
+	struct cfg_errors e = { 0 };
+	const struct cfg_span *s;
+
+	assert_int_equal(cfg_load(&cfg, FIX "pri.conf", &e), 0);
+	assert_int_equal(e.count, 0);
+	s = &cfg.spans[0];
+	assert_int_equal(s->hunt, 4); /* rr_descending, enum tdm_hunt */
+	assert_int_equal(s->overlap, 1);
+	assert_int_equal(s->overlap_digits, 10);
+	assert_int_equal(s->service_messages, 0);
+	assert_int_equal(s->restart_on_start, 0);
+	assert_int_equal(s->dchan_rate_limit, 1);
+	assert_int_equal(s->t200_ms, 500);
+	assert_int_equal(s->n200, 4);
+	assert_int_equal(s->k, 5);
+	assert_int_equal(s->t309_ms, 15000);
+	assert_int_equal(s->n316, 3);
+	s = &cfg.spans[1];
+	assert_int_equal(s->overlap, 0);
+	assert_int_equal(s->service_messages, 1);
+	assert_int_equal(s->restart_on_start, 1);
+	assert_int_equal(s->t303_ms, 0); /* libpri's default */
+	/* the table names every timer option once, with its field */
+	for (size_t i = 0; cfg_span_timers[i].name; i++)
+		assert_true(cfg_span_timers[i].off < sizeof(struct cfg_span));
+	assert_int_equal(
+		*(const unsigned *)(const void *)((const char *)&cfg.spans[0] +
+						  cfg_span_timers[5].off),
+		2000); /* T303 */
+	assert_string_equal(cfg_span_timers[5].name, "T303");
+	cfg_errors_release(&e);
+}
+
+static void pri_options_bad(void **state)
+{
+	static const char *const want[] = {
+		FIX
+		"pri-bad.conf:3: [span 1] hunt: unknown value 'sideways' (expected: default, ascending, descending, rr_ascending, rr_descending, lru)",
+		FIX
+		"pri-bad.conf:4: [span 1] t303_ms: 700000 out of range (0..600000)",
+		FIX
+		"pri-bad.conf:5: [span 1] overlap: unknown value 'maybe' (expected: no, yes)",
+		FIX
+		"pri-bad.conf:6: [span 2] hunt: 'lru' differs from span 1 of group 'pri' ('default')",
+	};
+
+	expect_errors(FIX "pri-bad.conf", want, 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +347,8 @@ int main(void)
 		cmocka_unit_test(sample_loads),
 		cmocka_unit_test(shipped_confs_load),
 		cmocka_unit_test(shipped_sample_current),
+		cmocka_unit_test(pri_options),
+		cmocka_unit_test(pri_options_bad),
 		cmocka_unit_test(transports_ok),
 		cmocka_unit_test(transports_bad),
 	};

@@ -542,6 +542,38 @@ static void hdr_naddr_in_msg(void **state)
 	assert_string_equal(m.err, "bad Via");
 }
 
+/* maddr, ttl, rport=N and received with and without [] (RFC 5118 4.5) */
+static void hdr_via_params(void **state)
+{
+	struct sip_via v;
+	(void)state;
+	assert_int_equal(
+		via_of(&v, "SIP/2.0/UDP h;branch=z9hG4bK1;maddr=224.2.0.1"
+			   ";ttl=16;rport=5070;received=[2001:db8::9:255]"),
+		0);
+	assert_true(sip_pl_eq(&v.maddr, "224.2.0.1"));
+	assert_int_equal(v.ttl, 16);
+	assert_true(v.rport);
+	assert_int_equal(v.rport_port, 5070);
+	assert_true(sip_pl_eq(&v.received, "2001:db8::9:255"));
+	assert_int_equal(via_of(&v, "SIP/2.0/UDP h;branch=z9hG4bK1"
+				    ";received=2001:db8::9:255"),
+			 0);
+	assert_true(sip_pl_eq(&v.received, "2001:db8::9:255"));
+	assert_int_equal(v.ttl, -1);
+	assert_int_equal(v.rport_port, 0);
+	assert_false(v.rport);
+	static const char *const bad[] = {
+		"SIP/2.0/UDP h;ttl=256",      "SIP/2.0/UDP h;ttl=x",
+		"SIP/2.0/UDP h;rport=0",      "SIP/2.0/UDP h;rport=65536",
+		"SIP/2.0/UDP h;branch=\"\"",  "SIP/2.0/UDP h;maddr=\"\"",
+		"SIP/2.0/UDP h;received=a/b", "SIP/2.0/UDP [2001:db8:::1]",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (via_of(&v, bad[i]) == 0)
+			fail_msg("accepted %s", bad[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -551,6 +583,7 @@ int main(void)
 		cmocka_unit_test(hdr_params),
 		cmocka_unit_test(hdr_list),
 		cmocka_unit_test(hdr_via_full),
+		cmocka_unit_test(hdr_via_params),
 		cmocka_unit_test(hdr_via_ipv6),
 		cmocka_unit_test(hdr_via_no_branch),
 		cmocka_unit_test(hdr_via_bad),

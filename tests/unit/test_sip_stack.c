@@ -188,7 +188,8 @@ static void stack_alloc_errors(void **state)
 	sip_stack_shutdown(NULL);
 }
 
-/* An OPTIONS of exactly total bytes, padded with an X-Pad header. */
+/* An OPTIONS of exactly total bytes, padded with X-Pad headers (each
+ * value within SIP_MAX_HDR_LEN). */
 static size_t options_of_size(char *buf, size_t total)
 {
 	static const char head[] =
@@ -201,6 +202,8 @@ static size_t options_of_size(char *buf, size_t total)
 	size_t pad = total - strlen(head) - strlen(tail);
 	memcpy(buf, head, strlen(head));
 	memset(buf + strlen(head), 'a', pad);
+	for (size_t at = 2000; at + 20 < pad; at += 2000)
+		memcpy(buf + strlen(head) + at, "\r\nX-Pad: ", 9);
 	memcpy(buf + strlen(head) + pad, tail, strlen(tail));
 	return total;
 }
@@ -354,13 +357,16 @@ static void stack_bad_request_400(void **state)
 	assert_int_equal(sip_stack_recv(fk.st, &src, buf, (size_t)n),
 			 EPROTONOSUPPORT);
 	assert_int_equal(fk_code(1), 505);
-	/* not answerable: no Call-ID, an ACK, a response */
+	/* no Call-ID: still answered (RFC 4475 3.3.1), without one */
 	n = snprintf(buf, sizeof(buf),
 		     "OPTIONS sip:a@192.0.2.1 SIP/2.0\r\n"
 		     "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKnc\r\n"
 		     "From: <sip:b@h>;tag=1\r\nTo: <sip:a@h>\r\n"
 		     "CSeq: 1 OPTIONS\r\n\r\n");
 	assert_int_equal(sip_stack_recv(fk.st, &src, buf, (size_t)n), EBADMSG);
+	assert_int_equal(fk_code(2), 400);
+	assert_null(strstr(fk.sent[2].buf, "Call-ID"));
+	/* not answerable: an ACK, a response */
 	n = snprintf(buf, sizeof(buf),
 		     "ACK sip:a@192.0.2.1 SIP/2.0\r\n"
 		     "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKack\r\n"
@@ -374,11 +380,11 @@ static void stack_bad_request_400(void **state)
 		"From: <sip:b@h>;tag=1\r\nTo: <sip:a@h>;tag=2\r\n"
 		"Call-ID: r\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: x\r\n\r\n");
 	assert_int_equal(sip_stack_recv(fk.st, &src, buf, (size_t)n), EBADMSG);
-	assert_int_equal(fk.nsent, 2);
+	assert_int_equal(fk.nsent, 3);
 	struct sip_stats s = stats();
 	assert_int_equal(s.rx_msgs, 5);
 	assert_int_equal(s.rx_rejected, 5);
-	assert_int_equal(s.tx_msgs, 2);
+	assert_int_equal(s.tx_msgs, 3);
 	assert_int_equal(s.active_trans, 0); /* stateless */
 	fk_done();
 }

@@ -68,12 +68,107 @@ static void uri_bad(void **state)
 				     0);
 }
 
+static bool eq(const char *a, const char *b)
+{
+	struct sip_uri ua, ub;
+	assert_int_equal(sip_uri_parse(&ua, a, strlen(a)), 0);
+	assert_int_equal(sip_uri_parse(&ub, b, strlen(b)), 0);
+	bool r = sip_uri_eq(&ua, &ub);
+	assert_true(r == sip_uri_eq(&ub, &ua)); /* symmetric */
+	return r;
+}
+
+/* The examples of RFC 3261 19.1.4, both ways. */
+static void uri_compare(void **state)
+{
+	static const char *const same[][2] = {
+		{ "sip:%61lice@atlanta.com;transport=TCP",
+		  "sip:alice@AtLanTa.CoM;Transport=tcp" },
+		{ "sip:carol@chicago.com", "sip:carol@chicago.com;newparam=5" },
+		{ "sip:carol@chicago.com",
+		  "sip:carol@chicago.com;security=on" },
+		{ "sip:carol@chicago.com;newparam=5",
+		  "sip:carol@chicago.com;security=on" },
+		{ "sip:biloxi.com;transport=tcp;method=REGISTER?to=sip:bob%40biloxi.com",
+		  "sip:biloxi.com;method=REGISTER;transport=tcp?to=sip:bob%40biloxi.com" },
+		{ "sip:alice@atlanta.com?subject=project%20x&priority=urgent",
+		  "sip:alice@atlanta.com?priority=urgent&subject=project%20x" },
+		{ "sips:[2001:db8::10]:5061", "sips:[2001:DB8::10]:5061" },
+		{ "tel:+1-555-0100", "tel:+1-555-0100" },
+		{ "tel:+1-555-0100", "tel:+1(555)0100" },
+		{ "tel:+1.555.0100;phone-context=x",
+		  "tel:+15550100;phone-context=x" },
+		{ "tel:7042;phone-context=EXAMPLE.com",
+		  "tel:7042;phone-context=example.com" },
+	};
+	static const char *const differ[][2] = {
+		{ "SIP:ALICE@AtLanTa.CoM;Transport=udp",
+		  "sip:alice@AtLanTa.CoM;Transport=UDP" },
+		{ "sip:bob@biloxi.com", "sip:bob@biloxi.com:5060" },
+		{ "sip:bob@biloxi.com", "sip:bob@biloxi.com;transport=udp" },
+		{ "sip:bob@biloxi.com",
+		  "sip:bob@biloxi.com:6000;transport=tcp" },
+		{ "sip:carol@chicago.com",
+		  "sip:carol@chicago.com?Subject=next%20meeting" },
+		{ "sip:bob@phone21.boxesbybob.com", "sip:bob@192.0.2.4" },
+		{ "sip:carol@chicago.com;security=on",
+		  "sip:carol@chicago.com;security=off" },
+		{ "sip:a@h", "sips:a@h" },
+		{ "sip:a:pw@h", "sip:a:PW@h" },
+		{ "sip:a@h;maddr=192.0.2.1", "sip:a@h" },
+		{ "sip:a@h?x=1", "sip:a@h?x=2" },
+		{ "tel:+1-555-0100", "tel:+1-555-0101" },
+		{ "tel:+1-555-0100", "tel:+1-555-01000" },
+		{ "tel:+15550100;phone-context=x",
+		  "tel:+15550100;phone-context=y" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++)
+		if (!eq(same[i][0], same[i][1]))
+			fail_msg("%s != %s", same[i][0], same[i][1]);
+	for (size_t i = 0; i < sizeof(differ) / sizeof(differ[0]); i++)
+		if (eq(differ[i][0], differ[i][1]))
+			fail_msg("%s == %s", differ[i][0], differ[i][1]);
+}
+
+/* IPv6 references as RFC 5954 corrected the ABNF. */
+static void uri_ipv6_forms(void **state)
+{
+	static const char *const good[] = {
+		"sip:[::1]",
+		"sip:u@[2001:db8::192.0.2.1]",
+		"sip:[2001:db8::10:5070]",
+		"sip:[::ffff:192.0.2.128]:5060",
+		"sip:[2001:db8:0:0:0:0:0:1]",
+	};
+	static const char *const bad[] = {
+		"sip:u@[2001:db8:::192.0.2.1]",
+		"sip:[]",
+		"sip:[1:2:3:4:5:6:7:8:9]",
+		"sip:[2001:db8::g]",
+		"sip:[::1",
+		"sip:2001:db8::10",
+		"sip:[::1]:0",
+		"sip:[::1]:65536",
+	};
+	struct sip_uri u;
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		if (sip_uri_parse(&u, good[i], strlen(good[i])) || !u.ipv6)
+			fail_msg("rejected %s", good[i]);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (sip_uri_parse(&u, bad[i], strlen(bad[i])) == 0)
+			fail_msg("accepted %s", bad[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(uri_sip),
 		cmocka_unit_test(uri_ipv6_tel_sips),
 		cmocka_unit_test(uri_bad),
+		cmocka_unit_test(uri_compare),
+		cmocka_unit_test(uri_ipv6_forms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

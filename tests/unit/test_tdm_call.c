@@ -307,6 +307,12 @@ static void test_hangup_any_cause(void **state)
 				struct tdm_call *out, *in;
 				struct th_side *far;
 
+				/* the caller answers cause 44 before any
+				 * alerting with a retry on another channel:
+				 * test_cause44_* in test_tdm_maint.c */
+				if (causes[i] == 44 && side == 0 &&
+				    stages[j] <= TDM_CALL_PROCEEDING)
+					continue;
 				th_reset(NULL);
 				assert_int_equal(tdm_call_place(th_g.net.span,
 								&setup, NULL,

@@ -47,10 +47,10 @@ static void test_specific_and_busy(void **state)
 	assert_null(tdm_chan_take(&span, 5, &call));
 	assert_null(tdm_chan_take(&span, 24, &call)); /* D-channel */
 	assert_null(tdm_chan_take(&span, 99, &call));
-	tdm_chan_put(c);
+	tdm_chan_put(&span, c);
 	assert_int_equal(tdm_span_chan_state(&span, 5), TDM_CHAN_IDLE);
 	assert_null(c->call);
-	tdm_chan_put(NULL);
+	tdm_chan_put(&span, NULL);
 }
 
 static void test_exhaustion_e1_skips_ts16(void **state)

@@ -34,6 +34,13 @@ struct th_ev {
 	int cause;
 	char called[TDM_NUM_MAX];
 	char calling[TDM_NUM_MAX];
+	char digits[TDM_NUM_MAX];
+	struct tdm_call_info info; /* SETUP */
+	bool has_info;
+	unsigned progress;
+	int chan_state;
+	unsigned alarms;
+	bool complete;
 };
 
 struct th;
@@ -145,6 +152,17 @@ static inline void th_event(void *arg, struct tdm_span *span,
 		if (ev->calling)
 			snprintf(r->calling, sizeof(r->calling), "%.31s",
 				 ev->calling);
+		if (ev->digits)
+			snprintf(r->digits, sizeof(r->digits), "%.31s",
+				 ev->digits);
+		if (ev->info) {
+			r->info = *ev->info;
+			r->has_info = true;
+		}
+		r->progress = ev->progress;
+		r->chan_state = (int)ev->chan_state;
+		r->alarms = ev->alarms;
+		r->complete = ev->complete;
 	}
 	switch (ev->type) {
 	case TDM_EV_SETUP:
@@ -247,11 +265,19 @@ static inline bool th_all_released(void)
 	       (!th_g.cpe.span || tdm_span_calls(th_g.cpe.span, NULL, 0) == 0);
 }
 
+/* Extra span settings for the next th_setup_pair (fields other than
+ * id, type, role, switchtype, driver, path and mode), per side. */
+static struct tdm_span_cfg th_cfg_net, th_cfg_cpe;
+/* T203 for the next th_setup_pair, 0: libpri's default */
+static int th_t203_ms;
+
 static inline int th_span_new(struct th_side *s, enum tdm_span_type type,
 			      enum tdm_role role, const char *sw,
 			      enum tdm_loop_mode mode)
 {
-	struct tdm_span_cfg cfg = {
+	struct tdm_span_cfg cfg =
+		mode == TDM_LOOP_SERVER ? th_cfg_net : th_cfg_cpe;
+	struct tdm_span_cfg base = {
 		.id = mode == TDM_LOOP_SERVER ? 1 : 2,
 		.type = type,
 		.role = role,
@@ -263,12 +289,21 @@ static inline int th_span_new(struct th_side *s, enum tdm_span_type type,
 	struct tdm_hooks h;
 	int err;
 
+	cfg.id = base.id;
+	cfg.type = base.type;
+	cfg.role = base.role;
+	cfg.switchtype = base.switchtype;
+	cfg.driver = base.driver;
+	cfg.loop_path = base.loop_path;
+	cfg.loop_mode = base.loop_mode;
 	th_hooks(s, &h);
 	err = tdm_span_alloc(&cfg, &h, &s->span);
 	if (err)
 		return err;
 	/* fast layer 2 bring-up and recovery */
 	tdm_span_set_timer(s->span, "T200", 100);
+	if (th_t203_ms)
+		tdm_span_set_timer(s->span, "T203", th_t203_ms);
 	return tdm_span_start(s->span);
 }
 

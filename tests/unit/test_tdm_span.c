@@ -171,7 +171,7 @@ static void test_audio_fanout(void **state)
 	assert_int_equal(tx[2 * 160 + 159], 0x55);
 	assert_int_equal(tx[1 * 160], 0xFF);
 	assert_int_equal(tx[3 * 160], 0xFF);
-	tdm_chan_put(fake.chan);
+	tdm_chan_put(s, fake.chan);
 	tdm_span_free(s);
 }
 
