@@ -26,7 +26,8 @@ static const char *const sect_help[S_COUNT] = {
 	"The SIP side: where pstngw listens and how its transactions time out.",
 	"RTP media towards SIP peers.",
 	"One [span N] per PRI span (N = 1, 2, ...). The loop driver connects to\n"
-	"; a simulated PSTN (pstnsim) over a Unix socket; DAHDI comes later.",
+	"; a simulated PSTN (pstnsim) over a Unix socket; the dahdi driver runs\n"
+	"; a card (conf/dahdi-system.conf.example shows the DAHDI side).",
 	"One [trunk NAME] per SIP peer that routes can send calls to.",
 	"Routes, tried in file order; the first whose source and prefix match\n"
 	"; wins. Digits: strip leading ones, then add a prefix.",
@@ -59,7 +60,7 @@ static const char *const roles[] = { "cpe", "net", NULL };
 static const char *const switchtypes[] = { "ni2",      "national", "ni1",
 					   "dms100",   "5ess",	   "4ess",
 					   "euroisdn", "qsig",	   NULL };
-static const char *const drivers[] = { "loop", NULL };
+static const char *const drivers[] = { "loop", "dahdi", "portaudio", NULL };
 static const char *const froms[] = { "pstn", "sip", NULL };
 /* enum tdm_hunt order (tdm_hunt_name) */
 static const char *const hunts[] = {
@@ -168,9 +169,28 @@ static const struct opt opts[] = {
 	{ S_SPAN, "switchtype", T_ENUM, "ni2", 0, 0, switchtypes, 0,
 	  SP(switchtype), NULL, "Q.931 variant of the far switch." },
 	{ S_SPAN, "driver", T_ENUM, "loop", 0, 0, drivers, 0, SP(driver), NULL,
-	  "loop: simulated span over a Unix socket (pstnsim)." },
+	  "loop: pstnsim over a Unix socket; dahdi: a T1/E1 card; portaudio: "
+	  "a sound device as a one-channel console." },
 	{ S_SPAN, "path", T_STR, NULL, 0, 0, NULL, 0, SP(path), NULL,
 	  "loop driver: the Unix socket pstnsim listens on." },
+	{ S_SPAN, "dahdi_base", T_UINT, "0", 0, 4096, NULL, 0, SP(dahdi_base),
+	  NULL,
+	  "dahdi driver: DAHDI channel number of timeslot 1 (see dahdi_cfg -v); "
+	  "0: (N-1)*24+1 on T1, (N-1)*31+1 on E1." },
+	{ S_SPAN, "device", T_STR, "", 0, 0, NULL, 0, SP(device), NULL,
+	  "portaudio driver: sound device name or part of it; empty: the "
+	  "default device." },
+	{ S_SPAN, "console_fifo", T_STR, "", 0, 0, NULL, 0, SP(console_fifo),
+	  NULL,
+	  "portaudio driver: FIFO taking commands, one a line: dial NUMBER, "
+	  "answer, hangup, digits D; empty: none." },
+	{ S_SPAN, "console_number", T_STR, "", 0, 0, NULL, 0,
+	  SP(console_number), NULL,
+	  "portaudio driver: calling number of calls dialled from the console." },
+	{ S_SPAN, "auto_answer_ms", T_UINT, "0", 0, 600000, NULL, 0,
+	  SP(auto_answer_ms), NULL,
+	  "portaudio driver: answer calls to the console after this long; 0: "
+	  "only with the answer command." },
 	{ S_SPAN, "group", T_STR, "pri", 0, 0, NULL, 0, SP(group), check_name,
 	  "Span group that routes name to reach this span." },
 	/* PRI signalling (issue 4) */
@@ -752,7 +772,7 @@ static void validate(struct cfg_ctx *c)
 	for (size_t i = 0; i < cfg->nspans; i++) {
 		struct cfg_span *s = &cfg->spans[i];
 
-		if (!s->path[0])
+		if (!s->path[0] && !strcmp(s->driver, "loop"))
 			err_add(c->errs,
 				"%s:%d: [span %u] path: required for the loop driver",
 				c->file, s->line, s->id);

@@ -43,6 +43,11 @@ struct cfg_span {
 	/* 0: libpri's default */
 	unsigned t200_ms, t203_ms, n200, k, t302_ms, t303_ms, t305_ms, t308_ms,
 		t309_ms, t310_ms, t313_ms, t316_ms, n316;
+	unsigned dahdi_base;		 /* dahdi driver */
+	char device[64];		 /* portaudio driver */
+	char console_fifo[CFG_PATH_LEN]; /* portaudio driver */
+	char console_number[32];
+	unsigned auto_answer_ms;
 };
 
 /* The [span N] timer options and tdm_span_set_timer() names, for the

@@ -143,6 +143,12 @@ static int start_spans(struct gw *gw)
 			.no_service_msgs = !cs->service_messages,
 			.no_restart_on_start = !cs->restart_on_start,
 			.dchan_rate_limit = cs->dchan_rate_limit,
+			.dahdi_base = (int)cs->dahdi_base,
+			.pa_device = cs->device[0] ? cs->device : NULL,
+			.console_fifo =
+				cs->console_fifo[0] ? cs->console_fifo : NULL,
+			.console_number = cs->console_number,
+			.auto_answer_ms = (int)cs->auto_answer_ms,
 		};
 		struct gw_span *s = &gw->spans[gw->nspans];
 		int err = tdm_span_alloc(&tc, &h, &s->span);
@@ -159,9 +165,10 @@ static int start_spans(struct gw *gw)
 			       strerror(err));
 			return err;
 		}
-		GW_NOTICE(TDM, "span %u: %s %s %s, group %s, loop %s", cs->id,
-			  cfg_span_type_name(cs->type), cs->switchtype,
-			  cfg_span_role_name(cs->role), cs->group, cs->path);
+		GW_NOTICE(TDM, "span %u: %s %s %s, group %s, driver %s %s",
+			  cs->id, cfg_span_type_name(cs->type), cs->switchtype,
+			  cfg_span_role_name(cs->role), cs->group, cs->driver,
+			  cs->path);
 	}
 	return 0;
 }

@@ -61,6 +61,22 @@ static const struct {
 			 TDM_CALL_CONNECTED },
 };
 
+static const struct tdm_sig sig_isdn = {
+	.setup = tdm_isdn_setup,
+	.proceeding = tdm_isdn_proceeding,
+	.alerting = tdm_isdn_alerting,
+	.progress = tdm_isdn_progress,
+	.answer = tdm_isdn_answer,
+	.hangup = tdm_isdn_hangup,
+	.digits = tdm_isdn_digits,
+};
+
+/* Q.931 through libpri, unless the driver signals by itself. */
+static const struct tdm_sig *call_sig(const struct tdm_call *c)
+{
+	return c->span->drv->sig ? c->span->drv->sig : &sig_isdn;
+}
+
 /* The one dispatch point for the requests above: checks, logs, sends. */
 static int call_request(struct tdm_call *c, enum call_req r, bool inband)
 {
@@ -77,16 +93,16 @@ static int call_request(struct tdm_call *c, enum call_req r, bool inband)
 	}
 	switch (r) {
 	case REQ_PROCEEDING:
-		tdm_isdn_proceeding(c);
+		call_sig(c)->proceeding(c);
 		break;
 	case REQ_ALERTING:
-		tdm_isdn_alerting(c, inband);
+		call_sig(c)->alerting(c, inband);
 		break;
 	case REQ_PROGRESS:
-		tdm_isdn_progress(c);
+		call_sig(c)->progress(c);
 		break;
 	case REQ_ANSWER:
-		tdm_isdn_answer(c);
+		call_sig(c)->answer(c);
 		break;
 	}
 	if (call_reqs[r].next >= 0)
@@ -211,9 +227,9 @@ int tdm_call_place_chan(struct tdm_span *span, int ts,
 
 		struct tdm_setup s2 = *setup;
 		s2.info = &none;
-		err = tdm_isdn_setup(c, &s2);
+		err = call_sig(c)->setup(c, &s2);
 	} else {
-		err = tdm_isdn_setup(c, setup);
+		err = call_sig(c)->setup(c, setup);
 	}
 	if (err) {
 		tdm_chan_put(span, c->chan);
@@ -263,7 +279,7 @@ int tdm_call_hangup(struct tdm_call *call, int cause)
 	if (!call->cause)
 		call->cause = cause;
 	tdm_call_log(call, LOG_INFO, "hangup, cause %d", cause);
-	tdm_isdn_hangup(call, cause);
+	call_sig(call)->hangup(call, cause);
 	call->state = TDM_CALL_RELEASING;
 	return 0;
 }
@@ -291,7 +307,7 @@ int tdm_call_send_digits(struct tdm_call *call, const char *digits,
 	if (n + k >= sizeof(in->called.digits))
 		return EINVAL;
 	memcpy(in->called.digits + n, digits, k + 1);
-	tdm_isdn_digits(call, digits);
+	call_sig(call)->digits(call, digits);
 	if (complete) {
 		call->overlap = false;
 		in->complete = true;
@@ -310,7 +326,10 @@ int tdm_call_send_keypad(struct tdm_call *call, const char *digits)
 		return ENOTCONN;
 	if (call->hungup || call->state == TDM_CALL_RELEASING || !call->pcall)
 		return EINVAL;
-	tdm_isdn_keypad(call, digits);
+	if (call->span->drv->sig)
+		call->span->drv->sig->digits(call, digits);
+	else
+		tdm_isdn_keypad(call, digits);
 	return 0;
 }
 

@@ -271,14 +271,18 @@ void tdm_span_l1(struct tdm_span *span, bool up)
 	if (up)
 		span->stats.connects++;
 	span->l1_up = up;
-	if (up)
+	if (up && span->drv->sig)
+		span->l2_up = true; /* no D-channel: signalling is local */
+	else if (up)
 		tdm_isdn_l1_up(span);
 	tdm_span_emit(span, NULL, &ev);
 	if (span->dying)
 		return;
 	span_update(span);
 	/* The B-channels went with the wire: clear the calls now. */
-	if (!up && !span->dying)
+	if (!up && !span->dying && span->drv->sig)
+		span->l2_up = false;
+	else if (!up && !span->dying)
 		tdm_isdn_l1_down(span);
 }
 
@@ -338,6 +342,8 @@ void tdm_span_audio(struct tdm_span *span, const uint8_t *rx, uint8_t *tx)
 /* Every driver this build has; drivers add themselves here. */
 const struct tdm_drv *const tdm_drivers[] = {
 	&tdm_drv_loop,
+	&tdm_drv_dahdi,
+	&tdm_drv_pa,
 	NULL,
 };
 
@@ -399,6 +405,33 @@ int tdm_span_inject_corrupt(struct tdm_span *span)
 	return span->drv->corrupt ? span->drv->corrupt(span) : ENOTSUP;
 }
 
+/* The drivers' strings in span->cfg are the span's own copies; on
+ * failure the ones not copied are NULL, so span_free_strings() is safe. */
+static int span_dup_strings(struct tdm_span *span)
+{
+	const char **str[] = { &span->cfg.pa_device, &span->cfg.console_fifo,
+			       &span->cfg.console_number };
+	const char *src[3];
+	int err = 0;
+
+	for (size_t i = 0; i < 3; i++) {
+		src[i] = *str[i];
+		*str[i] = NULL;
+	}
+	for (size_t i = 0; i < 3; i++) {
+		if (src[i] && !(*str[i] = strdup(src[i])))
+			err = ENOMEM;
+	}
+	return err;
+}
+
+static void span_free_strings(struct tdm_span *span)
+{
+	free((char *)span->cfg.pa_device);
+	free((char *)span->cfg.console_fifo);
+	free((char *)span->cfg.console_number);
+}
+
 int tdm_span_alloc(const struct tdm_span_cfg *cfg,
 		   const struct tdm_hooks *hooks, struct tdm_span **out)
 {
@@ -440,6 +473,12 @@ int tdm_span_alloc(const struct tdm_span_cfg *cfg,
 	span->cfg = *cfg;
 	span->cfg.switchtype = span->cfg.driver = NULL;
 	span->cfg.loop_path = span->loop_path;
+	if (span_dup_strings(span)) {
+		span_free_strings(span);
+		free(span->loop_path);
+		free(span);
+		return ENOMEM;
+	}
 	span->hunt_last = -1;
 	span->id = cfg->id;
 	span->type = cfg->type;
@@ -452,9 +491,12 @@ int tdm_span_alloc(const struct tdm_span_cfg *cfg,
 	span->state = TDM_SPAN_DOWN;
 	span->next_call_id = 1;
 	tdm_chan_map_init(span);
+	if (drv->nchans > 0 && drv->nchans < span->nchans)
+		span->nchans = drv->nchans;
 
 	err = tdm_isdn_init(span);
 	if (err) {
+		span_free_strings(span);
 		free(span->loop_path);
 		free(span);
 		return err;
@@ -482,6 +524,7 @@ static void span_destroy(struct tdm_span *span)
 	span->drv->close(span);
 	tdm_isdn_drop_calls(span);
 	tdm_isdn_release(span);
+	span_free_strings(span);
 	free(span->loop_path);
 	free(span);
 }

@@ -251,6 +251,16 @@ struct tdm_span_cfg {
 	bool no_service_msgs;	  /* never send SERVICE (switch lacks them) */
 	bool no_restart_on_start; /* skip RESTART of all channels at L2 up */
 	bool dchan_rate_limit;	  /* loop: pace D-channel at 64 kbit/s */
+	/* dahdi driver: DAHDI channel number of timeslot 1 (system.conf);
+	 * 0: (id - 1) * 24 + 1 on T1, (id - 1) * 31 + 1 on E1 */
+	int dahdi_base;
+	/* portaudio driver (a console of one channel): device name or part
+	 * of it (NULL: the default device), command FIFO (NULL: none), the
+	 * console's own number for calls it dials, and auto-answer (0: no) */
+	const char *pa_device;
+	const char *console_fifo;
+	const char *console_number;
+	int auto_answer_ms;
 };
 
 struct tdm_setup {
@@ -399,6 +409,11 @@ int tdm_call_progress(struct tdm_call *call);
 int tdm_call_answer(struct tdm_call *call);
 /* Starts clearing; RELEASED follows. Also rejects an offered call. */
 int tdm_call_hangup(struct tdm_call *call, int cause);
+/* Console spans (driver "portaudio"): one command as the operator would
+ * type it: "dial NUMBER", "answer", "hangup", "digits D". 0, ENOTSUP
+ * (not a console), EINVAL (bad command), ENOENT (no call), EBUSY. */
+int tdm_console_command(struct tdm_span *span, const char *line);
+
 /* Overlap sending: more called digits in INFORMATION, for our call placed
  * with setup.overlap; complete adds sending complete. */
 int tdm_call_send_digits(struct tdm_call *call, const char *digits,

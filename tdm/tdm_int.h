@@ -29,8 +29,25 @@ struct tdm_group;
  *   stats: rx_frames, tx_frames, rx_blocks, tx_blocks, rx_fcs_errors,
  *          dchan_drops are the driver's to count.
  */
+/* Call signalling: libpri's Q.931 for every span with a D-channel
+ * (tdm_isdn_*), or a driver's own (the console has no D-channel). */
+struct tdm_sig {
+	int (*setup)(struct tdm_call *c, const struct tdm_setup *setup);
+	void (*proceeding)(struct tdm_call *c);
+	void (*alerting)(struct tdm_call *c, bool inband);
+	void (*progress)(struct tdm_call *c);
+	void (*answer)(struct tdm_call *c);
+	void (*hangup)(struct tdm_call *c, int cause);
+	void (*digits)(struct tdm_call *c, const char *digits);
+};
+
 struct tdm_drv {
 	const char *name;
+	/* Signalling of its own instead of libpri; NULL: ISDN. A driver
+	 * with its own marks layer 2 up together with layer 1. */
+	const struct tdm_sig *sig;
+	/* B-channels if not the span type's (23 or 30); 0: the type's. */
+	int nchans;
 	/* Config checks at tdm_span_alloc; may be NULL. 0 or EINVAL. */
 	int (*validate)(const struct tdm_span_cfg *cfg);
 	/* Start (connect, listen, open the device): 0 or errno. */
@@ -53,6 +70,12 @@ struct tdm_drv {
 /* NULL-terminated; span.c. */
 extern const struct tdm_drv *const tdm_drivers[];
 extern const struct tdm_drv tdm_drv_loop;
+extern const struct tdm_drv tdm_drv_dahdi;
+extern const struct tdm_drv tdm_drv_pa;
+
+/* drv_pa.c: G.711 for the sound device (tdm/ cannot use media/). */
+uint8_t tdm_pa_lin2law(enum tdm_law law, int16_t s);
+int16_t tdm_pa_law2lin(enum tdm_law law, uint8_t b);
 
 /* A B-channel. Owned by its span (array inside struct tdm_span). */
 struct tdm_chan {

@@ -83,7 +83,7 @@ static void test_alloc_validation(void **state)
 	c.switchtype = "foo";
 	assert_int_equal(tdm_span_alloc(&c, &hooks, &s), EINVAL);
 	c = cfg_t1();
-	c.driver = "dahdi";
+	c.driver = "nonesuch";
 	assert_int_equal(tdm_span_alloc(&c, &hooks, &s), ENOTSUP);
 	c = cfg_t1();
 	c.loop_path = NULL;
