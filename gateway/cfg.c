@@ -25,9 +25,10 @@ static const char *const sect_help[S_COUNT] = {
 	"Process-wide settings.",
 	"The SIP side: where pstngw listens and how its transactions time out.",
 	"RTP media towards SIP peers.",
-	"One [span N] per PRI span (N = 1, 2, ...). The loop driver connects to\n"
-	"; a simulated PSTN (pstnsim) over a Unix socket; the dahdi driver runs\n"
-	"; a card (conf/dahdi-system.conf.example shows the DAHDI side).",
+	/* parenthesized: clang's -Wstring-concatenation in an array */
+	("One [span N] per PRI span (N = 1, 2, ...). The loop driver connects to\n"
+	 "; a simulated PSTN (pstnsim) over a Unix socket; the dahdi driver runs\n"
+	 "; a card (conf/dahdi-system.conf.example shows the DAHDI side)."),
 	"One [trunk NAME] per SIP peer that routes can send calls to.",
 	"Routes, tried in file order; the first whose source and prefix match\n"
 	"; wins. Digits: strip leading ones, then add a prefix.",
