@@ -849,6 +849,14 @@ static void validate(struct cfg_ctx *c)
 		err_add(c->errs,
 			"%s: [sip] listen2: must be of the other IP family than listen",
 			c->file);
+	bool tls = cfg->tls_host[0];
+
+	for (size_t i = 0; i < cfg->ntrunks; i++)
+		tls |= cfg->trunks[i].transport == CFG_TP_TLS;
+	if (tls && cfg->tls_verify && !cfg->tls_ca[0])
+		err_add(c->errs,
+			"%s: [sip] tls_verify: peer needs tls_ca (or tls_verify = none)",
+			c->file);
 	if ((cfg->tls_host[0] && !cfg->tls_cert[0]))
 		err_add(c->errs, "%s: [sip] tls_listen: needs tls_cert",
 			c->file);

@@ -219,6 +219,8 @@ static void transports_bad(void **state)
 		{ "[sip]\ntls_verify = sometimes\n", "[sip] tls_verify: " },
 		{ "[sip]\ntls_listen = 127.0.0.1:5061\n",
 		  "[sip] tls_listen: needs tls_cert" },
+		{ "[sip]\ntls_listen = 127.0.0.1:5061\ntls_cert = /c.pem\n",
+		  "[sip] tls_verify: peer needs tls_ca (or tls_verify = none)" },
 		{ "[sip]\ntcp_max_conns = 0\n", "[sip] tcp_max_conns: " },
 		{ "[trunk a]\ntransport = sctp\n", "[trunk a] transport: " },
 		{ "[sip]\nlisten2 = 127.0.0.2:5060\n",
