@@ -69,6 +69,7 @@ struct gw_call {
 	bool media_to_sip; /* RTP may flow: the SIP side has our SDP answer */
 	struct sdp_local local;
 	char answer_sdp[1024];
+	struct sdp_result media_res; /* the stream the media session runs */
 
 	struct gw_timer *no_answer;
 	char called[64], calling[64], name[64];
@@ -109,6 +110,8 @@ void call_unhold(struct gw_call *c);
 int call_rtp_open(struct gw_call *c);
 int call_media_start(struct gw_call *c, const struct sdp_result *res);
 /* Reads the SDP answer to our offer and starts media; 0 or errno. */
+/* A re-INVITE/UPDATE offer (sip_call_answer during the OFFER event). */
+void call_reoffer(struct gw_call *c, const struct sip_pl *sdp);
 int call_accept_answer(struct gw_call *c, const struct sip_pl *sdp);
 /* Logs the media statistics, frees the session, closes the socket. */
 void call_media_close(struct gw_call *c);

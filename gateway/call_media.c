@@ -119,6 +119,7 @@ int call_media_start(struct gw_call *c, const struct sdp_result *res)
 
 	if (err)
 		return err;
+	c->media_res = *res;
 	CLOG(c, LOG_INFO, "media %s/%u ptime %u: local %u, remote %s:%u",
 	     res->name, res->pt, mc.ptime_ms, c->rtp_port, res->addr,
 	     res->port);
@@ -142,6 +143,47 @@ int call_accept_answer(struct gw_call *c, const struct sip_pl *sdp)
 		CLOG(c, LOG_WARNING, "SDP answer not usable: %s",
 		     strerror(err));
 	return err;
+}
+
+/*
+ * RFC 3264 8: the answer mirrors the offer's direction (hold: sendonly ->
+ * recvonly); its o= version rises only when the answer changes. The
+ * media session restarts only for a new address, port or codec.
+ */
+void call_reoffer(struct gw_call *c, const struct sip_pl *sdp)
+{
+	struct sdp_session offer;
+	struct sdp_result res;
+	char buf[sizeof(c->answer_sdp)];
+	size_t len;
+
+	if (!c->sip || !c->media || !sdp->l)
+		return; /* the stack answers with the session's last SDP */
+	if (sdp_parse(&offer, sdp->p, sdp->l) ||
+	    sdp_answer(&offer, &c->local, &res, buf, sizeof(buf), &len)) {
+		CLOG(c, LOG_WARNING, "re-offer not acceptable: 488");
+		sip_call_answer(c->sip, 488, NULL);
+		return;
+	}
+	if (strcmp(buf, c->answer_sdp)) {
+		c->local.sess_version++;
+		if (sdp_answer(&offer, &c->local, &res, c->answer_sdp,
+			       sizeof(c->answer_sdp), &len)) {
+			sip_call_answer(c->sip, 488, NULL);
+			return;
+		}
+	}
+	if (res.pt != c->media_res.pt || res.port != c->media_res.port ||
+	    strcmp(res.addr, c->media_res.addr)) {
+		if (call_media_start(c, &res)) {
+			sip_call_answer(c->sip, 488, NULL);
+			return;
+		}
+	}
+	c->media_res.dir = res.dir;
+	CLOG(c, LOG_INFO, "re-offer answered, remote %s",
+	     sdp_dir_name(res.dir));
+	sip_call_answer(c->sip, 200, c->answer_sdp);
 }
 
 void call_media_close(struct gw_call *c)

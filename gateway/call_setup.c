@@ -108,6 +108,7 @@ static void tdm_setup(struct gw *gw, struct tdm_span *span,
 	}
 	p.dst.tp = (enum sip_transport)tr->transport;
 	p.sdp = sdp;
+	gw_sipauth_call_creds(tr, &p.auth_user, &p.auth_password);
 	int err = sip_call_invite(gw->sip, &p, c, &c->sip);
 
 	if (err) {
@@ -161,6 +162,7 @@ void gw_call_tdm_event(struct gw *gw, struct tdm_span *span,
 	switch (ev->type) {
 	case TDM_EV_SETUP:
 		tdm_setup(gw, span, tcall, ev);
+		gw_trunks_changed(gw);
 		return;
 	case TDM_EV_SPAN_UP:
 	case TDM_EV_SPAN_DOWN:
@@ -168,6 +170,7 @@ void gw_call_tdm_event(struct gw *gw, struct tdm_span *span,
 	case TDM_EV_L1_DOWN:
 		gw_log(GW_LOG_TDM, LOG_NOTICE, "span %u: %s", tdm_span_id(span),
 		       tdm_event_type_name(ev->type));
+		gw_trunks_changed(gw);
 		return;
 	case TDM_EV_ALARM:
 		gw_log(GW_LOG_TDM, ev->alarms ? LOG_WARNING : LOG_NOTICE,
@@ -196,6 +199,8 @@ void gw_call_tdm_event(struct gw *gw, struct tdm_span *span,
 	default:
 		break;
 	}
+	if (ev->type == TDM_EV_RELEASED)
+		gw_trunks_changed(gw);
 	if (cev < 0)
 		return; /* INFO: overlap dialling comes with the PRI issue */
 	if (!c) {
@@ -243,6 +248,7 @@ static int place_on_group(struct gw_call *c, const char *group)
 		if (err)
 			return err == ENOTCONN ? ENOENT : err;
 		c->span = tdm_call_span(c->tdm);
+		gw_trunks_changed(gw);
 		CLOG(c, LOG_INFO, "placed on span %u chan %d",
 		     tdm_span_id(c->span), tdm_call_chan(c->tdm));
 		return 0;
@@ -355,6 +361,7 @@ void gw_call_sip_event(struct gw *gw, struct sip_call *scall,
 	struct call_evdata d = { .code = ev->code,
 				 .cause = ev->q850_cause,
 				 .sdp = ev->sdp };
+	/* 0: not for the call's state table (the stack answered already) */
 	static const int map[SIP_CALL_EV__COUNT] = {
 		[SIP_CALL_EV_PROGRESS] = EV_SIP_PROGRESS,
 		[SIP_CALL_EV_ANSWERED] = EV_SIP_ANSWERED,
@@ -363,9 +370,19 @@ void gw_call_sip_event(struct gw *gw, struct sip_call *scall,
 		[SIP_CALL_EV_CANCELLED] = EV_SIP_CANCELLED,
 		[SIP_CALL_EV_BYE] = EV_SIP_BYE,
 		[SIP_CALL_EV_ENDED] = EV_SIP_ENDED,
+		/* the stack sent the BYE: clear the PSTN side alike */
+		[SIP_CALL_EV_SESSION_EXPIRED] = EV_SIP_BYE,
 	};
 
 	if (!c || (unsigned)ev->type >= SIP_CALL_EV__COUNT)
 		return;
+	if (ev->type == SIP_CALL_EV_OFFER) {
+		call_reoffer(c, &ev->sdp);
+		return;
+	}
+	if (ev->type == SIP_CALL_EV_SESSION_EXPIRED)
+		d.cause = 102; /* recovery on timer expiry */
+	else if (!map[ev->type])
+		return; /* re-INVITE/UPDATE keep the media; INFO, REFER */
 	call_dispatch(c, (enum call_ev)map[ev->type], &d);
 }

@@ -86,6 +86,7 @@ struct cfg_ctx {
 
 static check_fn check_listen, check_listen2, check_tls_listen, check_trunk_addr,
 	check_codecs, check_target, check_prefix, check_name;
+static check_fn check_registrar, check_cred, check_algs;
 
 #define G(field) \
 	offsetof(struct gw_cfg, field), sizeof(((struct gw_cfg *)0)->field)
@@ -149,6 +150,20 @@ static const struct opt opts[] = {
 	{ S_SIP, "no_answer_s", T_UINT, "60", 1, 600, NULL, 0, G(no_answer_s),
 	  NULL,
 	  "Unanswered calls are released after this many seconds (cause 19 / 480)." },
+	{ S_SIP, "session_expires_s", T_UINT, "1800", 0, 86400, NULL, 0,
+	  G(session_expires_s), NULL,
+	  "RFC 4028 session interval asked for in our INVITEs and offered to "
+	  "callers that support timers; 0: none asked." },
+	{ S_SIP, "min_se_s", T_UINT, "90", 90, 86400, NULL, 0, G(min_se_s),
+	  NULL,
+	  "RFC 4028 Min-SE: shorter session intervals are refused with 422." },
+	{ S_SIP, "realm", T_STR, "", 0, 0, NULL, 0, G(sip_realm), check_cred,
+	  "Digest realm of challenges to trunks with inbound_password; empty:\n"
+	  "; domain, else the listen address." },
+	{ S_SIP, "auth_algorithms", T_STR, "sha-256,md5", 0, 0, NULL, 0,
+	  G(sip_auth_algs), check_algs,
+	  "Digest algorithms of those challenges, in order of preference:\n"
+	  "; sha-256, sha-512-256, md5 (some phones take only the first)." },
 
 	{ S_MEDIA, "rtp_ip", T_STR, "", 0, 0, NULL, 0, G(rtp_ip), NULL,
 	  "Address RTP sockets bind to and SDP announces; empty: the SIP address." },
@@ -251,6 +266,33 @@ static const struct opt opts[] = {
 	{ S_TRUNK, "transport", T_ENUM, "udp", 0, 0, transports, 0,
 	  TR(transport), NULL,
 	  "udp, tcp or tls (requests over 1300 bytes go over TCP anyway)." },
+	{ S_TRUNK, "user", T_STR, "", 0, 0, NULL, 0, TR(user), check_cred,
+	  "Our user name at this trunk: the registered AOR's user and the\n"
+	  "; Contact user (calls to it arrive with this user in the Request-URI)." },
+	{ S_TRUNK, "auth_user", T_STR, "", 0, 0, NULL, 0, TR(auth_user),
+	  check_cred, "Digest user name; empty: user." },
+	{ S_TRUNK, "password", T_STR, "", 0, 0, NULL, 0, TR(password),
+	  check_cred,
+	  "Answers the trunk's 401/407 challenges (REGISTER, INVITE, BYE and\n"
+	  "; other in-dialog requests), once per challenge; empty: never." },
+	{ S_TRUNK, "domain", T_STR, "", 0, 0, NULL, 0, TR(domain), check_cred,
+	  "SIP domain of the trunk (AOR host, REGISTER Request-URI); empty: the\n"
+	  "; address' host." },
+	{ S_TRUNK, "register", T_ENUM, "no", 0, 0, noyes, 0, TR(reg), NULL,
+	  "yes: keep a registration at the trunk (refreshed, un-REGISTERed on\n"
+	  "; shutdown); needs user." },
+	{ S_TRUNK, "registrar", T_STR, "", 0, 0, NULL, 0, TR(registrar),
+	  check_registrar,
+	  "host[:port] REGISTERs are sent to; empty: address." },
+	{ S_TRUNK, "expires", T_UINT, "3600", 60, 86400, NULL, 0, TR(expires),
+	  NULL, "Registration lifetime asked for, in seconds." },
+	{ S_TRUNK, "inbound_user", T_STR, "", 0, 0, NULL, 0, TR(in_user),
+	  check_cred, "User requests from this trunk must authenticate as." },
+	{ S_TRUNK, "inbound_password", T_STR, "", 0, 0, NULL, 0,
+	  TR(in_password), check_cred,
+	  "Non-empty: requests from the address' IP (other than ACK, CANCEL and\n"
+	  "; in-dialog ones) are challenged (401, digest SHA-256 or MD5) until\n"
+	  "; they authenticate as inbound_user with this password." },
 
 	{ S_ROUTE, "from", T_ENUM, NULL, 0, 0, froms, 0, RT(from), NULL,
 	  "Where the call comes from: pstn or sip." },
@@ -510,6 +552,63 @@ static int check_trunk_addr(struct cfg_ctx *c, void *obj, const char *val,
 
 	return split_hostport(val, t->host, sizeof(t->host), &t->port, 5060,
 			      why, n);
+}
+
+static int check_registrar(struct cfg_ctx *c, void *obj, const char *val,
+			   char *why, size_t n)
+{
+	struct cfg_trunk *t = obj;
+
+	if (!*val)
+		return 0;
+	return split_hostport(val, t->reg_host, sizeof(t->reg_host),
+			      &t->reg_port, 5060, why, n);
+}
+
+static int check_algs(struct cfg_ctx *c, void *obj, const char *val, char *why,
+		      size_t n)
+{
+	char buf[64];
+	char *save = NULL;
+	int count = 0;
+
+	snprintf(buf, sizeof(buf), "%s", val);
+	for (char *tok = strtok_r(buf, ", ", &save); tok;
+	     tok = strtok_r(NULL, ", ", &save)) {
+		if (strcasecmp(tok, "sha-256") && strcasecmp(tok, "md5") &&
+		    strcasecmp(tok, "sha-512-256")) {
+			snprintf(
+				why, n,
+				"unknown algorithm '%s' (expected: sha-256, sha-512-256, md5)",
+				tok);
+			return -1;
+		}
+		if (++count > 3) {
+			snprintf(why, n, "at most 3 algorithms");
+			return -1;
+		}
+	}
+	if (!count) {
+		snprintf(why, n, "at least one algorithm is needed");
+		return -1;
+	}
+	return 0;
+}
+
+/* Credentials and names end up in SIP headers: no quotes, no controls. */
+static int check_cred(struct cfg_ctx *c, void *obj, const char *val, char *why,
+		      size_t n)
+{
+	for (const char *p = val; *p; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '"' ||
+		    *p == '\\') {
+			snprintf(
+				why, n,
+				"control characters, quotes and backslashes are not allowed");
+			return -1;
+		}
+	}
+	return 0;
 }
 
 static int check_codecs(struct cfg_ctx *c, void *obj, const char *val,
@@ -793,11 +892,25 @@ static void validate(struct cfg_ctx *c)
 					hunts[cfg->spans[j].hunt]);
 		}
 	}
-	for (size_t i = 0; i < cfg->ntrunks; i++)
-		if (!cfg->trunks[i].host[0])
+	for (size_t i = 0; i < cfg->ntrunks; i++) {
+		struct cfg_trunk *t = &cfg->trunks[i];
+
+		if (!t->host[0])
 			err_add(c->errs, "%s:%d: [trunk %s] address: required",
-				c->file, cfg->trunks[i].line,
-				cfg->trunks[i].name);
+				c->file, t->line, t->name);
+		if (t->reg && !t->user[0])
+			err_add(c->errs,
+				"%s:%d: [trunk %s] register: needs user",
+				c->file, t->line, t->name);
+		if (t->password[0] && !t->user[0] && !t->auth_user[0])
+			err_add(c->errs,
+				"%s:%d: [trunk %s] password: needs user or auth_user",
+				c->file, t->line, t->name);
+		if (t->in_password[0] && !t->in_user[0])
+			err_add(c->errs,
+				"%s:%d: [trunk %s] inbound_password: needs inbound_user",
+				c->file, t->line, t->name);
+	}
 	for (size_t i = 0; i < cfg->nroutes; i++) {
 		struct cfg_route *r = &cfg->routes[i];
 

@@ -65,6 +65,18 @@ struct cfg_trunk {
 	char host[CFG_HOST_LEN];     /* IPv6 without brackets */
 	unsigned port;
 	int transport; /* CFG_TP_* */
+	/* credentials and registration (gateway/sipauth.c) */
+	char user[64];
+	char auth_user[64];
+	char password[128];
+	char domain[CFG_HOST_LEN];
+	int reg; /* register = no/yes */
+	char registrar[CFG_HOST_LEN + 8];
+	char reg_host[CFG_HOST_LEN];
+	unsigned reg_port;
+	unsigned expires;
+	char in_user[64];
+	char in_password[128];
 };
 
 struct cfg_route {
@@ -101,9 +113,12 @@ struct gw_cfg {
 	char tls_ca[CFG_PATH_LEN * 2];
 	int tls_verify; /* 0 none, 1 peer */
 	char sip_domain[CFG_HOST_LEN];
+	char sip_realm[CFG_HOST_LEN];
+	char sip_auth_algs[64];
 	char user_agent[64];
 	unsigned t1_ms, t2_ms, t4_ms;
 	unsigned no_answer_s;
+	unsigned session_expires_s, min_se_s;
 	/* [media] */
 	char rtp_ip[CFG_HOST_LEN];
 	unsigned rtp_port_min, rtp_port_max;

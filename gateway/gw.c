@@ -15,6 +15,7 @@
 #include "gateway/net.h"
 
 #define GW_STOP_GRACE_MS 4000
+#define GW_TRUNKS_DELAY_MS 100
 
 static struct gw *gw_of(void *arg)
 {
@@ -51,6 +52,68 @@ static void tdm_audio(void *arg, struct tdm_span *span, struct tdm_call *call,
 	gw_call_tdm_audio(gw_of(arg), call, rx, tx, n);
 }
 
+/*
+ * Event package x-pstngw-trunks (README): one summary line, then one
+ * line per span. A span that is not up has no free channel.
+ */
+int gw_trunks_state(const struct gw *gw, char *buf, size_t size)
+{
+	unsigned up = 0, chans = 0, free_ch = 0;
+	size_t len = 0;
+	char spans[1536] = "";
+
+	for (size_t i = 0; i < gw->nspans; i++) {
+		const struct tdm_span *sp = gw->spans[i].span;
+		bool is_up = tdm_span_is_up(sp);
+		int n = tdm_span_bchans(sp), nfree = 0;
+
+		for (int k = 0; is_up && k < n; k++)
+			nfree += tdm_span_chan_state(
+					 sp, tdm_span_bchan_ts(sp, k)) ==
+				 TDM_CHAN_IDLE;
+		up += is_up;
+		chans += (unsigned)n;
+		free_ch += (unsigned)nfree;
+		int w = snprintf(spans + len, sizeof(spans) - len,
+				 "span=%u state=%s group=%s channels=%d "
+				 "free=%d\r\n",
+				 tdm_span_id(sp), is_up ? "up" : "down",
+				 gw->spans[i].cfg->group, n, nfree);
+		if (w < 0 || (size_t)w >= sizeof(spans) - len)
+			break;
+		len += (size_t)w;
+	}
+	int w = snprintf(buf, size, "spans=%zu up=%u channels=%u free=%u\r\n%s",
+			 gw->nspans, up, chans, free_ch, spans);
+	return w < 0 || (size_t)w >= size ? -1 : w;
+}
+
+static void trunks_notify(void *arg)
+{
+	struct gw *gw = arg;
+
+	gw->trunks_timer = NULL;
+	if (gw->sip)
+		sip_stack_event_changed(gw->sip, GW_TRUNKS_EVENT);
+}
+
+/* Deferred a little: a released channel is idle only after its event,
+ * and a burst of changes makes one NOTIFY. */
+void gw_trunks_changed(struct gw *gw)
+{
+	if (gw->sip && !gw->trunks_timer && !gw->stopping)
+		gw->trunks_timer = gw_timer_start(gw->loop, GW_TRUNKS_DELAY_MS,
+						  trunks_notify, gw);
+}
+
+static int sip_event_state(void *arg, const char *event, char *body,
+			   size_t size)
+{
+	if (strcmp(event, GW_TRUNKS_EVENT))
+		return -1;
+	return gw_trunks_state(gw_of(arg), body, size);
+}
+
 static int start_sip(struct gw *gw)
 {
 	struct sip_hooks h;
@@ -61,6 +124,9 @@ static int start_sip(struct gw *gw)
 		.t1_ms = gw->cfg.t1_ms,
 		.t2_ms = gw->cfg.t2_ms,
 		.t4_ms = gw->cfg.t4_ms,
+		.session_expires = gw->cfg.session_expires_s,
+		.min_se = gw->cfg.min_se_s,
+		.allow_events = GW_TRUNKS_EVENT,
 	};
 	int err =
 		gw_udp_bind(gw->cfg.sip_host, gw->cfg.sip_port, &gw->sipudp.fd);
@@ -69,6 +135,7 @@ static int start_sip(struct gw *gw)
 	h.send = sip_send;
 	h.call_incoming = sip_incoming;
 	h.call_event = sip_event;
+	h.event_state = sip_event_state;
 	if (err) {
 		GW_ERR(SIP, "cannot listen on %s:%u/udp: %s", gw->cfg.sip_host,
 		       gw->cfg.sip_port, strerror(err));
@@ -205,6 +272,8 @@ int gw_start(struct gw *gw)
 	set_codecs(gw);
 	err = start_sip(gw);
 	if (!err)
+		err = gw_sipauth_start(gw);
+	if (!err)
 		err = start_spans(gw);
 	return err;
 }
@@ -214,8 +283,9 @@ static void stop_grace(void *arg)
 	struct gw *gw = arg;
 
 	gw->stop_timer = NULL;
-	GW_WARN(MAIN, "%u call(s) still clearing after %d ms; exiting",
-		gw->ncalls, GW_STOP_GRACE_MS);
+	GW_WARN(MAIN,
+		"%u call(s), %u un-REGISTER(s) still pending after %d ms; exiting",
+		gw->ncalls, gw_sipauth_pending(gw), GW_STOP_GRACE_MS);
 	gw_loop_stop(gw->loop);
 }
 
@@ -224,9 +294,19 @@ void gw_shutdown(struct gw *gw)
 	if (gw->stopping)
 		return;
 	gw->stopping = true;
-	GW_NOTICE(MAIN, "shutting down: releasing %u call(s)", gw->ncalls);
+	struct sip_stats ss = { 0 };
+
+	if (gw->sip)
+		sip_stack_stats(gw->sip, &ss);
+	GW_NOTICE(MAIN,
+		  "shutting down: releasing %u call(s), SIP dialogs %u, "
+		  "transactions %u, subscriptions %u",
+		  gw->ncalls, ss.active_calls, ss.active_trans, ss.active_subs);
 	gw_call_shutdown_all(gw);
-	if (!gw->ncalls) {
+	gw_sipauth_shutdown(gw);
+	if (gw->sip) /* subscriptions end with a terminated NOTIFY */
+		sip_stack_end_subscriptions(gw->sip);
+	if (!gw->ncalls && !gw_sipauth_pending(gw)) {
 		gw_loop_stop(gw->loop);
 		return;
 	}
@@ -236,6 +316,8 @@ void gw_shutdown(struct gw *gw)
 
 void gw_calls_drained(struct gw *gw)
 {
+	if (gw_sipauth_pending(gw))
+		return; /* un-REGISTERs still out: their answer ends it */
 	if (gw->stop_timer)
 		gw_timer_stop(gw->loop, gw->stop_timer);
 	gw->stop_timer = NULL;
@@ -247,7 +329,11 @@ void gw_stop(struct gw *gw)
 	if (gw->stop_timer)
 		gw_timer_stop(gw->loop, gw->stop_timer);
 	gw->stop_timer = NULL;
+	if (gw->trunks_timer)
+		gw_timer_stop(gw->loop, gw->trunks_timer);
+	gw->trunks_timer = NULL;
 	gw_call_free_all(gw);
+	gw_sipauth_stop(gw);
 	gw_sipnet_stop(gw);
 	if (gw->sip)
 		sip_stack_free(gw->sip);

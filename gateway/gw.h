@@ -64,10 +64,20 @@ struct gw {
 	struct sdp_codec codecs[CFG_MAX_CODECS];
 	unsigned ncodecs;
 
+	struct sip_reg *regs[CFG_MAX_TRUNKS]; /* by trunk index (sipauth.c) */
+
 	struct gw_counters stats;
 	bool stopping;
 	struct gw_timer *stop_timer;
+	struct gw_timer *trunks_timer; /* pending trunk NOTIFY */
 };
+
+/* SIP event package served to SUBSCRIBE: trunk availability. */
+#define GW_TRUNKS_EVENT "x-pstngw-trunks"
+/* Its text/plain body into buf; length, or -1 if it does not fit. */
+int gw_trunks_state(const struct gw *gw, char *buf, size_t size);
+/* Spans or channels changed: NOTIFY the subscribers. */
+void gw_trunks_changed(struct gw *gw);
 
 /* Brings up SIP, spans and sockets from gw->cfg; 0 or errno (logged). */
 int gw_start(struct gw *gw);
@@ -97,3 +107,14 @@ void gw_call_shutdown_all(struct gw *gw);
 void gw_calls_drained(struct gw *gw);
 /* Frees every call without signalling (after a failed shutdown). */
 void gw_call_free_all(struct gw *gw);
+
+/* sipauth.c: registrations, trunk credentials, inbound challenges */
+int gw_sipauth_start(struct gw *gw);
+/* Un-REGISTERs every registration (gw_sipauth_pending() counts them). */
+void gw_sipauth_shutdown(struct gw *gw);
+unsigned gw_sipauth_pending(const struct gw *gw);
+/* Frees the registrations; before the SIP stack. */
+void gw_sipauth_stop(struct gw *gw);
+/* Credentials calls to trunk t answer 401/407 with (NULLs: none). */
+void gw_sipauth_call_creds(const struct cfg_trunk *t, const char **user,
+			   const char **password);

@@ -210,6 +210,17 @@ int sip_dialog_request(struct sip_dialog *d, struct sip_mbuf *mb,
 	if (!cseq)
 		cseq = ++d->local_cseq;
 
+	/* next hop: an IP literal in the URI, else where the dialog's peer
+	 * is; the transport stays the dialog's (sip_addr.tp) */
+	struct sip_uri target;
+	*dst = d->peer;
+	if (have_hop) {
+		sip_addr_from_uri(dst, &hop.uri);
+	} else if (!sip_uri_parse(&target, ruri, strlen(ruri))) {
+		sip_addr_from_uri(dst, &target);
+	}
+	dst->tp = d->peer.tp;
+
 	if (strict) {
 		sip_mb_printf(mb, "%s ", sip_method_name(method));
 		sip_mb_pl(mb, &hop.uri_str);
@@ -219,9 +230,9 @@ int sip_dialog_request(struct sip_dialog *d, struct sip_mbuf *mb,
 			      ruri);
 	}
 	bool v6 = strchr(st->local_ip, ':') != NULL;
-	sip_mb_printf(mb, "Via: SIP/2.0/UDP %s%s%s:%u;branch=%s;rport\r\n",
-		      v6 ? "[" : "", st->local_ip, v6 ? "]" : "",
-		      st->local_port, branch);
+	sip_mb_printf(mb, "Via: SIP/2.0/%s %s%s%s:%u;branch=%s;rport\r\n",
+		      sip_transport_name(dst->tp), v6 ? "[" : "", st->local_ip,
+		      v6 ? "]" : "", st->local_port, branch);
 	sip_mb_str(mb, "Max-Forwards: 70\r\n");
 	sip_mb_printf(mb, "From: %s;tag=%s\r\n", d->local_uri, d->local_tag);
 	sip_mb_printf(mb, "To: %s", d->remote_uri);
@@ -239,7 +250,10 @@ int sip_dialog_request(struct sip_dialog *d, struct sip_mbuf *mb,
 	} else if (d->route) {
 		sip_mb_printf(mb, "Route: %s\r\n", d->route);
 	}
-	if (method == SIP_METHOD_INVITE || method == SIP_METHOD_UPDATE)
+	/* target refresh and dialog-forming methods carry our Contact */
+	if (method == SIP_METHOD_INVITE || method == SIP_METHOD_UPDATE ||
+	    method == SIP_METHOD_SUBSCRIBE || method == SIP_METHOD_NOTIFY ||
+	    method == SIP_METHOD_REFER)
 		sip_mb_printf(mb, "Contact: <sip:%s%s%s:%u>\r\n", v6 ? "[" : "",
 			      st->local_ip, v6 ? "]" : "", st->local_port);
 	if (st->user_agent[0])
@@ -247,16 +261,5 @@ int sip_dialog_request(struct sip_dialog *d, struct sip_mbuf *mb,
 	if (extra)
 		sip_mb_str(mb, extra);
 	sip_mb_body(mb, ctype, body, body ? strlen(body) : 0);
-	if (mb->err)
-		return mb->err;
-
-	/* next hop: an IP literal in the URI, else where the dialog's peer is */
-	struct sip_uri target;
-	*dst = d->peer;
-	if (have_hop) {
-		sip_addr_from_uri(dst, &hop.uri);
-	} else if (!sip_uri_parse(&target, ruri, strlen(ruri))) {
-		sip_addr_from_uri(dst, &target);
-	}
-	return 0;
+	return mb->err;
 }

@@ -394,6 +394,7 @@ bool sip_msg_privacy(const struct sip_msg *msg, const char *value);
 
 struct sip_stack;
 struct sip_call;
+struct sip_reg;
 
 enum sip_call_state {
 	SIP_CALL_CALLING,     /* UAC: INVITE sent, nothing back */
@@ -417,6 +418,17 @@ enum sip_call_ev_type {
 	SIP_CALL_EV_CANCELLED, /* remote CANCEL: 200 and 487 already sent */
 	SIP_CALL_EV_BYE,       /* remote BYE: 200 already sent */
 	SIP_CALL_EV_ENDED,     /* last event: the call is freed after it */
+	/*
+	 * re-INVITE or UPDATE in the dialog (sdp: the offer, empty for an
+	 * offerless re-INVITE or a bare refresh). Answer with
+	 * sip_call_answer() during the callback; otherwise the stack answers
+	 * 200 with the last local SDP (488 if there is none).
+	 */
+	SIP_CALL_EV_OFFER,
+	SIP_CALL_EV_INFO,  /* INFO (msg: body, Content-Type); 200 sent */
+	SIP_CALL_EV_REFER, /* REFER (refer_to); 202 sent */
+	SIP_CALL_EV_SESSION_EXPIRED, /* RFC 4028: no refresh; BYE follows */
+	SIP_CALL_EV_REOFFER_DONE,    /* our re-offer: code, answer sdp */
 	SIP_CALL_EV__COUNT
 };
 const char *sip_call_ev_name(enum sip_call_ev_type t);
@@ -429,6 +441,7 @@ struct sip_call_event {
 	int q850_cause;		   /* from a Reason header, -1 if none */
 	struct sip_pl sdp;	   /* body if Content-Type is application/sdp */
 	const struct sip_msg *msg; /* the message behind the event, or NULL */
+	struct sip_pl refer_to;	   /* REFER: the Refer-To value */
 };
 
 struct sip_hooks {
@@ -446,6 +459,13 @@ struct sip_hooks {
 			      const struct sip_msg *invite);
 	void (*call_event)(void *arg, struct sip_call *call,
 			   const struct sip_call_event *ev);
+	/*
+	 * SUBSCRIBE (RFC 6665): writes the current state of an event package
+	 * named in sip_stack_cfg.allow_events into body (text/plain) and
+	 * returns its length, or -1 if there is none to give.
+	 */
+	int (*event_state)(void *arg, const char *event, char *body,
+			   size_t size);
 	/* optional: NULL means calloc/free */
 	void *(*zalloc)(void *arg, size_t size);
 	void (*free)(void *arg, void *ptr);
@@ -457,6 +477,11 @@ struct sip_stack_cfg {
 	const char *user_agent;	      /* NULL: none sent */
 	uint32_t t1_ms, t2_ms, t4_ms; /* 0: 500, 4000, 5000 */
 	size_t max_msg_size;	      /* 0: 65535 */
+	/* RFC 4028: asked for in our INVITEs (s); 0: none asked */
+	uint32_t session_expires;
+	uint32_t min_se; /* smallest interval accepted (s); 0: 90 */
+	/* event packages served to SUBSCRIBE ("x-pstngw-trunks"); NULL none */
+	const char *allow_events;
 };
 
 struct sip_stats {
@@ -468,6 +493,7 @@ struct sip_stats {
 	uint64_t tx_tcp_upgrades; /* requests > 1300 bytes moved to TCP */
 	unsigned active_trans;
 	unsigned active_calls;
+	unsigned active_subs; /* subscriptions we serve */
 };
 
 int sip_stack_alloc(struct sip_stack **stp, const struct sip_stack_cfg *cfg,
@@ -476,10 +502,15 @@ int sip_stack_alloc(struct sip_stack **stp, const struct sip_stack_cfg *cfg,
 void sip_stack_free(struct sip_stack *st);
 /* Hangs up every call (BYE, CANCEL or 503) for a clean exit. */
 void sip_stack_shutdown(struct sip_stack *st);
+/* Ends every subscription we serve (NOTIFY terminated;reason=noresource);
+ * new SUBSCRIBEs get 503 from then on. Part of sip_stack_shutdown(). */
+void sip_stack_end_subscriptions(struct sip_stack *st);
 /* One UDP datagram from src. Returns 0, or an errno if it was rejected. */
 int sip_stack_recv(struct sip_stack *st, const struct sip_addr *src,
 		   const void *buf, size_t len);
 void sip_stack_stats(const struct sip_stack *st, struct sip_stats *stats);
+/* The state of event package 'event' changed: NOTIFY every subscriber. */
+void sip_stack_event_changed(struct sip_stack *st, const char *event);
 /* Writes one line per live transaction and call (for the control tool). */
 size_t sip_stack_dump(const struct sip_stack *st, char *buf, size_t size);
 
@@ -495,6 +526,9 @@ struct sip_call_params {
 	struct sip_addr dst;	  /* next hop */
 	const char *sdp;	  /* NUL-terminated, may be NULL */
 	const char *extra_hdrs;	  /* "Name: value\r\n"..., may be NULL */
+	/* digest credentials for 401/407 (INVITE, in-dialog); NULL: none */
+	const char *auth_user;
+	const char *auth_password;
 };
 
 /* Sends an INVITE; *callp is the stack-owned call until its ENDED event. */
@@ -506,6 +540,20 @@ int sip_call_respond(struct sip_call *call, unsigned code, const char *reason,
 /* Ends the call whatever its state (CANCEL, final response or BYE). */
 int sip_call_hangup(struct sip_call *call, unsigned sip_code, int q850_cause);
 
+/* During an OFFER event: the response (2xx with the answer, or 488...). */
+int sip_call_answer(struct sip_call *call, unsigned code, const char *sdp);
+/*
+ * Sends a new offer in the confirmed dialog (re-INVITE; sdp NULL: the last
+ * local SDP). Glare (491) is retried after the RFC 3261 14.1 delay. The
+ * result comes as a REOFFER_DONE event. EBUSY while an offer is pending.
+ */
+int sip_call_reoffer(struct sip_call *call, const char *sdp);
+/*
+ * REFER progress (RFC 3515): NOTIFY with a message/sipfrag "SIP/2.0
+ * code reason"; code >= 200 terminates the implicit subscription.
+ */
+int sip_call_refer_notify(struct sip_call *call, unsigned code);
+
 void sip_call_set_user(struct sip_call *call, void *user);
 void *sip_call_user(const struct sip_call *call);
 unsigned sip_call_id(const struct sip_call *call);
@@ -513,8 +561,272 @@ enum sip_call_state sip_call_state(const struct sip_call *call);
 /* The Call-ID header value (NUL-terminated, owned by the call). */
 const char *sip_call_callid(const struct sip_call *call);
 
+/* ---- generic requests (any method but INVITE, ACK, CANCEL) ---------- */
+
+/*
+ * A request the stack sends and retransmits (a non-INVITE client
+ * transaction), out of dialog (OPTIONS keep-alive, REGISTER, MESSAGE) or in
+ * a call's dialog (INFO, NOTIFY, REFER, UPDATE, OPTIONS). The handler sees
+ * the final response only (provisional ones are absorbed), or err
+ * (ETIMEDOUT: Timer F; resp NULL). The request is freed when the handler
+ * returns unless the handler called sip_req_resend() (auth retry).
+ */
+struct sip_req;
+typedef void(sip_req_h)(void *arg, struct sip_req *req, int err,
+			const struct sip_msg *resp);
+
+struct sip_req_params {
+	enum sip_method method;
+	const char *ruri;	  /* "sip:trunk.example.com" */
+	const char *from_uri;	  /* NULL: sip:<local_ip> */
+	const char *from_display; /* may be NULL */
+	const char *to_uri;	  /* NULL: ruri */
+	const char *call_id;	  /* NULL: a new one (refreshes reuse it) */
+	uint32_t cseq;		  /* 0: 1 */
+	/* non-NULL: adds Contact <sip:user@local_ip:port> ("" no user) */
+	const char *contact_user;
+	struct sip_addr dst;	/* next hop (outbound proxy or the peer) */
+	const char *extra_hdrs; /* "Name: value\r\n"..., may be NULL */
+	const char *ctype;	/* body type, with body */
+	const char *body;	/* NUL-terminated, may be NULL */
+};
+
+/* Out of dialog. *reqp (may be NULL) is valid until the handler returns. */
+int sip_req_send(struct sip_stack *st, const struct sip_req_params *p,
+		 sip_req_h *h, void *arg, struct sip_req **reqp);
+/* In the call's dialog (established or early): route set, tags, CSeq. */
+int sip_call_request(struct sip_call *call, enum sip_method method,
+		     const char *extra_hdrs, const char *ctype,
+		     const char *body, sip_req_h *h, void *arg,
+		     struct sip_req **reqp);
+/*
+ * Sends the same request again with a new branch and the next CSeq, with
+ * add_hdrs (e.g. "Authorization: ...\r\n") appended to the original extra
+ * headers; the add_hdrs of an earlier resend are replaced, not kept.
+ * Call it from the handler; the request then lives on until the next
+ * final response. ENOENT if its call has ended.
+ */
+int sip_req_resend(struct sip_req *req, const char *add_hdrs);
+/* Drops the handler; the transaction still runs to completion. */
+void sip_req_abandon(struct sip_req *req);
+enum sip_method sip_req_method(const struct sip_req *req);
+const char *sip_req_callid(const struct sip_req *req);
+uint32_t sip_req_cseq(const struct sip_req *req); /* of the last sent */
+/* The call of an in-dialog request (NULL out of dialog or when ended). */
+struct sip_call *sip_req_call(const struct sip_req *req);
+
 /* Standard reason phrase for a status code ("" if unknown). */
 const char *sip_reason_phrase(unsigned code);
+
+/* ---- digest authentication (RFC 7616, RFC 8760; digest.c) ------------ */
+
+/* In order of strength: the client answers the strongest one offered. */
+enum sip_digest_alg {
+	SIP_DIGEST_MD5,
+	SIP_DIGEST_SHA256,
+	SIP_DIGEST_SHA512_256,
+	SIP_DIGEST__COUNT
+};
+const char *sip_digest_alg_name(enum sip_digest_alg a); /* "SHA-256" */
+/* Case-insensitive; EINVAL for an unknown or a -sess algorithm. */
+int sip_digest_alg_parse(const char *s, size_t len, enum sip_digest_alg *a);
+
+#define SIP_DIGEST_STR_MAX 256 /* longest realm, nonce, opaque, user kept */
+
+/* One challenge (WWW-Authenticate in a 401, Proxy-Authenticate in a 407),
+ * copied out of the message with quotes and escapes removed. */
+struct sip_digest_chal {
+	enum sip_digest_alg alg;
+	bool proxy; /* answer with Proxy-Authorization */
+	bool stale;
+	bool qop_auth; /* qop offered and includes "auth" */
+	char realm[SIP_DIGEST_STR_MAX];
+	char nonce[SIP_DIGEST_STR_MAX];
+	char opaque[SIP_DIGEST_STR_MAX]; /* empty if none */
+};
+
+/*
+ * Parses one challenge value ("Digest realm=..., nonce=..."). ENOTSUP for
+ * another scheme, an unknown algorithm or a qop without "auth" (no qop:
+ * the RFC 2069 form, with any algorithm, as servers send it); EBADMSG
+ * for malformed input or missing realm/nonce; ENAMETOOLONG if a value
+ * does not fit.
+ */
+int sip_digest_chal_parse(struct sip_digest_chal *ch, const char *val,
+			  size_t len);
+/*
+ * Picks the strongest usable challenge of a 401 (WWW-Authenticate) or 407
+ * (Proxy-Authenticate), several per header allowed. ENOENT if none usable.
+ */
+int sip_digest_chal_pick(struct sip_digest_chal *ch,
+			 const struct sip_msg *resp);
+
+/* Random bytes for cnonces and server secrets; 0 or an errno. */
+typedef int(sip_digest_rand_h)(void *arg, uint8_t *buf, size_t n);
+
+/* Client side of one protection space: the challenge and the nonce count
+ * for its nonce. Caller storage, zeroed before first use. */
+struct sip_digest_client {
+	struct sip_digest_chal ch;
+	bool have; /* a challenge was taken */
+	uint32_t nc;
+	sip_digest_rand_h *rand; /* NULL: OpenSSL RAND_bytes */
+	void *rand_arg;
+};
+
+/* Takes a challenge; the nonce count restarts when the nonce changes. */
+void sip_digest_client_take(struct sip_digest_client *cl,
+			    const struct sip_digest_chal *ch);
+/*
+ * Writes the value of the (Proxy-)Authorization header for method and
+ * digest-uri (the Request-URI), counting the nonce up. ENOSPC if buf is
+ * too small, EINVAL without a challenge.
+ */
+int sip_digest_client_answer(struct sip_digest_client *cl, const char *user,
+			     const char *password, const char *method,
+			     const char *uri, char *buf, size_t size);
+/* Header names for a challenge's answer: "Authorization" or
+ * "Proxy-Authorization". */
+const char *sip_digest_answer_hdr(const struct sip_digest_chal *ch);
+/* The answer with a given nc and cnonce (no qop: both ignored). */
+int sip_digest_answer(const struct sip_digest_chal *ch, const char *user,
+		      const char *password, const char *method, const char *uri,
+		      uint32_t nc, const char *cnonce, char *buf, size_t size);
+
+/* Server: verifies answers to challenges it issued. */
+#define SIP_DIGEST_NC_SLOTS 256
+
+/* Highest nonce count seen for one nonce, plus a window below it. */
+struct sip_digest_nc {
+	bool used;
+	uint64_t ts; /* the nonce's issue time */
+	uint8_t mac[8];
+	uint32_t top;	 /* highest nc accepted */
+	uint64_t window; /* bit i: nc top - i accepted */
+};
+
+struct sip_digest_server_stats {
+	uint64_t challenges, ok, denied, stale, replayed, bad;
+};
+
+/*
+ * Nonces are time + sequence + HMAC-SHA-256(secret, time, sequence,
+ * realm): no state until one is used. Used nonces keep their nonce
+ * counts in a bounded table; a nonce evicted from it becomes stale,
+ * so a full table never reopens a replay. Caller storage.
+ */
+struct sip_digest_server {
+	uint8_t secret[32];
+	uint64_t ttl_ms;
+	uint64_t floor; /* nonces issued at or before: stale */
+	uint32_t seq;
+	struct sip_digest_nc nc[SIP_DIGEST_NC_SLOTS];
+	struct sip_digest_server_stats stats;
+};
+
+enum sip_digest_result {
+	SIP_DIGEST_OK,
+	SIP_DIGEST_NONE,   /* no credentials for our realm: challenge */
+	SIP_DIGEST_STALE,  /* right password, old or reused nonce: stale=true */
+	SIP_DIGEST_DENIED, /* wrong user or password (never said which) */
+	SIP_DIGEST_BAD,	   /* malformed, or uri is not the Request-URI: 400 */
+	SIP_DIGEST__RESULTS
+};
+const char *sip_digest_result_name(enum sip_digest_result r);
+
+/* Password of user, or NULL if there is no such user. */
+typedef const char *(sip_digest_lookup_h)(void *arg, const char *user);
+
+/* secret NULL: random from rand (NULL: RAND_bytes). ttl_ms 0: 300 s. */
+int sip_digest_server_init(struct sip_digest_server *s, const uint8_t *secret,
+			   size_t len, uint64_t ttl_ms, sip_digest_rand_h *rand,
+			   void *rand_arg);
+/* Writes one challenge value for the WWW- or Proxy-Authenticate header. */
+int sip_digest_server_challenge(struct sip_digest_server *s, uint64_t now,
+				const char *realm, enum sip_digest_alg alg,
+				bool stale, char *buf, size_t size);
+/*
+ * Verifies one credentials value against method and Request-URI. user
+ * (if not NULL) receives the user name on SIP_DIGEST_OK.
+ */
+enum sip_digest_result sip_digest_server_verify(
+	struct sip_digest_server *s, uint64_t now, const char *val, size_t len,
+	const char *method, const struct sip_pl *ruri, const char *realm,
+	sip_digest_lookup_h *lookup, void *arg, char *user, size_t user_size);
+/* The same for a request: its (Proxy-)Authorization for our realm. */
+enum sip_digest_result
+sip_digest_server_verify_msg(struct sip_digest_server *s, uint64_t now,
+			     const struct sip_msg *req, bool proxy,
+			     const char *realm, sip_digest_lookup_h *lookup,
+			     void *arg, char *user, size_t user_size);
+
+/* Server side in the stack (ua_auth.c): out-of-dialog requests other than
+ * ACK and CANCEL from peers the policy names get a 401 until they carry
+ * valid credentials; malformed ones get 400. */
+struct sip_auth_policy {
+	const char *realm;
+	uint32_t nonce_ttl_s; /* 0: 300 */
+	bool (*required)(void *arg, const struct sip_addr *src,
+			 const struct sip_msg *req);
+	/* Password of user for requests from src, or NULL. */
+	const char *(*lookup)(void *arg, const struct sip_addr *src,
+			      const char *user);
+	void *arg;
+	/* challenges sent, in order of preference (0: SHA-256, MD5); some
+	 * clients (baresip 1.0) take the first and fail on SHA-256 */
+	enum sip_digest_alg algs[SIP_DIGEST__COUNT];
+	unsigned nalgs;
+};
+/* Turns challenges on (policy NULL: off). Copies what it keeps. */
+int sip_stack_set_auth(struct sip_stack *st,
+		       const struct sip_auth_policy *policy);
+/* Counters of the stack's digest server (zeros when off). */
+void sip_stack_auth_stats(const struct sip_stack *st,
+			  struct sip_digest_server_stats *stats);
+
+/* ---- registration client (RFC 3261 10; reg.c) ------------------------ */
+
+enum sip_reg_state {
+	SIP_REG_REGISTERING,   /* REGISTER sent */
+	SIP_REG_REGISTERED,    /* refresh timer running */
+	SIP_REG_RETRY_WAIT,    /* failed; retry timer running */
+	SIP_REG_UNREGISTERING, /* REGISTER with Expires: 0 sent */
+	SIP_REG_UNREGISTERED,  /* stopped: nothing running */
+	SIP_REG__COUNT
+};
+const char *sip_reg_state_name(enum sip_reg_state s);
+
+struct sip_reg_params {
+	const char *name;      /* for logs: "registration trunk NAME" */
+	const char *registrar; /* Request-URI: "sip:example.com" */
+	const char *aor;       /* From and To: "sip:user@example.com" */
+	const char *contact_user;
+	const char *auth_user; /* NULL: no credentials */
+	const char *password;
+	struct sip_addr dst; /* next hop: the registrar or an outbound proxy */
+	uint32_t expires;    /* asked for, seconds; 0: 3600 */
+	uint32_t retry_min_s, retry_max_s; /* backoff; 0: 30, 1800 */
+};
+
+/* State changes; code is the SIP status behind it (408 for a timeout). */
+typedef void(sip_reg_h)(void *arg, struct sip_reg *reg,
+			enum sip_reg_state state, unsigned code,
+			uint32_t expires);
+
+/*
+ * Starts registering at once and keeps the binding refreshed (at half the
+ * granted time when that is under two minutes, else a minute before it
+ * runs out); failures retry after 30 s doubling up to the cap, or after a
+ * Retry-After. The caller owns the object: free it before the stack.
+ */
+int sip_reg_alloc(struct sip_stack *st, const struct sip_reg_params *p,
+		  sip_reg_h *h, void *arg, struct sip_reg **regp);
+/* Un-REGISTERs (Expires: 0) if a binding may exist; UNREGISTERED after. */
+int sip_reg_stop(struct sip_reg *reg);
+void sip_reg_free(struct sip_reg *reg);
+enum sip_reg_state sip_reg_state(const struct sip_reg *reg);
+/* Seconds granted by the registrar (0 unless REGISTERED). */
+uint32_t sip_reg_expires(const struct sip_reg *reg);
 
 /* ---- SDP (RFC 4566, offer/answer RFC 3264) -------------------------- */
 

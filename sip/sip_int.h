@@ -127,9 +127,15 @@ enum sip_timer_id {
 	SIP_TMR_K,
 	SIP_TMR_L,
 	SIP_TMR_M,
-	SIP_TMR_2XX,	/* UAS 2xx retransmission (RFC 3261 13.3.1.4) */
-	SIP_TMR_ACK,	/* UAS wait for ACK: 64*T1 */
-	SIP_TMR_CANCEL, /* UAC wait for a final after CANCEL: 64*T1 */
+	SIP_TMR_2XX,	 /* UAS 2xx retransmission (RFC 3261 13.3.1.4) */
+	SIP_TMR_ACK,	 /* UAS wait for ACK: 64*T1 */
+	SIP_TMR_CANCEL,	 /* UAC wait for a final after CANCEL: 64*T1 */
+	SIP_TMR_GLARE,	 /* re-INVITE retry after 491 (RFC 3261 14.1) */
+	SIP_TMR_REFRESH, /* RFC 4028: refresher sends at half the interval */
+	SIP_TMR_EXPIRE,	 /* RFC 4028: the session lapses */
+	SIP_TMR_REL1XX,	 /* RFC 3262: reliable 1xx retransmission */
+	SIP_TMR_SUBS,	 /* RFC 6665: subscription expiry */
+	SIP_TMR_REG,	 /* registration refresh or retry */
 	SIP_TMR__COUNT
 };
 const char *sip_timer_name(enum sip_timer_id id);
@@ -162,9 +168,13 @@ struct sip_stack {
 	char user_agent[96];
 	uint32_t t1, t2, t4;
 	size_t max_msg;
+	uint32_t session_expires, min_se; /* RFC 4028, seconds */
 	struct sip_stats stats;
 	struct sip_trans *trans; /* all transactions */
 	struct sip_call *calls;	 /* all calls */
+	struct sip_req *reqs;	 /* generic requests (ua_req.c) */
+	struct sip_subs *subs;	 /* subscriptions we serve (ua_subs.c) */
+	char allow_events[128];
 	unsigned next_call_id;
 	uint64_t rnd; /* xorshift state for tags and branches */
 	uint16_t tp_port[SIP_TP__COUNT]; /* transp.c: listen port per transport,
@@ -172,6 +182,8 @@ struct sip_stack {
 	char alt_ip[64]; /* transp.c: our address of the other IP family */
 	uint16_t alt_port;
 	bool shutting_down;
+	struct sip_ua_authsrv *authsrv; /* server-side digest (ua_auth.c) */
+	bool subs_closed;		/* no new subscriptions */
 };
 
 void *sip_zalloc(struct sip_stack *st, size_t size);
@@ -314,6 +326,42 @@ int sip_dialog_request(struct sip_dialog *d, struct sip_mbuf *mb,
 		       const char *branch, const char *extra, const char *ctype,
 		       const char *body, struct sip_addr *dst);
 
+/* ---- digest authentication (digest.c, digest_srv.c) ------------------ */
+
+#define SIP_DIGEST_HEX_MAX 64 /* longest hash in hex (SHA-256) */
+#define SIP_DIGEST_PARAMS_MAX 16
+
+/* One auth-param: views; val without quotes, escapes still in it. */
+struct sip_digest_param {
+	struct sip_pl name;
+	struct sip_pl val;
+	bool quoted;
+};
+
+/*
+ * Parses one challenge or credentials list element starting at *pp:
+ * scheme, then auth-params up to the start of the next challenge (a token
+ * not followed by '=') or e. Advances *pp. EBADMSG on malformed input,
+ * E2BIG on more than max params, ENOENT at the end of input.
+ */
+int sip_digest_params_parse(const char **pp, const char *e,
+			    struct sip_pl *scheme, struct sip_digest_param *par,
+			    unsigned max, unsigned *n);
+/* Copies a value with quoted-pairs resolved; ENAMETOOLONG if too long. */
+int sip_digest_param_unq(const struct sip_digest_param *p, char *buf,
+			 size_t size);
+const struct sip_digest_param *
+sip_digest_param_find(const struct sip_digest_param *par, unsigned n,
+		      const char *name);
+/* Hex of H(parts[0] ":" parts[1] ":" ...) into hex[SIP_DIGEST_HEX_MAX + 1]. */
+int sip_digest_hash(enum sip_digest_alg alg, const char *const *parts,
+		    unsigned n, char *hex);
+/* Hex of HA1 and the response (RFC 7616 3.4.1); cnonce NULL: no qop. */
+int sip_digest_response(enum sip_digest_alg alg, const char *user,
+			const char *realm, const char *password,
+			const char *method, const char *uri, const char *nonce,
+			const char *nc, const char *cnonce, char *hex);
+
 /* ---- SDP (sdp.c, sdp_t38.c) ------------------------------------------ */
 
 /* v=, o=, s=, c= and t= of a session we describe. */
@@ -338,5 +386,6 @@ void sip_ua_recv_request(struct sip_stack *st, const struct sip_msg *msg,
 void sip_ua_reply(struct sip_stack *st, const struct sip_msg *req,
 		  const struct sip_addr *src, unsigned code, const char *extra);
 void sip_ua_free_calls(struct sip_stack *st);
+void sip_ua_auth_release(struct sip_stack *st);
 void sip_ua_shutdown(struct sip_stack *st);
 size_t sip_ua_dump(const struct sip_stack *st, char *buf, size_t size);

@@ -8,14 +8,27 @@
 #include "sip/sip_int.h"
 
 static const char *const timer_names[SIP_TMR__COUNT] = {
-	[SIP_TMR_A] = "Timer A",	  [SIP_TMR_B] = "Timer B",
-	[SIP_TMR_D] = "Timer D",	  [SIP_TMR_E] = "Timer E",
-	[SIP_TMR_F] = "Timer F",	  [SIP_TMR_G] = "Timer G",
-	[SIP_TMR_H] = "Timer H",	  [SIP_TMR_I] = "Timer I",
-	[SIP_TMR_J] = "Timer J",	  [SIP_TMR_K] = "Timer K",
-	[SIP_TMR_L] = "Timer L",	  [SIP_TMR_M] = "Timer M",
-	[SIP_TMR_2XX] = "2xx retransmit", [SIP_TMR_ACK] = "ACK wait",
+	[SIP_TMR_A] = "Timer A",
+	[SIP_TMR_B] = "Timer B",
+	[SIP_TMR_D] = "Timer D",
+	[SIP_TMR_E] = "Timer E",
+	[SIP_TMR_F] = "Timer F",
+	[SIP_TMR_G] = "Timer G",
+	[SIP_TMR_H] = "Timer H",
+	[SIP_TMR_I] = "Timer I",
+	[SIP_TMR_J] = "Timer J",
+	[SIP_TMR_K] = "Timer K",
+	[SIP_TMR_L] = "Timer L",
+	[SIP_TMR_M] = "Timer M",
+	[SIP_TMR_2XX] = "2xx retransmit",
+	[SIP_TMR_ACK] = "ACK wait",
 	[SIP_TMR_CANCEL] = "CANCEL wait",
+	[SIP_TMR_GLARE] = "glare retry",
+	[SIP_TMR_REFRESH] = "session refresh",
+	[SIP_TMR_EXPIRE] = "session expiry",
+	[SIP_TMR_REL1XX] = "reliable 1xx",
+	[SIP_TMR_SUBS] = "subscription expiry",
+	[SIP_TMR_REG] = "registration",
 };
 
 const char *sip_timer_name(enum sip_timer_id id)
@@ -146,6 +159,13 @@ int sip_stack_alloc(struct sip_stack **stp, const struct sip_stack_cfg *cfg,
 	st->t2 = cfg->t2_ms ? cfg->t2_ms : 4000;
 	st->t4 = cfg->t4_ms ? cfg->t4_ms : 5000;
 	st->max_msg = cfg->max_msg_size ? cfg->max_msg_size : 65535;
+	st->min_se = cfg->min_se ? cfg->min_se : 90;
+	st->session_expires = cfg->session_expires;
+	if (cfg->allow_events)
+		snprintf(st->allow_events, sizeof(st->allow_events), "%s",
+			 cfg->allow_events);
+	if (st->session_expires && st->session_expires < st->min_se)
+		st->session_expires = st->min_se;
 	st->rnd =
 		0x9E3779B97F4A7C15ULL ^ hooks->now(hooks->arg) ^ (uintptr_t)st;
 	st->next_call_id = 1;
@@ -160,6 +180,7 @@ void sip_stack_free(struct sip_stack *st)
 	sip_ua_free_calls(st);
 	while (st->trans)
 		sip_trans_free(st->trans);
+	sip_ua_auth_release(st);
 	sip_free(st, st);
 }
 

@@ -189,7 +189,7 @@ static bool put(char *out, size_t size, size_t *o, const char *p, size_t n)
 
 /*
  * The message as it must leave over tp: our top Via ("SIP/2.0/UDP
- * ip:port", as the dialog layer writes it for UDP) names tp and the port
+ * ip:port" as the dialog layer writes it) names tp and the port
  * we listen on for it, and our Contact gets that port and
  * ;transport=tcp|tls (RFC 3261 18.1.1, 19.1.4), so that the peer's
  * requests come back over the same transport; towards an IPv6 peer of an
@@ -212,8 +212,10 @@ static size_t rewrite(const struct sip_stack *st, const struct sip_addr *dst,
 	size_t vl = 0, cl = 0, o = 0;
 	hostport(st, SIP_TP_UDP, false, hp, sizeof(hp));
 	hostport(st, tp, use_alt(st, dst), nhp, sizeof(nhp));
-	if (req) {
-		snprintf(via, sizeof(via), "\r\nVia: SIP/2.0/UDP %s", hp);
+	/* the dialog layer may already have named the transport */
+	for (int i = 0; req && !v && i < SIP_TP__COUNT; i++) {
+		snprintf(via, sizeof(via), "\r\nVia: SIP/2.0/%s %s",
+			 sip_transp_via_name((enum sip_transport)i), hp);
 		vl = strlen(via);
 		v = memmem(buf, (size_t)(e - buf), via, vl);
 	}

@@ -3,14 +3,14 @@
 # missing, so `make demo` and `make test` work on a fresh Debian 12 machine.
 set -eu
 
-# Test peers come in with the tests that use them: SIPp (sip-tester) and
-# sipsak today; baresip-core, kamailio and tshark with the issues that test
-# against them (kamailio's service would also take port 5060 from the
-# demo on a machine with systemd).
+# Test peers come in with the tests that use them: SIPp (sip-tester),
+# sipsak, kamailio and baresip-core (the interop tests of issue 3; not the
+# baresip metapackage, which pulls a desktop); tshark with the issue that
+# uses it.
 PKGS="build-essential pkg-config clang libpri-dev libspandsp-dev libopus-dev
 portaudio19-dev libcmocka-dev libtiff-dev libtiff-tools libinih-dev libssl-dev
 dahdi-source sip-tester sipsak iproute2 util-linux perl-base libosip2-dev
-openssl"
+kamailio baresip-core openssl"
 
 missing=""
 for p in $PKGS; do
@@ -27,3 +27,17 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 $SUDO apt-get update -q
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
+
+# kamailio's package installs a system service that may start on install
+# and take port 5060, the demo's SIP port; the tests run their own
+# kamailio in a network namespace, so the service is stopped and disabled.
+case " $missing " in
+*" kamailio "*)
+	if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+		$SUDO systemctl disable --now kamailio >/dev/null 2>&1 || true
+	elif command -v service >/dev/null 2>&1; then
+		$SUDO service kamailio stop >/dev/null 2>&1 || true
+		$SUDO update-rc.d kamailio disable >/dev/null 2>&1 || true
+	fi
+	;;
+esac

@@ -333,6 +333,8 @@ static void peer_incoming(void *arg, struct sip_call *sc,
 						  peer_answer_fired, pc);
 }
 
+static char reoffer_answer[1024]; /* SDP of the last REOFFER_DONE */
+
 static void peer_event(void *arg, struct sip_call *sc,
 		       const struct sip_call_event *ev)
 {
@@ -341,6 +343,9 @@ static void peer_event(void *arg, struct sip_call *sc,
 	struct sdp_result res;
 
 	peer_record(ev->type, ev->code, ev->q850_cause);
+	if (ev->type == SIP_CALL_EV_REOFFER_DONE)
+		snprintf(reoffer_answer, sizeof(reoffer_answer), "%.*s",
+			 (int)ev->sdp.l, ev->sdp.p ? ev->sdp.p : "");
 	if (pc && ev->type == SIP_CALL_EV_ANSWERED && ev->sdp.l &&
 	    !sdp_parse(&s, ev->sdp.p, ev->sdp.l) &&
 	    !sdp_accept_answer(&s, &H.peer.local, &res) &&
@@ -770,6 +775,43 @@ static void sip_to_pstn_answered(void **state)
 	expect_stats(0, 1, 1, 0, 0);
 }
 
+static void clear_records(void);
+
+/* The phone puts the call on hold and back (re-INVITE sendonly, then
+ * sendrecv): the gateway answers recvonly, then sendrecv, with a new o=
+ * version each time, and the call stays up. */
+static void sip_hold_resume(void **state)
+{
+	H.net.script.on_setup = NET_ALERT_ANSWER;
+	H.net.script.answer_ms = 50;
+	struct pcall *pc =
+		peer_invite("2125550100", "7005551000", &H.peer.local);
+	wait_peer(SIP_CALL_EV_ANSWERED);
+	struct sdp_local hold = H.peer.local;
+	char sdp[1024];
+	size_t len;
+
+	hold.dir = SDP_DIR_SENDONLY;
+	hold.sess_version++;
+	assert_int_equal(sdp_build_offer(&hold, sdp, sizeof(sdp), &len), 0);
+	assert_int_equal(sip_call_reoffer(pc->sc, sdp), 0);
+	assert_int_equal(wait_peer(SIP_CALL_EV_REOFFER_DONE)->code, 200);
+	assert_non_null(strstr(reoffer_answer, "a=recvonly"));
+	assert_non_null(strstr(reoffer_answer, " 2 IN IP4"));
+	clear_records();
+	hold.dir = SDP_DIR_SENDRECV;
+	hold.sess_version++;
+	assert_int_equal(sdp_build_offer(&hold, sdp, sizeof(sdp), &len), 0);
+	assert_int_equal(sip_call_reoffer(pc->sc, sdp), 0);
+	assert_int_equal(wait_peer(SIP_CALL_EV_REOFFER_DONE)->code, 200);
+	assert_non_null(strstr(reoffer_answer, "a=sendrecv"));
+	assert_non_null(strstr(reoffer_answer, " 3 IN IP4"));
+	assert_int_equal(H.gw.ncalls, 1);
+	assert_int_equal(sip_call_hangup(pc->sc, 0, 16), 0);
+	wait_net(TDM_EV_RELEASED);
+	expect_idle();
+}
+
 /* ---- 3. cause and status mapping ---------------------------------------- */
 
 static void clear_records(void)
@@ -1002,6 +1044,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(pstn_to_sip_answered, reset),
 		cmocka_unit_test_setup(sip_to_pstn_answered, reset),
+		cmocka_unit_test_setup(sip_hold_resume, reset),
 		cmocka_unit_test_setup(net_reject_maps_to_sip, reset),
 		cmocka_unit_test_setup(sip_reject_maps_to_cause, reset),
 		cmocka_unit_test_setup(sip_no_route_is_404, reset),

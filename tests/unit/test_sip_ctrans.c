@@ -134,6 +134,142 @@ static void ctrans_timer_k(void **state)
 	fk_done();
 }
 
+static unsigned live_trans(void)
+{
+	struct sip_stats s;
+	sip_stack_stats(fk.st, &s);
+	return s.active_trans;
+}
+
+static const char opt_req[] =
+	"OPTIONS sip:x@192.0.2.10 SIP/2.0\r\n"
+	"Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKk\r\n"
+	"From: <sip:a@h>;tag=1\r\nTo: <sip:x@h>\r\nCall-ID: k\r\n"
+	"CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+
+/* Timer D: a non-2xx final keeps the INVITE transaction exactly 32 s. */
+static void ctrans_timer_d_exact(void **state)
+{
+	(void)state;
+	fk_stack();
+	start_call();
+	assert_int_equal(fk_answer(0, 486, "rt", NULL), 0);
+	assert_int_equal(live_trans(), 1);
+	fk_advance(31999);
+	assert_int_equal(live_trans(), 1);
+	fk_advance(1);
+	assert_int_equal(live_trans(), 0);
+	fk_done();
+}
+
+/* RFC 6026 Accepted: 2xx retransmissions reach the TU (ACKed again),
+ * Timer M (64*T1) ends the transaction. */
+static void ctrans_timer_m(void **state)
+{
+	(void)state;
+	fk_stack();
+	start_call();
+	assert_int_equal(fk_answer(0, 200, "rt", NULL), 0);
+	assert_true(fk_is(1, "ACK"));
+	fk_advance(1000);
+	assert_int_equal(fk_answer(0, 200, "rt", NULL), 0);
+	assert_true(fk_is(2, "ACK"));
+	assert_int_equal(live_trans(), 1);
+	fk_advance(64 * 500 - 1000 - 1);
+	assert_int_equal(live_trans(), 1);
+	fk_advance(1);
+	assert_int_equal(live_trans(), 0);
+	/* after M, a late 2xx is a stray response */
+	assert_int_equal(fk_answer(0, 200, "rt", NULL), 0);
+	assert_int_equal(fk.nsent, 3);
+	fk_done();
+}
+
+/* T1, T2 and T4 from the configuration: E = 100, 200, 400, then T2 =
+ * 500; F at 64*T1 = 6.4 s; K = T4 after the final. */
+static void ctrans_configured_timers(void **state)
+{
+	(void)state;
+	struct sip_stack_cfg cfg = { .local_ip = "192.0.2.1",
+				     .t1_ms = 100,
+				     .t2_ms = 500,
+				     .t4_ms = 800 };
+	assert_int_equal(fk_stack_cfg(&cfg), 0);
+	struct sip_trans *t = NULL;
+	struct sip_addr a = fk_peer();
+	got_err = 0;
+	assert_int_equal(sip_ctrans_request(&t, fk.st, SIP_METHOD_OPTIONS, &a,
+					    "z9hG4bKk", opt_req,
+					    strlen(opt_req), nict_h, NULL),
+			 0);
+	uint64_t t0 = fk.now;
+	fk_advance(6399);
+	static const uint64_t at[] = { 0, 100, 300, 700, 1200, 1700, 2200 };
+	for (unsigned i = 0; i < 7; i++)
+		assert_int_equal(fk.sent[i].at - t0, at[i]);
+	assert_int_equal(got_err, 0);
+	fk_advance(1);
+	assert_int_equal(got_err, ETIMEDOUT);
+	/* K = T4 */
+	assert_int_equal(sip_ctrans_request(&t, fk.st, SIP_METHOD_OPTIONS, &a,
+					    "z9hG4bKk", opt_req,
+					    strlen(opt_req), nict_h, NULL),
+			 0);
+	unsigned n = fk.nsent;
+	assert_int_equal(fk_answer(n - 1, 200, "x", NULL), 0);
+	fk_advance(799);
+	assert_non_null(t);
+	fk_advance(1);
+	assert_null(t);
+	fk_done();
+}
+
+/* A reliable transport: no retransmissions (A, E), B and F still at
+ * 64*T1, and D and K are zero. */
+static void ctrans_reliable(void **state)
+{
+	(void)state;
+	fk_stack();
+	struct sip_trans *t = NULL;
+	struct sip_addr a = fk_peer();
+	a.tp = SIP_TP_TCP;
+	got_err = 0;
+	assert_int_equal(sip_ctrans_request(&t, fk.st, SIP_METHOD_OPTIONS, &a,
+					    "z9hG4bKk", opt_req,
+					    strlen(opt_req), nict_h, NULL),
+			 0);
+	fk_advance(31999);
+	assert_int_equal(fk.nsent, 1);
+	assert_int_equal(got_err, 0);
+	fk_advance(1);
+	assert_int_equal(got_err, ETIMEDOUT);
+	assert_int_equal(sip_ctrans_request(&t, fk.st, SIP_METHOD_OPTIONS, &a,
+					    "z9hG4bKk", opt_req,
+					    strlen(opt_req), nict_h, NULL),
+			 0);
+	assert_int_equal(fk_answer(fk.nsent - 1, 200, "x", NULL), 0);
+	fk_advance(0);
+	assert_null(t); /* Timer K = 0 */
+	/* INVITE over TCP: no Timer A; a 486 is ACKed, Timer D = 0 */
+	static const char inv[] =
+		"INVITE sip:x@192.0.2.10 SIP/2.0\r\n"
+		"Via: SIP/2.0/TCP 192.0.2.1;branch=z9hG4bKi\r\n"
+		"From: <sip:a@h>;tag=1\r\nTo: <sip:x@h>\r\nCall-ID: i\r\n"
+		"CSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+	assert_int_equal(sip_ctrans_request(&t, fk.st, SIP_METHOD_INVITE, &a,
+					    "z9hG4bKi", inv, strlen(inv),
+					    nict_h, NULL),
+			 0);
+	unsigned n = fk.nsent;
+	fk_advance(5000);
+	assert_int_equal(fk.nsent, n);
+	assert_int_equal(fk_answer(n - 1, 486, "x", NULL), 0);
+	assert_true(fk_is(n, "ACK"));
+	fk_advance(0);
+	assert_null(t);
+	fk_done();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -141,6 +277,10 @@ int main(void)
 		cmocka_unit_test(ctrans_non2xx_ack),
 		cmocka_unit_test(ctrans_timer_e_f),
 		cmocka_unit_test(ctrans_timer_k),
+		cmocka_unit_test(ctrans_timer_d_exact),
+		cmocka_unit_test(ctrans_timer_m),
+		cmocka_unit_test(ctrans_configured_timers),
+		cmocka_unit_test(ctrans_reliable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -88,10 +88,54 @@ static void dialog_uas_match_cseq(void **state)
 	fk_done();
 }
 
+/* The dialog's transport flows into the next hop and the Via; methods
+ * that refresh the target or form a dialog carry our Contact. */
+static void dialog_transport_contact(void **state)
+{
+	struct sip_stack *st = fk_stack();
+	struct sip_dialog d;
+	struct sip_msg m, r;
+	struct sip_addr peer = fk_peer(), dst;
+	char buf[4096];
+	struct sip_mbuf mb;
+	(void)state;
+	peer.tp = SIP_TP_TCP;
+	assert_int_equal(sip_dialog_init_uac(&d, st, "dlg1", "<sip:a@h>", "lt",
+					     "<sip:b@h>", "sip:b@h", 1, &peer),
+			 0);
+	assert_int_equal(sip_msg_parse(&m, resp, strlen(resp), 65535), 0);
+	assert_int_equal(sip_dialog_update_uac(&d, &m), 0);
+	static const enum sip_method with[] = {
+		SIP_METHOD_INVITE, SIP_METHOD_UPDATE, SIP_METHOD_SUBSCRIBE,
+		SIP_METHOD_NOTIFY, SIP_METHOD_REFER
+	};
+	for (unsigned i = 0; i < 5; i++) {
+		sip_mb_init(&mb, buf, sizeof(buf));
+		assert_int_equal(sip_dialog_request(&d, &mb, with[i], 0,
+						    "z9hG4bKb", NULL, NULL,
+						    NULL, &dst),
+				 0);
+		assert_int_equal(sip_msg_parse(&r, buf, mb.len, 65535), 0);
+		assert_true(r.has_contact);
+		assert_true(sip_pl_eq(&r.via.transport, "TCP"));
+		assert_int_equal(dst.tp, SIP_TP_TCP);
+	}
+	sip_mb_init(&mb, buf, sizeof(buf));
+	assert_int_equal(sip_dialog_request(&d, &mb, SIP_METHOD_INFO, 0,
+					    "z9hG4bKb", NULL, NULL, NULL, &dst),
+			 0);
+	assert_int_equal(sip_msg_parse(&r, buf, mb.len, 65535), 0);
+	assert_false(r.has_contact);
+	assert_int_equal(r.cseq, 7);
+	sip_dialog_release(&d);
+	fk_done();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(dialog_uac),
+		cmocka_unit_test(dialog_transport_contact),
 		cmocka_unit_test(dialog_uas_match_cseq),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

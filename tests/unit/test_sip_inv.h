@@ -65,3 +65,65 @@ static inline int fk_answer(unsigned i, unsigned code, const char *totag,
 	struct sip_addr a = fk_peer();
 	return sip_stack_recv(fk.st, &a, buf, (size_t)n);
 }
+
+static const char fk_sdp[] =
+	"v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\n"
+	"c=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
+
+/* An incoming call answered with fk_sdp and ACKed; tag gets our To tag.
+ * extra: more headers on the INVITE (Session-Expires, Supported...). */
+static inline struct sip_call *fk_established_x(char *tag, size_t size,
+						const char *extra)
+{
+	fk_recv("INVITE sip:5551234@192.0.2.1 SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKinv1\r\n"
+		"Max-Forwards: 70\r\n"
+		"From: \"Bob\" <sip:bob@192.0.2.10>;tag=ft\r\n"
+		"To: <sip:5551234@192.0.2.1>\r\n"
+		"Call-ID: call-1@192.0.2.10\r\nCSeq: 1 INVITE\r\n"
+		"Contact: <sip:bob@192.0.2.10>\r\n%s"
+		"Content-Type: application/sdp\r\nContent-Length: 5\r\n\r\n"
+		"v=0\r\n",
+		extra ? extra : "");
+	struct sip_call *c = fk.incoming;
+	assert_non_null(c);
+	assert_int_equal(sip_call_respond(c, 200, NULL, fk_sdp), 0);
+	unsigned i = fk.nsent - 1;
+	assert_int_equal(fk_code(i), 200);
+	fk_totag(i, tag, size);
+	fk_req("ACK", "z9hG4bKack1", tag, 1, NULL);
+	assert_int_equal(sip_call_state(c), SIP_CALL_CONFIRMED);
+	return c;
+}
+
+static inline struct sip_call *fk_established(char *tag, size_t size)
+{
+	return fk_established_x(tag, size, NULL);
+}
+
+/* Index of the last sent message that is a response with code, or -1. */
+static inline int fk_find_code(unsigned code)
+{
+	for (int i = (int)fk.nsent - 1; i >= 0; i--)
+		if (fk_code((unsigned)i) == code)
+			return i;
+	return -1;
+}
+
+/* Index of the last sent request of method, or -1. */
+static inline int fk_find_req(const char *method)
+{
+	for (int i = (int)fk.nsent - 1; i >= 0; i--)
+		if (fk_is((unsigned)i, method))
+			return i;
+	return -1;
+}
+
+/* Index of the last event of type, or -1. */
+static inline int fk_find_ev(enum sip_call_ev_type t)
+{
+	for (int i = (int)fk.nev - 1; i >= 0; i--)
+		if (fk.ev[i] == t)
+			return i;
+	return -1;
+}

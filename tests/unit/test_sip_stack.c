@@ -479,8 +479,8 @@ static void stack_dump(void **state)
 		 "trans client INVITE %s {CALLING} Timer A\n", branch);
 	assert_non_null(strstr(buf, line));
 	assert_non_null(
-		strstr(buf, "call 1 {INCOMING} in call-1@192.0.2.10\n"));
-	snprintf(line, sizeof(line), "call 2 {CALLING} out %s\n",
+		strstr(buf, "call 1 {INCOMING} in call-1@192.0.2.10 se=0\n"));
+	snprintf(line, sizeof(line), "call 2 {CALLING} out %s se=0\n",
 		 sip_call_callid(c));
 	assert_non_null(strstr(buf, line));
 	assert_int_equal(buf[n - 1], '\n');

@@ -84,10 +84,10 @@ static void validate_body(void **state)
 				  "application/SDP", sdp),
 			 100);
 	/* INFO bodies are the UA's business, not refused here: it answers
-	 * an INFO outside a dialog with 405 */
+	 * an INFO outside a dialog with 481 (INFO lives in a dialog) */
 	assert_int_equal(send_req("INFO", "sip:a@192.0.2.1", "",
 				  "application/dtmf-relay", "Signal=1\r\n"),
-			 405);
+			 481);
 	assert_int_equal(refused(), 3);
 	fk_advance(100000);
 	fk_done();
