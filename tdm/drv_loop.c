@@ -32,7 +32,9 @@
  * The server (switch side) listens, takes one peer at a time and is the
  * clock: every 20 ms, on absolute deadlines, it sends a block. The client
  * (card side) answers each block with one of its own carrying the same
- * counter. A message of unknown type or wrong size is logged, counted
+ * counter. The server plays the client's blocks in arrival order, one a
+ * tick, from a queue of LOOP_SRV_QUEUE: a late answer adds delay, it is
+ * never overwritten. A message of unknown type or wrong size is logged, counted
  * (rx_bad) and dropped; nothing else changes. The client reconnects every
  * second while the server is missing.
  */
@@ -59,6 +61,10 @@
 #define LOOP_RX_BURST 64
 /* Clock more than this late: skip ahead instead of bursting blocks. */
 #define LOOP_MAX_LAG_MS 200
+/* Server: client blocks waiting for a tick. A reply that misses its tick
+ * (a busy client) is played on the next one instead of being overwritten:
+ * fax modems survive added delay, never lost blocks. */
+#define LOOP_SRV_QUEUE 8
 
 /* Owned by its span (span->drv_priv). */
 struct tdm_loop {
@@ -72,9 +78,12 @@ struct tdm_loop {
 	uint32_t counter;
 	bool failing; /* client: connect failure already logged */
 	size_t block_len;
-	uint8_t *rx;	 /* receive buffer, one message */
-	uint8_t *tx;	 /* block being sent */
-	uint8_t *srv_rx; /* server: client's latest block samples */
+	uint8_t *rx; /* receive buffer, one message */
+	uint8_t *tx; /* block being sent */
+	/* server: the client's blocks in arrival order (a ring of
+	 * LOOP_SRV_QUEUE), plus one block of silence after them */
+	uint8_t *srv_rx;
+	unsigned q_head, q_len;
 	struct tdm_line *line;
 	unsigned tx_inject; /* line condition injected toward the peer */
 	bool tx_rai;	    /* we answer the peer's red/blue with yellow */
@@ -307,6 +316,39 @@ static uint32_t loop_get32(const uint8_t *p)
 	       (uint32_t)p[2] << 8 | p[3];
 }
 
+static size_t loop_samples(const struct tdm_loop *l)
+{
+	return l->block_len - LOOP_HDR;
+}
+
+static void loop_srv_push(struct tdm_loop *l, const uint8_t *samples)
+{
+	if (l->q_len == LOOP_SRV_QUEUE) {
+		/* the client ran ahead of our clock: keep the newest */
+		l->q_head = (l->q_head + 1) % LOOP_SRV_QUEUE;
+		l->q_len--;
+		tdm_log(l->span, LOG_DEBUG,
+			"client audio ahead: block dropped");
+	}
+	memcpy(l->srv_rx + ((l->q_head + l->q_len) % LOOP_SRV_QUEUE) *
+				   loop_samples(l),
+	       samples, loop_samples(l));
+	l->q_len++;
+}
+
+/* The next client block for a tick, or silence when none came. */
+static const uint8_t *loop_srv_pop(struct tdm_loop *l)
+{
+	const uint8_t *b;
+
+	if (!l->q_len)
+		return l->srv_rx + LOOP_SRV_QUEUE * loop_samples(l);
+	b = l->srv_rx + l->q_head * loop_samples(l);
+	l->q_head = (l->q_head + 1) % LOOP_SRV_QUEUE;
+	l->q_len--;
+	return b;
+}
+
 /* Runs the span's audio on rx samples and sends the result. */
 static void loop_send_block(struct tdm_loop *l, const uint8_t *rx,
 			    uint32_t counter)
@@ -371,8 +413,8 @@ static void loop_rx_msg(struct tdm_loop *l, size_t len)
 		}
 		span->stats.rx_blocks++;
 		if (span->loop_mode == TDM_LOOP_SERVER) {
-			/* used on the next tick of our own clock */
-			memcpy(l->srv_rx, m + LOOP_HDR, len - LOOP_HDR);
+			/* played on a coming tick of our own clock */
+			loop_srv_push(l, m + LOOP_HDR);
 			return;
 		}
 		loop_send_block(l, m + LOOP_HDR, loop_get32(m + 4));
@@ -442,9 +484,8 @@ static void loop_tick(void *arg)
 
 	l->clock_timer = NULL;
 	tdm_span_enter(span);
-	loop_send_block(l, l->srv_rx, l->counter++);
-	/* a block not refreshed by the peer is silence, not an echo */
-	memset(l->srv_rx, tdm_law_silence(span->law), l->block_len - LOOP_HDR);
+	/* the popped slot stays valid: nothing is pushed during the send */
+	loop_send_block(l, loop_srv_pop(l), l->counter++);
 	if (tdm_span_leave(span))
 		return;
 	if (l->fd < 0)
@@ -489,8 +530,7 @@ static void loop_accept(void *arg)
 	if (tdm_span_leave(span))
 		return;
 	if (l->fd >= 0 && !l->clock_timer) {
-		memset(l->srv_rx, tdm_law_silence(span->law),
-		       l->block_len - LOOP_HDR);
+		l->q_head = l->q_len = 0; /* nothing of an old peer plays */
 		l->next_tick = span->hooks.now(span->hooks.arg) + TDM_BLOCK_MS;
 		loop_clock_arm(l);
 	}
@@ -629,7 +669,7 @@ static int loop_open(struct tdm_span *span)
 	l->block_len = LOOP_HDR + samples;
 	l->rx = malloc(l->block_len + 1);
 	l->tx = malloc(l->block_len);
-	l->srv_rx = malloc(samples);
+	l->srv_rx = malloc((LOOP_SRV_QUEUE + 1) * samples);
 	if (!l->rx || !l->tx || !l->srv_rx ||
 	    tdm_line_alloc(span, span->cfg.dchan_rate_limit, loop_wire_frame,
 			   span, &l->line)) {
@@ -639,7 +679,8 @@ static int loop_open(struct tdm_span *span)
 		free(l);
 		return ENOMEM;
 	}
-	memset(l->srv_rx, tdm_law_silence(span->law), samples);
+	memset(l->srv_rx, tdm_law_silence(span->law),
+	       (LOOP_SRV_QUEUE + 1) * samples);
 	span->drv_priv = l;
 	if (span->loop_mode == TDM_LOOP_SERVER) {
 		err = loop_listen(l);

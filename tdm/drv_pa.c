@@ -361,8 +361,7 @@ static int pa_dial(struct pa_priv *d, const char *number)
 		free(c);
 		return EBUSY;
 	}
-	/* length checked above; snprintf here tripped gcc -O1's
-	 * -Wformat-truncation in the sanitizer build */
+	/* length checked above */
 	memcpy(c->info.called.digits, number, strlen(number) + 1);
 	snprintf(c->info.calling.digits, sizeof(c->info.calling.digits), "%s",
 		 span->cfg.console_number ? span->cfg.console_number : "");

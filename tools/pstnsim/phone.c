@@ -61,38 +61,34 @@ static void wav_header(uint8_t *h, uint32_t data_bytes)
 	put_le32(h + 40, data_bytes);
 }
 
-static void rec_open(struct sim_call *sc)
+int sim_rec_open(struct sim_call *sc, const char *spec, char *err,
+		 size_t errlen)
 {
-	struct sim *S = sim_get();
+	const char *p = strstr(spec, "%u");
 	char path[512];
 	uint8_t h[WAV_HDR];
 
-	if (!S->opt.record)
-		return;
-	if (strstr(S->opt.record, "%u")) {
-		/* the option text is the format: only %u is documented */
-		const char *p = strstr(S->opt.record, "%u");
-
-		snprintf(path, sizeof(path), "%.*s%u%s",
-			 (int)(p - S->opt.record), S->opt.record, sc->num,
-			 p + 2);
-	} else {
-		snprintf(path, sizeof(path), "%s", S->opt.record);
-	}
+	sim_rec_close(sc);
+	if (p) /* only %u is documented: the call number */
+		snprintf(path, sizeof(path), "%.*s%u%s", (int)(p - spec), spec,
+			 sc->num, p + 2);
+	else
+		snprintf(path, sizeof(path), "%s", spec);
 	sc->rec = fopen(path, "wb");
 	if (!sc->rec) {
-		fprintf(stderr, "pstnsim: record %s: %s\n", path,
-			strerror(errno));
-		return;
+		snprintf(err, errlen, "record %s: %s", path, strerror(errno));
+		return -1;
 	}
+	sc->rec_bytes = 0;
 	sc->rec_wav = is_wav(path);
 	if (sc->rec_wav) {
 		wav_header(h, 0);
 		fwrite(h, 1, sizeof(h), sc->rec);
 	}
+	return 0;
 }
 
-static void rec_close(struct sim_call *sc)
+void sim_rec_close(struct sim_call *sc)
 {
 	uint8_t h[WAV_HDR];
 
@@ -119,32 +115,18 @@ static void rec_write(struct sim_call *sc, const int16_t *pcm, size_t n)
 		sc->rec_bytes += (uint32_t)(2 * n);
 }
 
-int sim_play_load(const char *spec)
+int sim_pcm_load(const char *path, int16_t **pcm, size_t *plen, char *err,
+		 size_t errlen)
 {
-	struct sim *S = sim_get();
 	uint8_t *buf = NULL, *data;
 	size_t len = 0, dlen, i, cap = 0;
-	unsigned long hz;
-	char *end;
+	int16_t *out;
 	FILE *f;
 
-	if (!strncmp(spec, "tone:", 5)) {
-		hz = strtoul(spec + 5, &end, 10);
-		if (end == spec + 5 || *end || hz < 1 || hz > 3999) {
-			fprintf(stderr,
-				"pstnsim: --play tone:FREQ needs 1..3999 "
-				"Hz, got '%s'\n",
-				spec);
-			return 2;
-		}
-		S->opt.play_tone = (unsigned)hz;
-		return 0;
-	}
-	f = fopen(spec, "rb");
+	f = fopen(path, "rb");
 	if (!f) {
-		fprintf(stderr, "pstnsim: --play %s: %s\n", spec,
-			strerror(errno));
-		return 2;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
 	}
 	for (;;) {
 		size_t n;
@@ -165,7 +147,7 @@ int sim_play_load(const char *spec)
 	fclose(f);
 	data = buf;
 	dlen = len;
-	if (is_wav(spec)) {
+	if (is_wav(path)) {
 		/* walk the RIFF chunks: 16-bit PCM, mono, 8 kHz only */
 		size_t off = 12;
 		bool fmt_ok = false;
@@ -197,27 +179,53 @@ int sim_play_load(const char *spec)
 			goto badwav;
 	}
 	if (dlen < 2) {
-		fprintf(stderr, "pstnsim: --play %s: no audio\n", spec);
+		snprintf(err, errlen, "%s: no audio", path);
 		free(buf);
-		return 2;
+		return -1;
 	}
-	S->opt.play_len = dlen / 2;
-	S->opt.play_pcm = malloc(S->opt.play_len * sizeof(int16_t));
-	if (!S->opt.play_pcm) {
+	out = malloc(dlen / 2 * sizeof(int16_t));
+	if (!out) {
+		snprintf(err, errlen, "%s: out of memory", path);
 		free(buf);
-		return 2;
+		return -1;
 	}
-	for (i = 0; i < S->opt.play_len; i++)
-		S->opt.play_pcm[i] =
+	for (i = 0; i < dlen / 2; i++)
+		out[i] =
 			(int16_t)(data[2 * i] | (uint16_t)data[2 * i + 1] << 8);
 	free(buf);
+	*pcm = out;
+	*plen = dlen / 2;
 	return 0;
 badwav:
-	fprintf(stderr,
-		"pstnsim: --play %s: not a 16-bit 8 kHz mono PCM WAV file\n",
-		spec);
+	snprintf(err, errlen, "%s: not a 16-bit 8 kHz mono PCM WAV file", path);
 	free(buf);
-	return 2;
+	return -1;
+}
+
+int sim_play_load(const char *spec)
+{
+	struct sim *S = sim_get();
+	unsigned long hz;
+	char *end, err[600];
+
+	if (!strncmp(spec, "tone:", 5)) {
+		hz = strtoul(spec + 5, &end, 10);
+		if (end == spec + 5 || *end || hz < 1 || hz > 3999) {
+			fprintf(stderr,
+				"pstnsim: --play tone:FREQ needs 1..3999 "
+				"Hz, got '%s'\n",
+				spec);
+			return 2;
+		}
+		S->opt.play_tone = (unsigned)hz;
+		return 0;
+	}
+	if (sim_pcm_load(spec, &S->opt.play_pcm, &S->opt.play_len, err,
+			 sizeof(err))) {
+		fprintf(stderr, "pstnsim: --play %s\n", err);
+		return 2;
+	}
+	return 0;
 }
 
 void sim_play_free(void)
@@ -237,7 +245,11 @@ struct sim_call *sim_call_new(struct sim_span *ss)
 		return NULL;
 	sc->ss = ss;
 	sc->num = ++S->next_num;
-	media_tonegen_init(&sc->tone, S->opt.play_tone, PLAY_LEVEL_DBM0);
+	/* the command line's --play is every call's default */
+	sc->play_tone = S->opt.play_tone;
+	sc->play_pcm = S->opt.play_pcm;
+	sc->play_len = S->opt.play_len;
+	media_tonegen_init(&sc->tone, sc->play_tone, PLAY_LEVEL_DBM0);
 	media_freqmeter_init(&sc->fm);
 	sc->next = S->calls;
 	S->calls = sc;
@@ -266,10 +278,12 @@ void sim_call_free(struct sim_call *sc)
 		}
 	}
 	if (sc->answer_timer)
-		gw_timer_stop(S->loop, sc->answer_timer);
+		sim_timer_stop(sc->answer_timer);
 	if (sc->hangup_timer)
-		gw_timer_stop(S->loop, sc->hangup_timer);
-	rec_close(sc);
+		sim_timer_stop(sc->hangup_timer);
+	sim_call_media_end(sc);
+	sim_rec_close(sc);
+	free(sc->play_own);
 	free(sc);
 }
 
@@ -284,12 +298,30 @@ void sim_calls_free_all(void)
 #define CALL_FMT "span=%u chan=%d call=%u"
 #define CALL_ARGS(sc) (sc)->ss->cfg.id, tdm_call_chan((sc)->call), (sc)->num
 
+int sim_call_hangup(struct sim_call *sc, int cause, char *err, size_t errlen)
+{
+	int rc;
+
+	if (tdm_call_state(sc->call) == TDM_CALL_RELEASING) {
+		snprintf(err, errlen, "call %u is already clearing", sc->num);
+		return -1;
+	}
+	sim_out("event=hangup " CALL_FMT " cause=%d", CALL_ARGS(sc), cause);
+	rc = tdm_call_hangup(sc->call, cause);
+	if (rc) {
+		snprintf(err, errlen, "call %u: hangup: %s", sc->num,
+			 strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
 static void call_hangup(struct sim_call *sc, int cause)
 {
-	if (tdm_call_state(sc->call) == TDM_CALL_RELEASING)
-		return;
-	sim_out("event=hangup " CALL_FMT " cause=%d", CALL_ARGS(sc), cause);
-	tdm_call_hangup(sc->call, cause);
+	char err[128];
+
+	if (tdm_call_state(sc->call) != TDM_CALL_RELEASING)
+		sim_call_hangup(sc, cause, err, sizeof(err));
 }
 
 static void hangup_due(void *arg)
@@ -303,14 +335,47 @@ static void hangup_due(void *arg)
 static void call_connected(struct sim_call *sc)
 {
 	struct sim *S = sim_get();
+	char err[600];
 
 	sc->connected = true;
 	sim_out("event=connect " CALL_FMT, CALL_ARGS(sc));
 	sim_inject_arm(sc->ss);
-	rec_open(sc);
+	if (S->opt.record && sim_rec_open(sc, S->opt.record, err, sizeof(err)))
+		fprintf(stderr, "pstnsim: %s\n", err);
+	if ((S->opt.send_fax || S->opt.receive_fax) &&
+	    sim_call_fax(sc, S->opt.send_fax != NULL,
+			 S->opt.send_fax ? S->opt.send_fax : S->opt.receive_fax,
+			 S->opt.fax_ecm, err, sizeof(err))) {
+		fprintf(stderr, "pstnsim: %s\n", err);
+		call_hangup(sc, 16);
+		return;
+	}
 	if (S->opt.hangup_after_ms)
-		sc->hangup_timer = gw_timer_start(
-			S->loop, S->opt.hangup_after_ms, hangup_due, sc);
+		sc->hangup_timer =
+			sim_timer_start(S->opt.hangup_after_ms, hangup_due, sc);
+}
+
+int sim_call_answer(struct sim_call *sc, char *err, size_t errlen)
+{
+	int rc;
+
+	if (sc->dir != TDM_DIR_IN || sc->connected) {
+		snprintf(err, errlen, "call %u is not an incoming call ringing",
+			 sc->num);
+		return -1;
+	}
+	if (sc->answer_timer) {
+		sim_timer_stop(sc->answer_timer);
+		sc->answer_timer = NULL;
+	}
+	rc = tdm_call_answer(sc->call);
+	if (rc) {
+		snprintf(err, errlen, "call %u: answer: %s", sc->num,
+			 strerror(rc));
+		return -1;
+	}
+	call_connected(sc);
+	return 0;
 }
 
 static void answer_due(void *arg)
@@ -322,11 +387,40 @@ static void answer_due(void *arg)
 		call_connected(sc);
 }
 
+/* The rest of an incoming SETUP's information, for the setup line:
+ * numbering of both numbers, presentation and screening, redirecting,
+ * keypad, whether the number was complete. */
+static void setup_info(const struct tdm_call_info *ci, char *buf, size_t len)
+{
+	int n;
+
+	buf[0] = 0;
+	if (!ci)
+		return;
+	n = snprintf(
+		buf, len,
+		" calling_ton=%s calling_npi=%s calling_pres=%s "
+		"calling_screen=%s called_ton=%s called_npi=%s complete=%d",
+		tdm_ton_name(ci->calling.ton), tdm_npi_name(ci->calling.npi),
+		tdm_pres_name(ci->calling.pres),
+		tdm_screen_name(ci->calling.screen),
+		tdm_ton_name(ci->called.ton), tdm_npi_name(ci->called.npi),
+		ci->complete ? 1 : 0);
+	if (n > 0 && (size_t)n < len && ci->redirecting.digits[0])
+		n += snprintf(buf + n, len - (size_t)n,
+			      " redirecting=%s reason=%s",
+			      ci->redirecting.digits,
+			      tdm_redir_name(ci->redirect_reason));
+	if (n > 0 && (size_t)n < len && ci->keypad[0])
+		snprintf(buf + n, len - (size_t)n, " keypad=%s", ci->keypad);
+}
+
 void sim_call_incoming(struct sim_span *ss, struct tdm_call *call,
 		       const struct tdm_event *ev)
 {
 	struct sim *S = sim_get();
 	struct sim_call *sc;
+	char info[400];
 
 	sc = ss ? sim_call_new(ss) : NULL;
 	if (!sc) {
@@ -334,11 +428,12 @@ void sim_call_incoming(struct sim_span *ss, struct tdm_call *call,
 		return;
 	}
 	sim_call_bind(sc, call, TDM_DIR_IN);
+	setup_info(ev->info, info, sizeof(info));
 	sim_out("event=setup " CALL_FMT " dir=in called=%s calling=%s "
-		"name=\"%s\"",
+		"name=\"%s\"%s",
 		CALL_ARGS(sc), ev->called ? ev->called : "",
 		ev->calling ? ev->calling : "",
-		ev->calling_name ? ev->calling_name : "");
+		ev->calling_name ? ev->calling_name : "", info);
 	if (S->stopping) {
 		call_hangup(sc, 16);
 		return;
@@ -357,7 +452,7 @@ void sim_call_incoming(struct sim_span *ss, struct tdm_call *call,
 		return;
 	}
 	sc->answer_timer =
-		gw_timer_start(S->loop, S->opt.answer_delay_ms, answer_due, sc);
+		sim_timer_start(S->opt.answer_delay_ms, answer_due, sc);
 }
 
 static void call_released(struct sim_call *sc, int cause)
@@ -394,14 +489,20 @@ void sim_call_event(struct tdm_call *call, const struct tdm_event *ev)
 		call_connected(sc);
 		break;
 	case TDM_EV_INFO:
-		sim_out("event=digits " CALL_FMT " digits=%s", CALL_ARGS(sc),
-			ev->digits ? ev->digits : "");
+		sim_out("event=digits " CALL_FMT " digits=%s complete=%d",
+			CALL_ARGS(sc), ev->digits ? ev->digits : "",
+			ev->complete ? 1 : 0);
+		break;
+	case TDM_EV_SETUP_ACK:
+		sim_out("event=setup_ack " CALL_FMT, CALL_ARGS(sc));
 		break;
 	case TDM_EV_DISCONNECT:
 		sim_out("event=disconnect " CALL_FMT " cause=%d", CALL_ARGS(sc),
 			ev->cause);
 		break;
 	case TDM_EV_RELEASED:
+		/* a fax cut short reports before the call is gone */
+		sim_call_media_end(sc);
 		call_released(sc, ev->cause);
 		break;
 	default:
@@ -412,9 +513,8 @@ void sim_call_event(struct tdm_call *call, const struct tdm_event *ev)
 void sim_call_audio(void *arg, struct tdm_span *span, struct tdm_call *call,
 		    const uint8_t *rx, uint8_t *tx, size_t n)
 {
-	struct sim *S = sim_get();
 	struct sim_call *sc = tdm_call_user(call);
-	int16_t pcm[TDM_SAMPLES_PER_BLOCK];
+	int16_t pcm[TDM_SAMPLES_PER_BLOCK], out[TDM_SAMPLES_PER_BLOCK];
 	size_t i;
 
 	if (!sc || !sc->connected || n > TDM_SAMPLES_PER_BLOCK)
@@ -423,16 +523,18 @@ void sim_call_audio(void *arg, struct tdm_span *span, struct tdm_call *call,
 	media_freqmeter_feed(&sc->fm, pcm, n);
 	rec_write(sc, pcm, n);
 
-	if (S->opt.play_tone) {
-		media_tonegen_run(&sc->tone, pcm, n);
-	} else if (S->opt.play_pcm) {
+	if (sim_call_media(sc, pcm, out, n)) {
+		/* a fax or DTMF owns the line */
+	} else if (sc->play_tone) {
+		media_tonegen_run(&sc->tone, out, n);
+	} else if (sc->play_pcm) {
 		for (i = 0; i < n; i++) {
-			pcm[i] = S->opt.play_pcm[sc->play_pos++];
-			if (sc->play_pos >= S->opt.play_len)
+			out[i] = sc->play_pcm[sc->play_pos++];
+			if (sc->play_pos >= sc->play_len)
 				sc->play_pos = 0;
 		}
 	} else {
 		return;
 	}
-	media_linear_to_law(law_of(sc), pcm, tx, n);
+	media_linear_to_law(law_of(sc), out, tx, n);
 }

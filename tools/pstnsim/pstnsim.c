@@ -5,8 +5,8 @@
  * measures what it hears, and prints one event line per happening on
  * stdout for test scripts to parse.
  */
+#include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,20 +23,26 @@
 
 static struct sim S;
 
-void sim_out(const char *fmt, ...)
+uint64_t sim_now(void)
 {
-	va_list ap;
-
-	printf("pstnsim t=%llu ",
-	       (unsigned long long)(gw_loop_now(S.loop) - S.t0));
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
+	return sim_clock_ms() - S.t0;
 }
 
-/* ---- tdm hooks on gw_loop ---- */
+void sim_out(const char *fmt, ...)
+{
+	char line[1024], stamped[1100];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	snprintf(stamped, sizeof(stamped), "pstnsim t=%llu %s",
+		 (unsigned long long)sim_now(), line);
+	puts(stamped);
+	fflush(stdout);
+	sim_ctl_event(stamped);
+	sim_run_event(line);
+}
 
 /* ---- stopping ---- */
 
@@ -53,7 +59,7 @@ static void sim_exit(int code)
 		S.spans[i].span = NULL;
 	}
 	sim_out("event=exit code=%d", code);
-	gw_loop_stop(S.loop);
+	sim_clock_stop();
 }
 
 static void sim_grace_over(void *arg)
@@ -63,7 +69,7 @@ static void sim_grace_over(void *arg)
 }
 
 /* Hangs up every call, exits once all are released (or after 2 s). */
-static void sim_stop(int code)
+void sim_stop(int code)
 {
 	size_t i;
 
@@ -72,7 +78,7 @@ static void sim_stop(int code)
 	S.stopping = true;
 	S.exit_code = code;
 	if (S.place_timer) {
-		gw_timer_stop(S.loop, S.place_timer);
+		sim_timer_stop(S.place_timer);
 		S.place_timer = NULL;
 	}
 	for (i = 0; i < S.nspans; i++) {
@@ -89,7 +95,7 @@ static void sim_stop(int code)
 		sim_exit(code);
 		return;
 	}
-	S.grace_timer = gw_timer_start(S.loop, 2000, sim_grace_over, NULL);
+	S.grace_timer = sim_timer_start(2000, sim_grace_over, NULL);
 }
 
 void sim_call_done(void)
@@ -141,7 +147,45 @@ static void sim_place(void *arg);
 static void sim_place_arm(uint64_t ms)
 {
 	if (!S.place_timer && S.opt.calls_left && !S.stopping)
-		S.place_timer = gw_timer_start(S.loop, ms, sim_place, NULL);
+		S.place_timer = sim_timer_start(ms, sim_place, NULL);
+}
+
+struct sim_span *sim_span_by_id(unsigned id)
+{
+	size_t i;
+
+	for (i = 0; i < S.nspans; i++)
+		if (!id || S.spans[i].cfg.id == id)
+			return &S.spans[i];
+	return NULL;
+}
+
+int sim_place_call(struct sim_span *ss, const struct tdm_setup *setup,
+		   struct sim_call **out)
+{
+	struct sim_call *sc;
+	struct tdm_call *call;
+	int err;
+
+	if (!ss->span || !tdm_span_is_up(ss->span))
+		err = ENOTCONN;
+	else if (!(sc = sim_call_new(ss)))
+		err = ENOMEM;
+	else if ((err = tdm_call_place(ss->span, setup, sc, &call)))
+		sim_call_free(sc);
+	if (err) {
+		sim_out("event=place_failed span=%u error=%s", ss->cfg.id,
+			strerror(err));
+		return err;
+	}
+	sim_call_bind(sc, call, TDM_DIR_OUT);
+	sim_out("event=setup span=%u chan=%d call=%u dir=out called=%s "
+		"calling=%s",
+		ss->cfg.id, tdm_call_chan(call), sc->num, setup->called,
+		setup->calling ? setup->calling : "");
+	if (out)
+		*out = sc;
+	return 0;
 }
 
 static void sim_place(void *arg)
@@ -152,9 +196,6 @@ static void sim_place(void *arg)
 		.calling = S.opt.calling,
 		.calling_name = S.opt.calling_name,
 	};
-	struct sim_call *sc;
-	struct tdm_call *call;
-	int err;
 
 	S.place_timer = NULL;
 	if (!S.opt.calls_left || S.stopping || !ss->span)
@@ -163,26 +204,8 @@ static void sim_place(void *arg)
 		return; /* SPAN_UP re-arms */
 	S.opt.calls_left--;
 	S.placed++;
-	sc = sim_call_new(ss);
-	if (!sc) {
-		err = ENOMEM;
-	} else {
-		err = tdm_call_place(ss->span, &setup, sc, &call);
-		if (!err)
-			sim_call_bind(sc, call, TDM_DIR_OUT);
-		else
-			sim_call_free(sc);
-	}
-	if (err) {
-		sim_out("event=place_failed span=%u error=%s", ss->cfg.id,
-			strerror(err));
+	if (sim_place_call(ss, &setup, NULL))
 		sim_call_done();
-	} else {
-		sim_out("event=setup span=%u chan=%d call=%u dir=out called=%s "
-			"calling=%s",
-			ss->cfg.id, tdm_call_chan(call), sc->num, S.opt.called,
-			S.opt.calling ? S.opt.calling : "");
-	}
 	sim_place_arm(S.opt.interval_ms);
 }
 
@@ -216,177 +239,42 @@ static void hk_event(void *arg, struct tdm_span *span, struct tdm_call *call,
 	case TDM_EV_SETUP:
 		sim_call_incoming(ss, call, ev);
 		return;
+	case TDM_EV_CHAN_STATE: {
+		char st[16];
+		size_t i;
+
+		/* event values are lower case: IDLE -> idle */
+		snprintf(st, sizeof(st), "%s",
+			 tdm_chan_state_name(ev->chan_state));
+		for (i = 0; st[i]; i++)
+			st[i] = (char)tolower((unsigned char)st[i]);
+		sim_out("event=chan_state span=%u chan=%d state=%s", id,
+			ev->chan, st);
+		return;
+	}
+	case TDM_EV_RESTART:
+		sim_out("event=restart span=%u chan=%d", id, ev->chan);
+		return;
+	case TDM_EV_ALARM: {
+		char names[32] = "";
+		unsigned a;
+
+		for (a = TDM_ALARM_RED; a <= TDM_ALARM_BLUE; a <<= 1)
+			if (ev->alarms & a)
+				snprintf(names + strlen(names),
+					 sizeof(names) - strlen(names), "%s%s",
+					 names[0] ? "," : "",
+					 tdm_alarm_name((enum tdm_alarm)a));
+		sim_out("event=alarm span=%u alarms=%s", id,
+			names[0] ? names : "none");
+		return;
+	}
 	default:
 		if (call)
 			sim_call_event(call, ev);
 		return;
 	}
 }
-
-/* ---- options ---- */
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: pstnsim --span ID:PATH[:t1|e1[:SWITCHTYPE[:net|cpe[:server|client]]]]\n"
-		"               [options]\n"
-		"\n"
-		"Simulated PSTN switch on the loop driver: listens on PATH (the switch\n"
-		"side and the 20 ms clock) for a gateway span connecting as the card.\n"
-		"\n"
-		"  --span SPEC          serve a span (repeatable); defaults t1, ni2 (t1) or\n"
-		"                       euroisdn (e1), net, server. client connects to PATH\n"
-		"                       instead (a second pstnsim as the gateway's card).\n"
-		"                       Switch types: %s\n"
-		"  --call CALLED        place calls to CALLED on the first span\n"
-		"  --from CALLING       calling number of placed calls\n"
-		"  --name NAME          calling name of placed calls\n"
-		"  --calls N            number of calls to place (default 1)\n"
-		"  --interval MS        time between placed calls (default 1000)\n"
-		"  --answer-delay MS    answer incoming calls after MS (default 0)\n"
-		"  --reject CAUSE       reject incoming calls with Q.850 CAUSE\n"
-		"  --no-answer          let incoming calls ring\n"
-		"  --play tone:FREQ     send a FREQ Hz tone (-13 dBm0) into each call\n"
-		"  --play FILE          send FILE (raw 16-bit 8 kHz mono, or .wav), looped\n"
-		"  --record FILE        record what each call hears (.wav or raw); %%u in\n"
-		"                       FILE is replaced by the call number\n"
-		"  --hangup-after MS    hang up MS after connect, with --cause (default 16)\n"
-		"  --cause N            Q.850 cause for --hangup-after\n"
-		"  --exit-after N       exit after N calls completed (default: once the\n"
-		"                       placed calls are done, else run until a signal)\n"
-		"  --timeout SEC        hard limit; exits 1 (default none)\n"
-		"  --t303 MS, --t200 MS shorten libpri timers\n"
-		"  --inject FAULT       send a malformed message to the peer (repeatable):\n"
-		"                       short_block, long_block, unknown_type, runt_frame\n"
-		"  --inject-after MS    that long after the first call connects (500)\n"
-		"  -v, --verbose        log more on stderr (repeat for debug)\n"
-		"  -h, --help           this text\n"
-		"\n"
-		"Events on stdout, one per line, flushed:\n"
-		"  pstnsim t=MS event=NAME [span=ID] [chan=TS] [call=N] [key=value...]\n"
-		"  span_up span_down l1_up l1_down      span state (layer 2 / layer 1)\n"
-		"  setup dir=in|out called= calling= name=\"\"  call offered or placed\n"
-		"  proceeding progress alerting         received; alerting also when sent\n"
-		"  connect                              far end answered, or we answered\n"
-		"  disconnect cause=N                   far end hung up or rejected\n"
-		"  hangup cause=N                       we hung up or rejected\n"
-		"  released cause=N                     call over, channel idle\n"
-		"  heard freq=HZ level=DBM0             per call on release (freq 0: silence)\n"
-		"  digits digits=D, place_failed error=E, rejected_frame reason=\"\"\n"
-		"  injected fault=F                     --inject sent it\n"
-		"  signal sig=N, timeout, exit code=N\n"
-		"Exit status: 0 done, 1 timeout, 2 usage or setup error.\n",
-		tdm_switchtype_list());
-}
-
-static int parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || v > max)
-		return EINVAL;
-	*out = v;
-	return 0;
-}
-
-/* ID:PATH[:t1|e1[:switchtype[:net|cpe[:server|client]]]] */
-static int parse_span(char *spec, struct sim_span *ss)
-{
-	char *f[6] = { 0 };
-	unsigned long id;
-	int n = 0;
-	char *p = spec;
-
-	while (n < 6 && p) {
-		f[n++] = p;
-		p = strchr(p, ':');
-		if (p)
-			*p++ = 0;
-	}
-	if (p || n < 2 || parse_uint(f[0], 127, &id) || id < 1 || !f[1][0])
-		return EINVAL;
-	memset(ss, 0, sizeof(*ss));
-	ss->cfg.id = (unsigned)id;
-	ss->cfg.loop_path = f[1];
-	ss->cfg.type = TDM_SPAN_T1;
-	ss->cfg.role = TDM_ROLE_NET;
-	ss->cfg.loop_mode = TDM_LOOP_SERVER;
-	ss->cfg.driver = "loop";
-	if (n > 2 && f[2][0]) {
-		if (!strcmp(f[2], "e1"))
-			ss->cfg.type = TDM_SPAN_E1;
-		else if (strcmp(f[2], "t1"))
-			return EINVAL;
-	}
-	if (n > 3 && f[3][0]) {
-		if (!tdm_switchtype_valid(f[3]))
-			return EINVAL;
-		ss->cfg.switchtype = f[3];
-	}
-	if (n > 4 && f[4][0]) {
-		if (!strcmp(f[4], "cpe"))
-			ss->cfg.role = TDM_ROLE_CPE;
-		else if (strcmp(f[4], "net"))
-			return EINVAL;
-	}
-	if (n > 5 && f[5][0]) {
-		if (!strcmp(f[5], "client"))
-			ss->cfg.loop_mode = TDM_LOOP_CLIENT;
-		else if (strcmp(f[5], "server"))
-			return EINVAL;
-	}
-	return 0;
-}
-
-enum {
-	OPT_SPAN = 256,
-	OPT_CALL,
-	OPT_FROM,
-	OPT_NAME,
-	OPT_CALLS,
-	OPT_INTERVAL,
-	OPT_ANSWER_DELAY,
-	OPT_REJECT,
-	OPT_NO_ANSWER,
-	OPT_PLAY,
-	OPT_RECORD,
-	OPT_HANGUP_AFTER,
-	OPT_CAUSE,
-	OPT_EXIT_AFTER,
-	OPT_TIMEOUT,
-	OPT_T303,
-	OPT_T200,
-	OPT_INJECT,
-	OPT_INJECT_AFTER,
-};
-
-static const struct option long_opts[] = {
-	{ "span", required_argument, NULL, OPT_SPAN },
-	{ "call", required_argument, NULL, OPT_CALL },
-	{ "from", required_argument, NULL, OPT_FROM },
-	{ "name", required_argument, NULL, OPT_NAME },
-	{ "calls", required_argument, NULL, OPT_CALLS },
-	{ "interval", required_argument, NULL, OPT_INTERVAL },
-	{ "answer-delay", required_argument, NULL, OPT_ANSWER_DELAY },
-	{ "reject", required_argument, NULL, OPT_REJECT },
-	{ "no-answer", no_argument, NULL, OPT_NO_ANSWER },
-	{ "play", required_argument, NULL, OPT_PLAY },
-	{ "record", required_argument, NULL, OPT_RECORD },
-	{ "hangup-after", required_argument, NULL, OPT_HANGUP_AFTER },
-	{ "cause", required_argument, NULL, OPT_CAUSE },
-	{ "exit-after", required_argument, NULL, OPT_EXIT_AFTER },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "t303", required_argument, NULL, OPT_T303 },
-	{ "t200", required_argument, NULL, OPT_T200 },
-	{ "inject", required_argument, NULL, OPT_INJECT },
-	{ "inject-after", required_argument, NULL, OPT_INJECT_AFTER },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
 
 static void inject_due(void *arg)
 {
@@ -410,141 +298,7 @@ void sim_inject_arm(struct sim_span *ss)
 	if (!S.opt.inject_mask || S.injected || S.stopping)
 		return;
 	S.injected = true;
-	S.inject_timer =
-		gw_timer_start(S.loop, S.opt.inject_after_ms, inject_due, ss);
-}
-
-static int bad(const char *opt, const char *val)
-{
-	fprintf(stderr, "pstnsim: invalid value for --%s: '%s'\n", opt, val);
-	return 2;
-}
-
-static int parse_opts(int argc, char **argv)
-{
-	unsigned long v;
-	int c, idx = 0;
-
-	S.opt.calls = 1;
-	S.opt.interval_ms = 1000;
-	S.opt.cause = 16;
-	S.opt.inject_after_ms = 500;
-	while ((c = getopt_long(argc, argv, "vh", long_opts, &idx)) != -1) {
-		const char *name = "";
-
-		if (c >= OPT_SPAN && idx >= 0 && long_opts[idx].val == c)
-			name = long_opts[idx].name;
-		switch (c) {
-		case OPT_SPAN: {
-			char orig[256];
-
-			snprintf(orig, sizeof(orig), "%s", optarg);
-			if (S.nspans >= SIM_MAX_SPANS ||
-			    parse_span(optarg, &S.spans[S.nspans]))
-				return bad("span", orig);
-		}
-			S.nspans++;
-			break;
-		case OPT_CALL:
-			S.opt.called = optarg;
-			break;
-		case OPT_FROM:
-			S.opt.calling = optarg;
-			break;
-		case OPT_NAME:
-			S.opt.calling_name = optarg;
-			break;
-		case OPT_CALLS:
-			if (parse_uint(optarg, 1000000, &v) || !v)
-				return bad("calls", optarg);
-			S.opt.calls = (unsigned)v;
-			break;
-		case OPT_INJECT: {
-			int f = tdm_fault_lookup(optarg);
-
-			if (f < 0)
-				return bad("inject", optarg);
-			S.opt.inject_mask |= 1u << f;
-			break;
-		}
-		case OPT_INJECT_AFTER:
-			if (parse_uint(optarg, 86400000, &v))
-				return bad("inject-after", optarg);
-			S.opt.inject_after_ms = (unsigned)v;
-			break;
-		case OPT_INTERVAL:
-		case OPT_ANSWER_DELAY:
-		case OPT_HANGUP_AFTER:
-		case OPT_T303:
-		case OPT_T200:
-			if (parse_uint(optarg, 86400000, &v))
-				return bad(name, optarg);
-			if (c == OPT_INTERVAL)
-				S.opt.interval_ms = (unsigned)v;
-			else if (c == OPT_ANSWER_DELAY)
-				S.opt.answer_delay_ms = (unsigned)v;
-			else if (c == OPT_HANGUP_AFTER)
-				S.opt.hangup_after_ms = (unsigned)v;
-			else if (c == OPT_T303)
-				S.opt.t303 = (int)v;
-			else
-				S.opt.t200 = (int)v;
-			break;
-		case OPT_REJECT:
-		case OPT_CAUSE:
-			if (parse_uint(optarg, 127, &v) || !v)
-				return bad(name, optarg);
-			if (c == OPT_REJECT)
-				S.opt.reject_cause = (int)v;
-			else
-				S.opt.cause = (int)v;
-			break;
-		case OPT_NO_ANSWER:
-			S.opt.no_answer = true;
-			break;
-		case OPT_PLAY:
-			if (sim_play_load(optarg))
-				return 2;
-			break;
-		case OPT_RECORD:
-			S.opt.record = optarg;
-			break;
-		case OPT_EXIT_AFTER:
-			if (parse_uint(optarg, 1000000, &v) || !v)
-				return bad("exit-after", optarg);
-			S.opt.exit_after = (unsigned)v;
-			break;
-		case OPT_TIMEOUT:
-			if (parse_uint(optarg, 86400 * 7, &v) || !v)
-				return bad("timeout", optarg);
-			S.opt.timeout_s = (unsigned)v;
-			break;
-		case 'v':
-			S.opt.verbose++;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "pstnsim: unexpected argument '%s'\n",
-			argv[optind]);
-		return 2;
-	}
-	if (!S.nspans) {
-		fprintf(stderr, "pstnsim: at least one --span is needed\n");
-		return 2;
-	}
-	if ((S.opt.calling || S.opt.calling_name) && !S.opt.called) {
-		fprintf(stderr, "pstnsim: --from/--name need --call\n");
-		return 2;
-	}
-	S.opt.calls_left = S.opt.called ? S.opt.calls : 0;
-	return 0;
+	S.inject_timer = sim_timer_start(S.opt.inject_after_ms, inject_due, ss);
 }
 
 static int sim_start_spans(void)
@@ -553,7 +307,7 @@ static int sim_start_spans(void)
 	size_t i, j;
 	int err;
 
-	gw_hooks_tdm_init(&h, &S.hctx);
+	sim_clock_tdm_hooks(&h);
 	h.event = hk_event;
 	h.audio = sim_call_audio;
 
@@ -561,14 +315,19 @@ static int sim_start_spans(void)
 		struct sim_span *ss = &S.spans[i];
 
 		for (j = 0; j < i; j++)
+			/* one path may join a server span to a client span of
+			 * this same process (back to back, --virtual) */
 			if (S.spans[j].cfg.id == ss->cfg.id ||
-			    !strcmp(S.spans[j].cfg.loop_path,
-				    ss->cfg.loop_path)) {
+			    (!strcmp(S.spans[j].cfg.loop_path,
+				     ss->cfg.loop_path) &&
+			     S.spans[j].cfg.loop_mode == ss->cfg.loop_mode)) {
 				fprintf(stderr,
 					"pstnsim: span %u: id or path used twice\n",
 					ss->cfg.id);
 				return 2;
 			}
+		ss->cfg.overlap = S.opt.overlap;
+		ss->cfg.overlap_digits = S.opt.overlap_digits;
 		err = tdm_span_alloc(&ss->cfg, &h, &ss->span);
 		if (!err && S.opt.t303)
 			err = tdm_span_set_timer(ss->span, "T303", S.opt.t303);
@@ -585,14 +344,40 @@ static int sim_start_spans(void)
 	return 0;
 }
 
+/* A scenario refers to spans and files that must exist before it
+ * starts: each wrong line is reported as FILE:LINE, and none runs. */
+static int sim_script_refs(const struct sim_action *a, char *err, size_t errlen)
+{
+	bool file = a->type == SIM_ACT_SEND_FAX ||
+		    (a->type == SIM_ACT_PLAY && !a->freq && !a->stop);
+
+	if (a->span && !sim_span_by_id(a->span)) {
+		snprintf(err, errlen, "%s: no --span with id %u",
+			 sim_act_name(a->type), a->span);
+		return -1;
+	}
+	if (file && !strstr(a->arg, "%u") && access(a->arg, R_OK)) {
+		snprintf(err, errlen, "%s: %s: %s", sim_act_name(a->type),
+			 a->arg, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	struct sim_script script = { 0 };
 	sigset_t mask;
 	int rc;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	gw_log_init("pstnsim", false);
-	rc = parse_opts(argc, argv);
+	rc = sim_parse_opts(argc, argv);
+	if (!rc && S.opt.script)
+		rc = sim_script_load(S.opt.script, &script, sim_script_refs,
+				     stderr)
+			     ? SIM_EXIT_USAGE
+			     : 0;
 	if (rc)
 		return rc;
 	gw_log_set_level_all(S.opt.verbose > 1 ? LOG_DEBUG
@@ -604,15 +389,15 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	S.hctx.loop = S.loop;
-	S.t0 = gw_loop_now(S.loop);
+	sim_clock_init(S.opt.virt);
+	S.t0 = sim_clock_ms();
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	S.sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (S.sigfd < 0 ||
-	    gw_loop_fd_add(S.loop, S.sigfd, EPOLLIN, sim_signal, NULL)) {
+	if (S.sigfd < 0 || sim_fd_watch(S.sigfd, sim_signal, NULL)) {
 		fprintf(stderr, "pstnsim: signalfd: %s\n", strerror(errno));
 		return 2;
 	}
@@ -622,23 +407,42 @@ int main(int argc, char **argv)
 
 		for (i = 0; i < S.nspans; i++)
 			tdm_span_free(S.spans[i].span);
+		sim_script_release(&script);
 		return rc;
 	}
+	if (S.opt.script) {
+		S.script = sim_run_alloc(S.opt.script, NULL, NULL);
+		if (!S.script) {
+			fprintf(stderr, "pstnsim: out of memory\n");
+			return 2;
+		}
+		sim_run_load(S.script, &script);
+		sim_run_start(S.script);
+	}
+	if (S.opt.ctl && sim_ctl_start(S.opt.ctl)) {
+		for (size_t i = 0; i < S.nspans; i++)
+			tdm_span_free(S.spans[i].span);
+		sim_run_free(S.script);
+		return 2;
+	}
 	if (S.opt.timeout_s)
-		S.timeout_timer =
-			gw_timer_start(S.loop, (uint64_t)S.opt.timeout_s * 1000,
-				       sim_timeout, NULL);
-	gw_loop_run(S.loop);
+		S.timeout_timer = sim_timer_start(
+			(uint64_t)S.opt.timeout_s * 1000, sim_timeout, NULL);
+	sim_clock_run();
 	if (S.timeout_timer)
-		gw_timer_stop(S.loop, S.timeout_timer);
+		sim_timer_stop(S.timeout_timer);
 	if (S.grace_timer)
-		gw_timer_stop(S.loop, S.grace_timer);
+		sim_timer_stop(S.grace_timer);
 	if (S.place_timer)
-		gw_timer_stop(S.loop, S.place_timer);
+		sim_timer_stop(S.place_timer);
 	if (S.inject_timer)
-		gw_timer_stop(S.loop, S.inject_timer);
+		sim_timer_stop(S.inject_timer);
 	sim_calls_free_all();
+	sim_ctl_stop();
+	sim_run_free(S.script);
+	sim_run_shutdown();
 	gw_hookctx_release(&S.hctx);
+	sim_clock_release();
 	gw_loop_free(S.loop);
 	close(S.sigfd);
 	sim_play_free();
