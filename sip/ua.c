@@ -384,6 +384,12 @@ void sip_ua_recv_request(struct sip_stack *st, const struct sip_msg *req,
 		sip_ua_reply(st, req, src, 483, NULL);
 		return;
 	}
+	/* a CANCEL matches its INVITE by transaction (RFC 3261 9.2), also
+	 * when it crossed our 2xx and carries its To tag */
+	if (req->method == SIP_METHOD_CANCEL) {
+		ua_recv_cancel(st, req, src);
+		return;
+	}
 	if (req->to.tag.l) {
 		in_dialog(st, req, src);
 		return;

@@ -355,6 +355,44 @@ static void transp_error_fails_waiting(void **state)
 	fk_done();
 }
 
+/* A CANCEL that crossed our 200 and carries its To tag gets 200, never
+ * 405 (a race seen with SIPp in t_sipp_cancel). */
+static void transp_cancel_with_tag(void **state)
+{
+	static const char inv[] =
+		"INVITE sip:5551234@192.0.2.1 SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bKcx1\r\n"
+		"From: <sip:a@192.0.2.10>;tag=fa\r\nTo: <sip:5551234@192.0.2.1>\r\n"
+		"Call-ID: cx1@192.0.2.10\r\nCSeq: 1 INVITE\r\n"
+		"Contact: <sip:a@192.0.2.10>\r\nMax-Forwards: 70\r\n"
+		"Content-Length: 0\r\n\r\n";
+	char cancel[1024], tag[64] = "";
+	(void)state;
+	fk_stack();
+	fk.auto_respond = 200;
+	assert_int_equal(fk_recv("%s", inv), 0);
+	const struct fk_sent *ok = fk_last();
+	assert_non_null(ok);
+	assert_int_equal(fk_code(fk.nsent - 1), 200);
+	const char *t = strstr(ok->buf, "To: <sip:5551234@192.0.2.1>;tag=");
+	assert_non_null(t);
+	sscanf(t + strlen("To: <sip:5551234@192.0.2.1>;tag="), "%63[^\r]", tag);
+	snprintf(cancel, sizeof(cancel),
+		 "CANCEL sip:5551234@192.0.2.1 SIP/2.0\r\n"
+		 "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bKcx1\r\n"
+		 "From: <sip:a@192.0.2.10>;tag=fa\r\n"
+		 "To: <sip:5551234@192.0.2.1>;tag=%s\r\n"
+		 "Call-ID: cx1@192.0.2.10\r\nCSeq: 1 CANCEL\r\n"
+		 "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
+		 tag);
+	assert_int_equal(fk_recv("%s", cancel), 0);
+	const struct fk_sent *r = fk_last();
+	assert_non_null(strstr(r->buf, "CSeq: 1 CANCEL"));
+	assert_int_equal(fk_code(fk.nsent - 1), 200);
+	sip_stack_shutdown(fk.st);
+	fk_done();
+}
+
 static void transp_uri_transport(void **state)
 {
 	struct sip_uri u;
@@ -426,6 +464,7 @@ int main(void)
 		cmocka_unit_test(transp_uri_transport),
 		cmocka_unit_test(transp_alt_family),
 		cmocka_unit_test(transp_error_fails_waiting),
+		cmocka_unit_test(transp_cancel_with_tag),
 	};
 	return cmocka_run_group_tests_name("sip_transp", tests, NULL, NULL);
 }
