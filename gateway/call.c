@@ -82,7 +82,7 @@ struct gw_call *call_alloc(struct gw *gw, enum call_orig orig)
 	c->gw = gw;
 	c->id = ++gw->next_call_id;
 	c->orig = orig;
-	c->rtp_fd = -1;
+	c->rtp_fd = c->rtcp_fd = -1;
 	c->t_start = gw_loop_now(gw->loop);
 	c->next = gw->calls;
 	gw->calls = c;
@@ -212,7 +212,7 @@ static int a_sip_progress(struct gw_call *c, const struct call_evdata *d)
 
 static int a_sip_answered(struct gw_call *c, const struct call_evdata *d)
 {
-	if (d->sdp.l ? call_accept_answer(c, &d->sdp) : !c->media) {
+	if (d->sdp.l ? call_accept_answer(c, &d->sdp) : !c->mslot) {
 		/* answered without usable media: nothing to bridge */
 		call_release(c, GW_CAUSE_BEARER_NOT_AVAIL, 488);
 		c->state = CS_RELEASING;

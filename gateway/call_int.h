@@ -62,10 +62,9 @@ struct gw_call {
 	bool sip_hungup, tdm_hungup;
 	bool abandoned; /* the caller gave up before answer */
 
-	struct media_sess *media;
-	int rtp_fd;
+	struct gw_mslot *mslot; /* its media, run by a worker */
+	int rtp_fd, rtcp_fd;	/* RTCP on rtp_port + 1 */
 	unsigned rtp_port;
-	struct sockaddr_in rtp_peer;
 	bool media_to_sip; /* RTP may flow: the SIP side has our SDP answer */
 	struct sdp_local local;
 	char answer_sdp[1024];

@@ -9,65 +9,47 @@
 #include <sys/epoll.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "gateway/call_int.h"
+#include "gateway/media_net.h"
+#include "gateway/media_worker.h"
+
+#define GW_TE_PT 101 /* our dynamic payload type for telephone-event */
 #include "gateway/net.h"
 
-static int rtp_send(void *arg, const void *pkt, size_t len)
+static void close_fds(struct gw_call *c)
 {
-	struct gw_call *c = arg;
-
-	if (sendto(c->rtp_fd, pkt, len, 0, (struct sockaddr *)&c->rtp_peer,
-		   sizeof(c->rtp_peer)) < 0)
-		return errno;
-	return 0;
-}
-
-static void rtp_readable(void *arg, uint32_t events)
-{
-	struct gw_call *c = arg;
-	uint8_t buf[2048];
-
-	/* Bounded: a flood on one call must not starve the loop. */
-	for (int i = 0; i < 16; i++) {
-		ssize_t n = recv(c->rtp_fd, buf, sizeof(buf), 0);
-
-		if (n < 0)
-			return;
-		if (!c->media)
-			continue;
-		if (media_sess_rtp_in(c->media, buf, (size_t)n))
-			c->gw->stats.rtp_rx_rejected++;
-	}
+	if (c->rtp_fd >= 0)
+		close(c->rtp_fd);
+	if (c->rtcp_fd >= 0)
+		close(c->rtcp_fd);
+	c->rtp_fd = c->rtcp_fd = -1;
 }
 
 int call_rtp_open(struct gw_call *c)
 {
 	struct gw *gw = c->gw;
-	int err = gw_rtp_bind(gw->cfg.rtp_ip, gw->cfg.rtp_port_min,
-			      gw->cfg.rtp_port_max, &gw->rtp_next_port,
-			      &c->rtp_fd, &c->rtp_port);
+	int err = gw_rtp_bind_pair(gw->cfg.rtp_ip, gw->cfg.rtp_port_min,
+				   gw->cfg.rtp_port_max, &gw->rtp_next_port,
+				   &c->rtp_fd, &c->rtcp_fd, &c->rtp_port);
 
 	if (err) {
-		CLOG(c, LOG_ERR, "no RTP port in %u..%u: %s",
+		CLOG(c, LOG_ERR, "no RTP port pair in %u..%u: %s",
 		     gw->cfg.rtp_port_min, gw->cfg.rtp_port_max, strerror(err));
-		c->rtp_fd = -1;
+		c->rtp_fd = c->rtcp_fd = -1;
 		return err;
 	}
-	err = gw_loop_fd_add(gw->loop, c->rtp_fd, EPOLLIN, rtp_readable, c);
-	if (err) {
-		close(c->rtp_fd);
-		c->rtp_fd = -1;
-		return err;
-	}
+	/* Nobody reads the sockets until the media worker has them: what
+	 * comes early waits in the socket buffer. */
 	c->local = (struct sdp_local){
 		.ip = gw->cfg.rtp_ip,
 		.port = (uint16_t)c->rtp_port,
 		.codecs = gw->codecs,
 		.ncodecs = gw->ncodecs,
 		.ptime = gw->cfg.ptime_ms,
-		.te_pt = -1,
+		.te_pt = GW_TE_PT, /* RFC 4733 telephone-event offered */
 		.sess_id = c->id + 1000u,
 		.sess_version = 1,
 		.dir = SDP_DIR_SENDRECV,
@@ -75,13 +57,17 @@ int call_rtp_open(struct gw_call *c)
 	return 0;
 }
 
-/* Starts the media session for a negotiated stream. */
+/* Starts the media session for a negotiated stream, in a media worker
+ * that takes over the call's sockets. */
 int call_media_start(struct gw_call *c, const struct sdp_result *res)
 {
 	struct gw *gw = c->gw;
-	struct media_hooks h = { .arg = c,
-				 .rtp_send = rtp_send,
-				 .log = gw_hook_log_rtp };
+	struct media_hooks h;
+	struct media_sess *sess = NULL;
+	struct gw_mslot *slot = NULL;
+	struct sockaddr_in peer;
+	struct timespec rt;
+	char cname[80];
 	struct media_sess_cfg mc = {
 		.tdm_law = tdm_span_law(c->span) == TDM_LAW_ALAW
 				   ? MEDIA_LAW_ALAW
@@ -91,9 +77,15 @@ int call_media_start(struct gw_call *c, const struct sdp_result *res)
 		.jb_ms = gw->cfg.jitter_ms,
 		.te_enabled = res->te_pt >= 0,
 		.te_pt = res->te_pt >= 0 ? (uint8_t)res->te_pt : 0,
+		.cname = cname,
+		.rtcp_interval_ms = gw->cfg.rtcp_interval_ms,
+		.latch_silence_ms = gw->cfg.latch_silence_ms,
+		.ec_tail_ms = gw->cfg.echo_tail_ms,
+		.dtmf_detect = gw->cfg.dtmf_detect != 0,
 	};
 	int codec = media_codec_lookup(res->name);
 	uint8_t rnd[10];
+	int err;
 
 	if (codec < 0) {
 		CLOG(c, LOG_WARNING, "negotiated codec %s is not supported",
@@ -108,17 +100,53 @@ int call_media_start(struct gw_call *c, const struct sdp_result *res)
 		memcpy(&mc.seq, rnd + 4, 2);
 		memcpy(&mc.ts, rnd + 6, 4);
 	}
-	if (gw_sockaddr_in(&c->rtp_peer, res->addr, res->port)) {
+	if (gw_sockaddr_in(&peer, res->addr, res->port)) {
 		CLOG(c, LOG_WARNING, "remote media address '%s' is not IPv4",
 		     res->addr);
 		return EINVAL;
 	}
-	media_sess_free(c->media);
-	c->media = NULL;
-	int err = media_sess_alloc(&h, &mc, &c->media);
-
+	gw_media_addr_from_sin(&mc.peer, &peer);
+	snprintf(cname, sizeof(cname), "pstngw@%s", gw->cfg.rtp_ip);
+	/* SR timestamps are wall-clock NTP; the session runs on the
+	 * monotonic clock: pass the difference. */
+	clock_gettime(CLOCK_REALTIME, &rt);
+	mc.wall_offset_us = (uint64_t)rt.tv_sec * 1000000 +
+			    (uint64_t)rt.tv_nsec / 1000 -
+			    gw_loop_now_us(gw->loop);
+	if (c->mslot) {
+		/* a second answer (183 then 200) or a re-offer: the worker
+		 * keeps the session and its sockets; a new address is
+		 * passed on, a new codec is not supported mid-call */
+		if (c->media_res.pt != res->pt) {
+			CLOG(c, LOG_WARNING,
+			     "codec change to %s/%u mid-call not supported",
+			     res->name, res->pt);
+			return ENOTSUP;
+		}
+		CLOG(c, LOG_INFO, "media already running; peer %s:%u",
+		     res->addr, res->port);
+		err = gw_mslot_set_peer(c->mslot, &mc.peer);
+		if (!err)
+			c->media_res = *res;
+		return err;
+	}
+	if (c->rtp_fd < 0)
+		return EBADF;
+	err = gw_mslot_alloc(gw->mpool, c->rtp_fd, c->rtcp_fd, c->id, &slot);
 	if (err)
 		return err;
+	/* the slot owns the sockets from here on */
+	c->rtp_fd = c->rtcp_fd = -1;
+	gw_mslot_hooks(slot, gw->cfg.rtcp_interval_ms != 0, &h);
+	err = media_sess_alloc(&h, &mc, &sess);
+	if (!err)
+		err = gw_mslot_start(slot, sess);
+	if (err) {
+		CLOG(c, LOG_WARNING, "media: cannot start: %s", strerror(err));
+		gw_mslot_discard(slot, sess);
+		return err;
+	}
+	c->mslot = slot;
 	c->media_res = *res;
 	CLOG(c, LOG_INFO, "media %s/%u ptime %u: local %u, remote %s:%u",
 	     res->name, res->pt, mc.ptime_ms, c->rtp_port, res->addr,
@@ -145,6 +173,53 @@ int call_accept_answer(struct gw_call *c, const struct sip_pl *sdp)
 	return err;
 }
 
+/* One line with both directions, for the log and the CDR's reader. */
+static void log_stats(unsigned id, const struct media_stats *st)
+{
+	char peer[64];
+
+	gw_log(GW_LOG_CALL, LOG_INFO,
+	       "call %u: media: tx %llu pkts %llu B, rx %llu pkts %llu B, lost %llu "
+	       "(last %u/256), late %llu, bad %llu, foreign %llu, jitter "
+	       "%u us, ssrc changes %llu, peer %s",
+	       id, (unsigned long long)st->tx_packets,
+	       (unsigned long long)st->tx_bytes,
+	       (unsigned long long)st->rx_packets,
+	       (unsigned long long)st->rx_bytes,
+	       (unsigned long long)st->rx_lost, st->fraction_lost,
+	       (unsigned long long)st->rx_late, (unsigned long long)st->rx_bad,
+	       (unsigned long long)st->rx_foreign, st->jitter_us,
+	       (unsigned long long)st->ssrc_changes,
+	       media_addr_str(&st->peer, peer, sizeof(peer)));
+	gw_log(GW_LOG_CALL, LOG_INFO,
+	       "call %u: rtcp: tx %llu rx %llu bad %llu foreign %llu; remote reports "
+	       "lost %d (last %u/256) jitter %u us; rtt %s%u us",
+	       id, (unsigned long long)st->rtcp_tx,
+	       (unsigned long long)st->rtcp_rx,
+	       (unsigned long long)st->rtcp_bad,
+	       (unsigned long long)st->rtcp_foreign,
+	       st->have_remote ? st->remote_lost : 0, st->remote_fraction_lost,
+	       st->remote_jitter_us, st->have_rtt ? "" : "unknown ",
+	       st->rtt_us);
+}
+
+/* A worker's report: final ones come after the call let go of its slot
+ * (the call may be gone by then), so they name the call by its id. */
+void gw_call_media_report(void *arg, uint64_t cookie,
+			  const struct media_stats *st, bool final)
+{
+	struct gw *gw = arg;
+
+	if (!final)
+		return;
+	/* rejected counts every datagram dropped; foreign is the part
+	 * that came from a source neither negotiated nor latched */
+	gw->stats.rtp_rx_foreign += st->rx_foreign + st->rtcp_foreign;
+	gw->stats.rtp_rx_rejected +=
+		st->rx_bad + st->rtcp_bad + st->rx_foreign + st->rtcp_foreign;
+	log_stats((unsigned)cookie, st);
+}
+
 /*
  * RFC 3264 8: the answer mirrors the offer's direction (hold: sendonly ->
  * recvonly); its o= version rises only when the answer changes. The
@@ -157,7 +232,7 @@ void call_reoffer(struct gw_call *c, const struct sip_pl *sdp)
 	char buf[sizeof(c->answer_sdp)];
 	size_t len;
 
-	if (!c->sip || !c->media || !sdp->l)
+	if (!c->sip || !c->mslot || !sdp->l)
 		return; /* the stack answers with the session's last SDP */
 	if (sdp_parse(&offer, sdp->p, sdp->l) ||
 	    sdp_answer(&offer, &c->local, &res, buf, sizeof(buf), &len)) {
@@ -188,25 +263,9 @@ void call_reoffer(struct gw_call *c, const struct sip_pl *sdp)
 
 void call_media_close(struct gw_call *c)
 {
-	struct gw *gw = c->gw;
-
-	if (c->rtp_fd >= 0) {
-		gw_loop_fd_del(gw->loop, c->rtp_fd);
-		close(c->rtp_fd);
-		c->rtp_fd = -1;
-	}
-	if (c->media) {
-		struct media_stats st;
-
-		media_sess_stats(c->media, &st);
-		CLOG(c, LOG_INFO,
-		     "media: tx %llu rx %llu packets, lost %llu, late %llu, bad %llu",
-		     (unsigned long long)st.tx_packets,
-		     (unsigned long long)st.rx_packets,
-		     (unsigned long long)st.rx_lost,
-		     (unsigned long long)st.rx_late,
-		     (unsigned long long)st.rx_bad);
-	}
-	media_sess_free(c->media);
-	c->media = NULL;
+	/* the worker sends the RTCP BYE, reports, closes the sockets */
+	if (c->mslot && gw_mslot_stop(c->mslot))
+		CLOG(c, LOG_ERR, "media worker queue full: media left running");
+	c->mslot = NULL;
+	close_fds(c);
 }

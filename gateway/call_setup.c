@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "gateway/call_int.h"
+#include "gateway/media_worker.h"
 #include "gateway/interwork.h"
 #include "gateway/route.h"
 
@@ -218,11 +219,10 @@ void gw_call_tdm_audio(struct gw *gw, struct tdm_call *tcall, const uint8_t *rx,
 {
 	struct gw_call *c = tdm_call_user(tcall);
 
-	if (!c || !c->media)
+	if (!c || !c->mslot)
 		return;
-	if (c->media_to_sip)
-		media_sess_tdm_in(c->media, rx, n);
-	media_sess_tdm_out(c->media, tx, n);
+	gw_mslot_audio(c->mslot, rx, tx, n, c->media_to_sip,
+		       tdm_law_silence(tdm_span_law(c->span)));
 }
 
 /* ---- SIP side -------------------------------------------------------- */

@@ -177,6 +177,21 @@ static const struct opt opts[] = {
 	  "Packetization time in milliseconds (multiple of 10)." },
 	{ S_MEDIA, "jitter_ms", T_UINT, "40", 0, 500, NULL, 0, G(jitter_ms),
 	  NULL, "Fixed jitter buffer depth." },
+	/* media runtime (RTP/RTCP, workers) */
+	{ S_MEDIA, "rtcp_interval_ms", T_UINT, "5000", 0, 60000, NULL, 0,
+	  G(rtcp_interval_ms), NULL,
+	  "RTCP report interval before randomisation (RFC 3550 Tmin); 0: no RTCP." },
+	{ S_MEDIA, "latch_silence_ms", T_UINT, "2000", 100, 60000, NULL, 0,
+	  G(latch_silence_ms), NULL,
+	  "RTP from a new port of the negotiated address with a new SSRC is taken only after the current source was silent this long." },
+	{ S_MEDIA, "workers", T_UINT, "0", 0, 64, NULL, 0, G(media_workers),
+	  NULL, "Media worker threads; 0: one per online CPU." },
+	{ S_MEDIA, "echo_tail_ms", T_UINT, "64", 0, 256, NULL, 0,
+	  G(echo_tail_ms), NULL,
+	  "Line echo canceller tail on the TDM side (8..256); 0: off." },
+	{ S_MEDIA, "dtmf_detect", T_UINT, "1", 0, 1, NULL, 0, G(dtmf_detect),
+	  NULL,
+	  "1: digits from the PSTN are detected in-band and, when the peer takes telephone-event, muted and sent as RFC 4733." },
 
 	{ S_SPAN, "type", T_ENUM, "t1", 0, 0, span_types, 0, SP(type), NULL,
 	  "t1 (23B+D, mu-law) or e1 (30B+D, A-law)." },
@@ -942,6 +957,10 @@ static void validate(struct cfg_ctx *c)
 		err_add(c->errs,
 			"%s: [media] ptime_ms: %u is not a multiple of 10",
 			c->file, cfg->ptime_ms);
+	if (cfg->echo_tail_ms && cfg->echo_tail_ms < 8)
+		err_add(c->errs,
+			"%s: [media] echo_tail_ms: %u is below 8 (0 turns it off)",
+			c->file, cfg->echo_tail_ms);
 	if (!cfg->rtp_ip[0])
 		snprintf(cfg->rtp_ip, sizeof(cfg->rtp_ip), "%s", cfg->sip_host);
 	if (!cfg->sip_domain[0])

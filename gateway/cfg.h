@@ -125,6 +125,11 @@ struct gw_cfg {
 	char codecs[64];
 	unsigned ptime_ms;
 	unsigned jitter_ms;
+	unsigned rtcp_interval_ms; /* 0: no RTCP */
+	unsigned latch_silence_ms;
+	unsigned media_workers; /* 0: one per CPU */
+	unsigned echo_tail_ms;	/* 0: off */
+	unsigned dtmf_detect;	/* 0 or 1 */
 
 	struct cfg_span spans[CFG_MAX_SPANS];
 	size_t nspans;

@@ -262,6 +262,25 @@ static void set_codecs(struct gw *gw)
 	}
 }
 
+static int start_media(struct gw *gw)
+{
+	struct gw_mpool_cfg mc = {
+		.workers = gw->cfg.media_workers,
+		.loop = gw->loop,
+		.report = gw_call_media_report,
+		.report_arg = gw,
+	};
+	int err = gw_mpool_alloc(&mc, &gw->mpool);
+
+	if (err) {
+		GW_ERR(RTP, "cannot start the media workers: %s",
+		       strerror(err));
+		return err;
+	}
+	GW_NOTICE(RTP, "%u media worker(s)", gw_mpool_workers(gw->mpool));
+	return 0;
+}
+
 int gw_start(struct gw *gw)
 {
 	int err;
@@ -270,7 +289,9 @@ int gw_start(struct gw *gw)
 	gw->sipudp.fd = -1;
 	gw->rtp_next_port = gw->cfg.rtp_port_min;
 	set_codecs(gw);
-	err = start_sip(gw);
+	err = start_media(gw);
+	if (!err)
+		err = start_sip(gw);
 	if (!err)
 		err = gw_sipauth_start(gw);
 	if (!err)
@@ -334,6 +355,11 @@ void gw_stop(struct gw *gw)
 	gw->trunks_timer = NULL;
 	gw_call_free_all(gw);
 	gw_sipauth_stop(gw);
+	/* the workers send their BYEs and report the last calls */
+	if (gw->mpool && !gw_mpool_drain(gw->mpool, 500))
+		GW_WARN(RTP, "media workers did not finish in time");
+	gw_mpool_free(gw->mpool);
+	gw->mpool = NULL;
 	gw_sipnet_stop(gw);
 	if (gw->sip)
 		sip_stack_free(gw->sip);

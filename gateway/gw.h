@@ -10,6 +10,7 @@
 #include "gateway/cfg.h"
 #include "gateway/hooks.h"
 #include "gateway/loop.h"
+#include "gateway/media_worker.h"
 #include "gateway/siptcp.h"
 #include "gateway/sipudp.h"
 #include "media/media.h"
@@ -39,6 +40,7 @@ struct gw_counters {
 	uint64_t refused_stopping;
 	uint64_t bad_events; /* events the call state did not allow */
 	uint64_t rtp_rx_rejected;
+	uint64_t rtp_rx_foreign; /* of those, from an unlatched source */
 	uint64_t span_frames_rejected;
 };
 
@@ -60,6 +62,8 @@ struct gw {
 	unsigned ncalls;
 	unsigned next_call_id;
 	unsigned rtp_next_port;
+
+	struct gw_mpool *mpool; /* media workers */
 
 	struct sdp_codec codecs[CFG_MAX_CODECS];
 	unsigned ncodecs;
@@ -103,6 +107,9 @@ void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
 void gw_call_sip_event(struct gw *gw, struct sip_call *scall,
 		       const struct sip_call_event *ev);
 void gw_call_shutdown_all(struct gw *gw);
+/* call_media.c: a media worker's statistics report (gw_mslot_report_fn) */
+void gw_call_media_report(void *arg, uint64_t cookie,
+			  const struct media_stats *st, bool final);
 /* call.c, when the last call is gone during a shutdown. */
 void gw_calls_drained(struct gw *gw);
 /* Frees every call without signalling (after a failed shutdown). */

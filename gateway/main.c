@@ -303,7 +303,7 @@ int main(int argc, char **argv)
 		MAIN,
 		"stopped: calls from PSTN %llu, from SIP %llu, answered %llu, "
 		"failed %llu, abandoned %llu, SIP rejected %llu, "
-		"RTP rejected %llu, "
+		"RTP rejected %llu, RTP foreign %llu, "
 		"span frames rejected %llu",
 		(unsigned long long)gw.stats.calls_from_pstn,
 		(unsigned long long)gw.stats.calls_from_sip,
@@ -312,6 +312,7 @@ int main(int argc, char **argv)
 		(unsigned long long)gw.stats.calls_abandoned,
 		(unsigned long long)ss.rx_rejected,
 		(unsigned long long)gw.stats.rtp_rx_rejected,
+		(unsigned long long)gw.stats.rtp_rx_foreign,
 		(unsigned long long)gw.stats.span_frames_rejected);
 	gw_stop(&gw);
 	gw_loop_fd_del(gw.loop, sc.fd);

@@ -220,12 +220,35 @@ int rtp_build(const struct rtp_hdr *h, const void *payload, size_t plen,
 #define MEDIA_LOG_INFO 6
 #define MEDIA_LOG_WARNING 4
 
+/* A transport address, neutral of the socket API: family 4 uses ip[0..3],
+ * 6 uses all 16 octets, 0 means none. Port in host order. */
+struct media_addr {
+	uint8_t family;
+	uint16_t port;
+	uint8_t ip[16];
+};
+
+bool media_addr_eq(const struct media_addr *a, const struct media_addr *b);
+bool media_addr_ip_eq(const struct media_addr *a, const struct media_addr *b);
+/* "1.2.3.4:5" or "[::1]:5" into buf (at least 48 octets). */
+const char *media_addr_str(const struct media_addr *a, char *buf, size_t size);
+
 struct media_hooks {
 	void *arg;
-	/* Sends one RTP datagram; the application owns the UDP socket. */
-	int (*rtp_send)(void *arg, const void *pkt, size_t len);
+	/* Sends one RTP datagram to dst; the application owns the socket. */
+	int (*rtp_send)(void *arg, const struct media_addr *dst,
+			const void *pkt, size_t len);
 	/* level is a syslog priority; may be NULL. */
 	void (*log)(void *arg, int level, const char *msg);
+	/* Sends one RTCP compound packet; NULL: no RTCP. */
+	int (*rtcp_send)(void *arg, const struct media_addr *dst,
+			 const void *pkt, size_t len);
+	/* Monotonic microseconds; NULL: no jitter, RTCP timing or
+	 * re-latching (they all need a clock). */
+	uint64_t (*now_us)(void *arg);
+	/* A DTMF digit began or ended: detected in-band on the TDM side
+	 * (from_rtp false) or received as RFC 4733 (true). May be NULL. */
+	void (*dtmf)(void *arg, char digit, bool end, bool from_rtp);
 };
 
 struct media_sess_cfg {
@@ -240,6 +263,20 @@ struct media_sess_cfg {
 	/* Additions: */
 	bool te_enabled; /* accept telephone-event packets on te_pt */
 	uint8_t te_pt;
+	/* The negotiated (SDP c= and m=) remote RTP address, and RTCP's
+	 * (port 0: RTP port + 1, RFC 3550 section 11). */
+	struct media_addr peer;
+	struct media_addr peer_rtcp;
+	const char *cname;	   /* SDES CNAME, copied; NULL: "pstngw" */
+	unsigned rtcp_interval_ms; /* Tmin; 0: 5000 */
+	unsigned latch_silence_ms; /* see media_sess_rtp_in; 0: 2000 */
+	uint64_t wall_offset_us;   /* now_us + this = Unix time (SR NTP) */
+	/* TDM-side DSP (sess_dsp.c): */
+	unsigned ec_tail_ms; /* line echo canceller tail, 8..256; 0: off */
+	/* In-band DTMF from the PSTN is detected; with te_enabled it is
+	 * muted and sent as RFC 4733 instead. RFC 4733 events received are
+	 * always played in-band towards the PSTN. */
+	bool dtmf_detect;
 };
 
 /* Owned by the call; freeing the call frees its session. */
@@ -250,17 +287,50 @@ int media_sess_alloc(const struct media_hooks *h,
 		     const struct media_sess_cfg *cfg, struct media_sess **out);
 void media_sess_free(struct media_sess *s); /* NULL ok */
 /* TDM -> RTP: n samples of the TDM law (any n); sends one packet through
- * the hook each time ptime worth is collected. Returns 0, or the first
- * error the send hook returned (the audio is still consumed). */
+ * the hook each time ptime worth is collected. After a pause in sending
+ * longer than two packets the timestamp jumps by the time elapsed and the
+ * marker bit starts the new talkspurt (RFC 3551 section 4.1). Returns 0,
+ * or the first error the send hook returned (the audio is still
+ * consumed). */
 int media_sess_tdm_in(struct media_sess *s, const uint8_t *law, size_t n);
 /* RTP -> TDM: n samples of the TDM law from the jitter buffer; silence
  * (or the last frame attenuated, after a loss) when nothing is there. */
 void media_sess_tdm_out(struct media_sess *s, uint8_t *law, size_t n);
-/* One received datagram: 0, or EINVAL/EPROTO for a bad packet (counted,
- * logged at debug, dropped). Packets with another PT than the negotiated
- * one (or the telephone-event PT) are counted in rx_wrong_pt, dropped,
- * and return 0. */
-int media_sess_rtp_in(struct media_sess *s, const void *pkt, size_t len);
+/*
+ * One received datagram from src: 0, or EINVAL/EPROTO for a bad packet
+ * (counted, logged at debug, dropped). Packets with another PT than the
+ * negotiated one (or the telephone-event PT) are counted in rx_wrong_pt,
+ * dropped, and return 0.
+ *
+ * Strict latching (symmetric RTP, RFC 4961, without RTP Bleed): a packet
+ * is accepted only from the current peer, which starts as the negotiated
+ * address. The first packet from the negotiated IP address on another
+ * port (a NAT rewriting the port) moves the peer there once; after that
+ * the peer moves again only for a packet from the negotiated IP with a new
+ * SSRC once the current source has been silent for latch_silence_ms. A
+ * packet from any other IP address, or from another port of it outside
+ * those rules, is dropped and counted in rx_foreign (EACCES) without
+ * touching the session. RTP goes out to the current peer. A new SDP
+ * address comes in through media_sess_set_peer().
+ */
+int media_sess_rtp_in(struct media_sess *s, const void *pkt, size_t len,
+		      const struct media_addr *src);
+/* One received RTCP compound packet: same latching rule (own latch),
+ * EACCES for a foreign source, EINVAL/EPROTO for a bad one; all counted. */
+int media_sess_rtcp_in(struct media_sess *s, const void *pkt, size_t len,
+		       const struct media_addr *src);
+/* Sends an RTCP report when one is due; call it every tick. */
+void media_sess_poll(struct media_sess *s);
+/* Sends the final RTCP report with a BYE (call end). */
+int media_sess_bye(struct media_sess *s);
+/* Plays a digit in-band towards the PSTN for ms milliseconds (0: 100),
+ * e.g. for a SIP INFO. EINVAL for a bad digit. */
+int media_sess_dtmf_play(struct media_sess *s, char digit, unsigned ms);
+/* Fax or modem call: the echo canceller stays off from now on. */
+void media_sess_ec_disable(struct media_sess *s);
+/* A new negotiated address (re-INVITE): latching starts again. */
+int media_sess_set_peer(struct media_sess *s, const struct media_addr *rtp,
+			const struct media_addr *rtcp);
 
 struct media_stats {
 	uint64_t tx_packets, tx_bytes; /* bytes: whole RTP datagrams */
@@ -270,6 +340,23 @@ struct media_stats {
 	uint64_t rx_reorder; /* addition: arrived out of order */
 	uint64_t jb_overflow;
 	uint64_t underruns; /* playout found the buffer empty */
+	/* Runtime (RFC 3550) additions: */
+	uint64_t rx_foreign;   /* neither negotiated nor latched: dropped */
+	uint64_t latches;      /* peer moves (first port latch, re-latch) */
+	uint64_t ssrc_changes; /* remote sources after the first */
+	uint64_t talkspurts;   /* packets sent with the marker bit */
+	uint64_t rtcp_tx, rtcp_rx, rtcp_bad, rtcp_foreign;
+	uint64_t dtmf_tx, dtmf_rx; /* digits sent as / received in RFC 4733 */
+	uint32_t jitter_us;	   /* interarrival jitter we measure (A.8) */
+	uint8_t fraction_lost;	   /* ours, last report interval, 1/256 */
+	/* What the peer reported about our stream (last RR/SR block): */
+	bool have_remote;
+	uint8_t remote_fraction_lost;
+	int32_t remote_lost;
+	uint32_t remote_jitter_us;
+	bool have_rtt;
+	uint32_t rtt_us;	/* last round trip, from LSR/DLSR */
+	struct media_addr peer; /* where RTP goes now */
 };
 
 void media_sess_stats(const struct media_sess *s, struct media_stats *out);

@@ -57,6 +57,8 @@ enum rtp_rx_verdict rtp_rx_update(struct rtp_rx *r, const struct rtp_hdr *h,
 void rtp_rx_bad(struct rtp_rx *r);
 /* Expected minus received, never negative. */
 uint64_t rtp_rx_lost(const struct rtp_rx *r);
+/* Packets expected from the current source (RFC 3550 A.3). */
+uint64_t rtp_rx_expected(const struct rtp_rx *r);
 
 /* ---- jitter buffer (jb.c): fixed or adaptive ---- */
 
@@ -136,6 +138,221 @@ unsigned jb_count(const struct jb *jb);
 void jb_stats(const struct jb *jb, struct jb_stats *out);
 /* Forgets everything queued; the next packet anchors playout again. */
 void jb_reset(struct jb *jb);
+
+/* ---- RTCP (rtcp.c), RFC 3550 section 6 ---- */
+
+#define RTCP_SR 200
+#define RTCP_RR 201
+#define RTCP_SDES 202
+#define RTCP_BYE 203
+#define RTCP_APP 204
+#define RTCP_MAX_RB 31
+#define RTCP_CNAME_MAX 255
+#define RTCP_MIN_INTERVAL_US 5000000u /* Tmin, section 6.2 */
+
+/* One report block (section 6.4.1). */
+struct rtcp_rb {
+	uint32_t ssrc;
+	uint8_t fraction; /* lost since the last report, 1/256 */
+	int32_t lost;	  /* cumulative, 24-bit signed on the wire */
+	uint32_t ext_max; /* extended highest sequence number */
+	uint32_t jitter;  /* interarrival jitter, timestamp units */
+	uint32_t lsr;	  /* middle 32 bits of the last SR's NTP time */
+	uint32_t dlsr;	  /* delay since that SR, 1/65536 s */
+};
+
+struct rtcp_sender_info {
+	uint64_t ntp; /* NTP timestamp, 32.32 fixed point */
+	uint32_t rtp_ts;
+	uint32_t packets;
+	uint32_t octets;
+};
+
+/* What one compound packet said; views into nothing (all copied). */
+struct rtcp_info {
+	uint32_t ssrc; /* of the SR/RR sender */
+	bool sr;       /* a sender report (si valid) */
+	struct rtcp_sender_info si;
+	unsigned nrb;
+	struct rtcp_rb rb[RTCP_MAX_RB];
+	char cname[RTCP_CNAME_MAX + 1]; /* "" when none came */
+	bool bye;
+};
+
+/* Validates a compound packet as appendix A.2 asks (version 2, first an
+ * SR or RR, padding only in the last one, lengths adding up) and reads
+ * its SR/RR, the sender's CNAME and BYE. 0, EINVAL (NULL or short),
+ * EPROTO (malformed). */
+int rtcp_parse(struct rtcp_info *info, const void *pkt, size_t len);
+
+/* Appends one packet at buf + *off; ENOSPC (nothing written) when it does
+ * not fit. si NULL makes an RR. */
+int rtcp_put_report(uint8_t *buf, size_t size, size_t *off, uint32_t ssrc,
+		    const struct rtcp_sender_info *si, const struct rtcp_rb *rb,
+		    unsigned nrb);
+int rtcp_put_cname(uint8_t *buf, size_t size, size_t *off, uint32_t ssrc,
+		   const char *cname);
+int rtcp_put_bye(uint8_t *buf, size_t size, size_t *off, uint32_t ssrc);
+
+/* Unix microseconds -> NTP 32.32; its middle 32 bits (LSR units). */
+uint64_t rtcp_ntp_from_us(uint64_t unix_us);
+uint32_t rtcp_ntp_mid(uint64_t ntp);
+
+/* Receive-side state for one remote source, next to struct rtp_rx: the
+ * interarrival jitter (appendix A.8), the interval counts behind the
+ * fraction lost (A.3) and the last SR heard (LSR/DLSR). */
+struct rtcp_src {
+	bool have_transit;
+	uint32_t transit;
+	uint32_t jitter_q4; /* jitter * 16, as A.8 keeps it */
+	uint64_t expected_prior, received_prior;
+	uint32_t lsr;	    /* 0: no SR yet */
+	uint64_t lsr_at_us; /* when it arrived, caller's clock */
+};
+
+void rtcp_src_init(struct rtcp_src *s);
+/* One in-order or reordered packet: its RTP timestamp and its arrival
+ * expressed in the same timestamp units. */
+void rtcp_src_jitter(struct rtcp_src *s, uint32_t rtp_ts, uint32_t arrival);
+uint32_t rtcp_src_jitter_units(const struct rtcp_src *s);
+/* Fills a report block about the source and starts a new interval. */
+void rtcp_src_report(struct rtcp_src *s, const struct rtp_rx *rx,
+		     uint64_t now_us, struct rtcp_rb *rb);
+void rtcp_src_sr_heard(struct rtcp_src *s, uint64_t ntp, uint64_t now_us);
+/* Round trip from a report block about us (RFC 3550 6.4.1: A - LSR -
+ * DLSR), in microseconds; false when the block carries no LSR. */
+bool rtcp_rtt_us(const struct rtcp_rb *rb, uint64_t now_ntp, uint64_t *rtt_us);
+
+/* The deterministic RTCP interval (section 6.3.1 / appendix A.7) before
+ * randomisation, in microseconds: avg_size octets, bw octets/s of the
+ * whole session. */
+uint64_t rtcp_interval_base_us(unsigned members, unsigned senders, bool we_sent,
+			       double avg_size, double bw, bool initial,
+			       uint64_t tmin_us);
+/* Randomised: base * [0.5, 1.5) / (e - 3/2); r is uniform in [0, 1). */
+uint64_t rtcp_interval_rand_us(uint64_t base_us, double r);
+
+/* ---- strict source latching (latch.c), see media_sess_rtp_in() ---- */
+
+enum media_latch_verdict {
+	MEDIA_LATCH_OK,	     /* from the current peer */
+	MEDIA_LATCH_MOVE,    /* allowed to become the peer */
+	MEDIA_LATCH_FOREIGN, /* drop */
+};
+
+struct media_latch {
+	struct media_addr neg; /* negotiated */
+	struct media_addr cur; /* current peer, where we send */
+	bool latched;	       /* a packet came from cur */
+	uint32_t ssrc;	       /* of the latest accepted packet */
+	uint64_t last_us;      /* when it came */
+	uint64_t silence_us;
+};
+
+void media_latch_init(struct media_latch *l, const struct media_addr *neg,
+		      uint64_t silence_us);
+/* What to do with a packet from src carrying ssrc; changes nothing. */
+enum media_latch_verdict media_latch_judge(const struct media_latch *l,
+					   const struct media_addr *src,
+					   uint32_t ssrc, bool have_clock,
+					   uint64_t now_us);
+/* Records an accepted packet (OK or MOVE); true when the peer moved. */
+bool media_latch_accept(struct media_latch *l, const struct media_addr *src,
+			uint32_t ssrc, uint64_t now_us);
+
+/* ---- the session object (sess.c; RTCP side in sess_rtcp.c) ---- */
+
+#define SESS_MAX_FRAME 480    /* 60 ms, the longest ptime we send */
+#define SESS_MAX_RX 960	      /* 120 ms, the longest packet we accept */
+#define SESS_CONCEAL_FRAMES 2 /* attenuated repeats before silence */
+#define SESS_RTCP_MAX 512     /* our compound packets stay below this */
+
+struct media_sess {
+	struct media_hooks h;
+	struct media_sess_cfg cfg;
+	char cname[RTCP_CNAME_MAX + 1];
+	enum media_law codec_law;
+	uint32_t frame; /* 8 kHz samples per sent packet */
+	uint32_t clock_rate;
+	/* Codecs other than G.711 (media-dsp's components); NULL for the
+	 * G.711 pass-through. */
+	const struct media_codec_info *info;
+	struct media_enc *enc;
+	struct media_dec *dec;
+	uint32_t ts_step; /* RTP timestamp units per sent packet */
+	unsigned ts_per_sample;
+
+	struct rtp_tx tx;
+	uint8_t txbuf[SESS_MAX_FRAME];
+	size_t txfill;
+	uint8_t pkt[RTP_HDR_LEN + SESS_MAX_FRAME];
+	bool tx_any;	     /* a packet went out */
+	uint64_t tx_last_us; /* when the last one went */
+	uint32_t tx_last_ts;
+	uint64_t talkspurts;
+
+	struct media_latch latch;
+	uint64_t rx_foreign, latches, ssrc_changes;
+	bool foreign_logged;
+
+	struct rtp_rx rx;
+	struct rtcp_src rsrc; /* jitter, loss intervals, LSR of rx.ssrc */
+	struct jb *jb;
+	uint64_t rx_bad, rx_wrong_pt, rx_packets, rx_bytes;
+	uint8_t cur[SESS_MAX_RX]; /* playout frame, TDM law */
+	size_t cur_len, cur_pos;
+	uint8_t last[SESS_MAX_RX]; /* last good frame, TDM law */
+	size_t last_len;
+	unsigned concealed;	  /* gap frames since the last good one */
+	int16_t pcm[SESS_MAX_RX]; /* concealment scratch */
+
+	/* RTCP (sess_rtcp.c) */
+	struct media_latch rtcp_latch;
+	uint64_t rtcp_next_us; /* 0: not scheduled yet */
+	uint64_t tx_packets_at_report;
+	double rtcp_avg_size;
+	uint32_t rng;
+	uint64_t rtcp_tx, rtcp_rx, rtcp_bad, rtcp_foreign;
+	uint8_t fraction_lost;
+	bool have_remote, have_rtt, bye_sent;
+	struct rtcp_rb remote; /* the peer's last block about us */
+	uint32_t rtt_us;
+	uint8_t rtcp_buf[SESS_RTCP_MAX];
+
+	/* TDM-side DSP (sess_dsp.c); NULL/false when off */
+	struct media_ec *ec;
+	struct media_dtmf_det *det;
+	struct media_te_tx te_tx;
+	struct media_te_rx te_rx;
+	struct media_dtmf_gen gen;
+	int16_t ref[SESS_MAX_RX]; /* last audio sent to TDM (echo ref) */
+	size_t ref_len;
+	int16_t lin[SESS_MAX_RX]; /* scratch */
+	uint64_t dtmf_tx, dtmf_rx;
+};
+
+__attribute__((format(printf, 3, 4))) void
+media_sess_log(const struct media_sess *s, int level, const char *fmt, ...);
+uint64_t media_sess_now(const struct media_sess *s);
+/* sess_rtcp.c */
+void media_sess_rtcp_init(struct media_sess *s);
+/* A new remote source: its RTCP receive state starts afresh. */
+void media_sess_rtcp_newsrc(struct media_sess *s);
+/* sess_dsp.c */
+int media_sess_dsp_init(struct media_sess *s);
+void media_sess_dsp_free(struct media_sess *s);
+/* TDM audio in (law, n <= SESS_MAX_RX), in place: echo cancelled, digits
+ * detected (and muted when they go out as RFC 4733). */
+void media_sess_dsp_in(struct media_sess *s, uint8_t *law, size_t n);
+/* TDM audio out, in place: digits played; kept as the echo reference. */
+void media_sess_dsp_out(struct media_sess *s, uint8_t *law, size_t n);
+/* At a packet boundary: true when an RFC 4733 packet replaced the audio
+ * packet (the audio timestamp still advances). */
+bool media_sess_dsp_te_send(struct media_sess *s);
+/* A telephone-event payload received. */
+void media_sess_dsp_te_rx(struct media_sess *s, const struct rtp_hdr *h);
+/* The RTCP latch follows a new negotiated address. */
+void media_sess_rtcp_init_latch(struct media_sess *s);
 
 /* ---- codec back ends (codec.c, codec_spandsp.c, codec_opus.c) ----
  * Each back end keeps its state behind one pointer made at call setup.

@@ -274,3 +274,8 @@ uint64_t rtp_rx_lost(const struct rtp_rx *r)
 {
 	return r->lost_prior + lost_now(r);
 }
+
+uint64_t rtp_rx_expected(const struct rtp_rx *r)
+{
+	return expected(r);
+}

@@ -10,42 +10,35 @@
 
 #include "media/priv.h"
 
-#define SESS_MAX_FRAME 480    /* 60 ms, the longest ptime we send */
-#define SESS_MAX_RX 960	      /* 120 ms, the longest packet we accept */
-#define SESS_CONCEAL_FRAMES 2 /* attenuated repeats before silence */
-
-struct media_sess {
-	struct media_hooks h;
-	struct media_sess_cfg cfg;
-	enum media_law codec_law;
-	uint32_t frame; /* samples per sent packet */
-
-	struct rtp_tx tx;
-	uint8_t txbuf[SESS_MAX_FRAME];
-	size_t txfill;
-	uint8_t pkt[RTP_HDR_LEN + SESS_MAX_FRAME];
-
-	struct rtp_rx rx;
-	struct jb *jb;
-	uint64_t rx_bad, rx_wrong_pt, rx_packets, rx_bytes;
-	uint8_t cur[SESS_MAX_RX]; /* playout frame, TDM law */
-	size_t cur_len, cur_pos;
-	uint8_t last[SESS_MAX_RX]; /* last good frame, TDM law */
-	size_t last_len;
-	unsigned concealed;	  /* gap frames since the last good one */
-	int16_t pcm[SESS_MAX_RX]; /* concealment scratch */
-};
-
 /* The TDM law each pass-through codec carries. */
 static const enum media_law codec_law[] = {
 	[MEDIA_CODEC_PCMU] = MEDIA_LAW_ULAW,
 	[MEDIA_CODEC_PCMA] = MEDIA_LAW_ALAW,
 };
 
-#define NCODECS (sizeof(codec_law) / sizeof(codec_law[0]))
+#define NLAWS (sizeof(codec_law) / sizeof(codec_law[0]))
 
-__attribute__((format(printf, 3, 4))) static void
-slog(const struct media_sess *s, int level, const char *fmt, ...)
+static bool is_g711(enum media_codec c)
+{
+	return (unsigned)c < NLAWS;
+}
+
+/* Encoder and decoder of a codec that is not a G.711 pass-through. */
+static int codec_open(struct media_sess *s)
+{
+	struct media_codec_cfg cc = { .codec = s->cfg.codec,
+				      .ptime_ms = s->cfg.ptime_ms };
+	int err;
+
+	if (is_g711(s->cfg.codec))
+		return 0;
+	err = media_enc_alloc(&cc, &s->enc);
+	if (!err)
+		err = media_dec_alloc(&cc, &s->dec);
+	return err;
+}
+
+void media_sess_log(const struct media_sess *s, int level, const char *fmt, ...)
 {
 	char msg[200];
 	int n;
@@ -60,6 +53,11 @@ slog(const struct media_sess *s, int level, const char *fmt, ...)
 	s->h.log(s->h.arg, level, msg);
 }
 
+uint64_t media_sess_now(const struct media_sess *s)
+{
+	return s->h.now_us ? s->h.now_us(s->h.arg) : 0;
+}
+
 int media_sess_alloc(const struct media_hooks *h,
 		     const struct media_sess_cfg *cfg, struct media_sess **out)
 {
@@ -72,11 +70,19 @@ int media_sess_alloc(const struct media_hooks *h,
 		return EINVAL;
 	ptime = cfg->ptime_ms ? cfg->ptime_ms : 20;
 	if ((unsigned)cfg->tdm_law > MEDIA_LAW_ALAW ||
-	    (unsigned)cfg->codec >= NCODECS || cfg->pt > 127 || ptime < 10 ||
-	    ptime > 60 || ptime % 10 ||
+	    !media_codec_get(cfg->codec) || cfg->pt > 127 ||
+	    !media_codec_ptime_ok(cfg->codec, ptime) ||
 	    (cfg->te_enabled && (cfg->te_pt > 127 || cfg->te_pt == cfg->pt)))
 		return EINVAL;
 	jcfg.depth_ms = cfg->jb_ms ? cfg->jb_ms : JB_DEFAULT_MS;
+	jcfg.rate = media_codec_get(cfg->codec)->clock;
+	/* Sized for this call, not for the worst one: packets of up to 60 ms
+	 * of this codec, and enough of them for the depth plus 120 ms of
+	 * 10 ms packets. At 1 s of 120 ms slots it was 48 KB a call. */
+	jcfg.max_payload = media_codec_max_payload(cfg->codec, 60);
+	if (jcfg.max_payload > SESS_MAX_RX || !jcfg.max_payload)
+		jcfg.max_payload = SESS_MAX_RX;
+	jcfg.slots = (jcfg.depth_ms + 120) / 10;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return ENOMEM;
@@ -89,13 +95,35 @@ int media_sess_alloc(const struct media_hooks *h,
 	s->cfg = *cfg;
 	s->cfg.ptime_ms = ptime;
 	s->cfg.jb_ms = jcfg.depth_ms;
-	s->codec_law = codec_law[cfg->codec];
+	snprintf(s->cname, sizeof(s->cname), "%s",
+		 cfg->cname ? cfg->cname : "pstngw");
+	s->cfg.cname = s->cname;
+	s->info = media_codec_get(cfg->codec);
+	s->codec_law =
+		is_g711(cfg->codec) ? codec_law[cfg->codec] : cfg->tdm_law;
+	s->clock_rate = s->info->clock;
+	s->ts_per_sample = s->info->ts_per_sample ? s->info->ts_per_sample : 1;
 	s->frame = ptime * (MEDIA_RATE / 1000);
+	s->ts_step = s->frame * s->ts_per_sample;
 	rtp_tx_init(&s->tx, cfg->pt, cfg->ssrc, cfg->seq, cfg->ts);
 	rtp_rx_init(&s->rx);
-	slog(s, MEDIA_LOG_DEBUG, "%s pt %u ptime %u, tdm %s, jb %u ms",
-	     media_codec_name(cfg->codec), cfg->pt, ptime,
-	     media_law_name(cfg->tdm_law), jcfg.depth_ms);
+	rtcp_src_init(&s->rsrc);
+	media_latch_init(&s->latch, &cfg->peer,
+			 1000ull * (cfg->latch_silence_ms
+					    ? cfg->latch_silence_ms
+					    : 2000));
+	media_sess_rtcp_init(s);
+	err = codec_open(s);
+	if (!err)
+		err = media_sess_dsp_init(s);
+	if (err) {
+		media_sess_free(s);
+		return err;
+	}
+	media_sess_log(s, MEDIA_LOG_DEBUG,
+		       "%s pt %u ptime %u, tdm %s, jb %u ms",
+		       media_codec_name(cfg->codec), cfg->pt, ptime,
+		       media_law_name(cfg->tdm_law), jcfg.depth_ms);
 	*out = s;
 	return 0;
 }
@@ -105,12 +133,52 @@ void media_sess_free(struct media_sess *s)
 	if (!s)
 		return;
 	jb_free(s->jb);
+	media_sess_dsp_free(s);
+	media_enc_free(s->enc);
+	media_dec_free(s->dec);
 	free(s);
+}
+
+/* A pause in sending (audio not fed for more than two packets) ends the
+ * talkspurt: the timestamp follows the clock across it and the next packet
+ * carries the marker bit. */
+static void talkspurt(struct media_sess *s)
+{
+	uint64_t now = media_sess_now(s), gap_us, gap_ts;
+
+	if (s->tx_any && s->h.now_us) {
+		gap_us = now - s->tx_last_us;
+		if (gap_us > 2 * 1000ull * s->cfg.ptime_ms) {
+			/* whole frames since the last packet, beyond the
+			 * one the normal step adds */
+			gap_ts = gap_us * s->clock_rate / 1000000;
+			gap_ts -= gap_ts % s->ts_step;
+			s->tx.ts = s->tx_last_ts + (uint32_t)gap_ts;
+			s->tx.marker = true;
+		}
+	}
+	s->tx_any = true;
+	s->tx_last_us = now;
+	s->tx_last_ts = s->tx.ts;
+}
+
+/* One packet's audio in txbuf (TDM law) -> its payload, in txbuf too. */
+static int encode(struct media_sess *s, size_t *plen)
+{
+	if (!s->enc) {
+		media_law_transcode(s->cfg.tdm_law, s->codec_law, s->txbuf,
+				    s->txbuf, s->frame);
+		*plen = s->frame;
+		return 0;
+	}
+	media_law_to_linear(s->cfg.tdm_law, s->txbuf, s->pcm, s->frame);
+	return media_enc_encode(s->enc, s->pcm, s->txbuf, sizeof(s->txbuf),
+				plen);
 }
 
 int media_sess_tdm_in(struct media_sess *s, const uint8_t *law, size_t n)
 {
-	size_t take, len;
+	size_t take, len, plen;
 	int err, ret = 0;
 
 	if (!s || (n && !law))
@@ -120,21 +188,29 @@ int media_sess_tdm_in(struct media_sess *s, const uint8_t *law, size_t n)
 		if (take > n)
 			take = n;
 		memcpy(s->txbuf + s->txfill, law, take);
+		media_sess_dsp_in(s, s->txbuf + s->txfill, take);
 		s->txfill += take;
 		law += take;
 		n -= take;
 		if (s->txfill < s->frame)
 			break;
 		s->txfill = 0;
-		media_law_transcode(s->cfg.tdm_law, s->codec_law, s->txbuf,
-				    s->txbuf, s->frame);
-		err = rtp_tx_packet(&s->tx, s->txbuf, s->frame, s->frame,
-				    s->pkt, sizeof(s->pkt), &len);
+		talkspurt(s);
+		if (media_sess_dsp_te_send(s))
+			continue; /* a digit goes out instead of audio */
+		if (s->tx.marker)
+			s->talkspurts++;
+		err = encode(s, &plen);
 		if (!err)
-			err = s->h.rtp_send(s->h.arg, s->pkt, len);
+			err = rtp_tx_packet(&s->tx, s->txbuf, plen, s->ts_step,
+					    s->pkt, sizeof(s->pkt), &len);
+		if (!err)
+			err = s->h.rtp_send(s->h.arg, &s->latch.cur, s->pkt,
+					    len);
 		if (err && !ret) {
 			ret = err;
-			slog(s, MEDIA_LOG_DEBUG, "send: error %d", err);
+			media_sess_log(s, MEDIA_LOG_DEBUG, "send: error %d",
+				       err);
 		}
 	}
 	return ret;
@@ -161,6 +237,43 @@ static void conceal(struct media_sess *s, size_t n)
 	media_linear_to_law(s->cfg.tdm_law, s->pcm, s->cur, n);
 }
 
+/* refill() for a decoding codec: the jitter buffer counts in RTP
+ * timestamp units, the TDM side in 8 kHz samples. */
+static bool refill_decoded(struct media_sess *s)
+{
+	struct jb_frame f;
+	size_t n = 0, skip;
+
+	switch (jb_get(s->jb, s->ts_step, &f)) {
+	case JB_GET_IDLE:
+		return false;
+	case JB_GET_FRAME:
+		if (media_dec_decode(s->dec, f.data, f.len, s->pcm, SESS_MAX_RX,
+				     &n)) {
+			/* corrupt payload: conceal its time instead */
+			n = f.samples / s->ts_per_sample;
+			media_dec_conceal(s->dec, NULL, 0, s->pcm, n);
+			s->rx_bad++;
+		}
+		skip = f.skip / s->ts_per_sample;
+		if (skip >= n)
+			return true;
+		media_linear_to_law(s->cfg.tdm_law, s->pcm + skip, s->cur,
+				    n - skip);
+		s->cur_len = n - skip;
+		return true;
+	case JB_GET_GAP:
+		n = f.samples / s->ts_per_sample;
+		if (n > SESS_MAX_RX)
+			n = SESS_MAX_RX;
+		media_dec_conceal(s->dec, NULL, 0, s->pcm, n);
+		media_linear_to_law(s->cfg.tdm_law, s->pcm, s->cur, n);
+		s->cur_len = n;
+		return true;
+	}
+	return false;
+}
+
 /* Refills cur from the jitter buffer; false when playout has not begun. */
 static bool refill(struct media_sess *s)
 {
@@ -169,6 +282,8 @@ static bool refill(struct media_sess *s)
 
 	s->cur_pos = 0;
 	s->cur_len = 0;
+	if (s->dec)
+		return refill_decoded(s);
 	switch (jb_get(s->jb, s->frame, &f)) {
 	case JB_GET_IDLE:
 		return false;
@@ -192,12 +307,10 @@ static bool refill(struct media_sess *s)
 	return false;
 }
 
-void media_sess_tdm_out(struct media_sess *s, uint8_t *law, size_t n)
+static void tdm_out(struct media_sess *s, uint8_t *law, size_t n)
 {
 	size_t take;
 
-	if (!s || !law)
-		return;
 	while (n) {
 		if (s->cur_pos == s->cur_len && !refill(s)) {
 			memset(law, media_law_silence(s->cfg.tdm_law), n);
@@ -213,58 +326,150 @@ void media_sess_tdm_out(struct media_sess *s, uint8_t *law, size_t n)
 	}
 }
 
-int media_sess_rtp_in(struct media_sess *s, const void *pkt, size_t len)
+/* Counts a packet from a source we do not take; logs only the first, so a
+ * flood costs no log line per packet. */
+static int foreign(struct media_sess *s, const struct media_addr *src)
+{
+	char a[64];
+
+	s->rx_foreign++;
+	if (!s->foreign_logged) {
+		s->foreign_logged = true;
+		media_sess_log(s, MEDIA_LOG_INFO,
+			       "dropping RTP from %s: neither negotiated nor "
+			       "latched (further drops only counted)",
+			       media_addr_str(src, a, sizeof(a)));
+	}
+	return EACCES;
+}
+
+static void moved(struct media_sess *s, const struct media_addr *src)
+{
+	char a[64], b[64];
+
+	s->latches++;
+	media_sess_log(s, MEDIA_LOG_INFO, "RTP peer %s -> %s",
+		       media_addr_str(&s->latch.cur, a, sizeof(a)),
+		       media_addr_str(src, b, sizeof(b)));
+}
+
+void media_sess_tdm_out(struct media_sess *s, uint8_t *law, size_t n)
+{
+	if (!s || !law)
+		return;
+	for (size_t off = 0; off < n; off += SESS_MAX_RX) {
+		size_t k = n - off < SESS_MAX_RX ? n - off : SESS_MAX_RX;
+
+		tdm_out(s, law + off, k);
+		media_sess_dsp_out(s, law + off, k);
+	}
+}
+
+int media_sess_rtp_in(struct media_sess *s, const void *pkt, size_t len,
+		      const struct media_addr *src)
 {
 	struct rtp_hdr h;
 	enum rtp_rx_verdict v;
+	enum media_latch_verdict lv;
+	uint64_t now;
+	uint32_t dur;
 	int err;
 
-	if (!s)
+	if (!s || !src)
 		return EINVAL;
 	err = rtp_hdr_parse(&h, pkt, len);
 	if (err) {
+		if (!media_addr_eq(src, &s->latch.cur))
+			return foreign(s, src);
 		s->rx_bad++;
 		rtp_rx_bad(&s->rx);
-		slog(s, MEDIA_LOG_DEBUG, "bad packet (%zu octets): error %d",
-		     len, err);
+		media_sess_log(s, MEDIA_LOG_DEBUG,
+			       "bad packet (%zu octets): error %d", len, err);
 		return err;
 	}
+	now = media_sess_now(s);
+	lv = media_latch_judge(&s->latch, src, h.ssrc, s->h.now_us != NULL,
+			       now);
+	if (lv == MEDIA_LATCH_FOREIGN)
+		return foreign(s, src);
 	if (h.pt != s->cfg.pt && !(s->cfg.te_enabled && h.pt == s->cfg.te_pt)) {
 		s->rx_wrong_pt++;
-		slog(s, MEDIA_LOG_DEBUG, "dropped pt %u", h.pt);
+		media_sess_log(s, MEDIA_LOG_DEBUG, "dropped pt %u", h.pt);
 		return 0;
 	}
 	if (h.payload_len > SESS_MAX_RX) {
 		s->rx_bad++;
-		slog(s, MEDIA_LOG_DEBUG, "payload of %zu octets too large",
-		     h.payload_len);
+		media_sess_log(s, MEDIA_LOG_DEBUG,
+			       "payload of %zu octets too large",
+			       h.payload_len);
 		return EPROTO;
 	}
+	if (lv == MEDIA_LATCH_MOVE)
+		moved(s, src);
+	media_latch_accept(&s->latch, src, h.ssrc, now);
 	s->rx_packets++;
 	s->rx_bytes += len;
 	v = rtp_rx_update(&s->rx, &h, len);
 	switch (v) {
 	case RTP_RX_NEWSSRC:
+		media_sess_rtcp_newsrc(s);
 		if (s->rx.packets > 1) {
-			slog(s, MEDIA_LOG_INFO, "new remote ssrc %08x", h.ssrc);
+			s->ssrc_changes++;
+			media_sess_log(s, MEDIA_LOG_INFO,
+				       "new remote ssrc %08x", h.ssrc);
 			jb_reset(s->jb);
 		}
 		break;
 	case RTP_RX_DUP:
 		return 0;
 	case RTP_RX_JUMP:
-		slog(s, MEDIA_LOG_DEBUG, "seq jump to %u, dropped", h.seq);
+		media_sess_log(s, MEDIA_LOG_DEBUG, "seq jump to %u, dropped",
+			       h.seq);
 		return 0;
 	case RTP_RX_OK:
 	case RTP_RX_REORDER:
 		break;
 	}
-	/* Telephone events are accepted and counted; their decoding is
-	 * the DTMF module's job. */
-	if (h.pt != s->cfg.pt || !h.payload_len)
+	if (s->h.now_us)
+		rtcp_src_jitter(&s->rsrc, h.ts,
+				(uint32_t)(now * s->clock_rate / 1000000));
+	if (s->cfg.te_enabled && h.pt == s->cfg.te_pt) {
+		media_sess_dsp_te_rx(s, &h);
 		return 0;
-	jb_put(s->jb, h.ts, (uint32_t)h.payload_len, h.payload, h.payload_len);
+	}
+	if (!h.payload_len)
+		return 0;
+	dur = s->dec ? media_dec_duration(s->dec, h.payload, h.payload_len)
+		     : (uint32_t)h.payload_len;
+	if (!dur) {
+		s->rx_bad++;
+		media_sess_log(s, MEDIA_LOG_DEBUG, "undecodable payload");
+		return EPROTO;
+	}
+	jb_put_marked(s->jb, h.ts, dur, h.payload, h.payload_len, h.marker);
 	return 0;
+}
+
+int media_sess_set_peer(struct media_sess *s, const struct media_addr *rtp,
+			const struct media_addr *rtcp)
+{
+	char a[64];
+
+	if (!s || !rtp)
+		return EINVAL;
+	media_latch_init(&s->latch, rtp, s->latch.silence_us);
+	s->cfg.peer = *rtp;
+	s->cfg.peer_rtcp = rtcp ? *rtcp : (struct media_addr){ 0 };
+	media_sess_rtcp_init_latch(s);
+	s->foreign_logged = false;
+	media_sess_log(s, MEDIA_LOG_INFO, "negotiated peer %s",
+		       media_addr_str(rtp, a, sizeof(a)));
+	return 0;
+}
+
+static uint32_t ts_to_us(const struct media_sess *s, uint32_t units)
+{
+	return (uint32_t)((uint64_t)units * 1000000 / s->clock_rate);
 }
 
 void media_sess_stats(const struct media_sess *s, struct media_stats *out)
@@ -287,4 +492,25 @@ void media_sess_stats(const struct media_sess *s, struct media_stats *out)
 	out->rx_reorder = s->rx.reorder;
 	out->jb_overflow = js.overflow;
 	out->underruns = js.underruns;
+	out->rx_foreign = s->rx_foreign;
+	out->latches = s->latches;
+	out->ssrc_changes = s->ssrc_changes;
+	out->talkspurts = s->talkspurts;
+	out->rtcp_tx = s->rtcp_tx;
+	out->rtcp_rx = s->rtcp_rx;
+	out->rtcp_bad = s->rtcp_bad;
+	out->rtcp_foreign = s->rtcp_foreign;
+	out->dtmf_tx = s->dtmf_tx;
+	out->dtmf_rx = s->dtmf_rx;
+	out->jitter_us = ts_to_us(s, rtcp_src_jitter_units(&s->rsrc));
+	out->fraction_lost = s->fraction_lost;
+	out->have_remote = s->have_remote;
+	if (s->have_remote) {
+		out->remote_fraction_lost = s->remote.fraction;
+		out->remote_lost = s->remote.lost;
+		out->remote_jitter_us = ts_to_us(s, s->remote.jitter);
+	}
+	out->have_rtt = s->have_rtt;
+	out->rtt_us = s->rtt_us;
+	out->peer = s->latch.cur;
 }

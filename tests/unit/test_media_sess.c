@@ -13,6 +13,11 @@
 #include "media/priv.h"
 
 #define MAXPKT 300
+
+/* The negotiated peer; every test packet comes from there. */
+static const struct media_addr PEER = { .family = 4,
+					.port = 40000,
+					.ip = { 127, 0, 0, 2 } };
 #define NPKT 128
 
 struct fake {
@@ -23,11 +28,13 @@ struct fake {
 	int send_err;
 };
 
-static int fake_send(void *arg, const void *pkt, size_t len)
+static int fake_send(void *arg, const struct media_addr *dst, const void *pkt,
+		     size_t len)
 {
 	struct fake *f = arg;
 
 	assert_true(len <= MAXPKT);
+	assert_true(media_addr_eq(dst, &PEER));
 	if (f->n < NPKT) {
 		memcpy(f->pkt[f->n], pkt, len);
 		f->len[f->n] = len;
@@ -47,7 +54,9 @@ static void fake_log(void *arg, int level, const char *msg)
 static struct media_sess *mk(struct fake *f, enum media_law tdm,
 			     enum media_codec codec, uint8_t pt)
 {
-	struct media_hooks h = { f, fake_send, fake_log };
+	struct media_hooks h = { .arg = f,
+				 .rtp_send = fake_send,
+				 .log = fake_log };
 	struct media_sess_cfg cfg = {
 		.tdm_law = tdm,
 		.codec = codec,
@@ -57,6 +66,7 @@ static struct media_sess *mk(struct fake *f, enum media_law tdm,
 		.ts = 4294967000u,
 		.te_enabled = true,
 		.te_pt = 101,
+		.peer = PEER,
 	};
 	struct media_sess *s = NULL;
 
@@ -112,7 +122,8 @@ static void test_tone_through_two_sessions(void **state)
 				    160);
 		assert_memory_equal(h.payload, expect, 160);
 
-		assert_int_equal(media_sess_rtp_in(b, fa.pkt[i], fa.len[i]), 0);
+		assert_int_equal(
+			media_sess_rtp_in(b, fa.pkt[i], fa.len[i], &PEER), 0);
 		media_sess_tdm_out(b, out, 160);
 		if (i < 2) {
 			/* 40 ms of jitter buffer: silence first. */
@@ -165,7 +176,7 @@ static void test_reverse_transcode(void **state)
 	for (i = 0; i < 60; i++) {
 		tone(&g, MEDIA_LAW_ALAW, in, 160);
 		media_sess_tdm_in(a, in, 160);
-		media_sess_rtp_in(b, fa.pkt[i], fa.len[i]);
+		media_sess_rtp_in(b, fa.pkt[i], fa.len[i], &PEER);
 		/* A 10 ms TDM tick against 20 ms packets. */
 		media_sess_tdm_out(b, out, 80);
 		media_sess_tdm_out(b, out + 80, 80);
@@ -207,14 +218,14 @@ static void test_bad_and_foreign(void **state)
 		assert_int_equal(out[i], 0xFF);
 
 	len = pkt(buf, 0, 1, 0, 0x55);
-	assert_int_equal(media_sess_rtp_in(s, buf, 5), EINVAL);
+	assert_int_equal(media_sess_rtp_in(s, buf, 5, &PEER), EINVAL);
 	buf[0] = 0x40;
-	assert_int_equal(media_sess_rtp_in(s, buf, len), EPROTO);
+	assert_int_equal(media_sess_rtp_in(s, buf, len, &PEER), EPROTO);
 	len = pkt(buf, 8, 1, 0, 0x55); /* PCMA was not negotiated */
-	assert_int_equal(media_sess_rtp_in(s, buf, len), 0);
+	assert_int_equal(media_sess_rtp_in(s, buf, len, &PEER), 0);
 	len = pkt(buf, 101, 1, 0, 0x55); /* telephone-event: accepted */
-	assert_int_equal(media_sess_rtp_in(s, buf, len), 0);
-	assert_int_equal(media_sess_rtp_in(s, NULL, 0), EINVAL);
+	assert_int_equal(media_sess_rtp_in(s, buf, len, &PEER), 0);
+	assert_int_equal(media_sess_rtp_in(s, NULL, 0, &PEER), EINVAL);
 	media_sess_stats(s, &st);
 	assert_int_equal(st.rx_bad, 3);
 	assert_int_equal(st.rx_wrong_pt, 1);
@@ -241,9 +252,9 @@ static void test_loss_dup_late(void **state)
 	 * loud µ-law code. */
 	for (i = 0; i < 3; i++) {
 		len = pkt(buf, 0, (uint16_t)i, 160 * i, 0x20);
-		assert_int_equal(media_sess_rtp_in(s, buf, len), 0);
+		assert_int_equal(media_sess_rtp_in(s, buf, len, &PEER), 0);
 	}
-	assert_int_equal(media_sess_rtp_in(s, buf, len), 0); /* dup */
+	assert_int_equal(media_sess_rtp_in(s, buf, len, &PEER), 0); /* dup */
 	media_sess_tdm_out(s, out, 160);
 	media_sess_tdm_out(s, out, 160);
 	for (i = 0; i < 3; i++) {
@@ -259,9 +270,9 @@ static void test_loss_dup_late(void **state)
 	assert_int_equal(out[0], 0xFF);
 	/* 3 arrives after its time. */
 	len = pkt(buf, 0, 3, 480, 0x20);
-	assert_int_equal(media_sess_rtp_in(s, buf, len), 0);
+	assert_int_equal(media_sess_rtp_in(s, buf, len, &PEER), 0);
 	len = pkt(buf, 0, 6, 960, 0x21);
-	assert_int_equal(media_sess_rtp_in(s, buf, len), 0);
+	assert_int_equal(media_sess_rtp_in(s, buf, len, &PEER), 0);
 	media_sess_tdm_out(s, out, 160);
 	assert_int_equal(out[0], 0x21);
 	media_sess_stats(s, &st);
@@ -295,8 +306,8 @@ static void test_send_error(void **state)
 static void test_cfg_and_names(void **state)
 {
 	static struct fake f;
-	struct media_hooks h = { &f, fake_send, NULL };
-	struct media_sess_cfg cfg = { .codec = MEDIA_CODEC_PCMU };
+	struct media_hooks h = { .arg = &f, .rtp_send = fake_send };
+	struct media_sess_cfg cfg = { .codec = MEDIA_CODEC_PCMU, .peer = PEER };
 	struct media_sess *s = NULL;
 	uint8_t in[480];
 
@@ -335,6 +346,63 @@ static void test_cfg_and_names(void **state)
 	assert_int_equal(media_codec_static_pt(MEDIA_CODEC_PCMA), 8);
 }
 
+/* Codecs other than G.711 go through media-dsp's encoders and decoders:
+ * a tone crosses two sessions with its frequency intact, timestamps step
+ * by the codec's clock, and a lost packet is concealed. */
+static void tone_through_codec(enum media_codec codec, uint8_t pt,
+			       uint32_t ts_step)
+{
+	static struct fake fa, fb;
+	struct media_sess *a, *b;
+	struct media_tonegen g;
+	struct media_freqmeter m;
+	struct media_stats st;
+	struct rtp_hdr h0, h1;
+	uint8_t in[160], out[160];
+	int16_t pcm[160];
+	unsigned i, k;
+
+	memset(&fa, 0, sizeof(fa));
+	memset(&fb, 0, sizeof(fb));
+	a = mk(&fa, MEDIA_LAW_ULAW, codec, pt);
+	b = mk(&fb, MEDIA_LAW_ULAW, codec, pt);
+	media_tonegen_init(&g, 1000, -10);
+	media_freqmeter_init(&m);
+	for (i = 0; i < 100; i++) {
+		tone(&g, MEDIA_LAW_ULAW, in, 160);
+		assert_int_equal(media_sess_tdm_in(a, in, 160), 0);
+		assert_int_equal(fa.n, i + 1);
+		if (i != 50) /* one packet lost */
+			assert_int_equal(media_sess_rtp_in(b, fa.pkt[i],
+							   fa.len[i], &PEER),
+					 0);
+		media_sess_tdm_out(b, out, 160);
+		if (i >= 10) {
+			media_law_to_linear(MEDIA_LAW_ULAW, out, pcm, 160);
+			media_freqmeter_feed(&m, pcm, 160);
+		}
+	}
+	assert_int_equal(rtp_hdr_parse(&h0, fa.pkt[0], fa.len[0]), 0);
+	assert_int_equal(rtp_hdr_parse(&h1, fa.pkt[1], fa.len[1]), 0);
+	assert_int_equal(h0.pt, pt);
+	assert_int_equal(h1.ts - h0.ts, ts_step);
+	k = media_freqmeter_result(&m, NULL);
+	assert_true(k >= 980 && k <= 1020);
+	media_sess_stats(b, &st);
+	assert_int_equal(st.rx_packets, 99);
+	assert_int_equal(st.rx_bad, 0);
+	media_sess_free(a);
+	media_sess_free(b);
+}
+
+static void test_codecs_through_components(void **state)
+{
+	tone_through_codec(MEDIA_CODEC_G722, 9, 160);
+	tone_through_codec(MEDIA_CODEC_GSM, 3, 160);
+	tone_through_codec(MEDIA_CODEC_G726_32, 112, 160);
+	tone_through_codec(MEDIA_CODEC_OPUS, 111, 960);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -344,6 +412,7 @@ int main(void)
 		cmocka_unit_test(test_loss_dup_late),
 		cmocka_unit_test(test_send_error),
 		cmocka_unit_test(test_cfg_and_names),
+		cmocka_unit_test(test_codecs_through_components),
 	};
 
 	return cmocka_run_group_tests_name("media_sess", tests, NULL, NULL);

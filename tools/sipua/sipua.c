@@ -20,6 +20,7 @@
 #include "gateway/hooks.h"
 #include "gateway/log.h"
 #include "gateway/loop.h"
+#include "gateway/media_net.h"
 #include "gateway/net.h"
 #include "gateway/siptcp.h"
 #include "gateway/sipudp.h"
@@ -107,12 +108,17 @@ static void ev(struct ua *ua, const char *fmt, ...)
 
 /* ---- media ----------------------------------------------------------- */
 
-static int rtp_send(void *arg, const void *pkt, size_t len)
+static int rtp_send(void *arg, const struct media_addr *dst, const void *pkt,
+		    size_t len)
 {
 	struct ua_call *c = arg;
+	struct sockaddr_in sin;
 
-	if (sendto(c->rtp_fd, pkt, len, 0, (struct sockaddr *)&c->peer,
-		   sizeof(c->peer)) < 0)
+	/* the session picks the (latched) destination */
+	if (gw_media_addr_to_sin(dst, &sin))
+		return EAFNOSUPPORT;
+	if (sendto(c->rtp_fd, pkt, len, 0, (struct sockaddr *)&sin,
+		   sizeof(sin)) < 0)
 		return errno;
 	return 0;
 }
@@ -121,11 +127,18 @@ static void rtp_readable(void *arg, uint32_t events)
 {
 	struct ua_call *c = arg;
 	uint8_t buf[2048];
+	struct sockaddr_in sin;
+	socklen_t sl = sizeof(sin);
+	struct media_addr src;
 	ssize_t n;
 
-	while ((n = recv(c->rtp_fd, buf, sizeof(buf), 0)) >= 0)
+	while ((n = recvfrom(c->rtp_fd, buf, sizeof(buf), 0,
+			     (struct sockaddr *)&sin, &sl)) >= 0) {
+		gw_media_addr_from_sin(&src, &sin);
+		sl = sizeof(sin);
 		if (c->media)
-			media_sess_rtp_in(c->media, buf, (size_t)n);
+			media_sess_rtp_in(c->media, buf, (size_t)n, &src);
+	}
 }
 
 static int media_open(struct ua *ua, struct ua_call *c)
@@ -175,6 +188,7 @@ static int media_start(struct ua_call *c, const struct sdp_result *res)
 	}
 	if (gw_sockaddr_in(&c->peer, res->addr, res->port))
 		return EINVAL;
+	gw_media_addr_from_sin(&mc.peer, &c->peer);
 	return media_sess_alloc(&h, &mc, &c->media);
 }
 

@@ -1,0 +1,63 @@
+/* RTP/RTCP port pairs and address conversion for the media sessions. */
+#include "gateway/media_net.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gateway/net.h"
+
+int gw_rtp_bind_pair(const char *ip, unsigned min, unsigned max, unsigned *next,
+		     int *rtp_fd, int *rtcp_fd, unsigned *port)
+{
+	unsigned lo = (min + 1) & ~1u, span, p;
+
+	if (lo + 1 > max)
+		return EINVAL;
+	span = (max - 1 - lo) / 2 + 1;
+	p = *next;
+	for (unsigned i = 0; i < span; i++, p += 2) {
+		int a, b, err;
+
+		if (p < lo || p + 1 > max)
+			p = lo;
+		err = gw_udp_bind(ip, p, &a);
+		if (err == EADDRINUSE)
+			continue;
+		if (err)
+			return err;
+		err = gw_udp_bind(ip, p + 1, &b);
+		if (err) {
+			close(a);
+			if (err == EADDRINUSE)
+				continue;
+			return err;
+		}
+		*rtp_fd = a;
+		*rtcp_fd = b;
+		*port = p;
+		*next = p + 2;
+		return 0;
+	}
+	return EADDRINUSE;
+}
+
+void gw_media_addr_from_sin(struct media_addr *a, const struct sockaddr_in *sin)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = 4;
+	a->port = ntohs(sin->sin_port);
+	memcpy(a->ip, &sin->sin_addr, 4);
+}
+
+int gw_media_addr_to_sin(const struct media_addr *a, struct sockaddr_in *sin)
+{
+	if (a->family != 4)
+		return EAFNOSUPPORT;
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(a->port);
+	memcpy(&sin->sin_addr, a->ip, 4);
+	return 0;
+}

@@ -1,0 +1,19 @@
+#pragma once
+/* Media sockets: RTP/RTCP port pairs and the conversion between socket
+ * addresses and media/'s neutral struct media_addr. */
+#include <netinet/in.h>
+
+#include "media/media.h"
+
+/*
+ * Binds an RTP socket on the first free even port p of [min, max] whose
+ * odd neighbour p + 1 (RTCP, RFC 3550 section 11) is free as well and
+ * within max, starting at *next and wrapping; *next advances by 2.
+ * 0 or errno (EADDRINUSE when the range is full).
+ */
+int gw_rtp_bind_pair(const char *ip, unsigned min, unsigned max, unsigned *next,
+		     int *rtp_fd, int *rtcp_fd, unsigned *port);
+void gw_media_addr_from_sin(struct media_addr *a,
+			    const struct sockaddr_in *sin);
+/* 0, or EAFNOSUPPORT for anything but IPv4. */
+int gw_media_addr_to_sin(const struct media_addr *a, struct sockaddr_in *sin);

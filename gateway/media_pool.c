@@ -1,0 +1,345 @@
+/* Media workers, the signalling thread's side: starting and stopping the
+ * threads, handing slots over, audio blocks in and out, replies. See
+ * media_worker.h. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include "gateway/log.h"
+#include "gateway/media_worker_int.h"
+
+static void wake(struct gw_mworker *w)
+{
+	if (!atomic_exchange(&w->pending, true))
+		gw_mw_efd_signal(w->wakefd);
+}
+
+static int push_cmd(struct gw_mworker *w, enum cmd_type type,
+		    struct gw_mslot *s, const struct media_addr *peer)
+{
+	struct cmd *c = gw_ring_produce(&w->cmd);
+
+	if (!c)
+		return EAGAIN;
+	c->type = type;
+	c->slot = s;
+	if (peer)
+		c->peer = *peer;
+	gw_ring_publish(&w->cmd);
+	wake(w);
+	return 0;
+}
+
+static unsigned deliver(struct gw_mpool *p, struct gw_mworker *w)
+{
+	unsigned n = 0;
+	struct rep *r;
+
+	gw_mw_efd_drain(w->repfd);
+	atomic_store(&w->rep_pending, false);
+	while ((r = gw_ring_peek(&w->rep))) {
+		if (r->type == REP_LOG)
+			gw_log(GW_LOG_RTP, r->level, "%s", r->msg);
+		else if (p->cfg.report)
+			p->cfg.report(p->cfg.report_arg, r->cookie, &r->st,
+				      r->type == REP_FINAL);
+		gw_ring_release(&w->rep);
+		n++;
+	}
+	return n;
+}
+
+static void rep_readable(void *arg, uint32_t events)
+{
+	struct gw_mworker *w = arg;
+
+	deliver(w->pool, w);
+}
+
+unsigned gw_mpool_poll(struct gw_mpool *p)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; p && i < p->n; i++)
+		n += deliver(p, &p->w[i]);
+	return n;
+}
+
+static int worker_init(struct gw_mpool *p, struct gw_mworker *w, unsigned id)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	w->pool = p;
+	w->id = id;
+	w->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	w->repfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	w->epfd = epoll_create1(EPOLL_CLOEXEC);
+	w->tfd = -1;
+	w->cmdbuf = calloc(CMDQ, sizeof(*w->cmdbuf));
+	w->repbuf = calloc(REPQ, sizeof(*w->repbuf));
+	if (w->wakefd < 0 || w->repfd < 0 || w->epfd < 0 || !w->cmdbuf ||
+	    !w->repbuf)
+		return ENOMEM;
+	gw_ring_init(&w->cmd, w->cmdbuf, CMDQ, sizeof(*w->cmdbuf));
+	gw_ring_init(&w->rep, w->repbuf, REPQ, sizeof(*w->repbuf));
+	for (int i = 0; i < RBATCH; i++) {
+		w->riov[i] = (struct iovec){ w->rbuf[i], RX_MAX };
+		w->rmsg[i].msg_hdr = (struct msghdr){
+			.msg_name = &w->rsrc[i],
+			.msg_iov = &w->riov[i],
+			.msg_iovlen = 1,
+			.msg_control = w->rctl[i],
+		};
+	}
+	ev.data.u64 = TAG_WAKE;
+	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->wakefd, &ev))
+		return errno;
+	if (p->cfg.tick_ms) {
+		struct itimerspec its = { 0 };
+
+		w->tfd = timerfd_create(CLOCK_MONOTONIC,
+					TFD_NONBLOCK | TFD_CLOEXEC);
+		if (w->tfd < 0)
+			return errno;
+		its.it_interval.tv_nsec = (long)p->cfg.tick_ms * 1000000;
+		its.it_value = its.it_interval;
+		ev.data.u64 = TAG_TIMER;
+		if (timerfd_settime(w->tfd, 0, &its, NULL) ||
+		    epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->tfd, &ev))
+			return errno;
+	}
+	if (p->cfg.loop &&
+	    gw_loop_fd_add(p->cfg.loop, w->repfd, EPOLLIN, rep_readable, w))
+		return ENOMEM;
+	if (pthread_create(&w->thr, NULL, gw_mw_main, w))
+		return EAGAIN;
+	w->started = true;
+	return 0;
+}
+
+static void worker_release(struct gw_mpool *p, struct gw_mworker *w)
+{
+	if (w->started) {
+		atomic_store(&w->quit, true);
+		gw_mw_efd_signal(w->wakefd);
+		pthread_join(w->thr, NULL);
+	}
+	if (p->cfg.loop && w->repfd >= 0)
+		gw_loop_fd_del(p->cfg.loop, w->repfd);
+	/* slots never started or still running: no reports any more */
+	while (w->slots)
+		gw_mw_slot_remove(w, w->slots);
+	for (struct cmd *c; (c = gw_ring_peek(&w->cmd));) {
+		if (c->type == CMD_ADD)
+			gw_mw_slot_free(c->slot);
+		gw_ring_release(&w->cmd);
+	}
+	if (w->tfd >= 0)
+		close(w->tfd);
+	if (w->epfd >= 0)
+		close(w->epfd);
+	if (w->wakefd >= 0)
+		close(w->wakefd);
+	if (w->repfd >= 0)
+		close(w->repfd);
+	free(w->cmdbuf);
+	free(w->repbuf);
+}
+
+int gw_mpool_alloc(const struct gw_mpool_cfg *cfg, struct gw_mpool **out)
+{
+	struct gw_mpool *p;
+	long ncpu;
+	int err = 0;
+
+	if (!cfg || !out || cfg->tick_ms > 1000)
+		return EINVAL;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return ENOMEM;
+	p->cfg = *cfg;
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	p->n = cfg->workers ? cfg->workers : (ncpu > 0 ? (unsigned)ncpu : 1);
+	p->w = calloc(p->n, sizeof(*p->w));
+	if (!p->w) {
+		free(p);
+		return ENOMEM;
+	}
+	for (unsigned i = 0; i < p->n; i++)
+		p->w[i].wakefd = p->w[i].repfd = p->w[i].epfd = p->w[i].tfd =
+			-1;
+	for (unsigned i = 0; i < p->n && !err; i++)
+		err = worker_init(p, &p->w[i], i);
+	if (err) {
+		gw_mpool_free(p);
+		return err;
+	}
+	*out = p;
+	return 0;
+}
+
+void gw_mpool_free(struct gw_mpool *p)
+{
+	if (!p)
+		return;
+	for (unsigned i = 0; i < p->n; i++)
+		worker_release(p, &p->w[i]);
+	free(p->w);
+	free(p);
+}
+
+unsigned gw_mpool_workers(const struct gw_mpool *p)
+{
+	return p ? p->n : 0;
+}
+
+void gw_mpool_wstats(const struct gw_mpool *p, unsigned i,
+		     struct gw_mw_stats *out)
+{
+	if (p && i < p->n && out)
+		*out = p->w[i].st;
+}
+
+int gw_mslot_alloc(struct gw_mpool *p, int rtp_fd, int rtcp_fd, uint64_t cookie,
+		   struct gw_mslot **out)
+{
+	struct gw_mworker *w;
+	struct gw_mslot *s;
+	int on = 1;
+
+	if (!p || rtp_fd < 0 || !out)
+		return EINVAL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return ENOMEM;
+	/* the least loaded worker */
+	w = &p->w[0];
+	for (unsigned i = 1; i < p->n; i++)
+		if (p->w[i].assigned < w->assigned)
+			w = &p->w[i];
+	s->w = w;
+	s->rtp_fd = rtp_fd;
+	s->rtcp_fd = rtcp_fd;
+	s->cookie = cookie;
+	gw_ring_init(&s->up, s->upbuf, AUDQ, sizeof(s->upbuf[0]));
+	gw_ring_init(&s->down, s->downbuf, AUDQ, sizeof(s->downbuf[0]));
+	for (int i = 0; i < TXQ; i++) {
+		s->txiov[i].iov_base = s->txbuf[i];
+		s->txm[i].msg_hdr = (struct msghdr){
+			.msg_name = &s->txdst[i],
+			.msg_namelen = sizeof(s->txdst[i]),
+			.msg_iov = &s->txiov[i],
+			.msg_iovlen = 1,
+		};
+	}
+	/* arrival times for the jitter estimate: the worker reads the
+	 * socket once per tick, not when the packet came */
+	setsockopt(rtp_fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on));
+	*out = s;
+	return 0;
+}
+
+int gw_mslot_start(struct gw_mslot *s, struct media_sess *sess)
+{
+	struct gw_mworker *w;
+	int err;
+
+	if (!s || !sess)
+		return EINVAL;
+	w = s->w;
+	s->sess = sess;
+	err = push_cmd(w, CMD_ADD, s, NULL);
+	if (err)
+		s->sess = NULL;
+	else
+		w->assigned++;
+	return err;
+}
+
+void gw_mslot_discard(struct gw_mslot *s, struct media_sess *sess)
+{
+	if (!s) {
+		media_sess_free(sess);
+		return;
+	}
+	s->sess = sess;
+	gw_mw_slot_free(s);
+}
+
+void gw_mslot_audio(struct gw_mslot *s, const uint8_t *rx, uint8_t *tx,
+		    size_t n, bool send, uint8_t silence)
+{
+	struct up_blk *b;
+	uint8_t *d;
+
+	if (n != GW_MW_BLOCK) {
+		memset(tx, silence, n);
+		return;
+	}
+	b = gw_ring_produce(&s->up);
+	if (b) { /* full: the worker is stalled, the block is lost */
+		b->send = send;
+		memcpy(b->pcm, rx, n);
+		gw_ring_publish(&s->up);
+	}
+	d = gw_ring_peek(&s->down);
+	if (d) {
+		memcpy(tx, d, n);
+		gw_ring_release(&s->down);
+	} else {
+		memset(tx, silence, n);
+	}
+	wake(s->w);
+}
+
+int gw_mslot_query(struct gw_mslot *s)
+{
+	return s ? push_cmd(s->w, CMD_QUERY, s, NULL) : EINVAL;
+}
+
+int gw_mslot_stop(struct gw_mslot *s)
+{
+	struct gw_mworker *w;
+	int err;
+
+	if (!s)
+		return EINVAL;
+	/* once pushed, the worker may free s at any moment */
+	w = s->w;
+	err = push_cmd(w, CMD_STOP, s, NULL);
+	if (!err)
+		w->assigned--;
+	return err;
+}
+
+int gw_mslot_set_peer(struct gw_mslot *s, const struct media_addr *peer)
+{
+	return s && peer ? push_cmd(s->w, CMD_PEER, s, peer) : EINVAL;
+}
+
+bool gw_mpool_drain(struct gw_mpool *p, unsigned max_ms)
+{
+	for (unsigned t = 0;; t++) {
+		unsigned live = 0;
+
+		gw_mpool_poll(p);
+		for (unsigned i = 0; p && i < p->n; i++)
+			live += atomic_load(&p->w[i].live) +
+				gw_ring_count(&p->w[i].cmd);
+		if (!live)
+			return true;
+		if (t >= max_ms)
+			return false;
+		usleep(1000);
+	}
+}
+
+unsigned gw_mslot_backlog(struct gw_mslot *s)
+{
+	return s ? gw_ring_count(&s->up) : 0;
+}

@@ -1,0 +1,401 @@
+/* Media workers, the worker threads' side: a tick over every slot, the
+ * sessions' hooks, the commands they take. See media_worker.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "gateway/log.h"
+#include "gateway/media_net.h"
+#include "gateway/media_worker_int.h"
+
+uint64_t gw_mw_clock_us(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+void gw_mw_efd_signal(int fd)
+{
+	uint64_t one = 1;
+
+	/* EAGAIN means it is already signalled: fine */
+	if (write(fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		return;
+}
+
+uint64_t gw_mw_efd_drain(int fd)
+{
+	uint64_t v = 0;
+
+	if (read(fd, &v, sizeof(v)) < 0)
+		return 0;
+	return v;
+}
+
+/* ---- worker side: session hooks ---- */
+
+static int h_rtp_send(void *arg, const struct media_addr *dst, const void *pkt,
+		      size_t len);
+
+static void flush_tx(struct gw_mworker *w, struct gw_mslot *s)
+{
+	int n;
+
+	if (!s->ntx)
+		return;
+	n = sendmmsg(s->rtp_fd, s->txm, s->ntx, MSG_DONTWAIT);
+	if (n < 0)
+		n = 0;
+	w->st.tx_packets += (unsigned)n;
+	w->st.tx_errors += s->ntx - (unsigned)n;
+	if (w->pool->cfg.measure) {
+		uint64_t b =
+			(gw_mw_clock_us(CLOCK_MONOTONIC) - w->tick_us) / 10;
+
+		w->st.hist[b < GW_MW_HIST ? b : GW_MW_HIST - 1] += (unsigned)n;
+	}
+	s->ntx = 0;
+}
+
+static int h_rtp_send(void *arg, const struct media_addr *dst, const void *pkt,
+		      size_t len)
+{
+	struct gw_mslot *s = arg;
+	unsigned i;
+
+	if (len > TX_MAX)
+		return EMSGSIZE;
+	if (s->ntx == TXQ)
+		flush_tx(s->w, s);
+	i = s->ntx;
+	if (gw_media_addr_to_sin(dst, &s->txdst[i]))
+		return EAFNOSUPPORT;
+	memcpy(s->txbuf[i], pkt, len);
+	s->txiov[i].iov_len = len;
+	s->ntx++;
+	return 0;
+}
+
+static int h_rtcp_send(void *arg, const struct media_addr *dst, const void *pkt,
+		       size_t len)
+{
+	struct gw_mslot *s = arg;
+	struct sockaddr_in sin;
+
+	if (gw_media_addr_to_sin(dst, &sin))
+		return EAFNOSUPPORT;
+	if (sendto(s->rtcp_fd, pkt, len, MSG_DONTWAIT, (struct sockaddr *)&sin,
+		   sizeof(sin)) < 0)
+		return errno;
+	return 0;
+}
+
+static uint64_t h_now(void *arg)
+{
+	struct gw_mslot *s = arg;
+
+	if (!s->live)
+		return gw_mw_clock_us(CLOCK_MONOTONIC);
+	return s->w->pkt_us ? s->w->pkt_us : s->w->tick_us;
+}
+
+static void rep_wake(struct gw_mworker *w)
+{
+	if (!atomic_exchange(&w->rep_pending, true))
+		gw_mw_efd_signal(w->repfd);
+}
+
+static void h_log(void *arg, int level, const char *msg)
+{
+	struct gw_mslot *s = arg;
+	struct rep *r;
+
+	if (!s->live) { /* still on the signalling thread */
+		gw_log(GW_LOG_RTP, level, "%s", msg);
+		return;
+	}
+	if (!gw_log_enabled(GW_LOG_RTP, level))
+		return;
+	r = gw_ring_produce(&s->w->rep);
+	if (!r) {
+		s->w->st.logs_dropped++;
+		return;
+	}
+	r->type = REP_LOG;
+	r->level = level;
+	r->cookie = s->cookie;
+	snprintf(r->msg, sizeof(r->msg), "%s", msg);
+	gw_ring_publish(&s->w->rep);
+	rep_wake(s->w);
+}
+
+/* ---- worker side: slots ---- */
+
+void gw_mw_slot_free(struct gw_mslot *s)
+{
+	media_sess_free(s->sess);
+	if (s->rtp_fd >= 0)
+		close(s->rtp_fd);
+	if (s->rtcp_fd >= 0)
+		close(s->rtcp_fd);
+	free(s);
+}
+
+static void slot_add(struct gw_mworker *w, struct gw_mslot *s)
+{
+	if (s->rtcp_fd >= 0) {
+		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = s };
+
+		/* without the watch the call still runs, without RTCP in */
+		if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, s->rtcp_fd, &ev))
+			w->st.logs_dropped++;
+	}
+	s->prev = NULL;
+	s->next = w->slots;
+	if (w->slots)
+		w->slots->prev = s;
+	w->slots = s;
+	w->nslots++;
+	atomic_fetch_add(&w->live, 1);
+	s->live = true;
+	w->st.slots++;
+}
+
+void gw_mw_slot_remove(struct gw_mworker *w, struct gw_mslot *s)
+{
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		w->slots = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	w->nslots--;
+	atomic_fetch_sub(&w->live, 1);
+	if (s->rtcp_fd >= 0)
+		epoll_ctl(w->epfd, EPOLL_CTL_DEL, s->rtcp_fd, NULL);
+	w->st.slots--;
+	gw_mw_slot_free(s);
+}
+
+static bool report(struct gw_mworker *w, struct gw_mslot *s, bool final)
+{
+	struct rep *r = gw_ring_produce(&w->rep);
+
+	if (!r)
+		return false;
+	r->type = final ? REP_FINAL : REP_STATS;
+	r->cookie = s->cookie;
+	media_sess_stats(s->sess, &r->st);
+	gw_ring_publish(&w->rep);
+	rep_wake(w);
+	return true;
+}
+
+static void try_final(struct gw_mworker *w, struct gw_mslot *s)
+{
+	if (report(w, s, true))
+		gw_mw_slot_remove(w, s);
+}
+
+static void drain_cmds(struct gw_mworker *w)
+{
+	struct cmd *c;
+
+	while ((c = gw_ring_peek(&w->cmd))) {
+		struct gw_mslot *s = c->slot;
+
+		switch (c->type) {
+		case CMD_ADD:
+			slot_add(w, s);
+			break;
+		case CMD_STOP:
+			flush_tx(w, s);
+			media_sess_bye(s->sess);
+			s->stopping = true;
+			try_final(w, s);
+			break;
+		case CMD_QUERY:
+			report(w, s, false);
+			break;
+		case CMD_PEER:
+			media_sess_set_peer(s->sess, &c->peer, NULL);
+			break;
+		}
+		gw_ring_release(&w->cmd);
+	}
+}
+
+static void count_rx(struct gw_mworker *w, int err)
+{
+	if (err == EACCES)
+		w->st.rx_foreign++;
+	else if (err)
+		w->st.rx_rejected++;
+}
+
+/* The kernel's receive time (SO_TIMESTAMPNS, wall clock) on our clock. */
+static uint64_t arrival(struct gw_mworker *w, struct msghdr *mh)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c))
+		if (c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SCM_TIMESTAMPNS) {
+			struct timespec ts;
+
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			return (uint64_t)((int64_t)ts.tv_sec * 1000000 +
+					  ts.tv_nsec / 1000 - w->rt_off_us);
+		}
+	return w->tick_us;
+}
+
+static void rx_drain(struct gw_mworker *w, struct gw_mslot *s)
+{
+	for (int round = 0; round < RROUNDS; round++) {
+		int n;
+
+		for (int i = 0; i < RBATCH; i++) {
+			w->rmsg[i].msg_hdr.msg_namelen = sizeof(w->rsrc[i]);
+			w->rmsg[i].msg_hdr.msg_controllen = sizeof(w->rctl[i]);
+		}
+		n = recvmmsg(s->rtp_fd, w->rmsg, RBATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0)
+			break;
+		for (int i = 0; i < n; i++) {
+			struct media_addr src;
+
+			gw_media_addr_from_sin(&src, &w->rsrc[i]);
+			w->pkt_us = arrival(w, &w->rmsg[i].msg_hdr);
+			count_rx(w,
+				 media_sess_rtp_in(s->sess, w->rbuf[i],
+						   w->rmsg[i].msg_len, &src));
+		}
+		w->st.rx_packets += (unsigned)n;
+		w->pkt_us = 0;
+		if (n < RBATCH)
+			break;
+	}
+}
+
+static void rtcp_drain(struct gw_mworker *w, struct gw_mslot *s)
+{
+	for (int i = 0; i < 8; i++) {
+		struct sockaddr_in sin;
+		socklen_t sl = sizeof(sin);
+		struct media_addr src;
+		ssize_t n =
+			recvfrom(s->rtcp_fd, w->rbuf[0], RX_MAX, MSG_DONTWAIT,
+				 (struct sockaddr *)&sin, &sl);
+
+		if (n < 0)
+			return;
+		w->st.rtcp_packets++;
+		gw_media_addr_from_sin(&src, &sin);
+		count_rx(w, media_sess_rtcp_in(s->sess, w->rbuf[0], (size_t)n,
+					       &src));
+	}
+}
+
+static void run_slot(struct gw_mworker *w, struct gw_mslot *s)
+{
+	struct up_blk *b;
+
+	rx_drain(w, s);
+	if (w->pool->cfg.tick_ms) {
+		/* own clock: what the session played is what it sends */
+		media_sess_tdm_in(s->sess, s->loop, GW_MW_BLOCK);
+		media_sess_tdm_out(s->sess, s->loop, GW_MW_BLOCK);
+	} else {
+		while ((b = gw_ring_peek(&s->up))) {
+			uint8_t *out = gw_ring_produce(&s->down);
+
+			if (b->send)
+				media_sess_tdm_in(s->sess, b->pcm, GW_MW_BLOCK);
+			/* a full down ring: the channel side fell behind,
+			 * the block is played into scratch and lost */
+			media_sess_tdm_out(s->sess, out ? out : w->scratch,
+					   GW_MW_BLOCK);
+			if (out)
+				gw_ring_publish(&s->down);
+			gw_ring_release(&s->up);
+		}
+	}
+	media_sess_poll(s->sess);
+	flush_tx(w, s);
+}
+
+static void run_tick(struct gw_mworker *w)
+{
+	uint64_t work;
+
+	w->tick_us = gw_mw_clock_us(CLOCK_MONOTONIC);
+	w->rt_off_us =
+		(int64_t)gw_mw_clock_us(CLOCK_REALTIME) - (int64_t)w->tick_us;
+	atomic_store(&w->pending, false);
+	drain_cmds(w);
+	for (struct gw_mslot *s = w->slots, *next; s; s = next) {
+		next = s->next; /* s may go */
+		if (s->stopping)
+			try_final(w, s);
+		else
+			run_slot(w, s);
+	}
+	work = gw_mw_clock_us(CLOCK_MONOTONIC) - w->tick_us;
+	w->st.cpu_us = gw_mw_clock_us(CLOCK_THREAD_CPUTIME_ID);
+	if (work > w->st.max_tick_us)
+		w->st.max_tick_us = work;
+	if (w->pool->cfg.tick_ms && work > 1000ull * w->pool->cfg.tick_ms)
+		w->st.late_ticks++;
+	w->st.ticks++;
+}
+
+void *gw_mw_main(void *arg)
+{
+	struct gw_mworker *w = arg;
+	struct epoll_event ev[32];
+
+	while (!atomic_load(&w->quit)) {
+		bool tick = false;
+		int n = epoll_wait(w->epfd, ev, 32, 500);
+
+		for (int i = 0; i < n; i++) {
+			uint64_t tag = ev[i].data.u64;
+
+			if (tag == TAG_WAKE) {
+				gw_mw_efd_drain(w->wakefd);
+				if (w->pool->cfg.tick_ms) {
+					atomic_store(&w->pending, false);
+					drain_cmds(w);
+				} else {
+					tick = true;
+				}
+			} else if (tag == TAG_TIMER) {
+				uint64_t exp = gw_mw_efd_drain(w->tfd);
+
+				if (exp > 1)
+					w->st.late_ticks += exp - 1;
+				tick = true;
+			} else {
+				rtcp_drain(w, ev[i].data.ptr);
+			}
+		}
+		if (tick)
+			run_tick(w);
+	}
+	return NULL;
+}
+
+void gw_mslot_hooks(struct gw_mslot *s, bool rtcp, struct media_hooks *h)
+{
+	*h = (struct media_hooks){
+		.arg = s,
+		.rtp_send = h_rtp_send,
+		.log = h_log,
+		.rtcp_send = rtcp && s->rtcp_fd >= 0 ? h_rtcp_send : NULL,
+		.now_us = h_now,
+	};
+}

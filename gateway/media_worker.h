@@ -1,0 +1,109 @@
+#pragma once
+/*
+ * Media workers: threads that each own a set of calls' media outright
+ * (session, RTP and RTCP sockets) and run them all on the TDM tick.
+ *
+ * The signalling thread and a worker share nothing mutable but
+ * single-producer single-consumer rings and eventfds:
+ *  - a command ring (signalling -> worker): add, stop, stats query;
+ *  - a reply ring (worker -> signalling, eventfd watched by the loop):
+ *    statistics and log lines, so the log stays single-threaded;
+ *  - per slot, two audio rings: TDM blocks up (signalling -> worker) and
+ *    blocks to play down (worker -> signalling). The tdm/ audio hook runs
+ *    on the signalling thread and must fill its tx block at once, so the
+ *    worker runs one block ahead: what it plays out at tick k reaches the
+ *    channel at tick k + 1 (20 ms on RTP -> TDM, on top of the jitter
+ *    buffer). tdm/ is untouched.
+ * A worker wakes once per tick (eventfd, written only when it was idle),
+ * drains every slot's RTP socket with recvmmsg, feeds and plays the TDM
+ * blocks, and sends each slot's packets with one sendmmsg. Nothing is
+ * allocated on that path.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gateway/loop.h"
+#include "media/media.h"
+
+#define GW_MW_BLOCK 160 /* samples per TDM block (20 ms) */
+
+struct gw_mpool;
+struct gw_mslot;
+
+/* A worker's report about a slot, delivered on the signalling thread:
+ * final is true once, when the slot is gone. */
+typedef void(gw_mslot_report_fn)(void *arg, uint64_t cookie,
+				 const struct media_stats *st, bool final);
+
+struct gw_mpool_cfg {
+	unsigned workers; /* 0: one per online CPU */
+	/* Replies are delivered from this loop; NULL: gw_mpool_poll(). */
+	struct gw_loop *loop;
+	gw_mslot_report_fn *report;
+	void *report_arg;
+	/* 0: ticks come from gw_mslot_audio(). Otherwise the worker keeps
+	 * its own clock and loops each slot's TDM side back into itself
+	 * (benchmarks, tests). */
+	unsigned tick_ms;
+	bool measure; /* per-packet send latency histogram (benchmarks) */
+};
+
+/* Per-worker counters, read with gw_mpool_wstats() after the run. */
+struct gw_mw_stats {
+	uint64_t ticks;
+	uint64_t late_ticks;  /* own clock: a tick missed, or ran over */
+	uint64_t max_tick_us; /* longest tick's work */
+	uint64_t cpu_us;      /* the thread's CPU time so far */
+	uint64_t rx_packets, tx_packets, tx_errors, rtcp_packets;
+	uint64_t rx_foreign, rx_rejected;
+	uint64_t logs_dropped; /* reply ring full */
+	uint64_t slots;	       /* live now */
+	/* measure: sends per 10 us bucket after the tick began */
+#define GW_MW_HIST 2048
+	uint32_t hist[GW_MW_HIST];
+};
+
+int gw_mpool_alloc(const struct gw_mpool_cfg *cfg, struct gw_mpool **out);
+/* Stops the threads; slots still there are freed without reports. */
+void gw_mpool_free(struct gw_mpool *p); /* NULL ok */
+unsigned gw_mpool_workers(const struct gw_mpool *p);
+/* Delivers pending replies now; returns how many. */
+unsigned gw_mpool_poll(struct gw_mpool *p);
+/* Waits (at most max_ms, delivering replies) until the workers have
+ * finished every slot stopped; false on time-out. For shutdown. */
+bool gw_mpool_drain(struct gw_mpool *p, unsigned max_ms);
+/* Copies worker i's counters (a consistent copy only once it is idle). */
+void gw_mpool_wstats(const struct gw_mpool *p, unsigned i,
+		     struct gw_mw_stats *out);
+
+/*
+ * A slot is one call's media. Made on the signalling thread around the
+ * call's sockets (which it then owns); the session is created with the
+ * slot's hooks, then handed over by gw_mslot_start(): from then on only
+ * the worker touches session and sockets.
+ */
+int gw_mslot_alloc(struct gw_mpool *p, int rtp_fd, int rtcp_fd, uint64_t cookie,
+		   struct gw_mslot **out);
+/* The session's hooks; rtcp false leaves RTCP out. */
+void gw_mslot_hooks(struct gw_mslot *s, bool rtcp, struct media_hooks *h);
+/* 0, or EAGAIN when the worker's command ring is full (retry later). */
+int gw_mslot_start(struct gw_mslot *s, struct media_sess *sess);
+/* Instead of start (setup failed): frees slot and session, closes the
+ * sockets. */
+void gw_mslot_discard(struct gw_mslot *s, struct media_sess *sess);
+/* Signalling thread, once per TDM block: rx goes to the worker (and out
+ * as RTP when send), tx gets the worker's next block (silence if none).
+ * n must be GW_MW_BLOCK; other sizes play silence and are dropped. */
+void gw_mslot_audio(struct gw_mslot *s, const uint8_t *rx, uint8_t *tx,
+		    size_t n, bool send, uint8_t silence);
+/* A new negotiated peer address (re-INVITE); 0 or EAGAIN. */
+int gw_mslot_set_peer(struct gw_mslot *s, const struct media_addr *peer);
+/* TDM blocks handed to the worker and not yet taken (signalling side). */
+unsigned gw_mslot_backlog(struct gw_mslot *s);
+/* Asks for statistics, reported with final false; 0 or EAGAIN. */
+int gw_mslot_query(struct gw_mslot *s);
+/* Ends the slot: the worker sends the RTCP BYE, reports the final
+ * statistics, frees the session, closes the sockets and frees the slot.
+ * The handle is dead on return. 0 or EAGAIN (nothing changed). */
+int gw_mslot_stop(struct gw_mslot *s);

@@ -1,0 +1,114 @@
+#pragma once
+/* Private to gateway/media_worker.c (the worker threads) and
+ * gateway/media_pool.c (the signalling thread's side): the objects they
+ * share and the rings between them. See media_worker.h. */
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "gateway/media_ring.h"
+#include "gateway/media_worker.h"
+
+#define CMDQ 4096  /* commands a worker may have pending */
+#define REPQ 4096  /* replies the signalling thread may have pending */
+#define AUDQ 4	   /* TDM blocks per audio ring */
+#define RBATCH 8   /* datagrams per recvmmsg */
+#define RROUNDS 4  /* recvmmsg calls per slot and tick at most */
+#define TXQ 3	   /* RTP packets per slot and tick (ptime 10 ms: 2) */
+#define TX_MAX 512 /* one RTP packet: 12 + 480 octets at most */
+#define RX_MAX 1500
+#define TAG_WAKE 0
+#define TAG_TIMER 1
+
+enum cmd_type { CMD_ADD, CMD_STOP, CMD_QUERY, CMD_PEER };
+
+struct cmd {
+	enum cmd_type type;
+	struct gw_mslot *slot;
+	struct media_addr peer; /* CMD_PEER */
+};
+
+enum rep_type { REP_STATS, REP_FINAL, REP_LOG };
+
+struct rep {
+	enum rep_type type;
+	int level;
+	uint64_t cookie;
+	struct media_stats st;
+	char msg[200];
+};
+
+struct up_blk {
+	bool send;
+	uint8_t pcm[GW_MW_BLOCK];
+};
+
+struct gw_mworker;
+
+/* Owned by the signalling thread until gw_mslot_start(), then by its
+ * worker, which frees it; only the audio rings are shared. */
+struct gw_mslot {
+	struct gw_mworker *w;
+	struct media_sess *sess;
+	int rtp_fd, rtcp_fd;
+	uint64_t cookie;
+	bool live; /* the worker has it: logs go through the reply ring */
+	struct gw_ring up, down;
+	struct up_blk upbuf[AUDQ];
+	uint8_t downbuf[AUDQ][GW_MW_BLOCK];
+	/* worker only */
+	struct gw_mslot *next, *prev; /* the worker's list */
+	bool stopping; /* final report owed (the reply ring was full) */
+	unsigned ntx;
+	struct mmsghdr txm[TXQ];
+	struct iovec txiov[TXQ];
+	struct sockaddr_in txdst[TXQ];
+	uint8_t txbuf[TXQ][TX_MAX];
+	uint8_t loop[GW_MW_BLOCK]; /* own clock: the TDM side, looped */
+};
+
+struct gw_mworker {
+	struct gw_mpool *pool;
+	unsigned id;
+	pthread_t thr;
+	bool started;
+	int epfd, wakefd, repfd, tfd;
+	_Atomic bool pending;	  /* a wake-up is on its way */
+	_Atomic bool rep_pending; /* likewise for the reply eventfd */
+	_Atomic bool quit;
+	_Atomic unsigned live; /* slots it runs (for draining) */
+	struct gw_ring cmd, rep;
+	struct cmd *cmdbuf;
+	struct rep *repbuf;
+	unsigned assigned; /* signalling side: slots handed to it */
+	/* worker only; a list, so adding a slot never allocates or fails */
+	struct gw_mslot *slots;
+	unsigned nslots;
+	uint64_t tick_us; /* monotonic start of this tick */
+	uint64_t pkt_us;  /* arrival of the packet in hand, 0: none */
+	int64_t rt_off_us;
+	struct mmsghdr rmsg[RBATCH];
+	struct iovec riov[RBATCH];
+	struct sockaddr_in rsrc[RBATCH];
+	uint8_t rbuf[RBATCH][RX_MAX];
+	uint8_t rctl[RBATCH][64];
+	uint8_t scratch[GW_MW_BLOCK];
+	struct gw_mw_stats st;
+};
+
+struct gw_mpool {
+	struct gw_mpool_cfg cfg;
+	unsigned n;
+	struct gw_mworker *w;
+};
+
+uint64_t gw_mw_clock_us(clockid_t id);
+void gw_mw_efd_signal(int fd);
+uint64_t gw_mw_efd_drain(int fd);
+/* Frees a slot's session and closes its sockets. */
+void gw_mw_slot_free(struct gw_mslot *s);
+/* Worker side: unlinks and frees a slot it runs. */
+void gw_mw_slot_remove(struct gw_mworker *w, struct gw_mslot *s);
+/* The thread's body. */
+void *gw_mw_main(void *arg);

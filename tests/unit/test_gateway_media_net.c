@@ -1,0 +1,89 @@
+/* gateway/media_net.c: RTP/RTCP port pairs and address conversion
+ * (127.0.0.1 only). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gateway/media_net.h"
+#include "gateway/net.h"
+
+/* A range unlikely to be busy elsewhere on the machine. */
+#define LO 43100u
+#define HI 43105u
+
+static void pairs_are_even_odd_and_skip_busy(void **state)
+{
+	unsigned next = LO, port;
+	int rtp, rtcp, busy, fds[4];
+
+	/* take the odd port of the first pair: that pair is skipped */
+	assert_int_equal(gw_udp_bind("127.0.0.1", LO + 1, &busy), 0);
+	assert_int_equal(gw_rtp_bind_pair("127.0.0.1", LO, HI, &next, &rtp,
+					  &rtcp, &port),
+			 0);
+	assert_int_equal(port, LO + 2);
+	assert_int_equal(next, LO + 4);
+	fds[0] = rtp;
+	fds[1] = rtcp;
+	assert_int_equal(gw_rtp_bind_pair("127.0.0.1", LO, HI, &next, &rtp,
+					  &rtcp, &port),
+			 0);
+	assert_int_equal(port, LO + 4);
+	fds[2] = rtp;
+	fds[3] = rtcp;
+	/* range exhausted: the first pair is still blocked by busy */
+	assert_int_equal(gw_rtp_bind_pair("127.0.0.1", LO, HI, &next, &rtp,
+					  &rtcp, &port),
+			 EADDRINUSE);
+	/* the even port LO is free again (its failed pair was closed) */
+	close(busy);
+	assert_int_equal(gw_rtp_bind_pair("127.0.0.1", LO, HI, &next, &rtp,
+					  &rtcp, &port),
+			 0);
+	assert_int_equal(port, LO);
+	close(rtp);
+	close(rtcp);
+	for (int i = 0; i < 4; i++)
+		close(fds[i]);
+	/* a range without room for a pair, and a bad address */
+	assert_int_equal(gw_rtp_bind_pair("127.0.0.1", LO, LO, &next, &rtp,
+					  &rtcp, &port),
+			 EINVAL);
+	assert_int_equal(gw_rtp_bind_pair("not-an-ip", LO, HI, &next, &rtp,
+					  &rtcp, &port),
+			 EINVAL);
+}
+
+static void addr_conversion(void **state)
+{
+	struct sockaddr_in sin, back;
+	struct media_addr a;
+
+	assert_int_equal(gw_sockaddr_in(&sin, "127.0.0.9", 4242), 0);
+	gw_media_addr_from_sin(&a, &sin);
+	assert_int_equal(a.family, 4);
+	assert_int_equal(a.port, 4242);
+	assert_int_equal(a.ip[0], 127);
+	assert_int_equal(a.ip[3], 9);
+	assert_int_equal(gw_media_addr_to_sin(&a, &back), 0);
+	assert_memory_equal(&back.sin_addr, &sin.sin_addr, 4);
+	assert_int_equal(back.sin_port, sin.sin_port);
+	a.family = 6;
+	assert_int_equal(gw_media_addr_to_sin(&a, &back), EAFNOSUPPORT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(pairs_are_even_odd_and_skip_busy),
+		cmocka_unit_test(addr_conversion),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

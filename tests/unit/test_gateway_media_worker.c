@@ -1,0 +1,224 @@
+/* gateway/media_worker.c: slots added, fed, queried and stopped across
+ * threads; audio crosses two slots over loopback RTP; a stranger's packets
+ * are dropped and counted; the workers' own clock. Waits are bounded
+ * polls of the reply ring (the assertions are about content, not
+ * timing). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gateway/log.h"
+#include "gateway/media_net.h"
+#include "gateway/media_worker.h"
+#include "gateway/net.h"
+
+#define LO 43200u
+#define HI 43299u
+
+struct reports {
+	unsigned stats, finals;
+	struct media_stats last[4];
+	uint64_t cookie[4];
+};
+
+static void on_report(void *arg, uint64_t cookie, const struct media_stats *st,
+		      bool final)
+{
+	struct reports *r = arg;
+
+	if (final) {
+		assert_true(cookie < 4);
+		r->last[cookie] = *st;
+		r->cookie[cookie] = cookie;
+		r->finals++;
+	} else {
+		r->stats++;
+	}
+}
+
+static void tick20(void)
+{
+	struct timespec ts = { 0, 20000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+static void nap(void)
+{
+	struct timespec ts = { 0, 2000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Until the worker took both slots' blocks (bounded: 2 s). */
+static void settle(struct gw_mslot *a, struct gw_mslot *b)
+{
+	struct timespec ts = { 0, 200000 };
+
+	for (int i = 0;
+	     i < 10000 && (gw_mslot_backlog(a) || (b && gw_mslot_backlog(b)));
+	     i++)
+		nanosleep(&ts, NULL);
+}
+
+/* A slot with a PCMU session whose peer is 127.0.0.1:peer_port. */
+static struct gw_mslot *mk(struct gw_mpool *p, unsigned *next, uint64_t cookie,
+			   unsigned *port, unsigned peer_port,
+			   struct media_sess **sess)
+{
+	struct media_sess_cfg mc = { .codec = MEDIA_CODEC_PCMU,
+				     .ssrc = 0x1000 + (uint32_t)cookie };
+	struct media_hooks h;
+	struct sockaddr_in sin;
+	struct gw_mslot *s;
+	int rtp, rtcp;
+
+	assert_int_equal(
+		gw_rtp_bind_pair("127.0.0.1", LO, HI, next, &rtp, &rtcp, port),
+		0);
+	assert_int_equal(gw_mslot_alloc(p, rtp, rtcp, cookie, &s), 0);
+	gw_mslot_hooks(s, true, &h);
+	assert_int_equal(gw_sockaddr_in(&sin, "127.0.0.1", peer_port), 0);
+	gw_media_addr_from_sin(&mc.peer, &sin);
+	assert_int_equal(media_sess_alloc(&h, &mc, sess), 0);
+	return s;
+}
+
+static void audio_crosses_two_slots(void **state)
+{
+	struct reports r = { 0 };
+	struct gw_mpool_cfg cfg = { .workers = 2,
+				    .report = on_report,
+				    .report_arg = &r };
+	struct gw_mpool *p;
+	struct gw_mslot *a, *b;
+	struct media_sess *sa, *sb;
+	struct media_tonegen g;
+	struct media_freqmeter m;
+	unsigned next = LO, pa, pb, i, k;
+	uint8_t in[160], silence[160], ta[160], tb[160];
+	int16_t pcm[160];
+	int stranger;
+
+	assert_int_equal(gw_mpool_alloc(&cfg, &p), 0);
+	assert_int_equal(gw_mpool_workers(p), 2);
+	/* ports are taken in order: a gets LO, b gets LO + 2 */
+	a = mk(p, &next, 0, &pa, LO + 2, &sa);
+	b = mk(p, &next, 1, &pb, pa, &sb);
+	assert_int_equal(pb, LO + 2);
+	assert_int_equal(gw_mslot_start(a, sa), 0);
+	assert_int_equal(gw_mslot_start(b, sb), 0);
+	assert_int_equal(gw_udp_bind("127.0.0.1", 0, &stranger), 0);
+	media_tonegen_init(&g, 1000, -10);
+	media_freqmeter_init(&m);
+	memset(silence, 0xFF, sizeof(silence));
+	for (i = 0; i < 150; i++) {
+		struct sockaddr_in to;
+		uint8_t junk[172] = { 0x80, 0 };
+
+		media_tonegen_run(&g, pcm, 160);
+		media_linear_to_law(MEDIA_LAW_ULAW, pcm, in, 160);
+		gw_mslot_audio(a, in, ta, 160, true, 0xFF);
+		gw_mslot_audio(b, silence, tb, 160, true, 0xFF);
+		if (i >= 20) {
+			media_law_to_linear(MEDIA_LAW_ULAW, tb, pcm, 160);
+			media_freqmeter_feed(&m, pcm, 160);
+		}
+		if (i % 10 == 5) { /* RTP from a stranger to a */
+			gw_sockaddr_in(&to, "127.0.0.1", pa);
+			assert_int_equal(sendto(stranger, junk, sizeof(junk), 0,
+						(struct sockaddr *)&to,
+						sizeof(to)),
+					 sizeof(junk));
+		}
+		/* the TDM clock's pace: the session's timestamps follow the
+		 * clock across pauses (talkspurts), so it is not rushed */
+		settle(a, b);
+		tick20();
+		gw_mpool_poll(p);
+	}
+	k = media_freqmeter_result(&m, NULL);
+	assert_true(k >= 990 && k <= 1010);
+	assert_int_equal(gw_mslot_query(a), 0);
+	for (i = 0; i < 500 && !r.stats; i++) {
+		gw_mslot_audio(a, in, ta, 160, true, 0xFF);
+		gw_mslot_audio(b, silence, tb, 160, true, 0xFF);
+		settle(a, b);
+		nap();
+		gw_mpool_poll(p);
+	}
+	assert_int_equal(r.stats, 1);
+	assert_int_equal(gw_mslot_backlog(NULL), 0);
+	assert_int_equal(gw_mslot_stop(a), 0);
+	assert_int_equal(gw_mslot_stop(b), 0);
+	for (i = 0; i < 500 && r.finals < 2; i++) {
+		nap();
+		gw_mpool_poll(p);
+	}
+	assert_int_equal(r.finals, 2);
+	/* every block was taken before the next one came; a's last
+	 * packets may still be unread when b stops */
+	assert_true(r.last[0].tx_packets >= 150);
+	assert_true(r.last[1].rx_packets <= r.last[0].tx_packets);
+	assert_true(r.last[1].rx_packets + 5 >= r.last[0].tx_packets);
+	assert_int_equal(r.last[0].rx_foreign, 15);
+	assert_int_equal(r.last[1].rx_foreign, 0);
+	assert_int_equal(r.last[1].rx_bad, 0);
+	/* the stopped slots sent their RTCP BYE */
+	assert_true(r.last[0].rtcp_tx >= 1);
+	close(stranger);
+	gw_mpool_free(p);
+}
+
+static void own_clock_and_free_with_live_slots(void **state)
+{
+	struct gw_mpool_cfg cfg = { .workers = 1,
+				    .tick_ms = 20,
+				    .measure = true };
+	struct gw_mpool *p;
+	struct gw_mslot *a, *b;
+	struct media_sess *sa, *sb;
+	struct gw_mw_stats st;
+	unsigned next = LO + 10, pa, pb, i;
+	uint64_t sum = 0;
+
+	assert_int_equal(gw_mpool_alloc(&cfg, &p), 0);
+	a = mk(p, &next, 0, &pa, LO + 12, &sa);
+	b = mk(p, &next, 1, &pb, pa, &sb);
+	assert_int_equal(gw_mslot_start(a, sa), 0);
+	assert_int_equal(gw_mslot_start(b, sb), 0);
+	for (i = 0; i < 1000; i++) {
+		gw_mpool_wstats(p, 0, &st);
+		if (st.tx_packets >= 20 && st.rx_packets >= 10)
+			break;
+		nap();
+	}
+	assert_true(st.ticks > 0);
+	assert_true(st.tx_packets >= 20);
+	assert_true(st.rx_packets >= 10);
+	assert_int_equal(st.slots, 2);
+	for (i = 0; i < GW_MW_HIST; i++)
+		sum += st.hist[i];
+	assert_true(sum > 0);
+	/* freed with both slots running: no reports, nothing leaks */
+	gw_mpool_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(audio_crosses_two_slots),
+		cmocka_unit_test(own_clock_and_free_with_live_slots),
+	};
+
+	gw_log_init("test", false);
+	gw_log_set_level_all(LOG_WARNING);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
