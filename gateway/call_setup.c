@@ -94,13 +94,20 @@ static void tdm_setup(struct gw *gw, struct tdm_span *span,
 		.from_host = gw->cfg.sip_domain,
 	};
 
-	snprintf(ruri, sizeof(ruri), "sip:%s@%s:%u", c->called, tr->host,
-		 tr->port);
+	/* IPv6 in brackets; the trunk's transport in the URI and next hop */
+	bool v6 = strchr(tr->host, ':') != NULL;
+	static const char *const tparam[] = { "", ";transport=tcp",
+					      ";transport=tls" };
+
+	snprintf(ruri, sizeof(ruri), "sip:%s@%s%s%s:%u%s", c->called,
+		 v6 ? "[" : "", tr->host, v6 ? "]" : "", tr->port,
+		 tparam[tr->transport % 3]);
 	if (sip_addr_set(&p.dst, tr->host, (uint16_t)tr->port) ||
 	    sdp_build_offer(&c->local, sdp, sizeof(sdp), &sdplen)) {
 		cause = GW_CAUSE_TEMPORARY_FAILURE;
 		goto out;
 	}
+	p.dst.tp = (enum sip_transport)tr->transport;
 	p.sdp = sdp;
 	gw_sipauth_call_creds(tr, &p.auth_user, &p.auth_password);
 	int err = sip_call_invite(gw->sip, &p, c, &c->sip);

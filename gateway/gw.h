@@ -11,6 +11,7 @@
 #include "gateway/hooks.h"
 #include "gateway/loop.h"
 #include "gateway/media_worker.h"
+#include "gateway/siptcp.h"
 #include "gateway/sipudp.h"
 #include "media/media.h"
 #include "sip/sip.h"
@@ -50,7 +51,9 @@ struct gw {
 	const char *cfg_path;
 
 	struct sip_stack *sip;
-	struct gw_sipudp sipudp; /* its socket; .sip is the same stack */
+	struct gw_sipudp sipudp;  /* its socket; .sip is the same stack */
+	struct gw_siptcp siptcp;  /* TCP and TLS (sipnet.c) */
+	struct gw_sipudp sipudp2; /* UDP on listen2; .sip set once bound */
 
 	struct gw_span spans[CFG_MAX_SPANS];
 	size_t nspans;
@@ -87,6 +90,12 @@ int gw_start(struct gw *gw);
 void gw_shutdown(struct gw *gw);
 /* Frees what gw_start() created. */
 void gw_stop(struct gw *gw);
+
+/* sipnet.c: TCP and TLS from the config, and the stack's send hook */
+int gw_sipnet_start(struct gw *gw);
+void gw_sipnet_stop(struct gw *gw);
+int gw_sipnet_send(struct gw *gw, const struct sip_addr *dst, const void *buf,
+		   size_t len);
 
 /* call.c: library events into the call state machine */
 void gw_call_tdm_event(struct gw *gw, struct tdm_span *span,

@@ -132,12 +132,13 @@ static void uac_inv_resp(int err, const struct sip_msg *msg, void *arg)
 	struct sip_call *c = arg;
 	struct sip_call_event ev;
 
-	if (err) { /* Timer B */
+	if (err) { /* Timer B, or a transport error (sip/transp.c) */
 		if (c->state == SIP_CALL_CALLING ||
 		    c->state == SIP_CALL_PROCEEDING) {
 			ua_fill_event(&ev, SIP_CALL_EV_FAILED, NULL);
-			ev.code = 408;
-			ev.reason.p = "Request Timeout";
+			ev.code = err == ETIMEDOUT ? 408 : 503;
+			ev.reason.p = err == ETIMEDOUT ? "Request Timeout"
+						       : "Service Unavailable";
 			ev.reason.l = strlen(ev.reason.p);
 			if (ua_emit(c, &ev))
 				return;
