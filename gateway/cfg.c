@@ -308,6 +308,10 @@ static const struct opt opts[] = {
 	  "Non-empty: requests from the address' IP (other than ACK, CANCEL and\n"
 	  "; in-dialog ones) are challenged (401, digest SHA-256 or MD5) until\n"
 	  "; they authenticate as inbound_user with this password." },
+	{ S_TRUNK, "keepalive_s", T_UINT, "0", 0, 3600, NULL, 0,
+	  TR(keepalive_s), NULL,
+	  "Send OPTIONS every this many seconds and log when the trunk stops or\n"
+	  "; starts answering; 0: never." },
 
 	{ S_ROUTE, "from", T_ENUM, NULL, 0, 0, froms, 0, RT(from), NULL,
 	  "Where the call comes from: pstn or sip." },

@@ -77,6 +77,7 @@ struct cfg_trunk {
 	unsigned expires;
 	char in_user[64];
 	char in_password[128];
+	unsigned keepalive_s; /* OPTIONS interval, 0: none (keepalive.c) */
 };
 
 struct cfg_route {

@@ -295,6 +295,8 @@ int gw_start(struct gw *gw)
 	if (!err)
 		err = gw_sipauth_start(gw);
 	if (!err)
+		err = gw_keepalive_start(gw);
+	if (!err)
 		err = start_spans(gw);
 	return err;
 }
@@ -354,6 +356,7 @@ void gw_stop(struct gw *gw)
 		gw_timer_stop(gw->loop, gw->trunks_timer);
 	gw->trunks_timer = NULL;
 	gw_call_free_all(gw);
+	gw_keepalive_stop(gw);
 	gw_sipauth_stop(gw);
 	/* the workers send their BYEs and report the last calls */
 	if (gw->mpool && !gw_mpool_drain(gw->mpool, 500))

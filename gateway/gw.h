@@ -69,6 +69,7 @@ struct gw {
 	unsigned ncodecs;
 
 	struct sip_reg *regs[CFG_MAX_TRUNKS]; /* by trunk index (sipauth.c) */
+	struct gw_keepalive *kas[CFG_MAX_TRUNKS]; /* keepalive.c */
 
 	struct gw_counters stats;
 	bool stopping;
@@ -114,6 +115,19 @@ void gw_call_media_report(void *arg, uint64_t cookie,
 void gw_calls_drained(struct gw *gw);
 /* Frees every call without signalling (after a failed shutdown). */
 void gw_call_free_all(struct gw *gw);
+
+/* keepalive.c: OPTIONS to trunks with keepalive_s; their reachability */
+enum gw_trunk_state { GW_TRUNK_UNKNOWN, GW_TRUNK_UP, GW_TRUNK_DOWN };
+struct gw_trunk_counts {
+	uint64_t sent, answered, failed;
+};
+int gw_keepalive_start(struct gw *gw);
+/* Frees the probes; before the SIP stack. */
+void gw_keepalive_stop(struct gw *gw);
+/* UNKNOWN also for a trunk without keep-alives; n may be NULL. */
+enum gw_trunk_state gw_trunk_state(const struct gw *gw, size_t idx,
+				   struct gw_trunk_counts *n);
+const char *gw_trunk_state_name(enum gw_trunk_state s);
 
 /* sipauth.c: registrations, trunk credentials, inbound challenges */
 int gw_sipauth_start(struct gw *gw);

@@ -6,7 +6,7 @@ GW_SRCS := gateway/loop.c gateway/log.c gateway/cfg.c gateway/hooks.c \
 	   gateway/media_net.c gateway/media_worker.c gateway/media_pool.c \
 	   gateway/sipconn.c gateway/siptcp.c gateway/siptls.c gateway/sipnet.c \
 	   gateway/gw.c
-GW_SRCS += gateway/sipauth.c
+GW_SRCS += gateway/sipauth.c gateway/keepalive.c
 $(LIBGW): $(GW_SRCS:%.c=$(B)/%.o)
 
 BINS += $(B)/pstngw
