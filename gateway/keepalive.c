@@ -40,7 +40,8 @@ static void ka_set(struct gw_keepalive *ka, enum gw_trunk_state st,
 	if (st == ka->state)
 		return;
 	if (st == GW_TRUNK_UP)
-		GW_NOTICE(SIP, "trunk %s: reachable (%s)", ka->trunk->name, why);
+		GW_NOTICE(SIP, "trunk %s: reachable (%s)", ka->trunk->name,
+			  why);
 	else
 		GW_WARN(SIP, "trunk %s: unreachable (%s)", ka->trunk->name,
 			why);
@@ -80,7 +81,8 @@ static void ka_send(void *arg)
 					      ";transport=tls" };
 	bool v6 = strchr(t->host, ':') != NULL;
 	char ruri[CFG_HOST_LEN + 40];
-	struct sip_req_params p = { .method = SIP_METHOD_OPTIONS, .ruri = ruri };
+	struct sip_req_params p = { .method = SIP_METHOD_OPTIONS,
+				    .ruri = ruri };
 	int err;
 
 	ka->timer = NULL;
@@ -141,8 +143,8 @@ void gw_keepalive_stop(struct gw *gw)
 enum gw_trunk_state gw_trunk_state(const struct gw *gw, size_t idx,
 				   struct gw_trunk_counts *n)
 {
-	const struct gw_keepalive *ka = idx < CFG_MAX_TRUNKS ? gw->kas[idx]
-							     : NULL;
+	const struct gw_keepalive *ka =
+		idx < CFG_MAX_TRUNKS ? gw->kas[idx] : NULL;
 
 	if (n) {
 		memset(n, 0, sizeof(*n));

@@ -381,6 +381,9 @@ int sip_validate_request(struct sip_stack *st, const struct sip_msg *req,
 
 /* ---- ua.c ------------------------------------------------------------ */
 
+/* 420 sent (false) when req requires an extension we do not serve. */
+bool sip_ua_check_require(struct sip_stack *st, const struct sip_msg *req,
+			  const struct sip_addr *src);
 void sip_ua_recv_request(struct sip_stack *st, const struct sip_msg *msg,
 			 const struct sip_addr *src);
 void sip_ua_reply(struct sip_stack *st, const struct sip_msg *req,
