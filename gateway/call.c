@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "gateway/call_int.h"
+#include "gateway/cdr.h"
 #include "gateway/interwork.h"
 
 static const char *const state_names[CS__COUNT] = {
@@ -107,6 +108,7 @@ static void call_free(struct gw_call *c)
 
 	if (c->no_answer)
 		gw_timer_stop(gw->loop, c->no_answer);
+	gw_cdr_call_end(c); /* before the media slot is let go */
 	call_media_close(c);
 
 	if (c->sip_code)
@@ -362,6 +364,7 @@ void call_dispatch(struct gw_call *c, enum call_ev ev,
 		return;
 	}
 	CLOG(c, LOG_DEBUG, "event %s", ev_names[ev]);
+	gw_cdr_note(c, ev);
 	call_hold(c);
 	int err = t->act(c, d);
 

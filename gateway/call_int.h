@@ -75,6 +75,14 @@ struct gw_call {
 	int cause;	   /* Q.850 cause that ended it, 0 while up */
 	unsigned sip_code; /* SIP final status, 0 if none */
 	uint64_t t_start, t_answer;
+	/* CDR (cdr.c): what the record needs once the legs are gone */
+	struct {
+		char called_in[64]; /* before the route rewrote it */
+		char target[CFG_NAME_LEN];
+		char call_id[128];
+		int chan;
+		const char *hangup_by; /* "pstn", "sip", "gateway" */
+	} cdr;
 };
 
 /* What came with an event. */

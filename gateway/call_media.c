@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "gateway/call_int.h"
+#include "gateway/cdr.h"
 #include "gateway/media_net.h"
 #include "gateway/media_worker.h"
 
@@ -218,6 +219,7 @@ void gw_call_media_report(void *arg, uint64_t cookie,
 	gw->stats.rtp_rx_rejected +=
 		st->rx_bad + st->rtcp_bad + st->rx_foreign + st->rtcp_foreign;
 	log_stats((unsigned)cookie, st);
+	gw_cdr_media(gw, (unsigned)cookie, st);
 }
 
 /*

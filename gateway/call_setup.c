@@ -79,6 +79,8 @@ static void tdm_setup(struct gw *gw, struct tdm_span *span,
 		cause = GW_CAUSE_UNALLOCATED;
 		goto out;
 	}
+	copy_str(c->cdr.called_in, sizeof(c->cdr.called_in), c->called);
+	copy_str(c->cdr.target, sizeof(c->cdr.target), rr.route->target_name);
 	copy_str(c->called, sizeof(c->called), rr.called);
 	if (call_rtp_open(c)) {
 		cause = GW_CAUSE_TEMPORARY_FAILURE;
@@ -301,6 +303,8 @@ void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
 		code = 404;
 		goto out;
 	}
+	copy_str(c->cdr.called_in, sizeof(c->cdr.called_in), c->called);
+	copy_str(c->cdr.target, sizeof(c->cdr.target), rr.route->target_name);
 	copy_str(c->called, sizeof(c->called), rr.called);
 
 	pl = sip_msg_body(invite, &ctype);

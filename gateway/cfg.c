@@ -87,6 +87,7 @@ struct cfg_ctx {
 static check_fn check_listen, check_listen2, check_tls_listen, check_trunk_addr,
 	check_codecs, check_target, check_prefix, check_name;
 static check_fn check_registrar, check_cred, check_algs;
+static check_fn check_metrics_listen;
 
 #define G(field) \
 	offsetof(struct gw_cfg, field), sizeof(((struct gw_cfg *)0)->field)
@@ -106,6 +107,14 @@ static const struct opt opts[] = {
 	  G(log_target), NULL, "Where log lines go (syslog facility daemon)." },
 	{ S_GENERAL, "pid_file", T_STR, "", 0, 0, NULL, 0, G(pid_file), NULL,
 	  "File the daemon writes its PID to (and removes on exit); empty: none." },
+	/* records and metrics (cdr.c, metrics.c) */
+	{ S_GENERAL, "cdr_file", T_STR, "", 0, 0, NULL, 0, G(cdr_file), NULL,
+	  "CSV file that gets one line per ended call (header line first);\n"
+	  "; reopened on SIGHUP for log rotation; empty: no CDRs." },
+	{ S_GENERAL, "metrics_listen", T_STR, "", 0, 0, NULL, 0,
+	  G(metrics_listen), check_metrics_listen,
+	  "Loopback address:port serving Prometheus metrics at GET /metrics\n"
+	  "; (127.0.0.1:9464 or [::1]:9464); empty: off." },
 
 	{ S_SIP, "listen", T_STR, "127.0.0.1:5060", 0, 0, NULL, 0,
 	  G(sip_listen), check_listen,
@@ -529,6 +538,34 @@ static int check_listen(struct cfg_ctx *c, void *obj, const char *val,
 
 	return split_hostport(val, cfg->sip_host, sizeof(cfg->sip_host),
 			      &cfg->sip_port, 5060, why, n);
+}
+
+static int check_metrics_listen(struct cfg_ctx *c, void *obj, const char *val,
+				char *why, size_t n)
+{
+	struct gw_cfg *cfg = obj;
+	unsigned char a[16];
+
+	cfg->metrics_host[0] = '\0';
+	if (!val[0])
+		return 0;
+	if (split_hostport(val, cfg->metrics_host, sizeof(cfg->metrics_host),
+			   &cfg->metrics_port, 0, why, n))
+		return -1;
+	if (!cfg->metrics_port) {
+		snprintf(why, n, "'%s': expected address:port", val);
+		return -1;
+	}
+	/* the endpoint has no authentication: loopback only */
+	if (!((inet_pton(AF_INET, cfg->metrics_host, a) == 1 && a[0] == 127) ||
+	      !strcmp(cfg->metrics_host, "::1"))) {
+		snprintf(why, n,
+			 "'%s' is not a loopback address (127.0.0.0/8 or ::1)",
+			 cfg->metrics_host);
+		cfg->metrics_host[0] = '\0';
+		return -1;
+	}
+	return 0;
 }
 
 static int check_listen2(struct cfg_ctx *c, void *obj, const char *val,

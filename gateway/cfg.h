@@ -97,6 +97,11 @@ struct gw_cfg {
 	int log_level;
 	int log_target;
 	char pid_file[CFG_PATH_LEN];
+	/* [general] records and metrics (cdr.c, metrics.c) */
+	char cdr_file[256];
+	char metrics_listen[CFG_HOST_LEN + 8];
+	char metrics_host[CFG_HOST_LEN]; /* empty: no metrics server */
+	unsigned metrics_port;
 	/* [sip] */
 	char sip_listen[CFG_HOST_LEN + 8];
 	char sip_host[CFG_HOST_LEN]; /* IPv6 without brackets */

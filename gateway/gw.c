@@ -10,8 +10,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "gateway/cdr.h"
 #include "gateway/gw.h"
 #include "gateway/log.h"
+#include "gateway/metrics.h"
 #include "gateway/net.h"
 
 #define GW_STOP_GRACE_MS 4000
@@ -289,7 +291,11 @@ int gw_start(struct gw *gw)
 	gw->sipudp.fd = -1;
 	gw->rtp_next_port = gw->cfg.rtp_port_min;
 	set_codecs(gw);
-	err = start_media(gw);
+	err = gw_metrics_start(gw);
+	if (!err)
+		err = gw_cdr_start(gw);
+	if (!err)
+		err = start_media(gw);
 	if (!err)
 		err = start_sip(gw);
 	if (!err)
@@ -363,6 +369,8 @@ void gw_stop(struct gw *gw)
 		GW_WARN(RTP, "media workers did not finish in time");
 	gw_mpool_free(gw->mpool);
 	gw->mpool = NULL;
+	gw_cdr_stop(gw); /* after the last media reports */
+	gw_metrics_stop(gw);
 	gw_sipnet_stop(gw);
 	if (gw->sip)
 		sip_stack_free(gw->sip);

@@ -18,6 +18,8 @@
 #include "tdm/tdm.h"
 
 struct gw_call;
+struct gw_cdr;
+struct gw_metrics;
 
 struct gw_span {
 	struct tdm_span *span;
@@ -72,6 +74,8 @@ struct gw {
 	struct gw_keepalive *kas[CFG_MAX_TRUNKS]; /* keepalive.c */
 
 	struct gw_counters stats;
+	struct gw_cdr *cdr;	    /* cdr.c */
+	struct gw_metrics *metrics; /* metrics.c */
 	bool stopping;
 	struct gw_timer *stop_timer;
 	struct gw_timer *trunks_timer; /* pending trunk NOTIFY */

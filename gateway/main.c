@@ -15,6 +15,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "gateway/cdr.h"
 #include "gateway/gw.h"
 #include "gateway/log.h"
 
@@ -44,8 +45,8 @@ static void usage(FILE *out)
 		"  -V, --version           print the version\n"
 		"  -h, --help              this text\n"
 		"\n"
-		"Signals: SIGTERM/SIGINT release every call and exit; SIGHUP is\n"
-		"reserved for reloading the configuration.\n");
+		"Signals: SIGTERM/SIGINT release every call and exit; SIGHUP reopens\n"
+		"the CDR file (reloading the configuration comes later).\n");
 }
 
 static int load(struct gw_cfg *cfg, const char *path)
@@ -81,6 +82,8 @@ static void on_signal(void *arg, uint32_t events)
 			gw_shutdown(sc->gw);
 			break;
 		case SIGHUP:
+			/* log rotation: the CDR file is reopened */
+			gw_cdr_reopen(sc->gw);
 			GW_NOTICE(MAIN,
 				  "SIGHUP: reload is not available in this "
 				  "version; configuration unchanged");

@@ -1,0 +1,246 @@
+/* gateway/cdr.c: CSV quoting, time stamps, the line format, the file
+ * (header once, append, reopen after a move, failing writes counted). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gateway/cdr.h"
+#include "gateway/log.h"
+
+static void csv_plain(void **state)
+{
+	char b[32];
+
+	assert_int_equal(gw_cdr_csv_field(b, sizeof(b), "2125550100"), 10);
+	assert_string_equal(b, "2125550100");
+	assert_int_equal(gw_cdr_csv_field(b, sizeof(b), ""), 0);
+	assert_string_equal(b, "");
+}
+
+static void csv_quoted(void **state)
+{
+	char b[64];
+
+	gw_cdr_csv_field(b, sizeof(b), "a,b");
+	assert_string_equal(b, "\"a,b\"");
+	gw_cdr_csv_field(b, sizeof(b), "say \"hi\"");
+	assert_string_equal(b, "\"say \"\"hi\"\"\"");
+	gw_cdr_csv_field(b, sizeof(b), "two\r\nlines");
+	assert_string_equal(b, "\"two\r\nlines\"");
+	gw_cdr_csv_field(b, sizeof(b), "\"");
+	assert_string_equal(b, "\"\"\"\"");
+}
+
+static void csv_too_small(void **state)
+{
+	char b[6];
+
+	assert_int_equal(gw_cdr_csv_field(b, sizeof(b), "12345"), 5);
+	assert_int_equal(gw_cdr_csv_field(b, sizeof(b), "123456"), -1);
+	/* quoting makes it longer than the room */
+	assert_int_equal(gw_cdr_csv_field(b, sizeof(b), "a,bc"), -1);
+	assert_int_equal(gw_cdr_csv_field(b, 0, ""), -1);
+}
+
+static void time_iso8601(void **state)
+{
+	char b[32];
+
+	/* 2026-11-25T13:26:04.123Z */
+	assert_int_equal(gw_cdr_time(1795613164123ull, b, sizeof(b)), 24);
+	assert_string_equal(b, "2026-11-25T13:26:04.123Z");
+	assert_int_equal(gw_cdr_time(0, b, sizeof(b)), 0);
+	assert_string_equal(b, "");
+	assert_int_equal(gw_cdr_time(1795613164123ull, b, 10), -1);
+}
+
+static struct gw_cdr_rec sample(void)
+{
+	return (struct gw_cdr_rec){
+		.id = 7,
+		.start_ms = 1795613164000ull,
+		.answer_ms = 1795613165500ull,
+		.end_ms = 1795613170750ull,
+		.direction = "pstn-sip",
+		.calling_in = "2125550100",
+		.called_in = "5551000",
+		.calling_out = "2125550100",
+		.called_out = "1000",
+		.span = 1,
+		.chan = 5,
+		.call_id = "abc@127.0.0.1",
+		.target = "phone",
+		.cause = 16,
+		.sip_code = 0,
+		.hangup_by = "pstn",
+		.codec = "PCMU",
+		.have_rtp = true,
+		.rtp_rx = 262,
+		.rtp_tx = 263,
+		.rtp_lost = 1,
+		.jitter_us = 1250,
+		.fax_pages = -1,
+		.fax_result = "",
+	};
+}
+
+static void format_line(void **state)
+{
+	struct gw_cdr_rec r = sample();
+	char b[1024];
+	int n = gw_cdr_format(&r, b, sizeof(b));
+
+	assert_true(n > 0);
+	assert_int_equal((size_t)n, strlen(b));
+	assert_string_equal(
+		b, "7,2026-11-25T13:26:04.000Z,2026-11-25T13:26:05.500Z,"
+		   "2026-11-25T13:26:10.750Z,pstn-sip,2125550100,5551000,"
+		   "2125550100,1000,1,5,abc@127.0.0.1,phone,16,,pstn,PCMU,"
+		   "5.250,262,263,1,1.250,,\r\n");
+}
+
+/* As many fields as the header names. */
+static void format_field_count(void **state)
+{
+	struct gw_cdr_rec r = sample();
+	char b[1024];
+	size_t commas = 0, hc = 0;
+
+	r.have_rtp = false;
+	r.answer_ms = 0;
+	r.span = 0;
+	r.chan = 0;
+	r.cause = 0;
+	r.sip_code = 480;
+	assert_true(gw_cdr_format(&r, b, sizeof(b)) > 0);
+	for (const char *p = b; *p; p++)
+		commas += *p == ',';
+	for (const char *p = GW_CDR_HEADER; *p; p++)
+		hc += *p == ',';
+	assert_int_equal(commas, hc);
+	/* unanswered: no answer time, duration 0 */
+	assert_non_null(strstr(b, "7,2026-11-25T13:26:04.000Z,,"));
+	assert_non_null(strstr(b, ",480,pstn,PCMU,0.000,,,,,,\r\n"));
+}
+
+static void format_quotes_fields(void **state)
+{
+	struct gw_cdr_rec r = sample();
+	char b[1024];
+
+	r.calling_in = "Smith, \"J\"";
+	assert_true(gw_cdr_format(&r, b, sizeof(b)) > 0);
+	assert_non_null(strstr(b, ",pstn-sip,\"Smith, \"\"J\"\"\",5551000,"));
+}
+
+static void format_too_small(void **state)
+{
+	struct gw_cdr_rec r = sample();
+	char b[64];
+
+	assert_int_equal(gw_cdr_format(&r, b, sizeof(b)), -1);
+}
+
+static char *slurp(const char *path)
+{
+	static char buf[4096];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static void file_header_once(void **state)
+{
+	char dir[] = "/tmp/gwcdrXXXXXX", path[64], moved[64];
+	struct gw_cdr_file f = { .fd = -1 };
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/cdr.csv", dir);
+	snprintf(moved, sizeof(moved), "%s/cdr.csv.1", dir);
+	assert_int_equal(gw_cdr_file_open(&f, path), 0);
+	assert_int_equal(gw_cdr_file_write(&f, "a\r\n", 3), 0);
+	gw_cdr_file_close(&f);
+	/* reopening a file with lines adds no second header */
+	assert_int_equal(gw_cdr_file_open(&f, path), 0);
+	assert_int_equal(gw_cdr_file_write(&f, "b\r\n", 3), 0);
+	assert_string_equal(slurp(path), GW_CDR_HEADER "a\r\nb\r\n");
+	assert_int_equal(f.lines, 2);
+
+	/* rotation: moved away, reopened, a new file with its header */
+	assert_int_equal(rename(path, moved), 0);
+	assert_int_equal(gw_cdr_file_reopen(&f), 0);
+	assert_int_equal(gw_cdr_file_write(&f, "c\r\n", 3), 0);
+	assert_string_equal(slurp(path), GW_CDR_HEADER "c\r\n");
+	assert_string_equal(slurp(moved), GW_CDR_HEADER "a\r\nb\r\n");
+	gw_cdr_file_close(&f);
+	unlink(path);
+	unlink(moved);
+	rmdir(dir);
+}
+
+/* /dev/full: every write fails with ENOSPC, as on a full disk. */
+static void file_disk_full(void **state)
+{
+	struct gw_cdr_file f = { .fd = -1 };
+
+	f.fd = open("/dev/full", O_WRONLY);
+	assert_true(f.fd >= 0);
+	snprintf(f.path, sizeof(f.path), "/dev/full");
+	assert_int_equal(gw_cdr_file_write(&f, "x\r\n", 3), ENOSPC);
+	assert_true(f.failing);
+	assert_int_equal(gw_cdr_file_write(&f, "y\r\n", 3), ENOSPC);
+	assert_int_equal(f.errors, 2);
+	assert_int_equal(f.lines, 0);
+	gw_cdr_file_close(&f);
+	assert_int_equal(f.fd, -1);
+	/* closed: counted too, never a crash */
+	assert_int_equal(gw_cdr_file_write(&f, "z\r\n", 3), EBADF);
+	assert_int_equal(f.errors, 3);
+}
+
+static void file_bad_path(void **state)
+{
+	struct gw_cdr_file f = { .fd = -1 };
+	char longp[400];
+
+	assert_int_equal(gw_cdr_file_open(&f, "/nonexistent-dir/cdr.csv"),
+			 ENOENT);
+	assert_int_equal(f.fd, -1);
+	memset(longp, 'a', sizeof(longp) - 1);
+	longp[sizeof(longp) - 1] = '\0';
+	assert_int_equal(gw_cdr_file_open(&f, longp), ENAMETOOLONG);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(csv_plain),
+		cmocka_unit_test(csv_quoted),
+		cmocka_unit_test(csv_too_small),
+		cmocka_unit_test(time_iso8601),
+		cmocka_unit_test(format_line),
+		cmocka_unit_test(format_field_count),
+		cmocka_unit_test(format_quotes_fields),
+		cmocka_unit_test(format_too_small),
+		cmocka_unit_test(file_header_once),
+		cmocka_unit_test(file_disk_full),
+		cmocka_unit_test(file_bad_path),
+	};
+
+	gw_log_init("test", false);
+	gw_log_set_level_all(LOG_CRIT);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
