@@ -404,7 +404,8 @@ static void fill_entry(struct cdr_entry *e, const struct gw_call *c)
 		.call_id = e->call_id,
 		.target = e->target,
 		.cause = c->cause,
-		.sip_code = c->sip_code,
+		/* an answered call's final status was 200 */
+		.sip_code = c->sip_code ? c->sip_code : c->t_answer ? 200 : 0,
 		.hangup_by = c->cdr.hangup_by ? c->cdr.hangup_by : "gateway",
 		.codec = e->codec,
 		.fax_pages = -1,
