@@ -405,7 +405,9 @@ static void fill_entry(struct cdr_entry *e, const struct gw_call *c)
 		.target = e->target,
 		.cause = c->cause,
 		/* an answered call's final status was 200 */
-		.sip_code = c->sip_code ? c->sip_code : c->t_answer ? 200 : 0,
+		.sip_code = c->sip_code	  ? c->sip_code
+			    : c->t_answer ? 200
+					  : 0,
 		.hangup_by = c->cdr.hangup_by ? c->cdr.hangup_by : "gateway",
 		.codec = e->codec,
 		.fax_pages = -1,

@@ -127,9 +127,9 @@ static const char *esc(const char *s, char *buf, size_t size)
 static void render_spans(const struct gw *gw, struct gw_mbuf *b)
 {
 	static const char *const alarms[] = { "red", "yellow", "blue" };
-	static const enum tdm_chan_state states[] = {
-		TDM_CHAN_IDLE, TDM_CHAN_IN_USE, TDM_CHAN_BLOCKED, TDM_CHAN_MAINT
-	};
+	/* enum tdm_chan_state order, in the lower case labels use */
+	static const char *const states[] = { "idle", "in_use", "blocked",
+					      "maint" };
 
 	family(b, "pstngw_span_layer1_up", "gauge",
 	       "1 when the span's layer 1 is up.");
@@ -174,8 +174,7 @@ static void render_spans(const struct gw *gw, struct gw_mbuf *b)
 			gw_mbuf_printf(
 				b,
 				"pstngw_channels{span=\"%u\",state=\"%s\"} %u\n",
-				tdm_span_id(sp), tdm_chan_state_name(states[k]),
-				n[k]);
+				tdm_span_id(sp), states[k], n[k]);
 	}
 	family(b, "pstngw_span_frames_rejected_total", "counter",
 	       "D-channel frames rejected as malformed.");
