@@ -341,6 +341,10 @@ void gw_cdr_note(struct gw_call *c, int ev)
 			 sip_call_callid(c->sip));
 	if (c->tdm && !c->cdr.chan)
 		c->cdr.chan = tdm_call_chan(c->tdm);
+	/* a release already under way without one of these events was the
+	 * gateway's own (a refusal; the leg's events follow from it) */
+	if (c->cause && !c->cdr.hangup_by)
+		c->cdr.hangup_by = "gateway";
 	if (c->state == CS_RELEASING || c->cdr.hangup_by)
 		return;
 	/* these events release the call in any state before RELEASING */
