@@ -28,9 +28,9 @@ static const char *const bad_names[MEDIA_UDPTL_BAD_N] = {
 
 const char *media_udptl_ec_name(enum media_udptl_ec ec)
 {
-	return (unsigned)ec < sizeof(ec_names) / sizeof(ec_names[0]) ?
-		       ec_names[ec] :
-		       "?";
+	return (unsigned)ec < sizeof(ec_names) / sizeof(ec_names[0])
+		       ? ec_names[ec]
+		       : "?";
 }
 
 const char *media_udptl_bad_name(enum media_udptl_bad bad)
@@ -295,9 +295,8 @@ static bool cfg_ok(const struct media_udptl_cfg *c)
 {
 	return c && c->deliver && c->ec <= MEDIA_UDPTL_EC_FEC &&
 	       c->depth_control <= MEDIA_UDPTL_MAX_DEPTH &&
-	       c->depth_image <= MEDIA_UDPTL_MAX_DEPTH &&
-	       c->fec_span >= 1 && c->fec_span <= MEDIA_UDPTL_MAX_FEC_SPAN &&
-	       c->fec_entries >= 1 &&
+	       c->depth_image <= MEDIA_UDPTL_MAX_DEPTH && c->fec_span >= 1 &&
+	       c->fec_span <= MEDIA_UDPTL_MAX_FEC_SPAN && c->fec_entries >= 1 &&
 	       c->fec_entries <= MEDIA_UDPTL_MAX_FEC_ENTRIES &&
 	       c->max_datagram >= 16 && c->max_ifp >= 1 &&
 	       c->max_ifp <= MEDIA_UDPTL_MAX_IFP &&
@@ -411,12 +410,12 @@ static bool fec_build(struct media_udptl *u, uint32_t seq, unsigned span,
 }
 
 int media_udptl_send(struct media_udptl *u, const uint8_t *ifp, size_t len,
-		     enum media_udptl_kind kind, uint8_t *out,
-		     size_t out_size, size_t *out_len)
+		     enum media_udptl_kind kind, uint8_t *out, size_t out_size,
+		     size_t *out_len)
 {
 	struct media_udptl_pkt pkt;
-	size_t limit = out_size < u->cfg.max_datagram ? out_size :
-							 u->cfg.max_datagram;
+	size_t limit =
+		out_size < u->cfg.max_datagram ? out_size : u->cfg.max_datagram;
 	unsigned depth = 0, want;
 	struct slot *s;
 	int err;
@@ -439,9 +438,9 @@ int media_udptl_send(struct media_udptl *u, const uint8_t *ifp, size_t len,
 	}
 	if (!pkt.fec) {
 		if (u->cfg.ec == MEDIA_UDPTL_EC_REDUNDANCY)
-			depth = kind == MEDIA_UDPTL_CONTROL ?
-					u->cfg.depth_control :
-					u->cfg.depth_image;
+			depth = kind == MEDIA_UDPTL_CONTROL
+					? u->cfg.depth_control
+					: u->cfg.depth_image;
 		else if (u->cfg.ec == MEDIA_UDPTL_EC_FEC)
 			/* until a parity group exists, or when it does not
 			 * fit, one entry per FEC entry as secondaries */
@@ -613,12 +612,14 @@ int media_udptl_recv(struct media_udptl *u, const uint8_t *buf, size_t len)
 		return EBADMSG;
 	}
 	u->st.pkts_in++;
+	if (u->cfg.rx_max_datagram && len > u->cfg.rx_max_datagram)
+		u->st.over_max++;
 	if (!u->rx_started)
 		/* extended numbers start at 65536 so seq - back never
 		 * wraps below zero */
 		rx_start(u, 0x10000u + pkt.seq, pkt.fec ? 0 : pkt.n);
-	seq = u->rx_newest + (uint32_t)(int16_t)(pkt.seq -
-						  (uint16_t)u->rx_newest);
+	seq = u->rx_newest +
+	      (uint32_t)(int16_t)(pkt.seq - (uint16_t)u->rx_newest);
 	ahead = (int32_t)(seq - u->rx_next);
 	if (ahead < 0) {
 		if (rx_get(u, seq))

@@ -26,12 +26,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MEDIA_UDPTL_MAX_DEPTH 8	    /* secondary IFPs we send per packet */
-#define MEDIA_UDPTL_MAX_FEC_SPAN 16    /* fec-npackets, either way */
-#define MEDIA_UDPTL_MAX_FEC_ENTRIES 8  /* FEC entries, either way */
-#define MEDIA_UDPTL_MAX_WINDOW 64      /* reorder window, packets */
-#define MEDIA_UDPTL_MAX_ENTRIES 128    /* secondaries/FEC entries accepted */
-#define MEDIA_UDPTL_MAX_IFP 16383      /* PER short-form length limit */
+#define MEDIA_UDPTL_MAX_DEPTH 8	      /* secondary IFPs we send per packet */
+#define MEDIA_UDPTL_MAX_FEC_SPAN 16   /* fec-npackets, either way */
+#define MEDIA_UDPTL_MAX_FEC_ENTRIES 8 /* FEC entries, either way */
+#define MEDIA_UDPTL_MAX_WINDOW 64     /* reorder window, packets */
+#define MEDIA_UDPTL_MAX_ENTRIES 128   /* secondaries/FEC entries accepted */
+#define MEDIA_UDPTL_MAX_IFP 16383     /* PER short-form length limit */
 
 enum media_udptl_ec {
 	MEDIA_UDPTL_EC_NONE,	   /* secondaries list always empty */
@@ -70,29 +70,33 @@ typedef void (*media_udptl_deliver_fn)(void *arg, uint16_t seq,
 				       bool recovered);
 
 struct media_udptl_cfg {
-	enum media_udptl_ec ec;	 /* what we send */
-	unsigned depth_control;	 /* secondaries after control IFPs, 0..8 */
-	unsigned depth_image;	 /* secondaries after image IFPs, 0..8 */
-	unsigned fec_span;	 /* IFPs per FEC entry, 1..16 */
-	unsigned fec_entries;	 /* FEC entries per packet, 1..8 */
-	size_t max_datagram;	 /* far end's T38FaxMaxDatagram, >= 16 */
-	size_t max_ifp;		 /* largest IFP sent or kept, 1..16383 */
-	unsigned window;	 /* a gap waits for this many later seqs */
+	enum media_udptl_ec ec; /* what we send */
+	unsigned depth_control; /* secondaries after control IFPs, 0..8 */
+	unsigned depth_image;	/* secondaries after image IFPs, 0..8 */
+	unsigned fec_span;	/* IFPs per FEC entry, 1..16 */
+	unsigned fec_entries;	/* FEC entries per packet, 1..8 */
+	size_t max_datagram;	/* far end's T38FaxMaxDatagram, >= 16 */
+	size_t max_ifp;		/* largest IFP sent or kept, 1..16383 */
+	size_t rx_max_datagram; /* our T38FaxMaxDatagram (0: unchecked) */
+	unsigned window;	/* a gap waits for this many later seqs
+				  * (0..64; 2..4 suits T.38 packet rates) */
 	media_udptl_deliver_fn deliver;
 	void *arg;
 };
 
 struct media_udptl_stats {
 	uint64_t pkts_out;
-	uint64_t pkts_in;      /* accepted datagrams */
-	uint64_t ifps_in;      /* IFPs delivered, recovered included */
-	uint64_t rec_red;      /* delivered from a secondary IFP */
-	uint64_t rec_fec;      /* delivered from parity FEC */
-	uint64_t lost;	       /* sequence numbers given up */
-	uint64_t dup;	       /* primaries already held or delivered */
-	uint64_t late;	       /* primaries for seqs already given up */
-	uint64_t red_dropped;  /* secondaries left out for max_datagram */
-	uint64_t refused;      /* IFPs media_udptl_send() refused */
+	uint64_t pkts_in;     /* accepted datagrams */
+	uint64_t ifps_in;     /* IFPs delivered, recovered included */
+	uint64_t rec_red;     /* delivered from a secondary IFP */
+	uint64_t rec_fec;     /* delivered from parity FEC */
+	uint64_t lost;	      /* sequence numbers given up */
+	uint64_t dup;	      /* primaries already held or delivered */
+	uint64_t late;	      /* primaries for seqs already given up */
+	uint64_t red_dropped; /* secondaries left out for max_datagram */
+	uint64_t refused;     /* IFPs media_udptl_send() refused */
+	uint64_t over_max;    /* datagrams above rx_max_datagram (kept:
+				* a tolerant receiver loses no page) */
 	uint64_t bad[MEDIA_UDPTL_BAD_N];
 	uint64_t bad_total;
 };
@@ -111,8 +115,8 @@ void media_udptl_free(struct media_udptl *u);
  * refused and counted, the sequence number is not used); EINVAL: empty or
  * longer than max_ifp. */
 int media_udptl_send(struct media_udptl *u, const uint8_t *ifp, size_t len,
-		     enum media_udptl_kind kind, uint8_t *out,
-		     size_t out_size, size_t *out_len);
+		     enum media_udptl_kind kind, uint8_t *out, size_t out_size,
+		     size_t *out_len);
 
 /* Decodes one datagram, recovers what it can and delivers what is in
  * order. EBADMSG for a malformed datagram (counted by reason, state
@@ -135,9 +139,9 @@ struct media_udptl_view {
 struct media_udptl_pkt {
 	uint16_t seq;
 	struct media_udptl_view primary;
-	bool fec;		 /* fec-info rather than secondaries */
-	unsigned fec_npackets;	 /* when fec */
-	unsigned n;		 /* secondaries or FEC entries held in e[] */
+	bool fec;	       /* fec-info rather than secondaries */
+	unsigned fec_npackets; /* when fec */
+	unsigned n;	       /* secondaries or FEC entries held in e[] */
 	struct media_udptl_view e[MEDIA_UDPTL_MAX_ENTRIES];
 };
 

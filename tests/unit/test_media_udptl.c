@@ -84,8 +84,8 @@ static int setup(void **state)
 
 /* Sends IFPs first..first+n-1 from tx to rx, dropping those for which
  * drop(i) is true. */
-static void pump(struct media_udptl *tx, struct media_udptl *rx,
-		 unsigned first, unsigned n, bool (*drop)(unsigned i))
+static void pump(struct media_udptl *tx, struct media_udptl *rx, unsigned first,
+		 unsigned n, bool (*drop)(unsigned i))
 {
 	uint8_t ifp[512], pkt[1500];
 	size_t len, plen;
@@ -105,7 +105,8 @@ static void test_codec_known_bytes(void **state)
 {
 	static const uint8_t a[] = { 1, 2 }, b[] = { 9 };
 	static const uint8_t want[] = { 0x12, 0x34, 2, 1, 2, 0x00, 1, 1, 9 };
-	struct media_udptl_pkt p = { .seq = 0x1234, .primary = { a, 2 },
+	struct media_udptl_pkt p = { .seq = 0x1234,
+				     .primary = { a, 2 },
 				     .n = 1 };
 	struct media_udptl_pkt q;
 	uint8_t buf[64];
@@ -141,7 +142,8 @@ static void test_codec_known_bytes(void **state)
 static void test_codec_long_lengths(void **state)
 {
 	static uint8_t big[3000], mid[200];
-	struct media_udptl_pkt p = { .seq = 7, .primary = { big, 3000 },
+	struct media_udptl_pkt p = { .seq = 7,
+				     .primary = { big, 3000 },
 				     .n = 1 };
 	struct media_udptl_pkt q;
 	static uint8_t buf[4000];
@@ -252,8 +254,7 @@ static void test_redundancy_recovers_bursts(void **state)
 				assert_int_equal(sink.rec[i],
 						 drop_range(i) ? true : false);
 			}
-			assert_int_equal(media_udptl_stats(rx)->rec_red,
-					 burst);
+			assert_int_equal(media_udptl_stats(rx)->rec_red, burst);
 			assert_int_equal(media_udptl_stats(rx)->lost, 0);
 		} else {
 			assert_int_equal(sink.n, 59);
@@ -264,6 +265,33 @@ static void test_redundancy_recovers_bursts(void **state)
 		media_udptl_free(tx);
 		media_udptl_free(rx);
 	}
+}
+
+/* The stream's first packets lost: the next ones' secondaries bring them
+ * back, since the receiver starts as far back as the secondaries reach. */
+static void test_first_packets_lost(void **state)
+{
+	struct media_udptl_cfg c = cfg_red(3);
+	struct media_udptl *tx, *rx;
+
+	(void)state;
+	c.rx_max_datagram = 100;
+	assert_int_equal(media_udptl_alloc(&c, &tx), 0);
+	assert_int_equal(media_udptl_alloc(&c, &rx), 0);
+	drop_from = 0;
+	drop_n = 2;
+	pump(tx, rx, 0, 30, drop_range);
+	assert_int_equal(sink.n, 30);
+	assert_true(sink.rec[0]);
+	assert_true(sink.rec[1]);
+	assert_false(sink.rec[2]);
+	assert_int_equal(sink.seq[0], 0);
+	assert_int_equal(sink.bad_content, 0);
+	/* 60-octet IFPs with 3 secondaries exceed our 100: kept, counted */
+	assert_true(media_udptl_stats(rx)->over_max > 0);
+	assert_int_equal(media_udptl_stats(rx)->bad_total, 0);
+	media_udptl_free(tx);
+	media_udptl_free(rx);
 }
 
 /* Control IFPs carry depth_control secondaries, image IFPs depth_image. */
@@ -280,14 +308,13 @@ static void test_depth_by_kind(void **state)
 	c.depth_image = 1;
 	assert_int_equal(media_udptl_alloc(&c, &tx), 0);
 	for (int i = 0; i < 8; i++)
-		assert_int_equal(media_udptl_send(tx, ifp, 8,
-						  MEDIA_UDPTL_IMAGE, pkt,
-						  sizeof(pkt), &n),
+		assert_int_equal(media_udptl_send(tx, ifp, 8, MEDIA_UDPTL_IMAGE,
+						  pkt, sizeof(pkt), &n),
 				 0);
 	assert_int_equal(media_udptl_decode(pkt, n, 512, &p, NULL), 0);
 	assert_int_equal(p.n, 1);
-	assert_int_equal(media_udptl_send(tx, ifp, 8, MEDIA_UDPTL_CONTROL,
-					  pkt, sizeof(pkt), &n),
+	assert_int_equal(media_udptl_send(tx, ifp, 8, MEDIA_UDPTL_CONTROL, pkt,
+					  sizeof(pkt), &n),
 			 0);
 	assert_int_equal(media_udptl_decode(pkt, n, 512, &p, NULL), 0);
 	assert_int_equal(p.n, 5);
@@ -321,8 +348,8 @@ static void test_max_datagram(void **state)
 	assert_int_equal(p.n, 3);
 	assert_true(media_udptl_stats(tx)->red_dropped > 0);
 	/* the caller's buffer bounds it too */
-	assert_int_equal(media_udptl_send(tx, ifp, 60, MEDIA_UDPTL_CONTROL,
-					  pkt, 100, &n),
+	assert_int_equal(media_udptl_send(tx, ifp, 60, MEDIA_UDPTL_CONTROL, pkt,
+					  100, &n),
 			 0);
 	assert_true(n <= 100);
 	/* an IFP larger than the datagram: refused, clear error */
@@ -330,12 +357,12 @@ static void test_max_datagram(void **state)
 					  pkt, 100, &n),
 			 EMSGSIZE);
 	assert_int_equal(media_udptl_stats(tx)->refused, 1);
-	assert_int_equal(media_udptl_send(tx, ifp, 0, MEDIA_UDPTL_CONTROL,
-					  pkt, sizeof(pkt), &n),
+	assert_int_equal(media_udptl_send(tx, ifp, 0, MEDIA_UDPTL_CONTROL, pkt,
+					  sizeof(pkt), &n),
 			 EINVAL);
 	assert_int_equal(media_udptl_stats(tx)->refused, 2);
-	assert_int_equal(media_udptl_send(tx, ifp, 60, MEDIA_UDPTL_CONTROL,
-					  pkt, sizeof(pkt), &n),
+	assert_int_equal(media_udptl_send(tx, ifp, 60, MEDIA_UDPTL_CONTROL, pkt,
+					  sizeof(pkt), &n),
 			 0);
 	assert_int_equal(media_udptl_decode(pkt, n, 512, &p, NULL), 0);
 	assert_int_equal(p.seq, 11); /* refused IFPs used no number */
@@ -375,14 +402,31 @@ static void test_fec_recovers(void **state)
 						  MEDIA_UDPTL_IMAGE, pkt,
 						  sizeof(pkt), &n),
 				 0);
-		assert_int_equal(media_udptl_decode(pkt, n, 512, &p, NULL),
-				 0);
+		assert_int_equal(media_udptl_decode(pkt, n, 512, &p, NULL), 0);
 		/* secondaries until a full group of 6 exists */
 		assert_int_equal(p.fec, i >= 6);
 	}
 	assert_int_equal(p.fec_npackets, 3);
 	assert_int_equal(p.n, 2);
 	media_udptl_free(tx);
+
+	/* parity too big for max_datagram: secondaries instead, as many as
+	 * fit (FEC would be 2 + 1 + 40 + 1 + 2 + 1 + 2 * 41 = 129) */
+	c.max_datagram = 100;
+	assert_int_equal(media_udptl_alloc(&c, &tx), 0);
+	memset(ifp, 0x33, 40);
+	for (unsigned i = 0; i < 10; i++) {
+		assert_int_equal(media_udptl_send(tx, ifp, 40,
+						  MEDIA_UDPTL_IMAGE, pkt,
+						  sizeof(pkt), &n),
+				 0);
+		assert_true(n <= 100);
+	}
+	assert_int_equal(media_udptl_decode(pkt, n, 512, &p, NULL), 0);
+	assert_false(p.fec);
+	assert_int_equal(p.n, 1);
+	media_udptl_free(tx);
+	c.max_datagram = 1400;
 
 	/* one loss, deep in the stream (after the startup secondaries) */
 	c.window = 8;
@@ -437,9 +481,9 @@ static void feed_order(const unsigned *order, unsigned n,
 				 0);
 	}
 	for (unsigned i = 0; i < n; i++)
-		assert_int_equal(media_udptl_recv(rx, pkts[order[i]],
-						  plen[order[i]]),
-				 0);
+		assert_int_equal(
+			media_udptl_recv(rx, pkts[order[i]], plen[order[i]]),
+			0);
 	media_udptl_flush(rx);
 	assert_int_equal(sink.bad_content, 0);
 	last_st = *media_udptl_stats(rx);
@@ -567,38 +611,70 @@ static void test_hostile(void **state)
 		{ "empty", { 0 }, 0, MEDIA_UDPTL_BAD_TRUNCATED },
 		{ "one octet", { 0 }, 1, MEDIA_UDPTL_BAD_TRUNCATED },
 		{ "no primary length", { 0, 1 }, 2, MEDIA_UDPTL_BAD_TRUNCATED },
-		{ "primary past end", { 0, 1, 5, 1, 2 }, 5,
+		{ "primary past end",
+		  { 0, 1, 5, 1, 2 },
+		  5,
 		  MEDIA_UDPTL_BAD_LENGTH },
-		{ "long form truncated", { 0, 1, 0x81 }, 3,
+		{ "long form truncated",
+		  { 0, 1, 0x81 },
+		  3,
 		  MEDIA_UDPTL_BAD_TRUNCATED },
-		{ "long form past end", { 0, 1, 0xbf, 0xff, 1, 2 }, 6,
+		{ "long form past end",
+		  { 0, 1, 0xbf, 0xff, 1, 2 },
+		  6,
 		  MEDIA_UDPTL_BAD_LENGTH },
-		{ "fragment", { 0, 1, 0xc1, 1, 2 }, 5,
+		{ "fragment",
+		  { 0, 1, 0xc1, 1, 2 },
+		  5,
 		  MEDIA_UDPTL_BAD_FRAGMENT },
-		{ "empty primary", { 0, 1, 0, 0, 0 }, 5, MEDIA_UDPTL_BAD_EMPTY },
+		{ "empty primary",
+		  { 0, 1, 0, 0, 0 },
+		  5,
+		  MEDIA_UDPTL_BAD_EMPTY },
 		{ "no recovery", { 0, 1, 1, 9 }, 4, MEDIA_UDPTL_BAD_TRUNCATED },
-		{ "bad choice", { 0, 1, 1, 9, 0x40, 0 }, 6,
+		{ "bad choice",
+		  { 0, 1, 1, 9, 0x40, 0 },
+		  6,
 		  MEDIA_UDPTL_BAD_CHOICE },
-		{ "huge count", { 0, 1, 1, 9, 0, 0xbf, 0xff }, 7,
+		{ "huge count",
+		  { 0, 1, 1, 9, 0, 0xbf, 0xff },
+		  7,
 		  MEDIA_UDPTL_BAD_COUNT },
-		{ "count past end", { 0, 1, 1, 9, 0, 3, 1, 7 }, 8,
+		{ "count past end",
+		  { 0, 1, 1, 9, 0, 3, 1, 7 },
+		  8,
 		  MEDIA_UDPTL_BAD_TRUNCATED },
-		{ "secondary past end", { 0, 1, 1, 9, 0, 1, 100, 7 }, 8,
+		{ "secondary past end",
+		  { 0, 1, 1, 9, 0, 1, 100, 7 },
+		  8,
 		  MEDIA_UDPTL_BAD_LENGTH },
-		{ "secondary fragment", { 0, 1, 1, 9, 0, 1, 0xc4 }, 7,
+		{ "secondary fragment",
+		  { 0, 1, 1, 9, 0, 1, 0xc4 },
+		  7,
 		  MEDIA_UDPTL_BAD_FRAGMENT },
-		{ "fec npackets 0", { 0, 1, 1, 9, 0x80, 1, 0, 0 }, 8,
+		{ "fec npackets 0",
+		  { 0, 1, 1, 9, 0x80, 1, 0, 0 },
+		  8,
 		  MEDIA_UDPTL_BAD_INTEGER },
-		{ "fec npackets huge", { 0, 1, 1, 9, 0x80, 4, 0x7f, 0xff,
-					 0xff, 0xff, 0 },
-		  11, MEDIA_UDPTL_BAD_INTEGER },
-		{ "fec npackets negative", { 0, 1, 1, 9, 0x80, 1, 0xff, 0 }, 8,
+		{ "fec npackets huge",
+		  { 0, 1, 1, 9, 0x80, 4, 0x7f, 0xff, 0xff, 0xff, 0 },
+		  11,
 		  MEDIA_UDPTL_BAD_INTEGER },
-		{ "fec integer past end", { 0, 1, 1, 9, 0x80, 2, 1 }, 7,
+		{ "fec npackets negative",
+		  { 0, 1, 1, 9, 0x80, 1, 0xff, 0 },
+		  8,
+		  MEDIA_UDPTL_BAD_INTEGER },
+		{ "fec integer past end",
+		  { 0, 1, 1, 9, 0x80, 2, 1 },
+		  7,
 		  MEDIA_UDPTL_BAD_LENGTH },
-		{ "fec entry past end", { 0, 1, 1, 9, 0x80, 1, 2, 1, 9, 1 },
-		  10, MEDIA_UDPTL_BAD_LENGTH },
-		{ "trailing", { 0, 1, 1, 9, 0, 0, 0xee }, 7,
+		{ "fec entry past end",
+		  { 0, 1, 1, 9, 0x80, 1, 2, 1, 9, 1 },
+		  10,
+		  MEDIA_UDPTL_BAD_LENGTH },
+		{ "trailing",
+		  { 0, 1, 1, 9, 0, 0, 0xee },
+		  7,
 		  MEDIA_UDPTL_BAD_TRAILING },
 	};
 	const size_t ncases = sizeof(cases) / sizeof(cases[0]);
@@ -669,8 +745,8 @@ static void test_mutations(void **state)
 	for (unsigned i = 0; i < 5000; i++) {
 		len = ifp_make(i, ifp, 60);
 		assert_int_equal(media_udptl_send(tx, ifp, len,
-						  i & 1 ? MEDIA_UDPTL_IMAGE :
-							  MEDIA_UDPTL_CONTROL,
+						  i & 1 ? MEDIA_UDPTL_IMAGE
+							: MEDIA_UDPTL_CONTROL,
 						  pkt, sizeof(pkt), &n),
 				 0);
 		for (unsigned k = rnd() % 4; k > 0; k--)
@@ -743,6 +819,7 @@ int main(void)
 		cmocka_unit_test_setup(test_alloc_bounds, setup),
 		cmocka_unit_test_setup(test_round_trip_in_order, setup),
 		cmocka_unit_test_setup(test_redundancy_recovers_bursts, setup),
+		cmocka_unit_test_setup(test_first_packets_lost, setup),
 		cmocka_unit_test_setup(test_depth_by_kind, setup),
 		cmocka_unit_test_setup(test_max_datagram, setup),
 		cmocka_unit_test_setup(test_fec_recovers, setup),
