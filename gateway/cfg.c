@@ -558,7 +558,8 @@ static int check_metrics_listen(struct cfg_ctx *c, void *obj, const char *val,
 	}
 	/* the endpoint has no authentication: loopback only */
 	if (!((inet_pton(AF_INET, cfg->metrics_host, a) == 1 && a[0] == 127) ||
-	      !strcmp(cfg->metrics_host, "::1"))) {
+	      (inet_pton(AF_INET6, cfg->metrics_host, a) == 1 &&
+	       !memcmp(a, &in6addr_loopback, 16)))) {
 		snprintf(why, n,
 			 "'%s' is not a loopback address (127.0.0.0/8 or ::1)",
 			 cfg->metrics_host);

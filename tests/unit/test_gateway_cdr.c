@@ -12,8 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gateway/call_int.h"
 #include "gateway/cdr.h"
 #include "gateway/log.h"
+#include "gateway/metrics.h"
 
 static void csv_plain(void **state)
 {
@@ -224,6 +226,153 @@ static void file_bad_path(void **state)
 	assert_int_equal(gw_cdr_file_open(&f, longp), ENAMETOOLONG);
 }
 
+/* ---- the gateway side: a fake gw and calls without legs ------------- */
+
+static struct gw gw;
+static char gdir[32], gpath[64];
+
+static int glue_setup(void **state)
+{
+	memset(&gw, 0, sizeof(gw));
+	snprintf(gdir, sizeof(gdir), "/tmp/gwcdrXXXXXX");
+	assert_non_null(mkdtemp(gdir));
+	snprintf(gpath, sizeof(gpath), "%s/cdr.csv", gdir);
+	snprintf(gw.cfg.cdr_file, sizeof(gw.cfg.cdr_file), "%s", gpath);
+	gw.loop = gw_loop_alloc();
+	assert_non_null(gw.loop);
+	assert_int_equal(gw_metrics_start(&gw), 0);
+	assert_int_equal(gw_cdr_start(&gw), 0);
+	return 0;
+}
+
+static int glue_teardown(void **state)
+{
+	gw_cdr_stop(&gw);
+	gw_metrics_stop(&gw);
+	gw_loop_free(gw.loop);
+	unlink(gpath);
+	rmdir(gdir);
+	return 0;
+}
+
+static struct gw_call *fake_call(unsigned id, enum call_orig orig)
+{
+	static struct gw_call c;
+
+	memset(&c, 0, sizeof(c));
+	c.gw = &gw;
+	c.id = id;
+	c.orig = orig;
+	c.t_start = gw_loop_now(gw.loop);
+	snprintf(c.calling, sizeof(c.calling), "2125550100");
+	snprintf(c.called, sizeof(c.called), "1000");
+	snprintf(c.cdr.called_in, sizeof(c.cdr.called_in), "5551000");
+	snprintf(c.cdr.target, sizeof(c.cdr.target), "phone");
+	return &c;
+}
+
+static size_t nlines(void)
+{
+	size_t n = 0;
+
+	for (const char *p = slurp(gpath); *p; p++)
+		n += *p == '\n';
+	return n;
+}
+
+/* No media: the line is written at once; the far end's BYE ended it. */
+static void glue_no_media(void **state)
+{
+	struct gw_call *c = fake_call(3, ORIG_PSTN);
+
+	c->t_answer = c->t_start;
+	gw_cdr_note(c, EV_SIP_BYE);
+	c->cause = 16;
+	c->state = CS_RELEASING;
+	gw_cdr_note(c, EV_TDM_RELEASED); /* later events change nothing */
+	gw_cdr_call_end(c);
+	assert_int_equal(nlines(), 2);
+	assert_non_null(strstr(slurp(gpath),
+			       ",pstn-sip,2125550100,5551000,2125550100,1000,"
+			       ",,,phone,16,200,sip,,0.000,,,,,,\r\n"));
+}
+
+/* The gateway refused it: events that follow are not the hangup. */
+static void glue_refused(void **state)
+{
+	struct gw_call *c = fake_call(4, ORIG_SIP);
+
+	c->calling[0] = '\0';
+	c->cause = 1;
+	c->sip_code = 404;
+	gw_cdr_note(c, EV_SIP_ENDED);
+	gw_cdr_call_end(c);
+	/* an empty caller stays empty towards the PSTN */
+	assert_non_null(strstr(slurp(gpath), ",sip-pstn,,5551000,,1000,"));
+	assert_non_null(strstr(slurp(gpath), ",phone,1,404,gateway,"));
+}
+
+/* With media the line waits for the worker's final statistics. */
+static void glue_waits_for_media(void **state)
+{
+	struct gw_call *c = fake_call(5, ORIG_PSTN);
+	struct media_stats st = { .rx_packets = 50,
+				  .tx_packets = 51,
+				  .rx_lost = 2,
+				  .jitter_us = 2500 };
+
+	c->mslot = (struct gw_mslot *)1; /* only tested for NULL */
+	snprintf(c->media_res.name, sizeof(c->media_res.name), "PCMA");
+	gw_cdr_note(c, EV_TDM_DISCONNECT);
+	gw_cdr_call_end(c);
+	assert_int_equal(nlines(), 1); /* header only */
+	gw_cdr_media(&gw, 99, &st);    /* another call's */
+	assert_int_equal(nlines(), 1);
+	gw_cdr_media(&gw, 5, &st);
+	assert_int_equal(nlines(), 2);
+	assert_non_null(
+		strstr(slurp(gpath), ",pstn,PCMA,0.000,50,51,2,2.500,,\r\n"));
+	c->mslot = NULL;
+}
+
+/* Statistics that never come: written without them after the wait, and
+ * whatever still waits is written at stop. */
+static void glue_media_timeout(void **state)
+{
+	struct gw_call *c = fake_call(6, ORIG_PSTN);
+
+	c->mslot = (struct gw_mslot *)1;
+	gw_cdr_call_end(c);
+	assert_int_equal(nlines(), 1);
+	for (int i = 0; i < 40 && nlines() < 2; i++)
+		gw_loop_once(gw.loop, 100);
+	assert_int_equal(nlines(), 2);
+	assert_non_null(strstr(slurp(gpath), ",gateway,,0.000,,,,,,\r\n"));
+	c = fake_call(7, ORIG_SIP);
+	c->mslot = (struct gw_mslot *)1;
+	gw_cdr_call_end(c);
+	gw_cdr_stop(&gw);
+	assert_int_equal(nlines(), 3);
+	assert_null(gw.cdr);
+	c->mslot = NULL;
+}
+
+/* Counted in the metrics whether or not a file is configured. */
+static void glue_counts(void **state)
+{
+	struct gw_call *c = fake_call(8, ORIG_SIP);
+	struct gw_mbuf b = { 0 };
+
+	c->abandoned = true;
+	gw_cdr_call_end(c);
+	gw_metrics_render(&gw, &b);
+	assert_non_null(strstr(
+		b.p,
+		"pstngw_calls_ended_total{direction=\"sip-pstn\",result=\"abandoned\"} 1\n"));
+	assert_non_null(strstr(b.p, "pstngw_cdr_lines_total 1\n"));
+	gw_mbuf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,6 +387,16 @@ int main(void)
 		cmocka_unit_test(file_header_once),
 		cmocka_unit_test(file_disk_full),
 		cmocka_unit_test(file_bad_path),
+		cmocka_unit_test_setup_teardown(glue_no_media, glue_setup,
+						glue_teardown),
+		cmocka_unit_test_setup_teardown(glue_refused, glue_setup,
+						glue_teardown),
+		cmocka_unit_test_setup_teardown(glue_waits_for_media,
+						glue_setup, glue_teardown),
+		cmocka_unit_test_setup_teardown(glue_media_timeout, glue_setup,
+						glue_teardown),
+		cmocka_unit_test_setup_teardown(glue_counts, glue_setup,
+						glue_teardown),
 	};
 
 	gw_log_init("test", false);

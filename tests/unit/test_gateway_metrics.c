@@ -236,6 +236,57 @@ static void http_server(void **state)
 	gw_loop_free(gw.loop);
 }
 
+/* [general] metrics_listen: loopback address:port only. */
+static int load(const char *val, struct cfg_errors *errs)
+{
+	static struct gw_cfg cfg;
+	char text[160];
+	FILE *f;
+	int err;
+
+	snprintf(text, sizeof(text), "[general]\nmetrics_listen = %s\n", val);
+	f = fmemopen(text, strlen(text), "r");
+	assert_non_null(f);
+	err = cfg_load_stream(&cfg, f, "m.conf", errs);
+	fclose(f);
+	return err;
+}
+
+static void cfg_listen(void **state)
+{
+	static const char *const good[] = { "", "127.0.0.1:9464", "127.9.9.9:1",
+					    "[::1]:9464",
+					    "[0:0:0:0:0:0:0:1]:80" };
+	static const struct {
+		const char *val, *why;
+	} bad[] = {
+		{ "10.0.0.1:9464", "'10.0.0.1' is not a loopback address" },
+		{ "[::2]:80", "'::2' is not a loopback address" },
+		{ "0.0.0.0:9464", "'0.0.0.0' is not a loopback address" },
+		{ "127.0.0.1", "'127.0.0.1': expected address:port" },
+		{ "127.0.0.1:0", "bad port" },
+		{ "127.0.0.1:70000", "bad port" },
+		{ "localhost:9464", "is not an IPv4 or IPv6 address" },
+	};
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		struct cfg_errors errs = { 0 };
+
+		assert_int_equal(load(good[i], &errs), 0);
+		cfg_errors_release(&errs);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct cfg_errors errs = { 0 };
+
+		assert_int_equal(load(bad[i].val, &errs), EINVAL);
+		assert_non_null(errs.text);
+		assert_non_null(strstr(errs.text, "m.conf:2: [general] "
+						  "metrics_listen: "));
+		assert_non_null(strstr(errs.text, bad[i].why));
+		cfg_errors_release(&errs);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +298,7 @@ int main(void)
 		cmocka_unit_test(http_bad),
 		cmocka_unit_test(http_too_large),
 		cmocka_unit_test(http_server),
+		cmocka_unit_test(cfg_listen),
 	};
 
 	gw_log_init("test", false);
