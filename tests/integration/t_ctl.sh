@@ -78,6 +78,9 @@ start simctl perl -MIO::Socket::UNIX -e '
 wait_for "$T/sim.log" "event=connect" 15
 wait_for "$T/phone.log" "event=incoming call=1 from=2125550100 to=5551000" 5
 
+# garbage while the call is up: answered, the call unaffected
+raw_ctl '\xde\xad\xbe\xef\n\x00\nhangup\nhangup 1 999\n' >"$T/bin2.out"
+[ "$(grep -c '^error: ' "$T/bin2.out")" -eq 4 ] || fail "garbage in call: $(cat "$T/bin2.out")"
 ctl show calls >"$T/calls.out" || fail "show calls"
 grep -Eq "^call 1: pstn->sip 2125550100 -> 5551000 state active talking [0-9]+ s call-id [^ -][^ ]* span/chan 1/[0-9]+ codec (PCMU|PCMA)" \
 	"$T/calls.out" || fail "show calls: $(cat "$T/calls.out")"
