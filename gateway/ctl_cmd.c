@@ -118,6 +118,9 @@ static void alarm_names(unsigned mask, char *buf, size_t size)
 static const char *cmd_show_spans(struct gw *gw, char **args, int nargs,
 				  struct gw_ctl_out *out)
 {
+	/* red and blue leave no usable line, even while connected */
+	const unsigned bad_l1 = TDM_ALARM_RED | TDM_ALARM_BLUE;
+
 	(void)args;
 	(void)nargs;
 	if (!gw->nspans)
@@ -128,17 +131,19 @@ static const char *cmd_show_spans(struct gw *gw, char **args, int nargs,
 		enum tdm_span_state ss = tdm_span_state(s->span);
 		char alarms[32];
 
-		alarm_names(tdm_span_alarms(s->span), alarms, sizeof(alarms));
-		gw_ctl_printf(out,
-			      "span %u: %s %s %s group %s state %s layer1 %s "
-			      "alarms %s layer2 %s\n",
-			      tdm_span_id(s->span),
-			      tdm_span_type_name(tdm_span_type(s->span)),
-			      s->cfg->switchtype,
-			      cfg_span_role_name(s->cfg->role), s->cfg->group,
-			      tdm_span_state_name(ss),
-			      ss == TDM_SPAN_DOWN ? "down" : "up", alarms,
-			      ss == TDM_SPAN_UP ? "up" : "down");
+		unsigned al = tdm_span_alarms(s->span);
+
+		alarm_names(al, alarms, sizeof(alarms));
+		gw_ctl_printf(
+			out,
+			"span %u: %s %s %s group %s state %s layer1 %s "
+			"alarms %s layer2 %s\n",
+			tdm_span_id(s->span),
+			tdm_span_type_name(tdm_span_type(s->span)),
+			s->cfg->switchtype, cfg_span_role_name(s->cfg->role),
+			s->cfg->group, tdm_span_state_name(ss),
+			ss == TDM_SPAN_DOWN || (al & bad_l1) ? "down" : "up",
+			alarms, ss == TDM_SPAN_UP ? "up" : "down");
 		gw_ctl_printf(
 			out,
 			"  calls_in %llu calls_out %llu calls_failed %llu "

@@ -106,6 +106,22 @@ wait_for "$T/sim.log" "event=released.* cause=17" 10
 wait_for "$T/phone.log" "event=bye call=1 cause=17" 10
 wait_for "$T/gw.log" "ended: 2125550100 -> 5551000, cause 17" 5
 ctl show calls | grep -q "^no calls$" || fail "call still listed"
+
+# layer 1 alarms as the span reports them: red from the switch, then clear
+sim_cmd() {
+	perl -MIO::Socket::UNIX -e '
+		my $s = IO::Socket::UNIX->new(Peer => $ARGV[0]) or die "connect: $!";
+		print $s "$ARGV[1]\n"; alarm 5;
+		while (my $l = <$s>) { last if $l =~ /^(ok|error)/ }' "$T/sim.sock" "$1"
+}
+sim_cmd "alarm red"
+wait_for "$T/gw.log" "span 1: layer 1 alarms red" 5
+ctl show spans | grep -q "^span 1: .* layer1 down alarms red " ||
+	fail "red alarm not shown: $(ctl show spans)"
+sim_cmd "alarm clear"
+wait_for "$T/gw.log" "span 1: layer 1 alarms cleared" 5
+ctl show spans | grep -q "^span 1: .* alarms none " ||
+	fail "cleared alarm not shown: $(ctl show spans)"
 ctl version >/dev/null || fail "daemon does not answer at the end"
 kill -0 "$PID_gw" || fail "daemon gone"
 pass
