@@ -170,6 +170,29 @@ static void hangup_block_debug(void **state)
 	assert_true(gw_log_enabled(GW_LOG_TDM, LOG_INFO)); /* unchanged */
 }
 
+static void out_bounded(void **state)
+{
+	static char chunk[4096];
+	struct gw_ctl_out o = { 0 };
+
+	(void)state;
+	memset(chunk, 'z', sizeof(chunk) - 1);
+	gw_ctl_printf(&o, "%d %s\n", 42, "x");
+	assert_int_equal(o.len, 5);
+	assert_memory_equal(o.buf, "42 x\n", 5);
+	for (int i = 0; i < 2 * GW_CTL_OUT_MAX / 4096 && !o.overflow; i++)
+		gw_ctl_printf(&o, "%s", chunk);
+	assert_true(o.overflow);
+	assert_true(o.len <= GW_CTL_OUT_MAX);
+	size_t len = o.len;
+
+	gw_ctl_printf(&o, "more"); /* ignored once overflowed */
+	assert_int_equal(o.len, len);
+	gw_ctl_out_release(&o);
+	assert_null(o.buf);
+	assert_int_equal(o.len, 0);
+}
+
 /* ---- the socket ------------------------------------------------------ */
 
 static char path[64];
@@ -352,6 +375,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(shows_trunks, setup, teardown),
 		cmocka_unit_test_setup_teardown(hangup_block_debug, setup,
 						teardown),
+		cmocka_unit_test(out_bounded),
 		cmocka_unit_test_setup_teardown(sock_commands, sock_setup,
 						sock_teardown),
 		cmocka_unit_test_setup_teardown(sock_limits, sock_setup,
