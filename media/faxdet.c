@@ -36,8 +36,10 @@ struct media_faxdet {
 };
 
 static const char *const tone_names[] = {
-	[MEDIA_FAXTONE_NONE] = "none",	 [MEDIA_FAXTONE_CNG] = "CNG",
-	[MEDIA_FAXTONE_CED] = "CED",	 [MEDIA_FAXTONE_ANS_PR] = "ANS/PR",
+	[MEDIA_FAXTONE_NONE] = "none",
+	[MEDIA_FAXTONE_CNG] = "CNG",
+	[MEDIA_FAXTONE_CED] = "CED",
+	[MEDIA_FAXTONE_ANS_PR] = "ANS/PR",
 	[MEDIA_FAXTONE_V21] = "V.21-preamble",
 };
 
@@ -133,8 +135,8 @@ void media_faxdet_free(struct media_faxdet *d)
 	free(d);
 }
 
-enum media_faxtone media_faxdet_feed(struct media_faxdet *d,
-				     const int16_t *pcm, size_t n)
+enum media_faxtone media_faxdet_feed(struct media_faxdet *d, const int16_t *pcm,
+				     size_t n)
 {
 	if (!d || !pcm || !n || n > (size_t)MEDIA_RATE)
 		return MEDIA_FAXTONE_NONE;
@@ -170,8 +172,8 @@ void media_faxdet_reset(struct media_faxdet *d)
 	}
 	modem_connect_tones_rx_init(d->cng, MODEM_CONNECT_TONES_FAX_CNG,
 				    tone_cb, d);
-	modem_connect_tones_rx_init(d->ans, MODEM_CONNECT_TONES_ANS_PR,
-				    tone_cb, d);
+	modem_connect_tones_rx_init(d->ans, MODEM_CONNECT_TONES_ANS_PR, tone_cb,
+				    d);
 	hdlc_rx_restart(d->hdlc);
 	fsk_rx_restart(d->fsk, &preset_fsk_specs[FSK_V21CH2],
 		       FSK_FRAME_MODE_SYNC);

@@ -103,8 +103,7 @@ static void ring_put(struct ring *r, const char *s, size_t n)
 	}
 }
 
-static void trace_line(struct media_t38gw *g, struct ring *r,
-		       const char *text)
+static void trace_line(struct media_t38gw *g, struct ring *r, const char *text)
 {
 	char line[TRACE_LINE];
 	size_t n;
@@ -272,11 +271,17 @@ static int check_cfg(const struct media_t38_cfg *c)
 	if (c->version > 3 || (c->modems & ~(unsigned)MEDIA_T38_MODEMS_ALL) ||
 	    (unsigned)c->rate > MEDIA_T38_TCF_LOCAL)
 		return EINVAL;
-	if (c->max_datagram && (c->max_datagram < MEDIA_T38_MIN_DGRAM ||
-				c->max_datagram > 65535))
+	if (c->max_datagram &&
+	    (c->max_datagram < MEDIA_T38_MIN_DGRAM || c->max_datagram > 65535))
 		return EINVAL;
 	if (c->trace_size && c->trace_size < 256)
 		return EINVAL;
+	/* spandsp 0.0.6's gateway always relays TCF, whatever the core's
+	 * rate management method says (measured: the same TCF octets cross
+	 * either way). T.38 requires transferredTCF over UDP anyway, so the
+	 * SDP answer must say transferredTCF. */
+	if (c->rate == MEDIA_T38_TCF_LOCAL)
+		return ENOTSUP;
 	return 0;
 }
 
@@ -288,7 +293,7 @@ static void set_logging(logging_state_t *ls, int level)
 
 static void configure(struct media_t38gw *g)
 {
-	static const uint8_t blank[16];
+	static const uint8_t blank[16] = { 0xff };
 	const struct media_t38_cfg *c = &g->cfg;
 	unsigned m = c->modems ? c->modems : MEDIA_T38_MODEMS_ALL;
 	int sm = 0;
@@ -306,21 +311,21 @@ static void configure(struct media_t38gw *g)
 	t38_gateway_set_transmit_on_idle(g->gw, 1);
 	t38_gateway_set_tep_mode(g->gw, 0);
 	t38_gateway_set_fill_bit_removal(g->gw, c->fill_bit_removal);
-	/* spandsp blanks NSx frames when the length is below 10 and leaves
-	 * them alone otherwise; the bytes themselves are its own. */
+	/* spandsp overwrites the first len octets after the FCF when len is
+	 * below 10 (with its own 0xFF 00 00 ..., whatever is passed) and
+	 * leaves NSx alone otherwise. Three octets are the T.35 country and
+	 * provider codes: no machine recognises its maker any more. */
 	if (c->nsx_suppress)
-		t38_gateway_set_nsx_suppression(g->gw, blank, 0, blank, 0);
+		t38_gateway_set_nsx_suppression(g->gw, blank, 3, blank, 3);
 	else
 		t38_gateway_set_nsx_suppression(g->gw, blank, 10, blank, 10);
 	t38_set_t38_version(g->core, (int)c->version);
 	t38_set_data_rate_management_method(
-		g->core, c->rate == MEDIA_T38_TCF_LOCAL
-				 ? T38_DATA_RATE_MANAGEMENT_LOCAL_TCF
-				 : T38_DATA_RATE_MANAGEMENT_TRANSFERRED_TCF);
+		g->core, T38_DATA_RATE_MANAGEMENT_TRANSFERRED_TCF);
 	t38_set_fill_bit_removal(g->core, c->fill_bit_removal);
-	t38_set_max_datagram_size(g->core, (int)(c->max_datagram
-							 ? c->max_datagram
-							 : MEDIA_T38_DEFAULT_DGRAM));
+	t38_set_max_datagram_size(
+		g->core, (int)(c->max_datagram ? c->max_datagram
+					       : MEDIA_T38_DEFAULT_DGRAM));
 	t38_set_sequence_number_handling(g->core, 1);
 	t38_gateway_set_real_time_frame_handler(g->gw, frame_seen, g);
 	/* the gateway's flow tells the phases; the core's flow is every
@@ -447,8 +452,8 @@ static void drain(struct media_t38gw *g)
 	}
 }
 
-int media_t38gw_process(struct media_t38gw *g, const int16_t *in,
-			int16_t *out, size_t n)
+int media_t38gw_process(struct media_t38gw *g, const int16_t *in, int16_t *out,
+			size_t n)
 {
 	struct media_t38gw *saved = cur_gw;
 	int got;
@@ -485,15 +490,14 @@ int media_t38gw_process_law(struct media_t38gw *g, enum media_law law,
 	return err;
 }
 
-void media_t38gw_result(const struct media_t38gw *g,
-			struct media_t38_result *r)
+void media_t38gw_result(const struct media_t38gw *g, struct media_t38_result *r)
 {
 	t38_stats_t ts;
 
 	*r = g->st;
 	t38_gateway_get_transfer_statistics(g->gw, &ts);
-	r->pages = ts.pages_transferred > 0 ? (unsigned)ts.pages_transferred
-					    : 0;
+	r->pages =
+		ts.pages_transferred > 0 ? (unsigned)ts.pages_transferred : 0;
 	r->bit_rate = ts.bit_rate > 0 ? (unsigned)ts.bit_rate : 0;
 	r->ecm = ts.error_correcting_mode != 0;
 	r->done = g->done;

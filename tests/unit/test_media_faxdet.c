@@ -50,8 +50,8 @@ static int gen_tones(void *st, int16_t *amp, int n)
 static void connect_tone(int type, enum media_faxtone want, unsigned max_ms)
 {
 	struct media_faxdet *d;
-	modem_connect_tones_tx_state_t *tx = modem_connect_tones_tx_init(NULL,
-									 type);
+	modem_connect_tones_tx_state_t *tx =
+		modem_connect_tones_tx_init(NULL, type);
 	uint64_t when = 0, at = 0;
 	unsigned k;
 
@@ -238,8 +238,7 @@ static void t_bad_input(void **state)
 	(void)state;
 	assert_int_equal(media_faxdet_alloc(NULL), EINVAL);
 	assert_int_equal(media_faxdet_alloc(&d), 0);
-	assert_int_equal(media_faxdet_feed(NULL, buf, BLK),
-			 MEDIA_FAXTONE_NONE);
+	assert_int_equal(media_faxdet_feed(NULL, buf, BLK), MEDIA_FAXTONE_NONE);
 	assert_int_equal(media_faxdet_feed(d, NULL, BLK), MEDIA_FAXTONE_NONE);
 	assert_int_equal(media_faxdet_feed(d, buf, 0), MEDIA_FAXTONE_NONE);
 	assert_false(media_faxdet_seen(d, MEDIA_FAXTONE_NONE, NULL));

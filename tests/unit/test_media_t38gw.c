@@ -129,7 +129,7 @@ struct pkt {
 
 struct rig {
 	struct media_t38gw *gw;
-	fax_state_t *fax;	   /* the PSTN machine */
+	fax_state_t *fax;	    /* the PSTN machine */
 	t38_terminal_state_t *term; /* the fax server, NULL: none */
 	t38_core_state_t *tcore;
 	struct pkt net[NET_Q]; /* gateway -> terminal */
@@ -140,6 +140,10 @@ struct rig {
 	uint16_t next_seq;
 	unsigned seq_errors, too_long, copies_bad;
 	uint16_t term_seq;
+	t38_core_state_t *spy; /* sees what the terminal sees */
+	uint8_t v21[4096];     /* V.21 HDLC octets the spy saw */
+	size_t v21_len;
+	size_t non_ecm; /* non-ECM data octets the spy saw */
 	bool fax_done, term_done;
 	int fax_code, term_code;
 	t30_stats_t fax_st, term_st;
@@ -169,16 +173,15 @@ static void gw_tx(void *arg, const uint8_t *ifp, size_t len, uint16_t seq,
 
 /* The terminal hands its packets straight to the gateway, from inside
  * spandsp: the gateway must only queue them. */
-static int term_tx(t38_core_state_t *s, void *user, const uint8_t *buf,
-		   int len, int count)
+static int term_tx(t38_core_state_t *s, void *user, const uint8_t *buf, int len,
+		   int count)
 {
 	struct rig *r = user;
 
 	(void)s;
 	(void)count;
-	assert_int_equal(media_t38gw_ifp_in(r->gw, buf, (size_t)len,
-					    r->term_seq++),
-			 0);
+	assert_int_equal(
+		media_t38gw_ifp_in(r->gw, buf, (size_t)len, r->term_seq++), 0);
 	return 0;
 }
 
@@ -222,6 +225,7 @@ struct opts {
 	bool fill_bit_removal;
 	enum media_t38_rate rate;
 	unsigned max_dgram;
+	bool nsx_suppress;
 };
 
 static struct rig *rig_new(const struct opts *o)
@@ -232,6 +236,7 @@ static struct rig *rig_new(const struct opts *o)
 				     .rate = o->rate,
 				     .fill_bit_removal = o->fill_bit_removal,
 				     .max_datagram = o->max_dgram,
+				     .nsx_suppress = o->nsx_suppress,
 				     .tag = "call 7" };
 	struct rig *r = calloc(1, sizeof(*r));
 	t30_state_t *t;
@@ -289,9 +294,14 @@ static unsigned run(struct rig *r, unsigned limit)
 			media_t38gw_process(r->gw, to_gw, from_gw, BLOCK), 0);
 		if (!r->term)
 			continue;
-		for (i = 0; i < r->net_n; i++)
+		for (i = 0; i < r->net_n; i++) {
 			t38_core_rx_ifp_packet(r->tcore, r->net[i].buf,
 					       r->net[i].len, r->net[i].seq);
+			if (r->spy)
+				t38_core_rx_ifp_packet(r->spy, r->net[i].buf,
+						       r->net[i].len,
+						       r->net[i].seq);
+		}
 		r->net_n = 0;
 		t38_terminal_send_timeout(r->term, BLOCK);
 	}
@@ -434,10 +444,9 @@ static void t_fill_bit_removal(void **state)
 
 static void t_small_datagrams(void **state)
 {
-	struct opts o = { .pstn_sends = true,
-			  .ecm = true,
-			  .version = 1,
-			  .max_dgram = 160 };
+	struct opts o = {
+		.pstn_sends = true, .ecm = true, .version = 1, .max_dgram = 160
+	};
 
 	(void)state;
 	transfer(&o, 14400);
@@ -447,7 +456,9 @@ static void t_small_datagrams(void **state)
  * the PSTN machine did meanwhile. */
 static void t_no_receiver_keeps_trace(void **state)
 {
-	struct opts o = { .pstn_sends = true, .ecm = true, .no_terminal = true };
+	struct opts o = { .pstn_sends = true,
+			  .ecm = true,
+			  .no_terminal = true };
 	struct rig *r = rig_new(&o);
 	struct media_t38_result res;
 	const char *trace;
@@ -556,6 +567,9 @@ static void t_bad_input(void **state)
 	cfg.rate = (enum media_t38_rate)7;
 	assert_int_equal(media_t38gw_alloc(&cfg, nop_tx, NULL, &g), EINVAL);
 	cfg.rate = MEDIA_T38_TCF_TRANSFERRED;
+	cfg.trace_size = 100;
+	assert_int_equal(media_t38gw_alloc(&cfg, nop_tx, NULL, &g), EINVAL);
+	cfg.trace_size = 0;
 	assert_int_equal(media_t38gw_alloc(&cfg, NULL, NULL, &g), EINVAL);
 	assert_int_equal(media_t38gw_alloc(&cfg, nop_tx, NULL, &g), 0);
 
@@ -586,6 +600,191 @@ static void t_bad_input(void **state)
 	assert_string_equal(media_t38_rate_name((enum media_t38_rate)9), "?");
 }
 
+/* NSF from the PSTN machine crosses to the IP side intact, or blanked
+ * when suppression is on; the fax goes through either way. A spy T.38
+ * core collects the V.21 octets that left on the IP side. */
+static int spy_data(t38_core_state_t *s, void *user, int data_type,
+		    int field_type, const uint8_t *buf, int len)
+{
+	struct rig *r = user;
+
+	(void)s;
+	if (field_type == T38_FIELD_T4_NON_ECM_DATA ||
+	    field_type == T38_FIELD_T4_NON_ECM_SIG_END)
+		r->non_ecm += len > 0 ? (size_t)len : 0;
+	if (data_type == T38_DATA_V21 && field_type == T38_FIELD_HDLC_DATA &&
+	    len > 0 && r->v21_len + (size_t)len <= sizeof(r->v21)) {
+		/* T.38 carries bits in line order: back to spandsp's */
+		bit_reverse(r->v21 + r->v21_len, buf, len);
+		r->v21_len += (size_t)len;
+	}
+	return 0;
+}
+
+static int spy_ind(t38_core_state_t *s, void *user, int indicator)
+{
+	(void)s;
+	(void)user;
+	(void)indicator;
+	return 0;
+}
+
+static int spy_missing(t38_core_state_t *s, void *user, int rx, int exp)
+{
+	(void)s;
+	(void)user;
+	(void)rx;
+	(void)exp;
+	return 0;
+}
+
+static const uint8_t nsf[] = { 0x00, 0x00, 0x0e, 0x11, 0x22,
+			       0x33, 0x44, 0x55, 0x66, 0x77 };
+
+/* What the NSF looked like on the IP side: its T.35 header octets. */
+static bool nsf_crossed(bool suppress, const uint8_t *hdr)
+{
+	struct opts o = { .pstn_sends = false,
+			  .ecm = true,
+			  .nsx_suppress = suppress };
+	struct rig *r = rig_new(&o);
+	uint8_t want[sizeof(nsf)];
+	bool found = false;
+	size_t i;
+
+	memcpy(want, nsf, sizeof(nsf));
+	memcpy(want, hdr, 3);
+	r->spy = t38_core_init(NULL, spy_ind, spy_data, spy_missing, r, NULL,
+			       NULL);
+	assert_non_null(r->spy);
+	t30_set_tx_nsf(fax_get_t30_state(r->fax), nsf, sizeof(nsf));
+	run(r, LIMIT_BLOCKS);
+	assert_int_equal(r->fax_code, T30_ERR_OK);
+	assert_int_equal(r->term_code, T30_ERR_OK);
+	assert_true(r->v21_len > 10);
+	for (i = 0; i + sizeof(want) <= r->v21_len; i++)
+		if (!memcmp(r->v21 + i, want, sizeof(want)))
+			found = true;
+	t38_core_free(r->spy);
+	rig_free(r);
+	return found;
+}
+
+static void t_nsx_suppression(void **state)
+{
+	static const uint8_t blanked[3] = { 0xff, 0x00, 0x00 };
+
+	(void)state;
+	assert_true(nsf_crossed(false, nsf));
+	assert_false(nsf_crossed(false, blanked));
+	assert_true(nsf_crossed(true, blanked));
+	assert_false(nsf_crossed(true, nsf));
+}
+
+/* With ECM the only non-ECM data on the IP side is TCF: it crosses
+ * (transferredTCF). localTCF is refused: spandsp's gateway relays TCF
+ * whatever it is told. */
+static void t_tcf_transferred(void **state)
+{
+	struct opts o = { .pstn_sends = true, .ecm = true };
+	struct media_t38_cfg cfg = { .rate = MEDIA_T38_TCF_LOCAL };
+	struct media_t38gw *g = NULL;
+	struct rig *r = rig_new(&o);
+
+	(void)state;
+	r->spy = t38_core_init(NULL, spy_ind, spy_data, spy_missing, r, NULL,
+			       NULL);
+	assert_non_null(r->spy);
+	run(r, LIMIT_BLOCKS);
+	assert_int_equal(r->fax_code, T30_ERR_OK);
+	assert_int_equal(r->term_code, T30_ERR_OK);
+	/* 1.5 s of zeros at 14400 bit/s is 2700 octets */
+	assert_true(r->non_ecm >= 2000);
+	t38_core_free(r->spy);
+	rig_free(r);
+	assert_int_equal(media_t38gw_alloc(&cfg, nop_tx, NULL, &g), ENOTSUP);
+	assert_null(g);
+}
+
+/* A DIS from the IP side that offers V.8 (the way into V.34) and V.17:
+ * the PSTN machine hears it without the V.8 bit, and with only the image
+ * modems we allow. The audio is demodulated here to see what went out. */
+struct dis_catch {
+	uint8_t frame[64];
+	int len;
+};
+
+static void dis_frame(void *user, const uint8_t *pkt, int len, int ok)
+{
+	struct dis_catch *c = user;
+
+	if (pkt && ok && len >= 5 && len <= (int)sizeof(c->frame) &&
+	    pkt[2] == T30_DIS) {
+		memcpy(c->frame, pkt, (size_t)len);
+		c->len = len;
+	}
+}
+
+static int core_tx(t38_core_state_t *s, void *user, const uint8_t *buf, int len,
+		   int count)
+{
+	struct media_t38gw *g = user;
+	static uint16_t seq;
+
+	(void)s;
+	(void)count;
+	media_t38gw_ifp_in(g, buf, (size_t)len, seq++);
+	return 0;
+}
+
+static void t_dis_edited(void **state)
+{
+	/* address, control, DIS, then octets 3.. in spandsp bit order:
+	 * octet 3 bit 6 is "V.8 capabilities", octet 4 holds the modems */
+	uint8_t dis[] = { 0xff, 0x13, T30_DIS, 0x20, 0x2c | 0x40, 0xf4, 0x00 };
+	uint8_t rev[sizeof(dis)];
+	struct media_t38_cfg cfg = { .modems = MEDIA_T38_V27TER };
+	struct media_t38gw *g;
+	t38_core_state_t *peer;
+	struct dis_catch c = { .len = 0 };
+	hdlc_rx_state_t *hdlc = hdlc_rx_init(NULL, 0, 0, 5, dis_frame, &c);
+	fsk_rx_state_t *fsk = fsk_rx_init(
+		NULL, &preset_fsk_specs[FSK_V21CH2], FSK_FRAME_MODE_SYNC,
+		(put_bit_func_t)hdlc_rx_put_bit, hdlc);
+	int16_t in[BLOCK] = { 0 }, out[BLOCK];
+	unsigned b;
+
+	(void)state;
+	assert_int_equal(media_t38gw_alloc(&cfg, nop_tx, NULL, &g), 0);
+	peer = t38_core_init(NULL, NULL, NULL, NULL, NULL, core_tx, g);
+	assert_non_null(peer);
+	bit_reverse(rev, dis, sizeof(dis));
+	t38_core_send_indicator(peer, T38_IND_V21_PREAMBLE);
+	for (b = 0; b < 150 && !c.len; b++) {
+		if (b == 10) {
+			t38_core_send_data(peer, T38_DATA_V21,
+					   T38_FIELD_HDLC_DATA, rev,
+					   (int)sizeof(rev),
+					   T38_PACKET_CATEGORY_CONTROL_DATA);
+			t38_core_send_data(
+				peer, T38_DATA_V21,
+				T38_FIELD_HDLC_FCS_OK_SIG_END, NULL, 0,
+				T38_PACKET_CATEGORY_CONTROL_DATA_END);
+		}
+		assert_int_equal(media_t38gw_process(g, in, out, BLOCK), 0);
+		fsk_rx(fsk, out, BLOCK);
+	}
+	assert_int_equal(c.len, (int)sizeof(dis));
+	assert_int_equal(c.frame[3] & 0x20, 0);	   /* no V.8 */
+	assert_int_equal(c.frame[4] & 0x3c, 0x08); /* V.27ter only */
+	assert_int_equal(c.frame[4] & 0x40, 0x40); /* the rest untouched */
+	assert_memory_equal(c.frame + 5, dis + 5, 2);
+	fsk_rx_free(fsk);
+	hdlc_rx_free(hdlc);
+	t38_core_free(peer);
+	media_t38gw_free(g);
+}
+
 /* G.711 octets in and out, as the span carries them. */
 static void t_law(void **state)
 {
@@ -597,9 +796,8 @@ static void t_law(void **state)
 	(void)state;
 	assert_int_equal(media_t38gw_alloc(&cfg, nop_tx, NULL, &g), 0);
 	memset(in, media_law_silence(MEDIA_LAW_ALAW), sizeof(in));
-	assert_int_equal(media_t38gw_process_law(g, MEDIA_LAW_ALAW, in, out,
-						 BLOCK),
-			 0);
+	assert_int_equal(
+		media_t38gw_process_law(g, MEDIA_LAW_ALAW, in, out, BLOCK), 0);
 	media_t38gw_result(g, &res);
 	assert_int_equal(res.samples, BLOCK);
 	media_t38gw_free(g);
@@ -625,6 +823,9 @@ int main(void)
 		cmocka_unit_test(t_trace_bounded),
 		cmocka_unit_test(t_bad_input),
 		cmocka_unit_test(t_law),
+		cmocka_unit_test(t_tcf_transferred),
+		cmocka_unit_test(t_nsx_suppression),
+		cmocka_unit_test(t_dis_edited),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
