@@ -74,6 +74,8 @@ struct media_t38_result {
 	uint64_t ifp_rx;	  /* packets delivered to the gateway */
 	uint64_t ifp_rx_bad;	  /* rejected: too long, empty, malformed */
 	uint64_t ifp_rx_overflow; /* dropped: the queue was full */
+	uint64_t ifp_rx_lost;	  /* skipped sequence numbers */
+	uint64_t ifp_rx_repeat;	  /* sequence numbers already passed */
 	uint64_t frames;	  /* T.30 control frames seen */
 	uint64_t samples;	  /* audio processed */
 };

@@ -53,6 +53,8 @@ struct media_t38gw {
 	media_t38_tx_fn tx;
 	void *arg;
 	uint16_t tx_seq;
+	bool have_rx_seq;
+	uint16_t rx_next; /* sequence number expected next */
 
 	struct rxq_ent q[MEDIA_T38_RXQ];
 	unsigned q_head, q_n;
@@ -430,6 +432,25 @@ int media_t38gw_ifp_in(struct media_t38gw *g, const uint8_t *ifp, size_t len,
 	return 0;
 }
 
+/* Sequence accounting (UDPTL has already recovered what redundancy and
+ * FEC could): a jump forward counts the packets skipped as lost, a
+ * number at or behind the expected one as a repeat. spandsp does its
+ * own gap handling; these counts are for the report. */
+static void account_seq(struct media_t38gw *g, uint16_t seq)
+{
+	uint16_t ahead = (uint16_t)(seq - g->rx_next);
+
+	if (!g->have_rx_seq) {
+		g->have_rx_seq = true;
+	} else if (ahead >= 0x8000) {
+		g->st.ifp_rx_repeat++;
+		return;
+	} else {
+		g->st.ifp_rx_lost += ahead;
+	}
+	g->rx_next = (uint16_t)(seq + 1);
+}
+
 static void drain(struct media_t38gw *g)
 {
 	/* bounded: what is queued now, not what arrives meanwhile */
@@ -440,6 +461,7 @@ static void drain(struct media_t38gw *g)
 
 		g->q_head = (g->q_head + 1) % MEDIA_T38_RXQ;
 		g->q_n--;
+		account_seq(g, e->seq);
 		if (t38_core_rx_ifp_packet(g->core, e->buf, e->len, e->seq) <
 		    0) {
 			g->st.ifp_rx_bad++;

@@ -140,6 +140,8 @@ struct rig {
 	uint16_t next_seq;
 	unsigned seq_errors, too_long, copies_bad;
 	uint16_t term_seq;
+	unsigned drop_every, dup_every; /* impairments terminal -> gateway */
+	unsigned n_term, pending_drops, drops_seen, dups;
 	t38_core_state_t *spy; /* sees what the terminal sees */
 	uint8_t v21[4096];     /* V.21 HDLC octets the spy saw */
 	size_t v21_len;
@@ -178,10 +180,23 @@ static int term_tx(t38_core_state_t *s, void *user, const uint8_t *buf, int len,
 {
 	struct rig *r = user;
 
+	uint16_t seq = r->term_seq++;
+
 	(void)s;
 	(void)count;
-	assert_int_equal(
-		media_t38gw_ifp_in(r->gw, buf, (size_t)len, r->term_seq++), 0);
+	r->n_term++;
+	if (r->drop_every && r->n_term % r->drop_every == 0) {
+		r->pending_drops++;
+		return 0;
+	}
+	r->drops_seen += r->pending_drops;
+	r->pending_drops = 0;
+	assert_int_equal(media_t38gw_ifp_in(r->gw, buf, (size_t)len, seq), 0);
+	if (r->dup_every && r->n_term % r->dup_every == 0) {
+		r->dups++;
+		assert_int_equal(
+			media_t38gw_ifp_in(r->gw, buf, (size_t)len, seq), 0);
+	}
 	return 0;
 }
 
@@ -332,6 +347,8 @@ static void transfer(const struct opts *o, unsigned rate)
 	assert_true(res.ifp_rx > 10);
 	assert_int_equal(res.ifp_rx_bad, 0);
 	assert_int_equal(res.ifp_rx_overflow, 0);
+	assert_int_equal(res.ifp_rx_lost, 0);
+	assert_int_equal(res.ifp_rx_repeat, 0);
 	assert_true(res.frames >= 8);
 	assert_int_equal(r->seq_errors, 0);
 	assert_int_equal(r->too_long, 0);
@@ -706,6 +723,30 @@ static void t_tcf_transferred(void **state)
 	assert_null(g);
 }
 
+/* Packets the UDPTL layer could not recover, and repeats: counted, and
+ * the session still ends within bounds. */
+static void t_loss_and_repeats_counted(void **state)
+{
+	struct opts o = { .pstn_sends = true, .ecm = true };
+	struct rig *r = rig_new(&o);
+	struct media_t38_result res;
+
+	(void)state;
+	r->drop_every = 23;
+	r->dup_every = 7;
+	run(r, LIMIT_BLOCKS);
+	media_t38gw_result(r->gw, &res);
+	assert_true(r->drops_seen > 0);
+	assert_true(r->dups > 0);
+	assert_int_equal(res.ifp_rx_lost, r->drops_seen);
+	assert_int_equal(res.ifp_rx_repeat, r->dups);
+	assert_int_equal(res.ifp_rx_bad, 0);
+	/* the gateway's verdict agrees with the endpoints' */
+	assert_int_equal(res.ok, r->fax_code == T30_ERR_OK &&
+					 r->term_code == T30_ERR_OK);
+	rig_free(r);
+}
+
 /* A DIS from the IP side that offers V.8 (the way into V.34) and V.17:
  * the PSTN machine hears it without the V.8 bit, and with only the image
  * modems we allow. The audio is demodulated here to see what went out. */
@@ -824,6 +865,7 @@ int main(void)
 		cmocka_unit_test(t_bad_input),
 		cmocka_unit_test(t_law),
 		cmocka_unit_test(t_tcf_transferred),
+		cmocka_unit_test(t_loss_and_repeats_counted),
 		cmocka_unit_test(t_nsx_suppression),
 		cmocka_unit_test(t_dis_edited),
 	};
