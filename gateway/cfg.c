@@ -115,6 +115,9 @@ static const struct opt opts[] = {
 	  G(metrics_listen), check_metrics_listen,
 	  "Loopback address:port serving Prometheus metrics at GET /metrics\n"
 	  "; (127.0.0.1:9464 or [::1]:9464); empty: off." },
+	{ S_GENERAL, "control_socket", T_STR, "/run/pstngw/ctl.sock", 0, 0,
+	  NULL, 0, G(ctl_socket), NULL,
+	  "Unix socket pstngw-ctl talks to (its directory is made if missing); empty: none." },
 
 	{ S_SIP, "listen", T_STR, "127.0.0.1:5060", 0, 0, NULL, 0,
 	  G(sip_listen), check_listen,

@@ -73,6 +73,8 @@ struct gw {
 	struct sip_reg *regs[CFG_MAX_TRUNKS]; /* by trunk index (sipauth.c) */
 	struct gw_keepalive *kas[CFG_MAX_TRUNKS]; /* keepalive.c */
 
+	struct gw_ctl *ctl; /* control socket (ctl.c), NULL: none */
+
 	struct gw_counters stats;
 	struct gw_cdr *cdr;	    /* cdr.c */
 	struct gw_metrics *metrics; /* metrics.c */
