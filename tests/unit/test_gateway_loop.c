@@ -58,10 +58,13 @@ static void timers_fire_in_deadline_order(void **state)
 	struct rec r = { .loop = gw_loop_alloc() };
 
 	assert_non_null(r.loop);
-	gw_timer_start(r.loop, 30, t3, &r);
-	gw_timer_start(r.loop, 10, t1, &r);
-	gw_timer_start(r.loop, 20, t2, &r);
-	gw_timer_start(r.loop, 40, t_stop, &r);
+	/* absolute deadlines from one instant: a stall between two starts
+	 * (a loaded machine) must not reorder them */
+	uint64_t t0 = gw_loop_now_us(r.loop);
+	gw_timer_start_at_us(r.loop, t0 + 30000, t3, &r);
+	gw_timer_start_at_us(r.loop, t0 + 10000, t1, &r);
+	gw_timer_start_at_us(r.loop, t0 + 20000, t2, &r);
+	gw_timer_start_at_us(r.loop, t0 + 40000, t_stop, &r);
 	assert_int_equal(gw_loop_run(r.loop), 0);
 	assert_int_equal(r.n, 4);
 	assert_int_equal(r.order[0], 1);
@@ -75,9 +78,10 @@ static void timer_stopped_by_another(void **state)
 {
 	struct rec r = { .loop = gw_loop_alloc() };
 
-	gw_timer_start(r.loop, 5, t_cancel, &r);
-	r.victim = gw_timer_start(r.loop, 15, t1, &r);
-	gw_timer_start(r.loop, 30, t_stop, &r);
+	uint64_t t0 = gw_loop_now_us(r.loop);
+	gw_timer_start_at_us(r.loop, t0 + 5000, t_cancel, &r);
+	r.victim = gw_timer_start_at_us(r.loop, t0 + 15000, t1, &r);
+	gw_timer_start_at_us(r.loop, t0 + 30000, t_stop, &r);
 	gw_loop_run(r.loop);
 	assert_int_equal(r.n, 2);
 	assert_int_equal(r.order[0], 7);
