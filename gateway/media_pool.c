@@ -45,7 +45,11 @@ static unsigned deliver(struct gw_mpool *p, struct gw_mworker *w)
 	while ((r = gw_ring_peek(&w->rep))) {
 		if (r->type == REP_LOG)
 			gw_log(GW_LOG_RTP, r->level, "%s", r->msg);
-		else if (p->cfg.report)
+		else if (r->type == REP_DTMF) {
+			if (p->cfg.dtmf)
+				p->cfg.dtmf(p->cfg.report_arg, r->cookie,
+					    r->digit, r->end, r->from_rtp);
+		} else if (p->cfg.report)
 			p->cfg.report(p->cfg.report_arg, r->cookie, &r->st,
 				      r->type == REP_FINAL);
 		gw_ring_release(&w->rep);
@@ -315,6 +319,31 @@ int gw_mslot_stop(struct gw_mslot *s)
 	if (!err)
 		w->assigned--;
 	return err;
+}
+
+int gw_mslot_dtmf_play(struct gw_mslot *s, char digit, unsigned ms)
+{
+	struct gw_mworker *w;
+	struct cmd *c;
+
+	if (!s || media_dtmf_code(digit) < 0)
+		return EINVAL;
+	w = s->w;
+	c = gw_ring_produce(&w->cmd);
+	if (!c)
+		return EAGAIN;
+	c->type = CMD_DTMF;
+	c->slot = s;
+	c->digit = digit;
+	c->ms = ms;
+	gw_ring_publish(&w->cmd);
+	wake(w);
+	return 0;
+}
+
+int gw_mslot_fax_mode(struct gw_mslot *s)
+{
+	return s ? push_cmd(s->w, CMD_FAX, s, NULL) : EINVAL;
 }
 
 int gw_mslot_set_peer(struct gw_mslot *s, const struct media_addr *peer)

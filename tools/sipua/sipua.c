@@ -580,8 +580,9 @@ int main(int argc, char **argv)
 			break;
 		case 'C':
 			if (!strcmp(optarg, "pcma"))
-				ua.codec =
-					(struct sdp_codec){ 8, "PCMA", 8000 };
+				ua.codec = (struct sdp_codec){ .pt = 8,
+							       .name = "PCMA",
+							       .rate = 8000 };
 			else if (strcmp(optarg, "pcmu")) {
 				fprintf(stderr, "sipua: unknown codec '%s'\n",
 					optarg);
