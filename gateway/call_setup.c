@@ -80,6 +80,7 @@ static void tdm_setup(struct gw *gw, struct tdm_span *span,
 		goto out;
 	}
 	copy_str(c->called, sizeof(c->called), rr.called);
+	c->mprof = gw_mprof_for(gw, tr); /* media: the trunk's codecs, DTMF */
 	if (call_rtp_open(c)) {
 		cause = GW_CAUSE_TEMPORARY_FAILURE;
 		goto out;
@@ -310,6 +311,8 @@ void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
 		code = 400;
 		goto out;
 	}
+	/* media: codecs and DTMF mode of the trunk it comes from */
+	c->mprof = gw_mprof_for(gw, gw_mprof_trunk_of(&gw->cfg, invite));
 	if (call_rtp_open(c)) {
 		code = 503;
 		goto out;
@@ -371,6 +374,10 @@ void gw_call_sip_event(struct gw *gw, struct sip_call *scall,
 		return;
 	if (ev->type == SIP_CALL_EV_OFFER) {
 		call_reoffer(c, &ev->sdp);
+		return;
+	}
+	if (ev->type == SIP_CALL_EV_INFO) {
+		call_dtmf_info_rx(c, ev); /* media: DTMF by SIP INFO */
 		return;
 	}
 	if (ev->type == SIP_CALL_EV_SESSION_EXPIRED)

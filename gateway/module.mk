@@ -4,7 +4,8 @@ GW_SRCS := gateway/loop.c gateway/log.c gateway/cfg.c gateway/hooks.c \
 	   gateway/net.c gateway/route.c gateway/interwork.c gateway/call.c \
 	   gateway/call_media.c gateway/call_setup.c gateway/sipudp.c \
 	   gateway/media_net.c gateway/media_worker.c gateway/media_pool.c \
-	   gateway/gw.c
+	   gateway/gw.c gateway/media_prof.c \
+	   gateway/call_dtmf.c
 GW_SRCS += gateway/sipauth.c
 $(LIBGW): $(GW_SRCS:%.c=$(B)/%.o)
 
@@ -16,5 +17,5 @@ UNIT_TESTS += test_gateway_cfg test_gateway_loop test_gateway_route \
 	      test_gateway_interwork test_gateway_log test_gateway_net \
 	      test_gateway_hooks test_gateway_call test_gateway_sipudp \
 	      test_gateway_media_net test_gateway_media_worker \
-	      test_gateway_media_pool
+	      test_gateway_media_pool test_gateway_media_prof
 UNIT_TESTS += test_gateway_sipauth
