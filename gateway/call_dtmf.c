@@ -12,7 +12,7 @@
 #include "gateway/call_int.h"
 #include "gateway/media_worker.h"
 
-#define INFO_MIN_MS 40	/* a digit shorter than this is not sent shorter */
+#define INFO_MIN_MS 40	 /* a digit shorter than this is not sent shorter */
 #define INFO_PLAY_MS 100 /* an INFO without Duration */
 
 static struct gw_call *call_by_id(struct gw *gw, unsigned id)
@@ -30,8 +30,7 @@ static void info_done(void *arg, struct sip_req *req, int err,
 
 	if (err || !resp || resp->code >= 300) {
 		gw->stats.dtmf_info_failed++;
-		gw_log(GW_LOG_CALL, LOG_WARNING,
-		       "DTMF INFO not accepted: %s",
+		gw_log(GW_LOG_CALL, LOG_WARNING, "DTMF INFO not accepted: %s",
 		       err ? strerror(err) : "error response");
 	}
 }

@@ -141,6 +141,8 @@ static void worker_release(struct gw_mpool *p, struct gw_mworker *w)
 	for (struct cmd *c; (c = gw_ring_peek(&w->cmd));) {
 		if (c->type == CMD_ADD)
 			gw_mw_slot_free(c->slot);
+		else if (c->type == CMD_TONE)
+			media_toneplay_free(c->tone);
 		gw_ring_release(&w->cmd);
 	}
 	if (w->tfd >= 0)
@@ -336,6 +338,25 @@ int gw_mslot_dtmf_play(struct gw_mslot *s, char digit, unsigned ms)
 	c->slot = s;
 	c->digit = digit;
 	c->ms = ms;
+	gw_ring_publish(&w->cmd);
+	wake(w);
+	return 0;
+}
+
+int gw_mslot_tone(struct gw_mslot *s, struct media_toneplay *tp)
+{
+	struct gw_mworker *w;
+	struct cmd *c;
+
+	if (!s)
+		return EINVAL;
+	w = s->w;
+	c = gw_ring_produce(&w->cmd);
+	if (!c)
+		return EAGAIN;
+	c->type = CMD_TONE;
+	c->slot = s;
+	c->tone = tp;
 	gw_ring_publish(&w->cmd);
 	wake(w);
 	return 0;

@@ -254,6 +254,9 @@ static void drain_cmds(struct gw_mworker *w)
 		case CMD_FAX:
 			media_sess_fax_mode(s->sess);
 			break;
+		case CMD_TONE:
+			media_sess_tone(s->sess, c->tone);
+			break;
 		}
 		gw_ring_release(&w->cmd);
 	}

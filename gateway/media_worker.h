@@ -106,6 +106,10 @@ int gw_mslot_set_peer(struct gw_mslot *s, const struct media_addr *peer);
 /* Plays a digit in-band towards the PSTN for ms (SIP INFO); 0 or
  * EAGAIN. */
 int gw_mslot_dtmf_play(struct gw_mslot *s, char digit, unsigned ms);
+/* A call progress tone replaces the TDM audio towards RTP (tp made on the
+ * signalling thread, owned by the session from then on); NULL stops it.
+ * 0, or EAGAIN (tp is still the caller's). */
+int gw_mslot_tone(struct gw_mslot *s, struct media_toneplay *tp);
 /* Fax or modem: media_sess_fax_mode() in the worker; 0 or EAGAIN. */
 int gw_mslot_fax_mode(struct gw_mslot *s);
 /* TDM blocks handed to the worker and not yet taken (signalling side). */

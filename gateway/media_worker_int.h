@@ -21,7 +21,15 @@
 #define TAG_WAKE 0
 #define TAG_TIMER 1
 
-enum cmd_type { CMD_ADD, CMD_STOP, CMD_QUERY, CMD_PEER, CMD_DTMF, CMD_FAX };
+enum cmd_type {
+	CMD_ADD,
+	CMD_STOP,
+	CMD_QUERY,
+	CMD_PEER,
+	CMD_DTMF,
+	CMD_FAX,
+	CMD_TONE
+};
 
 struct cmd {
 	enum cmd_type type;
@@ -29,6 +37,7 @@ struct cmd {
 	struct media_addr peer; /* CMD_PEER */
 	char digit;		/* CMD_DTMF */
 	unsigned ms;
+	struct media_toneplay *tone; /* CMD_TONE: handed over, may be NULL */
 };
 
 enum rep_type { REP_STATS, REP_FINAL, REP_LOG, REP_DTMF };

@@ -5,7 +5,7 @@ GW_SRCS := gateway/loop.c gateway/log.c gateway/cfg.c gateway/hooks.c \
 	   gateway/call_media.c gateway/call_setup.c gateway/sipudp.c \
 	   gateway/media_net.c gateway/media_worker.c gateway/media_pool.c \
 	   gateway/gw.c gateway/media_prof.c \
-	   gateway/call_dtmf.c
+	   gateway/call_dtmf.c gateway/call_tone.c
 GW_SRCS += gateway/sipauth.c
 $(LIBGW): $(GW_SRCS:%.c=$(B)/%.o)
 

@@ -294,6 +294,7 @@ struct media_sess_cfg {
 
 /* Owned by the call; freeing the call frees its session. */
 struct media_sess;
+struct media_toneplay; /* tones.c */
 
 /* 0, EINVAL for a bad configuration, ENOMEM. */
 int media_sess_alloc(const struct media_hooks *h,
@@ -345,6 +346,10 @@ void media_sess_ec_disable(struct media_sess *s);
  * buffer turns fixed at its current delay and the echo canceller off, for
  * the rest of the call. Idempotent. */
 void media_sess_fax_mode(struct media_sess *s);
+/* Call progress tone towards RTP (early media the PSTN does not give):
+ * tp replaces the TDM audio from now on; NULL stops it. The session owns
+ * tp and frees the previous one. */
+void media_sess_tone(struct media_sess *s, struct media_toneplay *tp);
 /* The jitter buffer adapts (false after media_sess_fax_mode()). */
 bool media_sess_jb_adaptive(const struct media_sess *s);
 /* A new negotiated address (re-INVITE): latching starts again. */

@@ -336,6 +336,7 @@ struct media_sess {
 	uint64_t cn_rx;
 	bool cn_on; /* a CN payload came after the last audio frame */
 	bool fax;   /* media_sess_fax_mode() was called */
+	struct media_toneplay *tone; /* replaces the TDM audio, NULL: off */
 };
 
 __attribute__((format(printf, 3, 4))) void

@@ -151,6 +151,7 @@ void media_sess_free(struct media_sess *s)
 		return;
 	jb_free(s->jb);
 	media_cn_free(s->cn);
+	media_toneplay_free(s->tone);
 	media_sess_dsp_free(s);
 	media_enc_free(s->enc);
 	media_dec_free(s->dec);
@@ -207,6 +208,11 @@ int media_sess_tdm_in(struct media_sess *s, const uint8_t *law, size_t n)
 			take = n;
 		memcpy(s->txbuf + s->txfill, law, take);
 		media_sess_dsp_in(s, s->txbuf + s->txfill, take);
+		if (s->tone) {
+			media_toneplay_run(s->tone, s->lin, take);
+			media_linear_to_law(s->cfg.tdm_law, s->lin,
+					    s->txbuf + s->txfill, take);
+		}
 		s->txfill += take;
 		law += take;
 		n -= take;

@@ -171,6 +171,16 @@ void media_sess_fax_mode(struct media_sess *s)
 		       "fax/modem: jitter buffer fixed, echo canceller off");
 }
 
+void media_sess_tone(struct media_sess *s, struct media_toneplay *tp)
+{
+	if (!s) {
+		media_toneplay_free(tp);
+		return;
+	}
+	media_toneplay_free(s->tone);
+	s->tone = tp;
+}
+
 bool media_sess_jb_adaptive(const struct media_sess *s)
 {
 	return s && jb_is_adaptive(s->jb);

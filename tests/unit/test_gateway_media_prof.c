@@ -98,8 +98,11 @@ static void profiles(void **state)
 static void sess_cfg(void **state)
 {
 	struct gw_mprof p;
-	struct sdp_result res = { .pt = 96, .name = "opus", .ptime = 30,
-				  .te_pt = 101, .fmtp = "usedtx=1" };
+	struct sdp_result res = { .pt = 96,
+				  .name = "opus",
+				  .ptime = 30,
+				  .te_pt = 101,
+				  .fmtp = "usedtx=1" };
 	struct media_sess_cfg mc;
 
 	load_media();
@@ -132,8 +135,9 @@ static void sess_cfg(void **state)
 	assert_false(mc.te_enabled);
 	assert_false(mc.dtmf_mute);
 	/* G.722 at 40 ms kept; an unknown codec refused */
-	struct sdp_result g = { .pt = 9, .name = "G722", .ptime = 40,
-				.te_pt = -1 };
+	struct sdp_result g = {
+		.pt = 9, .name = "G722", .ptime = 40, .te_pt = -1
+	};
 	assert_int_equal(gw_mprof_sess_cfg(&p, &cfg, &g, &mc), 0);
 	assert_int_equal(mc.codec, MEDIA_CODEC_G722);
 	assert_int_equal(mc.ptime_ms, 40);

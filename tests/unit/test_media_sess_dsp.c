@@ -313,6 +313,49 @@ static void test_fax_mode(void **state)
 	media_sess_free(s);
 }
 
+/* A progress tone replaces the TDM audio towards RTP (German ringback:
+ * 425 Hz, 1 s on 4 s off) until stopped. */
+static void test_progress_tone(void **state)
+{
+	static struct fake f;
+	static struct media_freqmeter m;
+	struct media_sess *s = mk(&f, false, 0);
+	struct media_toneplay *tp = NULL;
+	struct rtp_hdr h;
+	uint8_t law[160];
+	int16_t lin[160];
+	unsigned hz, from;
+
+	assert_int_equal(media_toneplay_alloc("de", MEDIA_TONE_RINGBACK, &tp),
+			 0);
+	media_sess_tone(s, tp);
+	memset(law, 0xFF, sizeof(law)); /* the PSTN is silent */
+	for (unsigned b = 0; b < 40; b++)
+		media_sess_tdm_in(s, law, 160);
+	media_freqmeter_init(&m);
+	for (unsigned i = 0; i < f.n && i < NPKT; i++) {
+		assert_int_equal(rtp_hdr_parse(&h, f.pkt[i], f.len[i]), 0);
+		media_law_to_linear(MEDIA_LAW_ULAW, h.payload, lin,
+				    h.payload_len);
+		media_freqmeter_feed(&m, lin, h.payload_len);
+	}
+	hz = media_freqmeter_result(&m, NULL);
+	assert_true(hz >= 415 && hz <= 435);
+	/* stopped: the PSTN's silence again */
+	media_sess_tone(s, NULL);
+	from = f.n;
+	for (unsigned b = 0; b < 10; b++)
+		media_sess_tdm_in(s, law, 160);
+	assert_true(f.n > from);
+	for (unsigned i = from; i < f.n && i < NPKT; i++) {
+		assert_int_equal(rtp_hdr_parse(&h, f.pkt[i], f.len[i]), 0);
+		for (size_t k = 0; k < h.payload_len; k++)
+			assert_int_equal(h.payload[k], 0xFF);
+	}
+	media_sess_tone(NULL, NULL); /* harmless */
+	media_sess_free(s);
+}
+
 static void test_echo_cancelled(void **state)
 {
 	double off = echo_sent(0), on = echo_sent(64);
@@ -332,6 +375,7 @@ int main(void)
 		cmocka_unit_test(test_echo_cancelled),
 		cmocka_unit_test(test_inband_and_info_modes),
 		cmocka_unit_test(test_fax_mode),
+		cmocka_unit_test(test_progress_tone),
 	};
 
 	return cmocka_run_group_tests_name("media_sess_dsp", tests, NULL, NULL);
