@@ -180,10 +180,10 @@ static const struct opt opts[] = {
 	  check_country,
 	  "Call progress tones (ringback, busy, congestion) of this country;\n"
 	  "; a span's tone_country wins." },
-	{ S_MEDIA, "early_ringback", T_ENUM, "yes", 0, 0, noyes, 0,
+	{ S_MEDIA, "early_ringback", T_ENUM, "no", 0, 0, noyes, 0,
 	  G(early_ringback), NULL,
-	  "SIP->PSTN: ALERTING without in-band tones gets 183 with SDP and our\n"
-	  "; own ringback; no: 180 only." },
+	  "yes: SIP->PSTN ALERTING becomes 183 with SDP: the PSTN's in-band\n"
+	  "; tones, or our own ringback when it has none. no: 180 only." },
 	/* media runtime (RTP/RTCP, workers) */
 	{ S_MEDIA, "rtcp_interval_ms", T_UINT, "5000", 0, 60000, NULL, 0,
 	  G(rtcp_interval_ms), NULL,
