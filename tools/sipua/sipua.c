@@ -25,6 +25,7 @@
 #include "gateway/sipudp.h"
 #include "media/media.h"
 #include "sip/sip.h"
+#include "tools/sipua/ua_dtmf.h"
 
 #define MAX_CALLS 64
 #define TICK_US 20000u
@@ -46,6 +47,7 @@ struct ua_call {
 	bool ended;
 	struct gw_timer *answer_timer, *hangup_timer, *cancel_timer;
 	struct ua *ua;
+	struct ua_dtmf dtmf;
 };
 
 struct ua {
@@ -70,6 +72,8 @@ struct ua {
 	unsigned exit_after, ended;
 	unsigned timeout_s;
 	struct sdp_codec codec;
+	int dtmf_mode;	    /* enum media_dtmf_mode, UA_DTMF_NONE: off */
+	const char *digits; /* sent once talking */
 	unsigned rtp_next;
 	/* state */
 	struct ua_call calls[MAX_CALLS];
@@ -152,23 +156,82 @@ static int media_open(struct ua *ua, struct ua_call *c)
 		.codecs = &ua->codec,
 		.ncodecs = 1,
 		.ptime = 20,
-		.te_pt = -1,
+		.te_pt = ua->dtmf_mode == MEDIA_DTMF_RFC4733 ? 101 : -1,
 		.sess_id = 4000 + c->n,
 		.sess_version = 1,
 		.dir = SDP_DIR_SENDRECV,
 	};
 	media_tonegen_init(&c->gen, ua->tone, -10);
 	media_freqmeter_init(&c->meter);
-	return 0;
+	return ua_dtmf_init(&c->dtmf, ua->dtmf_mode, ua->digits);
+}
+
+/* RFC 4733 digits received (begin only); in-band ones are the
+ * detector's in tick(). */
+static void media_dtmf(void *arg, char digit, bool end, bool from_rtp)
+{
+	struct ua_call *c = arg;
+
+	if (from_rtp && !end)
+		ev(c->ua, "event=dtmf call=%u digit=%c via=rfc4733", c->n,
+		   digit);
+}
+
+static void info_done(void *arg, struct sip_req *req, int err,
+		      const struct sip_msg *resp)
+{
+	if (err || !resp || resp->code >= 300)
+		fprintf(stderr, "sipua: INFO failed\n");
+}
+
+static void send_info(struct ua_call *c, char digit)
+{
+	char body[64];
+	size_t len;
+
+	if (media_dtmf_info_build(digit, 120, body, sizeof(body), &len) ||
+	    sip_call_request(c->sip, SIP_METHOD_INFO, NULL,
+			     "application/dtmf-relay", body, info_done, c,
+			     NULL))
+		ev(c->ua, "event=error call=%u reason=info", c->n);
+	else
+		ev(c->ua, "event=dtmf_sent call=%u digit=%c via=info", c->n,
+		   digit);
+}
+
+static void info_rx(struct ua_call *c, const struct sip_call_event *e)
+{
+	struct sip_pl ctype, body;
+	char digit;
+	unsigned ms;
+
+	if (!e->msg)
+		return;
+	body = sip_msg_body(e->msg, &ctype);
+	if (sip_pl_casecmp(&ctype, "application/dtmf-relay") &&
+	    !media_dtmf_info_parse(body.p, body.l, &digit, &ms))
+		ev(c->ua, "event=dtmf call=%u digit=%c via=info duration=%u",
+		   c->n, digit, ms);
+	else
+		ev(c->ua, "event=bad_info call=%u", c->n);
 }
 
 static int media_start(struct ua_call *c, const struct sdp_result *res)
 {
-	struct media_hooks h = { .arg = c, .rtp_send = rtp_send };
+	struct media_hooks h = { .arg = c,
+				 .rtp_send = rtp_send,
+				 .dtmf = media_dtmf };
+	bool te = c->ua->dtmf_mode == MEDIA_DTMF_RFC4733 && res->te_pt >= 0;
 	struct media_sess_cfg mc = {
 		.tdm_law = MEDIA_LAW_ULAW,
 		.pt = res->pt,
 		.ptime_ms = 20,
+		.te_enabled = te,
+		.te_pt = te ? (uint8_t)res->te_pt : 0,
+		/* our keypad's tones leave as RFC 4733 events */
+		.dtmf_detect = te,
+		.fmtp = res->fmtp[0] ? res->fmtp : NULL,
+		.cn_enabled = true,
 	};
 	int codec = media_codec_lookup(res->name);
 	uint8_t rnd[10] = { 0 };
@@ -193,6 +256,8 @@ static void tick(void *arg)
 	struct ua *ua = arg;
 	int16_t pcm[BLOCK];
 	uint8_t law[BLOCK];
+	char heard[4], due;
+	unsigned k;
 
 	for (unsigned i = 0; i < MAX_CALLS; i++) {
 		struct ua_call *c = &ua->calls[i];
@@ -200,11 +265,18 @@ static void tick(void *arg)
 		if (!c->used || !c->media || !c->talking)
 			continue;
 		media_tonegen_run(&c->gen, pcm, BLOCK);
+		due = ua_dtmf_tx(&c->dtmf, pcm, BLOCK);
+		if (due)
+			send_info(c, due);
 		media_linear_to_law(MEDIA_LAW_ULAW, pcm, law, BLOCK);
 		media_sess_tdm_in(c->media, law, BLOCK);
 		media_sess_tdm_out(c->media, law, BLOCK);
 		media_law_to_linear(MEDIA_LAW_ULAW, law, pcm, BLOCK);
 		media_freqmeter_feed(&c->meter, pcm, BLOCK);
+		k = ua_dtmf_rx(&c->dtmf, pcm, BLOCK, heard, 4);
+		for (unsigned j = 0; j < k; j++)
+			ev(ua, "event=dtmf call=%u digit=%c via=inband", c->n,
+			   heard[j]);
 	}
 	ua->next_tick += TICK_US;
 	gw_timer_start_at_us(ua->loop, ua->next_tick, tick, ua);
@@ -253,6 +325,7 @@ static void call_done(struct ua *ua, struct ua_call *c)
 		close(c->rtp_fd);
 	}
 	media_sess_free(c->media);
+	ua_dtmf_free(&c->dtmf);
 	memset(c, 0, sizeof(*c));
 	ua->ended++;
 	if (ua->exit_after && ua->ended >= ua->exit_after)
@@ -380,6 +453,9 @@ static void call_event(void *arg, struct sip_call *scall,
 	}
 	case SIP_CALL_EV_CONFIRMED:
 		return;
+	case SIP_CALL_EV_INFO:
+		info_rx(c, e);
+		return;
 	case SIP_CALL_EV_FAILED:
 		ev(ua, "event=failed call=%u code=%u cause=%d", c->n, e->code,
 		   e->q850_cause);
@@ -500,7 +576,10 @@ static void usage(FILE *out)
 		"  --tone HZ           play a tone into every call (0: silence)\n"
 		"  --hangup-after MS   hang up placed calls MS after answer\n"
 		"  --cancel-after MS   cancel a placed call not answered after MS\n"
-		"  --codec pcmu|pcma   offered/accepted codec (default pcmu)\n"
+		"  --codec NAME        offered/accepted codec: pcmu (default), pcma,\n"
+		"                      g722, g726-32, aal2-g726-32, gsm, opus\n"
+		"  --dtmf-mode MODE    rfc4733 (telephone-event), inband or info\n"
+		"  --digits DIGITS     sent 1 s into each call, one per 300 ms\n"
 		"  --exit-after N      exit once N calls have ended\n"
 		"  --timeout SEC       exit 3 after SEC seconds (default 60)\n"
 		"Prints one line per event: sipua t=MS event=NAME key=value...\n");
@@ -520,6 +599,8 @@ int main(int argc, char **argv)
 		{ "tone", required_argument, NULL, 't' },
 		{ "hangup-after", required_argument, NULL, 'H' },
 		{ "codec", required_argument, NULL, 'C' },
+		{ "dtmf-mode", required_argument, NULL, 'D' },
+		{ "digits", required_argument, NULL, 'd' },
 		{ "cancel-after", required_argument, NULL, 'X' },
 		{ "exit-after", required_argument, NULL, 'x' },
 		{ "timeout", required_argument, NULL, 'T' },
@@ -536,6 +617,7 @@ int main(int argc, char **argv)
 	ua.hangup_after_ms = -1;
 	ua.cancel_after_ms = -1;
 	ua.timeout_s = 60;
+	ua.dtmf_mode = UA_DTMF_NONE;
 	ua.codec = (struct sdp_codec){ .pt = 0, .name = "PCMU", .rate = 8000 };
 	while ((opt = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (opt) {
@@ -578,16 +660,35 @@ int main(int argc, char **argv)
 		case 'T':
 			ua.timeout_s = (unsigned)atoi(optarg);
 			break;
-		case 'C':
-			if (!strcmp(optarg, "pcma"))
-				ua.codec = (struct sdp_codec){ .pt = 8,
-							       .name = "PCMA",
-							       .rate = 8000 };
-			else if (strcmp(optarg, "pcmu")) {
+		case 'C': {
+			int k = media_codec_lookup(optarg);
+			const struct media_codec_info *ci =
+				k < 0 ? NULL
+				      : media_codec_get((enum media_codec)k);
+
+			if (!ci) {
 				fprintf(stderr, "sipua: unknown codec '%s'\n",
 					optarg);
 				return 2;
 			}
+			ua.codec = (struct sdp_codec){ .pt = ci->default_pt,
+						       .name = ci->name,
+						       .rate = ci->clock,
+						       .channels = ci->channels,
+						       .fmtp = ci->fmtp };
+			break;
+		}
+		case 'D':
+			ua.dtmf_mode = media_dtmf_mode_lookup(optarg);
+			if (ua.dtmf_mode < 0) {
+				fprintf(stderr,
+					"sipua: unknown DTMF mode '%s'\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'd':
+			ua.digits = optarg;
 			break;
 		case 'h':
 			usage(stdout);

@@ -1,0 +1,61 @@
+/* sipua's keypad (see ua_dtmf.h). Digits start 1 s into the call and
+ * follow each other every 300 ms, 120 ms long: well apart for any
+ * detector on the way. */
+#include "tools/sipua/ua_dtmf.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define START_BLOCKS 50 /* 1 s */
+#define EVERY_BLOCKS 15 /* 300 ms */
+#define DIGIT_SAMPLES 960
+
+int ua_dtmf_init(struct ua_dtmf *d, int mode, const char *digits)
+{
+	memset(d, 0, sizeof(*d));
+	d->mode = mode;
+	d->digits = digits;
+	media_dtmf_gen_init(&d->gen, -10);
+	if (mode != MEDIA_DTMF_RFC4733)
+		return media_dtmf_det_alloc(0, &d->det);
+	return 0;
+}
+
+void ua_dtmf_free(struct ua_dtmf *d)
+{
+	media_dtmf_det_free(d->det);
+	d->det = NULL;
+}
+
+char ua_dtmf_tx(struct ua_dtmf *d, int16_t *pcm, size_t n)
+{
+	char due = 0;
+
+	if (d->digits && d->digits[d->next] && d->blocks >= START_BLOCKS &&
+	    (d->blocks - START_BLOCKS) % EVERY_BLOCKS == 0) {
+		due = d->digits[d->next++];
+		if (d->mode != MEDIA_DTMF_INFO) {
+			media_dtmf_gen_start(&d->gen, due, DIGIT_SAMPLES);
+			due = 0;
+		}
+	}
+	d->blocks++;
+	media_dtmf_gen_run(&d->gen, pcm, n);
+	return due;
+}
+
+unsigned ua_dtmf_rx(struct ua_dtmf *d, const int16_t *pcm, size_t n,
+		    char *out, unsigned max)
+{
+	struct media_dtmf_ev ev[4];
+	int16_t tmp[320];
+	unsigned k, got = 0;
+
+	if (!d->det || n > sizeof(tmp) / sizeof(tmp[0]))
+		return 0;
+	k = media_dtmf_det_run(d->det, pcm, tmp, n, false, ev, 4);
+	for (unsigned i = 0; i < k && got < max; i++)
+		if (!ev[i].end)
+			out[got++] = ev[i].digit;
+	return got;
+}
