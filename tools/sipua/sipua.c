@@ -424,6 +424,18 @@ static void incoming(void *arg, struct sip_call *scall,
 		ua->loop, (uint64_t)ua->answer_delay_ms, answer_fired, c);
 }
 
+/* A 1xx with SDP: media starts before the answer. */
+static int early_media(struct ua_call *c, const struct sip_pl *sdp)
+{
+	struct sdp_session s;
+	struct sdp_result res;
+
+	if (sdp_parse(&s, sdp->p, sdp->l) ||
+	    sdp_accept_answer(&s, &c->local, &res))
+		return EINVAL;
+	return media_start(c, &res);
+}
+
 static void call_event(void *arg, struct sip_call *scall,
 		       const struct sip_call_event *e)
 {
@@ -434,12 +446,22 @@ static void call_event(void *arg, struct sip_call *scall,
 		return;
 	switch (e->type) {
 	case SIP_CALL_EV_PROGRESS:
-		ev(ua, "event=progress call=%u code=%u", c->n, e->code);
+		ev(ua, "event=progress call=%u code=%u%s", c->n, e->code,
+		   e->sdp.l ? " sdp=1" : "");
+		if (e->sdp.l && !c->media && !early_media(c, &e->sdp))
+			c->talking = true; /* hear the early media */
 		return;
 	case SIP_CALL_EV_ANSWERED: {
 		struct sdp_session s;
 		struct sdp_result res;
 
+		if (c->media && !e->sdp.l) { /* the early media's session */
+			ev(ua, "event=answered call=%u codec=early", c->n);
+			talking(ua, c, true);
+			return;
+		}
+		media_sess_free(c->media);
+		c->media = NULL;
 		if (sdp_parse(&s, e->sdp.p, e->sdp.l) ||
 		    sdp_accept_answer(&s, &c->local, &res) ||
 		    media_start(c, &res)) {

@@ -44,8 +44,8 @@ char ua_dtmf_tx(struct ua_dtmf *d, int16_t *pcm, size_t n)
 	return due;
 }
 
-unsigned ua_dtmf_rx(struct ua_dtmf *d, const int16_t *pcm, size_t n,
-		    char *out, unsigned max)
+unsigned ua_dtmf_rx(struct ua_dtmf *d, const int16_t *pcm, size_t n, char *out,
+		    unsigned max)
 {
 	struct media_dtmf_ev ev[4];
 	int16_t tmp[320];

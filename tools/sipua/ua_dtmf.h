@@ -27,5 +27,5 @@ void ua_dtmf_free(struct ua_dtmf *d);
 char ua_dtmf_tx(struct ua_dtmf *d, int16_t *pcm, size_t n);
 /* One block heard: digits detected in-band (begin only) into out, at most
  * max; returns how many. */
-unsigned ua_dtmf_rx(struct ua_dtmf *d, const int16_t *pcm, size_t n,
-		    char *out, unsigned max);
+unsigned ua_dtmf_rx(struct ua_dtmf *d, const int16_t *pcm, size_t n, char *out,
+		    unsigned max);
