@@ -25,74 +25,16 @@
 #include "gateway/sipudp.h"
 #include "media/media.h"
 #include "sip/sip.h"
-#include "tools/sipua/ua_dtmf.h"
-
-#define MAX_CALLS 64
-#define TICK_US 20000u
-#define BLOCK 160
-
-struct ua_call {
-	bool used;
-	unsigned n; /* 1, 2, ... in order of appearance */
-	struct sip_call *sip;
-	struct media_sess *media;
-	int rtp_fd;
-	unsigned rtp_port;
-	struct sockaddr_in peer;
-	struct sdp_local local;
-	char answer[1024];
-	struct media_tonegen gen;
-	struct media_freqmeter meter;
-	bool talking;
-	bool ended;
-	struct gw_timer *answer_timer, *hangup_timer, *cancel_timer;
-	struct ua *ua;
-	struct ua_dtmf dtmf;
-};
-
-struct ua {
-	struct gw_hookctx hctx;
-	struct gw_loop *loop;
-	struct sip_stack *sip;
-	struct gw_sipudp udp; /* fd and the same stack */
-	char ip[64];
-	unsigned port;
-	/* options */
-	const char *call_uri;
-	const char *from;
-	unsigned calls_to_place, calls_placed;
-	unsigned interval_ms;
-	int answer_delay_ms;
-	unsigned reject;
-	bool no_answer;
-	unsigned tone;
-	int hangup_after_ms;
-	int cancel_after_ms;
-	unsigned hangup_code;
-	unsigned exit_after, ended;
-	unsigned timeout_s;
-	struct sdp_codec codec;
-	int dtmf_mode;	    /* enum media_dtmf_mode, UA_DTMF_NONE: off */
-	const char *digits; /* sent once talking */
-	unsigned rtp_next;
-	/* state */
-	struct ua_call calls[MAX_CALLS];
-	unsigned ncalls;
-	uint64_t t0;
-	uint64_t next_tick;
-	int exit_code;
-	bool stopping;
-};
+#include "tools/sipua/sipua.h"
 
 static struct ua *ua_of(void *arg)
 {
 	return gw_container_of(arg, struct ua, hctx);
 }
 
-static void ev(struct ua *ua, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+/* ---- output ---- */
 
-static void ev(struct ua *ua, const char *fmt, ...)
+void ev(struct ua *ua, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -166,61 +108,11 @@ static int media_open(struct ua *ua, struct ua_call *c)
 	return ua_dtmf_init(&c->dtmf, ua->dtmf_mode, ua->digits);
 }
 
-/* RFC 4733 digits received (begin only); in-band ones are the
- * detector's in tick(). */
-static void media_dtmf(void *arg, char digit, bool end, bool from_rtp)
-{
-	struct ua_call *c = arg;
-
-	if (from_rtp && !end)
-		ev(c->ua, "event=dtmf call=%u digit=%c via=rfc4733", c->n,
-		   digit);
-}
-
-static void info_done(void *arg, struct sip_req *req, int err,
-		      const struct sip_msg *resp)
-{
-	if (err || !resp || resp->code >= 300)
-		fprintf(stderr, "sipua: INFO failed\n");
-}
-
-static void send_info(struct ua_call *c, char digit)
-{
-	char body[64];
-	size_t len;
-
-	if (media_dtmf_info_build(digit, 120, body, sizeof(body), &len) ||
-	    sip_call_request(c->sip, SIP_METHOD_INFO, NULL,
-			     "application/dtmf-relay", body, info_done, c,
-			     NULL))
-		ev(c->ua, "event=error call=%u reason=info", c->n);
-	else
-		ev(c->ua, "event=dtmf_sent call=%u digit=%c via=info", c->n,
-		   digit);
-}
-
-static void info_rx(struct ua_call *c, const struct sip_call_event *e)
-{
-	struct sip_pl ctype, body;
-	char digit;
-	unsigned ms;
-
-	if (!e->msg)
-		return;
-	body = sip_msg_body(e->msg, &ctype);
-	if (sip_pl_casecmp(&ctype, "application/dtmf-relay") &&
-	    !media_dtmf_info_parse(body.p, body.l, &digit, &ms))
-		ev(c->ua, "event=dtmf call=%u digit=%c via=info duration=%u",
-		   c->n, digit, ms);
-	else
-		ev(c->ua, "event=bad_info call=%u", c->n);
-}
-
 static int media_start(struct ua_call *c, const struct sdp_result *res)
 {
 	struct media_hooks h = { .arg = c,
 				 .rtp_send = rtp_send,
-				 .dtmf = media_dtmf };
+				 .dtmf = ua_media_dtmf };
 	bool te = c->ua->dtmf_mode == MEDIA_DTMF_RFC4733 && res->te_pt >= 0;
 	struct media_sess_cfg mc = {
 		.tdm_law = MEDIA_LAW_ULAW,
@@ -267,7 +159,7 @@ static void tick(void *arg)
 		media_tonegen_run(&c->gen, pcm, BLOCK);
 		due = ua_dtmf_tx(&c->dtmf, pcm, BLOCK);
 		if (due)
-			send_info(c, due);
+			ua_send_info(c, due);
 		media_linear_to_law(MEDIA_LAW_ULAW, pcm, law, BLOCK);
 		media_sess_tdm_in(c->media, law, BLOCK);
 		media_sess_tdm_out(c->media, law, BLOCK);
@@ -476,7 +368,7 @@ static void call_event(void *arg, struct sip_call *scall,
 	case SIP_CALL_EV_CONFIRMED:
 		return;
 	case SIP_CALL_EV_INFO:
-		info_rx(c, e);
+		ua_info_rx(c, e);
 		return;
 	case SIP_CALL_EV_FAILED:
 		ev(ua, "event=failed call=%u code=%u cause=%d", c->n, e->code,

@@ -1,9 +1,10 @@
 /* sipua's keypad (see ua_dtmf.h). Digits start 1 s into the call and
  * follow each other every 300 ms, 120 ms long: well apart for any
  * detector on the way. */
-#include "tools/sipua/ua_dtmf.h"
+#include "tools/sipua/sipua.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #define START_BLOCKS 50 /* 1 s */
@@ -58,4 +59,56 @@ unsigned ua_dtmf_rx(struct ua_dtmf *d, const int16_t *pcm, size_t n, char *out,
 		if (!ev[i].end)
 			out[got++] = ev[i].digit;
 	return got;
+}
+
+/* ---- DTMF glue of a call ---- */
+
+/* RFC 4733 digits received (begin only); in-band ones are the
+ * detector's in tick(). */
+void ua_media_dtmf(void *arg, char digit, bool end, bool from_rtp)
+{
+	struct ua_call *c = arg;
+
+	if (from_rtp && !end)
+		ev(c->ua, "event=dtmf call=%u digit=%c via=rfc4733", c->n,
+		   digit);
+}
+
+static void info_done(void *arg, struct sip_req *req, int err,
+		      const struct sip_msg *resp)
+{
+	if (err || !resp || resp->code >= 300)
+		fprintf(stderr, "sipua: INFO failed\n");
+}
+
+void ua_send_info(struct ua_call *c, char digit)
+{
+	char body[64];
+	size_t len;
+
+	if (media_dtmf_info_build(digit, 120, body, sizeof(body), &len) ||
+	    sip_call_request(c->sip, SIP_METHOD_INFO, NULL,
+			     "application/dtmf-relay", body, info_done, c,
+			     NULL))
+		ev(c->ua, "event=error call=%u reason=info", c->n);
+	else
+		ev(c->ua, "event=dtmf_sent call=%u digit=%c via=info", c->n,
+		   digit);
+}
+
+void ua_info_rx(struct ua_call *c, const struct sip_call_event *e)
+{
+	struct sip_pl ctype, body;
+	char digit;
+	unsigned ms;
+
+	if (!e->msg)
+		return;
+	body = sip_msg_body(e->msg, &ctype);
+	if (sip_pl_casecmp(&ctype, "application/dtmf-relay") &&
+	    !media_dtmf_info_parse(body.p, body.l, &digit, &ms))
+		ev(c->ua, "event=dtmf call=%u digit=%c via=info duration=%u",
+		   c->n, digit, ms);
+	else
+		ev(c->ua, "event=bad_info call=%u", c->n);
 }
