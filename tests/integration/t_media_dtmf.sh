@@ -10,7 +10,7 @@
 count() { grep -Ec -- "$2" "$1" || true; }
 
 run_mode() {
-	local m=$1 via=$1 d
+	local m=$1 via=$1 keys=${2:-456} d
 	gw_conf "$T/gw-$m.conf"
 	sed -i -e "s|^address = 127.0.0.1:5070\$|&\ndtmf_mode = $m|" \
 		-e "s|$T/span1.sock|$T/span-$m.sock|" "$T/gw-$m.conf"
@@ -33,7 +33,7 @@ SCN
 	wait_for "$T/gw_$m.log" "span 1: span_up" 15
 	start "ph_$m" "$B/sipua" --listen 127.0.0.1:5070 --from 3035550199 \
 		--call sip:2125551234@127.0.0.1:5060 --dtmf-mode "$m" \
-		--digits 456 --hangup-after 6000 --exit-after 1 --timeout 30
+		--digits "$keys" --hangup-after 6000 --exit-after 1 --timeout 30
 	wait_exit "ph_$m" 30
 	wait_exit "sim_$m" 20
 	eval "[ \"\$RC_sim_$m\" = 0 ]" || fail "$m: pstnsim scenario failed"
@@ -55,7 +55,11 @@ SCN
 run_mode rfc4733
 expect_line "$T/gw_rfc4733.log" "dtmf 1 begin \\(in-band\\)"
 run_mode inband
-run_mode info
+# info: a bad INFO body (Signal=X) between the digits is refused and
+# counted; the call and the digits after it go on
+run_mode info 4X56
 expect_line "$T/gw_info.log" "DTMF 1 \\([0-9]+ ms\\) sent as INFO"
 expect_line "$T/gw_info.log" "DTMF 4 \\([0-9]+ ms\\) by INFO played to the PSTN"
+expect_line "$T/gw_info.log" "INFO with a bad dtmf-relay body ignored"
+expect_line "$T/gw_info.log" "DTMF INFO sent 3, received 3, bad 1, failed 0"
 pass

@@ -493,7 +493,8 @@ static void usage(FILE *out)
 		"  --codec NAME        offered/accepted codec: pcmu (default), pcma,\n"
 		"                      g722, g726-32, aal2-g726-32, gsm, opus\n"
 		"  --dtmf-mode MODE    rfc4733 (telephone-event), inband or info\n"
-		"  --digits DIGITS     sent 1 s into each call, one per 300 ms\n"
+		"  --digits DIGITS     sent 1 s into each call, one per 300 ms (info:\n"
+		"                      a non-digit is sent as is, a bad body)\n"
 		"  --exit-after N      exit once N calls have ended\n"
 		"  --timeout SEC       exit 3 after SEC seconds (default 60)\n"
 		"Prints one line per event: sipua t=MS event=NAME key=value...\n");
