@@ -95,13 +95,20 @@ static void tdm_setup(struct gw *gw, struct tdm_span *span,
 		.from_host = gw->cfg.sip_domain,
 	};
 
-	snprintf(ruri, sizeof(ruri), "sip:%s@%s:%u", c->called, tr->host,
-		 tr->port);
+	/* IPv6 in brackets; the trunk's transport in the URI and next hop */
+	bool v6 = strchr(tr->host, ':') != NULL;
+	static const char *const tparam[] = { "", ";transport=tcp",
+					      ";transport=tls" };
+
+	snprintf(ruri, sizeof(ruri), "sip:%s@%s%s%s:%u%s", c->called,
+		 v6 ? "[" : "", tr->host, v6 ? "]" : "", tr->port,
+		 tparam[tr->transport % 3]);
 	if (sip_addr_set(&p.dst, tr->host, (uint16_t)tr->port) ||
 	    sdp_build_offer(&c->local, sdp, sizeof(sdp), &sdplen)) {
 		cause = GW_CAUSE_TEMPORARY_FAILURE;
 		goto out;
 	}
+	p.dst.tp = (enum sip_transport)tr->transport;
 	p.sdp = sdp;
 	gw_sipauth_call_creds(tr, &p.auth_user, &p.auth_password);
 	int err = sip_call_invite(gw->sip, &p, c, &c->sip);
@@ -185,6 +192,8 @@ void gw_call_tdm_event(struct gw *gw, struct tdm_span *span,
 		       ev->type == TDM_EV_CHAN_STATE
 			       ? tdm_chan_state_name(ev->chan_state)
 			       : "");
+		if (ev->type == TDM_EV_CHAN_STATE)
+			gw_trunks_changed(gw);
 		return;
 	case TDM_EV_REJECTED_FRAME:
 		gw->stats.span_frames_rejected++;
@@ -378,6 +387,14 @@ void gw_call_sip_event(struct gw *gw, struct sip_call *scall,
 	}
 	if (ev->type == SIP_CALL_EV_INFO) {
 		call_dtmf_info_rx(c, ev); /* media: DTMF by SIP INFO */
+		return;
+	}
+	if (ev->type == SIP_CALL_EV_REFER) {
+		/* no call transfer across the PSTN: the REFER fails (RFC 3515
+		 * 2.4.5: a final sipfrag in the last NOTIFY) */
+		CLOG(c, LOG_NOTICE, "REFER to %.*s declined",
+		     (int)ev->refer_to.l, ev->refer_to.p);
+		sip_call_refer_notify(scall, 603);
 		return;
 	}
 	if (ev->type == SIP_CALL_EV_SESSION_EXPIRED)

@@ -7,6 +7,7 @@
 #include "gateway/cfg.h"
 #include "media/media.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <ini.h>
 #include <limits.h>
@@ -25,9 +26,10 @@ static const char *const sect_help[S_COUNT] = {
 	"Process-wide settings.",
 	"The SIP side: where pstngw listens and how its transactions time out.",
 	"RTP media towards SIP peers.",
-	"One [span N] per PRI span (N = 1, 2, ...). The loop driver connects to\n"
-	"; a simulated PSTN (pstnsim) over a Unix socket; the dahdi driver runs\n"
-	"; a card (conf/dahdi-system.conf.example shows the DAHDI side).",
+	/* parenthesized: clang's -Wstring-concatenation in an array */
+	("One [span N] per PRI span (N = 1, 2, ...). The loop driver connects to\n"
+	 "; a simulated PSTN (pstnsim) over a Unix socket; the dahdi driver runs\n"
+	 "; a card (conf/dahdi-system.conf.example shows the DAHDI side)."),
 	"One [trunk NAME] per SIP peer that routes can send calls to.",
 	"Routes, tried in file order; the first whose source and prefix match\n"
 	"; wins. Digits: strip leading ones, then add a prefix.",
@@ -73,6 +75,9 @@ static const char *const dtmf_modes[] = { "rfc4733", "inband", "info", NULL };
 static const char *const tr_dtmf_modes[] = { "default", "rfc4733", "inband",
 					     "info", NULL };
 static const char *const jb_modes[] = { "fixed", "adaptive", NULL };
+static const char *const onoff[] = { "off", "on", NULL };
+static const char *const verifies[] = { "none", "peer", NULL };
+static const char *const transports[] = { "udp", "tcp", "tls", NULL };
 
 struct cfg_ctx {
 	struct gw_cfg *cfg;
@@ -85,8 +90,8 @@ struct cfg_ctx {
 	bool bad_section;
 };
 
-static check_fn check_listen, check_trunk_addr, check_codecs, check_target,
-	check_prefix, check_name;
+static check_fn check_listen, check_listen2, check_tls_listen, check_trunk_addr,
+	check_codecs, check_target, check_prefix, check_name;
 static check_fn check_registrar, check_cred, check_algs, check_country;
 
 #define G(field) \
@@ -109,7 +114,35 @@ static const struct opt opts[] = {
 	  "File the daemon writes its PID to (and removes on exit); empty: none." },
 
 	{ S_SIP, "listen", T_STR, "127.0.0.1:5060", 0, 0, NULL, 0,
-	  G(sip_listen), check_listen, "UDP address:port for SIP (IPv4)." },
+	  G(sip_listen), check_listen,
+	  "address:port for SIP over UDP (and TCP): 192.0.2.1:5060 or [2001:db8::1]:5060." },
+	{ S_SIP, "listen2", T_STR, "", 0, 0, NULL, 0, G(sip_listen2),
+	  check_listen2,
+	  "A second address:port of the other IP family ([::1]:5060 beside\n"
+	  "; 127.0.0.1:5060), served like listen; empty: none." },
+	{ S_SIP, "tcp", T_ENUM, "on", 0, 0, onoff, 0, G(sip_tcp), NULL,
+	  "on: also accept and open SIP over TCP on the listen address." },
+	{ S_SIP, "tcp_idle_s", T_UINT, "300", 5, 86400, NULL, 0, G(tcp_idle_s),
+	  NULL, "A TCP or TLS connection idle this long is closed." },
+	{ S_SIP, "tcp_max_conns", T_UINT, "256", 1, 10000, NULL, 0,
+	  G(tcp_max_conns), NULL,
+	  "Most TCP and TLS connections open at once; more are refused." },
+	{ S_SIP, "tcp_max_conns_per_ip", T_UINT, "32", 1, 10000, NULL, 0,
+	  G(tcp_max_conns_per_ip), NULL,
+	  "Most TCP and TLS connections from (or to) one IP address." },
+	{ S_SIP, "tls_listen", T_STR, "", 0, 0, NULL, 0, G(tls_listen),
+	  check_tls_listen,
+	  "address:port for SIP over TLS (port 5061 by default); empty: no TLS server." },
+	{ S_SIP, "tls_cert", T_STR, "", 0, 0, NULL, 0, G(tls_cert), NULL,
+	  "PEM certificate (chain) the TLS server presents." },
+	{ S_SIP, "tls_key", T_STR, "", 0, 0, NULL, 0, G(tls_key), NULL,
+	  "PEM private key of tls_cert; empty: read from tls_cert." },
+	{ S_SIP, "tls_ca", T_STR, "", 0, 0, NULL, 0, G(tls_ca), NULL,
+	  "PEM CA certificates that peers' certificates must chain to." },
+	{ S_SIP, "tls_verify", T_ENUM, "peer", 0, 0, verifies, 0, G(tls_verify),
+	  NULL,
+	  "peer: a TLS server we connect to (and a client offering a certificate)\n"
+	  "; must present a certificate signed by tls_ca; none: not checked. TLS 1.2+." },
 	{ S_SIP, "domain", T_STR, "", 0, 0, NULL, 0, G(sip_domain), NULL,
 	  "Host part of From URIs; empty: the listen address." },
 	{ S_SIP, "user_agent", T_STR, "pstngw", 0, 0, NULL, 0, G(user_agent),
@@ -286,7 +319,11 @@ static const struct opt opts[] = {
 
 	{ S_TRUNK, "address", T_STR, NULL, 0, 0, NULL, 0, TR(addr),
 	  check_trunk_addr,
-	  "host[:port] of the SIP peer (IPv4 address; port 5060 by default)." },
+	  "address[:port] of the SIP peer: 192.0.2.9, [2001:db8::9]:5070 (port 5060,\n"
+	  "; or 5061 for tls, by default)." },
+	{ S_TRUNK, "transport", T_ENUM, "udp", 0, 0, transports, 0,
+	  TR(transport), NULL,
+	  "udp, tcp or tls (requests over 1300 bytes go over TCP anyway)." },
 	{ S_TRUNK, "user", T_STR, "", 0, 0, NULL, 0, TR(user), check_cred,
 	  "Our user name at this trunk: the registered AOR's user and the\n"
 	  "; Contact user (calls to it arrive with this user in the Request-URI)." },
@@ -319,6 +356,10 @@ static const struct opt opts[] = {
 	{ S_TRUNK, "dtmf_mode", T_ENUM, "default", 0, 0, tr_dtmf_modes, -1,
 	  TR(dtmf_mode), NULL,
 	  "DTMF with this trunk: rfc4733, inband, info; default: [media]'s." },
+	{ S_TRUNK, "keepalive_s", T_UINT, "0", 0, 3600, NULL, 0,
+	  TR(keepalive_s), NULL,
+	  "Send OPTIONS every this many seconds and log when the trunk stops or\n"
+	  "; starts answering; 0: never." },
 
 	{ S_ROUTE, "from", T_ENUM, NULL, 0, 0, froms, 0, RT(from), NULL,
 	  "Where the call comes from: pstn or sip." },
@@ -479,24 +520,40 @@ static int check_prefix(struct cfg_ctx *c, void *obj, const char *val,
 	return 0;
 }
 
-/* host:port with a numeric IPv4 host; no DNS on the signalling thread. */
+/* host:port with a numeric IPv4 host or a [v6]:port (a bare IPv6
+ * literal without port too); no DNS on the signalling thread. */
 static int split_hostport(const char *val, char *host, size_t hn,
 			  unsigned *port, unsigned defport, char *why, size_t n)
 {
-	const char *colon = strrchr(val, ':');
-	size_t hl = colon ? (size_t)(colon - val) : strlen(val);
-	unsigned a, b, cc, d;
-	char tail;
+	const char *colon = strrchr(val, ':'), *hs = val;
+	size_t hl;
+	unsigned char addr[16];
 
+	if (val[0] == '[') {
+		const char *rb = strchr(val, ']');
+
+		if (!rb || (rb[1] && rb[1] != ':')) {
+			snprintf(why, n, "'%s': expected [address]:port", val);
+			return -1;
+		}
+		hs = val + 1;
+		hl = (size_t)(rb - hs);
+		colon = rb[1] ? rb + 1 : NULL;
+	} else if (colon && strchr(val, ':') != colon) {
+		colon = NULL; /* a bare IPv6 literal */
+		hl = strlen(val);
+	} else {
+		hl = colon ? (size_t)(colon - val) : strlen(val);
+	}
 	if (hl == 0 || hl >= hn) {
 		snprintf(why, n, "'%s': expected address[:port]", val);
 		return -1;
 	}
-	memcpy(host, val, hl);
+	memcpy(host, hs, hl);
 	host[hl] = '\0';
-	if (sscanf(host, "%u.%u.%u.%u%c", &a, &b, &cc, &d, &tail) != 4 ||
-	    a > 255 || b > 255 || cc > 255 || d > 255) {
-		snprintf(why, n, "'%s' is not an IPv4 address", host);
+	if (inet_pton(AF_INET, host, addr) != 1 &&
+	    inet_pton(AF_INET6, host, addr) != 1) {
+		snprintf(why, n, "'%s' is not an IPv4 or IPv6 address", host);
 		return -1;
 	}
 	*port = defport;
@@ -520,6 +577,39 @@ static int check_listen(struct cfg_ctx *c, void *obj, const char *val,
 
 	return split_hostport(val, cfg->sip_host, sizeof(cfg->sip_host),
 			      &cfg->sip_port, 5060, why, n);
+}
+
+static int check_listen2(struct cfg_ctx *c, void *obj, const char *val,
+			 char *why, size_t n)
+{
+	struct gw_cfg *cfg = obj;
+
+	cfg->sip_host2[0] = '\0';
+	if (!val[0])
+		return 0;
+	return split_hostport(val, cfg->sip_host2, sizeof(cfg->sip_host2),
+			      &cfg->sip_port2, 5060, why, n);
+}
+
+static int check_tls_listen(struct cfg_ctx *c, void *obj, const char *val,
+			    char *why, size_t n)
+{
+	struct gw_cfg *cfg = obj;
+
+	cfg->tls_host[0] = '\0';
+	if (!val[0])
+		return 0;
+	return split_hostport(val, cfg->tls_host, sizeof(cfg->tls_host),
+			      &cfg->tls_port, 5061, why, n);
+}
+
+static bool trunk_has_port(const char *addr)
+{
+	const char *rb = strchr(addr, ']');
+
+	if (addr[0] == '[')
+		return rb && rb[1] == ':';
+	return strchr(addr, ':') && strchr(addr, ':') == strrchr(addr, ':');
 }
 
 static int check_trunk_addr(struct cfg_ctx *c, void *obj, const char *val,
@@ -951,8 +1041,34 @@ static void validate(struct cfg_ctx *c)
 	if (!cfg->rtp_ip[0])
 		snprintf(cfg->rtp_ip, sizeof(cfg->rtp_ip), "%s", cfg->sip_host);
 	if (!cfg->sip_domain[0])
-		snprintf(cfg->sip_domain, sizeof(cfg->sip_domain), "%s",
+		snprintf(cfg->sip_domain, sizeof(cfg->sip_domain),
+			 strchr(cfg->sip_host, ':') ? "[%s]" : "%s",
 			 cfg->sip_host);
+	/* TLS trunks default to 5061 (the address check ran before the
+	 * transport was known) */
+	for (size_t i = 0; i < cfg->ntrunks; i++) {
+		struct cfg_trunk *t = &cfg->trunks[i];
+
+		if (t->transport == CFG_TP_TLS && t->port == 5060 &&
+		    !trunk_has_port(t->addr))
+			t->port = 5061;
+	}
+	if (cfg->sip_host2[0] &&
+	    !strchr(cfg->sip_host2, ':') == !strchr(cfg->sip_host, ':'))
+		err_add(c->errs,
+			"%s: [sip] listen2: must be of the other IP family than listen",
+			c->file);
+	bool tls = cfg->tls_host[0];
+
+	for (size_t i = 0; i < cfg->ntrunks; i++)
+		tls |= cfg->trunks[i].transport == CFG_TP_TLS;
+	if (tls && cfg->tls_verify && !cfg->tls_ca[0])
+		err_add(c->errs,
+			"%s: [sip] tls_verify: peer needs tls_ca (or tls_verify = none)",
+			c->file);
+	if ((cfg->tls_host[0] && !cfg->tls_cert[0]))
+		err_add(c->errs, "%s: [sip] tls_listen: needs tls_cert",
+			c->file);
 }
 
 int cfg_load_stream(struct gw_cfg *cfg, FILE *f, const char *name,

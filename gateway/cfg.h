@@ -24,6 +24,8 @@ enum cfg_span_role { CFG_ROLE_CPE, CFG_ROLE_NET };
 enum cfg_log_target { CFG_LOG_STDERR, CFG_LOG_SYSLOG };
 enum cfg_route_from { CFG_FROM_PSTN, CFG_FROM_SIP };
 enum cfg_target_kind { CFG_TARGET_TRUNK, CFG_TARGET_GROUP };
+/* the same order as enum sip_transport */
+enum cfg_transport { CFG_TP_UDP, CFG_TP_TCP, CFG_TP_TLS };
 
 struct cfg_span {
 	unsigned id;
@@ -62,8 +64,9 @@ struct cfg_trunk {
 	char name[CFG_NAME_LEN];
 	int line;
 	char addr[CFG_HOST_LEN + 8]; /* as written */
-	char host[CFG_HOST_LEN];
+	char host[CFG_HOST_LEN];     /* IPv6 without brackets */
 	unsigned port;
+	int transport; /* CFG_TP_* */
 	/* credentials and registration (gateway/sipauth.c) */
 	char user[64];
 	char auth_user[64];
@@ -78,7 +81,8 @@ struct cfg_trunk {
 	char in_password[128];
 	/* media (issue 5): empty / -1: the [media] setting */
 	char codecs[96];
-	int dtmf_mode; /* enum media_dtmf_mode, or -1 */
+	int dtmf_mode;	      /* enum media_dtmf_mode, or -1 */
+	unsigned keepalive_s; /* OPTIONS interval, 0: none (keepalive.c) */
 };
 
 struct cfg_route {
@@ -100,8 +104,20 @@ struct gw_cfg {
 	char pid_file[CFG_PATH_LEN];
 	/* [sip] */
 	char sip_listen[CFG_HOST_LEN + 8];
-	char sip_host[CFG_HOST_LEN];
+	char sip_host[CFG_HOST_LEN]; /* IPv6 without brackets */
 	unsigned sip_port;
+	/* [sip] transports (TCP, TLS, a second address family) */
+	char sip_listen2[CFG_HOST_LEN + 8];
+	char sip_host2[CFG_HOST_LEN]; /* empty: none */
+	unsigned sip_port2;
+	int sip_tcp; /* 0 off, 1 on */
+	unsigned tcp_idle_s, tcp_max_conns, tcp_max_conns_per_ip;
+	char tls_listen[CFG_HOST_LEN + 8];
+	char tls_host[CFG_HOST_LEN]; /* empty: no TLS server */
+	unsigned tls_port;
+	char tls_cert[CFG_PATH_LEN * 2], tls_key[CFG_PATH_LEN * 2];
+	char tls_ca[CFG_PATH_LEN * 2];
+	int tls_verify; /* 0 none, 1 peer */
 	char sip_domain[CFG_HOST_LEN];
 	char sip_realm[CFG_HOST_LEN];
 	char sip_auth_algs[64];

@@ -25,7 +25,7 @@ static struct gw *gw_of(void *arg)
 static int sip_send(void *arg, const struct sip_addr *dst, const void *buf,
 		    size_t len)
 {
-	return gw_sipudp_send(&gw_of(arg)->sipudp, dst, buf, len);
+	return gw_sipnet_send(gw_of(arg), dst, buf, len);
 }
 
 static void sip_incoming(void *arg, struct sip_call *call,
@@ -153,7 +153,7 @@ static int start_sip(struct gw *gw)
 	}
 	GW_NOTICE(SIP, "listening on %s:%u/udp", gw->cfg.sip_host,
 		  gw->cfg.sip_port);
-	return 0;
+	return gw_sipnet_start(gw);
 }
 
 /* [span N] PRI options into the tdm span: timers, and the span group
@@ -291,6 +291,8 @@ int gw_start(struct gw *gw)
 	if (!err)
 		err = gw_sipauth_start(gw);
 	if (!err)
+		err = gw_keepalive_start(gw);
+	if (!err)
 		err = start_spans(gw);
 	return err;
 }
@@ -350,12 +352,14 @@ void gw_stop(struct gw *gw)
 		gw_timer_stop(gw->loop, gw->trunks_timer);
 	gw->trunks_timer = NULL;
 	gw_call_free_all(gw);
+	gw_keepalive_stop(gw);
 	gw_sipauth_stop(gw);
 	/* the workers send their BYEs and report the last calls */
 	if (gw->mpool && !gw_mpool_drain(gw->mpool, 500))
 		GW_WARN(RTP, "media workers did not finish in time");
 	gw_mpool_free(gw->mpool);
 	gw->mpool = NULL;
+	gw_sipnet_stop(gw);
 	if (gw->sip)
 		sip_stack_free(gw->sip);
 	gw->sip = NULL;

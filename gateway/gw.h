@@ -12,6 +12,7 @@
 #include "gateway/loop.h"
 #include "gateway/media_prof.h"
 #include "gateway/media_worker.h"
+#include "gateway/siptcp.h"
 #include "gateway/sipudp.h"
 #include "media/media.h"
 #include "sip/sip.h"
@@ -53,7 +54,9 @@ struct gw {
 	const char *cfg_path;
 
 	struct sip_stack *sip;
-	struct gw_sipudp sipudp; /* its socket; .sip is the same stack */
+	struct gw_sipudp sipudp;  /* its socket; .sip is the same stack */
+	struct gw_siptcp siptcp;  /* TCP and TLS (sipnet.c) */
+	struct gw_sipudp sipudp2; /* UDP on listen2; .sip set once bound */
 
 	struct gw_span spans[CFG_MAX_SPANS];
 	size_t nspans;
@@ -70,6 +73,7 @@ struct gw {
 	struct gw_mprof tr_mprof[CFG_MAX_TRUNKS];
 
 	struct sip_reg *regs[CFG_MAX_TRUNKS]; /* by trunk index (sipauth.c) */
+	struct gw_keepalive *kas[CFG_MAX_TRUNKS]; /* keepalive.c */
 
 	struct gw_counters stats;
 	bool stopping;
@@ -91,6 +95,12 @@ int gw_start(struct gw *gw);
 void gw_shutdown(struct gw *gw);
 /* Frees what gw_start() created. */
 void gw_stop(struct gw *gw);
+
+/* sipnet.c: TCP and TLS from the config, and the stack's send hook */
+int gw_sipnet_start(struct gw *gw);
+void gw_sipnet_stop(struct gw *gw);
+int gw_sipnet_send(struct gw *gw, const struct sip_addr *dst, const void *buf,
+		   size_t len);
 
 /* call.c: library events into the call state machine */
 void gw_call_tdm_event(struct gw *gw, struct tdm_span *span,
@@ -115,6 +125,19 @@ const struct gw_mprof *gw_mprof_for(const struct gw *gw,
 void gw_calls_drained(struct gw *gw);
 /* Frees every call without signalling (after a failed shutdown). */
 void gw_call_free_all(struct gw *gw);
+
+/* keepalive.c: OPTIONS to trunks with keepalive_s; their reachability */
+enum gw_trunk_state { GW_TRUNK_UNKNOWN, GW_TRUNK_UP, GW_TRUNK_DOWN };
+struct gw_trunk_counts {
+	uint64_t sent, answered, failed;
+};
+int gw_keepalive_start(struct gw *gw);
+/* Frees the probes; before the SIP stack. */
+void gw_keepalive_stop(struct gw *gw);
+/* UNKNOWN also for a trunk without keep-alives; n may be NULL. */
+enum gw_trunk_state gw_trunk_state(const struct gw *gw, size_t idx,
+				   struct gw_trunk_counts *n);
+const char *gw_trunk_state_name(enum gw_trunk_state s);
 
 /* sipauth.c: registrations, trunk credentials, inbound challenges */
 int gw_sipauth_start(struct gw *gw);

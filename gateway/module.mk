@@ -4,9 +4,10 @@ GW_SRCS := gateway/loop.c gateway/log.c gateway/cfg.c gateway/hooks.c \
 	   gateway/net.c gateway/route.c gateway/interwork.c gateway/call.c \
 	   gateway/call_media.c gateway/call_setup.c gateway/sipudp.c \
 	   gateway/media_net.c gateway/media_worker.c gateway/media_pool.c \
+	   gateway/sipconn.c gateway/siptcp.c gateway/siptls.c gateway/sipnet.c \
 	   gateway/gw.c gateway/media_prof.c \
 	   gateway/call_dtmf.c gateway/call_tone.c
-GW_SRCS += gateway/sipauth.c
+GW_SRCS += gateway/sipauth.c gateway/keepalive.c
 $(LIBGW): $(GW_SRCS:%.c=$(B)/%.o)
 
 BINS += $(B)/pstngw
@@ -19,3 +20,4 @@ UNIT_TESTS += test_gateway_cfg test_gateway_loop test_gateway_route \
 	      test_gateway_media_net test_gateway_media_worker \
 	      test_gateway_media_pool test_gateway_media_prof
 UNIT_TESTS += test_gateway_sipauth
+UNIT_TESTS += test_gateway_sipconn test_gateway_siptcp

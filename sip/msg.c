@@ -246,7 +246,22 @@ int sip_addr_from_uri(struct sip_addr *a, const struct sip_uri *uri)
 	char host[64];
 	if (sip_pl_copy(&uri->host, host, sizeof(host)))
 		return EINVAL;
-	return sip_addr_set(a, host, uri->port ? uri->port : 5060);
+	/* transport=tcp/tls and sips: pick the transport (RFC 3261 19.1.2,
+	 * 26.2.2); TLS defaults to port 5061 */
+	struct sip_pl tp = { NULL, 0 };
+	enum sip_transport t = SIP_TP_UDP;
+	sip_uri_param(uri, "transport", &tp);
+	if (uri->scheme == SIP_URI_SIPS || sip_pl_casecmp(&tp, "tls"))
+		t = SIP_TP_TLS;
+	else if (sip_pl_casecmp(&tp, "tcp"))
+		t = SIP_TP_TCP;
+	int err = sip_addr_set(a, host,
+			       uri->port	 ? uri->port
+			       : t == SIP_TP_TLS ? 5061
+						 : 5060);
+	if (!err)
+		a->tp = t;
+	return err;
 }
 
 const char *sip_addr_str(const struct sip_addr *addr, char *buf, size_t size)

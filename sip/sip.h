@@ -490,6 +490,7 @@ struct sip_stats {
 	uint64_t rx_rej[SIP_REJ__COUNT]; /* parse rejections by reason */
 	uint64_t tx_msgs;
 	uint64_t retransmissions;
+	uint64_t tx_tcp_upgrades; /* requests > 1300 bytes moved to TCP */
 	unsigned active_trans;
 	unsigned active_calls;
 	unsigned active_subs; /* subscriptions we serve */
@@ -539,6 +540,14 @@ int sip_call_respond(struct sip_call *call, unsigned code, const char *reason,
 /* Ends the call whatever its state (CANCEL, final response or BYE). */
 int sip_call_hangup(struct sip_call *call, unsigned sip_code, int q850_cause);
 
+/*
+ * UAC, during the FAILED event of a final response (401/407 from a trunk,
+ * or any other): sends the INVITE again, same Call-ID and From tag, next
+ * CSeq, with add_hdrs (e.g. "Proxy-Authorization: ...\r\n") appended to
+ * the original extra headers (replacing those of an earlier retry). The
+ * call then goes on (no ENDED). EPROTO outside that event.
+ */
+int sip_call_retry(struct sip_call *call, const char *add_hdrs);
 /* During an OFFER event: the response (2xx with the answer, or 488...). */
 int sip_call_answer(struct sip_call *call, unsigned code, const char *sdp);
 /*
@@ -1004,3 +1013,68 @@ int sdp_t38_answer(const struct sdp_session *offer,
 int sdp_t38_accept_answer(const struct sdp_session *answer,
 			  const struct sdp_t38_local *loc,
 			  struct sdp_t38_result *res);
+
+/* ---- transports (sip/stream.c, sip/transp.c) ------------------------ */
+
+/* RFC 3261 18.1.1: a request larger than this goes over TCP, not UDP,
+ * when the path MTU is unknown. */
+#define SIP_UDP_MAX_REQ 1300
+
+enum sip_stream_res {
+	SIP_STREAM_MORE,   /* need more bytes */
+	SIP_STREAM_MSG,	   /* one complete message in *p, *len */
+	SIP_STREAM_PING,   /* CRLFCRLF keep-alive (RFC 5626): answer CRLF */
+	SIP_STREAM_NOCL,   /* headers without Content-Length in *p, *len:
+			    * answer 400 and close (RFC 3261 18.3) */
+	SIP_STREAM_TOOBIG, /* larger than max_msg: close */
+	SIP_STREAM_BADCL,  /* unreadable or conflicting Content-Length: close */
+	SIP_STREAM__COUNT
+};
+const char *sip_stream_res_name(enum sip_stream_res r);
+
+/*
+ * Content-Length framing of one TCP/TLS byte stream (RFC 3261 18.3).
+ * Caller storage; owns one buffer of max_msg bytes, allocated by _init:
+ * a peer can never make it hold more. Bytes are read straight into
+ * sip_stream_space(), then sip_stream_next() hands out what is complete.
+ */
+struct sip_stream {
+	char *buf;
+	size_t size;	 /* == max_msg */
+	size_t len;	 /* bytes held */
+	size_t consumed; /* of the item last handed out, dropped on next() */
+};
+
+int sip_stream_init(struct sip_stream *s, size_t max_msg);
+void sip_stream_release(struct sip_stream *s);
+/* Where to read to and how much fits (0 when full: call next()). */
+char *sip_stream_space(struct sip_stream *s, size_t *room);
+void sip_stream_added(struct sip_stream *s, size_t n);
+/* The next complete item; *p, *len are valid until the next call. */
+enum sip_stream_res sip_stream_next(struct sip_stream *s, const char **p,
+				    size_t *len);
+
+/*
+ * Where a response to a request received from src goes (RFC 3261 18.2.2,
+ * RFC 3581): back over the same connection for TCP/TLS; for UDP to the
+ * source address, and to the source port if the top Via has rport, else
+ * to the sent-by port (5060 if none).
+ */
+void sip_transp_resp_dst(const struct sip_msg *req, const struct sip_addr *src,
+			 struct sip_addr *dst);
+/* The port we listen on for tp, written in Via and Contact of messages
+ * sent over it (0: local_port). TLS usually differs (5061). */
+void sip_stack_set_port(struct sip_stack *st, enum sip_transport tp,
+			uint16_t port);
+/* Our address of the other IP family (a stack on 127.0.0.1 also reached on
+ * [::1]): messages to peers of that family name it in Via and Contact.
+ * 0 or EINVAL. */
+int sip_stack_set_alt_addr(struct sip_stack *st, const char *ip, uint16_t port);
+/* A connection to dst failed after the send hook had accepted a message
+ * (connect refused, TLS handshake failed): client transactions still
+ * waiting on dst fail now (their calls see 503) instead of at Timer B/F.
+ * Returns how many ended. */
+unsigned sip_stack_transport_error(struct sip_stack *st,
+				   const struct sip_addr *dst, int err);
+/* The transport token our Via carries for tp ("UDP", "TCP", "TLS"). */
+const char *sip_transp_via_name(enum sip_transport tp);

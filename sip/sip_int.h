@@ -177,6 +177,10 @@ struct sip_stack {
 	char allow_events[128];
 	unsigned next_call_id;
 	uint64_t rnd; /* xorshift state for tags and branches */
+	uint16_t tp_port[SIP_TP__COUNT]; /* transp.c: listen port per transport,
+					  * 0: local_port */
+	char alt_ip[64]; /* transp.c: our address of the other IP family */
+	uint16_t alt_port;
 	bool shutting_down;
 	struct sip_ua_authsrv *authsrv; /* server-side digest (ua_auth.c) */
 	bool subs_closed;		/* no new subscriptions */
@@ -193,6 +197,21 @@ int sip_send(struct sip_stack *st, const struct sip_addr *dst, const char *buf,
 void sip_rand_hex(struct sip_stack *st, char *buf, size_t n);
 /* Fills a sip_addr from a URI host:port if the host is an IP literal. */
 int sip_addr_from_uri(struct sip_addr *a, const struct sip_uri *uri);
+
+/* ---- transport layer (transp.c) ------------------------------------- */
+
+/*
+ * RFC 3261 18.2.1 / RFC 3581: a copy of the request in out with
+ * received= (sent-by is not the source address) and rport=<port> (asked
+ * for) added to the top Via. Returns its length, or 0 if nothing needs
+ * adding (or it does not fit). out NULL: the length it would need.
+ */
+size_t sip_transp_stamp(const struct sip_msg *req, const struct sip_addr *src,
+			char *out, size_t size);
+/* The send hook behind sip_send(): the Via names dst's transport; a
+ * request over 1300 bytes for UDP goes over TCP (RFC 3261 18.1.1). */
+int sip_transp_send(struct sip_stack *st, const struct sip_addr *dst,
+		    const char *buf, size_t len);
 
 /* ---- transactions (ctrans.c, strans.c) -------------------------------- */
 
@@ -362,6 +381,9 @@ int sip_validate_request(struct sip_stack *st, const struct sip_msg *req,
 
 /* ---- ua.c ------------------------------------------------------------ */
 
+/* 420 sent (false) when req requires an extension we do not serve. */
+bool sip_ua_check_require(struct sip_stack *st, const struct sip_msg *req,
+			  const struct sip_addr *src);
 void sip_ua_recv_request(struct sip_stack *st, const struct sip_msg *msg,
 			 const struct sip_addr *src);
 void sip_ua_reply(struct sip_stack *st, const struct sip_msg *req,

@@ -113,7 +113,7 @@ int sip_send(struct sip_stack *st, const struct sip_addr *dst, const char *buf,
 	     size_t len)
 {
 	st->stats.tx_msgs++;
-	int err = st->h.send(st->h.arg, dst, buf, len);
+	int err = sip_transp_send(st, dst, buf, len);
 	if (err) {
 		char a[64];
 		sip_log(st, LOG_WARNING, "send to %s failed: %d",
@@ -216,6 +216,27 @@ size_t sip_stack_dump(const struct sip_stack *st, char *buf, size_t size)
 	return mb.len;
 }
 
+static int recv_msg(struct sip_stack *st, struct sip_msg *msg,
+		    const struct sip_addr *src)
+{
+	if (!msg->req) {
+		/* no transaction (RFC 3261 18.1.2): dropped and counted, but
+		 * not an error: a late retransmission is normal */
+		if (!sip_ctrans_recv(st, msg)) {
+			st->stats.rx_rejected++;
+			sip_log(st, LOG_DEBUG, "stray %u response dropped",
+				msg->code);
+		}
+		return 0;
+	}
+	if (sip_strans_recv(st, msg, src))
+		return 0;
+	if (sip_validate_request(st, msg, src))
+		return 0;
+	sip_ua_recv_request(st, msg, src);
+	return 0;
+}
+
 static void reject(struct sip_stack *st, const struct sip_msg *msg,
 		   const struct sip_addr *src, int err)
 {
@@ -246,6 +267,7 @@ int sip_stack_recv(struct sip_stack *st, const struct sip_addr *src,
 		   const void *buf, size_t len)
 {
 	struct sip_msg msg;
+	struct sip_addr rdst;
 	if (!st || !src || !buf)
 		return EINVAL;
 	st->stats.rx_msgs++;
@@ -257,24 +279,30 @@ int sip_stack_recv(struct sip_stack *st, const struct sip_addr *src,
 	if (ws == len && len)
 		return 0;
 	int err = sip_msg_parse(&msg, buf, len, st->max_msg);
+	sip_transp_resp_dst(&msg, src, &rdst);
 	if (err) {
-		reject(st, &msg, src, err);
+		reject(st, &msg, &rdst, err);
 		return err;
 	}
-	if (!msg.req) {
-		/* no transaction (RFC 3261 18.1.2): dropped and counted, but
-		 * not an error: a late retransmission is normal */
-		if (!sip_ctrans_recv(st, &msg)) {
-			st->stats.rx_rejected++;
-			sip_log(st, LOG_DEBUG, "stray %u response dropped",
-				msg.code);
-		}
-		return 0;
+	/* transport checks and stamps (sip/transp.c) */
+	if (src->tp != SIP_TP_UDP &&
+	    !sip_msg_hdr(&msg, SIP_HDR_CONTENT_LENGTH, NULL)) {
+		msg.err = "no Content-Length over a stream (RFC 3261 18.3)";
+		reject(st, &msg, &rdst, EBADMSG);
+		return EBADMSG;
 	}
-	if (sip_strans_recv(st, &msg, src))
-		return 0;
-	if (sip_validate_request(st, &msg, src))
-		return 0;
-	sip_ua_recv_request(st, &msg, src);
-	return 0;
+	char *stamped = NULL;
+	size_t cap = msg.req ? sip_transp_stamp(&msg, src, NULL, 0) : 0;
+	if (cap && (stamped = sip_zalloc(st, cap))) {
+		size_t n = sip_transp_stamp(&msg, src, stamped, cap);
+		/* it parsed before: only the Via grew */
+		if (n && sip_msg_parse(&msg, stamped, n, st->max_msg + 96)) {
+			sip_free(st, stamped);
+			st->stats.rx_rejected++;
+			return EBADMSG;
+		}
+	}
+	err = recv_msg(st, &msg, &rdst);
+	sip_free(st, stamped);
+	return err;
 }

@@ -104,6 +104,8 @@ void ua_call_free(struct sip_call *c)
 	sip_free(st, c->resp2xx);
 	sip_free(st, c->local_sdp);
 	sip_free(st, c->extra_hdrs);
+	sip_free(st, c->retry_hdrs);
+	sip_free(st, c->ruri);
 	ua_auth_free(c);
 	sip_free(st, c);
 }
@@ -338,8 +340,10 @@ static bool tag_known(const struct sip_pl *tag)
 	return sip_pl_casecmp(tag, "100rel") || sip_pl_casecmp(tag, "timer");
 }
 
-/* 8.2.2.3: 420 naming only the option tags we do not know. */
-static bool check_require(struct sip_stack *st, const struct sip_msg *req,
+/* 8.2.2.3: 420 naming only the option tags we do not know. validate.c
+ * calls it between the header checks and the content checks (8.2.3), so
+ * an unknown Require is answered before a body we cannot read. */
+bool sip_ua_check_require(struct sip_stack *st, const struct sip_msg *req,
 			  const struct sip_addr *src)
 {
 	char extra[512];
@@ -377,11 +381,15 @@ void sip_ua_recv_request(struct sip_stack *st, const struct sip_msg *req,
 		sip_ua_reply(st, req, src, 416, NULL);
 		return;
 	}
-	if (!check_require(st, req, src))
-		return;
 	if (req->max_forwards == 0 && req->method != SIP_METHOD_ACK &&
 	    req->method != SIP_METHOD_OPTIONS) {
 		sip_ua_reply(st, req, src, 483, NULL);
+		return;
+	}
+	/* a CANCEL matches its INVITE by transaction (9.2), whatever its To
+	 * tag: some peers copy the tag of a 1xx into it */
+	if (req->method == SIP_METHOD_CANCEL) {
+		ua_recv_cancel(st, req, src);
 		return;
 	}
 	if (req->to.tag.l) {

@@ -41,6 +41,10 @@ struct sip_call {
 	struct sip_timer t_wait; /* ACK wait (UAS) or CANCEL wait (UAC) */
 	bool peer_update;	 /* the peer's Allow lists UPDATE */
 	char *extra_hdrs;	 /* UAC: the app's extra INVITE headers */
+	char *retry_hdrs; /* UAC: added by sip_call_retry() (credentials) */
+	char *ruri;	  /* UAC: the Request-URI of the first INVITE */
+	bool may_retry;	  /* UAC: inside the FAILED event of a final */
+	bool retried;	  /* ... and sip_call_retry() was called */
 	/* offers in the confirmed dialog (ua_offer.c) */
 	const struct sip_msg *offer_req; /* during an OFFER event */
 	struct sip_trans *offer_st;	 /* its server transaction */

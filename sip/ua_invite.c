@@ -125,18 +125,20 @@ static void send_ack_2xx(struct sip_call *c, const struct sip_msg *resp)
 }
 
 static int send_invite(struct sip_call *c);
+static int reset_early(struct sip_call *c);
 
 static void uac_inv_resp(int err, const struct sip_msg *msg, void *arg)
 {
 	struct sip_call *c = arg;
 	struct sip_call_event ev;
 
-	if (err) { /* Timer B */
+	if (err) { /* Timer B, or a transport error (sip/transp.c) */
 		if (c->state == SIP_CALL_CALLING ||
 		    c->state == SIP_CALL_PROCEEDING) {
 			ua_fill_event(&ev, SIP_CALL_EV_FAILED, NULL);
-			ev.code = 408;
-			ev.reason.p = "Request Timeout";
+			ev.code = err == ETIMEDOUT ? 408 : 503;
+			ev.reason.p = err == ETIMEDOUT ? "Request Timeout"
+						       : "Service Unavailable";
 			ev.reason.l = strlen(ev.reason.p);
 			if (ua_emit(c, &ev))
 				return;
@@ -194,7 +196,7 @@ static void uac_inv_resp(int err, const struct sip_msg *msg, void *arg)
 		return;
 	}
 	if ((msg->code == 401 || msg->code == 407) &&
-	    ua_auth_take_invite(c, msg) && !send_invite(c)) {
+	    ua_auth_take_invite(c, msg) && !reset_early(c) && !send_invite(c)) {
 		/* answered: a new INVITE, CSeq + 1 (RFC 3261 22.2) */
 		if (c->state == SIP_CALL_PROCEEDING)
 			ua_set_state(c, SIP_CALL_CALLING);
@@ -205,7 +207,7 @@ static void uac_inv_resp(int err, const struct sip_msg *msg, void *arg)
 		/* RFC 4028 7.4: once more with the interval the peer wants */
 		uint32_t min = ua_se_min(msg);
 		c->se_retried = true;
-		if (min) {
+		if (min && !reset_early(c)) {
 			c->se_ask = min;
 			if (!send_invite(c)) {
 				ua_set_state(c, SIP_CALL_CALLING);
@@ -215,10 +217,59 @@ static void uac_inv_resp(int err, const struct sip_msg *msg, void *arg)
 	}
 	if (c->state == SIP_CALL_CALLING || c->state == SIP_CALL_PROCEEDING) {
 		ua_fill_event(&ev, SIP_CALL_EV_FAILED, msg);
-		if (ua_emit(c, &ev))
+		c->may_retry = true;
+		c->retried = false;
+		bool gone = ua_emit(c, &ev);
+		if (gone)
 			return;
+		c->may_retry = false;
+		if (c->retried)
+			return; /* sip_call_retry() sent a new INVITE */
 	}
 	ua_end_call(c);
+}
+
+/* A new INVITE after a failure starts without the early dialog's remote
+ * tag, target and route (RFC 3261 8.1.3.5, 22.2). */
+static int reset_early(struct sip_call *c)
+{
+	char *t = sip_strdup(c->st, c->ruri, strlen(c->ruri));
+	if (!t)
+		return ENOMEM;
+	sip_free(c->st, c->dlg.remote_target);
+	c->dlg.remote_target = t;
+	sip_free(c->st, c->dlg.remote_tag);
+	c->dlg.remote_tag = NULL;
+	sip_free(c->st, c->dlg.route);
+	c->dlg.route = NULL;
+	c->dlg.confirmed = false;
+	c->rseq_rx = 0;
+	return 0;
+}
+
+int sip_call_retry(struct sip_call *c, const char *add_hdrs)
+{
+	if (!c || !c->uac)
+		return EINVAL;
+	if (!c->may_retry || c->retried)
+		return EPROTO;
+	char *h = NULL;
+	if (add_hdrs) {
+		h = sip_strdup(c->st, add_hdrs, strlen(add_hdrs));
+		if (!h)
+			return ENOMEM;
+	}
+	sip_free(c->st, c->retry_hdrs);
+	c->retry_hdrs = h;
+	int err = reset_early(c);
+	if (!err)
+		err = send_invite(c);
+	if (err)
+		return err;
+	c->retried = true;
+	c->cancel_pending = false;
+	ua_set_state(c, SIP_CALL_CALLING);
+	return 0;
 }
 
 /* Builds the (initial) INVITE with the next CSeq and starts its client
@@ -239,6 +290,8 @@ static int send_invite(struct sip_call *c)
 	ua_se_request(c, &xb);
 	if (c->extra_hdrs)
 		sip_mb_str(&xb, c->extra_hdrs);
+	if (c->retry_hdrs)
+		sip_mb_str(&xb, c->retry_hdrs);
 	ua_auth_put_invite(c, &xb);
 	sip_mb_init(&mb, buf, sizeof(buf));
 	int err = xb.err;
@@ -296,6 +349,9 @@ int sip_call_invite(struct sip_stack *st, const struct sip_call_params *p,
 	if (err)
 		goto out;
 	err = ENOMEM;
+	c->ruri = sip_strdup(st, p->ruri, strlen(p->ruri));
+	if (!c->ruri)
+		goto out;
 	if (p->sdp) {
 		c->local_sdp = sip_strdup(st, p->sdp, strlen(p->sdp));
 		if (!c->local_sdp)

@@ -59,6 +59,10 @@ int sip_validate_request(struct sip_stack *st, const struct sip_msg *req,
 		code = 501; /* not recognised: 21.5.2 */
 	} else if (req->ruri.scheme == SIP_URI_OTHER) {
 		code = 416;
+	} else if (!sip_ua_check_require(st, req, src)) {
+		/* 8.2.2.3 before 8.2.3: answered there, counted here */
+		st->stats.rx_rej[SIP_REJ_APP]++;
+		return 420;
 	} else if (body_is_sdp(req->method) && req->body.l) {
 		struct sip_ctype ct;
 		if (!req->ctype.p || sip_ctype_parse(&ct, &req->ctype) ||

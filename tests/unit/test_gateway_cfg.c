@@ -144,6 +144,111 @@ static void sample_loads(void **state)
 	free(buf);
 }
 
+/* ---- [sip] transports (sip-net) ------------------------------------ */
+
+static int load_text(const char *text, struct cfg_errors *e)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	int rc = cfg_load_stream(&cfg, f, "t.conf", e);
+
+	fclose(f);
+	return rc;
+}
+
+static const char span_route[] = "[span 1]\npath = /tmp/x.sock\n"
+				 "[route r]\nfrom = pstn\ntarget = trunk a\n";
+
+/* IPv6 listen and trunks, TCP/TLS options and their defaults. */
+static void transports_ok(void **state)
+{
+	char text[1024];
+	struct cfg_errors e = { 0 };
+
+	snprintf(text, sizeof(text),
+		 "[sip]\nlisten = [::1]:5062\ntcp_idle_s = 60\n"
+		 "listen2 = 127.0.0.1:5064\n"
+		 "tls_listen = 127.0.0.1\ntls_cert = /x.pem\n"
+		 "tls_verify = none\n"
+		 "[trunk a]\naddress = [2001:db8::9]:5070\ntransport = tcp\n"
+		 "[trunk b]\naddress = 2001:db8::10\ntransport = tls\n"
+		 "[trunk c]\naddress = 192.0.2.1:5080\ntransport = tls\n%s",
+		 span_route);
+	assert_int_equal(load_text(text, &e), 0);
+	assert_string_equal(cfg.sip_host, "::1");
+	assert_int_equal(cfg.sip_port, 5062);
+	assert_string_equal(cfg.sip_domain, "[::1]");
+	assert_string_equal(cfg.sip_host2, "127.0.0.1");
+	assert_int_equal(cfg.sip_port2, 5064);
+	assert_int_equal(cfg.sip_tcp, 1);
+	assert_int_equal(cfg.tcp_idle_s, 60);
+	assert_int_equal(cfg.tcp_max_conns, 256);
+	assert_int_equal(cfg.tcp_max_conns_per_ip, 32);
+	assert_string_equal(cfg.tls_host, "127.0.0.1");
+	assert_int_equal(cfg.tls_port, 5061);
+	assert_int_equal(cfg.tls_verify, 0);
+	assert_string_equal(cfg.trunks[0].host, "2001:db8::9");
+	assert_int_equal(cfg.trunks[0].port, 5070);
+	assert_int_equal(cfg.trunks[0].transport, CFG_TP_TCP);
+	assert_string_equal(cfg.trunks[1].host, "2001:db8::10");
+	assert_int_equal(cfg.trunks[1].port, 5061); /* tls default */
+	assert_int_equal(cfg.trunks[2].port, 5080); /* as written */
+	cfg_errors_release(&e);
+	/* defaults: TCP on, no TLS, verify peer, UDP trunks */
+	snprintf(text, sizeof(text), "[trunk a]\naddress = 192.0.2.1\n%s",
+		 span_route);
+	assert_int_equal(load_text(text, &e), 0);
+	assert_int_equal(cfg.sip_tcp, 1);
+	assert_string_equal(cfg.tls_host, "");
+	assert_int_equal(cfg.tls_verify, 1);
+	assert_int_equal(cfg.trunks[0].transport, CFG_TP_UDP);
+	assert_int_equal(cfg.trunks[0].port, 5060);
+	cfg_errors_release(&e);
+}
+
+static void transports_bad(void **state)
+{
+	static const char *const bad[][2] = {
+		/* a bare IPv6 literal has no port: this is not ::1 port 99999 */
+		{ "[sip]\nlisten = ::1:99999\n",
+		  "[sip] listen: '::1:99999' is not an IPv4 or IPv6 address" },
+		{ "[sip]\nlisten = [::1\n",
+		  "[sip] listen: '[::1': expected [address]:port" },
+		{ "[sip]\nlisten = [::g]:5060\n",
+		  "[sip] listen: '::g' is not an IPv4 or IPv6 address" },
+		{ "[sip]\ntcp = maybe\n", "[sip] tcp: " },
+		{ "[sip]\ntls_verify = sometimes\n", "[sip] tls_verify: " },
+		{ "[sip]\ntls_listen = 127.0.0.1:5061\n",
+		  "[sip] tls_listen: needs tls_cert" },
+		{ "[sip]\ntls_listen = 127.0.0.1:5061\ntls_cert = /c.pem\n",
+		  "[sip] tls_verify: peer needs tls_ca (or tls_verify = none)" },
+		{ "[sip]\ntcp_max_conns = 0\n", "[sip] tcp_max_conns: " },
+		{ "[trunk a]\ntransport = sctp\n", "[trunk a] transport: " },
+		{ "[sip]\nlisten2 = 127.0.0.2:5060\n",
+		  "[sip] listen2: must be of the other IP family than listen" },
+	};
+	char text[512];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct cfg_errors e = { 0 };
+
+		snprintf(text, sizeof(text),
+			 "%s[trunk a]\naddress = 192.0.2.1\n%s", bad[i][0],
+			 span_route);
+		/* a duplicate [trunk a] would add its own error */
+		if (strstr(bad[i][0], "[trunk a]"))
+			snprintf(
+				text, sizeof(text),
+				"[trunk a]\naddress = 192.0.2.1\ntransport = sctp\n%s",
+				span_route);
+		assert_int_not_equal(load_text(text, &e), 0);
+		assert_non_null(e.text);
+		if (!strstr(e.text, bad[i][1]))
+			fail_msg("case %zu: want '%s', got:\n%s", i, bad[i][1],
+				 e.text);
+		cfg_errors_release(&e);
+	}
+}
+
 /* The shipped configurations must be valid. */
 static void shipped_confs_load(void **state)
 {
@@ -246,6 +351,8 @@ int main(void)
 		cmocka_unit_test(shipped_sample_current),
 		cmocka_unit_test(pri_options),
 		cmocka_unit_test(pri_options_bad),
+		cmocka_unit_test(transports_ok),
+		cmocka_unit_test(transports_bad),
 	};
 
 	return cmocka_run_group_tests_name("gateway_cfg", tests, NULL, NULL);

@@ -87,9 +87,40 @@ static void rtp_wraps_to_start(void **state)
 	close(fd);
 }
 
+/* IPv6 literals, and TCP listening on an ephemeral port. */
+static void ipv6_and_tcp(void **state)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd;
+
+	assert_int_equal(gw_sockaddr(&ss, &len, "::1", 5060), 0);
+	assert_int_equal(ss.ss_family, AF_INET6);
+	assert_int_equal(len, sizeof(struct sockaddr_in6));
+	assert_int_equal(gw_sockaddr(&ss, &len, "127.0.0.1", 5060), 0);
+	assert_int_equal(ss.ss_family, AF_INET);
+	assert_int_equal(gw_sockaddr(&ss, &len, "[::1]", 5060), EINVAL);
+	assert_int_equal(gw_sockaddr(&ss, &len, "::1", 65536), EINVAL);
+	/* ::1 may be missing in a sandbox: only a clean error then */
+	int err = gw_udp_bind("::1", 0, &fd);
+	if (!err) {
+		assert_true(gw_sock_port(fd) > 0);
+		close(fd);
+	} else {
+		assert_int_equal(err, EADDRNOTAVAIL);
+	}
+	assert_int_equal(gw_tcp_listen("127.0.0.1", 0, 4, &fd), 0);
+	assert_true(gw_sock_port(fd) > 0);
+	assert_true(fcntl(fd, F_GETFL) & O_NONBLOCK);
+	close(fd);
+	assert_int_equal(gw_tcp_listen("nope", 0, 4, &fd), EINVAL);
+	assert_int_equal(gw_sock_port(-1), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(ipv6_and_tcp),
 		cmocka_unit_test(sockaddr_parsing),
 		cmocka_unit_test(bind_is_nonblocking),
 		cmocka_unit_test(rtp_ports_even_and_advancing),

@@ -195,11 +195,34 @@ static void strans_cancel_match(void **state)
 	fk_req("CANCEL", "z9hG4bKother", NULL, 1, NULL);
 	assert_int_equal(fk_code(fk.nsent - 1), 481);
 	assert_non_null(fk.incoming);
-	fk_req("CANCEL", "z9hG4bKi1", NULL, 1, NULL);
+	/* with the To tag of our 180 (as some peers send it): still ours */
+	assert_int_equal(sip_call_respond(fk.incoming, 180, NULL, NULL), 0);
+	char tag[32];
+	fk_totag(fk.nsent - 1, tag, sizeof(tag));
+	fk_req("CANCEL", "z9hG4bKi1", tag, 1, NULL);
 	assert_int_equal(fk_code(fk.nsent - 2), 200);
 	assert_int_equal(fk_code(fk.nsent - 1), 487);
 	assert_null(fk.incoming);
 	fk_advance(40000);
+	fk_done();
+}
+
+/* A CANCEL crossing our 200 (tag of the 200 in its To): 200 to the
+ * CANCEL, the answered call is left as it is and the ACK confirms it. */
+static void strans_cancel_after_2xx(void **state)
+{
+	(void)state;
+	fk_stack();
+	fk_invite("z9hG4bKi1", 1);
+	struct sip_call *c = fk.incoming;
+	assert_int_equal(sip_call_respond(c, 200, NULL, "v=0\r\n"), 0);
+	char tag[32];
+	fk_totag(fk.nsent - 1, tag, sizeof(tag));
+	fk_req("CANCEL", "z9hG4bKi1", tag, 1, NULL);
+	assert_int_equal(fk_code(fk.nsent - 1), 200);
+	assert_int_equal(sip_call_state(c), SIP_CALL_ANSWERED);
+	fk_req("ACK", "z9hG4bKack", tag, 1, NULL);
+	assert_int_equal(sip_call_state(c), SIP_CALL_CONFIRMED);
 	fk_done();
 }
 
@@ -215,6 +238,7 @@ int main(void)
 		cmocka_unit_test(strans_timer_l),
 		cmocka_unit_test(strans_reliable),
 		cmocka_unit_test(strans_cancel_match),
+		cmocka_unit_test(strans_cancel_after_2xx),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -282,6 +282,69 @@ static void req_abandon(void **state)
 	fk_done();
 }
 
+static int retry_rc;
+static void retry_event(void *arg, struct sip_call *call,
+			const struct sip_call_event *ev)
+{
+	fk_event(arg, call, ev);
+	if (ev->type == SIP_CALL_EV_FAILED &&
+	    (ev->code == 401 || ev->code == 407))
+		retry_rc = sip_call_retry(
+			call, "Proxy-Authorization: Digest username=\"u\"\r\n");
+}
+
+/* INVITE challenged (407 after an early 180): retried from the FAILED
+ * event with credentials, same Call-ID and From tag, next CSeq, no To
+ * tag; the call goes on and is answered. */
+static void req_invite_retry(void **state)
+{
+	(void)state;
+	struct sip_hooks h = fk_hooks();
+	struct sip_stack_cfg cfg = { .local_ip = "192.0.2.1" };
+	h.call_event = retry_event;
+	memset(&fk, 0, sizeof(fk));
+	fk.now = 1000;
+	retry_rc = -1;
+	assert_int_equal(sip_stack_alloc(&fk.st, &cfg, &h), 0);
+	struct sip_call *c = NULL;
+	struct sip_call_params p = { .ruri = "sip:1@192.0.2.10",
+				     .from_user = "2",
+				     .dst = fk_peer(),
+				     .sdp = "v=0\r\n",
+				     .extra_hdrs = "X-Keep: 1\r\n" };
+	assert_int_equal(sip_call_invite(fk.st, &p, NULL, &c), 0);
+	assert_int_equal(sip_call_retry(c, NULL), EPROTO);
+	assert_int_equal(
+		fk_answer(0, 180, "early", "Contact: <sip:x@192.0.2.99>\r\n"),
+		0);
+	assert_int_equal(fk_answer(0, 407, "early", NULL), 0);
+	assert_int_equal(retry_rc, 0);
+	assert_true(fk_is(1, "ACK"));
+	assert_true(fk_is(2, "INVITE"));
+	char a[256], b[256];
+	assert_true(fk_hdr(2, "Proxy-Authorization", a, sizeof(a)));
+	assert_true(fk_hdr(2, "X-Keep", a, sizeof(a)));
+	assert_true(fk_hdr(2, "CSeq", a, sizeof(a)));
+	assert_string_equal(a, "2 INVITE");
+	assert_true(fk_hdr(2, "To", a, sizeof(a)));
+	assert_null(strstr(a, "tag="));
+	assert_non_null(strstr(fk.sent[2].buf, "INVITE sip:1@192.0.2.10 "));
+	assert_true(fk_hdr(0, "Call-ID", a, sizeof(a)));
+	assert_true(fk_hdr(2, "Call-ID", b, sizeof(b)));
+	assert_string_equal(a, b);
+	assert_true(fk_hdr(0, "From", a, sizeof(a)));
+	assert_true(fk_hdr(2, "From", b, sizeof(b)));
+	assert_string_equal(a, b);
+	assert_int_equal(sip_call_state(c), SIP_CALL_CALLING);
+	for (unsigned i = 0; i < fk.nev; i++)
+		assert_int_not_equal(fk.ev[i], SIP_CALL_EV_ENDED);
+	assert_int_equal(fk_answer(2, 200, "rt", NULL), 0);
+	assert_int_equal(sip_call_state(c), SIP_CALL_CONFIRMED);
+	assert_int_equal(fk.ev[fk.nev - 1], SIP_CALL_EV_ANSWERED);
+	fk_advance(40000);
+	fk_done();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +356,7 @@ int main(void)
 		cmocka_unit_test(req_alloc_failures),
 		cmocka_unit_test(req_in_dialog),
 		cmocka_unit_test(req_abandon),
+		cmocka_unit_test(req_invite_retry),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -126,12 +126,36 @@ static void validate_accept(void **state)
 	fk_done();
 }
 
+/* RFC 3261 8.2: Require (8.2.2.3) is inspected before the content
+ * (8.2.3): an unknown extension and an unreadable body give 420, naming
+ * the extension, not 415. */
+static void validate_require_before_body(void **state)
+{
+	(void)state;
+	fk_stack();
+	assert_int_equal(send_req("INVITE", "sip:a@192.0.2.1",
+				  "Require: foo, 100rel\r\n",
+				  "application/unknownformat", "<x/>"),
+			 420);
+	char v[64];
+	assert_true(fk_hdr(fk.nsent - 1, "Unsupported", v, sizeof(v)));
+	assert_string_equal(v, "foo");
+	assert_int_equal(refused(), 1);
+	/* the known extension alone lets the content check speak */
+	assert_int_equal(send_req("INVITE", "sip:a@192.0.2.1",
+				  "Require: 100rel\r\n",
+				  "application/unknownformat", "<x/>"),
+			 415);
+	fk_done();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(validate_method_scheme),
 		cmocka_unit_test(validate_body),
 		cmocka_unit_test(validate_accept),
+		cmocka_unit_test(validate_require_before_body),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,6 +22,7 @@
 #include "gateway/loop.h"
 #include "gateway/media_net.h"
 #include "gateway/net.h"
+#include "gateway/siptcp.h"
 #include "gateway/sipudp.h"
 #include "media/media.h"
 #include "sip/sip.h"
@@ -84,8 +85,8 @@ static void rtp_readable(void *arg, uint32_t events)
 
 static int media_open(struct ua *ua, struct ua_call *c)
 {
-	int err = gw_rtp_bind(ua->ip, 20000, 29998, &ua->rtp_next, &c->rtp_fd,
-			      &c->rtp_port);
+	int err = gw_rtp_bind(ua->rtp_ip, 20000, 29998, &ua->rtp_next,
+			      &c->rtp_fd, &c->rtp_port);
 
 	if (err)
 		return err;
@@ -93,7 +94,7 @@ static int media_open(struct ua *ua, struct ua_call *c)
 	if (err)
 		return err;
 	c->local = (struct sdp_local){
-		.ip = ua->ip,
+		.ip = ua->rtp_ip,
 		.port = (uint16_t)c->rtp_port,
 		.codecs = &ua->codec,
 		.ncodecs = 1,
@@ -408,7 +409,10 @@ static void place_call(void *arg)
 
 	if (sip_uri_parse(&uri, ua->call_uri, strlen(ua->call_uri)) ||
 	    sip_pl_copy(&uri.host, host, sizeof(host)) ||
-	    sip_addr_set(&p.dst, host, uri.port ? uri.port : 5060) ||
+	    sip_addr_set(&p.dst, host,
+			 uri.port		       ? uri.port
+			 : ua->transport == SIP_TP_TLS ? 5061
+						       : 5060) ||
 	    media_open(ua, c) ||
 	    sdp_build_offer(&c->local, sdp, sizeof(sdp), &len)) {
 		ev(ua, "event=error call=%u reason=bad_uri_or_media", c->n);
@@ -416,6 +420,8 @@ static void place_call(void *arg)
 		call_done(ua, c);
 		return;
 	}
+	p.dst.tp = ua->transport;
+	p.extra_hdrs = ua->pad_hdr;
 	p.sdp = sdp;
 	ev(ua, "event=calling call=%u uri=%s", c->n, ua->call_uri);
 	if (sip_call_invite(ua->sip, &p, c, &c->sip)) {
@@ -436,6 +442,8 @@ static void place_call(void *arg)
 static int sip_send(void *arg, const struct sip_addr *dst, const void *buf,
 		    size_t len)
 {
+	if (dst->tp != SIP_TP_UDP)
+		return gw_siptcp_send(&ua_of(arg)->tcp, dst, buf, len);
 	return gw_sipudp_send(&ua_of(arg)->udp, dst, buf, len);
 }
 
@@ -479,7 +487,14 @@ static void on_signal(void *arg, uint32_t events)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: sipua --listen IP:PORT [options]\n"
+		"usage: sipua --listen IP:PORT|[IPv6]:PORT [options]\n"
+		"  --transport T       udp, tcp or tls for placed calls (default udp;\n"
+		"                      TCP is always accepted on the listen port)\n"
+		"  --tls-listen IP:PORT  accept TLS there (needs --tls-cert)\n"
+		"  --tls-cert PEM --tls-key PEM --tls-ca PEM\n"
+		"  --tls-verify none|peer  check the peer's certificate (default peer)\n"
+		"  --rtp-ip IP         RTP address (default: the listen address)\n"
+		"  --pad BYTES         add a header of BYTES to placed INVITEs\n"
 		"  --call URI          place a call (sip:user@ip:port)\n"
 		"  --from USER         calling user (default sipua)\n"
 		"  --calls N           how many calls to place (default 1)\n"
@@ -514,16 +529,25 @@ int main(int argc, char **argv)
 		{ "tone", required_argument, NULL, 't' },
 		{ "hangup-after", required_argument, NULL, 'H' },
 		{ "codec", required_argument, NULL, 'C' },
-		{ "dtmf-mode", required_argument, NULL, 'D' },
+		{ "dtmf-mode", required_argument, NULL, 'M' },
 		{ "digits", required_argument, NULL, 'd' },
 		{ "cancel-after", required_argument, NULL, 'X' },
 		{ "exit-after", required_argument, NULL, 'x' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "transport", required_argument, NULL, 'P' },
+		{ "tls-listen", required_argument, NULL, 'S' },
+		{ "tls-cert", required_argument, NULL, 'E' },
+		{ "tls-key", required_argument, NULL, 'K' },
+		{ "tls-ca", required_argument, NULL, 'A' },
+		{ "tls-verify", required_argument, NULL, 'V' },
+		{ "rtp-ip", required_argument, NULL, 'R' },
+		{ "pad", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct ua ua;
-	const char *listen = NULL;
+	const char *listen = NULL, *tls_listen = NULL;
+	struct gw_tls_cfg tls = { .verify = true };
 	int opt;
 
 	ua.from = "sipua";
@@ -593,7 +617,7 @@ int main(int argc, char **argv)
 						       .fmtp = ci->fmtp };
 			break;
 		}
-		case 'D':
+		case 'M':
 			ua.dtmf_mode = media_dtmf_mode_lookup(optarg);
 			if (ua.dtmf_mode < 0) {
 				fprintf(stderr,
@@ -605,6 +629,51 @@ int main(int argc, char **argv)
 		case 'd':
 			ua.digits = optarg;
 			break;
+		case 'P':
+			if (!strcmp(optarg, "tcp"))
+				ua.transport = SIP_TP_TCP;
+			else if (!strcmp(optarg, "tls"))
+				ua.transport = SIP_TP_TLS;
+			else if (strcmp(optarg, "udp")) {
+				fprintf(stderr,
+					"sipua: unknown transport '%s'\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'S':
+			tls_listen = optarg;
+			break;
+		case 'E':
+			tls.cert = optarg;
+			break;
+		case 'K':
+			tls.key = optarg;
+			break;
+		case 'A':
+			tls.ca = optarg;
+			break;
+		case 'V':
+			tls.verify = strcmp(optarg, "none") != 0;
+			break;
+		case 'R':
+			ua.rtp_ip = optarg;
+			break;
+		case 'D': {
+			int pad = atoi(optarg);
+
+			if (pad < 1 || pad > 8000) {
+				fprintf(stderr, "sipua: --pad 1..8000\n");
+				return 2;
+			}
+			ua.pad_hdr = malloc((size_t)pad + 16);
+			if (!ua.pad_hdr)
+				return 2;
+			memcpy(ua.pad_hdr, "X-Pad: ", 7);
+			memset(ua.pad_hdr + 7, 'p', (size_t)pad);
+			memcpy(ua.pad_hdr + 7 + pad, "\r\n", 3);
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -619,8 +688,15 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	memcpy(ua.ip, listen, (size_t)(colon - listen));
+	/* [v6]:port */
+	const char *hs = listen[0] == '[' ? listen + 1 : listen;
+	size_t hl = (size_t)(colon - hs) - (listen[0] == '[');
+
+	memcpy(ua.ip, hs, hl);
+	ua.ip[hl] = '\0';
 	ua.port = (unsigned)atoi(colon + 1);
+	if (!ua.rtp_ip)
+		ua.rtp_ip = ua.ip;
 	gw_log_init("sipua", false);
 	gw_log_set_level_all(getenv("SIPUA_DEBUG") ? LOG_DEBUG : LOG_WARNING);
 
@@ -658,6 +734,41 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	ua.udp.sip = ua.sip;
+	if (gw_siptcp_init(&ua.tcp, ua.loop, &(struct gw_siptcp_cfg){ 0 }) ||
+	    gw_siptcp_listen(&ua.tcp, SIP_TP_TCP, ua.ip, ua.port)) {
+		fprintf(stderr, "sipua: cannot listen on %s/tcp\n", listen);
+		return 2;
+	}
+	ua.tcp.sip = ua.sip;
+	if (tls_listen || ua.transport == SIP_TP_TLS) {
+		char why[256] = "";
+
+		if (gw_siptcp_tls(&ua.tcp, &tls, why, sizeof(why))) {
+			fprintf(stderr, "sipua: TLS: %s\n", why);
+			return 2;
+		}
+	}
+	if (tls_listen) {
+		char tip[64];
+		const char *tc = strrchr(tls_listen, ':');
+		const char *th =
+			tls_listen[0] == '[' ? tls_listen + 1 : tls_listen;
+		size_t tl = tc ? (size_t)(tc - th) - (tls_listen[0] == '[') : 0;
+
+		if (!tc || tl >= sizeof(tip)) {
+			usage(stderr);
+			return 2;
+		}
+		memcpy(tip, th, tl);
+		tip[tl] = '\0';
+		if (gw_siptcp_listen(&ua.tcp, SIP_TP_TLS, tip,
+				     (unsigned)atoi(tc + 1))) {
+			fprintf(stderr, "sipua: cannot listen on %s/tls\n",
+				tls_listen);
+			return 2;
+		}
+		sip_stack_set_port(ua.sip, SIP_TP_TLS, (uint16_t)atoi(tc + 1));
+	}
 	if (gw_loop_fd_add(ua.loop, ua.udp.fd, EPOLLIN, gw_sipudp_readable,
 			   &ua.udp) ||
 	    gw_loop_fd_add(ua.loop, sc.fd, EPOLLIN, on_signal, &sc)) {
@@ -675,7 +786,9 @@ int main(int argc, char **argv)
 		if (ua.calls[i].used)
 			call_done(&ua, &ua.calls[i]);
 	ev(&ua, "event=exit code=%d", ua.exit_code);
+	gw_siptcp_release(&ua.tcp);
 	sip_stack_free(ua.sip);
+	free(ua.pad_hdr);
 	close(ua.udp.fd);
 	gw_loop_free(ua.loop);
 	return ua.exit_code;

@@ -7,6 +7,7 @@
 
 #include "gateway/hooks.h"
 #include "gateway/loop.h"
+#include "gateway/siptcp.h"
 #include "gateway/sipudp.h"
 #include "media/media.h"
 #include "sip/sip.h"
@@ -40,8 +41,12 @@ struct ua {
 	struct gw_loop *loop;
 	struct sip_stack *sip;
 	struct gw_sipudp udp; /* fd and the same stack */
+	struct gw_siptcp tcp; /* TCP on the same port, TLS if asked */
 	char ip[64];
 	unsigned port;
+	const char *rtp_ip;
+	enum sip_transport transport; /* of placed calls */
+	char *pad_hdr; /* "X-Pad: xxx...\r\n" to make INVITEs large */
 	/* options */
 	const char *call_uri;
 	const char *from;

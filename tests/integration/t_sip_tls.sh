@@ -1,0 +1,76 @@
+# SIP over TLS between the gateway and the test phone (sipua), with a
+# throwaway CA and certificates made here by the openssl CLI (never
+# committed). (1) The phone calls the PSTN over TLS (gateway as TLS
+# server, the phone verifying it); (2) pstnsim calls the phone through a
+# trunk with transport = tls (gateway as TLS client verifying the phone);
+# (3) a phone whose certificate comes from another CA is refused by the
+# gateway with a clear log line, and the call fails.
+. tests/integration/lib.sh
+command -v openssl >/dev/null || fail "openssl is not installed"
+mkcert() { # mkcert CA NAME: NAME.key/NAME.pem signed by CA (CN 127.0.0.1)
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		-keyout "$T/$2.key" -out "$T/$2.csr" -subj /CN=127.0.0.1 \
+		>/dev/null 2>&1 &&
+	openssl x509 -req -in "$T/$2.csr" -CA "$T/$1.pem" -CAkey "$T/$1.key" \
+		-CAcreateserial -out "$T/$2.pem" -days 1 >/dev/null 2>&1 ||
+		fail "cannot make certificate $2"
+}
+for ca in ca ca2; do
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+		-nodes -keyout "$T/$ca.key" -out "$T/$ca.pem" -days 1 \
+		-subj "/CN=test $ca" >/dev/null 2>&1 || fail "cannot make $ca"
+done
+mkcert ca gw
+mkcert ca phone
+mkcert ca2 rogue
+
+gw_conf "$T/gw.conf"
+sed -i "s|^address = 127.0.0.1:5070\$|address = 127.0.0.1:5071\ntransport = tls|" "$T/gw.conf"
+sed -i "s|^no_answer_s = .*|&\ntls_listen = 127.0.0.1:5061\ntls_cert = $T/gw.pem\ntls_key = $T/gw.key\ntls_ca = $T/ca.pem\ntls_verify = peer|" "$T/gw.conf"
+grep -q '^transport = tls' "$T/gw.conf" && grep -q '^tls_listen' "$T/gw.conf" ||
+	fail "config edit failed"
+
+# (1) phone -> gateway over TLS -> PSTN
+start sim "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --answer-delay 200 \
+	--exit-after 1 --timeout 30
+start_gw
+expect_line "$T/gw.log" "listening on 127.0.0.1:5061/tls"
+start phone "$B/sipua" --listen 127.0.0.1:5070 --transport tls \
+	--tls-ca "$T/ca.pem" --call sip:2125551234@127.0.0.1:5061 \
+	--hangup-after 500 --exit-after 1 --timeout 20
+wait_exit phone 25
+[ "$RC_phone" -eq 0 ] || fail "phone over TLS exited $RC_phone"
+wait_exit sim 10
+expect_line "$T/phone.log" "event=answered call=1"
+expect_line "$T/sim.log" "event=setup .*called=2125551234"
+expect_line "$T/gw.log" "conn [0-9]+ 127.0.0.1:[0-9]+/TLS: TLS established"
+
+# (2) PSTN -> gateway -> phone over TLS (the gateway verifies the phone)
+start phone2 "$B/sipua" --listen 127.0.0.1:5072 --tls-listen 127.0.0.1:5071 \
+	--tls-cert "$T/phone.pem" --tls-key "$T/phone.key" \
+	--tls-ca "$T/ca.pem" --tls-verify none --answer-delay 100 \
+	--exit-after 1 --timeout 20
+wait_for "$T/phone2.log" "event=ready" 10
+start sim2 "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --call 5551000 \
+	--from 2125550100 --hangup-after 500 --exit-after 1 --timeout 20
+wait_exit sim2 25
+wait_exit phone2 10
+expect_line "$T/phone2.log" "event=incoming call=1 from=2125550100"
+expect_line "$T/sim2.log" "event=connect"
+expect_line "$T/gw.log" "conn [0-9]+ 127.0.0.1:5071/TLS: TLS established"
+
+# (3) a phone with a certificate from another CA: refused, call fails
+start rogue "$B/sipua" --listen 127.0.0.1:5073 --tls-listen 127.0.0.1:5071 \
+	--tls-cert "$T/rogue.pem" --tls-key "$T/rogue.key" \
+	--tls-verify none --exit-after 1 --timeout 20
+wait_for "$T/rogue.log" "event=ready" 10
+start sim3 "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --call 5551000 \
+	--from 2125550100 --exit-after 1 --timeout 20
+wait_for "$T/gw.log" "127.0.0.1:5071/TLS: TLS handshake failed: .*certificate verify failed" 10
+wait_exit sim3 20
+expect_line "$T/sim3.log" "event=released"
+# failed at once by the transport error, not after Timer B (cause 102)
+expect_no_line "$T/sim3.log" "cause=102"
+expect_no_line "$T/rogue.log" "event=incoming"
+kill -TERM "$PID_rogue"
+pass
