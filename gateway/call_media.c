@@ -138,11 +138,10 @@ int call_media_start(struct gw_call *c, const struct sdp_result *res)
 	c->mslot = slot;
 	c->media_res = *res;
 	CLOG(c, LOG_INFO,
-	     "media %s/%u ptime %u, dtmf %s, jb %s: local %u, remote %s:%u",
-	     res->name, res->pt, mc.ptime_ms,
+	     "media %s/%u ptime %u: local %u, remote %s:%u (dtmf %s, jb %s)",
+	     res->name, res->pt, mc.ptime_ms, c->rtp_port, res->addr, res->port,
 	     media_dtmf_mode_name(c->mprof ? c->mprof->dtmf : gw->mprof.dtmf),
-	     mc.jb_adaptive ? "adaptive" : "fixed", c->rtp_port, res->addr,
-	     res->port);
+	     mc.jb_adaptive ? "adaptive" : "fixed");
 	return 0;
 }
 

@@ -37,7 +37,7 @@ SCN
 	wait_exit "ph_$m" 30
 	wait_exit "sim_$m" 20
 	eval "[ \"\$RC_sim_$m\" = 0 ]" || fail "$m: pstnsim scenario failed"
-	expect_line "$T/gw_$m.log" "media PCMU/0 ptime 20, dtmf $m"
+	expect_line "$T/gw_$m.log" "media PCMU/0 ptime 20: .*\\(dtmf $m, jb adaptive\\)"
 	for d in 1 2 3; do
 		[ "$(count "$T/ph_$m.log" "event=dtmf call=1 digit=$d via=$via")" = 1 ] ||
 			fail "$m: digit $d not heard once by the phone"
