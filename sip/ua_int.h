@@ -110,6 +110,8 @@ void ua_recv_cancel(struct sip_stack *st, const struct sip_msg *req,
 		    const struct sip_addr *src);
 /* In-dialog ACK (c may be NULL), BYE and re-INVITE. */
 void ua_recv_ack(struct sip_call *c, const struct sip_msg *req);
+/* Timer fn: retransmits the call's 2xx (c->resp2xx) until the ACK. */
+void ua_retx_2xx(void *arg);
 void ua_recv_bye(struct sip_call *c, const struct sip_msg *req,
 		 const struct sip_addr *src);
 void ua_recv_reinvite(struct sip_call *c, const struct sip_msg *req,

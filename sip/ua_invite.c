@@ -375,7 +375,9 @@ out:
 	return err;
 }
 
-static void retx_2xx_fn(void *arg)
+/* 13.3.1.4: our 2xx again, T1 doubling up to T2, until the ACK; also
+ * for the 2xx to a re-INVITE (ua_offer.c). */
+void ua_retx_2xx(void *arg)
 {
 	struct sip_call *c = arg;
 	struct sip_stack *st = c->st;
@@ -457,7 +459,7 @@ int sip_call_respond(struct sip_call *c, unsigned code, const char *reason,
 	ua_set_state(c, SIP_CALL_ANSWERED);
 	c->interval = st->t1;
 	if (c->resp2xx) {
-		c->t_2xx.fn = retx_2xx_fn;
+		c->t_2xx.fn = ua_retx_2xx;
 		sip_timer_start(&c->t_2xx, st->t1);
 	}
 	c->t_wait.fn = ack_wait_fn;

@@ -27,18 +27,6 @@ void ua_target_refresh(struct sip_call *c, const struct sip_msg *m)
 	c->dlg.remote_target = t;
 }
 
-static void retx_2xx_fn(void *arg)
-{
-	struct sip_call *c = arg;
-	struct sip_stack *st = c->st;
-	st->stats.retransmissions++;
-	sip_send(st, &c->dlg.peer, c->resp2xx, c->resp2xx_len);
-	c->interval *= 2;
-	if (c->interval > st->t2)
-		c->interval = st->t2;
-	sip_timer_start(&c->t_2xx, c->interval);
-}
-
 static void reinv_no_ack_fn(void *arg)
 {
 	struct sip_call *c = arg;
@@ -93,7 +81,7 @@ static int offer_respond(struct sip_call *c, unsigned code, const char *sdp)
 		c->reinv_ack_wait = true;
 		c->reinv_rcseq = req->cseq;
 		c->interval = st->t1;
-		c->t_2xx.fn = retx_2xx_fn;
+		c->t_2xx.fn = ua_retx_2xx;
 		if (r)
 			sip_timer_start(&c->t_2xx, st->t1);
 		c->t_wait.fn = reinv_no_ack_fn;
