@@ -159,6 +159,10 @@ static void trunk_of_invite(void **state)
 	m.via.received = (struct sip_pl){ "127.0.0.22", 10 };
 	assert_null(gw_mprof_trunk_of(&cfg, &m));
 	assert_null(gw_mprof_trunk_of(&cfg, NULL));
+	/* IPv6: the Via's brackets do not count */
+	m.via.received = (struct sip_pl){ NULL, 0 };
+	m.via.host = (struct sip_pl){ "[2001:DB8::9]", 13 };
+	assert_ptr_equal(gw_mprof_trunk_of(&cfg, &m), &cfg.trunks[2]);
 }
 
 static void bad_media_options(void **state)
