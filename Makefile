@@ -89,7 +89,8 @@ install: $(BINS)
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
 		$(DESTDIR)$(SYSCONFDIR)
 	install -m 755 $(B)/pstngw $(DESTDIR)$(PREFIX)/sbin/pstngw
-	install -m 755 $(B)/pstnsim $(B)/sipua $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(B)/pstnsim $(B)/sipua $(B)/pstngw-ctl \
+		$(DESTDIR)$(PREFIX)/bin/
 	install -m 644 conf/pstngw.conf.sample $(DESTDIR)$(SYSCONFDIR)/
 	[ -e $(DESTDIR)$(SYSCONFDIR)/pstngw.conf ] || \
 		install -m 644 conf/pstngw.conf $(DESTDIR)$(SYSCONFDIR)/pstngw.conf

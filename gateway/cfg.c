@@ -112,6 +112,9 @@ static const struct opt opts[] = {
 	  G(log_target), NULL, "Where log lines go (syslog facility daemon)." },
 	{ S_GENERAL, "pid_file", T_STR, "", 0, 0, NULL, 0, G(pid_file), NULL,
 	  "File the daemon writes its PID to (and removes on exit); empty: none." },
+	{ S_GENERAL, "control_socket", T_STR, "/run/pstngw/ctl.sock", 0, 0,
+	  NULL, 0, G(ctl_socket), NULL,
+	  "Unix socket pstngw-ctl talks to (its directory is made if missing); empty: none." },
 
 	{ S_SIP, "listen", T_STR, "127.0.0.1:5060", 0, 0, NULL, 0,
 	  G(sip_listen), check_listen,

@@ -102,6 +102,7 @@ struct gw_cfg {
 	int log_level;
 	int log_target;
 	char pid_file[CFG_PATH_LEN];
+	char ctl_socket[CFG_PATH_LEN]; /* control socket (ctl.c), empty: none */
 	/* [sip] */
 	char sip_listen[CFG_HOST_LEN + 8];
 	char sip_host[CFG_HOST_LEN]; /* IPv6 without brackets */

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "gateway/ctl.h"
 #include "gateway/gw.h"
 #include "gateway/log.h"
 #include "gateway/net.h"
@@ -294,6 +295,8 @@ int gw_start(struct gw *gw)
 		err = gw_keepalive_start(gw);
 	if (!err)
 		err = start_spans(gw);
+	if (!err) /* the daemon runs without it if it cannot be made */
+		gw_ctl_start(gw);
 	return err;
 }
 
@@ -345,6 +348,7 @@ void gw_calls_drained(struct gw *gw)
 
 void gw_stop(struct gw *gw)
 {
+	gw_ctl_stop(gw);
 	if (gw->stop_timer)
 		gw_timer_stop(gw->loop, gw->stop_timer);
 	gw->stop_timer = NULL;

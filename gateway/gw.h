@@ -75,6 +75,8 @@ struct gw {
 	struct sip_reg *regs[CFG_MAX_TRUNKS]; /* by trunk index (sipauth.c) */
 	struct gw_keepalive *kas[CFG_MAX_TRUNKS]; /* keepalive.c */
 
+	struct gw_ctl *ctl; /* control socket (ctl.c), NULL: none */
+
 	struct gw_counters stats;
 	bool stopping;
 	struct gw_timer *stop_timer;

@@ -250,11 +250,17 @@ int main(int argc, char **argv)
 	static char pid_buf[PATH_MAX], cfg_abs[PATH_MAX];
 	const char *pid_abs = pid_file ? pid_buf : NULL;
 
+	static char ctl_abs[sizeof(gw.cfg.ctl_socket)];
+
 	if ((pid_file && abs_path(pid_file, pid_buf, sizeof(pid_buf))) ||
-	    abs_path(path, cfg_abs, sizeof(cfg_abs))) {
+	    abs_path(path, cfg_abs, sizeof(cfg_abs)) ||
+	    (gw.cfg.ctl_socket[0] && /* control socket (ctl.c) */
+	     abs_path(gw.cfg.ctl_socket, ctl_abs, sizeof(ctl_abs)))) {
 		fprintf(stderr, "pstngw: path too long\n");
 		return 1;
 	}
+	if (gw.cfg.ctl_socket[0])
+		memcpy(gw.cfg.ctl_socket, ctl_abs, sizeof(ctl_abs));
 	if (!foreground && (err = daemonize())) {
 		GW_ERR(MAIN, "cannot become a daemon: %s", strerror(err));
 		daemon_ready(1);

@@ -8,6 +8,7 @@ GW_SRCS := gateway/loop.c gateway/log.c gateway/cfg.c gateway/hooks.c \
 	   gateway/gw.c gateway/media_prof.c \
 	   gateway/call_dtmf.c gateway/call_tone.c
 GW_SRCS += gateway/sipauth.c gateway/keepalive.c
+GW_SRCS += gateway/ctl.c gateway/ctl_cmd.c gateway/call_ctl.c
 $(LIBGW): $(GW_SRCS:%.c=$(B)/%.o)
 
 BINS += $(B)/pstngw
@@ -21,3 +22,4 @@ UNIT_TESTS += test_gateway_cfg test_gateway_loop test_gateway_route \
 	      test_gateway_media_pool test_gateway_media_prof
 UNIT_TESTS += test_gateway_sipauth
 UNIT_TESTS += test_gateway_sipconn test_gateway_siptcp
+UNIT_TESTS += test_gateway_ctl

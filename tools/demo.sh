@@ -62,7 +62,7 @@ done
 # field FILE EVENT KEY: the value of KEY on the first EVENT line
 field() { grep -E "event=$2( |$)" "$1" | head -n 1 | sed -n "s/.* $3=\([^ ]*\).*/\1/p"; }
 near() { [ -n "$1" ] && [ "$1" -ge $(($2 - 15)) ] && [ "$1" -le $(($2 + 15)) ]; }
-events() { sed -n 's/.* event=\([a-z0-9_]*\).*/\1/p' "$1" | grep -Ev '^(ready|heard|exit|l1_up|span_up)$' | paste -sd' ' | sed 's/ / -> /g'; }
+events() { sed -n 's/.* event=\([a-z0-9_]*\).*/\1/p' "$1" | grep -Ev '^(ready|heard|exit|l1_up|span_up|restart|chan_state)$' | paste -sd' ' | sed 's/ / -> /g'; }
 talk_ms() { # FILE START_EVENT END_EVENTS (a regex)
 	local a b
 	a=$(grep -E "event=($2)( |$)" "$1" | head -n1 | sed -n 's/.* t=\([0-9]*\).*/\1/p')

@@ -1,3 +1,4 @@
 # tools/: pstnsim (simulated PSTN), sipua (SIP test phone), pstngw-ctl.
 -include tools/pstnsim/module.mk
 -include tools/sipua/module.mk
+-include tools/pstngw-ctl/module.mk

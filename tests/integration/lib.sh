@@ -90,6 +90,7 @@ gw_conf() {
 	cat >"$1" <<CONF
 [general]
 log_level = debug
+control_socket = $T/ctl.sock
 [sip]
 listen = 127.0.0.1:5060
 t1_ms = 100

@@ -4,7 +4,7 @@
 . tests/integration/lib.sh
 make -s install B="$B" DESTDIR="$T/root" PREFIX=/usr >"$T/install.log" 2>&1 ||
 	fail "make install failed: $(cat "$T/install.log")"
-for f in usr/sbin/pstngw usr/bin/pstnsim usr/bin/sipua \
+for f in usr/sbin/pstngw usr/bin/pstnsim usr/bin/sipua usr/bin/pstngw-ctl \
 	etc/pstngw/pstngw.conf etc/pstngw/pstngw.conf.sample; do
 	[ -f "$T/root/$f" ] || fail "missing $f"
 done

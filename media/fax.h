@@ -1,0 +1,141 @@
+#pragma once
+/*
+ * media: fax on the TDM leg. A per-call T.38 gateway (t38gw.c: PSTN fax
+ * audio <-> T.38 IFP packets) and fax tone detectors (faxdet.c: CNG,
+ * CED/ANS, V.21 preamble) that tell call control when to switch a call
+ * to T.38. No sockets, no clock: audio in blocks of 8 kHz samples, IFP
+ * packets in and out (UDPTL framing is udptl.c's job). Functions return
+ * 0 or a positive errno.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "media/media.h"
+
+/* ---- T.38 gateway (t38gw.c) ---- */
+
+#define MEDIA_T38_BLOCK 160	    /* samples per audio block (20 ms) */
+#define MEDIA_T38_IFP_MAX 512	    /* longest IFP packet accepted */
+#define MEDIA_T38_RXQ 64	    /* IFP packets queued between blocks */
+#define MEDIA_T38_DEFAULT_DGRAM 400 /* T38FaxMaxDatagram when 0 */
+#define MEDIA_T38_MIN_DGRAM 100
+#define MEDIA_T38_TRACE_DEFAULT 8192 /* octets of phase trace kept */
+
+/* Image modems offered to the fax machines. This spandsp has no V.34,
+ * so there is no bit for it: it can be neither advertised nor used. */
+enum media_t38_modem {
+	MEDIA_T38_V27TER = 1u << 0,
+	MEDIA_T38_V29 = 1u << 1,
+	MEDIA_T38_V17 = 1u << 2,
+};
+#define MEDIA_T38_MODEMS_ALL (MEDIA_T38_V27TER | MEDIA_T38_V29 | MEDIA_T38_V17)
+
+/* T38FaxRateManagement. transferredTCF (TCF crosses IP) is what T.38
+ * requires over UDPTL and all this engine does: spandsp 0.0.6's gateway
+ * relays TCF whatever it is told, so localTCF is refused (ENOTSUP) and
+ * the SDP layer must answer transferredTCF. */
+enum media_t38_rate {
+	MEDIA_T38_TCF_TRANSFERRED,
+	MEDIA_T38_TCF_LOCAL,
+};
+
+const char *media_t38_rate_name(enum media_t38_rate r);
+
+struct media_t38_cfg {
+	unsigned version;	  /* T38FaxVersion negotiated, 0..3 */
+	bool ecm;		  /* let the machines use ECM (and T.6) */
+	unsigned modems;	  /* enum media_t38_modem bits; 0: all */
+	enum media_t38_rate rate; /* only TRANSFERRED is accepted */
+	bool fill_bit_removal;	  /* T38FaxFillBitRemoval negotiated */
+	bool nsx_suppress;	  /* blank NSF/NSC/NSS so machines of one
+				  maker do not try private modes */
+	unsigned max_datagram;	  /* T38FaxMaxDatagram of the peer; 0: 400 */
+	size_t trace_size;	  /* phase trace octets; 0: 8192 */
+	const char *tag;	  /* names the call in the trace; may be NULL */
+};
+
+/* IFP packet out: send copies datagrams with the same sequence number
+ * (spandsp repeats indicators and ends of data). The packet is only
+ * valid during the call. Called from inside media_t38gw_process(). */
+typedef void (*media_t38_tx_fn)(void *arg, const uint8_t *ifp, size_t len,
+				uint16_t seq, unsigned copies);
+
+struct media_t38_result {
+	bool done;	   /* the machines said goodbye (DCN seen) */
+	bool ok;	   /* code 0 */
+	int code;	   /* T.30 completion code (spandsp t30 numbers) */
+	const char *text;  /* spandsp's name for it */
+	unsigned pages;	   /* pages confirmed by the receiver (MCF) */
+	unsigned bit_rate; /* image modem speed last used, bit/s */
+	bool ecm;	   /* ECM was used */
+	uint64_t ifp_tx;   /* packets handed to the tx callback */
+	uint64_t ifp_tx_copies;
+	uint64_t ifp_rx;	  /* packets delivered to the gateway */
+	uint64_t ifp_rx_bad;	  /* rejected: too long, empty, malformed */
+	uint64_t ifp_rx_overflow; /* dropped: the queue was full */
+	uint64_t ifp_rx_lost;	  /* skipped sequence numbers */
+	uint64_t ifp_rx_repeat;	  /* sequence numbers already passed */
+	uint64_t frames;	  /* T.30 control frames seen */
+	uint64_t samples;	  /* audio processed */
+};
+
+struct media_t38gw;
+
+/* EINVAL for bad options, ENOTSUP for localTCF. */
+int media_t38gw_alloc(const struct media_t38_cfg *cfg, media_t38_tx_fn tx,
+		      void *arg, struct media_t38gw **out);
+void media_t38gw_free(struct media_t38gw *g);
+/* Queues a received IFP packet with its (UDPTL) sequence number; it
+ * reaches spandsp at the next media_t38gw_process(), never from inside a
+ * spandsp callback. EINVAL (empty), EMSGSIZE (too long), ENOBUFS (queue
+ * full): counted in the result. */
+int media_t38gw_ifp_in(struct media_t38gw *g, const uint8_t *ifp, size_t len,
+		       uint16_t seq);
+/* One block: queued IFP delivered, n samples of TDM audio in, n samples
+ * out (silence padded). n <= MEDIA_T38_BLOCK * 4. */
+int media_t38gw_process(struct media_t38gw *g, const int16_t *in, int16_t *out,
+			size_t n);
+/* The same on G.711 octets of the span's law. */
+int media_t38gw_process_law(struct media_t38gw *g, enum media_law law,
+			    const uint8_t *in, uint8_t *out, size_t n);
+/* Result so far; once the call ends, the fax's outcome. */
+void media_t38gw_result(const struct media_t38gw *g,
+			struct media_t38_result *r);
+/* The T.30 phase trace, NUL terminated: the control frames both ways
+ * ("call 7   12.34 pstn->ip DCS", seconds of line time), then spandsp's
+ * flow log. Each part keeps its newest lines within trace_size and says
+ * when older ones were dropped. Valid until the next call on g. */
+const char *media_t38gw_trace(const struct media_t38gw *g);
+
+/* ---- fax tone detection (faxdet.c) ---- */
+
+enum media_faxtone {
+	MEDIA_FAXTONE_NONE,
+	MEDIA_FAXTONE_CNG,    /* 1100 Hz, 0.5 s on / 3 s off: calling fax */
+	MEDIA_FAXTONE_CED,    /* 2100 Hz, no phase reversals (ANS) */
+	MEDIA_FAXTONE_ANS_PR, /* 2100 Hz with phase reversals (ANS/) */
+	MEDIA_FAXTONE_V21,    /* V.21 ch 2 HDLC flags: T.30 preamble */
+	MEDIA_FAXTONE_COUNT
+};
+
+const char *media_faxtone_name(enum media_faxtone t);
+
+struct media_faxdet_hit {
+	enum media_faxtone tone;
+	uint64_t at; /* sample count at detection */
+};
+
+struct media_faxdet;
+
+int media_faxdet_alloc(struct media_faxdet **out);
+void media_faxdet_free(struct media_faxdet *d);
+/* Audio in; returns the first tone newly detected in this block (each
+ * kind is reported once) or MEDIA_FAXTONE_NONE. */
+enum media_faxtone media_faxdet_feed(struct media_faxdet *d, const int16_t *pcm,
+				     size_t n);
+/* When a kind was first seen; false when it has not been. */
+bool media_faxdet_seen(const struct media_faxdet *d, enum media_faxtone t,
+		       uint64_t *at);
+/* Forgets what was seen (a new call phase). */
+void media_faxdet_reset(struct media_faxdet *d);

@@ -1,0 +1,179 @@
+/*
+ * pstngw-ctl: sends one command to the daemon's control socket and
+ * prints the reply. Exit status: 0 when the daemon answered ok, 1 when it
+ * answered with an error, 2 when it could not be reached or did not
+ * answer in time.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFAULT_SOCKET "/run/pstngw/ctl.sock"
+#define LINE_MAX_LEN 512 /* the daemon's GW_CTL_LINE_MAX */
+#define REPLY_TIMEOUT_MS 10000
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: pstngw-ctl [-s SOCKET] [-t SECONDS] COMMAND...\n"
+		   "  -s SOCKET   control socket (default " DEFAULT_SOCKET ")\n"
+		   "  -t SECONDS  how long to wait for the reply (default 10)\n"
+		   "Try: pstngw-ctl help\n");
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int send_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Prints reply lines until the final one; returns the exit status. */
+static int read_reply(int fd, const char *path, int timeout_ms)
+{
+	static char buf[1 << 16];
+	size_t len = 0;
+	long long deadline = now_ms() + timeout_ms;
+
+	for (;;) {
+		char *nl;
+
+		while ((nl = memchr(buf, '\n', len))) {
+			size_t ll = (size_t)(nl - buf);
+
+			*nl = 0;
+			if (!strcmp(buf, "ok"))
+				return 0;
+			if (!strncmp(buf, "error:", 6)) {
+				fprintf(stderr, "pstngw-ctl: %s\n", buf);
+				return 1;
+			}
+			printf("%s\n", buf);
+			memmove(buf, nl + 1, len - ll - 1);
+			len -= ll + 1;
+		}
+		if (len == sizeof(buf)) { /* a line longer than any reply */
+			fwrite(buf, 1, len, stdout);
+			len = 0;
+		}
+		long long left = deadline - now_ms();
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		if (left <= 0 || poll(&p, 1, (int)left) == 0) {
+			fprintf(stderr,
+				"pstngw-ctl: no reply on %s within %d s\n",
+				path, timeout_ms / 1000);
+			return 2;
+		}
+		ssize_t n = recv(fd, buf + len, sizeof(buf) - len, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			fprintf(stderr,
+				"pstngw-ctl: %s closed the connection "
+				"before the reply ended\n",
+				path);
+			return 2;
+		}
+		len += (size_t)n;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const char *path = DEFAULT_SOCKET;
+	int timeout_s = REPLY_TIMEOUT_MS / 1000, opt;
+	char line[LINE_MAX_LEN];
+	size_t len = 0;
+
+	while ((opt = getopt(argc, argv, "+s:t:h")) != -1) {
+		switch (opt) {
+		case 's':
+			path = optarg;
+			break;
+		case 't':
+			timeout_s = atoi(optarg);
+			if (timeout_s < 1 || timeout_s > 3600) {
+				fprintf(stderr, "pstngw-ctl: -t takes 1 to "
+						"3600 seconds\n");
+				return 2;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind == argc) {
+		usage(stderr);
+		return 2;
+	}
+	for (int i = optind; i < argc; i++) {
+		int n = snprintf(line + len, sizeof(line) - len, "%s%s",
+				 i > optind ? " " : "", argv[i]);
+
+		if (n < 0 || (size_t)n >= sizeof(line) - len - 1) {
+			fprintf(stderr,
+				"pstngw-ctl: command too long (at "
+				"most %d bytes)\n",
+				LINE_MAX_LEN - 1);
+			return 2;
+		}
+		len += (size_t)n;
+	}
+	line[len++] = '\n';
+
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "pstngw-ctl: socket path too long: %s\n", path);
+		return 2;
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		fprintf(stderr,
+			"pstngw-ctl: cannot reach pstngw on %s: %s "
+			"(is it running, with control_socket = %s?)\n",
+			path, strerror(errno), path);
+		return 2;
+	}
+	if (send_all(fd, line, len)) {
+		fprintf(stderr, "pstngw-ctl: cannot send to %s: %s\n", path,
+			strerror(errno));
+		close(fd);
+		return 2;
+	}
+	shutdown(fd, SHUT_WR); /* one command: the daemon closes after it */
+	int rc = read_reply(fd, path, timeout_s * 1000);
+
+	close(fd);
+	return rc;
+}
