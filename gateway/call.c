@@ -160,11 +160,23 @@ static int a_none(struct gw_call *c, const struct call_evdata *d)
 
 static int a_tdm_alerting(struct gw_call *c, const struct call_evdata *d)
 {
-	return sip_call_respond(c->sip, 180, NULL, NULL);
+	int err;
+
+	if (!c->gw->cfg.early_ringback || !c->mslot)
+		return sip_call_respond(c->sip, 180, NULL, NULL);
+	/* early media: the PSTN's in-band tones, else our own ringback */
+	err = sip_call_respond(c->sip, 183, NULL, c->answer_sdp);
+	if (err)
+		return err;
+	c->media_to_sip = true;
+	if (!d || !d->inband)
+		call_tone(c, MEDIA_TONE_RINGBACK);
+	return 0;
 }
 
 static int a_tdm_progress(struct gw_call *c, const struct call_evdata *d)
 {
+	call_tone(c, -1); /* the PSTN has its own in-band audio now */
 	int err = sip_call_respond(c->sip, 183, NULL, c->answer_sdp);
 
 	if (!err)
@@ -176,6 +188,7 @@ static int a_tdm_progress(struct gw_call *c, const struct call_evdata *d)
  * answered and the no-answer timer is done. */
 static void call_answered(struct gw_call *c)
 {
+	call_tone(c, -1);
 	c->media_to_sip = true;
 	c->t_answer = gw_loop_now(c->gw->loop);
 	c->gw->stats.calls_answered++;

@@ -68,7 +68,10 @@ struct gw_call {
 	bool media_to_sip; /* RTP may flow: the SIP side has our SDP answer */
 	struct sdp_local local;
 	char answer_sdp[1024];
-	struct sdp_result media_res; /* the stream the media session runs */
+	struct sdp_result media_res;  /* the stream the media session runs */
+	const struct gw_mprof *mprof; /* codecs, DTMF mode: its trunk's */
+	uint64_t dtmf_begin_us;	      /* info mode: when the digit began */
+	bool toning;		      /* our progress tone goes to SIP */
 
 	struct gw_timer *no_answer;
 	char called[64], calling[64], name[64];
@@ -122,3 +125,14 @@ void call_reoffer(struct gw_call *c, const struct sip_pl *sdp);
 int call_accept_answer(struct gw_call *c, const struct sip_pl *sdp);
 /* Logs the media statistics, frees the session, closes the socket. */
 void call_media_close(struct gw_call *c);
+
+/* call_dtmf.c: DTMF both ways for DTMF mode info (SIP INFO with
+ * application/dtmf-relay), and the fax/modem switch. */
+void call_dtmf_info_rx(struct gw_call *c, const struct sip_call_event *ev);
+/* Fax or modem detected on the call (issue 6 calls this): jitter buffer
+ * fixed, echo canceller off. 0, ENOENT without media, EAGAIN. */
+int gw_call_fax_mode(struct gw_call *c);
+
+/* call_tone.c: tone (enum media_tone) replaces the PSTN audio towards SIP;
+ * -1 stops it. 0, ENOENT without media, or an errno. */
+int call_tone(struct gw_call *c, int tone);

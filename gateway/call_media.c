@@ -17,7 +17,6 @@
 #include "gateway/media_net.h"
 #include "gateway/media_worker.h"
 
-#define GW_TE_PT 101 /* our dynamic payload type for telephone-event */
 #include "gateway/net.h"
 
 static void close_fds(struct gw_call *c)
@@ -47,14 +46,13 @@ int call_rtp_open(struct gw_call *c)
 	c->local = (struct sdp_local){
 		.ip = gw->cfg.rtp_ip,
 		.port = (uint16_t)c->rtp_port,
-		.codecs = gw->codecs,
-		.ncodecs = gw->ncodecs,
-		.ptime = gw->cfg.ptime_ms,
-		.te_pt = GW_TE_PT, /* RFC 4733 telephone-event offered */
 		.sess_id = c->id + 1000u,
 		.sess_version = 1,
 		.dir = SDP_DIR_SENDRECV,
 	};
+	if (!c->mprof)
+		c->mprof = &gw->mprof;
+	gw_mprof_local(c->mprof, &gw->cfg, &c->local);
 	return 0;
 }
 
@@ -73,29 +71,20 @@ int call_media_start(struct gw_call *c, const struct sdp_result *res)
 		.tdm_law = tdm_span_law(c->span) == TDM_LAW_ALAW
 				   ? MEDIA_LAW_ALAW
 				   : MEDIA_LAW_ULAW,
-		.pt = res->pt,
-		.ptime_ms = res->ptime ? res->ptime : gw->cfg.ptime_ms,
-		.jb_ms = gw->cfg.jitter_ms,
-		.te_enabled = res->te_pt >= 0,
-		.te_pt = res->te_pt >= 0 ? (uint8_t)res->te_pt : 0,
 		.cname = cname,
 		.rtcp_interval_ms = gw->cfg.rtcp_interval_ms,
 		.latch_silence_ms = gw->cfg.latch_silence_ms,
 		.ec_tail_ms = gw->cfg.echo_tail_ms,
-		.dtmf_detect = gw->cfg.dtmf_detect != 0,
 	};
-	int codec = media_codec_lookup(res->name);
 	uint8_t rnd[10];
 	int err;
 
-	if (codec < 0) {
+	if (gw_mprof_sess_cfg(c->mprof ? c->mprof : &gw->mprof, &gw->cfg, res,
+			      &mc)) {
 		CLOG(c, LOG_WARNING, "negotiated codec %s is not supported",
 		     res->name);
 		return ENOTSUP;
 	}
-	if (mc.ptime_ms > 60 || mc.ptime_ms % 10)
-		mc.ptime_ms = 20;
-	mc.codec = (enum media_codec)codec;
 	if (getrandom(rnd, sizeof(rnd), 0) == (ssize_t)sizeof(rnd)) {
 		memcpy(&mc.ssrc, rnd, 4);
 		memcpy(&mc.seq, rnd + 4, 2);
@@ -149,9 +138,11 @@ int call_media_start(struct gw_call *c, const struct sdp_result *res)
 	}
 	c->mslot = slot;
 	c->media_res = *res;
-	CLOG(c, LOG_INFO, "media %s/%u ptime %u: local %u, remote %s:%u",
-	     res->name, res->pt, mc.ptime_ms, c->rtp_port, res->addr,
-	     res->port);
+	CLOG(c, LOG_INFO,
+	     "media %s/%u ptime %u: local %u, remote %s:%u (dtmf %s, jb %s)",
+	     res->name, res->pt, mc.ptime_ms, c->rtp_port, res->addr, res->port,
+	     media_dtmf_mode_name(c->mprof ? c->mprof->dtmf : gw->mprof.dtmf),
+	     mc.jb_adaptive ? "adaptive" : "fixed");
 	return 0;
 }
 

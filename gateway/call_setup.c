@@ -82,6 +82,7 @@ static void tdm_setup(struct gw *gw, struct tdm_span *span,
 	copy_str(c->cdr.called_in, sizeof(c->cdr.called_in), c->called);
 	copy_str(c->cdr.target, sizeof(c->cdr.target), rr.route->target_name);
 	copy_str(c->called, sizeof(c->called), rr.called);
+	c->mprof = gw_mprof_for(gw, tr); /* media: the trunk's codecs, DTMF */
 	if (call_rtp_open(c)) {
 		cause = GW_CAUSE_TEMPORARY_FAILURE;
 		goto out;
@@ -323,6 +324,8 @@ void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
 		code = 400;
 		goto out;
 	}
+	/* media: codecs and DTMF mode of the trunk it comes from */
+	c->mprof = gw_mprof_for(gw, gw_mprof_trunk_of(&gw->cfg, invite));
 	if (call_rtp_open(c)) {
 		code = 503;
 		goto out;
@@ -384,6 +387,10 @@ void gw_call_sip_event(struct gw *gw, struct sip_call *scall,
 		return;
 	if (ev->type == SIP_CALL_EV_OFFER) {
 		call_reoffer(c, &ev->sdp);
+		return;
+	}
+	if (ev->type == SIP_CALL_EV_INFO) {
+		call_dtmf_info_rx(c, ev); /* media: DTMF by SIP INFO */
 		return;
 	}
 	if (ev->type == SIP_CALL_EV_REFER) {

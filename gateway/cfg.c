@@ -5,6 +5,7 @@
  * stream reader counts lines itself.
  */
 #include "gateway/cfg.h"
+#include "media/media.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -69,6 +70,11 @@ static const char *const hunts[] = {
 	"rr_descending", "lru",	      NULL
 };
 static const char *const noyes[] = { "no", "yes", NULL };
+/* enum media_dtmf_mode order; the trunk's list starts with "default" (-1) */
+static const char *const dtmf_modes[] = { "rfc4733", "inband", "info", NULL };
+static const char *const tr_dtmf_modes[] = { "default", "rfc4733", "inband",
+					     "info", NULL };
+static const char *const jb_modes[] = { "fixed", "adaptive", NULL };
 static const char *const onoff[] = { "off", "on", NULL };
 static const char *const verifies[] = { "none", "peer", NULL };
 static const char *const transports[] = { "udp", "tcp", "tls", NULL };
@@ -86,7 +92,7 @@ struct cfg_ctx {
 
 static check_fn check_listen, check_listen2, check_tls_listen, check_trunk_addr,
 	check_codecs, check_target, check_prefix, check_name;
-static check_fn check_registrar, check_cred, check_algs;
+static check_fn check_registrar, check_cred, check_algs, check_country;
 static check_fn check_metrics_listen;
 
 #define G(field) \
@@ -184,11 +190,45 @@ static const struct opt opts[] = {
 	{ S_MEDIA, "rtp_port_max", T_UINT, "32767", 1025, 65535, NULL, 0,
 	  G(rtp_port_max), NULL, "Highest RTP port." },
 	{ S_MEDIA, "codecs", T_STR, "pcmu,pcma", 0, 0, NULL, 0, G(codecs),
-	  check_codecs, "Payload preference, comma separated: pcmu, pcma." },
+	  check_codecs,
+	  "Codec preference, comma separated: pcmu, pcma, g722, g726-32,\n"
+	  "; aal2-g726-32, gsm, opus. A trunk's codecs replace it." },
 	{ S_MEDIA, "ptime_ms", T_UINT, "20", 10, 60, NULL, 0, G(ptime_ms), NULL,
 	  "Packetization time in milliseconds (multiple of 10)." },
 	{ S_MEDIA, "jitter_ms", T_UINT, "40", 0, 500, NULL, 0, G(jitter_ms),
-	  NULL, "Fixed jitter buffer depth." },
+	  NULL,
+	  "Jitter buffer delay: fixed mode's depth, adaptive mode's start." },
+	/* media features through the gateway (issue 5) */
+	{ S_MEDIA, "jitter_mode", T_ENUM, "adaptive", 0, 0, jb_modes, 0,
+	  G(jitter_adaptive), NULL,
+	  "adaptive: the delay follows the measured jitter within min..max;\n"
+	  "; fixed: jitter_ms. Fax/modem calls switch to fixed when detected." },
+	{ S_MEDIA, "jitter_min_ms", T_UINT, "20", 10, 1000, NULL, 0,
+	  G(jitter_min_ms), NULL, "Adaptive jitter buffer: lowest delay." },
+	{ S_MEDIA, "jitter_max_ms", T_UINT, "200", 10, 1000, NULL, 0,
+	  G(jitter_max_ms), NULL, "Adaptive jitter buffer: highest delay." },
+	{ S_MEDIA, "dtmf_mode", T_ENUM, "rfc4733", 0, 0, dtmf_modes, 0,
+	  G(dtmf_mode), NULL,
+	  "DTMF towards SIP: rfc4733 (telephone-event), inband (left in the\n"
+	  "; audio) or info (SIP INFO dtmf-relay). A trunk's dtmf_mode wins." },
+	{ S_MEDIA, "opus_fec", T_ENUM, "yes", 0, 0, noyes, 0, G(opus_fec), NULL,
+	  "Opus: announce useinbandfec=1 (we decode in-band FEC)." },
+	{ S_MEDIA, "opus_dtx", T_ENUM, "no", 0, 0, noyes, 0, G(opus_dtx), NULL,
+	  "Opus: announce usedtx=1 (the peer may stop sending in silence)." },
+	{ S_MEDIA, "opus_maxplaybackrate", T_UINT, "8000", 8000, 48000, NULL, 0,
+	  G(opus_maxplaybackrate), NULL,
+	  "Opus: maxplaybackrate we announce, Hz (the PSTN side is 8000)." },
+	{ S_MEDIA, "comfort_noise", T_ENUM, "yes", 0, 0, noyes, 0,
+	  G(comfort_noise), NULL,
+	  "Offer and accept RFC 3389 comfort noise (CN/8000, payload type 13)." },
+	{ S_MEDIA, "tone_country", T_STR, "us", 0, 0, NULL, 0, G(tone_country),
+	  check_country,
+	  "Call progress tones (ringback, busy, congestion) of this country;\n"
+	  "; a span's tone_country wins." },
+	{ S_MEDIA, "early_ringback", T_ENUM, "no", 0, 0, noyes, 0,
+	  G(early_ringback), NULL,
+	  "yes: SIP->PSTN ALERTING becomes 183 with SDP: the PSTN's in-band\n"
+	  "; tones, or our own ringback when it has none. no: 180 only." },
 	/* media runtime (RTP/RTCP, workers) */
 	{ S_MEDIA, "rtcp_interval_ms", T_UINT, "5000", 0, 60000, NULL, 0,
 	  G(rtcp_interval_ms), NULL,
@@ -285,6 +325,9 @@ static const struct opt opts[] = {
 	  "Q.931 T316 (RESTART retransmission); 0: default (off)." },
 	{ S_SPAN, "n316", T_UINT, "0", 0, 20, NULL, 0, SP(n316), NULL,
 	  "Q.931 N316 (RESTART transmissions with T316); 0: default (2)." },
+	{ S_SPAN, "tone_country", T_STR, "", 0, 0, NULL, 0, SP(tone_country),
+	  check_country,
+	  "Call progress tones of this span's country; empty: [media]'s." },
 
 	{ S_TRUNK, "address", T_STR, NULL, 0, 0, NULL, 0, TR(addr),
 	  check_trunk_addr,
@@ -320,6 +363,11 @@ static const struct opt opts[] = {
 	  "Non-empty: requests from the address' IP (other than ACK, CANCEL and\n"
 	  "; in-dialog ones) are challenged (401, digest SHA-256 or MD5) until\n"
 	  "; they authenticate as inbound_user with this password." },
+	{ S_TRUNK, "codecs", T_STR, "", 0, 0, NULL, 0, TR(codecs), check_codecs,
+	  "Codec preference for this trunk (as [media] codecs); empty: [media]'s." },
+	{ S_TRUNK, "dtmf_mode", T_ENUM, "default", 0, 0, tr_dtmf_modes, -1,
+	  TR(dtmf_mode), NULL,
+	  "DTMF with this trunk: rfc4733, inband, info; default: [media]'s." },
 	{ S_TRUNK, "keepalive_s", T_UINT, "0", 0, 3600, NULL, 0,
 	  TR(keepalive_s), NULL,
 	  "Send OPTIONS every this many seconds and log when the trunk stops or\n"
@@ -671,25 +719,46 @@ static int check_cred(struct cfg_ctx *c, void *obj, const char *val, char *why,
 	return 0;
 }
 
+static int check_country(struct cfg_ctx *c, void *obj, const char *val,
+			 char *why, size_t n)
+{
+	if (!val[0] || !media_tone_country_check(val))
+		return 0; /* empty: inherit (spans) */
+	snprintf(why, n, "unknown country '%.8s' (expected: %s)", val,
+		 media_tone_countries());
+	return -1;
+}
+
+/* Config tokens of media/codec.c, each at most once. An empty trunk list
+ * means "the [media] list"; [media] itself needs one. */
 static int check_codecs(struct cfg_ctx *c, void *obj, const char *val,
 			char *why, size_t n)
 {
-	char buf[64];
+	char buf[96];
 	char *save = NULL;
+	unsigned seen = 0;
 	int count = 0;
 
 	snprintf(buf, sizeof(buf), "%s", val);
 	for (char *tok = strtok_r(buf, ", ", &save); tok;
 	     tok = strtok_r(NULL, ", ", &save)) {
-		if (strcasecmp(tok, "pcmu") && strcasecmp(tok, "pcma")) {
+		int k = media_codec_lookup(tok);
+
+		if (k < 0) {
 			snprintf(why, n,
-				 "unknown codec '%s' (expected: pcmu, pcma)",
+				 "unknown codec '%.20s' (expected: pcmu, pcma, "
+				 "g722, g726-32, aal2-g726-32, gsm, opus)",
 				 tok);
 			return -1;
 		}
+		if (seen & (1u << k)) {
+			snprintf(why, n, "codec '%.20s' listed twice", tok);
+			return -1;
+		}
+		seen |= 1u << k;
 		count++;
 	}
-	if (!count) {
+	if (!count && c->sect == S_MEDIA) {
 		snprintf(why, n, "at least one codec is needed");
 		return -1;
 	}
@@ -1002,6 +1071,10 @@ static void validate(struct cfg_ctx *c)
 		err_add(c->errs,
 			"%s: [media] ptime_ms: %u is not a multiple of 10",
 			c->file, cfg->ptime_ms);
+	if (cfg->jitter_min_ms > cfg->jitter_max_ms)
+		err_add(c->errs,
+			"%s: [media] jitter_min_ms: %u is above jitter_max_ms %u",
+			c->file, cfg->jitter_min_ms, cfg->jitter_max_ms);
 	if (cfg->echo_tail_ms && cfg->echo_tail_ms < 8)
 		err_add(c->errs,
 			"%s: [media] echo_tail_ms: %u is below 8 (0 turns it off)",

@@ -48,6 +48,8 @@ struct cfg_span {
 	char console_fifo[CFG_PATH_LEN]; /* portaudio driver */
 	char console_number[32];
 	unsigned auto_answer_ms;
+	/* media (issue 5): call progress tones; empty: [media] tone_country */
+	char tone_country[8];
 };
 
 /* The [span N] timer options and tdm_span_set_timer() names, for the
@@ -77,6 +79,9 @@ struct cfg_trunk {
 	unsigned expires;
 	char in_user[64];
 	char in_password[128];
+	/* media (issue 5): empty / -1: the [media] setting */
+	char codecs[96];
+	int dtmf_mode;	      /* enum media_dtmf_mode, or -1 */
 	unsigned keepalive_s; /* OPTIONS interval, 0: none (keepalive.c) */
 };
 
@@ -129,7 +134,7 @@ struct gw_cfg {
 	/* [media] */
 	char rtp_ip[CFG_HOST_LEN];
 	unsigned rtp_port_min, rtp_port_max;
-	char codecs[64];
+	char codecs[96];
 	unsigned ptime_ms;
 	unsigned jitter_ms;
 	unsigned rtcp_interval_ms; /* 0: no RTCP */
@@ -137,6 +142,15 @@ struct gw_cfg {
 	unsigned media_workers; /* 0: one per CPU */
 	unsigned echo_tail_ms;	/* 0: off */
 	unsigned dtmf_detect;	/* 0 or 1 */
+	/* media features through the gateway (issue 5) */
+	int dtmf_mode;	     /* enum media_dtmf_mode */
+	int jitter_adaptive; /* 0 fixed, 1 adaptive */
+	unsigned jitter_min_ms, jitter_max_ms;
+	int opus_fec, opus_dtx; /* 0/1 */
+	unsigned opus_maxplaybackrate;
+	int comfort_noise; /* 0/1: offer CN/8000 */
+	char tone_country[8];
+	int early_ringback; /* 0/1 */
 
 	struct cfg_span spans[CFG_MAX_SPANS];
 	size_t nspans;

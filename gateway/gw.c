@@ -245,24 +245,19 @@ static int start_spans(struct gw *gw)
 
 static void set_codecs(struct gw *gw)
 {
-	char buf[64];
-	char *save = NULL;
+	gw_mprof_build(&gw->mprof, &gw->cfg, NULL, -1);
+	for (size_t i = 0; i < gw->cfg.ntrunks; i++)
+		gw_mprof_build(&gw->tr_mprof[i], &gw->cfg,
+			       gw->cfg.trunks[i].codecs,
+			       gw->cfg.trunks[i].dtmf_mode);
+}
 
-	snprintf(buf, sizeof(buf), "%s", gw->cfg.codecs);
-	gw->ncodecs = 0;
-	for (char *tok = strtok_r(buf, ", ", &save);
-	     tok && gw->ncodecs < CFG_MAX_CODECS;
-	     tok = strtok_r(NULL, ", ", &save)) {
-		int codec = media_codec_lookup(tok);
-
-		if (codec < 0)
-			continue; /* cfg.c already refused unknown names */
-		gw->codecs[gw->ncodecs++] = (struct sdp_codec){
-			.pt = media_codec_static_pt((enum media_codec)codec),
-			.name = media_codec_name((enum media_codec)codec),
-			.rate = MEDIA_RATE,
-		};
-	}
+const struct gw_mprof *gw_mprof_for(const struct gw *gw,
+				    const struct cfg_trunk *t)
+{
+	if (!t || t < gw->cfg.trunks || t >= gw->cfg.trunks + gw->cfg.ntrunks)
+		return &gw->mprof;
+	return &gw->tr_mprof[t - gw->cfg.trunks];
 }
 
 static int start_media(struct gw *gw)
@@ -271,6 +266,7 @@ static int start_media(struct gw *gw)
 		.workers = gw->cfg.media_workers,
 		.loop = gw->loop,
 		.report = gw_call_media_report,
+		.dtmf = gw_call_media_dtmf,
 		.report_arg = gw,
 	};
 	int err = gw_mpool_alloc(&mc, &gw->mpool);

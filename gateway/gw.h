@@ -10,6 +10,7 @@
 #include "gateway/cfg.h"
 #include "gateway/hooks.h"
 #include "gateway/loop.h"
+#include "gateway/media_prof.h"
 #include "gateway/media_worker.h"
 #include "gateway/siptcp.h"
 #include "gateway/sipudp.h"
@@ -44,6 +45,8 @@ struct gw_counters {
 	uint64_t rtp_rx_rejected;
 	uint64_t rtp_rx_foreign; /* of those, from an unlatched source */
 	uint64_t span_frames_rejected;
+	/* DTMF mode info (call_dtmf.c) */
+	uint64_t dtmf_info_tx, dtmf_info_rx, dtmf_info_bad, dtmf_info_failed;
 };
 
 struct gw {
@@ -67,8 +70,9 @@ struct gw {
 
 	struct gw_mpool *mpool; /* media workers */
 
-	struct sdp_codec codecs[CFG_MAX_CODECS];
-	unsigned ncodecs;
+	/* media profiles: [media]'s and each trunk's (media_prof.h) */
+	struct gw_mprof mprof;
+	struct gw_mprof tr_mprof[CFG_MAX_TRUNKS];
 
 	struct sip_reg *regs[CFG_MAX_TRUNKS]; /* by trunk index (sipauth.c) */
 	struct gw_keepalive *kas[CFG_MAX_TRUNKS]; /* keepalive.c */
@@ -117,6 +121,12 @@ void gw_call_shutdown_all(struct gw *gw);
 /* call_media.c: a media worker's statistics report (gw_mslot_report_fn) */
 void gw_call_media_report(void *arg, uint64_t cookie,
 			  const struct media_stats *st, bool final);
+/* call_dtmf.c: a digit from a worker's session (mpool cfg dtmf) */
+void gw_call_media_dtmf(void *arg, uint64_t cookie, char digit, bool end,
+			bool from_rtp);
+/* gw.c: the media profile of calls with trunk t ([media]'s for NULL) */
+const struct gw_mprof *gw_mprof_for(const struct gw *gw,
+				    const struct cfg_trunk *t);
 /* call.c, when the last call is gone during a shutdown. */
 void gw_calls_drained(struct gw *gw);
 /* Frees every call without signalling (after a failed shutdown). */

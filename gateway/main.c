@@ -323,6 +323,14 @@ int main(int argc, char **argv)
 		(unsigned long long)gw.stats.rtp_rx_rejected,
 		(unsigned long long)gw.stats.rtp_rx_foreign,
 		(unsigned long long)gw.stats.span_frames_rejected);
+	/* media (issue 5): DTMF by SIP INFO */
+	GW_NOTICE(MAIN,
+		  "stopped: DTMF INFO sent %llu, received %llu, bad %llu, "
+		  "failed %llu",
+		  (unsigned long long)gw.stats.dtmf_info_tx,
+		  (unsigned long long)gw.stats.dtmf_info_rx,
+		  (unsigned long long)gw.stats.dtmf_info_bad,
+		  (unsigned long long)gw.stats.dtmf_info_failed);
 	gw_stop(&gw);
 	gw_loop_fd_del(gw.loop, sc.fd);
 	close(sc.fd);

@@ -45,7 +45,11 @@ static unsigned deliver(struct gw_mpool *p, struct gw_mworker *w)
 	while ((r = gw_ring_peek(&w->rep))) {
 		if (r->type == REP_LOG)
 			gw_log(GW_LOG_RTP, r->level, "%s", r->msg);
-		else if (p->cfg.report)
+		else if (r->type == REP_DTMF) {
+			if (p->cfg.dtmf)
+				p->cfg.dtmf(p->cfg.report_arg, r->cookie,
+					    r->digit, r->end, r->from_rtp);
+		} else if (p->cfg.report)
 			p->cfg.report(p->cfg.report_arg, r->cookie, &r->st,
 				      r->type == REP_FINAL);
 		gw_ring_release(&w->rep);
@@ -137,6 +141,8 @@ static void worker_release(struct gw_mpool *p, struct gw_mworker *w)
 	for (struct cmd *c; (c = gw_ring_peek(&w->cmd));) {
 		if (c->type == CMD_ADD)
 			gw_mw_slot_free(c->slot);
+		else if (c->type == CMD_TONE)
+			media_toneplay_free(c->tone);
 		gw_ring_release(&w->cmd);
 	}
 	if (w->tfd >= 0)
@@ -315,6 +321,50 @@ int gw_mslot_stop(struct gw_mslot *s)
 	if (!err)
 		w->assigned--;
 	return err;
+}
+
+int gw_mslot_dtmf_play(struct gw_mslot *s, char digit, unsigned ms)
+{
+	struct gw_mworker *w;
+	struct cmd *c;
+
+	if (!s || media_dtmf_code(digit) < 0)
+		return EINVAL;
+	w = s->w;
+	c = gw_ring_produce(&w->cmd);
+	if (!c)
+		return EAGAIN;
+	c->type = CMD_DTMF;
+	c->slot = s;
+	c->digit = digit;
+	c->ms = ms;
+	gw_ring_publish(&w->cmd);
+	wake(w);
+	return 0;
+}
+
+int gw_mslot_tone(struct gw_mslot *s, struct media_toneplay *tp)
+{
+	struct gw_mworker *w;
+	struct cmd *c;
+
+	if (!s)
+		return EINVAL;
+	w = s->w;
+	c = gw_ring_produce(&w->cmd);
+	if (!c)
+		return EAGAIN;
+	c->type = CMD_TONE;
+	c->slot = s;
+	c->tone = tp;
+	gw_ring_publish(&w->cmd);
+	wake(w);
+	return 0;
+}
+
+int gw_mslot_fax_mode(struct gw_mslot *s)
+{
+	return s ? push_cmd(s->w, CMD_FAX, s, NULL) : EINVAL;
 }
 
 int gw_mslot_set_peer(struct gw_mslot *s, const struct media_addr *peer)

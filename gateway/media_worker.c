@@ -182,6 +182,29 @@ void gw_mw_slot_remove(struct gw_mworker *w, struct gw_mslot *s)
 	gw_mw_slot_free(s);
 }
 
+/* Digits must not be lost: unlike log lines they count as a drop only
+ * when the reply ring is full (4096 entries), which is logged. */
+static void h_dtmf(void *arg, char digit, bool end, bool from_rtp)
+{
+	struct gw_mslot *s = arg;
+	struct rep *r;
+
+	if (!s->live)
+		return; /* nothing plays before the worker has the session */
+	r = gw_ring_produce(&s->w->rep);
+	if (!r) {
+		s->w->st.logs_dropped++;
+		return;
+	}
+	r->type = REP_DTMF;
+	r->cookie = s->cookie;
+	r->digit = digit;
+	r->end = end;
+	r->from_rtp = from_rtp;
+	gw_ring_publish(&s->w->rep);
+	rep_wake(s->w);
+}
+
 static bool report(struct gw_mworker *w, struct gw_mslot *s, bool final)
 {
 	struct rep *r = gw_ring_produce(&w->rep);
@@ -224,6 +247,15 @@ static void drain_cmds(struct gw_mworker *w)
 			break;
 		case CMD_PEER:
 			media_sess_set_peer(s->sess, &c->peer, NULL);
+			break;
+		case CMD_DTMF:
+			media_sess_dtmf_play(s->sess, c->digit, c->ms);
+			break;
+		case CMD_FAX:
+			media_sess_fax_mode(s->sess);
+			break;
+		case CMD_TONE:
+			media_sess_tone(s->sess, c->tone);
 			break;
 		}
 		gw_ring_release(&w->cmd);
@@ -397,5 +429,6 @@ void gw_mslot_hooks(struct gw_mslot *s, bool rtcp, struct media_hooks *h)
 		.log = h_log,
 		.rtcp_send = rtcp && s->rtcp_fd >= 0 ? h_rtcp_send : NULL,
 		.now_us = h_now,
+		.dtmf = h_dtmf,
 	};
 }

@@ -42,6 +42,10 @@ struct gw_mpool_cfg {
 	struct gw_loop *loop;
 	gw_mslot_report_fn *report;
 	void *report_arg;
+	/* A DTMF digit began or ended in a slot's session (detected in-band
+	 * or received as RFC 4733), delivered like reports; may be NULL. */
+	void (*dtmf)(void *arg, uint64_t cookie, char digit, bool end,
+		     bool from_rtp);
 	/* 0: ticks come from gw_mslot_audio(). Otherwise the worker keeps
 	 * its own clock and loops each slot's TDM side back into itself
 	 * (benchmarks, tests). */
@@ -99,6 +103,15 @@ void gw_mslot_audio(struct gw_mslot *s, const uint8_t *rx, uint8_t *tx,
 		    size_t n, bool send, uint8_t silence);
 /* A new negotiated peer address (re-INVITE); 0 or EAGAIN. */
 int gw_mslot_set_peer(struct gw_mslot *s, const struct media_addr *peer);
+/* Plays a digit in-band towards the PSTN for ms (SIP INFO); 0 or
+ * EAGAIN. */
+int gw_mslot_dtmf_play(struct gw_mslot *s, char digit, unsigned ms);
+/* A call progress tone replaces the TDM audio towards RTP (tp made on the
+ * signalling thread, owned by the session from then on); NULL stops it.
+ * 0, or EAGAIN (tp is still the caller's). */
+int gw_mslot_tone(struct gw_mslot *s, struct media_toneplay *tp);
+/* Fax or modem: media_sess_fax_mode() in the worker; 0 or EAGAIN. */
+int gw_mslot_fax_mode(struct gw_mslot *s);
 /* TDM blocks handed to the worker and not yet taken (signalling side). */
 unsigned gw_mslot_backlog(struct gw_mslot *s);
 /* Asks for statistics, reported with final false; 0 or EAGAIN. */

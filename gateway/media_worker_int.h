@@ -21,19 +21,32 @@
 #define TAG_WAKE 0
 #define TAG_TIMER 1
 
-enum cmd_type { CMD_ADD, CMD_STOP, CMD_QUERY, CMD_PEER };
+enum cmd_type {
+	CMD_ADD,
+	CMD_STOP,
+	CMD_QUERY,
+	CMD_PEER,
+	CMD_DTMF,
+	CMD_FAX,
+	CMD_TONE
+};
 
 struct cmd {
 	enum cmd_type type;
 	struct gw_mslot *slot;
 	struct media_addr peer; /* CMD_PEER */
+	char digit;		/* CMD_DTMF */
+	unsigned ms;
+	struct media_toneplay *tone; /* CMD_TONE: handed over, may be NULL */
 };
 
-enum rep_type { REP_STATS, REP_FINAL, REP_LOG };
+enum rep_type { REP_STATS, REP_FINAL, REP_LOG, REP_DTMF };
 
 struct rep {
 	enum rep_type type;
 	int level;
+	char digit; /* REP_DTMF */
+	bool end, from_rtp;
 	uint64_t cookie;
 	struct media_stats st;
 	char msg[200];

@@ -132,6 +132,22 @@ void jb_reset(struct jb *jb)
 	jb->have_transit = false;
 }
 
+void jb_set_fixed(struct jb *jb)
+{
+	if (!jb->adaptive)
+		return;
+	/* keep the delay playout has now: changing it would cut or
+	 * stretch the audio under a modem that cannot take it */
+	if (jb->anchored && jb->cur)
+		jb->depth = jb->cur;
+	jb->adaptive = false;
+}
+
+bool jb_is_adaptive(const struct jb *jb)
+{
+	return jb->adaptive;
+}
+
 unsigned jb_count(const struct jb *jb)
 {
 	return jb->n;

@@ -277,10 +277,24 @@ struct media_sess_cfg {
 	 * muted and sent as RFC 4733 instead. RFC 4733 events received are
 	 * always played in-band towards the PSTN. */
 	bool dtmf_detect;
+	/* Without te_enabled, detected digits are muted too (DTMF sent as
+	 * SIP INFO); false leaves them in the audio (DTMF mode inband). */
+	bool dtmf_mute;
+	/* Jitter buffer mode: adaptive within [jb_min_ms, jb_max_ms] starting
+	 * at jb_ms (0s: 20, 200), else fixed at jb_ms. */
+	bool jb_adaptive;
+	unsigned jb_min_ms, jb_max_ms;
+	/* The remote's a=fmtp for the codec (Opus: RFC 7587 maxplaybackrate,
+	 * useinbandfec, usedtx decide how we encode); NULL: none. */
+	const char *fmtp;
+	/* RFC 3389 comfort noise accepted on payload type 13 (MEDIA_PT_CN):
+	 * played as noise at the signalled level until audio comes back. */
+	bool cn_enabled;
 };
 
 /* Owned by the call; freeing the call frees its session. */
 struct media_sess;
+struct media_toneplay; /* tones.c */
 
 /* 0, EINVAL for a bad configuration, ENOMEM. */
 int media_sess_alloc(const struct media_hooks *h,
@@ -328,6 +342,16 @@ int media_sess_bye(struct media_sess *s);
 int media_sess_dtmf_play(struct media_sess *s, char digit, unsigned ms);
 /* Fax or modem call: the echo canceller stays off from now on. */
 void media_sess_ec_disable(struct media_sess *s);
+/* Fax or modem detected (2100 Hz answer tone, V.21 preamble): the jitter
+ * buffer turns fixed at its current delay and the echo canceller off, for
+ * the rest of the call. Idempotent. */
+void media_sess_fax_mode(struct media_sess *s);
+/* Call progress tone towards RTP (early media the PSTN does not give):
+ * tp replaces the TDM audio from now on; NULL stops it. The session owns
+ * tp and frees the previous one. */
+void media_sess_tone(struct media_sess *s, struct media_toneplay *tp);
+/* The jitter buffer adapts (false after media_sess_fax_mode()). */
+bool media_sess_jb_adaptive(const struct media_sess *s);
 /* A new negotiated address (re-INVITE): latching starts again. */
 int media_sess_set_peer(struct media_sess *s, const struct media_addr *rtp,
 			const struct media_addr *rtcp);
@@ -347,6 +371,7 @@ struct media_stats {
 	uint64_t talkspurts;   /* packets sent with the marker bit */
 	uint64_t rtcp_tx, rtcp_rx, rtcp_bad, rtcp_foreign;
 	uint64_t dtmf_tx, dtmf_rx; /* digits sent as / received in RFC 4733 */
+	uint64_t cn_rx;		   /* RFC 3389 comfort noise payloads */
 	uint32_t jitter_us;	   /* interarrival jitter we measure (A.8) */
 	uint8_t fraction_lost;	   /* ours, last report interval, 1/256 */
 	/* What the peer reported about our stream (last RR/SR block): */

@@ -164,6 +164,9 @@ unsigned jb_count(const struct jb *jb);
 void jb_stats(const struct jb *jb, struct jb_stats *out);
 /* Forgets everything queued; the next packet anchors playout again. */
 void jb_reset(struct jb *jb);
+/* Adaptive -> fixed (fax, modem): the delay stays where it is now. */
+void jb_set_fixed(struct jb *jb);
+bool jb_is_adaptive(const struct jb *jb);
 
 /* ---- RTCP (rtcp.c), RFC 3550 section 6 ---- */
 
@@ -355,6 +358,11 @@ struct media_sess {
 	size_t ref_len;
 	int16_t lin[SESS_MAX_RX]; /* scratch */
 	uint64_t dtmf_tx, dtmf_rx;
+	struct media_cn *cn; /* RFC 3389 comfort noise, NULL when off */
+	uint64_t cn_rx;
+	bool cn_on; /* a CN payload came after the last audio frame */
+	bool fax;   /* media_sess_fax_mode() was called */
+	struct media_toneplay *tone; /* replaces the TDM audio, NULL: off */
 };
 
 __attribute__((format(printf, 3, 4))) void

@@ -32,6 +32,11 @@ static int codec_open(struct media_sess *s)
 
 	if (is_g711(s->cfg.codec))
 		return 0;
+	/* RFC 7587 6.1: the receiver's fmtp says what it wants from us */
+	if (s->cfg.codec == MEDIA_CODEC_OPUS && s->cfg.fmtp &&
+	    media_opus_fmtp_parse(s->cfg.fmtp, &cc))
+		media_sess_log(s, MEDIA_LOG_INFO, "opus fmtp '%s' ignored",
+			       s->cfg.fmtp);
 	err = media_enc_alloc(&cc, &s->enc);
 	if (!err)
 		err = media_dec_alloc(&cc, &s->dec);
@@ -75,6 +80,9 @@ int media_sess_alloc(const struct media_hooks *h,
 	    (cfg->te_enabled && (cfg->te_pt > 127 || cfg->te_pt == cfg->pt)))
 		return EINVAL;
 	jcfg.depth_ms = cfg->jb_ms ? cfg->jb_ms : JB_DEFAULT_MS;
+	jcfg.adaptive = cfg->jb_adaptive;
+	jcfg.min_ms = cfg->jb_min_ms;
+	jcfg.max_ms = cfg->jb_max_ms;
 	jcfg.rate = media_codec_get(cfg->codec)->clock;
 	/* Sized for this call, not for the worst one: packets of up to 60 ms
 	 * of this codec, and enough of them for the depth plus 120 ms of
@@ -82,7 +90,11 @@ int media_sess_alloc(const struct media_hooks *h,
 	jcfg.max_payload = media_codec_max_payload(cfg->codec, 60);
 	if (jcfg.max_payload > SESS_MAX_RX || !jcfg.max_payload)
 		jcfg.max_payload = SESS_MAX_RX;
-	jcfg.slots = (jcfg.depth_ms + 120) / 10;
+	jcfg.slots = ((jcfg.adaptive && jcfg.max_ms > jcfg.depth_ms
+			       ? jcfg.max_ms
+			       : jcfg.depth_ms) +
+		      120) /
+		     10;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return ENOMEM;
@@ -98,6 +110,7 @@ int media_sess_alloc(const struct media_hooks *h,
 	snprintf(s->cname, sizeof(s->cname), "%s",
 		 cfg->cname ? cfg->cname : "pstngw");
 	s->cfg.cname = s->cname;
+	s->cfg.fmtp = NULL; /* read once, in codec_open() */
 	s->info = media_codec_get(cfg->codec);
 	s->codec_law =
 		is_g711(cfg->codec) ? codec_law[cfg->codec] : cfg->tdm_law;
@@ -113,7 +126,11 @@ int media_sess_alloc(const struct media_hooks *h,
 					    ? cfg->latch_silence_ms
 					    : 2000));
 	media_sess_rtcp_init(s);
+	s->cfg.fmtp = cfg->fmtp;
 	err = codec_open(s);
+	s->cfg.fmtp = NULL;
+	if (!err && cfg->cn_enabled)
+		err = media_cn_alloc(cfg->ssrc ^ 0x5a5a5a5au, &s->cn);
 	if (!err)
 		err = media_sess_dsp_init(s);
 	if (err) {
@@ -133,6 +150,8 @@ void media_sess_free(struct media_sess *s)
 	if (!s)
 		return;
 	jb_free(s->jb);
+	media_cn_free(s->cn);
+	media_toneplay_free(s->tone);
 	media_sess_dsp_free(s);
 	media_enc_free(s->enc);
 	media_dec_free(s->dec);
@@ -189,6 +208,11 @@ int media_sess_tdm_in(struct media_sess *s, const uint8_t *law, size_t n)
 			take = n;
 		memcpy(s->txbuf + s->txfill, law, take);
 		media_sess_dsp_in(s, s->txbuf + s->txfill, take);
+		if (s->tone) {
+			media_toneplay_run(s->tone, s->lin, take);
+			media_linear_to_law(s->cfg.tdm_law, s->lin,
+					    s->txbuf + s->txfill, take);
+		}
 		s->txfill += take;
 		law += take;
 		n -= take;
@@ -237,6 +261,21 @@ static void conceal(struct media_sess *s, size_t n)
 	media_linear_to_law(s->cfg.tdm_law, s->pcm, s->cur, n);
 }
 
+/* After an RFC 3389 payload the sender is silent on purpose: gaps are
+ * filled with noise at its level instead of being concealed. */
+static bool cn_fill(struct media_sess *s, size_t n)
+{
+	if (!s->cn_on)
+		return false;
+	if (n > SESS_MAX_RX)
+		n = SESS_MAX_RX;
+	media_cn_run(s->cn, s->pcm, n);
+	media_linear_to_law(s->cfg.tdm_law, s->pcm, s->cur, n);
+	s->cur_pos = 0;
+	s->cur_len = n;
+	return true;
+}
+
 /* refill() for a decoding codec: the jitter buffer counts in RTP
  * timestamp units, the TDM side in 8 kHz samples. */
 static bool refill_decoded(struct media_sess *s)
@@ -266,6 +305,8 @@ static bool refill_decoded(struct media_sess *s)
 		n = f.samples / s->ts_per_sample;
 		if (n > SESS_MAX_RX)
 			n = SESS_MAX_RX;
+		if (cn_fill(s, n))
+			return true;
 		media_dec_conceal(s->dec, NULL, 0, s->pcm, n);
 		media_linear_to_law(s->cfg.tdm_law, s->pcm, s->cur, n);
 		s->cur_len = n;
@@ -300,6 +341,8 @@ static bool refill(struct media_sess *s)
 		s->concealed = 0;
 		return true;
 	case JB_GET_GAP:
+		if (cn_fill(s, f.samples))
+			return true;
 		conceal(s, f.samples);
 		s->cur_len = f.samples;
 		return true;
@@ -312,7 +355,7 @@ static void tdm_out(struct media_sess *s, uint8_t *law, size_t n)
 	size_t take;
 
 	while (n) {
-		if (s->cur_pos == s->cur_len && !refill(s)) {
+		if (s->cur_pos == s->cur_len && !refill(s) && !cn_fill(s, n)) {
 			memset(law, media_law_silence(s->cfg.tdm_law), n);
 			return;
 		}
@@ -392,7 +435,8 @@ int media_sess_rtp_in(struct media_sess *s, const void *pkt, size_t len,
 			       now);
 	if (lv == MEDIA_LATCH_FOREIGN)
 		return foreign(s, src);
-	if (h.pt != s->cfg.pt && !(s->cfg.te_enabled && h.pt == s->cfg.te_pt)) {
+	if (h.pt != s->cfg.pt && !(s->cfg.te_enabled && h.pt == s->cfg.te_pt) &&
+	    !(s->cn && h.pt == MEDIA_PT_CN)) {
 		s->rx_wrong_pt++;
 		media_sess_log(s, MEDIA_LOG_DEBUG, "dropped pt %u", h.pt);
 		return 0;
@@ -437,6 +481,15 @@ int media_sess_rtp_in(struct media_sess *s, const void *pkt, size_t len,
 		media_sess_dsp_te_rx(s, &h);
 		return 0;
 	}
+	if (s->cn && h.pt == MEDIA_PT_CN) {
+		if (media_cn_put(s->cn, h.payload, h.payload_len)) {
+			s->rx_bad++;
+			return EPROTO;
+		}
+		s->cn_rx++;
+		s->cn_on = true;
+		return 0;
+	}
 	if (!h.payload_len)
 		return 0;
 	dur = s->dec ? media_dec_duration(s->dec, h.payload, h.payload_len)
@@ -446,6 +499,7 @@ int media_sess_rtp_in(struct media_sess *s, const void *pkt, size_t len,
 		media_sess_log(s, MEDIA_LOG_DEBUG, "undecodable payload");
 		return EPROTO;
 	}
+	s->cn_on = false; /* speech again: gaps are losses now */
 	jb_put_marked(s->jb, h.ts, dur, h.payload, h.payload_len, h.marker);
 	return 0;
 }
@@ -502,6 +556,7 @@ void media_sess_stats(const struct media_sess *s, struct media_stats *out)
 	out->rtcp_foreign = s->rtcp_foreign;
 	out->dtmf_tx = s->dtmf_tx;
 	out->dtmf_rx = s->dtmf_rx;
+	out->cn_rx = s->cn_rx;
 	out->jitter_us = ts_to_us(s, rtcp_src_jitter_units(&s->rsrc));
 	out->fraction_lost = s->fraction_lost;
 	out->have_remote = s->have_remote;

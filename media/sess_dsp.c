@@ -61,7 +61,8 @@ void media_sess_dsp_in(struct media_sess *s, uint8_t *law, size_t n)
 	}
 	if (s->det) {
 		nev = media_dtmf_det_run(s->det, s->lin, s->lin, n,
-					 s->cfg.te_enabled, ev, 4);
+					 s->cfg.te_enabled || s->cfg.dtmf_mute,
+					 ev, 4);
 		for (i = 0; i < nev; i++) {
 			if (s->cfg.te_enabled && !ev[i].end &&
 			    !media_te_tx_start(&s->te_tx, ev[i].digit, s->tx.ts,
@@ -157,4 +158,30 @@ void media_sess_ec_disable(struct media_sess *s)
 {
 	if (s && s->ec)
 		media_ec_disable(s->ec);
+}
+
+void media_sess_fax_mode(struct media_sess *s)
+{
+	if (!s || s->fax)
+		return;
+	s->fax = true;
+	jb_set_fixed(s->jb);
+	media_sess_ec_disable(s);
+	media_sess_log(s, MEDIA_LOG_INFO,
+		       "fax/modem: jitter buffer fixed, echo canceller off");
+}
+
+void media_sess_tone(struct media_sess *s, struct media_toneplay *tp)
+{
+	if (!s) {
+		media_toneplay_free(tp);
+		return;
+	}
+	media_toneplay_free(s->tone);
+	s->tone = tp;
+}
+
+bool media_sess_jb_adaptive(const struct media_sess *s)
+{
+	return s && jb_is_adaptive(s->jb);
 }

@@ -368,17 +368,28 @@ void sdp_mb_rejected(struct sip_mbuf *mb, const struct sdp_media *m)
 
 static void audio_stream(struct sip_mbuf *mb, const struct sdp_local *loc,
 			 const struct sdp_codec *const *codecs, unsigned n,
-			 int te_pt, enum sdp_dir dir, uint16_t port)
+			 int te_pt, bool cn, enum sdp_dir dir, uint16_t port)
 {
 	sip_mb_printf(mb, "m=audio %u RTP/AVP", port);
 	for (unsigned i = 0; i < n; i++)
 		sip_mb_printf(mb, " %u", codecs[i]->pt);
+	if (cn)
+		sip_mb_str(mb, " 13");
 	if (te_pt >= 0)
 		sip_mb_printf(mb, " %d", te_pt);
 	sip_mb_str(mb, "\r\n");
-	for (unsigned i = 0; i < n; i++)
-		sip_mb_printf(mb, "a=rtpmap:%u %s/%u\r\n", codecs[i]->pt,
+	for (unsigned i = 0; i < n; i++) {
+		sip_mb_printf(mb, "a=rtpmap:%u %s/%u", codecs[i]->pt,
 			      codecs[i]->name, codecs[i]->rate);
+		if (codecs[i]->channels > 1)
+			sip_mb_printf(mb, "/%u", codecs[i]->channels);
+		sip_mb_str(mb, "\r\n");
+		if (codecs[i]->fmtp && codecs[i]->fmtp[0])
+			sip_mb_printf(mb, "a=fmtp:%u %s\r\n", codecs[i]->pt,
+				      codecs[i]->fmtp);
+	}
+	if (cn)
+		sip_mb_str(mb, "a=rtpmap:13 CN/8000\r\n");
 	if (te_pt >= 0)
 		sip_mb_printf(mb,
 			      "a=rtpmap:%d telephone-event/8000\r\n"
@@ -400,8 +411,8 @@ int sdp_build_offer(const struct sdp_local *loc, char *buf, size_t size,
 		list[i] = &loc->codecs[i];
 	sip_mb_init(&mb, buf, size);
 	sdp_mb_session(&mb, loc->ip, loc->sess_id, loc->sess_version);
-	audio_stream(&mb, loc, list, loc->ncodecs, loc->te_pt, loc->dir,
-		     loc->port);
+	audio_stream(&mb, loc, list, loc->ncodecs, loc->te_pt, loc->cn,
+		     loc->dir, loc->port);
 	if (mb.err)
 		return mb.err;
 	if (lenp)
@@ -456,6 +467,19 @@ static enum sdp_dir remote_dir(const struct sdp_media *m)
 					    : m->dir;
 }
 
+/* RFC 3389: CN/8000, or static PT 13 without an rtpmap. */
+static bool has_cn(const struct sdp_media *m)
+{
+	for (unsigned i = 0; i < m->nfmt; i++) {
+		const struct sdp_fmt *f = &m->fmt[i];
+		if (f->name[0] ? !strcasecmp(f->name, "CN") &&
+					 (!f->rate || f->rate == 8000)
+			       : f->pt == 13)
+			return true;
+	}
+	return false;
+}
+
 static void fill_result(struct sdp_result *res, const struct sdp_media *m,
 			const struct sdp_fmt *f)
 {
@@ -471,6 +495,8 @@ static void fill_result(struct sdp_result *res, const struct sdp_media *m,
 	res->dir = remote_dir(m);
 	res->hold =
 		res->dir == SDP_DIR_SENDONLY || res->dir == SDP_DIR_INACTIVE;
+	snprintf(res->fmtp, sizeof(res->fmtp), "%s", f->fmtp);
+	res->cn = has_cn(m);
 }
 
 /* The first local codec (in our order) that stream m offers. */
@@ -502,20 +528,22 @@ int sdp_answer(const struct sdp_session *offer, const struct sdp_local *loc,
 		return ENOTSUP;
 	/* answer with the offerer's PT (RFC 3264 6.1) */
 	struct sdp_codec use = { f->pt, loc->codecs[ci].name,
-				 loc->codecs[ci].rate };
+				 loc->codecs[ci].rate, loc->codecs[ci].channels,
+				 loc->codecs[ci].fmtp };
 	const struct sdp_codec *list[1] = { &use };
 	int te = loc->te_pt >= 0 ? chosen->te_pt : -1;
 	struct sdp_result r;
 	struct sip_mbuf mb;
 	fill_result(&r, chosen, f);
 	r.te_pt = te;
+	r.cn = r.cn && loc->cn;
 	sip_mb_init(&mb, buf, size);
 	sdp_mb_session(&mb, loc->ip, loc->sess_id, loc->sess_version);
 	/* every offered stream, in order; only the chosen one accepted */
 	for (unsigned i = 0; i < offer->nmedia; i++) {
 		const struct sdp_media *m = &offer->media[i];
 		if (m == chosen)
-			audio_stream(&mb, loc, list, 1, te,
+			audio_stream(&mb, loc, list, 1, te, r.cn,
 				     both_dirs(reverse_dir(r.dir), loc->dir),
 				     loc->port);
 		else
@@ -544,6 +572,7 @@ int sdp_accept_answer(const struct sdp_session *answer,
 				fill_result(res, m, &m->fmt[i]);
 				if (loc->te_pt < 0)
 					res->te_pt = -1;
+				res->cn = res->cn && loc->cn;
 				return 0;
 			}
 	return ENOTSUP;

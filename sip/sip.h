@@ -925,6 +925,10 @@ struct sdp_codec {
 	uint8_t pt;
 	const char *name; /* "PCMU" */
 	uint32_t rate;	  /* 8000 */
+	/* Additions (zero/NULL: left out): rtpmap channels (opus: 2) and
+	 * our a=fmtp parameters. */
+	unsigned channels;
+	const char *fmtp;
 };
 
 /* Our side: address, preferred codecs in order, ptime, telephone-event. */
@@ -937,6 +941,7 @@ struct sdp_local {
 	int te_pt;	/* -1: no telephone-event */
 	uint64_t sess_id, sess_version;
 	enum sdp_dir dir;
+	bool cn; /* offer/accept comfort noise CN/8000 on PT 13 (RFC 3389) */
 };
 
 /* Negotiated audio stream. */
@@ -951,6 +956,8 @@ struct sdp_result {
 	enum sdp_dir dir; /* the remote side's direction */
 	bool hold; /* remote put us on hold: sendonly, inactive, 0.0.0.0 */
 	unsigned maxptime;
+	char fmtp[64]; /* the remote's a=fmtp of the chosen codec, or "" */
+	bool cn;       /* both sides have CN/8000 on PT 13 */
 };
 
 /* Builds an audio offer; *lenp is the length written (NUL-terminated). */

@@ -76,7 +76,7 @@ static void bad_values(void **state)
 		"bad-values.conf:6: [span 1] switchtype: unknown value 'foo' (expected: ni2, national, ni1, dms100, 5ess, 4ess, euroisdn, qsig)",
 		FIX "bad-values.conf:8: [span 1] unknown option 'color'",
 		FIX
-		"bad-values.conf:10: [media] codecs: unknown codec 'g729' (expected: pcmu, pcma)",
+		"bad-values.conf:10: [media] codecs: unknown codec 'g729' (expected: pcmu, pcma, g722, g726-32, aal2-g726-32, gsm, opus)",
 	};
 
 	expect_errors(FIX "bad-values.conf", want, 6);

@@ -487,6 +487,44 @@ static void test_fixed_mode_keeps_delay(void **state)
 	assert_true(o.late > 0); /* 100 ms of jitter beats 60 ms */
 }
 
+/* Fax switch: adaptive turns fixed; the delay is kept, later jitter does
+ * not move it, and a fixed buffer stays fixed. */
+static void test_set_fixed(void **state)
+{
+	struct jb_cfg cfg = { .max_payload = F,
+			      .adaptive = true,
+			      .depth_ms = 60,
+			      .min_ms = 20,
+			      .max_ms = 200 };
+	struct jb *jb = NULL;
+	struct jb_stats st;
+	struct jb_frame f;
+	uint32_t before;
+
+	assert_int_equal(jb_alloc(&cfg, &jb), 0);
+	assert_true(jb_is_adaptive(jb));
+	for (uint32_t k = 0; k < 20; k++) {
+		assert_int_equal(put(jb, k * 160), JB_PUT_OK);
+		jb_get(jb, 160, &f);
+	}
+	jb_stats(jb, &st);
+	before = st.delay;
+	jb_set_fixed(jb);
+	assert_false(jb_is_adaptive(jb));
+	jb_stats(jb, &st);
+	assert_int_equal(st.delay, before);
+	/* a late burst would grow an adaptive buffer: not this one */
+	for (uint32_t k = 20; k < 60; k++) {
+		put(jb, k * 160 - (k % 2 ? 800 : 0));
+		jb_get(jb, 160, &f);
+	}
+	jb_stats(jb, &st);
+	assert_int_equal(st.delay, before);
+	jb_set_fixed(jb); /* idempotent */
+	assert_false(jb_is_adaptive(jb));
+	jb_free(jb);
+}
+
 static void test_adaptive_cfg(void **state)
 {
 	struct jb_cfg cfg = {
@@ -525,6 +563,7 @@ int main(void)
 		cmocka_unit_test(test_adaptive_talkspurts),
 		cmocka_unit_test(test_fixed_mode_keeps_delay),
 		cmocka_unit_test(test_adaptive_cfg),
+		cmocka_unit_test(test_set_fixed),
 	};
 
 	return cmocka_run_group_tests_name("media_jb", tests, NULL, NULL);

@@ -237,6 +237,60 @@ static void test_bad_and_foreign(void **state)
 	media_sess_free(s);
 }
 
+/* RFC 3389: CN on PT 13 is taken when enabled (noise at its level fills
+ * the silence after the audio), counted as wrong PT when not; a bad CN
+ * payload is counted. */
+static void test_comfort_noise(void **state)
+{
+	static struct fake f;
+	struct media_hooks h = { .arg = &f, .rtp_send = fake_send };
+	struct media_sess_cfg cfg = { .codec = MEDIA_CODEC_PCMU,
+				      .peer = PEER,
+				      .cn_enabled = true };
+	struct media_sess *s = NULL;
+	struct media_stats st;
+	struct rtp_hdr rh = {
+		.pt = MEDIA_PT_CN, .seq = 3, .ts = 320, .ssrc = 77
+	};
+	uint8_t buf[MAXPKT], out[160], lvl = 40, bad = 200;
+	size_t len;
+	int16_t lin[160];
+	double e = 0;
+
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(media_sess_alloc(&h, &cfg, &s), 0);
+	len = pkt(buf, 0, 1, 0, 0xFF);
+	assert_int_equal(media_sess_rtp_in(s, buf, len, &PEER), 0);
+	len = pkt(buf, 0, 2, 160, 0xFF);
+	assert_int_equal(media_sess_rtp_in(s, buf, len, &PEER), 0);
+	assert_int_equal(rtp_build(&rh, &lvl, 1, buf, MAXPKT, &len), 0);
+	assert_int_equal(media_sess_rtp_in(s, buf, len, &PEER), 0);
+	rh.seq = 4;
+	assert_int_equal(rtp_build(&rh, &bad, 1, buf, MAXPKT, &len), 0);
+	assert_int_equal(media_sess_rtp_in(s, buf, len, &PEER), EPROTO);
+	for (unsigned b = 0; b < 20; b++)
+		media_sess_tdm_out(s, out, 160);
+	media_law_to_linear(MEDIA_LAW_ULAW, out, lin, 160);
+	for (unsigned i = 0; i < 160; i++)
+		e += (double)lin[i] * lin[i];
+	assert_true(e > 0); /* noise, not digital silence */
+	media_sess_stats(s, &st);
+	assert_int_equal(st.cn_rx, 1);
+	assert_int_equal(st.rx_bad, 1);
+	media_sess_free(s);
+
+	/* not enabled: PT 13 is a wrong payload type */
+	cfg.cn_enabled = false;
+	assert_int_equal(media_sess_alloc(&h, &cfg, &s), 0);
+	rh.seq = 5;
+	assert_int_equal(rtp_build(&rh, &lvl, 1, buf, MAXPKT, &len), 0);
+	assert_int_equal(media_sess_rtp_in(s, buf, len, &PEER), 0);
+	media_sess_stats(s, &st);
+	assert_int_equal(st.cn_rx, 0);
+	assert_int_equal(st.rx_wrong_pt, 1);
+	media_sess_free(s);
+}
+
 static void test_loss_dup_late(void **state)
 {
 	static struct fake f;
@@ -410,6 +464,7 @@ int main(void)
 		cmocka_unit_test(test_reverse_transcode),
 		cmocka_unit_test(test_bad_and_foreign),
 		cmocka_unit_test(test_loss_dup_late),
+		cmocka_unit_test(test_comfort_noise),
 		cmocka_unit_test(test_send_error),
 		cmocka_unit_test(test_cfg_and_names),
 		cmocka_unit_test(test_codecs_through_components),

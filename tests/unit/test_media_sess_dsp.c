@@ -56,22 +56,30 @@ static void f_dtmf(void *arg, char digit, bool end, bool from_rtp)
 	f->from_rtp = from_rtp;
 }
 
-static struct media_sess *mk(struct fake *f, bool detect, unsigned ec)
+static struct media_sess *mk_mode(struct fake *f, bool detect, unsigned ec,
+				  bool te, bool mute)
 {
 	struct media_hooks h = { .arg = f, .rtp_send = f_send, .dtmf = f_dtmf };
 	struct media_sess_cfg cfg = {
 		.codec = MEDIA_CODEC_PCMU,
-		.te_enabled = true,
+		.te_enabled = te,
 		.te_pt = 101,
 		.peer = PEER,
 		.dtmf_detect = detect,
+		.dtmf_mute = mute,
 		.ec_tail_ms = ec,
+		.jb_adaptive = true,
 	};
 	struct media_sess *s = NULL;
 
 	memset(f, 0, sizeof(*f));
 	assert_int_equal(media_sess_alloc(&h, &cfg, &s), 0);
 	return s;
+}
+
+static struct media_sess *mk(struct fake *f, bool detect, unsigned ec)
+{
+	return mk_mode(f, detect, ec, true, false);
 }
 
 /* Digits heard in n blocks of a session's TDM output. */
@@ -236,6 +244,118 @@ static double echo_sent(unsigned ec_ms)
 	return p;
 }
 
+/* Without telephone-event: DTMF mode inband leaves the digit in the RTP
+ * audio, mode info mutes it; both report it once to the application. */
+static unsigned digit_in_rtp(bool mute, struct fake *f)
+{
+	struct media_sess *s = mk_mode(f, true, 0, false, mute);
+	struct media_dtmf_gen g;
+	struct media_dtmf_det *det = NULL;
+	struct media_dtmf_ev ev[4];
+	struct rtp_hdr h;
+	int16_t lin[160];
+	uint8_t law[160];
+	unsigned found = 0;
+
+	media_dtmf_gen_init(&g, -10);
+	assert_int_equal(media_dtmf_gen_start(&g, '7', 800), 0);
+	assert_int_equal(media_dtmf_det_alloc(0, &det), 0);
+	for (unsigned b = 0; b < 40; b++) {
+		memset(lin, 0, sizeof(lin));
+		media_dtmf_gen_run(&g, lin, 160);
+		media_linear_to_law(MEDIA_LAW_ULAW, lin, law, 160);
+		media_sess_tdm_in(s, law, 160);
+	}
+	for (unsigned i = 0; i < f->n && i < NPKT; i++) {
+		assert_int_equal(rtp_hdr_parse(&h, f->pkt[i], f->len[i]), 0);
+		assert_int_equal(h.pt, 0); /* never an event packet */
+		media_law_to_linear(MEDIA_LAW_ULAW, h.payload, lin,
+				    h.payload_len);
+		unsigned k = media_dtmf_det_run(det, lin, lin, h.payload_len,
+						false, ev, 4);
+		for (unsigned j = 0; j < k; j++)
+			if (!ev[j].end && ev[j].digit == '7')
+				found++;
+	}
+	media_dtmf_det_free(det);
+	media_sess_free(s);
+	return found;
+}
+
+static void test_inband_and_info_modes(void **state)
+{
+	static struct fake f;
+
+	assert_int_equal(digit_in_rtp(false, &f), 1);
+	assert_int_equal(f.ndigits, 1);
+	assert_int_equal(f.digits[0], '7');
+	assert_false(f.from_rtp);
+	assert_int_equal(digit_in_rtp(true, &f), 0);
+	assert_int_equal(f.ndigits, 1);
+	assert_int_equal(f.digits[0], '7');
+}
+
+/* The fax switch: jitter buffer fixed and echo canceller off, once. */
+static void test_fax_mode(void **state)
+{
+	static struct fake f;
+	struct media_sess *s = mk(&f, false, 64);
+
+	assert_true(media_sess_jb_adaptive(s));
+	assert_int_equal(media_ec_state(s->ec), MEDIA_EC_ACTIVE);
+	media_sess_fax_mode(s);
+	assert_false(media_sess_jb_adaptive(s));
+	assert_int_equal(media_ec_state(s->ec), MEDIA_EC_FAX_OFF);
+	media_sess_fax_mode(s);
+	assert_false(media_sess_jb_adaptive(s));
+	media_sess_fax_mode(NULL); /* harmless */
+	assert_false(media_sess_jb_adaptive(NULL));
+	media_sess_free(s);
+}
+
+/* A progress tone replaces the TDM audio towards RTP (German ringback:
+ * 425 Hz, 1 s on 4 s off) until stopped. */
+static void test_progress_tone(void **state)
+{
+	static struct fake f;
+	static struct media_freqmeter m;
+	struct media_sess *s = mk(&f, false, 0);
+	struct media_toneplay *tp = NULL;
+	struct rtp_hdr h;
+	uint8_t law[160];
+	int16_t lin[160];
+	unsigned hz, from;
+
+	assert_int_equal(media_toneplay_alloc("de", MEDIA_TONE_RINGBACK, &tp),
+			 0);
+	media_sess_tone(s, tp);
+	memset(law, 0xFF, sizeof(law)); /* the PSTN is silent */
+	for (unsigned b = 0; b < 40; b++)
+		media_sess_tdm_in(s, law, 160);
+	media_freqmeter_init(&m);
+	for (unsigned i = 0; i < f.n && i < NPKT; i++) {
+		assert_int_equal(rtp_hdr_parse(&h, f.pkt[i], f.len[i]), 0);
+		media_law_to_linear(MEDIA_LAW_ULAW, h.payload, lin,
+				    h.payload_len);
+		media_freqmeter_feed(&m, lin, h.payload_len);
+	}
+	hz = media_freqmeter_result(&m, NULL);
+	assert_true(hz >= 415 && hz <= 435);
+	/* stopped: the PSTN's silence again */
+	media_sess_tone(s, NULL);
+	from = f.n;
+	for (unsigned b = 0; b < 10; b++)
+		media_sess_tdm_in(s, law, 160);
+	assert_true(f.n > from);
+	for (unsigned i = from; i < f.n && i < NPKT; i++) {
+		assert_int_equal(rtp_hdr_parse(&h, f.pkt[i], f.len[i]), 0);
+		for (size_t k = 0; k < h.payload_len; k++)
+			assert_int_equal(h.payload[k], 0xFF);
+	}
+	media_sess_tone(NULL, NULL); /* harmless */
+	media_sess_free(s);
+}
+
 static void test_echo_cancelled(void **state)
 {
 	double off = echo_sent(0), on = echo_sent(64);
@@ -253,6 +373,9 @@ int main(void)
 		cmocka_unit_test(test_inband_to_rfc4733_and_back),
 		cmocka_unit_test(test_play_and_bad_event),
 		cmocka_unit_test(test_echo_cancelled),
+		cmocka_unit_test(test_inband_and_info_modes),
+		cmocka_unit_test(test_fax_mode),
+		cmocka_unit_test(test_progress_tone),
 	};
 
 	return cmocka_run_group_tests_name("media_sess_dsp", tests, NULL, NULL);

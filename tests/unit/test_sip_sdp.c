@@ -11,8 +11,8 @@ static const char offer[] =
 	"m=image 0 udptl t38\r\n";
 
 static const struct sdp_codec prefs[] = {
-	{ 0, "PCMU", 8000 },
-	{ 8, "PCMA", 8000 },
+	{ .pt = 0, .name = "PCMU", .rate = 8000 },
+	{ .pt = 8, .name = "PCMA", .rate = 8000 },
 };
 
 static void sdp_parse_ok(void **state)
@@ -63,11 +63,78 @@ static void sdp_answer_offer(void **state)
 	assert_int_equal(a.media[0].nfmt, 2);
 	assert_int_equal(a.media[0].dir, SDP_DIR_RECVONLY);
 	/* nothing in common: ENOTSUP (488) */
-	static const struct sdp_codec g722[] = { { 9, "G722", 8000 } };
+	static const struct sdp_codec g722[] = {
+		{ .pt = 9, .name = "G722", .rate = 8000 }
+	};
 	loc.codecs = g722;
 	loc.ncodecs = 1;
 	assert_int_equal(sdp_answer(&s, &loc, &r, buf, sizeof(buf), &len),
 			 ENOTSUP);
+}
+
+/* Opus (rtpmap channels, fmtp) and CN: offered, answered with our fmtp,
+ * the remote's fmtp and CN support reported. */
+static void sdp_opus_and_cn(void **state)
+{
+	static const struct sdp_codec opus[] = {
+		{ .pt = 111,
+		  .name = "opus",
+		  .rate = 48000,
+		  .channels = 2,
+		  .fmtp = "maxplaybackrate=8000;useinbandfec=1" },
+		{ .pt = 0, .name = "PCMU", .rate = 8000 },
+	};
+	struct sdp_local loc = { .ip = "192.0.2.1",
+				 .port = 4000,
+				 .codecs = opus,
+				 .ncodecs = 2,
+				 .ptime = 20,
+				 .te_pt = 101,
+				 .cn = true };
+	struct sdp_session s;
+	struct sdp_result r;
+	char buf[1024];
+	size_t len;
+	(void)state;
+	assert_int_equal(sdp_build_offer(&loc, buf, sizeof(buf), &len), 0);
+	assert_non_null(strstr(buf, "m=audio 4000 RTP/AVP 111 0 13 101\r\n"));
+	assert_non_null(strstr(buf, "a=rtpmap:111 opus/48000/2\r\n"));
+	assert_non_null(strstr(buf, "a=fmtp:111 maxplaybackrate=8000;"));
+	assert_non_null(strstr(buf, "a=rtpmap:13 CN/8000\r\n"));
+	assert_int_equal(sdp_parse(&s, buf, len), 0);
+	assert_int_equal(s.media[0].fmt[0].channels, 2);
+
+	static const char off[] =
+		"v=0\r\no=- 1 1 IN IP4 198.51.100.1\r\ns=-\r\n"
+		"c=IN IP4 198.51.100.7\r\nt=0 0\r\n"
+		"m=audio 5000 RTP/AVP 96 13\r\n"
+		"a=rtpmap:96 OPUS/48000/2\r\n"
+		"a=fmtp:96 useinbandfec=1;usedtx=1\r\n";
+	assert_int_equal(sdp_parse(&s, off, strlen(off)), 0);
+	assert_int_equal(sdp_answer(&s, &loc, &r, buf, sizeof(buf), &len), 0);
+	assert_int_equal(r.pt, 96); /* the offerer's PT */
+	assert_int_equal(r.rate, 48000);
+	assert_string_equal(r.fmtp, "useinbandfec=1;usedtx=1");
+	assert_true(r.cn);
+	assert_non_null(strstr(buf, "m=audio 4000 RTP/AVP 96 13\r\n"));
+	assert_non_null(strstr(buf, "a=rtpmap:96 opus/48000/2\r\n"));
+	assert_non_null(strstr(buf, "a=fmtp:96 maxplaybackrate=8000;"));
+	/* CN not wanted locally: not answered, not reported */
+	loc.cn = false;
+	assert_int_equal(sdp_answer(&s, &loc, &r, buf, sizeof(buf), &len), 0);
+	assert_false(r.cn);
+	assert_null(strstr(buf, "CN/8000"));
+	/* an answer without CN to our offer with it */
+	static const char ans[] =
+		"v=0\r\no=- 1 1 IN IP4 198.51.100.1\r\ns=-\r\n"
+		"c=IN IP4 198.51.100.7\r\nt=0 0\r\n"
+		"m=audio 5000 RTP/AVP 0\r\n";
+	loc.cn = true;
+	assert_int_equal(sdp_parse(&s, ans, strlen(ans)), 0);
+	assert_int_equal(sdp_accept_answer(&s, &loc, &r), 0);
+	assert_int_equal(r.pt, 0);
+	assert_false(r.cn);
+	assert_string_equal(r.fmtp, "");
 }
 
 static void sdp_offer_and_answer(void **state)
@@ -326,6 +393,7 @@ int main(void)
 		cmocka_unit_test(sdp_rejected_streams),
 		cmocka_unit_test(sdp_hold_resume),
 		cmocka_unit_test(sdp_limits),
+		cmocka_unit_test(sdp_opus_and_cn),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,4 +1,5 @@
 # tools/sipua: the SIP test phone used by the integration tests and the demo.
 BINS += $(B)/sipua
-$(B)/sipua: $(B)/tools/sipua/sipua.o $(ALL_LIBS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(ALL_LIBS) $(EXT_LIBS)
+$(B)/sipua: $(B)/tools/sipua/sipua.o $(B)/tools/sipua/ua_dtmf.o $(ALL_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(B)/tools/sipua/sipua.o \
+		$(B)/tools/sipua/ua_dtmf.o $(ALL_LIBS) $(EXT_LIBS)

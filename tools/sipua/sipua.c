@@ -26,74 +26,16 @@
 #include "gateway/sipudp.h"
 #include "media/media.h"
 #include "sip/sip.h"
-
-#define MAX_CALLS 64
-#define TICK_US 20000u
-#define BLOCK 160
-
-struct ua_call {
-	bool used;
-	unsigned n; /* 1, 2, ... in order of appearance */
-	struct sip_call *sip;
-	struct media_sess *media;
-	int rtp_fd;
-	unsigned rtp_port;
-	struct sockaddr_in peer;
-	struct sdp_local local;
-	char answer[1024];
-	struct media_tonegen gen;
-	struct media_freqmeter meter;
-	bool talking;
-	bool ended;
-	struct gw_timer *answer_timer, *hangup_timer, *cancel_timer;
-	struct ua *ua;
-};
-
-struct ua {
-	struct gw_hookctx hctx;
-	struct gw_loop *loop;
-	struct sip_stack *sip;
-	struct gw_sipudp udp; /* fd and the same stack */
-	struct gw_siptcp tcp; /* TCP on the same port, TLS if asked */
-	char ip[64];
-	unsigned port;
-	const char *rtp_ip;
-	enum sip_transport transport; /* of placed calls */
-	char *pad_hdr; /* "X-Pad: xxx...\r\n" to make INVITEs large */
-	/* options */
-	const char *call_uri;
-	const char *from;
-	unsigned calls_to_place, calls_placed;
-	unsigned interval_ms;
-	int answer_delay_ms;
-	unsigned reject;
-	bool no_answer;
-	unsigned tone;
-	int hangup_after_ms;
-	int cancel_after_ms;
-	unsigned hangup_code;
-	unsigned exit_after, ended;
-	unsigned timeout_s;
-	struct sdp_codec codec;
-	unsigned rtp_next;
-	/* state */
-	struct ua_call calls[MAX_CALLS];
-	unsigned ncalls;
-	uint64_t t0;
-	uint64_t next_tick;
-	int exit_code;
-	bool stopping;
-};
+#include "tools/sipua/sipua.h"
 
 static struct ua *ua_of(void *arg)
 {
 	return gw_container_of(arg, struct ua, hctx);
 }
 
-static void ev(struct ua *ua, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+/* ---- output ---- */
 
-static void ev(struct ua *ua, const char *fmt, ...)
+void ev(struct ua *ua, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -157,23 +99,32 @@ static int media_open(struct ua *ua, struct ua_call *c)
 		.codecs = &ua->codec,
 		.ncodecs = 1,
 		.ptime = 20,
-		.te_pt = -1,
+		.te_pt = ua->dtmf_mode == MEDIA_DTMF_RFC4733 ? 101 : -1,
 		.sess_id = 4000 + c->n,
 		.sess_version = 1,
 		.dir = SDP_DIR_SENDRECV,
 	};
 	media_tonegen_init(&c->gen, ua->tone, -10);
 	media_freqmeter_init(&c->meter);
-	return 0;
+	return ua_dtmf_init(&c->dtmf, ua->dtmf_mode, ua->digits);
 }
 
 static int media_start(struct ua_call *c, const struct sdp_result *res)
 {
-	struct media_hooks h = { .arg = c, .rtp_send = rtp_send };
+	struct media_hooks h = { .arg = c,
+				 .rtp_send = rtp_send,
+				 .dtmf = ua_media_dtmf };
+	bool te = c->ua->dtmf_mode == MEDIA_DTMF_RFC4733 && res->te_pt >= 0;
 	struct media_sess_cfg mc = {
 		.tdm_law = MEDIA_LAW_ULAW,
 		.pt = res->pt,
 		.ptime_ms = 20,
+		.te_enabled = te,
+		.te_pt = te ? (uint8_t)res->te_pt : 0,
+		/* our keypad's tones leave as RFC 4733 events */
+		.dtmf_detect = te,
+		.fmtp = res->fmtp[0] ? res->fmtp : NULL,
+		.cn_enabled = true,
 	};
 	int codec = media_codec_lookup(res->name);
 	uint8_t rnd[10] = { 0 };
@@ -198,6 +149,8 @@ static void tick(void *arg)
 	struct ua *ua = arg;
 	int16_t pcm[BLOCK];
 	uint8_t law[BLOCK];
+	char heard[4], due;
+	unsigned k;
 
 	for (unsigned i = 0; i < MAX_CALLS; i++) {
 		struct ua_call *c = &ua->calls[i];
@@ -205,11 +158,18 @@ static void tick(void *arg)
 		if (!c->used || !c->media || !c->talking)
 			continue;
 		media_tonegen_run(&c->gen, pcm, BLOCK);
+		due = ua_dtmf_tx(&c->dtmf, pcm, BLOCK);
+		if (due)
+			ua_send_info(c, due);
 		media_linear_to_law(MEDIA_LAW_ULAW, pcm, law, BLOCK);
 		media_sess_tdm_in(c->media, law, BLOCK);
 		media_sess_tdm_out(c->media, law, BLOCK);
 		media_law_to_linear(MEDIA_LAW_ULAW, law, pcm, BLOCK);
 		media_freqmeter_feed(&c->meter, pcm, BLOCK);
+		k = ua_dtmf_rx(&c->dtmf, pcm, BLOCK, heard, 4);
+		for (unsigned j = 0; j < k; j++)
+			ev(ua, "event=dtmf call=%u digit=%c via=inband", c->n,
+			   heard[j]);
 	}
 	ua->next_tick += TICK_US;
 	gw_timer_start_at_us(ua->loop, ua->next_tick, tick, ua);
@@ -258,6 +218,7 @@ static void call_done(struct ua *ua, struct ua_call *c)
 		close(c->rtp_fd);
 	}
 	media_sess_free(c->media);
+	ua_dtmf_free(&c->dtmf);
 	memset(c, 0, sizeof(*c));
 	ua->ended++;
 	if (ua->exit_after && ua->ended >= ua->exit_after)
@@ -356,6 +317,18 @@ static void incoming(void *arg, struct sip_call *scall,
 		ua->loop, (uint64_t)ua->answer_delay_ms, answer_fired, c);
 }
 
+/* A 1xx with SDP: media starts before the answer. */
+static int early_media(struct ua_call *c, const struct sip_pl *sdp)
+{
+	struct sdp_session s;
+	struct sdp_result res;
+
+	if (sdp_parse(&s, sdp->p, sdp->l) ||
+	    sdp_accept_answer(&s, &c->local, &res))
+		return EINVAL;
+	return media_start(c, &res);
+}
+
 static void call_event(void *arg, struct sip_call *scall,
 		       const struct sip_call_event *e)
 {
@@ -366,12 +339,22 @@ static void call_event(void *arg, struct sip_call *scall,
 		return;
 	switch (e->type) {
 	case SIP_CALL_EV_PROGRESS:
-		ev(ua, "event=progress call=%u code=%u", c->n, e->code);
+		ev(ua, "event=progress call=%u code=%u%s", c->n, e->code,
+		   e->sdp.l ? " sdp=1" : "");
+		if (e->sdp.l && !c->media && !early_media(c, &e->sdp))
+			c->talking = true; /* hear the early media */
 		return;
 	case SIP_CALL_EV_ANSWERED: {
 		struct sdp_session s;
 		struct sdp_result res;
 
+		if (c->media && !e->sdp.l) { /* the early media's session */
+			ev(ua, "event=answered call=%u codec=early", c->n);
+			talking(ua, c, true);
+			return;
+		}
+		media_sess_free(c->media);
+		c->media = NULL;
 		if (sdp_parse(&s, e->sdp.p, e->sdp.l) ||
 		    sdp_accept_answer(&s, &c->local, &res) ||
 		    media_start(c, &res)) {
@@ -384,6 +367,9 @@ static void call_event(void *arg, struct sip_call *scall,
 		return;
 	}
 	case SIP_CALL_EV_CONFIRMED:
+		return;
+	case SIP_CALL_EV_INFO:
+		ua_info_rx(c, e);
 		return;
 	case SIP_CALL_EV_FAILED:
 		ev(ua, "event=failed call=%u code=%u cause=%d", c->n, e->code,
@@ -519,7 +505,11 @@ static void usage(FILE *out)
 		"  --tone HZ           play a tone into every call (0: silence)\n"
 		"  --hangup-after MS   hang up placed calls MS after answer\n"
 		"  --cancel-after MS   cancel a placed call not answered after MS\n"
-		"  --codec pcmu|pcma   offered/accepted codec (default pcmu)\n"
+		"  --codec NAME        offered/accepted codec: pcmu (default), pcma,\n"
+		"                      g722, g726-32, aal2-g726-32, gsm, opus\n"
+		"  --dtmf-mode MODE    rfc4733 (telephone-event), inband or info\n"
+		"  --digits DIGITS     sent 1 s into each call, one per 300 ms (info:\n"
+		"                      a non-digit is sent as is, a bad body)\n"
 		"  --exit-after N      exit once N calls have ended\n"
 		"  --timeout SEC       exit 3 after SEC seconds (default 60)\n"
 		"Prints one line per event: sipua t=MS event=NAME key=value...\n");
@@ -539,6 +529,8 @@ int main(int argc, char **argv)
 		{ "tone", required_argument, NULL, 't' },
 		{ "hangup-after", required_argument, NULL, 'H' },
 		{ "codec", required_argument, NULL, 'C' },
+		{ "dtmf-mode", required_argument, NULL, 'M' },
+		{ "digits", required_argument, NULL, 'd' },
 		{ "cancel-after", required_argument, NULL, 'X' },
 		{ "exit-after", required_argument, NULL, 'x' },
 		{ "timeout", required_argument, NULL, 'T' },
@@ -564,6 +556,7 @@ int main(int argc, char **argv)
 	ua.hangup_after_ms = -1;
 	ua.cancel_after_ms = -1;
 	ua.timeout_s = 60;
+	ua.dtmf_mode = UA_DTMF_NONE;
 	ua.codec = (struct sdp_codec){ .pt = 0, .name = "PCMU", .rate = 8000 };
 	while ((opt = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (opt) {
@@ -606,15 +599,35 @@ int main(int argc, char **argv)
 		case 'T':
 			ua.timeout_s = (unsigned)atoi(optarg);
 			break;
-		case 'C':
-			if (!strcmp(optarg, "pcma"))
-				ua.codec =
-					(struct sdp_codec){ 8, "PCMA", 8000 };
-			else if (strcmp(optarg, "pcmu")) {
+		case 'C': {
+			int k = media_codec_lookup(optarg);
+			const struct media_codec_info *ci =
+				k < 0 ? NULL
+				      : media_codec_get((enum media_codec)k);
+
+			if (!ci) {
 				fprintf(stderr, "sipua: unknown codec '%s'\n",
 					optarg);
 				return 2;
 			}
+			ua.codec = (struct sdp_codec){ .pt = ci->default_pt,
+						       .name = ci->name,
+						       .rate = ci->clock,
+						       .channels = ci->channels,
+						       .fmtp = ci->fmtp };
+			break;
+		}
+		case 'M':
+			ua.dtmf_mode = media_dtmf_mode_lookup(optarg);
+			if (ua.dtmf_mode < 0) {
+				fprintf(stderr,
+					"sipua: unknown DTMF mode '%s'\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'd':
+			ua.digits = optarg;
 			break;
 		case 'P':
 			if (!strcmp(optarg, "tcp"))

@@ -1,0 +1,113 @@
+/*
+ * Media profiles (see media_prof.h). The [media] profile and one per
+ * trunk are built at start, so a call only points at one.
+ */
+#include "gateway/media_prof.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+void gw_mprof_build(struct gw_mprof *p, const struct gw_cfg *cfg,
+		    const char *codecs, int dtmf_mode)
+{
+	char buf[sizeof(cfg->codecs)];
+	char *save = NULL;
+
+	memset(p, 0, sizeof(*p));
+	p->dtmf = (enum media_dtmf_mode)(dtmf_mode >= 0 ? dtmf_mode
+							: cfg->dtmf_mode);
+	/* RFC 7587 6.1: we decode up to 8 kHz audio unless told otherwise;
+	 * we capture 8 kHz (the PSTN). */
+	snprintf(p->opus_fmtp, sizeof(p->opus_fmtp),
+		 "maxplaybackrate=%u;sprop-maxcapturerate=8000;useinbandfec=%d;"
+		 "usedtx=%d",
+		 cfg->opus_maxplaybackrate, cfg->opus_fec ? 1 : 0,
+		 cfg->opus_dtx ? 1 : 0);
+	snprintf(buf, sizeof(buf), "%s",
+		 codecs && codecs[0] ? codecs : cfg->codecs);
+	for (char *tok = strtok_r(buf, ", ", &save);
+	     tok && p->ncodecs < CFG_MAX_CODECS;
+	     tok = strtok_r(NULL, ", ", &save)) {
+		int k = media_codec_lookup(tok);
+		const struct media_codec_info *ci;
+
+		if (k < 0)
+			continue; /* cfg.c already refused unknown names */
+		ci = media_codec_get((enum media_codec)k);
+		p->codecs[p->ncodecs++] = (struct sdp_codec){
+			.pt = ci->default_pt,
+			.name = ci->name,
+			.rate = ci->clock,
+			.channels = ci->channels,
+			.fmtp = k == MEDIA_CODEC_OPUS ? p->opus_fmtp : ci->fmtp,
+		};
+	}
+}
+
+const struct cfg_trunk *gw_mprof_trunk_of(const struct gw_cfg *cfg,
+					  const struct sip_msg *invite)
+{
+	const struct sip_pl *host;
+
+	if (!invite)
+		return NULL;
+	host = invite->via.received.l ? &invite->via.received
+				      : &invite->via.host;
+	const char *p = host->p;
+	size_t l = host->l;
+
+	/* an IPv6 reference in brackets: the trunk's host has none */
+	if (l > 2 && p[0] == '[' && p[l - 1] == ']') {
+		p++;
+		l -= 2;
+	}
+	for (size_t i = 0; i < cfg->ntrunks; i++) {
+		const char *h = cfg->trunks[i].host;
+
+		if (strlen(h) == l && !strncasecmp(h, p, l))
+			return &cfg->trunks[i];
+	}
+	return NULL;
+}
+
+void gw_mprof_local(const struct gw_mprof *p, const struct gw_cfg *cfg,
+		    struct sdp_local *loc)
+{
+	loc->codecs = p->codecs;
+	loc->ncodecs = p->ncodecs;
+	loc->ptime = cfg->ptime_ms;
+	/* telephone-event only where digits go that way: offering it in
+	 * inband or info mode would invite the peer to send both */
+	loc->te_pt = p->dtmf == MEDIA_DTMF_RFC4733 ? GW_TE_PT : -1;
+	loc->cn = cfg->comfort_noise != 0;
+}
+
+int gw_mprof_sess_cfg(const struct gw_mprof *p, const struct gw_cfg *cfg,
+		      const struct sdp_result *res, struct media_sess_cfg *mc)
+{
+	int codec = media_codec_lookup(res->name);
+
+	if (codec < 0)
+		return ENOTSUP;
+	mc->codec = (enum media_codec)codec;
+	mc->pt = res->pt;
+	mc->ptime_ms = res->ptime ? res->ptime : cfg->ptime_ms;
+	/* every codec takes 20 ms; a ptime the codec cannot send (GSM at
+	 * 10, Opus at 30) falls back to it */
+	if (!media_codec_ptime_ok(mc->codec, mc->ptime_ms))
+		mc->ptime_ms = 20;
+	mc->fmtp = res->fmtp[0] ? res->fmtp : NULL;
+	mc->jb_ms = cfg->jitter_ms;
+	mc->jb_adaptive = cfg->jitter_adaptive != 0;
+	mc->jb_min_ms = cfg->jitter_min_ms;
+	mc->jb_max_ms = cfg->jitter_max_ms;
+	mc->te_enabled = p->dtmf == MEDIA_DTMF_RFC4733 && res->te_pt >= 0;
+	mc->te_pt = mc->te_enabled ? (uint8_t)res->te_pt : 0;
+	/* info mode needs the digits detected even with dtmf_detect 0 */
+	mc->dtmf_detect = cfg->dtmf_detect != 0 || p->dtmf == MEDIA_DTMF_INFO;
+	mc->dtmf_mute = p->dtmf == MEDIA_DTMF_INFO;
+	mc->cn_enabled = cfg->comfort_noise != 0;
+	return 0;
+}

@@ -1,0 +1,36 @@
+#pragma once
+/*
+ * Media profiles: what a call offers and how its media runs, from the
+ * [media] section and the trunk it goes to or comes from (codec
+ * preference, DTMF mode), turned into sip's sdp_local codecs and media's
+ * session configuration.
+ */
+#include "gateway/cfg.h"
+#include "media/media.h"
+#include "sip/sip.h"
+
+#define GW_TE_PT 101 /* our dynamic payload type for telephone-event */
+
+struct gw_mprof {
+	struct sdp_codec codecs[CFG_MAX_CODECS];
+	unsigned ncodecs;
+	enum media_dtmf_mode dtmf;
+	char opus_fmtp[96]; /* what we announce for opus */
+};
+
+/* codecs: a checked list of config tokens, empty for [media] codecs;
+ * dtmf_mode: enum media_dtmf_mode, or -1 for [media] dtmf_mode. */
+void gw_mprof_build(struct gw_mprof *p, const struct gw_cfg *cfg,
+		    const char *codecs, int dtmf_mode);
+/* The trunk whose host is the INVITE's top Via received= address, else
+ * its sent-by host; NULL when none matches. */
+const struct cfg_trunk *gw_mprof_trunk_of(const struct gw_cfg *cfg,
+					  const struct sip_msg *invite);
+/* Our SDP side for a call with profile p (codecs, CN, telephone-event
+ * only in rfc4733 mode); address, port and session id are the caller's. */
+void gw_mprof_local(const struct gw_mprof *p, const struct gw_cfg *cfg,
+		    struct sdp_local *loc);
+/* The media session's codec, payload, ptime, jitter buffer, DTMF and CN
+ * settings for the negotiated stream res. ENOTSUP: codec unknown. */
+int gw_mprof_sess_cfg(const struct gw_mprof *p, const struct gw_cfg *cfg,
+		      const struct sdp_result *res, struct media_sess_cfg *mc);

@@ -1,0 +1,202 @@
+/* gateway/media_prof.c and its [media]/[trunk]/[span] options: codec
+ * preference lists per trunk with every media/ codec (Opus fmtp from the
+ * options), DTMF mode per trunk deciding telephone-event in the SDP and the
+ * session's detection/muting, jitter buffer options, the trunk of an
+ * INVITE, and the config errors for bad values. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "gateway/cfg.h"
+#include "gateway/media_prof.h"
+
+#define FIX "tests/fixtures/cfg/"
+
+static struct gw_cfg cfg;
+
+static void load_media(void)
+{
+	struct cfg_errors e = { 0 };
+
+	assert_int_equal(cfg_load(&cfg, FIX "media.conf", &e), 0);
+	cfg_errors_release(&e);
+}
+
+static void options_parsed(void **state)
+{
+	load_media();
+	assert_int_equal(cfg.dtmf_mode, MEDIA_DTMF_INBAND);
+	assert_int_equal(cfg.jitter_adaptive, 0);
+	assert_int_equal(cfg.jitter_ms, 60);
+	assert_int_equal(cfg.jitter_min_ms, 30);
+	assert_int_equal(cfg.jitter_max_ms, 300);
+	assert_int_equal(cfg.opus_dtx, 1);
+	assert_int_equal(cfg.opus_fec, 1); /* default */
+	assert_int_equal(cfg.opus_maxplaybackrate, 16000);
+	assert_int_equal(cfg.comfort_noise, 0);
+	assert_string_equal(cfg.tone_country, "de");
+	assert_string_equal(cfg.spans[0].tone_country, "uk");
+	assert_int_equal(cfg.trunks[0].dtmf_mode, MEDIA_DTMF_INFO);
+	assert_int_equal(cfg.trunks[1].dtmf_mode, -1); /* default */
+	assert_string_equal(cfg.trunks[1].codecs, "");
+}
+
+static void profiles(void **state)
+{
+	struct gw_mprof m, a, b;
+	struct sdp_local loc = { 0 };
+
+	load_media();
+	gw_mprof_build(&m, &cfg, NULL, -1);
+	gw_mprof_build(&a, &cfg, cfg.trunks[0].codecs, cfg.trunks[0].dtmf_mode);
+	gw_mprof_build(&b, &cfg, cfg.trunks[1].codecs, cfg.trunks[1].dtmf_mode);
+	/* [media]: opus, g722, pcmu in that order */
+	assert_int_equal(m.ncodecs, 3);
+	assert_string_equal(m.codecs[0].name, "opus");
+	assert_int_equal(m.codecs[0].rate, 48000);
+	assert_int_equal(m.codecs[0].channels, 2);
+	assert_int_equal(m.codecs[0].pt, 111);
+	assert_non_null(strstr(m.codecs[0].fmtp, "maxplaybackrate=16000"));
+	assert_non_null(strstr(m.codecs[0].fmtp, "useinbandfec=1"));
+	assert_non_null(strstr(m.codecs[0].fmtp, "usedtx=1"));
+	assert_string_equal(m.codecs[1].name, "G722");
+	assert_int_equal(m.codecs[1].rate, 8000); /* RFC 3551 */
+	assert_int_equal(m.codecs[1].pt, 9);
+	assert_int_equal(m.codecs[2].pt, 0);
+	assert_int_equal(m.dtmf, MEDIA_DTMF_INBAND);
+	/* trunk a: its own list and mode; distinct dynamic PTs */
+	assert_int_equal(a.ncodecs, 3);
+	assert_string_equal(a.codecs[0].name, "GSM");
+	assert_int_equal(a.codecs[0].pt, 3);
+	assert_string_equal(a.codecs[1].name, "AAL2-G726-32");
+	assert_string_equal(a.codecs[2].name, "G726-32");
+	assert_int_not_equal(a.codecs[1].pt, a.codecs[2].pt);
+	assert_int_equal(a.dtmf, MEDIA_DTMF_INFO);
+	/* trunk b inherits */
+	assert_int_equal(b.ncodecs, 3);
+	assert_string_equal(b.codecs[0].name, "opus");
+	assert_int_equal(b.dtmf, MEDIA_DTMF_INBAND);
+
+	/* telephone-event offered only in rfc4733 mode; CN per option */
+	gw_mprof_local(&m, &cfg, &loc);
+	assert_int_equal(loc.te_pt, -1);
+	assert_false(loc.cn);
+	assert_int_equal(loc.ncodecs, 3);
+	m.dtmf = MEDIA_DTMF_RFC4733;
+	cfg.comfort_noise = 1;
+	gw_mprof_local(&m, &cfg, &loc);
+	assert_int_equal(loc.te_pt, GW_TE_PT);
+	assert_true(loc.cn);
+	assert_int_equal(loc.ptime, cfg.ptime_ms);
+}
+
+static void sess_cfg(void **state)
+{
+	struct gw_mprof p;
+	struct sdp_result res = { .pt = 96,
+				  .name = "opus",
+				  .ptime = 30,
+				  .te_pt = 101,
+				  .fmtp = "usedtx=1" };
+	struct media_sess_cfg mc;
+
+	load_media();
+	/* rfc4733 with a peer that takes telephone-event */
+	gw_mprof_build(&p, &cfg, NULL, MEDIA_DTMF_RFC4733);
+	memset(&mc, 0, sizeof(mc));
+	assert_int_equal(gw_mprof_sess_cfg(&p, &cfg, &res, &mc), 0);
+	assert_int_equal(mc.codec, MEDIA_CODEC_OPUS);
+	assert_int_equal(mc.pt, 96);
+	assert_int_equal(mc.ptime_ms, 20); /* no 30 ms Opus frame */
+	assert_string_equal(mc.fmtp, "usedtx=1");
+	assert_true(mc.te_enabled);
+	assert_int_equal(mc.te_pt, 101);
+	assert_false(mc.dtmf_mute);
+	assert_false(mc.jb_adaptive);
+	assert_int_equal(mc.jb_ms, 60);
+	assert_int_equal(mc.jb_min_ms, 30);
+	assert_int_equal(mc.jb_max_ms, 300);
+	assert_false(mc.cn_enabled);
+	/* info: no telephone-event even if offered; detected and muted */
+	gw_mprof_build(&p, &cfg, NULL, MEDIA_DTMF_INFO);
+	cfg.dtmf_detect = 0;
+	assert_int_equal(gw_mprof_sess_cfg(&p, &cfg, &res, &mc), 0);
+	assert_false(mc.te_enabled);
+	assert_true(mc.dtmf_detect);
+	assert_true(mc.dtmf_mute);
+	/* inband: neither */
+	gw_mprof_build(&p, &cfg, NULL, MEDIA_DTMF_INBAND);
+	assert_int_equal(gw_mprof_sess_cfg(&p, &cfg, &res, &mc), 0);
+	assert_false(mc.te_enabled);
+	assert_false(mc.dtmf_mute);
+	/* G.722 at 40 ms kept; an unknown codec refused */
+	struct sdp_result g = {
+		.pt = 9, .name = "G722", .ptime = 40, .te_pt = -1
+	};
+	assert_int_equal(gw_mprof_sess_cfg(&p, &cfg, &g, &mc), 0);
+	assert_int_equal(mc.codec, MEDIA_CODEC_G722);
+	assert_int_equal(mc.ptime_ms, 40);
+	assert_null(mc.fmtp);
+	struct sdp_result x = { .pt = 18, .name = "G729", .te_pt = -1 };
+	assert_int_equal(gw_mprof_sess_cfg(&p, &cfg, &x, &mc), ENOTSUP);
+}
+
+static void trunk_of_invite(void **state)
+{
+	struct sip_msg m;
+
+	load_media();
+	memset(&m, 0, sizeof(m));
+	m.via.host = (struct sip_pl){ "127.0.0.3", 9 };
+	assert_ptr_equal(gw_mprof_trunk_of(&cfg, &m), &cfg.trunks[1]);
+	m.via.received = (struct sip_pl){ "127.0.0.2", 9 };
+	assert_ptr_equal(gw_mprof_trunk_of(&cfg, &m), &cfg.trunks[0]);
+	m.via.received = (struct sip_pl){ "127.0.0.22", 10 };
+	assert_null(gw_mprof_trunk_of(&cfg, &m));
+	assert_null(gw_mprof_trunk_of(&cfg, NULL));
+	/* IPv6: the Via's brackets do not count */
+	m.via.received = (struct sip_pl){ NULL, 0 };
+	m.via.host = (struct sip_pl){ "[2001:DB8::9]", 13 };
+	assert_ptr_equal(gw_mprof_trunk_of(&cfg, &m), &cfg.trunks[2]);
+}
+
+static void bad_media_options(void **state)
+{
+	static const char *const want[] = {
+		"bad-media.conf:2: [media] codecs: codec 'opus' listed twice",
+		"bad-media.conf:3: [media] dtmf_mode: unknown value 'sometimes' (expected: rfc4733, inband, info)",
+		"bad-media.conf:4: [media] jitter_mode: unknown value 'elastic' (expected: fixed, adaptive)",
+		"[media] tone_country: unknown country 'xx'",
+		"[media] jitter_min_ms: 300 is above jitter_max_ms 100",
+		"bad-media.conf:11: [trunk a] codecs: unknown codec 'g729'",
+		"bad-media.conf:12: [trunk a] dtmf_mode: unknown value 'rfc2833'",
+	};
+	struct cfg_errors e = { 0 };
+
+	assert_int_not_equal(cfg_load(&cfg, FIX "bad-media.conf", &e), 0);
+	assert_non_null(e.text);
+	for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (!strstr(e.text, want[i]))
+			fail_msg("missing error line:\n  %s\ngot:\n%s", want[i],
+				 e.text);
+	assert_int_equal(e.count, 7);
+	cfg_errors_release(&e);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(options_parsed),
+		cmocka_unit_test(profiles),
+		cmocka_unit_test(sess_cfg),
+		cmocka_unit_test(trunk_of_invite),
+		cmocka_unit_test(bad_media_options),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
