@@ -1,0 +1,642 @@
+/*
+ * The option table: every key of every section with its type, default,
+ * bounds, check and help. The parser, the defaults, the bounds and the
+ * sample file all come from it (cfg.c).
+ */
+#include "gateway/cfg_int.h"
+#include "media/media.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const char *const cfg_sect_names[S_COUNT] = {
+	"general", "sip", "media", "span", "trunk", "route",
+};
+
+const char *const cfg_sect_help[S_COUNT] = {
+	"Process-wide settings.",
+	"The SIP side: where pstngw listens and how its transactions time out.",
+	"RTP media towards SIP peers.",
+	/* parenthesized: clang's -Wstring-concatenation in an array */
+	("One [span N] per PRI span (N = 1, 2, ...). The loop driver connects to\n"
+	 "; a simulated PSTN (pstnsim) over a Unix socket; the dahdi driver runs\n"
+	 "; a card (conf/dahdi-system.conf.example shows the DAHDI side)."),
+	"One [trunk NAME] per SIP peer that routes can send calls to.",
+	"Routes, tried in file order; the first whose source and prefix match\n"
+	"; wins. Digits: strip leading ones, then add a prefix.",
+};
+
+static const char *const levels[] = { "err",  "warning", "notice",
+				      "info", "debug",	 NULL };
+static const char *const targets[] = { "stderr", "syslog", NULL };
+static const char *const span_types[] = { "t1", "e1", NULL };
+static const char *const roles[] = { "cpe", "net", NULL };
+static const char *const switchtypes[] = { "ni2",      "national", "ni1",
+					   "dms100",   "5ess",	   "4ess",
+					   "euroisdn", "qsig",	   NULL };
+static const char *const drivers[] = { "loop", "dahdi", "portaudio", NULL };
+static const char *const froms[] = { "pstn", "sip", NULL };
+/* enum tdm_hunt order (tdm_hunt_name) */
+const char *const cfg_hunt_names[] = {
+	"default",	 "ascending", "descending", "rr_ascending",
+	"rr_descending", "lru",	      NULL
+};
+static const char *const noyes[] = { "no", "yes", NULL };
+/* enum media_dtmf_mode order; the trunk's list starts with "default" (-1) */
+static const char *const dtmf_modes[] = { "rfc4733", "inband", "info", NULL };
+static const char *const tr_dtmf_modes[] = { "default", "rfc4733", "inband",
+					     "info", NULL };
+static const char *const jb_modes[] = { "fixed", "adaptive", NULL };
+static const char *const onoff[] = { "off", "on", NULL };
+static const char *const verifies[] = { "none", "peer", NULL };
+static const char *const transports[] = { "udp", "tcp", "tls", NULL };
+
+static check_fn check_listen, check_listen2, check_tls_listen, check_trunk_addr,
+	check_codecs, check_target, check_prefix;
+static check_fn check_registrar, check_cred, check_algs, check_country;
+static check_fn check_metrics_listen;
+
+#define G(field) \
+	offsetof(struct gw_cfg, field), sizeof(((struct gw_cfg *)0)->field)
+#define SP(field) \
+	offsetof(struct cfg_span, field), sizeof(((struct cfg_span *)0)->field)
+#define TR(field)                          \
+	offsetof(struct cfg_trunk, field), \
+		sizeof(((struct cfg_trunk *)0)->field)
+#define RT(field)                          \
+	offsetof(struct cfg_route, field), \
+		sizeof(((struct cfg_route *)0)->field)
+
+const struct opt cfg_opts[] = {
+	{ S_GENERAL, "log_level", T_ENUM, "info", 0, 0, levels, 3, G(log_level),
+	  NULL, "Lowest severity logged." },
+	{ S_GENERAL, "log_target", T_ENUM, "stderr", 0, 0, targets, 0,
+	  G(log_target), NULL, "Where log lines go (syslog facility daemon)." },
+	{ S_GENERAL, "pid_file", T_STR, "", 0, 0, NULL, 0, G(pid_file), NULL,
+	  "File the daemon writes its PID to (and removes on exit); empty: none." },
+	/* records and metrics (cdr.c, metrics.c) */
+	{ S_GENERAL, "cdr_file", T_STR, "", 0, 0, NULL, 0, G(cdr_file), NULL,
+	  "CSV file that gets one line per ended call (header line first);\n"
+	  "; reopened on SIGHUP for log rotation; empty: no CDRs." },
+	{ S_GENERAL, "metrics_listen", T_STR, "", 0, 0, NULL, 0,
+	  G(metrics_listen), check_metrics_listen,
+	  "Loopback address:port serving Prometheus metrics at GET /metrics\n"
+	  "; (127.0.0.1:9464 or [::1]:9464); empty: off." },
+	{ S_GENERAL, "control_socket", T_STR, "/run/pstngw/ctl.sock", 0, 0,
+	  NULL, 0, G(ctl_socket), NULL,
+	  "Unix socket pstngw-ctl talks to (its directory is made if missing); empty: none." },
+
+	{ S_SIP, "listen", T_STR, "127.0.0.1:5060", 0, 0, NULL, 0,
+	  G(sip_listen), check_listen,
+	  "address:port for SIP over UDP (and TCP): 192.0.2.1:5060 or [2001:db8::1]:5060." },
+	{ S_SIP, "listen2", T_STR, "", 0, 0, NULL, 0, G(sip_listen2),
+	  check_listen2,
+	  "A second address:port of the other IP family ([::1]:5060 beside\n"
+	  "; 127.0.0.1:5060), served like listen; empty: none." },
+	{ S_SIP, "tcp", T_ENUM, "on", 0, 0, onoff, 0, G(sip_tcp), NULL,
+	  "on: also accept and open SIP over TCP on the listen address." },
+	{ S_SIP, "tcp_idle_s", T_UINT, "300", 5, 86400, NULL, 0, G(tcp_idle_s),
+	  NULL, "A TCP or TLS connection idle this long is closed." },
+	{ S_SIP, "tcp_max_conns", T_UINT, "256", 1, 10000, NULL, 0,
+	  G(tcp_max_conns), NULL,
+	  "Most TCP and TLS connections open at once; more are refused." },
+	{ S_SIP, "tcp_max_conns_per_ip", T_UINT, "32", 1, 10000, NULL, 0,
+	  G(tcp_max_conns_per_ip), NULL,
+	  "Most TCP and TLS connections from (or to) one IP address." },
+	{ S_SIP, "tls_listen", T_STR, "", 0, 0, NULL, 0, G(tls_listen),
+	  check_tls_listen,
+	  "address:port for SIP over TLS (port 5061 by default); empty: no TLS server." },
+	{ S_SIP, "tls_cert", T_STR, "", 0, 0, NULL, 0, G(tls_cert), NULL,
+	  "PEM certificate (chain) the TLS server presents." },
+	{ S_SIP, "tls_key", T_STR, "", 0, 0, NULL, 0, G(tls_key), NULL,
+	  "PEM private key of tls_cert; empty: read from tls_cert." },
+	{ S_SIP, "tls_ca", T_STR, "", 0, 0, NULL, 0, G(tls_ca), NULL,
+	  "PEM CA certificates that peers' certificates must chain to." },
+	{ S_SIP, "tls_verify", T_ENUM, "peer", 0, 0, verifies, 0, G(tls_verify),
+	  NULL,
+	  "peer: a TLS server we connect to (and a client offering a certificate)\n"
+	  "; must present a certificate signed by tls_ca; none: not checked. TLS 1.2+." },
+	{ S_SIP, "domain", T_STR, "", 0, 0, NULL, 0, G(sip_domain), NULL,
+	  "Host part of From URIs; empty: the listen address." },
+	{ S_SIP, "user_agent", T_STR, "pstngw", 0, 0, NULL, 0, G(user_agent),
+	  NULL, "User-Agent and Server header value." },
+	{ S_SIP, "t1_ms", T_UINT, "500", 50, 10000, NULL, 0, G(t1_ms), NULL,
+	  "RFC 3261 T1: round-trip estimate, first retransmit interval." },
+	{ S_SIP, "t2_ms", T_UINT, "4000", 100, 60000, NULL, 0, G(t2_ms), NULL,
+	  "RFC 3261 T2: longest retransmit interval for non-INVITE requests." },
+	{ S_SIP, "t4_ms", T_UINT, "5000", 100, 60000, NULL, 0, G(t4_ms), NULL,
+	  "RFC 3261 T4: how long a message may stay in the network." },
+	{ S_SIP, "no_answer_s", T_UINT, "60", 1, 600, NULL, 0, G(no_answer_s),
+	  NULL,
+	  "Unanswered calls are released after this many seconds (cause 19 / 480)." },
+	{ S_SIP, "session_expires_s", T_UINT, "1800", 0, 86400, NULL, 0,
+	  G(session_expires_s), NULL,
+	  "RFC 4028 session interval asked for in our INVITEs and offered to "
+	  "callers that support timers; 0: none asked." },
+	{ S_SIP, "min_se_s", T_UINT, "90", 90, 86400, NULL, 0, G(min_se_s),
+	  NULL,
+	  "RFC 4028 Min-SE: shorter session intervals are refused with 422." },
+	{ S_SIP, "realm", T_STR, "", 0, 0, NULL, 0, G(sip_realm), check_cred,
+	  "Digest realm of challenges to trunks with inbound_password; empty:\n"
+	  "; domain, else the listen address." },
+	{ S_SIP, "auth_algorithms", T_STR, "sha-256,md5", 0, 0, NULL, 0,
+	  G(sip_auth_algs), check_algs,
+	  "Digest algorithms of those challenges, in order of preference:\n"
+	  "; sha-256, sha-512-256, md5 (some phones take only the first)." },
+
+	{ S_MEDIA, "rtp_ip", T_STR, "", 0, 0, NULL, 0, G(rtp_ip), NULL,
+	  "Address RTP sockets bind to and SDP announces; empty: the SIP address." },
+	{ S_MEDIA, "rtp_port_min", T_UINT, "16384", 1024, 65534, NULL, 0,
+	  G(rtp_port_min), NULL, "Lowest RTP port (even)." },
+	{ S_MEDIA, "rtp_port_max", T_UINT, "32767", 1025, 65535, NULL, 0,
+	  G(rtp_port_max), NULL, "Highest RTP port." },
+	{ S_MEDIA, "codecs", T_STR, "pcmu,pcma", 0, 0, NULL, 0, G(codecs),
+	  check_codecs,
+	  "Codec preference, comma separated: pcmu, pcma, g722, g726-32,\n"
+	  "; aal2-g726-32, gsm, opus. A trunk's codecs replace it." },
+	{ S_MEDIA, "ptime_ms", T_UINT, "20", 10, 60, NULL, 0, G(ptime_ms), NULL,
+	  "Packetization time in milliseconds (multiple of 10)." },
+	{ S_MEDIA, "jitter_ms", T_UINT, "40", 0, 500, NULL, 0, G(jitter_ms),
+	  NULL,
+	  "Jitter buffer delay: fixed mode's depth, adaptive mode's start." },
+	/* media features through the gateway (issue 5) */
+	{ S_MEDIA, "jitter_mode", T_ENUM, "adaptive", 0, 0, jb_modes, 0,
+	  G(jitter_adaptive), NULL,
+	  "adaptive: the delay follows the measured jitter within min..max;\n"
+	  "; fixed: jitter_ms. Fax/modem calls switch to fixed when detected." },
+	{ S_MEDIA, "jitter_min_ms", T_UINT, "20", 10, 1000, NULL, 0,
+	  G(jitter_min_ms), NULL, "Adaptive jitter buffer: lowest delay." },
+	{ S_MEDIA, "jitter_max_ms", T_UINT, "200", 10, 1000, NULL, 0,
+	  G(jitter_max_ms), NULL, "Adaptive jitter buffer: highest delay." },
+	{ S_MEDIA, "dtmf_mode", T_ENUM, "rfc4733", 0, 0, dtmf_modes, 0,
+	  G(dtmf_mode), NULL,
+	  "DTMF towards SIP: rfc4733 (telephone-event), inband (left in the\n"
+	  "; audio) or info (SIP INFO dtmf-relay). A trunk's dtmf_mode wins." },
+	{ S_MEDIA, "opus_fec", T_ENUM, "yes", 0, 0, noyes, 0, G(opus_fec), NULL,
+	  "Opus: announce useinbandfec=1 (we decode in-band FEC)." },
+	{ S_MEDIA, "opus_dtx", T_ENUM, "no", 0, 0, noyes, 0, G(opus_dtx), NULL,
+	  "Opus: announce usedtx=1 (the peer may stop sending in silence)." },
+	{ S_MEDIA, "opus_maxplaybackrate", T_UINT, "8000", 8000, 48000, NULL, 0,
+	  G(opus_maxplaybackrate), NULL,
+	  "Opus: maxplaybackrate we announce, Hz (the PSTN side is 8000)." },
+	{ S_MEDIA, "comfort_noise", T_ENUM, "yes", 0, 0, noyes, 0,
+	  G(comfort_noise), NULL,
+	  "Offer and accept RFC 3389 comfort noise (CN/8000, payload type 13)." },
+	{ S_MEDIA, "tone_country", T_STR, "us", 0, 0, NULL, 0, G(tone_country),
+	  check_country,
+	  "Call progress tones (ringback, busy, congestion) of this country;\n"
+	  "; a span's tone_country wins." },
+	{ S_MEDIA, "early_ringback", T_ENUM, "no", 0, 0, noyes, 0,
+	  G(early_ringback), NULL,
+	  "yes: SIP->PSTN ALERTING becomes 183 with SDP: the PSTN's in-band\n"
+	  "; tones, or our own ringback when it has none. no: 180 only." },
+	/* media runtime (RTP/RTCP, workers) */
+	{ S_MEDIA, "rtcp_interval_ms", T_UINT, "5000", 0, 60000, NULL, 0,
+	  G(rtcp_interval_ms), NULL,
+	  "RTCP report interval before randomisation (RFC 3550 Tmin); 0: no RTCP." },
+	{ S_MEDIA, "latch_silence_ms", T_UINT, "2000", 100, 60000, NULL, 0,
+	  G(latch_silence_ms), NULL,
+	  "RTP from a new port of the negotiated address with a new SSRC is taken only after the current source was silent this long." },
+	{ S_MEDIA, "workers", T_UINT, "0", 0, 64, NULL, 0, G(media_workers),
+	  NULL, "Media worker threads; 0: one per online CPU." },
+	{ S_MEDIA, "echo_tail_ms", T_UINT, "64", 0, 256, NULL, 0,
+	  G(echo_tail_ms), NULL,
+	  "Line echo canceller tail on the TDM side (8..256); 0: off." },
+	{ S_MEDIA, "dtmf_detect", T_UINT, "1", 0, 1, NULL, 0, G(dtmf_detect),
+	  NULL,
+	  "1: digits from the PSTN are detected in-band and, when the peer takes telephone-event, muted and sent as RFC 4733." },
+
+	{ S_SPAN, "type", T_ENUM, "t1", 0, 0, span_types, 0, SP(type), NULL,
+	  "t1 (23B+D, mu-law) or e1 (30B+D, A-law)." },
+	{ S_SPAN, "role", T_ENUM, "cpe", 0, 0, roles, 0, SP(role), NULL,
+	  "Our side of the D-channel: cpe (user) or net (network)." },
+	{ S_SPAN, "switchtype", T_ENUM, "ni2", 0, 0, switchtypes, 0,
+	  SP(switchtype), NULL, "Q.931 variant of the far switch." },
+	{ S_SPAN, "driver", T_ENUM, "loop", 0, 0, drivers, 0, SP(driver), NULL,
+	  "loop: pstnsim over a Unix socket; dahdi: a T1/E1 card; portaudio: "
+	  "a sound device as a one-channel console." },
+	{ S_SPAN, "path", T_STR, NULL, 0, 0, NULL, 0, SP(path), NULL,
+	  "loop driver: the Unix socket pstnsim listens on." },
+	{ S_SPAN, "dahdi_base", T_UINT, "0", 0, 4096, NULL, 0, SP(dahdi_base),
+	  NULL,
+	  "dahdi driver: DAHDI channel number of timeslot 1 (see dahdi_cfg -v); "
+	  "0: (N-1)*24+1 on T1, (N-1)*31+1 on E1." },
+	{ S_SPAN, "device", T_STR, "", 0, 0, NULL, 0, SP(device), NULL,
+	  "portaudio driver: sound device name or part of it; empty: the "
+	  "default device." },
+	{ S_SPAN, "console_fifo", T_STR, "", 0, 0, NULL, 0, SP(console_fifo),
+	  NULL,
+	  "portaudio driver: FIFO taking commands, one a line: dial NUMBER, "
+	  "answer, hangup, digits D; empty: none." },
+	{ S_SPAN, "console_number", T_STR, "", 0, 0, NULL, 0,
+	  SP(console_number), NULL,
+	  "portaudio driver: calling number of calls dialled from the console." },
+	{ S_SPAN, "auto_answer_ms", T_UINT, "0", 0, 600000, NULL, 0,
+	  SP(auto_answer_ms), NULL,
+	  "portaudio driver: answer calls to the console after this long; 0: "
+	  "only with the answer command." },
+	{ S_SPAN, "group", T_STR, "pri", 0, 0, NULL, 0, SP(group), cfg_check_name,
+	  "Span group that routes name to reach this span." },
+	/* PRI signalling (issue 4) */
+	{ S_SPAN, "hunt", T_ENUM, "default", 0, 0, cfg_hunt_names, 0, SP(hunt), NULL,
+	  "B-channel hunting for outgoing calls, across the spans of the group\n"
+	  "; (spans of one group must agree): default (descending on net,\n"
+	  "; ascending on cpe), ascending, descending, rr_ascending,\n"
+	  "; rr_descending (round robin), lru (least recently used)." },
+	{ S_SPAN, "overlap", T_ENUM, "no", 0, 0, noyes, 0, SP(overlap), NULL,
+	  "Overlap receiving: a SETUP without sending complete collects digits\n"
+	  "; until '#', overlap_digits or t302_ms after the last one." },
+	{ S_SPAN, "overlap_digits", T_UINT, "0", 0, 31, NULL, 0,
+	  SP(overlap_digits), NULL,
+	  "Overlap receiving: number complete at this length; 0: no limit." },
+	{ S_SPAN, "service_messages", T_ENUM, "yes", 0, 0, noyes, 0,
+	  SP(service_messages), NULL,
+	  "Send SERVICE (busy out / in service) where the switchtype has them\n"
+	  "; (ni2, 5ess, 4ess)." },
+	{ S_SPAN, "restart_on_start", T_ENUM, "yes", 0, 0, noyes, 0,
+	  SP(restart_on_start), NULL,
+	  "RESTART every B-channel when the D-channel first comes up." },
+	{ S_SPAN, "dchan_rate_limit", T_ENUM, "no", 0, 0, noyes, 0,
+	  SP(dchan_rate_limit), NULL,
+	  "loop driver: pace the D-channel at 64 kbit/s like a real line." },
+	{ S_SPAN, "t200_ms", T_UINT, "0", 0, 60000, NULL, 0, SP(t200_ms), NULL,
+	  "Q.921 T200 (retransmission); 0: libpri's default (1000)." },
+	{ S_SPAN, "t203_ms", T_UINT, "0", 0, 600000, NULL, 0, SP(t203_ms), NULL,
+	  "Q.921 T203 (idle link check); 0: default (10000)." },
+	{ S_SPAN, "n200", T_UINT, "0", 0, 20, NULL, 0, SP(n200), NULL,
+	  "Q.921 N200 (retransmissions); 0: default (3)." },
+	{ S_SPAN, "k", T_UINT, "0", 0, 127, NULL, 0, SP(k), NULL,
+	  "Q.921 k (outstanding I-frames); 0: default (7)." },
+	{ S_SPAN, "t302_ms", T_UINT, "0", 0, 600000, NULL, 0, SP(t302_ms), NULL,
+	  "Q.931 T302 (overlap inter-digit); 0: default (15000)." },
+	{ S_SPAN, "t303_ms", T_UINT, "0", 0, 600000, NULL, 0, SP(t303_ms), NULL,
+	  "Q.931 T303 (SETUP unanswered); 0: default (4000)." },
+	{ S_SPAN, "t305_ms", T_UINT, "0", 0, 600000, NULL, 0, SP(t305_ms), NULL,
+	  "Q.931 T305 (DISCONNECT unanswered); 0: default (30000)." },
+	{ S_SPAN, "t308_ms", T_UINT, "0", 0, 600000, NULL, 0, SP(t308_ms), NULL,
+	  "Q.931 T308 (RELEASE unanswered); 0: default (4000)." },
+	{ S_SPAN, "t309_ms", T_UINT, "0", 0, 600000, NULL, 0, SP(t309_ms), NULL,
+	  "Q.931 T309 (calls survive a D-channel outage this long); 0: default\n"
+	  "; (6000)." },
+	{ S_SPAN, "t310_ms", T_UINT, "0", 0, 600000, NULL, 0, SP(t310_ms), NULL,
+	  "Q.931 T310 (after CALL PROCEEDING); 0: default (off)." },
+	{ S_SPAN, "t313_ms", T_UINT, "0", 0, 600000, NULL, 0, SP(t313_ms), NULL,
+	  "Q.931 T313 (CONNECT unacknowledged, cpe); 0: default (4000)." },
+	{ S_SPAN, "t316_ms", T_UINT, "0", 0, 600000, NULL, 0, SP(t316_ms), NULL,
+	  "Q.931 T316 (RESTART retransmission); 0: default (off)." },
+	{ S_SPAN, "n316", T_UINT, "0", 0, 20, NULL, 0, SP(n316), NULL,
+	  "Q.931 N316 (RESTART transmissions with T316); 0: default (2)." },
+	{ S_SPAN, "tone_country", T_STR, "", 0, 0, NULL, 0, SP(tone_country),
+	  check_country,
+	  "Call progress tones of this span's country; empty: [media]'s." },
+
+	{ S_TRUNK, "address", T_STR, NULL, 0, 0, NULL, 0, TR(addr),
+	  check_trunk_addr,
+	  "address[:port] of the SIP peer: 192.0.2.9, [2001:db8::9]:5070 (port 5060,\n"
+	  "; or 5061 for tls, by default)." },
+	{ S_TRUNK, "transport", T_ENUM, "udp", 0, 0, transports, 0,
+	  TR(transport), NULL,
+	  "udp, tcp or tls (requests over 1300 bytes go over TCP anyway)." },
+	{ S_TRUNK, "user", T_STR, "", 0, 0, NULL, 0, TR(user), check_cred,
+	  "Our user name at this trunk: the registered AOR's user and the\n"
+	  "; Contact user (calls to it arrive with this user in the Request-URI)." },
+	{ S_TRUNK, "auth_user", T_STR, "", 0, 0, NULL, 0, TR(auth_user),
+	  check_cred, "Digest user name; empty: user." },
+	{ S_TRUNK, "password", T_STR, "", 0, 0, NULL, 0, TR(password),
+	  check_cred,
+	  "Answers the trunk's 401/407 challenges (REGISTER, INVITE, BYE and\n"
+	  "; other in-dialog requests), once per challenge; empty: never." },
+	{ S_TRUNK, "domain", T_STR, "", 0, 0, NULL, 0, TR(domain), check_cred,
+	  "SIP domain of the trunk (AOR host, REGISTER Request-URI); empty: the\n"
+	  "; address' host." },
+	{ S_TRUNK, "register", T_ENUM, "no", 0, 0, noyes, 0, TR(reg), NULL,
+	  "yes: keep a registration at the trunk (refreshed, un-REGISTERed on\n"
+	  "; shutdown); needs user." },
+	{ S_TRUNK, "registrar", T_STR, "", 0, 0, NULL, 0, TR(registrar),
+	  check_registrar,
+	  "host[:port] REGISTERs are sent to; empty: address." },
+	{ S_TRUNK, "expires", T_UINT, "3600", 60, 86400, NULL, 0, TR(expires),
+	  NULL, "Registration lifetime asked for, in seconds." },
+	{ S_TRUNK, "inbound_user", T_STR, "", 0, 0, NULL, 0, TR(in_user),
+	  check_cred, "User requests from this trunk must authenticate as." },
+	{ S_TRUNK, "inbound_password", T_STR, "", 0, 0, NULL, 0,
+	  TR(in_password), check_cred,
+	  "Non-empty: requests from the address' IP (other than ACK, CANCEL and\n"
+	  "; in-dialog ones) are challenged (401, digest SHA-256 or MD5) until\n"
+	  "; they authenticate as inbound_user with this password." },
+	{ S_TRUNK, "codecs", T_STR, "", 0, 0, NULL, 0, TR(codecs), check_codecs,
+	  "Codec preference for this trunk (as [media] codecs); empty: [media]'s." },
+	{ S_TRUNK, "dtmf_mode", T_ENUM, "default", 0, 0, tr_dtmf_modes, -1,
+	  TR(dtmf_mode), NULL,
+	  "DTMF with this trunk: rfc4733, inband, info; default: [media]'s." },
+	{ S_TRUNK, "keepalive_s", T_UINT, "0", 0, 3600, NULL, 0,
+	  TR(keepalive_s), NULL,
+	  "Send OPTIONS every this many seconds and log when the trunk stops or\n"
+	  "; starts answering; 0: never." },
+
+	{ S_ROUTE, "from", T_ENUM, NULL, 0, 0, froms, 0, RT(from), NULL,
+	  "Where the call comes from: pstn or sip." },
+	{ S_ROUTE, "prefix", T_STR, "", 0, 0, NULL, 0, RT(prefix), check_prefix,
+	  "Called-number prefix to match (digits; empty matches all)." },
+	{ S_ROUTE, "strip", T_UINT, "0", 0, 31, NULL, 0, RT(strip), NULL,
+	  "Leading digits removed from the called number." },
+	{ S_ROUTE, "add", T_STR, "", 0, 0, NULL, 0, RT(add), check_prefix,
+	  "Digits put in front of the called number after stripping." },
+	{ S_ROUTE, "target", T_STR, NULL, 0, 0, NULL, 0, RT(target),
+	  check_target,
+	  "trunk NAME (to SIP) or group NAME (span group, to the PSTN)." },
+};
+
+const size_t cfg_nopts = sizeof(cfg_opts) / sizeof(cfg_opts[0]);
+
+int cfg_check_name(struct cfg_ctx *c, void *obj, const char *val, char *why,
+		      size_t n)
+{
+	if (!*val) {
+		snprintf(why, n, "must not be empty");
+		return -1;
+	}
+	for (const char *p = val; *p; p++)
+		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
+		    !(*p >= '0' && *p <= '9') && *p != '-' && *p != '_') {
+			snprintf(why, n, "'%s': use letters, digits, - and _",
+				 val);
+			return -1;
+		}
+	return 0;
+}
+
+static int check_prefix(struct cfg_ctx *c, void *obj, const char *val,
+			char *why, size_t n)
+{
+	for (const char *p = val; *p; p++)
+		if (!strchr("0123456789*#+", *p)) {
+			snprintf(why, n, "'%s' is not a digit string", val);
+			return -1;
+		}
+	return 0;
+}
+
+/* host:port with a numeric IPv4 host or a [v6]:port (a bare IPv6
+ * literal without port too); no DNS on the signalling thread. */
+static int split_hostport(const char *val, char *host, size_t hn,
+			  unsigned *port, unsigned defport, char *why, size_t n)
+{
+	const char *colon = strrchr(val, ':'), *hs = val;
+	size_t hl;
+	unsigned char addr[16];
+
+	if (val[0] == '[') {
+		const char *rb = strchr(val, ']');
+
+		if (!rb || (rb[1] && rb[1] != ':')) {
+			snprintf(why, n, "'%s': expected [address]:port", val);
+			return -1;
+		}
+		hs = val + 1;
+		hl = (size_t)(rb - hs);
+		colon = rb[1] ? rb + 1 : NULL;
+	} else if (colon && strchr(val, ':') != colon) {
+		colon = NULL; /* a bare IPv6 literal */
+		hl = strlen(val);
+	} else {
+		hl = colon ? (size_t)(colon - val) : strlen(val);
+	}
+	if (hl == 0 || hl >= hn) {
+		snprintf(why, n, "'%s': expected address[:port]", val);
+		return -1;
+	}
+	memcpy(host, hs, hl);
+	host[hl] = '\0';
+	if (inet_pton(AF_INET, host, addr) != 1 &&
+	    inet_pton(AF_INET6, host, addr) != 1) {
+		snprintf(why, n, "'%s' is not an IPv4 or IPv6 address", host);
+		return -1;
+	}
+	*port = defport;
+	if (colon) {
+		char *end;
+		unsigned long p = strtoul(colon + 1, &end, 10);
+
+		if (!colon[1] || *end || p == 0 || p > 65535) {
+			snprintf(why, n, "'%s': bad port", colon + 1);
+			return -1;
+		}
+		*port = (unsigned)p;
+	}
+	return 0;
+}
+
+static int check_listen(struct cfg_ctx *c, void *obj, const char *val,
+			char *why, size_t n)
+{
+	struct gw_cfg *cfg = obj;
+
+	return split_hostport(val, cfg->sip_host, sizeof(cfg->sip_host),
+			      &cfg->sip_port, 5060, why, n);
+}
+
+static int check_metrics_listen(struct cfg_ctx *c, void *obj, const char *val,
+				char *why, size_t n)
+{
+	struct gw_cfg *cfg = obj;
+	unsigned char a[16];
+
+	cfg->metrics_host[0] = '\0';
+	if (!val[0])
+		return 0;
+	if (split_hostport(val, cfg->metrics_host, sizeof(cfg->metrics_host),
+			   &cfg->metrics_port, 0, why, n))
+		return -1;
+	if (!cfg->metrics_port) {
+		snprintf(why, n, "'%s': expected address:port", val);
+		return -1;
+	}
+	/* the endpoint has no authentication: loopback only */
+	if (!((inet_pton(AF_INET, cfg->metrics_host, a) == 1 && a[0] == 127) ||
+	      (inet_pton(AF_INET6, cfg->metrics_host, a) == 1 &&
+	       !memcmp(a, &in6addr_loopback, 16)))) {
+		snprintf(why, n,
+			 "'%s' is not a loopback address (127.0.0.0/8 or ::1)",
+			 cfg->metrics_host);
+		cfg->metrics_host[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+static int check_listen2(struct cfg_ctx *c, void *obj, const char *val,
+			 char *why, size_t n)
+{
+	struct gw_cfg *cfg = obj;
+
+	cfg->sip_host2[0] = '\0';
+	if (!val[0])
+		return 0;
+	return split_hostport(val, cfg->sip_host2, sizeof(cfg->sip_host2),
+			      &cfg->sip_port2, 5060, why, n);
+}
+
+static int check_tls_listen(struct cfg_ctx *c, void *obj, const char *val,
+			    char *why, size_t n)
+{
+	struct gw_cfg *cfg = obj;
+
+	cfg->tls_host[0] = '\0';
+	if (!val[0])
+		return 0;
+	return split_hostport(val, cfg->tls_host, sizeof(cfg->tls_host),
+			      &cfg->tls_port, 5061, why, n);
+}
+
+bool cfg_trunk_has_port(const char *addr)
+{
+	const char *rb = strchr(addr, ']');
+
+	if (addr[0] == '[')
+		return rb && rb[1] == ':';
+	return strchr(addr, ':') && strchr(addr, ':') == strrchr(addr, ':');
+}
+
+static int check_trunk_addr(struct cfg_ctx *c, void *obj, const char *val,
+			    char *why, size_t n)
+{
+	struct cfg_trunk *t = obj;
+
+	return split_hostport(val, t->host, sizeof(t->host), &t->port, 5060,
+			      why, n);
+}
+
+static int check_registrar(struct cfg_ctx *c, void *obj, const char *val,
+			   char *why, size_t n)
+{
+	struct cfg_trunk *t = obj;
+
+	if (!*val)
+		return 0;
+	return split_hostport(val, t->reg_host, sizeof(t->reg_host),
+			      &t->reg_port, 5060, why, n);
+}
+
+static int check_algs(struct cfg_ctx *c, void *obj, const char *val, char *why,
+		      size_t n)
+{
+	char buf[64];
+	char *save = NULL;
+	int count = 0;
+
+	snprintf(buf, sizeof(buf), "%s", val);
+	for (char *tok = strtok_r(buf, ", ", &save); tok;
+	     tok = strtok_r(NULL, ", ", &save)) {
+		if (strcasecmp(tok, "sha-256") && strcasecmp(tok, "md5") &&
+		    strcasecmp(tok, "sha-512-256")) {
+			snprintf(
+				why, n,
+				"unknown algorithm '%s' (expected: sha-256, sha-512-256, md5)",
+				tok);
+			return -1;
+		}
+		if (++count > 3) {
+			snprintf(why, n, "at most 3 algorithms");
+			return -1;
+		}
+	}
+	if (!count) {
+		snprintf(why, n, "at least one algorithm is needed");
+		return -1;
+	}
+	return 0;
+}
+
+/* Credentials and names end up in SIP headers: no quotes, no controls. */
+static int check_cred(struct cfg_ctx *c, void *obj, const char *val, char *why,
+		      size_t n)
+{
+	for (const char *p = val; *p; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '"' ||
+		    *p == '\\') {
+			snprintf(
+				why, n,
+				"control characters, quotes and backslashes are not allowed");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int check_country(struct cfg_ctx *c, void *obj, const char *val,
+			 char *why, size_t n)
+{
+	if (!val[0] || !media_tone_country_check(val))
+		return 0; /* empty: inherit (spans) */
+	snprintf(why, n, "unknown country '%.8s' (expected: %s)", val,
+		 media_tone_countries());
+	return -1;
+}
+
+/* Config tokens of media/codec.c, each at most once. An empty trunk list
+ * means "the [media] list"; [media] itself needs one. */
+static int check_codecs(struct cfg_ctx *c, void *obj, const char *val,
+			char *why, size_t n)
+{
+	char buf[96];
+	char *save = NULL;
+	unsigned seen = 0;
+	int count = 0;
+
+	snprintf(buf, sizeof(buf), "%s", val);
+	for (char *tok = strtok_r(buf, ", ", &save); tok;
+	     tok = strtok_r(NULL, ", ", &save)) {
+		int k = media_codec_lookup(tok);
+
+		if (k < 0) {
+			snprintf(why, n,
+				 "unknown codec '%.20s' (expected: pcmu, pcma, "
+				 "g722, g726-32, aal2-g726-32, gsm, opus)",
+				 tok);
+			return -1;
+		}
+		if (seen & (1u << k)) {
+			snprintf(why, n, "codec '%.20s' listed twice", tok);
+			return -1;
+		}
+		seen |= 1u << k;
+		count++;
+	}
+	if (!count && c->sect == S_MEDIA) {
+		snprintf(why, n, "at least one codec is needed");
+		return -1;
+	}
+	return 0;
+}
+
+static int check_target(struct cfg_ctx *c, void *obj, const char *val,
+			char *why, size_t n)
+{
+	struct cfg_route *r = obj;
+	char kind[16], name[CFG_NAME_LEN + 1];
+
+	if (sscanf(val, "%15s %32s", kind, name) != 2 ||
+	    strlen(name) >= CFG_NAME_LEN) {
+		snprintf(why, n, "'%s': expected 'trunk NAME' or 'group NAME'",
+			 val);
+		return -1;
+	}
+	if (!strcasecmp(kind, "trunk"))
+		r->target_kind = CFG_TARGET_TRUNK;
+	else if (!strcasecmp(kind, "group"))
+		r->target_kind = CFG_TARGET_GROUP;
+	else {
+		snprintf(why, n,
+			 "unknown target kind '%s' (expected: trunk, group)",
+			 kind);
+		return -1;
+	}
+	strcpy(r->target_name, name);
+	return 0;
+}
+
