@@ -239,10 +239,11 @@ const struct opt cfg_opts[] = {
 	  SP(auto_answer_ms), NULL,
 	  "portaudio driver: answer calls to the console after this long; 0: "
 	  "only with the answer command." },
-	{ S_SPAN, "group", T_STR, "pri", 0, 0, NULL, 0, SP(group), cfg_check_name,
-	  "Span group that routes name to reach this span." },
+	{ S_SPAN, "group", T_STR, "pri", 0, 0, NULL, 0, SP(group),
+	  cfg_check_name, "Span group that routes name to reach this span." },
 	/* PRI signalling (issue 4) */
-	{ S_SPAN, "hunt", T_ENUM, "default", 0, 0, cfg_hunt_names, 0, SP(hunt), NULL,
+	{ S_SPAN, "hunt", T_ENUM, "default", 0, 0, cfg_hunt_names, 0, SP(hunt),
+	  NULL,
 	  "B-channel hunting for outgoing calls, across the spans of the group\n"
 	  "; (spans of one group must agree): default (descending on net,\n"
 	  "; ascending on cpe), ascending, descending, rr_ascending,\n"
@@ -354,7 +355,7 @@ const struct opt cfg_opts[] = {
 const size_t cfg_nopts = sizeof(cfg_opts) / sizeof(cfg_opts[0]);
 
 int cfg_check_name(struct cfg_ctx *c, void *obj, const char *val, char *why,
-		      size_t n)
+		   size_t n)
 {
 	if (!*val) {
 		snprintf(why, n, "must not be empty");
@@ -639,4 +640,3 @@ static int check_target(struct cfg_ctx *c, void *obj, const char *val,
 	strcpy(r->target_name, name);
 	return 0;
 }
-
