@@ -257,6 +257,28 @@ int media_enc_encode(struct media_enc *e, const int16_t *pcm, uint8_t *out,
 	return e->be->enc(e->st, pcm, e->samples, out, size, len);
 }
 
+/*
+ * spandsp 0.0.6's plc_fillin() first rotates its history buffer with a
+ * memcpy whose source and destination overlap (undefined behaviour, and an
+ * AddressSanitizer abort) whenever the ring's start is in its first half.
+ * Rotating it ourselves, with memmove, leaves spandsp nothing to rotate.
+ */
+static void plc_fillin_safe(plc_state_t *st, int16_t *pcm, int n)
+{
+	if (st->buf_ptr > 0 && st->buf_ptr < PLC_HISTORY_LEN) {
+		int16_t head[PLC_HISTORY_LEN];
+		size_t k = (size_t)st->buf_ptr;
+
+		memcpy(head, st->history, k * sizeof(int16_t));
+		memmove(st->history, st->history + k,
+			(PLC_HISTORY_LEN - k) * sizeof(int16_t));
+		memcpy(st->history + PLC_HISTORY_LEN - k, head,
+		       k * sizeof(int16_t));
+		st->buf_ptr = 0;
+	}
+	plc_fillin(st, pcm, n);
+}
+
 int media_dec_alloc(const struct media_codec_cfg *cfg, struct media_dec **out)
 {
 	struct media_dec *d;
@@ -328,7 +350,7 @@ void media_dec_conceal(struct media_dec *d, const uint8_t *next,
 	if (d->be->conceal)
 		d->be->conceal(d->st, next, next_len, pcm, n);
 	else
-		plc_fillin(&d->plc, pcm, (int)n);
+		plc_fillin_safe(&d->plc, pcm, (int)n);
 }
 
 /* ---- stand-alone PLC ---- */
@@ -366,5 +388,5 @@ void media_plc_rx(struct media_plc *p, int16_t *pcm, size_t n)
 void media_plc_fill(struct media_plc *p, int16_t *pcm, size_t n)
 {
 	if (p && pcm && n)
-		plc_fillin(&p->st, pcm, (int)n);
+		plc_fillin_safe(&p->st, pcm, (int)n);
 }
