@@ -5,17 +5,10 @@
 #include <time.h>
 
 #include "media/media.h"
+#include "tests/bench/bench.h"
 
 #define SECS 10
 #define ROUNDS 5
-
-static double cpu_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 int main(void)
 {
@@ -28,7 +21,7 @@ int main(void)
 	for (r = 0; r < ROUNDS; r++) {
 		if (media_ec_alloc(0, &ec))
 			return 1;
-		t0 = cpu_now();
+		t0 = bench_cpu_now();
 		for (k = 0; k < SECS * 50; k++) {
 			for (i = 0; i < 160; i++) {
 				rng = rng * 1664525u + 1013904223u;
@@ -37,7 +30,7 @@ int main(void)
 			}
 			media_ec_process(ec, tx, rx, 160);
 		}
-		t = cpu_now() - t0;
+		t = bench_cpu_now() - t0;
 		if (t < best)
 			best = t;
 		media_ec_free(ec);

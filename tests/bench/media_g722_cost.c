@@ -10,6 +10,7 @@
 #include <spandsp.h>
 
 #include "media/media.h"
+#include "tests/bench/bench.h"
 
 #define FRAME 160
 #define FRAMES 2500 /* 50 s of audio per round: G.722 is cheap */
@@ -17,14 +18,6 @@
 
 static int16_t pcm[FRAMES * FRAME];
 static uint8_t law[FRAMES * FRAME];
-
-static double cpu_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static double run_ours(void)
 {
@@ -38,7 +31,7 @@ static double run_ours(void)
 
 	if (media_enc_alloc(&cfg, &e) || media_dec_alloc(&cfg, &d))
 		return -1;
-	t0 = cpu_now();
+	t0 = bench_cpu_now();
 	for (i = 0; i < FRAMES; i++) {
 		media_law_to_linear(MEDIA_LAW_ULAW, law + i * FRAME, lin,
 				    FRAME);
@@ -47,7 +40,7 @@ static double run_ours(void)
 			return -1;
 		media_linear_to_law(MEDIA_LAW_ULAW, out, back, n);
 	}
-	t = cpu_now() - t0;
+	t = bench_cpu_now() - t0;
 	media_enc_free(e);
 	media_dec_free(d);
 	return t;
@@ -67,12 +60,12 @@ static double run_raw(void)
 	d = g722_decode_init(NULL, 64000, G722_SAMPLE_RATE_8000);
 	if (!e || !d)
 		return -1;
-	t0 = cpu_now();
+	t0 = bench_cpu_now();
 	for (i = 0; i < FRAMES; i++) {
 		len = g722_encode(e, pl, pcm + i * FRAME, FRAME);
 		g722_decode(d, out, pl, len);
 	}
-	t = cpu_now() - t0;
+	t = bench_cpu_now() - t0;
 	g722_encode_free(e);
 	g722_decode_free(d);
 	return t;
@@ -80,32 +73,12 @@ static double run_raw(void)
 
 int main(void)
 {
-	struct media_tonegen g[2];
 	static int16_t tmp[FRAMES * FRAME];
-	double ours = 1e9, raw = 1e9, t;
-	size_t i;
-	int r;
+	double ours, raw;
 
-	media_tonegen_init(&g[0], 440, -16);
-	media_tonegen_init(&g[1], 1130, -16);
-	media_tonegen_run(&g[0], pcm, FRAMES * FRAME);
-	media_tonegen_run(&g[1], tmp, FRAMES * FRAME);
-	for (i = 0; i < FRAMES * FRAME; i++)
-		pcm[i] = (int16_t)(pcm[i] + tmp[i]);
-	media_linear_to_law(MEDIA_LAW_ULAW, pcm, law, FRAMES * FRAME);
-	media_law_to_linear(MEDIA_LAW_ULAW, law, pcm, FRAMES * FRAME);
-	for (r = 0; r < ROUNDS; r++) {
-		t = run_ours();
-		if (t < 0)
-			return 1;
-		if (t < ours)
-			ours = t;
-		t = run_raw();
-		if (t < 0)
-			return 1;
-		if (t < raw)
-			raw = t;
-	}
+	bench_two_tone(pcm, law, tmp, FRAMES * FRAME);
+	if (bench_best_of(run_ours, run_raw, ROUNDS, &ours, &raw))
+		return 1;
 	printf("BENCH media_g722_us_per_call_second %.1f us\n",
 	       ours / (FRAMES * FRAME / 8000.0) * 1e6);
 	printf("BENCH media_g722_cost_ratio %.3f ratio vs=spandsp ratio=%.3f\n",
