@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "media/media.h"
+#include "media/udptl.h"
 
 /* ---- T.38 gateway (t38gw.c) ---- */
 
@@ -139,3 +140,71 @@ bool media_faxdet_seen(const struct media_faxdet *d, enum media_faxtone t,
 		       uint64_t *at);
 /* Forgets what was seen (a new call phase). */
 void media_faxdet_reset(struct media_faxdet *d);
+
+/* ---- one call's T.38 leg (t38leg.c): TDM audio <-> UDPTL datagrams ----
+ *
+ * What the gateway's media worker runs for a call switched to
+ * image/udptl, and what the fax simulation (tests/sim) runs as "the
+ * gateway": a media_t38gw and a media_udptl joined, with the watchdog and
+ * the statistics a fax needs. Sans-I/O and clockless like its parts: time
+ * is the TDM audio it is given (8000 samples a second); datagrams go out
+ * through the send callback to wherever the caller latched the peer.
+ */
+
+#define MEDIA_T38LEG_WATCHDOG_DEFAULT_MS 30000
+
+struct media_t38leg_cfg {
+	enum media_law law;	  /* the span's law */
+	struct media_t38_cfg t38; /* negotiated (max_datagram: the far
+				   end's T38FaxMaxDatagram) */
+	/* UDPTL error recovery we send, as negotiated (T38FaxUdpEC), and
+	 * its depth: secondaries after control/indicator IFPs and after
+	 * image IFPs (0s: 4 and 2), or parity FEC span x entries (0s: 3, 3).
+	 * Whatever the far end sends (redundancy or FEC) is decoded. */
+	enum media_udptl_ec ec;
+	unsigned depth_control, depth_image;
+	unsigned fec_span, fec_entries;
+	unsigned rx_max_datagram; /* ours, as we advertised it; 0: 400 */
+	/* No datagram for this long while the leg runs (audio time) makes
+	 * media_t38leg_silent() true; 0: MEDIA_T38LEG_WATCHDOG_DEFAULT_MS. */
+	unsigned watchdog_ms;
+};
+
+/* One UDPTL datagram to send (at most the far end's max datagram).
+ * Returns 0 or a positive errno (counted as a send error). */
+typedef int (*media_t38leg_send_fn)(void *arg, const uint8_t *pkt, size_t len);
+
+struct media_t38leg_stats {
+	struct media_t38_result fax;	/* pages, rate, ECM, T.30 code ... */
+	struct media_udptl_stats udptl; /* sent, received, recovered by
+					 * redundancy / FEC, lost, rejected */
+	uint64_t send_errors;
+	uint64_t silent_ms; /* since the last datagram (or the start) */
+};
+
+struct media_t38leg;
+
+/* EINVAL for bad options (ENOTSUP for localTCF, as media_t38gw_alloc),
+ * ENOMEM. Nothing is allocated after this. */
+int media_t38leg_alloc(const struct media_t38leg_cfg *cfg,
+		       media_t38leg_send_fn send, void *arg,
+		       struct media_t38leg **out);
+void media_t38leg_free(struct media_t38leg *l); /* NULL ok */
+/* A datagram from the peer (source latching is the caller's): decoded,
+ * recovered and queued for the next media_t38leg_tdm(). EBADMSG for a
+ * malformed one (counted; nothing else changes). */
+int media_t38leg_udptl_in(struct media_t38leg *l, const uint8_t *pkt,
+			  size_t len);
+/* One TDM block of n samples (n <= MEDIA_T38_BLOCK * 4) in the span's law:
+ * in from the PSTN, out towards it; the datagrams this produces are sent
+ * before it returns. Advances the leg's time by n samples. */
+int media_t38leg_tdm(struct media_t38leg *l, const uint8_t *in, uint8_t *out,
+		     size_t n);
+/* True once no datagram has arrived for watchdog_ms of audio time. */
+bool media_t38leg_silent(const struct media_t38leg *l);
+/* Flushes what UDPTL still holds into the gateway (the fax ended). */
+void media_t38leg_finish(struct media_t38leg *l);
+void media_t38leg_stats(const struct media_t38leg *l,
+			struct media_t38leg_stats *out);
+/* The T.30 phase trace (media_t38gw_trace). */
+const char *media_t38leg_trace(const struct media_t38leg *l);
