@@ -658,3 +658,10 @@ void media_udptl_flush(struct media_udptl *u)
 	if (u->rx_started)
 		rx_deliver(u, true);
 }
+
+unsigned media_udptl_pending(const struct media_udptl *u)
+{
+	if (!u->rx_started || (int32_t)(u->rx_newest - u->rx_next) < 0)
+		return 0;
+	return u->rx_newest - u->rx_next + 1;
+}

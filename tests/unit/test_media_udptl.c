@@ -526,6 +526,51 @@ static void test_reorder_beyond_window(void **state)
 		assert_int_equal(sink.seq[i], i + 1);
 }
 
+/* pending: what waits behind a gap, until it is filled or flushed. */
+static void test_pending(void **state)
+{
+	struct media_udptl_cfg c = cfg_red(0);
+	struct media_udptl *tx, *rx;
+	uint8_t ifp[64], pkt[4][1500];
+	size_t plen[4], len;
+
+	(void)state;
+	c.window = 3;
+	assert_int_equal(media_udptl_alloc(&c, &tx), 0);
+	assert_int_equal(media_udptl_alloc(&c, &rx), 0);
+	assert_int_equal(media_udptl_pending(rx), 0);
+	for (unsigned i = 0; i < 4; i++) {
+		len = ifp_make(i, ifp, 60);
+		assert_int_equal(media_udptl_send(tx, ifp, len,
+						  MEDIA_UDPTL_IMAGE, pkt[i],
+						  sizeof(pkt[i]), &plen[i]),
+				 0);
+	}
+	assert_int_equal(media_udptl_recv(rx, pkt[0], plen[0]), 0);
+	assert_int_equal(media_udptl_pending(rx), 0);
+	assert_int_equal(media_udptl_recv(rx, pkt[2], plen[2]), 0);
+	assert_int_equal(media_udptl_recv(rx, pkt[3], plen[3]), 0);
+	/* 1 missing: 1, 2, 3 wait */
+	assert_int_equal(media_udptl_pending(rx), 3);
+	assert_int_equal(sink.n, 1);
+	assert_int_equal(media_udptl_recv(rx, pkt[1], plen[1]), 0);
+	assert_int_equal(media_udptl_pending(rx), 0);
+	assert_int_equal(sink.n, 4);
+	media_udptl_free(rx);
+	/* the same gap flushed instead */
+	memset(&sink, 0, sizeof(sink));
+	assert_int_equal(media_udptl_alloc(&c, &rx), 0);
+	assert_int_equal(media_udptl_recv(rx, pkt[0], plen[0]), 0);
+	assert_int_equal(media_udptl_recv(rx, pkt[2], plen[2]), 0);
+	assert_int_equal(media_udptl_pending(rx), 2);
+	media_udptl_flush(rx);
+	assert_int_equal(media_udptl_pending(rx), 0);
+	assert_int_equal(sink.n, 2);
+	assert_int_equal(media_udptl_stats(rx)->lost, 1);
+	media_udptl_free(tx);
+	media_udptl_free(rx);
+}
+
 static void test_seq_wrap(void **state)
 {
 	struct media_udptl_cfg c = cfg_red(2);
@@ -825,6 +870,7 @@ int main(void)
 		cmocka_unit_test_setup(test_fec_recovers, setup),
 		cmocka_unit_test_setup(test_reorder_and_duplicates, setup),
 		cmocka_unit_test_setup(test_reorder_beyond_window, setup),
+		cmocka_unit_test_setup(test_pending, setup),
 		cmocka_unit_test_setup(test_seq_wrap, setup),
 		cmocka_unit_test_setup(test_seq_jump, setup),
 		cmocka_unit_test_setup(test_hostile, setup),
