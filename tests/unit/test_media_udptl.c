@@ -139,6 +139,54 @@ static void test_codec_known_bytes(void **state)
 	assert_int_equal(media_udptl_encode(&p, buf, n - 1, &n), EMSGSIZE);
 }
 
+/* The wire form of T.38 Annex D (aligned PER of UDPTLPacket), byte by
+ * byte. These exact datagrams were also read back by Wireshark's T.38
+ * dissector (tshark -d udp.port==N,t38 -V): seq-number, primary,
+ * secondary-ifp-packets / fec-info with fec-npackets and fec-data as
+ * written here. */
+static void test_wire_bytes_annex_d(void **state)
+{
+	/* seq 0x1235; primary 01 02; fec-info: choice bit + padding (0x80),
+	 * fec-npackets INTEGER (length 1, value 3), fec-data SEQUENCE OF
+	 * (count 2) OCTET STRING (length + octets) */
+	static const uint8_t fec[] = { 0x12, 0x35, 0x02, 0x01, 0x02, 0x80, 0x01,
+				       0x03, 0x02, 0x01, 0x09, 0x02, 0x0a, 0x0b };
+	/* a FEC wind-up packet: fec-npackets 0, no entries */
+	static const uint8_t windup[] = { 0x00, 0x05, 0x01, 0x06,
+					  0x80, 0x01, 0x00, 0x00 };
+	static const uint8_t a[] = { 1, 2 }, e0[] = { 9 }, e1[] = { 10, 11 };
+	struct media_udptl_pkt p = { .seq = 0x1235,
+				     .primary = { a, 2 },
+				     .fec = true,
+				     .fec_npackets = 3,
+				     .n = 2 };
+	struct media_udptl_cfg c = cfg_red(0);
+	struct media_udptl *rx;
+	uint8_t buf[64];
+	size_t n;
+
+	(void)state;
+	p.e[0] = (struct media_udptl_view){ e0, 1 };
+	p.e[1] = (struct media_udptl_view){ e1, 2 };
+	assert_int_equal(media_udptl_encode(&p, buf, sizeof(buf), &n), 0);
+	assert_int_equal(n, sizeof(fec));
+	assert_memory_equal(buf, fec, n);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(media_udptl_decode(windup, sizeof(windup), 512, &p,
+					    NULL),
+			 0);
+	assert_true(p.fec);
+	assert_int_equal(p.fec_npackets, 0);
+	assert_int_equal(p.n, 0);
+	assert_int_equal(p.seq, 5);
+	/* and its primary is delivered */
+	assert_int_equal(media_udptl_alloc(&c, &rx), 0);
+	assert_int_equal(media_udptl_recv(rx, windup, sizeof(windup)), 0);
+	assert_int_equal(media_udptl_stats(rx)->ifps_in, 1);
+	assert_int_equal(media_udptl_stats(rx)->bad_total, 0);
+	media_udptl_free(rx);
+}
+
 static void test_codec_long_lengths(void **state)
 {
 	static uint8_t big[3000], mid[200];
@@ -697,9 +745,9 @@ static void test_hostile(void **state)
 		  { 0, 1, 1, 9, 0, 1, 0xc4 },
 		  7,
 		  MEDIA_UDPTL_BAD_FRAGMENT },
-		{ "fec npackets 0",
-		  { 0, 1, 1, 9, 0x80, 1, 0, 0 },
-		  8,
+		{ "fec npackets 0 with entries",
+		  { 0, 1, 1, 9, 0x80, 1, 0, 1, 1, 9 },
+		  10,
 		  MEDIA_UDPTL_BAD_INTEGER },
 		{ "fec npackets huge",
 		  { 0, 1, 1, 9, 0x80, 4, 0x7f, 0xff, 0xff, 0xff, 0 },
@@ -860,6 +908,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_codec_known_bytes, setup),
+		cmocka_unit_test_setup(test_wire_bytes_annex_d, setup),
 		cmocka_unit_test_setup(test_codec_long_lengths, setup),
 		cmocka_unit_test_setup(test_alloc_bounds, setup),
 		cmocka_unit_test_setup(test_round_trip_in_order, setup),
