@@ -201,8 +201,9 @@ static void fax_setup(struct side *s, const struct opts *o, bool sender)
 	fax_set_transmit_on_idle(s->fax, 1);
 	t = fax_get_t30_state(s->fax);
 	t30_set_ecm_capability(t, o->ecm);
-	t30_set_supported_compressions(t, T30_SUPPORT_T4_1D_COMPRESSION |
-						  T30_SUPPORT_T4_2D_COMPRESSION);
+	t30_set_supported_compressions(t,
+				       T30_SUPPORT_T4_1D_COMPRESSION |
+					       T30_SUPPORT_T4_2D_COMPRESSION);
 	if (sender)
 		t30_set_tx_file(t, doc, -1, -1);
 	else
@@ -278,7 +279,8 @@ static void carry(struct rig *r, struct side *from, struct side *to)
 	static const uint8_t junk[] = { 0x00, 0x07, 0x90, 0xff, 0x01 };
 
 	for (unsigned i = 0; i < from->qn; i++) {
-		if (r->garbage_every && (from->sent + i) % r->garbage_every == 0)
+		if (r->garbage_every &&
+		    (from->sent + i) % r->garbage_every == 0)
 			assert_int_equal(media_t38leg_udptl_in(to->leg, junk,
 							       sizeof(junk)),
 					 EBADMSG);

@@ -149,8 +149,10 @@ static void test_wire_bytes_annex_d(void **state)
 	/* seq 0x1235; primary 01 02; fec-info: choice bit + padding (0x80),
 	 * fec-npackets INTEGER (length 1, value 3), fec-data SEQUENCE OF
 	 * (count 2) OCTET STRING (length + octets) */
-	static const uint8_t fec[] = { 0x12, 0x35, 0x02, 0x01, 0x02, 0x80, 0x01,
-				       0x03, 0x02, 0x01, 0x09, 0x02, 0x0a, 0x0b };
+	static const uint8_t fec[] = {
+		0x12, 0x35, 0x02, 0x01, 0x02, 0x80, 0x01,
+		0x03, 0x02, 0x01, 0x09, 0x02, 0x0a, 0x0b
+	};
 	/* a FEC wind-up packet: fec-npackets 0, no entries */
 	static const uint8_t windup[] = { 0x00, 0x05, 0x01, 0x06,
 					  0x80, 0x01, 0x00, 0x00 };
@@ -172,9 +174,8 @@ static void test_wire_bytes_annex_d(void **state)
 	assert_int_equal(n, sizeof(fec));
 	assert_memory_equal(buf, fec, n);
 	memset(&p, 0, sizeof(p));
-	assert_int_equal(media_udptl_decode(windup, sizeof(windup), 512, &p,
-					    NULL),
-			 0);
+	assert_int_equal(
+		media_udptl_decode(windup, sizeof(windup), 512, &p, NULL), 0);
 	assert_true(p.fec);
 	assert_int_equal(p.fec_npackets, 0);
 	assert_int_equal(p.n, 0);
