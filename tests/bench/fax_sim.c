@@ -42,8 +42,9 @@ static int success(bool g711, double loss, unsigned *ok)
 
 int main(void)
 {
-	struct faxsim_opts o = { .seed = 1, .pstn_sends = true, .ecm = true,
-				 .ec = -1 };
+	struct faxsim_opts o = {
+		.seed = 1, .pstn_sends = true, .ecm = true, .ec = -1
+	};
 	struct faxsim_result r;
 	static const unsigned pct[] = { 1, 5, 10 };
 	double line = 0, t0, wall;

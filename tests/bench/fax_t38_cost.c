@@ -83,8 +83,8 @@ static double run_leg(void)
 	return t0;
 }
 
-static int bare_tx(t38_core_state_t *s, void *user, const uint8_t *buf,
-		   int len, int count)
+static int bare_tx(t38_core_state_t *s, void *user, const uint8_t *buf, int len,
+		   int count)
 {
 	(void)s;
 	(void)user;

@@ -67,6 +67,7 @@ struct sim {
 	t38_core_state_t *tcore;
 	struct media_udptl *tu;
 	enum media_udptl_ec tec;
+	unsigned tversion;
 	uint8_t tlast[DGRAM];
 	size_t tlast_len;
 	unsigned trepeat;
@@ -278,7 +279,12 @@ static void term_deliver(void *arg, uint16_t seq, const uint8_t *ifp,
 {
 	struct sim *s = arg;
 
-	(void)recovered;
+	if (recovered) {
+		size_t n = media_t38_ifp_len(ifp, len, s->tversion);
+
+		if (n)
+			len = n;
+	}
 	t38_core_rx_ifp_packet(s->tcore, ifp, (int)len, seq);
 }
 
@@ -412,6 +418,7 @@ static int t38_setup(struct sim *s, const char *doc, const char *got)
 		return ENOMEM;
 	s->tcore = t38_terminal_get_t38_core_state(s->term);
 	t38_set_t38_version(s->tcore, (int)srv.t38.version);
+	s->tversion = srv.t38.version;
 	t38_set_max_datagram_size(s->tcore, (int)uc.max_datagram - 8);
 	t38_terminal_set_fill_bit_removal(s->term, srv.t38.fill_bit_removal);
 	t = t38_terminal_get_t30_state(s->term);

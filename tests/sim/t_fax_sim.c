@@ -49,7 +49,7 @@ static const struct scenario set[] = {
 	{ "t38 server->pstn v27ter ecm",
 	  { .ecm = true, .modems = MEDIA_T38_V27TER, .ec = EC_DEFAULT },
 	  4800 },
-	{ "t38 pstn->server fec loss 3% v0",
+	{ "t38 pstn->server fec loss 3% v1",
 	  { .pstn_sends = true,
 	    .ecm = true,
 	    .loss = 0.03,
