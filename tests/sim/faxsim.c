@@ -641,6 +641,8 @@ int faxsim_run(const struct faxsim_opts *o, struct faxsim_result *r)
 	r->pages_equal = same_pages(doc, got);
 	r->dgrams_sent = s.sent;
 	r->dgrams_lost = s.lost;
+	if (s.tu)
+		r->server = *media_udptl_stats(s.tu);
 	if (s.leg) {
 		media_t38leg_finish(s.leg);
 		media_t38leg_stats(s.leg, &r->leg);

@@ -48,6 +48,7 @@ struct faxsim_result {
 	unsigned pages_sent, pages_equal;
 	double line_s; /* simulated seconds */
 	struct media_t38leg_stats leg;
+	struct media_udptl_stats server; /* the fax server's UDPTL */
 	uint64_t dgrams_sent, dgrams_lost;
 	char why[160];	  /* what failed, for the report */
 	char trace[8192]; /* the gateway's phase trace, when verbose */

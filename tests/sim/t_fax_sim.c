@@ -124,7 +124,8 @@ int main(void)
 		       " datagrams lost, recovered %" PRIu64 " red %" PRIu64
 		       " fec\n",
 		       set[i].name, r.line_s, r.dgrams_lost, r.dgrams_sent,
-		       r.leg.udptl.rec_red, r.leg.udptl.rec_fec);
+		       r.leg.udptl.rec_red + r.server.rec_red,
+		       r.leg.udptl.rec_fec + r.server.rec_fec);
 	}
 	printf("%u/%u simulated faxes passed (FAXSIM_SEED=%" PRIu64 ")\n",
 	       n - fails, n, base);
