@@ -179,7 +179,7 @@ struct media_t38leg_cfg {
 	bool no_playout;
 };
 
-#define MEDIA_T38LEG_PLAYOUT_DEFAULT_MS 60
+#define MEDIA_T38LEG_PLAYOUT_DEFAULT_MS 100
 #define MEDIA_T38LEG_PLAYOUT_MAX_MS 500
 
 /* spandsp's copies: with EC none, copies identical datagrams (same

@@ -567,7 +567,8 @@ static void t_gap_given_up(void **state)
 }
 
 /* Playout: an indicator and what follows it reach the gateway 60 ms
- * (3 blocks) after it arrived; later IFPs pass at once. */
+ * (3 blocks) after it arrived when so configured, the default
+ * otherwise; later IFPs pass at once. */
 static void t_playout_delay(void **state)
 {
 	struct opts o = { .ec = MEDIA_UDPTL_EC_NONE };
@@ -587,6 +588,7 @@ static void t_playout_delay(void **state)
 	(void)state;
 	s.r = &r;
 	memset(in, 0xff, sizeof(in));
+	c.playout_ms = 60;
 	assert_int_equal(media_t38leg_alloc(&c, leg_send, &s, &s.leg), 0);
 	assert_int_equal(media_t38leg_udptl_in(s.leg, p0, sizeof(p0)), 0);
 	assert_int_equal(media_t38leg_tdm(s.leg, in, out, BLOCK), 0);
@@ -602,6 +604,20 @@ static void t_playout_delay(void **state)
 	assert_int_equal(media_t38leg_tdm(s.leg, in, out, BLOCK), 0);
 	media_t38leg_stats(s.leg, &st);
 	assert_int_equal(st.fax.ifp_rx, 3); /* data passes at once */
+	media_t38leg_free(s.leg);
+
+	/* the default */
+	c.playout_ms = 0;
+	assert_int_equal(media_t38leg_alloc(&c, leg_send, &s, &s.leg), 0);
+	assert_int_equal(media_t38leg_udptl_in(s.leg, p0, sizeof(p0)), 0);
+	for (unsigned b = 1; b < MEDIA_T38LEG_PLAYOUT_DEFAULT_MS / 20; b++) {
+		assert_int_equal(media_t38leg_tdm(s.leg, in, out, BLOCK), 0);
+		media_t38leg_stats(s.leg, &st);
+		assert_int_equal(st.fax.ifp_rx, 0);
+	}
+	assert_int_equal(media_t38leg_tdm(s.leg, in, out, BLOCK), 0);
+	media_t38leg_stats(s.leg, &st);
+	assert_int_equal(st.fax.ifp_rx, 1);
 	media_t38leg_free(s.leg);
 
 	/* none: the indicator reaches the gateway at the next block */
