@@ -6,8 +6,8 @@
  * UDPTL depends on the error recovery in use:
  *
  * - none: each copy is the same datagram, same sequence number, sent at
- *   once (T.38 9.1: repeats keep their number; the receiver drops the
- *   duplicates). Nothing else protects the packet.
+ *   once (a repeat keeps its number, so the receiver drops the spare
+ *   ones as duplicates). Nothing else protects the packet.
  * - redundancy or FEC: the packet goes out once with a new sequence
  *   number; every later packet repeats it (as a secondary IFP, or inside
  *   parity), so extra copies sent at once would only cost bandwidth. What
@@ -20,7 +20,11 @@
  * A gap in the received sequence waits for the UDPTL window (a few
  * packets, for reordering and FEC) or RX_GAP_SAMPLES of audio time,
  * whichever ends first: after an IFP lost for good at the end of a burst
- * no later packet may come to push the ones held behind it out. */
+ * no later packet may come to push the ones held behind it out.
+ *
+ * Towards the gateway, a playout delay (hold_put) gives the modulator
+ * data in hand, and IFPs repaired by parity are cut to their own length
+ * (media_t38_ifp_len). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
