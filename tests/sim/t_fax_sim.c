@@ -14,6 +14,7 @@ struct scenario {
 	const char *name;
 	struct faxsim_opts o;
 	unsigned rate; /* expected image bit rate (T.38), 0: any */
+	bool repairs;  /* losses must have been repaired (red or FEC) */
 };
 
 #define EC_DEFAULT -1
@@ -55,7 +56,12 @@ static const struct scenario set[] = {
 	    .loss = 0.03,
 	    .version = 1,
 	    .ec = 2 /* SDP_T38_EC_FEC */ },
-	  14400 },
+	  14400,
+	  true },
+	{ "t38 server->pstn fec loss 3% v0 no-ecm",
+	  { .loss = 0.03, .version0 = true, .ec = 2 },
+	  14400,
+	  true },
 	{ "t38 pstn->server loss 5% 2 pages",
 	  { .pstn_sends = true,
 	    .ecm = true,
@@ -110,6 +116,12 @@ int main(void)
 			snprintf(r.why, sizeof(r.why),
 				 "gateway reports ok=%d pages %u ecm %d",
 				 r.leg.fax.ok, r.leg.fax.pages, r.leg.fax.ecm);
+			r.ok = false;
+		}
+		if (!err && r.ok && set[i].repairs &&
+		    !(r.leg.udptl.rec_fec + r.server.rec_fec)) {
+			snprintf(r.why, sizeof(r.why),
+				 "no IFP repaired by FEC");
 			r.ok = false;
 		}
 		if (err || !r.ok) {
