@@ -1,0 +1,90 @@
+/*
+ * route_gw.c: what routing needs from the running gateway: calls per
+ * target (limits), trunk health from keepalive.c's OPTIONS, and busy-out:
+ * while every trunk of a busy_out route is down, the idle B-channels of
+ * its source group are taken out of service (SERVICE messages where the
+ * span has them), so the PSTN stops offering calls nobody can take.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "gateway/call_int.h"
+#include "gateway/route.h"
+
+unsigned call_count_on(const struct gw *gw, int kind, const char *name)
+{
+	unsigned n = 0;
+
+	for (const struct gw_call *c = gw->calls; c; c = c->next)
+		if (c->rule && c->alt >= 0 && c->state != CS_RELEASING &&
+		    c->rule->targets[c->alt].kind == kind &&
+		    !strcmp(c->rule->targets[c->alt].name, name))
+			n++;
+	return n;
+}
+
+bool gw_route_trunk_down(const struct gw *gw, const char *name)
+{
+	const struct cfg_trunk *t = cfg_trunk_find(&gw->cfg, name);
+
+	return t && gw_trunk_state(gw, (size_t)(t - gw->cfg.trunks), NULL) ==
+			    GW_TRUNK_DOWN;
+}
+
+/* Every target is a trunk and every one of them is down. */
+static bool rule_down(const struct gw *gw, const struct gw_route_rule *r)
+{
+	for (size_t i = 0; i < r->ntargets; i++)
+		if (r->targets[i].kind != CFG_TARGET_TRUNK ||
+		    !gw_route_trunk_down(gw, r->targets[i].name))
+			return false;
+	return r->ntargets > 0;
+}
+
+/* Whether some busy_out route from group wants it out of service. */
+static bool group_busy(const struct gw *gw, const char *group)
+{
+	const struct gw_route_table *t = gw->routes;
+
+	for (size_t i = 0; t && i < t->nrules; i++) {
+		const struct gw_route_rule *r = &t->rules[i];
+
+		if (r->busy_out && r->src == GW_SRC_GROUP &&
+		    !strcmp(r->src_name, group) && rule_down(gw, r))
+			return true;
+	}
+	return false;
+}
+
+void gw_route_health(struct gw *gw)
+{
+	for (size_t i = 0; i < gw->nspans; i++) {
+		struct gw_span *s = &gw->spans[i];
+		bool busy = s->cfg && s->cfg->group[0] &&
+			    group_busy(gw, s->cfg->group);
+		int n = s->span ? tdm_span_bchans(s->span) : 0;
+		unsigned changed = 0;
+
+		for (int k = 0; k < n; k++) {
+			int ts = tdm_span_bchan_ts(s->span, k);
+			uint32_t bit = 1u << (ts & 31);
+			bool mine = gw->busied[i] & bit;
+
+			if (busy == mine)
+				continue;
+			if (busy && tdm_span_chan_state(s->span, ts) !=
+					    TDM_CHAN_IDLE)
+				continue; /* busy or blocked already */
+			/* EBUSY while a call holds it: retried at release */
+			if (tdm_span_chan_block(s->span, ts, busy))
+				continue;
+			gw->busied[i] ^= bit;
+			changed++;
+		}
+		if (changed)
+			GW_NOTICE(TDM, "span %u: %u B-channel(s) %s (busy_out)",
+				  s->cfg->id, changed,
+				  busy ? "out of service: every trunk of its route is down"
+				       : "back in service: a trunk is up");
+	}
+}
