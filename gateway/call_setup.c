@@ -64,7 +64,8 @@ static bool target_usable(struct gw_call *c, size_t i, const char **why)
 	const struct gw_route_target *t = &c->rule->targets[i];
 	unsigned max = gw_route_limit(c->rt, t->kind, t->name);
 
-	if (t->kind == CFG_TARGET_TRUNK && gw_route_trunk_down(c->gw, t->name)) {
+	if (t->kind == CFG_TARGET_TRUNK &&
+	    gw_route_trunk_down(c->gw, t->name)) {
 		*why = "down (OPTIONS)";
 		return false;
 	}
@@ -272,7 +273,8 @@ static bool failover_sip(struct gw_call *c, struct sip_call *scall,
 		return false;
 	}
 	c->gw->stats.route_failovers++;
-	CLOG(c, LOG_NOTICE, "route %s: trunk %s failed (%u, cause %d): trying trunk %s",
+	CLOG(c, LOG_NOTICE,
+	     "route %s: trunk %s failed (%u, cause %d): trying trunk %s",
 	     c->rule->name, c->rule->targets[prev].name, ev->code,
 	     ev->q850_cause, c->rule->targets[c->alt].name);
 	return true;
@@ -359,7 +361,8 @@ void gw_call_tdm_event(struct gw *gw, struct tdm_span *span,
 	}
 	if (cev < 0)
 		return; /* INFO: overlap dialling comes with the PRI issue */
-	if (c && (ev->type == TDM_EV_DISCONNECT || ev->type == TDM_EV_RELEASED) &&
+	if (c &&
+	    (ev->type == TDM_EV_DISCONNECT || ev->type == TDM_EV_RELEASED) &&
 	    failover_tdm(c, tcall, ev->cause > 0 ? ev->cause : GW_CAUSE_NORMAL,
 			 ev->type == TDM_EV_RELEASED))
 		return;
@@ -442,8 +445,7 @@ static unsigned try_groups(struct gw_call *c, size_t from)
 		err = place_on_group(c, t->name);
 		if (!err) {
 			c->alt = (int)i;
-			copy_str(c->cdr.target, sizeof(c->cdr.target),
-				 t->name);
+			copy_str(c->cdr.target, sizeof(c->cdr.target), t->name);
 			return 0;
 		}
 		if (err == ENOENT)
@@ -486,7 +488,8 @@ static bool failover_tdm(struct gw_call *c, struct tdm_call *tcall, int cause,
 	if (!released)
 		tdm_call_hangup(tcall, cause); /* completes the clearing */
 	c->gw->stats.route_failovers++;
-	CLOG(c, LOG_NOTICE, "route %s: group %s failed (cause %d): trying group %s",
+	CLOG(c, LOG_NOTICE,
+	     "route %s: group %s failed (cause %d): trying group %s",
 	     c->rule->name, c->rule->targets[prev].name, cause,
 	     c->rule->targets[c->alt].name);
 	return true;

@@ -129,9 +129,10 @@ static bool time_match(const struct gw_route_rule *r,
 	if (!r->has_time && !r->days)
 		return true;
 	if (r->has_time && r->t_from != r->t_to) {
-		bool in = r->t_from < r->t_to
-				  ? q->minute >= r->t_from && q->minute < r->t_to
-				  : q->minute >= r->t_from || q->minute < r->t_to;
+		bool in =
+			r->t_from < r->t_to
+				? q->minute >= r->t_from && q->minute < r->t_to
+				: q->minute >= r->t_from || q->minute < r->t_to;
 
 		if (!in)
 			return false;

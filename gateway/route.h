@@ -89,7 +89,7 @@ struct gw_route_table {
 
 /* What is being routed. */
 struct gw_route_query {
-	int side;	  /* CFG_FROM_PSTN or CFG_FROM_SIP */
+	int side;	   /* CFG_FROM_PSTN or CFG_FROM_SIP */
 	const char *group; /* the span's group (PSTN), or NULL */
 	const char *trunk; /* the trunk it came from (SIP), or NULL */
 	const char *called, *calling;

@@ -39,8 +39,8 @@ static void rf_err(struct rf_ctx *c, const char *fmt, ...)
 	struct cfg_errors *e = c->errs;
 	char line[512];
 	va_list ap;
-	int n = c->line > 0 ? snprintf(line, sizeof(line), "%s:%d: ",
-				       c->file, c->line)
+	int n = c->line > 0 ? snprintf(line, sizeof(line), "%s:%d: ", c->file,
+				       c->line)
 			    : snprintf(line, sizeof(line), "%s: ", c->file);
 
 	va_start(ap, fmt);
@@ -98,8 +98,8 @@ static bool parse_target(struct rf_ctx *c, const char *key, const char *v,
 	if (!strcmp(kind, "trunk")) {
 		t->kind = CFG_TARGET_TRUNK;
 		if (!cfg_trunk_find(c->cfg, name)) {
-			rf_err(c, "%s: no [trunk %s] in the configuration",
-			       key, name);
+			rf_err(c, "%s: no [trunk %s] in the configuration", key,
+			       name);
 			return false;
 		}
 	} else if (!strcmp(kind, "group")) {
@@ -263,8 +263,7 @@ static bool parse_failover(struct rf_ctx *c, char *v, struct gw_route_rule *r)
 	return true;
 }
 
-static bool parse_from(struct rf_ctx *c, const char *v,
-		       struct gw_route_rule *r)
+static bool parse_from(struct rf_ctx *c, const char *v, struct gw_route_rule *r)
 {
 	char kind[8], name[CFG_NAME_LEN + 1], extra;
 	int n = sscanf(v, "%7s %32s %c", kind, name, &extra);
@@ -406,7 +405,8 @@ static void rule_option(struct rf_ctx *c, const char *key, char *v)
 			rf_err(c, "busy_out: expected yes or no, not '%s'", v);
 	} else if (!strcmp(key, "refuse_cause")) {
 		if (!parse_uint(v, 1, 127, &n))
-			rf_err(c, "refuse_cause: '%s' is no Q.850 cause (1-127)",
+			rf_err(c,
+			       "refuse_cause: '%s' is no Q.850 cause (1-127)",
 			       v);
 		else
 			r->refuse_cause = (int)n;
@@ -508,10 +508,9 @@ static void section_begin(struct rf_ctx *c, const char *name)
 		}
 	if (c->t->nrules == c->cap_rules) {
 		size_t cap = c->cap_rules ? c->cap_rules * 2 : 16;
-		void *p = cap <= MAX_RULES
-				  ? realloc(c->t->rules,
-					    cap * sizeof(*c->t->rules))
-				  : NULL;
+		void *p = cap <= MAX_RULES ? realloc(c->t->rules,
+						     cap * sizeof(*c->t->rules))
+					   : NULL;
 
 		if (!p) {
 			rf_err(c, "too many routes (at most %d)", MAX_RULES);
@@ -675,8 +674,8 @@ int gw_route_table_build(const struct gw_cfg *cfg, const char *cfg_path,
 		return from_cfg(cfg, out);
 	/* relative to pstngw.conf's directory: the daemon runs in / */
 	if (cfg->route_file[0] != '/' && slash)
-		snprintf(path, sizeof(path), "%.*s/%s",
-			 (int)(slash - cfg_path), cfg_path, cfg->route_file);
+		snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - cfg_path),
+			 cfg_path, cfg->route_file);
 	else
 		snprintf(path, sizeof(path), "%s", cfg->route_file);
 	if (cfg->nroutes) {

@@ -6,9 +6,12 @@
  * span has them), so the PSTN stops offering calls nobody can take.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "gateway/call_int.h"
+#include "gateway/ctl.h"
 #include "gateway/route.h"
 
 unsigned call_count_on(const struct gw *gw, int kind, const char *name)
@@ -72,8 +75,8 @@ void gw_route_health(struct gw *gw)
 
 			if (busy == mine)
 				continue;
-			if (busy && tdm_span_chan_state(s->span, ts) !=
-					    TDM_CHAN_IDLE)
+			if (busy &&
+			    tdm_span_chan_state(s->span, ts) != TDM_CHAN_IDLE)
 				continue; /* busy or blocked already */
 			/* EBUSY while a call holds it: retried at release */
 			if (tdm_span_chan_block(s->span, ts, busy))
@@ -82,9 +85,77 @@ void gw_route_health(struct gw *gw)
 			changed++;
 		}
 		if (changed)
-			GW_NOTICE(TDM, "span %u: %u B-channel(s) %s (busy_out)",
-				  s->cfg->id, changed,
-				  busy ? "out of service: every trunk of its route is down"
-				       : "back in service: a trunk is up");
+			GW_NOTICE(
+				TDM, "span %u: %u B-channel(s) %s (busy_out)",
+				s->cfg->id, changed,
+				busy ? "out of service: every trunk of its route is down"
+				     : "back in service: a trunk is up");
 	}
+}
+
+/* `route test FROM TO [SOURCE]`: what the table would do with a call,
+ * at the current local time, without placing it. */
+const char *gw_ctl_route_test(struct gw *gw, char **args, int nargs,
+			      struct gw_ctl_out *out)
+{
+	const char *src = nargs > 2 ? args[2] : "pstn";
+	struct gw_route_query q = { .calling = args[0], .called = args[1] };
+	struct gw_route_result rr;
+	const struct gw_route_table *t = gw->routes;
+
+	if (!strcmp(src, "pstn")) {
+		q.side = CFG_FROM_PSTN;
+	} else if (!strcmp(src, "sip")) {
+		q.side = CFG_FROM_SIP;
+	} else if (!strncmp(src, "group:", 6) && src[6]) {
+		q.side = CFG_FROM_PSTN;
+		q.group = src + 6;
+	} else if (!strncmp(src, "trunk:", 6) && src[6]) {
+		q.side = CFG_FROM_SIP;
+		q.trunk = src + 6;
+		if (!cfg_trunk_find(&gw->cfg, q.trunk))
+			return "no such trunk";
+	} else {
+		return "unknown source (pstn, sip, group:NAME or trunk:NAME)";
+	}
+	if (!strcmp(q.calling, "-"))
+		q.calling = ""; /* no calling number */
+	gw_route_when((long long)time(NULL), &q);
+	if (gw_route_match(t, &q, &rr))
+		return "no route matches";
+
+	const struct gw_route_rule *r = rr.rule;
+	bool down = r->ntargets > 0;
+
+	gw_ctl_printf(out, "rule %s (%s:%d)\n", r->name,
+		      t->file[0] ? t->file : "pstngw.conf [route]", r->line);
+	gw_ctl_printf(out, "called %s -> %s\n", q.called, rr.called);
+	gw_ctl_printf(out, "calling %s -> %s\n", q.calling[0] ? q.calling : "-",
+		      rr.calling[0] ? rr.calling : "-");
+	for (size_t i = 0; i < r->ntargets; i++) {
+		const struct gw_route_target *tg = &r->targets[i];
+		unsigned max = gw_route_limit(t, tg->kind, tg->name);
+		bool tdown = tg->kind == CFG_TARGET_TRUNK &&
+			     gw_route_trunk_down(gw, tg->name);
+		char lim[32] = "";
+
+		down &= tdown;
+		if (max)
+			snprintf(lim, sizeof(lim), ", %u/%u calls",
+				 call_count_on(gw, tg->kind, tg->name), max);
+		gw_ctl_printf(out, "%s %s %s (%s%s)\n",
+			      i ? "alternative" : "target",
+			      gw_route_kind_name(tg->kind), tg->name,
+			      tdown ? "down" : "usable", lim);
+	}
+	gw_ctl_printf(out, "failover on");
+	for (size_t i = 0; i < r->nfailover; i++)
+		gw_ctl_printf(out, " %u", r->failover[i]);
+	gw_ctl_printf(out, "%s\n", r->nfailover ? "" : " nothing");
+	gw_ctl_printf(out, "fax %s\n", r->fax ? "yes" : "no");
+	if (down)
+		gw_ctl_printf(out,
+			      "refused now: every trunk is down (cause %d%s)\n",
+			      r->refuse_cause, r->busy_out ? ", busy-out" : "");
+	return NULL;
 }

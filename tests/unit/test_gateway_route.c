@@ -129,17 +129,16 @@ static void source_group_and_trunk(void **state)
 
 static void regex_captures_rewrite_both_numbers(void **state)
 {
-	struct gw_route_table *t =
-		table("[route intl]\n"
-		      "called = ~^00([1-9][0-9]*)$\n"
-		      "calling = ~^0([1-9][0-9]+)$\n"
-		      "called_out = +\\1\n"
-		      "calling_out = +49\\1\n"
-		      "target = trunk carrier\n"
-		      "[route national]\n"
-		      "called = ~^0(1)(5)(5)([0-9]{4})$\n"
-		      "called_out = \\4-\\3\\2\\1-\\0\n"
-		      "target = trunk carrier\n");
+	struct gw_route_table *t = table("[route intl]\n"
+					 "called = ~^00([1-9][0-9]*)$\n"
+					 "calling = ~^0([1-9][0-9]+)$\n"
+					 "called_out = +\\1\n"
+					 "calling_out = +49\\1\n"
+					 "target = trunk carrier\n"
+					 "[route national]\n"
+					 "called = ~^0(1)(5)(5)([0-9]{4})$\n"
+					 "called_out = \\4-\\3\\2\\1-\\0\n"
+					 "target = trunk carrier\n");
 	struct gw_route_result r;
 	struct gw_route_query q = q_pstn("pri", "0033123456", "030123");
 
@@ -176,13 +175,12 @@ static void prefix_capture_is_the_rest(void **state)
 
 static void rewrite_too_long_skips_the_rule(void **state)
 {
-	struct gw_route_table *t =
-		table("[route long]\n"
-		      "called = ~^(.*)$\n"
-		      "called_out = \\1\\1\\1\n"
-		      "target = trunk carrier\n"
-		      "[route short]\n"
-		      "target = trunk backup\n");
+	struct gw_route_table *t = table("[route long]\n"
+					 "called = ~^(.*)$\n"
+					 "called_out = \\1\\1\\1\n"
+					 "target = trunk carrier\n"
+					 "[route short]\n"
+					 "target = trunk backup\n");
 	struct gw_route_result r;
 	char num[40];
 	struct gw_route_query q = q_pstn("pri", num, "");
@@ -204,12 +202,11 @@ static void expand_templates(void **state)
 					 sizeof(out)),
 			 0);
 	assert_string_equal(out, "a12bc");
-	assert_int_equal(gw_route_expand("\\0\\0", "01234", m, 3, out,
-					 sizeof(out)),
-			 ENOSPC);
-	assert_int_equal(gw_route_expand("x\\", "01234", m, 3, out,
-					 sizeof(out)),
-			 0);
+	assert_int_equal(
+		gw_route_expand("\\0\\0", "01234", m, 3, out, sizeof(out)),
+		ENOSPC);
+	assert_int_equal(
+		gw_route_expand("x\\", "01234", m, 3, out, sizeof(out)), 0);
 	assert_string_equal(out, "x\\");
 }
 

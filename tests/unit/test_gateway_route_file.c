@@ -105,8 +105,8 @@ static void every_form_loads(void **state)
 	assert_true(r->has_time);
 	assert_int_equal(r->t_from, 8 * 60 + 30);
 	assert_int_equal(r->t_to, 17 * 60 + 45);
-	assert_int_equal(r->days, (1u << 1) | (1u << 2) | (1u << 3) |
-					  (1u << 5));
+	assert_int_equal(r->days,
+			 (1u << 1) | (1u << 2) | (1u << 3) | (1u << 5));
 	assert_int_equal(r->ntargets, 2);
 	assert_int_equal(r->targets[1].kind, CFG_TARGET_TRUNK);
 	assert_string_equal(r->targets[1].name, "backup");
@@ -217,8 +217,8 @@ static void every_error_collected(void **state)
 	assert_int_equal(errs.count, 4);
 	assert_non_null(strstr(errs.text, "routes.conf:2: called:"));
 	assert_non_null(strstr(errs.text, "routes.conf:3: target:"));
-	assert_non_null(strstr(errs.text,
-			       "routes.conf:7: [route c] target: required"));
+	assert_non_null(
+		strstr(errs.text, "routes.conf:7: [route c] target: required"));
 	assert_non_null(strstr(errs.text, "routes.conf:6: days:"));
 	cfg_errors_release(&errs);
 }
@@ -247,9 +247,8 @@ static void legacy_route_sections(void **state)
 	strcpy(r->add, "9");
 	r->target_kind = CFG_TARGET_TRUNK;
 	strcpy(r->target_name, "carrier");
-	assert_int_equal(gw_route_table_build(&cfg, "/etc/x/pstngw.conf", &t,
-					      &errs),
-			 0);
+	assert_int_equal(
+		gw_route_table_build(&cfg, "/etc/x/pstngw.conf", &t, &errs), 0);
 	assert_int_equal(t->nrules, 1);
 	assert_string_equal(t->file, "");
 
@@ -266,9 +265,9 @@ static void legacy_route_sections(void **state)
 
 	/* a route file beside them is refused, naming the section */
 	strcpy(cfg.route_file, "/nonexistent/routes.conf");
-	assert_int_equal(gw_route_table_build(&cfg, "/etc/x/pstngw.conf", &t,
-					      &errs),
-			 EINVAL);
+	assert_int_equal(
+		gw_route_table_build(&cfg, "/etc/x/pstngw.conf", &t, &errs),
+		EINVAL);
 	assert_string_equal(
 		errs.text,
 		"/nonexistent/routes.conf: route file given, but pstngw.conf also has [route in] (line 7): move it into the route file\n");
