@@ -89,6 +89,7 @@ struct gw_call {
 	/* CDR (cdr.c): what the record needs once the legs are gone */
 	struct {
 		char called_in[64]; /* before the route rewrote it */
+		char calling_in[64];
 		char target[CFG_NAME_LEN];
 		char call_id[128];
 		int chan;

@@ -40,7 +40,8 @@ static bool route_call(struct gw_call *c, const struct gw_route_query *q)
 	struct gw_route_result rr;
 
 	if (!c->called[0] || gw_route_match(gw->routes, q, &rr)) {
-		CLOG(c, LOG_NOTICE, "no route for '%s' from %s", c->called,
+		CLOG(c, LOG_NOTICE, "no route for %s (from %s)",
+		     c->called[0] ? c->called : "an empty number",
 		     c->calling[0] ? c->calling : "-");
 		gw->stats.no_route++;
 		return false;
@@ -49,6 +50,7 @@ static bool route_call(struct gw_call *c, const struct gw_route_query *q)
 	c->rule = rr.rule;
 	c->fax = rr.rule->fax;
 	copy_str(c->cdr.called_in, sizeof(c->cdr.called_in), c->called);
+	copy_str(c->cdr.calling_in, sizeof(c->cdr.calling_in), c->calling);
 	copy_str(c->called, sizeof(c->called), rr.called);
 	copy_str(c->calling, sizeof(c->calling), rr.calling);
 	CLOG(c, LOG_INFO, "route %s (%s:%d): %s -> %s%s", rr.rule->name,
@@ -273,10 +275,14 @@ static bool failover_sip(struct gw_call *c, struct sip_call *scall,
 		return false;
 	}
 	c->gw->stats.route_failovers++;
+	char cause[24] = "";
+
+	if (ev->q850_cause > 0)
+		snprintf(cause, sizeof(cause), ", cause %d", ev->q850_cause);
 	CLOG(c, LOG_NOTICE,
-	     "route %s: trunk %s failed (%u, cause %d): trying trunk %s",
-	     c->rule->name, c->rule->targets[prev].name, ev->code,
-	     ev->q850_cause, c->rule->targets[c->alt].name);
+	     "route %s: trunk %s failed (SIP %u%s): trying trunk %s",
+	     c->rule->name, c->rule->targets[prev].name, ev->code, cause,
+	     c->rule->targets[c->alt].name);
 	return true;
 }
 
