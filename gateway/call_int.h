@@ -79,7 +79,7 @@ struct gw_call {
 	struct gw_route_table *rt;
 	const struct gw_route_rule *rule;
 	int alt;
-	bool fax; /* a fax route: T.38 offered in the initial INVITE */
+	bool route_fax; /* a fax route: offer T.38 in the initial INVITE */
 
 	struct gw_timer *no_answer;
 	char called[64], calling[64], name[64];

@@ -48,7 +48,7 @@ static bool route_call(struct gw_call *c, const struct gw_route_query *q)
 	}
 	c->rt = gw_route_table_ref(gw->routes);
 	c->rule = rr.rule;
-	c->fax = rr.rule->fax;
+	c->route_fax = rr.rule->fax;
 	copy_str(c->cdr.called_in, sizeof(c->cdr.called_in), c->called);
 	copy_str(c->cdr.calling_in, sizeof(c->cdr.calling_in), c->calling);
 	copy_str(c->called, sizeof(c->called), rr.called);
@@ -56,7 +56,7 @@ static bool route_call(struct gw_call *c, const struct gw_route_query *q)
 	CLOG(c, LOG_INFO, "route %s (%s:%d): %s -> %s%s", rr.rule->name,
 	     c->rt->file[0] ? c->rt->file : "pstngw.conf", rr.rule->line,
 	     c->calling[0] ? c->calling : "-", c->called,
-	     c->fax ? ", fax" : "");
+	     c->route_fax ? ", fax" : "");
 	return true;
 }
 

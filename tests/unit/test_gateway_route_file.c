@@ -302,6 +302,55 @@ static void relative_file_beside_the_config(void **state)
 	cfg_errors_release(&errs);
 }
 
+/* conf/routes.conf, the documented sample, loads and means what its
+ * comments say. */
+static void shipped_sample_loads(void **state)
+{
+	struct cfg_errors errs = { 0 };
+	struct gw_route_table *t = NULL;
+	struct gw_route_result r;
+	struct gw_route_query q = { .side = CFG_FROM_PSTN,
+				    .group = "pri",
+				    .called = "5559001",
+				    .calling = "2125550100",
+				    .wday = 1,
+				    .minute = 600 };
+
+	cfg.nspans = 2;
+	strcpy(cfg.spans[1].group, "pri2");
+	cfg.ntrunks = 3;
+	strcpy(cfg.trunks[0].name, "faxserver");
+	strcpy(cfg.trunks[1].name, "faxserver2");
+	strcpy(cfg.trunks[2].name, "pbx");
+	int rc = gw_route_table_load(&cfg, "conf/routes.conf", &t, &errs);
+
+	if (rc)
+		print_error("%s", errs.text ? errs.text : "?");
+	assert_int_equal(rc, 0);
+	assert_int_equal(gw_route_match(t, &q, &r), 0);
+	assert_string_equal(r.rule->name, "fax-dids");
+	assert_string_equal(r.called, "+15559001");
+	assert_true(r.rule->fax);
+	q.called = "3035550100";
+	assert_int_equal(gw_route_match(t, &q, &r), 0);
+	assert_string_equal(r.rule->name, "pstn-in");
+	assert_string_equal(r.called, "+13035550100");
+	assert_string_equal(r.calling, "+12125550100");
+	q.side = CFG_FROM_SIP;
+	q.called = "+13035550100";
+	assert_int_equal(gw_route_match(t, &q, &r), 0);
+	assert_string_equal(r.rule->name, "sip-out");
+	assert_string_equal(r.called, "3035550100");
+	q.side = CFG_FROM_PSTN;
+	q.called = "5550100";
+	assert_int_equal(gw_route_match(t, &q, &r), ENOENT); /* 10:00 */
+	q.minute = 20 * 60;
+	assert_int_equal(gw_route_match(t, &q, &r), 0);
+	assert_string_equal(r.rule->name, "night");
+	assert_int_equal(gw_route_limit(t, CFG_TARGET_TRUNK, "faxserver"), 60);
+	gw_route_table_unref(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,6 +361,7 @@ int main(void)
 		cmocka_unit_test_setup(long_line_refused, setup),
 		cmocka_unit_test_setup(legacy_route_sections, setup),
 		cmocka_unit_test_setup(relative_file_beside_the_config, setup),
+		cmocka_unit_test_setup(shipped_sample_loads, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
