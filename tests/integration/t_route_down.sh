@@ -4,7 +4,12 @@
 # When the trunk comes back, calls go through again.
 . tests/integration/lib.sh
 . tests/integration/route_lib.sh
-route_conf "$T/gw.conf" <<'ROUTES'
+scrape() {
+	timeout 5 bash -c 'exec 3<>/dev/tcp/127.0.0.1/9464 &&
+		printf "GET /metrics HTTP/1.0\r\n\r\n" >&3 && cat <&3'
+}
+route_conf "$T/gw.conf" "[general]
+metrics_listen = 127.0.0.1:9464" <<'ROUTES'
 [route in]
 from = group pri
 called = 555
@@ -21,6 +26,8 @@ wait_exit sim2 30
 expect_line "$T/sim2.log" "event=disconnect .*cause=34( |$)"
 expect_line "$T/gw.log" "route in: every trunk is down; refused with cause 34"
 expect_no_line "$T/gw.log" "route in: INVITE"
+scrape >"$T/metrics.log"
+expect_line "$T/metrics.log" '^pstngw_calls_refused_total\{reason="route_down"\} 1'
 
 start phone "$B/sipua" --listen 127.0.0.1:5070 --exit-after 1 --timeout 30
 wait_for "$T/gw.log" "trunk phone: reachable" 5
