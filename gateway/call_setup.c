@@ -60,6 +60,19 @@ static bool route_call(struct gw_call *c, const struct gw_route_query *q)
 	return true;
 }
 
+/* Whether the rule has a target of this kind: a rule sending PSTN calls
+ * only to groups (or SIP calls only to trunks) is no route for them. */
+static bool has_kind(struct gw_call *c, int kind)
+{
+	for (size_t i = 0; i < c->rule->ntargets; i++)
+		if (c->rule->targets[i].kind == kind)
+			return true;
+	CLOG(c, LOG_WARNING, "route %s leads back to %s", c->rule->name,
+	     kind == CFG_TARGET_TRUNK ? "the PSTN" : "SIP");
+	c->gw->stats.no_route++;
+	return false;
+}
+
 /* Whether target i can take a call now; why not into why. */
 static bool target_usable(struct gw_call *c, size_t i, const char **why)
 {
@@ -216,7 +229,7 @@ static void tdm_setup(struct gw *gw, struct tdm_span *span,
 			gs = &gw->spans[i];
 	route_query(c, CFG_FROM_PSTN,
 		    gs && gs->cfg->group[0] ? gs->cfg->group : NULL, NULL, &q);
-	if (!route_call(c, &q)) {
+	if (!route_call(c, &q) || !has_kind(c, CFG_TARGET_TRUNK)) {
 		cause = GW_CAUSE_UNALLOCATED;
 		goto out;
 	}
@@ -331,6 +344,9 @@ void gw_call_tdm_event(struct gw *gw, struct tdm_span *span,
 		gw_log(GW_LOG_TDM, LOG_NOTICE, "span %u: %s", tdm_span_id(span),
 		       tdm_event_type_name(ev->type));
 		gw_trunks_changed(gw);
+		if (ev->type == TDM_EV_SPAN_UP)
+			gw_route_health(
+				gw); /* busy_out again after a restart */
 		return;
 	case TDM_EV_ALARM:
 		gw_log(GW_LOG_TDM, ev->alarms ? LOG_WARNING : LOG_NOTICE,
@@ -539,7 +555,7 @@ void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
 	struct gw_route_query q;
 
 	route_query(c, CFG_FROM_SIP, NULL, from_tr ? from_tr->name : NULL, &q);
-	if (!route_call(c, &q)) {
+	if (!route_call(c, &q) || !has_kind(c, CFG_TARGET_GROUP)) {
 		code = 404;
 		goto out;
 	}

@@ -71,6 +71,12 @@ void gw_route_health(struct gw *gw)
 		for (int k = 0; k < n; k++) {
 			int ts = tdm_span_bchan_ts(s->span, k);
 			uint32_t bit = 1u << (ts & 31);
+
+			/* a RESTART or the far end may have put it back */
+			if ((gw->busied[i] & bit) &&
+			    tdm_span_chan_state(s->span, ts) !=
+				    TDM_CHAN_BLOCKED)
+				gw->busied[i] &= ~bit;
 			bool mine = gw->busied[i] & bit;
 
 			if (busy == mine)
