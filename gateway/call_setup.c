@@ -344,9 +344,9 @@ void gw_call_tdm_event(struct gw *gw, struct tdm_span *span,
 		gw_log(GW_LOG_TDM, LOG_NOTICE, "span %u: %s", tdm_span_id(span),
 		       tdm_event_type_name(ev->type));
 		gw_trunks_changed(gw);
+		/* busy_out again after a restart */
 		if (ev->type == TDM_EV_SPAN_UP)
-			gw_route_health(
-				gw); /* busy_out again after a restart */
+			gw_route_health(gw);
 		return;
 	case TDM_EV_ALARM:
 		gw_log(GW_LOG_TDM, ev->alarms ? LOG_WARNING : LOG_NOTICE,
