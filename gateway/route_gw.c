@@ -59,11 +59,26 @@ static bool group_busy(const struct gw *gw, const char *group)
 	return false;
 }
 
+/* Whether the span tells the switch with SERVICE messages (NI-2, 5ESS,
+ * 4ESS with service_messages on, as tdm/isdn_maint.c sends them). A span
+ * without them is left alone: blocking only our side would make the
+ * switch's SETUPs fail with another cause than the route's. */
+static bool span_has_service(const struct cfg_span *sc)
+{
+	static const char *const with[] = { "ni2", "national", "5ess", "4ess" };
+
+	for (size_t i = 0; sc->service_messages && i < 4; i++)
+		if (!strcmp(sc->switchtype, with[i]))
+			return true;
+	return false;
+}
+
 void gw_route_health(struct gw *gw)
 {
 	for (size_t i = 0; i < gw->nspans; i++) {
 		struct gw_span *s = &gw->spans[i];
 		bool busy = s->cfg && s->cfg->group[0] &&
+			    span_has_service(s->cfg) &&
 			    group_busy(gw, s->cfg->group);
 		int n = s->span ? tdm_span_bchans(s->span) : 0;
 		unsigned changed = 0;
