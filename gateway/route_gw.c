@@ -173,6 +173,19 @@ const char *gw_ctl_route_test(struct gw *gw, char **args, int nargs,
 	for (size_t i = 0; i < r->nfailover; i++)
 		gw_ctl_printf(out, " %u", r->failover[i]);
 	gw_ctl_printf(out, "%s\n", r->nfailover ? "" : " nothing");
+	if (r->has_time)
+		gw_ctl_printf(out, "time %02u:%02u-%02u:%02u\n", r->t_from / 60,
+			      r->t_from % 60, r->t_to / 60, r->t_to % 60);
+	if (r->days) {
+		static const char *const dn[] = { "sun", "mon", "tue", "wed",
+						  "thu", "fri", "sat" };
+
+		gw_ctl_printf(out, "days");
+		for (int d = 0; d < 7; d++)
+			if (r->days & (1u << d))
+				gw_ctl_printf(out, " %s", dn[d]);
+		gw_ctl_printf(out, "\n");
+	}
 	gw_ctl_printf(out, "fax %s\n", r->fax ? "yes" : "no");
 	if (down)
 		gw_ctl_printf(out,

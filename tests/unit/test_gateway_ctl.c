@@ -121,6 +121,8 @@ static void route_test(void **state)
 				   "fax = yes\n"
 				   "[route out]\n"
 				   "from = trunk pbx\n"
+				   "time = 00:00-24:00\n"
+				   "days = sat-fri\n"
 				   "target = group pri\n";
 	struct cfg_errors errs = { 0 };
 	FILE *f = fmemopen((void *)text, sizeof(text) - 1, "r");
@@ -152,7 +154,10 @@ static void route_test(void **state)
 			       "called 2125551234 -> 2125551234\n"
 			       "calling - -> -\n"
 			       "target group pri (usable)\n"
-			       "failover on nothing\nfax no\nok\n"));
+			       "failover on nothing\n"
+			       "time 00:00-24:00\n"
+			       "days sun mon tue wed thu fri sat\n"
+			       "fax no\nok\n"));
 	assert_string_equal(run("route test 1 2 trunk:nosuch", false),
 			    "error: no such trunk\n");
 	assert_string_equal(
