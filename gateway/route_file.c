@@ -299,25 +299,20 @@ static bool parse_from(struct rf_ctx *c, const char *v, struct gw_route_rule *r)
 	return false;
 }
 
-static bool check_template(struct rf_ctx *c, const char *key, const char *v,
-			   const struct gw_route_num *cond, char *out,
-			   size_t size)
+/* A rewrite template names only groups its number's match has (the
+ * length was checked when it was read). */
+static void check_template(struct rf_ctx *c, const char *key, const char *v,
+			   const struct gw_route_num *cond)
 {
 	size_t groups = cond->is_re ? cond->re.re_nsub : 1;
 
-	if (strlen(v) >= size) {
-		rf_err(c, "%s: longer than %zu characters", key, size - 1);
-		return false;
-	}
 	for (const char *p = strchr(v, '\\'); p; p = strchr(p + 1, '\\'))
 		if (p[1] >= '1' && p[1] <= '9' &&
 		    (size_t)(p[1] - '0') > groups) {
 			rf_err(c, "%s: \\%c, but its match has %zu group%s",
 			       key, p[1], groups, groups == 1 ? "" : "s");
-			return false;
+			return;
 		}
-	strcpy(out, v);
-	return true;
 }
 
 static void rule_option(struct rf_ctx *c, const char *key, char *v)
@@ -468,11 +463,9 @@ static void rule_end(struct rf_ctx *c)
 	if (!r->ntargets && !c->target_seen) /* else reported at its line */
 		rf_err(c, "[route %s] target: required", r->name);
 	if (r->called_out[0])
-		check_template(c, "called_out", r->called_out, &r->called,
-			       r->called_out, sizeof(r->called_out));
+		check_template(c, "called_out", r->called_out, &r->called);
 	if (r->calling_out[0])
-		check_template(c, "calling_out", r->calling_out, &r->calling,
-			       r->calling_out, sizeof(r->calling_out));
+		check_template(c, "calling_out", r->calling_out, &r->calling);
 	if (r->busy_out && r->src != GW_SRC_GROUP)
 		rf_err(c,
 		       "[route %s] busy_out: needs 'from = group NAME' (the group whose B-channels go out of service)",
