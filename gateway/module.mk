@@ -27,3 +27,4 @@ UNIT_TESTS += test_gateway_sipconn test_gateway_siptcp
 UNIT_TESTS += test_gateway_cdr test_gateway_metrics
 UNIT_TESTS += test_gateway_ctl
 UNIT_TESTS += test_gateway_route_file
+BENCHES += gateway_route_match
