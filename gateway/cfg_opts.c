@@ -14,7 +14,7 @@
 #include <strings.h>
 
 const char *const cfg_sect_names[S_COUNT] = {
-	"general", "sip", "media", "span", "trunk", "route",
+	"general", "sip", "media", "fax", "span", "trunk", "route",
 };
 
 const char *const cfg_sect_help[S_COUNT] = {
