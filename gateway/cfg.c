@@ -238,7 +238,7 @@ static void section_begin(struct cfg_ctx *c, const char *section)
 		return;
 	}
 	err_add(c->errs,
-		"%s:%d: unknown section [%s] (expected: general, sip, media, span N, trunk NAME, route NAME)",
+		"%s:%d: unknown section [%s] (expected: general, sip, media, fax, span N, trunk NAME, route NAME)",
 		c->file, c->line, section);
 }
 
