@@ -313,11 +313,24 @@ static void send_t38_offer(struct gw_call *c)
 	     l.caps.version);
 }
 
+/* Before answer there is no dialog to re-INVITE in: wait again, a
+ * bounded number of times, then stay on G.711. */
+#define FAX_WAIT_ROUNDS 20
+
 static void wait_fired(void *arg)
 {
 	struct gw_call *c = arg;
 
 	c->fax.wait = NULL;
+	if (c->fax.st == FAX_WAIT && c->state != CS_ACTIVE &&
+	    c->state != CS_RELEASING && ++c->fax.rounds < FAX_WAIT_ROUNDS) {
+		c->fax.wait = gw_timer_start(c->gw->loop, 500, wait_fired, c);
+		return;
+	}
+	if (c->fax.st == FAX_WAIT && c->state != CS_ACTIVE) {
+		go_g711(c, "not answered");
+		return;
+	}
 	if (c->fax.st == FAX_WAIT) {
 		FLOG(c, LOG_INFO, "no T.38 re-INVITE from the far end in %u ms",
 		     c->fax.pol.cfg->wait_ms);

@@ -72,6 +72,7 @@ struct call_fax {
 	struct call_fax_policy pol;
 	int tone;		 /* enum media_faxtone first counted, 0 none */
 	struct gw_timer *wait;	 /* FAX_WAIT: our re-INVITE's delay */
+	unsigned rounds;	 /* waits re-armed before answer */
 	bool refused;		 /* our T.38 offer was refused: no retry */
 	bool vbd;		 /* our V.152 (gpmd vbd=yes) re-offer is out */
 	struct media_addr peer;	 /* UDPTL peer negotiated */
