@@ -89,6 +89,15 @@ static void udptl_readable(void *arg, uint32_t events)
 	}
 }
 
+/* What we offer (send), or the most we accept (recv: FEC if the
+ * sender asks for it, T.38 Annex D lets the answer only go lower). */
+static enum sdp_t38_ec t38_ec(const struct sf_opts *o)
+{
+	if (o->fec || (!o->send && o->redundancy))
+		return SDP_T38_EC_FEC;
+	return o->redundancy ? SDP_T38_EC_REDUNDANCY : SDP_T38_EC_NONE;
+}
+
 struct sf_call *sf_call_new(struct sf_app *app)
 {
 	unsigned max = app->o.media_port + SF_MEDIA_PORTS - 1;
@@ -126,16 +135,16 @@ struct sf_call *sf_call_new(struct sf_app *app)
 		sf_call_free(c);
 		return NULL;
 	}
-	c->codec = app->o.law_alaw
-			   ? (struct sdp_codec){ .pt = 8, .name = "PCMA",
-						 .rate = 8000 }
-			   : (struct sdp_codec){ .pt = 0, .name = "PCMU",
-						 .rate = 8000 };
+	/* both laws, the chosen one first: a fax needs no transcoding */
+	c->codecs[app->o.law_alaw ? 1 : 0] =
+		(struct sdp_codec){ .pt = 0, .name = "PCMU", .rate = 8000 };
+	c->codecs[app->o.law_alaw ? 0 : 1] =
+		(struct sdp_codec){ .pt = 8, .name = "PCMA", .rate = 8000 };
 	c->local = (struct sdp_local){
 		.ip = app->media_ip,
 		.port = (uint16_t)c->rtp_port,
-		.codecs = &c->codec,
-		.ncodecs = 1,
+		.codecs = c->codecs,
+		.ncodecs = 2,
 		.ptime = 20,
 		.te_pt = -1,
 		.sess_id = 7000 + c->n,
@@ -151,9 +160,7 @@ struct sf_call *sf_call_new(struct sf_app *app)
 			.rate_mgmt = SDP_T38_TRANSFERRED_TCF,
 			.max_buffer = 2000,
 			.max_datagram = app->o.max_datagram,
-			.udp_ec = app->o.fec ? SDP_T38_EC_FEC
-				  : app->o.redundancy ? SDP_T38_EC_REDUNDANCY
-						      : SDP_T38_EC_NONE,
+			.udp_ec = t38_ec(&app->o),
 		},
 	};
 	return c;

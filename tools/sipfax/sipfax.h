@@ -40,7 +40,7 @@ struct sf_call {
 	struct sf_term *term;
 	char file[4096];
 	char callid[256];
-	struct sdp_codec codec;
+	struct sdp_codec codecs[2]; /* the chosen law first */
 	struct sdp_local local;
 	struct sdp_t38_local t38local;
 	uint64_t sess_version;
