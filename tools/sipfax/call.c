@@ -57,8 +57,7 @@ static int udptl_send(void *arg, const uint8_t *pkt, size_t len)
 {
 	struct sf_call *c = arg;
 
-	if (sendto(c->udptl_fd, pkt, len, 0,
-		   (struct sockaddr *)&c->udptl_peer,
+	if (sendto(c->udptl_fd, pkt, len, 0, (struct sockaddr *)&c->udptl_peer,
 		   sizeof(c->udptl_peer)) < 0)
 		return errno;
 	return 0;
@@ -220,8 +219,9 @@ static int start_audio(struct sf_call *c, const struct sdp_result *res)
 	media_sess_fax_mode(c->media);
 	err = sf_term_start_audio(c->term);
 	if (!err)
-		sf_ev(c->app, "event=mode call=%u mode=g711 codec=%s peer=%s:%u",
-		      c->n, res->name, res->addr, res->port);
+		sf_ev(c->app,
+		      "event=mode call=%u mode=g711 codec=%s peer=%s:%u", c->n,
+		      res->name, res->addr, res->port);
 	return err;
 }
 
@@ -372,8 +372,10 @@ void sf_call_reoffer_in(struct sf_call *c, const struct sip_pl *sdp)
 		if (mode == SF_MODE_T38) {
 			gw_sockaddr_in(&c->udptl_peer, tres.addr, tres.port);
 			sip_call_answer(c->sip, 200, ans);
-			sf_ev(c->app, "event=reoffer call=%u answer=200 t38=1 "
-				      "restart=0", c->n);
+			sf_ev(c->app,
+			      "event=reoffer call=%u answer=200 t38=1 "
+			      "restart=0",
+			      c->n);
 			return;
 		}
 		if (done || start_t38(c, &tres)) {
@@ -381,8 +383,8 @@ void sf_call_reoffer_in(struct sf_call *c, const struct sip_pl *sdp)
 			return;
 		}
 		sip_call_answer(c->sip, 200, ans);
-		sf_ev(c->app, "event=reoffer call=%u answer=200 t38=1 restart=1",
-		      c->n);
+		sf_ev(c->app,
+		      "event=reoffer call=%u answer=200 t38=1 restart=1", c->n);
 		return;
 	}
 	/* audio: the same session again, or back to audio after the fax */
@@ -490,7 +492,8 @@ static void report(struct sf_call *c, const struct sf_term_result *r)
 		       (unsigned long long)r->lost);
 	printf("\n");
 	if (sf_result_line(line, sizeof(line), send, c->file, c->callid, r))
-		snprintf(line, sizeof(line), "result=%s", c->ok ? "ok" : "failed");
+		snprintf(line, sizeof(line), "result=%s",
+			 c->ok ? "ok" : "failed");
 	sf_ev(app, "event=fax call=%u %s udptl_foreign=%llu", c->n, line,
 	      (unsigned long long)c->udptl_foreign);
 }
@@ -526,10 +529,9 @@ void sf_call_tick(struct sf_call *c)
 		return;
 	report(c, &r);
 	/* the sender clears (T.30: it sent DCN); the receiver waits */
-	c->bye_timer = gw_timer_start(c->app->loop,
-				      c->app->o.send ? SF_BYE_GRACE_MS
-						     : SF_BYE_WAIT_MS,
-				      bye_fired, c);
+	c->bye_timer = gw_timer_start(
+		c->app->loop, c->app->o.send ? SF_BYE_GRACE_MS : SF_BYE_WAIT_MS,
+		bye_fired, c);
 }
 
 void sf_call_ended(struct sf_call *c)

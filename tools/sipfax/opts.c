@@ -117,16 +117,16 @@ static int one(struct sf_opts *o, int opt, const char *arg, char *err,
 	case O_LISTEN:
 		if (hostport(arg, o->listen_ip, sizeof(o->listen_ip),
 			     &o->listen_port))
-			return bad(err, errlen, "--listen: expected IP:PORT, got '%s'",
-				   arg);
+			return bad(err, errlen,
+				   "--listen: expected IP:PORT, got '%s'", arg);
 		return 0;
 	case O_MEDIA_IP:
 		o->media_ip = arg;
 		return 0;
 	case O_MEDIA_PORT:
 		if (number(arg, 1024, 64534, &o->media_port))
-			return bad(err, errlen, "--media-port: 1024..64534, got '%s'",
-				   arg);
+			return bad(err, errlen,
+				   "--media-port: 1024..64534, got '%s'", arg);
 		return 0;
 	case O_OFFER:
 		if (!strcmp(arg, "audio"))
@@ -137,7 +137,8 @@ static int one(struct sf_opts *o, int opt, const char *arg, char *err,
 			o->offer = SF_OFFER_BOTH;
 		else
 			return bad(err, errlen,
-				   "--offer: audio, t38 or both, got '%s'", arg);
+				   "--offer: audio, t38 or both, got '%s'",
+				   arg);
 		return 0;
 	case O_FROM:
 		o->from = arg;

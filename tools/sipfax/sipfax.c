@@ -71,6 +71,7 @@ static int term_for(struct sf_app *app, struct sf_call *c)
 
 	c->term = sf_term_alloc(&tc, err, sizeof(err));
 	if (!c->term) {
+		fprintf(stderr, "sipfax: %s\n", err);
 		sf_ev(app, "event=error call=%u reason=\"%s\"", c->n, err);
 		return EINVAL;
 	}
@@ -119,8 +120,7 @@ static void place_call(struct sf_app *app, enum sf_offer offer)
 		gw_loop_stop(app->loop);
 		return;
 	}
-	snprintf(c->callid, sizeof(c->callid), "%s",
-		 sip_call_callid(c->sip));
+	snprintf(c->callid, sizeof(c->callid), "%s", sip_call_callid(c->sip));
 	sf_ev(app, "event=calling call=%u uri=%s offer=%s callid=%s", c->n,
 	      app->o.uri,
 	      offer == SF_OFFER_T38    ? "t38"
@@ -290,10 +290,10 @@ static void timeout_fired(void *arg)
 		bool answered = false;
 
 		for (unsigned i = 0; i < SF_MAX_CALLS; i++)
-			answered |= app->calls[i].used &&
-				    app->calls[i].answered;
-		app->exit_code = answered ? SF_EXIT_TIMEOUT
-					  : SF_EXIT_CALL_FAILED;
+			answered |=
+				app->calls[i].used && app->calls[i].answered;
+		app->exit_code =
+			answered ? SF_EXIT_TIMEOUT : SF_EXIT_CALL_FAILED;
 	} else if (app->o.count && app->faxes < app->o.count) {
 		app->exit_code = SF_EXIT_TIMEOUT;
 	}
@@ -350,10 +350,10 @@ static int setup(struct sf_app *app, struct sigctx *sc)
 	struct stat st;
 	int err;
 
-	if (!app->o.send &&
-	    (stat(app->o.spool, &st) || !S_ISDIR(st.st_mode) ||
-	     access(app->o.spool, W_OK))) {
-		fprintf(stderr, "sipfax: --spool %s: not a writable directory\n",
+	if (!app->o.send && (stat(app->o.spool, &st) || !S_ISDIR(st.st_mode) ||
+			     access(app->o.spool, W_OK))) {
+		fprintf(stderr,
+			"sipfax: --spool %s: not a writable directory\n",
 			app->o.spool);
 		return SF_EXIT_USAGE;
 	}
@@ -432,7 +432,9 @@ int main(int argc, char **argv)
 	      app.o.listen_port);
 	if (app.o.send)
 		place_call(&app, app.o.offer);
-	gw_loop_run(app.loop);
+	/* a sender whose file or URI was refused never runs the loop */
+	if (app.exit_code <= 0)
+		gw_loop_run(app.loop);
 	drain(&app);
 	rc = final_code(&app);
 	sf_ev(&app, "event=exit code=%d faxes=%u failed=%u", rc, app.faxes,

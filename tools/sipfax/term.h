@@ -25,14 +25,14 @@ struct sf_term_cfg {
 
 /* What T.38 runs with, from the SDP negotiation. */
 struct sf_t38_params {
-	unsigned version;	      /* 0..3 */
-	bool local_tcf;		      /* T38FaxRateManagement localTCF */
+	unsigned version; /* 0..3 */
+	bool local_tcf;	  /* T38FaxRateManagement localTCF */
 	bool fill_bit_removal;
-	uint32_t max_bitrate;	      /* 0: no limit */
-	enum media_udptl_ec ec;	      /* what we send */
-	unsigned redundancy;	      /* depth for control IFPs (image: less) */
-	size_t max_datagram;	      /* the far end's, 0: unknown */
-	size_t rx_max_datagram;	      /* ours (counted when exceeded) */
+	uint32_t max_bitrate;	/* 0: no limit */
+	enum media_udptl_ec ec; /* what we send */
+	unsigned redundancy;	/* depth for control IFPs (image: less) */
+	size_t max_datagram;	/* the far end's, 0: unknown */
+	size_t rx_max_datagram; /* ours (counted when exceeded) */
 };
 
 /* Sends one UDPTL datagram; 0 or errno. */
@@ -72,8 +72,7 @@ int sf_term_start_t38(struct sf_term *t, const struct sf_t38_params *p,
 
 /* Audio mode: one block of n linear samples received (rx) and to send
  * (tx). Outside audio mode tx is silence. */
-void sf_term_audio(struct sf_term *t, const int16_t *rx, int16_t *tx,
-		   size_t n);
+void sf_term_audio(struct sf_term *t, const int16_t *rx, int16_t *tx, size_t n);
 /* True once the far end's fax answer (CED or V.21 preamble) was heard on
  * audio: the moment to ask for T.38. */
 bool sf_term_answer_heard(const struct sf_term *t);
