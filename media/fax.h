@@ -170,7 +170,12 @@ struct media_t38leg_cfg {
 	unsigned watchdog_ms;
 };
 
-/* One UDPTL datagram to send (at most the far end's max datagram).
+/* spandsp's copies: with EC none, copies identical datagrams (same
+ * sequence number) at once; with redundancy or FEC one datagram, and
+ * while nothing newer is sent the same datagram again once per TDM
+ * block, up to copies - 1 times (later packets carry it otherwise).
+ *
+ * One UDPTL datagram to send (at most the far end's max datagram).
  * Returns 0 or a positive errno (counted as a send error). */
 typedef int (*media_t38leg_send_fn)(void *arg, const uint8_t *pkt, size_t len);
 
@@ -180,6 +185,11 @@ struct media_t38leg_stats {
 					 * redundancy / FEC, lost, rejected */
 	uint64_t send_errors;
 	uint64_t silent_ms; /* since the last datagram (or the start) */
+	/* Additions: datagrams sent again for spandsp's copies (t38leg.c
+	 * says how copies map onto UDPTL), and receive gaps given up after
+	 * 40 ms of audio time rather than the UDPTL window. */
+	uint64_t repeats;
+	uint64_t gap_flushes;
 };
 
 struct media_t38leg;
