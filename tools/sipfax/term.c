@@ -11,6 +11,7 @@
 
 #include <spandsp.h>
 
+#include "media/fax.h"
 #include "tools/sipfax/term.h"
 
 #define SF_MAX_IFP 1024
@@ -26,6 +27,7 @@ struct sf_term {
 	struct media_udptl *udptl;
 	modem_connect_tones_rx_state_t *answer_det;
 	bool answer_heard;
+	unsigned version; /* T.38 version in use */
 	sf_term_send_fn send;
 	void *send_arg;
 	uint64_t send_errors;
@@ -264,7 +266,15 @@ static void udptl_deliver(void *arg, uint16_t seq, const uint8_t *ifp,
 			  size_t len, bool recovered)
 {
 	struct sf_term *t = arg;
+	size_t own;
 
+	/* parity FEC carries no length: a repaired IFP is zero padded to the
+	 * longest of its group, and spandsp refuses the padding */
+	if (recovered) {
+		own = media_t38_ifp_len(ifp, len, t->version);
+		if (own)
+			len = own;
+	}
 	if (t->t38)
 		t38_core_rx_ifp_packet(t38_terminal_get_t38_core_state(t->t38),
 				       ifp, (int)len, seq);
@@ -311,6 +321,7 @@ int sf_term_start_t38(struct sf_term *t, const struct sf_t38_params *p,
 	}
 	core = t38_terminal_get_t38_core_state(t->t38);
 	t38_set_t38_version(core, (int)p->version);
+	t->version = p->version;
 	t38_set_data_rate_management_method(
 		core, p->local_tcf ? T38_DATA_RATE_MANAGEMENT_LOCAL_TCF
 				   : T38_DATA_RATE_MANAGEMENT_TRANSFERRED_TCF);
