@@ -218,3 +218,9 @@ void media_t38leg_stats(const struct media_t38leg *l,
 			struct media_t38leg_stats *out);
 /* The T.30 phase trace (media_t38gw_trace). */
 const char *media_t38leg_trace(const struct media_t38leg *l);
+
+/* Addition: the length of the IFP at the start of ifp (T.38 Annex A
+ * encoding of that version), 0 when it does not parse within len. The
+ * leg uses it to cut the zero padding off IFPs repaired by parity FEC
+ * (spandsp refuses them otherwise); other UDPTL users may too. */
+size_t media_t38_ifp_len(const uint8_t *ifp, size_t len, unsigned version);

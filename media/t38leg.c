@@ -91,12 +91,76 @@ static void gw_tx(void *arg, const uint8_t *ifp, size_t len, uint16_t seq,
 	}
 }
 
+/* T.38 Annex A, aligned PER as T.38 endpoints write it. First octet:
+ * data-field present (bit 7), t30-data rather than t30-indicator (6),
+ * the type's extension bit (5) which adds a second octet. A data field is
+ * a count (one octet: no IFP has 128 fields) then per field its
+ * field-data-present bit and type, and when present a 16-bit length - 1
+ * and the octets. Version 0 (T.38 of 1998, no extension marker) packs a
+ * field without data into half an octet, the next field's in the other
+ * half; later versions give every field its own octet (two when the type
+ * is extended). */
+size_t media_t38_ifp_len(const uint8_t *ifp, size_t len, unsigned version)
+{
+	size_t ptr, count;
+	bool half = false;
+
+	if (!ifp || len < 1)
+		return 0;
+	ptr = (ifp[0] & 0x20) ? 2 : 1;
+	if (!(ifp[0] & 0x80))
+		return ptr <= len ? ptr : 0;
+	if (ptr >= len || (ifp[ptr] & 0x80))
+		return 0;
+	count = ifp[ptr++];
+	for (size_t i = 0; i < count; i++) {
+		bool present;
+
+		if (ptr >= len)
+			return 0;
+		if (version == 0) {
+			if (half) {
+				present = (ifp[ptr] >> 3) & 1;
+				ptr++;
+				half = false;
+			} else {
+				present = ifp[ptr] >> 7;
+				if (present)
+					ptr++;
+				else
+					half = true;
+			}
+		} else {
+			present = ifp[ptr] >> 7;
+			ptr += (ifp[ptr] & 0x40) ? 2 : 1;
+		}
+		if (present) {
+			if (ptr + 2 > len)
+				return 0;
+			ptr += 2 + ((size_t)ifp[ptr] << 8 | ifp[ptr + 1]) + 1;
+		}
+		if (ptr > len)
+			return 0;
+	}
+	if (half)
+		ptr++; /* the last half octet */
+	return ptr <= len ? ptr : 0;
+}
+
 static void deliver(void *arg, uint16_t seq, const uint8_t *ifp, size_t len,
 		    bool recovered)
 {
 	struct media_t38leg *l = arg;
 
-	(void)recovered;
+	/* Parity carries no length: an IFP repaired by FEC is as long as
+	 * the longest of its group, and spandsp refuses an IFP with octets
+	 * after its end. Its own fields say where it ends. */
+	if (recovered) {
+		size_t n = media_t38_ifp_len(ifp, len, l->cfg.t38.version);
+
+		if (n)
+			len = n;
+	}
 	/* refusals are counted by the gateway */
 	(void)media_t38gw_ifp_in(l->gw, ifp, len, seq);
 }

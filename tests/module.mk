@@ -52,3 +52,9 @@ sim: $(B)/tests/sim/t_fax_sim
 
 test: sim
 .PHONY: sim
+
+# Fax benchmarks (tests/bench/fax_*.c) run the simulation's code too.
+BENCHES += fax_sim fax_t38_cost
+$(B)/tests/bench/fax_sim $(B)/tests/bench/fax_t38_cost: $(B)/tests/bench/%: \
+		$(B)/tests/bench/%.o $(FAXSIM_OBJ) $(ALL_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(ALL_LIBS) $(EXT_LIBS) $(BENCH_LIBS)

@@ -67,6 +67,7 @@ struct sim {
 	t38_core_state_t *tcore;
 	struct media_udptl *tu;
 	enum media_udptl_ec tec;
+	unsigned tversion;
 	uint8_t tlast[DGRAM];
 	size_t tlast_len;
 	unsigned trepeat;
@@ -231,8 +232,9 @@ static void t30_common(t30_state_t *t, const struct faxsim_opts *o, bool send,
 		m |= T30_SUPPORT_V17;
 	t30_set_supported_modems(t, m);
 	t30_set_ecm_capability(t, o->ecm);
-	t30_set_supported_compressions(t, T30_SUPPORT_T4_1D_COMPRESSION |
-						  T30_SUPPORT_T4_2D_COMPRESSION);
+	t30_set_supported_compressions(t,
+				       T30_SUPPORT_T4_1D_COMPRESSION |
+					       T30_SUPPORT_T4_2D_COMPRESSION);
 	if (send)
 		t30_set_tx_file(t, doc, -1, -1);
 	else
@@ -267,6 +269,8 @@ static int leg_send(void *arg, const uint8_t *p, size_t len)
 
 static int leg_rx(struct sim *s, const uint8_t *p, size_t len)
 {
+	if (s->o->rec_dgram)
+		s->o->rec_dgram(s->o->rec_arg, p, len);
 	return media_t38leg_udptl_in(s->leg, p, len);
 }
 
@@ -275,7 +279,12 @@ static void term_deliver(void *arg, uint16_t seq, const uint8_t *ifp,
 {
 	struct sim *s = arg;
 
-	(void)recovered;
+	if (recovered) {
+		size_t n = media_t38_ifp_len(ifp, len, s->tversion);
+
+		if (n)
+			len = n;
+	}
 	t38_core_rx_ifp_packet(s->tcore, ifp, (int)len, seq);
 }
 
@@ -286,13 +295,13 @@ static int term_rx(struct sim *s, const uint8_t *p, size_t len)
 
 /* The fax server frames its IFPs with our UDPTL and maps spandsp's
  * copies as the gateway does (fax.h). */
-static int term_tx(t38_core_state_t *c, void *user, const uint8_t *buf,
-		   int len, int count)
+static int term_tx(t38_core_state_t *c, void *user, const uint8_t *buf, int len,
+		   int count)
 {
 	struct sim *s = user;
-	enum media_udptl_kind kind =
-		(buf[0] & 0x40) && (buf[0] & 0x3e) ? MEDIA_UDPTL_IMAGE
-						   : MEDIA_UDPTL_CONTROL;
+	enum media_udptl_kind kind = (buf[0] & 0x40) && (buf[0] & 0x3e)
+					     ? MEDIA_UDPTL_IMAGE
+					     : MEDIA_UDPTL_CONTROL;
 
 	(void)c;
 	if (media_udptl_send(s->tu, buf, (size_t)len, kind, s->tlast,
@@ -312,7 +321,7 @@ static int term_tx(t38_core_state_t *c, void *user, const uint8_t *buf,
 
 static enum media_udptl_ec ec_of(enum sdp_t38_ec e)
 {
-	return e == SDP_T38_EC_FEC	   ? MEDIA_UDPTL_EC_FEC
+	return e == SDP_T38_EC_FEC	    ? MEDIA_UDPTL_EC_FEC
 	       : e == SDP_T38_EC_REDUNDANCY ? MEDIA_UDPTL_EC_REDUNDANCY
 					    : MEDIA_UDPTL_EC_NONE;
 }
@@ -394,8 +403,8 @@ static int t38_setup(struct sim *s, const char *doc, const char *got)
 	uc.depth_image = 2;
 	uc.fec_span = 3;
 	uc.fec_entries = 3;
-	uc.max_datagram = srv.remote_max_datagram ? srv.remote_max_datagram
-						  : GW_DGRAM;
+	uc.max_datagram =
+		srv.remote_max_datagram ? srv.remote_max_datagram : GW_DGRAM;
 	uc.max_ifp = MEDIA_T38_IFP_MAX;
 	uc.rx_max_datagram = SERVER_DGRAM;
 	uc.window = 3;
@@ -409,6 +418,7 @@ static int t38_setup(struct sim *s, const char *doc, const char *got)
 		return ENOMEM;
 	s->tcore = t38_terminal_get_t38_core_state(s->term);
 	t38_set_t38_version(s->tcore, (int)srv.t38.version);
+	s->tversion = srv.t38.version;
 	t38_set_max_datagram_size(s->tcore, (int)uc.max_datagram - 8);
 	t38_terminal_set_fill_bit_removal(s->term, srv.t38.fill_bit_removal);
 	t = t38_terminal_get_t30_state(s->term);
@@ -428,6 +438,8 @@ static void t38_block(struct sim *s, int16_t *to_pfax)
 	if (n < BLOCK)
 		memset(lin + n, 0, (BLOCK - (size_t)n) * sizeof(*lin));
 	media_linear_to_law(s->o->law, lin, in, BLOCK);
+	if (s->o->rec_tdm)
+		s->o->rec_tdm(s->o->rec_arg, in, BLOCK);
 	media_t38leg_tdm(s->leg, in, out, BLOCK);
 	media_law_to_linear(s->o->law, out, to_pfax, BLOCK);
 
@@ -492,9 +504,11 @@ static int rx_a(struct sim *s, const uint8_t *p, size_t len)
 
 static int g711_setup(struct sim *s, const char *doc, const char *got)
 {
-	struct media_hooks ha = { .arg = s, .rtp_send = rtp_a,
+	struct media_hooks ha = { .arg = s,
+				  .rtp_send = rtp_a,
 				  .now_us = sim_now };
-	struct media_hooks hb = { .arg = s, .rtp_send = rtp_b,
+	struct media_hooks hb = { .arg = s,
+				  .rtp_send = rtp_b,
 				  .now_us = sim_now };
 	struct media_sess_cfg c = { 0 };
 	int err;
@@ -627,12 +641,13 @@ int faxsim_run(const struct faxsim_opts *o, struct faxsim_result *r)
 	r->pages_equal = same_pages(doc, got);
 	r->dgrams_sent = s.sent;
 	r->dgrams_lost = s.lost;
+	if (s.tu)
+		r->server = *media_udptl_stats(s.tu);
 	if (s.leg) {
 		media_t38leg_finish(s.leg);
 		media_t38leg_stats(s.leg, &r->leg);
 	}
-	r->ok = r->code_pstn == 0 && r->code_ip == 0 &&
-		r->pages_equal == pages;
+	r->ok = r->code_pstn == 0 && r->code_ip == 0 && r->pages_equal == pages;
 	if (!r->ok) {
 		snprintf(r->why, sizeof(r->why),
 			 "codes pstn %d (%s) ip %d (%s), pages %u/%u equal, "
@@ -642,8 +657,9 @@ int faxsim_run(const struct faxsim_opts *o, struct faxsim_result *r)
 				 ? t30_completion_code_to_str(r->code_pstn)
 				 : "no end",
 			 r->code_ip,
-			 r->code_ip >= 0 ? t30_completion_code_to_str(r->code_ip)
-					 : "no end",
+			 r->code_ip >= 0
+				 ? t30_completion_code_to_str(r->code_ip)
+				 : "no end",
 			 r->pages_equal, pages, r->line_s);
 	}
 	if (o->verbose && s.leg)

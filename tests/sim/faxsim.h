@@ -34,16 +34,23 @@ struct faxsim_opts {
 	int ec;		      /* -1: default (redundancy); enum sdp_t38_ec */
 	unsigned limit_s;     /* line-time bound; 0: 300 */
 	bool verbose;	      /* keep the gateway's trace in the result */
+	/* T.38 only, may be NULL: what the gateway leg is given, in order
+	 * (a TDM block from the PSTN, a datagram from the IP side), so a
+	 * benchmark can replay the same input. */
+	void (*rec_tdm)(void *arg, const uint8_t *law, size_t n);
+	void (*rec_dgram)(void *arg, const uint8_t *pkt, size_t len);
+	void *rec_arg;
 };
 
 struct faxsim_result {
-	bool ok;	      /* both machines code 0 and every page equal */
+	bool ok;		/* both machines code 0 and every page equal */
 	int code_pstn, code_ip; /* T.30 completion codes (-1: none) */
 	unsigned pages_sent, pages_equal;
 	double line_s; /* simulated seconds */
 	struct media_t38leg_stats leg;
+	struct media_udptl_stats server; /* the fax server's UDPTL */
 	uint64_t dgrams_sent, dgrams_lost;
-	char why[160]; /* what failed, for the report */
+	char why[160];	  /* what failed, for the report */
 	char trace[8192]; /* the gateway's phase trace, when verbose */
 };
 

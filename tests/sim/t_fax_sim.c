@@ -49,7 +49,7 @@ static const struct scenario set[] = {
 	{ "t38 server->pstn v27ter ecm",
 	  { .ecm = true, .modems = MEDIA_T38_V27TER, .ec = EC_DEFAULT },
 	  4800 },
-	{ "t38 pstn->server fec loss 3% v0",
+	{ "t38 pstn->server fec loss 3% v1",
 	  { .pstn_sends = true,
 	    .ecm = true,
 	    .loss = 0.03,
@@ -124,7 +124,8 @@ int main(void)
 		       " datagrams lost, recovered %" PRIu64 " red %" PRIu64
 		       " fec\n",
 		       set[i].name, r.line_s, r.dgrams_lost, r.dgrams_sent,
-		       r.leg.udptl.rec_red, r.leg.udptl.rec_fec);
+		       r.leg.udptl.rec_red + r.server.rec_red,
+		       r.leg.udptl.rec_fec + r.server.rec_fec);
 	}
 	printf("%u/%u simulated faxes passed (FAXSIM_SEED=%" PRIu64 ")\n",
 	       n - fails, n, base);

@@ -201,8 +201,9 @@ static void fax_setup(struct side *s, const struct opts *o, bool sender)
 	fax_set_transmit_on_idle(s->fax, 1);
 	t = fax_get_t30_state(s->fax);
 	t30_set_ecm_capability(t, o->ecm);
-	t30_set_supported_compressions(t, T30_SUPPORT_T4_1D_COMPRESSION |
-						  T30_SUPPORT_T4_2D_COMPRESSION);
+	t30_set_supported_compressions(t,
+				       T30_SUPPORT_T4_1D_COMPRESSION |
+					       T30_SUPPORT_T4_2D_COMPRESSION);
 	if (sender)
 		t30_set_tx_file(t, doc, -1, -1);
 	else
@@ -278,7 +279,8 @@ static void carry(struct rig *r, struct side *from, struct side *to)
 	static const uint8_t junk[] = { 0x00, 0x07, 0x90, 0xff, 0x01 };
 
 	for (unsigned i = 0; i < from->qn; i++) {
-		if (r->garbage_every && (from->sent + i) % r->garbage_every == 0)
+		if (r->garbage_every &&
+		    (from->sent + i) % r->garbage_every == 0)
 			assert_int_equal(media_t38leg_udptl_in(to->leg, junk,
 							       sizeof(junk)),
 					 EBADMSG);
@@ -415,6 +417,8 @@ static void t_loss_fec(void **state)
 	r = transfer(&o, 14400);
 	media_t38leg_stats(r->s[1].leg, &st);
 	assert_true(st.udptl.rec_fec > 3);
+	/* repaired IFPs carry the group's zero padding: spandsp takes them */
+	assert_int_equal(st.fax.ifp_rx_bad, 0);
 	rig_free(r);
 }
 
@@ -577,6 +581,41 @@ static void t_send_errors_counted(void **state)
 	rig_free(r);
 }
 
+/* IFP lengths by their own fields (T.38 Annex A), zero padding after. */
+static void t_ifp_len(void **state)
+{
+	/* indicator v21-preamble (3 << 1), padded */
+	static const uint8_t ind[] = { 0x06, 0, 0, 0 };
+	/* extended indicator (v8-ansam..): two octets */
+	static const uint8_t ext[] = { 0x20, 0x40, 0, 0 };
+	/* v1+: data v21 (0xc0), 1 field hdlc-data present + 2 octets, then
+	 * hdlc-fcs-OK-sig-end (4 << 3) without data */
+	static const uint8_t d1[] = { 0xc0, 0x02, 0x80, 0x00, 0x01,
+				      0xff, 0x13, 0x20, 0,    0 };
+	/* v0: the same fields; a field without data takes half an octet */
+	static const uint8_t d0[] = { 0xc0, 0x02, 0x80, 0x00, 0x01,
+				      0xff, 0x13, 0x40, 0,    0 };
+	/* v0: two fields without data share one octet */
+	static const uint8_t h0[] = { 0xc0, 0x02, 0x10, 0, 0 };
+
+	(void)state;
+	assert_int_equal(media_t38_ifp_len(ind, sizeof(ind), 2), 1);
+	assert_int_equal(media_t38_ifp_len(ext, sizeof(ext), 2), 2);
+	assert_int_equal(media_t38_ifp_len(d1, sizeof(d1), 2), 8);
+	assert_int_equal(media_t38_ifp_len(d0, sizeof(d0), 0), 8);
+	assert_int_equal(media_t38_ifp_len(h0, sizeof(h0), 0), 3);
+	/* cut short, bogus: 0 */
+	assert_int_equal(media_t38_ifp_len(d1, 6, 2), 0);
+	assert_int_equal(media_t38_ifp_len(d1, 1, 2), 0);
+	assert_int_equal(media_t38_ifp_len(ext, 1, 2), 0);
+	assert_int_equal(media_t38_ifp_len(NULL, 4, 2), 0);
+	assert_int_equal(media_t38_ifp_len(ind, 0, 2), 0);
+	static const uint8_t big[] = { 0xc0, 0x80, 0x01 };
+	assert_int_equal(media_t38_ifp_len(big, sizeof(big), 2), 0);
+	static const uint8_t longf[] = { 0xc0, 0x01, 0x80, 0xff, 0xff, 1 };
+	assert_int_equal(media_t38_ifp_len(longf, sizeof(longf), 2), 0);
+}
+
 static void t_bad_options(void **state)
 {
 	struct opts o = { .ec = MEDIA_UDPTL_EC_REDUNDANCY };
@@ -636,6 +675,7 @@ int main(void)
 		cmocka_unit_test(t_watchdog),
 		cmocka_unit_test(t_gap_given_up),
 		cmocka_unit_test(t_send_errors_counted),
+		cmocka_unit_test(t_ifp_len),
 		cmocka_unit_test(t_bad_options),
 	};
 
