@@ -174,9 +174,9 @@ static void send_to(int fd, unsigned port, const void *buf, size_t len)
 				  .sin_port = htons((uint16_t)port) };
 
 	inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-	assert_int_equal(sendto(fd, buf, len, 0, (struct sockaddr *)&to,
-				sizeof(to)),
-			 (ssize_t)len);
+	assert_int_equal(
+		sendto(fd, buf, len, 0, (struct sockaddr *)&to, sizeof(to)),
+		(ssize_t)len);
 }
 
 /* n TDM blocks of silence, paced so the worker takes each one. */
@@ -246,9 +246,9 @@ static void t38_latching_and_handback(void **state)
 	peer.port = (uint16_t)pa;
 	assert_int_equal(gw_mslot_t38(s, mk_leg(s, 30000), &peer), 0);
 	blocks(p, s, 2);
-	send_to(b, port, dg, dlen);	       /* foreign IP */
+	send_to(b, port, dg, dlen);	      /* foreign IP */
 	send_to(a, port, junk, sizeof(junk)); /* ours, malformed */
-	send_to(a, port, dg, dlen);	       /* ours: latched */
+	send_to(a, port, dg, dlen);	      /* ours: latched */
 	blocks(p, s, 3);
 	pkt.seq = 1;
 	assert_int_equal(media_udptl_encode(&pkt, dg, sizeof(dg), &dlen), 0);
