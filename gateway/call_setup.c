@@ -111,6 +111,9 @@ static void tdm_setup(struct gw *gw, struct tdm_span *span,
 		cause = GW_CAUSE_TEMPORARY_FAILURE;
 		goto out;
 	}
+	if (c->fax.initial &&
+	    call_fax_initial_offer(c, sdp, sizeof(sdp), &sdplen))
+		CLOG(c, LOG_WARNING, "T.38 left out of the INVITE");
 	p.dst.tp = (enum sip_transport)tr->transport;
 	p.sdp = sdp;
 	gw_sipauth_call_creds(tr, &p.auth_user, &p.auth_password);
