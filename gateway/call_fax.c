@@ -557,6 +557,9 @@ void gw_call_t38_silent(void *arg, uint64_t cookie)
 	call_unhold(c);
 }
 
+static int rest_stream(const struct gw_call *c, const struct sdp_t38_result *t,
+		       struct sdp_result *res);
+
 int call_fax_initial_offer(struct gw_call *c, char *sdp, size_t size,
 			   size_t *len)
 {
@@ -597,23 +600,74 @@ int call_fax_initial_answer(struct gw_call *c, const struct sdp_session *answer)
 	err = sdp_t38_accept_answer(answer, &l, &t);
 	if (err)
 		return err == ENOTSUP ? ENOENT : err;
-	if (!c->local.ncodecs)
-		return ENOENT;
 	/* the slot needs an audio session to rest: our first codec, aimed
 	 * at the UDPTL address; it never sends (T.38 at once) */
-	memset(&res, 0, sizeof(res));
-	res.pt = c->local.codecs[0].pt;
-	snprintf(res.name, sizeof(res.name), "%s", c->local.codecs[0].name);
-	res.rate = c->local.codecs[0].rate;
-	snprintf(res.addr, sizeof(res.addr), "%s", t.addr);
-	res.port = t.port;
-	res.te_pt = -1;
+	if (rest_stream(c, &t, &res))
+		return ENOENT;
 	err = call_media_start(c, &res);
 	if (!err)
 		err = start_leg(c, &t);
 	if (err)
 		FLOG(c, LOG_WARNING, "T.38 answer to our INVITE not usable: %s",
 		     strerror(err));
+	return err;
+}
+
+/* The audio stream a slot rests on while T.38 runs from the start. */
+static int rest_stream(const struct gw_call *c, const struct sdp_t38_result *t,
+		       struct sdp_result *res)
+{
+	if (!c->local.ncodecs)
+		return ENOENT;
+	memset(res, 0, sizeof(*res));
+	res->pt = c->local.codecs[0].pt;
+	snprintf(res->name, sizeof(res->name), "%s", c->local.codecs[0].name);
+	res->rate = c->local.codecs[0].rate;
+	snprintf(res->addr, sizeof(res->addr), "%s", t->addr);
+	res->port = t->port;
+	res->te_pt = -1;
+	return 0;
+}
+
+int call_fax_incoming_offer(struct gw_call *c, const struct sdp_session *offer,
+			    struct sdp_result *res)
+{
+	const struct sdp_media *m = sdp_t38_stream(offer);
+	struct sdp_t38_local l;
+	size_t len;
+	int err;
+
+	if (!c->fax.pol.cfg)
+		call_fax_init(c, NULL);
+	if (!m || c->fax.pol.mode != CFG_FAX_T38)
+		return ENOTSUP;
+	if (m->t38.rate_mgmt != SDP_T38_TRANSFERRED_TCF) {
+		FLOG(c, LOG_NOTICE, "INVITE offers T.38 with %s only: 488",
+		     sdp_t38_rate_name(m->t38.rate_mgmt));
+		return ENOTSUP;
+	}
+	l = t38_local(c);
+	err = sdp_t38_answer(offer, &l, &c->fax.neg, c->answer_sdp,
+			     sizeof(c->answer_sdp), &len);
+	if (!err)
+		err = rest_stream(c, &c->fax.neg, res);
+	if (err)
+		return err;
+	c->fax.initial = true;
+	FLOG(c, LOG_INFO, "INVITE with T.38 and no audio: a fax call");
+	return 0;
+}
+
+int call_fax_incoming_start(struct gw_call *c)
+{
+	struct sdp_t38_result t = c->fax.neg;
+	int err = start_leg(c, &t);
+
+	if (err)
+		FLOG(c, LOG_WARNING, "T.38 from the INVITE not started: %s",
+		     strerror(err));
+	else
+		c->gw->stats.fax_t38_accepted++;
 	return err;
 }
 

@@ -190,6 +190,13 @@ void call_fax_close(struct gw_call *c);
  * sdp (length *len of size); 0 or an errno (the offer is unchanged). */
 int call_fax_initial_offer(struct gw_call *c, char *sdp, size_t size,
 			   size_t *len);
+/* An INVITE from SIP offering T.38 and no audio we take: c->answer_sdp
+ * gets the T.38 answer and res the audio stream the slot rests on (our
+ * first codec towards the UDPTL address). 0, or an errno (488 it). */
+int call_fax_incoming_offer(struct gw_call *c, const struct sdp_session *offer,
+			    struct sdp_result *res);
+/* Once placed and its media started: T.38 runs. 0 or an errno. */
+int call_fax_incoming_start(struct gw_call *c);
 /* The answer to that INVITE: ENOENT when it did not take T.38 (audio
  * goes on as usual), else 0 once media runs in T.38, or an errno. */
 int call_fax_initial_answer(struct gw_call *c,

@@ -339,6 +339,11 @@ void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
 	}
 	err = sdp_answer(&offer, &c->local, &res, c->answer_sdp,
 			 sizeof(c->answer_sdp), &len);
+	/* no audio we take, but T.38 (a fax server sending): a fax call */
+	bool t38 = err && !call_fax_incoming_offer(c, &offer, &res);
+
+	if (t38)
+		err = 0;
 	if (err) {
 		CLOG(c, LOG_NOTICE, "no common codec in the offer");
 		code = 488;
@@ -357,7 +362,7 @@ void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
 		code = 503;
 		goto out;
 	}
-	if (call_media_start(c, &res)) {
+	if (call_media_start(c, &res) || (t38 && call_fax_incoming_start(c))) {
 		code = 488;
 		goto out;
 	}
