@@ -36,8 +36,8 @@ const char *call_fax_state_name(int s)
 	return s >= 0 && s < FAX_STATE__COUNT ? state_names[s] : "?";
 }
 
-#define FLOG(c, lvl, fmt, ...)                                            \
-	gw_log(GW_LOG_FAX, lvl, "call %u {%s} fax {%s}: " fmt, (c)->id,   \
+#define FLOG(c, lvl, fmt, ...)                                                \
+	gw_log(GW_LOG_FAX, lvl, "call %u {%s} fax {%s}: " fmt, (c)->id,       \
 	       call_state_name((c)->state), call_fax_state_name((c)->fax.st), \
 	       ##__VA_ARGS__)
 
@@ -203,7 +203,7 @@ struct gw_call *call_of_cookie(struct gw *gw, uint64_t id)
 static enum media_law call_law(const struct gw_call *c)
 {
 	return tdm_span_law(c->span) == TDM_LAW_ALAW ? MEDIA_LAW_ALAW
-						    : MEDIA_LAW_ULAW;
+						     : MEDIA_LAW_ULAW;
 }
 
 static struct sdp_t38_local t38_local(struct gw_call *c)
@@ -262,7 +262,8 @@ static void go_g711(struct gw_call *c, const char *why)
 		c->gw->stats.fax_g711++;
 	c->fax.st = FAX_G711;
 	c->fax.t_start = gw_loop_now(c->gw->loop);
-	c->fax.rec = (struct gw_cdr_fax){ .mode = "g711", .pages = -1,
+	c->fax.rec = (struct gw_cdr_fax){ .mode = "g711",
+					  .pages = -1,
 					  .result = "" };
 	if (gw_call_fax_mode(c))
 		FLOG(c, LOG_WARNING, "media not tuned for fax");
@@ -313,11 +314,24 @@ static void send_t38_offer(struct gw_call *c)
 	     l.caps.version);
 }
 
+/* Before answer there is no dialog to re-INVITE in: wait again, a
+ * bounded number of times, then stay on G.711. */
+#define FAX_WAIT_ROUNDS 20
+
 static void wait_fired(void *arg)
 {
 	struct gw_call *c = arg;
 
 	c->fax.wait = NULL;
+	if (c->fax.st == FAX_WAIT && c->state != CS_ACTIVE &&
+	    c->state != CS_RELEASING && ++c->fax.rounds < FAX_WAIT_ROUNDS) {
+		c->fax.wait = gw_timer_start(c->gw->loop, 500, wait_fired, c);
+		return;
+	}
+	if (c->fax.st == FAX_WAIT && c->state != CS_ACTIVE) {
+		go_g711(c, "not answered");
+		return;
+	}
 	if (c->fax.st == FAX_WAIT) {
 		FLOG(c, LOG_INFO, "no T.38 re-INVITE from the far end in %u ms",
 		     c->fax.pol.cfg->wait_ms);
@@ -349,8 +363,8 @@ void gw_call_faxtone(void *arg, uint64_t cookie, enum media_faxtone tone)
 	} else if (a == FAXACT_OFFER && c->state == CS_ACTIVE) {
 		send_t38_offer(c);
 	} else {
-		unsigned ms = c->fax.pol.cfg->wait_ms ? c->fax.pol.cfg->wait_ms
-						      : 200;
+		unsigned ms =
+			c->fax.pol.cfg->wait_ms ? c->fax.pol.cfg->wait_ms : 200;
 
 		c->fax.st = FAX_WAIT;
 		gw_call_fax_mode(c); /* G.711 meanwhile: keep it clean */
@@ -404,8 +418,7 @@ static int start_leg(struct gw_call *c, const struct sdp_t38_result *neg)
 	     "T.38 v%u to %s:%u, max bit rate %u, %s, max datagram %u/%u",
 	     neg->t38.version, neg->addr, neg->port,
 	     (unsigned)neg->t38.max_bitrate, sdp_t38_ec_name(neg->t38.udp_ec),
-	     (unsigned)neg->remote_max_datagram,
-	     c->fax.pol.cfg->max_datagram);
+	     (unsigned)neg->remote_max_datagram, c->fax.pol.cfg->max_datagram);
 	return 0;
 }
 
@@ -425,8 +438,9 @@ static void t38_offered(struct gw_call *c, const struct sdp_session *offer)
 		goto refuse;
 	}
 	if (m->t38.rate_mgmt != SDP_T38_TRANSFERRED_TCF) {
-		FLOG(c, LOG_NOTICE, "T.38 offered with %s: only "
-				    "transferredTCF here: 488",
+		FLOG(c, LOG_NOTICE,
+		     "T.38 offered with %s: only "
+		     "transferredTCF here: 488",
 		     sdp_t38_rate_name(m->t38.rate_mgmt));
 		goto refuse;
 	}

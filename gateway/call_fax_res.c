@@ -74,8 +74,7 @@ void gw_call_t38_done(void *arg, uint64_t cookie, struct media_t38leg *leg,
 
 	media_t38leg_stats(leg, &st);
 	snprintf(result, sizeof(result), "%s",
-		 r->text ? r->text
-			 : (r->done ? "?" : "not finished (no DCN)"));
+		 r->text ? r->text : (r->done ? "?" : "not finished (no DCN)"));
 	/* a fax that never got past the start is no fax: no result */
 	bool ok = r->done && r->ok;
 
@@ -163,7 +162,8 @@ void gw_ctl_show_fax(struct gw *gw, struct gw_ctl_out *out)
 			"call %u: fax %s tone %s %s -> %s %llu s peer %s:%u "
 			"t38 v%u last %s %s\n",
 			c->id, call_fax_state_name(f->st),
-			f->tone ? media_faxtone_name((enum media_faxtone)f->tone)
+			f->tone ? media_faxtone_name(
+					  (enum media_faxtone)f->tone)
 				: "-",
 			c->calling[0] ? c->calling : "-",
 			c->called[0] ? c->called : "-",

@@ -70,11 +70,12 @@ struct call_fax_policy {
 struct call_fax {
 	enum call_fax_state st;
 	struct call_fax_policy pol;
-	int tone;		 /* enum media_faxtone first counted, 0 none */
-	struct gw_timer *wait;	 /* FAX_WAIT: our re-INVITE's delay */
-	bool refused;		 /* our T.38 offer was refused: no retry */
-	bool vbd;		 /* our V.152 (gpmd vbd=yes) re-offer is out */
-	struct media_addr peer;	 /* UDPTL peer negotiated */
+	int tone;		/* enum media_faxtone first counted, 0 none */
+	struct gw_timer *wait;	/* FAX_WAIT: our re-INVITE's delay */
+	unsigned rounds;	/* waits re-armed before answer */
+	bool refused;		/* our T.38 offer was refused: no retry */
+	bool vbd;		/* our V.152 (gpmd vbd=yes) re-offer is out */
+	struct media_addr peer; /* UDPTL peer negotiated */
 	struct sdp_t38_result neg;
 	/* the last fax, for the CDR (rec.mode NULL: none) */
 	struct gw_cdr_fax rec;

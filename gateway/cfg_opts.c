@@ -78,8 +78,8 @@ static check_fn check_metrics_listen;
 #define TR(field)                          \
 	offsetof(struct cfg_trunk, field), \
 		sizeof(((struct cfg_trunk *)0)->field)
-#define FX(field)                                   \
-	offsetof(struct gw_cfg, fax.field),         \
+#define FX(field)                           \
+	offsetof(struct gw_cfg, fax.field), \
 		sizeof(((struct gw_cfg *)0)->fax.field)
 #define RT(field)                          \
 	offsetof(struct cfg_route, field), \
@@ -269,8 +269,8 @@ const struct opt cfg_opts[] = {
 	{ S_FAX, "fill_bit_removal", T_ENUM, "no", 0, 0, noyes, 0,
 	  FX(fill_bit_removal), NULL,
 	  "Offer and accept T38FaxFillBitRemoval." },
-	{ S_FAX, "nsx_suppress", T_ENUM, "no", 0, 0, noyes, 0,
-	  FX(nsx_suppress), NULL,
+	{ S_FAX, "nsx_suppress", T_ENUM, "no", 0, 0, noyes, 0, FX(nsx_suppress),
+	  NULL,
 	  "Blank NSF/NSC/NSS frames so machines of one maker do not try\n"
 	  "; private modes across the gateway." },
 	{ S_FAX, "watchdog_ms", T_UINT, "30000", 2000, 600000, NULL, 0,

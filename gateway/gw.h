@@ -49,15 +49,15 @@ struct gw_counters {
 	/* DTMF mode info (call_dtmf.c) */
 	uint64_t dtmf_info_tx, dtmf_info_rx, dtmf_info_bad, dtmf_info_failed;
 	/* fax (call_fax.c) */
-	uint64_t fax_detected;	    /* calls with a fax tone from the PSTN */
-	uint64_t fax_t38_offered;   /* our T.38 re-INVITEs */
-	uint64_t fax_t38_refused;   /* ... answered 488/415/606 and the like */
-	uint64_t fax_t38_accepted;  /* the far end's T.38 offers taken */
-	uint64_t fax_t38_rejected;  /* ... refused (mode, localTCF, bad SDP) */
+	uint64_t fax_detected;	     /* calls with a fax tone from the PSTN */
+	uint64_t fax_t38_offered;    /* our T.38 re-INVITEs */
+	uint64_t fax_t38_refused;    /* ... answered 488/415/606 and the like */
+	uint64_t fax_t38_accepted;   /* the far end's T.38 offers taken */
+	uint64_t fax_t38_rejected;   /* ... refused (mode, localTCF, bad SDP) */
 	uint64_t fax_ok, fax_failed; /* T.38 faxes by T.30 result */
-	uint64_t fax_g711;	    /* calls that went on as G.711 fax */
+	uint64_t fax_g711;	     /* calls that went on as G.711 fax */
 	uint64_t fax_pages;
-	uint64_t fax_watchdog;	    /* released: UDPTL silent */
+	uint64_t fax_watchdog; /* released: UDPTL silent */
 	uint64_t udptl_rx, udptl_tx, udptl_recovered, udptl_lost;
 	uint64_t udptl_foreign;
 };

@@ -55,8 +55,7 @@ static unsigned deliver(struct gw_mpool *p, struct gw_mworker *w)
 					       r->tone);
 		} else if (r->type == REP_T38_SILENT) {
 			if (p->cfg.t38_silent)
-				p->cfg.t38_silent(p->cfg.report_arg,
-						  r->cookie);
+				p->cfg.t38_silent(p->cfg.report_arg, r->cookie);
 		} else if (r->type == REP_T38_DONE) {
 			if (p->cfg.t38_done)
 				p->cfg.t38_done(p->cfg.report_arg, r->cookie,

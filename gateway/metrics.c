@@ -365,17 +365,14 @@ static void render_fax(const struct gw *gw, struct gw_mbuf *b)
 		       s->fax_ok, s->fax_failed, s->fax_g711);
 	family(b, "pstngw_fax_pages_total", "counter",
 	       "Pages confirmed by the receiving machine (T.38).");
-	gw_mbuf_printf(b, "pstngw_fax_pages_total %" PRIu64 "\n",
-		       s->fax_pages);
+	gw_mbuf_printf(b, "pstngw_fax_pages_total %" PRIu64 "\n", s->fax_pages);
 	family(b, "pstngw_fax_t38_switches_total", "counter",
 	       "T.38 re-INVITEs: ours offered and refused, the far end's "
 	       "accepted and rejected.");
 	gw_mbuf_printf(
 		b,
-		"pstngw_fax_t38_switches_total{event=\"offered\"} %" PRIu64
-		"\n"
-		"pstngw_fax_t38_switches_total{event=\"refused\"} %" PRIu64
-		"\n"
+		"pstngw_fax_t38_switches_total{event=\"offered\"} %" PRIu64 "\n"
+		"pstngw_fax_t38_switches_total{event=\"refused\"} %" PRIu64 "\n"
 		"pstngw_fax_t38_switches_total{event=\"accepted\"} %" PRIu64
 		"\n"
 		"pstngw_fax_t38_switches_total{event=\"rejected\"} %" PRIu64

@@ -67,8 +67,8 @@ static void tones_that_count(void **state)
 	assert_true(call_fax_tone_counts(CFG_FAX_DET_V21, MEDIA_FAXTONE_V21));
 	/* nothing, or a value out of the enum, never counts */
 	assert_false(call_fax_tone_counts(CFG_FAX_DET_ANY, MEDIA_FAXTONE_NONE));
-	assert_false(call_fax_tone_counts(CFG_FAX_DET_ANY,
-					  (enum media_faxtone)99));
+	assert_false(
+		call_fax_tone_counts(CFG_FAX_DET_ANY, (enum media_faxtone)99));
 }
 
 static void tone_decisions(void **state)
@@ -78,42 +78,42 @@ static void tone_decisions(void **state)
 	defaults();
 	call_fax_policy_of(&cfg, NULL, &p);
 	/* pstn-detect with a wait: give the far end its chance */
-	assert_int_equal(call_fax_on_tone(&p, FAX_IDLE, false,
-					  MEDIA_FAXTONE_CNG),
-			 FAXACT_WAIT);
+	assert_int_equal(
+		call_fax_on_tone(&p, FAX_IDLE, false, MEDIA_FAXTONE_CNG),
+		FAXACT_WAIT);
 	cfg.fax.wait_ms = 0;
-	assert_int_equal(call_fax_on_tone(&p, FAX_IDLE, false,
-					  MEDIA_FAXTONE_V21),
-			 FAXACT_OFFER);
+	assert_int_equal(
+		call_fax_on_tone(&p, FAX_IDLE, false, MEDIA_FAXTONE_V21),
+		FAXACT_OFFER);
 	/* once a fax state is entered, later tones change nothing */
 	for (int st = FAX_WAIT; st < FAX_STATE__COUNT; st++)
 		assert_int_equal(call_fax_on_tone(&p, (enum call_fax_state)st,
 						  false, MEDIA_FAXTONE_V21),
 				 FAXACT_NONE);
 	/* the far end refused T.38 before: straight to G.711 */
-	assert_int_equal(call_fax_on_tone(&p, FAX_IDLE, true,
-					  MEDIA_FAXTONE_CED),
-			 FAXACT_G711);
+	assert_int_equal(
+		call_fax_on_tone(&p, FAX_IDLE, true, MEDIA_FAXTONE_CED),
+		FAXACT_G711);
 	/* sip-only: we never offer, the media is tuned */
 	p.initiate = CFG_FAX_INIT_SIP_ONLY;
-	assert_int_equal(call_fax_on_tone(&p, FAX_IDLE, false,
-					  MEDIA_FAXTONE_CED),
-			 FAXACT_G711);
+	assert_int_equal(
+		call_fax_on_tone(&p, FAX_IDLE, false, MEDIA_FAXTONE_CED),
+		FAXACT_G711);
 	p.initiate = CFG_FAX_INIT_PSTN_DETECT;
 	p.mode = CFG_FAX_G711;
-	assert_int_equal(call_fax_on_tone(&p, FAX_IDLE, false,
-					  MEDIA_FAXTONE_CED),
-			 FAXACT_G711);
+	assert_int_equal(
+		call_fax_on_tone(&p, FAX_IDLE, false, MEDIA_FAXTONE_CED),
+		FAXACT_G711);
 	p.mode = CFG_FAX_OFF;
-	assert_int_equal(call_fax_on_tone(&p, FAX_IDLE, false,
-					  MEDIA_FAXTONE_V21),
-			 FAXACT_NONE);
+	assert_int_equal(
+		call_fax_on_tone(&p, FAX_IDLE, false, MEDIA_FAXTONE_V21),
+		FAXACT_NONE);
 	/* detect v21: a CNG is a caller who may still talk */
 	p.mode = CFG_FAX_T38;
 	cfg.fax.detect = CFG_FAX_DET_V21;
-	assert_int_equal(call_fax_on_tone(&p, FAX_IDLE, false,
-					  MEDIA_FAXTONE_CNG),
-			 FAXACT_NONE);
+	assert_int_equal(
+		call_fax_on_tone(&p, FAX_IDLE, false, MEDIA_FAXTONE_CNG),
+		FAXACT_NONE);
 }
 
 static void answer_decisions(void **state)
@@ -190,8 +190,8 @@ static void answer_to_v34_offer(void **state)
 	cfg.fax.version = 2;
 	call_fax_caps(&cfg.fax, &l.caps);
 	assert_int_equal(sdp_parse(&s, offer, strlen(offer)), 0);
-	assert_int_equal(
-		sdp_t38_answer(&s, &l, &res, buf, sizeof(buf), &len), 0);
+	assert_int_equal(sdp_t38_answer(&s, &l, &res, buf, sizeof(buf), &len),
+			 0);
 	assert_non_null(strstr(buf, "a=T38FaxVersion:2\r\n"));
 	assert_non_null(strstr(buf, "a=T38MaxBitRate:14400\r\n"));
 	/* we offer redundancy: FEC offered gets redundancy back */
@@ -315,7 +315,7 @@ static void vbd_reoffer(void **state)
 	assert_int_equal(strlen(buf), len);
 	assert_non_null(strstr(buf, "a=gpmd:8 vbd=yes\r\n"));
 	assert_non_null(strstr(buf, "PCMA/8000"));
-	assert_null(strstr(buf, "PCMU")); /* the codec in use only */
+	assert_null(strstr(buf, "PCMU"));    /* the codec in use only */
 	assert_null(strstr(buf, "CN/8000")); /* no comfort noise */
 	assert_int_equal(sdp_parse(&s, buf, len), 0);
 	assert_int_equal(s.nmedia, 1);

@@ -361,8 +361,8 @@ static void glue_waits_for_media(void **state)
 	assert_int_equal(nlines(), 1);
 	gw_cdr_media(&gw, 5, &st);
 	assert_int_equal(nlines(), 2);
-	assert_non_null(
-		strstr(slurp(gpath), ",pstn,PCMA,0.000,50,51,2,2.500,,,,,,,,,,\r\n"));
+	assert_non_null(strstr(slurp(gpath),
+			       ",pstn,PCMA,0.000,50,51,2,2.500,,,,,,,,,,\r\n"));
 	c->mslot = NULL;
 }
 
@@ -378,7 +378,8 @@ static void glue_media_timeout(void **state)
 	for (int i = 0; i < 40 && nlines() < 2; i++)
 		gw_loop_once(gw.loop, 100);
 	assert_int_equal(nlines(), 2);
-	assert_non_null(strstr(slurp(gpath), ",gateway,,0.000,,,,,,,,,,,,,,\r\n"));
+	assert_non_null(
+		strstr(slurp(gpath), ",gateway,,0.000,,,,,,,,,,,,,,\r\n"));
 	c = fake_call(7, ORIG_SIP);
 	c->mslot = (struct gw_mslot *)1;
 	gw_cdr_call_end(c);

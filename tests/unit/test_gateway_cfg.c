@@ -402,8 +402,10 @@ static void fax_options_bad(void **state)
 		{ "[fax]\nmax_datagram = 50\n",
 		  "t.conf:2: [fax] max_datagram: 50 out of range" },
 		{ "[fax]\ninitiate = always\n", "t.conf:2: [fax] initiate: " },
-		{ "[fax]\nbogus = 1\n", "t.conf:2: [fax] unknown option 'bogus'" },
-		{ "[fax x]\n", "t.conf:1: unknown section [fax x] (expected: general, sip, media, fax," },
+		{ "[fax]\nbogus = 1\n",
+		  "t.conf:2: [fax] unknown option 'bogus'" },
+		{ "[fax x]\n",
+		  "t.conf:1: unknown section [fax x] (expected: general, sip, media, fax," },
 		{ "[trunk b]\naddress = 192.0.2.2\nfax_mode = maybe\n",
 		  "t.conf:3: [trunk b] fax_mode: unknown value 'maybe'" },
 	};
