@@ -32,6 +32,8 @@ struct faxsim_opts {
 	unsigned jitter_ms;   /* uniform extra delay 0..jitter (reorders) */
 	unsigned version;     /* T38FaxVersion we offer; 0: 3 */
 	int ec;		      /* -1: default (redundancy); enum sdp_t38_ec */
+	unsigned depth_image; /* redundancy after image IFPs, both ends;
+			       * 0: the leg's default (2) */
 	unsigned limit_s;     /* line-time bound; 0: 300 */
 	bool verbose;	      /* keep the gateway's trace in the result */
 	/* T.38 only, may be NULL: what the gateway leg is given, in order
