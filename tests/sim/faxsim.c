@@ -335,7 +335,9 @@ static int negotiate(struct sim *s, struct sdp_t38_result *gw,
 	struct sdp_t38_local us = {
 		.ip = "127.0.0.1",
 		.port = 40000,
-		.caps = { .version = o->version ? o->version : 3,
+		.caps = { .version = o->version0  ? 0
+				     : o->version ? o->version
+						  : 3,
 			  .rate_mgmt = SDP_T38_TRANSFERRED_TCF,
 			  .max_buffer = 2000,
 			  .max_datagram = GW_DGRAM,
