@@ -5,7 +5,7 @@
 #   make test       unit, corpus and integration tests
 #   make check      the same tests built with ASan + UBSan (build/san)
 #   make bench      performance figures (BENCH lines), never pass/fail
-#   make demo       one call each way through the simulated PSTN
+#   make demo       a fax from the simulated PSTN into sipfax, one call each way
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deps       install missing Debian packages (apt-get)
 
@@ -89,7 +89,7 @@ install: $(BINS)
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
 		$(DESTDIR)$(SYSCONFDIR)
 	install -m 755 $(B)/pstngw $(DESTDIR)$(PREFIX)/sbin/pstngw
-	install -m 755 $(B)/pstnsim $(B)/sipua $(B)/pstngw-ctl \
+	install -m 755 $(B)/pstnsim $(B)/sipua $(B)/pstngw-ctl $(B)/sipfax \
 		$(DESTDIR)$(PREFIX)/bin/
 	install -m 644 conf/pstngw.conf.sample $(DESTDIR)$(SYSCONFDIR)/
 	[ -e $(DESTDIR)$(SYSCONFDIR)/pstngw.conf ] || \
