@@ -18,9 +18,13 @@ CC      ?= cc
 # /usr installs keep their configuration in /etc, others under PREFIX
 ifeq ($(PREFIX),/usr)
 SYSCONFDIR ?= /etc/pstngw
+LOCALSTATEDIR ?= /var
 else
 SYSCONFDIR ?= $(PREFIX)/etc/pstngw
+LOCALSTATEDIR ?= $(PREFIX)/var
 endif
+MANDIR     ?= $(PREFIX)/share/man
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
 PKGS    := spandsp opus portaudio-2.0 inih openssl
 WARN    := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
 	   -Wstrict-prototypes -Wno-unused-parameter
@@ -84,16 +88,29 @@ deps:
 	./tools/deps.sh
 
 
-# Binaries, and the sample configuration (never over an existing one).
+# Binaries, the configuration (the sample always, pstngw.conf never over
+# an existing one), spool and log directories, the systemd unit with the
+# installed paths, and the man pages.
+MANPAGES := doc/pstngw.8 doc/pstngw-ctl.8 doc/pstngw.conf.5
 install: $(BINS)
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
-		$(DESTDIR)$(SYSCONFDIR)
+		$(DESTDIR)$(SYSCONFDIR) $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR)
+	install -d -m 750 $(DESTDIR)$(LOCALSTATEDIR)/spool/pstngw \
+		$(DESTDIR)$(LOCALSTATEDIR)/log/pstngw
 	install -m 755 $(B)/pstngw $(DESTDIR)$(PREFIX)/sbin/pstngw
 	install -m 755 $(B)/pstnsim $(B)/sipua $(B)/pstngw-ctl $(B)/sipfax \
 		$(DESTDIR)$(PREFIX)/bin/
 	install -m 644 conf/pstngw.conf.sample $(DESTDIR)$(SYSCONFDIR)/
 	[ -e $(DESTDIR)$(SYSCONFDIR)/pstngw.conf ] || \
 		install -m 644 conf/pstngw.conf $(DESTDIR)$(SYSCONFDIR)/pstngw.conf
+	sed -e 's|/usr/sbin/|$(PREFIX)/sbin/|g' \
+	    -e 's|/etc/pstngw/|$(SYSCONFDIR)/|g' \
+	    -e 's|/var/|$(LOCALSTATEDIR)/|g' conf/pstngw.service \
+		>$(DESTDIR)$(UNITDIR)/pstngw.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/pstngw.service
+	install -m 644 doc/pstngw.8 doc/pstngw-ctl.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 644 doc/pstngw.conf.5 $(DESTDIR)$(MANDIR)/man5/
 
 clean:
 	rm -rf build
