@@ -273,9 +273,10 @@ const struct opt cfg_opts[] = {
 	{ S_FAX, "redundancy_control", T_UINT, "4", 0, 8, NULL, 0,
 	  FX(redundancy_control), NULL,
 	  "Redundancy: earlier IFPs repeated after indicators and T.30 control." },
-	{ S_FAX, "redundancy_image", T_UINT, "2", 0, 8, NULL, 0,
+	{ S_FAX, "redundancy_image", T_UINT, "4", 0, 8, NULL, 0,
 	  FX(redundancy_image), NULL,
-	  "Redundancy: earlier IFPs repeated after image data." },
+	  ("Redundancy: earlier IFPs repeated after image data (2 loses\n"
+	   "; rows when three datagrams in a row are lost).") },
 	{ S_FAX, "fec_span", T_UINT, "3", 1, 16, NULL, 0, FX(fec_span), NULL,
 	  "FEC: IFPs each parity entry covers." },
 	{ S_FAX, "fec_entries", T_UINT, "3", 1, 8, NULL, 0, FX(fec_entries),

@@ -159,7 +159,7 @@ struct media_t38leg_cfg {
 				   end's T38FaxMaxDatagram) */
 	/* UDPTL error recovery we send, as negotiated (T38FaxUdpEC), and
 	 * its depth: secondaries after control/indicator IFPs and after
-	 * image IFPs (0s: 4 and 2), or parity FEC span x entries (0s: 3, 3).
+	 * image IFPs (0s: 4 and 4), or parity FEC span x entries (0s: 3, 3).
 	 * Whatever the far end sends (redundancy or FEC) is decoded. */
 	enum media_udptl_ec ec;
 	unsigned depth_control, depth_image;

@@ -406,7 +406,7 @@ static int t38_setup(struct sim *s, const char *doc, const char *got)
 	s->tec = ec_of(srv.t38.udp_ec);
 	uc.ec = s->tec;
 	uc.depth_control = 4;
-	uc.depth_image = o->depth_image ? o->depth_image : 2;
+	uc.depth_image = o->depth_image ? o->depth_image : 4; /* as ours */
 	uc.fec_span = 3;
 	uc.fec_entries = 3;
 	uc.max_datagram =
