@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "gateway/gw.h"
+#include "gateway/interwork.h"
 #include "gateway/log.h"
 
 enum call_state {
@@ -73,6 +74,10 @@ struct gw_call {
 	uint64_t dtmf_begin_us;	      /* info mode: when the digit began */
 	bool toning;		      /* our progress tone goes to SIP */
 
+	/* interworking (issue 7): the trunk's cause maps, copied so that a
+	 * reload cannot pull them away under the call */
+	struct gw_iw_map iw_c2s, iw_s2c;
+
 	struct gw_timer *no_answer;
 	char called[64], calling[64], name[64];
 	int cause;	   /* Q.850 cause that ended it, 0 while up */
@@ -115,6 +120,10 @@ void call_release(struct gw_call *c, int cause, unsigned code);
  * last call_unhold() frees it then. */
 void call_hold(struct gw_call *c);
 void call_unhold(struct gw_call *c);
+
+/* Cause <-> status for this call: its trunk's map, [sip]'s, RFC 3398. */
+unsigned call_cause_to_sip(const struct gw_call *c, int cause);
+int call_sip_to_cause(const struct gw_call *c, unsigned code);
 
 /* call_media.c */
 int call_rtp_open(struct gw_call *c);
