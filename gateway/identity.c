@@ -72,13 +72,11 @@ void gw_id_to_e164(const struct gw_numplan *np, const char *digits,
 	if (ton == TDM_TON_UNKNOWN) {
 		/* the prefixes say it; the international one first, since
 		 * it often begins with the national one ("00" vs "0") */
-		if (starts(digits, np->intpfx) &&
-		    digits[strlen(np->intpfx)]) {
+		if (starts(digits, np->intpfx) && digits[strlen(np->intpfx)]) {
 			snprintf(out, n, "+%s", digits + strlen(np->intpfx));
 			return;
 		}
-		if (starts(digits, np->natpfx) &&
-		    digits[strlen(np->natpfx)]) {
+		if (starts(digits, np->natpfx) && digits[strlen(np->natpfx)]) {
 			snprintf(out, n, "+%s%s", cc,
 				 digits + strlen(np->natpfx));
 			return;
@@ -288,7 +286,8 @@ static bool pl_to_redir(const struct sip_pl *why, unsigned cause,
 
 /* Diversion: the first value is the latest redirection (RFC 5806 4). */
 static bool from_diversion(const struct gw_numplan *np,
-			   const struct sip_msg *inv, struct tdm_call_info *info)
+			   const struct sip_msg *inv,
+			   struct tdm_call_info *info)
 {
 	struct sip_hiter it;
 	struct sip_pl v, why;
@@ -309,8 +308,8 @@ static bool from_diversion(const struct gw_numplan *np,
 
 /* History-Info: the last entry retargeted with a cause (RFC 4458) is the
  * latest redirection; the entry before it names who redirected. */
-static bool from_history(const struct gw_numplan *np,
-			 const struct sip_msg *inv, struct tdm_call_info *info)
+static bool from_history(const struct gw_numplan *np, const struct sip_msg *inv,
+			 struct tdm_call_info *info)
 {
 	struct sip_hiter it;
 	struct sip_pl v, cv;
@@ -367,8 +366,7 @@ void gw_id_from_sip(const struct gw_id_opts *o, const struct sip_msg *inv,
 	}
 	anon = sip_pl_casecmp(&host, "anonymous.invalid") ||
 	       sip_pl_casecmp(&inv->from.uri.user, "anonymous");
-	if (!got && !anon &&
-	    !uri_number(o->np, &inv->from.uri, cg)) {
+	if (!got && !anon && !uri_number(o->np, &inv->from.uri, cg)) {
 		cg->screen = TDM_SCREEN_USER_NOT_SCREENED;
 		got = true;
 	}

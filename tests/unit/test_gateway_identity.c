@@ -194,14 +194,15 @@ static struct sip_msg msg;
 
 static const struct sip_msg *invite(const char *from, const char *extra)
 {
-	int n = snprintf(buf, sizeof(buf),
-			 "INVITE sip:5551000@gw SIP/2.0\r\n"
-			 "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK1\r\n"
-			 "From: %s;tag=1\r\n"
-			 "To: <sip:5551000@gw>\r\n"
-			 "Call-ID: a@b\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\n"
-			 "%sContent-Length: 0\r\n\r\n",
-			 from, extra);
+	int n = snprintf(
+		buf, sizeof(buf),
+		"INVITE sip:5551000@gw SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK1\r\n"
+		"From: %s;tag=1\r\n"
+		"To: <sip:5551000@gw>\r\n"
+		"Call-ID: a@b\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\n"
+		"%sContent-Length: 0\r\n\r\n",
+		from, extra);
 
 	assert_int_equal(sip_msg_parse(&msg, buf, (size_t)n, sizeof(buf)), 0);
 	return &msg;
@@ -275,10 +276,11 @@ static void from_sip_redirect(void **state)
 	assert_int_equal(info.redirect_reason, TDM_REDIR_BUSY);
 	assert_int_equal(info.redirecting.pres, TDM_PRES_RESTRICTED);
 	/* History-Info alone: the entry before the retargeted one */
-	m = invite("<sip:2125550100@a.example>",
-		   "History-Info: <sip:+12125550198@a.example>;index=1,"
-		   "<sip:+15551000@a.example;cause=408>;index=1.1;mp=1\r\n"
-		   "History-Info: <sip:+15551000@gw;user=phone>;index=1.1.1\r\n");
+	m = invite(
+		"<sip:2125550100@a.example>",
+		"History-Info: <sip:+12125550198@a.example>;index=1,"
+		"<sip:+15551000@a.example;cause=408>;index=1.1;mp=1\r\n"
+		"History-Info: <sip:+15551000@gw;user=phone>;index=1.1.1\r\n");
 	gw_id_from_sip(&o, m, &info, NULL, 0);
 	assert_string_equal(info.redirecting.digits, "2125550198");
 	assert_int_equal(info.redirect_reason, TDM_REDIR_NO_REPLY);

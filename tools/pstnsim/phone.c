@@ -443,8 +443,9 @@ void sim_call_incoming(struct sim_span *ss, struct tdm_call *call,
 		return;
 	}
 	tdm_call_proceeding(call);
-	tdm_call_alerting(call, false);
-	sim_out("event=alerting " CALL_FMT " dir=in", CALL_ARGS(sc));
+	tdm_call_alerting(call, S->opt.alert_inband);
+	sim_out("event=alerting " CALL_FMT " dir=in%s", CALL_ARGS(sc),
+		S->opt.alert_inband ? " inband=1" : "");
 	if (S->opt.no_answer)
 		return;
 	if (!S->opt.answer_delay_ms) {

@@ -81,6 +81,7 @@ struct sim {
 		bool answer_delay_set;
 		int reject_cause, cause;
 		bool no_answer;
+		bool alert_inband;  /* ALERTING with progress indicator 8 */
 		unsigned play_tone; /* Hz, 0: file or silence */
 		int16_t *play_pcm;  /* whole file, looped */
 		size_t play_len;
