@@ -100,6 +100,14 @@ const char *gw_cause_name(int cause)
 	return "unknown";
 }
 
+const char *gw_cause_text(int cause)
+{
+	for (size_t i = 0; i < N(cause_to_sip); i++)
+		if (cause_to_sip[i].cause == cause)
+			return cause_to_sip[i].name;
+	return NULL;
+}
+
 static bool map_find(const struct gw_iw_map *m, unsigned from, unsigned *to)
 {
 	if (!m)

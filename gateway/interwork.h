@@ -13,6 +13,8 @@ unsigned gw_cause_to_sip(int cause);
 int gw_sip_to_cause(unsigned code);
 /* Short name of a Q.850 cause for logs ("user busy"), "unknown" if none. */
 const char *gw_cause_name(int cause);
+/* The same for the text="" of Reason headers (RFC 3326); NULL if none. */
+const char *gw_cause_text(int cause);
 
 /*
  * Configured overrides of those tables: "17:486, 34:503" (Q.850 -> SIP)
