@@ -1,0 +1,39 @@
+# Issue 7 interworking, the call's progress PSTN -> SIP -> PSTN (RFC 3398
+# 7.2.2, Q.1912.5): SIPp's 180 with SDP reaches the caller as ALERTING
+# with in-band information, 183 with SDP as PROGRESS (in-band), a plain
+# 180 as ALERTING without; 200 -> CONNECT; DISCONNECT -> BYE and, before
+# the answer, CANCEL, both with Reason cause 16 (checked by SIPp).
+. tests/integration/lib.sh
+command -v sipp >/dev/null || fail "sipp (sip-tester) is not installed"
+S=$PWD/tests/integration/sipp
+gw_conf "$T/gw.conf"
+cat >"$T/sw.scn" <<'SCN'
+wait event=span_up
+call 5552180 from=2125550100
+expect event=alerting call=1 inband=1 within=10s
+expect event=connect call=1 within=10s
+hangup call=1 cause=16
+expect event=released call=1
+call 5552183 from=2125550100
+expect event=progress call=2 inband=1 within=10s
+expect event=connect call=2 within=10s
+hangup call=2 cause=16
+expect event=released call=2
+call 5552000 from=2125550100
+expect event=alerting call=3 inband=0 within=10s
+wait 300ms
+hangup call=3 cause=16
+expect event=released call=3
+SCN
+start uas sipp -sf "$S/uas_progress.xml" -i 127.0.0.1 -p 5070 -m 3 -nostdin \
+	-timeout 40s -trace_err -error_file "$T/uas_err.log"
+start sim "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --script "$T/sw.scn" \
+	--timeout 40
+start_gw
+wait_exit sim 45
+[ "$RC_sim" = 0 ] || fail "pstnsim scenario exited $RC_sim"
+wait_exit uas 15
+[ "$RC_uas" = 0 ] || fail "sipp exited $RC_uas (a regexp check failed?)"
+expect_no_line "$T/sim.log" "event=connect .*call=3"
+wait_for "$T/gw.log" "ended: 2125550100 -> 5552000, cause 16" 5
+pass
