@@ -432,6 +432,13 @@ void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
 			 c->called);
 	gw_id_from_sip(&io, invite, &info, info.calling_name,
 		       sizeof(info.calling_name));
+	CLOG(c, LOG_INFO,
+	     "to PSTN: calling '%s' %s %s %s, called '%s' %s, redirecting '%s' (%s)",
+	     info.calling.digits, tdm_ton_name(info.calling.ton),
+	     tdm_pres_name(info.calling.pres),
+	     tdm_screen_name(info.calling.screen), info.called.digits,
+	     tdm_ton_name(info.called.ton), info.redirecting.digits,
+	     tdm_redir_name(info.redirect_reason));
 	/* The span, and so the TDM law, is known only once placed. */
 	err = place_on_group(c, rr.route->target_name, &info);
 	if (err) {

@@ -231,6 +231,29 @@ static void from_sip_pai(void **state)
 	assert_int_equal(info.calling.ton, TDM_TON_NATIONAL);
 	assert_int_equal(info.calling.screen, TDM_SCREEN_USER_NOT_SCREENED);
 	assert_string_equal(info.redirecting.digits, "");
+	/* a trusted PAI that is no number: From, not screened */
+	o.trust_pai = true;
+	m = invite("<sip:2125550100@a.example>",
+		   "P-Asserted-Identity: <sip:alice@a.example>\r\n");
+	gw_id_from_sip(&o, m, &info, name, sizeof(name));
+	assert_string_equal(info.calling.digits, "2125550100");
+	assert_int_equal(info.calling.screen, TDM_SCREEN_USER_NOT_SCREENED);
+}
+
+/* A malformed identity header never reaches us: the stack's parser
+ * refuses the INVITE (400, counted there). */
+static void malformed_header_refused(void **state)
+{
+	static const char bad[] =
+		"INVITE sip:5551000@gw SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK1\r\n"
+		"From: <sip:1@a>;tag=1\r\nTo: <sip:5551000@gw>\r\n"
+		"Call-ID: a@b\r\nCSeq: 1 INVITE\r\n"
+		"P-Asserted-Identity: <sip:+1212\r\n"
+		"Content-Length: 0\r\n\r\n";
+
+	assert_int_not_equal(
+		sip_msg_parse(&msg, bad, sizeof(bad) - 1, sizeof(buf)), 0);
 }
 
 static void from_sip_privacy(void **state)
@@ -315,6 +338,7 @@ int main(void)
 		cmocka_unit_test(to_sip_redirect),
 		cmocka_unit_test(from_sip_pai),
 		cmocka_unit_test(from_sip_privacy),
+		cmocka_unit_test(malformed_header_refused),
 		cmocka_unit_test(from_sip_redirect),
 	};
 

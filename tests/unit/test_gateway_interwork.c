@@ -206,6 +206,25 @@ static void config_bad(void **state)
 	cfg_errors_release(&e);
 }
 
+/* SIP calls to a group take its first span's numbering plan: the spans
+ * of one group must share it. */
+static void config_group_plan(void **state)
+{
+	struct cfg_errors e = { 0 };
+	static const char bad[] =
+		"[span 1]\npath = /tmp/x\ncountry_code = 1\n"
+		"[span 2]\npath = /tmp/y\ncountry_code = 1\n"
+		"international_prefix = 011\n"
+		"[span 3]\npath = /tmp/z\ngroup = other\ncountry_code = 49\n";
+
+	assert_int_not_equal(load_text(bad, &cfg, &e), 0);
+	assert_int_equal(e.count, 1);
+	assert_non_null(strstr(
+		e.text, "iw.conf:4: [span 2] country_code: numbering plan "
+			"differs from span 1 of group 'pri'"));
+	cfg_errors_release(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,6 +238,7 @@ int main(void)
 		cmocka_unit_test(lookup_order),
 		cmocka_unit_test(config_maps),
 		cmocka_unit_test(config_bad),
+		cmocka_unit_test(config_group_plan),
 	};
 
 	return cmocka_run_group_tests_name("gateway_interwork", tests, NULL,
