@@ -3,7 +3,7 @@
 # number TON/NPI, presentation, screening, called TON, redirecting number
 # and reason), alerts with in-band information (the caller gets 183 with
 # SDP), and sees the causes the gateway maps: a BYE's Reason cause (31)
-# wins over 16; a rejection with cause 17 becomes the trunk's 600 with
+# wins over 16, a CANCEL's (19) too; a rejection with cause 17 becomes the trunk's 600 with
 # Reason cause 17. tel: Request-URIs with visual separators are accepted.
 . tests/integration/lib.sh
 command -v sipp >/dev/null || fail "sipp (sip-tester) is not installed"
@@ -26,6 +26,8 @@ expect event=disconnect call=2 cause=16 within=10s
 wait event=setup call=3 called=2125551236 calling=2125550100 calling_ton=unknown calling_pres=allowed calling_screen=user_not_screened
 reject cause=17 call=3
 expect event=released call=3
+wait event=setup call=4 called=2125551237
+expect event=disconnect call=4 cause=19 within=10s
 SCN
 start sim "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --alert-inband \
 	--script "$T/sw.scn" --timeout 40
@@ -58,6 +60,12 @@ uac 2 "tel:+1-212-555-1235" '"Anonymous" <sip:anonymous@anonymous.invalid>' \
 	-trace_msg >"$T/uac3.log" 2>&1 )
 rc=$?
 [ "$rc" -eq 0 ] || fail "sipp case 3 exited $rc"
+# 4: CANCEL with Reason cause 19 while the PSTN alerts: DISCONNECT 19
+( cd "$T" && exec sipp -sf "$S/uac_cancel_reason.xml" 127.0.0.1:5060 \
+	-s 2125551237 -i 127.0.0.1 -p 5071 -m 1 -nostdin -timeout 15s \
+	-trace_err -trace_msg >"$T/uac4.log" 2>&1 )
+rc=$?
+[ "$rc" -eq 0 ] || fail "sipp case 4 exited $rc"
 wait_exit sim 20
 [ "$RC_sim" = 0 ] || fail "pstnsim scenario exited $RC_sim"
 expect_line "$T/gw.log" "ended: .* -> 2125551236, cause 17 .*sip 600"
