@@ -36,4 +36,10 @@ wait_exit uas 15
 [ "$RC_uas" = 0 ] || fail "sipp exited $RC_uas (a regexp check failed?)"
 expect_no_line "$T/sim.log" "event=connect .*call=3"
 wait_for "$T/gw.log" "ended: 2125550100 -> 5552000, cause 16" 5
+# no call or dialog left, and a clean exit (sanitizer builds included)
+sleep 0.5
+kill -TERM "$PID_gw"
+wait_exit gw 15
+[ "$RC_gw" = 0 ] || fail "pstngw exited $RC_gw"
+expect_line "$T/gw.log" "releasing 0 call\(s\), SIP dialogs 0"
 pass

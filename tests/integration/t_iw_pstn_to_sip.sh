@@ -72,4 +72,10 @@ case "$i3" in *'History-Info: <sip:2125550199@127.0.0.1;user=phone>;index=1, <si
 *) fail "call 3 History-Info: $i3" ;; esac
 expect_line "$T/gw.log" "ended: \+12125550100 -> 5551486, cause 21 .*sip 486"
 expect_line "$T/gw.log" "ended: \+12125550100 -> 5551480, cause 18 .*sip 480"
+# no call or dialog left, and a clean exit (sanitizer builds included)
+sleep 0.5
+kill -TERM "$PID_gw"
+wait_exit gw 15
+[ "$RC_gw" = 0 ] || fail "pstngw exited $RC_gw"
+expect_line "$T/gw.log" "releasing 0 call\(s\), SIP dialogs 0"
 pass

@@ -69,4 +69,10 @@ rc=$?
 wait_exit sim 20
 [ "$RC_sim" = 0 ] || fail "pstnsim scenario exited $RC_sim"
 expect_line "$T/gw.log" "ended: .* -> 2125551236, cause 17 .*sip 600"
+# no call or dialog left, and a clean exit (sanitizer builds included)
+sleep 0.5
+kill -TERM "$PID_gw"
+wait_exit gw 15
+[ "$RC_gw" = 0 ] || fail "pstngw exited $RC_gw"
+expect_line "$T/gw.log" "releasing 0 call\(s\), SIP dialogs 0"
 pass
