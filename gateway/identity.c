@@ -370,7 +370,9 @@ void gw_id_from_sip(const struct gw_id_opts *o, const struct sip_msg *inv,
 		cg->screen = TDM_SCREEN_USER_NOT_SCREENED;
 		got = true;
 	}
-	if (sip_msg_privacy(inv, "id") || anon) {
+	/* RFC 3323: "header" hides the identity headers too */
+	if (sip_msg_privacy(inv, "id") || sip_msg_privacy(inv, "header") ||
+	    anon) {
 		cg->pres = TDM_PRES_RESTRICTED;
 	} else {
 		cg->pres = got ? TDM_PRES_ALLOWED : TDM_PRES_UNAVAILABLE;

@@ -270,6 +270,11 @@ static void from_sip_privacy(void **state)
 	assert_string_equal(info.calling.digits, "2125550100");
 	assert_int_equal(info.calling.pres, TDM_PRES_RESTRICTED);
 	assert_string_equal(name, ""); /* no name of a hidden caller */
+	/* Privacy: header hides the number as well */
+	m = invite("<sip:2125550100@a.example>", "Privacy: header\r\n");
+	gw_id_from_sip(&o, m, &info, name, sizeof(name));
+	assert_string_equal(info.calling.digits, "2125550100");
+	assert_int_equal(info.calling.pres, TDM_PRES_RESTRICTED);
 	/* anonymous From, no PAI: restricted, no number */
 	m = invite("<sip:anonymous@anonymous.invalid>", "");
 	gw_id_from_sip(&o, m, &info, name, sizeof(name));
