@@ -3,7 +3,8 @@
 # with in-band information, 183 with SDP as PROGRESS (in-band), a plain
 # 180 as ALERTING without; 200 -> CONNECT; DISCONNECT -> BYE and, before
 # the answer, CANCEL, both with Reason cause 16 (checked by SIPp). And
-# SIP -> PSTN: ALERTING without in-band information is a plain 180.
+# SIP -> PSTN: ALERTING without in-band information is a plain 180,
+# PROGRESS a 183 with SDP.
 . tests/integration/lib.sh
 command -v sipp >/dev/null || fail "sipp (sip-tester) is not installed"
 S=$PWD/tests/integration/sipp
@@ -29,6 +30,11 @@ wait event=setup dir=in called=2125551000
 wait 300ms
 answer
 expect event=disconnect cause=16 within=10s
+wait event=setup dir=in called=2125551001
+progress
+wait 300ms
+answer
+expect event=disconnect cause=16 within=10s
 SCN
 start uas sipp -sf "$S/uas_progress.xml" -i 127.0.0.1 -p 5070 -m 3 -nostdin \
 	-timeout 40s -trace_err -error_file "$T/uas_err.log"
@@ -42,6 +48,14 @@ wait_for "$T/sim.log" "event=released .*call=3" 30
 	>"$T/uac.log" 2>&1 )
 rc=$?
 [ "$rc" -eq 0 ] || fail "sipp uac exited $rc"
+# SIP -> PSTN: PROGRESS (in-band) is a 183 with SDP before the 200
+sed -e 's|@RURI@|sip:2125551001@127.0.0.1:5060|g' \
+	-e 's|@FROM@|<sip:2125550100@127.0.0.1>|g' -e 's|@H[123]@|X-Case: 1|' \
+	-e 's|@BYE@|X-Case: 1|' "$S/uac_identity.xml.in" >"$T/uac_prog.xml"
+( cd "$T" && exec sipp -sf "$T/uac_prog.xml" 127.0.0.1:5060 -i 127.0.0.1 \
+	-p 5071 -m 1 -nostdin -timeout 15s -trace_err >"$T/uac_prog.log" 2>&1 )
+rc=$?
+[ "$rc" -eq 0 ] || fail "sipp uac (progress) exited $rc"
 wait_exit sim 45
 [ "$RC_sim" = 0 ] || fail "pstnsim scenario exited $RC_sim"
 wait_exit uas 15

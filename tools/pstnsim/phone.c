@@ -378,6 +378,25 @@ int sim_call_answer(struct sim_call *sc, char *err, size_t errlen)
 	return 0;
 }
 
+int sim_call_progress(struct sim_call *sc, char *err, size_t errlen)
+{
+	int rc;
+
+	if (sc->dir != TDM_DIR_IN || sc->connected) {
+		snprintf(err, errlen, "call %u is not an incoming call ringing",
+			 sc->num);
+		return -1;
+	}
+	rc = tdm_call_progress(sc->call);
+	if (rc) {
+		snprintf(err, errlen, "call %u: progress: %s", sc->num,
+			 strerror(rc));
+		return -1;
+	}
+	sim_out("event=progress " CALL_FMT " dir=in inband=1", CALL_ARGS(sc));
+	return 0;
+}
+
 static void answer_due(void *arg)
 {
 	struct sim_call *sc = arg;
