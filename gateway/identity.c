@@ -194,7 +194,9 @@ int gw_id_to_sip(const struct gw_id_opts *o, const struct tdm_call_info *in,
 		copy_display(out->display, sizeof(out->display),
 			     in->calling_name);
 	}
-	if (o->trust_pai && screened && num[0])
+	/* "not available": no number goes anywhere */
+	if (o->trust_pai && screened && num[0] &&
+	    cg->pres != TDM_PRES_UNAVAILABLE)
 		add(out->hdrs, sizeof(out->hdrs),
 		    "P-Asserted-Identity: <sip:%s@%s;user=phone>\r\n", num,
 		    o->domain);
@@ -275,6 +277,16 @@ static int uri_number(const struct gw_numplan *np, const struct sip_uri *u,
 static bool pl_to_redir(const struct sip_pl *why, unsigned cause,
 			enum tdm_redir *r)
 {
+	struct sip_pl w;
+
+	if (why) { /* RFC 5806 allows reason="user-busy" too */
+		w = *why;
+		if (w.l >= 2 && w.p[0] == '"' && w.p[w.l - 1] == '"') {
+			w.p++;
+			w.l -= 2;
+		}
+		why = &w;
+	}
 	for (size_t i = 0; i < NREDIR; i++)
 		if ((why && sip_pl_casecmp(why, redir_map[i].div)) ||
 		    (!why && redir_map[i].cause == cause)) {

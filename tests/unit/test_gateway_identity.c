@@ -142,10 +142,14 @@ static void to_sip_restricted(void **state)
 	gw_id_to_sip(&o, &in, "5551000", &s);
 	assert_string_equal(s.hdrs, "Privacy: id\r\n");
 	assert_null(strstr(s.from_user, "212"));
-	/* unavailable: anonymous, no Privacy asked */
+	/* unavailable: anonymous, no Privacy asked, no number anywhere
+	 * (even if one came with it) */
 	in.calling.pres = TDM_PRES_UNAVAILABLE;
-	in.calling.digits[0] = '\0';
 	o.trust_pai = true;
+	gw_id_to_sip(&o, &in, "5551000", &s);
+	assert_string_equal(s.from_user, "anonymous");
+	assert_string_equal(s.hdrs, "");
+	in.calling.digits[0] = '\0';
 	gw_id_to_sip(&o, &in, "5551000", &s);
 	assert_string_equal(s.from_user, "anonymous");
 	assert_string_equal(s.hdrs, "");
@@ -325,6 +329,12 @@ static void from_sip_redirect(void **state)
 	gw_id_from_sip(&o, m, &info, NULL, 0);
 	assert_string_equal(info.redirecting.digits, "2125550197");
 	assert_int_equal(info.redirect_reason, TDM_REDIR_BUSY);
+	/* a quoted reason */
+	m = invite("<sip:2125550100@a.example>",
+		   "Diversion: <tel:+12125550195>;reason=\"no-answer\"\r\n");
+	gw_id_from_sip(&o, m, &info, NULL, 0);
+	assert_string_equal(info.redirecting.digits, "2125550195");
+	assert_int_equal(info.redirect_reason, TDM_REDIR_NO_REPLY);
 	/* an unknown reason: unknown */
 	m = invite("<sip:2125550100@a.example>",
 		   "Diversion: <tel:+12125550196>;reason=martian\r\n");
