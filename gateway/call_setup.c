@@ -11,7 +11,6 @@
 #include "gateway/media_worker.h"
 #include "gateway/identity.h"
 #include "gateway/interwork.h"
-#include "gateway/media_prof.h"
 #include "gateway/route.h"
 
 /* ---- TDM side -------------------------------------------------------- */
@@ -19,37 +18,6 @@
 static void copy_str(char *dst, size_t n, const char *src)
 {
 	snprintf(dst, n, "%s", src ? src : "");
-}
-
-static const struct cfg_span *span_cfg_of(struct gw *gw,
-					  const struct tdm_span *span)
-{
-	for (size_t i = 0; i < gw->nspans; i++)
-		if (gw->spans[i].span == span)
-			return gw->spans[i].cfg;
-	return NULL;
-}
-
-/* A span's numbering plan (identity.c); a NULL span: none. */
-static struct gw_numplan numplan_of(const struct cfg_span *sc)
-{
-	struct gw_numplan np = { 0 };
-
-	if (sc) {
-		np.cc = sc->country_code;
-		np.natpfx = sc->national_prefix;
-		np.intpfx = sc->international_prefix;
-	}
-	return np;
-}
-
-/* The trunk's cause maps go with the call (see call_int.h). */
-static void call_take_maps(struct gw_call *c, const struct cfg_trunk *tr)
-{
-	if (!tr)
-		return;
-	c->iw_c2s = tr->iw_c2s;
-	c->iw_s2c = tr->iw_s2c;
 }
 
 /* An incoming PSTN call: route it to a SIP trunk. */
@@ -76,29 +44,13 @@ static void tdm_setup(struct gw *gw, struct tdm_span *span,
 	c->tdm = tcall;
 	c->span = span;
 	tdm_call_set_user(tcall, c);
-	/* numbers as E.164 where the span's plan tells (identity.c) */
-	const struct cfg_span *scfg = span_cfg_of(gw, span);
-	struct gw_numplan np = numplan_of(scfg);
-	struct tdm_call_info info0 = { 0 };
-	const struct tdm_call_info *info = ev->info;
-
-	if (!info) {
-		copy_str(info0.called.digits, sizeof(info0.called.digits),
-			 ev->called);
-		copy_str(info0.calling.digits, sizeof(info0.calling.digits),
-			 ev->calling);
-		copy_str(info0.calling_name, sizeof(info0.calling_name),
-			 ev->calling_name);
-		info = &info0;
-	}
-	gw_id_to_e164(&np, info->called.digits, info->called.ton, c->called,
-		      sizeof(c->called));
-	gw_id_to_e164(&np, info->calling.digits, info->calling.ton, c->calling,
-		      sizeof(c->calling));
+	copy_str(c->called, sizeof(c->called), ev->called);
+	copy_str(c->calling, sizeof(c->calling), ev->calling);
 	copy_str(c->name, sizeof(c->name), ev->calling_name);
+	call_id_from_pstn(c, ev); /* numbers as E.164 (call_identity.c) */
 	CLOG(c, LOG_NOTICE, "from span %u chan %d: %s -> %s", tdm_span_id(span),
 	     ev->chan, c->calling[0] ? c->calling : "-", c->called);
-	if (ev->info)
+	if (ev->info) /* to SIP: call_id_invite() */
 		CLOG(c, LOG_INFO,
 		     "calling %s/%s %s %s, called %s/%s, redirecting '%s' (%s)",
 		     tdm_ton_name(ev->info->calling.ton),
@@ -140,21 +92,15 @@ static void tdm_setup(struct gw *gw, struct tdm_span *span,
 
 	char ruri[160], sdp[1024];
 	size_t sdplen;
-	struct gw_id_opts io = { .np = &np,
-				 .domain = gw->cfg.sip_domain,
-				 .trust_pai = tr->trust_pai,
-				 .redir = (enum gw_redir_hdr)tr->redir_hdr };
-	struct gw_id_sip ids;
-
-	call_take_maps(c, tr);
-	gw_id_to_sip(&io, info, c->called, &ids);
 	struct sip_call_params p = {
 		.ruri = ruri,
-		.from_user = ids.from_user,
-		.from_display = ids.display[0] ? ids.display : NULL,
-		.from_host = ids.from_host ? ids.from_host : gw->cfg.sip_domain,
-		.extra_hdrs = ids.hdrs[0] ? ids.hdrs : NULL,
+		.from_user = c->calling[0] ? c->calling : "anonymous",
+		.from_display = c->name[0] ? c->name : NULL,
+		.from_host = gw->cfg.sip_domain,
 	};
+	struct gw_id_sip ids;
+
+	call_id_invite(c, tr, &ids, &p); /* From, PAI, Privacy, Diversion */
 
 	/* IPv6 in brackets; the trunk's transport in the URI and next hop */
 	bool v6 = strchr(tr->host, ':') != NULL;
@@ -294,27 +240,20 @@ void gw_call_tdm_audio(struct gw *gw, struct tdm_call *tcall, const uint8_t *rx,
 
 /* ---- SIP side -------------------------------------------------------- */
 
-static const struct cfg_span *group_cfg(struct gw *gw, const char *group)
-{
-	for (size_t i = 0; i < gw->nspans; i++)
-		if (!strcmp(gw->spans[i].cfg->group, group))
-			return gw->spans[i].cfg;
-	return NULL;
-}
-
 /* Places the PSTN leg on the group: tdm hunts a channel across its
  * spans with the group's strategy. */
-static int place_on_group(struct gw_call *c, const char *group,
-			  struct tdm_call_info *info)
+static int place_on_group(struct gw_call *c, const char *group)
 {
 	struct gw *gw = c->gw;
 	struct tdm_setup setup = {
 		.called = c->called,
 		.calling = c->calling[0] ? c->calling : NULL,
 		.calling_name = c->name[0] ? c->name : NULL,
-		.info = info,
 	};
+	struct tdm_call_info info;
 	int err;
+
+	setup.info = call_id_setup(c, group, &info); /* call_identity.c */
 
 	for (size_t i = 0; i < gw->nspans; i++) {
 		struct gw_span *s = &gw->spans[i];
@@ -359,21 +298,11 @@ void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
 	sip_call_set_user(scall, c);
 	pl = sip_msg_ruri_user(invite);
 	sip_pl_copy(&pl, c->called, sizeof(c->called));
-	struct tdm_number num;
-
-	/* a number (sip: user or tel:, RFC 3966 separators and parameters
-	 * dropped) is routed as digits, '+' kept; anything else as it is */
-	if (!gw_id_from_user(NULL, pl.p, pl.l, &num))
-		snprintf(c->called, sizeof(c->called), "%s%s",
-			 num.ton == TDM_TON_INTERNATIONAL ? "+" : "",
-			 num.digits);
 	pl = sip_msg_from_user(invite);
 	sip_pl_copy(&pl, c->calling, sizeof(c->calling));
 	pl = sip_msg_from_display(invite);
 	sip_pl_copy(&pl, c->name, sizeof(c->name));
-	const struct cfg_trunk *src = gw_mprof_trunk_of(&gw->cfg, invite);
-
-	call_take_maps(c, src);
+	call_id_from_sip(c, invite); /* identity, trunk's cause maps */
 	CLOG(c, LOG_NOTICE, "from SIP: %s -> %s (Call-ID %s)",
 	     c->calling[0] ? c->calling : "-", c->called,
 	     sip_call_callid(scall));
@@ -408,7 +337,7 @@ void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
 		goto out;
 	}
 	/* media: codecs and DTMF mode of the trunk it comes from */
-	c->mprof = gw_mprof_for(gw, src);
+	c->mprof = gw_mprof_for(gw, gw_mprof_trunk_of(&gw->cfg, invite));
 	if (call_rtp_open(c)) {
 		code = 503;
 		goto out;
@@ -420,27 +349,8 @@ void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
 		code = 488;
 		goto out;
 	}
-	/* Identity for the SETUP, in the numbering plan of the group's
-	 * first span (spans of a group share one, like their hunting) */
-	struct tdm_call_info info = { .complete = true };
-	struct gw_numplan np = numplan_of(group_cfg(gw, rr.route->target_name));
-	struct gw_id_opts io = { .np = &np,
-				 .trust_pai = src && src->trust_pai };
-
-	if (gw_id_from_user(&np, c->called, strlen(c->called), &info.called))
-		copy_str(info.called.digits, sizeof(info.called.digits),
-			 c->called);
-	gw_id_from_sip(&io, invite, &info, info.calling_name,
-		       sizeof(info.calling_name));
-	CLOG(c, LOG_INFO,
-	     "to PSTN: calling '%s' %s %s %s, called '%s' %s, redirecting '%s' (%s)",
-	     info.calling.digits, tdm_ton_name(info.calling.ton),
-	     tdm_pres_name(info.calling.pres),
-	     tdm_screen_name(info.calling.screen), info.called.digits,
-	     tdm_ton_name(info.called.ton), info.redirecting.digits,
-	     tdm_redir_name(info.redirect_reason));
 	/* The span, and so the TDM law, is known only once placed. */
-	err = place_on_group(c, rr.route->target_name, &info);
+	err = place_on_group(c, rr.route->target_name);
 	if (err) {
 		if (err == ENOENT)
 			CLOG(c, LOG_NOTICE, "no span of group %s is up",

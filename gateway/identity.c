@@ -171,11 +171,10 @@ static const char *redir_reason(enum tdm_redir r, unsigned *cause)
 }
 
 int gw_id_to_sip(const struct gw_id_opts *o, const struct tdm_call_info *in,
-		 const char *called, struct gw_id_sip *out)
+		 const char *calling, const char *called, struct gw_id_sip *out)
 {
 	const struct tdm_number *cg = &in->calling;
 	char num[TDM_NUM_MAX + 2];
-	bool hidden = cg->pres != TDM_PRES_ALLOWED || !cg->digits[0];
 	/* RFC 3325 asserts an identity the network vouches for: a number
 	 * the network provided or screened and passed, not one it did not
 	 * check (Q.1912.5 6.1.1 for ISUP's calling party number) */
@@ -183,7 +182,12 @@ int gw_id_to_sip(const struct gw_id_opts *o, const struct tdm_call_info *in,
 			cg->screen == TDM_SCREEN_USER_PASSED;
 
 	memset(out, 0, sizeof(*out));
-	gw_id_to_e164(o->np, cg->digits, cg->ton, num, sizeof(num));
+	if (calling)
+		snprintf(num, sizeof(num), "%s", calling);
+	else
+		gw_id_to_e164(o->np, cg->digits, cg->ton, num, sizeof(num));
+	bool hidden = cg->pres != TDM_PRES_ALLOWED || !num[0];
+
 	if (hidden) {
 		/* RFC 3323 4.1.1.3: an anonymous From */
 		snprintf(out->from_user, sizeof(out->from_user), "anonymous");

@@ -52,11 +52,15 @@ struct gw_id_sip {
 	char from_user[TDM_NUM_MAX + 2];
 	const char *from_host; /* NULL: opts' domain */
 	char display[TDM_NAME_MAX];
-	char hdrs[768]; /* PAI, Privacy, Diversion, History-Info lines */
+	char hdrs[1024]; /* PAI, Privacy, Diversion, History-Info lines */
 };
-/* called: the (routed) called number as it goes into the Request-URI. */
+/* calling: the calling number as it goes to SIP (a route may have
+ * rewritten it), NULL: in->calling through the plan; called: the
+ * (routed) called number of the Request-URI. Presentation, screening
+ * and the redirecting number come from in. */
 int gw_id_to_sip(const struct gw_id_opts *o, const struct tdm_call_info *in,
-		 const char *called, struct gw_id_sip *out);
+		 const char *calling, const char *called,
+		 struct gw_id_sip *out);
 
 /*
  * An incoming INVITE -> the SETUP's calling and redirecting numbers and

@@ -1,7 +1,7 @@
 # gateway/: the daemon. Everything but main.c also goes into libgw.a so the
 # tests and the tools can link the loop, logging, config and call control.
 GW_SRCS := gateway/loop.c gateway/log.c gateway/cfg.c gateway/cfg_opts.c gateway/hooks.c \
-	   gateway/net.c gateway/route.c gateway/interwork.c gateway/identity.c gateway/call.c \
+	   gateway/net.c gateway/route.c gateway/interwork.c gateway/identity.c gateway/call_identity.c gateway/call.c \
 	   gateway/call_media.c gateway/call_setup.c gateway/sipudp.c \
 	   gateway/media_net.c gateway/media_worker.c gateway/media_pool.c \
 	   gateway/sipconn.c gateway/siptcp.c gateway/siptls.c gateway/sipnet.c \

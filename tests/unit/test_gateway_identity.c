@@ -100,7 +100,7 @@ static void to_sip_allowed(void **state)
 	struct tdm_call_info in = caller(TDM_PRES_ALLOWED, TDM_SCREEN_NETWORK);
 	struct gw_id_sip s;
 
-	assert_int_equal(gw_id_to_sip(&o, &in, "+15551000", &s), 0);
+	assert_int_equal(gw_id_to_sip(&o, &in, NULL, "+15551000", &s), 0);
 	assert_string_equal(s.from_user, "+12125550100");
 	assert_null(s.from_host);
 	assert_string_equal(s.display, "Bob B Smith"); /* quotes dropped */
@@ -109,16 +109,16 @@ static void to_sip_allowed(void **state)
 		"P-Asserted-Identity: <sip:+12125550100@gw.example;user=phone>\r\n");
 	/* untrusted trunk: no PAI */
 	o.trust_pai = false;
-	gw_id_to_sip(&o, &in, "+15551000", &s);
+	gw_id_to_sip(&o, &in, NULL, "+15551000", &s);
 	assert_string_equal(s.hdrs, "");
 	/* trusted, but the number was not screened: not asserted */
 	o.trust_pai = true;
 	in.calling.screen = TDM_SCREEN_USER_NOT_SCREENED;
-	gw_id_to_sip(&o, &in, "+15551000", &s);
+	gw_id_to_sip(&o, &in, NULL, "+15551000", &s);
 	assert_string_equal(s.hdrs, "");
 	assert_string_equal(s.from_user, "+12125550100");
 	in.calling.screen = TDM_SCREEN_USER_PASSED;
-	gw_id_to_sip(&o, &in, "+15551000", &s);
+	gw_id_to_sip(&o, &in, NULL, "+15551000", &s);
 	assert_non_null(strstr(s.hdrs, "P-Asserted-Identity: "));
 }
 
@@ -129,7 +129,7 @@ static void to_sip_restricted(void **state)
 		caller(TDM_PRES_RESTRICTED, TDM_SCREEN_USER_PASSED);
 	struct gw_id_sip s;
 
-	gw_id_to_sip(&o, &in, "5551000", &s);
+	gw_id_to_sip(&o, &in, NULL, "5551000", &s);
 	assert_string_equal(s.from_user, "anonymous");
 	assert_string_equal(s.from_host, "anonymous.invalid");
 	assert_string_equal(s.display, "Anonymous");
@@ -139,18 +139,18 @@ static void to_sip_restricted(void **state)
 		"Privacy: id\r\n");
 	/* untrusted: the number goes nowhere */
 	o.trust_pai = false;
-	gw_id_to_sip(&o, &in, "5551000", &s);
+	gw_id_to_sip(&o, &in, NULL, "5551000", &s);
 	assert_string_equal(s.hdrs, "Privacy: id\r\n");
 	assert_null(strstr(s.from_user, "212"));
 	/* unavailable: anonymous, no Privacy asked, no number anywhere
 	 * (even if one came with it) */
 	in.calling.pres = TDM_PRES_UNAVAILABLE;
 	o.trust_pai = true;
-	gw_id_to_sip(&o, &in, "5551000", &s);
+	gw_id_to_sip(&o, &in, NULL, "5551000", &s);
 	assert_string_equal(s.from_user, "anonymous");
 	assert_string_equal(s.hdrs, "");
 	in.calling.digits[0] = '\0';
-	gw_id_to_sip(&o, &in, "5551000", &s);
+	gw_id_to_sip(&o, &in, NULL, "5551000", &s);
 	assert_string_equal(s.from_user, "anonymous");
 	assert_string_equal(s.hdrs, "");
 }
@@ -166,13 +166,13 @@ static void to_sip_redirect(void **state)
 		 "2125550199");
 	in.redirecting.ton = TDM_TON_NATIONAL;
 	in.redirect_reason = TDM_REDIR_BUSY;
-	gw_id_to_sip(&o, &in, "+15551000", &s);
+	gw_id_to_sip(&o, &in, NULL, "+15551000", &s);
 	assert_string_equal(
 		s.hdrs,
 		"Diversion: <sip:+12125550199@gw.example;user=phone>;reason=user-busy;counter=1\r\n");
 	o.redir = GW_REDIR_HISTORY_INFO;
 	in.redirect_reason = TDM_REDIR_UNCONDITIONAL;
-	gw_id_to_sip(&o, &in, "+15551000", &s);
+	gw_id_to_sip(&o, &in, NULL, "+15551000", &s);
 	assert_string_equal(
 		s.hdrs,
 		"History-Info: <sip:+12125550199@gw.example;user=phone>;index=1, "
@@ -180,14 +180,21 @@ static void to_sip_redirect(void **state)
 	o.redir = GW_REDIR_BOTH;
 	in.redirecting.pres = TDM_PRES_RESTRICTED;
 	in.redirect_reason = TDM_REDIR_NO_REPLY;
-	gw_id_to_sip(&o, &in, "+15551000", &s);
+	gw_id_to_sip(&o, &in, NULL, "+15551000", &s);
 	assert_non_null(strstr(s.hdrs, "reason=no-answer;counter=1;"
 				       "privacy=full\r\nHistory-Info: "));
 	assert_non_null(strstr(s.hdrs, ";cause=408>"));
 	o.redir = GW_REDIR_NONE;
-	gw_id_to_sip(&o, &in, "+15551000", &s);
+	gw_id_to_sip(&o, &in, NULL, "+15551000", &s);
 	assert_string_equal(s.hdrs, "");
 	assert_string_equal(gw_redir_hdr_name(GW_REDIR_BOTH), "both");
+	/* a calling number a route rewrote goes out as given */
+	o.trust_pai = true;
+	gw_id_to_sip(&o, &in, "+12125550000", "+15551000", &s);
+	assert_string_equal(s.from_user, "+12125550000");
+	assert_non_null(strstr(s.hdrs, "<sip:+12125550000@gw.example;"));
+	gw_id_to_sip(&o, &in, "", "+15551000", &s); /* removed: anonymous */
+	assert_string_equal(s.from_user, "anonymous");
 	assert_string_equal(gw_redir_hdr_name((enum gw_redir_hdr)9), "?");
 }
 
