@@ -91,7 +91,8 @@ void call_id_invite(struct gw_call *c, const struct cfg_trunk *tr,
 				 ids->hdrs);
 
 		if (n < 0 || (size_t)n >= sizeof(both)) {
-			CLOG(c, LOG_WARNING, "identity headers left out: too long");
+			CLOG(c, LOG_WARNING,
+			     "identity headers left out: too long");
 			return;
 		}
 		memcpy(ids->hdrs, both, (size_t)n + 1);
@@ -152,8 +153,8 @@ const struct tdm_call_info *call_id_setup(struct gw_call *c, const char *group,
 	if (!gw_id_from_user(&np, c->called, strlen(c->called), &num))
 		info->called = num;
 	else
-		snprintf(info->called.digits, sizeof(info->called.digits),
-			 "%s", c->called);
+		snprintf(info->called.digits, sizeof(info->called.digits), "%s",
+			 c->called);
 	if (!gw_id_from_user(&np, c->calling, strlen(c->calling), &num)) {
 		snprintf(info->calling.digits, sizeof(info->calling.digits),
 			 "%s", num.digits);
@@ -161,6 +162,8 @@ const struct tdm_call_info *call_id_setup(struct gw_call *c, const char *group,
 		info->calling.npi = num.npi;
 	} else {
 		info->calling.digits[0] = '\0';
+		info->calling.ton = TDM_TON_UNKNOWN;
+		info->calling.npi = TDM_NPI_UNKNOWN;
 	}
 	replan(&np, &info->redirecting);
 	CLOG(c, LOG_INFO,

@@ -22,7 +22,7 @@ UNIT_TESTS += test_gateway_cfg test_gateway_loop test_gateway_route \
 	      test_gateway_media_net test_gateway_media_worker \
 	      test_gateway_media_pool test_gateway_media_prof
 UNIT_TESTS += test_gateway_sipauth
-UNIT_TESTS += test_gateway_identity
+UNIT_TESTS += test_gateway_identity test_gateway_call_identity
 UNIT_TESTS += test_gateway_sipconn test_gateway_siptcp
 UNIT_TESTS += test_gateway_cdr test_gateway_metrics
 UNIT_TESTS += test_gateway_ctl
