@@ -153,8 +153,8 @@ const struct tdm_call_info *call_id_setup(struct gw_call *c, const char *group,
 	if (!gw_id_from_user(&np, c->called, strlen(c->called), &num))
 		info->called = num;
 	else
-		snprintf(info->called.digits, sizeof(info->called.digits), "%s",
-			 c->called);
+		snprintf(info->called.digits, sizeof(info->called.digits),
+			 "%.*s", TDM_NUM_MAX - 1, c->called); /* not a number */
 	if (!gw_id_from_user(&np, c->calling, strlen(c->calling), &num)) {
 		snprintf(info->calling.digits, sizeof(info->calling.digits),
 			 "%s", num.digits);
