@@ -138,6 +138,7 @@ int call_media_start(struct gw_call *c, const struct sdp_result *res)
 	}
 	c->mslot = slot;
 	c->media_res = *res;
+	call_fax_media_started(c);
 	CLOG(c, LOG_INFO,
 	     "media %s/%u ptime %u: local %u, remote %s:%u (dtmf %s, jb %s)",
 	     res->name, res->pt, mc.ptime_ms, c->rtp_port, res->addr, res->port,
@@ -155,6 +156,13 @@ int call_accept_answer(struct gw_call *c, const struct sip_pl *sdp)
 	if (!sdp->l)
 		return ENOENT;
 	err = sdp_parse(&sess, sdp->p, sdp->l);
+	if (!err && c->fax.initial && !c->mslot) {
+		/* a fax call: the answer may have taken T.38 */
+		err = call_fax_initial_answer(c, &sess);
+		if (err != ENOENT)
+			return err;
+		err = 0;
+	}
 	if (!err)
 		err = sdp_accept_answer(&sess, &c->local, &res);
 	if (!err)

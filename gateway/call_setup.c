@@ -120,6 +120,9 @@ static int invite_trunk(struct gw_call *c, const struct cfg_trunk *tr)
 	if (sip_addr_set(&p.dst, tr->host, (uint16_t)tr->port) ||
 	    sdp_build_offer(&c->local, sdp, sizeof(sdp), &sdplen))
 		return EINVAL;
+	if (c->fax.initial &&
+	    call_fax_initial_offer(c, sdp, sizeof(sdp), &sdplen))
+		CLOG(c, LOG_WARNING, "T.38 left out of the INVITE");
 	p.dst.tp = (enum sip_transport)tr->transport;
 	p.sdp = sdp;
 	gw_sipauth_call_creds(tr, &p.auth_user, &p.auth_password);
@@ -167,6 +170,7 @@ static int try_trunks(struct gw_call *c, size_t from)
 		}
 		c->alt = (int)i;
 		c->mprof = gw_mprof_for(gw, tr); /* its codecs, DTMF mode */
+		call_fax_init(c, tr); /* its fax mode; T.38 in the INVITE? */
 		if (c->rtp_fd < 0) {
 			if (call_rtp_open(c))
 				return GW_CAUSE_TEMPORARY_FAILURE;
@@ -589,12 +593,18 @@ void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
 	}
 	/* media: codecs and DTMF mode of the trunk it comes from */
 	c->mprof = gw_mprof_for(gw, from_tr);
+	call_fax_init(c, from_tr);
 	if (call_rtp_open(c)) {
 		code = 503;
 		goto out;
 	}
 	err = sdp_answer(&offer, &c->local, &res, c->answer_sdp,
 			 sizeof(c->answer_sdp), &len);
+	/* no audio we take, but T.38 (a fax server sending): a fax call */
+	bool t38 = err && !call_fax_incoming_offer(c, &offer, &res);
+
+	if (t38)
+		err = 0;
 	if (err) {
 		CLOG(c, LOG_NOTICE, "no common codec in the offer");
 		code = 488;
@@ -604,7 +614,7 @@ void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
 	code = try_groups(c, 0);
 	if (code)
 		goto out;
-	if (call_media_start(c, &res)) {
+	if (call_media_start(c, &res) || (t38 && call_fax_incoming_start(c))) {
 		code = 488;
 		goto out;
 	}
@@ -642,7 +652,12 @@ void gw_call_sip_event(struct gw *gw, struct sip_call *scall,
 	if (ev->type == SIP_CALL_EV_FAILED && failover_sip(c, scall, ev))
 		return;
 	if (ev->type == SIP_CALL_EV_OFFER) {
-		call_reoffer(c, &ev->sdp);
+		if (!call_fax_offer(c, &ev->sdp)) /* T.38, or back from it */
+			call_reoffer(c, &ev->sdp);
+		return;
+	}
+	if (ev->type == SIP_CALL_EV_REOFFER_DONE) {
+		call_fax_reoffer_done(c, ev->code, &ev->sdp);
 		return;
 	}
 	if (ev->type == SIP_CALL_EV_INFO) {

@@ -92,6 +92,34 @@ struct cfg_trunk {
 	struct gw_iw_map iw_c2s, iw_s2c;
 	int trust_pai; /* 0/1 */
 	int redir_hdr; /* enum gw_redir_hdr */
+	/* fax (issue 6): -1: the [fax] setting */
+	int fax_mode, fax_initiate;
+	int t38_initial; /* 0/1: T.38 offered in our INVITEs */
+};
+
+/* Fax (issue 6, gateway/call_fax.c): what a call does once a fax shows. */
+enum cfg_fax_mode { CFG_FAX_T38, CFG_FAX_G711, CFG_FAX_OFF };
+/* who moves the call to T.38: we on a fax tone from the PSTN (after
+ * waiting for the far end's own re-INVITE), or only the SIP side */
+enum cfg_fax_initiate { CFG_FAX_INIT_PSTN_DETECT, CFG_FAX_INIT_SIP_ONLY };
+/* the tones that count as a fax: any of CNG/CED/V.21, CED or V.21, V.21 */
+enum cfg_fax_detect { CFG_FAX_DET_ANY, CFG_FAX_DET_CED, CFG_FAX_DET_V21 };
+enum cfg_fax_ec { CFG_FAX_EC_REDUNDANCY, CFG_FAX_EC_FEC, CFG_FAX_EC_NONE };
+
+struct cfg_fax {
+	int mode;     /* enum cfg_fax_mode */
+	int initiate; /* enum cfg_fax_initiate */
+	int detect;   /* enum cfg_fax_detect */
+	unsigned wait_ms;
+	unsigned version; /* highest T38FaxVersion offered or answered */
+	unsigned max_bitrate;
+	int ecm, fill_bit_removal, nsx_suppress; /* 0/1 */
+	int ec;					 /* enum cfg_fax_ec */
+	unsigned redundancy_control, redundancy_image;
+	unsigned fec_span, fec_entries;
+	unsigned max_datagram; /* ours, advertised */
+	unsigned watchdog_ms;
+	char trace_dir[256]; /* failed faxes' T.30 traces; empty: the log */
 };
 
 struct cfg_route {
@@ -165,6 +193,8 @@ struct gw_cfg {
 	/* [sip] interworking (issue 7): cause maps for every trunk */
 	char q850_to_sip[256], sip_to_q850[256];
 	struct gw_iw_map iw_c2s, iw_s2c;
+	/* [fax] */
+	struct cfg_fax fax;
 
 	struct cfg_span spans[CFG_MAX_SPANS];
 	size_t nspans;
