@@ -12,6 +12,7 @@
 #include "gateway/media_worker.h"
 #include "gateway/identity.h"
 #include "gateway/interwork.h"
+#include "gateway/originate.h"
 #include "gateway/route.h"
 
 /* ---- TDM side -------------------------------------------------------- */
@@ -169,7 +170,7 @@ static int try_trunks(struct gw_call *c, size_t from)
 			continue;
 		}
 		c->alt = (int)i;
-		c->mprof = gw_mprof_for(gw, tr); /* its codecs, DTMF mode */
+		call_set_mprof(c, gw_mprof_for(gw, tr)); /* codecs, DTMF */
 		call_fax_init(c, tr); /* its fax mode; T.38 in the INVITE? */
 		if (c->rtp_fd < 0) {
 			if (call_rtp_open(c))
@@ -344,6 +345,9 @@ void gw_call_tdm_event(struct gw *gw, struct tdm_span *span,
 	};
 	int cev = tdm_call_ev(ev->type);
 
+	if (gw_orig_tdm_event(gw, tcall, ev)) /* an operator's test call */
+		return;
+
 	switch (ev->type) {
 	case TDM_EV_SETUP:
 		tdm_setup(gw, span, tcall, ev);
@@ -415,6 +419,8 @@ void gw_call_tdm_audio(struct gw *gw, struct tdm_call *tcall, const uint8_t *rx,
 {
 	struct gw_call *c = tdm_call_user(tcall);
 
+	if (gw_orig_tdm_audio(gw, tcall, tx, n)) /* a test call's tone */
+		return;
 	if (!c || !c->mslot)
 		return;
 	gw_mslot_audio(c->mslot, rx, tx, n, c->media_to_sip,
@@ -592,7 +598,7 @@ void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
 		goto out;
 	}
 	/* media: codecs and DTMF mode of the trunk it comes from */
-	c->mprof = gw_mprof_for(gw, from_tr);
+	call_set_mprof(c, gw_mprof_for(gw, from_tr));
 	call_fax_init(c, from_tr);
 	if (call_rtp_open(c)) {
 		code = 503;
@@ -647,6 +653,8 @@ void gw_call_sip_event(struct gw *gw, struct sip_call *scall,
 		[SIP_CALL_EV_SESSION_EXPIRED] = EV_SIP_BYE,
 	};
 
+	if (gw_orig_sip_event(gw, scall, ev)) /* an operator's test call */
+		return;
 	if (!c || (unsigned)ev->type >= SIP_CALL_EV__COUNT)
 		return;
 	if (ev->type == SIP_CALL_EV_FAILED && failover_sip(c, scall, ev))
