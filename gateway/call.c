@@ -34,6 +34,16 @@ const char *call_ev_name(int e)
 	return e >= 0 && e < EV__COUNT ? ev_names[e] : "?";
 }
 
+unsigned call_cause_to_sip(const struct gw_call *c, int cause)
+{
+	return gw_iw_cause_to_sip(&c->iw_c2s, &c->gw->cfg.iw_c2s, cause);
+}
+
+int call_sip_to_cause(const struct gw_call *c, unsigned code)
+{
+	return gw_iw_sip_to_cause(&c->iw_s2c, &c->gw->cfg.iw_s2c, code);
+}
+
 /* ---- legs ------------------------------------------------------------ */
 
 static void hangup_tdm(struct gw_call *c, int cause)
@@ -162,18 +172,21 @@ static int a_none(struct gw_call *c, const struct call_evdata *d)
 	return 0;
 }
 
+/* ALERTING -> 180; with in-band information (progress indicator 8,
+ * RFC 3398 8.2.3, Q.1912.5) -> 183 with SDP so the caller hears the
+ * PSTN's own ringback; early_ringback: 183 and our ringback without. */
 static int a_tdm_alerting(struct gw_call *c, const struct call_evdata *d)
 {
 	int err;
+	bool inband = d && d->inband && c->mslot;
 
-	if (!c->gw->cfg.early_ringback || !c->mslot)
+	if (!inband && (!c->gw->cfg.early_ringback || !c->mslot))
 		return sip_call_respond(c->sip, 180, NULL, NULL);
-	/* early media: the PSTN's in-band tones, else our own ringback */
 	err = sip_call_respond(c->sip, 183, NULL, c->answer_sdp);
 	if (err)
 		return err;
 	c->media_to_sip = true;
-	if (!d || !d->inband)
+	if (!inband)
 		call_tone(c, MEDIA_TONE_RINGBACK);
 	return 0;
 }
@@ -186,6 +199,16 @@ static int a_tdm_progress(struct gw_call *c, const struct call_evdata *d)
 	if (!err)
 		c->media_to_sip = true;
 	return err;
+}
+
+/* CALL PROCEEDING: the stack's 100 said it all, unless it carries
+ * in-band information: then it is a PROGRESS (183 with SDP). */
+static int a_tdm_proceeding(struct gw_call *c, const struct call_evdata *d)
+{
+	if (!d->inband || !c->mslot || c->state == CS_EARLY)
+		return 0;
+	c->state = CS_EARLY;
+	return a_tdm_progress(c, d);
 }
 
 /* Both legs are through: media flows both ways, the call counts as
@@ -217,9 +240,12 @@ static int a_sip_progress(struct gw_call *c, const struct call_evdata *d)
 	if (d->code == 100)
 		return 0;
 	if (d->sdp.l && !call_accept_answer(c, &d->sdp)) {
-		/* 183 with SDP: the far end sends in-band progress */
 		c->media_to_sip = true;
 		c->state = CS_EARLY;
+		/* 180 with SDP: ALERTING with in-band information (RFC 3398
+		 * 7.2.2); 183 with SDP: PROGRESS, the far end's tones */
+		if (d->code == 180)
+			return tdm_call_alerting(c->tdm, true);
 		return tdm_call_progress(c->tdm);
 	}
 	if (c->state == CS_SETUP) {
@@ -251,23 +277,25 @@ static int a_tdm_disconnect(struct gw_call *c, const struct call_evdata *d)
 	/* The TDM side has already started clearing; completing it is
 	 * call_release()'s hangup (a no-op if the library did it). */
 	if (!c->sip_code && c->orig == ORIG_SIP && !c->t_answer)
-		c->sip_code = gw_cause_to_sip(cause);
-	call_release(c, cause, gw_cause_to_sip(cause));
+		c->sip_code = call_cause_to_sip(c, cause);
+	call_release(c, cause, call_cause_to_sip(c, cause));
 	return 0;
 }
 
-static int sip_cause(const struct call_evdata *d, int dflt)
+/* A Reason header's Q.850 cause wins over the table (RFC 3326). */
+static int sip_cause(const struct gw_call *c, const struct call_evdata *d,
+		     int dflt)
 {
 	if (d->cause > 0)
 		return d->cause;
-	return d->code >= 300 ? gw_sip_to_cause(d->code) : dflt;
+	return d->code >= 300 ? call_sip_to_cause(c, d->code) : dflt;
 }
 
 static int a_sip_failed(struct gw_call *c, const struct call_evdata *d)
 {
 	c->sip_code = d->code;
 	c->sip_hungup = true; /* the transaction is over */
-	call_release(c, sip_cause(d, GW_CAUSE_NORMAL_UNSPECIFIED), d->code);
+	call_release(c, sip_cause(c, d, GW_CAUSE_NORMAL_UNSPECIFIED), d->code);
 	return 0;
 }
 
@@ -276,14 +304,14 @@ static int a_sip_cancelled(struct gw_call *c, const struct call_evdata *d)
 	c->sip_code = 487;
 	c->sip_hungup = true;
 	c->abandoned = true; /* only an incoming INVITE can be cancelled */
-	call_release(c, sip_cause(d, GW_CAUSE_NORMAL), 487);
+	call_release(c, sip_cause(c, d, GW_CAUSE_NORMAL), 487);
 	return 0;
 }
 
 static int a_sip_bye(struct gw_call *c, const struct call_evdata *d)
 {
 	c->sip_hungup = true;
-	call_release(c, sip_cause(d, GW_CAUSE_NORMAL), 0);
+	call_release(c, sip_cause(c, d, GW_CAUSE_NORMAL), 0);
 	return 0;
 }
 
@@ -292,7 +320,7 @@ static int a_tdm_released(struct gw_call *c, const struct call_evdata *d)
 	int cause = d->cause > 0 ? d->cause : GW_CAUSE_NORMAL;
 
 	c->tdm = NULL;
-	call_release(c, cause, gw_cause_to_sip(cause));
+	call_release(c, cause, call_cause_to_sip(c, cause));
 	return 0;
 }
 
@@ -334,7 +362,7 @@ struct transition {
 };
 
 static const struct transition table[] = {
-	{ PRE, EV_TDM_PROCEEDING, a_none, KEEP },
+	{ PRE, EV_TDM_PROCEEDING, a_tdm_proceeding, KEEP },
 	{ B(CS_SETUP) | B(CS_ALERTING), EV_TDM_ALERTING, a_tdm_alerting,
 	  CS_ALERTING },
 	{ B(CS_EARLY), EV_TDM_ALERTING, a_none, KEEP },

@@ -16,6 +16,7 @@
 
 #include "gateway/gw.h"
 #include "gateway/cdr.h"
+#include "gateway/interwork.h"
 #include "gateway/log.h"
 #include "media/fax.h"
 
@@ -116,6 +117,11 @@ struct gw_call {
 	uint64_t dtmf_begin_us;	      /* info mode: when the digit began */
 	bool toning;		      /* our progress tone goes to SIP */
 
+	/* interworking (issue 7): the trunk's cause maps, copied so that a
+	 * reload cannot pull them away under the call */
+	struct gw_iw_map iw_c2s, iw_s2c;
+	/* a SIP call's identity for its SETUP (call_identity.c) */
+	struct tdm_call_info id_sip;
 	/* routing (route.h, call_setup.c): the rule, from the table this
 	 * call holds a reference to, and the target tried now (an index of
 	 * rule->targets; -1 before the first) */
@@ -179,6 +185,24 @@ void call_release(struct gw_call *c, int cause, unsigned code);
  * last call_unhold() frees it then. */
 void call_hold(struct gw_call *c);
 void call_unhold(struct gw_call *c);
+
+/* Cause <-> status for this call: its trunk's map, [sip]'s, RFC 3398. */
+unsigned call_cause_to_sip(const struct gw_call *c, int cause);
+int call_sip_to_cause(const struct gw_call *c, unsigned code);
+
+/* call_identity.c: numbers and identity between the legs (issue 7).
+ * PSTN call: its numbers as E.164 by the span's plan (before routing);
+ * then From, PAI, Privacy, Diversion, History-Info of the INVITE to tr
+ * (ids holds what p points to until the INVITE is sent). */
+struct gw_id_sip;
+void call_id_from_pstn(struct gw_call *c, const struct tdm_event *ev);
+void call_id_invite(struct gw_call *c, const struct cfg_trunk *tr,
+		    struct gw_id_sip *ids, struct sip_call_params *p);
+/* SIP call: the called and calling numbers routes see, the trunk's cause
+ * maps (before routing); then the SETUP's information for the group. */
+void call_id_from_sip(struct gw_call *c, const struct sip_msg *invite);
+const struct tdm_call_info *call_id_setup(struct gw_call *c, const char *group,
+					  struct tdm_call_info *info);
 
 /* call_media.c */
 int call_rtp_open(struct gw_call *c);

@@ -10,6 +10,7 @@
 
 #include "gateway/call_int.h"
 #include "gateway/media_worker.h"
+#include "gateway/identity.h"
 #include "gateway/interwork.h"
 #include "gateway/originate.h"
 #include "gateway/route.h"
@@ -105,6 +106,9 @@ static int invite_trunk(struct gw_call *c, const struct cfg_trunk *tr)
 		.from_display = c->name[0] ? c->name : NULL,
 		.from_host = gw->cfg.sip_domain,
 	};
+	struct gw_id_sip ids;
+
+	call_id_invite(c, tr, &ids, &p); /* From, PAI, Privacy, Diversion */
 
 	/* IPv6 in brackets; the trunk's transport in the URI and next hop */
 	bool v6 = strchr(tr->host, ':') != NULL;
@@ -212,9 +216,10 @@ static void tdm_setup(struct gw *gw, struct tdm_span *span,
 	copy_str(c->called, sizeof(c->called), ev->called);
 	copy_str(c->calling, sizeof(c->calling), ev->calling);
 	copy_str(c->name, sizeof(c->name), ev->calling_name);
+	call_id_from_pstn(c, ev); /* numbers as E.164 (call_identity.c) */
 	CLOG(c, LOG_NOTICE, "from span %u chan %d: %s -> %s", tdm_span_id(span),
 	     ev->chan, c->calling[0] ? c->calling : "-", c->called);
-	if (ev->info) /* mapping these to SIP is issue 7's */
+	if (ev->info) /* to SIP: call_id_invite() */
 		CLOG(c, LOG_INFO,
 		     "calling %s/%s %s %s, called %s/%s, redirecting '%s' (%s)",
 		     tdm_ton_name(ev->info->calling.ton),
@@ -334,7 +339,10 @@ void gw_call_tdm_event(struct gw *gw, struct tdm_span *span,
 		       struct tdm_call *tcall, const struct tdm_event *ev)
 {
 	struct gw_call *c = tcall ? tdm_call_user(tcall) : NULL;
-	struct call_evdata d = { .cause = ev->cause, .inband = ev->inband };
+	struct call_evdata d = {
+		.cause = ev->cause,
+		.inband = ev->inband || (ev->progress & TDM_PROG_INBAND),
+	};
 	int cev = tdm_call_ev(ev->type);
 
 	if (gw_orig_tdm_event(gw, tcall, ev)) /* an operator's test call */
@@ -431,7 +439,10 @@ static int place_on_group(struct gw_call *c, const char *group)
 		.calling = c->calling[0] ? c->calling : NULL,
 		.calling_name = c->name[0] ? c->name : NULL,
 	};
+	struct tdm_call_info info;
 	int err;
+
+	setup.info = call_id_setup(c, group, &info); /* call_identity.c */
 
 	for (size_t i = 0; i < gw->nspans; i++) {
 		struct gw_span *s = &gw->spans[i];
@@ -556,6 +567,7 @@ void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
 	sip_pl_copy(&pl, c->calling, sizeof(c->calling));
 	pl = sip_msg_from_display(invite);
 	sip_pl_copy(&pl, c->name, sizeof(c->name));
+	call_id_from_sip(c, invite); /* identity, trunk's cause maps */
 	CLOG(c, LOG_NOTICE, "from SIP: %s -> %s (Call-ID %s)",
 	     c->calling[0] ? c->calling : "-", c->called,
 	     sip_call_callid(scall));
@@ -615,7 +627,7 @@ void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
 out:
 	if (code) {
 		c->sip_code = code;
-		call_release(c, gw_sip_to_cause(code), code);
+		call_release(c, call_sip_to_cause(c, code), code);
 		c->state = CS_RELEASING;
 	}
 	call_unhold(c);

@@ -360,6 +360,19 @@ static void validate(struct cfg_ctx *c)
 					cfg_hunt_names[s->hunt],
 					cfg->spans[j].id, s->group,
 					cfg_hunt_names[cfg->spans[j].hunt]);
+			/* one numbering plan per group (issue 7): SIP calls
+			 * take the first span's before a channel is hunted */
+			if (!strcmp(s->group, cfg->spans[j].group) &&
+			    (strcmp(s->country_code,
+				    cfg->spans[j].country_code) ||
+			     strcmp(s->national_prefix,
+				    cfg->spans[j].national_prefix) ||
+			     strcmp(s->international_prefix,
+				    cfg->spans[j].international_prefix)))
+				err_add(c->errs,
+					"%s:%d: [span %u] country_code: numbering plan differs from span %u of group '%s'",
+					c->file, s->line, s->id,
+					cfg->spans[j].id, s->group);
 		}
 	}
 	for (size_t i = 0; i < cfg->ntrunks; i++) {

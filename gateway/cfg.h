@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "gateway/interwork.h"
+
 #define CFG_MAX_SPANS 32
 #define CFG_MAX_TRUNKS 64
 #define CFG_MAX_ROUTES 256
@@ -50,6 +52,8 @@ struct cfg_span {
 	unsigned auto_answer_ms;
 	/* media (issue 5): call progress tones; empty: [media] tone_country */
 	char tone_country[8];
+	/* interworking (issue 7): numbering plan for E.164 (identity.c) */
+	char country_code[8], national_prefix[8], international_prefix[8];
 };
 
 /* The [span N] timer options and tdm_span_set_timer() names, for the
@@ -83,6 +87,11 @@ struct cfg_trunk {
 	char codecs[96];
 	int dtmf_mode;	      /* enum media_dtmf_mode, or -1 */
 	unsigned keepalive_s; /* OPTIONS interval, 0: none (keepalive.c) */
+	/* interworking (issue 7): cause maps (text, parsed), identity */
+	char q850_to_sip[256], sip_to_q850[256];
+	struct gw_iw_map iw_c2s, iw_s2c;
+	int trust_pai; /* 0/1 */
+	int redir_hdr; /* enum gw_redir_hdr */
 	/* fax (issue 6): -1: the [fax] setting */
 	int fax_mode, fax_initiate;
 	int t38_initial; /* 0/1: T.38 offered in our INVITEs */
@@ -183,6 +192,9 @@ struct gw_cfg {
 	int comfort_noise; /* 0/1: offer CN/8000 */
 	char tone_country[8];
 	int early_ringback; /* 0/1 */
+	/* [sip] interworking (issue 7): cause maps for every trunk */
+	char q850_to_sip[256], sip_to_q850[256];
+	struct gw_iw_map iw_c2s, iw_s2c;
 	/* [fax] */
 	struct cfg_fax fax;
 

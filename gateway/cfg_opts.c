@@ -70,6 +70,9 @@ static check_fn check_listen, check_listen2, check_tls_listen, check_trunk_addr,
 	check_codecs, check_target, check_prefix;
 static check_fn check_registrar, check_cred, check_algs, check_country;
 static check_fn check_metrics_listen;
+static check_fn check_q2s, check_s2q, check_digits;
+static const char *const redir_hdrs[] = { "diversion", "history-info", "both",
+					  "none", NULL };
 static check_fn check_abs_path; /* operations (issue 7): captures */
 
 #define G(field) \
@@ -178,6 +181,17 @@ const struct opt cfg_opts[] = {
 	  G(sip_auth_algs), check_algs,
 	  "Digest algorithms of those challenges, in order of preference:\n"
 	  "; sha-256, sha-512-256, md5 (some phones take only the first)." },
+
+	/* interworking (issue 7) */
+	{ S_SIP, "q850_to_sip", T_STR, "", 0, 0, NULL, 0, G(q850_to_sip),
+	  check_q2s,
+	  "Q.850 cause -> SIP status overrides for every trunk, 'cause:status'\n"
+	  "; comma separated (17:486, 34:503); unlisted causes follow RFC 3398\n"
+	  "; (and Q.1912.5), except 19 -> 480 and 102 -> 408. A trunk's win." },
+	{ S_SIP, "sip_to_q850", T_STR, "", 0, 0, NULL, 0, G(sip_to_q850),
+	  check_s2q,
+	  "SIP status -> Q.850 cause overrides, 'status:cause' (404:1, 503:41);\n"
+	  "; a Reason header's Q.850 cause in the response wins over any table." },
 
 	{ S_MEDIA, "rtp_ip", T_STR, "", 0, 0, NULL, 0, G(rtp_ip), NULL,
 	  "Address RTP sockets bind to and SDP announces; empty: the SIP address." },
@@ -385,6 +399,19 @@ const struct opt cfg_opts[] = {
 	  check_country,
 	  "Call progress tones of this span's country; empty: [media]'s." },
 
+	/* interworking (issue 7) */
+	{ S_SPAN, "country_code", T_STR, "", 0, 0, NULL, 0, SP(country_code),
+	  check_digits,
+	  "Country code of the span's network (1, 49): numbers become E.164\n"
+	  "; (+CC...) towards SIP and back by their type of number and the\n"
+	  "; prefixes below; empty: passed as they are ('+' for international)." },
+	{ S_SPAN, "national_prefix", T_STR, "0", 0, 0, NULL, 0,
+	  SP(national_prefix), check_digits,
+	  "Trunk prefix of national numbers dialled with type unknown (0; 1 in NANP)." },
+	{ S_SPAN, "international_prefix", T_STR, "00", 0, 0, NULL, 0,
+	  SP(international_prefix), check_digits,
+	  "Prefix of international numbers dialled with type unknown (00; 011 in NANP)." },
+
 	{ S_TRUNK, "address", T_STR, NULL, 0, 0, NULL, 0, TR(addr),
 	  check_trunk_addr,
 	  "address[:port] of the SIP peer: 192.0.2.9, [2001:db8::9]:5070 (port 5060,\n"
@@ -440,6 +467,23 @@ const struct opt cfg_opts[] = {
 	  "yes: the trunk is a fax server: our INVITEs offer T.38 beside the\n"
 	  "; audio, and an answer taking T.38 starts the call in T.38 (with\n"
 	  "; fax mode t38)." },
+
+	/* interworking (issue 7) */
+	{ S_TRUNK, "q850_to_sip", T_STR, "", 0, 0, NULL, 0, TR(q850_to_sip),
+	  check_q2s,
+	  "Q.850 -> SIP overrides for calls with this trunk (as [sip]'s)." },
+	{ S_TRUNK, "sip_to_q850", T_STR, "", 0, 0, NULL, 0, TR(sip_to_q850),
+	  check_s2q,
+	  "SIP -> Q.850 overrides for calls with this trunk (as [sip]'s)." },
+	{ S_TRUNK, "trust_pai", T_ENUM, "no", 0, 0, noyes, 0, TR(trust_pai),
+	  NULL,
+	  "yes: the trunk is trusted (RFC 3325): we send it P-Asserted-Identity\n"
+	  "; (also for restricted callers, with Privacy: id) and take the\n"
+	  "; calling number from its P-Asserted-Identity; no: From only." },
+	{ S_TRUNK, "redirect_header", T_ENUM, "diversion", 0, 0, redir_hdrs, 0,
+	  TR(redir_hdr), NULL,
+	  "How a PSTN redirecting number goes to this trunk: diversion\n"
+	  "; (RFC 5806), history-info (RFC 7044), both or none. Both are read." },
 
 	{ S_ROUTE, "from", T_ENUM, NULL, 0, 0, froms, 0, RT(from), NULL,
 	  "Where the call comes from: pstn or sip." },
@@ -752,5 +796,43 @@ static int check_target(struct cfg_ctx *c, void *obj, const char *val,
 		return -1;
 	}
 	strcpy(r->target_name, name);
+	return 0;
+}
+
+/* Cause maps: parsed here so that a bad entry names its line. */
+static int check_map(struct cfg_ctx *c, void *obj, const char *val, char *why,
+		     size_t n, bool q2s)
+{
+	struct gw_iw_map *m;
+
+	if (c->sect == S_TRUNK)
+		m = q2s ? &((struct cfg_trunk *)obj)->iw_c2s
+			: &((struct cfg_trunk *)obj)->iw_s2c;
+	else
+		m = q2s ? &((struct gw_cfg *)obj)->iw_c2s
+			: &((struct gw_cfg *)obj)->iw_s2c;
+	return gw_iw_map_parse(m, val, q2s, why, n) ? -1 : 0;
+}
+
+static int check_q2s(struct cfg_ctx *c, void *obj, const char *val, char *why,
+		     size_t n)
+{
+	return check_map(c, obj, val, why, n, true);
+}
+
+static int check_s2q(struct cfg_ctx *c, void *obj, const char *val, char *why,
+		     size_t n)
+{
+	return check_map(c, obj, val, why, n, false);
+}
+
+static int check_digits(struct cfg_ctx *c, void *obj, const char *val,
+			char *why, size_t n)
+{
+	for (const char *p = val; *p; p++)
+		if (*p < '0' || *p > '9') {
+			snprintf(why, n, "'%s' is not a string of digits", val);
+			return -1;
+		}
 	return 0;
 }

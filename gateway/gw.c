@@ -14,6 +14,7 @@
 #include "gateway/cdr.h"
 #include "gateway/ctl.h"
 #include "gateway/gw.h"
+#include "gateway/interwork.h"
 #include "gateway/route.h"
 #include "gateway/log.h"
 #include "gateway/metrics.h"
@@ -133,6 +134,7 @@ static int start_sip(struct gw *gw)
 		.session_expires = gw->cfg.session_expires_s,
 		.min_se = gw->cfg.min_se_s,
 		.allow_events = GW_TRUNKS_EVENT,
+		.q850_text = gw_cause_text, /* Reason text="" (issue 7) */
 	};
 	int err =
 		gw_udp_bind(gw->cfg.sip_host, gw->cfg.sip_port, &gw->sipudp.fd);

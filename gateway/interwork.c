@@ -4,7 +4,9 @@
  */
 #include "gateway/interwork.h"
 
-#include <stddef.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
 
 struct cause_map {
 	int cause;
@@ -41,6 +43,8 @@ static const struct cause_map cause_to_sip[] = {
 	{ 57, 403, "bearer capability not authorized" },
 	{ 58, 503, "bearer capability not available" },
 	{ 65, 488, "bearer capability not implemented" },
+	{ 69, 501, "requested facility not implemented" },
+	{ 70, 488, "only restricted digital information available" },
 	{ 79, 501, "service not implemented" },
 	{ 87, 403, "user not member of CUG" },
 	{ 88, 503, "incompatible destination" },
@@ -94,4 +98,136 @@ const char *gw_cause_name(int cause)
 		if (cause_to_sip[i].cause == cause)
 			return cause_to_sip[i].name;
 	return "unknown";
+}
+
+const char *gw_cause_text(int cause)
+{
+	for (size_t i = 0; i < N(cause_to_sip); i++)
+		if (cause_to_sip[i].cause == cause)
+			return cause_to_sip[i].name;
+	return NULL;
+}
+
+static bool map_find(const struct gw_iw_map *m, unsigned from, unsigned *to)
+{
+	if (!m)
+		return false;
+	for (unsigned i = 0; i < m->n; i++)
+		if (m->e[i].from == from) {
+			*to = m->e[i].to;
+			return true;
+		}
+	return false;
+}
+
+unsigned gw_iw_cause_to_sip(const struct gw_iw_map *trunk,
+			    const struct gw_iw_map *global, int cause)
+{
+	unsigned to;
+
+	if (cause > 0 && (map_find(trunk, (unsigned)cause, &to) ||
+			  map_find(global, (unsigned)cause, &to)))
+		return to;
+	return gw_cause_to_sip(cause);
+}
+
+int gw_iw_sip_to_cause(const struct gw_iw_map *trunk,
+		       const struct gw_iw_map *global, unsigned code)
+{
+	unsigned to;
+
+	if (map_find(trunk, code, &to) || map_find(global, code, &to))
+		return (int)to;
+	return gw_sip_to_cause(code);
+}
+
+static const char *skip_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/* One decimal number within [lo, hi]; *pp moves past it. */
+static bool parse_num(const char **pp, unsigned lo, unsigned hi, unsigned *v)
+{
+	const char *p = *pp;
+	unsigned long x = 0;
+
+	if (*p < '0' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9' && x <= 100000)
+		x = x * 10 + (unsigned long)(*p++ - '0');
+	if (x < lo || x > hi)
+		return false;
+	*v = (unsigned)x;
+	*pp = p;
+	return true;
+}
+
+/* "a:b" with a in [flo, fhi] and b in [tlo, thi]. */
+static bool parse_entry(const char **pp, unsigned flo, unsigned fhi,
+			unsigned tlo, unsigned thi, unsigned *a, unsigned *b)
+{
+	const char *p = *pp;
+
+	if (!parse_num(&p, flo, fhi, a))
+		return false;
+	p = skip_ws(p);
+	if (*p != ':')
+		return false;
+	p = skip_ws(p + 1);
+	if (!parse_num(&p, tlo, thi, b))
+		return false;
+	*pp = p;
+	return true;
+}
+
+int gw_iw_map_parse(struct gw_iw_map *m, const char *text, bool q850_to_sip,
+		    char *why, size_t n)
+{
+	struct gw_iw_map tmp = { 0 };
+	const char *p = skip_ws(text);
+	const char *what = q850_to_sip ? "cause:status" : "status:cause";
+	unsigned flo = q850_to_sip ? 1 : 300, fhi = q850_to_sip ? 127 : 699;
+	unsigned tlo = q850_to_sip ? 300 : 1, thi = q850_to_sip ? 699 : 127;
+
+	while (*p) {
+		const char *start = p;
+		unsigned a, b, i;
+
+		if (!parse_entry(&p, flo, fhi, tlo, thi, &a, &b)) {
+			size_t l = strcspn(start, ",");
+
+			snprintf(
+				why, n,
+				"'%.*s': expected %s with a %s %u..%u and a %s %u..%u",
+				(int)(l > 20 ? 20 : l), start, what,
+				q850_to_sip ? "cause" : "status", flo, fhi,
+				q850_to_sip ? "status" : "cause", tlo, thi);
+			return EINVAL;
+		}
+		for (i = 0; i < tmp.n; i++)
+			if (tmp.e[i].from == a) {
+				snprintf(why, n, "%u is mapped twice", a);
+				return EINVAL;
+			}
+		if (tmp.n == GW_IW_MAP_MAX) {
+			snprintf(why, n, "more than %d entries", GW_IW_MAP_MAX);
+			return EINVAL;
+		}
+		tmp.e[tmp.n].from = (unsigned short)a;
+		tmp.e[tmp.n].to = (unsigned short)b;
+		tmp.n++;
+		p = skip_ws(p);
+		if (*p == ',')
+			p = skip_ws(p + 1);
+		else if (*p) {
+			snprintf(why, n,
+				 "'%.20s': expected ',' between entries", p);
+			return EINVAL;
+		}
+	}
+	*m = tmp;
+	return 0;
 }

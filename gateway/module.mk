@@ -1,7 +1,7 @@
 # gateway/: the daemon. Everything but main.c also goes into libgw.a so the
 # tests and the tools can link the loop, logging, config and call control.
 GW_SRCS := gateway/loop.c gateway/log.c gateway/cfg.c gateway/cfg_opts.c gateway/hooks.c \
-	   gateway/net.c gateway/route.c gateway/interwork.c gateway/call.c \
+	   gateway/net.c gateway/route.c gateway/interwork.c gateway/identity.c gateway/call_identity.c gateway/call.c \
 	   gateway/call_media.c gateway/call_setup.c gateway/sipudp.c \
 	   gateway/media_net.c gateway/media_worker.c gateway/media_pool.c \
 	   gateway/sipconn.c gateway/siptcp.c gateway/siptls.c gateway/sipnet.c \
@@ -29,6 +29,7 @@ UNIT_TESTS += test_gateway_cfg test_gateway_loop test_gateway_route \
 	      test_gateway_media_net test_gateway_media_worker \
 	      test_gateway_media_pool test_gateway_media_prof
 UNIT_TESTS += test_gateway_sipauth
+UNIT_TESTS += test_gateway_identity test_gateway_call_identity
 UNIT_TESTS += test_gateway_sipconn test_gateway_siptcp
 UNIT_TESTS += test_gateway_cdr test_gateway_metrics
 UNIT_TESTS += test_gateway_ctl

@@ -144,9 +144,23 @@ void sip_mb_ack_cancel(struct sip_mbuf *mb, const struct sip_msg *inv,
 	sip_mb_body(mb, NULL, NULL, 0);
 }
 
-void sip_mb_hdr_reason(struct sip_mbuf *mb, int q850_cause)
+void sip_mb_hdr_reason(struct sip_mbuf *mb, const struct sip_stack *st,
+		       int q850_cause)
 {
-	if (q850_cause > 0)
+	const char *text = NULL;
+
+	if (q850_cause <= 0)
+		return;
+	if (st && st->q850_text)
+		text = st->q850_text(q850_cause);
+	/* a quoted-string: no quote, backslash or control may end it */
+	for (const char *p = text; p && *p; p++)
+		if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20)
+			text = NULL;
+	if (text && *text)
+		sip_mb_printf(mb, "Reason: Q.850;cause=%d;text=\"%s\"\r\n",
+			      q850_cause, text);
+	else
 		sip_mb_printf(mb, "Reason: Q.850;cause=%d\r\n", q850_cause);
 }
 

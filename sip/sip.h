@@ -482,6 +482,9 @@ struct sip_stack_cfg {
 	uint32_t min_se; /* smallest interval accepted (s); 0: 90 */
 	/* event packages served to SUBSCRIBE ("x-pstngw-trunks"); NULL none */
 	const char *allow_events;
+	/* optional: the text="" of a Q.850 cause in the Reason headers we
+	 * send (RFC 3326); NULL, or a NULL return: cause only */
+	const char *(*q850_text)(int cause);
 };
 
 struct sip_stats {

@@ -110,7 +110,10 @@ void sip_mb_response_head(struct sip_mbuf *mb, const struct sip_msg *req,
 void sip_mb_ack_cancel(struct sip_mbuf *mb, const struct sip_msg *inv,
 		       enum sip_method m, const struct sip_msg *resp,
 		       const char *extra);
-void sip_mb_hdr_reason(struct sip_mbuf *mb, int q850_cause);
+/* "Reason: Q.850;cause=N" (nothing for cause <= 0), with text="..."
+ * from the stack's q850_text hook when it gives a clean one. */
+void sip_mb_hdr_reason(struct sip_mbuf *mb, const struct sip_stack *st,
+		       int q850_cause);
 
 /* ---- stack ------------------------------------------------------------ */
 
@@ -175,6 +178,7 @@ struct sip_stack {
 	struct sip_req *reqs;	 /* generic requests (ua_req.c) */
 	struct sip_subs *subs;	 /* subscriptions we serve (ua_subs.c) */
 	char allow_events[128];
+	const char *(*q850_text)(int cause); /* Reason text, may be NULL */
 	unsigned next_call_id;
 	uint64_t rnd; /* xorshift state for tags and branches */
 	uint16_t tp_port[SIP_TP__COUNT]; /* transp.c: listen port per transport,

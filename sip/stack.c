@@ -161,6 +161,7 @@ int sip_stack_alloc(struct sip_stack **stp, const struct sip_stack_cfg *cfg,
 	st->max_msg = cfg->max_msg_size ? cfg->max_msg_size : 65535;
 	st->min_se = cfg->min_se ? cfg->min_se : 90;
 	st->session_expires = cfg->session_expires;
+	st->q850_text = cfg->q850_text;
 	if (cfg->allow_events)
 		snprintf(st->allow_events, sizeof(st->allow_events), "%s",
 			 cfg->allow_events);

@@ -43,7 +43,7 @@ static int send_bye_auth(struct sip_call *c, int cause, const char *auth)
 	struct sip_addr dst;
 	ua_new_branch(st, branch);
 	sip_mb_init(&xb, extra, sizeof(extra));
-	sip_mb_hdr_reason(&xb, cause);
+	sip_mb_hdr_reason(&xb, st, cause);
 	if (auth)
 		sip_mb_str(&xb, auth);
 	sip_mb_init(&mb, buf, sizeof(buf));
@@ -82,12 +82,12 @@ static int send_cancel(struct sip_call *c)
 {
 	struct sip_stack *st = c->st;
 	struct sip_msg inv;
-	char buf[SIP_UA_RESP_MAX], extra[64] = "";
+	char buf[SIP_UA_RESP_MAX], extra[160] = "";
 	struct sip_mbuf mb, xb;
 	if (sip_msg_parse(&inv, c->invite, c->invite_len, c->invite_len))
 		return EINVAL;
 	sip_mb_init(&xb, extra, sizeof(extra));
-	sip_mb_hdr_reason(&xb, c->cause);
+	sip_mb_hdr_reason(&xb, st, c->cause);
 	sip_mb_init(&mb, buf, sizeof(buf));
 	sip_mb_ack_cancel(&mb, &inv, SIP_METHOD_CANCEL, NULL, extra);
 	if (mb.err)
@@ -419,7 +419,7 @@ int sip_call_respond(struct sip_call *c, unsigned code, const char *reason,
 	int rel = 0;
 	sip_mb_init(&xb, extra, sizeof(extra));
 	if (code >= 300)
-		sip_mb_hdr_reason(&xb, c->cause);
+		sip_mb_hdr_reason(&xb, st, c->cause);
 	if (code < 200) {
 		rel = ua_rel_1xx(c, code, &xb);
 		if (rel < 0)

@@ -19,7 +19,7 @@ static void msg_response(void **state)
 	assert_int_equal(sip_msg_parse(&m, req, strlen(req), 65535), 0);
 	sip_mb_init(&mb, buf, sizeof(buf));
 	sip_mb_response_head(&mb, &m, 200, NULL, "tt");
-	sip_mb_hdr_reason(&mb, 16);
+	sip_mb_hdr_reason(&mb, NULL, 16);
 	sip_mb_body(&mb, NULL, NULL, 0);
 	assert_int_equal(mb.err, 0);
 	assert_int_equal(sip_msg_parse(&r, buf, mb.len, 65535), 0);

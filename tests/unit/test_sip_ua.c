@@ -461,10 +461,55 @@ static void ua_alloc_failures(void **state)
 	}
 }
 
+/* The Reason text="" comes from the stack's q850_text hook (RFC 3326) on
+ * CANCEL, BYE and final responses; a text that would break the quoted
+ * string, or none, leaves the cause alone. */
+static const char *test_q850_text(int cause)
+{
+	return cause == 16   ? "normal clearing"
+	       : cause == 17 ? "bad \"text\""
+			     : NULL;
+}
+
+static void ua_reason_text(void **state)
+{
+	(void)state;
+	struct sip_stack_cfg cfg = { .local_ip = "192.0.2.1",
+				     .q850_text = test_q850_text };
+	assert_int_equal(fk_stack_cfg(&cfg), 0);
+	struct sip_call *c = NULL;
+	struct sip_call_params p = { .ruri = "sip:1@192.0.2.10",
+				     .from_user = "100",
+				     .dst = fk_peer() };
+	char h[128];
+	assert_int_equal(sip_call_invite(fk.st, &p, NULL, &c), 0);
+	fk_answer(0, 180, "rt", NULL);
+	assert_int_equal(sip_call_hangup(c, 0, 16), 0);
+	assert_true(fk_is(1, "CANCEL"));
+	assert_true(fk_hdr(1, "Reason", h, sizeof(h)));
+	assert_string_equal(h, "Q.850;cause=16;text=\"normal clearing\"");
+	fk_answer(1, 200, NULL, NULL);
+	fk_answer(0, 487, "rt", NULL);
+	fk_advance(60000);
+	/* a second call answered, then a BYE with cause 17: no text */
+	assert_int_equal(sip_call_invite(fk.st, &p, NULL, &c), 0);
+	unsigned inv = fk.nsent - 1;
+	fk_answer(inv, 200, "rt2", "Contact: <sip:x@192.0.2.10>\r\n");
+	assert_int_equal(sip_call_hangup(c, 0, 17), 0);
+	int bye = fk_find_req("BYE");
+	assert_true(bye > 0);
+	assert_true(fk_hdr((unsigned)bye, "Reason", h, sizeof(h)));
+	assert_string_equal(h, "Q.850;cause=17");
+	fk_answer((unsigned)bye, 200, NULL, NULL);
+	fk_advance(60000);
+	fk_done();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ua_incoming_answer_bye),
+		cmocka_unit_test(ua_reason_text),
 		cmocka_unit_test(ua_no_ack),
 		cmocka_unit_test(ua_remote_cancel),
 		cmocka_unit_test(ua_outgoing),

@@ -80,6 +80,11 @@ int sim_call_answer(struct sim_call *sc, char *err, size_t errlen)
 	return 0;
 }
 
+int sim_call_progress(struct sim_call *sc, char *err, size_t errlen)
+{
+	return 0;
+}
+
 int sim_call_hangup(struct sim_call *sc, int cause, char *err, size_t errlen)
 {
 	snprintf(err, errlen, "hangup refused");

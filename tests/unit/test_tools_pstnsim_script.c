@@ -184,6 +184,10 @@ static void t_call_actions(void **state)
 {
 	struct sim_action a;
 
+	assert_int_equal(parse("progress call=2", &a), 0);
+	assert_int_equal(a.type, SIM_ACT_PROGRESS);
+	assert_int_equal(a.call, 2);
+	assert_string_equal(sim_act_name(a.type), "progress");
 	assert_int_equal(parse("answer call=3", &a), 0);
 	assert_int_equal(a.type, SIM_ACT_ANSWER);
 	assert_int_equal(a.call, 3);

@@ -33,6 +33,8 @@ static void usage(FILE *f)
 		"  --answer-delay MS    answer incoming calls after MS (default 0)\n"
 		"  --reject CAUSE       reject incoming calls with Q.850 CAUSE\n"
 		"  --no-answer          let incoming calls ring\n"
+		"  --alert-inband       ALERTING with progress indicator 8 (in-band\n"
+		"                       information: the switch plays ringback)\n"
 		"  --play tone:FREQ     send a FREQ Hz tone (-13 dBm0) into each call\n"
 		"  --play FILE          send FILE (raw 16-bit 8 kHz mono, or .wav), looped\n"
 		"  --record FILE        record what each call hears (.wav or raw); %%u in\n"
@@ -164,6 +166,7 @@ enum {
 	OPT_ANSWER_DELAY,
 	OPT_REJECT,
 	OPT_NO_ANSWER,
+	OPT_ALERT_INBAND,
 	OPT_PLAY,
 	OPT_RECORD,
 	OPT_HANGUP_AFTER,
@@ -193,6 +196,7 @@ static const struct option long_opts[] = {
 	{ "answer-delay", required_argument, NULL, OPT_ANSWER_DELAY },
 	{ "reject", required_argument, NULL, OPT_REJECT },
 	{ "no-answer", no_argument, NULL, OPT_NO_ANSWER },
+	{ "alert-inband", no_argument, NULL, OPT_ALERT_INBAND },
 	{ "play", required_argument, NULL, OPT_PLAY },
 	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "hangup-after", required_argument, NULL, OPT_HANGUP_AFTER },
@@ -307,6 +311,9 @@ int sim_parse_opts(int argc, char **argv)
 			break;
 		case OPT_NO_ANSWER:
 			S.opt.no_answer = true;
+			break;
+		case OPT_ALERT_INBAND:
+			S.opt.alert_inband = true;
 			break;
 		case OPT_PLAY:
 			if (sim_play_load(optarg))

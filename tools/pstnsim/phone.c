@@ -378,6 +378,25 @@ int sim_call_answer(struct sim_call *sc, char *err, size_t errlen)
 	return 0;
 }
 
+int sim_call_progress(struct sim_call *sc, char *err, size_t errlen)
+{
+	int rc;
+
+	if (sc->dir != TDM_DIR_IN || sc->connected) {
+		snprintf(err, errlen, "call %u is not an incoming call ringing",
+			 sc->num);
+		return -1;
+	}
+	rc = tdm_call_progress(sc->call);
+	if (rc) {
+		snprintf(err, errlen, "call %u: progress: %s", sc->num,
+			 strerror(rc));
+		return -1;
+	}
+	sim_out("event=progress " CALL_FMT " dir=in inband=1", CALL_ARGS(sc));
+	return 0;
+}
+
 static void answer_due(void *arg)
 {
 	struct sim_call *sc = arg;
@@ -443,8 +462,9 @@ void sim_call_incoming(struct sim_span *ss, struct tdm_call *call,
 		return;
 	}
 	tdm_call_proceeding(call);
-	tdm_call_alerting(call, false);
-	sim_out("event=alerting " CALL_FMT " dir=in", CALL_ARGS(sc));
+	tdm_call_alerting(call, S->opt.alert_inband);
+	sim_out("event=alerting " CALL_FMT " dir=in%s", CALL_ARGS(sc),
+		S->opt.alert_inband ? " inband=1" : "");
 	if (S->opt.no_answer)
 		return;
 	if (!S->opt.answer_delay_ms) {

@@ -81,6 +81,7 @@ struct sim {
 		bool answer_delay_set;
 		int reject_cause, cause;
 		bool no_answer;
+		bool alert_inband;  /* ALERTING with progress indicator 8 */
 		unsigned play_tone; /* Hz, 0: file or silence */
 		int16_t *play_pcm;  /* whole file, looped */
 		size_t play_len;
@@ -162,6 +163,8 @@ struct sim_call *sim_call_find(unsigned num); /* 0: the newest live */
 /* The oldest incoming call still ringing (answer/reject's default). */
 struct sim_call *sim_call_find_ringing(void);
 int sim_call_answer(struct sim_call *sc, char *err, size_t errlen);
+/* PROGRESS with in-band information on a call ringing here. */
+int sim_call_progress(struct sim_call *sc, char *err, size_t errlen);
 int sim_call_hangup(struct sim_call *sc, int cause, char *err, size_t errlen);
 int sim_call_digits(struct sim_call *sc, const char *digits, char *err,
 		    size_t errlen);

@@ -504,7 +504,8 @@ static int exec(struct sim_runner *r, char *err, size_t errlen)
 	/* answer/reject without call=: the oldest call still ringing here,
 	 * so a later call coming in meanwhile cannot take the action */
 	sc = !a->call && (a->type == SIM_ACT_ANSWER ||
-			  a->type == SIM_ACT_REJECT)
+			  a->type == SIM_ACT_REJECT ||
+			  a->type == SIM_ACT_PROGRESS)
 		     ? sim_call_find_ringing()
 		     : sim_call_find(a->call);
 	if (!sc) {
@@ -518,6 +519,8 @@ static int exec(struct sim_runner *r, char *err, size_t errlen)
 	switch (a->type) {
 	case SIM_ACT_ANSWER:
 		return sim_call_answer(sc, err, errlen);
+	case SIM_ACT_PROGRESS:
+		return sim_call_progress(sc, err, errlen);
 	case SIM_ACT_REJECT:
 		if (sc->dir != TDM_DIR_IN || sc->connected) {
 			snprintf(err, errlen, "call %u is not ringing here",

@@ -12,6 +12,8 @@
  *               [count=N] [interval=DUR] [step=K]  (call i of N dials
  *               CALLED + i*K, same width)
  *   answer | reject [cause=N] | hangup [cause=N]
+ *   progress                            PROGRESS (in-band information)
+ *                                       on a call ringing here
  *   digits DIGITS                       in-band DTMF (0-9 * # A-D)
  *   play tone:FREQ | play FILE | play stop
  *   record FILE | record stop
@@ -33,8 +35,8 @@
  * keypad facility. Names are tdm's (ton=national, npi=e164 or isdn,
  * pres=restricted, screen=network, reason=busy ...).
  *
- * Call actions take call=N (pstnsim's call number); without it answer
- * and reject act on the oldest call still ringing, the others on the
+ * Call actions take call=N (pstnsim's call number); without it answer,
+ * progress and reject act on the oldest call still ringing, the others on the
  * newest call. wait/expect search the events since the last
  * matched one, so an event that came before the line is still found.
  */
@@ -63,6 +65,7 @@ static const struct verb verbs[] = {
 	  "called-ton "
 	  "called-npi redirecting reason overlap" },
 	{ "answer", SIM_ACT_ANSWER, 0, 0, "call" },
+	{ "progress", SIM_ACT_PROGRESS, 0, 0, "call" },
 	{ "reject", SIM_ACT_REJECT, 0, 0, "call cause" },
 	{ "hangup", SIM_ACT_HANGUP, 0, 0, "call cause" },
 	{ "digits", SIM_ACT_DIGITS, 1, 1, "call mode complete" },
@@ -98,6 +101,7 @@ static const char *const act_names[SIM_ACT__COUNT] = {
 	[SIM_ACT_DROP_DCHAN] = "drop-dchannel",
 	[SIM_ACT_ALARM] = "alarm",
 	[SIM_ACT_INJECT] = "inject",
+	[SIM_ACT_PROGRESS] = "progress",
 };
 
 const char *sim_act_name(enum sim_act_type t)

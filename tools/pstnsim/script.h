@@ -37,6 +37,7 @@ enum sim_act_type {
 	SIM_ACT_INJECT,	    /* inject FAULT [span=ID] */
 	SIM_ACT_FAIL,	    /* never parsed: a refused line, arg says why; it
 			   * keeps the command socket's replies in order */
+	SIM_ACT_PROGRESS,   /* progress: PROGRESS, in-band information */
 	SIM_ACT__COUNT
 };
 
