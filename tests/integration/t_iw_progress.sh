@@ -44,7 +44,7 @@ start_gw
 # SIP -> PSTN: plain ALERTING is a 180 without SDP; BYE -> DISCONNECT 16
 wait_for "$T/sim.log" "event=released .*call=3" 30
 ( cd "$T" && exec sipp -sf "$S/uac_ring.xml" 127.0.0.1:5060 -s 2125551000 \
-	-i 127.0.0.1 -p 5071 -m 1 -nostdin -timeout 15s -trace_err \
+	-i 127.0.0.1 -p 5071 -m 1 -nostdin -timeout 15s -trace_err -error_file "$T/sipp_err_$RANDOM.log" \
 	>"$T/uac.log" 2>&1 )
 rc=$?
 [ "$rc" -eq 0 ] || fail "sipp uac exited $rc"
@@ -53,7 +53,7 @@ sed -e 's|@RURI@|sip:2125551001@127.0.0.1:5060|g' \
 	-e 's|@FROM@|<sip:2125550100@127.0.0.1>|g' -e 's|@H[123]@|X-Case: 1|' \
 	-e 's|@BYE@|X-Case: 1|' "$S/uac_identity.xml.in" >"$T/uac_prog.xml"
 ( cd "$T" && exec sipp -sf "$T/uac_prog.xml" 127.0.0.1:5060 -i 127.0.0.1 \
-	-p 5071 -m 1 -nostdin -timeout 15s -trace_err >"$T/uac_prog.log" 2>&1 )
+	-p 5071 -m 1 -nostdin -timeout 15s -trace_err -error_file "$T/sipp_err_$RANDOM.log" >"$T/uac_prog.log" 2>&1 )
 rc=$?
 [ "$rc" -eq 0 ] || fail "sipp uac (progress) exited $rc"
 wait_exit sim 45

@@ -32,7 +32,7 @@ call 5551480 from=2125550100 ton=national screen=network
 expect event=released call=5 cause=18 within=10s
 SCN
 start uas sipp -sf "$S/uas_identity.xml" -i 127.0.0.1 -p 5070 -m 5 -nostdin \
-	-timeout 40s -trace_msg -message_file "$T/uas_msg.log" -trace_err \
+	-timeout 40s -trace_msg -message_file "$T/uas_msg.log" -trace_err -error_file "$T/sipp_err_$RANDOM.log" \
 	-error_file "$T/uas_err.log"
 start sim "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --script "$T/sw.scn" \
 	--timeout 40

@@ -39,7 +39,7 @@ uac() {
 		-e "s|@H2@|$5|" -e "s|@H3@|$6|" -e "s|@BYE@|$7|" \
 		"$S/uac_identity.xml.in" >"$T/uac$1.xml"
 	( cd "$T" && exec sipp -sf "$T/uac$1.xml" 127.0.0.1:5060 -i 127.0.0.1 \
-		-p 5071 -m 1 -nostdin -timeout 15s -trace_err \
+		-p 5071 -m 1 -nostdin -timeout 15s -trace_err -error_file "$T/sipp_err_$RANDOM.log" \
 		-trace_msg >"$T/uac$1.log" 2>&1 )
 	rc=$?
 	[ "$rc" -eq 0 ] || fail "sipp case $1 exited $rc"
@@ -56,14 +56,14 @@ uac 2 "tel:+1-212-555-1235" '"Anonymous" <sip:anonymous@anonymous.invalid>' \
 	'X-Case: 2'
 # 3: no PAI: From, not screened; rejected with cause 17 -> 600 + Reason
 ( cd "$T" && exec sipp -sf "$S/uac_reason.xml" 127.0.0.1:5060 -s 2125551236 \
-	-i 127.0.0.1 -p 5071 -m 1 -nostdin -timeout 15s -trace_err \
+	-i 127.0.0.1 -p 5071 -m 1 -nostdin -timeout 15s -trace_err -error_file "$T/sipp_err_$RANDOM.log" \
 	-trace_msg >"$T/uac3.log" 2>&1 )
 rc=$?
 [ "$rc" -eq 0 ] || fail "sipp case 3 exited $rc"
 # 4: CANCEL with Reason cause 19 while the PSTN alerts: DISCONNECT 19
 ( cd "$T" && exec sipp -sf "$S/uac_cancel_reason.xml" 127.0.0.1:5060 \
 	-s 2125551237 -i 127.0.0.1 -p 5071 -m 1 -nostdin -timeout 15s \
-	-trace_err -trace_msg >"$T/uac4.log" 2>&1 )
+	-trace_err -error_file "$T/sipp_err_$RANDOM.log" -trace_msg >"$T/uac4.log" 2>&1 )
 rc=$?
 [ "$rc" -eq 0 ] || fail "sipp case 4 exited $rc"
 wait_exit sim 20
