@@ -111,8 +111,12 @@ int gw_sipnet_send(struct gw *gw, const struct sip_addr *dst, const void *buf,
 /* call.c: library events into the call state machine */
 void gw_call_tdm_event(struct gw *gw, struct tdm_span *span,
 		       struct tdm_call *tcall, const struct tdm_event *ev);
-void gw_call_tdm_audio(struct gw *gw, struct tdm_call *tcall, const uint8_t *rx,
-		       uint8_t *tx, size_t n);
+/* tdm/'s asynchronous audio: the block up to the media worker, then its
+ * answer (false: not ready yet, only when not late). */
+void gw_call_tdm_audio_rx(struct gw *gw, struct tdm_call *tcall,
+			  const uint8_t *rx, size_t n);
+bool gw_call_tdm_audio_tx(struct gw *gw, struct tdm_call *tcall, uint8_t *tx,
+			  size_t n, bool late);
 void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
 			  const struct sip_msg *invite);
 void gw_call_sip_event(struct gw *gw, struct sip_call *scall,

@@ -54,8 +54,9 @@ static void flush_tx(struct gw_mworker *w, struct gw_mslot *s)
 	w->st.tx_packets += (unsigned)n;
 	w->st.tx_errors += s->ntx - (unsigned)n;
 	if (w->pool->cfg.measure) {
-		uint64_t b =
-			(gw_mw_clock_us(CLOCK_MONOTONIC) - w->tick_us) / 10;
+		/* from the TDM block's hand-over when it came from tdm/ */
+		uint64_t t0 = w->blk_us ? w->blk_us : w->tick_us;
+		uint64_t b = (gw_mw_clock_us(CLOCK_MONOTONIC) - t0) / 10;
 
 		w->st.hist[b < GW_MW_HIST ? b : GW_MW_HIST - 1] += (unsigned)n;
 	}
@@ -332,9 +333,11 @@ static void rtcp_drain(struct gw_mworker *w, struct gw_mslot *s)
 	}
 }
 
-static void run_slot(struct gw_mworker *w, struct gw_mslot *s)
+/* true when it played TDM blocks handed up */
+static bool run_slot(struct gw_mworker *w, struct gw_mslot *s)
 {
 	struct up_blk *b;
+	bool played = false;
 
 	rx_drain(w, s);
 	if (w->pool->cfg.tick_ms) {
@@ -345,6 +348,7 @@ static void run_slot(struct gw_mworker *w, struct gw_mslot *s)
 		while ((b = gw_ring_peek(&s->up))) {
 			uint8_t *out = gw_ring_produce(&s->down);
 
+			w->blk_us = b->t_us;
 			if (b->send)
 				media_sess_tdm_in(s->sess, b->pcm, GW_MW_BLOCK);
 			/* a full down ring: the channel side fell behind,
@@ -354,15 +358,19 @@ static void run_slot(struct gw_mworker *w, struct gw_mslot *s)
 			if (out)
 				gw_ring_publish(&s->down);
 			gw_ring_release(&s->up);
+			played = true;
 		}
 	}
 	media_sess_poll(s->sess);
 	flush_tx(w, s);
+	w->blk_us = 0;
+	return played;
 }
 
 static void run_tick(struct gw_mworker *w)
 {
 	uint64_t work;
+	bool played = false;
 
 	w->tick_us = gw_mw_clock_us(CLOCK_MONOTONIC);
 	w->rt_off_us =
@@ -374,7 +382,12 @@ static void run_tick(struct gw_mworker *w)
 		if (s->stopping)
 			try_final(w, s);
 		else
-			run_slot(w, s);
+			played |= run_slot(w, s);
+	}
+	/* the TDM side waits for these blocks: tell it once per tick */
+	if (played) {
+		atomic_store(&w->aud_ready, true);
+		rep_wake(w);
 	}
 	work = gw_mw_clock_us(CLOCK_MONOTONIC) - w->tick_us;
 	w->st.cpu_us = gw_mw_clock_us(CLOCK_THREAD_CPUTIME_ID);
