@@ -233,6 +233,8 @@ bool gw_call_tdm_audio_tx(struct gw *gw, struct tdm_call *tcall, uint8_t *tx,
 {
 	struct gw_call *c = tdm_call_user(tcall);
 
+	if (c && call_rtone_tdm_tx(c, tx, n))
+		return true; /* busy/congestion before release */
 	/* no media (yet, or any more): tx keeps its silence */
 	if (!c || !c->mslot)
 		return true;

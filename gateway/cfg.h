@@ -150,7 +150,9 @@ struct gw_cfg {
 	unsigned opus_maxplaybackrate;
 	int comfort_noise; /* 0/1: offer CN/8000 */
 	char tone_country[8];
-	int early_ringback; /* 0/1 */
+	int early_ringback;	 /* 0/1 */
+	int release_tone;	 /* 0/1: busy/congestion before release */
+	unsigned release_tone_s; /* how long */
 
 	struct cfg_span spans[CFG_MAX_SPANS];
 	size_t nspans;

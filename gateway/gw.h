@@ -47,6 +47,7 @@ struct gw_counters {
 	uint64_t span_frames_rejected;
 	/* DTMF mode info (call_dtmf.c) */
 	uint64_t dtmf_info_tx, dtmf_info_rx, dtmf_info_bad, dtmf_info_failed;
+	uint64_t release_tones; /* busy/congestion played before release */
 };
 
 struct gw {
