@@ -24,7 +24,11 @@
  *     call, 20 ms) one worker thread carries with no late tick, against
  *     the number of sockets a bare thread can send one datagram from and
  *     receive one datagram on every 20 ms (udp_floor). Doubling, then
- *     bisection; each probe runs PROBE_S seconds.
+ *     bisection, the two searches' probes taking turns; each probe runs
+ *     PROBE_MS. stderr adds the CPU time per call and tick of both at
+ *     the latency run's load: what a core would carry if it were ours
+ *     (the wall-clock search also counts other loads' preemptions).
+ *     `media_rt cpu N` prints those for N calls only.
  * Everything stays on 127.0.0.1. The soft RLIMIT_NOFILE is raised to the
  * hard one; the search stops below it.
  */
@@ -295,27 +299,61 @@ out:
 	return !err && tfd >= 0 && !late && ticks > 0;
 }
 
-/* Doubling from lo, then bisection: the largest n that passes. */
-static unsigned search(bool (*probe)(unsigned), unsigned lo)
+/* One search: doubling from lo, then BISECT bisection steps. */
+struct search {
+	bool (*probe)(unsigned);
+	unsigned good, bad, n;
+	int steps;
+	bool doubling, done;
+};
+
+static void search_init(struct search *s, bool (*probe)(unsigned), unsigned lo)
 {
-	unsigned good = 0, bad = 0, n = lo;
+	*s = (struct search){ .probe = probe, .n = lo, .doubling = true };
+}
 
-	while (n <= max_calls && probe(n)) {
-		good = n;
-		n *= 2;
+/* One probe; sets done when the answer (good) is known. */
+static void search_step(struct search *s)
+{
+	if (s->done)
+		return;
+	if (s->doubling) {
+		if (s->n <= max_calls && s->probe(s->n)) {
+			s->good = s->n;
+			s->n *= 2;
+			return;
+		}
+		s->doubling = false;
+		s->bad = s->n <= max_calls ? s->n : max_calls + 1;
+		s->done = !s->good;
+		return;
 	}
-	bad = n <= max_calls ? n : max_calls + 1;
-	if (!good)
-		return 0;
-	for (int i = 0; i < BISECT && bad - good > 1; i++) {
-		unsigned mid = good + (bad - good) / 2;
+	if (s->steps >= BISECT || s->bad - s->good <= 1) {
+		s->done = true;
+		return;
+	}
+	s->steps++;
+	s->n = s->good + (s->bad - s->good) / 2;
+	if (s->probe(s->n))
+		s->good = s->n;
+	else
+		s->bad = s->n;
+}
 
-		if (probe(mid))
-			good = mid;
-		else
-			bad = mid;
+/* The media path's and the floor's searches, probe by probe in turn, so
+ * that both meet the same load from the rest of a shared machine. */
+static void search_both(unsigned lo, unsigned *media, unsigned *floor_n)
+{
+	struct search m, f;
+
+	search_init(&m, probe_media, lo);
+	search_init(&f, probe_floor, lo);
+	for (int i = 0; i < 64 && !(m.done && f.done); i++) {
+		search_step(&m);
+		search_step(&f);
 	}
-	return good;
+	*media = m.good;
+	*floor_n = f.good;
 }
 
 static double p99_hist_ms(const uint32_t *hist)
@@ -517,10 +555,27 @@ int main(int argc, char **argv)
 		}
 		return 0;
 	}
+	/* "cpu N": CPU per call and tick at N calls, media and bare UDP
+	 * (for profiling one load) */
+	if (argc > 2 && !strcmp(argv[1], "cpu")) {
+		unsigned n = (unsigned)strtoul(argv[2], NULL, 10) & ~1u;
+
+		if (n < 2 || n > max_calls || calls_up(&r, n, false))
+			return 1;
+		sleep_ms(WARM_MS);
+		window(&r, 3000, &d);
+		calls_down(&r);
+		probe_floor(n);
+		printf("cpu %u calls: media %.2f us, bare UDP %.2f us per call "
+		       "and tick (%llu ticks, %llu late)\n",
+		       n, d.ticks ? (double)d.cpu_us / d.ticks / n : 0.0,
+		       floor_cpu_us, (unsigned long long)d.ticks,
+		       (unsigned long long)d.late_ticks);
+		return 0;
+	}
 	/* capacity first: the latency is measured on a worker carrying
 	 * half of what it can */
-	media = search(probe_media, 64);
-	floor_n = search(probe_floor, 64);
+	search_both(64, &media, &floor_n);
 	printf("BENCH media_g711_calls_per_core %u calls vs=udp_floor ratio=%.2f\n",
 	       media, floor_n ? (double)media / floor_n : 0.0);
 	fflush(stdout);
