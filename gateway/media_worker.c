@@ -333,11 +333,9 @@ static void rtcp_drain(struct gw_mworker *w, struct gw_mslot *s)
 	}
 }
 
-/* true when it played TDM blocks handed up */
-static bool run_slot(struct gw_mworker *w, struct gw_mslot *s)
+static void run_slot(struct gw_mworker *w, struct gw_mslot *s)
 {
 	struct up_blk *b;
-	bool played = false;
 
 	rx_drain(w, s);
 	if (w->pool->cfg.tick_ms) {
@@ -348,7 +346,6 @@ static bool run_slot(struct gw_mworker *w, struct gw_mslot *s)
 		while ((b = gw_ring_peek(&s->up))) {
 			uint8_t *out = gw_ring_produce(&s->down);
 
-			w->blk_us = b->t_us;
 			if (b->send)
 				media_sess_tdm_in(s->sess, b->pcm, GW_MW_BLOCK);
 			/* a full down ring: the channel side fell behind,
@@ -358,19 +355,26 @@ static bool run_slot(struct gw_mworker *w, struct gw_mslot *s)
 			if (out)
 				gw_ring_publish(&s->down);
 			gw_ring_release(&s->up);
-			played = true;
 		}
 	}
 	media_sess_poll(s->sess);
 	flush_tx(w, s);
+}
+
+/* measure: the send latency counts from the TDM block's hand-over */
+static void run_measured(struct gw_mworker *w, struct gw_mslot *s)
+{
+	struct up_blk *b;
+
+	if (w->pool->cfg.measure && (b = gw_ring_peek(&s->up)))
+		w->blk_us = b->t_us;
+	run_slot(w, s);
 	w->blk_us = 0;
-	return played;
 }
 
 static void run_tick(struct gw_mworker *w)
 {
 	uint64_t work;
-	bool played = false;
 
 	w->tick_us = gw_mw_clock_us(CLOCK_MONOTONIC);
 	w->rt_off_us =
@@ -382,10 +386,11 @@ static void run_tick(struct gw_mworker *w)
 		if (s->stopping)
 			try_final(w, s);
 		else
-			played |= run_slot(w, s);
+			run_measured(w, s);
 	}
-	/* the TDM side waits for these blocks: tell it once per tick */
-	if (played) {
+	/* TDM driven: the spans' blocks wait for this tick's answers; tell
+	 * the signalling thread once (a kick finding nothing is cheap) */
+	if (!w->pool->cfg.tick_ms && w->nslots) {
 		atomic_store(&w->aud_ready, true);
 		rep_wake(w);
 	}
