@@ -110,6 +110,7 @@ static void call_free(struct gw_call *c)
 	if (c->no_answer)
 		gw_timer_stop(gw->loop, c->no_answer);
 	call_rtone_stop(c);
+	call_fax_close(c);
 	gw_cdr_call_end(c); /* before the media slot is let go */
 	call_media_close(c);
 

@@ -15,7 +15,9 @@
 #include <stdint.h>
 
 #include "gateway/gw.h"
+#include "gateway/cdr.h"
 #include "gateway/log.h"
+#include "media/fax.h"
 
 enum call_state {
 	CS_SETUP,     /* the outgoing leg is being set up */
@@ -47,6 +49,39 @@ enum call_ev {
 };
 
 enum call_orig { ORIG_PSTN, ORIG_SIP };
+
+/* A call's fax state (call_fax.c). */
+enum call_fax_state {
+	FAX_IDLE,     /* audio; detection running */
+	FAX_WAIT,     /* a fax tone: the far end may re-INVITE first */
+	FAX_OFFERING, /* our T.38 re-INVITE is out */
+	FAX_T38,      /* the worker runs a T.38 leg */
+	FAX_G711,     /* fax over G.711 pass-through (tuned media) */
+	FAX_STATE__COUNT
+};
+
+/* What a call does with a fax: [fax] with its trunk's overrides. */
+struct call_fax_policy {
+	const struct cfg_fax *cfg;
+	int mode;     /* enum cfg_fax_mode */
+	int initiate; /* enum cfg_fax_initiate */
+};
+
+struct call_fax {
+	enum call_fax_state st;
+	struct call_fax_policy pol;
+	int tone;		/* enum media_faxtone first counted, 0 none */
+	struct gw_timer *wait;	/* FAX_WAIT: our re-INVITE's delay */
+	unsigned rounds;	/* waits re-armed before answer */
+	bool refused;		/* our T.38 offer was refused: no retry */
+	bool vbd;		/* our V.152 (gpmd vbd=yes) re-offer is out */
+	struct media_addr peer; /* UDPTL peer negotiated */
+	struct sdp_t38_result neg;
+	/* the last fax, for the CDR (rec.mode NULL: none) */
+	struct gw_cdr_fax rec;
+	char result[64];
+	uint64_t t_start; /* into T.38 or G.711 */
+};
 
 struct gw_call {
 	struct gw_call *next;
@@ -85,6 +120,7 @@ struct gw_call {
 	char called[64], calling[64], name[64];
 	int cause;	   /* Q.850 cause that ended it, 0 while up */
 	unsigned sip_code; /* SIP final status, 0 if none */
+	struct call_fax fax;
 	uint64_t t_start, t_answer;
 	/* CDR (cdr.c): what the record needs once the legs are gone */
 	struct {
@@ -140,6 +176,23 @@ void call_dtmf_info_rx(struct gw_call *c, const struct sip_call_event *ev);
 /* Fax or modem detected on the call (issue 6 calls this): jitter buffer
  * fixed, echo canceller off. 0, ENOENT without media, EAGAIN. */
 int gw_call_fax_mode(struct gw_call *c);
+
+/* call_fax.c: fax detection and the switch to T.38 or G.711 (issue 6). */
+const char *call_fax_state_name(int s);
+/* The call's policy from its trunk (NULL: [fax]'s); at call setup. */
+void call_fax_init(struct gw_call *c, const struct cfg_trunk *tr);
+/* The media slot runs: detection starts (unless mode off). */
+void call_fax_media_started(struct gw_call *c);
+/* A re-INVITE/UPDATE offer: true when it was answered here (T.38 in it,
+ * or the switch back from T.38, which call_reoffer then answers). */
+bool call_fax_offer(struct gw_call *c, const struct sip_pl *sdp);
+/* The answer (code, sdp) to our re-offer. */
+void call_fax_reoffer_done(struct gw_call *c, unsigned code,
+			   const struct sip_pl *sdp);
+/* The call is being freed. */
+void call_fax_close(struct gw_call *c);
+/* The live call with this id (a worker's cookie), or NULL. */
+struct gw_call *call_of_cookie(struct gw *gw, uint64_t id);
 
 /* call_tone.c: tone (enum media_tone) replaces the PSTN audio towards SIP;
  * -1 stops it. 0, ENOENT without media, or an errno. */

@@ -138,6 +138,7 @@ int call_media_start(struct gw_call *c, const struct sdp_result *res)
 	}
 	c->mslot = slot;
 	c->media_res = *res;
+	call_fax_media_started(c);
 	CLOG(c, LOG_INFO,
 	     "media %s/%u ptime %u: local %u, remote %s:%u (dtmf %s, jb %s)",
 	     res->name, res->pt, mc.ptime_ms, c->rtp_port, res->addr, res->port,

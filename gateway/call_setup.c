@@ -83,6 +83,7 @@ static void tdm_setup(struct gw *gw, struct tdm_span *span,
 	copy_str(c->cdr.target, sizeof(c->cdr.target), rr.route->target_name);
 	copy_str(c->called, sizeof(c->called), rr.called);
 	c->mprof = gw_mprof_for(gw, tr); /* media: the trunk's codecs, DTMF */
+	call_fax_init(c, tr);
 	if (call_rtp_open(c)) {
 		cause = GW_CAUSE_TEMPORARY_FAILURE;
 		goto out;
@@ -337,7 +338,10 @@ void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
 		goto out;
 	}
 	/* media: codecs and DTMF mode of the trunk it comes from */
-	c->mprof = gw_mprof_for(gw, gw_mprof_trunk_of(&gw->cfg, invite));
+	const struct cfg_trunk *from = gw_mprof_trunk_of(&gw->cfg, invite);
+
+	c->mprof = gw_mprof_for(gw, from);
+	call_fax_init(c, from);
 	if (call_rtp_open(c)) {
 		code = 503;
 		goto out;
@@ -398,7 +402,12 @@ void gw_call_sip_event(struct gw *gw, struct sip_call *scall,
 	if (!c || (unsigned)ev->type >= SIP_CALL_EV__COUNT)
 		return;
 	if (ev->type == SIP_CALL_EV_OFFER) {
-		call_reoffer(c, &ev->sdp);
+		if (!call_fax_offer(c, &ev->sdp)) /* T.38, or back from it */
+			call_reoffer(c, &ev->sdp);
+		return;
+	}
+	if (ev->type == SIP_CALL_EV_REOFFER_DONE) {
+		call_fax_reoffer_done(c, ev->code, &ev->sdp);
 		return;
 	}
 	if (ev->type == SIP_CALL_EV_INFO) {

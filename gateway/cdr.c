@@ -85,6 +85,8 @@ int gw_cdr_format(const struct gw_cdr_rec *r, char *buf, size_t size)
 {
 	char id[16], t0[32], t1[32], t2[32], span[16], chan[16], cause[16],
 		code[16], dur[32], rx[24], tx[24], lost[24], jit[24], pages[16];
+	char frate[16], fecm[8], fcode[16], urx[24], utx[24], urec[24],
+		ulost[24];
 	size_t len = 0;
 
 	snprintf(id, sizeof(id), "%u", r->id);
@@ -118,6 +120,17 @@ int gw_cdr_format(const struct gw_cdr_rec *r, char *buf, size_t size)
 	}
 	if (r->fax_pages >= 0)
 		snprintf(pages, sizeof(pages), "%d", r->fax_pages);
+	frate[0] = fecm[0] = fcode[0] = urx[0] = utx[0] = urec[0] = ulost[0] =
+		'\0';
+	if (r->have_t38) {
+		snprintf(frate, sizeof(frate), "%u", r->fax_rate);
+		snprintf(fecm, sizeof(fecm), "%s", r->fax_ecm ? "yes" : "no");
+		snprintf(fcode, sizeof(fcode), "%d", r->fax_code);
+		snprintf(urx, sizeof(urx), "%" PRIu64, r->udptl_rx);
+		snprintf(utx, sizeof(utx), "%" PRIu64, r->udptl_tx);
+		snprintf(urec, sizeof(urec), "%" PRIu64, r->udptl_recovered);
+		snprintf(ulost, sizeof(ulost), "%" PRIu64, r->udptl_lost);
+	}
 
 	const char *f[] = {
 		id,
@@ -144,6 +157,14 @@ int gw_cdr_format(const struct gw_cdr_rec *r, char *buf, size_t size)
 		jit,
 		pages,
 		r->fax_result,
+		r->fax_mode,
+		frate,
+		fecm,
+		fcode,
+		urx,
+		utx,
+		urec,
+		ulost,
 	};
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		if (!put(buf, size, &len, f[i] ? f[i] : "", i == 0))
@@ -230,6 +251,7 @@ struct cdr_entry {
 	struct gw_cdr_rec rec;
 	char calling_in[64], called_in[64], calling_out[64], called_out[64];
 	char call_id[128], target[CFG_NAME_LEN], codec[16];
+	char fax_result[64], fax_mode[8];
 };
 
 struct gw_cdr {
@@ -376,6 +398,25 @@ static uint64_t unix_ms_now(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+static void fax_into(struct cdr_entry *e, const struct gw_cdr_fax *f)
+{
+	struct gw_cdr_rec *r = &e->rec;
+
+	snprintf(e->fax_result, sizeof(e->fax_result), "%s",
+		 f->result ? f->result : "");
+	snprintf(e->fax_mode, sizeof(e->fax_mode), "%s",
+		 f->mode ? f->mode : "");
+	r->fax_pages = f->pages;
+	r->have_t38 = f->have_t38;
+	r->fax_rate = f->rate;
+	r->fax_ecm = f->ecm;
+	r->fax_code = f->code;
+	r->udptl_rx = f->udptl_rx;
+	r->udptl_tx = f->udptl_tx;
+	r->udptl_recovered = f->udptl_recovered;
+	r->udptl_lost = f->udptl_lost;
+}
+
 static void fill_entry(struct cdr_entry *e, const struct gw_call *c)
 {
 	struct gw *gw = c->gw;
@@ -415,8 +456,11 @@ static void fill_entry(struct cdr_entry *e, const struct gw_call *c)
 		.hangup_by = c->cdr.hangup_by ? c->cdr.hangup_by : "gateway",
 		.codec = e->codec,
 		.fax_pages = -1,
-		.fax_result = "",
+		.fax_result = e->fax_result,
+		.fax_mode = e->fax_mode,
 	};
+	if (c->fax.rec.mode)
+		fax_into(e, &c->fax.rec);
 }
 
 void gw_cdr_call_end(struct gw_call *c)
@@ -450,6 +494,19 @@ void gw_cdr_call_end(struct gw_call *c)
 	}
 	entry_write(cdr, e);
 	free(e);
+}
+
+void gw_cdr_fax(struct gw *gw, unsigned id, const struct gw_cdr_fax *f)
+{
+	struct gw_cdr *cdr = gw->cdr;
+
+	if (!cdr)
+		return;
+	for (struct cdr_entry *e = cdr->pending; e; e = e->next)
+		if (e->rec.id == id) {
+			fax_into(e, f);
+			return;
+		}
 }
 
 void gw_cdr_media(struct gw *gw, unsigned id, const struct media_stats *st)

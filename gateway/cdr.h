@@ -17,7 +17,8 @@ struct media_stats;
 	"call,start,answer,end,direction,calling_in,called_in,calling_out,"   \
 	"called_out,span,channel,call_id,route_target,q850_cause,sip_status," \
 	"hangup_by,codec,duration_s,rtp_rx_packets,rtp_tx_packets,rtp_lost,"  \
-	"rtp_jitter_ms,fax_pages,fax_result\r\n"
+	"rtp_jitter_ms,fax_pages,fax_result,fax_mode,fax_rate,fax_ecm,"       \
+	"fax_t30_code,udptl_rx,udptl_tx,udptl_recovered,udptl_lost\r\n"
 
 /* One call, as written. Strings are never NULL ("" when unknown). */
 struct gw_cdr_rec {
@@ -37,6 +38,26 @@ struct gw_cdr_rec {
 	uint32_t jitter_us;
 	int fax_pages; /* fax (issue 6): < 0 empty */
 	const char *fax_result;
+	/* the last fax of the call: mode "t38" or "g711" (empty: none);
+	 * the rest only for T.38 (have_t38) */
+	const char *fax_mode;
+	bool have_t38;
+	unsigned fax_rate; /* bit/s */
+	bool fax_ecm;
+	int fax_code; /* T.30 completion code, 0 success */
+	uint64_t udptl_rx, udptl_tx, udptl_recovered, udptl_lost;
+};
+
+/* A fax's outcome for the CDR (call_fax_res.c). */
+struct gw_cdr_fax {
+	const char *mode; /* "t38", "g711" */
+	int pages;	  /* < 0: unknown (G.711) */
+	const char *result;
+	bool have_t38;
+	unsigned rate;
+	bool ecm;
+	int code;
+	uint64_t udptl_rx, udptl_tx, udptl_recovered, udptl_lost;
 };
 
 /* s as one CSV field, quoted when it holds a comma, quote, CR or LF
@@ -79,5 +100,8 @@ void gw_cdr_note(struct gw_call *c, int ev);
 void gw_cdr_call_end(struct gw_call *c);
 /* A media worker's final statistics of call id. */
 void gw_cdr_media(struct gw *gw, unsigned id, const struct media_stats *st);
+/* A fax's results of call id, reported by the worker with its leg
+ * (before the final media statistics). */
+void gw_cdr_fax(struct gw *gw, unsigned id, const struct gw_cdr_fax *f);
 /* Lines written and writes failed (metrics). */
 void gw_cdr_counts(const struct gw *gw, uint64_t *lines, uint64_t *errors);

@@ -144,7 +144,7 @@ static void section_begin(struct cfg_ctx *c, const char *section)
 		if (nf < 1 || strcasecmp(kind, cfg_sect_names[s]))
 			continue;
 		c->sect = (enum sect)s;
-		if (s <= S_MEDIA) {
+		if (s <= S_FAX) {
 			if (nf != 1)
 				break;
 			c->obj = cfg;
@@ -238,7 +238,7 @@ static void section_begin(struct cfg_ctx *c, const char *section)
 		return;
 	}
 	err_add(c->errs,
-		"%s:%d: unknown section [%s] (expected: general, sip, media, span N, trunk NAME, route NAME)",
+		"%s:%d: unknown section [%s] (expected: general, sip, media, fax, span N, trunk NAME, route NAME)",
 		c->file, c->line, section);
 }
 
@@ -463,6 +463,7 @@ int cfg_load_stream(struct gw_cfg *cfg, FILE *f, const char *name,
 	apply_defaults(&c, S_GENERAL, cfg);
 	apply_defaults(&c, S_SIP, cfg);
 	apply_defaults(&c, S_MEDIA, cfg);
+	apply_defaults(&c, S_FAX, cfg);
 	rc = ini_parse_stream(reader, &c, handler, &c);
 	if (rc > 0)
 		err_add(errs,
@@ -504,7 +505,7 @@ static void write_help(FILE *out, const char *help)
 void cfg_write_sample(FILE *out)
 {
 	static const char *const example_name[S_COUNT] = {
-		NULL, NULL, NULL, "1", "fax", "pstn-to-fax",
+		NULL, NULL, NULL, NULL, "1", "fax", "pstn-to-fax",
 	};
 
 	fprintf(out,

@@ -83,6 +83,33 @@ struct cfg_trunk {
 	char codecs[96];
 	int dtmf_mode;	      /* enum media_dtmf_mode, or -1 */
 	unsigned keepalive_s; /* OPTIONS interval, 0: none (keepalive.c) */
+	/* fax (issue 6): -1: the [fax] setting */
+	int fax_mode, fax_initiate;
+};
+
+/* Fax (issue 6, gateway/call_fax.c): what a call does once a fax shows. */
+enum cfg_fax_mode { CFG_FAX_T38, CFG_FAX_G711, CFG_FAX_OFF };
+/* who moves the call to T.38: we on a fax tone from the PSTN (after
+ * waiting for the far end's own re-INVITE), or only the SIP side */
+enum cfg_fax_initiate { CFG_FAX_INIT_PSTN_DETECT, CFG_FAX_INIT_SIP_ONLY };
+/* the tones that count as a fax: any of CNG/CED/V.21, CED or V.21, V.21 */
+enum cfg_fax_detect { CFG_FAX_DET_ANY, CFG_FAX_DET_CED, CFG_FAX_DET_V21 };
+enum cfg_fax_ec { CFG_FAX_EC_REDUNDANCY, CFG_FAX_EC_FEC, CFG_FAX_EC_NONE };
+
+struct cfg_fax {
+	int mode;     /* enum cfg_fax_mode */
+	int initiate; /* enum cfg_fax_initiate */
+	int detect;   /* enum cfg_fax_detect */
+	unsigned wait_ms;
+	unsigned version; /* highest T38FaxVersion offered or answered */
+	unsigned max_bitrate;
+	int ecm, fill_bit_removal, nsx_suppress; /* 0/1 */
+	int ec;					 /* enum cfg_fax_ec */
+	unsigned redundancy_control, redundancy_image;
+	unsigned fec_span, fec_entries;
+	unsigned max_datagram; /* ours, advertised */
+	unsigned watchdog_ms;
+	char trace_dir[256]; /* failed faxes' T.30 traces; empty: the log */
 };
 
 struct cfg_route {
@@ -153,6 +180,8 @@ struct gw_cfg {
 	int early_ringback;	 /* 0/1 */
 	int release_tone;	 /* 0/1: busy/congestion before release */
 	unsigned release_tone_s; /* how long */
+	/* [fax] */
+	struct cfg_fax fax;
 
 	struct cfg_span spans[CFG_MAX_SPANS];
 	size_t nspans;

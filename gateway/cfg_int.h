@@ -8,7 +8,16 @@
 
 #include "gateway/cfg.h"
 
-enum sect { S_GENERAL, S_SIP, S_MEDIA, S_SPAN, S_TRUNK, S_ROUTE, S_COUNT };
+enum sect {
+	S_GENERAL,
+	S_SIP,
+	S_MEDIA,
+	S_FAX, /* the last section without a name (cfg.c) */
+	S_SPAN,
+	S_TRUNK,
+	S_ROUTE,
+	S_COUNT
+};
 
 extern const char *const cfg_sect_names[S_COUNT];
 extern const char *const cfg_sect_help[S_COUNT];

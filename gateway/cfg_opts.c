@@ -14,13 +14,15 @@
 #include <strings.h>
 
 const char *const cfg_sect_names[S_COUNT] = {
-	"general", "sip", "media", "span", "trunk", "route",
+	"general", "sip", "media", "fax", "span", "trunk", "route",
 };
 
 const char *const cfg_sect_help[S_COUNT] = {
 	"Process-wide settings.",
 	"The SIP side: where pstngw listens and how its transactions time out.",
 	"RTP media towards SIP peers.",
+	"Fax: T.38 (UDPTL) or G.711 pass-through once a fax tone shows on the\n"
+	"; PSTN side or the SIP side re-INVITEs to T.38.",
 	/* parenthesized: clang's -Wstring-concatenation in an array */
 	("One [span N] per PRI span (N = 1, 2, ...). The loop driver connects to\n"
 	 "; a simulated PSTN (pstnsim) over a Unix socket; the dahdi driver runs\n"
@@ -54,6 +56,15 @@ static const char *const jb_modes[] = { "fixed", "adaptive", NULL };
 static const char *const onoff[] = { "off", "on", NULL };
 static const char *const verifies[] = { "none", "peer", NULL };
 static const char *const transports[] = { "udp", "tcp", "tls", NULL };
+/* enum cfg_fax_* order; a trunk's lists start with "default" (-1) */
+static const char *const fax_modes[] = { "t38", "g711", "off", NULL };
+static const char *const tr_fax_modes[] = { "default", "t38", "g711", "off",
+					    NULL };
+static const char *const fax_inits[] = { "pstn-detect", "sip-only", NULL };
+static const char *const tr_fax_inits[] = { "default", "pstn-detect",
+					    "sip-only", NULL };
+static const char *const fax_detects[] = { "any", "ced-v21", "v21", NULL };
+static const char *const fax_ecs[] = { "redundancy", "fec", "none", NULL };
 
 static check_fn check_listen, check_listen2, check_tls_listen, check_trunk_addr,
 	check_codecs, check_target, check_prefix;
@@ -67,6 +78,9 @@ static check_fn check_metrics_listen;
 #define TR(field)                          \
 	offsetof(struct cfg_trunk, field), \
 		sizeof(((struct cfg_trunk *)0)->field)
+#define FX(field)                           \
+	offsetof(struct gw_cfg, fax.field), \
+		sizeof(((struct gw_cfg *)0)->fax.field)
 #define RT(field)                          \
 	offsetof(struct cfg_route, field), \
 		sizeof(((struct cfg_route *)0)->field)
@@ -221,6 +235,64 @@ const struct opt cfg_opts[] = {
 	  NULL,
 	  "1: digits from the PSTN are detected in-band and, when the peer takes telephone-event, muted and sent as RFC 4733." },
 
+	/* fax (issue 6): gateway/call_fax.c */
+	{ S_FAX, "mode", T_ENUM, "t38", 0, 0, fax_modes, 0, FX(mode), NULL,
+	  "t38: a fax goes over T.38 when the far end takes it, else G.711;\n"
+	  "; g711: pass-through only (T.38 re-INVITEs refused with 488);\n"
+	  "; off: no fax handling (no detection, T.38 refused)." },
+	{ S_FAX, "initiate", T_ENUM, "pstn-detect", 0, 0, fax_inits, 0,
+	  FX(initiate), NULL,
+	  "pstn-detect: a fax tone from the PSTN makes us re-INVITE to T.38\n"
+	  "; (after wait_ms, unless the far end did); sip-only: only the SIP\n"
+	  "; side's re-INVITE switches. Either way the far end's is accepted." },
+	{ S_FAX, "detect", T_ENUM, "any", 0, 0, fax_detects, 0, FX(detect),
+	  NULL,
+	  "Tones from the PSTN that count as fax: any (CNG, CED, V.21\n"
+	  "; preamble), ced-v21 (not CNG: a caller may still talk) or v21." },
+	{ S_FAX, "wait_ms", T_UINT, "1500", 0, 30000, NULL, 0, FX(wait_ms),
+	  NULL,
+	  "After a fax tone, how long the far end has to re-INVITE to T.38\n"
+	  "; before we do; 0: at once." },
+	{ S_FAX, "t38_version", T_UINT, "3", 0, 3, NULL, 0, FX(version), NULL,
+	  "Highest T38FaxVersion offered or answered (the lower side's wins)." },
+	{ S_FAX, "max_bitrate", T_UINT, "14400", 2400, 14400, NULL, 0,
+	  FX(max_bitrate), NULL,
+	  "T38MaxBitRate offered and answered: no V.34 here, 14400 (V.17) at most." },
+	{ S_FAX, "ecm", T_ENUM, "yes", 0, 0, noyes, 0, FX(ecm), NULL,
+	  "Let the fax machines use error correction mode (and T.6)." },
+	{ S_FAX, "error_correction", T_ENUM, "redundancy", 0, 0, fax_ecs, 0,
+	  FX(ec), NULL,
+	  "UDPTL error recovery offered and sent (T38FaxUdpEC): redundancy,\n"
+	  "; fec (parity) or none. What the far end sends is always decoded." },
+	{ S_FAX, "redundancy_control", T_UINT, "4", 0, 8, NULL, 0,
+	  FX(redundancy_control), NULL,
+	  "Redundancy: earlier IFPs repeated after indicators and T.30 control." },
+	{ S_FAX, "redundancy_image", T_UINT, "2", 0, 8, NULL, 0,
+	  FX(redundancy_image), NULL,
+	  "Redundancy: earlier IFPs repeated after image data." },
+	{ S_FAX, "fec_span", T_UINT, "3", 1, 16, NULL, 0, FX(fec_span), NULL,
+	  "FEC: IFPs each parity entry covers." },
+	{ S_FAX, "fec_entries", T_UINT, "3", 1, 8, NULL, 0, FX(fec_entries),
+	  NULL, "FEC: parity entries per datagram." },
+	{ S_FAX, "max_datagram", T_UINT, "400", 100, 1400, NULL, 0,
+	  FX(max_datagram), NULL,
+	  "T38FaxMaxDatagram we announce: the largest UDPTL datagram we take." },
+	{ S_FAX, "fill_bit_removal", T_ENUM, "no", 0, 0, noyes, 0,
+	  FX(fill_bit_removal), NULL,
+	  "Offer and accept T38FaxFillBitRemoval." },
+	{ S_FAX, "nsx_suppress", T_ENUM, "no", 0, 0, noyes, 0, FX(nsx_suppress),
+	  NULL,
+	  "Blank NSF/NSC/NSS frames so machines of one maker do not try\n"
+	  "; private modes across the gateway." },
+	{ S_FAX, "watchdog_ms", T_UINT, "30000", 2000, 600000, NULL, 0,
+	  FX(watchdog_ms), NULL,
+	  "A call in T.38 that receives no UDPTL datagram for this long is\n"
+	  "; released (cause 41, logged)." },
+	{ S_FAX, "trace_dir", T_STR, "", 0, 0, NULL, 0, FX(trace_dir), NULL,
+	  "Directory getting the T.30 phase trace of each failed fax\n"
+	  "; (fax-<call>-<time>.txt, path logged); empty: the trace goes to the\n"
+	  "; log at warning level." },
+
 	{ S_SPAN, "type", T_ENUM, "t1", 0, 0, span_types, 0, SP(type), NULL,
 	  "t1 (23B+D, mu-law) or e1 (30B+D, A-law)." },
 	{ S_SPAN, "role", T_ENUM, "cpe", 0, 0, roles, 0, SP(role), NULL,
@@ -349,6 +421,13 @@ const struct opt cfg_opts[] = {
 	  TR(keepalive_s), NULL,
 	  "Send OPTIONS every this many seconds and log when the trunk stops or\n"
 	  "; starts answering; 0: never." },
+	/* fax (issue 6) */
+	{ S_TRUNK, "fax_mode", T_ENUM, "default", 0, 0, tr_fax_modes, -1,
+	  TR(fax_mode), NULL,
+	  "Fax with this trunk: t38, g711, off; default: [fax] mode." },
+	{ S_TRUNK, "fax_initiate", T_ENUM, "default", 0, 0, tr_fax_inits, -1,
+	  TR(fax_initiate), NULL,
+	  "pstn-detect or sip-only for this trunk; default: [fax] initiate." },
 
 	{ S_ROUTE, "from", T_ENUM, NULL, 0, 0, froms, 0, RT(from), NULL,
 	  "Where the call comes from: pstn or sip." },

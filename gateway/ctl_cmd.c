@@ -273,6 +273,15 @@ static const char *cmd_show_regs(struct gw *gw, char **args, int nargs,
 	return NULL;
 }
 
+static const char *cmd_show_fax(struct gw *gw, char **args, int nargs,
+				struct gw_ctl_out *out)
+{
+	(void)args;
+	(void)nargs;
+	gw_ctl_show_fax(gw, out);
+	return NULL;
+}
+
 static const char *cmd_show_calls(struct gw *gw, char **args, int nargs,
 				  struct gw_ctl_out *out)
 {
@@ -385,6 +394,7 @@ static const struct cmd cmds[] = {
 	{ "show", "spans", 0, 0, "show spans", cmd_show_spans },
 	{ "show", "channels", 0, 1, "show channels [SPAN]", cmd_show_channels },
 	{ "show", "calls", 0, 0, "show calls", cmd_show_calls },
+	{ "show", "fax", 0, 0, "show fax", cmd_show_fax },
 	{ "show", "trunks", 0, 0, "show trunks", cmd_show_trunks },
 	{ "show", "registrations", 0, 0, "show registrations", cmd_show_regs },
 	{ "hangup", NULL, 1, 2, "hangup CALL [CAUSE]", cmd_hangup },
@@ -404,7 +414,7 @@ static const char *cmd_help(struct gw *gw, char **args, int nargs,
 	(void)nargs;
 	for (size_t i = 0; i < NCMDS; i++)
 		gw_ctl_printf(out, "%s\n", cmds[i].usage);
-	gw_ctl_printf(out, "(not yet: fax sessions, reload, originate, "
+	gw_ctl_printf(out, "(not yet: reload, originate, "
 			   "SIP and Q.931 tracing)\n");
 	return NULL;
 }

@@ -285,6 +285,9 @@ static int start_media(struct gw *gw)
 		.report = gw_call_media_report,
 		.dtmf = gw_call_media_dtmf,
 		.audio_ready = media_audio_ready,
+		.faxtone = gw_call_faxtone,
+		.t38_silent = gw_call_t38_silent,
+		.t38_done = gw_call_t38_done,
 		.report_arg = gw,
 	};
 	int err = gw_mpool_alloc(&mc, &gw->mpool);

@@ -14,6 +14,7 @@
 #include "gateway/media_worker.h"
 #include "gateway/siptcp.h"
 #include "gateway/sipudp.h"
+#include "media/fax.h"
 #include "media/media.h"
 #include "sip/sip.h"
 #include "tdm/tdm.h"
@@ -48,6 +49,18 @@ struct gw_counters {
 	/* DTMF mode info (call_dtmf.c) */
 	uint64_t dtmf_info_tx, dtmf_info_rx, dtmf_info_bad, dtmf_info_failed;
 	uint64_t release_tones; /* busy/congestion played before release */
+	/* fax (call_fax.c) */
+	uint64_t fax_detected;	     /* calls with a fax tone from the PSTN */
+	uint64_t fax_t38_offered;    /* our T.38 re-INVITEs */
+	uint64_t fax_t38_refused;    /* ... answered 488/415/606 and the like */
+	uint64_t fax_t38_accepted;   /* the far end's T.38 offers taken */
+	uint64_t fax_t38_rejected;   /* ... refused (mode, localTCF, bad SDP) */
+	uint64_t fax_ok, fax_failed; /* T.38 faxes by T.30 result */
+	uint64_t fax_g711;	     /* calls that went on as G.711 fax */
+	uint64_t fax_pages;
+	uint64_t fax_watchdog; /* released: UDPTL silent */
+	uint64_t udptl_rx, udptl_tx, udptl_recovered, udptl_lost;
+	uint64_t udptl_foreign;
 };
 
 struct gw {
@@ -129,6 +142,11 @@ void gw_call_media_report(void *arg, uint64_t cookie,
 /* call_dtmf.c: a digit from a worker's session (mpool cfg dtmf) */
 void gw_call_media_dtmf(void *arg, uint64_t cookie, char digit, bool end,
 			bool from_rtp);
+/* call_fax.c: the media workers' fax reports (struct gw_mpool_cfg) */
+void gw_call_faxtone(void *arg, uint64_t cookie, enum media_faxtone tone);
+void gw_call_t38_silent(void *arg, uint64_t cookie);
+void gw_call_t38_done(void *arg, uint64_t cookie, struct media_t38leg *leg,
+		      uint64_t foreign, bool end);
 /* gw.c: the media profile of calls with trunk t ([media]'s for NULL) */
 const struct gw_mprof *gw_mprof_for(const struct gw *gw,
 				    const struct cfg_trunk *t);

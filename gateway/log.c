@@ -12,7 +12,7 @@ static const char *const mod_names[GW_LOG_MOD_COUNT] = {
 	[GW_LOG_MAIN] = "main", [GW_LOG_CFG] = "cfg",	[GW_LOG_SIP] = "sip",
 	[GW_LOG_SDP] = "sdp",	[GW_LOG_TDM] = "tdm",	[GW_LOG_ISDN] = "isdn",
 	[GW_LOG_RTP] = "rtp",	[GW_LOG_CALL] = "call", [GW_LOG_CTL] = "ctl",
-	[GW_LOG_SIM] = "sim",
+	[GW_LOG_SIM] = "sim",	[GW_LOG_FAX] = "fax",
 };
 
 static const struct {

@@ -19,6 +19,7 @@ enum gw_log_mod {
 	GW_LOG_CALL,
 	GW_LOG_CTL,
 	GW_LOG_SIM,
+	GW_LOG_FAX,
 	GW_LOG_MOD_COUNT
 };
 

@@ -51,6 +51,19 @@ static unsigned deliver(struct gw_mpool *p, struct gw_mworker *w)
 			if (p->cfg.dtmf)
 				p->cfg.dtmf(p->cfg.report_arg, r->cookie,
 					    r->digit, r->end, r->from_rtp);
+		} else if (r->type == REP_FAXTONE) {
+			if (p->cfg.faxtone)
+				p->cfg.faxtone(p->cfg.report_arg, r->cookie,
+					       r->tone);
+		} else if (r->type == REP_T38_SILENT) {
+			if (p->cfg.t38_silent)
+				p->cfg.t38_silent(p->cfg.report_arg, r->cookie);
+		} else if (r->type == REP_T38_DONE) {
+			if (p->cfg.t38_done)
+				p->cfg.t38_done(p->cfg.report_arg, r->cookie,
+						r->leg, r->t38_foreign, r->end);
+			else
+				media_t38leg_free(r->leg);
 		} else if (p->cfg.report)
 			p->cfg.report(p->cfg.report_arg, r->cookie, &r->st,
 				      r->type == REP_FINAL);
@@ -145,7 +158,17 @@ static void worker_release(struct gw_mpool *p, struct gw_mworker *w)
 			gw_mw_slot_free(c->slot);
 		else if (c->type == CMD_TONE)
 			media_toneplay_free(c->tone);
+		else if (c->type == CMD_FAXDET)
+			media_faxdet_free(c->det);
+		else if (c->type == CMD_T38)
+			media_t38leg_free(c->leg);
 		gw_ring_release(&w->cmd);
+	}
+	/* legs handed back but never delivered */
+	for (struct rep *r; (r = gw_ring_peek(&w->rep));) {
+		if (r->type == REP_T38_DONE)
+			media_t38leg_free(r->leg);
+		gw_ring_release(&w->rep);
 	}
 	if (w->tfd >= 0)
 		close(w->tfd);
@@ -411,6 +434,49 @@ int gw_mslot_tone(struct gw_mslot *s, struct media_toneplay *tp)
 int gw_mslot_fax_mode(struct gw_mslot *s)
 {
 	return s ? push_cmd(s->w, CMD_FAX, s, NULL) : EINVAL;
+}
+
+int gw_mslot_faxdet(struct gw_mslot *s, struct media_faxdet *d,
+		    enum media_law law)
+{
+	struct cmd *c;
+
+	if (!s)
+		return EINVAL;
+	c = gw_ring_produce(&s->w->cmd);
+	if (!c)
+		return EAGAIN;
+	c->type = CMD_FAXDET;
+	c->slot = s;
+	c->det = d;
+	c->law = law;
+	gw_ring_publish(&s->w->cmd);
+	wake(s->w);
+	return 0;
+}
+
+int gw_mslot_t38(struct gw_mslot *s, struct media_t38leg *leg,
+		 const struct media_addr *peer)
+{
+	struct cmd *c;
+
+	if (!s || !leg || !peer)
+		return EINVAL;
+	c = gw_ring_produce(&s->w->cmd);
+	if (!c)
+		return EAGAIN;
+	c->type = CMD_T38;
+	c->slot = s;
+	c->leg = leg;
+	c->peer = *peer;
+	gw_ring_publish(&s->w->cmd);
+	wake(s->w);
+	return 0;
+}
+
+int gw_mslot_t38_end(struct gw_mslot *s)
+{
+	return s ? push_cmd(s->w, CMD_T38_END, s, NULL) : EINVAL;
 }
 
 int gw_mslot_set_peer(struct gw_mslot *s, const struct media_addr *peer)

@@ -140,6 +140,8 @@ static void h_log(void *arg, int level, const char *msg)
 void gw_mw_slot_free(struct gw_mslot *s)
 {
 	media_sess_free(s->sess);
+	media_t38leg_free(s->leg);
+	media_faxdet_free(s->det);
 	if (s->rtp_fd >= 0)
 		close(s->rtp_fd);
 	if (s->rtcp_fd >= 0)
@@ -226,6 +228,157 @@ static void try_final(struct gw_mworker *w, struct gw_mslot *s)
 		gw_mw_slot_remove(w, s);
 }
 
+/* ---- worker side: fax ---- */
+
+static struct rep *rep_new(struct gw_mworker *w, struct gw_mslot *s,
+			   enum rep_type type)
+{
+	struct rep *r = gw_ring_produce(&w->rep);
+
+	if (!r) {
+		w->st.logs_dropped++;
+		return NULL;
+	}
+	r->type = type;
+	r->cookie = s->cookie;
+	return r;
+}
+
+static void rep_done(struct gw_mworker *w)
+{
+	gw_ring_publish(&w->rep);
+	rep_wake(w);
+}
+
+/* The leg goes back to the signalling thread with its results; with
+ * the reply ring full it is freed here and its results are lost
+ * (counted as a dropped reply). */
+static void t38_handback(struct gw_mworker *w, struct gw_mslot *s, bool end)
+{
+	struct rep *r;
+
+	if (!s->leg)
+		return;
+	media_t38leg_finish(s->leg);
+	r = rep_new(w, s, REP_T38_DONE);
+	if (r) {
+		r->leg = s->leg;
+		r->end = end;
+		r->t38_foreign = s->t38_foreign;
+		rep_done(w);
+	} else {
+		media_t38leg_free(s->leg);
+	}
+	s->leg = NULL;
+}
+
+static void t38_start(struct gw_mworker *w, struct gw_mslot *s,
+		      const struct cmd *c)
+{
+	t38_handback(w, s, false); /* a second switch: the old leg's done */
+	s->leg = c->leg;
+	s->t38_neg = s->t38_peer = c->peer;
+	s->t38_latched = s->t38_silent_told = false;
+	s->t38_foreign = 0;
+	/* the fax is found: detection has done its job */
+	media_faxdet_free(s->det);
+	s->det = NULL;
+}
+
+int gw_mslot_t38_send(void *slot, const uint8_t *pkt, size_t len)
+{
+	struct gw_mslot *s = slot;
+	struct sockaddr_in sin;
+
+	if (gw_media_addr_to_sin(&s->t38_peer, &sin))
+		return EAFNOSUPPORT;
+	if (sendto(s->rtp_fd, pkt, len, MSG_DONTWAIT, (struct sockaddr *)&sin,
+		   sizeof(sin)) < 0) {
+		s->w->st.tx_errors++;
+		return errno;
+	}
+	s->w->st.tx_packets++;
+	return 0;
+}
+
+/* Source latching as for RTP: only the negotiated IP address; its port
+ * may move once, before anything was accepted from the current one. */
+static bool t38_src_ok(struct gw_mslot *s, const struct media_addr *src)
+{
+	if (!media_addr_ip_eq(src, &s->t38_neg))
+		return false;
+	if (media_addr_eq(src, &s->t38_peer))
+		return true;
+	if (s->t38_latched)
+		return false;
+	s->t38_peer = *src;
+	return true;
+}
+
+static void t38_rx(struct gw_mworker *w, struct gw_mslot *s, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct media_addr src;
+
+		gw_media_addr_from_sin(&src, &w->rsrc[i]);
+		if (!t38_src_ok(s, &src)) {
+			s->t38_foreign++;
+			w->st.rx_foreign++;
+			continue;
+		}
+		if (media_t38leg_udptl_in(s->leg, w->rbuf[i],
+					  w->rmsg[i].msg_len))
+			w->st.rx_rejected++; /* counted by the leg too */
+		else
+			s->t38_latched = true;
+	}
+}
+
+static void t38_tdm(struct gw_mworker *w, struct gw_mslot *s)
+{
+	struct up_blk *b;
+	struct rep *r;
+
+	if (w->pool->cfg.tick_ms) {
+		media_t38leg_tdm(s->leg, s->loop, w->scratch, GW_MW_BLOCK);
+		memcpy(s->loop, w->scratch, GW_MW_BLOCK);
+	}
+	while (!w->pool->cfg.tick_ms && (b = gw_ring_peek(&s->up))) {
+		uint8_t *out = gw_ring_produce(&s->down);
+
+		media_t38leg_tdm(s->leg, b->pcm, out ? out : w->scratch,
+				 GW_MW_BLOCK);
+		if (out)
+			gw_ring_publish(&s->down);
+		gw_ring_release(&s->up);
+	}
+	if (!s->t38_silent_told && media_t38leg_silent(s->leg)) {
+		r = rep_new(w, s, REP_T38_SILENT);
+		if (r) {
+			s->t38_silent_told = true;
+			rep_done(w);
+		}
+	}
+}
+
+/* One TDM rx block through the fax tone detector; a new tone is told. */
+static void faxdet_feed(struct gw_mworker *w, struct gw_mslot *s,
+			const uint8_t *pcm)
+{
+	enum media_faxtone t;
+	struct rep *r;
+
+	media_law_to_linear(s->law, pcm, w->lin, GW_MW_BLOCK);
+	t = media_faxdet_feed(s->det, w->lin, GW_MW_BLOCK);
+	if (t == MEDIA_FAXTONE_NONE)
+		return;
+	r = rep_new(w, s, REP_FAXTONE);
+	if (r) {
+		r->tone = t;
+		rep_done(w);
+	}
+}
+
 static void drain_cmds(struct gw_mworker *w)
 {
 	struct cmd *c;
@@ -239,6 +392,7 @@ static void drain_cmds(struct gw_mworker *w)
 			break;
 		case CMD_STOP:
 			flush_tx(w, s);
+			t38_handback(w, s, true); /* before the final report */
 			media_sess_bye(s->sess);
 			s->stopping = true;
 			try_final(w, s);
@@ -247,7 +401,12 @@ static void drain_cmds(struct gw_mworker *w)
 			report(w, s, false);
 			break;
 		case CMD_PEER:
-			media_sess_set_peer(s->sess, &c->peer, NULL);
+			if (s->leg) { /* a new UDPTL address: latch again */
+				s->t38_neg = s->t38_peer = c->peer;
+				s->t38_latched = false;
+			} else {
+				media_sess_set_peer(s->sess, &c->peer, NULL);
+			}
 			break;
 		case CMD_DTMF:
 			media_sess_dtmf_play(s->sess, c->digit, c->ms);
@@ -257,6 +416,17 @@ static void drain_cmds(struct gw_mworker *w)
 			break;
 		case CMD_TONE:
 			media_sess_tone(s->sess, c->tone);
+			break;
+		case CMD_FAXDET:
+			media_faxdet_free(s->det);
+			s->det = c->det;
+			s->law = c->law;
+			break;
+		case CMD_T38:
+			t38_start(w, s, c);
+			break;
+		case CMD_T38_END:
+			t38_handback(w, s, false);
 			break;
 		}
 		gw_ring_release(&w->cmd);
@@ -298,6 +468,13 @@ static void rx_drain(struct gw_mworker *w, struct gw_mslot *s)
 		n = recvmmsg(s->rtp_fd, w->rmsg, RBATCH, MSG_DONTWAIT, NULL);
 		if (n <= 0)
 			break;
+		if (s->leg) {
+			t38_rx(w, s, n);
+			w->st.rx_packets += (unsigned)n;
+			if (n < RBATCH)
+				break;
+			continue;
+		}
 		for (int i = 0; i < n; i++) {
 			struct media_addr src;
 
@@ -338,6 +515,10 @@ static void run_slot(struct gw_mworker *w, struct gw_mslot *s)
 	struct up_blk *b;
 
 	rx_drain(w, s);
+	if (s->leg) { /* T.38: the session rests until the fax is over */
+		t38_tdm(w, s);
+		return;
+	}
 	if (w->pool->cfg.tick_ms) {
 		/* own clock: what the session played is what it sends */
 		media_sess_tdm_in(s->sess, s->loop, GW_MW_BLOCK);
@@ -346,6 +527,8 @@ static void run_slot(struct gw_mworker *w, struct gw_mslot *s)
 		while ((b = gw_ring_peek(&s->up))) {
 			uint8_t *out = gw_ring_produce(&s->down);
 
+			if (s->det)
+				faxdet_feed(w, s, b->pcm);
 			if (b->send)
 				media_sess_tdm_in(s->sess, b->pcm, GW_MW_BLOCK);
 			/* a full down ring: the channel side fell behind,

@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "gateway/loop.h"
+#include "media/fax.h"
 #include "media/media.h"
 
 #define GW_MW_BLOCK 160 /* samples per TDM block (20 ms) */
@@ -53,6 +54,15 @@ struct gw_mpool_cfg {
 	/* A worker played TDM blocks handed up: gw_mslot_audio_tx() may now
 	 * have them. Delivered like reports; may be NULL. */
 	void (*audio_ready)(void *arg);
+	/* Fax (all may be NULL): a fax tone seen on a slot's TDM rx audio;
+	 * its T.38 leg's watchdog fired (once per leg); the leg handed back
+	 * (switch-back to audio: end false; the slot stopped: end true,
+	 * before its final report), the callee owns it then. foreign:
+	 * datagrams refused by source latching. */
+	void (*faxtone)(void *arg, uint64_t cookie, enum media_faxtone tone);
+	void (*t38_silent)(void *arg, uint64_t cookie);
+	void (*t38_done)(void *arg, uint64_t cookie, struct media_t38leg *leg,
+			 uint64_t foreign, bool end);
 	/* 0: ticks come from gw_mslot_audio(). Otherwise the worker keeps
 	 * its own clock and loops each slot's TDM side back into itself
 	 * (benchmarks, tests). */
@@ -128,6 +138,24 @@ int gw_mslot_dtmf_play(struct gw_mslot *s, char digit, unsigned ms);
 int gw_mslot_tone(struct gw_mslot *s, struct media_toneplay *tp);
 /* Fax or modem: media_sess_fax_mode() in the worker; 0 or EAGAIN. */
 int gw_mslot_fax_mode(struct gw_mslot *s);
+/* Fax tone detection on the TDM rx audio of the span's law (d made on
+ * the signalling thread, the slot's from then on; NULL stops it). 0, or
+ * EAGAIN (d is still the caller's). */
+int gw_mslot_faxdet(struct gw_mslot *s, struct media_faxdet *d,
+		    enum media_law law);
+/* The send function of a T.38 leg run by slot s: give it and s to
+ * media_t38leg_alloc(). Worker side; sends on the RTP socket to the
+ * latched UDPTL peer. */
+int gw_mslot_t38_send(void *slot, const uint8_t *pkt, size_t len);
+/* T.38 mode: the leg (made on the signalling thread, the slot's from
+ * then on) replaces the audio session on the same socket; datagrams are
+ * taken only from peer's IP, latched on the first accepted one. Fax tone
+ * detection stops. 0, or EAGAIN (leg still the caller's). */
+int gw_mslot_t38(struct gw_mslot *s, struct media_t38leg *leg,
+		 const struct media_addr *peer);
+/* Back to the audio session; the leg comes back through t38_done. 0 or
+ * EAGAIN. A new UDPTL peer in T.38 mode: gw_mslot_set_peer(). */
+int gw_mslot_t38_end(struct gw_mslot *s);
 /* TDM blocks handed to the worker and not yet taken (signalling side). */
 unsigned gw_mslot_backlog(struct gw_mslot *s);
 /* Asks for statistics, reported with final false; 0 or EAGAIN. */

@@ -9,6 +9,7 @@
 
 #include "gateway/media_ring.h"
 #include "gateway/media_worker.h"
+#include "media/fax.h"
 
 #define CMDQ 4096  /* commands a worker may have pending */
 #define REPQ 4096  /* replies the signalling thread may have pending */
@@ -28,7 +29,10 @@ enum cmd_type {
 	CMD_PEER,
 	CMD_DTMF,
 	CMD_FAX,
-	CMD_TONE
+	CMD_TONE,
+	CMD_FAXDET, /* fax tone detection on the TDM rx audio */
+	CMD_T38,    /* switch to a T.38 leg */
+	CMD_T38_END /* back to the audio session, the leg handed back */
 };
 
 struct cmd {
@@ -38,15 +42,29 @@ struct cmd {
 	char digit;		/* CMD_DTMF */
 	unsigned ms;
 	struct media_toneplay *tone; /* CMD_TONE: handed over, may be NULL */
+	struct media_faxdet *det;    /* CMD_FAXDET: handed over, may be NULL */
+	struct media_t38leg *leg;    /* CMD_T38: handed over */
+	enum media_law law;	     /* CMD_FAXDET */
 };
 
-enum rep_type { REP_STATS, REP_FINAL, REP_LOG, REP_DTMF };
+enum rep_type {
+	REP_STATS,
+	REP_FINAL,
+	REP_LOG,
+	REP_DTMF,
+	REP_FAXTONE,	/* tone */
+	REP_T38_SILENT, /* the leg's watchdog fired */
+	REP_T38_DONE	/* leg handed back (end: false at switch-back) */
+};
 
 struct rep {
 	enum rep_type type;
 	int level;
 	char digit; /* REP_DTMF */
 	bool end, from_rtp;
+	enum media_faxtone tone;  /* REP_FAXTONE */
+	struct media_t38leg *leg; /* REP_T38_DONE */
+	uint64_t t38_foreign;	  /* REP_T38_DONE: datagrams not latched */
 	uint64_t cookie;
 	struct media_stats st;
 	char msg[200];
@@ -83,6 +101,15 @@ struct gw_mslot {
 	struct sockaddr_in txdst[TXQ];
 	uint8_t txbuf[TXQ][TX_MAX];
 	uint8_t loop[GW_MW_BLOCK]; /* own clock: the TDM side, looped */
+	/* fax (worker only once handed over): tone detection on the TDM
+	 * rx audio, and the T.38 leg that replaces the session while set */
+	struct media_faxdet *det;
+	enum media_law law;
+	struct media_t38leg *leg;
+	struct media_addr t38_neg;  /* negotiated: only its IP is taken */
+	struct media_addr t38_peer; /* where datagrams go (latched) */
+	bool t38_latched, t38_silent_told;
+	uint64_t t38_foreign;
 };
 
 struct gw_mworker {
@@ -113,6 +140,7 @@ struct gw_mworker {
 	uint8_t rbuf[RBATCH][RX_MAX];
 	uint8_t rctl[RBATCH][64];
 	uint8_t scratch[GW_MW_BLOCK];
+	int16_t lin[GW_MW_BLOCK]; /* fax tone detection input */
 	struct gw_mw_stats st;
 };
 

@@ -350,12 +350,60 @@ static void render_rtp(const struct gw *gw, struct gw_mbuf *b)
 		m ? m->http_refused : z);
 }
 
+/* Fax (call_fax.c): counted as faxes end, whether or not calls did. */
+static void render_fax(const struct gw *gw, struct gw_mbuf *b)
+{
+	const struct gw_counters *s = &gw->stats;
+
+	family(b, "pstngw_faxes_total", "counter",
+	       "Faxes by result: T.38 ones by their T.30 outcome; g711 counts "
+	       "calls that went on as G.711 pass-through.");
+	gw_mbuf_printf(b,
+		       "pstngw_faxes_total{result=\"ok\"} %" PRIu64 "\n"
+		       "pstngw_faxes_total{result=\"failed\"} %" PRIu64 "\n"
+		       "pstngw_faxes_total{result=\"g711\"} %" PRIu64 "\n",
+		       s->fax_ok, s->fax_failed, s->fax_g711);
+	family(b, "pstngw_fax_pages_total", "counter",
+	       "Pages confirmed by the receiving machine (T.38).");
+	gw_mbuf_printf(b, "pstngw_fax_pages_total %" PRIu64 "\n", s->fax_pages);
+	family(b, "pstngw_fax_t38_switches_total", "counter",
+	       "T.38 re-INVITEs: ours offered and refused, the far end's "
+	       "accepted and rejected.");
+	gw_mbuf_printf(
+		b,
+		"pstngw_fax_t38_switches_total{event=\"offered\"} %" PRIu64 "\n"
+		"pstngw_fax_t38_switches_total{event=\"refused\"} %" PRIu64 "\n"
+		"pstngw_fax_t38_switches_total{event=\"accepted\"} %" PRIu64
+		"\n"
+		"pstngw_fax_t38_switches_total{event=\"rejected\"} %" PRIu64
+		"\n",
+		s->fax_t38_offered, s->fax_t38_refused, s->fax_t38_accepted,
+		s->fax_t38_rejected);
+	family(b, "pstngw_fax_watchdog_total", "counter",
+	       "Calls released because their UDPTL went silent.");
+	gw_mbuf_printf(b, "pstngw_fax_watchdog_total %" PRIu64 "\n",
+		       s->fax_watchdog);
+	family(b, "pstngw_udptl_packets_total", "counter",
+	       "UDPTL datagrams of ended T.38 sessions: sent, received, IFPs "
+	       "recovered by redundancy or FEC, lost, refused by latching.");
+	gw_mbuf_printf(
+		b,
+		"pstngw_udptl_packets_total{kind=\"tx\"} %" PRIu64 "\n"
+		"pstngw_udptl_packets_total{kind=\"rx\"} %" PRIu64 "\n"
+		"pstngw_udptl_packets_total{kind=\"recovered\"} %" PRIu64 "\n"
+		"pstngw_udptl_packets_total{kind=\"lost\"} %" PRIu64 "\n"
+		"pstngw_udptl_packets_total{kind=\"foreign\"} %" PRIu64 "\n",
+		s->udptl_tx, s->udptl_rx, s->udptl_recovered, s->udptl_lost,
+		s->udptl_foreign);
+}
+
 void gw_metrics_render(const struct gw *gw, struct gw_mbuf *b)
 {
 	render_spans(gw, b);
 	render_calls(gw, b);
 	render_sip(gw, b);
 	render_rtp(gw, b);
+	render_fax(gw, b);
 }
 
 void gw_metrics_call_end(struct gw *gw, bool from_pstn,

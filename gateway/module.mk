@@ -10,6 +10,7 @@ GW_SRCS := gateway/loop.c gateway/log.c gateway/cfg.c gateway/cfg_opts.c gateway
 GW_SRCS += gateway/sipauth.c gateway/keepalive.c
 GW_SRCS += gateway/cdr.c gateway/metrics.c
 GW_SRCS += gateway/ctl.c gateway/ctl_cmd.c gateway/call_ctl.c
+GW_SRCS += gateway/call_fax.c gateway/call_fax_res.c # fax (issue 6)
 $(LIBGW): $(GW_SRCS:%.c=$(B)/%.o)
 
 BINS += $(B)/pstngw
@@ -25,3 +26,4 @@ UNIT_TESTS += test_gateway_sipauth
 UNIT_TESTS += test_gateway_sipconn test_gateway_siptcp
 UNIT_TESTS += test_gateway_cdr test_gateway_metrics
 UNIT_TESTS += test_gateway_ctl
+UNIT_TESTS += test_gateway_call_fax

@@ -170,7 +170,12 @@ struct media_t38leg_cfg {
 	unsigned watchdog_ms;
 };
 
-/* One UDPTL datagram to send (at most the far end's max datagram).
+/* spandsp's copies: with EC none, copies identical datagrams (same
+ * sequence number) at once; with redundancy or FEC one datagram, and
+ * while nothing newer is sent the same datagram again once per TDM
+ * block, up to copies - 1 times (later packets carry it otherwise).
+ *
+ * One UDPTL datagram to send (at most the far end's max datagram).
  * Returns 0 or a positive errno (counted as a send error). */
 typedef int (*media_t38leg_send_fn)(void *arg, const uint8_t *pkt, size_t len);
 
@@ -180,6 +185,11 @@ struct media_t38leg_stats {
 					 * redundancy / FEC, lost, rejected */
 	uint64_t send_errors;
 	uint64_t silent_ms; /* since the last datagram (or the start) */
+	/* Additions: datagrams sent again for spandsp's copies (t38leg.c
+	 * says how copies map onto UDPTL), and receive gaps given up after
+	 * 40 ms of audio time rather than the UDPTL window. */
+	uint64_t repeats;
+	uint64_t gap_flushes;
 };
 
 struct media_t38leg;
@@ -208,3 +218,9 @@ void media_t38leg_stats(const struct media_t38leg *l,
 			struct media_t38leg_stats *out);
 /* The T.30 phase trace (media_t38gw_trace). */
 const char *media_t38leg_trace(const struct media_t38leg *l);
+
+/* Addition: the length of the IFP at the start of ifp (T.38 Annex A
+ * encoding of that version), 0 when it does not parse within len. The
+ * leg uses it to cut the zero padding off IFPs repaired by parity FEC
+ * (spandsp refuses them otherwise); other UDPTL users may too. */
+size_t media_t38_ifp_len(const uint8_t *ifp, size_t len, unsigned version);

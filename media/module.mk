@@ -5,6 +5,8 @@ MEDIA_SRCS := media/g711.c media/rtp.c media/rtcp.c media/latch.c \
 	      media/dtmf.c media/dtmf_te.c media/ec.c media/tones.c media/cn.c
 MEDIA_SRCS += media/udptl.c # T.38 UDPTL (test_media_udptl below)
 MEDIA_SRCS += media/t38gw.c media/faxdet.c # T.38 gateway, fax tones
+MEDIA_SRCS += media/t38leg.c # T.38 leg: gateway + UDPTL + watchdog
+UNIT_TESTS += test_media_t38leg
 $(LIBMEDIA): $(MEDIA_SRCS:%.c=$(B)/%.o)
 UNIT_TESTS += test_media_g711 test_media_rtp test_media_jb test_media_sess \
 	      test_media_tone test_media_codec test_media_dtmf test_media_dtmf_te test_media_ec \

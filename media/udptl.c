@@ -116,7 +116,9 @@ static bool rd_count(struct rd *r, unsigned *n)
 }
 
 /* fec-npackets: unconstrained INTEGER, a length octet then the two's
- * complement value; a span must be 1..MEDIA_UDPTL_MAX_FEC_SPAN. */
+ * complement value, 0..MEDIA_UDPTL_MAX_FEC_SPAN. 0 is legal only with
+ * no entries: senders winding FEC up at the start of a stream (before a
+ * group exists) send fec-npackets 0 and an empty fec-data. */
 static bool rd_npackets(struct rd *r, unsigned *v)
 {
 	size_t len;
@@ -137,7 +139,7 @@ static bool rd_npackets(struct rd *r, unsigned *v)
 		x = x * 256 + r->p[i];
 	r->p += len;
 	r->left -= len;
-	if (x < 1 || x > MEDIA_UDPTL_MAX_FEC_SPAN) {
+	if (x < 0 || x > MEDIA_UDPTL_MAX_FEC_SPAN) {
 		r->bad = MEDIA_UDPTL_BAD_INTEGER;
 		return false;
 	}
@@ -178,6 +180,10 @@ int media_udptl_decode(const uint8_t *buf, size_t len, size_t max_ifp,
 		goto bad;
 	if (!rd_count(&r, &pkt->n))
 		goto bad;
+	if (pkt->fec && !pkt->fec_npackets && pkt->n) {
+		r.bad = MEDIA_UDPTL_BAD_INTEGER; /* parity over no packets */
+		goto bad;
+	}
 	for (unsigned i = 0; i < pkt->n; i++)
 		if (!rd_octets(&r, max_ifp, &pkt->e[i]))
 			goto bad;
@@ -657,4 +663,11 @@ void media_udptl_flush(struct media_udptl *u)
 {
 	if (u->rx_started)
 		rx_deliver(u, true);
+}
+
+unsigned media_udptl_pending(const struct media_udptl *u)
+{
+	if (!u->rx_started || (int32_t)(u->rx_newest - u->rx_next) < 0)
+		return 0;
+	return u->rx_newest - u->rx_next + 1;
 }

@@ -125,6 +125,9 @@ int media_udptl_recv(struct media_udptl *u, const uint8_t *pkt, size_t len);
 
 /* Delivers what is held and gives up the gaps (end of the fax). */
 void media_udptl_flush(struct media_udptl *u);
+/* Sequence numbers received beyond a gap and held for it (0: nothing
+ * waits). A caller with a clock flushes when a gap has lasted too long. */
+unsigned media_udptl_pending(const struct media_udptl *u);
 
 const struct media_udptl_stats *media_udptl_stats(const struct media_udptl *u);
 

@@ -46,3 +46,22 @@ check: check-style
 
 demo: $(BINS)
 	tools/demo.sh $(B)
+
+# The fax simulation (tests/sim): one process, virtual time, seeded.
+# `make sim` runs the short default set; `make test` runs it too.
+FAXSIM_OBJ = $(B)/tests/sim/faxsim.o
+
+$(B)/tests/sim/t_fax_sim: $(B)/tests/sim/t_fax_sim.o $(FAXSIM_OBJ) $(ALL_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(ALL_LIBS) $(EXT_LIBS)
+
+sim: $(B)/tests/sim/t_fax_sim
+	$(B)/tests/sim/t_fax_sim
+
+test: sim
+.PHONY: sim
+
+# Fax benchmarks (tests/bench/fax_*.c) run the simulation's code too.
+BENCHES += fax_sim fax_t38_cost
+$(B)/tests/bench/fax_sim $(B)/tests/bench/fax_t38_cost: $(B)/tests/bench/%: \
+		$(B)/tests/bench/%.o $(FAXSIM_OBJ) $(ALL_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(ALL_LIBS) $(EXT_LIBS) $(BENCH_LIBS)

@@ -106,10 +106,41 @@ static void format_line(void **state)
 		b, "7,2026-11-25T13:26:04.000Z,2026-11-25T13:26:05.500Z,"
 		   "2026-11-25T13:26:10.750Z,pstn-sip,2125550100,5551000,"
 		   "2125550100,1000,1,5,abc@127.0.0.1,phone,16,,pstn,PCMU,"
-		   "5.250,262,263,1,1.250,,\r\n");
+		   "5.250,262,263,1,1.250,,,,,,,,,,\r\n");
 }
 
 /* As many fields as the header names. */
+/* A T.38 fax fills the columns at the end; G.711 names its mode only. */
+static void format_fax_columns(void **state)
+{
+	struct gw_cdr_rec r = {
+		.id = 9,
+		.start_ms = 1000,
+		.direction = "pstn-sip",
+		.fax_pages = 3,
+		.fax_result = "OK",
+		.fax_mode = "t38",
+		.have_t38 = true,
+		.fax_rate = 14400,
+		.fax_ecm = true,
+		.fax_code = 0,
+		.udptl_rx = 1200,
+		.udptl_tx = 1100,
+		.udptl_recovered = 5,
+		.udptl_lost = 1,
+	};
+	char b[1024];
+
+	assert_true(gw_cdr_format(&r, b, sizeof(b)) > 0);
+	assert_non_null(strstr(b, ",3,OK,t38,14400,yes,0,1200,1100,5,1\r\n"));
+	r.have_t38 = false;
+	r.fax_mode = "g711";
+	r.fax_pages = -1;
+	r.fax_result = "";
+	assert_true(gw_cdr_format(&r, b, sizeof(b)) > 0);
+	assert_non_null(strstr(b, ",,,g711,,,,,,,\r\n"));
+}
+
 static void format_field_count(void **state)
 {
 	struct gw_cdr_rec r = sample();
@@ -130,7 +161,7 @@ static void format_field_count(void **state)
 	assert_int_equal(commas, hc);
 	/* unanswered: no answer time, duration 0 */
 	assert_non_null(strstr(b, "7,2026-11-25T13:26:04.000Z,,"));
-	assert_non_null(strstr(b, ",480,pstn,PCMU,0.000,,,,,,\r\n"));
+	assert_non_null(strstr(b, ",480,pstn,PCMU,0.000,,,,,,,,,,,,,,\r\n"));
 }
 
 static void format_quotes_fields(void **state)
@@ -294,7 +325,7 @@ static void glue_no_media(void **state)
 	assert_int_equal(nlines(), 2);
 	assert_non_null(strstr(slurp(gpath),
 			       ",pstn-sip,2125550100,5551000,2125550100,1000,"
-			       ",,,phone,16,200,sip,,0.000,,,,,,\r\n"));
+			       ",,,phone,16,200,sip,,0.000,,,,,,,,,,,,,,\r\n"));
 }
 
 /* The gateway refused it: events that follow are not the hangup. */
@@ -330,8 +361,8 @@ static void glue_waits_for_media(void **state)
 	assert_int_equal(nlines(), 1);
 	gw_cdr_media(&gw, 5, &st);
 	assert_int_equal(nlines(), 2);
-	assert_non_null(
-		strstr(slurp(gpath), ",pstn,PCMA,0.000,50,51,2,2.500,,\r\n"));
+	assert_non_null(strstr(slurp(gpath),
+			       ",pstn,PCMA,0.000,50,51,2,2.500,,,,,,,,,,\r\n"));
 	c->mslot = NULL;
 }
 
@@ -347,7 +378,8 @@ static void glue_media_timeout(void **state)
 	for (int i = 0; i < 40 && nlines() < 2; i++)
 		gw_loop_once(gw.loop, 100);
 	assert_int_equal(nlines(), 2);
-	assert_non_null(strstr(slurp(gpath), ",gateway,,0.000,,,,,,\r\n"));
+	assert_non_null(
+		strstr(slurp(gpath), ",gateway,,0.000,,,,,,,,,,,,,,\r\n"));
 	c = fake_call(7, ORIG_SIP);
 	c->mslot = (struct gw_mslot *)1;
 	gw_cdr_call_end(c);
@@ -382,6 +414,7 @@ int main(void)
 		cmocka_unit_test(time_iso8601),
 		cmocka_unit_test(format_line),
 		cmocka_unit_test(format_field_count),
+		cmocka_unit_test(format_fax_columns),
 		cmocka_unit_test(format_quotes_fields),
 		cmocka_unit_test(format_too_small),
 		cmocka_unit_test(file_header_once),

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -338,6 +339,92 @@ static void pri_options_bad(void **state)
 	expect_errors(FIX "pri-bad.conf", want, 4);
 }
 
+/* ---- [fax] (issue 6) ------------------------------------------------ */
+
+static void fax_options(void **state)
+{
+	char text[1024];
+	struct cfg_errors e = { 0 };
+
+	snprintf(text, sizeof(text), "[trunk a]\naddress = 192.0.2.1\n%s",
+		 span_route);
+	assert_int_equal(load_text(text, &e), 0);
+	/* defaults */
+	assert_int_equal(cfg.fax.mode, CFG_FAX_T38);
+	assert_int_equal(cfg.fax.initiate, CFG_FAX_INIT_PSTN_DETECT);
+	assert_int_equal(cfg.fax.detect, CFG_FAX_DET_ANY);
+	assert_int_equal(cfg.fax.wait_ms, 1500);
+	assert_int_equal(cfg.fax.version, 3);
+	assert_int_equal(cfg.fax.max_bitrate, 14400);
+	assert_int_equal(cfg.fax.ec, CFG_FAX_EC_REDUNDANCY);
+	assert_int_equal(cfg.fax.watchdog_ms, 30000);
+	assert_int_equal(cfg.trunks[0].fax_mode, -1);
+	assert_int_equal(cfg.trunks[0].fax_initiate, -1);
+	cfg_errors_release(&e);
+	snprintf(text, sizeof(text),
+		 "[fax]\nmode = g711\ninitiate = sip-only\ndetect = v21\n"
+		 "wait_ms = 0\nt38_version = 0\nmax_bitrate = 9600\n"
+		 "error_correction = fec\nnsx_suppress = yes\n"
+		 "trace_dir = /var/tmp\n"
+		 "[trunk a]\naddress = 192.0.2.1\nfax_mode = off\n"
+		 "fax_initiate = pstn-detect\n%s",
+		 span_route);
+	assert_int_equal(load_text(text, &e), 0);
+	assert_int_equal(cfg.fax.mode, CFG_FAX_G711);
+	assert_int_equal(cfg.fax.initiate, CFG_FAX_INIT_SIP_ONLY);
+	assert_int_equal(cfg.fax.detect, CFG_FAX_DET_V21);
+	assert_int_equal(cfg.fax.wait_ms, 0);
+	assert_int_equal(cfg.fax.version, 0);
+	assert_int_equal(cfg.fax.max_bitrate, 9600);
+	assert_int_equal(cfg.fax.ec, CFG_FAX_EC_FEC);
+	assert_int_equal(cfg.fax.nsx_suppress, 1);
+	assert_string_equal(cfg.fax.trace_dir, "/var/tmp");
+	assert_int_equal(cfg.trunks[0].fax_mode, CFG_FAX_OFF);
+	assert_int_equal(cfg.trunks[0].fax_initiate, CFG_FAX_INIT_PSTN_DETECT);
+	cfg_errors_release(&e);
+}
+
+static void fax_options_bad(void **state)
+{
+	static const char *const bad[][2] = {
+		{ "[fax]\nmode = t30\n",
+		  "t.conf:2: [fax] mode: unknown value 't30' (expected: t38, "
+		  "g711, off)" },
+		{ "[fax]\nt38_version = 4\n",
+		  "t.conf:2: [fax] t38_version: 4 out of range (0..3)" },
+		/* no V.34: 33600 cannot be asked for */
+		{ "[fax]\nmax_bitrate = 33600\n",
+		  "t.conf:2: [fax] max_bitrate: 33600 out of range" },
+		{ "[fax]\nwatchdog_ms = 10\n",
+		  "t.conf:2: [fax] watchdog_ms: 10 out of range" },
+		{ "[fax]\nredundancy_image = 9\n",
+		  "t.conf:2: [fax] redundancy_image: 9 out of range" },
+		{ "[fax]\nmax_datagram = 50\n",
+		  "t.conf:2: [fax] max_datagram: 50 out of range" },
+		{ "[fax]\ninitiate = always\n", "t.conf:2: [fax] initiate: " },
+		{ "[fax]\nbogus = 1\n",
+		  "t.conf:2: [fax] unknown option 'bogus'" },
+		{ "[fax x]\n",
+		  "t.conf:1: unknown section [fax x] (expected: general, sip, media, fax," },
+		{ "[trunk b]\naddress = 192.0.2.2\nfax_mode = maybe\n",
+		  "t.conf:3: [trunk b] fax_mode: unknown value 'maybe'" },
+	};
+	char text[512];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct cfg_errors e = { 0 };
+
+		snprintf(text, sizeof(text),
+			 "%s[trunk a]\naddress = 192.0.2.1\n%s", bad[i][0],
+			 span_route);
+		assert_int_equal(load_text(text, &e), EINVAL);
+		if (!strstr(e.text, bad[i][1]))
+			fail_msg("case %zu: want '%s' in '%s'", i, bad[i][1],
+				 e.text);
+		cfg_errors_release(&e);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -353,6 +440,8 @@ int main(void)
 		cmocka_unit_test(pri_options_bad),
 		cmocka_unit_test(transports_ok),
 		cmocka_unit_test(transports_bad),
+		cmocka_unit_test(fax_options),
+		cmocka_unit_test(fax_options_bad),
 	};
 
 	return cmocka_run_group_tests_name("gateway_cfg", tests, NULL, NULL);

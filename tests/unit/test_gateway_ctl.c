@@ -71,7 +71,14 @@ static void version_help(void **state)
 
 	assert_non_null(strstr(h, "show calls\n"));
 	assert_non_null(strstr(h, "hangup CALL [CAUSE]\n"));
-	assert_non_null(strstr(h, "not yet: fax sessions, reload"));
+	assert_non_null(strstr(h, "show fax\n"));
+	assert_non_null(strstr(h, "not yet: reload"));
+	assert_null(strstr(h, "fax sessions"));
+	/* no calls: no fax sessions, and the counters line */
+	const char *f = run("show fax", true);
+
+	assert_non_null(strstr(f, "no fax sessions\n"));
+	assert_non_null(strstr(f, "faxes: ok 0 failed 0"));
 }
 
 static void bad_commands(void **state)

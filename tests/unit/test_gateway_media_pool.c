@@ -1,6 +1,6 @@
 /* gateway/media_pool.c: the signalling side's API: bad arguments, slots
  * discarded before start, a peer change, draining at shutdown, the
- * two-step (asynchronous) TDM audio exchange. */
+ * two-step (asynchronous) TDM audio exchange, T.38 mode. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +8,7 @@
 #include <cmocka.h>
 #include <arpa/inet.h>
 #include <errno.h>
+#include <sys/socket.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include "gateway/media_worker.h"
 #include "gateway/media_worker_int.h"
 #include "gateway/net.h"
+#include "media/udptl.h"
 
 #define LO 43400u
 #define HI 43499u
@@ -120,6 +122,224 @@ static void peer_change_and_drain(void **state)
 	assert_true(gw_mpool_drain(p, 2000));
 	assert_int_equal(r.finals, 1);
 	assert_true(gw_mpool_drain(p, 0));
+	gw_mpool_free(p);
+}
+
+/* ---- T.38 mode (issue 6) ---- */
+
+struct faxrep {
+	unsigned done, silent, tones;
+	bool end;
+	uint64_t foreign;
+	struct media_t38leg_stats st;
+};
+
+static void on_t38_done(void *arg, uint64_t cookie, struct media_t38leg *leg,
+			uint64_t foreign, bool end)
+{
+	struct faxrep *r = arg;
+
+	r->done++;
+	r->end = end;
+	r->foreign = foreign;
+	media_t38leg_stats(leg, &r->st);
+	media_t38leg_free(leg); /* ours now */
+}
+
+static void on_t38_silent(void *arg, uint64_t cookie)
+{
+	((struct faxrep *)arg)->silent++;
+}
+
+static void on_faxtone(void *arg, uint64_t cookie, enum media_faxtone t)
+{
+	((struct faxrep *)arg)->tones++;
+}
+
+static int udp_bound(const char *ip, unsigned *port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t sl = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+
+	assert_true(fd >= 0);
+	assert_int_equal(inet_pton(AF_INET, ip, &sin.sin_addr), 1);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &sl), 0);
+	*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+static void send_to(int fd, unsigned port, const void *buf, size_t len)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET,
+				  .sin_port = htons((uint16_t)port) };
+
+	inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+	assert_int_equal(
+		sendto(fd, buf, len, 0, (struct sockaddr *)&to, sizeof(to)),
+		(ssize_t)len);
+}
+
+/* n TDM blocks of silence, paced so the worker takes each one. */
+static void blocks(struct gw_mpool *p, struct gw_mslot *s, unsigned n)
+{
+	uint8_t rx[GW_MW_BLOCK], tx[GW_MW_BLOCK];
+
+	memset(rx, 0xFF, sizeof(rx));
+	for (unsigned i = 0; i < n; i++) {
+		for (int k = 0; k < 200 && gw_mslot_backlog(s) >= 3; k++)
+			usleep(500);
+		gw_mslot_audio(s, rx, tx, sizeof(rx), true, 0xFF);
+		gw_mpool_poll(p);
+	}
+	for (int k = 0; k < 200 && gw_mslot_backlog(s); k++)
+		usleep(500);
+}
+
+static struct media_t38leg *mk_leg(struct gw_mslot *s, unsigned watchdog_ms)
+{
+	struct media_t38leg_cfg lc = {
+		.law = MEDIA_LAW_ULAW,
+		.t38 = { .version = 0, .ecm = true },
+		.ec = MEDIA_UDPTL_EC_REDUNDANCY,
+		.watchdog_ms = watchdog_ms,
+	};
+	struct media_t38leg *leg;
+
+	assert_int_equal(media_t38leg_alloc(&lc, gw_mslot_t38_send, s, &leg),
+			 0);
+	return leg;
+}
+
+/* Datagrams from a foreign IP, and from a second port once latched, are
+ * refused; a malformed one is counted by the leg; the leg comes back
+ * with its statistics when the slot stops. */
+static void t38_latching_and_handback(void **state)
+{
+	struct faxrep r = { 0 };
+	struct gw_mpool_cfg cfg = { .workers = 1,
+				    .t38_done = on_t38_done,
+				    .t38_silent = on_t38_silent,
+				    .faxtone = on_faxtone,
+				    .report_arg = &r };
+	static const uint8_t ifp[] = { 0x00 }; /* indicator: no signal */
+	struct media_udptl_pkt pkt = { .seq = 0,
+				       .primary = { ifp, sizeof(ifp) } };
+	uint8_t dg[64], junk[3] = { 0xff, 0xff, 0xff };
+	size_t dlen;
+	struct gw_mpool *p;
+	struct gw_mslot *s;
+	struct media_sess *sess;
+	struct media_faxdet *det;
+	struct media_addr peer = { .family = 4, .ip = { 127, 0, 0, 1 } };
+	unsigned next = LO + 60, port, pa, pa2, pb;
+	int a = udp_bound("127.0.0.1", &pa), a2 = udp_bound("127.0.0.1", &pa2);
+	int b = udp_bound("127.0.0.2", &pb);
+
+	assert_int_equal(media_udptl_encode(&pkt, dg, sizeof(dg), &dlen), 0);
+	assert_int_equal(gw_mpool_alloc(&cfg, &p), 0);
+	s = mk(p, &next, 3, &port, 9, &sess);
+	assert_int_equal(gw_mslot_start(s, sess), 0);
+	assert_int_equal(media_faxdet_alloc(&det), 0);
+	assert_int_equal(gw_mslot_faxdet(s, det, MEDIA_LAW_ULAW), 0);
+	assert_int_equal(gw_mslot_faxdet(NULL, NULL, MEDIA_LAW_ULAW), EINVAL);
+	assert_int_equal(gw_mslot_t38(s, NULL, &peer), EINVAL);
+	peer.port = (uint16_t)pa;
+	assert_int_equal(gw_mslot_t38(s, mk_leg(s, 30000), &peer), 0);
+	blocks(p, s, 2);
+	send_to(b, port, dg, dlen);	      /* foreign IP */
+	send_to(a, port, junk, sizeof(junk)); /* ours, malformed */
+	send_to(a, port, dg, dlen);	      /* ours: latched */
+	blocks(p, s, 3);
+	pkt.seq = 1;
+	assert_int_equal(media_udptl_encode(&pkt, dg, sizeof(dg), &dlen), 0);
+	send_to(a2, port, dg, dlen); /* same IP, other port, after latching */
+	blocks(p, s, 3);
+	assert_int_equal(r.done, 0);
+	assert_int_equal(gw_mslot_stop(s), 0);
+	assert_true(gw_mpool_drain(p, 2000));
+	assert_int_equal(r.done, 1);
+	assert_true(r.end);
+	assert_int_equal(r.foreign, 2);
+	assert_int_equal(r.st.udptl.pkts_in, 1);
+	assert_true(r.st.udptl.bad_total >= 1);
+	assert_int_equal(r.silent, 0);
+	assert_int_equal(r.tones, 0); /* silence is no fax tone */
+	gw_mpool_free(p);
+	close(a);
+	close(a2);
+	close(b);
+}
+
+/* No datagram for watchdog_ms of TDM audio: told once; switching back
+ * to audio hands the leg back (end false) and the slot goes on. */
+static void t38_watchdog_and_switch_back(void **state)
+{
+	struct faxrep r = { 0 };
+	struct gw_mpool_cfg cfg = { .workers = 1,
+				    .t38_done = on_t38_done,
+				    .t38_silent = on_t38_silent,
+				    .report_arg = &r };
+	struct gw_mpool *p;
+	struct gw_mslot *s;
+	struct media_sess *sess;
+	struct media_addr peer = { .family = 4,
+				   .port = 9,
+				   .ip = { 127, 0, 0, 1 } };
+	unsigned next = LO + 80, port;
+
+	assert_int_equal(gw_mpool_alloc(&cfg, &p), 0);
+	s = mk(p, &next, 1, &port, 9, &sess);
+	assert_int_equal(gw_mslot_start(s, sess), 0);
+	assert_int_equal(gw_mslot_t38(s, mk_leg(s, 1000), &peer), 0);
+	blocks(p, s, 40); /* 800 ms of audio */
+	assert_int_equal(r.silent, 0);
+	blocks(p, s, 40); /* past 1000 ms */
+	for (int k = 0; k < 100 && !r.silent; k++) {
+		usleep(1000);
+		gw_mpool_poll(p);
+	}
+	assert_int_equal(r.silent, 1);
+	blocks(p, s, 20);
+	assert_int_equal(r.silent, 1); /* once per leg */
+	assert_int_equal(gw_mslot_t38_end(s), 0);
+	assert_int_equal(gw_mslot_t38_end(NULL), EINVAL);
+	blocks(p, s, 2);
+	for (int k = 0; k < 100 && !r.done; k++) {
+		usleep(1000);
+		gw_mpool_poll(p);
+	}
+	assert_int_equal(r.done, 1);
+	assert_false(r.end);
+	/* a second leg on the same slot, still running at stop */
+	assert_int_equal(gw_mslot_t38(s, mk_leg(s, 0), &peer), 0);
+	assert_int_equal(gw_mslot_stop(s), 0);
+	assert_true(gw_mpool_drain(p, 2000));
+	assert_int_equal(r.done, 2);
+	assert_true(r.end);
+	gw_mpool_free(p);
+}
+
+/* A leg handed over but never run (the pool goes first) is freed. */
+static void t38_leg_freed_with_pool(void **state)
+{
+	struct gw_mpool_cfg cfg = { .workers = 1 };
+	struct gw_mpool *p;
+	struct gw_mslot *s;
+	struct media_sess *sess;
+	struct media_addr peer = { .family = 4,
+				   .port = 9,
+				   .ip = { 127, 0, 0, 1 } };
+	unsigned next = LO + 90, port;
+
+	assert_int_equal(gw_mpool_alloc(&cfg, &p), 0);
+	s = mk(p, &next, 1, &port, 9, &sess);
+	assert_int_equal(gw_mslot_start(s, sess), 0);
+	assert_int_equal(gw_mslot_t38(s, mk_leg(s, 0), &peer), 0);
+	/* no t38_done callback: the pool frees handed-back legs itself */
+	assert_int_equal(gw_mslot_stop(s), 0);
+	assert_true(gw_mpool_drain(p, 2000));
 	gw_mpool_free(p);
 }
 
@@ -229,6 +449,9 @@ int main(void)
 		cmocka_unit_test(peer_change_and_drain),
 		cmocka_unit_test(audio_two_steps),
 		cmocka_unit_test(audio_ready_callback),
+		cmocka_unit_test(t38_latching_and_handback),
+		cmocka_unit_test(t38_watchdog_and_switch_back),
+		cmocka_unit_test(t38_leg_freed_with_pool),
 	};
 
 	gw_log_init("test", false);

@@ -139,6 +139,55 @@ static void test_codec_known_bytes(void **state)
 	assert_int_equal(media_udptl_encode(&p, buf, n - 1, &n), EMSGSIZE);
 }
 
+/* The wire form of T.38 Annex D (aligned PER of UDPTLPacket), byte by
+ * byte. These exact datagrams were also read back by Wireshark's T.38
+ * dissector (tshark -d udp.port==N,t38 -V): seq-number, primary,
+ * secondary-ifp-packets / fec-info with fec-npackets and fec-data as
+ * written here. */
+static void test_wire_bytes_annex_d(void **state)
+{
+	/* seq 0x1235; primary 01 02; fec-info: choice bit + padding (0x80),
+	 * fec-npackets INTEGER (length 1, value 3), fec-data SEQUENCE OF
+	 * (count 2) OCTET STRING (length + octets) */
+	static const uint8_t fec[] = {
+		0x12, 0x35, 0x02, 0x01, 0x02, 0x80, 0x01,
+		0x03, 0x02, 0x01, 0x09, 0x02, 0x0a, 0x0b
+	};
+	/* a FEC wind-up packet: fec-npackets 0, no entries */
+	static const uint8_t windup[] = { 0x00, 0x05, 0x01, 0x06,
+					  0x80, 0x01, 0x00, 0x00 };
+	static const uint8_t a[] = { 1, 2 }, e0[] = { 9 }, e1[] = { 10, 11 };
+	struct media_udptl_pkt p = { .seq = 0x1235,
+				     .primary = { a, 2 },
+				     .fec = true,
+				     .fec_npackets = 3,
+				     .n = 2 };
+	struct media_udptl_cfg c = cfg_red(0);
+	struct media_udptl *rx;
+	uint8_t buf[64];
+	size_t n;
+
+	(void)state;
+	p.e[0] = (struct media_udptl_view){ e0, 1 };
+	p.e[1] = (struct media_udptl_view){ e1, 2 };
+	assert_int_equal(media_udptl_encode(&p, buf, sizeof(buf), &n), 0);
+	assert_int_equal(n, sizeof(fec));
+	assert_memory_equal(buf, fec, n);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(
+		media_udptl_decode(windup, sizeof(windup), 512, &p, NULL), 0);
+	assert_true(p.fec);
+	assert_int_equal(p.fec_npackets, 0);
+	assert_int_equal(p.n, 0);
+	assert_int_equal(p.seq, 5);
+	/* and its primary is delivered */
+	assert_int_equal(media_udptl_alloc(&c, &rx), 0);
+	assert_int_equal(media_udptl_recv(rx, windup, sizeof(windup)), 0);
+	assert_int_equal(media_udptl_stats(rx)->ifps_in, 1);
+	assert_int_equal(media_udptl_stats(rx)->bad_total, 0);
+	media_udptl_free(rx);
+}
+
 static void test_codec_long_lengths(void **state)
 {
 	static uint8_t big[3000], mid[200];
@@ -460,6 +509,82 @@ static void test_fec_recovers(void **state)
 	media_udptl_free(rx);
 }
 
+/* A peer that winds FEC up (another common sender: before a full group
+ * exists it sends fec-npackets 0 and no entries, then fewer entries of
+ * the full span) is decoded and repaired by the same mapping: entry m of
+ * packet s is the XOR of s + m - k * entries, k = 1..span, with entries
+ * the count in that packet. Parity built here independently. */
+static void test_fec_windup_peer(void **state)
+{
+	const unsigned span = 3, entries = 3, total = 40;
+	static uint8_t ifps[40][64], par[8][64], pkt[1500];
+	size_t lens[40], n;
+	struct media_udptl_cfg c = cfg_fec(span, entries);
+	struct media_udptl *rx;
+
+	(void)state;
+	c.window = 4;
+	assert_int_equal(media_udptl_alloc(&c, &rx), 0);
+	for (unsigned i = 0; i < total; i++)
+		lens[i] = ifp_make(i, ifps[i], 60);
+	for (unsigned s = 0; s < total; s++) {
+		struct media_udptl_pkt p = { .seq = (uint16_t)s,
+					     .primary = { ifps[s], lens[s] },
+					     .fec = true };
+		unsigned sp = span, en = entries;
+
+		if (s < span * entries) {
+			en = s / span;
+			if (s < span)
+				sp = 0;
+		}
+		p.fec_npackets = sp;
+		p.n = en;
+		for (unsigned m = 0; m < en; m++) {
+			size_t len = 0;
+
+			memset(par[m], 0, sizeof(par[m]));
+			for (unsigned k = 1; k <= sp; k++) {
+				unsigned q = s + m - k * en;
+
+				for (size_t j = 0; j < lens[q]; j++)
+					par[m][j] ^= ifps[q][j];
+				if (lens[q] > len)
+					len = lens[q];
+			}
+			p.e[m] = (struct media_udptl_view){ par[m], len };
+		}
+		if (sp == 0) {
+			/* the encoder does not write span 0: the wire form */
+			static uint8_t w[80];
+
+			w[0] = 0;
+			w[1] = (uint8_t)s;
+			w[2] = (uint8_t)lens[s];
+			memcpy(w + 3, ifps[s], lens[s]);
+			memcpy(w + 3 + lens[s], "\x80\x01\x00\x00", 4);
+			n = 3 + lens[s] + 4;
+			memcpy(pkt, w, n);
+		} else {
+			assert_int_equal(
+				media_udptl_encode(&p, pkt, sizeof(pkt), &n),
+				0);
+		}
+		if (s == 1 || s == 20)
+			continue; /* lost */
+		assert_int_equal(media_udptl_recv(rx, pkt, n), 0);
+	}
+	media_udptl_flush(rx);
+	assert_int_equal(sink.bad_content, 0);
+	assert_int_equal(sink.n, total);
+	assert_int_equal(media_udptl_stats(rx)->rec_fec, 2);
+	assert_int_equal(media_udptl_stats(rx)->lost, 0);
+	assert_int_equal(media_udptl_stats(rx)->bad_total, 0);
+	assert_true(sink.rec[1]);
+	assert_true(sink.rec[20]);
+	media_udptl_free(rx);
+}
+
 static struct media_udptl_stats last_st;
 
 /* Feed encoded packets to rx in a given order. */
@@ -524,6 +649,51 @@ static void test_reorder_beyond_window(void **state)
 	assert_int_equal(last_st.late, 1); /* late */
 	for (unsigned i = 1; i < 7; i++)
 		assert_int_equal(sink.seq[i], i + 1);
+}
+
+/* pending: what waits behind a gap, until it is filled or flushed. */
+static void test_pending(void **state)
+{
+	struct media_udptl_cfg c = cfg_red(0);
+	struct media_udptl *tx, *rx;
+	uint8_t ifp[64], pkt[4][1500];
+	size_t plen[4], len;
+
+	(void)state;
+	c.window = 3;
+	assert_int_equal(media_udptl_alloc(&c, &tx), 0);
+	assert_int_equal(media_udptl_alloc(&c, &rx), 0);
+	assert_int_equal(media_udptl_pending(rx), 0);
+	for (unsigned i = 0; i < 4; i++) {
+		len = ifp_make(i, ifp, 60);
+		assert_int_equal(media_udptl_send(tx, ifp, len,
+						  MEDIA_UDPTL_IMAGE, pkt[i],
+						  sizeof(pkt[i]), &plen[i]),
+				 0);
+	}
+	assert_int_equal(media_udptl_recv(rx, pkt[0], plen[0]), 0);
+	assert_int_equal(media_udptl_pending(rx), 0);
+	assert_int_equal(media_udptl_recv(rx, pkt[2], plen[2]), 0);
+	assert_int_equal(media_udptl_recv(rx, pkt[3], plen[3]), 0);
+	/* 1 missing: 1, 2, 3 wait */
+	assert_int_equal(media_udptl_pending(rx), 3);
+	assert_int_equal(sink.n, 1);
+	assert_int_equal(media_udptl_recv(rx, pkt[1], plen[1]), 0);
+	assert_int_equal(media_udptl_pending(rx), 0);
+	assert_int_equal(sink.n, 4);
+	media_udptl_free(rx);
+	/* the same gap flushed instead */
+	memset(&sink, 0, sizeof(sink));
+	assert_int_equal(media_udptl_alloc(&c, &rx), 0);
+	assert_int_equal(media_udptl_recv(rx, pkt[0], plen[0]), 0);
+	assert_int_equal(media_udptl_recv(rx, pkt[2], plen[2]), 0);
+	assert_int_equal(media_udptl_pending(rx), 2);
+	media_udptl_flush(rx);
+	assert_int_equal(media_udptl_pending(rx), 0);
+	assert_int_equal(sink.n, 2);
+	assert_int_equal(media_udptl_stats(rx)->lost, 1);
+	media_udptl_free(tx);
+	media_udptl_free(rx);
 }
 
 static void test_seq_wrap(void **state)
@@ -652,9 +822,9 @@ static void test_hostile(void **state)
 		  { 0, 1, 1, 9, 0, 1, 0xc4 },
 		  7,
 		  MEDIA_UDPTL_BAD_FRAGMENT },
-		{ "fec npackets 0",
-		  { 0, 1, 1, 9, 0x80, 1, 0, 0 },
-		  8,
+		{ "fec npackets 0 with entries",
+		  { 0, 1, 1, 9, 0x80, 1, 0, 1, 1, 9 },
+		  10,
 		  MEDIA_UDPTL_BAD_INTEGER },
 		{ "fec npackets huge",
 		  { 0, 1, 1, 9, 0x80, 4, 0x7f, 0xff, 0xff, 0xff, 0 },
@@ -676,6 +846,38 @@ static void test_hostile(void **state)
 		  { 0, 1, 1, 9, 0, 0, 0xee },
 		  7,
 		  MEDIA_UDPTL_BAD_TRAILING },
+		{ "long-form zero length",
+		  { 0, 1, 0x80, 0x00, 0, 0 },
+		  6,
+		  MEDIA_UDPTL_BAD_EMPTY },
+		{ "empty secondary",
+		  { 0, 1, 1, 9, 0, 1, 0 },
+		  7,
+		  MEDIA_UDPTL_BAD_EMPTY },
+		{ "empty fec entry",
+		  { 0, 1, 1, 9, 0x80, 1, 3, 1, 0 },
+		  9,
+		  MEDIA_UDPTL_BAD_EMPTY },
+		{ "fec integer of 5 octets",
+		  { 0, 1, 1, 9, 0x80, 5, 0, 0, 0, 0, 1, 0 },
+		  12,
+		  MEDIA_UDPTL_BAD_INTEGER },
+		{ "fec npackets 17",
+		  { 0, 1, 1, 9, 0x80, 1, 17, 0 },
+		  8,
+		  MEDIA_UDPTL_BAD_INTEGER },
+		{ "fec count missing",
+		  { 0, 1, 1, 9, 0x80, 1, 3 },
+		  7,
+		  MEDIA_UDPTL_BAD_TRUNCATED },
+		{ "count long form cut",
+		  { 0, 1, 1, 9, 0, 0x80 },
+		  6,
+		  MEDIA_UDPTL_BAD_TRUNCATED },
+		{ "fec integer length missing",
+		  { 0, 1, 1, 9, 0x80 },
+		  5,
+		  MEDIA_UDPTL_BAD_TRUNCATED },
 	};
 	const size_t ncases = sizeof(cases) / sizeof(cases[0]);
 	struct media_udptl_cfg c = cfg_red(3);
@@ -815,6 +1017,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_codec_known_bytes, setup),
+		cmocka_unit_test_setup(test_wire_bytes_annex_d, setup),
 		cmocka_unit_test_setup(test_codec_long_lengths, setup),
 		cmocka_unit_test_setup(test_alloc_bounds, setup),
 		cmocka_unit_test_setup(test_round_trip_in_order, setup),
@@ -823,8 +1026,10 @@ int main(void)
 		cmocka_unit_test_setup(test_depth_by_kind, setup),
 		cmocka_unit_test_setup(test_max_datagram, setup),
 		cmocka_unit_test_setup(test_fec_recovers, setup),
+		cmocka_unit_test_setup(test_fec_windup_peer, setup),
 		cmocka_unit_test_setup(test_reorder_and_duplicates, setup),
 		cmocka_unit_test_setup(test_reorder_beyond_window, setup),
+		cmocka_unit_test_setup(test_pending, setup),
 		cmocka_unit_test_setup(test_seq_wrap, setup),
 		cmocka_unit_test_setup(test_seq_jump, setup),
 		cmocka_unit_test_setup(test_hostile, setup),

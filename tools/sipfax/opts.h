@@ -1,0 +1,73 @@
+#pragma once
+/*
+ * sipfax's command line and its report formats: pure functions, so the
+ * unit tests cover them without sockets.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "tools/sipfax/term.h"
+
+/* Exit codes (README "sipfax"). */
+enum sf_exit {
+	SF_EXIT_OK = 0,		/* every fax succeeded (send: every page) */
+	SF_EXIT_FAX_FAILED = 1, /* a fax failed: T.30 code in the result */
+	SF_EXIT_USAGE = 2,	/* bad options, file, address or port */
+	SF_EXIT_TIMEOUT = 3,	/* --timeout passed first */
+	SF_EXIT_CALL_FAILED = 4 /* the call was refused or never answered */
+};
+
+enum sf_offer {
+	SF_OFFER_AUDIO, /* G.711 only; T.38 when the far end re-INVITEs */
+	SF_OFFER_T38,	/* T.38 only; audio again after 488/415/606 */
+	SF_OFFER_BOTH,	/* audio and T.38 streams; the answer picks */
+};
+
+#define SF_DEFAULT_SEND_LISTEN "127.0.0.1:0"
+#define SF_DEFAULT_RECV_LISTEN "127.0.0.1:5060"
+
+struct sf_opts {
+	bool send; /* "send", else "recv" */
+	/* send */
+	const char *file;
+	const char *uri;
+	enum sf_offer offer;
+	const char *from;
+	/* recv */
+	const char *spool;
+	unsigned count; /* 0: run until signalled or --timeout */
+	/* both */
+	char listen_ip[64];
+	unsigned listen_port;
+	const char *media_ip; /* NULL: listen_ip */
+	unsigned media_port;  /* first RTP/UDPTL port */
+	bool refuse_t38;
+	bool t38_reinvite;
+	bool ecm;
+	unsigned redundancy;
+	bool fec;
+	unsigned max_datagram;
+	unsigned version;
+	const char *ident;
+	unsigned timeout_s; /* 0: none */
+	bool law_alaw;	    /* PCMA rather than PCMU */
+	bool verbose;
+};
+
+/* Fills o from argv (argv[1] is the command). 0; or EINVAL with the
+ * reason in err; or EAGAIN when --help was asked (usage on stdout). */
+int sf_opts_parse(struct sf_opts *o, int argc, char **argv, char *err,
+		  size_t errlen);
+void sf_usage(void *file);
+
+/* DIR/<UTC time>-<Call-ID>.tif with every character of the Call-ID
+ * outside [A-Za-z0-9._-] replaced by '_'. 0 or ENAMETOOLONG. */
+int sf_spool_name(const char *dir, time_t t, const char *callid, char *buf,
+		  size_t size);
+
+/* The machine-readable result line (key=value, one line, no newline):
+ * "result=ok dir=recv mode=t38 file=... pages=..." and so on. */
+int sf_result_line(char *buf, size_t size, bool send, const char *file,
+		   const char *callid, const struct sf_term_result *r);
