@@ -358,7 +358,15 @@ bool gw_mslot_audio_tx(struct gw_mslot *s, uint8_t *tx, size_t n, bool late,
 	d = gw_ring_peek(&s->down);
 	if (d) {
 		memcpy(tx, d, n);
+		memcpy(s->last, d, n);
+		s->have_last = true;
 		gw_ring_release(&s->down);
+	} else if (s->have_last) {
+		/* the worker is late: the last block again rather than a
+		 * gap, which would cut a tone in two (a DTMF digit heard
+		 * twice); its answer plays next, one block ahead */
+		memcpy(tx, s->last, n);
+		s->repeats++;
 	} else {
 		memset(tx, silence, n);
 	}

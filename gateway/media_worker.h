@@ -16,6 +16,7 @@
  *    reply eventfd, calls cfg.audio_ready, and the TDM side takes the
  *    answer with gw_mslot_audio_tx(): block k's playout leaves with
  *    block k, no extra 20 ms. A worker that misses the span's deadline
+ *    gets its previous block repeated (no gap to cut a tone in two) and
  *    falls back to one block ahead (nothing dropped) until a silent
  *    block lets the slot catch up.
  * A worker wakes once per tick (eventfd, written only when it was idle),
@@ -122,7 +123,7 @@ void gw_mslot_audio(struct gw_mslot *s, const uint8_t *rx, uint8_t *tx,
  * worker, then, once cfg.audio_ready said so or the TDM side cannot
  * wait any longer (late), the block it played into tx. false (only when
  * not late): not played yet, tx untouched. Late with nothing played:
- * silence. */
+ * the previous block again (silence before the first). */
 void gw_mslot_audio_rx(struct gw_mslot *s, const uint8_t *rx, size_t n,
 		       bool send);
 bool gw_mslot_audio_tx(struct gw_mslot *s, uint8_t *tx, size_t n, bool late,

@@ -89,6 +89,9 @@ struct gw_mslot {
 	/* signalling side: a block handed up this tick, answer not taken */
 	bool waiting;
 	uint64_t resyncs; /* silent blocks dropped to get back in step */
+	uint64_t repeats; /* blocks played twice: the worker was late */
+	bool have_last;
+	uint8_t last[GW_MW_BLOCK]; /* the block played last */
 	struct gw_ring up, down;
 	struct up_blk upbuf[AUDQ];
 	uint8_t downbuf[AUDQ][GW_MW_BLOCK];

@@ -49,6 +49,14 @@ done
 [ "$(count "$T/sim.log" "event=dtmf ")" = 4 ] ||
 	fail "the PSTN heard other digits than 1 5 9 #"
 expect_line "$T/gw.log" "dtmf 1 begin \\(rfc4733\\)"
+# the span's blocks waited for the media worker's answers, in time
+"$B/pstngw-ctl" -s "$T/ctl.sock" -t 5 show spans >"$T/spans.txt" ||
+	fail "pstngw-ctl show spans failed"
+w=$(sed -n 's/.*audio rx_blocks [0-9]* tx_blocks [0-9]* waits \([0-9]*\) late \([0-9]*\).*/\1 \2/p' "$T/spans.txt")
+[ -n "$w" ] || fail "no audio line in: $(cat "$T/spans.txt")"
+set -- $w
+[ "$1" -gt 50 ] || fail "only $1 blocks waited for the worker"
+[ "$2" -le $(($1 / 10)) ] || fail "$2 of $1 waiting blocks were late"
 
 # 2. PSTN (in-band) -> SIP (RFC 4733)
 start cap tshark -i lo -f "udp port 46100" -w "$T/uas.pcap"

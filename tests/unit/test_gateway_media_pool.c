@@ -372,10 +372,12 @@ static void audio_two_steps(void **state)
 	memset(tx, 0x77, sizeof(tx));
 	assert_false(gw_mslot_audio_tx(s, tx, sizeof(tx), false, 0xFF));
 	assert_int_equal(tx[0], 0x77); /* untouched */
-	/* late: silence, and the next ask does not wait again */
+	/* late, nothing played yet: silence, and the next ask does not
+	 * wait again */
 	assert_true(gw_mslot_audio_tx(s, tx, sizeof(tx), true, 0xFF));
 	assert_int_equal(tx[0], 0xFF);
 	assert_true(gw_mslot_audio_tx(s, tx, sizeof(tx), false, 0xFF));
+	assert_int_equal(s->repeats, 0);
 
 	/* one block ahead, the older one silent: it goes */
 	put_down(s, 0xFF);
@@ -391,6 +393,10 @@ static void audio_two_steps(void **state)
 	assert_true(gw_mslot_audio_tx(s, tx, sizeof(tx), true, 0xFF));
 	assert_int_equal(tx[0], 0x55);
 	assert_int_equal(s->resyncs, 1);
+	/* late with nothing new: the last block again (a tone goes on) */
+	assert_true(gw_mslot_audio_tx(s, tx, sizeof(tx), true, 0xFF));
+	assert_int_equal(tx[0], 0x55);
+	assert_int_equal(s->repeats, 1);
 	/* a wrong size: silence at once, nothing handed up */
 	gw_mslot_audio_rx(s, rx, 100, true);
 	assert_true(gw_mslot_audio_tx(s, tx, 100, false, 0xD5));
