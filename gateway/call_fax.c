@@ -222,6 +222,8 @@ static struct sdp_t38_local t38_local(struct gw_call *c)
 void call_fax_init(struct gw_call *c, const struct cfg_trunk *tr)
 {
 	call_fax_policy_of(&c->gw->cfg, tr, &c->fax.pol);
+	if (tr && tr->t38_initial && c->fax.pol.mode == CFG_FAX_T38)
+		c->fax.initial = true;
 }
 
 void call_fax_media_started(struct gw_call *c)
@@ -323,20 +325,19 @@ static void wait_fired(void *arg)
 	struct gw_call *c = arg;
 
 	c->fax.wait = NULL;
-	if (c->fax.st == FAX_WAIT && c->state != CS_ACTIVE &&
-	    c->state != CS_RELEASING && ++c->fax.rounds < FAX_WAIT_ROUNDS) {
+	if (c->fax.st != FAX_WAIT || c->state == CS_RELEASING)
+		return;
+	if (c->state != CS_ACTIVE && ++c->fax.rounds < FAX_WAIT_ROUNDS) {
 		c->fax.wait = gw_timer_start(c->gw->loop, 500, wait_fired, c);
 		return;
 	}
-	if (c->fax.st == FAX_WAIT && c->state != CS_ACTIVE) {
+	if (c->state != CS_ACTIVE) {
 		go_g711(c, "not answered");
 		return;
 	}
-	if (c->fax.st == FAX_WAIT) {
-		FLOG(c, LOG_INFO, "no T.38 re-INVITE from the far end in %u ms",
-		     c->fax.pol.cfg->wait_ms);
-		send_t38_offer(c);
-	}
+	FLOG(c, LOG_INFO, "no T.38 re-INVITE from the far end in %u ms",
+	     c->fax.pol.cfg->wait_ms);
+	send_t38_offer(c);
 }
 
 void gw_call_faxtone(void *arg, uint64_t cookie, enum media_faxtone tone)
@@ -554,6 +555,120 @@ void gw_call_t38_silent(void *arg, uint64_t cookie)
 	call_release(c, GW_CAUSE_TEMPORARY_FAILURE, 0);
 	c->state = CS_RELEASING;
 	call_unhold(c);
+}
+
+static int rest_stream(const struct gw_call *c, const struct sdp_t38_result *t,
+		       struct sdp_result *res);
+
+int call_fax_initial_offer(struct gw_call *c, char *sdp, size_t size,
+			   size_t *len)
+{
+	struct sdp_t38_local l = t38_local(c);
+	char img[sizeof(c->answer_sdp)];
+	const char *m;
+	size_t n;
+	int err = sdp_t38_build_offer(&l, img, sizeof(img), &n);
+
+	if (err)
+		return err;
+	/* its m=image section after our audio one, same session */
+	m = strstr(img, "m=image ");
+	if (!m)
+		return EINVAL;
+	n = strlen(m);
+	if (*len + n + 1 > size)
+		return ENOSPC;
+	memcpy(sdp + *len, m, n + 1);
+	*len += n;
+	FLOG(c, LOG_INFO, "INVITE offers T.38 beside the audio");
+	return 0;
+}
+
+int call_fax_initial_answer(struct gw_call *c, const struct sdp_session *answer)
+{
+	struct sdp_t38_local l = t38_local(c);
+	struct sdp_t38_result t;
+	struct sdp_result res;
+	int err;
+
+	/* audio taken (alone or beside T.38): the usual call, a fax tone
+	 * may switch it later */
+	for (unsigned i = 0; i < answer->nmedia; i++)
+		if (!answer->media[i].is_t38 && answer->media[i].port &&
+		    !strcmp(answer->media[i].type, "audio"))
+			return ENOENT;
+	err = sdp_t38_accept_answer(answer, &l, &t);
+	if (err)
+		return err == ENOTSUP ? ENOENT : err;
+	/* the slot needs an audio session to rest: our first codec, aimed
+	 * at the UDPTL address; it never sends (T.38 at once) */
+	if (rest_stream(c, &t, &res))
+		return ENOENT;
+	err = call_media_start(c, &res);
+	if (!err)
+		err = start_leg(c, &t);
+	if (err)
+		FLOG(c, LOG_WARNING, "T.38 answer to our INVITE not usable: %s",
+		     strerror(err));
+	return err;
+}
+
+/* The audio stream a slot rests on while T.38 runs from the start. */
+static int rest_stream(const struct gw_call *c, const struct sdp_t38_result *t,
+		       struct sdp_result *res)
+{
+	if (!c->local.ncodecs)
+		return ENOENT;
+	memset(res, 0, sizeof(*res));
+	res->pt = c->local.codecs[0].pt;
+	snprintf(res->name, sizeof(res->name), "%s", c->local.codecs[0].name);
+	res->rate = c->local.codecs[0].rate;
+	snprintf(res->addr, sizeof(res->addr), "%s", t->addr);
+	res->port = t->port;
+	res->te_pt = -1;
+	return 0;
+}
+
+int call_fax_incoming_offer(struct gw_call *c, const struct sdp_session *offer,
+			    struct sdp_result *res)
+{
+	const struct sdp_media *m = sdp_t38_stream(offer);
+	struct sdp_t38_local l;
+	size_t len;
+	int err;
+
+	if (!c->fax.pol.cfg)
+		call_fax_init(c, NULL);
+	if (!m || c->fax.pol.mode != CFG_FAX_T38)
+		return ENOTSUP;
+	if (m->t38.rate_mgmt != SDP_T38_TRANSFERRED_TCF) {
+		FLOG(c, LOG_NOTICE, "INVITE offers T.38 with %s only: 488",
+		     sdp_t38_rate_name(m->t38.rate_mgmt));
+		return ENOTSUP;
+	}
+	l = t38_local(c);
+	err = sdp_t38_answer(offer, &l, &c->fax.neg, c->answer_sdp,
+			     sizeof(c->answer_sdp), &len);
+	if (!err)
+		err = rest_stream(c, &c->fax.neg, res);
+	if (err)
+		return err;
+	c->fax.initial = true;
+	FLOG(c, LOG_INFO, "INVITE with T.38 and no audio: a fax call");
+	return 0;
+}
+
+int call_fax_incoming_start(struct gw_call *c)
+{
+	struct sdp_t38_result t = c->fax.neg;
+	int err = start_leg(c, &t);
+
+	if (err)
+		FLOG(c, LOG_WARNING, "T.38 from the INVITE not started: %s",
+		     strerror(err));
+	else
+		c->gw->stats.fax_t38_accepted++;
+	return err;
 }
 
 void call_fax_close(struct gw_call *c)

@@ -70,10 +70,13 @@ struct call_fax_policy {
 struct call_fax {
 	enum call_fax_state st;
 	struct call_fax_policy pol;
-	int tone;		/* enum media_faxtone first counted, 0 none */
-	struct gw_timer *wait;	/* FAX_WAIT: our re-INVITE's delay */
-	unsigned rounds;	/* waits re-armed before answer */
-	bool refused;		/* our T.38 offer was refused: no retry */
+	int tone;	       /* enum media_faxtone first counted, 0 none */
+	struct gw_timer *wait; /* FAX_WAIT: our re-INVITE's delay */
+	unsigned rounds;       /* waits re-armed before answer */
+	bool refused;	       /* our T.38 offer was refused: no retry */
+	/* the call is a fax (trunk t38_initial; fax routes set it too):
+	 * our INVITE offers T.38 beside the audio */
+	bool initial;
 	bool vbd;		/* our V.152 (gpmd vbd=yes) re-offer is out */
 	struct media_addr peer; /* UDPTL peer negotiated */
 	struct sdp_t38_result neg;
@@ -191,6 +194,21 @@ void call_fax_reoffer_done(struct gw_call *c, unsigned code,
 			   const struct sip_pl *sdp);
 /* The call is being freed. */
 void call_fax_close(struct gw_call *c);
+/* A fax call's INVITE: the T.38 stream appended to the audio offer in
+ * sdp (length *len of size); 0 or an errno (the offer is unchanged). */
+int call_fax_initial_offer(struct gw_call *c, char *sdp, size_t size,
+			   size_t *len);
+/* An INVITE from SIP offering T.38 and no audio we take: c->answer_sdp
+ * gets the T.38 answer and res the audio stream the slot rests on (our
+ * first codec towards the UDPTL address). 0, or an errno (488 it). */
+int call_fax_incoming_offer(struct gw_call *c, const struct sdp_session *offer,
+			    struct sdp_result *res);
+/* Once placed and its media started: T.38 runs. 0 or an errno. */
+int call_fax_incoming_start(struct gw_call *c);
+/* The answer to that INVITE: ENOENT when it did not take T.38 (audio
+ * goes on as usual), else 0 once media runs in T.38, or an errno. */
+int call_fax_initial_answer(struct gw_call *c,
+			    const struct sdp_session *answer);
 /* The live call with this id (a worker's cookie), or NULL. */
 struct gw_call *call_of_cookie(struct gw *gw, uint64_t id);
 

@@ -156,6 +156,13 @@ int call_accept_answer(struct gw_call *c, const struct sip_pl *sdp)
 	if (!sdp->l)
 		return ENOENT;
 	err = sdp_parse(&sess, sdp->p, sdp->l);
+	if (!err && c->fax.initial && !c->mslot) {
+		/* a fax call: the answer may have taken T.38 */
+		err = call_fax_initial_answer(c, &sess);
+		if (err != ENOENT)
+			return err;
+		err = 0;
+	}
 	if (!err)
 		err = sdp_accept_answer(&sess, &c->local, &res);
 	if (!err)

@@ -111,6 +111,9 @@ static void tdm_setup(struct gw *gw, struct tdm_span *span,
 		cause = GW_CAUSE_TEMPORARY_FAILURE;
 		goto out;
 	}
+	if (c->fax.initial &&
+	    call_fax_initial_offer(c, sdp, sizeof(sdp), &sdplen))
+		CLOG(c, LOG_WARNING, "T.38 left out of the INVITE");
 	p.dst.tp = (enum sip_transport)tr->transport;
 	p.sdp = sdp;
 	gw_sipauth_call_creds(tr, &p.auth_user, &p.auth_password);
@@ -348,6 +351,11 @@ void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
 	}
 	err = sdp_answer(&offer, &c->local, &res, c->answer_sdp,
 			 sizeof(c->answer_sdp), &len);
+	/* no audio we take, but T.38 (a fax server sending): a fax call */
+	bool t38 = err && !call_fax_incoming_offer(c, &offer, &res);
+
+	if (t38)
+		err = 0;
 	if (err) {
 		CLOG(c, LOG_NOTICE, "no common codec in the offer");
 		code = 488;
@@ -366,7 +374,7 @@ void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
 		code = 503;
 		goto out;
 	}
-	if (call_media_start(c, &res)) {
+	if (call_media_start(c, &res) || (t38 && call_fax_incoming_start(c))) {
 		code = 488;
 		goto out;
 	}

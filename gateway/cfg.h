@@ -85,6 +85,7 @@ struct cfg_trunk {
 	unsigned keepalive_s; /* OPTIONS interval, 0: none (keepalive.c) */
 	/* fax (issue 6): -1: the [fax] setting */
 	int fax_mode, fax_initiate;
+	int t38_initial; /* 0/1: T.38 offered in our INVITEs */
 };
 
 /* Fax (issue 6, gateway/call_fax.c): what a call does once a fax shows. */

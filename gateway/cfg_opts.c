@@ -428,6 +428,11 @@ const struct opt cfg_opts[] = {
 	{ S_TRUNK, "fax_initiate", T_ENUM, "default", 0, 0, tr_fax_inits, -1,
 	  TR(fax_initiate), NULL,
 	  "pstn-detect or sip-only for this trunk; default: [fax] initiate." },
+	{ S_TRUNK, "t38_initial", T_ENUM, "no", 0, 0, noyes, 0, TR(t38_initial),
+	  NULL,
+	  "yes: the trunk is a fax server: our INVITEs offer T.38 beside the\n"
+	  "; audio, and an answer taking T.38 starts the call in T.38 (with\n"
+	  "; fax mode t38)." },
 
 	{ S_ROUTE, "from", T_ENUM, NULL, 0, 0, froms, 0, RT(from), NULL,
 	  "Where the call comes from: pstn or sip." },

@@ -328,6 +328,62 @@ static void vbd_reoffer(void **state)
 		call_fax_vbd_offer(&loc, &cur, small, sizeof(small), &len), 0);
 }
 
+/* t38_initial: the INVITE carries audio and T.38; an answer taking the
+ * audio (alone or beside T.38) leaves the call to audio. */
+static void initial_offer_and_audio_answer(void **state)
+{
+	static const struct sdp_codec codecs[] = {
+		{ .pt = 0, .name = "PCMU", .rate = 8000 },
+	};
+	static const char both[] =
+		"v=0\r\no=- 1 1 IN IP4 127.0.0.2\r\ns=-\r\n"
+		"c=IN IP4 127.0.0.2\r\nt=0 0\r\n"
+		"m=audio 5000 RTP/AVP 0\r\n"
+		"m=image 5002 udptl t38\r\na=T38FaxVersion:0\r\n";
+	static const char none[] =
+		"v=0\r\no=- 1 1 IN IP4 127.0.0.2\r\ns=-\r\n"
+		"c=IN IP4 127.0.0.2\r\nt=0 0\r\n"
+		"m=audio 0 RTP/AVP 0\r\nm=image 0 udptl t38\r\n";
+	struct gw_call c;
+	struct sdp_session s;
+	char sdp[1024], small[200];
+	size_t len, slen;
+	const struct sdp_media *m;
+
+	defaults();
+	memset(&c, 0, sizeof(c));
+	c.id = 5;
+	c.local = (struct sdp_local){ .ip = "127.0.0.1",
+				      .port = 30000,
+				      .codecs = codecs,
+				      .ncodecs = 1,
+				      .te_pt = -1,
+				      .sess_id = 1005,
+				      .sess_version = 1 };
+	call_fax_policy_of(&cfg, NULL, &c.fax.pol);
+	assert_int_equal(sdp_build_offer(&c.local, sdp, sizeof(sdp), &len), 0);
+	memcpy(small, sdp, len + 1);
+	slen = len;
+	assert_int_equal(call_fax_initial_offer(&c, sdp, sizeof(sdp), &len), 0);
+	assert_int_equal(strlen(sdp), len);
+	assert_int_equal(sdp_parse(&s, sdp, len), 0);
+	assert_int_equal(s.nmedia, 2);
+	assert_string_equal(s.media[0].type, "audio");
+	m = sdp_t38_stream(&s);
+	assert_non_null(m);
+	assert_int_equal(m->port, 30000);
+	assert_int_equal(m->t38.max_bitrate, 14400);
+	/* no room: the offer is left as it was */
+	assert_int_equal(call_fax_initial_offer(&c, small, slen + 10, &slen),
+			 ENOSPC);
+	assert_int_equal(strlen(small), slen);
+	/* audio taken beside T.38, or nothing taken: not a T.38 start */
+	assert_int_equal(sdp_parse(&s, both, strlen(both)), 0);
+	assert_int_equal(call_fax_initial_answer(&c, &s), ENOENT);
+	assert_int_equal(sdp_parse(&s, none, strlen(none)), 0);
+	assert_int_equal(call_fax_initial_answer(&c, &s), ENOENT);
+}
+
 static void state_names(void **state)
 {
 	assert_string_equal(call_fax_state_name(FAX_IDLE), "idle");
@@ -349,6 +405,7 @@ int main(void)
 		cmocka_unit_test(leg_cfg_limits),
 		cmocka_unit_test(leg_cfg_is_accepted),
 		cmocka_unit_test(vbd_reoffer),
+		cmocka_unit_test(initial_offer_and_audio_answer),
 		cmocka_unit_test(state_names),
 	};
 
