@@ -11,6 +11,7 @@
 #include "gateway/call_int.h"
 #include "gateway/cdr.h"
 #include "gateway/interwork.h"
+#include "gateway/route.h"
 
 static const char *const state_names[CS__COUNT] = {
 	"SETUP", "ALERTING", "EARLY", "ACTIVE", "RELEASING",
@@ -85,6 +86,7 @@ struct gw_call *call_alloc(struct gw *gw, enum call_orig orig)
 	c->id = ++gw->next_call_id;
 	c->orig = orig;
 	c->rtp_fd = c->rtcp_fd = -1;
+	c->alt = -1;
 	c->t_start = gw_loop_now(gw->loop);
 	c->next = gw->calls;
 	gw->calls = c;
@@ -113,6 +115,7 @@ static void call_free(struct gw_call *c)
 	call_fax_close(c);
 	gw_cdr_call_end(c); /* before the media slot is let go */
 	call_media_close(c);
+	gw_route_table_unref(c->rt);
 
 	if (c->sip_code)
 		snprintf(code, sizeof(code), "%u", c->sip_code);

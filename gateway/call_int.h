@@ -119,6 +119,14 @@ struct gw_call {
 	uint64_t rtone_next_us;		  /* the pump's next tick */
 	struct media_toneplay *rtone_tdm; /* PSTN caller: the tone to play */
 
+	/* routing (route.h, call_setup.c): the rule, from the table this
+	 * call holds a reference to, and the target tried now (an index of
+	 * rule->targets; -1 before the first) */
+	struct gw_route_table *rt;
+	const struct gw_route_rule *rule;
+	int alt;
+	bool route_fax; /* a fax route: offer T.38 in the initial INVITE */
+
 	struct gw_timer *no_answer;
 	char called[64], calling[64], name[64];
 	int cause;	   /* Q.850 cause that ended it, 0 while up */
@@ -128,6 +136,7 @@ struct gw_call {
 	/* CDR (cdr.c): what the record needs once the legs are gone */
 	struct {
 		char called_in[64]; /* before the route rewrote it */
+		char calling_in[64];
 		char target[CFG_NAME_LEN];
 		char call_id[128];
 		int chan;
@@ -149,6 +158,9 @@ struct call_evdata {
 
 const char *call_state_name(int s);
 const char *call_ev_name(int e);
+
+/* route_gw.c: the concurrent calls on a target (for its limit) */
+unsigned call_count_on(const struct gw *gw, int kind, const char *name);
 
 /* call.c */
 struct gw_call *call_alloc(struct gw *gw, enum call_orig orig);

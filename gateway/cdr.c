@@ -425,7 +425,7 @@ static void fill_entry(struct cdr_entry *e, const struct gw_call *c)
 	bool pstn = c->orig == ORIG_PSTN;
 
 #define CP(dst, src) snprintf(e->dst, sizeof(e->dst), "%s", src)
-	CP(calling_in, c->calling);
+	CP(calling_in, c->rule ? c->cdr.calling_in : c->calling);
 	CP(called_in, c->cdr.called_in[0] ? c->cdr.called_in : c->called);
 	/* what call_setup.c sent: an empty PSTN caller goes out anonymous */
 	CP(calling_out, pstn && !c->calling[0] ? "anonymous" : c->calling);

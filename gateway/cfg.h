@@ -136,6 +136,8 @@ struct gw_cfg {
 	char metrics_host[CFG_HOST_LEN]; /* empty: no metrics server */
 	unsigned metrics_port;
 	char ctl_socket[CFG_PATH_LEN]; /* control socket (ctl.c), empty: none */
+	/* routing (route.h): the route file, empty: the [route] sections */
+	char route_file[CFG_PATH_LEN * 2];
 	/* [sip] */
 	char sip_listen[CFG_HOST_LEN + 8];
 	char sip_host[CFG_HOST_LEN]; /* IPv6 without brackets */

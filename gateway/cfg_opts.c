@@ -103,6 +103,12 @@ const struct opt cfg_opts[] = {
 	{ S_GENERAL, "control_socket", T_STR, "/run/pstngw/ctl.sock", 0, 0,
 	  NULL, 0, G(ctl_socket), NULL,
 	  "Unix socket pstngw-ctl talks to (its directory is made if missing); empty: none." },
+	/* routing (route.h, route_file.c) */
+	{ S_GENERAL, "route_file", T_STR, "", 0, 0, NULL, 0, G(route_file),
+	  NULL,
+	  "Route table file (see routes.conf: match on numbers, source and time,\n"
+	  "; rewrites, alternatives, limits, fax routes); empty: the [route]\n"
+	  "; sections below. Both together are refused." },
 
 	{ S_SIP, "listen", T_STR, "127.0.0.1:5060", 0, 0, NULL, 0,
 	  G(sip_listen), check_listen,

@@ -51,3 +51,7 @@ void gw_ctl_show_fax(struct gw *gw, struct gw_ctl_out *out);
  * cause; 0, ENOENT if there is no such call, EALREADY if it is already
  * being released. */
 int gw_ctl_hangup(struct gw *gw, const char *which, int cause);
+
+/* route_gw.c: `route test FROM TO [SOURCE]` (NULL: ok, else the error) */
+const char *gw_ctl_route_test(struct gw *gw, char **args, int nargs,
+			      struct gw_ctl_out *out);

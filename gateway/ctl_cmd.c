@@ -412,6 +412,9 @@ static const struct cmd cmds[] = {
 	{ "block", NULL, 2, 2, "block SPAN CHAN", cmd_block },
 	{ "unblock", NULL, 2, 2, "unblock SPAN CHAN", cmd_unblock },
 	{ "version", NULL, 0, 0, "version", cmd_version },
+	{ "route", "test", 2, 3,
+	  "route test FROM TO [pstn|sip|group:NAME|trunk:NAME] (FROM - for none)",
+	  gw_ctl_route_test },
 	{ "help", NULL, 0, 0, "help", cmd_help },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
@@ -476,9 +479,11 @@ bool gw_ctl_exec(struct gw *gw, const char *line, struct gw_ctl_out *out)
 			c = &cmds[i];
 	}
 	if (!c) {
-		err = first_known ? "unknown thing to show (spans, channels, "
-				    "calls, trunks or registrations)"
-				  : "unknown command (try help)";
+		err = !first_known ? "unknown command (try help)"
+		      : !strcmp(words[0], "show")
+			      ? "unknown thing to show (spans, channels, "
+				"calls, trunks or registrations)"
+			      : "unknown subcommand (try help)";
 		goto done;
 	}
 	int skip = c->w2 ? 2 : 1, nargs = n - skip;

@@ -13,6 +13,7 @@
 #include "gateway/cdr.h"
 #include "gateway/ctl.h"
 #include "gateway/gw.h"
+#include "gateway/route.h"
 #include "gateway/log.h"
 #include "gateway/metrics.h"
 #include "gateway/net.h"
@@ -301,6 +302,23 @@ static int start_media(struct gw *gw)
 	return 0;
 }
 
+/* The route table, unless main() loaded it with the configuration. */
+static int start_routes(struct gw *gw)
+{
+	struct cfg_errors errs = { 0 };
+	int err = 0;
+
+	if (!gw->routes) {
+		err = gw_route_table_build(&gw->cfg, gw->cfg_path, &gw->routes,
+					   &errs);
+		if (err)
+			GW_ERR(CFG, "route table refused:\n%s",
+			       errs.text ? errs.text : strerror(err));
+	}
+	cfg_errors_release(&errs);
+	return err;
+}
+
 int gw_start(struct gw *gw)
 {
 	int err;
@@ -309,7 +327,9 @@ int gw_start(struct gw *gw)
 	gw->sipudp.fd = -1;
 	gw->rtp_next_port = gw->cfg.rtp_port_min;
 	set_codecs(gw);
-	err = gw_metrics_start(gw);
+	err = start_routes(gw);
+	if (!err)
+		err = gw_metrics_start(gw);
 	if (!err)
 		err = gw_cdr_start(gw);
 	if (!err)
@@ -416,4 +436,6 @@ void gw_stop(struct gw *gw)
 	}
 	gw->sipudp.fd = -1;
 	gw_hookctx_release(&gw->hctx);
+	gw_route_table_unref(gw->routes);
+	gw->routes = NULL;
 }

@@ -20,6 +20,7 @@
 #include "tdm/tdm.h"
 
 struct gw_call;
+struct gw_route_table;
 struct gw_cdr;
 struct gw_metrics;
 
@@ -40,6 +41,9 @@ struct gw_counters {
 	uint64_t calls_failed;	  /* ended unanswered for any other reason */
 	uint64_t calls_abandoned; /* the caller hung up before answer */
 	uint64_t no_route;
+	/* routing (route_gw.c): refused while every trunk of the route was
+	 * down; failovers to a next alternative; targets skipped at limit */
+	uint64_t route_refused_down, route_failovers, route_limited;
 	uint64_t no_channel;
 	uint64_t refused_stopping;
 	uint64_t bad_events; /* events the call state did not allow */
@@ -92,6 +96,13 @@ struct gw {
 	struct gw_keepalive *kas[CFG_MAX_TRUNKS]; /* keepalive.c */
 
 	struct gw_ctl *ctl; /* control socket (ctl.c), NULL: none */
+
+	/* the route table (route.h), swapped whole on reload; calls hold
+	 * references to the one they were routed with */
+	struct gw_route_table *routes;
+	/* B-channels route_gw.c took out of service for busy_out, by span
+	 * index: bit ts (so an operator's own blocks stay as they are) */
+	uint32_t busied[CFG_MAX_SPANS];
 
 	struct gw_counters stats;
 	struct gw_cdr *cdr;	    /* cdr.c */
@@ -154,6 +165,13 @@ const struct gw_mprof *gw_mprof_for(const struct gw *gw,
 void gw_calls_drained(struct gw *gw);
 /* Frees every call without signalling (after a failed shutdown). */
 void gw_call_free_all(struct gw *gw);
+
+/* route_gw.c: while every trunk of a busy_out route is down, its source
+ * group's idle B-channels go out of service; back once one is up. Called
+ * when a trunk's state changes and when a call releases a channel. */
+void gw_route_health(struct gw *gw);
+/* Whether keepalive.c saw the trunk down (unknown counts as up). */
+bool gw_route_trunk_down(const struct gw *gw, const char *name);
 
 /* keepalive.c: OPTIONS to trunks with keepalive_s; their reachability */
 enum gw_trunk_state { GW_TRUNK_UNKNOWN, GW_TRUNK_UP, GW_TRUNK_DOWN };

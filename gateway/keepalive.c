@@ -46,6 +46,7 @@ static void ka_set(struct gw_keepalive *ka, enum gw_trunk_state st,
 		GW_WARN(SIP, "trunk %s: unreachable (%s)", ka->trunk->name,
 			why);
 	ka->state = st;
+	gw_route_health(ka->gw); /* busy_out follows the trunks */
 }
 
 static void ka_response(void *arg, struct sip_req *req, int err,

@@ -17,6 +17,7 @@
 
 #include "gateway/cdr.h"
 #include "gateway/gw.h"
+#include "gateway/route.h"
 #include "gateway/log.h"
 
 #ifndef PSTNGW_VERSION
@@ -49,10 +50,20 @@ static void usage(FILE *out)
 		"the CDR file (reloading the configuration comes later).\n");
 }
 
-static int load(struct gw_cfg *cfg, const char *path)
+/* The configuration and its route table (route.h); rt NULL: only check. */
+static int load(struct gw_cfg *cfg, const char *path,
+		struct gw_route_table **rt)
 {
 	struct cfg_errors errs = { 0 };
+	struct gw_route_table *t = NULL;
 	int err = cfg_load(cfg, path, &errs);
+
+	if (!err)
+		err = gw_route_table_build(cfg, path, &t, &errs);
+	if (!err && rt)
+		*rt = t;
+	else
+		gw_route_table_unref(t);
 
 	if (err)
 		fprintf(stderr, "%s%s: configuration refused (%u error%s)\n",
@@ -222,7 +233,7 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'C':
-			return load(&gw.cfg, optarg) ? 1 : 0;
+			return load(&gw.cfg, optarg, NULL) ? 1 : 0;
 		case 'S':
 			cfg_write_sample(stdout);
 			return 0;
@@ -241,7 +252,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (load(&gw.cfg, path))
+	if (load(&gw.cfg, path, &gw.routes))
 		return 1;
 
 	bool use_syslog = !foreground || gw.cfg.log_target == CFG_LOG_SYSLOG;

@@ -218,6 +218,20 @@ static void render_calls(const struct gw *gw, struct gw_mbuf *b)
 		"pstngw_calls_refused_total{reason=\"stopping\"} %" PRIu64 "\n",
 		gw->stats.no_route, gw->stats.no_channel,
 		gw->stats.refused_stopping);
+	/* routing (route_gw.c, call_setup.c) */
+	gw_mbuf_printf(
+		b,
+		"pstngw_calls_refused_total{reason=\"route_down\"} %" PRIu64
+		"\n",
+		gw->stats.route_refused_down);
+	family(b, "pstngw_route_failovers_total", "counter",
+	       "Calls passed to the next alternative of their route.");
+	gw_mbuf_printf(b, "pstngw_route_failovers_total %" PRIu64 "\n",
+		       gw->stats.route_failovers);
+	family(b, "pstngw_route_limited_total", "counter",
+	       "Route targets skipped at their call limit.");
+	gw_mbuf_printf(b, "pstngw_route_limited_total %" PRIu64 "\n",
+		       gw->stats.route_limited);
 	uint64_t lines, errors;
 
 	gw_cdr_counts(gw, &lines, &errors);

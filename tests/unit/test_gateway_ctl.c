@@ -17,6 +17,7 @@
 
 #include "gateway/ctl.h"
 #include "gateway/gw.h"
+#include "gateway/route.h"
 #include "gateway/log.h"
 
 static struct gw gw;
@@ -111,6 +112,75 @@ static void bad_commands(void **state)
 			    "error: command line too long\n");
 	/* commands are case-sensitive words */
 	assert_non_null(strstr(run("VERSION", false), "unknown command"));
+}
+
+static void route_test(void **state)
+{
+	static const char text[] = "[limits]\n"
+				   "trunk carrier = 4\n"
+				   "[route fax]\n"
+				   "from = group pri\n"
+				   "called = ~^555(9[0-9]+)$\n"
+				   "called_out = +1555\\1\n"
+				   "target = trunk carrier\n"
+				   "alternative = trunk pbx\n"
+				   "failover = 503,34\n"
+				   "fax = yes\n"
+				   "[route out]\n"
+				   "from = trunk pbx\n"
+				   "time = 00:00-24:00\n"
+				   "days = sat-fri\n"
+				   "target = group pri\n";
+	struct cfg_errors errs = { 0 };
+	FILE *f = fmemopen((void *)text, sizeof(text) - 1, "r");
+
+	(void)state;
+	gw.cfg.nspans = 1;
+	snprintf(gw.cfg.spans[0].group, CFG_NAME_LEN, "pri");
+	assert_int_equal(gw_route_table_load_stream(&gw.cfg, f, "routes.conf",
+						    &gw.routes, &errs),
+			 0);
+	fclose(f);
+	assert_string_equal(
+		run("route test 2125550100 5559123 group:pri", true),
+		"rule fax (routes.conf:3)\n"
+		"called 5559123 -> +15559123\n"
+		"calling 2125550100 -> 2125550100\n"
+		"target trunk carrier (usable, 0/4 calls)\n"
+		"alternative trunk pbx (usable)\n"
+		"failover on 503 34\n"
+		"fax yes\n"
+		"ok\n");
+	/* the source decides: from another group, or from SIP */
+	assert_string_equal(run("route test - 5559123 group:other", false),
+			    "error: no route matches\n");
+	assert_string_equal(run("route test - 5559123", false),
+			    "error: no route matches\n");
+	assert_non_null(strstr(run("route test - 2125551234 trunk:pbx", true),
+			       "rule out (routes.conf:11)\n"
+			       "called 2125551234 -> 2125551234\n"
+			       "calling - -> -\n"
+			       "target group pri (usable)\n"
+			       "failover on nothing\n"
+			       "time 00:00-24:00\n"
+			       "days sun mon tue wed thu fri sat\n"
+			       "fax no\nok\n"));
+	assert_string_equal(run("route test 1 2 trunk:nosuch", false),
+			    "error: no such trunk\n");
+	assert_string_equal(
+		run("route test 1 2 mars", false),
+		"error: unknown source (pstn, sip, group:NAME or trunk:NAME)\n");
+	assert_non_null(strstr(run("route test 1", false),
+			       "usage: route test FROM TO"));
+	assert_string_equal(run("route frobnicate", false),
+			    "error: unknown subcommand (try help)\n");
+	assert_non_null(strstr(run("help", true), "route test FROM TO"));
+	gw_route_table_unref(gw.routes);
+	gw.routes = NULL;
+	/* no table at all */
+	assert_string_equal(run("route test 1 2", false),
+			    "error: no route matches\n");
+	cfg_errors_release(&errs);
 }
 
 static void shows_without_spans(void **state)
@@ -377,6 +447,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(version_help, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(route_test, setup, teardown),
 		cmocka_unit_test_setup_teardown(shows_without_spans, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(shows_trunks, setup, teardown),

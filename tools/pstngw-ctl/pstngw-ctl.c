@@ -21,10 +21,12 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: pstngw-ctl [-s SOCKET] [-t SECONDS] COMMAND...\n"
-		   "  -s SOCKET   control socket (default " DEFAULT_SOCKET ")\n"
-		   "  -t SECONDS  how long to wait for the reply (default 10)\n"
-		   "Try: pstngw-ctl help\n");
+	fprintf(f,
+		"usage: pstngw-ctl [-s SOCKET] [-t SECONDS] COMMAND...\n"
+		"  -s SOCKET   control socket (default " DEFAULT_SOCKET ")\n"
+		"  -t SECONDS  how long to wait for the reply (default 10)\n"
+		"Try: pstngw-ctl help\n"
+		"Dry-run a route: pstngw-ctl route test 2125550100 5551000 group:pri\n");
 }
 
 static long long now_ms(void)
