@@ -222,8 +222,9 @@ static struct sdp_t38_local t38_local(struct gw_call *c)
 void call_fax_init(struct gw_call *c, const struct cfg_trunk *tr)
 {
 	call_fax_policy_of(&c->gw->cfg, tr, &c->fax.pol);
-	if (tr && tr->t38_initial && c->fax.pol.mode == CFG_FAX_T38)
-		c->fax.initial = true;
+	/* the one call-level flag: a fax server trunk or a fax route */
+	c->fax.initial = ((tr && tr->t38_initial) || c->route_fax) &&
+			 c->fax.pol.mode == CFG_FAX_T38;
 }
 
 void call_fax_media_started(struct gw_call *c)

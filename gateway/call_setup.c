@@ -166,7 +166,7 @@ static int try_trunks(struct gw_call *c, size_t from)
 		}
 		c->alt = (int)i;
 		c->mprof = gw_mprof_for(gw, tr); /* its codecs, DTMF mode */
-		call_fax_init(c, tr);
+		call_fax_init(c, tr); /* its fax mode; T.38 in the INVITE? */
 		if (c->rtp_fd < 0) {
 			if (call_rtp_open(c))
 				return GW_CAUSE_TEMPORARY_FAILURE;

@@ -168,7 +168,19 @@ struct media_t38leg_cfg {
 	/* No datagram for this long while the leg runs (audio time) makes
 	 * media_t38leg_silent() true; 0: MEDIA_T38LEG_WATCHDOG_DEFAULT_MS. */
 	unsigned watchdog_ms;
+	/* Addition: playout delay. Each signal the far end starts (an
+	 * indicator) reaches the gateway this much audio time late, and what
+	 * follows it queues behind: the modulator then has that much data in
+	 * hand when the far end's packets come late (jitter), instead of
+	 * running dry in the middle of a non-ECM page. 0: default
+	 * (MEDIA_T38LEG_PLAYOUT_DEFAULT_MS); no_playout: none. At most
+	 * MEDIA_T38LEG_PLAYOUT_MAX_MS. */
+	unsigned playout_ms;
+	bool no_playout;
 };
+
+#define MEDIA_T38LEG_PLAYOUT_DEFAULT_MS 100
+#define MEDIA_T38LEG_PLAYOUT_MAX_MS 500
 
 /* spandsp's copies: with EC none, copies identical datagrams (same
  * sequence number) at once; with redundancy or FEC one datagram, and

@@ -6,8 +6,8 @@
  * UDPTL depends on the error recovery in use:
  *
  * - none: each copy is the same datagram, same sequence number, sent at
- *   once (T.38 9.1: repeats keep their number; the receiver drops the
- *   duplicates). Nothing else protects the packet.
+ *   once (a repeat keeps its number, so the receiver drops the spare
+ *   ones as duplicates). Nothing else protects the packet.
  * - redundancy or FEC: the packet goes out once with a new sequence
  *   number; every later packet repeats it (as a secondary IFP, or inside
  *   parity), so extra copies sent at once would only cost bandwidth. What
@@ -20,7 +20,11 @@
  * A gap in the received sequence waits for the UDPTL window (a few
  * packets, for reordering and FEC) or RX_GAP_SAMPLES of audio time,
  * whichever ends first: after an IFP lost for good at the end of a burst
- * no later packet may come to push the ones held behind it out. */
+ * no later packet may come to push the ones held behind it out.
+ *
+ * Towards the gateway, a playout delay (hold_put) gives the modulator
+ * data in hand, and IFPs repaired by parity are cut to their own length
+ * (media_t38_ifp_len). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +32,7 @@
 #include "media/fax.h"
 
 #define RX_GAP_SAMPLES (MEDIA_RATE / 25) /* 40 ms */
+#define HOLDQ 64			 /* IFPs held for the playout delay */
 #define UDPTL_OVERHEAD 8 /* seq, lengths, choice: what the IFP cannot use */
 
 /* Owned by the call (media worker) or the simulation that allocated it. */
@@ -44,6 +49,14 @@ struct media_t38leg {
 	unsigned repeat_left; /* copies of the newest datagram still due */
 	uint8_t *last;	      /* the newest datagram, for those copies */
 	size_t last_len, dgram_size;
+	/* playout: IFPs held until hold_left samples have passed */
+	uint64_t hold_samples, hold_left;
+	bool holding;
+	unsigned hq_head, hq_n;
+	struct {
+		uint16_t seq, len;
+		uint8_t buf[MEDIA_T38_IFP_MAX];
+	} * hq;
 };
 
 /* T.38 Annex A IFP: two leading zero bits are a t30-indicator; a
@@ -147,6 +160,48 @@ size_t media_t38_ifp_len(const uint8_t *ifp, size_t len, unsigned version)
 	return ptr <= len ? ptr : 0;
 }
 
+static void hold_release(struct media_t38leg *l)
+{
+	while (l->hq_n) {
+		unsigned i = l->hq_head;
+
+		/* refusals are counted by the gateway */
+		(void)media_t38gw_ifp_in(l->gw, l->hq[i].buf, l->hq[i].len,
+					 l->hq[i].seq);
+		l->hq_head = (l->hq_head + 1) % HOLDQ;
+		l->hq_n--;
+	}
+	l->holding = false;
+}
+
+/* An indicator starts a hold (unless one runs); while it runs, IFPs
+ * queue in order. A full queue lets everything through at once. */
+static void hold_put(struct media_t38leg *l, const uint8_t *ifp, size_t len,
+		     uint16_t seq)
+{
+	unsigned i;
+
+	if (!l->holding && l->hold_samples && len >= 1 && !(ifp[0] & 0xC0)) {
+		l->holding = true;
+		l->hold_left = l->hold_samples;
+	}
+	if (!l->holding || len > MEDIA_T38_IFP_MAX) {
+		hold_release(l);
+		(void)media_t38gw_ifp_in(l->gw, ifp, len, seq);
+		return;
+	}
+	if (l->hq_n == HOLDQ) {
+		hold_release(l);
+		(void)media_t38gw_ifp_in(l->gw, ifp, len, seq);
+		return;
+	}
+	i = (l->hq_head + l->hq_n) % HOLDQ;
+	l->hq[i].seq = seq;
+	l->hq[i].len = (uint16_t)len;
+	memcpy(l->hq[i].buf, ifp, len);
+	l->hq_n++;
+}
+
 static void deliver(void *arg, uint16_t seq, const uint8_t *ifp, size_t len,
 		    bool recovered)
 {
@@ -161,8 +216,7 @@ static void deliver(void *arg, uint16_t seq, const uint8_t *ifp, size_t len,
 		if (n)
 			len = n;
 	}
-	/* refusals are counted by the gateway */
-	(void)media_t38gw_ifp_in(l->gw, ifp, len, seq);
+	hold_put(l, ifp, len, seq);
 }
 
 static int check_cfg(const struct media_t38leg_cfg *c)
@@ -176,6 +230,8 @@ static int check_cfg(const struct media_t38leg_cfg *c)
 		return EINVAL;
 	if (c->t38.max_datagram && (c->t38.max_datagram < MEDIA_T38_MIN_DGRAM ||
 				    c->t38.max_datagram > 65535))
+		return EINVAL;
+	if (c->playout_ms > MEDIA_T38LEG_PLAYOUT_MAX_MS)
 		return EINVAL;
 	if (c->rx_max_datagram && (c->rx_max_datagram < MEDIA_T38_MIN_DGRAM ||
 				   c->rx_max_datagram > 65535))
@@ -239,9 +295,16 @@ int media_t38leg_alloc(const struct media_t38leg_cfg *cfg,
 	uc.window = l->cfg.fec_entries > 2 ? l->cfg.fec_entries : 2;
 	uc.deliver = deliver;
 	uc.arg = l;
+	if (!cfg->no_playout)
+		l->hold_samples =
+			(uint64_t)(cfg->playout_ms
+					   ? cfg->playout_ms
+					   : MEDIA_T38LEG_PLAYOUT_DEFAULT_MS) *
+			MEDIA_RATE / 1000;
 	l->dgram_size = dgram;
 	l->last = malloc(dgram);
-	err = l->last ? media_udptl_alloc(&uc, &l->u) : ENOMEM;
+	l->hq = calloc(HOLDQ, sizeof(*l->hq));
+	err = l->last && l->hq ? media_udptl_alloc(&uc, &l->u) : ENOMEM;
 	if (!err)
 		err = media_t38gw_alloc(&tc, gw_tx, l, &l->gw);
 	if (err) {
@@ -259,6 +322,7 @@ void media_t38leg_free(struct media_t38leg *l)
 	media_t38gw_free(l->gw);
 	media_udptl_free(l->u);
 	free(l->last);
+	free(l->hq);
 	free(l);
 }
 
@@ -294,6 +358,11 @@ int media_t38leg_tdm(struct media_t38leg *l, const uint8_t *in, uint8_t *out,
 	} else {
 		l->gap_wait = 0;
 	}
+	if (l->holding) {
+		l->hold_left = l->hold_left > n ? l->hold_left - n : 0;
+		if (!l->hold_left)
+			hold_release(l);
+	}
 	l->sent_this_block = false;
 	err = media_t38gw_process_law(l->gw, l->cfg.law, in, out, n);
 	if (err)
@@ -314,8 +383,10 @@ bool media_t38leg_silent(const struct media_t38leg *l)
 
 void media_t38leg_finish(struct media_t38leg *l)
 {
-	if (l)
-		media_udptl_flush(l->u);
+	if (!l)
+		return;
+	media_udptl_flush(l->u);
+	hold_release(l);
 }
 
 void media_t38leg_stats(const struct media_t38leg *l,

@@ -537,13 +537,16 @@ static void rx_deliver(struct media_udptl *u, bool flush)
 	}
 }
 
-/* Before seq is stored: everything older than seq - window is delivered
- * or given up, so that no held IFP shares a ring slot with a new one. A
- * long jump gives up the stretch nobody holds in one step (bounded work
- * per datagram whatever the sequence numbers). */
-static void rx_advance(struct media_udptl *u, uint32_t seq)
+/* Before seq and its back secondaries are stored: everything older than
+ * seq - max(window, back) is delivered or given up, so that no held IFP
+ * shares a ring slot with a new one, and no number the packet's
+ * secondaries can still fill is given up first (a burst as long as the
+ * redundancy depth, beyond the window, must come back). A long jump gives
+ * up the stretch nobody holds in one step (bounded work per datagram
+ * whatever the sequence numbers). */
+static void rx_advance(struct media_udptl *u, uint32_t seq, unsigned back)
 {
-	uint32_t target = seq - u->cfg.window;
+	uint32_t target = seq - (back > u->cfg.window ? back : u->cfg.window);
 
 	while ((int32_t)(target - u->rx_next) > 0) {
 		if ((int32_t)(u->rx_next - u->rx_newest) > 0) {
@@ -596,8 +599,6 @@ static void rx_fec(struct media_udptl *u, uint32_t seq,
 static void rx_start(struct media_udptl *u, uint32_t seq, unsigned back)
 {
 	/* the first packet's secondaries reach back before it */
-	if (back > u->cfg.window)
-		back = u->cfg.window;
 	u->rx_started = true;
 	u->rx_next = seq - back;
 	u->rx_newest = seq;
@@ -611,6 +612,7 @@ int media_udptl_recv(struct media_udptl *u, const uint8_t *buf, size_t len)
 	enum media_udptl_bad bad = MEDIA_UDPTL_BAD_TRUNCATED;
 	uint32_t seq;
 	int32_t ahead;
+	unsigned back;
 
 	if (media_udptl_decode(buf, len, u->cfg.max_ifp, &pkt, &bad)) {
 		u->st.bad[bad]++;
@@ -620,10 +622,13 @@ int media_udptl_recv(struct media_udptl *u, const uint8_t *buf, size_t len)
 	u->st.pkts_in++;
 	if (u->cfg.rx_max_datagram && len > u->cfg.rx_max_datagram)
 		u->st.over_max++;
+	/* secondaries reach back this far; the ring holds window + 129
+	 * numbers and a packet at most MEDIA_UDPTL_MAX_ENTRIES (128) */
+	back = pkt.fec ? 0 : pkt.n;
 	if (!u->rx_started)
 		/* extended numbers start at 65536 so seq - back never
 		 * wraps below zero */
-		rx_start(u, 0x10000u + pkt.seq, pkt.fec ? 0 : pkt.n);
+		rx_start(u, 0x10000u + pkt.seq, back);
 	seq = u->rx_newest +
 	      (uint32_t)(int16_t)(pkt.seq - (uint16_t)u->rx_newest);
 	ahead = (int32_t)(seq - u->rx_next);
@@ -638,7 +643,7 @@ int media_udptl_recv(struct media_udptl *u, const uint8_t *buf, size_t len)
 		u->st.dup++;
 		return 0;
 	}
-	rx_advance(u, seq);
+	rx_advance(u, seq, back);
 	if ((int32_t)(seq - u->rx_newest) > 0)
 		u->rx_newest = seq;
 	/* a primary replaces an IFP recovered early for the same number */

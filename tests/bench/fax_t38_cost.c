@@ -154,7 +154,7 @@ int main(void)
 					    NULL))
 			dec[i].primary.len = 0;
 	}
-	if (bench_best_of(run_leg, run_bare, 5, &ours, &peer))
+	if (bench_best_of(run_leg, run_bare, 20, &ours, &peer))
 		return 1;
 	printf("BENCH t38_gateway_cost_ratio %.2f ratio vs=spandsp\n",
 	       ours / peer);

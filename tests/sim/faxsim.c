@@ -335,7 +335,9 @@ static int negotiate(struct sim *s, struct sdp_t38_result *gw,
 	struct sdp_t38_local us = {
 		.ip = "127.0.0.1",
 		.port = 40000,
-		.caps = { .version = o->version ? o->version : 3,
+		.caps = { .version = o->version0  ? 0
+				     : o->version ? o->version
+						  : 3,
 			  .rate_mgmt = SDP_T38_TRANSFERRED_TCF,
 			  .max_buffer = 2000,
 			  .max_datagram = GW_DGRAM,
@@ -393,6 +395,10 @@ static int t38_setup(struct sim *s, const char *doc, const char *got)
 	lc.t38.max_datagram = gw.remote_max_datagram;
 	lc.t38.tag = "sim";
 	lc.ec = ec_of(gw.t38.udp_ec);
+	if (o->depth_image) {
+		lc.depth_control = 4;
+		lc.depth_image = o->depth_image;
+	}
 	lc.rx_max_datagram = gw.t38.max_datagram;
 	err = media_t38leg_alloc(&lc, leg_send, s, &s->leg);
 	if (err)
@@ -400,7 +406,7 @@ static int t38_setup(struct sim *s, const char *doc, const char *got)
 	s->tec = ec_of(srv.t38.udp_ec);
 	uc.ec = s->tec;
 	uc.depth_control = 4;
-	uc.depth_image = 2;
+	uc.depth_image = o->depth_image ? o->depth_image : 2;
 	uc.fec_span = 3;
 	uc.fec_entries = 3;
 	uc.max_datagram =

@@ -30,8 +30,11 @@ struct faxsim_opts {
 	unsigned pages, rows; /* document; 0s: 1 page, 300 rows */
 	double loss;	      /* per datagram, 0..1, both ways */
 	unsigned jitter_ms;   /* uniform extra delay 0..jitter (reorders) */
-	unsigned version;     /* T38FaxVersion we offer; 0: 3 */
+	unsigned version;     /* T38FaxVersion we offer; 0: 3 ... */
+	bool version0;	      /* ... unless this: offer version 0 */
 	int ec;		      /* -1: default (redundancy); enum sdp_t38_ec */
+	unsigned depth_image; /* redundancy after image IFPs, both ends;
+			       * 0: the leg's default (2) */
 	unsigned limit_s;     /* line-time bound; 0: 300 */
 	bool verbose;	      /* keep the gateway's trace in the result */
 	/* T.38 only, may be NULL: what the gateway leg is given, in order

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sip/sip.h"
 #include "tests/sim/faxsim.h"
 
 struct scenario {
@@ -15,6 +16,9 @@ struct scenario {
 	struct faxsim_opts o;
 	unsigned rate; /* expected image bit rate (T.38), 0: any */
 };
+
+/* with FEC negotiated and loss, repairs are required */
+#define EC_FEC SDP_T38_EC_FEC
 
 #define EC_DEFAULT -1
 
@@ -54,7 +58,10 @@ static const struct scenario set[] = {
 	    .ecm = true,
 	    .loss = 0.03,
 	    .version = 1,
-	    .ec = 2 /* SDP_T38_EC_FEC */ },
+	    .ec = EC_FEC },
+	  14400 },
+	{ "t38 server->pstn fec loss 3% v0 no-ecm",
+	  { .loss = 0.03, .version0 = true, .ec = EC_FEC },
 	  14400 },
 	{ "t38 pstn->server loss 5% 2 pages",
 	  { .pstn_sends = true,
@@ -110,6 +117,12 @@ int main(void)
 			snprintf(r.why, sizeof(r.why),
 				 "gateway reports ok=%d pages %u ecm %d",
 				 r.leg.fax.ok, r.leg.fax.pages, r.leg.fax.ecm);
+			r.ok = false;
+		}
+		if (!err && r.ok && o.ec == EC_FEC && o.loss > 0 &&
+		    !(r.leg.udptl.rec_fec + r.server.rec_fec)) {
+			snprintf(r.why, sizeof(r.why),
+				 "no IFP repaired by FEC");
 			r.ok = false;
 		}
 		if (err || !r.ok) {

@@ -549,6 +549,7 @@ static void t_gap_given_up(void **state)
 	(void)state;
 	s.r = &r;
 	memset(in, 0xff, sizeof(in));
+	c.no_playout = true; /* this test times the gap alone */
 	assert_int_equal(media_t38leg_alloc(&c, leg_send, &s, &s.leg), 0);
 	assert_int_equal(media_t38leg_udptl_in(s.leg, p0, sizeof(p0)), 0);
 	assert_int_equal(media_t38leg_udptl_in(s.leg, p2, sizeof(p2)), 0);
@@ -563,6 +564,74 @@ static void t_gap_given_up(void **state)
 	assert_int_equal(st.udptl.lost, 1);
 	assert_int_equal(st.fax.ifp_rx, 2);
 	media_t38leg_free(s.leg);
+}
+
+/* Playout: an indicator and what follows it reach the gateway 60 ms
+ * (3 blocks) after it arrived when so configured, the default
+ * otherwise; later IFPs pass at once. */
+static void t_playout_delay(void **state)
+{
+	struct opts o = { .ec = MEDIA_UDPTL_EC_NONE };
+	struct media_t38leg_cfg c = leg_cfg(&o);
+	struct side s = { 0 };
+	struct rig r = { .max_dgram = { 400, 400 } };
+	struct media_t38leg_stats st;
+	uint8_t in[BLOCK], out[BLOCK];
+	/* seq 0: indicator v17-14400-long-training (0x0f << 1 = 0x1e... as
+	 * 8 << 1); seq 1: v17 data, one field of 1 octet; seq 2: more data */
+	static const uint8_t p0[] = { 0x00, 0x00, 0x01, 0x10, 0x00, 0x00 };
+	static const uint8_t p1[] = { 0x00, 0x01, 0x06, 0xd0, 0x01, 0x80,
+				      0x00, 0x00, 0x55, 0x00, 0x00 };
+	static const uint8_t p2[] = { 0x00, 0x02, 0x06, 0xd0, 0x01, 0x80,
+				      0x00, 0x00, 0xaa, 0x00, 0x00 };
+
+	(void)state;
+	s.r = &r;
+	memset(in, 0xff, sizeof(in));
+	c.playout_ms = 60;
+	assert_int_equal(media_t38leg_alloc(&c, leg_send, &s, &s.leg), 0);
+	assert_int_equal(media_t38leg_udptl_in(s.leg, p0, sizeof(p0)), 0);
+	assert_int_equal(media_t38leg_tdm(s.leg, in, out, BLOCK), 0);
+	assert_int_equal(media_t38leg_udptl_in(s.leg, p1, sizeof(p1)), 0);
+	assert_int_equal(media_t38leg_tdm(s.leg, in, out, BLOCK), 0);
+	media_t38leg_stats(s.leg, &st);
+	assert_int_equal(st.fax.ifp_rx, 0); /* 40 ms: still held */
+	assert_int_equal(media_t38leg_tdm(s.leg, in, out, BLOCK), 0);
+	media_t38leg_stats(s.leg, &st);
+	assert_int_equal(st.fax.ifp_rx, 2); /* 60 ms: both, in order */
+	assert_int_equal(st.fax.ifp_rx_lost, 0);
+	assert_int_equal(media_t38leg_udptl_in(s.leg, p2, sizeof(p2)), 0);
+	assert_int_equal(media_t38leg_tdm(s.leg, in, out, BLOCK), 0);
+	media_t38leg_stats(s.leg, &st);
+	assert_int_equal(st.fax.ifp_rx, 3); /* data passes at once */
+	media_t38leg_free(s.leg);
+
+	/* the default */
+	c.playout_ms = 0;
+	assert_int_equal(media_t38leg_alloc(&c, leg_send, &s, &s.leg), 0);
+	assert_int_equal(media_t38leg_udptl_in(s.leg, p0, sizeof(p0)), 0);
+	for (unsigned b = 1; b < MEDIA_T38LEG_PLAYOUT_DEFAULT_MS / 20; b++) {
+		assert_int_equal(media_t38leg_tdm(s.leg, in, out, BLOCK), 0);
+		media_t38leg_stats(s.leg, &st);
+		assert_int_equal(st.fax.ifp_rx, 0);
+	}
+	assert_int_equal(media_t38leg_tdm(s.leg, in, out, BLOCK), 0);
+	media_t38leg_stats(s.leg, &st);
+	assert_int_equal(st.fax.ifp_rx, 1);
+	media_t38leg_free(s.leg);
+
+	/* none: the indicator reaches the gateway at the next block */
+	c.no_playout = true;
+	assert_int_equal(media_t38leg_alloc(&c, leg_send, &s, &s.leg), 0);
+	assert_int_equal(media_t38leg_udptl_in(s.leg, p0, sizeof(p0)), 0);
+	assert_int_equal(media_t38leg_tdm(s.leg, in, out, BLOCK), 0);
+	media_t38leg_stats(s.leg, &st);
+	assert_int_equal(st.fax.ifp_rx, 1);
+	media_t38leg_free(s.leg);
+	/* bounded */
+	c.no_playout = false;
+	c.playout_ms = MEDIA_T38LEG_PLAYOUT_MAX_MS + 1;
+	assert_int_equal(media_t38leg_alloc(&c, leg_send, &s, &s.leg), EINVAL);
 }
 
 static void t_send_errors_counted(void **state)
@@ -674,6 +743,7 @@ int main(void)
 		cmocka_unit_test(t_bad_datagrams),
 		cmocka_unit_test(t_watchdog),
 		cmocka_unit_test(t_gap_given_up),
+		cmocka_unit_test(t_playout_delay),
 		cmocka_unit_test(t_send_errors_counted),
 		cmocka_unit_test(t_ifp_len),
 		cmocka_unit_test(t_bad_options),
