@@ -5,7 +5,7 @@
 #   make test       unit, corpus and integration tests
 #   make check      the same tests built with ASan + UBSan (build/san)
 #   make bench      performance figures (BENCH lines), never pass/fail
-#   make demo       one call each way through the simulated PSTN
+#   make demo       a fax from the simulated PSTN into sipfax, one call each way
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deps       install missing Debian packages (apt-get)
 
@@ -18,9 +18,13 @@ CC      ?= cc
 # /usr installs keep their configuration in /etc, others under PREFIX
 ifeq ($(PREFIX),/usr)
 SYSCONFDIR ?= /etc/pstngw
+LOCALSTATEDIR ?= /var
 else
 SYSCONFDIR ?= $(PREFIX)/etc/pstngw
+LOCALSTATEDIR ?= $(PREFIX)/var
 endif
+MANDIR     ?= $(PREFIX)/share/man
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
 PKGS    := spandsp opus portaudio-2.0 inih openssl
 WARN    := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
 	   -Wstrict-prototypes -Wno-unused-parameter
@@ -84,16 +88,29 @@ deps:
 	./tools/deps.sh
 
 
-# Binaries, and the sample configuration (never over an existing one).
+# Binaries, the configuration (the sample always, pstngw.conf never over
+# an existing one), spool and log directories, the systemd unit with the
+# installed paths, and the man pages.
+MANPAGES := doc/pstngw.8 doc/pstngw-ctl.8 doc/pstngw.conf.5
 install: $(BINS)
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
-		$(DESTDIR)$(SYSCONFDIR)
+		$(DESTDIR)$(SYSCONFDIR) $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR)
+	install -d -m 750 $(DESTDIR)$(LOCALSTATEDIR)/spool/pstngw \
+		$(DESTDIR)$(LOCALSTATEDIR)/log/pstngw
 	install -m 755 $(B)/pstngw $(DESTDIR)$(PREFIX)/sbin/pstngw
-	install -m 755 $(B)/pstnsim $(B)/sipua $(B)/pstngw-ctl \
+	install -m 755 $(B)/pstnsim $(B)/sipua $(B)/pstngw-ctl $(B)/sipfax \
 		$(DESTDIR)$(PREFIX)/bin/
 	install -m 644 conf/pstngw.conf.sample $(DESTDIR)$(SYSCONFDIR)/
 	[ -e $(DESTDIR)$(SYSCONFDIR)/pstngw.conf ] || \
 		install -m 644 conf/pstngw.conf $(DESTDIR)$(SYSCONFDIR)/pstngw.conf
+	sed -e 's|/usr/sbin/|$(PREFIX)/sbin/|g' \
+	    -e 's|/etc/pstngw/|$(SYSCONFDIR)/|g' \
+	    -e 's|/var/|$(LOCALSTATEDIR)/|g' conf/pstngw.service \
+		>$(DESTDIR)$(UNITDIR)/pstngw.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/pstngw.service
+	install -m 644 doc/pstngw.8 doc/pstngw-ctl.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 644 doc/pstngw.conf.5 $(DESTDIR)$(MANDIR)/man5/
 
 clean:
 	rm -rf build

@@ -46,7 +46,8 @@ const char *call_fax_state_name(int s)
 void call_fax_policy_of(const struct gw_cfg *cfg, const struct cfg_trunk *tr,
 			struct call_fax_policy *p)
 {
-	p->cfg = &cfg->fax;
+	p->own = cfg->fax;
+	p->cfg = &p->own;
 	p->mode = tr && tr->fax_mode >= 0 ? tr->fax_mode : cfg->fax.mode;
 	p->initiate = tr && tr->fax_initiate >= 0 ? tr->fax_initiate
 						  : cfg->fax.initiate;

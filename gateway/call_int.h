@@ -61,8 +61,11 @@ enum call_fax_state {
 };
 
 /* What a call does with a fax: [fax] with its trunk's overrides. */
+/* A call's copy of the [fax] settings it started with (a reload changes
+ * the next calls only); cfg points at own: never copy a policy. */
 struct call_fax_policy {
 	const struct cfg_fax *cfg;
+	struct cfg_fax own;
 	int mode;     /* enum cfg_fax_mode */
 	int initiate; /* enum cfg_fax_initiate */
 };
@@ -108,6 +111,8 @@ struct gw_call {
 	char answer_sdp[1024];
 	struct sdp_result media_res;  /* the stream the media session runs */
 	const struct gw_mprof *mprof; /* codecs, DTMF mode: its trunk's */
+	struct gw_mprof mprof_own;    /* mprof points here: a reload does
+					 not change a call in progress */
 	uint64_t dtmf_begin_us;	      /* info mode: when the digit began */
 	bool toning;		      /* our progress tone goes to SIP */
 	/* release_tone (call_tone.c): busy/congestion before release */
@@ -158,6 +163,14 @@ struct call_evdata {
 
 const char *call_state_name(int s);
 const char *call_ev_name(int e);
+
+/* The call keeps its own copy of profile p (reload.c swaps the
+ * gateway's profiles while calls run on theirs). */
+static inline void call_set_mprof(struct gw_call *c, const struct gw_mprof *p)
+{
+	c->mprof_own = *p;
+	c->mprof = &c->mprof_own;
+}
 
 /* route_gw.c: the concurrent calls on a target (for its limit) */
 unsigned call_count_on(const struct gw *gw, int kind, const char *name);

@@ -51,7 +51,7 @@ int call_rtp_open(struct gw_call *c)
 		.dir = SDP_DIR_SENDRECV,
 	};
 	if (!c->mprof)
-		c->mprof = &gw->mprof;
+		call_set_mprof(c, &gw->mprof);
 	gw_mprof_local(c->mprof, &gw->cfg, &c->local);
 	return 0;
 }

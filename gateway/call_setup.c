@@ -11,6 +11,7 @@
 #include "gateway/call_int.h"
 #include "gateway/media_worker.h"
 #include "gateway/interwork.h"
+#include "gateway/originate.h"
 #include "gateway/route.h"
 
 /* ---- TDM side -------------------------------------------------------- */
@@ -165,7 +166,7 @@ static int try_trunks(struct gw_call *c, size_t from)
 			continue;
 		}
 		c->alt = (int)i;
-		c->mprof = gw_mprof_for(gw, tr); /* its codecs, DTMF mode */
+		call_set_mprof(c, gw_mprof_for(gw, tr)); /* codecs, DTMF */
 		call_fax_init(c, tr); /* its fax mode; T.38 in the INVITE? */
 		if (c->rtp_fd < 0) {
 			if (call_rtp_open(c))
@@ -336,6 +337,9 @@ void gw_call_tdm_event(struct gw *gw, struct tdm_span *span,
 	struct call_evdata d = { .cause = ev->cause, .inband = ev->inband };
 	int cev = tdm_call_ev(ev->type);
 
+	if (gw_orig_tdm_event(gw, tcall, ev)) /* an operator's test call */
+		return;
+
 	switch (ev->type) {
 	case TDM_EV_SETUP:
 		tdm_setup(gw, span, tcall, ev);
@@ -416,6 +420,8 @@ bool gw_call_tdm_audio_tx(struct gw *gw, struct tdm_call *tcall, uint8_t *tx,
 {
 	struct gw_call *c = tdm_call_user(tcall);
 
+	if (gw_orig_tdm_audio(gw, tcall, tx, n)) /* a test call's tone */
+		return true;
 	if (c && call_rtone_tdm_tx(c, tx, n))
 		return true; /* busy/congestion before release */
 	/* no media (yet, or any more): tx keeps its silence */
@@ -592,7 +598,7 @@ void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
 		goto out;
 	}
 	/* media: codecs and DTMF mode of the trunk it comes from */
-	c->mprof = gw_mprof_for(gw, from_tr);
+	call_set_mprof(c, gw_mprof_for(gw, from_tr));
 	call_fax_init(c, from_tr);
 	if (call_rtp_open(c)) {
 		code = 503;
@@ -647,6 +653,8 @@ void gw_call_sip_event(struct gw *gw, struct sip_call *scall,
 		[SIP_CALL_EV_SESSION_EXPIRED] = EV_SIP_BYE,
 	};
 
+	if (gw_orig_sip_event(gw, scall, ev)) /* an operator's test call */
+		return;
 	if (!c || (unsigned)ev->type >= SIP_CALL_EV__COUNT)
 		return;
 	if (ev->type == SIP_CALL_EV_FAILED && failover_sip(c, scall, ev))

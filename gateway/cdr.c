@@ -335,6 +335,26 @@ void gw_cdr_stop(struct gw *gw)
 	gw->cdr = NULL;
 }
 
+/* Reload (reload.c): records go to path from now on ("" stops them).
+ * The new file is opened before the old one is closed, so a path that
+ * cannot be opened leaves the records where they were. 0 or errno. */
+int gw_cdr_set_path(struct gw *gw, const char *path)
+{
+	struct gw_cdr *cdr = gw->cdr;
+	struct gw_cdr_file nf = { .fd = -1 };
+	int err;
+
+	if (!cdr)
+		return ENOENT;
+	if (path[0] && (err = gw_cdr_file_open(&nf, path)))
+		return err;
+	gw_cdr_file_close(&cdr->file);
+	nf.lines = cdr->file.lines;
+	nf.errors = cdr->file.errors;
+	cdr->file = nf;
+	return 0;
+}
+
 void gw_cdr_reopen(struct gw *gw)
 {
 	struct gw_cdr *cdr = gw->cdr;

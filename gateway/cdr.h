@@ -92,6 +92,9 @@ int gw_cdr_start(struct gw *gw);
 void gw_cdr_stop(struct gw *gw);
 /* SIGHUP: reopen for log rotation. */
 void gw_cdr_reopen(struct gw *gw);
+/* Reload: write to path from now on ("" stops); 0 or errno (the old
+ * file stays then). */
+int gw_cdr_set_path(struct gw *gw, const char *path);
 /* Every call event (before its action): remembers the Call-ID, channel
  * and who started the release. */
 void gw_cdr_note(struct gw_call *c, int ev);

@@ -136,6 +136,8 @@ struct gw_cfg {
 	char metrics_host[CFG_HOST_LEN]; /* empty: no metrics server */
 	unsigned metrics_port;
 	char ctl_socket[CFG_PATH_LEN]; /* control socket (ctl.c), empty: none */
+	/* captures (capture.c), absolute paths; empty: off */
+	char capture_sip[256], capture_dchan[256];
 	/* routing (route.h): the route file, empty: the [route] sections */
 	char route_file[CFG_PATH_LEN * 2];
 	/* [sip] */

@@ -70,6 +70,7 @@ static check_fn check_listen, check_listen2, check_tls_listen, check_trunk_addr,
 	check_codecs, check_target, check_prefix;
 static check_fn check_registrar, check_cred, check_algs, check_country;
 static check_fn check_metrics_listen;
+static check_fn check_abs_path; /* operations (issue 7): captures */
 
 #define G(field) \
 	offsetof(struct gw_cfg, field), sizeof(((struct gw_cfg *)0)->field)
@@ -103,6 +104,16 @@ const struct opt cfg_opts[] = {
 	{ S_GENERAL, "control_socket", T_STR, "/run/pstngw/ctl.sock", 0, 0,
 	  NULL, 0, G(ctl_socket), NULL,
 	  "Unix socket pstngw-ctl talks to (its directory is made if missing); empty: none." },
+	/* captures (capture.c); absolute: the daemon runs in / */
+	{ S_GENERAL, "capture_sip", T_STR, "", 0, 0, NULL, 0, G(capture_sip),
+	  check_abs_path,
+	  "pcap file (absolute path) that gets every SIP message sent or\n"
+	  "; received, as IP/UDP or IP/TCP between the real addresses (TLS as\n"
+	  "; its plaintext); reopened on SIGHUP; empty: off." },
+	{ S_GENERAL, "capture_dchan", T_STR, "", 0, 0, NULL, 0,
+	  G(capture_dchan), check_abs_path,
+	  "pcap file (absolute path, Linux LAPD link type) that gets every\n"
+	  "; D-channel frame of every span; reopened on SIGHUP; empty: off." },
 	/* routing (route.h, route_file.c) */
 	{ S_GENERAL, "route_file", T_STR, "", 0, 0, NULL, 0, G(route_file),
 	  NULL,
@@ -540,6 +551,18 @@ static int check_listen(struct cfg_ctx *c, void *obj, const char *val,
 
 	return split_hostport(val, cfg->sip_host, sizeof(cfg->sip_host),
 			      &cfg->sip_port, 5060, why, n);
+}
+
+static int check_abs_path(struct cfg_ctx *c, void *obj, const char *val,
+			  char *why, size_t n)
+{
+	(void)c;
+	(void)obj;
+	if (val[0] && val[0] != '/') {
+		snprintf(why, n, "'%s' is not an absolute path", val);
+		return -1;
+	}
+	return 0;
 }
 
 static int check_metrics_listen(struct cfg_ctx *c, void *obj, const char *val,

@@ -55,3 +55,24 @@ int gw_ctl_hangup(struct gw *gw, const char *which, int cause);
 /* route_gw.c: `route test FROM TO [SOURCE]` (NULL: ok, else the error) */
 const char *gw_ctl_route_test(struct gw *gw, char **args, int nargs,
 			      struct gw_ctl_out *out);
+
+/* ctl_ops.c: the operations commands (reload, trace, capture, originate,
+ * show captures); each appends its lines and returns NULL or the error
+ * sentence, like every command of ctl_cmd.c's table. */
+const char *gw_cmd_reload(struct gw *gw, char **args, int nargs,
+			  struct gw_ctl_out *out);
+const char *gw_cmd_trace_sip(struct gw *gw, char **args, int nargs,
+			     struct gw_ctl_out *out);
+const char *gw_cmd_trace_q931(struct gw *gw, char **args, int nargs,
+			      struct gw_ctl_out *out);
+const char *gw_cmd_capture_sip(struct gw *gw, char **args, int nargs,
+			       struct gw_ctl_out *out);
+const char *gw_cmd_capture_dchan(struct gw *gw, char **args, int nargs,
+				 struct gw_ctl_out *out);
+const char *gw_cmd_show_captures(struct gw *gw, char **args, int nargs,
+				 struct gw_ctl_out *out);
+const char *gw_cmd_originate(struct gw *gw, char **args, int nargs,
+			     struct gw_ctl_out *out);
+/* ctl_cmd.c's helpers for them */
+bool gw_ctl_parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *v);
+bool gw_ctl_span_exists(const struct gw *gw, unsigned id);

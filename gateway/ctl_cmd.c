@@ -397,6 +397,17 @@ static const char *cmd_version(struct gw *gw, char **args, int nargs,
 	return NULL;
 }
 
+/* parse_uint and span_find for the operations commands (ctl_ops.c) */
+bool gw_ctl_parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *v)
+{
+	return parse_uint(s, lo, hi, v);
+}
+
+bool gw_ctl_span_exists(const struct gw *gw, unsigned id)
+{
+	return span_find(gw, id) != NULL;
+}
+
 static const char *cmd_help(struct gw *gw, char **args, int nargs,
 			    struct gw_ctl_out *out);
 
@@ -411,6 +422,17 @@ static const struct cmd cmds[] = {
 	{ "debug", NULL, 2, 2, "debug MODULE|all LEVEL", cmd_debug },
 	{ "block", NULL, 2, 2, "block SPAN CHAN", cmd_block },
 	{ "unblock", NULL, 2, 2, "unblock SPAN CHAN", cmd_unblock },
+	{ "reload", NULL, 0, 0, "reload", gw_cmd_reload },
+	{ "trace", "sip", 1, 1, "trace sip on|off", gw_cmd_trace_sip },
+	{ "trace", "q931", 1, 2, "trace q931 on|off [SPAN]",
+	  gw_cmd_trace_q931 },
+	{ "capture", "sip", 1, 1, "capture sip FILE|off", gw_cmd_capture_sip },
+	{ "capture", "dchan", 1, 1, "capture dchan FILE|off",
+	  gw_cmd_capture_dchan },
+	{ "show", "captures", 0, 0, "show captures", gw_cmd_show_captures },
+	{ "originate", NULL, 3, 6,
+	  "originate span N|trunk NAME TO [[from=]NUMBER] [secs=S] [tone=HZ]",
+	  gw_cmd_originate },
 	{ "version", NULL, 0, 0, "version", cmd_version },
 	{ "route", "test", 2, 3,
 	  "route test FROM TO [pstn|sip|group:NAME|trunk:NAME] (FROM - for none)",
@@ -427,8 +449,6 @@ static const char *cmd_help(struct gw *gw, char **args, int nargs,
 	(void)nargs;
 	for (size_t i = 0; i < NCMDS; i++)
 		gw_ctl_printf(out, "%s\n", cmds[i].usage);
-	gw_ctl_printf(out, "(not yet: reload, originate, "
-			   "SIP and Q.931 tracing)\n");
 	return NULL;
 }
 
@@ -482,7 +502,11 @@ bool gw_ctl_exec(struct gw *gw, const char *line, struct gw_ctl_out *out)
 		err = !first_known ? "unknown command (try help)"
 		      : !strcmp(words[0], "show")
 			      ? "unknown thing to show (spans, channels, "
-				"calls, trunks or registrations)"
+				"calls, trunks, registrations or captures)"
+		      : !strcmp(words[0], "trace")
+			      ? "unknown thing to trace (sip or q931)"
+		      : !strcmp(words[0], "capture")
+			      ? "unknown thing to capture (sip or dchan)"
 			      : "unknown subcommand (try help)";
 		goto done;
 	}

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "gateway/capture.h"
 #include "gateway/cdr.h"
 #include "gateway/ctl.h"
 #include "gateway/gw.h"
@@ -17,6 +18,7 @@
 #include "gateway/log.h"
 #include "gateway/metrics.h"
 #include "gateway/net.h"
+#include "gateway/originate.h"
 
 #define GW_STOP_GRACE_MS 4000
 #define GW_TRUNKS_DELAY_MS 100
@@ -164,6 +166,8 @@ static int start_sip(struct gw *gw)
 	}
 	err = sip_stack_alloc(&gw->sip, &sc, &h);
 	gw->sipudp.sip = gw->sip;
+	gw->sipudp.tap = gw_capture_sip_tap; /* captures, SIP tracing */
+	gw->sipudp.tap_arg = gw;
 	if (!err)
 		err = gw_loop_fd_add(gw->loop, gw->sipudp.fd, EPOLLIN,
 				     gw_sipudp_readable, &gw->sipudp);
@@ -213,6 +217,7 @@ static int start_spans(struct gw *gw)
 	h.event = tdm_event;
 	h.audio_rx = tdm_audio_rx;
 	h.audio_tx = tdm_audio_tx;
+	h.dchan = gw_capture_dchan_tap; /* D-channel captures */
 	for (size_t i = 0; i < gw->cfg.nspans; i++) {
 		const struct cfg_span *cs = &gw->cfg.spans[i];
 		struct tdm_span_cfg tc = {
@@ -261,7 +266,7 @@ static int start_spans(struct gw *gw)
 	return 0;
 }
 
-static void set_codecs(struct gw *gw)
+void gw_mprof_rebuild(struct gw *gw)
 {
 	gw_mprof_build(&gw->mprof, &gw->cfg, NULL, -1);
 	for (size_t i = 0; i < gw->cfg.ntrunks; i++)
@@ -326,12 +331,14 @@ int gw_start(struct gw *gw)
 	gw->hctx.loop = gw->loop;
 	gw->sipudp.fd = -1;
 	gw->rtp_next_port = gw->cfg.rtp_port_min;
-	set_codecs(gw);
+	gw_mprof_rebuild(gw);
 	err = start_routes(gw);
 	if (!err)
 		err = gw_metrics_start(gw);
 	if (!err)
 		err = gw_cdr_start(gw);
+	if (!err)
+		err = gw_capture_start(gw);
 	if (!err)
 		err = start_media(gw);
 	if (!err)
@@ -372,6 +379,7 @@ void gw_shutdown(struct gw *gw)
 		  "transactions %u, subscriptions %u",
 		  gw->ncalls, ss.active_calls, ss.active_trans, ss.active_subs);
 	gw_call_shutdown_all(gw);
+	gw_orig_shutdown(gw); /* test calls (originate.c) */
 	gw_sipauth_shutdown(gw);
 	if (gw->sip) /* subscriptions end with a terminated NOTIFY */
 		sip_stack_end_subscriptions(gw->sip);
@@ -403,6 +411,7 @@ void gw_stop(struct gw *gw)
 		gw_timer_stop(gw->loop, gw->trunks_timer);
 	gw->trunks_timer = NULL;
 	gw_call_free_all(gw);
+	gw_orig_free_all(gw);
 	gw_keepalive_stop(gw);
 	gw_sipauth_stop(gw);
 	/* the workers send their BYEs and report the last calls */
@@ -435,6 +444,7 @@ void gw_stop(struct gw *gw)
 		close(gw->sipudp.fd);
 	}
 	gw->sipudp.fd = -1;
+	gw_capture_stop(gw); /* last: the spans' final frames are in it */
 	gw_hookctx_release(&gw->hctx);
 	gw_route_table_unref(gw->routes);
 	gw->routes = NULL;

@@ -23,6 +23,8 @@ struct gw_call;
 struct gw_route_table;
 struct gw_cdr;
 struct gw_metrics;
+struct gw_capture;
+struct gw_orig;
 
 struct gw_span {
 	struct tdm_span *span;
@@ -96,6 +98,12 @@ struct gw {
 	struct gw_keepalive *kas[CFG_MAX_TRUNKS]; /* keepalive.c */
 
 	struct gw_ctl *ctl; /* control socket (ctl.c), NULL: none */
+	/* reload (reload.c); -l on the command line wins over log_level */
+	bool log_level_fixed;
+	unsigned reloads, reloads_refused;
+	struct gw_capture *capture; /* capture.c, NULL: none */
+	struct gw_orig *origs;	    /* operator test calls (originate.c) */
+	unsigned next_orig_id;
 
 	/* the route table (route.h), swapped whole on reload; calls hold
 	 * references to the one they were routed with */
@@ -158,6 +166,8 @@ void gw_call_faxtone(void *arg, uint64_t cookie, enum media_faxtone tone);
 void gw_call_t38_silent(void *arg, uint64_t cookie);
 void gw_call_t38_done(void *arg, uint64_t cookie, struct media_t38leg *leg,
 		      uint64_t foreign, bool end);
+/* gw.c: the media profiles from gw->cfg (start, reload) */
+void gw_mprof_rebuild(struct gw *gw);
 /* gw.c: the media profile of calls with trunk t ([media]'s for NULL) */
 const struct gw_mprof *gw_mprof_for(const struct gw *gw,
 				    const struct cfg_trunk *t);

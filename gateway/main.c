@@ -15,10 +15,12 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "gateway/capture.h"
 #include "gateway/cdr.h"
 #include "gateway/gw.h"
 #include "gateway/route.h"
 #include "gateway/log.h"
+#include "gateway/reload.h"
 
 #ifndef PSTNGW_VERSION
 #define PSTNGW_VERSION "0.1.0"
@@ -47,7 +49,8 @@ static void usage(FILE *out)
 		"  -h, --help              this text\n"
 		"\n"
 		"Signals: SIGTERM/SIGINT release every call and exit; SIGHUP reopens\n"
-		"the CDR file (reloading the configuration comes later).\n");
+		"the CDR and capture files and reloads the configuration (a file\n"
+		"with errors is refused and the running one stays).\n");
 }
 
 /* The configuration and its route table (route.h); rt NULL: only check. */
@@ -92,13 +95,18 @@ static void on_signal(void *arg, uint32_t events)
 			GW_NOTICE(MAIN, "signal %u: stopping", si.ssi_signo);
 			gw_shutdown(sc->gw);
 			break;
-		case SIGHUP:
-			/* log rotation: the CDR file is reopened */
+		case SIGHUP: {
+			/* log rotation: the CDR and capture files are
+			 * reopened; then the configuration is reloaded */
+			struct gw_reload_res r = { 0 };
+
+			GW_NOTICE(MAIN, "SIGHUP: reopening files, reloading");
 			gw_cdr_reopen(sc->gw);
-			GW_NOTICE(MAIN,
-				  "SIGHUP: reload is not available in this "
-				  "version; configuration unchanged");
+			gw_capture_reopen(sc->gw);
+			gw_reload(sc->gw, &r); /* logs its outcome */
+			gw_reload_res_release(&r);
 			break;
+		}
 		}
 	}
 }
@@ -259,6 +267,7 @@ int main(int argc, char **argv)
 
 	gw_log_init("pstngw", use_syslog);
 	gw_log_set_level_all(level >= 0 ? level : gw.cfg.log_level);
+	gw.log_level_fixed = level >= 0; /* kept over reloads */
 	if (!pid_file && gw.cfg.pid_file[0])
 		pid_file = gw.cfg.pid_file;
 	static char pid_buf[PATH_MAX], cfg_abs[PATH_MAX];

@@ -689,6 +689,30 @@ int gw_metrics_start(struct gw *gw)
 	return 0;
 }
 
+int gw_metrics_relisten(struct gw *gw, const char *host, unsigned port)
+{
+	struct gw_metrics *m = gw->metrics;
+	int fd = -1, err;
+
+	if (!m)
+		return ENOENT;
+	/* the new socket first: if it cannot be had, the old one stays */
+	if (host[0]) {
+		err = gw_tcp_listen(host, port, 16, &fd);
+		if (!err && (err = gw_loop_fd_add(gw->loop, fd, EPOLLIN,
+						  accept_ready, m)))
+			close(fd);
+		if (err)
+			return err;
+	}
+	if (m->lfd >= 0) {
+		gw_loop_fd_del(gw->loop, m->lfd);
+		close(m->lfd);
+	}
+	m->lfd = fd; /* counters and open connections go on */
+	return 0;
+}
+
 unsigned gw_metrics_port(const struct gw *gw)
 {
 	return gw->metrics && gw->metrics->lfd >= 0

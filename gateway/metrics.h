@@ -48,6 +48,9 @@ int gw_metrics_http_parse(const char *buf, size_t len, size_t max);
 /* Listens when cfg metrics_listen is set; 0 or errno (logged). */
 int gw_metrics_start(struct gw *gw);
 void gw_metrics_stop(struct gw *gw);
+/* Reload: listen on host:port instead ("" host: stop listening), keeping
+ * the counters; 0 or errno (the old socket stays then). */
+int gw_metrics_relisten(struct gw *gw, const char *host, unsigned port);
 /* The port the server listens on, 0 when off (port 0 in tests). */
 unsigned gw_metrics_port(const struct gw *gw);
 /* Counted at each call's end (cdr.c) and at each final media report. */

@@ -12,6 +12,11 @@ GW_SRCS += gateway/cdr.c gateway/metrics.c
 GW_SRCS += gateway/ctl.c gateway/ctl_cmd.c gateway/call_ctl.c
 GW_SRCS += gateway/call_fax.c gateway/call_fax_res.c # fax (issue 6)
 GW_SRCS += gateway/route_file.c gateway/route_gw.c
+# operations (issue 7): reload, captures
+GW_SRCS += gateway/reload.c gateway/pcap.c gateway/capture.c gateway/originate.c \
+	   gateway/ctl_ops.c
+UNIT_TESTS += test_gateway_reload test_gateway_pcap test_gateway_capture \
+	      test_gateway_originate test_gateway_ctl_ops
 $(LIBGW): $(GW_SRCS:%.c=$(B)/%.o)
 
 BINS += $(B)/pstngw

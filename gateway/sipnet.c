@@ -8,6 +8,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include "gateway/capture.h"
 #include "gateway/gw.h"
 #include "gateway/log.h"
 #include "gateway/net.h"
@@ -70,6 +71,8 @@ static int listen2(struct gw *gw)
 	}
 	gw->sipudp2.fd = fd;
 	gw->sipudp2.sip = gw->sip;
+	gw->sipudp2.tap = gw_capture_sip_tap;
+	gw->sipudp2.tap_arg = gw;
 	sip_stack_set_alt_addr(gw->sip, cfg->sip_host2,
 			       (uint16_t)cfg->sip_port2);
 	GW_NOTICE(SIP, "listening on %s:%u/udp", cfg->sip_host2,
@@ -88,6 +91,8 @@ int gw_sipnet_start(struct gw *gw)
 	int err = gw_siptcp_init(&gw->siptcp, gw->loop, &tc);
 
 	gw->siptcp.sip = gw->sip;
+	gw->siptcp.tap = gw_capture_sip_tap;
+	gw->siptcp.tap_arg = gw;
 	if (!err && cfg->sip_host2[0])
 		err = listen2(gw);
 	if (!err && cfg->sip_tcp)

@@ -253,6 +253,9 @@ static void process(struct gw_siptcp *t, struct gw_sipconn *c)
 			return;
 		case SIP_STREAM_MSG:
 			learn_alias(c, p, len);
+			if (t->tap)
+				t->tap(t->tap_arg, c->fd, &c->peer, false, p,
+				       len);
 			sip_stack_recv(t->sip, &c->peer, p, len);
 			break;
 		case SIP_STREAM_PING:
@@ -650,5 +653,7 @@ int gw_siptcp_send(struct gw_siptcp *t, const struct sip_addr *dst,
 		c = open_conn(t, dst, &err);
 	if (!c)
 		return err;
+	if (t->tap)
+		t->tap(t->tap_arg, c->fd, &c->peer, true, buf, len);
 	return conn_send(t, c, buf, len);
 }

@@ -12,6 +12,7 @@
 #include "gateway/loop.h"
 #include "gateway/sipconn.h"
 #include "gateway/siptls.h"
+#include "gateway/sipudp.h" /* gw_sip_tap_fn */
 #include "sip/sip.h"
 
 struct gw_siptcp_cfg {
@@ -49,6 +50,8 @@ struct gw_siptcp {
 		struct sip_addr peer, alias;
 		uint64_t until;
 	} gone[GW_SIPTCP_FAILED];
+	gw_sip_tap_fn *tap; /* every message (captures, tracing); NULL: none */
+	void *tap_arg;
 };
 
 int gw_siptcp_init(struct gw_siptcp *t, struct gw_loop *loop,

@@ -20,6 +20,8 @@ void gw_sipudp_readable(void *arg, uint32_t events)
 
 		if (n < 0)
 			return;
+		if (u->tap)
+			u->tap(u->tap_arg, u->fd, &src, false, buf, (size_t)n);
 		sip_stack_recv(u->sip, &src, buf, (size_t)n);
 	}
 }
@@ -30,5 +32,7 @@ int gw_sipudp_send(const struct gw_sipudp *u, const struct sip_addr *dst,
 	if (sendto(u->fd, buf, len, 0, (const struct sockaddr *)&dst->ss,
 		   dst->len) < 0)
 		return errno;
+	if (u->tap)
+		u->tap(u->tap_arg, u->fd, dst, true, buf, len);
 	return 0;
 }

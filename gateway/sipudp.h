@@ -3,14 +3,23 @@
  * SIP over one UDP socket: the I/O the sans-I/O stack leaves to its user.
  * Shared by the daemon, the test phone and the tests.
  */
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "gateway/loop.h"
 #include "sip/sip.h"
 
+/* Sees every message sent or received (captures, tracing); fd is the
+ * socket it went through. */
+typedef void(gw_sip_tap_fn)(void *arg, int fd, const struct sip_addr *peer,
+			    bool tx, const void *buf, size_t len);
+
 struct gw_sipudp {
 	int fd;
 	struct sip_stack *sip;
+	gw_sip_tap_fn *tap; /* NULL: none */
+	void *tap_arg;
 };
 
 /* Loop callback (arg: struct gw_sipudp): hands the waiting datagrams to

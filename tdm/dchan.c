@@ -117,6 +117,9 @@ void tdm_dchan_seen(struct tdm_span *span, const uint8_t *frame, size_t len,
 	enum tdm_call_dir dir;
 	struct tdm_call *c;
 
+	if (span->hooks.dchan && len > FCS_LEN)
+		span->hooks.dchan(span->hooks.arg, span, tx, frame,
+				  len - FCS_LEN);
 	if (tdm_dchan_parse(frame, len, &m))
 		return;
 	tdm_log(span, LOG_DEBUG, "%s Q.931 type 0x%02x cref %d%s cause %d",

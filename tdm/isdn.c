@@ -86,7 +86,23 @@ static void isdn_pri_text(struct pri *pri, char *s, int level)
 
 static void isdn_pri_message(struct pri *pri, char *s)
 {
-	isdn_pri_text(pri, s, LOG_DEBUG);
+	struct tdm_span *span = pri ? pri_get_userdata(pri) : NULL;
+
+	/* while traced, libpri's Q.931 dumps are what the operator asked
+	 * to see: logged where the default level shows them */
+	isdn_pri_text(pri, s, span && span->trace ? LOG_NOTICE : LOG_DEBUG);
+}
+
+#define ISDN_TRACE_BITS (PRI_DEBUG_Q931_DUMP | PRI_DEBUG_Q931_STATE)
+
+int tdm_span_set_trace(struct tdm_span *span, bool on)
+{
+	if (!span)
+		return EINVAL;
+	span->trace = on;
+	if (span->pri)
+		pri_set_debug(span->pri, on ? ISDN_TRACE_BITS : 0);
+	return 0;
 }
 
 static void isdn_pri_error(struct pri *pri, char *s)
@@ -653,7 +669,7 @@ int tdm_isdn_l1_up(struct tdm_span *span)
 	span->l2_seen = false;
 	tdm_isdn_maint_release(span);
 	tdm_isdn_maint_init(span, pri);
-	pri_set_debug(pri, 0);
+	pri_set_debug(pri, span->trace ? ISDN_TRACE_BITS : 0);
 	for (int i = 0; i < PRI_MAX_TIMERS; i++)
 		if (span->pri_timers[i] >= 0)
 			pri_set_timer(pri, i, span->pri_timers[i]);

@@ -244,6 +244,10 @@ struct tdm_hooks {
 	bool (*audio_tx)(void *arg, struct tdm_span *span,
 			 struct tdm_call *call, uint8_t *tx, size_t n,
 			 bool late);
+	/* Every D-channel frame (Q.921 from the address field, without the
+	 * FCS), tx true for ours; for captures. May be NULL. */
+	void (*dchan)(void *arg, struct tdm_span *span, bool tx,
+		      const uint8_t *frame, size_t len);
 };
 
 /* How long a span's transmit block waits for audio_tx at most: half a
@@ -353,6 +357,9 @@ int tdm_span_chan_block(struct tdm_span *span, int ts, bool blocked);
  * N200, K). Besides libpri's own, "T302" is the overlap inter-digit
  * timer and "T309" how long calls survive a D-channel outage. */
 int tdm_span_set_timer(struct tdm_span *span, const char *name, int value);
+/* Q.931 tracing: libpri's decoded messages and state changes go to the
+ * log hook at LOG_NOTICE while on. 0 or EINVAL. */
+int tdm_span_set_trace(struct tdm_span *span, bool on);
 /* The timers tdm_span_set_timer() knows, NULL-terminated, for config
  * tables: "T200", "T203", "N200", "K", "T302", "T303", ... */
 const char *const *tdm_timer_names(void);

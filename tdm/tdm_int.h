@@ -137,6 +137,7 @@ struct tdm_span {
 	enum tdm_span_state state;
 	bool l1_up; /* driver connected */
 	bool l2_up; /* libpri's D-channel up */
+	bool trace; /* Q.931 decoded into the log (tdm_span_set_trace) */
 	struct tdm_stats stats;
 
 	int nchans;

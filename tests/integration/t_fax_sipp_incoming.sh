@@ -11,7 +11,7 @@ start sim "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --answer-delay 100 \
 	--timeout 60
 start_gw
 ( cd "$T" && exec sipp -sf "$S/uac_t38.xml" 127.0.0.1:5060 -s 2125551234 \
-	-i 127.0.0.1 -p 5071 -m 1 -nostdin -timeout 20s -trace_err \
+	-i 127.0.0.1 -p 5071 -m 1 -nostdin -timeout 20s -trace_err -error_file "$T/sipp_err_$RANDOM.log" \
 	>"$T/uac.log" 2>&1 )
 rc=$?
 [ "$rc" -eq 0 ] || fail "sipp exited $rc: $(tail -5 "$T/uac.log")"
@@ -29,7 +29,7 @@ perl -0pe 's/m=audio \[media_port\] RTP\/AVP 0\na=rtpmap:0 PCMU\/8000/m=image 60
 	"$S/uac_486.xml" >"$T/uac_488.xml"
 grep -q "m=image" "$T/uac_488.xml" || fail "scenario not rewritten"
 ( cd "$T" && exec sipp -sf "$T/uac_488.xml" 127.0.0.1:5060 -s 2125551234 \
-	-i 127.0.0.1 -p 5071 -m 1 -nostdin -timeout 20s -trace_err \
+	-i 127.0.0.1 -p 5071 -m 1 -nostdin -timeout 20s -trace_err -error_file "$T/sipp_err_$RANDOM.log" \
 	>"$T/uac2.log" 2>&1 ) || fail "T.38-only INVITE with mode g711 not refused with 488"
 expect_line "$T/gw2.log" "no common codec in the offer"
 pass

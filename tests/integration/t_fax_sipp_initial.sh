@@ -12,7 +12,7 @@ watchdog_ms = 2000"
 sed -i 's/^\[trunk phone\]$/[trunk phone]\nt38_initial = yes/' "$T/gw.conf"
 
 start uas sipp -sf "$S/uas_t38_initial.xml" -i 127.0.0.1 -p 5070 -m 1 \
-	-nostdin -timeout 30s -trace_err
+	-nostdin -timeout 30s -trace_err -error_file "$T/sipp_err_$RANDOM.log"
 start pstn "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --call 5551000 \
 	--from 2125550100 --play tone:1100 --exit-after 1 --timeout 30
 start_gw
@@ -41,7 +41,7 @@ target = trunk phone
 fax = yes
 ROUTES
 start uas2 sipp -sf "$S/uas_t38_initial.xml" -i 127.0.0.1 -p 5070 -m 1 \
-	-nostdin -timeout 30s -trace_err
+	-nostdin -timeout 30s -trace_err -error_file "$T/sipp_err_$RANDOM.log"
 start pstn2 "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --call 5551000 \
 	--from 2125550100 --play tone:1100 --exit-after 1 --timeout 30
 start gw2 "$B/pstngw" -f -c "$T/gw.conf"

@@ -14,7 +14,7 @@ gw_conf "$T/gw.conf" "[fax]
 initiate = sip-only"
 
 start uas sipp -sf "$S/uas_t38_peer.xml" -i 127.0.0.1 -p 5070 -m 1 -nostdin \
-	-timeout 30s -trace_err -trace_msg -message_file "$T/peer.msg"
+	-timeout 30s -trace_err -error_file "$T/sipp_err_$RANDOM.log" -trace_msg -message_file "$T/peer.msg"
 start pstn "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --call 5551000 \
 	--from 2125550100 --send-fax "$T/doc.tif" --exit-after 1 --timeout 30
 start_gw
@@ -36,7 +36,7 @@ sed -e 's/T38FaxRateManagement:transferredTCF/T38FaxRateManagement:localTCF/' \
 # after the 488 the far end goes straight to its BYE
 perl -0pi -e 's/  <send><!\[CDATA\[\nACK.*?CSeq: 1 ACK.*?\]\]><\/send>\n  <pause milliseconds="800"\/>.*?CSeq: 2 ACK.*?\]\]><\/send>\n//s; s/X-Fax-Check: \[\$img\] \[\$rate\] \[\$tcf\]\n//; s/<action>\s*<ereg regexp="m=image.*?<\/action>//s' "$T/local.xml"
 start uas2 sipp -sf "$T/local.xml" -i 127.0.0.1 -p 5070 -m 1 -nostdin \
-	-timeout 30s -trace_err
+	-timeout 30s -trace_err -error_file "$T/sipp_err_$RANDOM.log"
 start pstn2 "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --call 5551000 \
 	--from 2125550100 --send-fax "$T/doc.tif" --exit-after 1 --timeout 30
 wait_exit uas2 35

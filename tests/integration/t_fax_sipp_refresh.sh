@@ -11,7 +11,7 @@ gw_conf "$T/gw.conf" "[fax]
 initiate = sip-only"
 
 start uas sipp -sf "$S/uas_t38_refresh.xml" -i 127.0.0.1 -p 5070 -m 1 \
-	-nostdin -timeout 30s -trace_err -trace_msg -message_file "$T/msg.log"
+	-nostdin -timeout 30s -trace_err -error_file "$T/sipp_err_$RANDOM.log" -trace_msg -message_file "$T/msg.log"
 start pstn "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --call 5551000 \
 	--from 2125550100 --send-fax "$T/doc.tif" --exit-after 1 --timeout 30
 start_gw

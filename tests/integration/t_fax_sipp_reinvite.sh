@@ -20,7 +20,7 @@ sed -i "s|^\[general\]|[general]\ncdr_file = $T/cdr.csv\nmetrics_listen = 127.0.
 # fax_call NAME SCENARIO: one fax call from the PSTN to SIPp.
 fax_call() {
 	start "uas_$1" sipp -sf "$S/$2" -i 127.0.0.1 -p 5070 -m 1 -nostdin \
-		-timeout 30s -trace_err -trace_msg -message_file "$T/$1.msg"
+		-timeout 30s -trace_err -error_file "$T/sipp_err_$RANDOM.log" -trace_msg -message_file "$T/$1.msg"
 	start "pstn_$1" "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" \
 		--call 5551000 --from 2125550100 --send-fax "$T/doc.tif" \
 		--exit-after 1 --timeout 30

@@ -1,6 +1,6 @@
 # Issue 6: sipfax under bad input. Bad options and files are usage errors
 # (exit 2, a clear message); an unreachable or refusing peer is a failed
-# call (exit 4); malformed UDPTL sprayed at the receiver during a T.38 fax
+# call (exit 4); a receiver still short of --count at --timeout exits 3; malformed UDPTL sprayed at the receiver during a T.38 fax
 # is counted and the fax still arrives whole; SIGTERM during a fax sends
 # BYE and both sides report the fax failed with its T.30 code (exit 1).
 . tests/integration/lib.sh
@@ -40,6 +40,16 @@ usage_case "cannot open as TIFF" send --timeout 5 "$T/none.tif" sip:a@127.0.0.1:
 rc=$?
 [ "$rc" = 4 ] || fail "send to nobody exited $rc, expected 4"
 expect_line "$T/unreach.log" "event=timeout"
+# a receiver whose --count is not reached in --timeout
+"$B/sipfax" recv --listen 127.0.0.1:5082 --spool "$T/spool" --count 1 \
+	--timeout 1 >"$T/idle.log" 2>&1
+rc=$?
+[ "$rc" = 3 ] || fail "idle receiver exited $rc, expected 3"
+expect_line "$T/idle.log" "event=timeout"
+expect_line "$T/idle.log" "event=exit code=3 faxes=0 failed=0"
+"$B/sipfax" recv --listen 127.0.0.1:5082 --spool "$T/spool" \
+	--timeout 1 >"$T/idle2.log" 2>&1 ||
+	fail "a receiver without --count ends at --timeout with 0"
 # a peer refusing the call
 start ua "$B/sipua" --listen 127.0.0.1:5090 --reject 486 --timeout 30
 wait_for "$T/ua.log" "event=ready"

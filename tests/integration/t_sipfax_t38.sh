@@ -1,7 +1,8 @@
 # Issue 6: sipfax send -> sipfax recv over T.38. Two senders at once into
-# one receiver: one offers T.38 in its INVITE (redundancy, ECM on), the
-# other offers G.711 and re-INVITEs to T.38 itself when it hears the fax
-# answer tone (parity FEC, ECM off). Every page arrives: the spooled TIFFs
+# one receiver (T.38 version 2 at most): one offers G.711 and T.38 in its
+# INVITE (version 3, redundancy, ECM on) and gets T.38 version 2, the
+# other offers G.711 only and re-INVITEs to T.38 itself when it hears the
+# fax answer tone (version 0, parity FEC, ECM off). Every page arrives: the spooled TIFFs
 # are compared decoded (tiffcmp -t), never as file bytes.
 . tests/integration/lib.sh
 
@@ -11,10 +12,10 @@
 mkdir "$T/spool"
 
 start rcv "$B/sipfax" recv --listen 127.0.0.1:5080 --spool "$T/spool" \
-	--count 2 --timeout 100 --media-port 41000
+	--count 2 --version 2 --timeout 100 --media-port 41000
 wait_for "$T/rcv.log" "event=ready listen=127.0.0.1:5080"
-start a "$B/sipfax" send --offer t38 --ident "SENDER A" --media-port 42000 \
-	--timeout 100 "$T/doc.tif" sip:fax@127.0.0.1:5080
+start a "$B/sipfax" send --offer both --version 3 --ident "SENDER A" \
+	--media-port 42000 --timeout 100 "$T/doc.tif" sip:fax@127.0.0.1:5080
 start b "$B/sipfax" send --offer audio --t38-reinvite --fec --ecm off \
 	--media-port 43000 --timeout 100 "$T/doc.tif" sip:fax@127.0.0.1:5080
 
@@ -27,7 +28,9 @@ done
 ok='result=ok dir=send mode=t38 .* pages=3 pages_in_file=3 bit_rate=[0-9]+'
 expect_line "$T/a.log" "event=fax call=1 $ok ecm=1 t30_code=0 t38_sent=[1-9][0-9]* t38_received=[1-9]"
 expect_line "$T/b.log" "event=fax call=1 $ok ecm=0 t30_code=0 t38_sent=[1-9][0-9]* t38_received=[1-9]"
-expect_line "$T/a.log" "event=mode call=1 mode=t38 version=0 ec=redundancy"
+expect_line "$T/a.log" "event=calling call=1 .* offer=both"
+expect_line "$T/a.log" "event=mode call=1 mode=t38 version=2 ec=redundancy"
+expect_no_line "$T/a.log" "mode=g711"
 # b started on G.711 and asked for T.38 on hearing the answer
 expect_line "$T/b.log" "event=mode call=1 mode=g711 codec=PCMU"
 expect_line "$T/b.log" "event=t38_reinvite call=1"

@@ -9,7 +9,7 @@ start sim "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --reject 17 \
 	--timeout 40
 start_gw
 ( cd "$T" && exec sipp -sf "$S/uac_486.xml" 127.0.0.1:5060 -s 2125551234 \
-	-i 127.0.0.1 -p 5071 -m 3 -r 5 -nostdin -timeout 20s -trace_err \
+	-i 127.0.0.1 -p 5071 -m 3 -r 5 -nostdin -timeout 20s -trace_err -error_file "$T/sipp_err_$RANDOM.log" \
 	-trace_msg >"$T/uac.log" 2>&1 )
 rc=$?
 [ "$rc" -eq 0 ] || fail "sipp exited $rc"

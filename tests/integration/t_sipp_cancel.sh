@@ -12,7 +12,7 @@ start_gw
 uac() { # NAME PAUSE_MS CALLS
 	( cd "$T" && exec sipp -sf "$S/uac_cancel.xml" 127.0.0.1:5060 \
 		-s 2125551234 -i 127.0.0.1 -p 5071 -m "$3" -r 5 -d "$2" \
-		-nostdin -timeout 30s -trace_err -trace_msg >"$T/$1.log" 2>&1 )
+		-nostdin -timeout 30s -trace_err -error_file "$T/sipp_err_$RANDOM.log" -trace_msg >"$T/$1.log" 2>&1 )
 }
 uac c487 200 3 || fail "sipp (CANCEL before the answer) exited $?"
 [ "$(grep -c 'sip 487' "$T/gw.log")" -ge 3 ] || fail "fewer than three 487s"
@@ -22,7 +22,7 @@ race() { # TIMEOUT_MS: CANCEL unless the 200 came within it
 	sed "s/TMO/$1/" "$S/uac_race.xml.in" >"$T/race$1.xml"
 	( cd "$T" && exec sipp -sf "$T/race$1.xml" 127.0.0.1:5060 \
 		-s 2125551234 -i 127.0.0.1 -p 5071 -m 2 -r 5 -nostdin \
-		-default_behaviors all,-abortunexp -timeout 30s -trace_err \
+		-default_behaviors all,-abortunexp -timeout 30s -trace_err -error_file "$T/sipp_err_$RANDOM.log" \
 		>"$T/race$1.log" 2>&1 )
 }
 for d in 1300 1460 1480 1500 1520 1700; do

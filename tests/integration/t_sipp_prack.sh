@@ -9,14 +9,14 @@ start sim "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --answer-delay 600 \
 	--timeout 60
 start_gw
 ( cd "$T" && exec sipp -sf "$S/uac_prack.xml" 127.0.0.1:5060 -s 2125551234 \
-	-i 127.0.0.1 -p 5071 -m 3 -r 5 -nostdin -timeout 20s -trace_err \
+	-i 127.0.0.1 -p 5071 -m 3 -r 5 -nostdin -timeout 20s -trace_err -error_file "$T/sipp_err_$RANDOM.log" \
 	>"$T/uac.log" 2>&1 )
 rc=$?
 [ "$rc" -eq 0 ] || fail "sipp UAC (PRACK) exited $rc"
 [ "$(grep -c 'event=released' "$T/sim.log")" -ge 3 ] || fail "pstnsim saw fewer than 3 releases"
 
 start uas sipp -sf "$S/uas_prack.xml" -i 127.0.0.1 -p 5070 -m 2 -nostdin \
-	-timeout 30s -trace_err
+	-timeout 30s -trace_err -error_file "$T/sipp_err_$RANDOM.log"
 kill -TERM "$PID_sim"; wait_exit sim 10
 start sim2 "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --call 5551000 \
 	--from 2125550100 --calls 2 --interval 400 --hangup-after 600 \

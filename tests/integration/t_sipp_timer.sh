@@ -12,7 +12,7 @@ start_gw
 sipp_uac() { # NAME SCENARIO CALLS
 	( cd "$T" && exec sipp -sf "$S/$2" 127.0.0.1:5060 -s 2125551234 \
 		-i 127.0.0.1 -p 5071 -m "$3" -r 5 -nostdin -timeout 20s \
-		-trace_err >"$T/$1.log" 2>&1 )
+		-trace_err -error_file "$T/sipp_err_$RANDOM.log" >"$T/$1.log" 2>&1 )
 }
 sipp_uac refresh uac_timer.xml 2 || fail "sipp (refresher) exited $?"
 expect_line "$T/gw.log" "session timer 90 s, refresher peer"

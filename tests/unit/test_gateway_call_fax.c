@@ -45,7 +45,11 @@ static void policy_trunk_overrides(void **state)
 	call_fax_policy_of(&cfg, NULL, &p);
 	assert_int_equal(p.mode, CFG_FAX_T38);
 	assert_int_equal(p.initiate, CFG_FAX_INIT_PSTN_DETECT);
-	assert_ptr_equal(p.cfg, &cfg.fax);
+	/* a copy: a reload changes the next calls only */
+	assert_ptr_equal(p.cfg, &p.own);
+	assert_int_equal(p.cfg->watchdog_ms, cfg.fax.watchdog_ms);
+	cfg.fax.watchdog_ms++;
+	assert_int_not_equal(p.cfg->watchdog_ms, cfg.fax.watchdog_ms);
 	/* "default" in the trunk keeps [fax]'s */
 	call_fax_policy_of(&cfg, &tr, &p);
 	assert_int_equal(p.mode, CFG_FAX_T38);
@@ -81,7 +85,7 @@ static void tone_decisions(void **state)
 	assert_int_equal(
 		call_fax_on_tone(&p, FAX_IDLE, false, MEDIA_FAXTONE_CNG),
 		FAXACT_WAIT);
-	cfg.fax.wait_ms = 0;
+	p.own.wait_ms = 0;
 	assert_int_equal(
 		call_fax_on_tone(&p, FAX_IDLE, false, MEDIA_FAXTONE_V21),
 		FAXACT_OFFER);
@@ -110,7 +114,7 @@ static void tone_decisions(void **state)
 		FAXACT_NONE);
 	/* detect v21: a CNG is a caller who may still talk */
 	p.mode = CFG_FAX_T38;
-	cfg.fax.detect = CFG_FAX_DET_V21;
+	p.own.detect = CFG_FAX_DET_V21;
 	assert_int_equal(
 		call_fax_on_tone(&p, FAX_IDLE, false, MEDIA_FAXTONE_CNG),
 		FAXACT_NONE);

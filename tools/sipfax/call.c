@@ -189,12 +189,13 @@ void sf_call_free(struct sf_call *c)
 static int start_audio(struct sf_call *c, const struct sdp_result *res)
 {
 	struct media_hooks h = { .arg = c, .rtp_send = rtp_send };
-	/* fax-tuned: a fixed buffer, no comfort noise, no echo canceller */
+	/* fax-tuned: a fixed buffer, deep because an underrun garbles the
+	 * modem signal; no comfort noise, no echo canceller */
 	struct media_sess_cfg mc = {
 		.tdm_law = MEDIA_LAW_ULAW,
 		.pt = res->pt,
 		.ptime_ms = 20,
-		.jb_ms = 60,
+		.jb_ms = 120,
 		.jb_adaptive = false,
 	};
 	struct sockaddr_in sin;
