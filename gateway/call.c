@@ -70,6 +70,7 @@ static void hangup_sip(struct gw_call *c, unsigned code, int cause)
 
 void call_release(struct gw_call *c, int cause, unsigned code)
 {
+	call_rtone_stop(c); /* a release tone ends with the call */
 	if (!c->cause)
 		c->cause = cause;
 	if (c->no_answer) {
@@ -120,6 +121,7 @@ static void call_free(struct gw_call *c)
 
 	if (c->no_answer)
 		gw_timer_stop(gw->loop, c->no_answer);
+	call_rtone_stop(c);
 	call_fax_close(c);
 	gw_cdr_call_end(c); /* before the media slot is let go */
 	call_media_close(c);
@@ -274,11 +276,18 @@ static int a_tdm_disconnect(struct gw_call *c, const struct call_evdata *d)
 
 	if (!c->t_answer && c->orig == ORIG_PSTN)
 		c->abandoned = true;
+	/* busy/congestion to the SIP caller first: the PSTN leg clears now,
+	 * the SIP leg when the tone ends (call_tone.c) */
+	if (!c->t_answer && c->orig == ORIG_SIP && call_rtone_sip(c, cause)) {
+		hangup_tdm(c, cause);
+		return 0;
+	}
 	/* The TDM side has already started clearing; completing it is
 	 * call_release()'s hangup (a no-op if the library did it). */
 	if (!c->sip_code && c->orig == ORIG_SIP && !c->t_answer)
 		c->sip_code = call_cause_to_sip(c, cause);
 	call_release(c, cause, call_cause_to_sip(c, cause));
+	c->state = CS_RELEASING;
 	return 0;
 }
 
@@ -293,9 +302,15 @@ static int sip_cause(const struct gw_call *c, const struct call_evdata *d,
 
 static int a_sip_failed(struct gw_call *c, const struct call_evdata *d)
 {
+	int cause = sip_cause(c, d, GW_CAUSE_NORMAL_UNSPECIFIED);
+
 	c->sip_code = d->code;
 	c->sip_hungup = true; /* the transaction is over */
-	call_release(c, sip_cause(c, d, GW_CAUSE_NORMAL_UNSPECIFIED), d->code);
+	/* busy/congestion to the PSTN caller first (call_tone.c) */
+	if (!c->t_answer && c->orig == ORIG_PSTN && call_rtone_pstn(c, cause))
+		return 0;
+	call_release(c, cause, d->code);
+	c->state = CS_RELEASING;
 	return 0;
 }
 
@@ -320,14 +335,20 @@ static int a_tdm_released(struct gw_call *c, const struct call_evdata *d)
 	int cause = d->cause > 0 ? d->cause : GW_CAUSE_NORMAL;
 
 	c->tdm = NULL;
+	if (c->rtone && !c->rtone_tdm)
+		return 0; /* we cleared it; the SIP caller hears the tone */
 	call_release(c, cause, call_cause_to_sip(c, cause));
+	c->state = CS_RELEASING;
 	return 0;
 }
 
 static int a_sip_ended(struct gw_call *c, const struct call_evdata *d)
 {
 	c->sip = NULL;
+	if (c->rtone && c->rtone_tdm)
+		return 0; /* failed; the PSTN caller hears the tone */
 	call_release(c, GW_CAUSE_NORMAL, 0);
+	c->state = CS_RELEASING;
 	return 0;
 }
 
@@ -369,13 +390,13 @@ static const struct transition table[] = {
 	{ PRE, EV_TDM_PROGRESS, a_tdm_progress, CS_EARLY },
 	{ PRE, EV_TDM_CONNECT, a_tdm_connect, CS_ACTIVE },
 	{ UP, EV_TDM_CONNECT_ACK, a_none, KEEP },
-	{ UP, EV_TDM_DISCONNECT, a_tdm_disconnect, CS_RELEASING },
+	{ UP, EV_TDM_DISCONNECT, a_tdm_disconnect, KEEP },
 	{ B(CS_RELEASING), EV_TDM_DISCONNECT, a_tdm_disconnect, KEEP },
-	{ ANY, EV_TDM_RELEASED, a_tdm_released, CS_RELEASING },
+	{ ANY, EV_TDM_RELEASED, a_tdm_released, KEEP },
 	{ PRE, EV_SIP_PROGRESS, a_sip_progress, KEEP },
 	{ PRE, EV_SIP_ANSWERED, a_sip_answered, KEEP },
 	{ B(CS_ACTIVE), EV_SIP_CONFIRMED, a_none, KEEP },
-	{ UP, EV_SIP_FAILED, a_sip_failed, CS_RELEASING },
+	{ UP, EV_SIP_FAILED, a_sip_failed, KEEP },
 	{ UP, EV_SIP_CANCELLED, a_sip_cancelled, CS_RELEASING },
 	{ UP, EV_SIP_BYE, a_sip_bye, CS_RELEASING },
 	{ B(CS_RELEASING), EV_SIP_FAILED, a_none, KEEP },
@@ -383,7 +404,7 @@ static const struct transition table[] = {
 	{ B(CS_RELEASING), EV_SIP_BYE, a_none, KEEP },
 	{ B(CS_RELEASING), EV_SIP_PROGRESS, a_none, KEEP },
 	{ B(CS_RELEASING), EV_SIP_CONFIRMED, a_none, KEEP },
-	{ ANY, EV_SIP_ENDED, a_sip_ended, CS_RELEASING },
+	{ ANY, EV_SIP_ENDED, a_sip_ended, KEEP },
 	{ PRE, EV_NO_ANSWER, a_no_answer, CS_RELEASING },
 	{ UP, EV_SHUTDOWN, a_shutdown, CS_RELEASING },
 	{ B(CS_RELEASING), EV_SHUTDOWN, a_none, KEEP },

@@ -86,8 +86,8 @@ int gw_ctl_hangup(struct gw *gw, const char *which, int cause)
 	CLOG(c, LOG_NOTICE, "hung up from the control socket, cause %d", cause);
 	call_hold(c);
 	if (!c->t_answer && c->orig == ORIG_SIP)
-		c->sip_code = gw_cause_to_sip(cause);
-	call_release(c, cause, gw_cause_to_sip(cause));
+		c->sip_code = call_cause_to_sip(c, cause);
+	call_release(c, cause, call_cause_to_sip(c, cause));
 	c->state = CS_RELEASING;
 	call_unhold(c);
 	return 0;

@@ -116,6 +116,14 @@ struct gw_call {
 					 not change a call in progress */
 	uint64_t dtmf_begin_us;	      /* info mode: when the digit began */
 	bool toning;		      /* our progress tone goes to SIP */
+	/* release_tone (call_tone.c): busy/congestion before release */
+	bool rtone;			  /* playing; the release waits */
+	int rtone_cause;		  /* the release's, when it ends */
+	unsigned rtone_code;		  /* SIP final response, 0: none */
+	struct gw_timer *rtone_timer;	  /* the tone's end */
+	struct gw_timer *rtone_pump;	  /* SIP caller: 20 ms media clock */
+	uint64_t rtone_next_us;		  /* the pump's next tick */
+	struct media_toneplay *rtone_tdm; /* PSTN caller: the tone to play */
 
 	/* interworking (issue 7): the trunk's cause maps, copied so that a
 	 * reload cannot pull them away under the call */
@@ -256,3 +264,15 @@ struct gw_call *call_of_cookie(struct gw *gw, uint64_t id);
 /* call_tone.c: tone (enum media_tone) replaces the PSTN audio towards SIP;
  * -1 stops it. 0, ENOENT without media, or an errno. */
 int call_tone(struct gw_call *c, int tone);
+/* release_tone: the PSTN cleared a SIP caller's call with cause. true:
+ * the tone plays as early media and the SIP final response follows when
+ * it ends (the caller hangs up the TDM leg). false: release now. */
+bool call_rtone_sip(struct gw_call *c, int cause);
+/* release_tone: the SIP side failed a PSTN caller's call with cause.
+ * true: PROGRESS sent, the tone plays towards the PSTN, DISCONNECT
+ * follows when it ends. false: release now. */
+bool call_rtone_pstn(struct gw_call *c, int cause);
+/* Fills a TDM block with the PSTN-side tone; false: none playing. */
+bool call_rtone_tdm_tx(struct gw_call *c, uint8_t *tx, size_t n);
+/* Stops it (timers, tone); the release itself is the caller's. */
+void call_rtone_stop(struct gw_call *c);

@@ -414,17 +414,29 @@ void gw_call_tdm_event(struct gw *gw, struct tdm_span *span,
 	call_dispatch(c, (enum call_ev)cev, &d);
 }
 
-void gw_call_tdm_audio(struct gw *gw, struct tdm_call *tcall, const uint8_t *rx,
-		       uint8_t *tx, size_t n)
+void gw_call_tdm_audio_rx(struct gw *gw, struct tdm_call *tcall,
+			  const uint8_t *rx, size_t n)
+{
+	struct gw_call *c = tdm_call_user(tcall);
+
+	if (c && c->mslot)
+		gw_mslot_audio_rx(c->mslot, rx, n, c->media_to_sip);
+}
+
+bool gw_call_tdm_audio_tx(struct gw *gw, struct tdm_call *tcall, uint8_t *tx,
+			  size_t n, bool late)
 {
 	struct gw_call *c = tdm_call_user(tcall);
 
 	if (gw_orig_tdm_audio(gw, tcall, tx, n)) /* a test call's tone */
-		return;
+		return true;
+	if (c && call_rtone_tdm_tx(c, tx, n))
+		return true; /* busy/congestion before release */
+	/* no media (yet, or any more): tx keeps its silence */
 	if (!c || !c->mslot)
-		return;
-	gw_mslot_audio(c->mslot, rx, tx, n, c->media_to_sip,
-		       tdm_law_silence(tdm_span_law(c->span)));
+		return true;
+	return gw_mslot_audio_tx(c->mslot, tx, n, late,
+				 tdm_law_silence(tdm_span_law(c->span)));
 }
 
 /* ---- SIP side -------------------------------------------------------- */

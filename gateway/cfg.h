@@ -191,7 +191,9 @@ struct gw_cfg {
 	unsigned opus_maxplaybackrate;
 	int comfort_noise; /* 0/1: offer CN/8000 */
 	char tone_country[8];
-	int early_ringback; /* 0/1 */
+	int early_ringback;	 /* 0/1 */
+	int release_tone;	 /* 0/1: busy/congestion before release */
+	unsigned release_tone_s; /* how long */
 	/* [sip] interworking (issue 7): cause maps for every trunk */
 	char q850_to_sip[256], sip_to_q850[256];
 	struct gw_iw_map iw_c2s, iw_s2c;

@@ -239,6 +239,17 @@ const struct opt cfg_opts[] = {
 	  G(early_ringback), NULL,
 	  "yes: SIP->PSTN ALERTING becomes 183 with SDP: the PSTN's in-band\n"
 	  "; tones, or our own ringback when it has none. no: 180 only." },
+	{ S_MEDIA, "release_tone", T_ENUM, "no", 0, 0, noyes, 0,
+	  G(release_tone), NULL,
+	  "yes: a call that fails before answer with busy (cause 17) or\n"
+	  "; congestion (34, 38, 41, 42, 44, 47) first plays that tone for\n"
+	  "; release_tone_s: to a SIP caller as 183 early media when the PSTN\n"
+	  "; clears (it gives no in-band tone through us); to a PSTN caller\n"
+	  "; (PROGRESS, in-band information) when the SIP side fails and the\n"
+	  "; span is the network side. no (RFC 3398 practice): release at once." },
+	{ S_MEDIA, "release_tone_s", T_UINT, "4", 1, 30, NULL, 0,
+	  G(release_tone_s), NULL,
+	  "How long release_tone plays before the final response or DISCONNECT." },
 	/* media runtime (RTP/RTCP, workers) */
 	{ S_MEDIA, "rtcp_interval_ms", T_UINT, "5000", 0, 60000, NULL, 0,
 	  G(rtcp_interval_ms), NULL,

@@ -162,6 +162,16 @@ static const char *cmd_show_spans(struct gw *gw, char **args, int nargs,
 			(unsigned long long)st->restarts_tx,
 			(unsigned long long)st->service_rx,
 			(unsigned long long)st->service_tx);
+		/* waits: blocks that waited for the media workers; late: sent
+		 * at the deadline without every answer (tdm/audio.c) */
+		gw_ctl_printf(
+			out,
+			"  audio rx_blocks %llu tx_blocks %llu waits %llu "
+			"late %llu\n",
+			(unsigned long long)st->rx_blocks,
+			(unsigned long long)st->tx_blocks,
+			(unsigned long long)st->audio_waits,
+			(unsigned long long)st->audio_late);
 	}
 	return NULL;
 }

@@ -53,10 +53,26 @@ static void tdm_event(void *arg, struct tdm_span *span, struct tdm_call *call,
 	gw_call_tdm_event(gw_of(arg), span, call, ev);
 }
 
-static void tdm_audio(void *arg, struct tdm_span *span, struct tdm_call *call,
-		      const uint8_t *rx, uint8_t *tx, size_t n)
+static void tdm_audio_rx(void *arg, struct tdm_span *span,
+			 struct tdm_call *call, const uint8_t *rx, size_t n)
 {
-	gw_call_tdm_audio(gw_of(arg), call, rx, tx, n);
+	gw_call_tdm_audio_rx(gw_of(arg), call, rx, n);
+}
+
+static bool tdm_audio_tx(void *arg, struct tdm_span *span,
+			 struct tdm_call *call, uint8_t *tx, size_t n,
+			 bool late)
+{
+	return gw_call_tdm_audio_tx(gw_of(arg), call, tx, n, late);
+}
+
+/* A media worker played TDM blocks: the spans waiting may send theirs. */
+static void media_audio_ready(void *arg)
+{
+	struct gw *gw = arg;
+
+	for (size_t i = 0; i < gw->nspans; i++)
+		tdm_span_audio_kick(gw->spans[i].span);
 }
 
 /*
@@ -201,7 +217,8 @@ static int start_spans(struct gw *gw)
 
 	gw_hooks_tdm_init(&h, &gw->hctx);
 	h.event = tdm_event;
-	h.audio = tdm_audio;
+	h.audio_rx = tdm_audio_rx;
+	h.audio_tx = tdm_audio_tx;
 	h.dchan = gw_capture_dchan_tap; /* D-channel captures */
 	for (size_t i = 0; i < gw->cfg.nspans; i++) {
 		const struct cfg_span *cs = &gw->cfg.spans[i];
@@ -275,6 +292,7 @@ static int start_media(struct gw *gw)
 		.loop = gw->loop,
 		.report = gw_call_media_report,
 		.dtmf = gw_call_media_dtmf,
+		.audio_ready = media_audio_ready,
 		.faxtone = gw_call_faxtone,
 		.t38_silent = gw_call_t38_silent,
 		.t38_done = gw_call_t38_done,

@@ -54,6 +54,7 @@ struct gw_counters {
 	uint64_t span_frames_rejected;
 	/* DTMF mode info (call_dtmf.c) */
 	uint64_t dtmf_info_tx, dtmf_info_rx, dtmf_info_bad, dtmf_info_failed;
+	uint64_t release_tones; /* busy/congestion played before release */
 	/* fax (call_fax.c) */
 	uint64_t fax_detected;	     /* calls with a fax tone from the PSTN */
 	uint64_t fax_t38_offered;    /* our T.38 re-INVITEs */
@@ -143,8 +144,12 @@ int gw_sipnet_send(struct gw *gw, const struct sip_addr *dst, const void *buf,
 /* call.c: library events into the call state machine */
 void gw_call_tdm_event(struct gw *gw, struct tdm_span *span,
 		       struct tdm_call *tcall, const struct tdm_event *ev);
-void gw_call_tdm_audio(struct gw *gw, struct tdm_call *tcall, const uint8_t *rx,
-		       uint8_t *tx, size_t n);
+/* tdm/'s asynchronous audio: the block up to the media worker, then its
+ * answer (false: not ready yet, only when not late). */
+void gw_call_tdm_audio_rx(struct gw *gw, struct tdm_call *tcall,
+			  const uint8_t *rx, size_t n);
+bool gw_call_tdm_audio_tx(struct gw *gw, struct tdm_call *tcall, uint8_t *tx,
+			  size_t n, bool late);
 void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
 			  const struct sip_msg *invite);
 void gw_call_sip_event(struct gw *gw, struct sip_call *scall,

@@ -42,6 +42,8 @@ static unsigned deliver(struct gw_mpool *p, struct gw_mworker *w)
 
 	gw_mw_efd_drain(w->repfd);
 	atomic_store(&w->rep_pending, false);
+	if (atomic_exchange(&w->aud_ready, false) && p->cfg.audio_ready)
+		p->cfg.audio_ready(p->cfg.report_arg);
 	while ((r = gw_ring_peek(&w->rep))) {
 		if (r->type == REP_LOG)
 			gw_log(GW_LOG_RTP, r->level, "%s", r->msg);
@@ -300,30 +302,82 @@ void gw_mslot_discard(struct gw_mslot *s, struct media_sess *sess)
 	gw_mw_slot_free(s);
 }
 
-void gw_mslot_audio(struct gw_mslot *s, const uint8_t *rx, uint8_t *tx,
-		    size_t n, bool send, uint8_t silence)
+void gw_mslot_audio_rx(struct gw_mslot *s, const uint8_t *rx, size_t n,
+		       bool send)
 {
 	struct up_blk *b;
+
+	if (n != GW_MW_BLOCK)
+		return; /* gw_mslot_audio_tx answers silence */
+	b = gw_ring_produce(&s->up);
+	if (b) { /* full: the worker is stalled, the block is lost */
+		b->send = send;
+		b->t_us = s->w->pool->cfg.measure
+				  ? gw_mw_clock_us(CLOCK_MONOTONIC)
+				  : 0;
+		memcpy(b->pcm, rx, n);
+		gw_ring_publish(&s->up);
+	}
+	s->waiting = b != NULL;
+	wake(s->w);
+}
+
+/* true when every sample is the law's idle pattern */
+static bool idle_block(const uint8_t *d, size_t n, uint8_t silence)
+{
+	for (size_t i = 0; i < n; i++)
+		if (d[i] != silence)
+			return false;
+	return true;
+}
+
+bool gw_mslot_audio_tx(struct gw_mslot *s, uint8_t *tx, size_t n, bool late,
+		       uint8_t silence)
+{
 	uint8_t *d;
 
 	if (n != GW_MW_BLOCK) {
 		memset(tx, silence, n);
-		return;
+		return true;
 	}
-	b = gw_ring_produce(&s->up);
-	if (b) { /* full: the worker is stalled, the block is lost */
-		b->send = send;
-		memcpy(b->pcm, rx, n);
-		gw_ring_publish(&s->up);
+	/* up is read before down: the worker publishes down first, so an
+	 * emptied up ring means this tick's block is in down */
+	if (!late && s->waiting && gw_ring_count(&s->up) &&
+	    !gw_ring_count(&s->down))
+		return false;
+	s->waiting = false;
+	/* one block ahead since a late tick: a silent block is dropped to
+	 * get back in step without losing anything heard */
+	if (gw_ring_count(&s->down) > 1) {
+		d = gw_ring_peek(&s->down);
+		if (idle_block(d, n, silence)) {
+			gw_ring_release(&s->down);
+			s->resyncs++;
+		}
 	}
 	d = gw_ring_peek(&s->down);
 	if (d) {
 		memcpy(tx, d, n);
+		memcpy(s->last, d, n);
+		s->have_last = true;
 		gw_ring_release(&s->down);
+	} else if (s->have_last) {
+		/* the worker is late: the last block again rather than a
+		 * gap, which would cut a tone in two (a DTMF digit heard
+		 * twice); its answer plays next, one block ahead */
+		memcpy(tx, s->last, n);
+		s->repeats++;
 	} else {
 		memset(tx, silence, n);
 	}
-	wake(s->w);
+	return true;
+}
+
+void gw_mslot_audio(struct gw_mslot *s, const uint8_t *rx, uint8_t *tx,
+		    size_t n, bool send, uint8_t silence)
+{
+	gw_mslot_audio_rx(s, rx, n, send);
+	gw_mslot_audio_tx(s, tx, n, true, silence);
 }
 
 int gw_mslot_query(struct gw_mslot *s)

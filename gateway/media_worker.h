@@ -9,11 +9,16 @@
  *  - a reply ring (worker -> signalling, eventfd watched by the loop):
  *    statistics and log lines, so the log stays single-threaded;
  *  - per slot, two audio rings: TDM blocks up (signalling -> worker) and
- *    blocks to play down (worker -> signalling). The tdm/ audio hook runs
- *    on the signalling thread and must fill its tx block at once, so the
- *    worker runs one block ahead: what it plays out at tick k reaches the
- *    channel at tick k + 1 (20 ms on RTP -> TDM, on top of the jitter
- *    buffer). tdm/ is untouched.
+ *    blocks to play down (worker -> signalling). tdm/'s asynchronous
+ *    audio lets the span's transmit block wait (bounded) for the worker:
+ *    gw_mslot_audio_rx() hands block k up, the worker plays it and sets
+ *    its "audio ready" flag, the signalling thread is woken through the
+ *    reply eventfd, calls cfg.audio_ready, and the TDM side takes the
+ *    answer with gw_mslot_audio_tx(): block k's playout leaves with
+ *    block k, no extra 20 ms. A worker that misses the span's deadline
+ *    gets its previous block repeated (no gap to cut a tone in two) and
+ *    falls back to one block ahead (nothing dropped) until a silent
+ *    block lets the slot catch up.
  * A worker wakes once per tick (eventfd, written only when it was idle),
  * drains every slot's RTP socket with recvmmsg, feeds and plays the TDM
  * blocks, and sends each slot's packets with one sendmmsg. Nothing is
@@ -47,6 +52,9 @@ struct gw_mpool_cfg {
 	 * or received as RFC 4733), delivered like reports; may be NULL. */
 	void (*dtmf)(void *arg, uint64_t cookie, char digit, bool end,
 		     bool from_rtp);
+	/* A worker played TDM blocks handed up: gw_mslot_audio_tx() may now
+	 * have them. Delivered like reports; may be NULL. */
+	void (*audio_ready)(void *arg);
 	/* Fax (all may be NULL): a fax tone seen on a slot's TDM rx audio;
 	 * its T.38 leg's watchdog fired (once per leg); the leg handed back
 	 * (switch-back to audio: end false; the slot stopped: end true,
@@ -111,6 +119,15 @@ void gw_mslot_discard(struct gw_mslot *s, struct media_sess *sess);
  * n must be GW_MW_BLOCK; other sizes play silence and are dropped. */
 void gw_mslot_audio(struct gw_mslot *s, const uint8_t *rx, uint8_t *tx,
 		    size_t n, bool send, uint8_t silence);
+/* The same in two steps (tdm/'s asynchronous audio): rx up to the
+ * worker, then, once cfg.audio_ready said so or the TDM side cannot
+ * wait any longer (late), the block it played into tx. false (only when
+ * not late): not played yet, tx untouched. Late with nothing played:
+ * the previous block again (silence before the first). */
+void gw_mslot_audio_rx(struct gw_mslot *s, const uint8_t *rx, size_t n,
+		       bool send);
+bool gw_mslot_audio_tx(struct gw_mslot *s, uint8_t *tx, size_t n, bool late,
+		       uint8_t silence);
 /* A new negotiated peer address (re-INVITE); 0 or EAGAIN. */
 int gw_mslot_set_peer(struct gw_mslot *s, const struct media_addr *peer);
 /* Plays a digit in-band towards the PSTN for ms (SIP INFO); 0 or

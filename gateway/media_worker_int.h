@@ -72,6 +72,7 @@ struct rep {
 
 struct up_blk {
 	bool send;
+	uint64_t t_us; /* measure: handed up (monotonic) */
 	uint8_t pcm[GW_MW_BLOCK];
 };
 
@@ -85,6 +86,12 @@ struct gw_mslot {
 	int rtp_fd, rtcp_fd;
 	uint64_t cookie;
 	bool live; /* the worker has it: logs go through the reply ring */
+	/* signalling side: a block handed up this tick, answer not taken */
+	bool waiting;
+	uint64_t resyncs; /* silent blocks dropped to get back in step */
+	uint64_t repeats; /* blocks played twice: the worker was late */
+	bool have_last;
+	uint8_t last[GW_MW_BLOCK]; /* the block played last */
 	struct gw_ring up, down;
 	struct up_blk upbuf[AUDQ];
 	uint8_t downbuf[AUDQ][GW_MW_BLOCK];
@@ -116,6 +123,7 @@ struct gw_mworker {
 	int epfd, wakefd, repfd, tfd;
 	_Atomic bool pending;	  /* a wake-up is on its way */
 	_Atomic bool rep_pending; /* likewise for the reply eventfd */
+	_Atomic bool aud_ready;	  /* played TDM blocks: cfg.audio_ready */
 	_Atomic bool quit;
 	_Atomic unsigned live; /* slots it runs (for draining) */
 	struct gw_ring cmd, rep;
@@ -127,6 +135,7 @@ struct gw_mworker {
 	unsigned nslots;
 	uint64_t tick_us; /* monotonic start of this tick */
 	uint64_t pkt_us;  /* arrival of the packet in hand, 0: none */
+	uint64_t blk_us;  /* measure: the block in hand was handed up */
 	int64_t rt_off_us;
 	struct mmsghdr rmsg[RBATCH];
 	struct iovec riov[RBATCH];

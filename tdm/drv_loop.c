@@ -34,7 +34,10 @@
  * (card side) answers each block with one of its own carrying the same
  * counter. The server plays the client's blocks in arrival order, one a
  * tick, from a queue of LOOP_SRV_QUEUE: a late answer adds delay, it is
- * never overwritten. A message of unknown type or wrong size is logged, counted
+ * never overwritten. So the client may answer a little later than at
+ * once: with asynchronous audio (tdm/audio.c) it sends its answer when
+ * the media threads have made it, at most TDM_AUDIO_WAIT_MS after the
+ * server's block, well before the server's next tick. A message of unknown type or wrong size is logged, counted
  * (rx_bad) and dropped; nothing else changes. The client reconnects every
  * second while the server is missing.
  */
@@ -76,7 +79,8 @@ struct tdm_loop {
 	void *clock_timer;  /* server: next block */
 	uint64_t next_tick; /* server: absolute deadline, hook ms */
 	uint32_t counter;
-	bool failing; /* client: connect failure already logged */
+	uint32_t tx_counter; /* of the block in tx */
+	bool failing;	     /* client: connect failure already logged */
 	size_t block_len;
 	uint8_t *rx; /* receive buffer, one message */
 	uint8_t *tx; /* block being sent */
@@ -349,27 +353,40 @@ static const uint8_t *loop_srv_pop(struct tdm_loop *l)
 	return b;
 }
 
-/* Runs the span's audio on rx samples and sends the result. */
-static void loop_send_block(struct tdm_loop *l, const uint8_t *rx,
-			    uint32_t counter)
+/* Sends the block in l->tx (its samples filled by tdm_span_audio). */
+static void loop_audio_send(struct tdm_span *span)
 {
-	struct tdm_span *span = l->span;
+	struct tdm_loop *l = span->drv_priv;
 	int err;
 
+	if (!l || span->dying || l->fd < 0)
+		return;
 	memset(l->tx, 0, LOOP_HDR);
 	l->tx[0] = LOOP_MSG_AUDIO;
-	loop_put32(l->tx + 4, counter);
-	tdm_span_audio(span, rx, l->tx + LOOP_HDR);
-	if (span->dying || l->fd < 0)
-		return;
+	loop_put32(l->tx + 4, l->tx_counter);
 	err = tdm_loop_send_raw(span, l->tx, l->block_len);
 	if (err == EAGAIN)
 		tdm_log(span, LOG_DEBUG, "audio block %u dropped: peer slow",
-			counter);
+			l->tx_counter);
 	else if (err)
 		tdm_log(span, LOG_WARNING, "audio send: %s", strerror(err));
 	else
 		span->stats.tx_blocks++;
+}
+
+/* Runs the span's audio on rx samples and sends the result, now or (the
+ * user's media threads still working) once tdm/audio.c has it all. */
+static void loop_send_block(struct tdm_loop *l, const uint8_t *rx,
+			    uint32_t counter)
+{
+	struct tdm_span *span = l->span;
+	bool now = tdm_span_audio(span, rx, l->tx + LOOP_HDR);
+
+	/* after tdm_span_audio: a block still waiting went out first with
+	 * its own counter */
+	l->tx_counter = counter;
+	if (now)
+		loop_audio_send(span);
 }
 
 static void loop_rx_msg(struct tdm_loop *l, size_t len)
@@ -640,6 +657,7 @@ static void loop_hangup(struct tdm_loop *l)
 
 	if (l->fd < 0)
 		return;
+	tdm_span_audio_drop(span); /* no wire for it any more */
 	span->hooks.fd_unwatch(span->hooks.arg, l->fd);
 	close(l->fd);
 	l->fd = -1;
@@ -742,4 +760,5 @@ const struct tdm_drv tdm_drv_loop = {
 	.dchan_drop = loop_dchan_drop,
 	.alarm = loop_alarm,
 	.corrupt = loop_corrupt,
+	.audio_send = loop_audio_send,
 };

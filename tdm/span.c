@@ -322,23 +322,6 @@ unsigned tdm_span_alarms(const struct tdm_span *span)
 	return span->alarms;
 }
 
-void tdm_span_audio(struct tdm_span *span, const uint8_t *rx, uint8_t *tx)
-{
-	uint8_t idle = tdm_law_silence(span->law);
-	int i;
-
-	memset(tx, idle, (size_t)span->nchans * TDM_SAMPLES_PER_BLOCK);
-	for (i = 0; i < span->nchans && !span->dying; i++) {
-		struct tdm_call *call = span->chans[i].call;
-		size_t off = (size_t)i * TDM_SAMPLES_PER_BLOCK;
-
-		if (!call || !span->hooks.audio)
-			continue;
-		span->hooks.audio(span->hooks.arg, span, call, rx + off,
-				  tx + off, TDM_SAMPLES_PER_BLOCK);
-	}
-}
-
 /* Every driver this build has; drivers add themselves here. */
 const struct tdm_drv *const tdm_drivers[] = {
 	&tdm_drv_loop,
@@ -520,6 +503,7 @@ int tdm_span_start(struct tdm_span *span)
 
 static void span_destroy(struct tdm_span *span)
 {
+	tdm_span_audio_drop(span);
 	tdm_group_drop(span);
 	span->drv->close(span);
 	tdm_isdn_drop_calls(span);

@@ -228,11 +228,32 @@ struct tdm_hooks {
 	 * (prefilled with silence). May be NULL. */
 	void (*audio)(void *arg, struct tdm_span *span, struct tdm_call *call,
 		      const uint8_t *rx, uint8_t *tx, size_t n);
+	/* Asynchronous audio (issue 5), used instead of audio when both are
+	 * set: for media worked out on other threads, so that what they
+	 * make of block k goes out with block k, not k + 1. audio_rx hands
+	 * every call its received block as it arrives; the span's transmit
+	 * block then waits until audio_tx has filled every call's tx
+	 * (returning true when it had the block; tx is prefilled with
+	 * silence), re-asked at each tdm_span_audio_kick(), or until
+	 * TDM_AUDIO_WAIT_MS passed: then audio_tx is asked once more with
+	 * late true and must fill tx with what it has (the block goes out
+	 * anyway; counted in audio_late). Drivers without a deferred send
+	 * ask with late true at once (the one-block-ahead exchange). */
+	void (*audio_rx)(void *arg, struct tdm_span *span,
+			 struct tdm_call *call, const uint8_t *rx, size_t n);
+	bool (*audio_tx)(void *arg, struct tdm_span *span,
+			 struct tdm_call *call, uint8_t *tx, size_t n,
+			 bool late);
 	/* Every D-channel frame (Q.921 from the address field, without the
 	 * FCS), tx true for ours; for captures. May be NULL. */
 	void (*dchan)(void *arg, struct tdm_span *span, bool tx,
 		      const uint8_t *frame, size_t len);
 };
+
+/* How long a span's transmit block waits for audio_tx at most: half a
+ * block, so that the loop peer (which plays our answer on its next
+ * tick) and DAHDI's write buffers absorb it without a gap. */
+#define TDM_AUDIO_WAIT_MS 10
 
 struct tdm_span_cfg {
 	unsigned id; /* 1..127, names the span in logs */
@@ -301,6 +322,9 @@ struct tdm_stats {
 	uint64_t dchan_drops;	/* frames lost to a dropped D-channel */
 	uint64_t t309_released; /* calls cleared after T309 */
 	uint64_t tx_paced;	/* frames that waited for the 64 kbit/s wire */
+	/* added with issue 5: asynchronous audio */
+	uint64_t audio_late;  /* blocks sent at TDM_AUDIO_WAIT_MS, not ready */
+	uint64_t audio_waits; /* blocks that waited for audio_tx */
 };
 
 /* Span lifecycle. alloc validates the config and creates the signalling
@@ -317,6 +341,10 @@ enum tdm_span_state tdm_span_state(const struct tdm_span *span);
 bool tdm_span_is_up(const struct tdm_span *span);
 enum tdm_law tdm_span_law(const struct tdm_span *span);
 const struct tdm_stats *tdm_span_stats(const struct tdm_span *span);
+/* Asynchronous audio: some call's transmit block may now be ready (the
+ * user's media threads answered); the span's block goes out once all
+ * are. Does nothing when no block waits. Signalling thread only. */
+void tdm_span_audio_kick(struct tdm_span *span);
 /* Number of B-channels (23 or 30) and the timeslot of the i-th one. */
 int tdm_span_bchans(const struct tdm_span *span);
 int tdm_span_bchan_ts(const struct tdm_span *span, int idx);

@@ -65,6 +65,11 @@ struct tdm_drv {
 	int (*dchan_drop)(struct tdm_span *span, unsigned ms);
 	int (*alarm)(struct tdm_span *span, enum tdm_alarm a, bool on);
 	int (*corrupt)(struct tdm_span *span);
+	/* Sends the span's audio block that tdm_span_audio() left waiting
+	 * (it returned false): the tx buffer given then, untouched since.
+	 * NULL: the driver cannot defer, tdm_span_audio() always fills tx
+	 * at once. */
+	void (*audio_send)(struct tdm_span *span);
 };
 
 /* NULL-terminated; span.c. */
@@ -85,6 +90,7 @@ struct tdm_chan {
 	bool blocked;	       /* we took it out of service */
 	bool far_oos;	       /* far end took it out of service */
 	bool restarting;       /* our RESTART awaits its acknowledgement */
+	bool aud_wait;	       /* audio.c: its tx block is not filled yet */
 	uint64_t idle_since;   /* hooks ms it last went idle */
 	uint64_t idle_seq;     /* order of going idle, for LRU hunting */
 };
@@ -163,6 +169,10 @@ struct tdm_span {
 	struct tdm_group *group;
 	int hunt_last; /* index of the channel taken last, -1: none */
 
+	/* audio.c: the transmit block waiting for audio_tx (NULL: none) */
+	uint8_t *aud_tx;
+	void *aud_timer;
+
 	/* A hook may free the span: defer it until the dispatch unwinds. */
 	int depth;
 	bool dying;
@@ -183,8 +193,17 @@ void tdm_span_l1(struct tdm_span *span, bool up);
 void tdm_span_l2(struct tdm_span *span, bool up);
 /* The driver's layer 1 alarms now (TDM_ALARM_* mask). */
 void tdm_span_alarm(struct tdm_span *span, unsigned alarms);
-/* One 20 ms block: rx and tx hold nchans * 160 samples, timeslot order. */
-void tdm_span_audio(struct tdm_span *span, const uint8_t *rx, uint8_t *tx);
+/* audio.c. One 20 ms block: rx and tx hold nchans * 160 samples,
+ * timeslot order. true: tx is filled, send it now. false: the block
+ * waits for the user (asynchronous audio); the span calls the driver's
+ * audio_send when it is complete, and the driver leaves tx alone until
+ * then. A block still waiting when the next one comes is completed and
+ * sent first, so blocks keep their order and none is lost. */
+bool tdm_span_audio(struct tdm_span *span, const uint8_t *rx, uint8_t *tx);
+/* Sends a waiting block now (late); for drivers closing or resyncing. */
+void tdm_span_audio_flush(struct tdm_span *span);
+/* Forgets a waiting block without sending it (span going away). */
+void tdm_span_audio_drop(struct tdm_span *span);
 void tdm_span_reject(struct tdm_span *span, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

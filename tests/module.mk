@@ -24,12 +24,19 @@ $(B)/tests/bench/%: $(B)/tests/bench/%.o $(ALL_LIBS)
 bench: $(BENCH_BINS)
 	@fail=0; for b in $(BENCH_BINS); do $$b || fail=1; done; exit $$fail
 
+# Small helpers the integration tests run (tests/tools/<name>.c, libc
+# only), e.g. rtpev_pcap: an RFC 4733 pcap for SIPp's play_pcap_audio.
+TEST_TOOLS = $(B)/tests/tools/rtpev_pcap
+
+$(B)/tests/tools/%: $(B)/tests/tools/%.o
+	$(CC) $(ALL_LDFLAGS) -o $@ $<
+
 # Integration tests need every binary; each runs in its own network
 # namespace (tests/integration/run.sh).
-integration: $(BINS)
+integration: $(BINS) $(TEST_TOOLS)
 	tests/integration/run.sh $(B)
 
-test: $(BINS) $(UNIT_BINS)
+test: $(BINS) $(UNIT_BINS) $(TEST_TOOLS)
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory integration
 

@@ -4,17 +4,31 @@
  *   BENCH mem_per_call_kib <KiB> KiB
  *     RSS growth per G.711 call with 1000 calls up in one worker.
  *   BENCH media_added_latency_ms <p99> ms
- *     With those 1000 calls: from the start of a TDM tick (the block is
- *     complete, packetization is over) to each call's RTP packet handed to
- *     the kernel, p99. The same pass has already played the call's
- *     received audio out to TDM, so this also bounds RTP -> TDM beyond the
- *     jitter buffer. Not counted: the tick quantization of block TDM.
+ *     LAT_CALLS calls (one E1 span, the unit whose block waits for the
+ *     slowest of its calls) in one worker, driven as
+ *     gw.c drives them: each 20 ms the TDM side hands every call its
+ *     block (gw_mslot_audio_rx), then takes the answers
+ *     (gw_mslot_audio_tx) when the worker says they are ready, or late at
+ *     TDM_AUDIO_WAIT_MS. The worst p99 of both directions: TDM -> RTP from
+ *     the block's hand-over to its RTP packet handed to the kernel
+ *     (packetization is over when the block is complete); RTP -> TDM from
+ *     the block's hand-over to the answer played out of the jitter
+ *     buffer being in the TDM side's hands (beyond the buffer's depth).
+ *     The same run with the old one-block-ahead exchange, and the tick-
+ *     to-packet p99 of a worker carrying half its capacity, go to stderr;
+ *     `media_rt latency` runs only this, for 30, 60 and 120 calls. Both
+ *     grow with the calls a worker runs (they are served one after the
+ *     other in a tick) and with other loads on the machine.
  *   BENCH media_g711_calls_per_core <n> calls vs=udp_floor ratio=<x>
  *     Concurrent G.711 calls (TDM looped back, RTP on loopback to another
  *     call, 20 ms) one worker thread carries with no late tick, against
  *     the number of sockets a bare thread can send one datagram from and
  *     receive one datagram on every 20 ms (udp_floor). Doubling, then
- *     bisection; each probe runs PROBE_S seconds.
+ *     bisection, the two searches' probes taking turns; each probe runs
+ *     PROBE_MS. stderr adds the CPU time per call and tick of both at
+ *     the latency run's load: what a core would carry if it were ours
+ *     (the wall-clock search also counts other loads' preemptions).
+ *     `media_rt cpu N` prints those for N calls only.
  * Everything stays on 127.0.0.1. The soft RLIMIT_NOFILE is raised to the
  * hard one; the search stops below it.
  */
@@ -29,6 +43,7 @@
 #include <unistd.h>
 
 #include "gateway/log.h"
+#include "gateway/loop.h"
 #include "gateway/media_net.h"
 #include "gateway/media_worker.h"
 #include "gateway/net.h"
@@ -39,6 +54,8 @@
 #define WARM_MS 400
 #define BISECT 4
 #define MEM_CALLS 1000
+#define LAT_CALLS 30
+#define LAT_MS 3000
 
 static unsigned max_calls;
 
@@ -76,17 +93,29 @@ static long rss_kib(void)
 struct run {
 	struct gw_mpool *p;
 	unsigned n;
+	struct gw_mslot **s; /* the slots, for a TDM side driving them */
 };
 
-static int calls_up(struct run *r, unsigned n, bool measure)
+/* tick_ms 0: the caller drives the TDM side (cfg, if given, says how) */
+static int calls_up_cfg(struct run *r, unsigned n, bool measure,
+			unsigned tick_ms, const struct gw_mpool_cfg *base)
 {
 	struct gw_mpool_cfg cfg = { .workers = 1,
-				    .tick_ms = 20,
+				    .tick_ms = tick_ms,
 				    .measure = measure };
 	unsigned next = PORT_LO, *ports;
 	int err;
 
 	r->n = 0;
+	if (base) {
+		cfg = *base;
+		cfg.workers = 1;
+		cfg.tick_ms = tick_ms;
+		cfg.measure = measure;
+	}
+	r->s = calloc(n + 1, sizeof(*r->s));
+	if (!r->s)
+		return ENOMEM;
 	err = gw_mpool_alloc(&cfg, &r->p);
 	if (err)
 		return err;
@@ -127,17 +156,24 @@ static int calls_up(struct run *r, unsigned n, bool measure)
 		for (int k = 0; k < 1000 && gw_mslot_start(s, sess) == EAGAIN;
 		     k++)
 			sleep_ms(1);
-		r->n++;
+		r->s[r->n++] = s;
 	}
 	free(ports);
 	free(fds);
 	return err;
 }
 
+static int calls_up(struct run *r, unsigned n, bool measure)
+{
+	return calls_up_cfg(r, n, measure, 20, NULL);
+}
+
 static void calls_down(struct run *r)
 {
 	gw_mpool_free(r->p);
 	r->p = NULL;
+	free(r->s);
+	r->s = NULL;
 }
 
 /* Runs ms of real time; true when no tick was late or short of work. */
@@ -263,47 +299,229 @@ out:
 	return !err && tfd >= 0 && !late && ticks > 0;
 }
 
-/* Doubling from lo, then bisection: the largest n that passes. */
-static unsigned search(bool (*probe)(unsigned), unsigned lo)
+/* One search: doubling from lo, then BISECT bisection steps. */
+struct search {
+	bool (*probe)(unsigned);
+	unsigned good, bad, n;
+	int steps;
+	bool doubling, done;
+};
+
+static void search_init(struct search *s, bool (*probe)(unsigned), unsigned lo)
 {
-	unsigned good = 0, bad = 0, n = lo;
-
-	while (n <= max_calls && probe(n)) {
-		good = n;
-		n *= 2;
-	}
-	bad = n <= max_calls ? n : max_calls + 1;
-	if (!good)
-		return 0;
-	for (int i = 0; i < BISECT && bad - good > 1; i++) {
-		unsigned mid = good + (bad - good) / 2;
-
-		if (probe(mid))
-			good = mid;
-		else
-			bad = mid;
-	}
-	return good;
+	*s = (struct search){ .probe = probe, .n = lo, .doubling = true };
 }
 
-static double p99_ms(const struct gw_mw_stats *d)
+/* One probe; sets done when the answer (good) is known. */
+static void search_step(struct search *s)
+{
+	if (s->done)
+		return;
+	if (s->doubling) {
+		if (s->n <= max_calls && s->probe(s->n)) {
+			s->good = s->n;
+			s->n *= 2;
+			return;
+		}
+		s->doubling = false;
+		s->bad = s->n <= max_calls ? s->n : max_calls + 1;
+		s->done = !s->good;
+		return;
+	}
+	if (s->steps >= BISECT || s->bad - s->good <= 1) {
+		s->done = true;
+		return;
+	}
+	s->steps++;
+	s->n = s->good + (s->bad - s->good) / 2;
+	if (s->probe(s->n))
+		s->good = s->n;
+	else
+		s->bad = s->n;
+}
+
+/* The media path's and the floor's searches, probe by probe in turn, so
+ * that both meet the same load from the rest of a shared machine. */
+static void search_both(unsigned lo, unsigned *media, unsigned *floor_n)
+{
+	struct search m, f;
+
+	search_init(&m, probe_media, lo);
+	search_init(&f, probe_floor, lo);
+	for (int i = 0; i < 64 && !(m.done && f.done); i++) {
+		search_step(&m);
+		search_step(&f);
+	}
+	*media = m.good;
+	*floor_n = f.good;
+}
+
+static double p99_hist_ms(const uint32_t *hist)
 {
 	uint64_t total = 0, acc = 0;
 	int i;
 
 	for (i = 0; i < GW_MW_HIST; i++)
-		total += d->hist[i];
+		total += hist[i];
 	if (!total)
 		return -1;
 	for (i = 0; i < GW_MW_HIST; i++) {
-		acc += d->hist[i];
+		acc += hist[i];
 		if (acc * 100 >= total * 99)
 			break;
 	}
 	return (i + 1) * 10 / 1000.0; /* bucket's upper edge */
 }
 
-int main(void)
+static double p99_ms(const struct gw_mw_stats *d)
+{
+	return p99_hist_ms(d->hist);
+}
+
+/* ---- a TDM side driving the worker, as gw.c and tdm/audio.c do ---- */
+
+struct tdm_side {
+	struct run r;
+	struct gw_loop *loop;
+	bool async;	     /* false: the one-block-ahead exchange */
+	uint64_t tick_us;    /* this block's hand-over */
+	uint64_t prev_us;    /* the previous one's */
+	uint64_t next_us;    /* next tick, absolute */
+	uint64_t end_us;     /* measuring ends */
+	uint64_t measure_us; /* warm-up ends */
+	struct gw_timer *deadline;
+	unsigned missing; /* answers not taken this tick */
+	bool *waiting;
+	uint8_t (*pcm)[GW_MW_BLOCK]; /* per call: TDM looped back */
+	uint64_t late, answers;
+	uint32_t hist[GW_MW_HIST]; /* RTP -> TDM, 10 us buckets */
+};
+
+static void side_record(struct tdm_side *t, uint64_t age_us)
+{
+	uint64_t b = age_us / 10;
+
+	if (gw_loop_now_us(t->loop) < t->measure_us)
+		return;
+	t->hist[b < GW_MW_HIST ? b : GW_MW_HIST - 1]++;
+	t->answers++;
+}
+
+static void side_collect(struct tdm_side *t, bool late)
+{
+	for (unsigned i = 0; i < t->r.n && t->missing; i++) {
+		if (!t->waiting[i] ||
+		    !gw_mslot_audio_tx(t->r.s[i], t->pcm[i], GW_MW_BLOCK, late,
+				       0xFF))
+			continue;
+		t->waiting[i] = false;
+		t->missing--;
+		side_record(t, gw_loop_now_us(t->loop) - t->tick_us);
+	}
+	if (!t->missing && t->deadline) {
+		gw_timer_stop(t->loop, t->deadline);
+		t->deadline = NULL;
+	}
+}
+
+static void side_ready(void *arg)
+{
+	side_collect(arg, false);
+}
+
+static void side_deadline(void *arg)
+{
+	struct tdm_side *t = arg;
+
+	t->deadline = NULL;
+	if (t->missing && gw_loop_now_us(t->loop) >= t->measure_us)
+		t->late += t->missing;
+	side_collect(t, true);
+}
+
+static void side_tick(void *arg)
+{
+	struct tdm_side *t = arg;
+
+	if (t->missing) /* the deadline always comes first; to be sure */
+		side_deadline(t);
+	t->prev_us = t->tick_us;
+	t->tick_us = gw_loop_now_us(t->loop);
+	for (unsigned i = 0; i < t->r.n; i++) {
+		gw_mslot_audio_rx(t->r.s[i], t->pcm[i], GW_MW_BLOCK, true);
+		if (t->async) {
+			t->waiting[i] = true;
+			continue;
+		}
+		/* the old exchange: what the worker made of the previous
+		 * block, at once */
+		gw_mslot_audio_tx(t->r.s[i], t->pcm[i], GW_MW_BLOCK, true,
+				  0xFF);
+		if (t->prev_us)
+			side_record(t, gw_loop_now_us(t->loop) - t->prev_us);
+	}
+	if (t->async) {
+		t->missing = t->r.n;
+		t->deadline = gw_timer_start(t->loop, 10, side_deadline, t);
+	}
+	t->next_us += 20000;
+	if (t->next_us < t->end_us)
+		gw_timer_start_at_us(t->loop, t->next_us, side_tick, t);
+}
+
+/* p99 of both directions, or -1; the worker's counters in d. */
+static double tdm_driven(unsigned n, bool async, struct gw_mw_stats *d,
+			 double *tdm_rtp, double *rtp_tdm, uint64_t *late)
+{
+	struct tdm_side t = { .async = async };
+	struct gw_mpool_cfg cfg = { .audio_ready = side_ready,
+				    .report_arg = &t };
+	struct gw_mw_stats a;
+	double res = -1;
+
+	t.loop = gw_loop_alloc();
+	t.waiting = calloc(n, sizeof(*t.waiting));
+	t.pcm = calloc(n, sizeof(*t.pcm));
+	if (!t.loop || !t.waiting || !t.pcm)
+		goto out;
+	for (unsigned i = 0; i < n; i++) /* a tone-ish pattern, not silence */
+		for (int k = 0; k < GW_MW_BLOCK; k++)
+			t.pcm[i][k] = (uint8_t)(0x10 + (k * 7 + i) % 64);
+	cfg.loop = t.loop;
+	if (calls_up_cfg(&t.r, n, true, 0, &cfg))
+		goto out;
+	t.next_us = gw_loop_now_us(t.loop) + 20000;
+	t.measure_us = t.next_us + WARM_MS * 1000ull;
+	t.end_us = t.measure_us + LAT_MS * 1000ull;
+	gw_timer_start_at_us(t.loop, t.next_us, side_tick, &t);
+	memset(&a, 0, sizeof(a));
+	for (unsigned i = 0; i < (WARM_MS + LAT_MS) / 2 + 1000; i++) {
+		uint64_t now = gw_loop_now_us(t.loop);
+
+		if (now >= t.end_us + 30000)
+			break;
+		if (!a.ticks && now >= t.measure_us) {
+			gw_mpool_wstats(t.r.p, 0, &a);
+			a.ticks = a.ticks ? a.ticks : 1;
+		}
+		gw_loop_once(t.loop, 5);
+	}
+	gw_mpool_wstats(t.r.p, 0, d);
+	for (int i = 0; i < GW_MW_HIST; i++)
+		d->hist[i] -= a.hist[i];
+	*tdm_rtp = p99_ms(d);
+	*rtp_tdm = p99_hist_ms(t.hist);
+	*late = t.late;
+	res = *tdm_rtp > *rtp_tdm ? *tdm_rtp : *rtp_tdm;
+	calls_down(&t.r);
+out:
+	free(t.waiting);
+	free(t.pcm);
+	gw_loop_free(t.loop);
+	return res;
+}
+
+int main(int argc, char **argv)
 {
 	struct rlimit rl;
 	struct run r = { 0 };
@@ -324,26 +542,74 @@ int main(void)
 	if (max_calls > (PORT_HI - PORT_LO) / 2 - 10)
 		max_calls = (PORT_HI - PORT_LO) / 2 - 10;
 
+	/* "latency": only the TDM-driven latency runs (for quick looks) */
+	if (argc > 1 && !strcmp(argv[1], "latency")) {
+		for (unsigned n = 30; n <= 120; n *= 2) {
+			double up, down;
+			uint64_t late;
+
+			tdm_driven(n, true, &d, &up, &down, &late);
+			printf("latency %u calls: TDM->RTP %.2f ms, RTP->TDM "
+			       "%.2f ms, %llu late\n",
+			       n, up, down, (unsigned long long)late);
+		}
+		return 0;
+	}
+	/* "cpu N": CPU per call and tick at N calls, media and bare UDP
+	 * (for profiling one load) */
+	if (argc > 2 && !strcmp(argv[1], "cpu")) {
+		unsigned n = (unsigned)strtoul(argv[2], NULL, 10) & ~1u;
+
+		if (n < 2 || n > max_calls || calls_up(&r, n, false))
+			return 1;
+		sleep_ms(WARM_MS);
+		window(&r, 3000, &d);
+		calls_down(&r);
+		probe_floor(n);
+		printf("cpu %u calls: media %.2f us, bare UDP %.2f us per call "
+		       "and tick (%llu ticks, %llu late)\n",
+		       n, d.ticks ? (double)d.cpu_us / d.ticks / n : 0.0,
+		       floor_cpu_us, (unsigned long long)d.ticks,
+		       (unsigned long long)d.late_ticks);
+		return 0;
+	}
 	/* capacity first: the latency is measured on a worker carrying
 	 * half of what it can */
-	media = search(probe_media, 64);
-	floor_n = search(probe_floor, 64);
+	search_both(64, &media, &floor_n);
 	printf("BENCH media_g711_calls_per_core %u calls vs=udp_floor ratio=%.2f\n",
 	       media, floor_n ? (double)media / floor_n : 0.0);
 	fflush(stdout);
 	fprintf(stderr, "media_rt: udp_floor %u sockets, search capped at %u\n",
 		floor_n, max_calls);
 
+	{
+		double lat, up, down, old_up, old_down;
+		uint64_t late, old_late;
+
+		lat = tdm_driven(LAT_CALLS, true, &d, &up, &down, &late);
+		printf("BENCH media_added_latency_ms %.2f ms\n", lat);
+		fflush(stdout);
+		fprintf(stderr,
+			"media_rt: %u calls, TDM driven: TDM->RTP p99 %.2f ms, "
+			"RTP->TDM p99 %.2f ms beyond the jitter buffer, %llu "
+			"answers late\n",
+			LAT_CALLS, up, down, (unsigned long long)late);
+		tdm_driven(LAT_CALLS, false, &d, &old_up, &old_down, &old_late);
+		fprintf(stderr,
+			"media_rt: the same with the one-block-ahead exchange "
+			"(before): TDM->RTP p99 %.2f ms, RTP->TDM p99 %.2f ms\n",
+			old_up, old_down);
+	}
 	lat_calls = media / 2 > 2 ? media / 2 & ~1u : 2;
 	err = calls_up(&r, lat_calls, true);
 	if (!err) {
 		sleep_ms(WARM_MS);
 		ok = window(&r, 2000, &d);
-		printf("BENCH media_added_latency_ms %.2f ms\n", p99_ms(&d));
-		fflush(stdout);
 		fprintf(stderr,
-			"media_rt: latency with %u calls on one worker%s\n",
-			lat_calls, ok ? "" : " (late ticks: not real time)");
+			"media_rt: half capacity, %u calls on one worker: tick "
+			"to RTP packet p99 %.2f ms%s\n",
+			lat_calls, p99_ms(&d),
+			ok ? "" : " (late ticks: not real time)");
 		/* CPU time, unlike wall time, ignores the other loads of a
 		 * shared machine: what a core would carry if it were ours */
 		calls_down(&r);

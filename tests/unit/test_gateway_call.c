@@ -105,6 +105,7 @@ struct peer {
 	} script;
 	struct pcall calls[PEER_MAX_CALLS];
 	unsigned rtp_match; /* datagrams carrying NET_TX_BYTE */
+	unsigned rtp_any;   /* PCMU datagrams with audio, any */
 };
 
 static const struct sdp_codec g729 = { .pt = 18, .name = "G729", .rate = 8000 };
@@ -370,6 +371,7 @@ static void peer_rtp_readable(void *arg, uint32_t events)
 		if (rtp_hdr_parse(&h, buf, (size_t)n) || h.pt != 0 ||
 		    !h.payload_len)
 			continue;
+		p->rtp_any++;
 		for (i = 0; i < h.payload_len && h.payload[i] == NET_TX_BYTE;
 		     i++)
 			;
@@ -679,7 +681,9 @@ static int reset(void **state)
 	H.net.nev = H.peer.nev = 0;
 	memset(&H.net.script, 0, sizeof(H.net.script));
 	memset(&H.peer.script, 0, sizeof(H.peer.script));
-	H.net.rx_match = H.peer.rtp_match = 0;
+	H.net.rx_match = H.peer.rtp_match = H.peer.rtp_any = 0;
+	H.gw.cfg.release_tone = 0;
+	H.gw.cfg.release_tone_s = 4;
 	H.peer.ruri_user[0] = H.peer.from_user[0] = '\0';
 	H.gw.cfg.no_answer_s = NO_ANSWER_S;
 	H.base = H.gw.stats;
@@ -845,6 +849,56 @@ static void net_reject_maps_to_sip(void **state)
 		assert_int_equal(net_count(TDM_EV_SETUP), 1);
 		expect_stats(0, 1, 0, 1, 0);
 	}
+}
+
+/* release_tone: the switch refuses a SIP call with busy: the PSTN leg
+ * clears at once, the phone gets 183 and the tone as RTP for
+ * release_tone_s, then 486. A cause without a tone (1) is 404 at once; a
+ * CANCEL during the tone ends it at once (no 503 after it). */
+static void release_tone_to_sip(void **state)
+{
+	uint64_t t0;
+
+	H.gw.cfg.release_tone = 1;
+	H.gw.cfg.release_tone_s = 1;
+	H.net.script.on_setup = NET_REJECT;
+	H.net.script.reject_cause = 17;
+	peer_invite("2125550100", "7005551000", &H.peer.local);
+	assert_int_equal(wait_peer(SIP_CALL_EV_PROGRESS)->code, 183);
+	t0 = mono_ms();
+	wait_net(TDM_EV_RELEASED);
+	assert_int_equal(peer_find(SIP_CALL_EV_FAILED, 0), -1);
+	const struct sev *f = wait_peer(SIP_CALL_EV_FAILED);
+
+	assert_int_equal(f->code, 486);
+	assert_int_equal(f->cause, 17);
+	assert_true(mono_ms() - t0 >= 800);
+	assert_true(H.peer.rtp_any >= 25); /* 1 s of tone: 50 packets */
+	expect_idle();
+	expect_stats(0, 1, 0, 1, 0);
+	assert_int_equal(H.gw.stats.release_tones - H.base.release_tones, 1);
+
+	clear_records();
+	H.net.script.reject_cause = 1;
+	peer_invite("2125550100", "7005551000", &H.peer.local);
+	assert_int_equal(wait_peer(SIP_CALL_EV_FAILED)->code, 404);
+	assert_int_equal(peer_find(SIP_CALL_EV_PROGRESS, 0), -1);
+	expect_idle();
+	assert_int_equal(H.gw.stats.release_tones - H.base.release_tones, 0);
+
+	clear_records();
+	H.gw.cfg.release_tone_s = 10;
+	H.net.script.reject_cause = 34;
+	struct pcall *pc =
+		peer_invite("2125550100", "7005551000", &H.peer.local);
+
+	assert_int_equal(wait_peer(SIP_CALL_EV_PROGRESS)->code, 183);
+	wait_net(TDM_EV_RELEASED);
+	t0 = mono_ms();
+	assert_int_equal(sip_call_hangup(pc->sc, 0, 16), 0);
+	expect_idle();
+	assert_true(mono_ms() - t0 < 3000);
+	assert_int_equal(peer_find(SIP_CALL_EV_FAILED, 0), -1);
 }
 
 /* The phone rejects a PSTN call: 486 is DISCONNECT cause 17, 480 is
@@ -1047,6 +1101,7 @@ int main(void)
 		cmocka_unit_test_setup(sip_hold_resume, reset),
 		cmocka_unit_test_setup(net_reject_maps_to_sip, reset),
 		cmocka_unit_test_setup(sip_reject_maps_to_cause, reset),
+		cmocka_unit_test_setup(release_tone_to_sip, reset),
 		cmocka_unit_test_setup(sip_no_route_is_404, reset),
 		cmocka_unit_test_setup(pstn_no_route_is_cause_1, reset),
 		cmocka_unit_test_setup(sip_to_pstn_no_answer, reset),

@@ -1,5 +1,6 @@
 /* gateway/media_pool.c: the signalling side's API: bad arguments, slots
- * discarded before start, a peer change, draining at shutdown. */
+ * discarded before start, a peer change, draining at shutdown, the
+ * two-step (asynchronous) TDM audio exchange, T.38 mode. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include "gateway/log.h"
 #include "gateway/media_net.h"
 #include "gateway/media_worker.h"
+#include "gateway/media_worker_int.h"
 #include "gateway/net.h"
 #include "media/udptl.h"
 
@@ -341,11 +343,118 @@ static void t38_leg_freed_with_pool(void **state)
 	gw_mpool_free(p);
 }
 
+static void put_down(struct gw_mslot *s, uint8_t v)
+{
+	uint8_t *d = gw_ring_produce(&s->down);
+
+	assert_non_null(d);
+	memset(d, v, GW_MW_BLOCK);
+	gw_ring_publish(&s->down);
+}
+
+/* Not played yet: the TDM side is told to wait, unless late; a slot one
+ * block ahead drops a silent block to get back in step, never a heard
+ * one. The slot is never started, so nothing else touches its rings. */
+static void audio_two_steps(void **state)
+{
+	struct gw_mpool_cfg cfg = { .workers = 1 };
+	struct gw_mpool *p;
+	struct gw_mslot *s;
+	struct media_sess *sess;
+	uint8_t rx[GW_MW_BLOCK], tx[GW_MW_BLOCK];
+	unsigned next = LO + 60, port;
+
+	memset(rx, 0x33, sizeof(rx));
+	assert_int_equal(gw_mpool_alloc(&cfg, &p), 0);
+	s = mk(p, &next, 0, &port, 9, &sess);
+	gw_mslot_audio_rx(s, rx, sizeof(rx), true);
+	assert_int_equal(gw_mslot_backlog(s), 1);
+	memset(tx, 0x77, sizeof(tx));
+	assert_false(gw_mslot_audio_tx(s, tx, sizeof(tx), false, 0xFF));
+	assert_int_equal(tx[0], 0x77); /* untouched */
+	/* late, nothing played yet: silence, and the next ask does not
+	 * wait again */
+	assert_true(gw_mslot_audio_tx(s, tx, sizeof(tx), true, 0xFF));
+	assert_int_equal(tx[0], 0xFF);
+	assert_true(gw_mslot_audio_tx(s, tx, sizeof(tx), false, 0xFF));
+	assert_int_equal(s->repeats, 0);
+
+	/* one block ahead, the older one silent: it goes */
+	put_down(s, 0xFF);
+	put_down(s, 0x55);
+	assert_true(gw_mslot_audio_tx(s, tx, sizeof(tx), true, 0xFF));
+	assert_int_equal(tx[0], 0x55);
+	assert_int_equal(s->resyncs, 1);
+	/* the older one heard: played, kept in order */
+	put_down(s, 0x44);
+	put_down(s, 0x55);
+	assert_true(gw_mslot_audio_tx(s, tx, sizeof(tx), true, 0xFF));
+	assert_int_equal(tx[0], 0x44);
+	assert_true(gw_mslot_audio_tx(s, tx, sizeof(tx), true, 0xFF));
+	assert_int_equal(tx[0], 0x55);
+	assert_int_equal(s->resyncs, 1);
+	/* late with nothing new: the last block again (a tone goes on) */
+	assert_true(gw_mslot_audio_tx(s, tx, sizeof(tx), true, 0xFF));
+	assert_int_equal(tx[0], 0x55);
+	assert_int_equal(s->repeats, 1);
+	/* a wrong size: silence at once, nothing handed up */
+	gw_mslot_audio_rx(s, rx, 100, true);
+	assert_true(gw_mslot_audio_tx(s, tx, 100, false, 0xD5));
+	assert_int_equal(tx[99], 0xD5);
+	gw_mslot_discard(s, sess);
+	gw_mpool_free(p);
+}
+
+static unsigned readies;
+
+static void on_ready(void *arg)
+{
+	readies++;
+}
+
+/* A started slot: each block handed up is played by the worker, which
+ * says so; the answer is then there without waiting. */
+static void audio_ready_callback(void **state)
+{
+	struct gw_mpool_cfg cfg = { .workers = 1, .audio_ready = on_ready };
+	struct gw_mpool *p;
+	struct gw_mslot *s;
+	struct media_sess *sess;
+	uint8_t rx[GW_MW_BLOCK], tx[GW_MW_BLOCK];
+	unsigned next = LO + 80, port, answered = 0;
+
+	memset(rx, 0xFF, sizeof(rx));
+	readies = 0;
+	assert_int_equal(gw_mpool_alloc(&cfg, &p), 0);
+	s = mk(p, &next, 0, &port, 9, &sess);
+	assert_int_equal(gw_mslot_start(s, sess), 0);
+	for (int blk = 0; blk < 10; blk++) {
+		unsigned before = readies;
+
+		gw_mslot_audio_rx(s, rx, sizeof(rx), false);
+		for (int i = 0; i < 500 && readies == before; i++) {
+			gw_mpool_poll(p);
+			if (readies == before)
+				usleep(1000);
+		}
+		if (readies > before &&
+		    gw_mslot_audio_tx(s, tx, sizeof(tx), false, 0xFF))
+			answered++;
+	}
+	assert_int_equal(answered, 10);
+	assert_int_equal(gw_mslot_backlog(s), 0);
+	assert_int_equal(gw_mslot_stop(s), 0);
+	assert_true(gw_mpool_drain(p, 2000));
+	gw_mpool_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(bad_input),
 		cmocka_unit_test(peer_change_and_drain),
+		cmocka_unit_test(audio_two_steps),
+		cmocka_unit_test(audio_ready_callback),
 		cmocka_unit_test(t38_latching_and_handback),
 		cmocka_unit_test(t38_watchdog_and_switch_back),
 		cmocka_unit_test(t38_leg_freed_with_pool),

@@ -500,10 +500,12 @@ void sim_call_event(struct tdm_call *call, const struct tdm_event *ev)
 	case TDM_EV_PROGRESS:
 		sim_out("event=progress " CALL_FMT " inband=%d", CALL_ARGS(sc),
 			ev->inband);
+		sc->early |= ev->inband;
 		break;
 	case TDM_EV_ALERTING:
 		sim_out("event=alerting " CALL_FMT " dir=out inband=%d",
 			CALL_ARGS(sc), ev->inband);
+		sc->early |= ev->inband;
 		break;
 	case TDM_EV_CONNECT:
 		call_connected(sc);
@@ -537,6 +539,14 @@ void sim_call_audio(void *arg, struct tdm_span *span, struct tdm_call *call,
 	int16_t pcm[TDM_SAMPLES_PER_BLOCK], out[TDM_SAMPLES_PER_BLOCK];
 	size_t i;
 
+	if (sc && !sc->connected && sc->early && n <= TDM_SAMPLES_PER_BLOCK) {
+		/* the far end's in-band tones before answer: heard, not
+		 * answered (tx stays silence) */
+		media_law_to_linear(law_of(sc), rx, pcm, n);
+		media_freqmeter_feed(&sc->fm, pcm, n);
+		rec_write(sc, pcm, n);
+		return;
+	}
 	if (!sc || !sc->connected || n > TDM_SAMPLES_PER_BLOCK)
 		return; /* tx stays silence */
 	media_law_to_linear(law_of(sc), rx, pcm, n);

@@ -38,6 +38,7 @@ struct sim_call {
 	unsigned num; /* call=N in the event log */
 	enum tdm_call_dir dir;
 	bool connected;
+	bool early; /* PROGRESS/ALERTING with in-band information: listen */
 	struct sim_timer *answer_timer;
 	struct sim_timer *hangup_timer;
 	/* what it sends: a tone, a file (looped) or silence */
