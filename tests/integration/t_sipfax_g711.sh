@@ -31,7 +31,8 @@ expect_line "$T/b.log" "event=t38_reinvite call=1"
 expect_line "$T/b.log" "event=t38_refused call=1 code=488"
 expect_no_line "$T/b.log" "mode=t38"
 expect_line "$T/b.log" "event=fax call=1 result=ok dir=send mode=g711 .* pages=2 pages_in_file=2 .* t30_code=0"
-expect_line "$T/rcv.log" "event=reject call=1 code=488 reason=t38_refused"
+# the two senders race: either may be the receiver's call 1
+expect_line "$T/rcv.log" "event=reject call=[0-9] code=488 reason=t38_refused"
 expect_line "$T/rcv.log" "event=reoffer call=[0-9] answer=488 t38=1"
 [ "$(grep -c 'event=fax call=[0-9] result=ok dir=recv mode=g711 .* pages=2 ' "$T/rcv.log")" = 2 ] ||
 	fail "the receiver did not report two good G.711 faxes"
