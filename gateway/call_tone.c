@@ -151,7 +151,8 @@ bool call_rtone_sip(struct gw_call *c, int cause)
 	    sip_call_respond(c->sip, 183, NULL, c->answer_sdp))
 		return false;
 	c->media_to_sip = true;
-	if (call_tone(c, tone) || !rtone_arm(c, cause, call_cause_to_sip(c, cause)))
+	if (call_tone(c, tone) ||
+	    !rtone_arm(c, cause, call_cause_to_sip(c, cause)))
 		return false;
 	c->rtone_next_us = gw_loop_now_us(c->gw->loop) + 20000;
 	c->rtone_pump = gw_timer_start_at_us(c->gw->loop, c->rtone_next_us,

@@ -49,7 +49,7 @@ demo: $(BINS)
 
 # The fax simulation (tests/sim): one process, virtual time, seeded.
 # `make sim` runs the short default set; `make test` runs it too.
-FAXSIM_OBJ = $(B)/tests/sim/faxsim.o
+FAXSIM_OBJ = $(B)/tests/sim/faxsim.o $(FAXDOC_OBJ)
 
 $(B)/tests/sim/t_fax_sim: $(B)/tests/sim/t_fax_sim.o $(FAXSIM_OBJ) $(ALL_LIBS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(ALL_LIBS) $(EXT_LIBS)

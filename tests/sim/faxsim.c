@@ -11,6 +11,7 @@
 #include "media/media.h"
 #include "sip/sip.h"
 #include "tests/sim/faxsim.h"
+#include "tools/faxdoc/faxdoc.h"
 
 #define BLOCK MEDIA_T38_BLOCK
 #define NETQ 512
@@ -125,78 +126,6 @@ static void net_deliver(struct sim *s, struct link *l, rx_fn rx)
 }
 
 /* ---- document ---- */
-
-static int make_doc(const char *path, unsigned pages, unsigned rows,
-		    uint64_t seed)
-{
-	unsigned char row[216];
-	TIFF *t = TIFFOpen(path, "w");
-
-	if (!t)
-		return EIO;
-	for (unsigned p = 1; p <= pages; p++) {
-		TIFFSetField(t, TIFFTAG_SUBFILETYPE, FILETYPE_PAGE);
-		TIFFSetField(t, TIFFTAG_IMAGEWIDTH, 1728);
-		TIFFSetField(t, TIFFTAG_IMAGELENGTH, rows);
-		TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, 1);
-		TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, 1);
-		TIFFSetField(t, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISWHITE);
-		TIFFSetField(t, TIFFTAG_FILLORDER, FILLORDER_LSB2MSB);
-		TIFFSetField(t, TIFFTAG_COMPRESSION, COMPRESSION_CCITTFAX3);
-		TIFFSetField(t, TIFFTAG_GROUP3OPTIONS,
-			     GROUP3OPT_2DENCODING | GROUP3OPT_FILLBITS);
-		TIFFSetField(t, TIFFTAG_XRESOLUTION, 204.0f);
-		TIFFSetField(t, TIFFTAG_YRESOLUTION, 98.0f);
-		TIFFSetField(t, TIFFTAG_RESOLUTIONUNIT, RESUNIT_INCH);
-		TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, rows);
-		TIFFSetField(t, TIFFTAG_PAGENUMBER, p - 1, pages);
-		for (unsigned y = 0; y < rows; y++) {
-			memset(row, 0, sizeof(row));
-			for (unsigned x = 0; x < 216; x++)
-				if ((x * 7 + y * p + seed) % 31 < 3)
-					row[x] = (unsigned char)(0x81 * p + y);
-			if (TIFFWriteScanline(t, row, y, 0) < 0) {
-				TIFFClose(t);
-				return EIO;
-			}
-		}
-		TIFFWriteDirectory(t);
-	}
-	TIFFClose(t);
-	return 0;
-}
-
-/* Pages decoded and compared row by row: how many are equal. */
-static unsigned same_pages(const char *a, const char *b)
-{
-	TIFF *ta = TIFFOpen(a, "r"), *tb = TIFFOpen(b, "r");
-	unsigned char ra[216], rb[216];
-	uint32_t ha = 0, hb = 0, wa = 0, wb = 0;
-	unsigned pages = 0;
-
-	if (!ta || !tb)
-		goto out;
-	do {
-		TIFFGetField(ta, TIFFTAG_IMAGELENGTH, &ha);
-		TIFFGetField(tb, TIFFTAG_IMAGELENGTH, &hb);
-		TIFFGetField(ta, TIFFTAG_IMAGEWIDTH, &wa);
-		TIFFGetField(tb, TIFFTAG_IMAGEWIDTH, &wb);
-		if (ha != hb || wa != 1728 || wb != 1728)
-			goto out;
-		for (uint32_t y = 0; y < ha; y++)
-			if (TIFFReadScanline(ta, ra, y, 0) < 0 ||
-			    TIFFReadScanline(tb, rb, y, 0) < 0 ||
-			    memcmp(ra, rb, sizeof(ra)))
-				goto out;
-		pages++;
-	} while (TIFFReadDirectory(ta) && TIFFReadDirectory(tb));
-out:
-	if (ta)
-		TIFFClose(ta);
-	if (tb)
-		TIFFClose(tb);
-	return pages;
-}
 
 /* ---- machines ---- */
 
@@ -618,7 +547,8 @@ int faxsim_run(const struct faxsim_opts *o, struct faxsim_result *r)
 		return errno;
 	}
 	close(fd);
-	err = make_doc(doc, pages, o->rows ? o->rows : 300, o->seed);
+	err = faxdoc_write(doc, pages, o->rows ? o->rows : 300,
+			   (unsigned long)o->seed);
 	if (err)
 		goto out;
 	s.pfax = audio_fax(&s, o->pstn_sends, o->pstn_sends, doc, got,
@@ -644,7 +574,7 @@ int faxsim_run(const struct faxsim_opts *o, struct faxsim_result *r)
 	r->code_pstn = s.pdone ? s.pcode : -1;
 	r->code_ip = s.idone ? s.icode : -1;
 	r->pages_sent = pages;
-	r->pages_equal = same_pages(doc, got);
+	r->pages_equal = faxdoc_same_pages(doc, got);
 	r->dgrams_sent = s.sent;
 	r->dgrams_lost = s.lost;
 	if (s.tu)

@@ -16,45 +16,15 @@
 
 #include "media/media.h"
 #include "tools/pstnsim/fax.h"
+#include "tools/faxdoc/faxdoc.h"
 
 static char doc[64], got[64];
 
-/* A two-page 1728-px G3 document, made here like pstnsim-mktiff does. */
 static void make_doc(void)
 {
-	unsigned char row[216];
-	TIFF *t;
-	int p, y;
-
 	strcpy(doc, "/tmp/test_pstnsim_fax_doc.XXXXXX");
 	close(mkstemp(doc));
-	t = TIFFOpen(doc, "w");
-	assert_non_null(t);
-	for (p = 1; p <= 2; p++) {
-		TIFFSetField(t, TIFFTAG_SUBFILETYPE, FILETYPE_PAGE);
-		TIFFSetField(t, TIFFTAG_IMAGEWIDTH, 1728);
-		TIFFSetField(t, TIFFTAG_IMAGELENGTH, 200);
-		TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, 1);
-		TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, 1);
-		TIFFSetField(t, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISWHITE);
-		TIFFSetField(t, TIFFTAG_FILLORDER, FILLORDER_LSB2MSB);
-		TIFFSetField(t, TIFFTAG_COMPRESSION, COMPRESSION_CCITTFAX3);
-		TIFFSetField(t, TIFFTAG_GROUP3OPTIONS,
-			     GROUP3OPT_2DENCODING | GROUP3OPT_FILLBITS);
-		TIFFSetField(t, TIFFTAG_XRESOLUTION, 204.0f);
-		TIFFSetField(t, TIFFTAG_YRESOLUTION, 98.0f);
-		TIFFSetField(t, TIFFTAG_RESOLUTIONUNIT, RESUNIT_INCH);
-		TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, 200);
-		TIFFSetField(t, TIFFTAG_PAGENUMBER, p - 1, 2);
-		for (y = 0; y < 200; y++) {
-			memset(row, 0, sizeof(row));
-			row[(y * p) % 216] = 0xff;
-			assert_true(TIFFWriteScanline(t, row, (uint32_t)y, 0) >=
-				    0);
-		}
-		assert_true(TIFFWriteDirectory(t));
-	}
-	TIFFClose(t);
+	assert_int_equal(faxdoc_write(doc, 2, 200, 1), 0);
 	strcpy(got, "/tmp/test_pstnsim_fax_got.XXXXXX");
 	close(mkstemp(got));
 }

@@ -18,47 +18,16 @@
 
 #include "media/media.h"
 #include "tools/sipfax/term.h"
+#include "tools/faxdoc/faxdoc.h"
 
 #define ROWS 200
 static char doc[64], got[64];
 
 static void make_doc(void)
 {
-	unsigned char row[216];
-	TIFF *t;
-	int p, y;
-
 	strcpy(doc, "/tmp/test_sipfax_term_doc.XXXXXX");
 	close(mkstemp(doc));
-	t = TIFFOpen(doc, "w");
-	assert_non_null(t);
-	for (p = 1; p <= 2; p++) {
-		TIFFSetField(t, TIFFTAG_SUBFILETYPE, FILETYPE_PAGE);
-		TIFFSetField(t, TIFFTAG_IMAGEWIDTH, 1728);
-		TIFFSetField(t, TIFFTAG_IMAGELENGTH, ROWS);
-		TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, 1);
-		TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, 1);
-		TIFFSetField(t, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISWHITE);
-		TIFFSetField(t, TIFFTAG_FILLORDER, FILLORDER_LSB2MSB);
-		TIFFSetField(t, TIFFTAG_COMPRESSION, COMPRESSION_CCITTFAX3);
-		TIFFSetField(t, TIFFTAG_GROUP3OPTIONS,
-			     GROUP3OPT_2DENCODING | GROUP3OPT_FILLBITS);
-		TIFFSetField(t, TIFFTAG_XRESOLUTION, 204.0f);
-		TIFFSetField(t, TIFFTAG_YRESOLUTION, 98.0f);
-		TIFFSetField(t, TIFFTAG_RESOLUTIONUNIT, RESUNIT_INCH);
-		TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, ROWS);
-		TIFFSetField(t, TIFFTAG_PAGENUMBER, p - 1, 2);
-		for (y = 0; y < ROWS; y++) {
-			memset(row, 0, sizeof(row));
-			row[(y * p) % 216] = 0xff;
-			row[(y * 7 + p) % 216] |= 0x18;
-			assert_true(TIFFWriteScanline(t, row, (uint32_t)y, 0) >=
-				    0);
-		}
-		assert_true(TIFFWriteDirectory(t));
-	}
-	TIFFClose(t);
-	/* a name that does not exist: the terminal creates it exclusively */
+	assert_int_equal(faxdoc_write(doc, 2, ROWS, 1), 0);
 	snprintf(got, sizeof(got), "/tmp/test_sipfax_term_got.%d.tif",
 		 (int)getpid());
 	unlink(got);
@@ -75,32 +44,6 @@ static int teardown(void **state)
 	unlink(doc);
 	unlink(got);
 	return 0;
-}
-
-/* Every page of b decodes to the same rows as the same page of a. */
-static void assert_same_pages(const char *a, const char *b)
-{
-	TIFF *ta = TIFFOpen(a, "r"), *tb = TIFFOpen(b, "r");
-	unsigned char ra[216], rb[216];
-	uint32_t h;
-	int pages = 0;
-
-	assert_non_null(ta);
-	assert_non_null(tb);
-	do {
-		assert_true(TIFFGetField(tb, TIFFTAG_IMAGELENGTH, &h));
-		assert_int_equal(h, ROWS);
-		for (uint32_t y = 0; y < ROWS; y++) {
-			assert_true(TIFFReadScanline(ta, ra, y, 0) >= 0);
-			assert_true(TIFFReadScanline(tb, rb, y, 0) >= 0);
-			assert_memory_equal(ra, rb, sizeof(ra));
-		}
-		pages++;
-		assert_int_equal(TIFFReadDirectory(ta), TIFFReadDirectory(tb));
-	} while (TIFFCurrentDirectory(ta) == (tdir_t)pages);
-	assert_int_equal(pages, 2);
-	TIFFClose(ta);
-	TIFFClose(tb);
 }
 
 /* One direction of the in-memory network: datagrams wait for the next
@@ -206,7 +149,7 @@ static void check_ok(const struct sf_term_result *rs,
 	assert_true(rs->bit_rate >= 9600);
 	assert_true(sf_term_result_ok(rs, true));
 	assert_true(sf_term_result_ok(rr, false));
-	assert_same_pages(doc, got);
+	assert_int_equal(faxdoc_same_pages(doc, got), 2);
 }
 
 static void test_t38_redundancy(void **state)

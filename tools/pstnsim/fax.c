@@ -12,6 +12,7 @@
 #include <spandsp.h>
 
 #include "tools/pstnsim/fax.h"
+#include "tools/faxdoc/faxdoc.h"
 
 struct sim_fax {
 	fax_state_t *fs;
@@ -38,43 +39,6 @@ static void phase_e(t30_state_t *t30, void *user, int code)
 	f->done = true;
 }
 
-/* A TIFF we can send: opens, has at least one page. Pages or -1. */
-static int tiff_pages(const char *path, char *err, size_t errlen)
-{
-	TIFF *t;
-	int n;
-
-	/* libtiff prints its own warnings on stderr: keep them off */
-	TIFFSetErrorHandler(NULL);
-	TIFFSetWarningHandler(NULL);
-	t = TIFFOpen(path, "r");
-	if (!t) {
-		snprintf(err, errlen, "%s: cannot open as TIFF", path);
-		return -1;
-	}
-	n = TIFFNumberOfDirectories(t);
-	TIFFClose(t);
-	if (n < 1) {
-		snprintf(err, errlen, "%s: TIFF without pages", path);
-		return -1;
-	}
-	return n;
-}
-
-/* The receive file must be creatable now, not only at phase C. */
-static int check_creatable(const char *path, char *err, size_t errlen)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	close(fd);
-	unlink(path);
-	return 0;
-}
-
 struct sim_fax *sim_fax_alloc(const struct sim_fax_cfg *cfg, char *err,
 			      size_t errlen)
 {
@@ -84,10 +48,10 @@ struct sim_fax *sim_fax_alloc(const struct sim_fax_cfg *cfg, char *err,
 	int pages = -1;
 
 	if (cfg->send) {
-		pages = tiff_pages(cfg->file, err, errlen);
+		pages = faxdoc_pages(cfg->file, err, errlen);
 		if (pages < 0)
 			return NULL;
-	} else if (check_creatable(cfg->file, err, errlen)) {
+	} else if (faxdoc_creatable(cfg->file, false, err, errlen)) {
 		return NULL;
 	}
 	f = calloc(1, sizeof(*f));

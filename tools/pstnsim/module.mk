@@ -6,13 +6,13 @@ PSTNSIM_SRCS := tools/pstnsim/pstnsim.c tools/pstnsim/opts.c \
 BINS += $(B)/pstnsim
 
 # $(TDM_VCLOCK_OBJ): libpri's wall clock follows --virtual time
-$(B)/pstnsim: $(PSTNSIM_SRCS:%.c=$(B)/%.o) $(TDM_VCLOCK_OBJ) $(LIBGW) \
+$(B)/pstnsim: $(PSTNSIM_SRCS:%.c=$(B)/%.o) $(FAXDOC_OBJ) $(TDM_VCLOCK_OBJ) $(LIBGW) \
 		$(LIBTDM) $(LIBMEDIA)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(EXT_LIBS)
 
 # The fax tests' TIFF/F documents, made at test time.
 BINS += $(B)/pstnsim-mktiff
-$(B)/pstnsim-mktiff: $(B)/tools/pstnsim/mktiff.o
+$(B)/pstnsim-mktiff: $(B)/tools/pstnsim/mktiff.o $(FAXDOC_OBJ)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -ltiff
 
 # Unit tests of pstnsim's own files (linked with just those files).
@@ -28,7 +28,7 @@ $(B)/tests/unit/test_tools_pstnsim_dsp: \
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
 $(B)/tests/unit/test_tools_pstnsim_fax: \
 		$(B)/tests/unit/test_tools_pstnsim_fax.o \
-		$(B)/tools/pstnsim/fax.o $(LIBMEDIA)
+		$(B)/tools/pstnsim/fax.o $(FAXDOC_OBJ) $(LIBMEDIA)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
 UNIT_TESTS += test_tools_pstnsim_run
 $(B)/tests/unit/test_tools_pstnsim_run: \

@@ -13,6 +13,7 @@
 
 #include "media/fax.h"
 #include "tools/sipfax/term.h"
+#include "tools/faxdoc/faxdoc.h"
 
 #define SF_MAX_IFP 1024
 #define SF_UDPTL_WINDOW 3
@@ -68,43 +69,6 @@ static void phase_e(t30_state_t *t30, void *user, int code)
 	t->done = true;
 }
 
-/* A TIFF we can send: opens, has at least one page. Pages or -1. */
-static int tiff_pages(const char *path, char *err, size_t errlen)
-{
-	TIFF *tf;
-	int n;
-
-	/* libtiff prints its own warnings on stderr: keep them off */
-	TIFFSetErrorHandler(NULL);
-	TIFFSetWarningHandler(NULL);
-	tf = TIFFOpen(path, "r");
-	if (!tf) {
-		snprintf(err, errlen, "%s: cannot open as TIFF", path);
-		return -1;
-	}
-	n = TIFFNumberOfDirectories(tf);
-	TIFFClose(tf);
-	if (n < 1) {
-		snprintf(err, errlen, "%s: TIFF without pages", path);
-		return -1;
-	}
-	return n;
-}
-
-/* The receive file must be creatable now, not only at phase C. */
-static int check_creatable(const char *path, char *err, size_t errlen)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	close(fd);
-	unlink(path);
-	return 0;
-}
-
 struct sf_term *sf_term_alloc(const struct sf_term_cfg *cfg, char *err,
 			      size_t errlen)
 {
@@ -116,10 +80,10 @@ struct sf_term *sf_term_alloc(const struct sf_term_cfg *cfg, char *err,
 		return NULL;
 	}
 	if (cfg->send) {
-		pages = tiff_pages(cfg->file, err, errlen);
+		pages = faxdoc_pages(cfg->file, err, errlen);
 		if (pages < 0)
 			return NULL;
-	} else if (check_creatable(cfg->file, err, errlen)) {
+	} else if (faxdoc_creatable(cfg->file, true, err, errlen)) {
 		return NULL;
 	}
 	t = calloc(1, sizeof(*t));
