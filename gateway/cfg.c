@@ -15,10 +15,7 @@
 #include <strings.h>
 #include "gateway/cfg_int.h"
 
-static void err_add(struct cfg_errors *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void err_add(struct cfg_errors *e, const char *fmt, ...)
+void cfg_errors_add(struct cfg_errors *e, const char *fmt, ...)
 {
 	char line[512];
 	va_list ap;
@@ -152,7 +149,8 @@ static void section_begin(struct cfg_ctx *c, const char *section)
 			return;
 		}
 		if (nf != 2 || strlen(name) >= CFG_NAME_LEN) {
-			err_add(c->errs,
+			cfg_errors_add(
+				c->errs,
 				"%s:%d: [%s] needs one name, as [%s NAME]",
 				c->file, c->line, section, cfg_sect_names[s]);
 			return;
@@ -160,8 +158,8 @@ static void section_begin(struct cfg_ctx *c, const char *section)
 		char why[128];
 
 		if (cfg_check_name(c, NULL, name, why, sizeof(why))) {
-			err_add(c->errs, "%s:%d: [%s] %s", c->file, c->line,
-				section, why);
+			cfg_errors_add(c->errs, "%s:%d: [%s] %s", c->file,
+				       c->line, section, why);
 			return;
 		}
 		if (s == S_SPAN) {
@@ -169,21 +167,24 @@ static void section_begin(struct cfg_ctx *c, const char *section)
 			unsigned long id = strtoul(name, &end, 10);
 
 			if (*end || id < 1 || id > 255) {
-				err_add(c->errs,
+				cfg_errors_add(
+					c->errs,
 					"%s:%d: [%s] span number must be 1..255",
 					c->file, c->line, section);
 				return;
 			}
 			for (size_t i = 0; i < cfg->nspans; i++)
 				if (cfg->spans[i].id == id) {
-					err_add(c->errs,
+					cfg_errors_add(
+						c->errs,
 						"%s:%d: [%s] span %lu already defined at line %d",
 						c->file, c->line, section, id,
 						cfg->spans[i].line);
 					return;
 				}
 			if (cfg->nspans == CFG_MAX_SPANS) {
-				err_add(c->errs,
+				cfg_errors_add(
+					c->errs,
 					"%s:%d: [%s] too many spans (at most %d)",
 					c->file, c->line, section,
 					CFG_MAX_SPANS);
@@ -198,13 +199,15 @@ static void section_begin(struct cfg_ctx *c, const char *section)
 			c->obj = sp;
 		} else if (s == S_TRUNK) {
 			if (cfg_trunk_find(cfg, name)) {
-				err_add(c->errs,
+				cfg_errors_add(
+					c->errs,
 					"%s:%d: [%s] trunk '%s' already defined",
 					c->file, c->line, section, name);
 				return;
 			}
 			if (cfg->ntrunks == CFG_MAX_TRUNKS) {
-				err_add(c->errs,
+				cfg_errors_add(
+					c->errs,
 					"%s:%d: [%s] too many trunks (at most %d)",
 					c->file, c->line, section,
 					CFG_MAX_TRUNKS);
@@ -219,7 +222,8 @@ static void section_begin(struct cfg_ctx *c, const char *section)
 			c->obj = t;
 		} else {
 			if (cfg->nroutes == CFG_MAX_ROUTES) {
-				err_add(c->errs,
+				cfg_errors_add(
+					c->errs,
 					"%s:%d: [%s] too many routes (at most %d)",
 					c->file, c->line, section,
 					CFG_MAX_ROUTES);
@@ -237,7 +241,8 @@ static void section_begin(struct cfg_ctx *c, const char *section)
 		c->bad_section = false;
 		return;
 	}
-	err_add(c->errs,
+	cfg_errors_add(
+		c->errs,
 		"%s:%d: unknown section [%s] (expected: general, sip, media, fax, span N, trunk NAME, route NAME)",
 		c->file, c->line, section);
 }
@@ -251,8 +256,8 @@ static int handler(void *user, const char *section, const char *key,
 	if (c->bad_section)
 		return 1; /* reported once, at the header */
 	if (!c->obj) {
-		err_add(c->errs, "%s:%d: option '%s' outside a section",
-			c->file, c->line, key);
+		cfg_errors_add(c->errs, "%s:%d: option '%s' outside a section",
+			       c->file, c->line, key);
 		return 1;
 	}
 	for (size_t i = 0; i < cfg_nopts; i++) {
@@ -261,12 +266,12 @@ static int handler(void *user, const char *section, const char *key,
 		if (o->sect != c->sect || strcasecmp(o->key, key))
 			continue;
 		if (opt_set(c, o, c->obj, value, why, sizeof(why)))
-			err_add(c->errs, "%s:%d: [%s] %s: %s", c->file, c->line,
-				section, key, why);
+			cfg_errors_add(c->errs, "%s:%d: [%s] %s: %s", c->file,
+				       c->line, section, key, why);
 		return 1;
 	}
-	err_add(c->errs, "%s:%d: [%s] unknown option '%s'", c->file, c->line,
-		section, key);
+	cfg_errors_add(c->errs, "%s:%d: [%s] unknown option '%s'", c->file,
+		       c->line, section, key);
 	return 1;
 }
 
@@ -342,19 +347,22 @@ static void validate(struct cfg_ctx *c)
 		struct cfg_span *s = &cfg->spans[i];
 
 		if (!s->path[0] && !strcmp(s->driver, "loop"))
-			err_add(c->errs,
+			cfg_errors_add(
+				c->errs,
 				"%s:%d: [span %u] path: required for the loop driver",
 				c->file, s->line, s->id);
 		for (size_t j = 0; j < i; j++) {
 			if (s->path[0] && !strcmp(s->path, cfg->spans[j].path))
-				err_add(c->errs,
+				cfg_errors_add(
+					c->errs,
 					"%s:%d: [span %u] path: also used by span %u",
 					c->file, s->line, s->id,
 					cfg->spans[j].id);
 			/* one hunting order per group */
 			if (!strcmp(s->group, cfg->spans[j].group) &&
 			    s->hunt != cfg->spans[j].hunt)
-				err_add(c->errs,
+				cfg_errors_add(
+					c->errs,
 					"%s:%d: [span %u] hunt: '%s' differs from span %u of group '%s' ('%s')",
 					c->file, s->line, s->id,
 					cfg_hunt_names[s->hunt],
@@ -369,7 +377,8 @@ static void validate(struct cfg_ctx *c)
 				    cfg->spans[j].national_prefix) ||
 			     strcmp(s->international_prefix,
 				    cfg->spans[j].international_prefix)))
-				err_add(c->errs,
+				cfg_errors_add(
+					c->errs,
 					"%s:%d: [span %u] country_code: numbering plan differs from span %u of group '%s'",
 					c->file, s->line, s->id,
 					cfg->spans[j].id, s->group);
@@ -379,18 +388,21 @@ static void validate(struct cfg_ctx *c)
 		struct cfg_trunk *t = &cfg->trunks[i];
 
 		if (!t->host[0])
-			err_add(c->errs, "%s:%d: [trunk %s] address: required",
-				c->file, t->line, t->name);
+			cfg_errors_add(c->errs,
+				       "%s:%d: [trunk %s] address: required",
+				       c->file, t->line, t->name);
 		if (t->reg && !t->user[0])
-			err_add(c->errs,
-				"%s:%d: [trunk %s] register: needs user",
-				c->file, t->line, t->name);
+			cfg_errors_add(c->errs,
+				       "%s:%d: [trunk %s] register: needs user",
+				       c->file, t->line, t->name);
 		if (t->password[0] && !t->user[0] && !t->auth_user[0])
-			err_add(c->errs,
+			cfg_errors_add(
+				c->errs,
 				"%s:%d: [trunk %s] password: needs user or auth_user",
 				c->file, t->line, t->name);
 		if (t->in_password[0] && !t->in_user[0])
-			err_add(c->errs,
+			cfg_errors_add(
+				c->errs,
 				"%s:%d: [trunk %s] inbound_password: needs inbound_user",
 				c->file, t->line, t->name);
 	}
@@ -398,39 +410,47 @@ static void validate(struct cfg_ctx *c)
 		struct cfg_route *r = &cfg->routes[i];
 
 		if (r->from < 0)
-			err_add(c->errs,
+			cfg_errors_add(
+				c->errs,
 				"%s:%d: [route %s] from: required (pstn or sip)",
 				c->file, r->line, r->name);
 		if (!r->target[0]) {
-			err_add(c->errs, "%s:%d: [route %s] target: required",
-				c->file, r->line, r->name);
+			cfg_errors_add(c->errs,
+				       "%s:%d: [route %s] target: required",
+				       c->file, r->line, r->name);
 			continue;
 		}
 		if (r->target_kind == CFG_TARGET_TRUNK &&
 		    !cfg_trunk_find(cfg, r->target_name))
-			err_add(c->errs,
+			cfg_errors_add(
+				c->errs,
 				"%s:%d: [route %s] target: no [trunk %s]",
 				c->file, r->line, r->name, r->target_name);
 		if (r->target_kind == CFG_TARGET_GROUP &&
 		    !group_exists(cfg, r->target_name))
-			err_add(c->errs,
+			cfg_errors_add(
+				c->errs,
 				"%s:%d: [route %s] target: no span in group '%s'",
 				c->file, r->line, r->name, r->target_name);
 	}
 	if (cfg->rtp_port_min >= cfg->rtp_port_max)
-		err_add(c->errs,
+		cfg_errors_add(
+			c->errs,
 			"%s: [media] rtp_port_min %u must be below rtp_port_max %u",
 			c->file, cfg->rtp_port_min, cfg->rtp_port_max);
 	if (cfg->ptime_ms % 10)
-		err_add(c->errs,
+		cfg_errors_add(
+			c->errs,
 			"%s: [media] ptime_ms: %u is not a multiple of 10",
 			c->file, cfg->ptime_ms);
 	if (cfg->jitter_min_ms > cfg->jitter_max_ms)
-		err_add(c->errs,
+		cfg_errors_add(
+			c->errs,
 			"%s: [media] jitter_min_ms: %u is above jitter_max_ms %u",
 			c->file, cfg->jitter_min_ms, cfg->jitter_max_ms);
 	if (cfg->echo_tail_ms && cfg->echo_tail_ms < 8)
-		err_add(c->errs,
+		cfg_errors_add(
+			c->errs,
 			"%s: [media] echo_tail_ms: %u is below 8 (0 turns it off)",
 			c->file, cfg->echo_tail_ms);
 	if (!cfg->rtp_ip[0])
@@ -450,7 +470,8 @@ static void validate(struct cfg_ctx *c)
 	}
 	if (cfg->sip_host2[0] &&
 	    !strchr(cfg->sip_host2, ':') == !strchr(cfg->sip_host, ':'))
-		err_add(c->errs,
+		cfg_errors_add(
+			c->errs,
 			"%s: [sip] listen2: must be of the other IP family than listen",
 			c->file);
 	bool tls = cfg->tls_host[0];
@@ -458,12 +479,13 @@ static void validate(struct cfg_ctx *c)
 	for (size_t i = 0; i < cfg->ntrunks; i++)
 		tls |= cfg->trunks[i].transport == CFG_TP_TLS;
 	if (tls && cfg->tls_verify && !cfg->tls_ca[0])
-		err_add(c->errs,
+		cfg_errors_add(
+			c->errs,
 			"%s: [sip] tls_verify: peer needs tls_ca (or tls_verify = none)",
 			c->file);
 	if ((cfg->tls_host[0] && !cfg->tls_cert[0]))
-		err_add(c->errs, "%s: [sip] tls_listen: needs tls_cert",
-			c->file);
+		cfg_errors_add(c->errs, "%s: [sip] tls_listen: needs tls_cert",
+			       c->file);
 }
 
 int cfg_load_stream(struct gw_cfg *cfg, FILE *f, const char *name,
@@ -479,11 +501,12 @@ int cfg_load_stream(struct gw_cfg *cfg, FILE *f, const char *name,
 	apply_defaults(&c, S_FAX, cfg);
 	rc = ini_parse_stream(reader, &c, handler, &c);
 	if (rc > 0)
-		err_add(errs,
+		cfg_errors_add(
+			errs,
 			"%s:%d: syntax error (expected [section] or key = value)",
 			name, rc);
 	else if (rc < 0)
-		err_add(errs, "%s: cannot be read", name);
+		cfg_errors_add(errs, "%s: cannot be read", name);
 	validate(&c);
 	return errs->count ? EINVAL : 0;
 }
@@ -496,7 +519,7 @@ int cfg_load(struct gw_cfg *cfg, const char *path, struct cfg_errors *errs)
 	if (!f) {
 		int err = errno;
 
-		err_add(errs, "%s: %s", path, strerror(err));
+		cfg_errors_add(errs, "%s: %s", path, strerror(err));
 		return err;
 	}
 	rc = cfg_load_stream(cfg, f, path, errs);

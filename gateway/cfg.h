@@ -225,6 +225,10 @@ int cfg_load(struct gw_cfg *cfg, const char *path, struct cfg_errors *errs);
 int cfg_load_stream(struct gw_cfg *cfg, FILE *f, const char *name,
 		    struct cfg_errors *errs);
 void cfg_errors_release(struct cfg_errors *errs);
+/* Appends one error line (no newline in fmt); long lines are cut. A
+ * failed allocation loses the text, never the count. */
+void cfg_errors_add(struct cfg_errors *errs, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Writes the commented sample configuration, every option with its
  * default and help, generated from the option table. */

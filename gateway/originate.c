@@ -235,39 +235,27 @@ static struct gw_orig *find_sip(struct gw *gw, const struct sip_call *sc)
 	return NULL;
 }
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
 /* One 20 ms RTP packet (RFC 3550 5.1) of the tone, on an absolute
  * schedule so the stream does not drift with the loop's latency. */
 static void rtp_tick(void *arg)
 {
 	struct gw_orig *o = arg;
-	uint8_t pkt[12 + RTP_SAMPLES];
+	struct rtp_hdr h = { .marker = o->seq == 0, /* the first */
+			     .pt = o->pt,
+			     .seq = o->seq++,
+			     .ts = o->ts,
+			     .ssrc = o->ssrc };
+	uint8_t pkt[RTP_HDR_LEN + RTP_SAMPLES], law[RTP_SAMPLES];
 	int16_t pcm[RTP_SAMPLES];
+	size_t len;
 
 	o->rtp_timer = NULL;
-	memset(pkt, 0, 12);
-	pkt[0] = 0x80;
-	pkt[1] = o->pt | (o->seq == 0 ? 0x80 : 0); /* marker: first */
-	put16(pkt + 2, o->seq++);
-	put32(pkt + 4, o->ts);
-	put32(pkt + 8, o->ssrc);
 	o->ts += RTP_SAMPLES;
 	media_tonegen_run(&o->tone, pcm, RTP_SAMPLES);
-	media_linear_to_law(o->law, pcm, pkt + 12, RTP_SAMPLES);
-	if (sendto(o->rtp_fd, pkt, sizeof(pkt), 0,
-		   (const struct sockaddr *)&o->rtp_dst,
-		   o->rtp_dstlen) == (ssize_t)sizeof(pkt))
+	media_linear_to_law(o->law, pcm, law, RTP_SAMPLES);
+	if (!rtp_build(&h, law, sizeof(law), pkt, sizeof(pkt), &len) &&
+	    sendto(o->rtp_fd, pkt, len, 0, (const struct sockaddr *)&o->rtp_dst,
+		   o->rtp_dstlen) == (ssize_t)len)
 		o->rtp_sent++;
 	o->next_us += 20000;
 	o->rtp_timer =

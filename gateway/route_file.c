@@ -36,31 +36,16 @@ static void rf_err(struct rf_ctx *c, const char *fmt, ...)
 /* One error line "file:line: why" into errs (the format cfg.c uses). */
 static void rf_err(struct rf_ctx *c, const char *fmt, ...)
 {
-	struct cfg_errors *e = c->errs;
-	char line[512];
+	char why[400];
 	va_list ap;
-	int n = c->line > 0 ? snprintf(line, sizeof(line), "%s:%d: ", c->file,
-				       c->line)
-			    : snprintf(line, sizeof(line), "%s: ", c->file);
 
 	va_start(ap, fmt);
-	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	n = (int)strlen(line);
-	e->count++;
-	if (e->len + (size_t)n + 2 > e->cap) {
-		size_t cap = (e->cap + (size_t)n + 2) * 2;
-		char *p = realloc(e->text, cap);
-
-		if (!p)
-			return; /* the count still says it failed */
-		e->text = p;
-		e->cap = cap;
-	}
-	memcpy(e->text + e->len, line, (size_t)n);
-	e->len += (size_t)n;
-	e->text[e->len++] = '\n';
-	e->text[e->len] = '\0';
+	if (c->line > 0)
+		cfg_errors_add(c->errs, "%s:%d: %s", c->file, c->line, why);
+	else
+		cfg_errors_add(c->errs, "%s: %s", c->file, why);
 }
 
 static char *trim(char *s)
