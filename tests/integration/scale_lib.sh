@@ -119,3 +119,42 @@ scale_active_dialogs() {
 	scale_kamcmd dlg.stats_active 2>/dev/null |
 		awk '$1 == "all:" { print $2 }'
 }
+
+# scale_sim_cmd N LINE...: scenario lines to node N's switch command
+# socket ($T/simN.ctl, pstnsim --ctl); returns once each is acknowledged
+# (fails the test on an error reply or after 20 s).
+scale_sim_cmd() {
+	local n=$1; shift
+	printf '%s\n' "$@" | perl -MIO::Socket::UNIX -e '
+		my $s = IO::Socket::UNIX->new(Peer => $ARGV[0]) or die "connect: $!";
+		my @l = <STDIN>; print $s @l; my $want = @l;
+		$SIG{ALRM} = sub { print "TIMEOUT\n"; exit 1 }; alarm 20;
+		while ($want > 0 && defined(my $r = <$s>)) {
+			next unless $r =~ /^(ok|error) /;
+			print $r; exit 1 if $r =~ /^error /; $want--;
+		}
+		exit($want ? 1 : 0);' "$T/sim$n.ctl" >>"$T/sim$n.cmd.log" 2>&1 ||
+		fail "node $n switch refused: $(tail -n 1 "$T/sim$n.cmd.log")"
+}
+
+# scale_fax N: a fax server stand-in (sipua answering after 100 ms) on
+# 127.0.0.(20+N):5060, log $T/faxN.log
+scale_fax() {
+	start "fax$1" "$B/sipua" --listen "127.0.0.$((20 + $1)):5060" \
+		--answer-delay 100 --timeout 80
+	wait_for "$T/fax$1.log" "event=ready" 5
+}
+
+# scale_count FILE REGEX: lines of FILE matching REGEX (0 if none)
+scale_count() { grep -Ec -- "$2" "$1" 2>/dev/null || true; }
+
+# scale_wait_count FILE REGEX N SECONDS: until FILE has more than N lines
+# matching REGEX (N: a count taken before the awaited change)
+scale_wait_count() {
+	local i
+	for i in $(seq $(($4 * 20))); do
+		[ "$(scale_count "$1" "$2")" -gt "$3" ] && return 0
+		sleep 0.05
+	done
+	fail "timed out after $4 s waiting for a new /$2/ in $(basename "$1")"
+}
