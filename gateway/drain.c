@@ -59,7 +59,8 @@ static const int next_tab[GW_DRAIN__COUNT][GW_DRAIN_EV__COUNT] = {
 enum gw_drain_state gw_drain_next(enum gw_drain_state s, enum gw_drain_event ev,
 				  unsigned ncalls)
 {
-	if ((unsigned)s >= GW_DRAIN__COUNT || (unsigned)ev >= GW_DRAIN_EV__COUNT)
+	if ((unsigned)s >= GW_DRAIN__COUNT ||
+	    (unsigned)ev >= GW_DRAIN_EV__COUNT)
 		return s;
 	int n = next_tab[s][ev];
 
@@ -81,7 +82,7 @@ static uint64_t now_ms(const struct gw *gw)
 }
 
 static void log_change(struct gw *gw, enum gw_drain_state from,
-		       enum gw_drain_event ev)
+		       enum gw_drain_state to, enum gw_drain_event ev)
 {
 	struct gw_drain *d = &gw->drain;
 	unsigned long long secs =
@@ -103,14 +104,15 @@ static void log_change(struct gw *gw, enum gw_drain_state from,
 			  how, gw->ncalls);
 		if (!gw->ncalls)
 			GW_NOTICE(MAIN, "drain: no call in progress: drained");
-	} else if (d->state == GW_DRAIN_OFF) {
+	} else if (to == GW_DRAIN_OFF) {
 		GW_NOTICE(MAIN,
 			  "drain: ended after %llu s: new calls accepted "
 			  "(refused while draining: sip %" PRIu64
 			  ", pstn %" PRIu64 ")",
 			  secs, d->refused_sip, d->refused_pstn);
 	} else if (ev == GW_DRAIN_EV_CALL_GONE) {
-		GW_NOTICE(MAIN, "drain: last call finished after %llu s: drained",
+		GW_NOTICE(MAIN,
+			  "drain: last call finished after %llu s: drained",
 			  secs);
 	}
 }
@@ -123,7 +125,7 @@ void gw_drain_event(struct gw *gw, enum gw_drain_event ev)
 
 	if (to == from)
 		return;
-	log_change(gw, from, ev);
+	log_change(gw, from, to, ev);
 	d->state = to;
 	if (from == GW_DRAIN_OFF || to == GW_DRAIN_OFF) {
 		d->since_ms = now_ms(gw);
@@ -204,16 +206,16 @@ enum gw_health gw_health_now(const struct gw *gw, unsigned *spans_up,
 		/* IDLE: free and in service on both sides (not blocked by
 		 * us, not out of service or restarting at the far end) */
 		for (int k = 0; k < tdm_span_bchans(sp); k++)
-			idle += tdm_span_chan_state(
-					sp, tdm_span_bchan_ts(sp, k)) ==
+			idle += tdm_span_chan_state(sp,
+						    tdm_span_bchan_ts(sp, k)) ==
 				TDM_CHAN_IDLE;
 	}
 	if (spans_up)
 		*spans_up = up;
 	if (idle_chans)
 		*idle_chans = idle;
-	return gw_health_decide(gw_drain_active(gw), gw->cfg.options_health,
-				up, idle);
+	return gw_health_decide(gw_drain_active(gw), gw->cfg.options_health, up,
+				idle);
 }
 
 unsigned gw_health_options(struct gw *gw, char *hdrs, size_t size)
@@ -315,9 +317,9 @@ const char *gw_cmd_show_drain(struct gw *gw, char **args, int nargs,
 
 void gw_drain_metrics(const struct gw *gw, struct gw_mbuf *b)
 {
-	static const char *const hl[GW_HEALTH__COUNT] = {
-		"ok", "draining", "no_span", "no_channel"
-	};
+	static const char *const hl[GW_HEALTH__COUNT] = { "ok", "draining",
+							  "no_span",
+							  "no_channel" };
 	const struct gw_drain *d = &gw->drain;
 
 	gw_mbuf_printf(b,

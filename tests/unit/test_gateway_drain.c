@@ -92,8 +92,9 @@ static void state_table(void **state)
 	assert_int_equal(
 		gw_drain_next(GW_DRAIN_DRAINING, GW_DRAIN_EV_UNDRAIN, 4),
 		GW_DRAIN_OFF);
-	assert_int_equal(gw_drain_next(GW_DRAIN_DRAINED, GW_DRAIN_EV_UNDRAIN, 0),
-			 GW_DRAIN_OFF);
+	assert_int_equal(
+		gw_drain_next(GW_DRAIN_DRAINED, GW_DRAIN_EV_UNDRAIN, 0),
+		GW_DRAIN_OFF);
 	assert_int_equal(gw_drain_next(GW_DRAIN_OFF, GW_DRAIN_EV_UNDRAIN, 0),
 			 GW_DRAIN_OFF);
 	/* out of range: unchanged */
@@ -251,8 +252,8 @@ static void net_event(void *arg, struct tdm_span *span, struct tdm_call *call,
 		net.oos_changes += ev->chan_state == TDM_CHAN_MAINT;
 		net.ins_changes += ev->chan_state == TDM_CHAN_IDLE;
 	}
-	if (call && (ev->type == TDM_EV_DISCONNECT ||
-		     ev->type == TDM_EV_RELEASED)) {
+	if (call &&
+	    (ev->type == TDM_EV_DISCONNECT || ev->type == TDM_EV_RELEASED)) {
 		net.released_cause = ev->cause;
 		if (ev->type == TDM_EV_DISCONNECT)
 			tdm_call_hangup(call, ev->cause);
@@ -381,9 +382,8 @@ static void health_on_spans(void **state)
 			0);
 	assert_int_equal(gw_health_now(&gw, NULL, &idle), GW_HEALTH_OK);
 	assert_int_equal(idle, 1);
-	assert_int_equal(tdm_span_chan_block(sp, tdm_span_bchan_ts(sp, n - 1),
-					     true),
-			 0);
+	assert_int_equal(
+		tdm_span_chan_block(sp, tdm_span_bchan_ts(sp, n - 1), true), 0);
 	assert_int_equal(gw_health_now(&gw, NULL, NULL), GW_HEALTH_NO_CHANNEL);
 	assert_int_equal(gw_health_options(&gw, h, sizeof(h)), 503);
 	assert_string_equal(h, "Retry-After: 60 (no free B-channel)\r\n");
@@ -471,8 +471,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(options_answer, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(commands, setup, teardown),
-		cmocka_unit_test_setup_teardown(metrics_lines, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(metrics_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuse_setup, spans_setup,
 						spans_teardown),
 		cmocka_unit_test_setup_teardown(busyout, spans_setup,
