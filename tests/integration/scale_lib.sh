@@ -158,3 +158,31 @@ scale_wait_count() {
 	done
 	fail "timed out after $4 s waiting for a new /$2/ in $(basename "$1")"
 }
+
+# scale_uac_fail NAME CODE HEADER REGEX: one call through kamailio that
+# must end with CODE, HEADER matching REGEX (sipp/uac_rr_fail.xml.in);
+# runs in the foreground, exit status in RC_NAME.
+scale_uac_fail() {
+	sed -e "s|@CODE@|$2|g" -e "s|@HDR@|$3|g" -e "s|@REGEX@|$4|g" \
+		tests/integration/sipp/uac_rr_fail.xml.in >"$T/$1.xml"
+	start "$1" sipp -sf "$T/$1.xml" 127.0.0.1:5060 -s 2125551234 \
+		-i 127.0.0.1 -p "${SCALE_UAC_PORT:-5071}" -m 1 -nostdin \
+		-timeout 20s -trace_err -error_file "$T/$1_err.log"
+}
+
+# scale_ringing_node: the node whose switch has an unanswered call ringing
+# (waits up to 10 s); prints its number
+scale_ringing_node() {
+	local i n
+	for i in $(seq 100); do
+		for n in 1 2 3; do
+			if [ "$(scale_count "$T/sim$n.log" 'event=alerting .*dir=in')" -gt \
+				"$(scale_count "$T/sim$n.log" 'event=released')" ]; then
+				echo "$n"
+				return 0
+			fi
+		done
+		sleep 0.1
+	done
+	return 1
+}

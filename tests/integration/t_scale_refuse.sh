@@ -1,0 +1,65 @@
+# Issue 9: which failures Kamailio (conf/kamailio/kamailio.cfg) passes to
+# the next node and which it returns to the caller. The nodes' switches let
+# calls ring until told. A call that rang and is then refused with cause 34
+# (SIP 503 after 180, which reaches the caller as 500) and a busy callee
+# (486) go back to the caller with one INVITE each: another node would
+# ring the callee again. With every
+# node drained, the probes take them all out and a call gets Kamailio's own
+# 503; with all forced active by RPC, a call tries each node once (503
+# each), then gets 503 with Retry-After: 30.
+. tests/integration/lib.sh
+. tests/integration/scale_lib.sh
+command -v sipp >/dev/null || fail "sipp (sip-tester) is not installed"
+for n in 1 2 3; do
+	scale_node_conf "$n"
+	scale_sim "$n" --no-answer --ctl "$T/sim$n.ctl"
+	scale_gw "$n"
+done
+scale_kam
+for n in 1 2 3; do scale_wait_ds "$n" '^AP$' 10; done
+
+# rang, then no circuit (cause 34 -> 503): not tried elsewhere; the caller
+# gets it as 500, since a proxy does not forward a 503 (RFC 3261 16.7)
+scale_uac_fail rang 500 "To:" "tag="
+n=$(scale_ringing_node) || fail "no node's switch got the call"
+scale_sim_cmd "$n" "reject cause=34"
+wait_exit rang 20
+[ "$RC_rang" -eq 0 ] || fail "the caller did not get the 500 (sipp $RC_rang)"
+[ "$(scale_count "$T/kam.log" "kam: INVITE .*\(1-$PID_rang@")" -eq 1 ] ||
+	fail "a call refused after ringing was sent to another node"
+expect_line "$T/kam.log" "kam: 503 from sip:127.0.0.$((n + 1)):5060 after ringing \(1-$PID_rang@"
+
+# busy (cause 17 -> 486): the callee's answer, not tried elsewhere
+SCALE_UAC_PORT=5072 scale_uac_fail busy 486 "To:" "tag="
+n=$(scale_ringing_node) || fail "no node's switch got the call"
+scale_sim_cmd "$n" "reject cause=17"
+wait_exit busy 20
+[ "$RC_busy" -eq 0 ] || fail "the caller did not get the 486 (sipp $RC_busy)"
+[ "$(scale_count "$T/kam.log" "kam: INVITE .*\(1-$PID_busy@")" -eq 1 ] ||
+	fail "a busy call was sent to another node"
+for n in 1 2 3; do scale_wait_ds "$n" '^AP$' 1; done
+
+# every node drained: all out of rotation, Kamailio answers itself
+for n in 1 2 3; do
+	$B/pstngw-ctl -s "$T/ctl$n.sock" drain >/dev/null || fail "drain of node $n failed"
+done
+for n in 1 2 3; do scale_wait_ds "$n" '^I' 5; done
+SCALE_UAC_PORT=5073 scale_uac_fail none 503 "To:" "tag="
+wait_exit none 20
+[ "$RC_none" -eq 0 ] || fail "no 503 with every node out (sipp $RC_none)"
+expect_line "$T/kam.log" "kam: no active gateway for 2125551234 \(1-$PID_none@"
+
+# forced active while draining: each node tried once, then 503 + Retry-After
+scale_kamcmd dispatcher.set_state a 1 all >/dev/null || fail "set_state failed"
+SCALE_UAC_PORT=5074 scale_uac_fail all 503 "Retry-After:" "^ *30"
+wait_exit all 20
+[ "$RC_all" -eq 0 ] || fail "no 503 with Retry-After after every node refused (sipp $RC_all)"
+[ "$(scale_count "$T/kam.log" "refused 503 \(1-$PID_all@")" -eq 3 ] ||
+	fail "the call was not tried on each node exactly once"
+expect_line "$T/kam.log" "kam: no gateway left for 2125551234 \(1-$PID_all@"
+for n in 1 2 3; do
+	[ "$(scale_count "$T/sim$n.log" 'event=setup')" -le 1 ] ||
+		fail "node $n's switch saw a call while draining"
+done
+[ "$(scale_active_dialogs)" = 0 ] || fail "kamailio still holds dialogs"
+pass
