@@ -5,8 +5,9 @@
 # (486) go back to the caller with one INVITE each: another node would
 # ring the callee again. With every
 # node drained, the probes take them all out and a call gets Kamailio's own
-# 503; with all forced active by RPC, a call tries each node once (503
-# each), then gets 503 with Retry-After: 30.
+# 503. Undrained, with every far switch refusing at once (cause 34: 503
+# before ringing), a call tries each node once, then gets 503 with
+# Retry-After: 30, and the probes bring the healthy nodes back.
 . tests/integration/lib.sh
 . tests/integration/scale_lib.sh
 command -v sipp >/dev/null || fail "sipp (sip-tester) is not installed"
@@ -49,8 +50,19 @@ wait_exit none 20
 [ "$RC_none" -eq 0 ] || fail "no 503 with every node out (sipp $RC_none)"
 expect_line "$T/kam.log" "kam: no active gateway for 2125551234 \(1-$PID_none@"
 
-# forced active while draining: each node tried once, then 503 + Retry-After
-scale_kamcmd dispatcher.set_state a 1 all >/dev/null || fail "set_state failed"
+# undrained, but every far switch refuses at once with cause 34 (no
+# circuit; SIP 503 before any ringing): each node tried once, then 503
+# with Retry-After; the probes (200: the nodes are healthy) bring them back
+for n in 1 2 3; do
+	$B/pstngw-ctl -s "$T/ctl$n.sock" undrain >/dev/null || fail "undrain of node $n failed"
+	kill -TERM "$(eval echo "\$PID_sim$n")"
+	wait_exit "sim$n" 10
+	seen=$(scale_count "$T/gw$n.log" "span 1: span_up")
+	start "full$n" "$B/pstnsim" --span "1:$T/span$n.sock:t1:ni2" \
+		--reject 34 --timeout 60
+	scale_wait_count "$T/gw$n.log" "span 1: span_up" "$seen" 10
+done
+for n in 1 2 3; do scale_wait_ds "$n" '^AP$' 5; done
 SCALE_UAC_PORT=5074 scale_uac_fail all 503 "Retry-After:" "^ *30"
 wait_exit all 20
 [ "$RC_all" -eq 0 ] || fail "no 503 with Retry-After after every node refused (sipp $RC_all)"
@@ -58,8 +70,9 @@ wait_exit all 20
 	fail "the call was not tried on each node exactly once"
 expect_line "$T/kam.log" "kam: no gateway left for 2125551234 \(1-$PID_all@"
 for n in 1 2 3; do
-	[ "$(scale_count "$T/sim$n.log" 'event=setup')" -le 1 ] ||
-		fail "node $n's switch saw a call while draining"
+	[ "$(scale_count "$T/full$n.log" 'event=setup')" -eq 1 ] ||
+		fail "node $n's switch did not see the call once"
 done
+for n in 1 2 3; do scale_wait_ds "$n" '^AP$' 5; done
 [ "$(scale_active_dialogs)" = 0 ] || fail "kamailio still holds dialogs"
 pass
