@@ -70,7 +70,7 @@ scale_kam() {
 		-A "LISTEN=udp:127.0.0.1:5060" \
 		-A "DS_LIST=\"$T/dispatcher.list\"" \
 		-A "CTL_SOCK=\"unix:$T/kamctl.sock\"" \
-		-A "PING_S=1" -A "FR_MS=1000" -A "CHILDREN=1"
+		-A "PING_S=1" -A "FR_MS=1000" -A "CHILDREN=1" ${SCALE_KAM_ARGS:-}
 	local i
 	for i in $(seq 100); do
 		scale_kamcmd core.uptime >/dev/null 2>&1 && return 0
