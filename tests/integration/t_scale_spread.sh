@@ -3,9 +3,16 @@
 # OPTIONS probes find all three up; 12 SIPp calls through Kamailio are
 # spread round-robin, 4 to each node's PSTN, every one answered and ended
 # with a BYE along the Record-Route; Kamailio holds no dialog afterwards.
+# The shipped files pass `kamailio -c` and `pstngw --check-config` as is.
 . tests/integration/lib.sh
 . tests/integration/scale_lib.sh
 command -v sipp >/dev/null || fail "sipp (sip-tester) is not installed"
+# the shipped files as they are: kamailio's check, pstngw's check
+kamailio -c -f "$SCALE_CONF/kamailio.cfg" \
+	-A "DS_LIST=\"$PWD/$SCALE_CONF/dispatcher.list\"" >"$T/kamcheck.log" 2>&1 ||
+	fail "kamailio -c refuses the shipped kamailio.cfg: $(tail -n 3 "$T/kamcheck.log")"
+"$B/pstngw" --check-config "$SCALE_CONF/pstngw-node.conf" >"$T/gwcheck.log" 2>&1 ||
+	fail "pstngw refuses the shipped node config: $(cat "$T/gwcheck.log")"
 for n in 1 2 3; do
 	scale_node_conf "$n"
 	scale_sim "$n" --answer-delay 100
