@@ -202,6 +202,82 @@ static void commands(void **state)
 	assert_non_null(strstr(r, "\nshow drain\n"));
 }
 
+/* The log (stderr) of what fn does, into buf. */
+static void capture_log(void (*fn)(void), char *buf, size_t size)
+{
+	FILE *tmp = tmpfile();
+	int saved = dup(2);
+
+	assert_non_null(tmp);
+	assert_true(saved >= 0);
+	fflush(stderr);
+	dup2(fileno(tmp), 2);
+	gw_log_set_level_all(LOG_NOTICE);
+	fn();
+	fflush(stderr);
+	gw_log_set_level_all(LOG_CRIT);
+	dup2(saved, 2);
+	close(saved);
+	rewind(tmp);
+	size_t n = fread(buf, 1, size - 1, tmp);
+
+	buf[n] = 0;
+	fclose(tmp);
+}
+
+static void drain_cycle(void)
+{
+	char h[64];
+
+	gw.ncalls = 1;
+	gw_drain_event(&gw, GW_DRAIN_EV_DRAIN);
+	gw_drain_event(&gw, GW_DRAIN_EV_DRAIN); /* again: nothing logged */
+	gw.ncalls = 0;
+	gw_drain_event(&gw, GW_DRAIN_EV_CALL_GONE);
+	gw.drain.refused_sip = 4;
+	gw_drain_event(&gw, GW_DRAIN_EV_UNDRAIN);
+	gw.cfg.drain_mode = GW_DRAIN_BUSYOUT;
+	gw_drain_event(&gw, GW_DRAIN_EV_DRAIN);
+	gw_drain_event(&gw, GW_DRAIN_EV_UNDRAIN);
+	/* health: logged on changes only */
+	gw_health_options(&gw, h, sizeof(h));
+	gw_health_options(&gw, h, sizeof(h));
+	gw.cfg.options_health = 0;
+	gw_health_options(&gw, h, sizeof(h));
+}
+
+static void log_lines(void **state)
+{
+	char log[4096];
+
+	(void)state;
+	capture_log(drain_cycle, log, sizeof(log));
+	assert_non_null(
+		strstr(log, "drain: started: new calls refused (SIP 503, PRI "
+			    "cause 34); 1 call(s) in progress\n"));
+	assert_non_null(
+		strstr(log, "drain: last call finished after 0 s: drained\n"));
+	assert_non_null(strstr(log,
+			       "drain: ended after 0 s: new calls accepted "
+			       "(refused while draining: sip 4, pstn 0)\n"));
+	assert_non_null(strstr(log, "drain: started: new calls refused (SIP "
+				    "503, PRI cause 34, idle B-channels busied "
+				    "out); 0 call(s) in progress\n"));
+	assert_non_null(strstr(log, "drain: no call in progress: drained\n"));
+	const char *a = strstr(log, "health: OPTIONS now answered 503 (no span "
+				    "up; 0 span(s) up, 0 idle B-channel(s))");
+
+	assert_non_null(a);
+	assert_null(strstr(a + 40, "answered 503")); /* past this one */
+	assert_non_null(strstr(a, "health: OPTIONS now answered 200 (ok;"));
+	/* one start line per drain, not for the repeated one */
+	int starts = 0;
+
+	for (const char *p = log; (p = strstr(p, "drain: started")); p++)
+		starts++;
+	assert_int_equal(starts, 2);
+}
+
 static void metrics_lines(void **state)
 {
 	struct gw_mbuf b = { 0 };
@@ -472,6 +548,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(metrics_lines, setup, teardown),
+		cmocka_unit_test_setup_teardown(log_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuse_setup, spans_setup,
 						spans_teardown),
 		cmocka_unit_test_setup_teardown(busyout, spans_setup,
