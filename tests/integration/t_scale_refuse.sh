@@ -1,6 +1,7 @@
 # Issue 9: which failures Kamailio (conf/kamailio/kamailio.cfg) passes to
 # the next node and which it returns to the caller. The nodes' switches let
-# calls ring until told. A call that rang and is then refused with cause 34
+# calls ring until told. A caller's CANCEL reaches the ringing node and
+# clears the PSTN call. A call that rang and is then refused with cause 34
 # (SIP 503 after 180, which reaches the caller as 500) and a busy callee
 # (486) go back to the caller with one INVITE each: another node would
 # ring the callee again. With every
@@ -18,6 +19,18 @@ for n in 1 2 3; do
 done
 scale_kam
 for n in 1 2 3; do scale_wait_ds "$n" '^AP$' 10; done
+
+# the caller gives up while the PSTN rings: its CANCEL goes through the
+# proxy to the node, which clears the PSTN call; the caller gets 487
+start cancel sipp -sf tests/integration/sipp/uac_cancel.xml 127.0.0.1:5060 \
+	-s 2125551234 -i 127.0.0.1 -p 5075 -m 1 -d 500 -nostdin -timeout 20s
+wait_exit cancel 20
+[ "$RC_cancel" -eq 0 ] || fail "CANCEL through the proxy failed (sipp $RC_cancel)"
+procs_wait_for "$T/sim1.log" "event=released" 1 ||
+	procs_wait_for "$T/sim2.log" "event=released" 1 ||
+	procs_wait_for "$T/sim3.log" "event=released" 3 ||
+	fail "no node's switch cleared the canceled call"
+[ "$(scale_count "$T/kam.log" 'kam: INVITE')" -eq 1 ] || fail "the canceled call was tried twice"
 
 # rang, then no circuit (cause 34 -> 503): not tried elsewhere; the caller
 # gets it as 500, since a proxy does not forward a 503 (RFC 3261 16.7)
