@@ -3,7 +3,8 @@
 # with Retry-After (SIPp checks it), an OPTIONS probe 503, a new PRI call
 # is refused with cause 34; metrics show pstngw_draining 1 and the
 # refusals; a reload keeps draining; `drain --wait` returns once the call
-# has ended by pstnsim's own hangup with both tones heard. After undrain
+# has ended by pstnsim's own hangup with both tones heard (a shorter wait
+# ends with exit 3). After undrain
 # OPTIONS gets 200 and new calls from both sides succeed.
 . tests/integration/lib.sh
 . tests/integration/drain_lib.sh
@@ -11,7 +12,7 @@ command -v sipp >/dev/null || fail "sipp (sip-tester) is not installed"
 gw_conf "$T/gw.conf"
 sed -i "s|^\[general\]\$|[general]\nmetrics_listen = 127.0.0.1:9464|" "$T/gw.conf"
 start sim "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --ctl "$T/sim.sock" \
-	--call 5551000 --from 2125550100 --play tone:1000 --hangup-after 8000 \
+	--call 5551000 --from 2125550100 --play tone:1000 --hangup-after 12000 \
 	--cause 16 --exit-after 100 --timeout 100
 start phone "$B/sipua" --listen 127.0.0.1:5070 --tone 440 --timeout 100
 start_gw
@@ -57,7 +58,13 @@ expect_line "$T/reload.out" "still draining"
 $CTL show calls >"$T/calls.out" 2>&1 || fail "show calls failed"
 grep -q "2125550100" "$T/calls.out" || fail "show calls lost the call: $(cat "$T/calls.out")"
 
-# wait for the call to end on its own (pstnsim hangs up 8 s after answer)
+# a wait too short: exit 3, still draining
+$CTL drain --wait 1 >"$T/short.out" 2>&1
+rc=$?
+[ $rc -eq 3 ] || fail "drain --wait 1 exited $rc: $(cat "$T/short.out")"
+expect_line "$T/short.out" "^waiting: 1 call\(s\) in progress$"
+expect_line "$T/short.out" "still 1 call\(s\) in progress after 1 s \(still draining\)"
+# wait for the call to end on its own (pstnsim hangs up 12 s after answer)
 $CTL drain --wait 30 >"$T/wait.out" 2>&1 ||
 	fail "drain --wait did not see the calls end: $(cat "$T/wait.out")"
 expect_line "$T/wait.out" "^drained: no call in progress$"
