@@ -3,7 +3,10 @@
 # detects digits in-band and presses 123 in-band; sipua presses 456 (as
 # RFC 4733 events, in-band tones or SIP INFO). Each side must get the
 # other's digits once each, in the trunk's mode: never lost, never doubled
-# (info mode: no in-band copy leaks next to the INFO).
+# (info mode: no in-band copy leaks next to the INFO). In-band digits
+# used to be heard twice when the jitter buffer grew mid-digit on a loaded
+# machine (test_media_sess: test_inband_digit_survives_a_gap). As root the
+# gateway's media threads run SCHED_FIFO (realtime_priority's default).
 . tests/integration/lib.sh
 
 # count FILE REGEX: matching lines.
@@ -31,6 +34,16 @@ SCN
 		--script "$T/sw-$m.scn" --timeout 30
 	start "gw_$m" "$B/pstngw" -f -c "$T/gw-$m.conf"
 	wait_for "$T/gw_$m.log" "span 1: span_up" 15
+	# as root: the media threads and the signalling thread run real time
+	if [ "$(id -u)" = 0 ] && [ "$m" = rfc4733 ]; then
+		expect_line "$T/gw_$m.log" "media threads run SCHED_FIFO 10; memory locked"
+		local fifo=0 tid
+		for tid in $(ls "/proc/$(eval echo "\$PID_gw_$m")/task"); do
+			chrt -p "$tid" 2>/dev/null | grep -q SCHED_FIFO &&
+				fifo=$((fifo + 1))
+		done
+		[ "$fifo" -ge 2 ] || fail "only $fifo SCHED_FIFO threads in pstngw"
+	fi
 	start "ph_$m" "$B/sipua" --listen 127.0.0.1:5070 --from 3035550199 \
 		--call sip:2125551234@127.0.0.1:5060 --dtmf-mode "$m" \
 		--digits "$keys" --hangup-after 6000 --exit-after 1 --timeout 30
