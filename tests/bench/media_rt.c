@@ -26,7 +26,9 @@
  *     Concurrent G.711 calls (TDM looped back, RTP on loopback to another
  *     call, 20 ms) one worker thread carries with no late tick, against
  *     the number of sockets a bare thread can send one datagram from and
- *     receive one datagram on every 20 ms (udp_floor). Doubling, then
+ *     receive one datagram on every 20 ms (udp_floor), both SCHED_FIFO
+ *     as the gateway's worker runs (normal scheduling when refused,
+ *     said on stderr). Doubling, then
  *     bisection, the two searches' probes taking turns; each probe runs
  *     PROBE_MS. stderr adds the CPU time per call and tick of both at
  *     the latency run's load: what a core would carry if it were ours
@@ -173,9 +175,17 @@ static int calls_up_cfg(struct run *r, unsigned n, bool measure,
 	return err;
 }
 
+/* The capacity runs' scheduling: SCHED_FIFO for the worker and the
+ * floor's thread alike (as the gateway runs), so that the search measures
+ * what a core carries rather than what other loads leave over; 0 when
+ * refused (both run normally then). */
+static unsigned cap_rt;
+
 static int calls_up(struct run *r, unsigned n, bool measure)
 {
-	return calls_up_cfg(r, n, measure, 20, NULL);
+	struct gw_mpool_cfg cfg = { .workers = 1, .rt_prio = cap_rt };
+
+	return calls_up_cfg(r, n, measure, 20, &cfg);
 }
 
 static void calls_down(struct run *r)
@@ -243,6 +253,7 @@ static bool probe_floor(unsigned n)
 
 	if (!ports || !fd || !peer)
 		goto out;
+	gw_rt_thread(pthread_self(), cap_rt);
 	for (; bound < n && !err; bound++) {
 		err = gw_rtp_bind_pair("127.0.0.1", PORT_LO, PORT_HI, &next,
 				       &fd[bound], &junk, &port);
@@ -299,6 +310,8 @@ static bool probe_floor(unsigned n)
 		floor_cpu_us = (double)(thread_cpu_us() - cpu0) /
 			       (double)(ticks - ticks0) / n;
 out:
+	pthread_setschedparam(pthread_self(), SCHED_OTHER,
+			      &(struct sched_param){ 0 });
 	if (tfd >= 0)
 		close(tfd);
 	for (unsigned i = 0; i < bound && fd; i++)
@@ -639,12 +652,18 @@ int main(int argc, char **argv)
 	}
 	/* capacity first: the latency is measured on a worker carrying
 	 * half of what it can */
+	cap_rt = gw_rt_thread(pthread_self(), RT_PRIO) ? 0 : RT_PRIO;
+	pthread_setschedparam(pthread_self(), SCHED_OTHER,
+			      &(struct sched_param){ 0 });
 	search_both(64, &media, &floor_n);
 	printf("BENCH media_g711_calls_per_core %u calls vs=udp_floor ratio=%.2f\n",
 	       media, floor_n ? (double)media / floor_n : 0.0);
 	fflush(stdout);
-	fprintf(stderr, "media_rt: udp_floor %u sockets, search capped at %u\n",
-		floor_n, max_calls);
+	fprintf(stderr,
+		"media_rt: udp_floor %u sockets, search capped at %u, both %s\n",
+		floor_n, max_calls,
+		cap_rt ? "SCHED_FIFO " STR(RT_PRIO)
+		       : "with normal scheduling (real time refused)");
 
 	{
 		double lat, up, down;
