@@ -281,6 +281,16 @@ const struct opt cfg_opts[] = {
 	  "RTP from a new port of the negotiated address with a new SSRC is taken only after the current source was silent this long." },
 	{ S_MEDIA, "workers", T_UINT, "0", 0, 64, NULL, 0, G(media_workers),
 	  NULL, "Media worker threads; 0: one per online CPU." },
+	{ S_MEDIA, "realtime_priority", T_UINT, "10", 0, 98, NULL, 0,
+	  G(realtime_priority), NULL,
+	  "SCHED_FIFO priority of the media workers and the signalling thread\n"
+	  "; (it carries the TDM clock); 0: normal scheduling. Needs root,\n"
+	  "; CAP_SYS_NICE or LimitRTPRIO; refused: one log line, runs without.\n"
+	  "; Keep it below the kernel's interrupt threads (50)." },
+	{ S_MEDIA, "lock_memory", T_ENUM, "yes", 0, 0, noyes, 0, G(lock_memory),
+	  NULL,
+	  "With realtime_priority: keep pages once touched in RAM (mlockall,\n"
+	  "; on fault); only with CAP_IPC_LOCK or LimitMEMLOCK=infinity." },
 	{ S_MEDIA, "echo_tail_ms", T_UINT, "64", 0, 256, NULL, 0,
 	  G(echo_tail_ms), NULL,
 	  "Line echo canceller tail on the TDM side (8..256); 0: off." },

@@ -56,6 +56,8 @@ struct gw_counters {
 	/* DTMF mode info (call_dtmf.c) */
 	uint64_t dtmf_info_tx, dtmf_info_rx, dtmf_info_bad, dtmf_info_failed;
 	uint64_t release_tones; /* busy/congestion played before release */
+	/* the same by [to: 0 SIP, 1 PSTN][tone: 0 busy, 1 congestion] */
+	uint64_t release_tone_by[2][2];
 	/* fax (call_fax.c) */
 	uint64_t fax_detected;	     /* calls with a fax tone from the PSTN */
 	uint64_t fax_t38_offered;    /* our T.38 re-INVITEs */

@@ -97,7 +97,8 @@ struct gw_mslot {
 	uint8_t downbuf[AUDQ][GW_MW_BLOCK];
 	/* worker only */
 	struct gw_mslot *next, *prev; /* the worker's list */
-	bool stopping; /* final report owed (the reply ring was full) */
+	bool stopping;	 /* final report owed (the reply ring was full) */
+	uint64_t blk_us; /* measure: this tick's block was handed up */
 	unsigned ntx;
 	struct mmsghdr txm[TXQ];
 	struct iovec txiov[TXQ];
@@ -150,6 +151,7 @@ struct gw_mworker {
 struct gw_mpool {
 	struct gw_mpool_cfg cfg;
 	unsigned n;
+	int rt_err; /* the first worker's refusal of cfg.rt_prio */
 	struct gw_mworker *w;
 };
 

@@ -135,6 +135,7 @@ struct jb_stats {
 	uint64_t put, late, dup, overflow, resync, toobig, frames, gaps,
 		underruns;
 	uint64_t grow, shrink;	/* adaptive delay changes */
+	uint64_t grow_deferred; /* growths put off: the audio was loud */
 	uint64_t grown, shrunk; /* by how much in all, ts units */
 	uint32_t delay;		/* playout delay now, timestamp units */
 	uint32_t target;	/* what adaptive mode aims for */
@@ -164,6 +165,13 @@ unsigned jb_count(const struct jb *jb);
 void jb_stats(const struct jb *jb, struct jb_stats *out);
 /* Forgets everything queued; the next packet anchors playout again. */
 void jb_reset(struct jb *jb);
+/* What plays now is loud (a tone, speech) or not. While it is, adaptive
+ * mode does not grow its delay for a late packet (the packet is dropped,
+ * one frame concealed), since growing inserts a gap there: a gap of two
+ * frames or more cuts an in-band DTMF digit in two, and the PSTN hears it
+ * twice. It grows once the audio is quiet, or after JB_LOUD_MAX_MS of
+ * loud audio (continuous speech must not lose packets for ever). */
+void jb_set_loud(struct jb *jb, bool loud);
 /* Adaptive -> fixed (fax, modem): the delay stays where it is now. */
 void jb_set_fixed(struct jb *jb);
 bool jb_is_adaptive(const struct jb *jb);

@@ -67,6 +67,8 @@ static void render_counts(void **state)
 	snprintf(gw.cfg.trunks[0].name, CFG_NAME_LEN, "we\"ird");
 	gw.cfg.trunks[0].keepalive_s = 30;
 	gw.cfg.ntrunks = 1;
+	gw.stats.release_tone_by[0][0] = 3; /* busy to SIP */
+	gw.stats.release_tone_by[1][1] = 2; /* congestion to the PSTN */
 	gw_metrics_render(&gw, &b);
 	assert_false(b.oom);
 	assert_non_null(strstr(b.p, "# HELP pstngw_calls_ended_total "));
@@ -92,6 +94,16 @@ static void render_counts(void **state)
 	assert_non_null(strstr(b.p, "pstngw_rtp_jitter_seconds_count 2\n"));
 	assert_non_null(
 		strstr(b.p, "# TYPE pstngw_rtp_jitter_seconds summary\n"));
+	assert_non_null(strstr(
+		b.p,
+		"pstngw_release_tones_total{tone=\"busy\",to=\"sip\"} 3\n"));
+	assert_non_null(strstr(
+		b.p,
+		"pstngw_release_tones_total{tone=\"congestion\",to=\"pstn\"} "
+		"2\n"));
+	assert_non_null(strstr(
+		b.p,
+		"pstngw_release_tones_total{tone=\"busy\",to=\"pstn\"} 0\n"));
 	/* a trunk name with a quote stays one valid label */
 	assert_non_null(
 		strstr(b.p, "pstngw_trunk_up{trunk=\"we\\\"ird\"} -1\n"));
