@@ -67,6 +67,8 @@ struct gw_counters {
 	uint64_t fax_watchdog; /* released: UDPTL silent */
 	uint64_t udptl_rx, udptl_tx, udptl_recovered, udptl_lost;
 	uint64_t udptl_foreign;
+	uint64_t udptl_malformed;
+	uint64_t udptl_stale_rtp; /* audio in flight at the switch */
 };
 
 struct gw {
