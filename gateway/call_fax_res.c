@@ -158,6 +158,8 @@ void gw_ctl_show_fax(struct gw *gw, struct gw_ctl_out *out)
 	for (const struct gw_call *c = gw->calls; c; c = c->next) {
 		const struct call_fax *f = &c->fax;
 
+		bool t38 = f->st == FAX_T38 || f->st == FAX_RETURNING;
+
 		if (f->st == FAX_IDLE && !f->rec.mode)
 			continue;
 		n++;
@@ -174,9 +176,8 @@ void gw_ctl_show_fax(struct gw *gw, struct gw_ctl_out *out)
 			(unsigned long long)(f->t_start
 						     ? (now - f->t_start) / 1000
 						     : 0),
-			f->st == FAX_T38 ? f->neg.addr : "-",
-			f->st == FAX_T38 ? f->neg.port : 0,
-			f->st == FAX_T38 ? f->neg.t38.version : 0,
+			t38 ? f->neg.addr : "-", t38 ? f->neg.port : 0,
+			t38 ? f->neg.t38.version : 0,
 			f->rec.mode ? f->rec.mode : "-",
 			f->rec.mode && f->result[0] ? f->result : "-");
 	}

@@ -166,6 +166,7 @@ void gw_call_media_dtmf(void *arg, uint64_t cookie, char digit, bool end,
 /* call_fax.c: the media workers' fax reports (struct gw_mpool_cfg) */
 void gw_call_faxtone(void *arg, uint64_t cookie, enum media_faxtone tone);
 void gw_call_t38_silent(void *arg, uint64_t cookie);
+void gw_call_t38_phase_e(void *arg, uint64_t cookie);
 void gw_call_t38_done(void *arg, uint64_t cookie, struct media_t38leg *leg,
 		      uint64_t foreign, bool end);
 /* gw.c: the media profiles from gw->cfg (start, reload) */

@@ -100,6 +100,8 @@ int media_t38gw_process(struct media_t38gw *g, const int16_t *in, int16_t *out,
 /* The same on G.711 octets of the span's law. */
 int media_t38gw_process_law(struct media_t38gw *g, enum media_law law,
 			    const uint8_t *in, uint8_t *out, size_t n);
+/* True once the machines said goodbye (T.30 DCN seen: phase E). */
+bool media_t38gw_done(const struct media_t38gw *g);
 /* Result so far; once the call ends, the fax's outcome. */
 void media_t38gw_result(const struct media_t38gw *g,
 			struct media_t38_result *r);
@@ -224,6 +226,9 @@ int media_t38leg_tdm(struct media_t38leg *l, const uint8_t *in, uint8_t *out,
 		     size_t n);
 /* True once no datagram has arrived for watchdog_ms of audio time. */
 bool media_t38leg_silent(const struct media_t38leg *l);
+/* True once the fax has ended (DCN seen), so the call may go back to
+ * audio. */
+bool media_t38leg_done(const struct media_t38leg *l);
 /* Flushes what UDPTL still holds into the gateway (the fax ended). */
 void media_t38leg_finish(struct media_t38leg *l);
 void media_t38leg_stats(const struct media_t38leg *l,

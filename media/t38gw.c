@@ -435,6 +435,11 @@ int media_t38gw_process_law(struct media_t38gw *g, enum media_law law,
 	return err;
 }
 
+bool media_t38gw_done(const struct media_t38gw *g)
+{
+	return g->mon.done;
+}
+
 void media_t38gw_result(const struct media_t38gw *g, struct media_t38_result *r)
 {
 	t38_stats_t ts;
