@@ -32,10 +32,12 @@ enum media_t38_modem {
 };
 #define MEDIA_T38_MODEMS_ALL (MEDIA_T38_V27TER | MEDIA_T38_V29 | MEDIA_T38_V17)
 
-/* T38FaxRateManagement. transferredTCF (TCF crosses IP) is what T.38
- * requires over UDPTL and all this engine does: spandsp 0.0.6's gateway
- * relays TCF whatever it is told, so localTCF is refused (ENOTSUP) and
- * the SDP layer must answer transferredTCF. */
+/* T38FaxRateManagement. transferredTCF (method 2: TCF crosses IP) is
+ * what T.38 requires over UDP (method 1, localTCF, is for TCP) and all
+ * this engine does: spandsp 0.0.6 stores the method but never reads it,
+ * its gateway relays TCF whatever it is told. So localTCF is refused
+ * (ENOTSUP) and a localTCF offer gets 488: the answer cannot change the
+ * method. */
 enum media_t38_rate {
 	MEDIA_T38_TCF_TRANSFERRED,
 	MEDIA_T38_TCF_LOCAL,
