@@ -13,7 +13,10 @@
  * (code "unexpected message", 0 pages). So an MCF after image data whose
  * command was missed confirms a page too, and when DCN follows that MCF
  * directly, the page was the last one: after MPS the next page's image
- * follows, after EOM a new phase B (DIS, DCS), never DCN. */
+ * follows, after EOM a new phase B (DIS, DCS), never DCN.
+ *
+ * A page counts once per image: a post-page command the sender repeats
+ * (its MCF was lost) is answered MCF again without a new page. */
 #include <spandsp.h>
 
 #include "media/priv.h"
@@ -84,7 +87,9 @@ static void post_page(struct media_t30mon *m, int fcf, int fcf2)
 static void mcf(struct media_t30mon *m)
 {
 	if (m->page_cmd) {
-		m->pages += m->page_end;
+		/* a command repeated because its MCF was lost on the way
+		 * back gets a second MCF: one page (no image between) */
+		m->pages += m->page_end && m->image;
 		if (m->page_eop)
 			m->success = true;
 	} else if (m->image) {

@@ -102,6 +102,30 @@ static void test_ecm_missed_pps_mps(void **state)
 	assert_int_equal(m.guessed, 1);
 }
 
+/* The MCF to MPS is lost on its way to the sender, which repeats MPS and
+ * gets a second MCF: still one page (found in t_fax_pstn_to_sip under
+ * load: "4 pages" for 3). */
+static void test_repeated_command(void **state)
+{
+	struct media_t30mon m = { 0 };
+
+	(void)state;
+	phase_b(&m);
+	image(&m);
+	pps(&m, T30_MPS);
+	frame(&m, T30_MCF);
+	pps(&m, T30_MPS);
+	frame(&m, T30_MCF);
+	image(&m);
+	frame(&m, T30_EOP);
+	frame(&m, T30_MCF);
+	frame(&m, T30_EOP);
+	frame(&m, T30_MCF);
+	frame(&m, T30_DCN);
+	assert_int_equal(media_t30mon_code(&m, false), T30_ERR_OK);
+	assert_int_equal(m.pages, 2);
+}
+
 /* PPS-NULL ends a block, not a page; its MCF counts no page. */
 static void test_ecm_pps_null(void **state)
 {
@@ -214,6 +238,7 @@ int main(void)
 		cmocka_unit_test(test_missed_eop),
 		cmocka_unit_test(test_ecm_missed_pps_mps),
 		cmocka_unit_test(test_ecm_pps_null),
+		cmocka_unit_test(test_repeated_command),
 		cmocka_unit_test(test_guess_needs_dcn_next),
 		cmocka_unit_test(test_no_image_no_page),
 		cmocka_unit_test(test_failures),
