@@ -120,6 +120,8 @@ struct cfg_fax {
 	unsigned max_datagram; /* ours, advertised */
 	unsigned watchdog_ms;
 	char trace_dir[256]; /* failed faxes' T.30 traces; empty: the log */
+	int return_to_audio; /* 0/1: our re-INVITE to audio after the DCN */
+	unsigned return_delay_ms;
 };
 
 struct cfg_route {

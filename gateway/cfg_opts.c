@@ -356,6 +356,16 @@ const struct opt cfg_opts[] = {
 	  "Directory getting the T.30 phase trace of each failed fax\n"
 	  "; (fax-<call>-<time>.txt, path logged); empty: the trace goes to the\n"
 	  "; log at warning level." },
+	/* fax-tcf: our own re-INVITE back to audio after a T.38 fax */
+	{ S_FAX, "return_to_audio", T_ENUM, "yes", 0, 0, noyes, 0,
+	  FX(return_to_audio), NULL,
+	  "yes: once a T.38 fax has ended (T.30 DCN) and the call is still up\n"
+	  "; return_delay_ms later, we re-INVITE back to audio (refused: T.38\n"
+	  "; stays until hangup). no: only the far end's re-INVITE does it." },
+	{ S_FAX, "return_delay_ms", T_UINT, "1000", 0, 30000, NULL, 0,
+	  FX(return_delay_ms), NULL,
+	  "After the fax's DCN, how long before our re-INVITE back to audio\n"
+	  "; (most fax servers hang up first)." },
 
 	{ S_SPAN, "type", T_ENUM, "t1", 0, 0, span_types, 0, SP(type), NULL,
 	  "t1 (23B+D, mu-law) or e1 (30B+D, A-law)." },

@@ -335,6 +335,7 @@ static int start_media(struct gw *gw)
 		.audio_ready = media_audio_ready,
 		.faxtone = gw_call_faxtone,
 		.t38_silent = gw_call_t38_silent,
+		.t38_phase_e = gw_call_t38_phase_e,
 		.t38_done = gw_call_t38_done,
 		.report_arg = gw,
 		.rt_prio = gw->cfg.realtime_priority,

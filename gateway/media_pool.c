@@ -59,6 +59,10 @@ static unsigned deliver(struct gw_mpool *p, struct gw_mworker *w)
 		} else if (r->type == REP_T38_SILENT) {
 			if (p->cfg.t38_silent)
 				p->cfg.t38_silent(p->cfg.report_arg, r->cookie);
+		} else if (r->type == REP_T38_PHASE_E) {
+			if (p->cfg.t38_phase_e)
+				p->cfg.t38_phase_e(p->cfg.report_arg,
+						   r->cookie);
 		} else if (r->type == REP_T38_DONE) {
 			if (p->cfg.t38_done)
 				p->cfg.t38_done(p->cfg.report_arg, r->cookie,

@@ -278,7 +278,7 @@ static void t38_start(struct gw_mworker *w, struct gw_mslot *s,
 	t38_handback(w, s, false); /* a second switch: the old leg's done */
 	s->leg = c->leg;
 	s->t38_neg = s->t38_peer = c->peer;
-	s->t38_latched = s->t38_silent_told = false;
+	s->t38_latched = s->t38_silent_told = s->t38_end_told = false;
 	s->t38_foreign = 0;
 	/* the fax is found: detection has done its job */
 	media_faxdet_free(s->det);
@@ -351,6 +351,13 @@ static void t38_tdm(struct gw_mworker *w, struct gw_mslot *s)
 		if (out)
 			gw_ring_publish(&s->down);
 		gw_ring_release(&s->up);
+	}
+	if (!s->t38_end_told && media_t38leg_done(s->leg)) {
+		r = rep_new(w, s, REP_T38_PHASE_E);
+		if (r) {
+			s->t38_end_told = true;
+			rep_done(w);
+		}
 	}
 	if (!s->t38_silent_told && media_t38leg_silent(s->leg)) {
 		r = rep_new(w, s, REP_T38_SILENT);

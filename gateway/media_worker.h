@@ -62,6 +62,8 @@ struct gw_mpool_cfg {
 	 * datagrams refused by source latching. */
 	void (*faxtone)(void *arg, uint64_t cookie, enum media_faxtone tone);
 	void (*t38_silent)(void *arg, uint64_t cookie);
+	/* the leg's fax ended (T.30 DCN), once per leg */
+	void (*t38_phase_e)(void *arg, uint64_t cookie);
 	void (*t38_done)(void *arg, uint64_t cookie, struct media_t38leg *leg,
 			 uint64_t foreign, bool end);
 	/* 0: ticks come from gw_mslot_audio(). Otherwise the worker keeps

@@ -54,7 +54,8 @@ enum rep_type {
 	REP_DTMF,
 	REP_FAXTONE,	/* tone */
 	REP_T38_SILENT, /* the leg's watchdog fired */
-	REP_T38_DONE	/* leg handed back (end: false at switch-back) */
+	REP_T38_DONE,	/* leg handed back (end: false at switch-back) */
+	REP_T38_PHASE_E /* the leg's fax ended (DCN) */
 };
 
 struct rep {
@@ -112,7 +113,7 @@ struct gw_mslot {
 	struct media_t38leg *leg;
 	struct media_addr t38_neg;  /* negotiated: only its IP is taken */
 	struct media_addr t38_peer; /* where datagrams go (latched) */
-	bool t38_latched, t38_silent_told;
+	bool t38_latched, t38_silent_told, t38_end_told;
 	uint64_t t38_foreign;
 };
 

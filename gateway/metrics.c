@@ -410,16 +410,19 @@ static void render_fax(const struct gw *gw, struct gw_mbuf *b)
 		       s->fax_watchdog);
 	family(b, "pstngw_udptl_packets_total", "counter",
 	       "UDPTL datagrams of ended T.38 sessions: sent, received, IFPs "
-	       "recovered by redundancy or FEC, lost, refused by latching.");
+	       "recovered by redundancy or FEC, lost, refused by latching, "
+	       "malformed, and RTP still arriving after the switch.");
 	gw_mbuf_printf(
 		b,
 		"pstngw_udptl_packets_total{kind=\"tx\"} %" PRIu64 "\n"
 		"pstngw_udptl_packets_total{kind=\"rx\"} %" PRIu64 "\n"
 		"pstngw_udptl_packets_total{kind=\"recovered\"} %" PRIu64 "\n"
 		"pstngw_udptl_packets_total{kind=\"lost\"} %" PRIu64 "\n"
-		"pstngw_udptl_packets_total{kind=\"foreign\"} %" PRIu64 "\n",
+		"pstngw_udptl_packets_total{kind=\"foreign\"} %" PRIu64 "\n"
+		"pstngw_udptl_packets_total{kind=\"malformed\"} %" PRIu64 "\n"
+		"pstngw_udptl_packets_total{kind=\"stale_rtp\"} %" PRIu64 "\n",
 		s->udptl_tx, s->udptl_rx, s->udptl_recovered, s->udptl_lost,
-		s->udptl_foreign);
+		s->udptl_foreign, s->udptl_malformed, s->udptl_stale_rtp);
 }
 
 void gw_metrics_render(const struct gw *gw, struct gw_mbuf *b)

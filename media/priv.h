@@ -419,3 +419,30 @@ struct media_codec_be {
 
 extern const struct media_codec_be media_be_g722, media_be_g726, media_be_gsm,
 	media_be_opus;
+
+/* ---- T.30 as seen passing through a T.38 gateway (t30mon.c) ----
+ *
+ * spandsp's gateway runs no T.30 engine, so the fax's outcome is inferred
+ * from the control frames and the indicators passing through. Codes are
+ * spandsp's T30_ERR_* numbers. */
+struct media_t30mon {
+	bool seen_dis, seen_dcs, last_ftt, done, success;
+	bool phase_c;	  /* CFR seen: a training now starts image data */
+	bool image;	  /* image data since the last MCF */
+	bool mcf_guessed; /* the last frame: MCF to a command not seen */
+	int page_cmd;	  /* post-page command awaiting its answer, or 0 */
+	bool page_end;	  /* it ends a page (not a PPS-NULL block) */
+	bool page_eop;	  /* it ends the document */
+	unsigned pages;	  /* pages the receiver confirmed */
+	unsigned guessed; /* of which confirmed by an MCF to a missed command */
+	int code;	  /* fixed once DCN is seen */
+};
+
+/* A complete, CRC-good HDLC control frame (address, control, FCF ...). */
+void media_t30mon_frame(struct media_t30mon *m, const uint8_t *msg, size_t len);
+/* A T.38 t30-indicator value (T.38 Annex A: 0 no-signal ... 15 V.17
+ * 14400 long training; trainings are 4..15). */
+void media_t30mon_indicator(struct media_t30mon *m, unsigned ind);
+/* The outcome: once DCN was seen, the code fixed then; before, what the
+ * call ending now means (t1: no frame at all within T.30's T1). */
+int media_t30mon_code(const struct media_t30mon *m, bool t1);
