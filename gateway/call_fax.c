@@ -105,7 +105,9 @@ void call_fax_caps(const struct cfg_fax *f, struct sdp_t38 *t)
 	t->version = f->version;
 	/* no V.34 in this spandsp: never more than V.17's 14400 */
 	t->max_bitrate = f->max_bitrate > 14400 ? 14400 : f->max_bitrate;
-	/* our gateway relays TCF: transferredTCF is all it does */
+	/* our offers: transferredTCF, as T.38 requires over UDP; an
+	 * offer of localTCF is answered localTCF (the answer cannot
+	 * change it) and done by media's t38tcf shim */
 	t->rate_mgmt = SDP_T38_TRANSFERRED_TCF;
 	t->max_datagram = f->max_datagram;
 	t->max_buffer = 0;
@@ -127,8 +129,6 @@ int call_fax_leg_cfg(const struct cfg_fax *f, enum media_law law,
 		     const struct sdp_t38_result *neg,
 		     struct media_t38leg_cfg *lc)
 {
-	if (neg->t38.rate_mgmt != SDP_T38_TRANSFERRED_TCF)
-		return ENOTSUP; /* localTCF: the engine cannot */
 	if (neg->t38.version > 3)
 		return EINVAL;
 	memset(lc, 0, sizeof(*lc));
@@ -136,7 +136,9 @@ int call_fax_leg_cfg(const struct cfg_fax *f, enum media_law law,
 	lc->t38.version = neg->t38.version;
 	lc->t38.ecm = f->ecm;
 	lc->t38.modems = modems_for(neg->t38.max_bitrate);
-	lc->t38.rate = MEDIA_T38_TCF_TRANSFERRED;
+	lc->t38.rate = neg->t38.rate_mgmt == SDP_T38_LOCAL_TCF
+			       ? MEDIA_T38_TCF_LOCAL
+			       : MEDIA_T38_TCF_TRANSFERRED;
 	lc->t38.fill_bit_removal = neg->t38.fill_bit_removal;
 	lc->t38.nsx_suppress = f->nsx_suppress;
 	/* what we may send is the far end's limit; a silly small one is
@@ -441,13 +443,9 @@ static void t38_offered(struct gw_call *c, const struct sdp_session *offer)
 		     c->fax.pol.mode == CFG_FAX_G711 ? "g711" : "off");
 		goto refuse;
 	}
-	if (m->t38.rate_mgmt != SDP_T38_TRANSFERRED_TCF) {
-		FLOG(c, LOG_NOTICE,
-		     "T.38 offered with %s: only "
-		     "transferredTCF here: 488",
-		     sdp_t38_rate_name(m->t38.rate_mgmt));
-		goto refuse;
-	}
+	if (m->t38.rate_mgmt == SDP_T38_LOCAL_TCF)
+		FLOG(c, LOG_INFO, "T.38 offered with localTCF: TCF made "
+				  "and checked here");
 	l = t38_local(c);
 	err = sdp_t38_answer(offer, &l, &res, buf, sizeof(buf), &len);
 	if (!err && strcmp(buf, c->answer_sdp)) {
@@ -752,11 +750,9 @@ int call_fax_incoming_offer(struct gw_call *c, const struct sdp_session *offer,
 		call_fax_init(c, NULL);
 	if (!m || c->fax.pol.mode != CFG_FAX_T38)
 		return ENOTSUP;
-	if (m->t38.rate_mgmt != SDP_T38_TRANSFERRED_TCF) {
-		FLOG(c, LOG_NOTICE, "INVITE offers T.38 with %s only: 488",
-		     sdp_t38_rate_name(m->t38.rate_mgmt));
-		return ENOTSUP;
-	}
+	if (m->t38.rate_mgmt == SDP_T38_LOCAL_TCF)
+		FLOG(c, LOG_INFO, "INVITE offers T.38 with localTCF: TCF made "
+				  "and checked here");
 	l = t38_local(c);
 	err = sdp_t38_answer(offer, &l, &c->fax.neg, c->answer_sdp,
 			     sizeof(c->answer_sdp), &len);

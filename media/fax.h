@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "media/media.h"
+#include "media/t38tcf.h"
 #include "media/udptl.h"
 
 /* ---- T.38 gateway (t38gw.c) ---- */
@@ -32,12 +33,12 @@ enum media_t38_modem {
 };
 #define MEDIA_T38_MODEMS_ALL (MEDIA_T38_V27TER | MEDIA_T38_V29 | MEDIA_T38_V17)
 
-/* T38FaxRateManagement. transferredTCF (method 2: TCF crosses IP) is
- * what T.38 requires over UDP (method 1, localTCF, is for TCP) and all
- * this engine does: spandsp 0.0.6 stores the method but never reads it,
- * its gateway relays TCF whatever it is told. So localTCF is refused
- * (ENOTSUP) and a localTCF offer gets 488: the answer cannot change the
- * method. */
+/* T38FaxRateManagement (T.38 clause 8). transferredTCF (method 2: TCF
+ * crosses IP) is what T.38 requires over UDP; localTCF (method 1, for
+ * TCP) is still offered over UDPTL by some endpoints. spandsp 0.0.6
+ * stores the method but never reads it (its gateway always relays TCF),
+ * so localTCF is done by t38tcf.h's shim around the core: TCF is dropped
+ * and checked here towards IP, and made up here from IP. */
 enum media_t38_rate {
 	MEDIA_T38_TCF_TRANSFERRED,
 	MEDIA_T38_TCF_LOCAL,
@@ -49,7 +50,7 @@ struct media_t38_cfg {
 	unsigned version;	  /* T38FaxVersion negotiated, 0..3 */
 	bool ecm;		  /* let the machines use ECM (and T.6) */
 	unsigned modems;	  /* enum media_t38_modem bits; 0: all */
-	enum media_t38_rate rate; /* only TRANSFERRED is accepted */
+	enum media_t38_rate rate; /* TCF transferred or local */
 	bool fill_bit_removal;	  /* T38FaxFillBitRemoval negotiated */
 	bool nsx_suppress;	  /* blank NSF/NSC/NSS so machines of one
 				  maker do not try private modes */
@@ -81,11 +82,12 @@ struct media_t38_result {
 	uint64_t ifp_rx_repeat;	  /* sequence numbers already passed */
 	uint64_t frames;	  /* T.30 control frames seen */
 	uint64_t samples;	  /* audio processed */
+	struct media_t38tcf_stats tcf; /* localTCF: dropped, made up ... */
 };
 
 struct media_t38gw;
 
-/* EINVAL for bad options, ENOTSUP for localTCF. */
+/* EINVAL for bad options. */
 int media_t38gw_alloc(const struct media_t38_cfg *cfg, media_t38_tx_fn tx,
 		      void *arg, struct media_t38gw **out);
 void media_t38gw_free(struct media_t38gw *g);
@@ -210,8 +212,7 @@ struct media_t38leg_stats {
 
 struct media_t38leg;
 
-/* EINVAL for bad options (ENOTSUP for localTCF, as media_t38gw_alloc),
- * ENOMEM. Nothing is allocated after this. */
+/* EINVAL for bad options, ENOMEM. Nothing is allocated after this. */
 int media_t38leg_alloc(const struct media_t38leg_cfg *cfg,
 		       media_t38leg_send_fn send, void *arg,
 		       struct media_t38leg **out);

@@ -29,6 +29,7 @@
 
 #include "media/fax.h"
 #include "media/priv.h"
+#include "media/t38tcf.h"
 
 #define T1_SAMPLES (35 * MEDIA_RATE) /* T.30 T1: no first message */
 #define TRACE_LINE 256
@@ -61,6 +62,7 @@ struct media_t38gw {
 	unsigned q_head, q_n;
 
 	struct media_t30mon mon; /* T.30 as seen passing through */
+	struct media_t38tcf tcf; /* localTCF: the shim around the core */
 
 	struct media_t38_result st;
 
@@ -177,11 +179,16 @@ static int tx_packet(t38_core_state_t *s, void *user, const uint8_t *buf,
 		     int len, int count)
 {
 	struct media_t38gw *g = user;
-	uint16_t seq = g->tx_seq++;
+	uint16_t seq;
 
 	(void)s;
 	if (len <= 0)
 		return 0;
+	/* localTCF: TCF stays here (checked by the shim), unnumbered */
+	if (g->cfg.rate == MEDIA_T38_TCF_LOCAL &&
+	    !media_t38tcf_tx(&g->tcf, buf, (size_t)len))
+		return 0;
+	seq = g->tx_seq++;
 	if (count < 1)
 		count = 1; /* spandsp's 0 means "indicators off": not ours */
 	g->st.ifp_tx++;
@@ -201,12 +208,6 @@ static int check_cfg(const struct media_t38_cfg *c)
 		return EINVAL;
 	if (c->trace_size && c->trace_size < 256)
 		return EINVAL;
-	/* spandsp 0.0.6's gateway always relays TCF, whatever the core's
-	 * rate management method says (measured: the same TCF octets cross
-	 * either way). T.38 requires transferredTCF over UDP anyway, so the
-	 * SDP answer must say transferredTCF. */
-	if (c->rate == MEDIA_T38_TCF_LOCAL)
-		return ENOTSUP;
 	return 0;
 }
 
@@ -245,8 +246,13 @@ static void configure(struct media_t38gw *g)
 	else
 		t38_gateway_set_nsx_suppression(g->gw, blank, 10, blank, 10);
 	t38_set_t38_version(g->core, (int)c->version);
+	/* spandsp 0.0.6 never reads this (its gateway always relays TCF):
+	 * localTCF is t38tcf.c's work around the core */
 	t38_set_data_rate_management_method(
-		g->core, T38_DATA_RATE_MANAGEMENT_TRANSFERRED_TCF);
+		g->core, c->rate == MEDIA_T38_TCF_LOCAL
+				 ? T38_DATA_RATE_MANAGEMENT_LOCAL_TCF
+				 : T38_DATA_RATE_MANAGEMENT_TRANSFERRED_TCF);
+	media_t38tcf_init(&g->tcf, c->version);
 	t38_set_fill_bit_removal(g->core, c->fill_bit_removal);
 	t38_set_max_datagram_size(
 		g->core, (int)(c->max_datagram ? c->max_datagram
@@ -374,6 +380,20 @@ static void account_seq(struct media_t38gw *g, uint16_t seq)
 	g->rx_next = (uint16_t)(seq + 1);
 }
 
+/* One IFP into the core (from the queue, or made up by the shim). */
+static void core_in(void *arg, const uint8_t *ifp, size_t len, uint16_t seq)
+{
+	struct media_t38gw *g = arg;
+
+	if (t38_core_rx_ifp_packet(g->core, ifp, (int)len, seq) < 0) {
+		g->st.ifp_rx_bad++;
+		trace_fmt(g, "malformed IFP seq %u len %zu dropped", seq, len);
+	} else {
+		g->st.ifp_rx++;
+		trace_indicator(g, ifp, len, false);
+	}
+}
+
 static void drain(struct media_t38gw *g)
 {
 	/* bounded: what is queued now, not what arrives meanwhile */
@@ -385,16 +405,14 @@ static void drain(struct media_t38gw *g)
 		g->q_head = (g->q_head + 1) % MEDIA_T38_RXQ;
 		g->q_n--;
 		account_seq(g, e->seq);
-		if (t38_core_rx_ifp_packet(g->core, e->buf, e->len, e->seq) <
-		    0) {
-			g->st.ifp_rx_bad++;
-			trace_fmt(g, "malformed IFP seq %u len %u dropped",
-				  e->seq, e->len);
-		} else {
-			g->st.ifp_rx++;
-			trace_indicator(g, e->buf, e->len, false);
-		}
+		if (g->cfg.rate == MEDIA_T38_TCF_LOCAL)
+			media_t38tcf_rx(&g->tcf, e->buf, e->len, e->seq,
+					g->st.samples, core_in, g);
+		else
+			core_in(g, e->buf, e->len, e->seq);
 	}
+	if (g->cfg.rate == MEDIA_T38_TCF_LOCAL)
+		media_t38tcf_tick(&g->tcf, g->st.samples, core_in, g);
 }
 
 int media_t38gw_process(struct media_t38gw *g, const int16_t *in, int16_t *out,
@@ -459,6 +477,7 @@ void media_t38gw_result(const struct media_t38gw *g, struct media_t38_result *r)
 		&g->mon, !g->st.frames && g->st.samples >= T1_SAMPLES);
 	r->ok = r->code == T30_ERR_OK;
 	r->text = t30_completion_code_to_str(r->code);
+	r->tcf = g->tcf.st;
 }
 
 /* Lays one ring out at lin + o; returns the new offset. */

@@ -268,11 +268,12 @@ static void leg_cfg_limits(void **state)
 	assert_int_equal(lc.ec, MEDIA_UDPTL_EC_NONE);
 	assert_true(lc.t38.nsx_suppress);
 	assert_false(lc.t38.ecm);
-	/* localTCF: the engine relays TCF only */
+	/* localTCF: the leg runs the t38tcf shim */
 	res.t38.rate_mgmt = SDP_T38_LOCAL_TCF;
 	memset(&lc, 0x5a, sizeof(lc));
 	assert_int_equal(call_fax_leg_cfg(&cfg.fax, MEDIA_LAW_ULAW, &res, &lc),
-			 ENOTSUP);
+			 0);
+	assert_int_equal(lc.t38.rate, MEDIA_T38_TCF_LOCAL);
 	res.t38.rate_mgmt = SDP_T38_TRANSFERRED_TCF;
 	res.t38.version = 4;
 	assert_int_equal(call_fax_leg_cfg(&cfg.fax, MEDIA_LAW_ULAW, &res, &lc),

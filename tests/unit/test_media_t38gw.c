@@ -638,12 +638,12 @@ static void t_nsx_suppression(void **state)
 }
 
 /* With ECM the only non-ECM data on the IP side is TCF: it crosses
- * (transferredTCF). localTCF is refused: spandsp's gateway relays TCF
- * whatever it is told. */
+ * (transferredTCF). localTCF is accepted (t38tcf.c's shim). */
 static void t_tcf_transferred(void **state)
 {
 	struct opts o = { .pstn_sends = true, .ecm = true };
 	struct media_t38_cfg cfg = { .rate = MEDIA_T38_TCF_LOCAL };
+	struct media_t38_cfg bad = { .rate = (enum media_t38_rate)9 };
 	struct media_t38gw *g = NULL;
 	struct rig *r = rig_new(&o);
 
@@ -658,8 +658,11 @@ static void t_tcf_transferred(void **state)
 	assert_true(r->non_ecm >= 2000);
 	t38_core_free(r->spy);
 	rig_free(r);
-	assert_int_equal(media_t38gw_alloc(&cfg, nop_tx, NULL, &g), ENOTSUP);
+	assert_int_equal(media_t38gw_alloc(&bad, nop_tx, NULL, &g), EINVAL);
 	assert_null(g);
+	assert_int_equal(media_t38gw_alloc(&cfg, nop_tx, NULL, &g), 0);
+	assert_non_null(g);
+	media_t38gw_free(g);
 }
 
 /* Packets the UDPTL layer could not recover, and repeats: counted, and
