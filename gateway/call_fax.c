@@ -444,8 +444,9 @@ static void t38_offered(struct gw_call *c, const struct sdp_session *offer)
 		goto refuse;
 	}
 	if (m->t38.rate_mgmt == SDP_T38_LOCAL_TCF)
-		FLOG(c, LOG_INFO, "T.38 offered with localTCF: TCF made "
-				  "and checked here");
+		FLOG(c, LOG_INFO,
+		     "T.38 offered with localTCF: TCF made "
+		     "and checked here");
 	l = t38_local(c);
 	err = sdp_t38_answer(offer, &l, &res, buf, sizeof(buf), &len);
 	if (!err && strcmp(buf, c->answer_sdp)) {
@@ -751,8 +752,9 @@ int call_fax_incoming_offer(struct gw_call *c, const struct sdp_session *offer,
 	if (!m || c->fax.pol.mode != CFG_FAX_T38)
 		return ENOTSUP;
 	if (m->t38.rate_mgmt == SDP_T38_LOCAL_TCF)
-		FLOG(c, LOG_INFO, "INVITE offers T.38 with localTCF: TCF made "
-				  "and checked here");
+		FLOG(c, LOG_INFO,
+		     "INVITE offers T.38 with localTCF: TCF made "
+		     "and checked here");
 	l = t38_local(c);
 	err = sdp_t38_answer(offer, &l, &c->fax.neg, c->answer_sdp,
 			     sizeof(c->answer_sdp), &len);

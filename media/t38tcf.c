@@ -1,40 +1,49 @@
 /* Local TCF (T.38 data rate management method 1) on an IFP stream: see
- * t38tcf.h. The HDLC octets in IFPs are as on the line, least
- * significant bit first, so T.30's "X100 0001" (DCS) is the octet 0x82
- * with X in bit 0, CFR 0x84, FTT 0x44 (as spandsp's t30_fcf.h has them). */
+ * t38tcf.h. HDLC octets in IFPs are written as T.30 writes them, the
+ * first bit on the line being the most significant (measured: spandsp's
+ * gateway sends DCS as FF C8 C1 ..., its t30_fcf.h values bit-reversed).
+ * So DCS "X100 0001" is 0x41 with X in bit 7, CFR 0x21, FTT 0x22. */
 #include <errno.h>
 #include <string.h>
 
 #include "media/t38tcf.h"
 
-#define RATE 8000		/* samples a second */
+#define RATE 8000		       /* samples a second */
 #define GAP_SAMPLES (RATE * 75 / 1000) /* T.30: 75 ms before TCF */
-#define CHUNKS 50		/* 1.5 s of TCF in 30 ms IFPs */
-#define IFP_COPY 1024		/* longest IFP we rewrite */
+#define CHUNKS 50		       /* 1.5 s of TCF in 30 ms IFPs */
+#define IFP_COPY 1024		       /* longest IFP we rewrite */
 
-#define FCF_DCS 0x82
-#define FCF_CFR 0x84
-#define FCF_FTT 0x44
+#define FCF_DCS 0x41
+#define FCF_CFR 0x21
+#define FCF_FTT 0x22
+#define FCF_X 0x80
 
 enum { IND_V27_2400 = 4, IND_V17_14400_LONG = 15 };
-enum { F_HDLC_DATA, F_SIG_END, F_FCS_OK, F_FCS_BAD, F_FCS_OK_END,
-       F_FCS_BAD_END, F_TCF_DATA, F_TCF_END };
+enum {
+	F_HDLC_DATA,
+	F_SIG_END,
+	F_FCS_OK,
+	F_FCS_BAD,
+	F_FCS_OK_END,
+	F_FCS_BAD_END,
+	F_TCF_DATA,
+	F_TCF_END
+};
 
 /* One IFP taken apart. */
 struct ifp {
-	bool data;	 /* t30-data, else t30-indicator */
-	unsigned value;	 /* indicator or data type; 99 when extended */
+	bool data;	/* t30-data, else t30-indicator */
+	unsigned value; /* indicator or data type; 99 when extended */
 	size_t nfields;
 	struct {
-		unsigned type; /* 99 when extended */
+		unsigned type;	 /* 99 when extended */
 		size_t off, len; /* of the field data, len 0 when none */
 	} f[16];
 };
 
 /* T.38 Annex A, aligned PER (media_t38_ifp_len walks it the same way).
  * false when it does not parse or has more fields than we look at. */
-static bool parse(const uint8_t *p, size_t len, unsigned version,
-		  struct ifp *o)
+static bool parse(const uint8_t *p, size_t len, unsigned version, struct ifp *o)
 {
 	size_t ptr, count;
 	bool half = false;
@@ -103,9 +112,10 @@ static bool parse(const uint8_t *p, size_t len, unsigned version,
 /* Training indicator -> modem data type and bit rate. */
 static bool ind_rate(unsigned ind, unsigned *dtype, unsigned *bps)
 {
-	static const unsigned rate[] = { 2400, 4800, 7200, 9600, 7200, 7200,
-					 9600, 9600, 12000, 12000, 14400,
-					 14400 };
+	static const unsigned rate[] = {
+		2400, 4800, 7200,  9600,  7200,	 7200,
+		9600, 9600, 12000, 12000, 14400, 14400
+	};
 	static const unsigned type[] = { 1, 2, 3, 4, 5, 5, 6, 6, 7, 7, 8, 8 };
 
 	if (ind < IND_V27_2400 || ind > IND_V17_14400_LONG)
@@ -120,21 +130,48 @@ bool media_t38tcf_dcs_rate(const uint8_t *fif, size_t len, unsigned *bps,
 {
 	unsigned code;
 
-	/* T.30 table 2, DCS bits 11..14 (second FIF octet, bits 2..5 as
-	 * the octet is stored); V.17 TCF follows a long training */
+	/* T.30 table 2, DCS bits 11..14: the second FIF octet holds bits
+	 * 9..16 from its most significant bit down. code is b11 + 2 b12 +
+	 * 4 b13 + 8 b14. V.17 TCF follows a long training. */
 	if (!fif || len < 2)
 		return false;
-	code = (fif[1] >> 2) & 0x0F;
+	code = (fif[1] >> 5 & 1) | (fif[1] >> 3 & 2) | (fif[1] >> 1 & 4) |
+	       (fif[1] << 1 & 8);
 	switch (code) {
-	case 0x0: *bps = 2400; *indicator = 4; return true;
-	case 0x2: *bps = 4800; *indicator = 5; return true;
-	case 0x3: *bps = 7200; *indicator = 6; return true;
-	case 0x1: *bps = 9600; *indicator = 7; return true;
-	case 0xB: *bps = 7200; *indicator = 9; return true;
-	case 0x9: *bps = 9600; *indicator = 11; return true;
-	case 0xA: *bps = 12000; *indicator = 13; return true;
-	case 0x8: *bps = 14400; *indicator = 15; return true;
-	default: return false;
+	case 0x0:
+		*bps = 2400;
+		*indicator = 4;
+		return true;
+	case 0x2:
+		*bps = 4800;
+		*indicator = 5;
+		return true;
+	case 0x3:
+		*bps = 7200;
+		*indicator = 6;
+		return true;
+	case 0x1:
+		*bps = 9600;
+		*indicator = 7;
+		return true;
+	case 0xB:
+		*bps = 7200;
+		*indicator = 9;
+		return true;
+	case 0x9:
+		*bps = 9600;
+		*indicator = 11;
+		return true;
+	case 0xA:
+		*bps = 12000;
+		*indicator = 13;
+		return true;
+	case 0x8:
+		*bps = 14400;
+		*indicator = 15;
+		return true;
+	default:
+		return false;
 	}
 }
 
@@ -159,7 +196,7 @@ static bool is_end(unsigned type)
 static bool frame_dcs(const struct media_t38tcf_hdlc *h, unsigned type)
 {
 	return (type == F_FCS_OK || type == F_FCS_OK_END) && h->n >= 3 &&
-	       (h->f[2] & 0xFE) == FCF_DCS;
+	       (h->f[2] & ~FCF_X) == FCF_DCS;
 }
 
 static void tcf_zeros(struct media_t38tcf *t, const uint8_t *p, size_t n)
@@ -171,9 +208,9 @@ static void tcf_zeros(struct media_t38tcf *t, const uint8_t *p, size_t n)
 			t->tx_run += 8;
 			continue;
 		}
-		while (!(b & (1u << lo))) /* first bits on the line */
+		while (!(b & (0x80u >> lo))) /* first bits on the line */
 			lo++;
-		while (!(b & (0x80u >> hi)))
+		while (!(b & (1u << hi)))
 			hi++;
 		t->tx_run += lo;
 		if (t->tx_run > t->tx_best)
@@ -235,7 +272,8 @@ bool media_t38tcf_tx(struct media_t38tcf *t, const uint8_t *ifp, size_t len)
 			hdlc_add(&t->txf, ifp + x.f[i].off, x.f[i].len);
 		} else if (is_end(x.f[i].type)) {
 			if (t->txf.n >= 3)
-				t->tx_after_dcs = frame_dcs(&t->txf, x.f[i].type);
+				t->tx_after_dcs =
+					frame_dcs(&t->txf, x.f[i].type);
 			t->txf.n = 0;
 		}
 	}
@@ -271,7 +309,8 @@ static void make_tcf(struct media_t38tcf *t, unsigned ind, bool send_ind,
 	n = bps * 3 / 800; /* 30 ms of bits, in octets */
 	p[0] = (uint8_t)(0xC0 | dtype << 1);
 	p[1] = 1;
-	p[2] = t->version == 0 ? 0x80 | F_TCF_DATA << 4 : 0x80 | F_TCF_DATA << 3;
+	p[2] = t->version == 0 ? 0x80 | F_TCF_DATA << 4
+			       : 0x80 | F_TCF_DATA << 3;
 	p[3] = (uint8_t)((n - 1) >> 8);
 	p[4] = (uint8_t)(n - 1);
 	h = 5;
@@ -326,12 +365,13 @@ int media_t38tcf_rx(struct media_t38tcf *t, const uint8_t *ifp, size_t len,
 			size_t at = t->rxf.n;
 
 			if (t->ftt_due && at <= 2 && at + x.f[i].len > 2 &&
-			    (ifp[x.f[i].off + 2 - at] & 0xFE) == FCF_CFR &&
+			    (ifp[x.f[i].off + 2 - at] & ~FCF_X) == FCF_CFR &&
 			    len <= sizeof(copy)) {
 				memcpy(copy, ifp, len);
 				copy[x.f[i].off + 2 - at] =
 					(uint8_t)(FCF_FTT |
-						  (ifp[x.f[i].off + 2 - at] & 1));
+						  (ifp[x.f[i].off + 2 - at] &
+						   FCF_X));
 				p = copy;
 				t->ftt_due = false;
 				t->st.ftt_forced++;

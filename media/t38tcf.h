@@ -30,14 +30,14 @@
 #define MEDIA_T38TCF_FRAME_MAX 8 /* octets of an HDLC frame looked at */
 
 struct media_t38tcf_stats {
-	uint64_t tx_dropped;	/* TCF IFPs not sent over IP */
-	uint64_t tcf_checked;	/* dropped TCFs checked ... */
-	uint64_t tcf_bad;	/* ... of which too short or not zeros */
-	uint64_t rx_injected;	/* IFPs made up towards the engine */
-	uint64_t tcf_made;	/* TCFs made up */
-	uint64_t ftt_forced;	/* CFRs from IP turned into FTT */
-	uint64_t rx_tcf_data;	/* TCF data from IP (peer is not local) */
-	uint64_t bad_ifp;	/* IFPs that did not parse (passed as they are) */
+	uint64_t tx_dropped;  /* TCF IFPs not sent over IP */
+	uint64_t tcf_checked; /* dropped TCFs checked ... */
+	uint64_t tcf_bad;     /* ... of which too short or not zeros */
+	uint64_t rx_injected; /* IFPs made up towards the engine */
+	uint64_t tcf_made;    /* TCFs made up */
+	uint64_t ftt_forced;  /* CFRs from IP turned into FTT */
+	uint64_t rx_tcf_data; /* TCF data from IP (peer is not local) */
+	uint64_t bad_ifp;     /* IFPs that did not parse (passed as they are) */
 };
 
 /* One direction's HDLC frame being watched: its first octets. */
@@ -50,8 +50,8 @@ struct media_t38tcf {
 	unsigned version; /* T38FaxVersion: encoding of version 0 differs */
 	/* towards IP */
 	struct media_t38tcf_hdlc txf;
-	bool tx_after_dcs; /* DCS sent: TCF comes next */
-	bool tx_dropping;  /* inside the TCF being dropped */
+	bool tx_after_dcs;	  /* DCS sent: TCF comes next */
+	bool tx_dropping;	  /* inside the TCF being dropped */
 	uint64_t tx_run, tx_best; /* zero bits: current run, longest */
 	unsigned tx_rate;	  /* bit/s of the TCF dropped */
 	bool ftt_due;		  /* last TCF bad: next CFR becomes FTT */

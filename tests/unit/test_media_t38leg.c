@@ -134,6 +134,7 @@ struct opts {
 	unsigned max_dgram; /* both ways; 0: default */
 	unsigned modems;
 	enum media_law law;
+	bool local_tcf; /* both legs T38FaxRateManagement:localTCF */
 };
 
 static void fax_setup(struct side *s, const struct opts *o, bool sender)
@@ -167,6 +168,8 @@ static struct media_t38leg_cfg leg_cfg(const struct opts *o)
 		.ec = o->ec,
 		.rx_max_datagram = o->max_dgram,
 	};
+	if (o->local_tcf)
+		c.t38.rate = MEDIA_T38_TCF_LOCAL;
 	return c;
 }
 
@@ -322,6 +325,62 @@ static void t_pass_noecm_v27ter(void **state)
 
 	(void)state;
 	rig_free(transfer(&o, 4800));
+}
+
+/* localTCF on both legs (two gateways of method 1): the sending side's
+ * leg drops and checks its machine's TCF, the receiving side's leg makes
+ * TCF up for its machine; no TCF crosses, the fax passes. */
+static void local_tcf(bool ecm, unsigned modems, unsigned rate)
+{
+	struct opts o = { .ecm = ecm,
+			  .ec = MEDIA_UDPTL_EC_REDUNDANCY,
+			  .modems = modems,
+			  .local_tcf = true };
+	struct media_t38leg_stats a, b;
+	struct rig *r = transfer(&o, rate);
+
+	media_t38leg_stats(r->s[0].leg, &a);
+	media_t38leg_stats(r->s[1].leg, &b);
+	if (getenv("T38_TRACE"))
+		fprintf(stderr,
+			"A drop %lu chk %lu bad %lu made %lu bad_ifp %lu\n"
+			"B drop %lu chk %lu bad %lu made %lu inj %lu tcfdata %lu\n",
+			(unsigned long)a.fax.tcf.tx_dropped,
+			(unsigned long)a.fax.tcf.tcf_checked,
+			(unsigned long)a.fax.tcf.tcf_bad,
+			(unsigned long)a.fax.tcf.tcf_made,
+			(unsigned long)a.fax.tcf.bad_ifp,
+			(unsigned long)b.fax.tcf.tx_dropped,
+			(unsigned long)b.fax.tcf.tcf_checked,
+			(unsigned long)b.fax.tcf.tcf_bad,
+			(unsigned long)b.fax.tcf.tcf_made,
+			(unsigned long)b.fax.tcf.rx_injected,
+			(unsigned long)b.fax.tcf.rx_tcf_data);
+	/* 1.5 s of TCF is 50 IFPs of 30 ms and its end, at least */
+	assert_true(a.fax.tcf.tx_dropped >= 40);
+	assert_true(a.fax.tcf.tcf_checked >= 1);
+	assert_int_equal(a.fax.tcf.tcf_bad, 0);
+	assert_int_equal(b.fax.tcf.ftt_forced + a.fax.tcf.ftt_forced, 0);
+	assert_int_equal(b.fax.tcf.tcf_made, a.fax.tcf.tcf_checked);
+	/* data and end after each training indicator the peer sent */
+	assert_int_equal(b.fax.tcf.rx_injected, 51 * b.fax.tcf.tcf_made);
+	assert_int_equal(b.fax.tcf.rx_tcf_data, 0); /* none crossed */
+	assert_int_equal(a.fax.tcf.bad_ifp + b.fax.tcf.bad_ifp, 0);
+	/* the receiving machine sent no TCF: nothing dropped that way */
+	assert_int_equal(b.fax.tcf.tx_dropped, 0);
+	rig_free(r);
+}
+
+static void t_local_tcf_ecm(void **state)
+{
+	(void)state;
+	local_tcf(true, 0, 14400);
+}
+
+static void t_local_tcf_noecm_v27ter(void **state)
+{
+	(void)state;
+	local_tcf(false, MEDIA_T38_V27TER, 4800);
 }
 
 /* Every 6th datagram lost both ways: the secondaries bring them back. */
@@ -676,6 +735,8 @@ static void t_bad_options(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_local_tcf_ecm),
+		cmocka_unit_test(t_local_tcf_noecm_v27ter),
 		cmocka_unit_test(t_pass_ecm_redundancy),
 		cmocka_unit_test(t_pass_ecm_alaw_v27ter),
 		cmocka_unit_test(t_pass_noecm_v27ter),

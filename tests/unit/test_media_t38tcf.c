@@ -36,8 +36,8 @@ static void sink_out(void *arg, const uint8_t *ifp, size_t len, uint16_t seq)
 }
 
 /* t30-data IFP of version >= 1 with one field, data optional. */
-static size_t mk(uint8_t *b, unsigned dtype, unsigned ftype,
-		 const uint8_t *d, size_t n)
+static size_t mk(uint8_t *b, unsigned dtype, unsigned ftype, const uint8_t *d,
+		 size_t n)
 {
 	b[0] = (uint8_t)(0xC0 | dtype << 1);
 	b[1] = 1;
@@ -50,9 +50,10 @@ static size_t mk(uint8_t *b, unsigned dtype, unsigned ftype,
 	return 5 + n;
 }
 
-/* DCS for V.17 14400 (bits 11..14 = 0001) and CFR, as stored octets */
-static const uint8_t dcs[] = { 0xFF, 0x13, 0x83, 0x00, 0x20, 0x00 };
-static const uint8_t cfr[] = { 0xFF, 0x13, 0x84 };
+/* DCS for V.17 14400 (bits 11..14 = 0001) and CFR, as spandsp's
+ * gateway sends them (first bit on the line most significant) */
+static const uint8_t dcs[] = { 0xFF, 0xC8, 0xC1, 0x00, 0x45, 0x1F };
+static const uint8_t cfr[] = { 0xFF, 0xC8, 0x21 };
 
 /* Sends a frame towards IP: data, then FCS OK + signal end. */
 static void tx_frame(struct media_t38tcf *t, const uint8_t *f, size_t n)
@@ -68,8 +69,8 @@ static void rx_frame(struct media_t38tcf *t, const uint8_t *f, size_t n,
 {
 	uint8_t b[64];
 
-	assert_int_equal(media_t38tcf_rx(t, b, mk(b, 0, 0, f, n), (*seq)++,
-					 now, sink_out, s),
+	assert_int_equal(media_t38tcf_rx(t, b, mk(b, 0, 0, f, n), (*seq)++, now,
+					 sink_out, s),
 			 0);
 	assert_int_equal(media_t38tcf_rx(t, b, mk(b, 0, 4, NULL, 0), (*seq)++,
 					 now, sink_out, s),
@@ -100,18 +101,18 @@ static void t_dcs_rate(void **state)
 	assert_true(media_t38tcf_dcs_rate(fif, 2, &bps, &ind));
 	assert_int_equal(bps, 2400);
 	assert_int_equal(ind, 4);
-	fif[1] = 0x1 << 2; /* bit 11: V.29 9600 */
+	fif[1] = 0x20; /* bit 11: V.29 9600 */
 	assert_true(media_t38tcf_dcs_rate(fif, 2, &bps, &ind));
 	assert_int_equal(bps, 9600);
 	assert_int_equal(ind, 7);
-	fif[1] = 0x2 << 2; /* bit 12: V.27ter 4800 */
+	fif[1] = 0x10; /* bit 12: V.27ter 4800 */
 	assert_true(media_t38tcf_dcs_rate(fif, 2, &bps, &ind));
 	assert_int_equal(bps, 4800);
-	fif[1] = 0xA << 2; /* bits 12, 14: V.17 12000 */
+	fif[1] = 0x14; /* bits 12, 14: V.17 12000 */
 	assert_true(media_t38tcf_dcs_rate(fif, 2, &bps, &ind));
 	assert_int_equal(bps, 12000);
 	assert_int_equal(ind, 13);
-	fif[1] = 0x4 << 2; /* bit 13 alone: not a rate */
+	fif[1] = 0x08; /* bit 13 alone: not a rate */
 	assert_false(media_t38tcf_dcs_rate(fif, 2, &bps, &ind));
 	assert_false(media_t38tcf_dcs_rate(fif, 1, &bps, &ind));
 	assert_false(media_t38tcf_dcs_rate(NULL, 2, &bps, &ind));
@@ -137,7 +138,7 @@ static void t_tx_good_tcf(void **state)
 	assert_true(media_t38tcf_tx(&t, b, mk(b, 8, 6, d, sizeof(d))));
 	rx_frame(&t, cfr, sizeof(cfr), &seq, 0, &s);
 	assert_int_equal(s.n, 2);
-	assert_int_equal(s.p[0][5 + 2], 0x84); /* still CFR */
+	assert_int_equal(s.p[0][5 + 2], 0x21); /* still CFR */
 	assert_int_equal(t.st.ftt_forced, 0);
 	assert_int_equal(t.st.bad_ifp, 0);
 }
@@ -147,7 +148,7 @@ static void t_tx_bad_tcf_forces_ftt(void **state)
 	struct media_t38tcf t;
 	struct sink s = { 0 };
 	uint16_t seq = 100;
-	const uint8_t cfr_x[] = { 0xFF, 0x13, 0x85 };
+	const uint8_t cfr_x[] = { 0xFF, 0xC8, 0xA1 };
 
 	(void)state;
 	media_t38tcf_init(&t, 3);
@@ -155,12 +156,12 @@ static void t_tx_bad_tcf_forces_ftt(void **state)
 	tx_tcf(&t, 0x55, 50); /* no zero run at all */
 	assert_int_equal(t.st.tcf_bad, 1);
 	rx_frame(&t, cfr_x, sizeof(cfr_x), &seq, 0, &s);
-	assert_int_equal(s.p[0][5 + 2], 0x45); /* FTT, X bit kept */
+	assert_int_equal(s.p[0][5 + 2], 0xA2); /* FTT, X bit kept */
 	assert_int_equal(s.seq[0], 100);
 	assert_int_equal(t.st.ftt_forced, 1);
 	/* once only */
 	rx_frame(&t, cfr, sizeof(cfr), &seq, 0, &s);
-	assert_int_equal(s.p[2][5 + 2], 0x84);
+	assert_int_equal(s.p[2][5 + 2], 0x21);
 	/* too short (0.5 s of zeros) is bad too; a good one clears it */
 	tx_frame(&t, dcs, sizeof(dcs));
 	tx_tcf(&t, 0, 16);
@@ -170,7 +171,7 @@ static void t_tx_bad_tcf_forces_ftt(void **state)
 	assert_int_equal(t.st.tcf_checked, 3);
 	assert_int_equal(t.st.tcf_bad, 2);
 	rx_frame(&t, cfr, sizeof(cfr), &seq, 0, &s);
-	assert_int_equal(s.p[4][5 + 2], 0x84);
+	assert_int_equal(s.p[4][5 + 2], 0x21);
 	assert_int_equal(t.st.ftt_forced, 1);
 }
 
@@ -185,13 +186,13 @@ static void t_ftt_split_frame(void **state)
 	media_t38tcf_init(&t, 2);
 	tx_frame(&t, dcs, sizeof(dcs));
 	tx_tcf(&t, 0xFF, 50);
-	assert_int_equal(media_t38tcf_rx(&t, b, mk(b, 0, 0, cfr, 2), 1, 0,
-					 sink_out, &s),
-			 0);
+	assert_int_equal(
+		media_t38tcf_rx(&t, b, mk(b, 0, 0, cfr, 2), 1, 0, sink_out, &s),
+		0);
 	assert_int_equal(media_t38tcf_rx(&t, b, mk(b, 0, 0, cfr + 2, 1), 2, 0,
 					 sink_out, &s),
 			 0);
-	assert_int_equal(s.p[1][5], 0x44);
+	assert_int_equal(s.p[1][5], 0x22);
 	assert_int_equal(t.st.ftt_forced, 1);
 }
 
@@ -261,7 +262,7 @@ static void t_rx_made_on_timer(void **state)
 	struct sink s = { 0 };
 	uint16_t seq = 7;
 	uint8_t b[64], ind = 7 << 1;
-	const uint8_t v29[] = { 0xFF, 0x13, 0x83, 0x00, 0x04, 0x00 };
+	const uint8_t v29[] = { 0xFF, 0xC8, 0xC1, 0x00, 0x60, 0x00 };
 	size_t n;
 
 	(void)state;
@@ -291,9 +292,8 @@ static void t_rx_made_on_timer(void **state)
 	assert_int_equal(media_t38_ifp_len(s.p[53], s.len[53], 0), 3);
 	/* once; the peer's late indicator then passes as it is */
 	media_t38tcf_tick(&t, 5000, sink_out, &s);
-	assert_int_equal(media_t38tcf_rx(&t, &ind, 1, seq++, 5000, sink_out,
-					 &s),
-			 0);
+	assert_int_equal(
+		media_t38tcf_rx(&t, &ind, 1, seq++, 5000, sink_out, &s), 0);
 	assert_int_equal(s.n, 55);
 	assert_int_equal(s.seq[54], (uint16_t)(s.seq[53] + 1));
 	assert_int_equal(t.st.tcf_made, 1);
@@ -314,9 +314,9 @@ static void t_bad_ifps(void **state)
 	assert_true(media_t38tcf_tx(&t, ext, sizeof(ext)));
 	assert_true(media_t38tcf_tx(&t, NULL, 3));
 	assert_int_equal(t.st.bad_ifp, 4);
-	assert_int_equal(media_t38tcf_rx(&t, trunc, sizeof(trunc), 1, 0,
-					 sink_out, &s),
-			 0);
+	assert_int_equal(
+		media_t38tcf_rx(&t, trunc, sizeof(trunc), 1, 0, sink_out, &s),
+		0);
 	assert_int_equal(s.n, 1); /* passed on: spandsp judges it */
 	assert_int_equal(t.st.bad_ifp, 5);
 	assert_int_equal(media_t38tcf_rx(&t, NULL, 1, 2, 0, sink_out, &s),
