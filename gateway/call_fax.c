@@ -421,10 +421,11 @@ static int start_leg(struct gw_call *c, const struct sdp_t38_result *neg)
 	c->fax.neg = *neg;
 	c->fax.t_start = gw_loop_now(c->gw->loop);
 	FLOG(c, LOG_NOTICE,
-	     "T.38 v%u to %s:%u, max bit rate %u, %s, max datagram %u/%u",
+	     "T.38 v%u to %s:%u, max bit rate %u, %s, max datagram %u/%u, %s",
 	     neg->t38.version, neg->addr, neg->port,
 	     (unsigned)neg->t38.max_bitrate, sdp_t38_ec_name(neg->t38.udp_ec),
-	     (unsigned)neg->remote_max_datagram, c->fax.pol.cfg->max_datagram);
+	     (unsigned)neg->remote_max_datagram, c->fax.pol.cfg->max_datagram,
+	     media_t38_rate_name(lc.t38.rate));
 	return 0;
 }
 

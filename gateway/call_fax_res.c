@@ -97,6 +97,14 @@ void gw_call_t38_done(void *arg, uint64_t cookie, struct media_t38leg *leg,
 	       (unsigned long long)u->stale_rtp, (unsigned long long)foreign,
 	       (unsigned long long)st.send_errors,
 	       (unsigned long long)r->ifp_tx, (unsigned long long)r->ifp_rx);
+	if (r->tcf.tcf_checked || r->tcf.tcf_made)
+		gw_log(GW_LOG_FAX, LOG_INFO,
+		       "call %u: localTCF: %llu TCF checked here (%llu bad, "
+		       "%llu CFR made FTT), %llu made up",
+		       id, (unsigned long long)r->tcf.tcf_checked,
+		       (unsigned long long)r->tcf.tcf_bad,
+		       (unsigned long long)r->tcf.ftt_forced,
+		       (unsigned long long)r->tcf.tcf_made);
 	if (ok)
 		gw->stats.fax_ok++;
 	else
