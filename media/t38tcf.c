@@ -8,10 +8,15 @@
 
 #include "media/t38tcf.h"
 
-#define RATE 8000		       /* samples a second */
-#define GAP_SAMPLES (RATE * 75 / 1000) /* T.30: 75 ms before TCF */
-#define CHUNKS 50		       /* 1.5 s of TCF in 30 ms IFPs */
-#define IFP_COPY 1024		       /* longest IFP we rewrite */
+#define RATE 8000 /* samples a second */
+/* T.30 puts TCF 75 ms after DCS; a peer's training indicator comes
+ * later than that (its modem must see the training, then the network):
+ * only this long after the DCS ended is it taken as not coming. */
+#define GAP_SAMPLES (RATE * 400 / 1000)
+#define CHUNKS 50 /* 1.5 s of TCF in 30 ms IFPs */
+#define CHUNK_SAMPLES (RATE * 30 / 1000)
+#define LEAD_SAMPLES (RATE / 5) /* made TCF runs 200 ms ahead */
+#define IFP_COPY 1024		/* longest IFP we rewrite */
 
 #define FCF_DCS 0x41
 #define FCF_CFR 0x21
@@ -289,36 +294,72 @@ static void out_one(struct media_t38tcf *t, const uint8_t *p, size_t len,
 	out(arg, p, len, t->last_out);
 }
 
-/* Indicator (unless the peer sent it), 1.5 s of zeros, signal end. */
-static void make_tcf(struct media_t38tcf *t, unsigned ind, bool send_ind,
+/* Training time of the modem an indicator names, in samples (T.30's
+ * figures: V.27ter 943/708 ms, V.29 253 ms, V.17 142 ms short and
+ * 1393 ms long). */
+static uint64_t train_samples(unsigned ind)
+{
+	static const unsigned ms[] = { 943, 708,  253, 253,  142, 1393,
+				       142, 1393, 142, 1393, 142, 1393 };
+
+	return (uint64_t)ms[ind - IND_V27_2400] * RATE / 1000;
+}
+
+/* The chunks of the TCF being made that are due at now (all: every one
+ * left), then its signal end. Paced like a modem sending them after its
+ * training, data LEAD ahead (an engine with a modem buffers it) but the
+ * end on time: an engine without one (a T.38 terminal) answers CFR at
+ * the end, and must not while the far machine still sends its TCF. */
+static void make_due(struct media_t38tcf *t, uint64_t now, bool all,
 		     media_t38tcf_out_fn out, void *arg)
 {
 	uint8_t p[5 + 14400 * 3 / 800];
-	unsigned dtype, bps;
-	size_t n, h;
+	size_t n = t->mk_bps * 3 / 800; /* 30 ms of bits, in octets */
+	uint64_t el = now - t->mk_start + LEAD_SAMPLES; /* with the lead */
 
-	t->rx_after_dcs = false;
-	if (!ind_rate(ind, &dtype, &bps))
-		return;
-	t->st.tcf_made++;
-	t->rx_skipping = true;
-	if (send_ind) {
-		p[0] = (uint8_t)(ind << 1);
-		out_one(t, p, 1, out, arg);
-	}
-	n = bps * 3 / 800; /* 30 ms of bits, in octets */
-	p[0] = (uint8_t)(0xC0 | dtype << 1);
+	p[0] = (uint8_t)(0xC0 | t->mk_dtype << 1);
 	p[1] = 1;
 	p[2] = t->version == 0 ? 0x80 | F_TCF_DATA << 4
 			       : 0x80 | F_TCF_DATA << 3;
 	p[3] = (uint8_t)((n - 1) >> 8);
 	p[4] = (uint8_t)(n - 1);
-	h = 5;
-	memset(p + h, 0, n);
-	for (unsigned i = 0; i < CHUNKS; i++)
-		out_one(t, p, h + n, out, arg);
-	p[2] = t->version == 0 ? F_TCF_END << 4 : F_TCF_END << 3;
-	out_one(t, p, 3, out, arg);
+	memset(p + 5, 0, n);
+	while (t->making && t->mk_sent < CHUNKS &&
+	       (all ||
+		t->mk_train + (uint64_t)t->mk_sent * CHUNK_SAMPLES <= el)) {
+		out_one(t, p, 5 + n, out, arg);
+		t->mk_sent++;
+	}
+	if (t->making && t->mk_sent == CHUNKS &&
+	    (all || t->mk_train + (uint64_t)CHUNKS * CHUNK_SAMPLES <=
+			    now - t->mk_start)) {
+		p[2] = t->version == 0 ? F_TCF_END << 4 : F_TCF_END << 3;
+		out_one(t, p, 3, out, arg);
+		t->making = false;
+	}
+}
+
+/* Starts a TCF: the indicator (unless the peer sent it), then 1.5 s of
+ * zeros and the signal end as time passes. */
+static void make_tcf(struct media_t38tcf *t, unsigned ind, bool send_ind,
+		     uint64_t now, media_t38tcf_out_fn out, void *arg)
+{
+	t->rx_after_dcs = false;
+	if (!ind_rate(ind, &t->mk_dtype, &t->mk_bps))
+		return;
+	t->st.tcf_made++;
+	t->rx_skipping = true;
+	t->making = true;
+	t->ind_owed = send_ind;
+	t->mk_sent = 0;
+	t->mk_start = now;
+	t->mk_train = train_samples(ind);
+	if (send_ind) {
+		uint8_t p = (uint8_t)(ind << 1);
+
+		out_one(t, &p, 1, out, arg);
+	}
+	make_due(t, now, false, out, arg);
 }
 
 int media_t38tcf_rx(struct media_t38tcf *t, const uint8_t *ifp, size_t len,
@@ -332,6 +373,7 @@ int media_t38tcf_rx(struct media_t38tcf *t, const uint8_t *ifp, size_t len,
 
 	if (!t || !ifp || !len || !out)
 		return EINVAL;
+	make_due(t, now, false, out, arg);
 	if (!parse(ifp, len, t->version, &x)) {
 		/* the engine judges it (and counts it) */
 		t->st.bad_ifp++;
@@ -349,13 +391,28 @@ int media_t38tcf_rx(struct media_t38tcf *t, const uint8_t *ifp, size_t len,
 				t->rx_skipping = false;
 		return 0;
 	}
+	/* While TCF is made, the peer's no-signal or training indicator
+	 * would cut it short in the engine; after one made on the timer,
+	 * the peer's late training indicator would start a second. */
+	if (!x.data && (t->making || t->ind_owed) &&
+	    (x.value == 0 || ind_rate(x.value, &dtype, &bps)) &&
+	    (t->making || x.value != 0)) {
+		if (x.value)
+			t->ind_owed = false;
+		t->st.rx_swallowed++;
+		t->shift--;
+		return 0;
+	}
+	/* anything else (V.21, another signal): that TCF is over */
 	t->rx_skipping = false;
+	t->ind_owed = false;
+	make_due(t, now, true, out, arg);
 	if (!x.data) {
 		if (t->rx_after_dcs && ind_rate(x.value, &dtype, &bps)) {
 			t->have_seq = true;
 			t->last_out = (uint16_t)(seq + t->shift);
 			out(arg, ifp, len, t->last_out);
-			make_tcf(t, x.value, false, out, arg);
+			make_tcf(t, x.value, false, now, out, arg);
 			return 0;
 		}
 		goto send;
@@ -406,8 +463,14 @@ send:
 void media_t38tcf_tick(struct media_t38tcf *t, uint64_t now,
 		       media_t38tcf_out_fn out, void *arg)
 {
-	if (!t || !out || !t->rx_after_dcs || !t->rx_dcs_end ||
+	if (!t || !out)
+		return;
+	if (t->making) {
+		make_due(t, now, false, out, arg);
+		return;
+	}
+	if (!t->rx_after_dcs || !t->rx_dcs_end ||
 	    now - t->rx_dcs_at < GAP_SAMPLES)
 		return;
-	make_tcf(t, t->rx_dcs_ind, true, out, arg);
+	make_tcf(t, t->rx_dcs_ind, true, now, out, arg);
 }

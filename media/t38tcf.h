@@ -14,10 +14,11 @@
  *   next CFR coming from IP reaches the engine as FTT, so its fax
  *   machine retrains at a lower rate.
  * - from IP (media_t38tcf_rx): after a DCS from IP, when its training
- *   indicator arrives (or, with none, 75 ms after the DCS's signal end:
+ *   indicator arrives (or, with none, 400 ms after the DCS's signal end:
  *   media_t38tcf_tick), TCF is made up here: the indicator if it was
- *   missing, 1.5 s of zeros at the modem's rate in 30 ms IFPs, the
- *   signal end. Sequence numbers of what follows are shifted so the
+ *   missing, then as time passes (media_t38tcf_tick) as a modem would
+ *   send them after its training, 1.5 s of zeros at its rate in 30 ms
+ *   IFPs (200 ms ahead) and the signal end (on time). Sequence numbers of what follows are shifted so the
  *   engine sees a gapless stream (losses and repeats stay what they were).
  *
  * Pure: no I/O, no allocation, time is the caller's sample count (8 kHz).
@@ -30,14 +31,16 @@
 #define MEDIA_T38TCF_FRAME_MAX 8 /* octets of an HDLC frame looked at */
 
 struct media_t38tcf_stats {
-	uint64_t tx_dropped;  /* TCF IFPs not sent over IP */
-	uint64_t tcf_checked; /* dropped TCFs checked ... */
-	uint64_t tcf_bad;     /* ... of which too short or not zeros */
-	uint64_t rx_injected; /* IFPs made up towards the engine */
-	uint64_t tcf_made;    /* TCFs made up */
-	uint64_t ftt_forced;  /* CFRs from IP turned into FTT */
-	uint64_t rx_tcf_data; /* TCF data from IP (peer is not local) */
-	uint64_t bad_ifp;     /* IFPs that did not parse (passed as they are) */
+	uint64_t tx_dropped;   /* TCF IFPs not sent over IP */
+	uint64_t tcf_checked;  /* dropped TCFs checked ... */
+	uint64_t tcf_bad;      /* ... of which too short or not zeros */
+	uint64_t rx_injected;  /* IFPs made up towards the engine */
+	uint64_t tcf_made;     /* TCFs made up */
+	uint64_t ftt_forced;   /* CFRs from IP turned into FTT */
+	uint64_t rx_tcf_data;  /* TCF data from IP (peer is not local) */
+	uint64_t rx_swallowed; /* the peer's indicators held back while (or
+				* after) TCF was made */
+	uint64_t bad_ifp; /* IFPs that did not parse (passed as they are) */
 };
 
 /* One direction's HDLC frame being watched: its first octets. */
@@ -62,6 +65,10 @@ struct media_t38tcf {
 	uint64_t rx_dcs_at;
 	unsigned rx_dcs_ind; /* training indicator the DCS asks for */
 	bool rx_skipping;    /* TCF made up: the peer's own is dropped */
+	bool making;	     /* a TCF being made, started at mk_start */
+	bool ind_owed;	     /* made with our indicator: the peer's is due */
+	unsigned mk_dtype, mk_bps, mk_sent;
+	uint64_t mk_start, mk_train;
 	bool have_seq;
 	uint16_t last_out; /* last sequence number given to the engine */
 	uint16_t shift;	   /* added to the numbers from IP */

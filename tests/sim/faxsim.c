@@ -74,6 +74,10 @@ struct sim {
 	unsigned trepeat;
 	bool tsent;
 	uint64_t tgap;
+	bool tlocal;		    /* server does local TCF ... */
+	struct media_t38tcf ttcf;   /* ... with this shim */
+	struct media_t38tcf obs[2]; /* TCF observers: to server, to gw */
+	uint64_t tcf_crossed;
 	/* G.711: two sessions and an audio fax terminal */
 	struct media_sess *sa, *sb;
 	fax_state_t *ifax;
@@ -203,6 +207,22 @@ static int leg_rx(struct sim *s, const uint8_t *p, size_t len)
 	return media_t38leg_udptl_in(s->leg, p, len);
 }
 
+/* Counts TCF data crossing IP: an observer's "tx" verdict is exactly
+ * "fast-modem data after a DCS, before the next V.21 signal". */
+static void observe(struct sim *s, int way, const uint8_t *ifp, size_t len)
+{
+	if (!media_t38tcf_tx(&s->obs[way], ifp, len))
+		s->tcf_crossed++;
+}
+
+static void term_core_in(void *arg, const uint8_t *ifp, size_t len,
+			 uint16_t seq)
+{
+	struct sim *s = arg;
+
+	t38_core_rx_ifp_packet(s->tcore, ifp, (int)len, seq);
+}
+
 static void term_deliver(void *arg, uint16_t seq, const uint8_t *ifp,
 			 size_t len, bool recovered)
 {
@@ -214,7 +234,12 @@ static void term_deliver(void *arg, uint16_t seq, const uint8_t *ifp,
 		if (n)
 			len = n;
 	}
-	t38_core_rx_ifp_packet(s->tcore, ifp, (int)len, seq);
+	observe(s, 0, ifp, len);
+	if (s->tlocal)
+		media_t38tcf_rx(&s->ttcf, ifp, len, seq, s->block * BLOCK,
+				term_core_in, s);
+	else
+		t38_core_rx_ifp_packet(s->tcore, ifp, (int)len, seq);
 }
 
 static int term_rx(struct sim *s, const uint8_t *p, size_t len)
@@ -233,6 +258,9 @@ static int term_tx(t38_core_state_t *c, void *user, const uint8_t *buf, int len,
 					     : MEDIA_UDPTL_CONTROL;
 
 	(void)c;
+	if (s->tlocal && !media_t38tcf_tx(&s->ttcf, buf, (size_t)len))
+		return 0; /* TCF: checked here, not sent */
+	observe(s, 1, buf, (size_t)len);
 	if (media_udptl_send(s->tu, buf, (size_t)len, kind, s->tlast,
 			     sizeof(s->tlast), &s->tlast_len))
 		return 0;
@@ -292,16 +320,28 @@ static int negotiate(struct sim *s, struct sdp_t38_result *gw,
 	size_t len;
 	int err;
 
-	err = sdp_t38_build_offer(&us, buf, sizeof(buf), &len);
+	struct sdp_t38_local *off = &us, *ans = &them;
+	struct sdp_t38_result *off_res = gw, *ans_res = srv;
+
+	if (o->local_tcf) {
+		/* the server offers localTCF; the gateway answers as
+		 * gateway/call_fax.c does (the method is the offer's) */
+		them.caps.rate_mgmt = SDP_T38_LOCAL_TCF;
+		off = &them;
+		ans = &us;
+		off_res = srv;
+		ans_res = gw;
+	}
+	err = sdp_t38_build_offer(off, buf, sizeof(buf), &len);
 	if (!err)
 		err = sdp_parse(&offer, buf, len);
 	if (!err)
-		err = sdp_t38_answer(&offer, &them, srv, buf, sizeof(buf),
+		err = sdp_t38_answer(&offer, ans, ans_res, buf, sizeof(buf),
 				     &len);
 	if (!err)
 		err = sdp_parse(&answer, buf, len);
 	if (!err)
-		err = sdp_t38_accept_answer(&answer, &us, gw);
+		err = sdp_t38_accept_answer(&answer, off, off_res);
 	return err;
 }
 
@@ -323,6 +363,9 @@ static int t38_setup(struct sim *s, const char *doc, const char *got)
 	lc.t38.fill_bit_removal = gw.t38.fill_bit_removal;
 	lc.t38.max_datagram = gw.remote_max_datagram;
 	lc.t38.tag = "sim";
+	lc.t38.rate = gw.t38.rate_mgmt == SDP_T38_LOCAL_TCF
+			      ? MEDIA_T38_TCF_LOCAL
+			      : MEDIA_T38_TCF_TRANSFERRED;
 	lc.ec = ec_of(gw.t38.udp_ec);
 	if (o->depth_image) {
 		lc.depth_control = 4;
@@ -354,6 +397,10 @@ static int t38_setup(struct sim *s, const char *doc, const char *got)
 	s->tcore = t38_terminal_get_t38_core_state(s->term);
 	t38_set_t38_version(s->tcore, (int)srv.t38.version);
 	s->tversion = srv.t38.version;
+	s->tlocal = srv.t38.rate_mgmt == SDP_T38_LOCAL_TCF;
+	media_t38tcf_init(&s->ttcf, srv.t38.version);
+	media_t38tcf_init(&s->obs[0], srv.t38.version);
+	media_t38tcf_init(&s->obs[1], srv.t38.version);
 	t38_set_max_datagram_size(s->tcore, (int)uc.max_datagram - 8);
 	t38_terminal_set_fill_bit_removal(s->term, srv.t38.fill_bit_removal);
 	t = t38_terminal_get_t30_state(s->term);
@@ -379,6 +426,8 @@ static void t38_block(struct sim *s, int16_t *to_pfax)
 	media_law_to_linear(s->o->law, out, to_pfax, BLOCK);
 
 	s->tsent = false;
+	if (s->tlocal)
+		media_t38tcf_tick(&s->ttcf, s->block * BLOCK, term_core_in, s);
 	t38_terminal_send_timeout(s->term, BLOCK);
 	if (!s->tsent && s->trepeat) {
 		s->trepeat--;
@@ -577,6 +626,8 @@ int faxsim_run(const struct faxsim_opts *o, struct faxsim_result *r)
 	r->pages_equal = faxdoc_same_pages(doc, got);
 	r->dgrams_sent = s.sent;
 	r->dgrams_lost = s.lost;
+	r->server_tcf = s.ttcf.st;
+	r->tcf_ifps_crossed = s.tcf_crossed;
 	if (s.tu)
 		r->server = *media_udptl_stats(s.tu);
 	if (s.leg) {

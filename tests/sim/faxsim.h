@@ -37,6 +37,9 @@ struct faxsim_opts {
 			       * 0: the leg's default (2) */
 	unsigned limit_s;     /* line-time bound; 0: 300 */
 	bool verbose;	      /* keep the gateway's trace in the result */
+	/* The fax server offers T.38 with localTCF (the gateway answers)
+	 * and runs its T.38 terminal behind media's t38tcf shim. */
+	bool local_tcf;
 	/* T.38 only, may be NULL: what the gateway leg is given, in order
 	 * (a TDM block from the PSTN, a datagram from the IP side), so a
 	 * benchmark can replay the same input. */
@@ -53,6 +56,11 @@ struct faxsim_result {
 	struct media_t38leg_stats leg;
 	struct media_udptl_stats server; /* the fax server's UDPTL */
 	uint64_t dgrams_sent, dgrams_lost;
+	/* localTCF: the server's shim, and TCF data IFPs that crossed IP
+	 * either way (an observer looks for fast-modem data between a DCS
+	 * and the next V.21 signal: 0 when both ends do local TCF) */
+	struct media_t38tcf_stats server_tcf;
+	uint64_t tcf_ifps_crossed;
 	char why[160];	  /* what failed, for the report */
 	char trace[8192]; /* the gateway's phase trace, when verbose */
 };

@@ -78,6 +78,29 @@ static const struct scenario set[] = {
 	    .jitter_ms = 20,
 	    .ec = EC_DEFAULT },
 	  14400 },
+	/* localTCF: the server offers it; gateway and server both drop
+	 * their side's TCF and make the other's up */
+	{ "t38 localTCF pstn->server v17 no-ecm 2 pages",
+	  { .pstn_sends = true,
+	    .pages = 2,
+	    .local_tcf = true,
+	    .ec = EC_DEFAULT },
+	  14400 },
+	{ "t38 localTCF server->pstn v17 ecm 2 pages",
+	  { .ecm = true, .pages = 2, .local_tcf = true, .ec = EC_DEFAULT },
+	  14400 },
+	{ "t38 localTCF pstn->server v29 ecm loss 2% v0",
+	  { .pstn_sends = true,
+	    .ecm = true,
+	    .modems = MEDIA_T38_V29,
+	    .loss = 0.02,
+	    .version0 = true,
+	    .local_tcf = true,
+	    .ec = EC_DEFAULT },
+	  9600 },
+	{ "t38 localTCF server->pstn v27ter no-ecm",
+	  { .modems = MEDIA_T38_V27TER, .local_tcf = true, .ec = EC_DEFAULT },
+	  4800 },
 	{ "g711 pstn->server v17 ecm 2 pages",
 	  { .g711 = true, .pstn_sends = true, .ecm = true, .pages = 2 },
 	  0 },
@@ -125,6 +148,37 @@ int main(void)
 			snprintf(r.why, sizeof(r.why),
 				 "no IFP repaired by FEC");
 			r.ok = false;
+		}
+		/* TCF crosses IP exactly when the method says it does (this
+		 * also shows the observer counting it sees TCF at all) */
+		if (!err && r.ok && !o.g711 &&
+		    (o.local_tcf ? r.tcf_ifps_crossed != 0
+				 : r.tcf_ifps_crossed == 0)) {
+			snprintf(r.why, sizeof(r.why),
+				 "%" PRIu64 " TCF IFPs crossed IP (%s)",
+				 r.tcf_ifps_crossed,
+				 o.local_tcf ? "localTCF" : "transferredTCF");
+			r.ok = false;
+		}
+		if (!err && r.ok && o.local_tcf) {
+			const struct media_t38tcf_stats *g = &r.leg.fax.tcf,
+							*v = &r.server_tcf;
+			/* whoever sent the DCS checked its TCF, the other
+			 * made one up; none went bad on a clean line */
+			uint64_t chk =
+				o.pstn_sends ? g->tcf_checked : v->tcf_checked;
+			uint64_t made =
+				o.pstn_sends ? v->tcf_made : g->tcf_made;
+
+			if (!chk || !made || g->tcf_bad || v->tcf_bad ||
+			    g->bad_ifp || v->bad_ifp) {
+				snprintf(r.why, sizeof(r.why),
+					 "localTCF: checked %" PRIu64
+					 " made %" PRIu64 " bad %" PRIu64
+					 "/%" PRIu64,
+					 chk, made, g->tcf_bad, v->tcf_bad);
+				r.ok = false;
+			}
 		}
 		if (err || !r.ok) {
 			fails++;

@@ -218,12 +218,19 @@ static void t_rx_made_on_indicator(void **state)
 	rx_frame(&t, dcs, sizeof(dcs), &seq, 0, &s);
 	assert_int_equal(media_t38tcf_rx(&t, &ind, 1, seq++, 0, sink_out, &s),
 			 0);
-	/* DCS (2), indicator, 50 chunks, end */
+	/* DCS (2), indicator; then, as time passes, 30 ms chunks after the
+	 * V.17 long training (1393 ms: 11144 samples), 200 ms (1600) ahead;
+	 * the signal end on time */
+	assert_int_equal(s.n, 2 + 1);
+	media_t38tcf_tick(&t, 11144 - 1600 - 1, sink_out, &s);
+	assert_int_equal(s.n, 2 + 1);
+	media_t38tcf_tick(&t, 11144 - 1600 + 240 * 9, sink_out, &s);
+	assert_int_equal(s.n, 2 + 1 + 10);
+	media_t38tcf_tick(&t, 11144 + 12000 - 1, sink_out, &s);
+	assert_int_equal(s.n, 2 + 1 + 50);
+	media_t38tcf_tick(&t, 11144 + 12000, sink_out, &s);
+	/* 50 chunks, end */
 	assert_int_equal(s.n, 2 + 1 + 50 + 1);
-	assert_int_equal(t.st.tcf_made, 1);
-	assert_int_equal(t.st.rx_injected, 51);
-	for (unsigned i = 1; i < s.n; i++)
-		assert_int_equal((uint16_t)(s.seq[i] - s.seq[i - 1]), 1);
 	check_tcf_chunk(&s, 3, 8, 54); /* 30 ms at 14400 */
 	assert_int_equal(s.p[s.n - 1][2], 7 << 3);
 	assert_int_equal(media_t38_ifp_len(s.p[3], s.len[3], 2), s.len[3]);
@@ -279,24 +286,65 @@ static void t_rx_made_on_timer(void **state)
 	b[2] = 4 << 4; /* fcs-OK-sig-end, no data */
 	assert_int_equal(media_t38tcf_rx(&t, b, 3, seq++, 1000, sink_out, &s),
 			 0);
-	media_t38tcf_tick(&t, 1599, sink_out, &s);
+	media_t38tcf_tick(&t, 1000 + 3199, sink_out, &s);
 	assert_int_equal(s.n, 2);
-	media_t38tcf_tick(&t, 1600, sink_out, &s);
-	assert_int_equal(s.n, 2 + 1 + 50 + 1);
+	media_t38tcf_tick(&t, 1000 + 3200, sink_out, &s);
+	assert_int_equal(s.n, 2 + 1);
 	assert_int_equal(s.p[2][0], 7 << 1); /* V.29 9600 training */
+	/* the peer's no-signal and late training indicator while it is
+	 * made do not cut it short (nor start a second): held back */
+	ind = 0;
+	assert_int_equal(
+		media_t38tcf_rx(&t, &ind, 1, seq++, 4300, sink_out, &s), 0);
+	ind = 7 << 1;
+	assert_int_equal(
+		media_t38tcf_rx(&t, &ind, 1, seq++, 4400, sink_out, &s), 0);
+	assert_int_equal(t.st.rx_swallowed, 2);
+	assert_int_equal(s.n, 2 + 1);
+	/* time finishes it: 253 ms of V.29 training, then 1.5 s */
+	media_t38tcf_tick(&t, 4200 + 2024 + 12000, sink_out, &s);
+	assert_int_equal(s.n, 2 + 1 + 50 + 1);
 	assert_int_equal(s.p[3][0], 0xC0 | 4 << 1);
 	assert_int_equal(s.p[3][2], 0x80 | 6 << 4);
 	assert_int_equal(s.len[3], 5 + 36); /* 30 ms at 9600 */
 	assert_int_equal(media_t38_ifp_len(s.p[3], s.len[3], 0), s.len[3]);
 	assert_int_equal(s.p[53][2], 7 << 4);
 	assert_int_equal(media_t38_ifp_len(s.p[53], s.len[53], 0), 3);
-	/* once; the peer's late indicator then passes as it is */
-	media_t38tcf_tick(&t, 5000, sink_out, &s);
+	/* once; the peer's V.21 (its CFR) follows without a gap */
+	media_t38tcf_tick(&t, 50000, sink_out, &s);
+	ind = 3 << 1;
 	assert_int_equal(
-		media_t38tcf_rx(&t, &ind, 1, seq++, 5000, sink_out, &s), 0);
+		media_t38tcf_rx(&t, &ind, 1, seq++, 50000, sink_out, &s), 0);
 	assert_int_equal(s.n, 55);
 	assert_int_equal(s.seq[54], (uint16_t)(s.seq[53] + 1));
 	assert_int_equal(t.st.tcf_made, 1);
+}
+
+/* A V.21 preamble while TCF is made ends it at once (the peer moved
+ * on): the rest and the signal end come before it. */
+static void t_rx_made_cut_by_v21(void **state)
+{
+	struct media_t38tcf t;
+	struct sink s = { 0 };
+	uint16_t seq = 1;
+	uint8_t ind = 15 << 1;
+
+	(void)state;
+	media_t38tcf_init(&t, 2);
+	rx_frame(&t, dcs, sizeof(dcs), &seq, 0, &s);
+	assert_int_equal(media_t38tcf_rx(&t, &ind, 1, seq++, 0, sink_out, &s),
+			 0);
+	media_t38tcf_tick(&t, 11144, sink_out, &s);
+	assert_int_equal(s.n, 2 + 1 + 7);
+	ind = 3 << 1;
+	assert_int_equal(
+		media_t38tcf_rx(&t, &ind, 1, seq++, 11200, sink_out, &s), 0);
+	assert_int_equal(s.n, 2 + 1 + 50 + 1 + 1);
+	assert_int_equal(s.p[53][2], 7 << 3);
+	assert_int_equal(s.p[54][0], 3 << 1);
+	for (unsigned i = 1; i < s.n; i++)
+		assert_int_equal((uint16_t)(s.seq[i] - s.seq[i - 1]), 1);
+	assert_int_equal(t.st.rx_swallowed, 0);
 }
 
 static void t_bad_ifps(void **state)
@@ -338,6 +386,7 @@ int main(void)
 		cmocka_unit_test(t_ftt_split_frame),
 		cmocka_unit_test(t_rx_made_on_indicator),
 		cmocka_unit_test(t_rx_made_on_timer),
+		cmocka_unit_test(t_rx_made_cut_by_v21),
 		cmocka_unit_test(t_bad_ifps),
 	};
 
