@@ -156,7 +156,9 @@ struct sf_call *sf_call_new(struct sf_app *app)
 		.caps = {
 			.version = app->o.version,
 			.max_bitrate = 14400,
-			.rate_mgmt = SDP_T38_TRANSFERRED_TCF,
+			/* our offers; an answer echoes the offer's */
+			.rate_mgmt = app->o.local_tcf ? SDP_T38_LOCAL_TCF
+						      : SDP_T38_TRANSFERRED_TCF,
 			.max_buffer = 2000,
 			.max_datagram = app->o.max_datagram,
 			.udp_ec = t38_ec(&app->o),
@@ -491,6 +493,13 @@ static void report(struct sf_call *c, const struct sf_term_result *r)
 		       (unsigned long long)r->pkts_rx,
 		       (unsigned long long)r->recovered,
 		       (unsigned long long)r->lost);
+	if (r->local_tcf)
+		printf("; localTCF: %llu TCF checked (%llu bad), %llu made, "
+		       "%llu TCF packets received",
+		       (unsigned long long)r->tcf.tcf_checked,
+		       (unsigned long long)r->tcf.tcf_bad,
+		       (unsigned long long)r->tcf.tcf_made,
+		       (unsigned long long)r->tcf.rx_tcf_data);
 	printf("\n");
 	if (sf_result_line(line, sizeof(line), send, c->file, c->callid, r))
 		snprintf(line, sizeof(line), "result=%s",

@@ -26,6 +26,8 @@ void sf_usage(void *file)
 		"  --refuse-t38         answer T.38 offers and re-INVITEs with 488\n"
 		"  --refuse-audio       answer a re-INVITE back to audio after a\n"
 		"                       T.38 fax with 488 (T.38 stays)\n"
+		"  --local-tcf          offer localTCF (T.38 method 1: TCF made\n"
+		"                       and checked at each end, not sent)\n"
 		"  --t38-reinvite       ask for T.38 ourselves (send: on the fax\n"
 		"                       answer tone; recv: once the call is up)\n"
 		"  --ecm on|off         error correction mode (default on)\n"
@@ -102,6 +104,7 @@ enum {
 	O_COUNT,
 	O_REFUSE,
 	O_REFUSE_AUDIO,
+	O_LOCAL_TCF,
 	O_REINVITE,
 	O_ECM,
 	O_RED,
@@ -159,6 +162,9 @@ static int one(struct sf_opts *o, int opt, const char *arg, char *err,
 		return 0;
 	case O_REFUSE_AUDIO:
 		o->refuse_audio = true;
+		return 0;
+	case O_LOCAL_TCF:
+		o->local_tcf = true;
 		return 0;
 	case O_REINVITE:
 		o->t38_reinvite = true;
@@ -231,6 +237,7 @@ int sf_opts_parse(struct sf_opts *o, int argc, char **argv, char *err,
 		{ "count", required_argument, NULL, O_COUNT },
 		{ "refuse-t38", no_argument, NULL, O_REFUSE },
 		{ "refuse-audio", no_argument, NULL, O_REFUSE_AUDIO },
+		{ "local-tcf", no_argument, NULL, O_LOCAL_TCF },
 		{ "t38-reinvite", no_argument, NULL, O_REINVITE },
 		{ "ecm", required_argument, NULL, O_ECM },
 		{ "redundancy", required_argument, NULL, O_RED },

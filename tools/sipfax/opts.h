@@ -45,6 +45,7 @@ struct sf_opts {
 	unsigned media_port;  /* first RTP/UDPTL port */
 	bool refuse_t38;
 	bool refuse_audio; /* 488 to a re-INVITE back to audio from T.38 */
+	bool local_tcf;	   /* offer T38FaxRateManagement localTCF */
 	bool t38_reinvite;
 	bool ecm;
 	unsigned redundancy;

@@ -38,6 +38,10 @@ struct sf_term {
 	t30_stats_t stats;
 	/* counters of T.38 sessions ended by a restart are kept here */
 	uint64_t bad_outside;
+	/* localTCF: the terminal behind media's shim, on T.38 time */
+	bool local_tcf;
+	struct media_t38tcf tcf;
+	uint64_t now; /* samples of T.38 time */
 };
 
 static const char *const mode_names[] = {
@@ -211,6 +215,10 @@ static int t38_tx(t38_core_state_t *core, void *user, const uint8_t *buf,
 	size_t n;
 	int copies;
 
+	/* localTCF: our TCF is checked by the shim and not sent */
+	if (len > 0 && t->local_tcf &&
+	    !media_t38tcf_tx(&t->tcf, buf, (size_t)len))
+		return 0;
 	if (len <= 0 || !t->udptl ||
 	    media_udptl_send(t->udptl, buf, (size_t)len, ifp_kind(buf, len),
 			     pkt, sizeof(pkt), &n))
@@ -226,6 +234,14 @@ static int t38_tx(t38_core_state_t *core, void *user, const uint8_t *buf,
 	return 0;
 }
 
+static void core_in(void *arg, const uint8_t *ifp, size_t len, uint16_t seq)
+{
+	struct sf_term *t = arg;
+
+	t38_core_rx_ifp_packet(t38_terminal_get_t38_core_state(t->t38), ifp,
+			       (int)len, seq);
+}
+
 static void udptl_deliver(void *arg, uint16_t seq, const uint8_t *ifp,
 			  size_t len, bool recovered)
 {
@@ -239,9 +255,10 @@ static void udptl_deliver(void *arg, uint16_t seq, const uint8_t *ifp,
 		if (own)
 			len = own;
 	}
-	if (t->t38)
-		t38_core_rx_ifp_packet(t38_terminal_get_t38_core_state(t->t38),
-				       ifp, (int)len, seq);
+	if (t->t38 && t->local_tcf)
+		media_t38tcf_rx(&t->tcf, ifp, len, seq, t->now, core_in, t);
+	else if (t->t38)
+		core_in(t, ifp, len, seq);
 }
 
 int sf_term_start_t38(struct sf_term *t, const struct sf_t38_params *p,
@@ -286,6 +303,9 @@ int sf_term_start_t38(struct sf_term *t, const struct sf_t38_params *p,
 	core = t38_terminal_get_t38_core_state(t->t38);
 	t38_set_t38_version(core, (int)p->version);
 	t->version = p->version;
+	t->local_tcf = p->local_tcf;
+	t->now = 0;
+	media_t38tcf_init(&t->tcf, p->version);
 	t38_set_data_rate_management_method(
 		core, p->local_tcf ? T38_DATA_RATE_MANAGEMENT_LOCAL_TCF
 				   : T38_DATA_RATE_MANAGEMENT_TRANSFERRED_TCF);
@@ -326,6 +346,9 @@ bool sf_term_answer_heard(const struct sf_term *t)
 
 void sf_term_t38_tick(struct sf_term *t, size_t n)
 {
+	t->now += n;
+	if (t->t38 && t->local_tcf)
+		media_t38tcf_tick(&t->tcf, t->now, core_in, t);
 	if (t->t38)
 		t38_terminal_send_timeout(t->t38, (int)n);
 }
@@ -360,6 +383,8 @@ bool sf_term_done(const struct sf_term *t, struct sf_term_result *r)
 		r->lost = s->lost;
 		r->bad = s->bad_total;
 	}
+	r->local_tcf = t->mode == SF_MODE_T38 && t->local_tcf;
+	r->tcf = t->tcf.st;
 	return true;
 }
 

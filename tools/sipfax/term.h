@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "media/t38tcf.h"
 #include "media/udptl.h"
 
 struct sf_term;
@@ -55,6 +56,8 @@ struct sf_term_result {
 	bool ecm;
 	/* T.38 only (zero on audio): datagrams and IFPs */
 	uint64_t pkts_tx, pkts_rx, recovered, lost, bad;
+	bool local_tcf;		       /* T.38 ran with localTCF ... */
+	struct media_t38tcf_stats tcf; /* ... and its shim's counts */
 };
 
 /* Checks the file (send: a TIFF with pages; receive: creatable). NULL
