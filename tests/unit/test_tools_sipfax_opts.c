@@ -52,6 +52,7 @@ static void test_send_defaults(void **state)
 	assert_string_equal(o.from, "sipfax");
 	assert_false(o.refuse_t38);
 	assert_false(o.refuse_audio);
+	assert_false(o.local_tcf);
 }
 
 static void test_recv_all_options(void **state)
@@ -59,7 +60,7 @@ static void test_recv_all_options(void **state)
 	assert_int_equal(parse("recv", "--spool", "/tmp", "--listen",
 			       "[::1]:5090", "--media-ip", "127.0.0.2",
 			       "--media-port", "30000", "--count", "3",
-			       "--refuse-t38", "--refuse-audio",
+			       "--refuse-t38", "--refuse-audio", "--local-tcf",
 			       "--t38-reinvite", "--ecm", "off", "--redundancy",
 			       "5", "--fec", "--max-datagram", "1400",
 			       "--version", "3", "--codec", "pcma", "--ident",
@@ -74,6 +75,7 @@ static void test_recv_all_options(void **state)
 	assert_int_equal(o.count, 3);
 	assert_true(o.refuse_t38);
 	assert_true(o.refuse_audio);
+	assert_true(o.local_tcf);
 	assert_true(o.t38_reinvite);
 	assert_false(o.ecm);
 	assert_int_equal(o.redundancy, 5);

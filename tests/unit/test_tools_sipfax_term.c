@@ -96,12 +96,15 @@ static struct sf_term *term(bool send, bool ecm)
 	return t;
 }
 
+static bool local_tcf; /* run_t38 with localTCF at both ends */
+
 /* Runs a T.38 transfer; returns the line seconds it took. */
 static unsigned run_t38(enum media_udptl_ec ec, unsigned drop_every, bool ecm,
 			struct sf_term_result *rs, struct sf_term_result *rr)
 {
 	static struct pipe ab, ba;
 	struct sf_t38_params p = {
+		.local_tcf = local_tcf,
 		.version = 2,
 		.ec = ec,
 		.redundancy = 3,
@@ -162,6 +165,27 @@ static void test_t38_redundancy(void **state)
 	assert_int_equal(rr.pkts_rx, rs.pkts_tx);
 	assert_int_equal(rr.lost, 0);
 	assert_int_equal(rr.recovered, 0);
+	unlink(got);
+}
+
+/* localTCF at both ends (T.38 method 1): the sender's TCF is checked
+ * and dropped, the receiver's terminal gets one made up; none crosses. */
+static void test_t38_local_tcf(void **state)
+{
+	struct sf_term_result rs, rr;
+
+	local_tcf = true;
+	run_t38(MEDIA_UDPTL_EC_REDUNDANCY, 0, false, &rs, &rr);
+	local_tcf = false;
+	check_ok(&rs, &rr, SF_MODE_T38, false);
+	assert_true(rs.local_tcf);
+	assert_true(rr.local_tcf);
+	assert_true(rs.tcf.tcf_checked >= 1);
+	assert_int_equal(rs.tcf.tcf_bad, 0);
+	assert_true(rs.tcf.tx_dropped >= 50);
+	assert_int_equal(rr.tcf.tcf_made, rs.tcf.tcf_checked);
+	assert_int_equal(rr.tcf.rx_tcf_data, 0);
+	assert_int_equal(rr.tcf.tx_dropped, 0);
 	unlink(got);
 }
 
@@ -293,6 +317,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_t38_redundancy),
+		cmocka_unit_test(test_t38_local_tcf),
 		cmocka_unit_test(test_t38_loss_redundancy),
 		cmocka_unit_test(test_t38_loss_fec),
 		cmocka_unit_test(test_audio),
