@@ -185,9 +185,18 @@ static int tx_packet(t38_core_state_t *s, void *user, const uint8_t *buf,
 	if (len <= 0)
 		return 0;
 	/* localTCF: TCF stays here (checked by the shim), unnumbered */
-	if (g->cfg.rate == MEDIA_T38_TCF_LOCAL &&
-	    !media_t38tcf_tx(&g->tcf, buf, (size_t)len))
-		return 0;
+	if (g->cfg.rate == MEDIA_T38_TCF_LOCAL) {
+		struct media_t38tcf_stats was = g->tcf.st;
+		bool pass = media_t38tcf_tx(&g->tcf, buf, (size_t)len);
+
+		if (g->tcf.st.tcf_checked != was.tcf_checked)
+			trace_fmt(g, "pstn->ip TCF checked here (localTCF): %s",
+				  g->tcf.st.tcf_bad != was.tcf_bad
+					  ? "bad, next CFR becomes FTT"
+					  : "good");
+		if (!pass)
+			return 0;
+	}
 	seq = g->tx_seq++;
 	if (count < 1)
 		count = 1; /* spandsp's 0 means "indicators off": not ours */
@@ -398,6 +407,7 @@ static void drain(struct media_t38gw *g)
 {
 	/* bounded: what is queued now, not what arrives meanwhile */
 	unsigned n = g->q_n;
+	uint64_t made = g->tcf.st.tcf_made, ftt = g->tcf.st.ftt_forced;
 
 	while (n--) {
 		struct rxq_ent *e = &g->q[g->q_head];
@@ -413,6 +423,10 @@ static void drain(struct media_t38gw *g)
 	}
 	if (g->cfg.rate == MEDIA_T38_TCF_LOCAL)
 		media_t38tcf_tick(&g->tcf, g->st.samples, core_in, g);
+	if (g->tcf.st.tcf_made != made)
+		trace_fmt(g, "ip->pstn TCF made here (localTCF)");
+	if (g->tcf.st.ftt_forced != ftt)
+		trace_fmt(g, "ip->pstn CFR turned into FTT (bad TCF)");
 }
 
 int media_t38gw_process(struct media_t38gw *g, const int16_t *in, int16_t *out,
