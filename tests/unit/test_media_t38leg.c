@@ -86,6 +86,7 @@ struct rig {
 	unsigned garbage_every;
 	size_t max_dgram[2]; /* what each side may receive */
 	enum media_law law;
+	unsigned mute_from, mute_to; /* blocks of machine A's audio lost */
 };
 
 static int leg_send(void *arg, const uint8_t *pkt, size_t len)
@@ -135,6 +136,7 @@ struct opts {
 	unsigned modems;
 	enum media_law law;
 	bool local_tcf; /* both legs T38FaxRateManagement:localTCF */
+	unsigned mute_from, mute_to; /* blocks of machine A's audio lost */
 };
 
 static void fax_setup(struct side *s, const struct opts *o, bool sender)
@@ -182,6 +184,8 @@ static struct rig *rig_new(const struct opts *o)
 	r->drop_every = o->drop_every;
 	r->garbage_every = o->garbage_every;
 	r->law = o->law;
+	r->mute_from = o->mute_from;
+	r->mute_to = o->mute_to;
 	for (int i = 0; i < 2; i++) {
 		r->s[i].r = r;
 		r->s[i].id = i;
@@ -215,6 +219,8 @@ static void side_block(struct rig *r, struct side *s, int16_t *to_fax)
 	n = fax_tx(s->fax, lin, BLOCK);
 	if (n < BLOCK)
 		memset(lin + n, 0, (BLOCK - n) * sizeof(*lin));
+	if (s->id == 0 && r->block >= r->mute_from && r->block < r->mute_to)
+		memset(lin, 0, sizeof(lin)); /* the line drops out */
 	media_linear_to_law(r->law, lin, in, BLOCK);
 	assert_int_equal(media_t38leg_tdm(s->leg, in, out, BLOCK), 0);
 	media_law_to_linear(r->law, out, to_fax, BLOCK);
@@ -375,6 +381,33 @@ static void t_local_tcf_ecm(void **state)
 {
 	(void)state;
 	local_tcf(true, 0, 14400);
+}
+
+/* Machine A's line drops out in the middle of its first TCF (7.6 to
+ * 8.0 s: the TCF runs from about 7.3 s): leg A's check finds it bad and
+ * turns B's CFR into FTT, so A retrains at 12000 bit/s and the fax
+ * passes. */
+static void t_local_tcf_bad_ftt(void **state)
+{
+	struct opts o = { .ecm = true,
+			  .ec = MEDIA_UDPTL_EC_REDUNDANCY,
+			  .local_tcf = true,
+			  .mute_from = 380,
+			  .mute_to = 400 };
+	struct media_t38leg_stats a, b;
+	struct rig *r;
+
+	(void)state;
+	r = transfer(&o, 12000);
+	media_t38leg_stats(r->s[0].leg, &a);
+	media_t38leg_stats(r->s[1].leg, &b);
+	assert_int_equal(a.fax.tcf.tcf_checked, 2);
+	assert_int_equal(a.fax.tcf.tcf_bad, 1);
+	assert_int_equal(a.fax.tcf.ftt_forced, 1);
+	assert_int_equal(b.fax.tcf.tcf_made, 2);
+	assert_non_null(
+		strstr(media_t38leg_trace(r->s[0].leg), "CFR turned into FTT"));
+	rig_free(r);
 }
 
 static void t_local_tcf_noecm_v27ter(void **state)
@@ -737,6 +770,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_local_tcf_ecm),
 		cmocka_unit_test(t_local_tcf_noecm_v27ter),
+		cmocka_unit_test(t_local_tcf_bad_ftt),
 		cmocka_unit_test(t_pass_ecm_redundancy),
 		cmocka_unit_test(t_pass_ecm_alaw_v27ter),
 		cmocka_unit_test(t_pass_noecm_v27ter),
