@@ -380,6 +380,12 @@ int media_t38tcf_rx(struct media_t38tcf *t, const uint8_t *ifp, size_t len,
 		goto send;
 	}
 	if (x.data && x.value != 0 && x.value != 99) {
+		if (t->rx_after_dcs) {
+			/* the peer sends TCF itself, no indicator first:
+			 * it goes on, and none is made on the timer */
+			t->rx_after_dcs = false;
+			t->st.rx_tcf_data++;
+		}
 		if (!t->rx_skipping)
 			goto send;
 		/* TCF data although the peer said localTCF: the engine

@@ -347,6 +347,28 @@ static void t_rx_made_cut_by_v21(void **state)
 	assert_int_equal(t.st.rx_swallowed, 0);
 }
 
+/* A peer that sends its TCF without a training indicator first: it
+ * passes, and no TCF is made on the timer on top of it. */
+static void t_rx_peer_tcf_no_indicator(void **state)
+{
+	struct media_t38tcf t;
+	struct sink s = { 0 };
+	uint16_t seq = 1;
+	uint8_t b[64], d[54] = { 0 };
+
+	(void)state;
+	media_t38tcf_init(&t, 2);
+	rx_frame(&t, dcs, sizeof(dcs), &seq, 0, &s);
+	assert_int_equal(media_t38tcf_rx(&t, b, mk(b, 8, 6, d, 54), seq++, 800,
+					 sink_out, &s),
+			 0);
+	media_t38tcf_tick(&t, 100000, sink_out, &s);
+	assert_int_equal(s.n, 3);
+	assert_int_equal(s.seq[2], 3);
+	assert_int_equal(t.st.tcf_made, 0);
+	assert_int_equal(t.st.rx_tcf_data, 1);
+}
+
 static void t_bad_ifps(void **state)
 {
 	struct media_t38tcf t;
@@ -387,6 +409,7 @@ int main(void)
 		cmocka_unit_test(t_rx_made_on_indicator),
 		cmocka_unit_test(t_rx_made_on_timer),
 		cmocka_unit_test(t_rx_made_cut_by_v21),
+		cmocka_unit_test(t_rx_peer_tcf_no_indicator),
 		cmocka_unit_test(t_bad_ifps),
 	};
 
