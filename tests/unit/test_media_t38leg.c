@@ -347,21 +347,6 @@ static void local_tcf(bool ecm, unsigned modems, unsigned rate)
 
 	media_t38leg_stats(r->s[0].leg, &a);
 	media_t38leg_stats(r->s[1].leg, &b);
-	if (getenv("T38_TRACE"))
-		fprintf(stderr,
-			"A drop %lu chk %lu bad %lu made %lu bad_ifp %lu\n"
-			"B drop %lu chk %lu bad %lu made %lu inj %lu tcfdata %lu\n",
-			(unsigned long)a.fax.tcf.tx_dropped,
-			(unsigned long)a.fax.tcf.tcf_checked,
-			(unsigned long)a.fax.tcf.tcf_bad,
-			(unsigned long)a.fax.tcf.tcf_made,
-			(unsigned long)a.fax.tcf.bad_ifp,
-			(unsigned long)b.fax.tcf.tx_dropped,
-			(unsigned long)b.fax.tcf.tcf_checked,
-			(unsigned long)b.fax.tcf.tcf_bad,
-			(unsigned long)b.fax.tcf.tcf_made,
-			(unsigned long)b.fax.tcf.rx_injected,
-			(unsigned long)b.fax.tcf.rx_tcf_data);
 	/* 1.5 s of TCF is 50 IFPs of 30 ms and its end, at least */
 	assert_true(a.fax.tcf.tx_dropped >= 40);
 	assert_true(a.fax.tcf.tcf_checked >= 1);
