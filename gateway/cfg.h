@@ -119,7 +119,8 @@ struct cfg_fax {
 	unsigned fec_span, fec_entries;
 	unsigned max_datagram; /* ours, advertised */
 	unsigned watchdog_ms;
-	char trace_dir[256]; /* failed faxes' T.30 traces; empty: the log */
+	unsigned g711_jitter_ms; /* fixed jitter buffer depth, pass-through */
+	char trace_dir[256];	 /* failed faxes' T.30 traces; empty: the log */
 };
 
 struct cfg_route {
