@@ -1,7 +1,8 @@
 # Issue 6, end to end over G.711: the fax server (sipfax --refuse-t38)
 # answers the gateway's T.38 re-INVITE with 488, so the fax from the
 # pstnsim machine crosses pstngw as G.711 pass-through; every page still
-# arrives. Pages compared decoded (tiffcmp -t).
+# arrives. Pages compared decoded (tiffcmp -t). Normal priority, loaded
+# machine or not: see t_fax_sip_to_pstn.sh.
 . tests/integration/lib.sh
 
 "$B/pstnsim-mktiff" "$T/doc.tif" 2 300 || fail "cannot make the test TIFF"

@@ -3,10 +3,9 @@
 # answers and receives every page. sipfax offers T.38 only, as some fax
 # servers do: pstngw places the call and answers m=image, T.38 from the
 # start. Pages compared decoded (tiffcmp -t).
-# sipfax, the fax machine and the gateway run at a raised priority
-# (nice -15), as t_pstnsim_fax.sh explains; also, T.38 image data is paced
-# at line rate, and the gateway's modem underflows (a broken ECM frame)
-# when a late tick of sipfax holds it back.
+# Everything runs at normal priority, on a loaded machine too: pstnsim
+# plays the gateway's audio 100 ms later (--line-buffer), and the gateway
+# keeps its own fax cushion, so late ticks on either side cost nothing.
 . tests/integration/lib.sh
 
 "$B/pstnsim-mktiff" "$T/doc.tif" 3 300 || fail "cannot make the test TIFF"
