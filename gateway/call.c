@@ -144,6 +144,7 @@ static void call_free(struct gw_call *c)
 	free(c);
 	if (gw->stopping && !gw->ncalls)
 		gw_calls_drained(gw);
+	gw_drain_event(gw, GW_DRAIN_EV_CALL_GONE); /* drained? (drain.c) */
 }
 
 void call_hold(struct gw_call *c)

@@ -204,6 +204,8 @@ static void tdm_setup(struct gw *gw, struct tdm_span *span,
 		tdm_call_hangup(tcall, GW_CAUSE_CONGESTION);
 		return;
 	}
+	if (gw_drain_refuse_pstn(gw, tcall)) /* drain.c */
+		return;
 	c = call_alloc(gw, ORIG_PSTN);
 	if (!c) {
 		gw->stats.calls_failed++;
@@ -565,6 +567,8 @@ void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
 		sip_call_respond(scall, 503, NULL, NULL);
 		return;
 	}
+	if (gw_drain_refuse_sip(gw, scall)) /* drain.c */
+		return;
 	c = call_alloc(gw, ORIG_SIP);
 	if (!c) {
 		gw->stats.calls_failed++;

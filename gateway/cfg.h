@@ -150,6 +150,12 @@ struct gw_cfg {
 	char capture_sip[256], capture_dchan[256];
 	/* routing (route.h): the route file, empty: the [route] sections */
 	char route_file[CFG_PATH_LEN * 2];
+	/* scale-out (drain.c): drain_mode 0 refuse, 1 busyout; the PRI
+	 * cause of refusals; Retry-After of the 503s (0: none); OPTIONS
+	 * answered by health (0 no, 1 yes) */
+	int drain_mode;
+	unsigned drain_cause, retry_after_s;
+	int options_health;
 	/* [sip] */
 	char sip_listen[CFG_HOST_LEN + 8];
 	char sip_host[CFG_HOST_LEN]; /* IPv6 without brackets */

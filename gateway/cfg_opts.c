@@ -74,6 +74,7 @@ static check_fn check_q2s, check_s2q, check_digits;
 static const char *const redir_hdrs[] = { "diversion", "history-info", "both",
 					  "none", NULL };
 static check_fn check_abs_path; /* operations (issue 7): captures */
+static const char *const drain_modes[] = { "refuse", "busyout", NULL };
 
 #define G(field) \
 	offsetof(struct gw_cfg, field), sizeof(((struct gw_cfg *)0)->field)
@@ -123,6 +124,27 @@ const struct opt cfg_opts[] = {
 	  "Route table file (see routes.conf: match on numbers, source and time,\n"
 	  "; rewrites, alternatives, limits, fax routes); empty: the [route]\n"
 	  "; sections below. Both together are refused." },
+	/* scale-out (issue 9, drain.c): drain mode and OPTIONS health */
+	{ S_GENERAL, "drain_mode", T_ENUM, "refuse", 0, 0, drain_modes, 0,
+	  G(drain_mode), NULL,
+	  "While draining (pstngw-ctl drain): refuse: new PRI calls are refused\n"
+	  "; with drain_cause; busyout: also take idle B-channels out of service\n"
+	  "; with SERVICE messages (ni2/national/5ess/4ess spans with\n"
+	  "; service_messages), back in service on undrain." },
+	{ S_GENERAL, "drain_cause", T_UINT, "34", 1, 127, NULL, 0,
+	  G(drain_cause), NULL,
+	  "Q.850 cause refusing new PRI calls while draining; 34 (no circuit\n"
+	  "; available) makes switches route the call to another trunk group." },
+	{ S_GENERAL, "retry_after_s", T_UINT, "60", 0, 86400, NULL, 0,
+	  G(retry_after_s), NULL,
+	  "Retry-After (s) of the 503s answering new INVITEs while draining and\n"
+	  "; OPTIONS while unhealthy or draining; 0: no Retry-After header." },
+	{ S_GENERAL, "options_health", T_ENUM, "yes", 0, 0, noyes, 0,
+	  G(options_health), NULL,
+	  "yes: out-of-dialog OPTIONS get 200 only while some span is up with an\n"
+	  "; idle B-channel, else 503 (load balancer probes see the truth); no:\n"
+	  "; 200 (for peers that stop sending calls to a trunk answering 503).\n"
+	  "; Draining answers 503 either way." },
 
 	{ S_SIP, "listen", T_STR, "127.0.0.1:5060", 0, 0, NULL, 0,
 	  G(sip_listen), check_listen,

@@ -437,6 +437,10 @@ static const struct cmd cmds[] = {
 	{ "route", "test", 2, 3,
 	  "route test FROM TO [pstn|sip|group:NAME|trunk:NAME] (FROM - for none)",
 	  gw_ctl_route_test },
+	/* scale-out (drain.c); extra words get drain's own error */
+	{ "drain", NULL, 0, 2, "drain", gw_cmd_drain },
+	{ "undrain", NULL, 0, 1, "undrain", gw_cmd_undrain },
+	{ "show", "drain", 0, 0, "show drain", gw_cmd_show_drain },
 	{ "help", NULL, 0, 0, "help", cmd_help },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))

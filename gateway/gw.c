@@ -137,6 +137,13 @@ static int sip_event_state(void *arg, const char *event, char *body,
 	return gw_trunks_state(gw_of(arg), body, size);
 }
 
+static unsigned sip_options(void *arg, const struct sip_msg *req, char *hdrs,
+			    size_t size)
+{
+	(void)req;
+	return gw_health_options(gw_of(arg), hdrs, size);
+}
+
 static int start_sip(struct gw *gw)
 {
 	struct sip_hooks h;
@@ -160,6 +167,7 @@ static int start_sip(struct gw *gw)
 	h.call_incoming = sip_incoming;
 	h.call_event = sip_event;
 	h.event_state = sip_event_state;
+	h.options = sip_options; /* health (drain.c) */
 	if (err) {
 		GW_ERR(SIP, "cannot listen on %s:%u/udp: %s", gw->cfg.sip_host,
 		       gw->cfg.sip_port, strerror(err));

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "gateway/cfg.h"
+#include "gateway/drain.h"
 #include "gateway/hooks.h"
 #include "gateway/loop.h"
 #include "gateway/media_prof.h"
@@ -113,6 +114,7 @@ struct gw {
 	uint32_t busied[CFG_MAX_SPANS];
 
 	struct gw_counters stats;
+	struct gw_drain drain;	    /* drain mode, OPTIONS health (drain.c) */
 	struct gw_cdr *cdr;	    /* cdr.c */
 	struct gw_metrics *metrics; /* metrics.c */
 	bool stopping;

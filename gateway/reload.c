@@ -355,6 +355,10 @@ int gw_reload(struct gw *gw, struct gw_reload_res *r)
 	    gw->rtp_next_port > gw->cfg.rtp_port_max)
 		gw->rtp_next_port = gw->cfg.rtp_port_min;
 	gw->reloads++;
+	gw_route_health(gw); /* busy-out follows new routes and drain_mode */
+	if (gw_drain_active(gw)) /* a reload never undrains */
+		res_printf(r, "still draining: new calls refused until "
+			      "undrain\n");
 	res_printf(r,
 		   "reloaded %s: %s%s%s%s%s%s; calls in progress: %u "
 		   "(they keep their settings)\n",

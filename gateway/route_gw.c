@@ -77,9 +77,10 @@ void gw_route_health(struct gw *gw)
 {
 	for (size_t i = 0; i < gw->nspans; i++) {
 		struct gw_span *s = &gw->spans[i];
-		bool busy = s->cfg && s->cfg->group[0] &&
-			    span_has_service(s->cfg) &&
-			    group_busy(gw, s->cfg->group);
+		bool route = s->cfg && s->cfg->group[0] &&
+			     group_busy(gw, s->cfg->group);
+		bool busy = s->cfg && span_has_service(s->cfg) &&
+			    (route || gw_drain_busy_out(gw, s));
 		int n = s->span ? tdm_span_bchans(s->span) : 0;
 		unsigned changed = 0;
 
@@ -109,8 +110,9 @@ void gw_route_health(struct gw *gw)
 			GW_NOTICE(
 				TDM, "span %u: %u B-channel(s) %s (busy_out)",
 				s->cfg->id, changed,
-				busy ? "out of service: every trunk of its route is down"
-				     : "back in service: a trunk is up");
+				!busy ? "back in service"
+				: route ? "out of service: every trunk of its route is down"
+					: "out of service: draining");
 	}
 }
 

@@ -77,6 +77,9 @@ static void mb_hdr(struct sip_mbuf *mb, const char *name,
 /*
  * From, To, Call-ID and CSeq are copied as received (RFC 3261 8.2.6.2);
  * one missing from a malformed request is left out rather than invented.
+ * Record-Route goes back in order in 101-299 answers (RFC 3261 12.1.1):
+ * without it a record-routing proxy's caller sends its ACK and BYE
+ * straight to us and the proxy loses the dialog.
  */
 void sip_mb_response_head(struct sip_mbuf *mb, const struct sip_msg *req,
 			  unsigned code, const char *reason, const char *to_tag)
@@ -100,6 +103,11 @@ void sip_mb_response_head(struct sip_mbuf *mb, const struct sip_msg *req,
 	h = sip_msg_hdr(req, SIP_HDR_CALL_ID, NULL);
 	if (h)
 		mb_hdr(mb, "Call-ID", &h->val);
+	if (code > 100 && code < 300) {
+		h = NULL;
+		while ((h = sip_msg_hdr(req, SIP_HDR_RECORD_ROUTE, h)))
+			mb_hdr(mb, "Record-Route", &h->val);
+	}
 	if (req->cseq_method_str.p) {
 		sip_mb_printf(mb, "CSeq: %u ", req->cseq);
 		sip_mb_pl(mb, &req->cseq_method_str);

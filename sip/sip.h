@@ -466,6 +466,15 @@ struct sip_hooks {
 	 */
 	int (*event_state)(void *arg, const char *event, char *body,
 			   size_t size);
+	/*
+	 * optional: the status for an out-of-dialog OPTIONS (a health probe,
+	 * such as a load balancer's): 200, or e.g. 503 while the user cannot
+	 * take calls, with extra header lines written into hdrs (NUL-
+	 * terminated, "Retry-After: 30\r\n"). NULL: always 200. In-dialog
+	 * OPTIONS are always 200 (the call exists).
+	 */
+	unsigned (*options)(void *arg, const struct sip_msg *req, char *hdrs,
+			    size_t size);
 	/* optional: NULL means calloc/free */
 	void *(*zalloc)(void *arg, size_t size);
 	void (*free)(void *arg, void *ptr);
@@ -540,6 +549,10 @@ int sip_call_invite(struct sip_stack *st, const struct sip_call_params *p,
 /* UAS: 1xx (180, 183 with SDP) or final. reason NULL: the standard phrase. */
 int sip_call_respond(struct sip_call *call, unsigned code, const char *reason,
 		     const char *sdp);
+/* The same with extra header lines ("Retry-After: 60\r\n"; NULL: none). */
+int sip_call_respond_hdrs(struct sip_call *call, unsigned code,
+			  const char *reason, const char *sdp,
+			  const char *extra_hdrs);
 /* Ends the call whatever its state (CANCEL, final response or BYE). */
 int sip_call_hangup(struct sip_call *call, unsigned sip_code, int q850_cause);
 

@@ -289,6 +289,24 @@ static const char options_hdrs[] = "Allow: " SIP_UA_ALLOW "\r\n"
 				   "Accept: application/sdp\r\n"
 				   "Supported: " SIP_UA_SUPPORTED "\r\n";
 
+/* Out of dialog: the user's health answer (a 2xx also lists what we
+ * support, other statuses only the user's headers). */
+static void recv_options(struct sip_stack *st, const struct sip_msg *req,
+			 const struct sip_addr *src)
+{
+	char hdrs[256] = "", extra[sizeof(options_hdrs) + sizeof(hdrs)];
+	unsigned code = 200;
+
+	if (st->h.options)
+		code = st->h.options(st->h.arg, req, hdrs, sizeof(hdrs));
+	hdrs[sizeof(hdrs) - 1] = 0;
+	if (code < 200 || code > 699)
+		code = 500; /* a user bug: still a final answer */
+	snprintf(extra, sizeof(extra), "%s%s", code < 300 ? options_hdrs : "",
+		 hdrs);
+	sip_ua_reply(st, req, src, code, extra);
+}
+
 static void in_dialog(struct sip_stack *st, const struct sip_msg *req,
 		      const struct sip_addr *src)
 {
@@ -406,7 +424,7 @@ void sip_ua_recv_request(struct sip_stack *st, const struct sip_msg *req,
 		ua_recv_cancel(st, req, src);
 		break;
 	case SIP_METHOD_OPTIONS:
-		sip_ua_reply(st, req, src, 200, options_hdrs);
+		recv_options(st, req, src);
 		break;
 	case SIP_METHOD_SUBSCRIBE:
 		ua_recv_subscribe(st, req, src);

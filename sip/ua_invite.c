@@ -403,6 +403,12 @@ static void ack_wait_fn(void *arg) /* RFC 3261 13.3.1.4: no ACK */
 int sip_call_respond(struct sip_call *c, unsigned code, const char *reason,
 		     const char *sdp)
 {
+	return sip_call_respond_hdrs(c, code, reason, sdp, NULL);
+}
+
+int sip_call_respond_hdrs(struct sip_call *c, unsigned code, const char *reason,
+			  const char *sdp, const char *extra_hdrs)
+{
 	if (!c || c->uac || code < 101 || code > 699)
 		return EINVAL;
 	if (c->state != SIP_CALL_INCOMING && c->state != SIP_CALL_EARLY)
@@ -420,6 +426,8 @@ int sip_call_respond(struct sip_call *c, unsigned code, const char *reason,
 	sip_mb_init(&xb, extra, sizeof(extra));
 	if (code >= 300)
 		sip_mb_hdr_reason(&xb, st, c->cause);
+	if (extra_hdrs)
+		sip_mb_str(&xb, extra_hdrs);
 	if (code < 200) {
 		rel = ua_rel_1xx(c, code, &xb);
 		if (rel < 0)

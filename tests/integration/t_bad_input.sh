@@ -24,8 +24,9 @@ for p in $(seq 30000 2 30010); do
 	udp_send "$p" '\x40\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00' # version 1
 done
 if command -v sipsak >/dev/null; then
-	timeout 10 sipsak -s sip:ping@127.0.0.1:5060 >"$T/sipsak.log" 2>&1 ||
-		fail "OPTIONS not answered after the garbage"
+	# 200, or 503 once pstnsim has gone (health); 3: no answer
+	timeout 10 sipsak -s sip:ping@127.0.0.1:5060 >"$T/sipsak.log" 2>&1
+	[ $? -le 1 ] || fail "OPTIONS not answered after the garbage"
 fi
 wait_exit sim 30
 wait_exit phone 15

@@ -33,6 +33,44 @@ static void msg_response(void **state)
 	assert_non_null(strstr(buf, "Via: SIP/2.0/UDP 192.0.2.11"));
 }
 
+/* RFC 3261 12.1.1: Record-Route copied, in order, into 101-299 answers. */
+static void msg_response_record_route(void **state)
+{
+	static const char inv[] =
+		"INVITE sip:a@192.0.2.1 SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bK1\r\n"
+		"Record-Route: <sip:192.0.2.10;lr>\r\n"
+		"Record-Route: <sip:192.0.2.11;lr;x=1>, <sip:192.0.2.12;lr>\r\n"
+		"From: <sip:b@h>;tag=9\r\nTo: <sip:a@h>\r\nCall-ID: cid\r\n"
+		"CSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+	static const unsigned codes[] = { 100, 180, 200, 486 };
+	struct sip_msg m;
+	char buf[2048];
+	struct sip_mbuf mb;
+	(void)state;
+	assert_int_equal(sip_msg_parse(&m, inv, strlen(inv), 65535), 0);
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		sip_mb_init(&mb, buf, sizeof(buf));
+		sip_mb_response_head(&mb, &m, codes[i], NULL, "tt");
+		sip_mb_body(&mb, NULL, NULL, 0);
+		assert_int_equal(mb.err, 0);
+		buf[mb.len] = 0;
+		const char *a =
+			strstr(buf, "Record-Route: <sip:192.0.2.10;lr>");
+		const char *b =
+			strstr(buf, "Record-Route: <sip:192.0.2.11;lr;x=1>, "
+				    "<sip:192.0.2.12;lr>");
+		if (codes[i] == 180 || codes[i] == 200) {
+			assert_non_null(a);
+			assert_non_null(b);
+			assert_true(a < b);
+		} else {
+			assert_null(a);
+			assert_null(b);
+		}
+	}
+}
+
 static void msg_overflow(void **state)
 {
 	char buf[16];
@@ -65,6 +103,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(msg_response),
+		cmocka_unit_test(msg_response_record_route),
 		cmocka_unit_test(msg_overflow),
 		cmocka_unit_test(msg_names),
 	};

@@ -265,6 +265,71 @@ static void ua_respond_in_callback(void **state)
 	fk_done();
 }
 
+/* The user's health answer to out-of-dialog OPTIONS (sip_hooks.options),
+ * and a final response with extra headers (sip_call_respond_hdrs). */
+static unsigned opt_code;
+static unsigned opt_calls;
+
+static unsigned opt_hook(void *arg, const struct sip_msg *req, char *hdrs,
+			 size_t size)
+{
+	(void)arg;
+	assert_int_equal(req->method, SIP_METHOD_OPTIONS);
+	opt_calls++;
+	snprintf(hdrs, size, "%s",
+		 opt_code == 503 ? "Retry-After: 30 (draining)\r\n" : "");
+	return opt_code;
+}
+
+static void ua_options_hook(void **state)
+{
+	struct sip_stack_cfg cfg = { .local_ip = "192.0.2.1",
+				     .local_port = 5060 };
+	struct sip_hooks h = fk_hooks();
+	char v[128];
+
+	(void)state;
+	memset(&fk, 0, sizeof(fk));
+	fk.now = 1000;
+	h.options = opt_hook;
+	assert_int_equal(sip_stack_alloc(&fk.st, &cfg, &h), 0);
+	opt_calls = 0;
+	opt_code = 503;
+	fk_req("OPTIONS", "z9hG4bKo1", NULL, 1, NULL);
+	assert_int_equal(fk_code(0), 503);
+	assert_true(fk_hdr(0, "Retry-After", v, sizeof(v)));
+	assert_string_equal(v, "30 (draining)");
+	assert_false(fk_hdr(0, "Allow", v, sizeof(v))); /* only for 2xx */
+	opt_code = 200;
+	fk_req("OPTIONS", "z9hG4bKo2", NULL, 1, NULL);
+	assert_int_equal(fk_code(1), 200);
+	assert_true(fk_hdr(1, "Allow", v, sizeof(v)));
+	assert_false(fk_hdr(1, "Retry-After", v, sizeof(v)));
+	opt_code = 42; /* a bug in the user: still a final answer */
+	fk_req("OPTIONS", "z9hG4bKo3", NULL, 1, NULL);
+	assert_int_equal(fk_code(2), 500);
+	/* in a dialog (or one we lost) the hook is not asked */
+	fk_req("OPTIONS", "z9hG4bKo4", "nosuch", 1, NULL);
+	assert_int_equal(fk_code(3), 481);
+	assert_int_equal(opt_calls, 3);
+	/* a refused INVITE carries the extra header lines */
+	fk_invite("z9hG4bKo5", 1);
+	assert_non_null(fk.incoming);
+	assert_int_equal(
+		sip_call_respond_hdrs(fk.incoming, 503, NULL, NULL,
+				      "Retry-After: 60 (draining)\r\n"),
+		0);
+	int i = (int)fk.nsent - 1;
+
+	assert_int_equal(fk_code((unsigned)i), 503);
+	assert_true(fk_hdr((unsigned)i, "Retry-After", v, sizeof(v)));
+	assert_string_equal(v, "60 (draining)");
+	assert_int_equal(sip_call_respond_hdrs(NULL, 503, NULL, NULL, NULL),
+			 EINVAL);
+	fk_advance(60000);
+	fk_done();
+}
+
 /* Index of the last sent response with this code, or -1. */
 static int find_code(unsigned code)
 {
@@ -519,6 +584,7 @@ int main(void)
 		cmocka_unit_test(ua_shutdown),
 		cmocka_unit_test(ua_free_live),
 		cmocka_unit_test(ua_respond_in_callback),
+		cmocka_unit_test(ua_options_hook),
 		cmocka_unit_test(ua_alloc_failures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

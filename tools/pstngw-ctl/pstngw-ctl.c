@@ -2,7 +2,9 @@
  * pstngw-ctl: sends one command to the daemon's control socket and
  * prints the reply. Exit status: 0 when the daemon answered ok, 1 when it
  * answered with an error, 2 when it could not be reached or did not
- * answer in time.
+ * answer in time. `drain --wait SECONDS` drains, then asks `show drain`
+ * twice a second until no call is up (0) or the time is over (3): the
+ * waiting happens here, so the daemon's loop never holds a reply.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -18,6 +20,9 @@
 #define DEFAULT_SOCKET "/run/pstngw/ctl.sock"
 #define LINE_MAX_LEN 512 /* the daemon's GW_CTL_LINE_MAX */
 #define REPLY_TIMEOUT_MS 10000
+#define WAIT_MAX_S 86400  /* drain --wait */
+#define WAIT_POLL_MS 500  /* between two show drain */
+#define EXIT_STILL_BUSY 3 /* drain --wait: calls still up at the end */
 
 static void usage(FILE *f)
 {
@@ -25,6 +30,8 @@ static void usage(FILE *f)
 		"usage: pstngw-ctl [-s SOCKET] [-t SECONDS] COMMAND...\n"
 		"  -s SOCKET   control socket (default " DEFAULT_SOCKET ")\n"
 		"  -t SECONDS  how long to wait for the reply (default 10)\n"
+		"drain --wait SECONDS: drain, then wait until no call is up\n"
+		"  (exit 0), or SECONDS pass (exit 3)\n"
 		"Try: pstngw-ctl help\n"
 		"Dry-run a route: pstngw-ctl route test 2125550100 5551000 group:pri\n");
 }
@@ -52,8 +59,10 @@ static int send_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-/* Prints reply lines until the final one; returns the exit status. */
-static int read_reply(int fd, const char *path, int timeout_ms)
+/* Prints reply lines until the final one (into cap instead, when
+ * given); returns the exit status. */
+static int read_reply(int fd, const char *path, int timeout_ms, char *cap,
+		      size_t capsz)
 {
 	static char buf[1 << 16];
 	size_t len = 0;
@@ -72,7 +81,13 @@ static int read_reply(int fd, const char *path, int timeout_ms)
 				fprintf(stderr, "pstngw-ctl: %s\n", buf);
 				return 1;
 			}
-			printf("%s\n", buf);
+			if (cap) {
+				size_t cl = strlen(cap);
+
+				snprintf(cap + cl, capsz - cl, "%s\n", buf);
+			} else {
+				printf("%s\n", buf);
+			}
 			memmove(buf, nl + 1, len - ll - 1);
 			len -= ll + 1;
 		}
@@ -102,6 +117,116 @@ static int read_reply(int fd, const char *path, int timeout_ms)
 		}
 		len += (size_t)n;
 	}
+}
+
+/* Sends one command line (with its newline) and reads the reply. */
+static int run_line(const char *path, const char *line, size_t len,
+		    int timeout_ms, char *cap, size_t capsz)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "pstngw-ctl: socket path too long: %s\n", path);
+		return 2;
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		fprintf(stderr,
+			"pstngw-ctl: cannot reach pstngw on %s: %s "
+			"(is it running, with control_socket = %s?)\n",
+			path, strerror(errno), path);
+		if (fd >= 0)
+			close(fd);
+		return 2;
+	}
+	if (send_all(fd, line, len)) {
+		fprintf(stderr, "pstngw-ctl: cannot send to %s: %s\n", path,
+			strerror(errno));
+		close(fd);
+		return 2;
+	}
+	shutdown(fd, SHUT_WR); /* one command: the daemon closes after it */
+	int rc = read_reply(fd, path, timeout_ms, cap, capsz);
+
+	close(fd);
+	return rc;
+}
+
+/* The "calls N" line of a show drain reply, or -1. */
+static long calls_up(const char *reply)
+{
+	const char *p = strstr(reply, "\ncalls ");
+
+	return p ? strtol(p + 7, NULL, 10) : -1;
+}
+
+/* drain --wait SECONDS: drain, then poll until no call is up. */
+static int drain_wait(const char *path, const char *secs, int timeout_ms)
+{
+	char *end;
+	long wait_s = strtol(secs, &end, 10);
+	static const char drain[] = "drain\n", show[] = "show drain\n";
+	char reply[4096];
+
+	if (*secs < '0' || *secs > '9' || *end || wait_s < 1 ||
+	    wait_s > WAIT_MAX_S) {
+		fprintf(stderr,
+			"pstngw-ctl: drain --wait takes 1 to %d seconds, "
+			"not '%s'\n",
+			WAIT_MAX_S, secs);
+		return 2;
+	}
+	int rc = run_line(path, drain, sizeof(drain) - 1, timeout_ms, NULL, 0);
+
+	if (rc)
+		return rc;
+	long long deadline = now_ms() + wait_s * 1000, last = -2;
+
+	/* bounded by the deadline and by a count of polls */
+	for (long k = 0; k <= wait_s * 1000 / WAIT_POLL_MS + 1; k++) {
+		reply[0] = 0;
+		rc = run_line(path, show, sizeof(show) - 1, timeout_ms, reply,
+			      sizeof(reply));
+		if (rc)
+			return rc;
+		long n = calls_up(reply);
+
+		if (n < 0) {
+			fprintf(stderr, "pstngw-ctl: unexpected show drain "
+					"reply\n");
+			return 2;
+		}
+		if (!strstr(reply, "drain draining") &&
+		    !strstr(reply, "drain drained")) {
+			fprintf(stderr, "pstngw-ctl: no longer draining "
+					"(undrained meanwhile?)\n");
+			return 1;
+		}
+		if (n == 0) {
+			printf("drained: no call in progress\n");
+			return 0;
+		}
+		if (n != last)
+			printf("waiting: %ld call(s) in progress\n", n);
+		fflush(stdout);
+		last = n;
+		long long left = deadline - now_ms();
+
+		if (left <= 0)
+			break;
+		struct timespec ts = { 0, (left < WAIT_POLL_MS ? left
+							       : WAIT_POLL_MS) *
+						  1000000L };
+
+		nanosleep(&ts, NULL);
+	}
+	fprintf(stderr,
+		"pstngw-ctl: still %lld call(s) in progress after %ld s "
+		"(still draining)\n",
+		last, wait_s);
+	return EXIT_STILL_BUSY;
 }
 
 int main(int argc, char **argv)
@@ -136,6 +261,15 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (!strcmp(argv[optind], "drain") && optind + 1 < argc &&
+	    !strcmp(argv[optind + 1], "--wait")) {
+		if (argc != optind + 3) {
+			fprintf(stderr, "pstngw-ctl: usage: drain --wait "
+					"SECONDS\n");
+			return 2;
+		}
+		return drain_wait(path, argv[optind + 2], timeout_s * 1000);
+	}
 	for (int i = optind; i < argc; i++) {
 		int n = snprintf(line + len, sizeof(line) - len, "%s%s",
 				 i > optind ? " " : "", argv[i]);
@@ -150,32 +284,5 @@ int main(int argc, char **argv)
 		len += (size_t)n;
 	}
 	line[len++] = '\n';
-
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "pstngw-ctl: socket path too long: %s\n", path);
-		return 2;
-	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		fprintf(stderr,
-			"pstngw-ctl: cannot reach pstngw on %s: %s "
-			"(is it running, with control_socket = %s?)\n",
-			path, strerror(errno), path);
-		return 2;
-	}
-	if (send_all(fd, line, len)) {
-		fprintf(stderr, "pstngw-ctl: cannot send to %s: %s\n", path,
-			strerror(errno));
-		close(fd);
-		return 2;
-	}
-	shutdown(fd, SHUT_WR); /* one command: the daemon closes after it */
-	int rc = read_reply(fd, path, timeout_s * 1000);
-
-	close(fd);
-	return rc;
+	return run_line(path, line, len, timeout_s * 1000, NULL, 0);
 }
