@@ -268,13 +268,16 @@ static void test_late_blocks_kept(void **state)
 	assert_true(th_run(th_all_released, 3000));
 }
 
-/* A server with a prefill: a value above the limit is refused; within
- * it the client's blocks are still all played, in order, and the client
- * answering every block never leaves a tick without one. */
+/* Without a prefill the server's first tick finds no answer yet: it
+ * plays the last block again (silence, before any), counted. With one, a
+ * value above the limit is refused; within it the client's blocks are
+ * still all played, in order, and the client answering every block never
+ * leaves a tick without one. */
 static void test_prefill(void **state)
 {
 	struct th_side tmp = { .name = "tmp" };
 
+	assert_true(tdm_span_stats(th_g.net.span)->audio_repeats >= 1);
 	th_teardown_pair();
 	th_cfg_net.loop_prefill = TDM_LOOP_MAX_PREFILL + 1;
 	memset(&th_g, 0, sizeof(th_g));
