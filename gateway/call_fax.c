@@ -28,7 +28,7 @@
 #include "gateway/net.h"
 
 static const char *const state_names[FAX_STATE__COUNT] = {
-	"idle", "wait", "offering", "t38", "g711",
+	"idle", "wait", "offering", "t38", "g711", "returning",
 };
 
 const char *call_fax_state_name(int s)
@@ -319,7 +319,8 @@ static void send_t38_offer(struct gw_call *c)
 }
 
 /* Before answer there is no dialog to re-INVITE in: wait again, a
- * bounded number of times, then stay on G.711. */
+ * bounded number of times, then stay on G.711. (Also bounds the retries
+ * of the re-INVITE back to audio while another offer is pending.) */
 #define FAX_WAIT_ROUNDS 20
 
 static void wait_fired(void *arg)
@@ -485,7 +486,7 @@ bool call_fax_offer(struct gw_call *c, const struct sip_pl *sdp)
 		t38_offered(c, &offer);
 		return true;
 	}
-	if (c->fax.st == FAX_T38) {
+	if (c->fax.st == FAX_T38 || c->fax.st == FAX_RETURNING) {
 		/* back to audio: the leg comes back with its results;
 		 * call_reoffer answers the audio offer */
 		if (gw_mslot_t38_end(c->mslot)) {
@@ -497,6 +498,110 @@ bool call_fax_offer(struct gw_call *c, const struct sip_pl *sdp)
 		c->fax.st = FAX_IDLE;
 	}
 	return false;
+}
+
+/* ---- back to audio after the fax ------------------------------------- */
+
+enum call_fax_act call_fax_on_phase_e(const struct call_fax_policy *p,
+				      enum call_fax_state st, bool no_return)
+{
+	/* only a running T.38 leg, once: a refused return is not retried */
+	if (st != FAX_T38 || no_return || !p->cfg->return_to_audio)
+		return FAXACT_NONE;
+	return FAXACT_WAIT;
+}
+
+static void return_fired(void *arg)
+{
+	struct gw_call *c = arg;
+	char sdp[sizeof(c->answer_sdp)];
+	size_t len;
+	int err;
+
+	c->fax.wait = NULL;
+	if (c->fax.st != FAX_T38 || c->state != CS_ACTIVE || !c->sip)
+		return;
+	c->local.sess_version++;
+	err = sdp_build_offer(&c->local, sdp, sizeof(sdp), &len);
+	if (!err)
+		err = sip_call_reoffer(c->sip, sdp);
+	if (err == EBUSY && ++c->fax.rounds < FAX_WAIT_ROUNDS) {
+		/* an offer of ours is pending (a session refresh) */
+		c->fax.wait = gw_timer_start(c->gw->loop, 500, return_fired, c);
+		return;
+	}
+	if (err) {
+		FLOG(c, LOG_WARNING,
+		     "re-INVITE to audio not sent: %s: T.38 until hangup",
+		     strerror(err));
+		c->fax.no_return = true;
+		return;
+	}
+	c->fax.st = FAX_RETURNING;
+	FLOG(c, LOG_NOTICE, "fax ended: re-INVITE back to audio");
+}
+
+void gw_call_t38_phase_e(void *arg, uint64_t cookie)
+{
+	struct gw *gw = arg;
+	struct gw_call *c = call_of_cookie(gw, cookie);
+	unsigned ms;
+
+	if (!c || c->state == CS_RELEASING || !c->fax.pol.cfg)
+		return;
+	if (call_fax_on_phase_e(&c->fax.pol, c->fax.st, c->fax.no_return) ==
+	    FAXACT_NONE) {
+		FLOG(c, LOG_INFO, "fax ended (DCN)");
+		return;
+	}
+	ms = c->fax.pol.cfg->return_delay_ms;
+	FLOG(c, LOG_INFO, "fax ended (DCN): back to audio in %u ms", ms);
+	stop_wait(c);
+	c->fax.rounds = 0;
+	c->fax.wait = gw_timer_start(gw->loop, ms, return_fired, c);
+}
+
+/* The answer to our audio re-INVITE. 491 never comes here (the stack
+ * retries it, RFC 3261 14.1); any other refusal keeps T.38 until the
+ * call ends, as the far end's T.38 session is still the agreed one. */
+static void return_answered(struct gw_call *c, unsigned code,
+			    const struct sip_pl *sdp)
+{
+	struct sdp_session ans;
+	struct sdp_result res;
+	int err;
+
+	if (code < 200 || code >= 300) {
+		c->fax.st = FAX_T38;
+		c->fax.no_return = true;
+		FLOG(c, LOG_NOTICE,
+		     "re-INVITE to audio refused with %u: T.38 until hangup",
+		     code);
+		return;
+	}
+	err = sdp->l ? sdp_parse(&ans, sdp->p, sdp->l) : ENOENT;
+	if (!err)
+		err = sdp_accept_answer(&ans, &c->local, &res);
+	if (!err)
+		err = gw_mslot_t38_end(c->mslot);
+	if (err) {
+		/* the dialog says audio, the media is still T.38: the far
+		 * end's next offer can set it right */
+		c->fax.st = FAX_T38;
+		c->fax.no_return = true;
+		FLOG(c, LOG_WARNING, "audio answer not usable: %s",
+		     strerror(err));
+		return;
+	}
+	c->fax.st = FAX_IDLE;
+	if ((res.pt != c->media_res.pt || res.port != c->media_res.port ||
+	     strcmp(res.addr, c->media_res.addr)) &&
+	    call_media_start(c, &res))
+		FLOG(c, LOG_WARNING, "audio not restarted for %s:%u", res.addr,
+		     res.port);
+	c->media_res.dir = res.dir;
+	FLOG(c, LOG_NOTICE, "back to audio (our re-INVITE), %s to %s:%u",
+	     res.name, res.addr, res.port);
 }
 
 void call_fax_reoffer_done(struct gw_call *c, unsigned code,
@@ -511,6 +616,10 @@ void call_fax_reoffer_done(struct gw_call *c, unsigned code,
 		c->fax.vbd = false;
 		FLOG(c, LOG_INFO, "V.152 re-offer answered %u", code);
 		return; /* the media stays as it is either way */
+	}
+	if (c->fax.st == FAX_RETURNING) {
+		return_answered(c, code, sdp);
+		return;
 	}
 	if (c->fax.st != FAX_OFFERING && c->fax.st != FAX_T38)
 		return;

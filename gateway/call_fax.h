@@ -28,6 +28,10 @@ enum call_fax_act call_fax_on_tone(const struct call_fax_policy *p,
 				   enum media_faxtone t);
 /* The final status of our T.38 re-INVITE: T38, G711 or NONE. */
 enum call_fax_act call_fax_on_answer(unsigned code);
+/* The fax of a T.38 leg ended (DCN) in state st: WAIT (re-INVITE back
+ * to audio after return_delay_ms) or NONE. no_return: refused before. */
+enum call_fax_act call_fax_on_phase_e(const struct call_fax_policy *p,
+				      enum call_fax_state st, bool no_return);
 /* The T.38 SDP capabilities we offer and answer with. */
 void call_fax_caps(const struct cfg_fax *f, struct sdp_t38 *t);
 /* The leg for a negotiated stream; ENOTSUP for localTCF. */

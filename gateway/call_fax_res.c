@@ -87,12 +87,14 @@ void gw_call_t38_done(void *arg, uint64_t cookie, struct media_t38leg *leg,
 	gw_log(GW_LOG_FAX, LOG_INFO,
 	       "call %u: udptl: tx %llu rx %llu recovered %llu (redundancy) "
 	       "%llu (fec), lost %llu, dup %llu, late %llu, bad %llu, "
-	       "foreign %llu, send errors %llu; ifp tx %llu rx %llu",
+	       "stale rtp %llu, foreign %llu, send errors %llu; "
+	       "ifp tx %llu rx %llu",
 	       id, (unsigned long long)u->pkts_out,
 	       (unsigned long long)u->pkts_in, (unsigned long long)u->rec_red,
 	       (unsigned long long)u->rec_fec, (unsigned long long)u->lost,
 	       (unsigned long long)u->dup, (unsigned long long)u->late,
-	       (unsigned long long)u->bad_total, (unsigned long long)foreign,
+	       (unsigned long long)u->bad_total,
+	       (unsigned long long)u->stale_rtp, (unsigned long long)foreign,
 	       (unsigned long long)st.send_errors,
 	       (unsigned long long)r->ifp_tx, (unsigned long long)r->ifp_rx);
 	if (ok)
@@ -105,6 +107,8 @@ void gw_call_t38_done(void *arg, uint64_t cookie, struct media_t38leg *leg,
 	gw->stats.udptl_recovered += u->rec_red + u->rec_fec;
 	gw->stats.udptl_lost += u->lost;
 	gw->stats.udptl_foreign += foreign;
+	gw->stats.udptl_malformed += u->bad_total;
+	gw->stats.udptl_stale_rtp += u->stale_rtp;
 	if (!ok) {
 		const char *trace = media_t38leg_trace(leg);
 		char path[512];
@@ -154,6 +158,8 @@ void gw_ctl_show_fax(struct gw *gw, struct gw_ctl_out *out)
 	for (const struct gw_call *c = gw->calls; c; c = c->next) {
 		const struct call_fax *f = &c->fax;
 
+		bool t38 = f->st == FAX_T38 || f->st == FAX_RETURNING;
+
 		if (f->st == FAX_IDLE && !f->rec.mode)
 			continue;
 		n++;
@@ -170,9 +176,8 @@ void gw_ctl_show_fax(struct gw *gw, struct gw_ctl_out *out)
 			(unsigned long long)(f->t_start
 						     ? (now - f->t_start) / 1000
 						     : 0),
-			f->st == FAX_T38 ? f->neg.addr : "-",
-			f->st == FAX_T38 ? f->neg.port : 0,
-			f->st == FAX_T38 ? f->neg.t38.version : 0,
+			t38 ? f->neg.addr : "-", t38 ? f->neg.port : 0,
+			t38 ? f->neg.t38.version : 0,
 			f->rec.mode ? f->rec.mode : "-",
 			f->rec.mode && f->result[0] ? f->result : "-");
 	}

@@ -53,11 +53,12 @@ enum call_orig { ORIG_PSTN, ORIG_SIP };
 
 /* A call's fax state (call_fax.c). */
 enum call_fax_state {
-	FAX_IDLE,     /* audio; detection running */
-	FAX_WAIT,     /* a fax tone: the far end may re-INVITE first */
-	FAX_OFFERING, /* our T.38 re-INVITE is out */
-	FAX_T38,      /* the worker runs a T.38 leg */
-	FAX_G711,     /* fax over G.711 pass-through (tuned media) */
+	FAX_IDLE,      /* audio; detection running */
+	FAX_WAIT,      /* a fax tone: the far end may re-INVITE first */
+	FAX_OFFERING,  /* our T.38 re-INVITE is out */
+	FAX_T38,       /* the worker runs a T.38 leg */
+	FAX_G711,      /* fax over G.711 pass-through (tuned media) */
+	FAX_RETURNING, /* T.38 still; our re-INVITE to audio is out */
 	FAX_STATE__COUNT
 };
 
@@ -82,6 +83,7 @@ struct call_fax {
 	 * our INVITE offers T.38 beside the audio */
 	bool initial;
 	bool vbd;		/* our V.152 (gpmd vbd=yes) re-offer is out */
+	bool no_return;		/* our audio re-offer was refused: T.38 stays */
 	struct media_addr peer; /* UDPTL peer negotiated */
 	struct sdp_t38_result neg;
 	/* the last fax, for the CDR (rec.mode NULL: none) */

@@ -157,6 +157,7 @@ bool call_rtone_sip(struct gw_call *c, int cause)
 	c->rtone_next_us = gw_loop_now_us(c->gw->loop) + 20000;
 	c->rtone_pump = gw_timer_start_at_us(c->gw->loop, c->rtone_next_us,
 					     rtone_pump, c);
+	c->gw->stats.release_tone_by[0][tone == MEDIA_TONE_CONGESTION]++;
 	CLOG(c, LOG_INFO, "cause %d: %s to the SIP caller for %u s", cause,
 	     media_tone_name((enum media_tone)tone), c->gw->cfg.release_tone_s);
 	return true;
@@ -179,6 +180,7 @@ bool call_rtone_pstn(struct gw_call *c, int cause)
 		return false;
 	}
 	c->rtone_tdm = tp;
+	c->gw->stats.release_tone_by[1][tone == MEDIA_TONE_CONGESTION]++;
 	CLOG(c, LOG_INFO, "cause %d: %s to the PSTN caller for %u s", cause,
 	     media_tone_name((enum media_tone)tone), c->gw->cfg.release_tone_s);
 	return true;

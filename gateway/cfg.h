@@ -121,6 +121,8 @@ struct cfg_fax {
 	unsigned watchdog_ms;
 	unsigned g711_jitter_ms; /* fixed jitter buffer depth, pass-through */
 	char trace_dir[256];	 /* failed faxes' T.30 traces; empty: the log */
+	int return_to_audio;	 /* 0/1: our re-INVITE to audio after the DCN */
+	unsigned return_delay_ms;
 };
 
 struct cfg_route {
@@ -187,9 +189,11 @@ struct gw_cfg {
 	unsigned jitter_ms;
 	unsigned rtcp_interval_ms; /* 0: no RTCP */
 	unsigned latch_silence_ms;
-	unsigned media_workers; /* 0: one per CPU */
-	unsigned echo_tail_ms;	/* 0: off */
-	unsigned dtmf_detect;	/* 0 or 1 */
+	unsigned media_workers;	    /* 0: one per CPU */
+	unsigned realtime_priority; /* SCHED_FIFO, 0: off (rt.h) */
+	int lock_memory;	    /* 0/1, with realtime_priority */
+	unsigned echo_tail_ms;	    /* 0: off */
+	unsigned dtmf_detect;	    /* 0 or 1 */
 	/* media features through the gateway (issue 5) */
 	int dtmf_mode;	     /* enum media_dtmf_mode */
 	int jitter_adaptive; /* 0 fixed, 1 adaptive */

@@ -281,6 +281,16 @@ const struct opt cfg_opts[] = {
 	  "RTP from a new port of the negotiated address with a new SSRC is taken only after the current source was silent this long." },
 	{ S_MEDIA, "workers", T_UINT, "0", 0, 64, NULL, 0, G(media_workers),
 	  NULL, "Media worker threads; 0: one per online CPU." },
+	{ S_MEDIA, "realtime_priority", T_UINT, "10", 0, 98, NULL, 0,
+	  G(realtime_priority), NULL,
+	  "SCHED_FIFO priority of the media workers and the signalling thread\n"
+	  "; (it carries the TDM clock); 0: normal scheduling. Needs root,\n"
+	  "; CAP_SYS_NICE or LimitRTPRIO; refused: one log line, runs without.\n"
+	  "; Keep it below the kernel's interrupt threads (50)." },
+	{ S_MEDIA, "lock_memory", T_ENUM, "yes", 0, 0, noyes, 0, G(lock_memory),
+	  NULL,
+	  "With realtime_priority: keep pages once touched in RAM (mlockall,\n"
+	  "; on fault); only with CAP_IPC_LOCK or LimitMEMLOCK=infinity." },
 	{ S_MEDIA, "echo_tail_ms", T_UINT, "64", 0, 256, NULL, 0,
 	  G(echo_tail_ms), NULL,
 	  "Line echo canceller tail on the TDM side (8..256); 0: off." },
@@ -351,6 +361,16 @@ const struct opt cfg_opts[] = {
 	  "Directory getting the T.30 phase trace of each failed fax\n"
 	  "; (fax-<call>-<time>.txt, path logged); empty: the trace goes to the\n"
 	  "; log at warning level." },
+	/* fax-tcf: our own re-INVITE back to audio after a T.38 fax */
+	{ S_FAX, "return_to_audio", T_ENUM, "yes", 0, 0, noyes, 0,
+	  FX(return_to_audio), NULL,
+	  "yes: once a T.38 fax has ended (T.30 DCN) and the call is still up\n"
+	  "; return_delay_ms later, we re-INVITE back to audio (refused: T.38\n"
+	  "; stays until hangup). no: only the far end's re-INVITE does it." },
+	{ S_FAX, "return_delay_ms", T_UINT, "1000", 0, 30000, NULL, 0,
+	  FX(return_delay_ms), NULL,
+	  "After the fax's DCN, how long before our re-INVITE back to audio\n"
+	  "; (most fax servers hang up first)." },
 
 	{ S_SPAN, "type", T_ENUM, "t1", 0, 0, span_types, 0, SP(type), NULL,
 	  "t1 (23B+D, mu-law) or e1 (30B+D, A-law)." },

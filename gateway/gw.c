@@ -20,6 +20,7 @@
 #include "gateway/metrics.h"
 #include "gateway/net.h"
 #include "gateway/originate.h"
+#include "gateway/rt.h"
 
 #define GW_STOP_GRACE_MS 4000
 #define GW_TRUNKS_DELAY_MS 100
@@ -293,6 +294,37 @@ const struct gw_mprof *gw_mprof_for(const struct gw *gw,
 	return &gw->tr_mprof[t - gw->cfg.trunks];
 }
 
+/* The signalling thread carries the TDM clock (spans' blocks, the
+ * answers' collection): real time like the workers. One line says what
+ * came of it; a refusal is not fatal. */
+static void start_realtime(struct gw *gw)
+{
+	unsigned prio = gw->cfg.realtime_priority;
+	int err, merr = 0;
+
+	if (!prio)
+		return;
+	err = gw_rt_thread(pthread_self(), prio);
+	if (!err)
+		err = gw_mpool_rt_err(gw->mpool);
+	if (err) {
+		GW_WARN(RTP,
+			"realtime_priority %u refused (%s): media runs with "
+			"normal scheduling; grant CAP_SYS_NICE or LimitRTPRIO=%u",
+			prio, strerror(err), prio);
+		return;
+	}
+	if (gw->cfg.lock_memory)
+		merr = gw_rt_lock_memory();
+	GW_NOTICE(RTP, "media threads run SCHED_FIFO %u; memory %s%s", prio,
+		  !gw->cfg.lock_memory ? "not locked (lock_memory = no)"
+		  : merr == ENOMEM     ? "not locked (no CAP_IPC_LOCK and a "
+					 "finite LimitMEMLOCK)"
+		  : merr	       ? "not locked: "
+				       : "locked",
+		  merr && merr != ENOMEM ? strerror(merr) : "");
+}
+
 static int start_media(struct gw *gw)
 {
 	struct gw_mpool_cfg mc = {
@@ -303,8 +335,10 @@ static int start_media(struct gw *gw)
 		.audio_ready = media_audio_ready,
 		.faxtone = gw_call_faxtone,
 		.t38_silent = gw_call_t38_silent,
+		.t38_phase_e = gw_call_t38_phase_e,
 		.t38_done = gw_call_t38_done,
 		.report_arg = gw,
+		.rt_prio = gw->cfg.realtime_priority,
 	};
 	int err = gw_mpool_alloc(&mc, &gw->mpool);
 
@@ -314,6 +348,7 @@ static int start_media(struct gw *gw)
 		return err;
 	}
 	GW_NOTICE(RTP, "%u media worker(s)", gw_mpool_workers(gw->mpool));
+	start_realtime(gw);
 	return 0;
 }
 

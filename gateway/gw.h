@@ -56,6 +56,8 @@ struct gw_counters {
 	/* DTMF mode info (call_dtmf.c) */
 	uint64_t dtmf_info_tx, dtmf_info_rx, dtmf_info_bad, dtmf_info_failed;
 	uint64_t release_tones; /* busy/congestion played before release */
+	/* the same by [to: 0 SIP, 1 PSTN][tone: 0 busy, 1 congestion] */
+	uint64_t release_tone_by[2][2];
 	/* fax (call_fax.c) */
 	uint64_t fax_detected;	     /* calls with a fax tone from the PSTN */
 	uint64_t fax_t38_offered;    /* our T.38 re-INVITEs */
@@ -68,6 +70,8 @@ struct gw_counters {
 	uint64_t fax_watchdog; /* released: UDPTL silent */
 	uint64_t udptl_rx, udptl_tx, udptl_recovered, udptl_lost;
 	uint64_t udptl_foreign;
+	uint64_t udptl_malformed;
+	uint64_t udptl_stale_rtp; /* audio in flight at the switch */
 };
 
 struct gw {
@@ -166,6 +170,7 @@ void gw_call_media_dtmf(void *arg, uint64_t cookie, char digit, bool end,
 /* call_fax.c: the media workers' fax reports (struct gw_mpool_cfg) */
 void gw_call_faxtone(void *arg, uint64_t cookie, enum media_faxtone tone);
 void gw_call_t38_silent(void *arg, uint64_t cookie);
+void gw_call_t38_phase_e(void *arg, uint64_t cookie);
 void gw_call_t38_done(void *arg, uint64_t cookie, struct media_t38leg *leg,
 		      uint64_t foreign, bool end);
 /* gw.c: the media profiles from gw->cfg (start, reload) */

@@ -12,6 +12,7 @@
 
 #include "gateway/log.h"
 #include "gateway/media_worker_int.h"
+#include "gateway/rt.h"
 
 static void wake(struct gw_mworker *w)
 {
@@ -58,6 +59,10 @@ static unsigned deliver(struct gw_mpool *p, struct gw_mworker *w)
 		} else if (r->type == REP_T38_SILENT) {
 			if (p->cfg.t38_silent)
 				p->cfg.t38_silent(p->cfg.report_arg, r->cookie);
+		} else if (r->type == REP_T38_PHASE_E) {
+			if (p->cfg.t38_phase_e)
+				p->cfg.t38_phase_e(p->cfg.report_arg,
+						   r->cookie);
 		} else if (r->type == REP_T38_DONE) {
 			if (p->cfg.t38_done)
 				p->cfg.t38_done(p->cfg.report_arg, r->cookie,
@@ -92,6 +97,7 @@ unsigned gw_mpool_poll(struct gw_mpool *p)
 static int worker_init(struct gw_mpool *p, struct gw_mworker *w, unsigned id)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
+	int err;
 
 	w->pool = p;
 	w->id = id;
@@ -138,6 +144,10 @@ static int worker_init(struct gw_mpool *p, struct gw_mworker *w, unsigned id)
 	if (pthread_create(&w->thr, NULL, gw_mw_main, w))
 		return EAGAIN;
 	w->started = true;
+	/* not fatal: the worker runs, only its wake-ups may come late */
+	err = gw_rt_thread(w->thr, p->cfg.rt_prio);
+	if (err && !p->rt_err)
+		p->rt_err = err;
 	return 0;
 }
 
@@ -188,7 +198,8 @@ int gw_mpool_alloc(const struct gw_mpool_cfg *cfg, struct gw_mpool **out)
 	long ncpu;
 	int err = 0;
 
-	if (!cfg || !out || cfg->tick_ms > 1000)
+	if (!cfg || !out || cfg->tick_ms > 1000 ||
+	    cfg->rt_prio > GW_RT_PRIO_MAX)
 		return EINVAL;
 	p = calloc(1, sizeof(*p));
 	if (!p)
@@ -227,6 +238,11 @@ void gw_mpool_free(struct gw_mpool *p)
 unsigned gw_mpool_workers(const struct gw_mpool *p)
 {
 	return p ? p->n : 0;
+}
+
+int gw_mpool_rt_err(const struct gw_mpool *p)
+{
+	return p ? p->rt_err : EINVAL;
 }
 
 void gw_mpool_wstats(const struct gw_mpool *p, unsigned i,
@@ -344,6 +360,10 @@ static void fill_in(struct gw_mslot *s, uint8_t *tx, size_t n, uint8_t silence)
 	if (s->have_last) {
 		memcpy(tx, s->last, n);
 		s->repeats++;
+		GW_DEBUG(
+			RTP,
+			"media slot %llu: worker late, last block played again",
+			(unsigned long long)s->cookie);
 	} else {
 		memset(tx, silence, n);
 	}
@@ -378,6 +398,10 @@ bool gw_mslot_audio_tx(struct gw_mslot *s, uint8_t *tx, size_t n, bool late,
 		if (idle_block(d, n, silence)) {
 			gw_ring_release(&s->down);
 			s->resyncs++;
+			GW_DEBUG(RTP,
+				 "media slot %llu: back in step (a silent "
+				 "block dropped)",
+				 (unsigned long long)s->cookie);
 		}
 	}
 	d = gw_ring_peek(&s->down);

@@ -278,7 +278,7 @@ static void t38_start(struct gw_mworker *w, struct gw_mslot *s,
 	t38_handback(w, s, false); /* a second switch: the old leg's done */
 	s->leg = c->leg;
 	s->t38_neg = s->t38_peer = c->peer;
-	s->t38_latched = s->t38_silent_told = false;
+	s->t38_latched = s->t38_silent_told = s->t38_end_told = false;
 	s->t38_foreign = 0;
 	/* the fax is found: detection has done its job */
 	media_faxdet_free(s->det);
@@ -351,6 +351,13 @@ static void t38_tdm(struct gw_mworker *w, struct gw_mslot *s)
 		if (out)
 			gw_ring_publish(&s->down);
 		gw_ring_release(&s->up);
+	}
+	if (!s->t38_end_told && media_t38leg_done(s->leg)) {
+		r = rep_new(w, s, REP_T38_PHASE_E);
+		if (r) {
+			s->t38_end_told = true;
+			rep_done(w);
+		}
 	}
 	if (!s->t38_silent_told && media_t38leg_silent(s->leg)) {
 		r = rep_new(w, s, REP_T38_SILENT);
@@ -510,7 +517,9 @@ static void rtcp_drain(struct gw_mworker *w, struct gw_mslot *s)
 	}
 }
 
-static void run_slot(struct gw_mworker *w, struct gw_mslot *s)
+/* The slot's received RTP and its TDM blocks: what the TDM side waits
+ * for. Its packets are queued, sent by slot_send(). */
+static void slot_audio(struct gw_mworker *w, struct gw_mslot *s)
 {
 	struct up_blk *b;
 
@@ -523,40 +532,47 @@ static void run_slot(struct gw_mworker *w, struct gw_mslot *s)
 		/* own clock: what the session played is what it sends */
 		media_sess_tdm_in(s->sess, s->loop, GW_MW_BLOCK);
 		media_sess_tdm_out(s->sess, s->loop, GW_MW_BLOCK);
-	} else {
-		while ((b = gw_ring_peek(&s->up))) {
-			uint8_t *out = gw_ring_produce(&s->down);
-
-			if (s->det)
-				faxdet_feed(w, s, b->pcm);
-			if (b->send)
-				media_sess_tdm_in(s->sess, b->pcm, GW_MW_BLOCK);
-			/* a full down ring: the channel side fell behind,
-			 * the block is played into scratch and lost */
-			media_sess_tdm_out(s->sess, out ? out : w->scratch,
-					   GW_MW_BLOCK);
-			if (out)
-				gw_ring_publish(&s->down);
-			gw_ring_release(&s->up);
-		}
+		return;
 	}
-	media_sess_poll(s->sess);
-	flush_tx(w, s);
+	while ((b = gw_ring_peek(&s->up))) {
+		uint8_t *out = gw_ring_produce(&s->down);
+
+		/* measure: the send latency counts from the hand-over */
+		s->blk_us = b->t_us;
+		if (s->det)
+			faxdet_feed(w, s, b->pcm);
+		if (b->send)
+			media_sess_tdm_in(s->sess, b->pcm, GW_MW_BLOCK);
+		/* a full down ring: the channel side fell behind, the block
+		 * is played into scratch and lost */
+		media_sess_tdm_out(s->sess, out ? out : w->scratch,
+				   GW_MW_BLOCK);
+		if (out)
+			gw_ring_publish(&s->down);
+		gw_ring_release(&s->up);
+	}
 }
 
-/* measure: the send latency counts from the TDM block's hand-over */
-static void run_measured(struct gw_mworker *w, struct gw_mslot *s)
+/* The session's timers (RTCP, DTMF retransmissions) and the packets
+ * queued this tick, in one sendmmsg. */
+static void slot_send(struct gw_mworker *w, struct gw_mslot *s)
 {
-	struct up_blk *b;
-
-	if (w->pool->cfg.measure && (b = gw_ring_peek(&s->up)))
-		w->blk_us = b->t_us;
-	run_slot(w, s);
-	w->blk_us = 0;
+	if (s->leg)
+		return; /* the leg sends as it goes */
+	media_sess_poll(s->sess);
+	w->blk_us = s->blk_us;
+	flush_tx(w, s);
+	w->blk_us = s->blk_us = 0;
 }
 
+/* TDM driven, two passes: every slot's audio first, then the signalling
+ * thread is told (it sends the spans' blocks while we go on), then the
+ * sends. The TDM side's wait so ends after the cheap half of the tick,
+ * not after every slot's sendmmsg (on loopback a send also runs the
+ * receiver's network stack). Own clock: nobody waits, one pass. */
 static void run_tick(struct gw_mworker *w)
 {
+	bool tdm = !w->pool->cfg.tick_ms;
 	uint64_t work;
 
 	w->tick_us = gw_mw_clock_us(CLOCK_MONOTONIC);
@@ -566,22 +582,28 @@ static void run_tick(struct gw_mworker *w)
 	drain_cmds(w);
 	for (struct gw_mslot *s = w->slots, *next; s; s = next) {
 		next = s->next; /* s may go */
-		if (s->stopping)
+		if (s->stopping) {
 			try_final(w, s);
-		else
-			run_measured(w, s);
+			continue;
+		}
+		slot_audio(w, s);
+		if (!tdm)
+			slot_send(w, s);
 	}
-	/* TDM driven: the spans' blocks wait for this tick's answers; tell
-	 * the signalling thread once (a kick finding nothing is cheap) */
-	if (!w->pool->cfg.tick_ms && w->nslots) {
+	/* the spans' blocks wait for this tick's answers; tell the
+	 * signalling thread once (a kick finding nothing is cheap) */
+	if (tdm && w->nslots) {
 		atomic_store(&w->aud_ready, true);
 		rep_wake(w);
 	}
+	for (struct gw_mslot *s = w->slots; tdm && s; s = s->next)
+		if (!s->stopping)
+			slot_send(w, s);
 	work = gw_mw_clock_us(CLOCK_MONOTONIC) - w->tick_us;
 	w->st.cpu_us = gw_mw_clock_us(CLOCK_THREAD_CPUTIME_ID);
 	if (work > w->st.max_tick_us)
 		w->st.max_tick_us = work;
-	if (w->pool->cfg.tick_ms && work > 1000ull * w->pool->cfg.tick_ms)
+	if (!tdm && work > 1000ull * w->pool->cfg.tick_ms)
 		w->st.late_ticks++;
 	w->st.ticks++;
 }

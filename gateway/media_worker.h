@@ -62,6 +62,8 @@ struct gw_mpool_cfg {
 	 * datagrams refused by source latching. */
 	void (*faxtone)(void *arg, uint64_t cookie, enum media_faxtone tone);
 	void (*t38_silent)(void *arg, uint64_t cookie);
+	/* the leg's fax ended (T.30 DCN), once per leg */
+	void (*t38_phase_e)(void *arg, uint64_t cookie);
 	void (*t38_done)(void *arg, uint64_t cookie, struct media_t38leg *leg,
 			 uint64_t foreign, bool end);
 	/* 0: ticks come from gw_mslot_audio(). Otherwise the worker keeps
@@ -69,6 +71,10 @@ struct gw_mpool_cfg {
 	 * (benchmarks, tests). */
 	unsigned tick_ms;
 	bool measure; /* per-packet send latency histogram (benchmarks) */
+	/* SCHED_FIFO priority of the worker threads (rt.h); 0: as the
+	 * creating thread. Refused: they run as they are, see
+	 * gw_mpool_rt_err(). */
+	unsigned rt_prio;
 };
 
 /* Per-worker counters, read with gw_mpool_wstats() after the run. */
@@ -90,6 +96,8 @@ int gw_mpool_alloc(const struct gw_mpool_cfg *cfg, struct gw_mpool **out);
 /* Stops the threads; slots still there are freed without reports. */
 void gw_mpool_free(struct gw_mpool *p); /* NULL ok */
 unsigned gw_mpool_workers(const struct gw_mpool *p);
+/* 0, or why the workers did not get cfg.rt_prio (EPERM: not allowed). */
+int gw_mpool_rt_err(const struct gw_mpool *p);
 /* Delivers pending replies now; returns how many. */
 unsigned gw_mpool_poll(struct gw_mpool *p);
 /* Waits (at most max_ms, delivering replies) until the workers have

@@ -57,7 +57,8 @@ enum rep_type {
 	REP_DTMF,
 	REP_FAXTONE,	/* tone */
 	REP_T38_SILENT, /* the leg's watchdog fired */
-	REP_T38_DONE	/* leg handed back (end: false at switch-back) */
+	REP_T38_DONE,	/* leg handed back (end: false at switch-back) */
+	REP_T38_PHASE_E /* the leg's fax ended (DCN) */
 };
 
 struct rep {
@@ -103,7 +104,8 @@ struct gw_mslot {
 	uint8_t downbuf[AUDQ][GW_MW_BLOCK];
 	/* worker only */
 	struct gw_mslot *next, *prev; /* the worker's list */
-	bool stopping; /* final report owed (the reply ring was full) */
+	bool stopping;	 /* final report owed (the reply ring was full) */
+	uint64_t blk_us; /* measure: this tick's block was handed up */
 	unsigned ntx;
 	struct mmsghdr txm[TXQ];
 	struct iovec txiov[TXQ];
@@ -117,7 +119,7 @@ struct gw_mslot {
 	struct media_t38leg *leg;
 	struct media_addr t38_neg;  /* negotiated: only its IP is taken */
 	struct media_addr t38_peer; /* where datagrams go (latched) */
-	bool t38_latched, t38_silent_told;
+	bool t38_latched, t38_silent_told, t38_end_told;
 	uint64_t t38_foreign;
 };
 
@@ -156,6 +158,7 @@ struct gw_mworker {
 struct gw_mpool {
 	struct gw_mpool_cfg cfg;
 	unsigned n;
+	int rt_err; /* the first worker's refusal of cfg.rt_prio */
 	struct gw_mworker *w;
 };
 

@@ -346,6 +346,17 @@ static void render_rtp(const struct gw *gw, struct gw_mbuf *b)
 		"pstngw_rtp_jitter_seconds_count %" PRIu64 "\n",
 		(m ? m->jitter_us_sum : z) / 1000000,
 		(m ? m->jitter_us_sum : z) % 1000000, m ? m->rtp_reports : z);
+	family(b, "pstngw_release_tones_total", "counter",
+	       "Busy or congestion tones played before a failed call was "
+	       "released (release_tone), by tone and the side that heard it.");
+	for (int to = 0; to < 2; to++)
+		for (int t = 0; t < 2; t++)
+			gw_mbuf_printf(b,
+				       "pstngw_release_tones_total{tone=\"%s\","
+				       "to=\"%s\"} %" PRIu64 "\n",
+				       t ? "congestion" : "busy",
+				       to ? "pstn" : "sip",
+				       gw->stats.release_tone_by[to][t]);
 	family(b, "pstngw_rtp_rejected_total", "counter",
 	       "RTP and RTCP datagrams dropped (malformed or foreign).");
 	gw_mbuf_printf(b, "pstngw_rtp_rejected_total %" PRIu64 "\n",
@@ -399,16 +410,19 @@ static void render_fax(const struct gw *gw, struct gw_mbuf *b)
 		       s->fax_watchdog);
 	family(b, "pstngw_udptl_packets_total", "counter",
 	       "UDPTL datagrams of ended T.38 sessions: sent, received, IFPs "
-	       "recovered by redundancy or FEC, lost, refused by latching.");
+	       "recovered by redundancy or FEC, lost, refused by latching, "
+	       "malformed, and RTP still arriving after the switch.");
 	gw_mbuf_printf(
 		b,
 		"pstngw_udptl_packets_total{kind=\"tx\"} %" PRIu64 "\n"
 		"pstngw_udptl_packets_total{kind=\"rx\"} %" PRIu64 "\n"
 		"pstngw_udptl_packets_total{kind=\"recovered\"} %" PRIu64 "\n"
 		"pstngw_udptl_packets_total{kind=\"lost\"} %" PRIu64 "\n"
-		"pstngw_udptl_packets_total{kind=\"foreign\"} %" PRIu64 "\n",
+		"pstngw_udptl_packets_total{kind=\"foreign\"} %" PRIu64 "\n"
+		"pstngw_udptl_packets_total{kind=\"malformed\"} %" PRIu64 "\n"
+		"pstngw_udptl_packets_total{kind=\"stale_rtp\"} %" PRIu64 "\n",
 		s->udptl_tx, s->udptl_rx, s->udptl_recovered, s->udptl_lost,
-		s->udptl_foreign);
+		s->udptl_foreign, s->udptl_malformed, s->udptl_stale_rtp);
 }
 
 void gw_metrics_render(const struct gw *gw, struct gw_mbuf *b)

@@ -6,7 +6,7 @@ GW_SRCS := gateway/loop.c gateway/log.c gateway/cfg.c gateway/cfg_opts.c gateway
 	   gateway/media_net.c gateway/media_worker.c gateway/media_pool.c \
 	   gateway/sipconn.c gateway/siptcp.c gateway/siptls.c gateway/sipnet.c \
 	   gateway/gw.c gateway/media_prof.c \
-	   gateway/call_dtmf.c gateway/call_tone.c
+	   gateway/call_dtmf.c gateway/call_tone.c gateway/rt.c
 GW_SRCS += gateway/sipauth.c gateway/keepalive.c
 GW_SRCS += gateway/cdr.c gateway/metrics.c
 GW_SRCS += gateway/ctl.c gateway/ctl_cmd.c gateway/call_ctl.c
@@ -29,7 +29,7 @@ UNIT_TESTS += test_gateway_cfg test_gateway_loop test_gateway_route \
 	      test_gateway_interwork test_gateway_log test_gateway_net \
 	      test_gateway_hooks test_gateway_call test_gateway_sipudp \
 	      test_gateway_media_net test_gateway_media_worker \
-	      test_gateway_media_pool test_gateway_media_prof
+	      test_gateway_media_pool test_gateway_media_prof test_gateway_rt
 UNIT_TESTS += test_gateway_sipauth
 UNIT_TESTS += test_gateway_identity test_gateway_call_identity
 UNIT_TESTS += test_gateway_sipconn test_gateway_siptcp

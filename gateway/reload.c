@@ -92,6 +92,8 @@ static const struct restart_field {
 	F("sip", "session_expires_s", session_expires_s),
 	F("sip", "min_se_s", min_se_s),
 	F("media", "workers", media_workers),
+	F("media", "realtime_priority", realtime_priority),
+	F("media", "lock_memory", lock_memory),
 };
 #undef F
 #define NRESTART (sizeof(restart_fields) / sizeof(restart_fields[0]))
@@ -150,11 +152,13 @@ static bool media_differs(const struct gw_cfg *a, const struct gw_cfg *b)
 	struct gw_cfg *x = malloc(sizeof(*x)), *y = malloc(sizeof(*y));
 	bool d = true;
 
-	/* compare [media] as one block with workers blanked out */
+	/* compare [media] as one block with the thread options blanked */
 	if (x && y) {
 		memcpy((char *)x + from, (const char *)a + from, to - from);
 		memcpy((char *)y + from, (const char *)b + from, to - from);
 		x->media_workers = y->media_workers = 0;
+		x->realtime_priority = y->realtime_priority = 0;
+		x->lock_memory = y->lock_memory = 0;
 		d = memcmp((char *)x + from, (char *)y + from, to - from) != 0;
 	}
 	free(x);

@@ -32,10 +32,12 @@ enum media_t38_modem {
 };
 #define MEDIA_T38_MODEMS_ALL (MEDIA_T38_V27TER | MEDIA_T38_V29 | MEDIA_T38_V17)
 
-/* T38FaxRateManagement. transferredTCF (TCF crosses IP) is what T.38
- * requires over UDPTL and all this engine does: spandsp 0.0.6's gateway
- * relays TCF whatever it is told, so localTCF is refused (ENOTSUP) and
- * the SDP layer must answer transferredTCF. */
+/* T38FaxRateManagement. transferredTCF (method 2: TCF crosses IP) is
+ * what T.38 requires over UDP (method 1, localTCF, is for TCP) and all
+ * this engine does: spandsp 0.0.6 stores the method but never reads it,
+ * its gateway relays TCF whatever it is told. So localTCF is refused
+ * (ENOTSUP) and a localTCF offer gets 488: the answer cannot change the
+ * method. */
 enum media_t38_rate {
 	MEDIA_T38_TCF_TRANSFERRED,
 	MEDIA_T38_TCF_LOCAL,
@@ -100,6 +102,8 @@ int media_t38gw_process(struct media_t38gw *g, const int16_t *in, int16_t *out,
 /* The same on G.711 octets of the span's law. */
 int media_t38gw_process_law(struct media_t38gw *g, enum media_law law,
 			    const uint8_t *in, uint8_t *out, size_t n);
+/* True once the machines said goodbye (T.30 DCN seen: phase E). */
+bool media_t38gw_done(const struct media_t38gw *g);
 /* Result so far; once the call ends, the fax's outcome. */
 void media_t38gw_result(const struct media_t38gw *g,
 			struct media_t38_result *r);
@@ -224,6 +228,9 @@ int media_t38leg_tdm(struct media_t38leg *l, const uint8_t *in, uint8_t *out,
 		     size_t n);
 /* True once no datagram has arrived for watchdog_ms of audio time. */
 bool media_t38leg_silent(const struct media_t38leg *l);
+/* True once the fax has ended (DCN seen), so the call may go back to
+ * audio. */
+bool media_t38leg_done(const struct media_t38leg *l);
 /* Flushes what UDPTL still holds into the gateway (the fax ended). */
 void media_t38leg_finish(struct media_t38leg *l);
 void media_t38leg_stats(const struct media_t38leg *l,

@@ -8,7 +8,8 @@
  * packet's transit time against the local (TDM) clock: the RFC 3550 A.8
  * interarrival jitter, and the spread of transit times over the last
  * JB_WINDOWS seconds. The target delay covers that spread plus the jitter;
- * it grows at once (playout steps back, the caller conceals the gap) and
+ * it grows at once (playout steps back, the caller conceals the gap) unless
+ * the audio playing is loud (jb_set_loud: the gap would cut a tone), and
  * shrinks only when the spread has stayed lower for the whole window: all
  * at once at a talkspurt start (the marker bit: silence, nothing is
  * heard), otherwise by at most 10 ms a second. */
@@ -19,6 +20,8 @@
 #include "media/priv.h"
 
 #define JB_WINDOWS 8 /* seconds of transit history */
+/* Longest a growth waits for quiet audio: longer than any DTMF digit. */
+#define JB_LOUD_MAX_MS 500
 
 struct jb_slot {
 	uint32_t ts;
@@ -56,6 +59,10 @@ struct jb {
 	uint32_t win_start;			    /* of wmin[0]/wmax[0] */
 	uint32_t last_shrink;			    /* now at the last step */
 	uint32_t cur;				    /* delay now, ts units */
+	bool loud;				    /* jb_set_loud() */
+	bool played;				    /* played_end is valid */
+	uint32_t played_end; /* end of the newest frame played */
+	uint32_t loud_since; /* now when it began */
 };
 
 int jb_alloc(const struct jb_cfg *cfg, struct jb **out)
@@ -130,6 +137,14 @@ void jb_reset(struct jb *jb)
 	jb->anchored = false;
 	jb->starved = 0;
 	jb->have_transit = false;
+	jb->played = false;
+}
+
+void jb_set_loud(struct jb *jb, bool loud)
+{
+	if (loud && !jb->loud)
+		jb->loud_since = jb->now;
+	jb->loud = loud;
 }
 
 void jb_set_fixed(struct jb *jb)
@@ -209,6 +224,7 @@ static void anchor(struct jb *jb, uint32_t ts)
 	jb->anchored = true;
 	jb->play_ts = ts - jb->depth;
 	jb->starved = 0;
+	jb->played = false; /* a new time line: nothing of it played yet */
 }
 
 /* ---- adaptive delay ---- */
@@ -312,6 +328,13 @@ static void adapt(struct jb *jb, bool marker)
 	jb->depth = t;
 	jb->cur = cur > 0 ? (uint32_t)cur : 0;
 	diff = want - cur;
+	if (diff > 0 && jb->loud &&
+	    (int32_t)(jb->now - jb->loud_since) <
+		    (int32_t)(jb->rate / 1000 * JB_LOUD_MAX_MS)) {
+		/* later, where the gap is not heard */
+		jb->st.grow_deferred++;
+		return;
+	}
 	if (diff > 0) {
 		jb->play_ts -= (uint32_t)diff;
 		jb->st.grow++;
@@ -382,7 +405,11 @@ enum jb_put_result jb_put_marked(struct jb *jb, uint32_t ts, uint32_t samples,
 		adapt(jb, marker);
 	}
 	d = rel(jb, ts);
-	if ((int64_t)d + samples <= 0) {
+	/* Growing stepped playout back, but what was played over (concealed,
+	 * or newer audio) is never played again: a tone would resume after
+	 * its end and be heard twice. */
+	if ((int64_t)d + samples <= 0 ||
+	    (jb->played && (int32_t)(ts + samples - jb->played_end) <= 0)) {
 		jb->st.late++;
 		return JB_PUT_LATE;
 	}
@@ -452,6 +479,8 @@ enum jb_get_result jb_get(struct jb *jb, uint32_t max_samples,
 		f->skip = (uint32_t)-d;
 		f->samples = s->samples - f->skip;
 		jb->play_ts = s->ts + s->samples;
+		jb->played = true;
+		jb->played_end = jb->play_ts;
 		jb->now += f->samples;
 		jb->starved = 0;
 		/* The slot goes back on the free list; its data stays intact

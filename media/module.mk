@@ -5,6 +5,8 @@ MEDIA_SRCS := media/g711.c media/rtp.c media/rtcp.c media/latch.c \
 	      media/dtmf.c media/dtmf_te.c media/ec.c media/tones.c media/cn.c
 MEDIA_SRCS += media/udptl.c # T.38 UDPTL (test_media_udptl below)
 MEDIA_SRCS += media/t38gw.c media/faxdet.c # T.38 gateway, fax tones
+MEDIA_SRCS += media/t30mon.c # T.30 outcome seen through the gateway
+UNIT_TESTS += test_media_t30mon
 MEDIA_SRCS += media/t38leg.c # T.38 leg: gateway + UDPTL + watchdog
 UNIT_TESTS += test_media_t38leg
 $(LIBMEDIA): $(MEDIA_SRCS:%.c=$(B)/%.o)

@@ -135,6 +135,7 @@ struct jb_stats {
 	uint64_t put, late, dup, overflow, resync, toobig, frames, gaps,
 		underruns;
 	uint64_t grow, shrink;	/* adaptive delay changes */
+	uint64_t grow_deferred; /* growths put off: the audio was loud */
 	uint64_t grown, shrunk; /* by how much in all, ts units */
 	uint32_t delay;		/* playout delay now, timestamp units */
 	uint32_t target;	/* what adaptive mode aims for */
@@ -164,6 +165,13 @@ unsigned jb_count(const struct jb *jb);
 void jb_stats(const struct jb *jb, struct jb_stats *out);
 /* Forgets everything queued; the next packet anchors playout again. */
 void jb_reset(struct jb *jb);
+/* What plays now is loud (a tone, speech) or not. While it is, adaptive
+ * mode does not grow its delay for a late packet (the packet is dropped,
+ * one frame concealed), since growing inserts a gap there: a gap of two
+ * frames or more cuts an in-band DTMF digit in two, and the PSTN hears it
+ * twice. It grows once the audio is quiet, or after JB_LOUD_MAX_MS of
+ * loud audio (continuous speech must not lose packets for ever). */
+void jb_set_loud(struct jb *jb, bool loud);
 /* Adaptive -> fixed (fax, modem): the delay stays where it is now. */
 void jb_set_fixed(struct jb *jb);
 /* Fixed mode: the delay grows to depth (timestamp units) if it is less,
@@ -414,3 +422,30 @@ struct media_codec_be {
 
 extern const struct media_codec_be media_be_g722, media_be_g726, media_be_gsm,
 	media_be_opus;
+
+/* ---- T.30 as seen passing through a T.38 gateway (t30mon.c) ----
+ *
+ * spandsp's gateway runs no T.30 engine, so the fax's outcome is inferred
+ * from the control frames and the indicators passing through. Codes are
+ * spandsp's T30_ERR_* numbers. */
+struct media_t30mon {
+	bool seen_dis, seen_dcs, last_ftt, done, success;
+	bool phase_c;	  /* CFR seen: a training now starts image data */
+	bool image;	  /* image data since the last MCF */
+	bool mcf_guessed; /* the last frame: MCF to a command not seen */
+	int page_cmd;	  /* post-page command awaiting its answer, or 0 */
+	bool page_end;	  /* it ends a page (not a PPS-NULL block) */
+	bool page_eop;	  /* it ends the document */
+	unsigned pages;	  /* pages the receiver confirmed */
+	unsigned guessed; /* of which confirmed by an MCF to a missed command */
+	int code;	  /* fixed once DCN is seen */
+};
+
+/* A complete, CRC-good HDLC control frame (address, control, FCF ...). */
+void media_t30mon_frame(struct media_t30mon *m, const uint8_t *msg, size_t len);
+/* A T.38 t30-indicator value (T.38 Annex A: 0 no-signal ... 15 V.17
+ * 14400 long training; trainings are 4..15). */
+void media_t30mon_indicator(struct media_t30mon *m, unsigned ind);
+/* The outcome: once DCN was seen, the code fixed then; before, what the
+ * call ending now means (t1: no frame at all within T.30's T1). */
+int media_t30mon_code(const struct media_t30mon *m, bool t1);

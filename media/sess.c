@@ -280,6 +280,21 @@ static bool cn_fill(struct media_sess *s, size_t n)
 	return true;
 }
 
+/* Peak above which playout counts as loud for the jitter buffer
+ * (jb_set_loud): about -36 dBm0, well below a DTMF tone or speech. */
+#define SESS_LOUD_PEAK 400
+
+/* Tells the adaptive jitter buffer whether the n linear samples just
+ * taken out are loud: it then puts off growing (a gap would cut a tone). */
+static void tell_loudness(struct media_sess *s, const int16_t *pcm, size_t n)
+{
+	bool loud = false;
+
+	for (size_t i = 0; i < n && !loud; i++)
+		loud = pcm[i] > SESS_LOUD_PEAK || pcm[i] < -SESS_LOUD_PEAK;
+	jb_set_loud(s->jb, loud);
+}
+
 /* refill() for a decoding codec: the jitter buffer counts in RTP
  * timestamp units, the TDM side in 8 kHz samples. */
 static bool refill_decoded(struct media_sess *s)
@@ -299,6 +314,7 @@ static bool refill_decoded(struct media_sess *s)
 			s->rx_bad++;
 		}
 		skip = f.skip / s->ts_per_sample;
+		tell_loudness(s, s->pcm, n);
 		if (skip >= n)
 			return true;
 		media_linear_to_law(s->cfg.tdm_law, s->pcm + skip, s->cur,
@@ -343,6 +359,11 @@ static bool refill(struct media_sess *s)
 		s->last_len = len;
 		s->cur_len = len;
 		s->concealed = 0;
+		if (jb_is_adaptive(s->jb)) {
+			media_law_to_linear(s->cfg.tdm_law, s->cur, s->pcm,
+					    len);
+			tell_loudness(s, s->pcm, len);
+		}
 		return true;
 	case JB_GET_GAP:
 		if (cn_fill(s, f.samples))

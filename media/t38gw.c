@@ -28,6 +28,7 @@
 #include <spandsp.h>
 
 #include "media/fax.h"
+#include "media/priv.h"
 
 #define T1_SAMPLES (35 * MEDIA_RATE) /* T.30 T1: no first message */
 #define TRACE_LINE 256
@@ -59,11 +60,7 @@ struct media_t38gw {
 	struct rxq_ent q[MEDIA_T38_RXQ];
 	unsigned q_head, q_n;
 
-	/* T.30 as seen passing through */
-	bool seen_dis, seen_dcs, last_ftt, done, success;
-	int page_cmd; /* post-page command awaiting its answer, or 0 */
-	bool page_eop;
-	int code; /* fixed once DCN is seen */
+	struct media_t30mon mon; /* T.30 as seen passing through */
 
 	struct media_t38_result st;
 
@@ -145,95 +142,20 @@ static void span_msg(int level, const char *text)
 		trace_line(cur_gw, &cur_gw->flow, text);
 }
 
-static bool is_post_page(int fcf)
-{
-	switch (fcf) {
-	case T30_MPS:
-	case T30_EOM:
-	case T30_EOP:
-	case T30_PRI_MPS:
-	case T30_PRI_EOM:
-	case T30_PRI_EOP:
-	case T30_EOS:
-		return true;
-	default:
-		return false;
-	}
-}
-
-static bool is_eop(int fcf)
-{
-	return fcf == T30_EOP || fcf == T30_PRI_EOP;
-}
-
-/* The outcome when DCN ends the session, or when the call ends first. */
-static int infer_code(const struct media_t38gw *g, bool dcn)
-{
-	if (g->success)
-		return T30_ERR_OK;
-	if (g->last_ftt)
-		return T30_ERR_CANNOT_TRAIN;
-	if (g->page_cmd)
-		return dcn ? T30_ERR_TX_BADPG : T30_ERR_CALLDROPPED;
-	if (!dcn) {
-		if (!g->st.frames && g->st.samples >= T1_SAMPLES)
-			return T30_ERR_T1_EXPIRED;
-		return T30_ERR_CALLDROPPED;
-	}
-	if (!g->seen_dcs)
-		return T30_ERR_RX_DCNWHY;
-	return T30_ERR_UNEXPECTED;
-}
-
 /* spandsp hands us each complete, CRC-good control frame; from_pstn is
  * true for frames the PSTN machine sent. */
 static void frame_seen(t38_gateway_state_t *s, void *user, int from_pstn,
 		       const uint8_t *msg, int len)
 {
 	struct media_t38gw *g = user;
-	int fcf;
 
 	(void)s;
 	if (len < 3)
 		return;
 	g->st.frames++;
-	fcf = msg[2] & 0xFE;
 	trace_fmt(g, "%s %s", from_pstn ? "pstn->ip" : "ip->pstn",
 		  t30_frametype(msg[2]));
-	if (g->done)
-		return;
-	if (fcf == (T30_PPS & 0xFE) && len >= 4)
-		fcf = msg[3] & 0xFE; /* ECM: the post-page command inside */
-	switch (fcf) {
-	case T30_DIS & 0xFE: /* and DTC, DIS with the low bit set */
-		g->seen_dis = true;
-		break;
-	case T30_DCS & 0xFE:
-		g->seen_dcs = true;
-		g->last_ftt = false;
-		break;
-	case T30_FTT & 0xFE:
-		g->last_ftt = true;
-		break;
-	case T30_CFR & 0xFE:
-		g->last_ftt = false;
-		break;
-	case T30_MCF & 0xFE:
-		if (g->page_cmd && g->page_eop)
-			g->success = true;
-		g->page_cmd = 0;
-		break;
-	case T30_DCN & 0xFE:
-		g->code = infer_code(g, true);
-		g->done = true;
-		break;
-	default:
-		if (is_post_page(fcf)) {
-			g->page_cmd = fcf;
-			g->page_eop = is_eop(fcf);
-		}
-		break;
-	}
+	media_t30mon_frame(&g->mon, msg, (size_t)len);
 }
 
 /* Indicators (CNG, CED, preambles, trainings) are the phases' signals:
@@ -246,6 +168,7 @@ static void trace_indicator(struct media_t38gw *g, const uint8_t *buf,
 {
 	if (len < 1 || (buf[0] & 0xC0))
 		return;
+	media_t30mon_indicator(&g->mon, (buf[0] >> 1) & 0x0F);
 	trace_fmt(g, "%s indicator %s", from_pstn ? "pstn->ip" : "ip->pstn",
 		  t38_indicator_to_str((buf[0] >> 1) & 0x0F));
 }
@@ -512,18 +435,28 @@ int media_t38gw_process_law(struct media_t38gw *g, enum media_law law,
 	return err;
 }
 
+bool media_t38gw_done(const struct media_t38gw *g)
+{
+	return g->mon.done;
+}
+
 void media_t38gw_result(const struct media_t38gw *g, struct media_t38_result *r)
 {
 	t38_stats_t ts;
 
 	*r = g->st;
 	t38_gateway_get_transfer_statistics(g->gw, &ts);
-	r->pages =
-		ts.pages_transferred > 0 ? (unsigned)ts.pages_transferred : 0;
+	/* spandsp counts only MCFs to post-page commands it saw; ours
+	 * also those whose command it missed (t30mon.c) */
+	r->pages = g->mon.pages;
+	if (ts.pages_transferred > 0 &&
+	    (unsigned)ts.pages_transferred > r->pages)
+		r->pages = (unsigned)ts.pages_transferred;
 	r->bit_rate = ts.bit_rate > 0 ? (unsigned)ts.bit_rate : 0;
 	r->ecm = ts.error_correcting_mode != 0;
-	r->done = g->done;
-	r->code = g->done ? g->code : infer_code(g, false);
+	r->done = g->mon.done;
+	r->code = media_t30mon_code(
+		&g->mon, !g->st.frames && g->st.samples >= T1_SAMPLES);
 	r->ok = r->code == T30_ERR_OK;
 	r->text = t30_completion_code_to_str(r->code);
 }

@@ -384,6 +384,11 @@ bool media_t38leg_silent(const struct media_t38leg *l)
 	return l->silent * 1000 >= (uint64_t)l->cfg.watchdog_ms * MEDIA_RATE;
 }
 
+bool media_t38leg_done(const struct media_t38leg *l)
+{
+	return media_t38gw_done(l->gw);
+}
+
 void media_t38leg_finish(struct media_t38leg *l)
 {
 	if (!l)

@@ -8,6 +8,9 @@
 
 #include "media/udptl.h"
 
+/* a UDPTL number this close to the newest one received is the peer's */
+#define STALE_NEAR 256
+
 static const char *const ec_names[] = {
 	[MEDIA_UDPTL_EC_NONE] = "none",
 	[MEDIA_UDPTL_EC_REDUNDANCY] = "redundancy",
@@ -606,6 +609,26 @@ static void rx_start(struct media_udptl *u, uint32_t seq, unsigned back)
 		u->rx[i].have = false;
 }
 
+/* After a switch to T.38 the far end's last RTP (and RTCP, when muxed)
+ * still arrives on the port for a moment. RTP and RTCP start with version
+ * 2 (top bits 10); so does a UDPTL sequence number of 0x8000..0xBFFF, so a
+ * datagram that is no valid UDPTL counts as RTP only when those two
+ * octets, read as a UDPTL number, are not near the numbers the peer is
+ * sending (a corrupted UDPTL packet stays malformed). */
+static bool stale_rtp(const struct media_udptl *u, const uint8_t *buf,
+		      size_t len)
+{
+	int16_t d;
+
+	if (len < 8 || (buf[0] & 0xC0) != 0x80)
+		return false;
+	if (!u->rx_started)
+		return true;
+	d = (int16_t)((uint16_t)(buf[0] << 8 | buf[1]) -
+		      (uint16_t)u->rx_newest);
+	return d > STALE_NEAR || d < -STALE_NEAR;
+}
+
 int media_udptl_recv(struct media_udptl *u, const uint8_t *buf, size_t len)
 {
 	struct media_udptl_pkt pkt;
@@ -615,6 +638,10 @@ int media_udptl_recv(struct media_udptl *u, const uint8_t *buf, size_t len)
 	unsigned back;
 
 	if (media_udptl_decode(buf, len, u->cfg.max_ifp, &pkt, &bad)) {
+		if (stale_rtp(u, buf, len)) {
+			u->st.stale_rtp++;
+			return ENOMSG;
+		}
 		u->st.bad[bad]++;
 		u->st.bad_total++;
 		return EBADMSG;

@@ -99,6 +99,8 @@ struct media_udptl_stats {
 				* a tolerant receiver loses no page) */
 	uint64_t bad[MEDIA_UDPTL_BAD_N];
 	uint64_t bad_total;
+	uint64_t stale_rtp; /* RTP/RTCP, not UDPTL: the audio still in
+			     * flight at the switch (not in bad_total) */
 };
 
 /* Owned by whoever allocated it (the call's fax leg). */
@@ -120,7 +122,10 @@ int media_udptl_send(struct media_udptl *u, const uint8_t *ifp, size_t len,
 
 /* Decodes one datagram, recovers what it can and delivers what is in
  * order. EBADMSG for a malformed datagram (counted by reason, state
- * unchanged). */
+ * unchanged). ENOMSG for an RTP or RTCP packet (version 2 in the first
+ * octet, at least 8 octets, not UDPTL, and its would-be sequence number
+ * far from the one expected): the far end's audio in flight when the
+ * call switched to T.38, counted as stale_rtp, state unchanged. */
 int media_udptl_recv(struct media_udptl *u, const uint8_t *pkt, size_t len);
 
 /* Delivers what is held and gives up the gaps (end of the fax). */

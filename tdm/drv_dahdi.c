@@ -13,9 +13,22 @@
  *
  * Audio. The card is the clock: each B-channel delivers a 160-byte block
  * every 20 ms (DAHDI_SET_BLOCKSIZE). The first B-channel's file is
- * watched; when it has a block, every B-channel is read once and written
- * once, as one span block for tdm_span_audio(). A channel with nothing to
- * read contributes silence and is counted (rx_bad), never waited for.
+ * watched; when it has a block, every B-channel is read once, as one span
+ * block for tdm_span_audio(), and written once when the span's answer is
+ * complete: at once, or (asynchronous audio, tdm/audio.c) when the media
+ * workers have played this very block, at most TDM_AUDIO_WAIT_MS later.
+ * A channel with nothing to read contributes silence and is counted
+ * (rx_bad), never waited for.
+ *
+ * The deferred write needs no primed queue. With the immediate transmit
+ * policy the kernel plays a block as soon as it is written and idles
+ * (sends silence) while its queue is empty, losing nothing: a write later
+ * than the last one's delay after its read inserts that difference as
+ * silence once, and from then on the queue holds that much slack. The
+ * delay so settles at the largest wait seen (at most TDM_AUDIO_WAIT_MS
+ * plus the loop's wake-up), one short silence per new maximum, instead
+ * of the 20 ms of answering one block ahead. Q.24 receivers bridge
+ * interruptions under 10 ms, so a digit is not cut.
  *
  * Events. read() and write() fail with ELAST while an event waits on the
  * file; DAHDI_GETEVENT takes it. Alarms come as DAHDI_EVENT_ALARM and
@@ -359,13 +372,8 @@ static void dahdi_audio_send(struct tdm_span *span)
 	span->stats.tx_blocks++;
 }
 
-/* One span block: every B-channel read once and written once, at once.
- * No deferred send (tdm/audio.c) here: with the immediate transmit
- * policy the card starts a block as soon as it is written, so a write
- * later than the read by a varying delay (up to TDM_AUDIO_WAIT_MS) could
- * find the channel's queue empty unless it were primed with a block,
- * which costs the 20 ms the deferral saves. Left as is until measured on
- * a card. */
+/* One span block: every B-channel read once; written by
+ * dahdi_audio_send() at once or when tdm/audio.c has the answers. */
 static void dahdi_bchan_readable(void *arg)
 {
 	struct dahdi_priv *d = arg;
@@ -527,4 +535,5 @@ const struct tdm_drv tdm_drv_dahdi = {
 	.close = dahdi_close,
 	.send_frame = dahdi_send_frame,
 	.connected = dahdi_connected,
+	.audio_send = dahdi_audio_send,
 };

@@ -21,7 +21,9 @@
  * ones, keep no time. Each tick moves at most one 160-sample block each
  * way and never blocks: when the device has no block to give, the channel
  * hears silence; when it cannot take one, the block is dropped. Both are
- * counted (rx_bad).
+ * counted (rx_bad). The block to play is written when the span's answer
+ * is complete: at once, or with asynchronous audio when the media
+ * workers have played the block just read (pa_audio_send).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -131,6 +133,27 @@ static struct pa_priv *pa_of(const struct tdm_span *span)
 	return span->drv == &tdm_drv_pa ? span->drv_priv : NULL;
 }
 
+/* Writes the span's tx block to the device: at once, or when tdm/audio.c
+ * has the answers (at most TDM_AUDIO_WAIT_MS after the read). The
+ * device's own output buffer (its stream latency, tens of ms) is the
+ * slack that absorbs the wait: nothing to prime. */
+static void pa_audio_send(struct tdm_span *span)
+{
+	struct pa_priv *d = pa_of(span);
+	long avail;
+
+	if (!d || !d->stream)
+		return;
+	for (int i = 0; i < PA_BLOCK; i++)
+		d->lin[i] = tdm_pa_law2lin(span->law, d->tx[i]);
+	avail = Pa_GetStreamWriteAvailable(d->stream);
+	if (avail >= PA_BLOCK &&
+	    Pa_WriteStream(d->stream, d->lin, PA_BLOCK) == paNoError)
+		span->stats.tx_blocks++;
+	else
+		span->stats.rx_bad++; /* the device is behind: drop */
+}
+
 static void pa_block(struct pa_priv *d)
 {
 	struct tdm_span *span = d->span;
@@ -147,17 +170,8 @@ static void pa_block(struct pa_priv *d)
 		span->stats.rx_bad++;
 	}
 	span->stats.rx_blocks++;
-	tdm_span_audio(span, d->rx, d->tx);
-	if (span->dying)
-		return;
-	for (int i = 0; i < PA_BLOCK; i++)
-		d->lin[i] = tdm_pa_law2lin(span->law, d->tx[i]);
-	avail = Pa_GetStreamWriteAvailable(d->stream);
-	if (avail >= PA_BLOCK &&
-	    Pa_WriteStream(d->stream, d->lin, PA_BLOCK) == paNoError)
-		span->stats.tx_blocks++;
-	else
-		span->stats.rx_bad++; /* the device is behind: drop */
+	if (tdm_span_audio(span, d->rx, d->tx) && !span->dying)
+		pa_audio_send(span);
 }
 
 static void pa_tick(void *arg)
@@ -611,4 +625,5 @@ const struct tdm_drv tdm_drv_pa = {
 	.connected = pa_connected,
 	.sig = &tdm_sig_console,
 	.nchans = 1,
+	.audio_send = pa_audio_send,
 };

@@ -5,25 +5,30 @@
  *     RSS growth per G.711 call with 1000 calls up in one worker.
  *   BENCH media_added_latency_ms <p99> ms
  *     LAT_CALLS calls (one E1 span, the unit whose block waits for the
- *     slowest of its calls) in one worker, driven as
- *     gw.c drives them: each 20 ms the TDM side hands every call its
- *     block (gw_mslot_audio_rx), then takes the answers
- *     (gw_mslot_audio_tx) when the worker says they are ready, or late at
- *     TDM_AUDIO_WAIT_MS. The worst p99 of both directions: TDM -> RTP from
- *     the block's hand-over to its RTP packet handed to the kernel
- *     (packetization is over when the block is complete); RTP -> TDM from
- *     the block's hand-over to the answer played out of the jitter
+ *     slowest of its calls), run as the gateway runs them by default: a
+ *     worker per CPU ([media] workers = 0), the workers and the TDM side
+ *     (this thread, the gateway's signalling thread) SCHED_FIFO
+ *     (realtime_priority = 10; normal scheduling when refused, said on
+ *     stderr), driven as gw.c drives them: each 20 ms the TDM side hands
+ *     every call its block (gw_mslot_audio_rx), then takes the answers
+ *     (gw_mslot_audio_tx) when the workers say they are ready, or late
+ *     at TDM_AUDIO_WAIT_MS. The worst p99 of both directions: TDM -> RTP
+ *     from the block's hand-over to its RTP packet handed to the kernel
+ *     (packetization is over when the block is complete); RTP -> TDM
+ *     from the block's hand-over to the answer played out of the jitter
  *     buffer being in the TDM side's hands (beyond the buffer's depth).
- *     The same run with the old one-block-ahead exchange, and the tick-
- *     to-packet p99 of a worker carrying half its capacity, go to stderr;
- *     `media_rt latency` runs only this, for 30, 60 and 120 calls. Both
- *     grow with the calls a worker runs (they are served one after the
- *     other in a tick) and with other loads on the machine.
+ *     stderr adds normal scheduling, one worker, the old one-block-ahead
+ *     exchange, and the tick-to-packet p99 of a worker carrying half its
+ *     capacity; `media_rt latency` runs only these, for 30, 60 and 120
+ *     calls. All grow with the calls a worker runs (they are served one
+ *     after the other in a tick) and with other loads on the machine.
  *   BENCH media_g711_calls_per_core <n> calls vs=udp_floor ratio=<x>
  *     Concurrent G.711 calls (TDM looped back, RTP on loopback to another
  *     call, 20 ms) one worker thread carries with no late tick, against
  *     the number of sockets a bare thread can send one datagram from and
- *     receive one datagram on every 20 ms (udp_floor). Doubling, then
+ *     receive one datagram on every 20 ms (udp_floor), both SCHED_FIFO
+ *     as the gateway's worker runs (normal scheduling when refused,
+ *     said on stderr). Doubling, then
  *     bisection, the two searches' probes taking turns; each probe runs
  *     PROBE_MS. stderr adds the CPU time per call and tick of both at
  *     the latency run's load: what a core would carry if it were ours
@@ -33,6 +38,8 @@
  * hard one; the search stops below it.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +54,7 @@
 #include "gateway/media_net.h"
 #include "gateway/media_worker.h"
 #include "gateway/net.h"
+#include "gateway/rt.h"
 
 #define PORT_LO 20000u
 #define PORT_HI 64999u
@@ -56,8 +64,13 @@
 #define MEM_CALLS 1000
 #define LAT_CALLS 30
 #define LAT_MS 3000
+/* [media] realtime_priority's default */
+#define RT_PRIO 10
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 static unsigned max_calls;
+static bool quick; /* `media_rt latency` */
 
 static void sleep_ms(unsigned ms)
 {
@@ -108,8 +121,7 @@ static int calls_up_cfg(struct run *r, unsigned n, bool measure,
 
 	r->n = 0;
 	if (base) {
-		cfg = *base;
-		cfg.workers = 1;
+		cfg = *base; /* workers 0: one per CPU, as the gateway */
 		cfg.tick_ms = tick_ms;
 		cfg.measure = measure;
 	}
@@ -163,9 +175,17 @@ static int calls_up_cfg(struct run *r, unsigned n, bool measure,
 	return err;
 }
 
+/* The capacity runs' scheduling: SCHED_FIFO for the worker and the
+ * floor's thread alike (as the gateway runs), so that the search measures
+ * what a core carries rather than what other loads leave over; 0 when
+ * refused (both run normally then). */
+static unsigned cap_rt;
+
 static int calls_up(struct run *r, unsigned n, bool measure)
 {
-	return calls_up_cfg(r, n, measure, 20, NULL);
+	struct gw_mpool_cfg cfg = { .workers = 1, .rt_prio = cap_rt };
+
+	return calls_up_cfg(r, n, measure, 20, &cfg);
 }
 
 static void calls_down(struct run *r)
@@ -233,6 +253,7 @@ static bool probe_floor(unsigned n)
 
 	if (!ports || !fd || !peer)
 		goto out;
+	gw_rt_thread(pthread_self(), cap_rt);
 	for (; bound < n && !err; bound++) {
 		err = gw_rtp_bind_pair("127.0.0.1", PORT_LO, PORT_HI, &next,
 				       &fd[bound], &junk, &port);
@@ -289,6 +310,8 @@ static bool probe_floor(unsigned n)
 		floor_cpu_us = (double)(thread_cpu_us() - cpu0) /
 			       (double)(ticks - ticks0) / n;
 out:
+	pthread_setschedparam(pthread_self(), SCHED_OTHER,
+			      &(struct sched_param){ 0 });
 	if (tfd >= 0)
 		close(tfd);
 	for (unsigned i = 0; i < bound && fd; i++)
@@ -469,13 +492,37 @@ static void side_tick(void *arg)
 		gw_timer_start_at_us(t->loop, t->next_us, side_tick, t);
 }
 
+/* Every worker's counters added up (max_tick_us: the longest). */
+static void wstats_all(struct gw_mpool *p, struct gw_mw_stats *d)
+{
+	struct gw_mw_stats w;
+
+	memset(d, 0, sizeof(*d));
+	for (unsigned i = 0; i < gw_mpool_workers(p); i++) {
+		gw_mpool_wstats(p, i, &w);
+		d->ticks += w.ticks;
+		d->late_ticks += w.late_ticks;
+		d->cpu_us += w.cpu_us;
+		d->tx_packets += w.tx_packets;
+		d->rx_packets += w.rx_packets;
+		if (w.max_tick_us > d->max_tick_us)
+			d->max_tick_us = w.max_tick_us;
+		for (int k = 0; k < GW_MW_HIST; k++)
+			d->hist[k] += w.hist[k];
+	}
+}
+
 /* p99 of both directions, or -1; the worker's counters in d. */
-static double tdm_driven(unsigned n, bool async, struct gw_mw_stats *d,
-			 double *tdm_rtp, double *rtp_tdm, uint64_t *late)
+static double tdm_driven(unsigned n, unsigned workers, bool async, unsigned rt,
+			 struct gw_mw_stats *d, double *tdm_rtp,
+			 double *rtp_tdm, uint64_t *late)
 {
 	struct tdm_side t = { .async = async };
 	struct gw_mpool_cfg cfg = { .audio_ready = side_ready,
-				    .report_arg = &t };
+				    .report_arg = &t,
+				    .rt_prio = rt,
+				    .workers = workers };
+	struct sched_param normal = { 0 };
 	struct gw_mw_stats a;
 	double res = -1;
 
@@ -488,7 +535,10 @@ static double tdm_driven(unsigned n, bool async, struct gw_mw_stats *d,
 		for (int k = 0; k < GW_MW_BLOCK; k++)
 			t.pcm[i][k] = (uint8_t)(0x10 + (k * 7 + i) % 64);
 	cfg.loop = t.loop;
-	if (calls_up_cfg(&t.r, n, true, 0, &cfg))
+	/* this thread is the gateway's signalling thread: as gw.c does */
+	if (rt && gw_rt_thread(pthread_self(), rt))
+		goto out;
+	if (calls_up_cfg(&t.r, n, true, 0, &cfg) || gw_mpool_rt_err(t.r.p))
 		goto out;
 	t.next_us = gw_loop_now_us(t.loop) + 20000;
 	t.measure_us = t.next_us + WARM_MS * 1000ull;
@@ -501,24 +551,55 @@ static double tdm_driven(unsigned n, bool async, struct gw_mw_stats *d,
 		if (now >= t.end_us + 30000)
 			break;
 		if (!a.ticks && now >= t.measure_us) {
-			gw_mpool_wstats(t.r.p, 0, &a);
+			wstats_all(t.r.p, &a);
 			a.ticks = a.ticks ? a.ticks : 1;
 		}
 		gw_loop_once(t.loop, 5);
 	}
-	gw_mpool_wstats(t.r.p, 0, d);
+	wstats_all(t.r.p, d);
 	for (int i = 0; i < GW_MW_HIST; i++)
 		d->hist[i] -= a.hist[i];
 	*tdm_rtp = p99_ms(d);
 	*rtp_tdm = p99_hist_ms(t.hist);
 	*late = t.late;
 	res = *tdm_rtp > *rtp_tdm ? *tdm_rtp : *rtp_tdm;
-	calls_down(&t.r);
 out:
+	calls_down(&t.r);
+	pthread_setschedparam(pthread_self(), SCHED_OTHER, &normal);
 	free(t.waiting);
 	free(t.pcm);
 	gw_loop_free(t.loop);
 	return res;
+}
+
+static unsigned ncpu(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? (unsigned)n : 1;
+}
+
+/* One TDM-driven run on stderr (stdout for `media_rt latency`): workers
+ * 0 is one per CPU; rt 0 normal scheduling. */
+static void latency_line(unsigned n, unsigned workers, unsigned rt)
+{
+	struct gw_mw_stats d;
+	double up, down;
+	uint64_t late;
+	FILE *f = n == LAT_CALLS && !quick ? stderr : stdout;
+
+	if (tdm_driven(n, workers, true, rt, &d, &up, &down, &late) < 0) {
+		fprintf(f, "media_rt: %u calls, %u workers, %s: failed\n", n,
+			workers ? workers : ncpu(),
+			rt ? "SCHED_FIFO" : "normal scheduling");
+		return;
+	}
+	fprintf(f,
+		"media_rt: %u calls, %u workers, %s: TDM->RTP p99 %.2f ms, "
+		"RTP->TDM p99 %.2f ms, %llu answers late\n",
+		n, workers ? workers : ncpu(),
+		rt ? "SCHED_FIFO " STR(RT_PRIO) : "normal scheduling", up, down,
+		(unsigned long long)late);
 }
 
 int main(int argc, char **argv)
@@ -544,15 +625,11 @@ int main(int argc, char **argv)
 
 	/* "latency": only the TDM-driven latency runs (for quick looks) */
 	if (argc > 1 && !strcmp(argv[1], "latency")) {
-		for (unsigned n = 30; n <= 120; n *= 2) {
-			double up, down;
-			uint64_t late;
-
-			tdm_driven(n, true, &d, &up, &down, &late);
-			printf("latency %u calls: TDM->RTP %.2f ms, RTP->TDM "
-			       "%.2f ms, %llu late\n",
-			       n, up, down, (unsigned long long)late);
-		}
+		quick = true;
+		for (unsigned n = 30; n <= 120; n *= 2)
+			for (int k = 0; k < 4; k++) /* workers x real time */
+				latency_line(n, k & 1 ? 1 : 0,
+					     k & 2 ? RT_PRIO : 0);
 		return 0;
 	}
 	/* "cpu N": CPU per call and tick at N calls, media and bare UDP
@@ -575,30 +652,53 @@ int main(int argc, char **argv)
 	}
 	/* capacity first: the latency is measured on a worker carrying
 	 * half of what it can */
+	cap_rt = gw_rt_thread(pthread_self(), RT_PRIO) ? 0 : RT_PRIO;
+	pthread_setschedparam(pthread_self(), SCHED_OTHER,
+			      &(struct sched_param){ 0 });
 	search_both(64, &media, &floor_n);
 	printf("BENCH media_g711_calls_per_core %u calls vs=udp_floor ratio=%.2f\n",
 	       media, floor_n ? (double)media / floor_n : 0.0);
 	fflush(stdout);
-	fprintf(stderr, "media_rt: udp_floor %u sockets, search capped at %u\n",
-		floor_n, max_calls);
+	fprintf(stderr,
+		"media_rt: udp_floor %u sockets, search capped at %u, both %s\n",
+		floor_n, max_calls,
+		cap_rt ? "SCHED_FIFO " STR(RT_PRIO)
+		       : "with normal scheduling (real time refused)");
 
 	{
-		double lat, up, down, old_up, old_down;
-		uint64_t late, old_late;
+		double lat, up, down;
+		uint64_t late;
+		unsigned rt = RT_PRIO;
 
-		lat = tdm_driven(LAT_CALLS, true, &d, &up, &down, &late);
+		/* as the gateway runs by default (a worker per CPU,
+		 * SCHED_FIFO); refused (not root, no CAP_SYS_NICE): the
+		 * normal-scheduling figure, said so */
+		lat = tdm_driven(LAT_CALLS, 0, true, rt, &d, &up, &down, &late);
+		if (lat < 0) {
+			rt = 0;
+			lat = tdm_driven(LAT_CALLS, 0, true, 0, &d, &up, &down,
+					 &late);
+		}
 		printf("BENCH media_added_latency_ms %.2f ms\n", lat);
 		fflush(stdout);
 		fprintf(stderr,
-			"media_rt: %u calls, TDM driven: TDM->RTP p99 %.2f ms, "
-			"RTP->TDM p99 %.2f ms beyond the jitter buffer, %llu "
-			"answers late\n",
-			LAT_CALLS, up, down, (unsigned long long)late);
-		tdm_driven(LAT_CALLS, false, &d, &old_up, &old_down, &old_late);
-		fprintf(stderr,
-			"media_rt: the same with the one-block-ahead exchange "
-			"(before): TDM->RTP p99 %.2f ms, RTP->TDM p99 %.2f ms\n",
-			old_up, old_down);
+			"media_rt: %u calls, %u workers, %s: TDM->RTP p99 "
+			"%.2f ms, RTP->TDM p99 %.2f ms beyond the jitter "
+			"buffer, %llu answers late\n",
+			LAT_CALLS, ncpu(),
+			rt ? "SCHED_FIFO " STR(RT_PRIO)
+			   : "normal scheduling (real time refused)",
+			up, down, (unsigned long long)late);
+		/* the other settings, for comparison */
+		latency_line(LAT_CALLS, 0, 0);
+		latency_line(LAT_CALLS, 1, rt);
+		if (tdm_driven(LAT_CALLS, 0, false, rt, &d, &up, &down,
+			       &late) >= 0)
+			fprintf(stderr,
+				"media_rt: the same with the one-block-ahead "
+				"exchange (before issue 5's): TDM->RTP p99 "
+				"%.2f ms, RTP->TDM p99 %.2f ms\n",
+				up, down);
 	}
 	lat_calls = media / 2 > 2 ? media / 2 & ~1u : 2;
 	err = calls_up(&r, lat_calls, true);

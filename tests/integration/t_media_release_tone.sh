@@ -5,11 +5,12 @@
 # span whose call the SIP side refuses with 486 gets PROGRESS with in-band
 # information and the busy tone before the DISCONNECT. The profile is fr
 # (440 Hz) and no peer plays 440 Hz itself. Off (the default): released
-# at once, as t_busy checks.
+# at once, as t_busy checks. pstngw_release_tones_total counts each by
+# tone and side.
 . tests/integration/lib.sh
-ROLE=net gw_conf "$T/gw.conf" "release_tone_placeholder"
-sed -i -e '/^release_tone_placeholder$/d' \
-	-e 's|^rtp_port_max = 30999$|&\nrelease_tone = yes\nrelease_tone_s = 2\ntone_country = fr|' \
+ROLE=net gw_conf "$T/gw.conf" "[general]
+metrics_listen = 127.0.0.1:9464"
+sed -i -e 's|^rtp_port_max = 30999$|&\nrelease_tone = yes\nrelease_tone_s = 2\ntone_country = fr|' \
 	"$T/gw.conf"
 
 # SIP -> PSTN, busy
@@ -62,4 +63,12 @@ wait_exit caller2 20
 expect_line "$T/caller2.log" "event=failed call=1 code=503"
 expect_line "$T/gw.log" "cause 34: congestion to the SIP caller for 2 s"
 expect_freq "$T/caller2.log" "event=heard call=1 " 440
+
+timeout 5 bash -c 'exec 3<>/dev/tcp/127.0.0.1/9464 &&
+	printf "GET /metrics HTTP/1.0\r\n\r\n" >&3 && cat <&3' |
+	tr -d '\r' >"$T/m.txt" || fail "metrics scrape failed"
+expect_line "$T/m.txt" '^pstngw_release_tones_total\{tone="busy",to="sip"\} 1$'
+expect_line "$T/m.txt" '^pstngw_release_tones_total\{tone="busy",to="pstn"\} 1$'
+expect_line "$T/m.txt" '^pstngw_release_tones_total\{tone="congestion",to="sip"\} 1$'
+expect_line "$T/m.txt" '^pstngw_release_tones_total\{tone="congestion",to="pstn"\} 0$'
 pass

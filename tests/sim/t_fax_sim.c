@@ -44,6 +44,13 @@ static const struct scenario set[] = {
 	    .modems = MEDIA_T38_V29,
 	    .ec = EC_DEFAULT },
 	  9600 },
+	{ "t38 pstn->server v29 ecm 2 pages",
+	  { .pstn_sends = true,
+	    .ecm = true,
+	    .pages = 2,
+	    .modems = MEDIA_T38_V29,
+	    .ec = EC_DEFAULT },
+	  9600 },
 	{ "t38 server->pstn v29 no-ecm",
 	  { .modems = MEDIA_T38_V29, .ec = EC_DEFAULT },
 	  9600 },
@@ -102,18 +109,12 @@ int main(void)
 				 r.leg.fax.bit_rate, set[i].rate);
 			r.ok = false;
 		}
-		/* spandsp 0.0.6's gateway, after a V.29 image, can take
-		 * the sender's V.21 post-page command for V.29 training:
-		 * the fax still passes, but the frame never reaches the
-		 * gateway's frame handler, so its report says 0 pages. */
-		if (!err && r.ok && !o.g711 && o.modems == MEDIA_T38_V29 &&
-		    !r.leg.fax.ok) {
-			printf("note %s: fax delivered, gateway report says "
-			       "%s, %u pages (spandsp V.29 quirk)\n",
-			       set[i].name, r.leg.fax.text, r.leg.fax.pages);
-		} else if (!err && r.ok && !o.g711 &&
-			   (!r.leg.fax.ok || r.leg.fax.pages != r.pages_sent ||
-			    r.leg.fax.ecm != o.ecm)) {
+		/* the gateway's own report must match what was delivered,
+		 * also when spandsp misses a post-page command after V.29
+		 * (media/t30mon.c; seeds 3, 5, 7 show it) */
+		if (!err && r.ok && !o.g711 &&
+		    (!r.leg.fax.ok || r.leg.fax.pages != r.pages_sent ||
+		     r.leg.fax.ecm != o.ecm)) {
 			snprintf(r.why, sizeof(r.why),
 				 "gateway reports ok=%d pages %u ecm %d",
 				 r.leg.fax.ok, r.leg.fax.pages, r.leg.fax.ecm);

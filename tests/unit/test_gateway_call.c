@@ -877,6 +877,9 @@ static void release_tone_to_sip(void **state)
 	expect_idle();
 	expect_stats(0, 1, 0, 1, 0);
 	assert_int_equal(H.gw.stats.release_tones - H.base.release_tones, 1);
+	assert_int_equal(H.gw.stats.release_tone_by[0][0] -
+				 H.base.release_tone_by[0][0],
+			 1);
 
 	clear_records();
 	H.net.script.reject_cause = 1;
@@ -899,6 +902,10 @@ static void release_tone_to_sip(void **state)
 	expect_idle();
 	assert_true(mono_ms() - t0 < 3000);
 	assert_int_equal(peer_find(SIP_CALL_EV_FAILED, 0), -1);
+	/* cause 34: congestion */
+	assert_int_equal(H.gw.stats.release_tone_by[0][1] -
+				 H.base.release_tone_by[0][1],
+			 1);
 }
 
 /* The phone rejects a PSTN call: 486 is DISCONNECT cause 17, 480 is

@@ -67,6 +67,10 @@ static void render_counts(void **state)
 	snprintf(gw.cfg.trunks[0].name, CFG_NAME_LEN, "we\"ird");
 	gw.cfg.trunks[0].keepalive_s = 30;
 	gw.cfg.ntrunks = 1;
+	gw.stats.release_tone_by[0][0] = 3; /* busy to SIP */
+	gw.stats.release_tone_by[1][1] = 2; /* congestion to the PSTN */
+	gw.stats.udptl_malformed = 3;
+	gw.stats.udptl_stale_rtp = 7;
 	gw_metrics_render(&gw, &b);
 	assert_false(b.oom);
 	assert_non_null(strstr(b.p, "# HELP pstngw_calls_ended_total "));
@@ -84,6 +88,11 @@ static void render_counts(void **state)
 		b.p,
 		"pstngw_calls_ended_total{direction=\"sip-pstn\",result=\"failed\"} 1\n"));
 	assert_non_null(strstr(b.p, "pstngw_calls_active 1\n"));
+	/* stale RTP at a T.38 switch is not counted as malformed UDPTL */
+	assert_non_null(strstr(
+		b.p, "pstngw_udptl_packets_total{kind=\"malformed\"} 3\n"));
+	assert_non_null(strstr(
+		b.p, "pstngw_udptl_packets_total{kind=\"stale_rtp\"} 7\n"));
 	assert_non_null(
 		strstr(b.p, "pstngw_rtp_packets_total{dir=\"rx\"} 200\n"));
 	assert_non_null(strstr(b.p, "pstngw_rtp_lost_packets_total 6\n"));
@@ -92,6 +101,16 @@ static void render_counts(void **state)
 	assert_non_null(strstr(b.p, "pstngw_rtp_jitter_seconds_count 2\n"));
 	assert_non_null(
 		strstr(b.p, "# TYPE pstngw_rtp_jitter_seconds summary\n"));
+	assert_non_null(strstr(
+		b.p,
+		"pstngw_release_tones_total{tone=\"busy\",to=\"sip\"} 3\n"));
+	assert_non_null(strstr(
+		b.p,
+		"pstngw_release_tones_total{tone=\"congestion\",to=\"pstn\"} "
+		"2\n"));
+	assert_non_null(strstr(
+		b.p,
+		"pstngw_release_tones_total{tone=\"busy\",to=\"pstn\"} 0\n"));
 	/* a trunk name with a quote stays one valid label */
 	assert_non_null(
 		strstr(b.p, "pstngw_trunk_up{trunk=\"we\\\"ird\"} -1\n"));

@@ -114,6 +114,7 @@ static void diff_needs_restart(void **state)
 		      *b = cfg_new("[sip]\nlisten = 127.0.0.1:5099\n"
 				   "[general]\nlog_level = notice\n"
 				   "[media]\ncodecs = pcma, pcmu\n"
+				   "realtime_priority = 20\n"
 				   "[span 1]\ntype = t1\npath = /tmp/s1\n"
 				   "group = pri\n"
 				   "[span 2]\npath = /tmp/s2\ngroup = x\n"
@@ -128,6 +129,10 @@ static void diff_needs_restart(void **state)
 	assert_non_null(strstr(r.text, "needs restart: [sip] listen"));
 	assert_non_null(strstr(r.text, "needs restart: [span 1] changed"));
 	assert_non_null(strstr(r.text, "needs restart: [span 2] added"));
+	/* the threads' scheduling is set when they start */
+	assert_non_null(
+		strstr(r.text, "needs restart: [media] realtime_priority"));
+	assert_int_equal(b->realtime_priority, 10);
 	/* one line for listen although three fields hold it */
 	assert_null(strstr(strstr(r.text, "[sip] listen") + 1, "[sip] listen"));
 	assert_int_equal(b->sip_port, 5062);

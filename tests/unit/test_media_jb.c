@@ -487,6 +487,73 @@ static void test_fixed_mode_keeps_delay(void **state)
 	assert_true(o.late > 0); /* 100 ms of jitter beats 60 ms */
 }
 
+/* Loud audio playing: a late packet is dropped instead of growing the
+ * delay (the gap would cut a tone); quiet again, the delay grows; a packet
+ * older than what was already played is never played, even after the
+ * delay grew (it would resume a tone after its end). */
+static void test_loud_defers_growth(void **state)
+{
+	struct jb_cfg cfg = { .max_payload = F,
+			      .adaptive = true,
+			      .depth_ms = 20,
+			      .min_ms = 20,
+			      .max_ms = 200 };
+	struct jb *jb = NULL;
+	struct jb_stats st;
+	struct jb_frame f;
+	uint32_t k, delay;
+
+	assert_int_equal(jb_alloc(&cfg, &jb), 0);
+	for (k = 0; k < 50; k++) { /* steady, one frame queued */
+		assert_int_equal(put(jb, k * F), JB_PUT_OK);
+		jb_get(jb, F, &f);
+	}
+	jb_stats(jb, &st);
+	delay = st.delay;
+	jb_set_loud(jb, true);
+	expect_frame(jb, 49 * F);
+	/* packet 50 is late: its time is concealed, 51 played */
+	assert_int_equal(jb_get(jb, F, &f), JB_GET_GAP);
+	assert_int_equal(put(jb, 51 * F), JB_PUT_OK);
+	jb_stats(jb, &st);
+	assert_int_equal(st.grow_deferred, 1); /* 51 itself came late */
+	expect_frame(jb, 51 * F);
+	assert_int_equal(put(jb, 50 * F), JB_PUT_LATE);
+	jb_stats(jb, &st);
+	assert_true(st.grow_deferred >= 1);
+	assert_int_equal(st.grow, 0);
+	assert_int_equal(st.delay, delay);
+	/* quiet: the next put grows the delay, and 50, older than 51
+	 * played already, stays out */
+	jb_set_loud(jb, false);
+	assert_int_equal(put(jb, 53 * F), JB_PUT_OK);
+	assert_int_equal(put(jb, 50 * F), JB_PUT_LATE);
+	jb_stats(jb, &st);
+	assert_true(st.grow >= 1);
+	assert_true(st.delay > delay);
+	for (k = 0; k < 10 && jb_get(jb, F, &f) != JB_GET_FRAME; k++)
+		;
+	assert_int_equal(f.ts, 53 * F);
+	jb_free(jb);
+
+	/* loud for longer than JB_LOUD_MAX_MS (500 ms): the same late
+	 * packet makes it grow */
+	assert_int_equal(jb_alloc(&cfg, &jb), 0);
+	for (k = 0; k < 80; k++) {
+		if (k == 50)
+			jb_set_loud(jb, true);
+		assert_int_equal(put(jb, k * F), JB_PUT_OK);
+		jb_get(jb, F, &f);
+	}
+	expect_frame(jb, 79 * F);
+	assert_int_equal(jb_get(jb, F, &f), JB_GET_GAP);
+	assert_int_equal(put(jb, 81 * F), JB_PUT_OK);
+	jb_stats(jb, &st);
+	assert_int_equal(st.grow_deferred, 0);
+	assert_int_equal(st.grow, 1);
+	jb_free(jb);
+}
+
 /* Fax switch: adaptive turns fixed; the delay is kept, later jitter does
  * not move it, and a fixed buffer stays fixed. */
 static void test_set_fixed(void **state)
@@ -615,6 +682,7 @@ int main(void)
 		cmocka_unit_test(test_adaptive_cfg),
 		cmocka_unit_test(test_set_fixed),
 		cmocka_unit_test(test_fixed_at_least),
+		cmocka_unit_test(test_loud_defers_growth),
 	};
 
 	return cmocka_run_group_tests_name("media_jb", tests, NULL, NULL);

@@ -924,6 +924,53 @@ static void test_hostile(void **state)
 	media_udptl_free(rx);
 }
 
+/* The far end's last RTP (and muxed RTCP) reaching the port after the
+ * switch to T.38 is counted as stale RTP, not as malformed UDPTL; a
+ * corrupted UDPTL packet whose sequence number has the same top bits
+ * (0x8000..0xBFFF) and lies near the peer's numbers stays malformed. */
+static void test_stale_rtp(void **state)
+{
+	struct media_udptl_cfg c = cfg_red(3);
+	struct media_udptl *rx;
+	const struct media_udptl_stats *st;
+	uint8_t rtp[172] = { 0x80, 0x08, 0x12, 0x34, 0,	   0,
+			     0x0f, 0xa0, 0xde, 0xad, 0xbe, 0xef };
+	static const uint8_t rtcp[8] = { 0x81, 0xc9, 0, 1, 1, 2, 3, 4 };
+	static const uint8_t good[] = { 0x90, 0x01, 1, 9, 0, 0 };
+	static const uint8_t near_bad[] = { 0x90, 0x02, 1, 9, 0x40, 0, 0, 0 };
+	static const uint8_t short_v2[] = { 0x80, 0x08, 0x12, 0x34, 0xff };
+
+	(void)state;
+	memset(rtp + 12, 0xd5, sizeof(rtp) - 12); /* A-law silence */
+	assert_int_equal(media_udptl_alloc(&c, &rx), 0);
+	st = media_udptl_stats(rx);
+	/* before any UDPTL */
+	assert_int_equal(media_udptl_recv(rx, rtp, sizeof(rtp)), ENOMSG);
+	assert_int_equal(media_udptl_recv(rx, rtcp, sizeof(rtcp)), ENOMSG);
+	assert_int_equal(st->stale_rtp, 2);
+	assert_int_equal(st->bad_total, 0);
+	assert_int_equal(st->pkts_in, 0);
+	assert_int_equal(sink.n, 0);
+	/* too short for RTP: malformed */
+	assert_int_equal(media_udptl_recv(rx, short_v2, sizeof(short_v2)),
+			 EBADMSG);
+	assert_int_equal(st->bad_total, 1);
+	/* UDPTL numbered 0x9001 flows; RTP after it is still stale */
+	assert_int_equal(media_udptl_recv(rx, good, sizeof(good)), 0);
+	assert_int_equal(sink.n, 1);
+	assert_int_equal(media_udptl_recv(rx, rtp, sizeof(rtp)), ENOMSG);
+	assert_int_equal(st->stale_rtp, 3);
+	/* a broken packet numbered 0x9002: the peer's, malformed */
+	assert_int_equal(media_udptl_recv(rx, near_bad, sizeof(near_bad)),
+			 EBADMSG);
+	assert_int_equal(st->bad[MEDIA_UDPTL_BAD_CHOICE], 1);
+	assert_int_equal(st->bad_total, 2);
+	assert_int_equal(st->stale_rtp, 3);
+	assert_int_equal(st->pkts_in, 1);
+	assert_int_equal(sink.n, 1);
+	media_udptl_free(rx);
+}
+
 static uint32_t rng;
 
 static uint32_t rnd(void)
@@ -962,7 +1009,8 @@ static void test_mutations(void **state)
 			n = rnd() % (n + 1);
 		media_udptl_recv(rx, pkt, n);
 	}
-	assert_int_equal(st->pkts_in + st->bad_total, 5000);
+	/* a corrupted first octet may look like RTP: counted apart */
+	assert_int_equal(st->pkts_in + st->bad_total + st->stale_rtp, 5000);
 	assert_true(st->bad_total > 0);
 	assert_true(st->pkts_in > 0);
 	media_udptl_free(tx);
@@ -1038,6 +1086,7 @@ int main(void)
 		cmocka_unit_test_setup(test_seq_wrap, setup),
 		cmocka_unit_test_setup(test_seq_jump, setup),
 		cmocka_unit_test_setup(test_hostile, setup),
+		cmocka_unit_test_setup(test_stale_rtp, setup),
 		cmocka_unit_test_setup(test_mutations, setup),
 		cmocka_unit_test_setup(test_seeded_loss, setup),
 	};

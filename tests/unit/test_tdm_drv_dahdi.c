@@ -531,6 +531,147 @@ static void test_runt_frame(void **state)
 	assert_true(tdm_span_is_up(th_g.cpe.span));
 }
 
+/* ---- asynchronous audio: the deferred write ---------------------------- */
+
+/* NET sends a new byte every block and records what it hears; CPE echoes
+ * it: at once (SYNC, the reference), through the async hooks a loop turn
+ * later (LATER), or never in time (NEVER: the deadline writes 0x11). */
+enum echo { ECHO_SYNC, ECHO_LATER, ECHO_NEVER };
+
+static struct {
+	enum echo mode;
+	int ts, ticks;
+	uint8_t got, sent[64], heard[64];
+	struct gw_timer *kick;
+} e;
+
+static void e_net(void *arg, struct tdm_span *span, struct tdm_call *call,
+		  const uint8_t *rx, uint8_t *tx, size_t n)
+{
+	if (tdm_call_chan(call) != e.ts || e.ticks >= 64)
+		return;
+	e.heard[e.ticks] = rx[n - 1];
+	e.sent[e.ticks] = (uint8_t)(0x20 + e.ticks);
+	memset(tx, e.sent[e.ticks], n);
+	e.ticks++;
+}
+
+static void e_cpe_sync(void *arg, struct tdm_span *span, struct tdm_call *call,
+		       const uint8_t *rx, uint8_t *tx, size_t n)
+{
+	memset(tx, rx[n - 1], n);
+}
+
+static void e_kick(void *arg)
+{
+	e.kick = NULL;
+	tdm_span_audio_kick(th_g.cpe.span);
+}
+
+static void e_cpe_rx(void *arg, struct tdm_span *span, struct tdm_call *call,
+		     const uint8_t *rx, size_t n)
+{
+	e.got = rx[n - 1];
+	if (e.mode == ECHO_LATER && !e.kick)
+		e.kick = gw_timer_start(th_g.loop, 0, e_kick, NULL);
+}
+
+static bool e_cpe_tx(void *arg, struct tdm_span *span, struct tdm_call *call,
+		     uint8_t *tx, size_t n, bool late)
+{
+	if (!late && (e.mode == ECHO_NEVER || e.kick))
+		return false; /* still working */
+	memset(tx, late ? 0x11 : e.got, n);
+	return true;
+}
+
+static bool e_forty(void)
+{
+	return e.ticks >= 40;
+}
+
+/* Blocks (of 30, from 10 on) in which NET heard its byte of d blocks
+ * before. */
+static int e_in_step(int d)
+{
+	int n = 0;
+
+	for (int k = 10; k < 40; k++)
+		n += e.heard[k] == e.sent[k - d];
+	return n;
+}
+
+static void e_run(enum echo mode)
+{
+	struct tdm_span *cpe = th_g.cpe.span;
+
+	if (e.kick)
+		gw_timer_stop(th_g.loop, e.kick);
+	memset(e.sent, 0, sizeof(e.sent));
+	memset(e.heard, 0, sizeof(e.heard));
+	e.kick = NULL;
+	e.ticks = 0;
+	e.mode = mode;
+	cpe->hooks.audio = mode == ECHO_SYNC ? e_cpe_sync : th_audio;
+	cpe->hooks.audio_rx = mode == ECHO_SYNC ? NULL : e_cpe_rx;
+	cpe->hooks.audio_tx = mode == ECHO_SYNC ? NULL : e_cpe_tx;
+	assert_true(th_run(e_forty, 3000));
+}
+
+/* The answer to a block, made a loop turn after the block was read,
+ * reaches the far end as early as an answer made at once: the driver
+ * holds the write back (counted as waits) instead of sending the block
+ * before (one block ahead). Never ready: the deadline writes anyway. */
+static void test_deferred_write(void **state)
+{
+	struct tdm_setup setup = { .called = "5551234" };
+	struct tdm_call *call;
+	uint64_t waits, late;
+	int d, best = 0, d_sync = -1;
+
+	assert_int_equal(start_pair(), 0);
+	th_g.net.on_setup = TH_ANSWER;
+	assert_int_equal(tdm_call_place(th_g.cpe.span, &setup, NULL, &call), 0);
+	th_g.cpe.call = call;
+	assert_true(th_run(cpe_connected, 3000));
+	e.ts = tdm_call_chan(call);
+	th_g.net.span->hooks.audio = e_net;
+
+	e_run(ECHO_SYNC);
+	for (d = 1; d < 6; d++)
+		if (e_in_step(d) > best) {
+			best = e_in_step(d);
+			d_sync = d;
+		}
+	assert_true(best >= 20); /* a steady echo at d_sync blocks */
+
+	waits = tdm_span_stats(th_g.cpe.span)->audio_waits;
+	e_run(ECHO_LATER);
+	assert_true(tdm_span_stats(th_g.cpe.span)->audio_waits >= waits + 20);
+	/* the same delay as the immediate answer, not one block more
+	 * (a stall on a loaded machine may shift a few blocks) */
+	assert_true(e_in_step(d_sync) >= 20);
+	assert_true(e_in_step(d_sync + 1) < e_in_step(d_sync));
+
+	late = tdm_span_stats(th_g.cpe.span)->audio_late;
+	e_run(ECHO_NEVER);
+	assert_true(tdm_span_stats(th_g.cpe.span)->audio_late >= late + 20);
+	d = 0;
+	for (int k = 10; k < 40; k++)
+		d += e.heard[k] == 0x11;
+	assert_true(d >= 20); /* every block went out at the deadline */
+
+	if (e.kick)
+		gw_timer_stop(th_g.loop, e.kick);
+	e.kick = NULL;
+	th_g.cpe.span->hooks.audio = th_audio;
+	th_g.cpe.span->hooks.audio_rx = NULL;
+	th_g.cpe.span->hooks.audio_tx = NULL;
+	th_g.net.span->hooks.audio = th_audio;
+	tdm_call_hangup(call, 16);
+	assert_true(th_run(th_all_released, 3000));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -548,6 +689,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_fcs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_removed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_runt_frame, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_deferred_write, setup,
 						teardown),
 	};
 

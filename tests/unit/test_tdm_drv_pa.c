@@ -231,6 +231,73 @@ static void test_not_a_console(void **state)
 	assert_int_equal(tdm_console_command(NULL, "dial 1"), ENOTSUP);
 }
 
+/* Asynchronous audio on the console: the block to play waits for the
+ * answer (made a loop turn after the read) and is written then, every
+ * block once; never ready, it is written at the deadline. */
+static struct {
+	bool never;
+	struct gw_timer *kick;
+} pa_a;
+
+static void pa_kick(void *arg)
+{
+	pa_a.kick = NULL;
+	tdm_span_audio_kick(th_g.net.span);
+}
+
+static void pa_rx(void *arg, struct tdm_span *span, struct tdm_call *call,
+		  const uint8_t *rx, size_t n)
+{
+	if (!pa_a.never && !pa_a.kick)
+		pa_a.kick = gw_timer_start(th_g.loop, 0, pa_kick, NULL);
+}
+
+static bool pa_tx(void *arg, struct tdm_span *span, struct tdm_call *call,
+		  uint8_t *tx, size_t n, bool late)
+{
+	if (!late && (pa_a.never || pa_a.kick))
+		return false;
+	memset(tx, 0x55, n);
+	return true;
+}
+
+static void test_deferred_write(void **state)
+{
+	struct tdm_setup s = { .called = "100" };
+	struct tdm_call *call;
+	const struct tdm_stats *st;
+	uint64_t rx0, tx0, waits0, late0;
+
+	assert_int_equal(console_new(NULL, 20, NULL), 0);
+	assert_true(th_run(net_up, 1000));
+	assert_int_equal(tdm_call_place(th_g.net.span, &s, NULL, &call), 0);
+	assert_true(th_run(connected, 2000));
+	st = tdm_span_stats(th_g.net.span);
+	memset(&pa_a, 0, sizeof(pa_a));
+	th_g.net.span->hooks.audio_rx = pa_rx;
+	th_g.net.span->hooks.audio_tx = pa_tx;
+	rx0 = st->rx_blocks;
+	tx0 = st->tx_blocks;
+	waits0 = st->audio_waits;
+	th_run(NULL, 400);
+	assert_true(st->audio_waits >= waits0 + 10);
+	/* each block written once, after its wait (one may still wait) */
+	assert_true(st->tx_blocks + 1 >= tx0 + (st->rx_blocks - rx0));
+	assert_true(st->tx_blocks <= tx0 + (st->rx_blocks - rx0));
+	pa_a.never = true;
+	late0 = st->audio_late;
+	tx0 = st->tx_blocks;
+	th_run(NULL, 300);
+	assert_true(st->audio_late >= late0 + 5);
+	assert_true(st->tx_blocks >= tx0 + 5);
+	if (pa_a.kick)
+		gw_timer_stop(th_g.loop, pa_a.kick);
+	th_g.net.span->hooks.audio_rx = NULL;
+	th_g.net.span->hooks.audio_tx = NULL;
+	assert_int_equal(tdm_call_hangup(call, 16), 0);
+	assert_true(th_run(released, 1000));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +314,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_fifo, setup, teardown),
 		cmocka_unit_test(test_not_a_console),
+		cmocka_unit_test_setup_teardown(test_deferred_write, setup,
+						teardown),
 	};
 	FILE *f;
 	int rc;

@@ -51,18 +51,20 @@ static void test_send_defaults(void **state)
 	assert_int_equal(o.media_port, 40000);
 	assert_string_equal(o.from, "sipfax");
 	assert_false(o.refuse_t38);
+	assert_false(o.refuse_audio);
 }
 
 static void test_recv_all_options(void **state)
 {
-	assert_int_equal(
-		parse("recv", "--spool", "/tmp", "--listen", "[::1]:5090",
-		      "--media-ip", "127.0.0.2", "--media-port", "30000",
-		      "--count", "3", "--refuse-t38", "--t38-reinvite", "--ecm",
-		      "off", "--redundancy", "5", "--fec", "--max-datagram",
-		      "1400", "--version", "3", "--codec", "pcma", "--ident",
-		      "+1 555 0100", "--timeout", "60", "-v", NULL),
-		0);
+	assert_int_equal(parse("recv", "--spool", "/tmp", "--listen",
+			       "[::1]:5090", "--media-ip", "127.0.0.2",
+			       "--media-port", "30000", "--count", "3",
+			       "--refuse-t38", "--refuse-audio",
+			       "--t38-reinvite", "--ecm", "off", "--redundancy",
+			       "5", "--fec", "--max-datagram", "1400",
+			       "--version", "3", "--codec", "pcma", "--ident",
+			       "+1 555 0100", "--timeout", "60", "-v", NULL),
+			 0);
 	assert_false(o.send);
 	assert_string_equal(o.spool, "/tmp");
 	assert_string_equal(o.listen_ip, "::1");
@@ -71,6 +73,7 @@ static void test_recv_all_options(void **state)
 	assert_int_equal(o.media_port, 30000);
 	assert_int_equal(o.count, 3);
 	assert_true(o.refuse_t38);
+	assert_true(o.refuse_audio);
 	assert_true(o.t38_reinvite);
 	assert_false(o.ecm);
 	assert_int_equal(o.redundancy, 5);

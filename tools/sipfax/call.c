@@ -390,7 +390,7 @@ void sf_call_reoffer_in(struct sf_call *c, const struct sip_pl *sdp)
 	}
 	/* audio: the same session again, or back to audio after the fax */
 	if (sdp_answer(&offer, &c->local, &ares, ans, sizeof(ans), &len) ||
-	    (mode == SF_MODE_T38 && !done)) {
+	    (mode == SF_MODE_T38 && (!done || c->app->o.refuse_audio))) {
 		sf_ev(c->app, "event=reoffer call=%u answer=488 t38=0", c->n);
 		sip_call_answer(c->sip, 488, NULL);
 		return;

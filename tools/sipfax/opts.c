@@ -24,6 +24,8 @@ void sf_usage(void *file)
 		"  --spool DIR          recv: where faxes land, <time>-<callid>.tif\n"
 		"  --count N            recv: exit after N faxes\n"
 		"  --refuse-t38         answer T.38 offers and re-INVITEs with 488\n"
+		"  --refuse-audio       answer a re-INVITE back to audio after a\n"
+		"                       T.38 fax with 488 (T.38 stays)\n"
 		"  --t38-reinvite       ask for T.38 ourselves (send: on the fax\n"
 		"                       answer tone; recv: once the call is up)\n"
 		"  --ecm on|off         error correction mode (default on)\n"
@@ -99,6 +101,7 @@ enum {
 	O_SPOOL,
 	O_COUNT,
 	O_REFUSE,
+	O_REFUSE_AUDIO,
 	O_REINVITE,
 	O_ECM,
 	O_RED,
@@ -153,6 +156,9 @@ static int one(struct sf_opts *o, int opt, const char *arg, char *err,
 		return 0;
 	case O_REFUSE:
 		o->refuse_t38 = true;
+		return 0;
+	case O_REFUSE_AUDIO:
+		o->refuse_audio = true;
 		return 0;
 	case O_REINVITE:
 		o->t38_reinvite = true;
@@ -224,6 +230,7 @@ int sf_opts_parse(struct sf_opts *o, int argc, char **argv, char *err,
 		{ "spool", required_argument, NULL, O_SPOOL },
 		{ "count", required_argument, NULL, O_COUNT },
 		{ "refuse-t38", no_argument, NULL, O_REFUSE },
+		{ "refuse-audio", no_argument, NULL, O_REFUSE_AUDIO },
 		{ "t38-reinvite", no_argument, NULL, O_REINVITE },
 		{ "ecm", required_argument, NULL, O_ECM },
 		{ "redundancy", required_argument, NULL, O_RED },

@@ -44,6 +44,7 @@ struct sf_opts {
 	const char *media_ip; /* NULL: listen_ip */
 	unsigned media_port;  /* first RTP/UDPTL port */
 	bool refuse_t38;
+	bool refuse_audio; /* 488 to a re-INVITE back to audio from T.38 */
 	bool t38_reinvite;
 	bool ecm;
 	unsigned redundancy;
