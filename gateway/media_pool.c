@@ -488,8 +488,8 @@ int gw_mslot_tone(struct gw_mslot *s, struct media_toneplay *tp)
  * late by up to that many blocks costs the fax machine nothing: the
  * span's block is answered at once from the cushion, never with a
  * repeat (t_fax_g711_fallback under load: 20 to 90 repeats a call
- * without it). Signalling side; kept until the call ends, as a fax call
- * may switch again. */
+ * without it). Signalling side; kept through a second switch (G.711 to
+ * T.38), dropped when T.38 ends (gw_mslot_t38_end). */
 static void fax_cushion(struct gw_mslot *s)
 {
 	if (s->cushion)
@@ -555,9 +555,19 @@ int gw_mslot_t38(struct gw_mslot *s, struct media_t38leg *leg,
 	return 0;
 }
 
+/* Back to voice: the cushion goes, so the 100 ms it added leaves with
+ * the next silent blocks (gw_mslot_audio_tx drops them) instead of
+ * staying for the rest of the call; a second fax builds it again. */
 int gw_mslot_t38_end(struct gw_mslot *s)
 {
-	return s ? push_cmd(s->w, CMD_T38_END, s, NULL) : EINVAL;
+	int err;
+
+	if (!s)
+		return EINVAL;
+	err = push_cmd(s->w, CMD_T38_END, s, NULL);
+	if (!err)
+		s->cushion = s->cushion_fill = 0;
+	return err;
 }
 
 int gw_mslot_set_peer(struct gw_mslot *s, const struct media_addr *peer)

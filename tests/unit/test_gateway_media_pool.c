@@ -261,7 +261,10 @@ static void t38_watchdog_and_switch_back(void **state)
 	assert_int_equal(r.silent, 1);
 	blocks(p, s, 20);
 	assert_int_equal(r.silent, 1); /* once per leg */
+	assert_int_equal(s->cushion, FAX_CUSHION);
 	assert_int_equal(gw_mslot_t38_end(s), 0);
+	assert_int_equal(s->cushion, 0); /* back to voice: no added delay */
+	assert_int_equal(s->cushion_fill, 0);
 	assert_int_equal(gw_mslot_t38_end(NULL), EINVAL);
 	blocks(p, s, 2);
 	for (int k = 0; k < 100 && !r.done; k++) {
@@ -272,6 +275,7 @@ static void t38_watchdog_and_switch_back(void **state)
 	assert_false(r.end);
 	/* a second leg on the same slot, still running at stop */
 	assert_int_equal(gw_mslot_t38(s, mk_leg(s, 0), &peer), 0);
+	assert_int_equal(s->cushion, FAX_CUSHION); /* built again */
 	assert_int_equal(gw_mslot_stop(s), 0);
 	assert_true(gw_mpool_drain(p, 2000));
 	assert_int_equal(r.done, 2);
