@@ -120,7 +120,7 @@ int gw_call_fax_mode(struct gw_call *c)
 
 	if (!c || !c->mslot)
 		return ENOENT;
-	err = gw_mslot_fax_mode(c->mslot);
+	err = gw_mslot_fax_mode(c->mslot, c->gw->cfg.fax.g711_jitter_ms);
 	if (!err)
 		CLOG(c, LOG_INFO, "fax/modem: jitter buffer fixed, EC off");
 	return err;

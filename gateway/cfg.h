@@ -119,8 +119,9 @@ struct cfg_fax {
 	unsigned fec_span, fec_entries;
 	unsigned max_datagram; /* ours, advertised */
 	unsigned watchdog_ms;
-	char trace_dir[256]; /* failed faxes' T.30 traces; empty: the log */
-	int return_to_audio; /* 0/1: our re-INVITE to audio after the DCN */
+	unsigned g711_jitter_ms; /* fixed jitter buffer depth, pass-through */
+	char trace_dir[256];	 /* failed faxes' T.30 traces; empty: the log */
+	int return_to_audio;	 /* 0/1: our re-INVITE to audio after the DCN */
 	unsigned return_delay_ms;
 };
 

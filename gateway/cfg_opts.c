@@ -352,6 +352,11 @@ const struct opt cfg_opts[] = {
 	  FX(watchdog_ms), NULL,
 	  "A call in T.38 that receives no UDPTL datagram for this long is\n"
 	  "; released (cause 41, logged)." },
+	{ S_FAX, "g711_jitter_ms", T_UINT, "160", 0, 500, NULL, 0,
+	  FX(g711_jitter_ms), NULL,
+	  "G.711 pass-through: the jitter buffer, fixed for the fax, is made\n"
+	  "; at least this deep (0: it keeps the delay it had). A fax loses\n"
+	  "; nothing to delay, but every underrun garbles the modem signal." },
 	{ S_FAX, "trace_dir", T_STR, "", 0, 0, NULL, 0, FX(trace_dir), NULL,
 	  "Directory getting the T.30 phase trace of each failed fax\n"
 	  "; (fax-<call>-<time>.txt, path logged); empty: the trace goes to the\n"

@@ -347,6 +347,28 @@ static bool idle_block(const uint8_t *d, size_t n, uint8_t silence)
 	return true;
 }
 
+/* A block the worker has not made: the last block again rather than a
+ * gap, which would cut a tone in two (a DTMF digit heard twice) or drop
+ * a modem's carrier; its answer plays next, one block ahead. A whole
+ * 20 ms block repeated keeps the carrier and symbol phase of every fax
+ * modem (V.17, V.29, V.27ter: whole cycles and symbols in 160 samples):
+ * the far machine sees a few wrong symbols, not a lost carrier (the fax
+ * simulation: silence in the gaps failed every fax that a repeat let
+ * through). */
+static void fill_in(struct gw_mslot *s, uint8_t *tx, size_t n, uint8_t silence)
+{
+	if (s->have_last) {
+		memcpy(tx, s->last, n);
+		s->repeats++;
+		GW_DEBUG(
+			RTP,
+			"media slot %llu: worker late, last block played again",
+			(unsigned long long)s->cookie);
+	} else {
+		memset(tx, silence, n);
+	}
+}
+
 bool gw_mslot_audio_tx(struct gw_mslot *s, uint8_t *tx, size_t n, bool late,
 		       uint8_t silence)
 {
@@ -358,13 +380,20 @@ bool gw_mslot_audio_tx(struct gw_mslot *s, uint8_t *tx, size_t n, bool late,
 	}
 	/* up is read before down: the worker publishes down first, so an
 	 * emptied up ring means this tick's block is in down */
-	if (!late && s->waiting && gw_ring_count(&s->up) &&
+	if (!late && !s->cushion && s->waiting && gw_ring_count(&s->up) &&
 	    !gw_ring_count(&s->down))
 		return false;
 	s->waiting = false;
-	/* one block ahead since a late tick: a silent block is dropped to
-	 * get back in step without losing anything heard */
-	if (gw_ring_count(&s->down) > 1) {
+	/* fax: the cushion is built once, at the switch, a block a tick */
+	if (s->cushion_fill) {
+		s->cushion_fill--;
+		fill_in(s, tx, n, silence);
+		return true;
+	}
+	/* more blocks ahead than wanted (a late tick without a cushion): a
+	 * silent block is dropped to get back in step without losing
+	 * anything heard */
+	if (gw_ring_count(&s->down) > 1 + s->cushion) {
 		d = gw_ring_peek(&s->down);
 		if (idle_block(d, n, silence)) {
 			gw_ring_release(&s->down);
@@ -381,18 +410,8 @@ bool gw_mslot_audio_tx(struct gw_mslot *s, uint8_t *tx, size_t n, bool late,
 		memcpy(s->last, d, n);
 		s->have_last = true;
 		gw_ring_release(&s->down);
-	} else if (s->have_last) {
-		/* the worker is late: the last block again rather than a
-		 * gap, which would cut a tone in two (a DTMF digit heard
-		 * twice); its answer plays next, one block ahead */
-		memcpy(tx, s->last, n);
-		s->repeats++;
-		GW_DEBUG(RTP,
-			 "media slot %llu: worker late, last block "
-			 "played again",
-			 (unsigned long long)s->cookie);
 	} else {
-		memset(tx, silence, n);
+		fill_in(s, tx, n, silence);
 	}
 	return true;
 }
@@ -463,9 +482,38 @@ int gw_mslot_tone(struct gw_mslot *s, struct media_toneplay *tp)
 	return 0;
 }
 
-int gw_mslot_fax_mode(struct gw_mslot *s)
+/* Fax, G.711 or T.38: the worker's answers run FAX_CUSHION blocks ahead
+ * of the span's clock, built up with one repeated block a tick from
+ * here on (a tone or silence at the switch), so that a worker or a peer
+ * late by up to that many blocks costs the fax machine nothing: the
+ * span's block is answered at once from the cushion, never with a
+ * repeat (t_fax_g711_fallback under load: 20 to 90 repeats a call
+ * without it). Signalling side; kept through a second switch (G.711 to
+ * T.38), dropped when T.38 ends (gw_mslot_t38_end). */
+static void fax_cushion(struct gw_mslot *s)
 {
-	return s ? push_cmd(s->w, CMD_FAX, s, NULL) : EINVAL;
+	if (s->cushion)
+		return;
+	s->cushion = FAX_CUSHION;
+	s->cushion_fill = FAX_CUSHION;
+}
+
+int gw_mslot_fax_mode(struct gw_mslot *s, unsigned jb_ms)
+{
+	struct cmd *c;
+
+	if (!s)
+		return EINVAL;
+	c = gw_ring_produce(&s->w->cmd);
+	if (!c)
+		return EAGAIN;
+	c->type = CMD_FAX;
+	c->slot = s;
+	c->ms = jb_ms;
+	gw_ring_publish(&s->w->cmd);
+	wake(s->w);
+	fax_cushion(s);
+	return 0;
 }
 
 int gw_mslot_faxdet(struct gw_mslot *s, struct media_faxdet *d,
@@ -503,12 +551,23 @@ int gw_mslot_t38(struct gw_mslot *s, struct media_t38leg *leg,
 	c->peer = *peer;
 	gw_ring_publish(&s->w->cmd);
 	wake(s->w);
+	fax_cushion(s);
 	return 0;
 }
 
+/* Back to voice: the cushion goes, so the 100 ms it added leaves with
+ * the next silent blocks (gw_mslot_audio_tx drops them) instead of
+ * staying for the rest of the call; a second fax builds it again. */
 int gw_mslot_t38_end(struct gw_mslot *s)
 {
-	return s ? push_cmd(s->w, CMD_T38_END, s, NULL) : EINVAL;
+	int err;
+
+	if (!s)
+		return EINVAL;
+	err = push_cmd(s->w, CMD_T38_END, s, NULL);
+	if (!err)
+		s->cushion = s->cushion_fill = 0;
+	return err;
 }
 
 int gw_mslot_set_peer(struct gw_mslot *s, const struct media_addr *peer)

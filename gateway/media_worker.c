@@ -419,7 +419,7 @@ static void drain_cmds(struct gw_mworker *w)
 			media_sess_dtmf_play(s->sess, c->digit, c->ms);
 			break;
 		case CMD_FAX:
-			media_sess_fax_mode(s->sess);
+			media_sess_fax_mode_ms(s->sess, c->ms);
 			break;
 		case CMD_TONE:
 			media_sess_tone(s->sess, c->tone);

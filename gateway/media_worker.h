@@ -145,8 +145,9 @@ int gw_mslot_dtmf_play(struct gw_mslot *s, char digit, unsigned ms);
  * signalling thread, owned by the session from then on); NULL stops it.
  * 0, or EAGAIN (tp is still the caller's). */
 int gw_mslot_tone(struct gw_mslot *s, struct media_toneplay *tp);
-/* Fax or modem: media_sess_fax_mode() in the worker; 0 or EAGAIN. */
-int gw_mslot_fax_mode(struct gw_mslot *s);
+/* Fax or modem: media_sess_fax_mode_ms(jb_ms) in the worker, and the
+ * TDM side's fax cushion (FAX_CUSHION blocks); 0 or EAGAIN. */
+int gw_mslot_fax_mode(struct gw_mslot *s, unsigned jb_ms);
 /* Fax tone detection on the TDM rx audio of the span's law (d made on
  * the signalling thread, the slot's from then on; NULL stops it). 0, or
  * EAGAIN (d is still the caller's). */

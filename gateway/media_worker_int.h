@@ -11,9 +11,12 @@
 #include "gateway/media_worker.h"
 #include "media/fax.h"
 
-#define CMDQ 4096  /* commands a worker may have pending */
-#define REPQ 4096  /* replies the signalling thread may have pending */
-#define AUDQ 4	   /* TDM blocks per audio ring */
+#define CMDQ 4096 /* commands a worker may have pending */
+#define REPQ 4096 /* replies the signalling thread may have pending */
+#define AUDQ 8	  /* TDM blocks per audio ring */
+/* Fax mode: TDM blocks the worker's answers run ahead of the span's
+ * clock (see gw_mslot_audio_tx); below AUDQ, with room for a burst. */
+#define FAX_CUSHION 5
 #define RBATCH 8   /* datagrams per recvmmsg */
 #define RROUNDS 4  /* recvmmsg calls per slot and tick at most */
 #define TXQ 3	   /* RTP packets per slot and tick (ptime 10 ms: 2) */
@@ -91,6 +94,9 @@ struct gw_mslot {
 	bool waiting;
 	uint64_t resyncs; /* silent blocks dropped to get back in step */
 	uint64_t repeats; /* blocks played twice: the worker was late */
+	/* fax: blocks kept in down beyond this tick's, and how many of
+	 * them are still to be built up (one repeat each) */
+	unsigned cushion, cushion_fill;
 	bool have_last;
 	uint8_t last[GW_MW_BLOCK]; /* the block played last */
 	struct gw_ring up, down;

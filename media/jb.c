@@ -158,6 +158,21 @@ void jb_set_fixed(struct jb *jb)
 	jb->adaptive = false;
 }
 
+void jb_fixed_at_least(struct jb *jb, uint32_t depth)
+{
+	jb_set_fixed(jb);
+	if (depth <= jb->depth)
+		return;
+	if (jb->anchored) {
+		jb->play_ts -= depth - jb->depth;
+		jb->st.grow++;
+		jb->st.grown += depth - jb->depth;
+	}
+	jb->depth = depth;
+	if (jb->jump < 4 * depth)
+		jb->jump = 4 * depth;
+}
+
 bool jb_is_adaptive(const struct jb *jb)
 {
 	return jb->adaptive;

@@ -346,6 +346,9 @@ void media_sess_ec_disable(struct media_sess *s);
  * buffer turns fixed at its current delay and the echo canceller off, for
  * the rest of the call. Idempotent. */
 void media_sess_fax_mode(struct media_sess *s);
+/* The same, the fixed jitter buffer at least jb_ms deep (0: as it is);
+ * may be called again to deepen it. */
+void media_sess_fax_mode_ms(struct media_sess *s, unsigned jb_ms);
 /* Call progress tone towards RTP (early media the PSTN does not give):
  * tp replaces the TDM audio from now on; NULL stops it. The session owns
  * tp and frees the previous one. */

@@ -174,6 +174,9 @@ void jb_reset(struct jb *jb);
 void jb_set_loud(struct jb *jb, bool loud);
 /* Adaptive -> fixed (fax, modem): the delay stays where it is now. */
 void jb_set_fixed(struct jb *jb);
+/* Fixed mode: the delay grows to depth (timestamp units) if it is less,
+ * playout stepping back once; never shrinks. */
+void jb_fixed_at_least(struct jb *jb, uint32_t depth);
 bool jb_is_adaptive(const struct jb *jb);
 
 /* ---- RTCP (rtcp.c), RFC 3550 section 6 ---- */

@@ -160,12 +160,16 @@ void media_sess_free(struct media_sess *s)
 
 /* A pause in sending (audio not fed for more than two packets) ends the
  * talkspurt: the timestamp follows the clock across it and the next packet
- * carries the marker bit. */
+ * carries the marker bit. Not in fax mode: there every block is fed, and
+ * a gap in the clock is only a late tick (a loaded machine) whose blocks
+ * come next; a jump would make the receiver play a gap it never has to,
+ * and then overflow by as much (t_fax_g711_fallback under load: V.21
+ * frames with bad CRCs at every attempt). */
 static void talkspurt(struct media_sess *s)
 {
 	uint64_t now = media_sess_now(s), gap_us, gap_ts;
 
-	if (s->tx_any && s->h.now_us) {
+	if (s->tx_any && s->h.now_us && !s->fax) {
 		gap_us = now - s->tx_last_us;
 		if (gap_us > 2 * 1000ull * s->cfg.ptime_ms) {
 			/* whole frames since the last packet, beyond the

@@ -162,10 +162,21 @@ void media_sess_ec_disable(struct media_sess *s)
 
 void media_sess_fax_mode(struct media_sess *s)
 {
-	if (!s || s->fax)
+	media_sess_fax_mode_ms(s, 0);
+}
+
+/* A deeper buffer costs a fax nothing (T.30 waits seconds for answers)
+ * while every underrun garbles the modem signal; the one step back here
+ * happens at the switch, on a tone or silence, not in a page. */
+void media_sess_fax_mode_ms(struct media_sess *s, unsigned jb_ms)
+{
+	if (!s)
+		return;
+	jb_fixed_at_least(s->jb,
+			  (uint32_t)((uint64_t)jb_ms * s->clock_rate / 1000));
+	if (s->fax)
 		return;
 	s->fax = true;
-	jb_set_fixed(s->jb);
 	media_sess_ec_disable(s);
 	media_sess_log(s, MEDIA_LOG_INFO,
 		       "fax/modem: jitter buffer fixed, echo canceller off");

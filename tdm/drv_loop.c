@@ -34,7 +34,12 @@
  * (card side) answers each block with one of its own carrying the same
  * counter. The server plays the client's blocks in arrival order, one a
  * tick, from a queue of LOOP_SRV_QUEUE: a late answer adds delay, it is
- * never overwritten. So the client may answer a little later than at
+ * never overwritten. A tick with nothing queued plays the last block
+ * again (a slip, as a real T1 makes one), not silence: a fax modem keeps
+ * its carrier through a repeated 20 ms block, not through a gap.
+ * cfg.loop_prefill queues that many blocks of silence first, so every
+ * answer plays that much later and a client (or a server) late by up to
+ * that many blocks costs nothing at all. So the client may answer a little later than at
  * once: with asynchronous audio (tdm/audio.c) it sends its answer when
  * the media threads have made it, at most TDM_AUDIO_WAIT_MS after the
  * server's block, well before the server's next tick. A message of unknown type or wrong size is logged, counted
@@ -67,7 +72,7 @@
 /* Server: client blocks waiting for a tick. A reply that misses its tick
  * (a busy client) is played on the next one instead of being overwritten:
  * fax modems survive added delay, never lost blocks. */
-#define LOOP_SRV_QUEUE 8
+#define LOOP_SRV_QUEUE 16
 
 /* Owned by its span (span->drv_priv). */
 struct tdm_loop {
@@ -340,17 +345,32 @@ static void loop_srv_push(struct tdm_loop *l, const uint8_t *samples)
 	l->q_len++;
 }
 
-/* The next client block for a tick, or silence when none came. */
+/* The next client block for a tick; when none came, the last one again
+ * (silence before the first). The slot after the queue keeps a copy of
+ * the last block played. */
 static const uint8_t *loop_srv_pop(struct tdm_loop *l)
 {
-	const uint8_t *b;
+	uint8_t *last = l->srv_rx + LOOP_SRV_QUEUE * loop_samples(l);
 
-	if (!l->q_len)
-		return l->srv_rx + LOOP_SRV_QUEUE * loop_samples(l);
-	b = l->srv_rx + l->q_head * loop_samples(l);
+	if (!l->q_len) {
+		l->span->stats.audio_repeats++;
+		return last;
+	}
+	memcpy(last, l->srv_rx + l->q_head * loop_samples(l), loop_samples(l));
 	l->q_head = (l->q_head + 1) % LOOP_SRV_QUEUE;
 	l->q_len--;
-	return b;
+	return last;
+}
+
+/* A new peer: nothing of an old one plays; the prefill is silence. */
+static void loop_srv_reset(struct tdm_loop *l)
+{
+	uint8_t idle = tdm_law_silence(l->span->law);
+	unsigned n = l->span->cfg.loop_prefill;
+
+	l->q_head = l->q_len = 0;
+	memset(l->srv_rx, idle, (LOOP_SRV_QUEUE + 1) * loop_samples(l));
+	l->q_len = n < TDM_LOOP_MAX_PREFILL ? n : TDM_LOOP_MAX_PREFILL;
 }
 
 /* Sends the block in l->tx (its samples filled by tdm_span_audio). */
@@ -547,7 +567,7 @@ static void loop_accept(void *arg)
 	if (tdm_span_leave(span))
 		return;
 	if (l->fd >= 0 && !l->clock_timer) {
-		l->q_head = l->q_len = 0; /* nothing of an old peer plays */
+		loop_srv_reset(l);
 		l->next_tick = span->hooks.now(span->hooks.arg) + TDM_BLOCK_MS;
 		loop_clock_arm(l);
 	}
@@ -744,7 +764,8 @@ static int loop_validate(const struct tdm_span_cfg *cfg)
 {
 	if (!cfg->loop_path || !cfg->loop_path[0] ||
 	    (cfg->loop_mode != TDM_LOOP_CLIENT &&
-	     cfg->loop_mode != TDM_LOOP_SERVER))
+	     cfg->loop_mode != TDM_LOOP_SERVER) ||
+	    cfg->loop_prefill > TDM_LOOP_MAX_PREFILL)
 		return EINVAL;
 	return 0;
 }

@@ -286,7 +286,13 @@ struct tdm_span_cfg {
 	const char *console_fifo;
 	const char *console_number;
 	int auto_answer_ms;
+	/* loop server: blocks of silence queued before the client's first
+	 * block, so the client's answers play that much later and a late one
+	 * (a loaded machine) is still in time; at most TDM_LOOP_MAX_PREFILL */
+	unsigned loop_prefill;
 };
+
+#define TDM_LOOP_MAX_PREFILL 12
 
 struct tdm_setup {
 	const char *called;
@@ -323,8 +329,9 @@ struct tdm_stats {
 	uint64_t t309_released; /* calls cleared after T309 */
 	uint64_t tx_paced;	/* frames that waited for the 64 kbit/s wire */
 	/* added with issue 5: asynchronous audio */
-	uint64_t audio_late;  /* blocks sent at TDM_AUDIO_WAIT_MS, not ready */
-	uint64_t audio_waits; /* blocks that waited for audio_tx */
+	uint64_t audio_late; /* blocks sent at TDM_AUDIO_WAIT_MS, not ready */
+	uint64_t audio_repeats; /* loop server: no client block, last again */
+	uint64_t audio_waits;	/* blocks that waited for audio_tx */
 };
 
 /* Span lifecycle. alloc validates the config and creates the signalling

@@ -1,6 +1,7 @@
 #pragma once
 /* Shared by the benchmark programs: CPU clock, the test signal, and the
  * interleaved best-of-rounds comparison against a peer. */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -32,6 +33,54 @@ static inline void bench_two_tone(int16_t *pcm, uint8_t *law, int16_t *tmp,
 		pcm[i] = (int16_t)(pcm[i] + tmp[i]);
 	media_linear_to_law(MEDIA_LAW_ULAW, pcm, law, n);
 	media_law_to_linear(MEDIA_LAW_ULAW, law, pcm, n);
+}
+
+static inline void bench_sort(double *v, int n)
+{
+	for (int i = 1; i < n; i++) {
+		double x = v[i];
+		int j = i;
+
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+#define BENCH_MAX_ROUNDS 101
+
+/* Interleaved rounds, the order swapped every round so that neither side
+ * always runs with warm caches or right after the other's load spike;
+ * the medians of each side, and the median of the per-round ratios
+ * (ours / peer, from two runs moments apart, so load that comes and goes
+ * over the rounds cancels). rounds <= BENCH_MAX_ROUNDS. Each run returns
+ * its CPU seconds, or < 0 on failure (then -1 here). */
+static inline int bench_median_of(double (*ours_fn)(void),
+				  double (*peer_fn)(void), int rounds,
+				  double *ours, double *peer, double *ratio)
+{
+	double o[BENCH_MAX_ROUNDS], p[BENCH_MAX_ROUNDS], r[BENCH_MAX_ROUNDS];
+
+	if (rounds < 1 || rounds > BENCH_MAX_ROUNDS)
+		return -1;
+	for (int i = 0; i < rounds; i++) {
+		bool peer_first = i % 2;
+
+		p[i] = peer_first ? peer_fn() : 0;
+		o[i] = ours_fn();
+		if (!peer_first)
+			p[i] = peer_fn();
+		if (o[i] < 0 || p[i] <= 0)
+			return -1;
+		r[i] = o[i] / p[i];
+	}
+	bench_sort(o, rounds);
+	bench_sort(p, rounds);
+	bench_sort(r, rounds);
+	*ours = o[rounds / 2];
+	*peer = p[rounds / 2];
+	*ratio = r[rounds / 2];
+	return 0;
 }
 
 /* Interleaved rounds, best of each, so drift hits both alike. Each run

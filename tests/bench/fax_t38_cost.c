@@ -3,7 +3,17 @@
  * conversion) over spandsp's bare t38_gateway fed the same audio and the
  * same IFPs; t38_channels_per_core: line seconds one core carries through
  * media_t38leg per second of CPU. The input is recorded once from a
- * simulated one-page V.17 ECM fax (PSTN machine sending), then replayed. */
+ * simulated one-page V.17 ECM fax (PSTN machine sending), then replayed.
+ *
+ * Like for like: both sides get the same blocks and IFPs in the same
+ * order, spandsp set up with the options media_t38gw gives it, the same
+ * number of runs, interleaved; the figures are medians (bench.h).
+ * What only ours pays is what it adds: law conversion, UDPTL decoding,
+ * redundancy and encoding, the playout hold, the trace.
+ *
+ * Profiling: FAX_COST_ONLY=leg|spandsp runs one side FAX_COST_RUNS times
+ * (default 40) and prints its mean, e.g. under perf record or callgrind
+ * (subtract a run with FAX_COST_RUNS=0: the recording is in both). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +25,7 @@
 
 #define MAXEV 40000
 #define BLOCK MEDIA_T38_BLOCK
+#define ROUNDS 41
 
 /* What the gateway was given, in order: a TDM block or a datagram. */
 struct ev {
@@ -98,6 +109,7 @@ static int bare_tx(t38_core_state_t *s, void *user, const uint8_t *buf, int len,
  * (primaries already decoded), no UDPTL, no law conversion. */
 static double run_bare(void)
 {
+	static const uint8_t blank[16] = { 0xff };
 	t38_gateway_state_t *g = t38_gateway_init(NULL, bare_tx, NULL);
 	t38_core_state_t *core;
 	int16_t out[BLOCK];
@@ -107,9 +119,20 @@ static double run_bare(void)
 	if (!g)
 		return -1;
 	core = t38_gateway_get_t38_core_state(g);
+	/* what media/t38gw.c configure() sets for this leg's options */
+	t38_gateway_set_supported_modems(
+		g, T30_SUPPORT_V27TER | T30_SUPPORT_V29 | T30_SUPPORT_V17);
 	t38_gateway_set_ecm_capability(g, 1);
 	t38_gateway_set_transmit_on_idle(g, 1);
+	t38_gateway_set_tep_mode(g, 0);
+	t38_gateway_set_fill_bit_removal(g, 0);
+	t38_gateway_set_nsx_suppression(g, blank, 10, blank, 10);
 	t38_set_t38_version(core, 3);
+	t38_set_data_rate_management_method(
+		core, T38_DATA_RATE_MANAGEMENT_TRANSFERRED_TCF);
+	t38_set_fill_bit_removal(core, 0);
+	t38_set_max_datagram_size(core, MEDIA_T38_DEFAULT_DGRAM);
+	t38_set_sequence_number_handling(core, 1);
 	t0 = bench_cpu_now();
 	for (unsigned i = 0; i < nev; i++) {
 		if (evs[i].tdm) {
@@ -136,7 +159,8 @@ int main(void)
 				 .rec_tdm = rec_tdm,
 				 .rec_dgram = rec_dgram };
 	struct faxsim_result r;
-	double ours, peer;
+	const char *only = getenv("FAX_COST_ONLY");
+	double ours, peer, ratio;
 	unsigned b = 0;
 
 	if (faxsim_run(&o, &r) || !r.ok) {
@@ -154,10 +178,19 @@ int main(void)
 					    NULL))
 			dec[i].primary.len = 0;
 	}
-	if (bench_best_of(run_leg, run_bare, 20, &ours, &peer))
+	if (only) {
+		const char *runs = getenv("FAX_COST_RUNS");
+		int n = runs ? atoi(runs) : 40;
+		double t = 0;
+
+		for (int i = 0; i < n; i++)
+			t += strcmp(only, "leg") ? run_bare() : run_leg();
+		printf("%s: %.6f s per run\n", only, n > 0 ? t / n : 0);
+		return 0;
+	}
+	if (bench_median_of(run_leg, run_bare, ROUNDS, &ours, &peer, &ratio))
 		return 1;
-	printf("BENCH t38_gateway_cost_ratio %.2f ratio vs=spandsp\n",
-	       ours / peer);
+	printf("BENCH t38_gateway_cost_ratio %.2f ratio vs=spandsp\n", ratio);
 	printf("BENCH t38_channels_per_core %.0f channels\n",
 	       (double)nblocks * BLOCK / MEDIA_RATE / ours);
 	return 0;

@@ -1,7 +1,8 @@
 # Issue 6, end to end over G.711: the fax server (sipfax --refuse-t38)
 # answers the gateway's T.38 re-INVITE with 488, so the fax from the
 # pstnsim machine crosses pstngw as G.711 pass-through; every page still
-# arrives. Pages compared decoded (tiffcmp -t).
+# arrives. Pages compared decoded (tiffcmp -t). Normal priority, loaded
+# machine or not: see t_fax_sip_to_pstn.sh.
 . tests/integration/lib.sh
 
 "$B/pstnsim-mktiff" "$T/doc.tif" 2 300 || fail "cannot make the test TIFF"
@@ -10,13 +11,13 @@ gw_conf "$T/gw.conf" "[fax]
 mode = t38
 initiate = pstn-detect
 wait_ms = 500"
-start fax nice -n -15 "$B/sipfax" recv --listen 127.0.0.1:5070 --spool "$T/spool" \
+start fax "$B/sipfax" recv --listen 127.0.0.1:5070 --spool "$T/spool" \
 	--refuse-t38 --count 1 --timeout 110
 wait_for "$T/fax.log" "event=ready"
-start sim nice -n -15 "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" \
+start sim "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --line-buffer 100 \
 	--call 5551000 --from 2125550100 --send-fax "$T/doc.tif" \
 	--exit-after 1 --timeout 110
-start gw nice -n -15 "$B/pstngw" -f -c "$T/gw.conf"
+start gw "$B/pstngw" -f -c "$T/gw.conf"
 wait_for "$T/gw.log" "span 1: span_up" 15
 
 wait_exit fax 110

@@ -358,6 +358,7 @@ static void fax_options(void **state)
 	assert_int_equal(cfg.fax.max_bitrate, 14400);
 	assert_int_equal(cfg.fax.ec, CFG_FAX_EC_REDUNDANCY);
 	assert_int_equal(cfg.fax.watchdog_ms, 30000);
+	assert_int_equal(cfg.fax.g711_jitter_ms, 160);
 	assert_int_equal(cfg.trunks[0].fax_mode, -1);
 	assert_int_equal(cfg.trunks[0].fax_initiate, -1);
 	cfg_errors_release(&e);
@@ -397,6 +398,8 @@ static void fax_options_bad(void **state)
 		  "t.conf:2: [fax] max_bitrate: 33600 out of range" },
 		{ "[fax]\nwatchdog_ms = 10\n",
 		  "t.conf:2: [fax] watchdog_ms: 10 out of range" },
+		{ "[fax]\ng711_jitter_ms = 501\n",
+		  "t.conf:2: [fax] g711_jitter_ms: 501 out of range" },
 		{ "[fax]\nredundancy_image = 9\n",
 		  "t.conf:2: [fax] redundancy_image: 9 out of range" },
 		{ "[fax]\nmax_datagram = 50\n",

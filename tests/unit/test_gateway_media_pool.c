@@ -261,7 +261,10 @@ static void t38_watchdog_and_switch_back(void **state)
 	assert_int_equal(r.silent, 1);
 	blocks(p, s, 20);
 	assert_int_equal(r.silent, 1); /* once per leg */
+	assert_int_equal(s->cushion, FAX_CUSHION);
 	assert_int_equal(gw_mslot_t38_end(s), 0);
+	assert_int_equal(s->cushion, 0); /* back to voice: no added delay */
+	assert_int_equal(s->cushion_fill, 0);
 	assert_int_equal(gw_mslot_t38_end(NULL), EINVAL);
 	blocks(p, s, 2);
 	for (int k = 0; k < 100 && !r.done; k++) {
@@ -272,6 +275,7 @@ static void t38_watchdog_and_switch_back(void **state)
 	assert_false(r.end);
 	/* a second leg on the same slot, still running at stop */
 	assert_int_equal(gw_mslot_t38(s, mk_leg(s, 0), &peer), 0);
+	assert_int_equal(s->cushion, FAX_CUSHION); /* built again */
 	assert_int_equal(gw_mslot_stop(s), 0);
 	assert_true(gw_mpool_drain(p, 2000));
 	assert_int_equal(r.done, 2);
@@ -406,6 +410,73 @@ static void audio_ready_callback(void **state)
 	gw_mpool_free(p);
 }
 
+/* Waits (bounded) until the worker took every block handed up and
+ * published its answers. */
+static void wait_worker(struct gw_mpool *p, struct gw_mslot *s, unsigned down)
+{
+	for (int i = 0; i < 2000 &&
+			(gw_mslot_backlog(s) || gw_ring_count(&s->down) < down);
+	     i++) {
+		gw_mpool_poll(p);
+		usleep(1000);
+	}
+	assert_int_equal(gw_mslot_backlog(s), 0);
+	assert_int_equal(gw_ring_count(&s->down), down);
+}
+
+/* Fax mode: the cushion is built with one repeat a tick, then the span's
+ * block is answered at once from it, and a burst of FAX_CUSHION ticks
+ * the worker has not answered costs no repeat; only the next one does. */
+static void audio_fax_cushion(void **state)
+{
+	struct gw_mpool_cfg cfg = { .workers = 1 };
+	struct gw_mpool *p;
+	struct gw_mslot *s;
+	struct media_sess *sess;
+	uint8_t rx[GW_MW_BLOCK], tx[GW_MW_BLOCK];
+	unsigned next = LO + 100, port;
+
+	memset(rx, 0x33, sizeof(rx));
+	assert_int_equal(gw_mpool_alloc(&cfg, &p), 0);
+	s = mk(p, &next, 0, &port, 9, &sess);
+	assert_int_equal(gw_mslot_start(s, sess), 0);
+	/* voice: one block played, the usual way */
+	gw_mslot_audio_rx(s, rx, sizeof(rx), false);
+	wait_worker(p, s, 1);
+	assert_true(gw_mslot_audio_tx(s, tx, sizeof(tx), false, 0xFF));
+	assert_int_equal(s->repeats, 0);
+
+	assert_int_equal(gw_mslot_fax_mode(s, 160), 0);
+	assert_int_equal(s->cushion, FAX_CUSHION);
+	for (int i = 0; i < FAX_CUSHION; i++) {
+		gw_mslot_audio_rx(s, rx, sizeof(rx), false);
+		/* never told to wait, whatever the worker has done */
+		assert_true(gw_mslot_audio_tx(s, tx, sizeof(tx), false, 0xFF));
+		assert_int_equal(s->repeats, (uint64_t)i + 1);
+	}
+	wait_worker(p, s, FAX_CUSHION);
+	/* a second switch (T.38 after G.711) keeps the cushion as it is */
+	assert_int_equal(gw_mslot_fax_mode(s, 0), 0);
+	assert_int_equal(s->cushion_fill, 0);
+	/* steady: each block answered at once, the cushion stays */
+	for (int i = 0; i < 3; i++) {
+		gw_mslot_audio_rx(s, rx, sizeof(rx), false);
+		assert_true(gw_mslot_audio_tx(s, tx, sizeof(tx), false, 0xFF));
+		wait_worker(p, s, FAX_CUSHION);
+	}
+	assert_int_equal(s->repeats, FAX_CUSHION);
+	/* the worker (or the far peer) late by FAX_CUSHION blocks */
+	for (int i = 0; i < FAX_CUSHION; i++)
+		assert_true(gw_mslot_audio_tx(s, tx, sizeof(tx), true, 0xFF));
+	assert_int_equal(s->repeats, FAX_CUSHION);
+	assert_true(gw_mslot_audio_tx(s, tx, sizeof(tx), true, 0xFF));
+	assert_int_equal(s->repeats, FAX_CUSHION + 1);
+	assert_int_equal(s->resyncs, 0);
+	assert_int_equal(gw_mslot_stop(s), 0);
+	assert_true(gw_mpool_drain(p, 2000));
+	gw_mpool_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -413,6 +484,7 @@ int main(void)
 		cmocka_unit_test(peer_change_and_drain),
 		cmocka_unit_test(audio_two_steps),
 		cmocka_unit_test(audio_ready_callback),
+		cmocka_unit_test(audio_fax_cushion),
 		cmocka_unit_test(t38_latching_and_handback),
 		cmocka_unit_test(t38_watchdog_and_switch_back),
 		cmocka_unit_test(t38_leg_freed_with_pool),

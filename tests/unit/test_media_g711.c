@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include <spandsp.h>
+
 #include "media/media.h"
 
 /* SNR in dB of a -10 dBm0 1 kHz tone coded and decoded in one law. */
@@ -63,6 +65,33 @@ static void test_codes_round_trip(void **state)
 		else
 			assert_int_equal(back[i], i);
 	}
+}
+
+/* The tables give spandsp's coders' answer for every sample and code. */
+static void test_tables_match_spandsp(void **state)
+{
+	static int16_t lin[65536];
+	static uint8_t code[65536];
+	int16_t back[256];
+	uint8_t all[256];
+	int i;
+
+	for (i = 0; i < 65536; i++)
+		lin[i] = (int16_t)(uint16_t)i;
+	media_linear_to_law(MEDIA_LAW_ULAW, lin, code, 65536);
+	for (i = 0; i < 65536; i++)
+		assert_int_equal(code[i], linear_to_ulaw(lin[i]));
+	media_linear_to_law(MEDIA_LAW_ALAW, lin, code, 65536);
+	for (i = 0; i < 65536; i++)
+		assert_int_equal(code[i], linear_to_alaw(lin[i]));
+	for (i = 0; i < 256; i++)
+		all[i] = (uint8_t)i;
+	media_law_to_linear(MEDIA_LAW_ULAW, all, back, 256);
+	for (i = 0; i < 256; i++)
+		assert_int_equal(back[i], ulaw_to_linear(all[i]));
+	media_law_to_linear(MEDIA_LAW_ALAW, all, back, 256);
+	for (i = 0; i < 256; i++)
+		assert_int_equal(back[i], alaw_to_linear(all[i]));
 }
 
 static void test_transcode(void **state)
@@ -129,6 +158,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_snr),
 		cmocka_unit_test(test_codes_round_trip),
+		cmocka_unit_test(test_tables_match_spandsp),
 		cmocka_unit_test(test_transcode),
 		cmocka_unit_test(test_names),
 	};

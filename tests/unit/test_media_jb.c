@@ -592,6 +592,56 @@ static void test_set_fixed(void **state)
 	jb_free(jb);
 }
 
+/* Fax with a deeper fixed buffer: the delay grows once (a gap as long as
+ * the growth, nothing dropped), never shrinks, and a sender stalled for
+ * less than the depth then costs no underrun. */
+static void test_fixed_at_least(void **state)
+{
+	struct jb *jb = mk(40, 0);
+	struct jb_stats st;
+	struct jb_frame f;
+	uint32_t k, underruns;
+
+	for (k = 0; k < 20; k++) {
+		assert_int_equal(put(jb, k * F), JB_PUT_OK);
+		jb_get(jb, F, &f);
+	}
+	assert_int_equal(f.ts, 17 * F);
+	jb_fixed_at_least(jb, 6 * F);
+	jb_stats(jb, &st);
+	assert_int_equal(st.delay, 6 * F);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(jb_get(jb, F, &f), JB_GET_GAP);
+		assert_false(f.underrun);
+	}
+	expect_frame(jb, 18 * F);
+	expect_frame(jb, 19 * F);
+	jb_fixed_at_least(jb, 2 * F); /* never shrinks */
+	jb_stats(jb, &st);
+	assert_int_equal(st.delay, 6 * F);
+	/* refill to the new depth, then steady */
+	for (k = 20; k < 26; k++)
+		assert_int_equal(put(jb, k * F), JB_PUT_OK);
+	for (; k < 40; k++) {
+		assert_int_equal(put(jb, k * F), JB_PUT_OK);
+		expect_frame(jb, (k - 6) * F);
+	}
+	underruns = st.underruns;
+	/* the sender stalls 100 ms, then sends its backlog at once */
+	for (uint32_t i = 0; i < 5; i++)
+		expect_frame(jb, (k - 6 + i) * F);
+	for (uint32_t i = 0; i < 5; i++)
+		assert_int_equal(put(jb, (k + i) * F), JB_PUT_OK);
+	for (k += 5; k < 60; k++) {
+		assert_int_equal(put(jb, k * F), JB_PUT_OK);
+		expect_frame(jb, (k - 6) * F);
+	}
+	jb_stats(jb, &st);
+	assert_int_equal(st.underruns, underruns);
+	assert_int_equal(st.late, 0);
+	jb_free(jb);
+}
+
 static void test_adaptive_cfg(void **state)
 {
 	struct jb_cfg cfg = {
@@ -631,6 +681,7 @@ int main(void)
 		cmocka_unit_test(test_fixed_mode_keeps_delay),
 		cmocka_unit_test(test_adaptive_cfg),
 		cmocka_unit_test(test_set_fixed),
+		cmocka_unit_test(test_fixed_at_least),
 		cmocka_unit_test(test_loud_defers_growth),
 	};
 

@@ -382,6 +382,34 @@ static void test_talkspurt_marker(void **state)
 	media_sess_free(s);
 }
 
+/* Fax mode: every fed block is the next 20 ms, however late the tick
+ * that feeds it; no jump, no marker. */
+static void test_fax_no_timestamp_jump(void **state)
+{
+	static struct fake f;
+	struct media_sess *s = mk(&f);
+	struct rtp_hdr h[3];
+	uint8_t in[160];
+
+	memset(in, 0xAA, sizeof(in));
+	media_sess_fax_mode(s);
+	f.now += 20000;
+	media_sess_tdm_in(s, in, 160);
+	/* a tick 120 ms late, then its backlog at once */
+	f.now += 120000;
+	media_sess_tdm_in(s, in, 160);
+	media_sess_tdm_in(s, in, 160);
+	assert_int_equal(f.nrtp, 3);
+	for (unsigned i = 0; i < 3; i++)
+		assert_int_equal(
+			rtp_hdr_parse(&h[i], f.rtp[i].pkt, f.rtp[i].len), 0);
+	assert_int_equal(h[1].ts - h[0].ts, 160);
+	assert_int_equal(h[2].ts - h[1].ts, 160);
+	assert_false(h[1].marker);
+	assert_false(h[2].marker);
+	media_sess_free(s);
+}
+
 static void test_no_rtcp_without_hook(void **state)
 {
 	static struct fake f;
@@ -409,6 +437,7 @@ int main(void)
 		cmocka_unit_test(test_foreign_rtp_dropped_call_unaffected),
 		cmocka_unit_test(test_port_latch_and_relatch),
 		cmocka_unit_test(test_talkspurt_marker),
+		cmocka_unit_test(test_fax_no_timestamp_jump),
 		cmocka_unit_test(test_no_rtcp_without_hook),
 	};
 

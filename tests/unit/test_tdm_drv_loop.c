@@ -268,6 +268,30 @@ static void test_late_blocks_kept(void **state)
 	assert_true(th_run(th_all_released, 3000));
 }
 
+/* Without a prefill the server's first tick finds no answer yet: it
+ * plays the last block again (silence, before any), counted. With one, a
+ * value above the limit is refused; within it the client's blocks are
+ * still all played, in order, and the client answering every block never
+ * leaves a tick without one. */
+static void test_prefill(void **state)
+{
+	struct th_side tmp = { .name = "tmp" };
+
+	assert_true(tdm_span_stats(th_g.net.span)->audio_repeats >= 1);
+	th_teardown_pair();
+	th_cfg_net.loop_prefill = TDM_LOOP_MAX_PREFILL + 1;
+	memset(&th_g, 0, sizeof(th_g));
+	snprintf(th_g.path, sizeof(th_g.path), "/tmp/tdmtest-none.sock");
+	assert_int_equal(th_span_new(&tmp, TDM_SPAN_T1, TDM_ROLE_NET, NULL,
+				     TDM_LOOP_SERVER),
+			 EINVAL);
+	th_cfg_net.loop_prefill = 3;
+	assert_int_equal(th_setup_pair(TDM_SPAN_T1, NULL), 0);
+	test_late_blocks_kept(state);
+	assert_int_equal(tdm_span_stats(th_g.net.span)->audio_repeats, 0);
+	th_cfg_net.loop_prefill = 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +303,7 @@ int main(void)
 		cmocka_unit_test_setup(test_second_peer_refused, th_reset),
 		cmocka_unit_test_setup(test_reconnect, th_reset),
 		cmocka_unit_test_setup(test_client_first, th_reset),
+		cmocka_unit_test_setup(test_prefill, th_reset),
 	};
 
 	return cmocka_run_group_tests(tests, th_group_setup_t1,

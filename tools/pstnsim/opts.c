@@ -52,6 +52,10 @@ static void usage(FILE *f)
 		"  --receive-fax FILE   act as a fax machine receiving into FILE (%%u:\n"
 		"                       call number); it hangs up 2 s after the result\n"
 		"  --fax-ecm on|off     offer T.30 error correction (default on)\n"
+		"  --line-buffer MS     the switch plays the gateway's audio MS later\n"
+		"                       (multiple of 20, at most 240; default 0): a\n"
+		"                       late answer from a loaded machine is then\n"
+		"                       still in time, as fax modems need\n"
 		"  --script FILE        run a scenario (one action a line; see README);\n"
 		"                       incoming calls then ring until it answers them\n"
 		"  --ctl PATH           command socket (unix stream) taking scenario\n"
@@ -184,6 +188,7 @@ enum {
 	OPT_CTL,
 	OPT_OVERLAP,
 	OPT_VIRTUAL,
+	OPT_LINE_BUFFER,
 };
 
 static const struct option long_opts[] = {
@@ -214,6 +219,7 @@ static const struct option long_opts[] = {
 	{ "ctl", required_argument, NULL, OPT_CTL },
 	{ "overlap", optional_argument, NULL, OPT_OVERLAP },
 	{ "virtual", no_argument, NULL, OPT_VIRTUAL },
+	{ "line-buffer", required_argument, NULL, OPT_LINE_BUFFER },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -275,6 +281,12 @@ int sim_parse_opts(int argc, char **argv)
 			S.opt.inject_mask |= 1u << f;
 			break;
 		}
+		case OPT_LINE_BUFFER:
+			if (parse_uint(optarg, TDM_LOOP_MAX_PREFILL * 20, &v) ||
+			    v % 20)
+				return bad("line-buffer", optarg);
+			S.opt.line_buffer_blocks = (unsigned)v / 20;
+			break;
 		case OPT_INJECT_AFTER:
 			if (parse_uint(optarg, 86400000, &v))
 				return bad("inject-after", optarg);
@@ -391,6 +403,9 @@ int sim_parse_opts(int argc, char **argv)
 			"pstnsim: --send-fax and --receive-fax exclude each other\n");
 		return 2;
 	}
+	for (unsigned i = 0; i < S.nspans; i++)
+		if (S.spans[i].cfg.loop_mode == TDM_LOOP_SERVER)
+			S.spans[i].cfg.loop_prefill = S.opt.line_buffer_blocks;
 	/* a scenario answers its calls itself, unless told otherwise */
 	if (S.opt.script && !S.opt.answer_delay_set && !S.opt.reject_cause)
 		S.opt.no_answer = true;

@@ -79,6 +79,7 @@ struct sim {
 		const char *called, *calling, *calling_name;
 		unsigned calls, calls_left, interval_ms;
 		unsigned answer_delay_ms, hangup_after_ms;
+		unsigned line_buffer_blocks; /* --line-buffer / 20 ms */
 		bool answer_delay_set;
 		int reject_cause, cause;
 		bool no_answer;
