@@ -3,18 +3,19 @@
 # localTCF and places the call on PRI, a pstnsim fax machine receives.
 # sipfax's terminal TCF is checked at sipfax and not sent; pstngw makes
 # one up for the fax machine (media/t38tcf.c at both ends). Pages compared
-# decoded. Priorities as in t_fax_sip_to_pstn.sh.
+# decoded. Normal priority with pstnsim's --line-buffer, as in
+# t_fax_sip_to_pstn.sh.
 . tests/integration/lib.sh
 
 "$B/pstnsim-mktiff" "$T/doc.tif" 2 300 || fail "cannot make the test TIFF"
 gw_conf "$T/gw.conf" "[fax]
 mode = t38"
-start sim nice -n -15 "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" \
+start sim "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --line-buffer 100 \
 	--answer-delay 300 --receive-fax "$T/got.tif" --exit-after 1 \
 	--timeout 110
-start gw nice -n -15 "$B/pstngw" -f -c "$T/gw.conf"
+start gw "$B/pstngw" -f -c "$T/gw.conf"
 wait_for "$T/gw.log" "span 1: span_up" 15
-start fax nice -n -15 "$B/sipfax" send --offer t38 --local-tcf \
+start fax "$B/sipfax" send --offer t38 --local-tcf \
 	--from 3035550199 --timeout 110 "$T/doc.tif" \
 	sip:2125551234@127.0.0.1:5060
 
