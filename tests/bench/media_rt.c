@@ -63,7 +63,9 @@
 #define BISECT 4
 #define MEM_CALLS 1000
 #define LAT_CALLS 30
-#define LAT_MS 3000
+/* 500 ticks: one stalled tick holds all 30 calls' samples, and with 150
+ * ticks (3 s) two stalls already made the p99 */
+#define LAT_MS 10000
 /* [media] realtime_priority's default */
 #define RT_PRIO 10
 #define STR_(x) #x
