@@ -34,7 +34,7 @@ enum call_fax_act call_fax_on_phase_e(const struct call_fax_policy *p,
 				      enum call_fax_state st, bool no_return);
 /* The T.38 SDP capabilities we offer and answer with. */
 void call_fax_caps(const struct cfg_fax *f, struct sdp_t38 *t);
-/* The leg for a negotiated stream; ENOTSUP for localTCF. */
+/* The leg for a negotiated stream (localTCF: the leg runs t38tcf). */
 int call_fax_leg_cfg(const struct cfg_fax *f, enum media_law law,
 		     const struct sdp_t38_result *neg,
 		     struct media_t38leg_cfg *lc);
