@@ -146,6 +146,11 @@ struct gw_call {
 	unsigned sip_code; /* SIP final status, 0 if none */
 	struct call_fax fax;
 	uint64_t t_start, t_answer;
+	/* show calls (call_ctl.c): the worker's last statistics, asked for
+	 * by the show before (gw_mslot_query), and when they came (ms) */
+	struct media_stats live;
+	uint64_t live_at;
+	bool have_live;
 	/* CDR (cdr.c): what the record needs once the legs are gone */
 	struct {
 		char called_in[64]; /* before the route rewrote it */

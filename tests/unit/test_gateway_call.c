@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "gateway/ctl.h"
 #include "gateway/gw.h"
 #include "gateway/log.h"
 #include "gateway/net.h"
@@ -711,6 +712,25 @@ static const struct sev *wait_peer(int type)
 	return &H.peer.ev[peer_find(type, 0)];
 }
 
+/* show calls' RTP line for the one call: rx packets, or -1 while the
+ * line has no counters yet (they come from the show before). */
+static long long show_rtp_rx(char *line, size_t size)
+{
+	static struct gw_ctl_out o;
+	const char *p;
+	long long rx = -1;
+
+	o.len = 0;
+	assert_true(gw_ctl_exec(&H.gw, "show calls", &o));
+	assert_non_null(strstr(o.buf, "\nrelease tones: busy to sip "));
+	p = strstr(o.buf, "\n  rtp ");
+	assert_non_null(p);
+	snprintf(line, size, "%.*s", (int)strcspn(p + 1, "\n"), p + 1);
+	if (sscanf(line, "  rtp rx %lld ", &rx) != 1)
+		assert_string_equal(line, "  rtp counters on the next show");
+	return rx;
+}
+
 /* ---- 1. PSTN -> SIP ----------------------------------------------------- */
 
 /* A PSTN call reaches the trunk as an INVITE for the called number from
@@ -735,6 +755,15 @@ static void pstn_to_sip_answered(void **state)
 	/* RTP both ways: TDM -> RTP at the phone, RTP -> TDM at the switch */
 	peer_talk(&H.peer.calls[0], 40);
 	WAIT_FOR(H.peer.rtp_match >= 5 && H.net.rx_match >= 3, 3000);
+
+	/* show calls has the worker's live counters: the phone's packets
+	 * counted, nothing bad or foreign */
+	char line[512];
+
+	RUN_UNTIL(show_rtp_rx(line, sizeof(line)) >= 3, 3000);
+	assert_true(show_rtp_rx(line, sizeof(line)) >= 3);
+	assert_non_null(strstr(line, " bad 0 foreign 0 jitter "));
+	assert_non_null(strstr(line, " s ago"));
 
 	assert_int_equal(tdm_call_hangup(H.net.out, 16), 0);
 	assert_int_equal(wait_peer(SIP_CALL_EV_BYE)->cause, 16);
