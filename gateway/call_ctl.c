@@ -30,36 +30,52 @@ static const char *state_word(const struct gw_call *c)
 
 /* The media worker owns the session: its counters come back as a
  * report after a query, so a show prints what the show before asked
- * for (with its age) and asks again. Nothing is asked for calls nobody
- * looks at. */
+ * for (with its age) and asks again. Nothing is asked while nobody
+ * looks. */
 static void show_rtp(struct gw_call *c, struct gw_ctl_out *out, uint64_t now)
 {
 	const struct media_stats *st = &c->live;
 
+	if (!c->mslot) {
+		gw_ctl_printf(out, "call %u: no media\n", c->id);
+		return;
+	}
 	if (c->have_live) {
 		uint64_t age = now - c->live_at;
 
-		gw_ctl_printf(out,
-			      "  rtp rx %llu tx %llu lost %llu late %llu "
-			      "bad %llu foreign %llu jitter %u us; "
-			      "rtcp rx %llu bad %llu foreign %llu; "
-			      "%llu.%llu s ago\n",
-			      (unsigned long long)st->rx_packets,
-			      (unsigned long long)st->tx_packets,
-			      (unsigned long long)st->rx_lost,
-			      (unsigned long long)st->rx_late,
-			      (unsigned long long)st->rx_bad,
-			      (unsigned long long)st->rx_foreign, st->jitter_us,
-			      (unsigned long long)st->rtcp_rx,
-			      (unsigned long long)st->rtcp_bad,
-			      (unsigned long long)st->rtcp_foreign,
-			      (unsigned long long)(age / 1000),
-			      (unsigned long long)(age % 1000 / 100));
+		gw_ctl_printf(
+			out,
+			"call %u: rtp rx %llu tx %llu lost %llu late %llu "
+			"bad %llu foreign %llu jitter %u us; "
+			"rtcp rx %llu bad %llu foreign %llu; "
+			"%llu.%llu s ago\n",
+			c->id, (unsigned long long)st->rx_packets,
+			(unsigned long long)st->tx_packets,
+			(unsigned long long)st->rx_lost,
+			(unsigned long long)st->rx_late,
+			(unsigned long long)st->rx_bad,
+			(unsigned long long)st->rx_foreign, st->jitter_us,
+			(unsigned long long)st->rtcp_rx,
+			(unsigned long long)st->rtcp_bad,
+			(unsigned long long)st->rtcp_foreign,
+			(unsigned long long)(age / 1000),
+			(unsigned long long)(age % 1000 / 100));
 	} else {
-		gw_ctl_printf(out, "  rtp counters on the next show\n");
+		gw_ctl_printf(out, "call %u: rtp counters on the next show\n",
+			      c->id);
 	}
 	/* EAGAIN (command ring full): the next show asks again */
 	(void)gw_mslot_query(c->mslot);
+}
+
+void gw_ctl_show_rtp(struct gw *gw, struct gw_ctl_out *out)
+{
+	uint64_t now = gw_loop_now(gw->loop);
+
+	if (!gw->calls)
+		gw_ctl_printf(out, "no calls\n");
+	for (struct gw_call *c = gw->calls; c; c = c->next)
+		show_rtp(c, out, now);
 }
 
 /* The same counts as pstngw_release_tones_total (metrics.c). */
@@ -80,7 +96,7 @@ void gw_ctl_show_calls(struct gw *gw, struct gw_ctl_out *out)
 
 	if (!gw->calls)
 		gw_ctl_printf(out, "no calls\n");
-	for (struct gw_call *c = gw->calls; c; c = c->next) {
+	for (const struct gw_call *c = gw->calls; c; c = c->next) {
 		const char *cid = c->sip ? sip_call_callid(c->sip) : NULL;
 		char chan[24] = "-";
 
@@ -104,8 +120,6 @@ void gw_ctl_show_calls(struct gw *gw, struct gw_ctl_out *out)
 			cid && cid[0] ? cid : "-", chan,
 			c->mslot && c->media_res.name[0] ? c->media_res.name
 							 : "-");
-		if (c->mslot)
-			show_rtp(c, out, now);
 	}
 	show_release_tones(gw, out);
 }

@@ -1,7 +1,7 @@
 # Hostile SIP and RTP datagrams during a call: each is rejected with a log
 # line and counted; the daemon keeps running, the call keeps its audio, and
-# it still answers OPTIONS. The bad RTP waits until the call's media runs
-# (`show calls` has its live counters with the phone's RTP counted), goes
+# it still answers OPTIONS. The bad RTP waits until the call is up and its
+# media runs (`show rtp` has the phone's RTP counted), goes
 # to the call's own RTP and RTCP ports, and must be counted exactly: 6
 # foreign RTP and 2 foreign RTCP datagrams, nothing else; the phone's RTP
 # is still counted after them.
@@ -30,33 +30,33 @@ port=$(sed -n 's/.*call 1 .*: media [^ ]* ptime [0-9]*: local \([0-9]*\), .*/\1/
 	"$T/gw.log" | head -n 1)
 [ -n "$port" ] || fail "no RTP port in the media line"
 
-# ctr PART NAME: a counter of call 1's live line in $T/calls.out; PART 1
-# is RTP ("rtp rx N tx N ... bad N foreign N ..."), 2 is RTCP
+# ctr PART NAME: a counter of call 1's line in $T/rtp.out; PART 1 is RTP
+# ("call 1: rtp rx N tx N ... bad N foreign N ..."), 2 is RTCP
 ctr() {
-	awk -v part="$1" -v k="$2" '/^  rtp / {
+	awk -v part="$1" -v k="$2" '/^call 1: rtp rx / {
 		split($0, p, ";"); n = split(p[part], w, " ")
 		for (i = 1; i < n; i++) if (w[i] == k) { print w[i + 1]; exit }
-	}' "$T/calls.out"
+	}' "$T/rtp.out"
 }
-# show_until FUNCTION WHAT: show calls (each asks the worker for the
-# next one's counters) until FUNCTION says yes; at most 10 s
+# show_until FUNCTION WHAT: show rtp (each asks the workers for the next
+# one's counters) until FUNCTION says yes; at most 10 s
 show_until() {
 	local _
 	for _ in $(seq 100); do
-		"$B/pstngw-ctl" -s "$T/ctl.sock" show calls >"$T/calls.out" 2>&1 ||
-			fail "show calls: $(cat "$T/calls.out")"
+		"$B/pstngw-ctl" -s "$T/ctl.sock" show rtp >"$T/rtp.out" 2>&1 ||
+			fail "show rtp: $(cat "$T/rtp.out")"
 		"$1" && return 0
 		sleep 0.1
 	done
-	fail "$2: $(cat "$T/calls.out")"
+	fail "$2: $(cat "$T/rtp.out")"
 }
-flowing() {
-	grep -q "^call 1: pstn->sip .* state active talking " "$T/calls.out" &&
-		[ "$(ctr 1 rx)" -ge 10 ] 2>/dev/null
-}
-show_until flowing "the call's RTP is not counted in show calls"
+"$B/pstngw-ctl" -s "$T/ctl.sock" show calls >"$T/calls.out" 2>&1 ||
+	fail "show calls: $(cat "$T/calls.out")"
+expect_line "$T/calls.out" "^call 1: pstn->sip .* state active talking "
+flowing() { [ "$(ctr 1 rx)" -ge 10 ] 2>/dev/null; }
+show_until flowing "the call's RTP is not counted in show rtp"
 [ "$(ctr 1 bad)/$(ctr 1 foreign)/$(ctr 2 bad)/$(ctr 2 foreign)" = 0/0/0/0 ] ||
-	fail "rejections before any bad RTP: $(cat "$T/calls.out")"
+	fail "rejections before any bad RTP: $(cat "$T/rtp.out")"
 
 # from another port than the phone's: 6 to RTP (3 shorter than a header,
 # 3 of version 1), 2 to RTCP
@@ -74,7 +74,7 @@ rx1=$(ctr 1 rx)
 still() { [ "$(ctr 1 rx)" -ge $((rx1 + 25)) ]; }
 show_until still "the phone's RTP is no longer counted after the bad RTP"
 [ "$(ctr 1 bad)/$(ctr 1 foreign)/$(ctr 2 bad)/$(ctr 2 foreign)" = 0/6/0/2 ] ||
-	fail "rejections after the bad RTP: $(cat "$T/calls.out")"
+	fail "rejections after the bad RTP: $(cat "$T/rtp.out")"
 
 if command -v sipsak >/dev/null; then
 	# 200, or 503 once pstnsim has gone (health); 3: no answer

@@ -712,22 +712,21 @@ static const struct sev *wait_peer(int type)
 	return &H.peer.ev[peer_find(type, 0)];
 }
 
-/* show calls' RTP line for the one call: rx packets, or -1 while the
- * line has no counters yet (they come from the show before). */
+/* show rtp's line for the one call: rx packets, or -1 while the line
+ * has no counters yet (they come from the show before). */
 static long long show_rtp_rx(char *line, size_t size)
 {
 	static struct gw_ctl_out o;
-	const char *p;
 	long long rx = -1;
+	unsigned id;
 
 	o.len = 0;
-	assert_true(gw_ctl_exec(&H.gw, "show calls", &o));
-	assert_non_null(strstr(o.buf, "\nrelease tones: busy to sip "));
-	p = strstr(o.buf, "\n  rtp ");
-	assert_non_null(p);
-	snprintf(line, size, "%.*s", (int)strcspn(p + 1, "\n"), p + 1);
-	if (sscanf(line, "  rtp rx %lld ", &rx) != 1)
-		assert_string_equal(line, "  rtp counters on the next show");
+	assert_true(gw_ctl_exec(&H.gw, "show rtp", &o));
+	snprintf(line, size, "%.*s", (int)strcspn(o.buf, "\n"), o.buf);
+	assert_string_equal(o.buf + strlen(line), "\nok\n"); /* one call */
+	if (sscanf(line, "call %u: rtp rx %lld ", &id, &rx) != 2)
+		assert_non_null(
+			strstr(line, ": rtp counters on the next show"));
 	return rx;
 }
 
@@ -756,7 +755,7 @@ static void pstn_to_sip_answered(void **state)
 	peer_talk(&H.peer.calls[0], 40);
 	WAIT_FOR(H.peer.rtp_match >= 5 && H.net.rx_match >= 3, 3000);
 
-	/* show calls has the worker's live counters: the phone's packets
+	/* show rtp has the worker's live counters: the phone's packets
 	 * counted, nothing bad or foreign */
 	char line[512];
 

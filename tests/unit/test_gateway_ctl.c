@@ -71,6 +71,7 @@ static void version_help(void **state)
 	const char *h = run("help", true);
 
 	assert_non_null(strstr(h, "show calls\n"));
+	assert_non_null(strstr(h, "show rtp\n"));
 	assert_non_null(strstr(h, "hangup CALL [CAUSE]\n"));
 	assert_non_null(strstr(h, "show fax\n"));
 	assert_null(strstr(h, "not yet"));
@@ -200,6 +201,10 @@ static void shows_without_spans(void **state)
 	assert_string_equal(run("show calls", true),
 			    "no calls\nrelease tones: busy to sip 0 to pstn 0; "
 			    "congestion to sip 0 to pstn 0\nok\n");
+	assert_string_equal(run("show rtp", true), "no calls\nok\n");
+	assert_string_equal(
+		run("show rtp 1", false),
+		"usage: show rtp\nerror: wrong number of arguments\n");
 }
 
 /* show calls ends with the release tone counts, the same as the metric
