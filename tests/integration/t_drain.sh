@@ -90,9 +90,9 @@ expect_line "$T/show.out" "^refused sip 1 pstn 1"
 wait_for "$T/mon.log" "free=23 drain=drained" 5
 expect_no_line "$T/sim.log" "called=5551999"
 # forced: placed while drained; pstnsim answers and hears the tone
-$CTL originate --force span 1 5551998 secs=1 >"$T/orig2.out" 2>&1 ||
+$CTL originate --force span 1 5551998 secs=2 >"$T/orig2.out" 2>&1 ||
 	fail "originate --force while drained: $(cat "$T/orig2.out")"
-expect_line "$T/orig2.out" "^originate 1: calling 5551998 on span 1, tone 1004 Hz for 1 s once answered \(forced while draining\)$"
+expect_line "$T/orig2.out" "^originate 1: calling 5551998 on span 1, tone 1004 Hz for 2 s once answered \(forced while draining\)$"
 wait_for "$T/gw.log" "originate 1 \(span 1, 5551998\): ended, cause 16, answered" 10
 # subscribers saw its channel taken and freed, still drained
 wait_for "$T/mon.log" "free=22 drain=drained" 5
@@ -103,7 +103,9 @@ for i in $(seq 50); do
 	sleep 0.1
 done
 [ $freed -eq 1 ] || fail "no NOTIFY with the test call's channel free again"
-expect_line "$T/sim.log" "event=setup span=1 chan=[0-9]+ call=[0-9]+ dir=in called=5551998"
+tc=$(sed -n 's/.*event=setup span=1 chan=[0-9]* call=\([0-9]*\) dir=in called=5551998.*/\1/p' "$T/sim.log")
+[ -n "$tc" ] || fail "pstnsim never saw the forced test call"
+expect_freq "$T/sim.log" "event=heard call=$tc " 1004
 $CTL show drain >"$T/show2.out" 2>&1 || fail "show drain failed"
 expect_line "$T/show2.out" "^drain drained for [0-9]+ s$"
 

@@ -199,9 +199,10 @@ static void trunks_body_span_down(void **state)
 	gw.nspans = 1;
 	gw.drain.state = GW_DRAIN_DRAINED;
 	assert_true(gw_trunks_state(&gw, b, sizeof(b)) > 0);
-	assert_string_equal(b, "spans=1 up=0 channels=30 free=0 drain=drained\r\n"
-			       "span=3 state=down group=e1a channels=30 "
-			       "free=0\r\n");
+	assert_string_equal(b,
+			    "spans=1 up=0 channels=30 free=0 drain=drained\r\n"
+			    "span=3 state=down group=e1a channels=30 "
+			    "free=0\r\n");
 	tdm_span_free(gw.spans[0].span);
 	gw_hookctx_release(&gw.hctx);
 }
