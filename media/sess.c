@@ -1,6 +1,7 @@
 /* One media session per call: TDM audio in the span's law to RTP and back
  * through a jitter buffer. G.711 payloads of the span's law pass through
- * untouched; the other law is transcoded byte for byte. */
+ * untouched; the other law is transcoded byte for byte. This file: setup,
+ * the receive side and statistics; the send path is sess_tx.c. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
