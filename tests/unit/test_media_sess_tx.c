@@ -323,6 +323,25 @@ static void test_fax_no_timestamp_jump(void **state)
 	media_sess_free(s);
 }
 
+/* A clock hook that steps back (a bad one): the samples still count, the
+ * clock starts over from there, and a later pause is measured from it. */
+static void test_clock_backwards(void **state)
+{
+	static struct fake f;
+	struct media_sess *s = mk(&f, 20);
+
+	feed(&f, s, 20000, 3);
+	f.now -= 1000000;
+	feed(&f, s, 0, 1);
+	feed(&f, s, 20000, 1);
+	feed(&f, s, 20000 + 300000, 1);
+	assert_int_equal(f.n, 6);
+	assert_spurt(&f, 0, 5, 160);
+	assert_int_equal(f.h[5].ts - f.h[4].ts, 16 * 160);
+	assert_true(f.h[5].marker);
+	media_sess_free(s);
+}
+
 /* Without a clock hook the timestamps follow the samples alone. */
 static void test_no_clock(void **state)
 {
@@ -486,6 +505,7 @@ int main(void)
 		cmocka_unit_test(test_late_first_block),
 		cmocka_unit_test(test_clock_drift),
 		cmocka_unit_test(test_fax_no_timestamp_jump),
+		cmocka_unit_test(test_clock_backwards),
 		cmocka_unit_test(test_no_clock),
 		cmocka_unit_test(test_dtmf_across_late_tick),
 		cmocka_unit_test(test_dtmf_after_pause),
