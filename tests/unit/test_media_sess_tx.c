@@ -471,6 +471,49 @@ static void test_dtmf_after_pause(void **state)
 	assert_true(ts - 0xfffff000u >= 22 * 160);
 }
 
+/* At 60 ms a digit starting right after a pause is heard within the first
+ * frame: the event's first packet, marked, starts the talkspurt; the
+ * audio after the event carries no second marker. */
+static void test_dtmf_starts_talkspurt(void **state)
+{
+	static struct fake f;
+	struct media_sess *s = mk_cfg(&f, MEDIA_CODEC_PCMU, 0, 60, true);
+	struct media_dtmf_gen gen;
+	struct media_stats st;
+	uint8_t in[160];
+	int16_t pcm[160];
+	unsigned i, te = 0;
+
+	media_dtmf_gen_init(&gen, -10);
+	for (i = 0; i < 30; i++) {
+		if (i == 6)
+			assert_int_equal(
+				media_dtmf_gen_start(&gen, '3', 180 * 8), 0);
+		memset(pcm, 0, sizeof(pcm));
+		media_dtmf_gen_run(&gen, pcm, 160);
+		media_linear_to_law(MEDIA_LAW_ULAW, pcm, in, 160);
+		f.now += i == 6 ? 20000 + 300000 : 20000;
+		assert_int_equal(media_sess_tdm_in(s, in, 160), 0);
+	}
+	assert_string_equal(f.digits, "3");
+	assert_int_equal(f.n, 10);
+	assert_int_equal(f.h[2].pt, TE_PT);
+	assert_true(f.h[2].marker);
+	assert_int_equal(f.h[2].ts - f.h[1].ts, 480 + 5 * 480);
+	for (i = 2; i < f.n; i++) {
+		if (f.h[i].pt == TE_PT) {
+			te++;
+			continue;
+		}
+		assert_false(f.h[i].marker);
+		assert_int_equal(f.h[i].ts - f.h[2].ts, (i - 2) * 480);
+	}
+	assert_true(te >= 4 && te < f.n - 2);
+	media_sess_stats(s, &st);
+	assert_int_equal(st.talkspurts, 2);
+	media_sess_free(s);
+}
+
 /* The sender report's RTP timestamp is the media clock at "now": the next
  * frame's timestamp plus the time since the samples handed last were due,
  * whatever tick was late. */
@@ -509,6 +552,7 @@ int main(void)
 		cmocka_unit_test(test_no_clock),
 		cmocka_unit_test(test_dtmf_across_late_tick),
 		cmocka_unit_test(test_dtmf_after_pause),
+		cmocka_unit_test(test_dtmf_starts_talkspurt),
 		cmocka_unit_test(test_sr_timestamp_follows_samples),
 	};
 
