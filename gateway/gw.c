@@ -339,6 +339,7 @@ static int start_media(struct gw *gw)
 		.t38_done = gw_call_t38_done,
 		.report_arg = gw,
 		.rt_prio = gw->cfg.realtime_priority,
+		.spin_us = gw->cfg.busy_wait_us,
 	};
 	int err = gw_mpool_alloc(&mc, &gw->mpool);
 
