@@ -5,8 +5,9 @@
  * (media_t38leg) on the same socket. When the far end refuses T.38 the
  * call stays on G.711 with fax-tuned media and a V.152 re-offer
  * (gpmd vbd=yes). The far end's audio re-INVITE returns the call to
- * audio. Results come back with the leg and go to the log, metrics, CDR
- * and, for a failed fax, a trace file.
+ * audio; ours after the fax, and the watchdog, are in call_fax_end.c.
+ * Results come back with the leg and go to the log, metrics, CDR and,
+ * for a failed fax, a trace file (call_fax_res.c).
  *
  * The decisions are small pure functions (call_fax_*) so the unit tests
  * can drive them without sockets; the rest applies them.
