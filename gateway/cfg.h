@@ -193,6 +193,7 @@ struct gw_cfg {
 	unsigned media_workers;	    /* 0: one per CPU */
 	unsigned realtime_priority; /* SCHED_FIFO, 0: off (rt.h) */
 	int lock_memory;	    /* 0/1, with realtime_priority */
+	unsigned busy_wait_us;	    /* media workers' spin_us */
 	unsigned echo_tail_ms;	    /* 0: off */
 	unsigned dtmf_detect;	    /* 0 or 1 */
 	/* media features through the gateway (issue 5) */

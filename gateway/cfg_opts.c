@@ -287,6 +287,14 @@ const struct opt cfg_opts[] = {
 	  "; (it carries the TDM clock); 0: normal scheduling. Needs root,\n"
 	  "; CAP_SYS_NICE or LimitRTPRIO; refused: one log line, runs without.\n"
 	  "; Keep it below the kernel's interrupt threads (50)." },
+	{ S_MEDIA, "busy_wait_us", T_UINT, "300", 0, 5000, NULL, 0,
+	  G(busy_wait_us), NULL,
+	  "Microseconds a media worker is awake before each TDM block is due\n"
+	  "; (and the signalling thread after handing the blocks over, for\n"
+	  "; the answers), busy instead of asleep: an idle CPU can take\n"
+	  "; milliseconds to wake (a VM's idle vCPU), added to every block's\n"
+	  "; latency. Costs about busy_wait_us / 10000 of a core per worker.\n"
+	  "; 0: always asleep." },
 	{ S_MEDIA, "lock_memory", T_ENUM, "yes", 0, 0, noyes, 0, G(lock_memory),
 	  NULL,
 	  "With realtime_priority: keep pages once touched in RAM (mlockall,\n"

@@ -36,6 +36,8 @@ struct gw_loop {
 	struct fd_watch *watches;
 	/* removed during a round; freed when the round's events are done */
 	struct fd_watch *dead;
+	gw_loop_idle_fn *idle; /* before each wait, see gw_loop_set_idle */
+	void *idle_arg;
 };
 
 static void free_dead(struct gw_loop *loop);
@@ -275,23 +277,42 @@ static void run_timers(struct gw_loop *loop)
 	}
 }
 
+void gw_loop_set_idle(struct gw_loop *loop, gw_loop_idle_fn *fn, void *arg)
+{
+	loop->idle = fn;
+	loop->idle_arg = arg;
+}
+
 int gw_loop_once(struct gw_loop *loop, int max_ms)
 {
 	struct epoll_event evs[64];
-	int timeout = max_ms, n;
+	/* microseconds: a millisecond timeout would let the TDM tick's
+	 * timer fire up to 1 ms late, and the media workers expect it */
+	int64_t timeout = max_ms < 0 ? -1 : (int64_t)max_ms * 1000;
+	struct timespec ts, *tsp = NULL;
+	int n;
 
+	if (loop->idle)
+		loop->idle(loop->idle_arg);
 	gw_loop_now_us(loop);
 	if (loop->nheap) {
 		uint64_t at = loop->heap[0]->at_us;
 		int64_t d =
-			at > loop->now_us
-				? (int64_t)((at - loop->now_us + 999) / 1000)
-				: 0;
+			at > loop->now_us ? (int64_t)(at - loop->now_us) : 0;
 
 		if (timeout < 0 || d < timeout)
-			timeout = (int)d;
+			timeout = d;
 	}
-	n = epoll_wait(loop->epfd, evs, 64, timeout);
+	if (timeout >= 0) {
+		ts.tv_sec = timeout / 1000000;
+		ts.tv_nsec = (long)(timeout % 1000000) * 1000;
+		tsp = &ts;
+	}
+	n = epoll_pwait2(loop->epfd, evs, 64, tsp, NULL);
+	if (n < 0 && errno == ENOSYS) /* before Linux 5.11 */
+		n = epoll_wait(loop->epfd, evs, 64,
+			       timeout < 0 ? -1
+					   : (int)((timeout + 999) / 1000));
 	if (n < 0) {
 		if (errno != EINTR)
 			return errno;

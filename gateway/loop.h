@@ -37,6 +37,13 @@ struct gw_timer *gw_timer_start_at_us(struct gw_loop *loop, uint64_t at_us,
 				      gw_timer_fn *fn, void *arg);
 void gw_timer_stop(struct gw_loop *loop, struct gw_timer *t);
 
+/* Called at the start of every iteration, before the loop may sleep: a
+ * brief busy wait for work due within microseconds (the media workers'
+ * answers), which a sleeping CPU might take milliseconds to wake for.
+ * One per loop; NULL removes it. */
+typedef void(gw_loop_idle_fn)(void *arg);
+void gw_loop_set_idle(struct gw_loop *loop, gw_loop_idle_fn *fn, void *arg);
+
 /* Runs until gw_loop_stop(); 0 or errno. */
 int gw_loop_run(struct gw_loop *loop);
 /* Runs one iteration waiting at most max_ms (-1: until something). */

@@ -3,6 +3,7 @@
  * media_worker.h. */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -43,8 +44,11 @@ static unsigned deliver(struct gw_mpool *p, struct gw_mworker *w)
 
 	gw_mw_efd_drain(w->repfd);
 	atomic_store(&w->rep_pending, false);
-	if (atomic_exchange(&w->aud_ready, false) && p->cfg.audio_ready)
-		p->cfg.audio_ready(p->cfg.report_arg);
+	if (atomic_exchange(&w->aud_ready, false)) {
+		w->awaiting = false;
+		if (p->cfg.audio_ready)
+			p->cfg.audio_ready(p->cfg.report_arg);
+	}
 	while ((r = gw_ring_peek(&w->rep))) {
 		if (r->type == REP_LOG)
 			gw_log(GW_LOG_RTP, r->level, "%s", r->msg);
@@ -76,6 +80,44 @@ static unsigned deliver(struct gw_mpool *p, struct gw_mworker *w)
 		n++;
 	}
 	return n;
+}
+
+/* The loop is about to sleep: the workers handed blocks this tick answer
+ * within microseconds, and a CPU gone to sleep meanwhile could take
+ * milliseconds to wake for their eventfd. Watch for them a little while
+ * (spin_us); sched_yield lets a worker of our priority on this CPU run. */
+static void await_answers(void *arg)
+{
+	struct gw_mpool *p = arg;
+	uint64_t end = 0;
+
+	for (;;) {
+		bool owed = false;
+
+		for (unsigned i = 0; i < p->n; i++) {
+			struct gw_mworker *w = &p->w[i];
+
+			if (!w->awaiting)
+				continue;
+			if (atomic_load(&w->aud_ready)) {
+				w->awaiting = false;
+				deliver(p, w);
+			} else {
+				owed = true;
+			}
+		}
+		if (!owed)
+			return;
+		uint64_t now = gw_mw_clock_us(CLOCK_MONOTONIC);
+
+		if (!end)
+			end = now + p->cfg.spin_us;
+		if (now >= end)
+			break;
+		sched_yield();
+	}
+	for (unsigned i = 0; i < p->n; i++) /* the eventfd brings them */
+		p->w[i].awaiting = false;
 }
 
 static void rep_readable(void *arg, uint32_t events)
@@ -199,7 +241,7 @@ int gw_mpool_alloc(const struct gw_mpool_cfg *cfg, struct gw_mpool **out)
 	int err = 0;
 
 	if (!cfg || !out || cfg->tick_ms > 1000 ||
-	    cfg->rt_prio > GW_RT_PRIO_MAX)
+	    cfg->rt_prio > GW_RT_PRIO_MAX || cfg->spin_us > GW_MW_SPIN_MAX_US)
 		return EINVAL;
 	p = calloc(1, sizeof(*p));
 	if (!p)
@@ -221,6 +263,8 @@ int gw_mpool_alloc(const struct gw_mpool_cfg *cfg, struct gw_mpool **out)
 		gw_mpool_free(p);
 		return err;
 	}
+	if (p->cfg.loop && p->cfg.spin_us && !p->cfg.tick_ms)
+		gw_loop_set_idle(p->cfg.loop, await_answers, p);
 	*out = p;
 	return 0;
 }
@@ -229,6 +273,8 @@ void gw_mpool_free(struct gw_mpool *p)
 {
 	if (!p)
 		return;
+	if (p->cfg.loop && p->cfg.spin_us && !p->cfg.tick_ms)
+		gw_loop_set_idle(p->cfg.loop, NULL, NULL);
 	for (unsigned i = 0; i < p->n; i++)
 		worker_release(p, &p->w[i]);
 	free(p->w);
@@ -335,6 +381,8 @@ void gw_mslot_audio_rx(struct gw_mslot *s, const uint8_t *rx, size_t n,
 		gw_ring_publish(&s->up);
 	}
 	s->waiting = b != NULL;
+	atomic_store(&s->w->handed, true);
+	s->w->awaiting = s->w->pool->cfg.spin_us > 0;
 	wake(s->w);
 }
 

@@ -1,6 +1,7 @@
 /* Media workers, the worker threads' side: a tick over every slot, the
  * sessions' hooks, the commands they take. See media_worker.h. */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -565,6 +566,22 @@ static void slot_send(struct gw_mworker *w, struct gw_mslot *s)
 	w->blk_us = s->blk_us = 0;
 }
 
+/* TDM driven with spin_us: where the next block is expected. A block
+ * early (or a first one) sets the phase; a late one moves it by an
+ * eighth of its lateness only, so a worker woken late once is not late
+ * for every block after (the TDM clock itself is steady), while a
+ * clock drifting against ours is still followed. */
+static void spin_phase(struct gw_mworker *w)
+{
+	const uint64_t period = 1000ull * GW_MW_BLOCK / 8;
+	uint64_t a = w->tick_us;
+
+	if (!w->next_us || a <= w->next_us || a > w->next_us + period / 2)
+		w->next_us = a + period;
+	else
+		w->next_us += period + (a - w->next_us) / 8;
+}
+
 /* TDM driven, two passes: every slot's audio first, then the signalling
  * thread is told (it sends the spans' blocks while we go on), then the
  * sends. The TDM side's wait so ends after the cheap half of the tick,
@@ -579,6 +596,8 @@ static void run_tick(struct gw_mworker *w)
 	w->rt_off_us =
 		(int64_t)gw_mw_clock_us(CLOCK_REALTIME) - (int64_t)w->tick_us;
 	atomic_store(&w->pending, false);
+	if (atomic_exchange(&w->handed, false))
+		spin_phase(w);
 	drain_cmds(w);
 	for (struct gw_mslot *s = w->slots, *next; s; s = next) {
 		next = s->next; /* s may go */
@@ -608,15 +627,65 @@ static void run_tick(struct gw_mworker *w)
 	w->st.ticks++;
 }
 
+static void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#endif
+}
+
+/* How long epoll may sleep (ns, -1: until woken) and whether the worker
+ * should rather watch for the block itself now. */
+static int64_t wait_ns(struct gw_mworker *w, uint64_t now, bool *spin)
+{
+	unsigned sp = w->pool->cfg.spin_us;
+
+	*spin = false;
+	if (w->pool->cfg.tick_ms || !sp || !w->next_us || !w->nslots)
+		return 500000000;
+	if (now + sp < w->next_us)
+		return (int64_t)(w->next_us - sp - now) * 1000;
+	if (now < w->next_us + sp + GW_MW_SPIN_LATE_US) {
+		*spin = true;
+		return 0;
+	}
+	return 500000000; /* the window passed: the eventfd brings it */
+}
+
+/* Watches w->pending until the window closes; true when a wake-up came
+ * (its eventfd then drained). sched_yield, not only a pause: a thread
+ * of our priority woken on this CPU (the TDM side handing the block
+ * over, with SCHED_FIFO) runs meanwhile instead of waiting for us. */
+static bool spin_wait(struct gw_mworker *w)
+{
+	uint64_t end = w->next_us + w->pool->cfg.spin_us + GW_MW_SPIN_LATE_US;
+
+	for (uint64_t now = gw_mw_clock_us(CLOCK_MONOTONIC); now < end;
+	     now = gw_mw_clock_us(CLOCK_MONOTONIC)) {
+		if (atomic_load(&w->pending) || atomic_load(&w->quit)) {
+			gw_mw_efd_drain(w->wakefd);
+			return true;
+		}
+		cpu_relax();
+		sched_yield();
+	}
+	w->st.spin_missed++;
+	return false;
+}
+
 void *gw_mw_main(void *arg)
 {
 	struct gw_mworker *w = arg;
 	struct epoll_event ev[32];
 
 	while (!atomic_load(&w->quit)) {
-		bool tick = false;
-		int n = epoll_wait(w->epfd, ev, 32, 500);
+		bool tick = false, spin;
+		int64_t ns = wait_ns(w, gw_mw_clock_us(CLOCK_MONOTONIC), &spin);
+		struct timespec ts = { ns / 1000000000, ns % 1000000000 };
+		int n = epoll_pwait2(w->epfd, ev, 32, &ts, NULL);
 
+		if (n < 0 && errno == ENOSYS) /* before Linux 5.11 */
+			n = epoll_wait(w->epfd, ev, 32, (int)(ns / 1000000));
 		for (int i = 0; i < n; i++) {
 			uint64_t tag = ev[i].data.u64;
 
@@ -637,6 +706,10 @@ void *gw_mw_main(void *arg)
 			} else {
 				rtcp_drain(w, ev[i].data.ptr);
 			}
+		}
+		if (!tick && spin && spin_wait(w)) {
+			tick = true;
+			w->st.spin_caught++;
 		}
 		if (tick)
 			run_tick(w);

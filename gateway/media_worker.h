@@ -23,6 +23,14 @@
  * drains every slot's RTP socket with recvmmsg, feeds and plays the TDM
  * blocks, and sends each slot's packets with one sendmmsg. Nothing is
  * allocated on that path.
+ * With cfg.spin_us, both ends of the exchange stay awake around it: a
+ * worker learns when the TDM blocks come (their phase, 20 ms apart) and
+ * wakes spin_us before by its own timer to watch for them, and the
+ * loop's thread, before it sleeps, watches for the answers it is owed
+ * (gw_loop_set_idle). An idle CPU woken by another's eventfd write can
+ * take milliseconds to run (a VM's idle vCPU waits for the host), and
+ * that would be every block's latency; a CPU's own timer wakes it in
+ * time.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -75,7 +83,17 @@ struct gw_mpool_cfg {
 	 * creating thread. Refused: they run as they are, see
 	 * gw_mpool_rt_err(). */
 	unsigned rt_prio;
+	/* TDM driven: microseconds a worker is awake and watching before
+	 * the next block is due (and after, as long again plus
+	 * GW_MW_SPIN_LATE_US), and the loop's thread waits for the
+	 * workers' answers, busy instead of asleep. A sleeping CPU can take
+	 * milliseconds to wake (a VM's idle vCPU), which the added latency
+	 * would carry. 0: always asleep. Costs about 2 * spin_us / 20000 of
+	 * a core per worker. */
+	unsigned spin_us;
 };
+#define GW_MW_SPIN_MAX_US 5000
+#define GW_MW_SPIN_LATE_US 500
 
 /* Per-worker counters, read with gw_mpool_wstats() after the run. */
 struct gw_mw_stats {
@@ -87,6 +105,9 @@ struct gw_mw_stats {
 	uint64_t rx_foreign, rx_rejected;
 	uint64_t logs_dropped; /* reply ring full */
 	uint64_t slots;	       /* live now */
+	/* spin_us: blocks caught awake, and the windows that passed with
+	 * none (the block then came through the eventfd) */
+	uint64_t spin_caught, spin_missed;
 	/* measure: sends per 10 us bucket after the tick began */
 #define GW_MW_HIST 2048
 	uint32_t hist[GW_MW_HIST];

@@ -133,6 +133,8 @@ struct gw_mworker {
 	_Atomic bool rep_pending; /* likewise for the reply eventfd */
 	_Atomic bool aud_ready;	  /* played TDM blocks: cfg.audio_ready */
 	_Atomic bool quit;
+	_Atomic bool handed;   /* TDM blocks were handed up since the tick */
+	bool awaiting;	       /* signalling side: answers owed (spin_us) */
 	_Atomic unsigned live; /* slots it runs (for draining) */
 	struct gw_ring cmd, rep;
 	struct cmd *cmdbuf;
@@ -142,6 +144,7 @@ struct gw_mworker {
 	struct gw_mslot *slots;
 	unsigned nslots;
 	uint64_t tick_us; /* monotonic start of this tick */
+	uint64_t next_us; /* spin_us: the next block is due, 0: unknown */
 	uint64_t pkt_us;  /* arrival of the packet in hand, 0: none */
 	uint64_t blk_us;  /* measure: the block in hand was handed up */
 	int64_t rt_off_us;

@@ -94,6 +94,7 @@ static const struct restart_field {
 	F("media", "workers", media_workers),
 	F("media", "realtime_priority", realtime_priority),
 	F("media", "lock_memory", lock_memory),
+	F("media", "busy_wait_us", busy_wait_us),
 };
 #undef F
 #define NRESTART (sizeof(restart_fields) / sizeof(restart_fields[0]))
@@ -159,6 +160,7 @@ static bool media_differs(const struct gw_cfg *a, const struct gw_cfg *b)
 		x->media_workers = y->media_workers = 0;
 		x->realtime_priority = y->realtime_priority = 0;
 		x->lock_memory = y->lock_memory = 0;
+		x->busy_wait_us = y->busy_wait_us = 0;
 		d = memcmp((char *)x + from, (char *)y + from, to - from) != 0;
 	}
 	free(x);

@@ -66,8 +66,9 @@
 /* 500 ticks: one stalled tick holds all 30 calls' samples, and with 150
  * ticks (3 s) two stalls already made the p99 */
 #define LAT_MS 10000
-/* [media] realtime_priority's default */
+/* [media] realtime_priority's and busy_wait_us's defaults */
 #define RT_PRIO 10
+#define BUSY_US 300
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -505,6 +506,8 @@ static void wstats_all(struct gw_mpool *p, struct gw_mw_stats *d)
 		d->ticks += w.ticks;
 		d->late_ticks += w.late_ticks;
 		d->cpu_us += w.cpu_us;
+		d->spin_caught += w.spin_caught;
+		d->spin_missed += w.spin_missed;
 		d->tx_packets += w.tx_packets;
 		d->rx_packets += w.rx_packets;
 		if (w.max_tick_us > d->max_tick_us)
@@ -516,14 +519,15 @@ static void wstats_all(struct gw_mpool *p, struct gw_mw_stats *d)
 
 /* p99 of both directions, or -1; the worker's counters in d. */
 static double tdm_driven(unsigned n, unsigned workers, bool async, unsigned rt,
-			 struct gw_mw_stats *d, double *tdm_rtp,
+			 unsigned spin, struct gw_mw_stats *d, double *tdm_rtp,
 			 double *rtp_tdm, uint64_t *late)
 {
 	struct tdm_side t = { .async = async };
 	struct gw_mpool_cfg cfg = { .audio_ready = side_ready,
 				    .report_arg = &t,
 				    .rt_prio = rt,
-				    .workers = workers };
+				    .workers = workers,
+				    .spin_us = spin };
 	struct sched_param normal = { 0 };
 	struct gw_mw_stats a;
 	double res = -1;
@@ -561,6 +565,9 @@ static double tdm_driven(unsigned n, unsigned workers, bool async, unsigned rt,
 	wstats_all(t.r.p, d);
 	for (int i = 0; i < GW_MW_HIST; i++)
 		d->hist[i] -= a.hist[i];
+	d->cpu_us -= a.cpu_us; /* the workers' CPU over the measured run */
+	d->spin_caught -= a.spin_caught;
+	d->spin_missed -= a.spin_missed;
 	*tdm_rtp = p99_ms(d);
 	*rtp_tdm = p99_hist_ms(t.hist);
 	*late = t.late;
@@ -582,26 +589,32 @@ static unsigned ncpu(void)
 }
 
 /* One TDM-driven run on stderr (stdout for `media_rt latency`): workers
- * 0 is one per CPU; rt 0 normal scheduling. */
-static void latency_line(unsigned n, unsigned workers, unsigned rt)
+ * 0 is one per CPU; rt 0 normal scheduling; spin the busy wait. */
+static void latency_line(unsigned n, unsigned workers, unsigned rt,
+			 unsigned spin)
 {
 	struct gw_mw_stats d;
 	double up, down;
 	uint64_t late;
 	FILE *f = n == LAT_CALLS && !quick ? stderr : stdout;
 
-	if (tdm_driven(n, workers, true, rt, &d, &up, &down, &late) < 0) {
+	if (tdm_driven(n, workers, true, rt, spin, &d, &up, &down, &late) < 0) {
 		fprintf(f, "media_rt: %u calls, %u workers, %s: failed\n", n,
 			workers ? workers : ncpu(),
 			rt ? "SCHED_FIFO" : "normal scheduling");
 		return;
 	}
 	fprintf(f,
-		"media_rt: %u calls, %u workers, %s: TDM->RTP p99 %.2f ms, "
-		"RTP->TDM p99 %.2f ms, %llu answers late\n",
+		"media_rt: %u calls, %u workers, %s, busy_wait_us %u: "
+		"TDM->RTP p99 %.2f ms, RTP->TDM p99 %.2f ms, %llu answers "
+		"late, blocks caught awake %llu, missed %llu, workers' CPU "
+		"%.1f %%\n",
 		n, workers ? workers : ncpu(),
-		rt ? "SCHED_FIFO " STR(RT_PRIO) : "normal scheduling", up, down,
-		(unsigned long long)late);
+		rt ? "SCHED_FIFO " STR(RT_PRIO) : "normal scheduling", spin, up,
+		down, (unsigned long long)late,
+		(unsigned long long)d.spin_caught,
+		(unsigned long long)d.spin_missed,
+		(double)d.cpu_us / (LAT_MS * 10.0));
 }
 
 int main(int argc, char **argv)
@@ -628,10 +641,13 @@ int main(int argc, char **argv)
 	/* "latency": only the TDM-driven latency runs (for quick looks) */
 	if (argc > 1 && !strcmp(argv[1], "latency")) {
 		quick = true;
-		for (unsigned n = 30; n <= 120; n *= 2)
-			for (int k = 0; k < 4; k++) /* workers x real time */
-				latency_line(n, k & 1 ? 1 : 0,
-					     k & 2 ? RT_PRIO : 0);
+		for (unsigned n = 30; n <= 120; n *= 2) {
+			/* the defaults, then one thing changed each */
+			latency_line(n, 0, RT_PRIO, BUSY_US);
+			latency_line(n, 0, RT_PRIO, 0);
+			latency_line(n, 1, RT_PRIO, BUSY_US);
+			latency_line(n, 0, 0, BUSY_US);
+		}
 		return 0;
 	}
 	/* "cpu N": CPU per call and tick at N calls, media and bare UDP
@@ -675,26 +691,31 @@ int main(int argc, char **argv)
 		/* as the gateway runs by default (a worker per CPU,
 		 * SCHED_FIFO); refused (not root, no CAP_SYS_NICE): the
 		 * normal-scheduling figure, said so */
-		lat = tdm_driven(LAT_CALLS, 0, true, rt, &d, &up, &down, &late);
+		lat = tdm_driven(LAT_CALLS, 0, true, rt, BUSY_US, &d, &up,
+				 &down, &late);
 		if (lat < 0) {
 			rt = 0;
-			lat = tdm_driven(LAT_CALLS, 0, true, 0, &d, &up, &down,
-					 &late);
+			lat = tdm_driven(LAT_CALLS, 0, true, 0, BUSY_US, &d,
+					 &up, &down, &late);
 		}
 		printf("BENCH media_added_latency_ms %.2f ms\n", lat);
 		fflush(stdout);
 		fprintf(stderr,
-			"media_rt: %u calls, %u workers, %s: TDM->RTP p99 "
-			"%.2f ms, RTP->TDM p99 %.2f ms beyond the jitter "
-			"buffer, %llu answers late\n",
+			"media_rt: %u calls, %u workers, %s, busy_wait_us "
+			"%u: TDM->RTP p99 %.2f ms, RTP->TDM p99 %.2f ms "
+			"beyond the jitter buffer, %llu answers late, blocks "
+			"caught awake %llu, missed %llu\n",
 			LAT_CALLS, ncpu(),
 			rt ? "SCHED_FIFO " STR(RT_PRIO)
 			   : "normal scheduling (real time refused)",
-			up, down, (unsigned long long)late);
+			BUSY_US, up, down, (unsigned long long)late,
+			(unsigned long long)d.spin_caught,
+			(unsigned long long)d.spin_missed);
 		/* the other settings, for comparison */
-		latency_line(LAT_CALLS, 0, 0);
-		latency_line(LAT_CALLS, 1, rt);
-		if (tdm_driven(LAT_CALLS, 0, false, rt, &d, &up, &down,
+		latency_line(LAT_CALLS, 0, rt, 0);
+		latency_line(LAT_CALLS, 0, 0, BUSY_US);
+		latency_line(LAT_CALLS, 1, rt, BUSY_US);
+		if (tdm_driven(LAT_CALLS, 0, false, rt, BUSY_US, &d, &up, &down,
 			       &late) >= 0)
 			fprintf(stderr,
 				"media_rt: the same with the one-block-ahead "

@@ -140,6 +140,42 @@ static void leftover_timers_freed(void **state)
 	gw_loop_free(loop);
 }
 
+static void count_idle(void *arg)
+{
+	(*(unsigned *)arg)++;
+}
+
+static void at_fired(void *arg)
+{
+	*(uint64_t *)arg = 1;
+}
+
+/* The idle hook runs once before each wait, and no more once removed; a
+ * timer 1.5 ms ahead does not fire early (the wait is in microseconds,
+ * not rounded to a millisecond either way). */
+static void idle_hook_and_microsecond_timers(void **state)
+{
+	struct gw_loop *loop = gw_loop_alloc();
+	unsigned idles = 0;
+	uint64_t fired = 0, at;
+
+	assert_non_null(loop);
+	gw_loop_set_idle(loop, count_idle, &idles);
+	assert_int_equal(gw_loop_once(loop, 0), 0);
+	assert_int_equal(gw_loop_once(loop, 0), 0);
+	assert_int_equal(idles, 2);
+	gw_loop_set_idle(loop, NULL, NULL);
+	assert_int_equal(gw_loop_once(loop, 0), 0);
+	assert_int_equal(idles, 2);
+	at = gw_loop_now_us(loop) + 1500;
+	assert_non_null(gw_timer_start_at_us(loop, at, at_fired, &fired));
+	for (int i = 0; i < 100 && !fired; i++)
+		assert_int_equal(gw_loop_once(loop, 100), 0);
+	assert_int_equal(fired, 1);
+	assert_true(gw_loop_now_us(loop) >= at);
+	gw_loop_free(loop);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -147,6 +183,7 @@ int main(void)
 		cmocka_unit_test(timer_stopped_by_another),
 		cmocka_unit_test(fd_callback_and_self_removal),
 		cmocka_unit_test(leftover_timers_freed),
+		cmocka_unit_test(idle_hook_and_microsecond_timers),
 	};
 
 	return cmocka_run_group_tests_name("gateway_loop", tests, NULL, NULL);
