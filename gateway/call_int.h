@@ -84,6 +84,7 @@ struct call_fax {
 	bool initial;
 	bool vbd;		/* our V.152 (gpmd vbd=yes) re-offer is out */
 	bool no_return;		/* our audio re-offer was refused: T.38 stays */
+	bool ended;		/* the T.38 leg's fax passed its DCN */
 	struct media_addr peer; /* UDPTL peer negotiated */
 	struct sdp_t38_result neg;
 	/* the last fax, for the CDR (rec.mode NULL: none) */
