@@ -381,8 +381,13 @@ void gw_mslot_audio_rx(struct gw_mslot *s, const uint8_t *rx, size_t n,
 		gw_ring_publish(&s->up);
 	}
 	s->waiting = b != NULL;
-	atomic_store(&s->w->handed, true);
-	s->w->awaiting = s->w->pool->cfg.spin_us > 0;
+	/* the tick's first hand-over: its time is the TDM clock's phase
+	 * (the worker's own wake-up may be late), stored before the flag */
+	if (s->w->pool->cfg.spin_us && !atomic_load(&s->w->handed)) {
+		atomic_store(&s->w->handed_us, gw_mw_clock_us(CLOCK_MONOTONIC));
+		atomic_store(&s->w->handed, true);
+		s->w->awaiting = true;
+	}
 	wake(s->w);
 }
 

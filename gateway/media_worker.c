@@ -566,15 +566,15 @@ static void slot_send(struct gw_mworker *w, struct gw_mslot *s)
 	w->blk_us = s->blk_us = 0;
 }
 
-/* TDM driven with spin_us: where the next block is expected. A block
- * early (or a first one) sets the phase; a late one moves it by an
- * eighth of its lateness only, so a worker woken late once is not late
- * for every block after (the TDM clock itself is steady), while a
+/* TDM driven with spin_us: where the next block is expected, from when
+ * the signalling thread handed the last one over (a, not our wake-up,
+ * which may have been late). An early block (or a first one) sets the
+ * phase; a late one moves it by an eighth of its lateness only, so one
+ * late TDM tick does not make us late for every block after, while a
  * clock drifting against ours is still followed. */
-static void spin_phase(struct gw_mworker *w)
+static void spin_phase(struct gw_mworker *w, uint64_t a)
 {
 	const uint64_t period = 1000ull * GW_MW_BLOCK / 8;
-	uint64_t a = w->tick_us;
 
 	if (!w->next_us || a <= w->next_us || a > w->next_us + period / 2)
 		w->next_us = a + period;
@@ -597,7 +597,7 @@ static void run_tick(struct gw_mworker *w)
 		(int64_t)gw_mw_clock_us(CLOCK_REALTIME) - (int64_t)w->tick_us;
 	atomic_store(&w->pending, false);
 	if (atomic_exchange(&w->handed, false))
-		spin_phase(w);
+		spin_phase(w, atomic_load(&w->handed_us));
 	drain_cmds(w);
 	for (struct gw_mslot *s = w->slots, *next; s; s = next) {
 		next = s->next; /* s may go */

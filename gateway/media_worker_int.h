@@ -133,7 +133,8 @@ struct gw_mworker {
 	_Atomic bool rep_pending; /* likewise for the reply eventfd */
 	_Atomic bool aud_ready;	  /* played TDM blocks: cfg.audio_ready */
 	_Atomic bool quit;
-	_Atomic bool handed;   /* TDM blocks were handed up since the tick */
+	_Atomic bool handed; /* TDM blocks were handed up since the tick */
+	_Atomic uint64_t handed_us; /* spin_us: when the first of them was */
 	bool awaiting;	       /* signalling side: answers owed (spin_us) */
 	_Atomic unsigned live; /* slots it runs (for draining) */
 	struct gw_ring cmd, rep;
