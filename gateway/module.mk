@@ -43,4 +43,9 @@ UNIT_TESTS += test_gateway_media_noalloc
 UNIT_LDFLAGS_test_gateway_media_noalloc := \
 	-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free \
 	-Wl,--wrap=strdup,--wrap=strndup -rdynamic
+# its T.38 call has pstnsim's fax machines on the TDM side
+UNIT_OBJS_test_gateway_media_noalloc := $(B)/tools/pstnsim/fax.o \
+	$(B)/tools/faxdoc/faxdoc.o
+$(B)/tests/unit/test_gateway_media_noalloc: \
+	$(UNIT_OBJS_test_gateway_media_noalloc)
 BENCHES += gateway_route_match
