@@ -73,6 +73,13 @@ const char *gw_cmd_show_captures(struct gw *gw, char **args, int nargs,
 				 struct gw_ctl_out *out);
 const char *gw_cmd_originate(struct gw *gw, char **args, int nargs,
 			     struct gw_ctl_out *out);
+#define GW_CTL_ORIG_USAGE                                                    \
+	"originate [--force] span N|trunk NAME TO [[from=]NUMBER] [secs=S] " \
+	"[tone=HZ]"
+#define GW_CTL_ORIG_MAX_ARGS 7 /* the words after originate */
+/* The start of the error sentence of a command refused because the
+ * gateway drains: pstngw-ctl exits with its own status on it. */
+#define GW_CTL_ERR_DRAINING "the gateway is draining"
 /* ctl_cmd.c's helpers for them */
 bool gw_ctl_parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *v);
 bool gw_ctl_span_exists(const struct gw *gw, unsigned id);

@@ -10,6 +10,7 @@
 
 #include "gateway/capture.h"
 #include "gateway/ctl.h"
+#include "gateway/drain.h"
 #include "gateway/gw.h"
 #include "gateway/log.h"
 #include "gateway/originate.h"
@@ -140,14 +141,41 @@ const char *gw_cmd_show_captures(struct gw *gw, char **args, int nargs,
 	return NULL;
 }
 
-/* originate span N|trunk NAME TO [[from=]NUMBER] [secs=S] [tone=HZ] */
-const char *gw_cmd_originate(struct gw *gw, char **args, int nargs,
+/* Takes "--force" out of args (anywhere: operators add it last as often
+ * as first); the count of the words left. */
+static int take_force(char **args, int nargs, char **left, bool *force)
+{
+	int n = 0;
+
+	*force = false;
+	for (int i = 0; i < nargs; i++) {
+		if (!strcmp(args[i], "--force"))
+			*force = true;
+		else
+			left[n++] = args[i];
+	}
+	return n;
+}
+
+/* originate [--force] span N|trunk NAME TO [[from=]NUMBER] [secs=S]
+ * [tone=HZ] */
+const char *gw_cmd_originate(struct gw *gw, char **all, int nall,
 			     struct gw_ctl_out *out)
 {
 	unsigned span = 0, secs = 10, tone = GW_ORIG_TONE_HZ, id = 0;
 	const char *from = NULL;
-	bool trunk = !strcmp(args[0], "trunk");
+	char *args[GW_CTL_ORIG_MAX_ARGS];
+	bool force = false;
+	int nargs = nall <= GW_CTL_ORIG_MAX_ARGS
+			    ? take_force(all, nall, args, &force)
+			    : -1;
 	int err;
+
+	if (nargs < 3 || nargs > GW_CTL_ORIG_MAX_ARGS - 1) {
+		gw_ctl_printf(out, "usage: %s\n", GW_CTL_ORIG_USAGE);
+		return "wrong number of arguments";
+	}
+	bool trunk = !strcmp(args[0], "trunk");
 
 	if (!trunk && strcmp(args[0], "span"))
 		return "say where: originate span N TO or originate trunk NAME TO";
@@ -171,6 +199,18 @@ const char *gw_cmd_originate(struct gw *gw, char **args, int nargs,
 		} else
 			return "unknown option (from=, secs= or tone=)";
 	}
+	/* a draining box is being emptied for maintenance: a test call
+	 * there is a mistake unless the operator says it is not (a forced
+	 * one is not counted as a call in progress by drain) */
+	if (gw_drain_active(gw) && !force) {
+		GW_NOTICE(CTL,
+			  "originate to %s on %s %s refused: %s (no --force)",
+			  args[2], args[0], args[1],
+			  gw_drain_state_name(gw->drain.state));
+		return GW_CTL_ERR_DRAINING
+			": test calls are refused (originate --force places "
+			"one anyway)";
+	}
 	err = trunk ? gw_originate_trunk(gw, args[1], args[2], from, secs, tone,
 					 &id)
 		    : gw_originate_span(gw, span, args[2], from, secs, tone,
@@ -179,8 +219,10 @@ const char *gw_cmd_originate(struct gw *gw, char **args, int nargs,
 	case 0:
 		gw_ctl_printf(out,
 			      "originate %u: calling %s on %s %s, tone %u Hz "
-			      "for %u s once answered\n",
-			      id, args[2], args[0], args[1], tone, secs);
+			      "for %u s once answered%s\n",
+			      id, args[2], args[0], args[1], tone, secs,
+			      gw_drain_active(gw) ? " (forced while draining)"
+						  : "");
 		return NULL;
 	case EAGAIN:
 		return "no RTP port is free";

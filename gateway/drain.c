@@ -133,6 +133,9 @@ void gw_drain_event(struct gw *gw, enum gw_drain_event ev)
 		/* busy-out (drain_mode busyout) in or out of service */
 		gw_route_health(gw);
 	}
+	/* x-pstngw-trunks subscribers see drain= change (gw.c; coalesced
+	 * with the channel changes of the same moment) */
+	gw_trunks_changed(gw);
 }
 
 /* "Retry-After: N (why)\r\n", or nothing when retry_after_s is 0. */

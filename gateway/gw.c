@@ -78,7 +78,10 @@ static void media_audio_ready(void *arg)
 
 /*
  * Event package x-pstngw-trunks (README): one summary line, then one
- * line per span. A span that is not up has no free channel.
+ * line per span. A span that is not up has no free channel. drain= comes
+ * last on the summary line, so readers of the older four fields (and
+ * SIPp's regexps on them) see no change; a subscriber choosing where to
+ * send calls must take anything but drain=off as "no new calls".
  */
 int gw_trunks_state(const struct gw *gw, char *buf, size_t size)
 {
@@ -107,8 +110,10 @@ int gw_trunks_state(const struct gw *gw, char *buf, size_t size)
 			break;
 		len += (size_t)w;
 	}
-	int w = snprintf(buf, size, "spans=%zu up=%u channels=%u free=%u\r\n%s",
-			 gw->nspans, up, chans, free_ch, spans);
+	int w = snprintf(buf, size,
+			 "spans=%zu up=%u channels=%u free=%u drain=%s\r\n%s",
+			 gw->nspans, up, chans, free_ch,
+			 gw_drain_state_name(gw->drain.state), spans);
 	return w < 0 || (size_t)w >= size ? -1 : w;
 }
 

@@ -144,6 +144,7 @@ bool gw_orig_tdm_event(struct gw *gw, struct tdm_call *tcall,
 		     o->answered ? "answered" : "not answered");
 		o->tdm = NULL;
 		orig_free(o);
+		gw_trunks_changed(gw); /* its channel is free again */
 		break;
 	default:
 		break;
@@ -216,6 +217,7 @@ int gw_originate_span(struct gw *gw, unsigned span_id, const char *to,
 	}
 	o->next = gw->origs;
 	gw->origs = o;
+	gw_trunks_changed(gw); /* x-pstngw-trunks: one channel less free */
 	/* unanswered: given up after the same time plus a ringing allowance */
 	o->timer = gw_timer_start(gw->loop, (secs + GW_ORIG_RING_S) * 1000u,
 				  time_up, o);

@@ -37,3 +37,50 @@ scrape() {
 	timeout 5 bash -c 'exec 3<>/dev/tcp/127.0.0.1/9464 &&
 		printf "GET /metrics HTTP/1.0\r\n\r\n" >&3 && cat <&3'
 }
+
+# trunks_monitor NAME PORT: a subscriber to x-pstngw-trunks on
+# 127.0.0.1:PORT (Expires 600) that answers each NOTIFY 200 and logs it
+# once (retransmissions skipped) to $T/NAME.log as
+# "notify cseq=N state=STATE <summary line>".
+trunks_monitor() {
+	start "$1" perl -MIO::Socket::INET -e '
+		$| = 1; alarm 600;
+		my $port = shift;
+		my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1:$port",
+					      Proto => "udp") or die "socket: $!";
+		my $gw = IO::Socket::INET->new(PeerAddr => "127.0.0.1:5060",
+					       Proto => "udp")->peername;
+		$s->send("SUBSCRIBE sip:trunks\@127.0.0.1 SIP/2.0\r\n" .
+			"Via: SIP/2.0/UDP 127.0.0.1:$port;branch=z9hG4bKmon$port\r\n" .
+			"From: <sip:mon\@127.0.0.1:$port>;tag=mon$port\r\n" .
+			"To: <sip:trunks\@127.0.0.1>\r\n" .
+			"Call-ID: mon-$port\@127.0.0.1\r\nCSeq: 1 SUBSCRIBE\r\n" .
+			"Contact: <sip:mon\@127.0.0.1:$port>\r\n" .
+			"Event: x-pstngw-trunks\r\nExpires: 600\r\n" .
+			"Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n", 0, $gw)
+			or die "send: $!";
+		my %seen;
+		while (1) {
+			my $d;
+			my $from = $s->recv($d, 65535) or next;
+			if ($d =~ m{^SIP/2\.0 (\d+)}) { print "response $1\n"; next; }
+			next unless $d =~ /^NOTIFY /;
+			my ($head) = split /\r\n\r\n/, $d, 2;
+			my $ok = "SIP/2.0 200 OK\r\n";
+			$ok .= "$_\r\n" for grep { /^(Via|From|To|Call-ID|CSeq):/i }
+				split /\r\n/, $head;
+			$s->send("${ok}Content-Length: 0\r\n\r\n", 0, $from);
+			my ($cseq) = $d =~ /^CSeq:\s*(\d+)/mi;
+			next if $seen{$cseq}++;
+			my ($st) = $d =~ /^Subscription-State:\s*([^;\r]+)/mi;
+			my ($sum) = $d =~ /^(spans=[^\r]*)/m;
+			print "notify cseq=$cseq state=$st ", $sum // "-", "\n";
+		}' "$2"
+}
+
+# drain_seq FILE: the drain= values of a monitor log in order, repeats
+# folded ("off draining drained off").
+drain_seq() {
+	grep -o 'drain=[a-z]*' "$1" | sed 's/drain=//' | uniq | tr '\n' ' ' |
+		sed 's/ $//'
+}

@@ -1,8 +1,9 @@
 # Drain with drain_mode = busyout (issue 9): the idle B-channels go out of
 # service with SERVICE messages, which the switch (pstnsim) sees; the
 # channel of the call in progress follows once that call has ended
-# normally; undrain brings all 23 back into service and a new call from
-# the PSTN goes through.
+# normally (then even a forced test call finds no channel); undrain
+# brings all 23 back into service and a new call from the PSTN goes
+# through.
 . tests/integration/lib.sh
 . tests/integration/drain_lib.sh
 gw_conf "$T/gw.conf"
@@ -39,6 +40,11 @@ expect_freq "$T/sim.log" "event=heard call=1 " 440
 expect_freq "$T/phone.log" "event=heard call=1 " 1000
 wait_for "$T/gw.log" "span 1: 1 B-channel\(s\) out of service: draining" 5
 wait_for "$T/sim.log" "event=chan_state span=1 chan=$chan state=maint" 5
+# every channel busied out: even a forced test call finds none
+$CTL originate --force span 1 5551998 >"$T/orig.out" 2>&1
+rc=$?
+[ $rc -eq 1 ] || fail "forced originate with all busied out exited $rc"
+expect_line "$T/orig.out" "error: no B-channel is free on that span"
 
 # undrain: every channel back, a new call goes through
 $CTL undrain >/dev/null || fail "undrain failed"

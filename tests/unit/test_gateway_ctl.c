@@ -77,7 +77,7 @@ static void version_help(void **state)
 	assert_non_null(strstr(h, "\nreload\n"));
 	assert_non_null(strstr(h, "trace sip on|off\n"));
 	assert_non_null(strstr(h, "capture dchan FILE|off\n"));
-	assert_non_null(strstr(h, "originate span N|trunk NAME TO"));
+	assert_non_null(strstr(h, "originate [--force] span N|trunk NAME TO"));
 	/* no calls: no fax sessions, and the counters line */
 	const char *f = run("show fax", true);
 

@@ -1,6 +1,6 @@
 /* gateway/ctl_ops.c through gw_ctl_exec on a bare gateway: reload's
  * answers (no file, a broken file with its lines, a good one), originate's
- * refusals. (test_gateway_capture drives trace and capture.) */
+ * refusals, also while draining. (test_gateway_capture drives trace and capture.) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -80,7 +80,11 @@ static void originate(void **state)
 	r = run("originate trunk x 123", false);
 	assert_non_null(strstr(r, "error: no such trunk"));
 	r = run("originate span", false);
-	assert_non_null(strstr(r, "usage: originate span N|trunk NAME TO"));
+	assert_non_null(
+		strstr(r, "usage: originate [--force] span N|trunk NAME TO"));
+	r = run("originate --force span 1", false); /* --force is no place */
+	assert_non_null(strstr(r, "usage: originate [--force]"));
+	assert_non_null(strstr(r, "error: wrong number of arguments"));
 	gw.cfg.ntrunks = 1;
 	snprintf(gw.cfg.trunks[0].name, CFG_NAME_LEN, "x");
 	r = run("originate trunk x 123 secs=9999", false);
@@ -97,11 +101,50 @@ static void originate(void **state)
 	assert_non_null(strstr(r, "error: the gateway is shutting down"));
 }
 
+/* While draining a test call is refused unless forced; a forced one goes
+ * on to the usual checks (here: no SIP stack, so "shutting down"). */
+static void originate_draining(void **state)
+{
+	const char *r;
+
+	(void)state;
+	memset(&gw, 0, sizeof(gw));
+	gw.cfg.ntrunks = 1;
+	snprintf(gw.cfg.trunks[0].name, CFG_NAME_LEN, "x");
+	gw.drain.state = GW_DRAIN_DRAINING;
+	r = run("originate trunk x 123", false);
+	assert_string_equal(r, "error: " GW_CTL_ERR_DRAINING
+			       ": test calls are refused (originate --force "
+			       "places one anyway)\n");
+	gw.drain.state = GW_DRAIN_DRAINED;
+	r = run("originate trunk x 123 555 secs=5", false);
+	assert_non_null(strstr(r, "error: the gateway is draining"));
+	/* bad input is named first, draining or not */
+	r = run("originate trunk x 123 secs=0", false);
+	assert_non_null(strstr(r, "error: secs must be"));
+	r = run("originate trunk nobody 123", false);
+	assert_non_null(strstr(r, "error: no such trunk"));
+	r = run("originate --forced trunk x 123", false);
+	assert_non_null(strstr(r, "error: say where"));
+	/* forced, first or last: past the drain check */
+	r = run("originate --force trunk x 123", false);
+	assert_non_null(strstr(r, "error: the gateway is shutting down"));
+	r = run("originate trunk x 123 555 secs=5 tone=0 --force", false);
+	assert_non_null(strstr(r, "error: the gateway is shutting down"));
+	r = run("originate trunk x 123 --force 555", false);
+	assert_non_null(strstr(r, "error: the gateway is shutting down"));
+	/* undrained: no --force needed */
+	gw.drain.state = GW_DRAIN_OFF;
+	r = run("originate trunk x 123", false);
+	assert_non_null(strstr(r, "error: the gateway is shutting down"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(reload),
 		cmocka_unit_test(originate),
+		cmocka_unit_test(originate_draining),
 	};
 	int rc;
 

@@ -5,7 +5,9 @@
  * span over the loop driver): health from span and channel states, a
  * SETUP refused with drain_cause while draining, and drain_mode busyout
  * taking idle B-channels out of service with SERVICE messages (the NET
- * side sees them go) and back on undrain.
+ * side sees them go, x-pstngw-trunks shows free=0 drain=drained) and
+ * back on undrain. (test_gateway_gw: the x-pstngw-trunks body and its
+ * NOTIFYs on drain changes.)
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -523,6 +525,13 @@ static void busyout(void **state)
 
 	assert_non_null(strstr(r, "mode busyout"));
 	assert_non_null(strstr(r, "busied-out B-channels 22"));
+	/* what x-pstngw-trunks subscribers see: no free channel, drained */
+	char b[512];
+
+	assert_true(gw_trunks_state(&gw, b, sizeof(b)) > 0);
+	assert_string_equal(b,
+			    "spans=1 up=1 channels=23 free=0 drain=drained\r\n"
+			    "span=1 state=up group=pri channels=23 free=0\r\n");
 	/* the span without SERVICE messages would only refuse */
 	gw_drain_event(&gw, GW_DRAIN_EV_UNDRAIN);
 	assert_int_equal(gw.busied[0], 0);

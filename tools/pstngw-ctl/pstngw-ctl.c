@@ -2,9 +2,11 @@
  * pstngw-ctl: sends one command to the daemon's control socket and
  * prints the reply. Exit status: 0 when the daemon answered ok, 1 when it
  * answered with an error, 2 when it could not be reached or did not
- * answer in time. `drain --wait SECONDS` drains, then asks `show drain`
- * twice a second until no call is up (0) or the time is over (3): the
- * waiting happens here, so the daemon's loop never holds a reply.
+ * answer in time, 4 when it refused the command because it is draining
+ * (originate without --force). `drain --wait SECONDS` drains, then asks
+ * `show drain` twice a second until no call is up (0) or the time is over
+ * (3): the waiting happens here, so the daemon's loop never holds a
+ * reply.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,12 +19,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "gateway/ctl.h"
+
+#define DRAINING_ERR "error: " GW_CTL_ERR_DRAINING
 #define DEFAULT_SOCKET "/run/pstngw/ctl.sock"
 #define LINE_MAX_LEN 512 /* the daemon's GW_CTL_LINE_MAX */
 #define REPLY_TIMEOUT_MS 10000
 #define WAIT_MAX_S 86400  /* drain --wait */
 #define WAIT_POLL_MS 500  /* between two show drain */
 #define EXIT_STILL_BUSY 3 /* drain --wait: calls still up at the end */
+#define EXIT_DRAINING 4	  /* refused: the gateway drains */
 
 static void usage(FILE *f)
 {
@@ -32,6 +38,8 @@ static void usage(FILE *f)
 		"  -t SECONDS  how long to wait for the reply (default 10)\n"
 		"drain --wait SECONDS: drain, then wait until no call is up\n"
 		"  (exit 0), or SECONDS pass (exit 3)\n"
+		"Exit: 0 ok, 1 error, 2 daemon unreachable, 4 refused while "
+		"draining\n"
 		"Try: pstngw-ctl help\n"
 		"Dry-run a route: pstngw-ctl route test 2125550100 5551000 group:pri\n");
 }
@@ -79,7 +87,10 @@ static int read_reply(int fd, const char *path, int timeout_ms, char *cap,
 				return 0;
 			if (!strncmp(buf, "error:", 6)) {
 				fprintf(stderr, "pstngw-ctl: %s\n", buf);
-				return 1;
+				return strncmp(buf, DRAINING_ERR,
+					       sizeof(DRAINING_ERR) - 1)
+					       ? 1
+					       : EXIT_DRAINING;
 			}
 			if (cap) {
 				size_t cl = strlen(cap);
