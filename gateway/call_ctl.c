@@ -10,6 +10,7 @@
 #include "gateway/call_int.h"
 #include "gateway/ctl.h"
 #include "gateway/interwork.h"
+#include "gateway/media_worker.h"
 
 static const char *state_word(const struct gw_call *c)
 {
@@ -25,6 +26,68 @@ static const char *state_word(const struct gw_call *c)
 	default:
 		return "releasing";
 	}
+}
+
+/* The media worker owns the session: its counters come back as a
+ * report after a query, so a show prints what the show before asked
+ * for (with its age) and asks again. Nothing is asked while nobody
+ * looks. */
+static void show_rtp(struct gw_call *c, struct gw_ctl_out *out, uint64_t now)
+{
+	const struct media_stats *st = &c->live;
+
+	if (!c->mslot) {
+		gw_ctl_printf(out, "call %u: no media\n", c->id);
+		return;
+	}
+	if (c->have_live) {
+		uint64_t age = now - c->live_at;
+
+		gw_ctl_printf(
+			out,
+			"call %u: rtp rx %llu tx %llu lost %llu late %llu "
+			"bad %llu foreign %llu jitter %u us; "
+			"rtcp rx %llu bad %llu foreign %llu; "
+			"%llu.%llu s ago\n",
+			c->id, (unsigned long long)st->rx_packets,
+			(unsigned long long)st->tx_packets,
+			(unsigned long long)st->rx_lost,
+			(unsigned long long)st->rx_late,
+			(unsigned long long)st->rx_bad,
+			(unsigned long long)st->rx_foreign, st->jitter_us,
+			(unsigned long long)st->rtcp_rx,
+			(unsigned long long)st->rtcp_bad,
+			(unsigned long long)st->rtcp_foreign,
+			(unsigned long long)(age / 1000),
+			(unsigned long long)(age % 1000 / 100));
+	} else {
+		gw_ctl_printf(out, "call %u: rtp counters on the next show\n",
+			      c->id);
+	}
+	/* EAGAIN (command ring full): the next show asks again */
+	(void)gw_mslot_query(c->mslot);
+}
+
+void gw_ctl_show_rtp(struct gw *gw, struct gw_ctl_out *out)
+{
+	uint64_t now = gw_loop_now(gw->loop);
+
+	if (!gw->calls)
+		gw_ctl_printf(out, "no calls\n");
+	for (struct gw_call *c = gw->calls; c; c = c->next)
+		show_rtp(c, out, now);
+}
+
+/* The same counts as pstngw_release_tones_total (metrics.c). */
+static void show_release_tones(const struct gw *gw, struct gw_ctl_out *out)
+{
+	const uint64_t(*n)[2] = gw->stats.release_tone_by; /* [to][tone] */
+
+	gw_ctl_printf(out,
+		      "release tones: busy to sip %llu to pstn %llu; "
+		      "congestion to sip %llu to pstn %llu\n",
+		      (unsigned long long)n[0][0], (unsigned long long)n[1][0],
+		      (unsigned long long)n[0][1], (unsigned long long)n[1][1]);
 }
 
 void gw_ctl_show_calls(struct gw *gw, struct gw_ctl_out *out)
@@ -58,6 +121,7 @@ void gw_ctl_show_calls(struct gw *gw, struct gw_ctl_out *out)
 			c->mslot && c->media_res.name[0] ? c->media_res.name
 							 : "-");
 	}
+	show_release_tones(gw, out);
 }
 
 static struct gw_call *find(struct gw *gw, const char *which)

@@ -5,8 +5,9 @@
  * (media_t38leg) on the same socket. When the far end refuses T.38 the
  * call stays on G.711 with fax-tuned media and a V.152 re-offer
  * (gpmd vbd=yes). The far end's audio re-INVITE returns the call to
- * audio. Results come back with the leg and go to the log, metrics, CDR
- * and, for a failed fax, a trace file.
+ * audio; ours after the fax, and the watchdog, are in call_fax_end.c.
+ * Results come back with the leg and go to the log, metrics, CDR and,
+ * for a failed fax, a trace file (call_fax_res.c).
  *
  * The decisions are small pure functions (call_fax_*) so the unit tests
  * can drive them without sockets; the rest applies them.
@@ -35,11 +36,6 @@ const char *call_fax_state_name(int s)
 {
 	return s >= 0 && s < FAX_STATE__COUNT ? state_names[s] : "?";
 }
-
-#define FLOG(c, lvl, fmt, ...)                                                \
-	gw_log(GW_LOG_FAX, lvl, "call %u {%s} fax {%s}: " fmt, (c)->id,       \
-	       call_state_name((c)->state), call_fax_state_name((c)->fax.st), \
-	       ##__VA_ARGS__)
 
 /* ---- decisions ------------------------------------------------------- */
 
@@ -248,7 +244,7 @@ void call_fax_media_started(struct gw_call *c)
 	}
 }
 
-static void stop_wait(struct gw_call *c)
+void call_fax_stop_wait(struct gw_call *c)
 {
 	if (c->fax.wait) {
 		gw_timer_stop(c->gw->loop, c->fax.wait);
@@ -263,7 +259,7 @@ static void go_g711(struct gw_call *c, const char *why)
 	char sdp[sizeof(c->answer_sdp)];
 	size_t len;
 
-	stop_wait(c);
+	call_fax_stop_wait(c);
 	if (c->fax.st != FAX_G711)
 		c->gw->stats.fax_g711++;
 	c->fax.st = FAX_G711;
@@ -298,7 +294,7 @@ static void send_t38_offer(struct gw_call *c)
 	size_t len;
 	int err;
 
-	stop_wait(c);
+	call_fax_stop_wait(c);
 	if (!c->sip || c->state != CS_ACTIVE)
 		return;
 	c->local.sess_version++;
@@ -319,11 +315,6 @@ static void send_t38_offer(struct gw_call *c)
 	FLOG(c, LOG_NOTICE, "re-INVITE to T.38 (version <= %u)",
 	     l.caps.version);
 }
-
-/* Before answer there is no dialog to re-INVITE in: wait again, a
- * bounded number of times, then stay on G.711. (Also bounds the retries
- * of the re-INVITE back to audio while another offer is pending.) */
-#define FAX_WAIT_ROUNDS 20
 
 static void wait_fired(void *arg)
 {
@@ -415,8 +406,9 @@ static int start_leg(struct gw_call *c, const struct sdp_t38_result *neg)
 		media_t38leg_free(leg);
 		return err;
 	}
-	stop_wait(c);
+	call_fax_stop_wait(c);
 	c->fax.st = FAX_T38;
+	c->fax.ended = false;
 	c->fax.peer = peer;
 	c->fax.neg = *neg;
 	c->fax.t_start = gw_loop_now(c->gw->loop);
@@ -494,114 +486,10 @@ bool call_fax_offer(struct gw_call *c, const struct sip_pl *sdp)
 			sip_call_answer(c->sip, 500, NULL);
 			return true;
 		}
-		FLOG(c, LOG_NOTICE, "back to audio");
-		c->fax.st = FAX_IDLE;
+		FLOG(c, LOG_NOTICE, "back to audio; fax detection on again");
+		call_fax_back_on_audio(c);
 	}
 	return false;
-}
-
-/* ---- back to audio after the fax ------------------------------------- */
-
-enum call_fax_act call_fax_on_phase_e(const struct call_fax_policy *p,
-				      enum call_fax_state st, bool no_return)
-{
-	/* only a running T.38 leg, once: a refused return is not retried */
-	if (st != FAX_T38 || no_return || !p->cfg->return_to_audio)
-		return FAXACT_NONE;
-	return FAXACT_WAIT;
-}
-
-static void return_fired(void *arg)
-{
-	struct gw_call *c = arg;
-	char sdp[sizeof(c->answer_sdp)];
-	size_t len;
-	int err;
-
-	c->fax.wait = NULL;
-	if (c->fax.st != FAX_T38 || c->state != CS_ACTIVE || !c->sip)
-		return;
-	c->local.sess_version++;
-	err = sdp_build_offer(&c->local, sdp, sizeof(sdp), &len);
-	if (!err)
-		err = sip_call_reoffer(c->sip, sdp);
-	if (err == EBUSY && ++c->fax.rounds < FAX_WAIT_ROUNDS) {
-		/* an offer of ours is pending (a session refresh) */
-		c->fax.wait = gw_timer_start(c->gw->loop, 500, return_fired, c);
-		return;
-	}
-	if (err) {
-		FLOG(c, LOG_WARNING,
-		     "re-INVITE to audio not sent: %s: T.38 until hangup",
-		     strerror(err));
-		c->fax.no_return = true;
-		return;
-	}
-	c->fax.st = FAX_RETURNING;
-	FLOG(c, LOG_NOTICE, "fax ended: re-INVITE back to audio");
-}
-
-void gw_call_t38_phase_e(void *arg, uint64_t cookie)
-{
-	struct gw *gw = arg;
-	struct gw_call *c = call_of_cookie(gw, cookie);
-	unsigned ms;
-
-	if (!c || c->state == CS_RELEASING || !c->fax.pol.cfg)
-		return;
-	if (call_fax_on_phase_e(&c->fax.pol, c->fax.st, c->fax.no_return) ==
-	    FAXACT_NONE) {
-		FLOG(c, LOG_INFO, "fax ended (DCN)");
-		return;
-	}
-	ms = c->fax.pol.cfg->return_delay_ms;
-	FLOG(c, LOG_INFO, "fax ended (DCN): back to audio in %u ms", ms);
-	stop_wait(c);
-	c->fax.rounds = 0;
-	c->fax.wait = gw_timer_start(gw->loop, ms, return_fired, c);
-}
-
-/* The answer to our audio re-INVITE. 491 never comes here (the stack
- * retries it, RFC 3261 14.1); any other refusal keeps T.38 until the
- * call ends, as the far end's T.38 session is still the agreed one. */
-static void return_answered(struct gw_call *c, unsigned code,
-			    const struct sip_pl *sdp)
-{
-	struct sdp_session ans;
-	struct sdp_result res;
-	int err;
-
-	if (code < 200 || code >= 300) {
-		c->fax.st = FAX_T38;
-		c->fax.no_return = true;
-		FLOG(c, LOG_NOTICE,
-		     "re-INVITE to audio refused with %u: T.38 until hangup",
-		     code);
-		return;
-	}
-	err = sdp->l ? sdp_parse(&ans, sdp->p, sdp->l) : ENOENT;
-	if (!err)
-		err = sdp_accept_answer(&ans, &c->local, &res);
-	if (!err)
-		err = gw_mslot_t38_end(c->mslot);
-	if (err) {
-		/* the dialog says audio, the media is still T.38: the far
-		 * end's next offer can set it right */
-		c->fax.st = FAX_T38;
-		c->fax.no_return = true;
-		FLOG(c, LOG_WARNING, "audio answer not usable: %s",
-		     strerror(err));
-		return;
-	}
-	c->fax.st = FAX_IDLE;
-	if ((res.pt != c->media_res.pt || res.port != c->media_res.port ||
-	     strcmp(res.addr, c->media_res.addr)) &&
-	    call_media_start(c, &res))
-		FLOG(c, LOG_WARNING, "audio not restarted for %s:%u", res.addr,
-		     res.port);
-	c->media_res.dir = res.dir;
-	FLOG(c, LOG_NOTICE, "back to audio (our re-INVITE), %s to %s:%u",
-	     res.name, res.addr, res.port);
 }
 
 void call_fax_reoffer_done(struct gw_call *c, unsigned code,
@@ -618,7 +506,7 @@ void call_fax_reoffer_done(struct gw_call *c, unsigned code,
 		return; /* the media stays as it is either way */
 	}
 	if (c->fax.st == FAX_RETURNING) {
-		return_answered(c, code, sdp);
+		call_fax_return_answered(c, code, sdp);
 		return;
 	}
 	if (c->fax.st != FAX_OFFERING && c->fax.st != FAX_T38)
@@ -649,23 +537,6 @@ void call_fax_reoffer_done(struct gw_call *c, unsigned code,
 	default:
 		return;
 	}
-}
-
-void gw_call_t38_silent(void *arg, uint64_t cookie)
-{
-	struct gw *gw = arg;
-	struct gw_call *c = call_of_cookie(gw, cookie);
-
-	if (!c || c->state == CS_RELEASING)
-		return;
-	gw->stats.fax_watchdog++;
-	FLOG(c, LOG_WARNING,
-	     "no UDPTL datagram for %u ms: releasing (cause 41)",
-	     c->fax.pol.cfg ? c->fax.pol.cfg->watchdog_ms : 0);
-	call_hold(c);
-	call_release(c, GW_CAUSE_TEMPORARY_FAILURE, 0);
-	c->state = CS_RELEASING;
-	call_unhold(c);
 }
 
 static int rest_stream(const struct gw_call *c, const struct sdp_t38_result *t,
@@ -783,5 +654,5 @@ int call_fax_incoming_start(struct gw_call *c)
 
 void call_fax_close(struct gw_call *c)
 {
-	stop_wait(c);
+	call_fax_stop_wait(c);
 }

@@ -8,6 +8,17 @@
 
 #include "gateway/call_int.h"
 
+/* A fax log line naming the call and both its states. */
+#define FLOG(c, lvl, fmt, ...)                                                \
+	gw_log(GW_LOG_FAX, lvl, "call %u {%s} fax {%s}: " fmt, (c)->id,       \
+	       call_state_name((c)->state), call_fax_state_name((c)->fax.st), \
+	       ##__VA_ARGS__)
+
+/* Before answer there is no dialog to re-INVITE in: wait again, a
+ * bounded number of times, then stay on G.711. (Also bounds the retries
+ * of the re-INVITE back to audio while another offer is pending.) */
+#define FAX_WAIT_ROUNDS 20
+
 enum call_fax_act {
 	FAXACT_NONE,  /* nothing to do */
 	FAXACT_WAIT,  /* give the far end wait_ms to re-INVITE first */
@@ -32,6 +43,14 @@ enum call_fax_act call_fax_on_answer(unsigned code);
  * to audio after return_delay_ms) or NONE. no_return: refused before. */
 enum call_fax_act call_fax_on_phase_e(const struct call_fax_policy *p,
 				      enum call_fax_state st, bool no_return);
+/* The Q.850 cause for a T.38 call whose UDPTL went silent (watchdog):
+ * 41 while its fax runs; once the fax has ended (DCN, ended) silence is
+ * normal: 16 with [fax] idle_release, else 0 (the call stays up). */
+int call_fax_silent_cause(const struct call_fax_policy *p, bool ended);
+/* Back on audio after a T.38 fax: the per-fax state cleared, so that a
+ * second fax on the call switches as the first did (refused stays: it
+ * is the far end's answer to T.38, not to one fax). */
+void call_fax_rearm(struct call_fax *f);
 /* The T.38 SDP capabilities we offer and answer with. */
 void call_fax_caps(const struct cfg_fax *f, struct sdp_t38 *t);
 /* The leg for a negotiated stream (localTCF: the leg runs t38tcf). */
@@ -43,3 +62,11 @@ int call_fax_leg_cfg(const struct cfg_fax *f, enum media_law law,
 int call_fax_vbd_offer(const struct sdp_local *loc,
 		       const struct sdp_result *cur, char *buf, size_t size,
 		       size_t *lenp);
+
+/* call_fax.c and call_fax_end.c between them. */
+void call_fax_stop_wait(struct gw_call *c);
+/* The answer to our re-INVITE back to audio (FAX_RETURNING). */
+void call_fax_return_answered(struct gw_call *c, unsigned code,
+			      const struct sip_pl *sdp);
+/* The call is back on audio: rearmed, fax tone detection started again. */
+void call_fax_back_on_audio(struct gw_call *c);

@@ -117,6 +117,8 @@ void gw_call_t38_done(void *arg, uint64_t cookie, struct media_t38leg *leg,
 	gw->stats.udptl_foreign += foreign;
 	gw->stats.udptl_malformed += u->bad_total;
 	gw->stats.udptl_stale_rtp += u->stale_rtp;
+	gw->stats.fax_tcf_good += r->tcf.tcf_checked - r->tcf.tcf_bad;
+	gw->stats.fax_tcf_bad += r->tcf.tcf_bad;
 	if (!ok) {
 		const char *trace = media_t38leg_trace(leg);
 		char path[512];
@@ -147,6 +149,8 @@ void gw_call_t38_done(void *arg, uint64_t cookie, struct media_t38leg *leg,
 		.udptl_tx = u->pkts_out,
 		.udptl_recovered = u->rec_red + u->rec_fec,
 		.udptl_lost = u->lost,
+		.tcf_good = r->tcf.tcf_checked - r->tcf.tcf_bad,
+		.tcf_bad = r->tcf.tcf_bad,
 	};
 	if (c) { /* the call lives on: its record takes it at the end */
 		snprintf(c->fax.result, sizeof(c->fax.result), "%s", result);

@@ -84,6 +84,7 @@ struct call_fax {
 	bool initial;
 	bool vbd;		/* our V.152 (gpmd vbd=yes) re-offer is out */
 	bool no_return;		/* our audio re-offer was refused: T.38 stays */
+	bool ended;		/* the T.38 leg's fax passed its DCN */
 	struct media_addr peer; /* UDPTL peer negotiated */
 	struct sdp_t38_result neg;
 	/* the last fax, for the CDR (rec.mode NULL: none) */
@@ -146,6 +147,11 @@ struct gw_call {
 	unsigned sip_code; /* SIP final status, 0 if none */
 	struct call_fax fax;
 	uint64_t t_start, t_answer;
+	/* show calls (call_ctl.c): the worker's last statistics, asked for
+	 * by the show before (gw_mslot_query), and when they came (ms) */
+	struct media_stats live;
+	uint64_t live_at;
+	bool have_live;
 	/* CDR (cdr.c): what the record needs once the legs are gone */
 	struct {
 		char called_in[64]; /* before the route rewrote it */

@@ -210,8 +210,17 @@ void gw_call_media_report(void *arg, uint64_t cookie,
 {
 	struct gw *gw = arg;
 
-	if (!final)
+	if (!final) {
+		/* an answer to show calls' query: kept for the next show */
+		struct gw_call *c = call_of_cookie(gw, cookie);
+
+		if (c) {
+			c->live = *st;
+			c->live_at = gw_loop_now(gw->loop);
+			c->have_live = true;
+		}
 		return;
+	}
 	/* rejected counts every datagram dropped; foreign is the part
 	 * that came from a source neither negotiated nor latched */
 	gw->stats.rtp_rx_foreign += st->rx_foreign + st->rtcp_foreign;

@@ -86,7 +86,7 @@ int gw_cdr_format(const struct gw_cdr_rec *r, char *buf, size_t size)
 	char id[16], t0[32], t1[32], t2[32], span[16], chan[16], cause[16],
 		code[16], dur[32], rx[24], tx[24], lost[24], jit[24], pages[16];
 	char frate[16], fecm[8], fcode[16], urx[24], utx[24], urec[24],
-		ulost[24];
+		ulost[24], tgood[24], tbad[24];
 	size_t len = 0;
 
 	snprintf(id, sizeof(id), "%u", r->id);
@@ -121,7 +121,7 @@ int gw_cdr_format(const struct gw_cdr_rec *r, char *buf, size_t size)
 	if (r->fax_pages >= 0)
 		snprintf(pages, sizeof(pages), "%d", r->fax_pages);
 	frate[0] = fecm[0] = fcode[0] = urx[0] = utx[0] = urec[0] = ulost[0] =
-		'\0';
+		tgood[0] = tbad[0] = '\0';
 	if (r->have_t38) {
 		snprintf(frate, sizeof(frate), "%u", r->fax_rate);
 		snprintf(fecm, sizeof(fecm), "%s", r->fax_ecm ? "yes" : "no");
@@ -130,6 +130,8 @@ int gw_cdr_format(const struct gw_cdr_rec *r, char *buf, size_t size)
 		snprintf(utx, sizeof(utx), "%" PRIu64, r->udptl_tx);
 		snprintf(urec, sizeof(urec), "%" PRIu64, r->udptl_recovered);
 		snprintf(ulost, sizeof(ulost), "%" PRIu64, r->udptl_lost);
+		snprintf(tgood, sizeof(tgood), "%" PRIu64, r->tcf_good);
+		snprintf(tbad, sizeof(tbad), "%" PRIu64, r->tcf_bad);
 	}
 
 	const char *f[] = {
@@ -165,6 +167,8 @@ int gw_cdr_format(const struct gw_cdr_rec *r, char *buf, size_t size)
 		utx,
 		urec,
 		ulost,
+		tgood,
+		tbad,
 	};
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		if (!put(buf, size, &len, f[i] ? f[i] : "", i == 0))
@@ -435,6 +439,8 @@ static void fax_into(struct cdr_entry *e, const struct gw_cdr_fax *f)
 	r->udptl_tx = f->udptl_tx;
 	r->udptl_recovered = f->udptl_recovered;
 	r->udptl_lost = f->udptl_lost;
+	r->tcf_good = f->tcf_good;
+	r->tcf_bad = f->tcf_bad;
 }
 
 static void fill_entry(struct cdr_entry *e, const struct gw_call *c)

@@ -18,7 +18,8 @@ struct media_stats;
 	"called_out,span,channel,call_id,route_target,q850_cause,sip_status," \
 	"hangup_by,codec,duration_s,rtp_rx_packets,rtp_tx_packets,rtp_lost,"  \
 	"rtp_jitter_ms,fax_pages,fax_result,fax_mode,fax_rate,fax_ecm,"       \
-	"fax_t30_code,udptl_rx,udptl_tx,udptl_recovered,udptl_lost\r\n"
+	"fax_t30_code,udptl_rx,udptl_tx,udptl_recovered,udptl_lost,"          \
+	"fax_tcf_local_good,fax_tcf_local_bad\r\n"
 
 /* One call, as written. Strings are never NULL ("" when unknown). */
 struct gw_cdr_rec {
@@ -46,6 +47,9 @@ struct gw_cdr_rec {
 	bool fax_ecm;
 	int fax_code; /* T.30 completion code, 0 success */
 	uint64_t udptl_rx, udptl_tx, udptl_recovered, udptl_lost;
+	/* localTCF: the PSTN machine's TCFs checked here, good and bad (0
+	 * and 0 when TCF crossed IP: transferredTCF) */
+	uint64_t tcf_good, tcf_bad;
 };
 
 /* A fax's outcome for the CDR (call_fax_res.c). */
@@ -58,6 +62,7 @@ struct gw_cdr_fax {
 	bool ecm;
 	int code;
 	uint64_t udptl_rx, udptl_tx, udptl_recovered, udptl_lost;
+	uint64_t tcf_good, tcf_bad; /* localTCF checks (gw_cdr_rec) */
 };
 
 /* s as one CSV field, quoted when it holds a comma, quote, CR or LF

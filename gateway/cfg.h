@@ -123,6 +123,7 @@ struct cfg_fax {
 	char trace_dir[256];	 /* failed faxes' T.30 traces; empty: the log */
 	int return_to_audio;	 /* 0/1: our re-INVITE to audio after the DCN */
 	unsigned return_delay_ms;
+	int idle_release; /* 0/1: a finished fax's silent T.38 ends, cause 16 */
 };
 
 struct cfg_route {

@@ -359,7 +359,8 @@ const struct opt cfg_opts[] = {
 	{ S_FAX, "watchdog_ms", T_UINT, "30000", 2000, 600000, NULL, 0,
 	  FX(watchdog_ms), NULL,
 	  "A call in T.38 that receives no UDPTL datagram for this long is\n"
-	  "; released (cause 41, logged)." },
+	  "; released (cause 41, logged) while its fax runs; after the fax's\n"
+	  "; DCN, see idle_release." },
 	{ S_FAX, "g711_jitter_ms", T_UINT, "160", 0, 500, NULL, 0,
 	  FX(g711_jitter_ms), NULL,
 	  "G.711 pass-through: the jitter buffer, fixed for the fax, is made\n"
@@ -379,6 +380,12 @@ const struct opt cfg_opts[] = {
 	  FX(return_delay_ms), NULL,
 	  "After the fax's DCN, how long before our re-INVITE back to audio\n"
 	  "; (most fax servers hang up first)." },
+	/* fax6: a finished fax's T.38 gone silent (return refused or off) */
+	{ S_FAX, "idle_release", T_ENUM, "no", 0, 0, noyes, 0, FX(idle_release),
+	  NULL,
+	  "After a T.38 fax's DCN, silence is normal. no: the call stays up\n"
+	  "; until either side hangs up. yes: the call is released with\n"
+	  "; cause 16 (normal clearing) once watchdog_ms passes silent." },
 
 	{ S_SPAN, "type", T_ENUM, "t1", 0, 0, span_types, 0, SP(type), NULL,
 	  "t1 (23B+D, mu-law) or e1 (30B+D, A-law)." },

@@ -45,6 +45,8 @@ void gw_ctl_stop(struct gw *gw);
 
 /* call_ctl.c: the calls' side of the commands */
 void gw_ctl_show_calls(struct gw *gw, struct gw_ctl_out *out);
+/* Each call's live RTP/RTCP counters, as of the show rtp before. */
+void gw_ctl_show_rtp(struct gw *gw, struct gw_ctl_out *out);
 /* call_fax_res.c: calls with a fax now or before, and the fax counters */
 void gw_ctl_show_fax(struct gw *gw, struct gw_ctl_out *out);
 /* Hangs up the call with gateway id or SIP Call-ID 'which' with a Q.850

@@ -301,6 +301,15 @@ static const char *cmd_show_calls(struct gw *gw, char **args, int nargs,
 	return NULL;
 }
 
+static const char *cmd_show_rtp(struct gw *gw, char **args, int nargs,
+				struct gw_ctl_out *out)
+{
+	(void)args;
+	(void)nargs;
+	gw_ctl_show_rtp(gw, out);
+	return NULL;
+}
+
 static const char *cmd_hangup(struct gw *gw, char **args, int nargs,
 			      struct gw_ctl_out *out)
 {
@@ -415,6 +424,7 @@ static const struct cmd cmds[] = {
 	{ "show", "spans", 0, 0, "show spans", cmd_show_spans },
 	{ "show", "channels", 0, 1, "show channels [SPAN]", cmd_show_channels },
 	{ "show", "calls", 0, 0, "show calls", cmd_show_calls },
+	{ "show", "rtp", 0, 0, "show rtp", cmd_show_rtp },
 	{ "show", "fax", 0, 0, "show fax", cmd_show_fax },
 	{ "show", "trunks", 0, 0, "show trunks", cmd_show_trunks },
 	{ "show", "registrations", 0, 0, "show registrations", cmd_show_regs },

@@ -68,6 +68,10 @@ struct gw_counters {
 	uint64_t fax_g711;	     /* calls that went on as G.711 fax */
 	uint64_t fax_pages;
 	uint64_t fax_watchdog; /* released: UDPTL silent */
+	/* UDPTL silent after the fax's DCN: kept up, released (cause 16) */
+	uint64_t fax_t38_idle_kept, fax_t38_idle_released;
+	/* localTCF: TCF from the PSTN checked here (media/t38tcf.c) */
+	uint64_t fax_tcf_good, fax_tcf_bad;
 	uint64_t udptl_rx, udptl_tx, udptl_recovered, udptl_lost;
 	uint64_t udptl_foreign;
 	uint64_t udptl_malformed;

@@ -405,9 +405,26 @@ static void render_fax(const struct gw *gw, struct gw_mbuf *b)
 		s->fax_t38_offered, s->fax_t38_refused, s->fax_t38_accepted,
 		s->fax_t38_rejected);
 	family(b, "pstngw_fax_watchdog_total", "counter",
-	       "Calls released because their UDPTL went silent.");
+	       "Calls released (cause 41) because their UDPTL went silent "
+	       "during a fax.");
 	gw_mbuf_printf(b, "pstngw_fax_watchdog_total %" PRIu64 "\n",
 		       s->fax_watchdog);
+	family(b, "pstngw_fax_t38_idle_total", "counter",
+	       "T.38 calls whose UDPTL went silent after the fax's DCN: kept "
+	       "up, or released with cause 16 ([fax] idle_release).");
+	gw_mbuf_printf(
+		b,
+		"pstngw_fax_t38_idle_total{action=\"kept\"} %" PRIu64 "\n"
+		"pstngw_fax_t38_idle_total{action=\"released\"} %" PRIu64 "\n",
+		s->fax_t38_idle_kept, s->fax_t38_idle_released);
+	family(b, "pstngw_fax_local_tcf_total", "counter",
+	       "localTCF: TCFs from the PSTN machine checked here, by "
+	       "result (a bad one turns the far end's CFR into FTT).");
+	gw_mbuf_printf(
+		b,
+		"pstngw_fax_local_tcf_total{result=\"good\"} %" PRIu64 "\n"
+		"pstngw_fax_local_tcf_total{result=\"bad\"} %" PRIu64 "\n",
+		s->fax_tcf_good, s->fax_tcf_bad);
 	family(b, "pstngw_udptl_packets_total", "counter",
 	       "UDPTL datagrams of ended T.38 sessions: sent, received, IFPs "
 	       "recovered by redundancy or FEC, lost, refused by latching, "

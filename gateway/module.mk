@@ -11,6 +11,7 @@ GW_SRCS += gateway/sipauth.c gateway/keepalive.c
 GW_SRCS += gateway/cdr.c gateway/metrics.c
 GW_SRCS += gateway/ctl.c gateway/ctl_cmd.c gateway/call_ctl.c
 GW_SRCS += gateway/call_fax.c gateway/call_fax_res.c # fax (issue 6)
+GW_SRCS += gateway/call_fax_end.c
 GW_SRCS += gateway/route_file.c gateway/route_gw.c
 GW_SRCS += gateway/drain.c # scale-out (issue 9)
 UNIT_TESTS += test_gateway_drain
@@ -36,7 +37,7 @@ UNIT_TESTS += test_gateway_identity test_gateway_call_identity
 UNIT_TESTS += test_gateway_sipconn test_gateway_siptcp
 UNIT_TESTS += test_gateway_cdr test_gateway_metrics
 UNIT_TESTS += test_gateway_ctl
-UNIT_TESTS += test_gateway_call_fax
+UNIT_TESTS += test_gateway_call_fax test_gateway_call_fax_end
 UNIT_TESTS += test_gateway_route_file
 # no allocation in the steady media path (issue 5): our objects' allocator
 # calls go through the test's counting wrappers

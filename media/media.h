@@ -301,11 +301,13 @@ int media_sess_alloc(const struct media_hooks *h,
 		     const struct media_sess_cfg *cfg, struct media_sess **out);
 void media_sess_free(struct media_sess *s); /* NULL ok */
 /* TDM -> RTP: n samples of the TDM law (any n); sends one packet through
- * the hook each time ptime worth is collected. After a pause in sending
- * longer than two packets the timestamp jumps by the time elapsed and the
- * marker bit starts the new talkspurt (RFC 3551 section 4.1). Returns 0,
- * or the first error the send hook returned (the audio is still
- * consumed). */
+ * the hook each time ptime worth is collected. Timestamps count the
+ * samples handed, so a late tick's blocks handed at once follow on. When
+ * samples are handed more than 160 ms after they were due (nothing handed
+ * for a while: muted, on hold, blocks lost) the timestamp skips the whole
+ * frames missed and the marker bit starts the new talkspurt (RFC 3551
+ * section 4.1); never in fax mode. Returns 0, or the first error the send
+ * hook returned (the audio is still consumed). */
 int media_sess_tdm_in(struct media_sess *s, const uint8_t *law, size_t n);
 /* RTP -> TDM: n samples of the TDM law from the jitter buffer; silence
  * (or the last frame attenuated, after a loss) when nothing is there. */

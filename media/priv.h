@@ -300,12 +300,16 @@ enum media_latch_verdict media_latch_judge(const struct media_latch *l,
 bool media_latch_accept(struct media_latch *l, const struct media_addr *src,
 			uint32_t ssrc, uint64_t now_us);
 
-/* ---- the session object (sess.c; RTCP side in sess_rtcp.c) ---- */
+/* ---- the session object (sess.c; send path in sess_tx.c, RTCP side in
+ * sess_rtcp.c) ---- */
 
 #define SESS_MAX_FRAME 480    /* 60 ms, the longest ptime we send */
 #define SESS_MAX_RX 960	      /* 120 ms, the longest packet we accept */
 #define SESS_CONCEAL_FRAMES 2 /* attenuated repeats before silence */
 #define SESS_RTCP_MAX 512     /* our compound packets stay below this */
+/* Samples handed up to this late are a late tick's and follow on; later,
+ * samples are missing (sess_tx.c). */
+#define SESS_LATE_MS 160
 
 struct media_sess {
 	struct media_hooks h;
@@ -326,9 +330,15 @@ struct media_sess {
 	uint8_t txbuf[SESS_MAX_FRAME];
 	size_t txfill;
 	uint8_t pkt[RTP_HDR_LEN + SESS_MAX_FRAME];
-	bool tx_any;	     /* a packet went out */
-	uint64_t tx_last_us; /* when the last one went */
-	uint32_t tx_last_ts;
+	/* the media clock (sess_tx.c): when the samples handed so far were
+	 * complete, by their count; the least lateness seen in the current
+	 * second; a pause the next frame's timestamp skips */
+	bool tx_clocked;
+	uint64_t tx_due_us;
+	int64_t tx_lag_min;
+	uint32_t tx_lag_win; /* samples counted in this second */
+	uint32_t tx_gap;     /* timestamp units */
+	bool tx_gap_pending;
 	uint64_t talkspurts;
 
 	struct media_latch latch;
@@ -379,6 +389,9 @@ struct media_sess {
 __attribute__((format(printf, 3, 4))) void
 media_sess_log(const struct media_sess *s, int level, const char *fmt, ...);
 uint64_t media_sess_now(const struct media_sess *s);
+/* sess_tx.c: the RTP timestamp of the instant now on the media clock (for
+ * the sender report). */
+uint32_t media_sess_tx_ts_at(const struct media_sess *s, uint64_t now);
 /* sess_rtcp.c */
 void media_sess_rtcp_init(struct media_sess *s);
 /* A new remote source: its RTCP receive state starts afresh. */

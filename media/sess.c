@@ -1,6 +1,7 @@
 /* One media session per call: TDM audio in the span's law to RTP and back
  * through a jitter buffer. G.711 payloads of the span's law pass through
- * untouched; the other law is transcoded byte for byte. */
+ * untouched; the other law is transcoded byte for byte. This file: setup,
+ * the receive side and statistics; the send path is sess_tx.c. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -156,92 +157,6 @@ void media_sess_free(struct media_sess *s)
 	media_enc_free(s->enc);
 	media_dec_free(s->dec);
 	free(s);
-}
-
-/* A pause in sending (audio not fed for more than two packets) ends the
- * talkspurt: the timestamp follows the clock across it and the next packet
- * carries the marker bit. Not in fax mode: there every block is fed, and
- * a gap in the clock is only a late tick (a loaded machine) whose blocks
- * come next; a jump would make the receiver play a gap it never has to,
- * and then overflow by as much (t_fax_g711_fallback under load: V.21
- * frames with bad CRCs at every attempt). */
-static void talkspurt(struct media_sess *s)
-{
-	uint64_t now = media_sess_now(s), gap_us, gap_ts;
-
-	if (s->tx_any && s->h.now_us && !s->fax) {
-		gap_us = now - s->tx_last_us;
-		if (gap_us > 2 * 1000ull * s->cfg.ptime_ms) {
-			/* whole frames since the last packet, beyond the
-			 * one the normal step adds */
-			gap_ts = gap_us * s->clock_rate / 1000000;
-			gap_ts -= gap_ts % s->ts_step;
-			s->tx.ts = s->tx_last_ts + (uint32_t)gap_ts;
-			s->tx.marker = true;
-		}
-	}
-	s->tx_any = true;
-	s->tx_last_us = now;
-	s->tx_last_ts = s->tx.ts;
-}
-
-/* One packet's audio in txbuf (TDM law) -> its payload, in txbuf too. */
-static int encode(struct media_sess *s, size_t *plen)
-{
-	if (!s->enc) {
-		media_law_transcode(s->cfg.tdm_law, s->codec_law, s->txbuf,
-				    s->txbuf, s->frame);
-		*plen = s->frame;
-		return 0;
-	}
-	media_law_to_linear(s->cfg.tdm_law, s->txbuf, s->pcm, s->frame);
-	return media_enc_encode(s->enc, s->pcm, s->txbuf, sizeof(s->txbuf),
-				plen);
-}
-
-int media_sess_tdm_in(struct media_sess *s, const uint8_t *law, size_t n)
-{
-	size_t take, len, plen;
-	int err, ret = 0;
-
-	if (!s || (n && !law))
-		return EINVAL;
-	while (n) {
-		take = s->frame - s->txfill;
-		if (take > n)
-			take = n;
-		memcpy(s->txbuf + s->txfill, law, take);
-		media_sess_dsp_in(s, s->txbuf + s->txfill, take);
-		if (s->tone) {
-			media_toneplay_run(s->tone, s->lin, take);
-			media_linear_to_law(s->cfg.tdm_law, s->lin,
-					    s->txbuf + s->txfill, take);
-		}
-		s->txfill += take;
-		law += take;
-		n -= take;
-		if (s->txfill < s->frame)
-			break;
-		s->txfill = 0;
-		talkspurt(s);
-		if (media_sess_dsp_te_send(s))
-			continue; /* a digit goes out instead of audio */
-		if (s->tx.marker)
-			s->talkspurts++;
-		err = encode(s, &plen);
-		if (!err)
-			err = rtp_tx_packet(&s->tx, s->txbuf, plen, s->ts_step,
-					    s->pkt, sizeof(s->pkt), &len);
-		if (!err)
-			err = s->h.rtp_send(s->h.arg, &s->latch.cur, s->pkt,
-					    len);
-		if (err && !ret) {
-			ret = err;
-			media_sess_log(s, MEDIA_LOG_DEBUG, "send: error %d",
-				       err);
-		}
-	}
-	return ret;
 }
 
 /* Fills cur with n samples of concealment: the last good frame, fading

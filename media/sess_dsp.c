@@ -115,7 +115,13 @@ bool media_sess_dsp_te_send(struct media_sess *s)
 	if (rtp_build(&h, payload, sizeof(payload), s->pkt, sizeof(s->pkt),
 		      &len))
 		return false;
-	/* the event replaces this frame's audio; audio time goes on */
+	/* The event replaces this frame's audio; audio time goes on. Its
+	 * first packet, marked (RFC 4733 2.5.1.1), starts a talkspurt
+	 * pending after a pause too: the audio after it follows on. */
+	if (marker && s->tx.marker) {
+		s->tx.marker = false;
+		s->talkspurts++;
+	}
 	s->tx.seq++;
 	s->tx.ts += s->ts_step;
 	s->tx.packets++;

@@ -81,10 +81,8 @@ static int send_report(struct media_sess *s, bool bye)
 
 	if (s->tx.packets != s->tx_packets_at_report) {
 		si.ntp = rtcp_ntp_from_us(now + s->cfg.wall_offset_us);
-		/* the media time of "now", extrapolated from the last
-		 * packet sent */
-		si.rtp_ts = s->tx_last_ts + (uint32_t)((now - s->tx_last_us) *
-						       s->clock_rate / 1000000);
+		/* the media time of "now", by the samples sent */
+		si.rtp_ts = media_sess_tx_ts_at(s, now);
 		si.packets = (uint32_t)s->tx.packets;
 		/* payload octets: whole packets minus the fixed header */
 		si.octets =

@@ -27,7 +27,7 @@ line=$(sed -n 2p "$T/cdr.csv" | tr -d '\r')
 echo "CDR: $line"
 IFS=, read -r id start answer end dir cin cdin cout cdout span chan callid \
 	target cause sip by codec dur rx tx lost jit pages fres fmode frate fecm \
-	fcode urx utx urec ulost <<<"$line"
+	fcode urx utx urec ulost tgood tbad <<<"$line"
 ts='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$'
 [[ $start =~ $ts && $answer =~ $ts && $end =~ $ts ]] || fail "times: $line"
 [ "$dir" = pstn-sip ] || fail "direction '$dir'"
@@ -48,7 +48,7 @@ ms=$((10#$ms))
 [ "$ms" -ge 1500 ] && [ "$ms" -le 3500 ] || fail "duration $dur"
 [ -n "$rx" ] && [ "$rx" -gt 20 ] && [ "$tx" -gt 20 ] || fail "rtp rx '$rx' tx '$tx'"
 [ -n "$lost" ] && [ -n "$jit" ] || fail "rtp loss/jitter empty"
-[ -z "$pages$fres$fmode$frate$fecm$fcode$urx$utx$urec$ulost" ] ||
+[ -z "$pages$fres$fmode$frate$fecm$fcode$urx$utx$urec$ulost$tgood$tbad" ] ||
 	fail "fax fields not empty"
 
 # rotation: move the file, SIGHUP, a new file with only the header

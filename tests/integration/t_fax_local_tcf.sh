@@ -4,7 +4,8 @@
 # then never crosses IP: the gateway drops and checks its machine's TCF,
 # sipfax makes one up for its T.38 terminal (media/t38tcf.c at both ends).
 # Pages are compared decoded (tiffcmp -t). Priorities as in
-# t_fax_pstn_to_sip.sh.
+# t_fax_pstn_to_sip.sh. The checks made here are counted in the metrics
+# (pstngw_fax_local_tcf_total) and the call's CDR (fax_tcf_local_*).
 . tests/integration/lib.sh
 
 "$B/pstnsim-mktiff" "$T/doc.tif" 2 300 || fail "cannot make the test TIFF"
@@ -12,6 +13,7 @@ mkdir "$T/spool"
 gw_conf "$T/gw.conf" "[fax]
 mode = t38
 initiate = sip-only"
+sed -i "s|^\[general\]|[general]\ncdr_file = $T/cdr.csv\nmetrics_listen = 127.0.0.1:9464|" "$T/gw.conf"
 start fax nice -n -15 "$B/sipfax" recv --listen 127.0.0.1:5070 --spool "$T/spool" \
 	--count 1 --timeout 110 --t38-reinvite --local-tcf
 wait_for "$T/fax.log" "event=ready"
@@ -39,4 +41,20 @@ f=$(ls "$T"/spool/*.tif 2>/dev/null | head -n 1)
 [ -n "$f" ] || fail "nothing in the spool"
 tiffcmp -t "$T/doc.tif" "$f" >"$T/cmp.out" 2>&1 ||
 	fail "$f: pages differ from the sent ones: $(tail -3 "$T/cmp.out")"
+# the same checks in the metrics and the CDR: good ones as the log says,
+# none bad
+n=$(sed -nE 's/.*localTCF: ([0-9]+) TCF checked here.*/\1/p' "$T/gw.log" | head -1)
+m=$(perl -MIO::Socket::INET -e '
+	my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1:9464") or die;
+	print $s "GET /metrics HTTP/1.0\r\n\r\n"; local $/; print <$s>;')
+echo "$m" | grep -q "pstngw_fax_local_tcf_total{result=\"good\"} $n\$" ||
+	fail "metrics: not $n good localTCF checks: $(echo "$m" | grep local_tcf)"
+echo "$m" | grep -q 'pstngw_fax_local_tcf_total{result="bad"} 0$' ||
+	fail "metrics: bad localTCF checks: $(echo "$m" | grep local_tcf)"
+kill -TERM "$PID_gw"
+wait_exit gw 15
+head -1 "$T/cdr.csv" | grep -q ',udptl_lost,fax_tcf_local_good,fax_tcf_local_bad' ||
+	fail "CDR header without the localTCF columns"
+grep -Eq ",2,OK,t38,[0-9]+,(yes|no),0,[0-9]+,[0-9]+,[0-9]+,[0-9]+,$n,0[[:space:]]*\$" "$T/cdr.csv" ||
+	fail "no t38 CDR with $n good localTCF checks: $(cat "$T/cdr.csv")"
 pass

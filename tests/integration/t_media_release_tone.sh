@@ -6,7 +6,7 @@
 # information and the busy tone before the DISCONNECT. The profile is fr
 # (440 Hz) and no peer plays 440 Hz itself. Off (the default): released
 # at once, as t_busy checks. pstngw_release_tones_total counts each by
-# tone and side.
+# tone and side, and `pstngw-ctl show calls` shows the same counts.
 . tests/integration/lib.sh
 ROLE=net gw_conf "$T/gw.conf" "[general]
 metrics_listen = 127.0.0.1:9464"
@@ -71,4 +71,8 @@ expect_line "$T/m.txt" '^pstngw_release_tones_total\{tone="busy",to="sip"\} 1$'
 expect_line "$T/m.txt" '^pstngw_release_tones_total\{tone="busy",to="pstn"\} 1$'
 expect_line "$T/m.txt" '^pstngw_release_tones_total\{tone="congestion",to="sip"\} 1$'
 expect_line "$T/m.txt" '^pstngw_release_tones_total\{tone="congestion",to="pstn"\} 0$'
+# pstngw-ctl show calls reports the same counts
+"$B/pstngw-ctl" -s "$T/ctl.sock" show calls >"$T/calls.out" ||
+	fail "show calls: $(cat "$T/calls.out")"
+expect_line "$T/calls.out" '^release tones: busy to sip 1 to pstn 1; congestion to sip 1 to pstn 0$'
 pass

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "gateway/ctl.h"
 #include "gateway/gw.h"
 #include "gateway/log.h"
 #include "gateway/net.h"
@@ -711,6 +712,24 @@ static const struct sev *wait_peer(int type)
 	return &H.peer.ev[peer_find(type, 0)];
 }
 
+/* show rtp's line for the one call: rx packets, or -1 while the line
+ * has no counters yet (they come from the show before). */
+static long long show_rtp_rx(char *line, size_t size)
+{
+	static struct gw_ctl_out o;
+	long long rx = -1;
+	unsigned id;
+
+	o.len = 0;
+	assert_true(gw_ctl_exec(&H.gw, "show rtp", &o));
+	snprintf(line, size, "%.*s", (int)strcspn(o.buf, "\n"), o.buf);
+	assert_string_equal(o.buf + strlen(line), "\nok\n"); /* one call */
+	if (sscanf(line, "call %u: rtp rx %lld ", &id, &rx) != 2)
+		assert_non_null(
+			strstr(line, ": rtp counters on the next show"));
+	return rx;
+}
+
 /* ---- 1. PSTN -> SIP ----------------------------------------------------- */
 
 /* A PSTN call reaches the trunk as an INVITE for the called number from
@@ -735,6 +754,15 @@ static void pstn_to_sip_answered(void **state)
 	/* RTP both ways: TDM -> RTP at the phone, RTP -> TDM at the switch */
 	peer_talk(&H.peer.calls[0], 40);
 	WAIT_FOR(H.peer.rtp_match >= 5 && H.net.rx_match >= 3, 3000);
+
+	/* show rtp has the worker's live counters: the phone's packets
+	 * counted, nothing bad or foreign */
+	char line[512];
+
+	RUN_UNTIL(show_rtp_rx(line, sizeof(line)) >= 3, 3000);
+	assert_true(show_rtp_rx(line, sizeof(line)) >= 3);
+	assert_non_null(strstr(line, " bad 0 foreign 0 jitter "));
+	assert_non_null(strstr(line, " s ago"));
 
 	assert_int_equal(tdm_call_hangup(H.net.out, 16), 0);
 	assert_int_equal(wait_peer(SIP_CALL_EV_BYE)->cause, 16);

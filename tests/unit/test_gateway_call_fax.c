@@ -38,26 +38,6 @@ static void defaults(void)
 	};
 }
 
-/* The fax's DCN: back to audio (after the delay) only from a running T.38
- * leg, only when configured, and not again once refused. */
-static void phase_e_decisions(void **state)
-{
-	struct call_fax_policy p;
-
-	(void)state;
-	defaults();
-	call_fax_policy_of(&cfg, NULL, &p);
-	assert_int_equal(call_fax_on_phase_e(&p, FAX_T38, false), FAXACT_WAIT);
-	assert_int_equal(call_fax_on_phase_e(&p, FAX_T38, true), FAXACT_NONE);
-	assert_int_equal(call_fax_on_phase_e(&p, FAX_RETURNING, false),
-			 FAXACT_NONE);
-	assert_int_equal(call_fax_on_phase_e(&p, FAX_G711, false), FAXACT_NONE);
-	assert_int_equal(call_fax_on_phase_e(&p, FAX_IDLE, false), FAXACT_NONE);
-	cfg.fax.return_to_audio = 0;
-	call_fax_policy_of(&cfg, NULL, &p);
-	assert_int_equal(call_fax_on_phase_e(&p, FAX_T38, false), FAXACT_NONE);
-}
-
 static void policy_trunk_overrides(void **state)
 {
 	struct cfg_trunk tr = { .fax_mode = -1, .fax_initiate = -1 };
@@ -428,7 +408,6 @@ int main(void)
 		cmocka_unit_test(tones_that_count),
 		cmocka_unit_test(tone_decisions),
 		cmocka_unit_test(answer_decisions),
-		cmocka_unit_test(phase_e_decisions),
 		cmocka_unit_test(offer_has_no_v34),
 		cmocka_unit_test(answer_to_v34_offer),
 		cmocka_unit_test(leg_cfg_limits),

@@ -106,7 +106,7 @@ static void format_line(void **state)
 		b, "7,2026-11-25T13:26:04.000Z,2026-11-25T13:26:05.500Z,"
 		   "2026-11-25T13:26:10.750Z,pstn-sip,2125550100,5551000,"
 		   "2125550100,1000,1,5,abc@127.0.0.1,phone,16,,pstn,PCMU,"
-		   "5.250,262,263,1,1.250,,,,,,,,,,\r\n");
+		   "5.250,262,263,1,1.250,,,,,,,,,,,,\r\n");
 }
 
 /* As many fields as the header names. */
@@ -128,17 +128,25 @@ static void format_fax_columns(void **state)
 		.udptl_tx = 1100,
 		.udptl_recovered = 5,
 		.udptl_lost = 1,
+		.tcf_good = 2,
+		.tcf_bad = 1,
 	};
 	char b[1024];
 
 	assert_true(gw_cdr_format(&r, b, sizeof(b)) > 0);
-	assert_non_null(strstr(b, ",3,OK,t38,14400,yes,0,1200,1100,5,1\r\n"));
+	/* ... with localTCF's checks, good then bad, last */
+	assert_non_null(
+		strstr(b, ",3,OK,t38,14400,yes,0,1200,1100,5,1,2,1\r\n"));
+	/* transferredTCF: no checks here, 0 and 0 (not empty: T.38 ran) */
+	r.tcf_good = r.tcf_bad = 0;
+	assert_true(gw_cdr_format(&r, b, sizeof(b)) > 0);
+	assert_non_null(strstr(b, ",1200,1100,5,1,0,0\r\n"));
 	r.have_t38 = false;
 	r.fax_mode = "g711";
 	r.fax_pages = -1;
 	r.fax_result = "";
 	assert_true(gw_cdr_format(&r, b, sizeof(b)) > 0);
-	assert_non_null(strstr(b, ",,,g711,,,,,,,\r\n"));
+	assert_non_null(strstr(b, ",,,g711,,,,,,,,,\r\n"));
 }
 
 static void format_field_count(void **state)
@@ -161,7 +169,7 @@ static void format_field_count(void **state)
 	assert_int_equal(commas, hc);
 	/* unanswered: no answer time, duration 0 */
 	assert_non_null(strstr(b, "7,2026-11-25T13:26:04.000Z,,"));
-	assert_non_null(strstr(b, ",480,pstn,PCMU,0.000,,,,,,,,,,,,,,\r\n"));
+	assert_non_null(strstr(b, ",480,pstn,PCMU,0.000,,,,,,,,,,,,,,,,\r\n"));
 }
 
 static void format_quotes_fields(void **state)
@@ -323,9 +331,10 @@ static void glue_no_media(void **state)
 	gw_cdr_note(c, EV_TDM_RELEASED); /* later events change nothing */
 	gw_cdr_call_end(c);
 	assert_int_equal(nlines(), 2);
-	assert_non_null(strstr(slurp(gpath),
-			       ",pstn-sip,2125550100,5551000,2125550100,1000,"
-			       ",,,phone,16,200,sip,,0.000,,,,,,,,,,,,,,\r\n"));
+	assert_non_null(
+		strstr(slurp(gpath),
+		       ",pstn-sip,2125550100,5551000,2125550100,1000,"
+		       ",,,phone,16,200,sip,,0.000,,,,,,,,,,,,,,,,\r\n"));
 }
 
 /* The gateway refused it: events that follow are not the hangup. */
@@ -361,8 +370,9 @@ static void glue_waits_for_media(void **state)
 	assert_int_equal(nlines(), 1);
 	gw_cdr_media(&gw, 5, &st);
 	assert_int_equal(nlines(), 2);
-	assert_non_null(strstr(slurp(gpath),
-			       ",pstn,PCMA,0.000,50,51,2,2.500,,,,,,,,,,\r\n"));
+	assert_non_null(
+		strstr(slurp(gpath),
+		       ",pstn,PCMA,0.000,50,51,2,2.500,,,,,,,,,,,,\r\n"));
 	c->mslot = NULL;
 }
 
@@ -379,7 +389,7 @@ static void glue_media_timeout(void **state)
 		gw_loop_once(gw.loop, 100);
 	assert_int_equal(nlines(), 2);
 	assert_non_null(
-		strstr(slurp(gpath), ",gateway,,0.000,,,,,,,,,,,,,,\r\n"));
+		strstr(slurp(gpath), ",gateway,,0.000,,,,,,,,,,,,,,,,\r\n"));
 	c = fake_call(7, ORIG_SIP);
 	c->mslot = (struct gw_mslot *)1;
 	gw_cdr_call_end(c);
@@ -387,6 +397,25 @@ static void glue_media_timeout(void **state)
 	assert_int_equal(nlines(), 3);
 	assert_null(gw.cdr);
 	c->mslot = NULL;
+}
+
+/* A call's last fax goes into its line: localTCF's checks included. */
+static void glue_fax_tcf(void **state)
+{
+	struct gw_call *c = fake_call(9, ORIG_PSTN);
+
+	c->fax.rec = (struct gw_cdr_fax){ .mode = "t38",
+					  .pages = 2,
+					  .result = "OK",
+					  .have_t38 = true,
+					  .rate = 9600,
+					  .udptl_rx = 40,
+					  .udptl_tx = 50,
+					  .tcf_good = 3,
+					  .tcf_bad = 2 };
+	gw_cdr_call_end(c);
+	assert_non_null(
+		strstr(slurp(gpath), ",2,OK,t38,9600,no,0,40,50,0,0,3,2\r\n"));
 }
 
 /* Counted in the metrics whether or not a file is configured. */
@@ -427,6 +456,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(glue_waits_for_media,
 						glue_setup, glue_teardown),
 		cmocka_unit_test_setup_teardown(glue_media_timeout, glue_setup,
+						glue_teardown),
+		cmocka_unit_test_setup_teardown(glue_fax_tcf, glue_setup,
 						glue_teardown),
 		cmocka_unit_test_setup_teardown(glue_counts, glue_setup,
 						glue_teardown),

@@ -359,6 +359,7 @@ static void fax_options(void **state)
 	assert_int_equal(cfg.fax.ec, CFG_FAX_EC_REDUNDANCY);
 	assert_int_equal(cfg.fax.watchdog_ms, 30000);
 	assert_int_equal(cfg.fax.g711_jitter_ms, 160);
+	assert_int_equal(cfg.fax.idle_release, 0);
 	assert_int_equal(cfg.trunks[0].fax_mode, -1);
 	assert_int_equal(cfg.trunks[0].fax_initiate, -1);
 	cfg_errors_release(&e);
@@ -366,7 +367,7 @@ static void fax_options(void **state)
 		 "[fax]\nmode = g711\ninitiate = sip-only\ndetect = v21\n"
 		 "wait_ms = 0\nt38_version = 0\nmax_bitrate = 9600\n"
 		 "error_correction = fec\nnsx_suppress = yes\n"
-		 "trace_dir = /var/tmp\n"
+		 "trace_dir = /var/tmp\nidle_release = yes\n"
 		 "[trunk a]\naddress = 192.0.2.1\nfax_mode = off\n"
 		 "fax_initiate = pstn-detect\n%s",
 		 span_route);
@@ -380,6 +381,7 @@ static void fax_options(void **state)
 	assert_int_equal(cfg.fax.ec, CFG_FAX_EC_FEC);
 	assert_int_equal(cfg.fax.nsx_suppress, 1);
 	assert_string_equal(cfg.fax.trace_dir, "/var/tmp");
+	assert_int_equal(cfg.fax.idle_release, 1);
 	assert_int_equal(cfg.trunks[0].fax_mode, CFG_FAX_OFF);
 	assert_int_equal(cfg.trunks[0].fax_initiate, CFG_FAX_INIT_PSTN_DETECT);
 	cfg_errors_release(&e);
@@ -405,6 +407,9 @@ static void fax_options_bad(void **state)
 		{ "[fax]\nmax_datagram = 50\n",
 		  "t.conf:2: [fax] max_datagram: 50 out of range" },
 		{ "[fax]\ninitiate = always\n", "t.conf:2: [fax] initiate: " },
+		{ "[fax]\nidle_release = sometimes\n",
+		  "t.conf:2: [fax] idle_release: unknown value 'sometimes' "
+		  "(expected: no, yes)" },
 		{ "[fax]\nbogus = 1\n",
 		  "t.conf:2: [fax] unknown option 'bogus'" },
 		{ "[fax x]\n",

@@ -71,6 +71,7 @@ static void version_help(void **state)
 	const char *h = run("help", true);
 
 	assert_non_null(strstr(h, "show calls\n"));
+	assert_non_null(strstr(h, "show rtp\n"));
 	assert_non_null(strstr(h, "hangup CALL [CAUSE]\n"));
 	assert_non_null(strstr(h, "show fax\n"));
 	assert_null(strstr(h, "not yet"));
@@ -197,7 +198,31 @@ static void shows_without_spans(void **state)
 			    "error: no such span\n");
 	assert_string_equal(run("show channels x", false),
 			    "error: no such span\n");
-	assert_string_equal(run("show calls", true), "no calls\nok\n");
+	assert_string_equal(run("show calls", true),
+			    "no calls\nrelease tones: busy to sip 0 to pstn 0; "
+			    "congestion to sip 0 to pstn 0\nok\n");
+	assert_string_equal(run("show rtp", true), "no calls\nok\n");
+	assert_string_equal(
+		run("show rtp 1", false),
+		"usage: show rtp\nerror: wrong number of arguments\n");
+}
+
+/* show calls ends with the release tone counts, the same as the metric
+ * pstngw_release_tones_total{tone,to}: [to][tone], sip/pstn, busy/cong. */
+static void shows_release_tones(void **state)
+{
+	(void)state;
+	gw.stats.release_tone_by[0][0] = 3;  /* busy to a SIP caller */
+	gw.stats.release_tone_by[1][0] = 1;  /* busy to a PSTN caller */
+	gw.stats.release_tone_by[0][1] = 7;  /* congestion to SIP */
+	gw.stats.release_tone_by[1][1] = 12; /* congestion to the PSTN */
+	assert_string_equal(run("show calls", true),
+			    "no calls\nrelease tones: busy to sip 3 to pstn 1; "
+			    "congestion to sip 7 to pstn 12\nok\n");
+	/* extra words: usage, and no counts */
+	assert_string_equal(run("show calls now", false),
+			    "usage: show calls\n"
+			    "error: wrong number of arguments\n");
 }
 
 static void shows_trunks(void **state)
@@ -357,7 +382,7 @@ static void sock_commands(void **state)
 	assert_non_null(strstr(r, "pstngw "));
 	assert_non_null(strstr(r, "\nok\nerror: unknown command (try help)\n"
 				  "error: the command contains bytes that are "
-				  "not text\nno calls\nok\n"));
+				  "not text\nno calls\nrelease tones: "));
 	/* an overlong line: one error, then the connection still works */
 	char big[GW_CTL_LINE_MAX * 3];
 
@@ -452,6 +477,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bad_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(route_test, setup, teardown),
 		cmocka_unit_test_setup_teardown(shows_without_spans, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(shows_release_tones, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(shows_trunks, setup, teardown),
 		cmocka_unit_test_setup_teardown(hangup_block_debug, setup,

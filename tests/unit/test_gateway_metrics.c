@@ -71,6 +71,11 @@ static void render_counts(void **state)
 	gw.stats.release_tone_by[1][1] = 2; /* congestion to the PSTN */
 	gw.stats.udptl_malformed = 3;
 	gw.stats.udptl_stale_rtp = 7;
+	gw.stats.fax_tcf_good = 4;
+	gw.stats.fax_tcf_bad = 1;
+	gw.stats.fax_t38_idle_kept = 2;
+	gw.stats.fax_t38_idle_released = 5;
+	gw.stats.fax_watchdog = 6;
 	gw_metrics_render(&gw, &b);
 	assert_false(b.oom);
 	assert_non_null(strstr(b.p, "# HELP pstngw_calls_ended_total "));
@@ -93,6 +98,17 @@ static void render_counts(void **state)
 		b.p, "pstngw_udptl_packets_total{kind=\"malformed\"} 3\n"));
 	assert_non_null(strstr(
 		b.p, "pstngw_udptl_packets_total{kind=\"stale_rtp\"} 7\n"));
+	/* localTCF checks by result; a finished fax's silent T.38 apart
+	 * from the watchdog's failures */
+	assert_non_null(
+		strstr(b.p, "pstngw_fax_local_tcf_total{result=\"good\"} 4\n"));
+	assert_non_null(
+		strstr(b.p, "pstngw_fax_local_tcf_total{result=\"bad\"} 1\n"));
+	assert_non_null(
+		strstr(b.p, "pstngw_fax_t38_idle_total{action=\"kept\"} 2\n"));
+	assert_non_null(strstr(
+		b.p, "pstngw_fax_t38_idle_total{action=\"released\"} 5\n"));
+	assert_non_null(strstr(b.p, "pstngw_fax_watchdog_total 6\n"));
 	assert_non_null(
 		strstr(b.p, "pstngw_rtp_packets_total{dir=\"rx\"} 200\n"));
 	assert_non_null(strstr(b.p, "pstngw_rtp_lost_packets_total 6\n"));

@@ -1,7 +1,7 @@
 /* media/sess_rtcp.c and the session's runtime rules in sess.c, on a
  * virtual clock: RTCP reports and their interval, BYE, the peer's reports
- * (loss, jitter, RTT), strict latching of RTP and RTCP, SSRC changes and
- * talkspurt markers. */
+ * (loss, jitter, RTT), strict latching of RTP and RTCP, SSRC changes.
+ * Timestamps and talkspurt markers: test_media_sess_tx.c. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -348,68 +348,6 @@ static void test_port_latch_and_relatch(void **state)
 	media_sess_free(s);
 }
 
-static void test_talkspurt_marker(void **state)
-{
-	static struct fake f;
-	struct media_sess *s = mk(&f);
-	struct media_stats st;
-	struct rtp_hdr h[4];
-	uint8_t in[160];
-
-	memset(in, 0xAA, sizeof(in));
-	for (unsigned i = 0; i < 3; i++) {
-		f.now += 20000;
-		media_sess_tdm_in(s, in, 160);
-	}
-	/* 1 s without audio (early media paused), then audio again */
-	f.now += 1000000;
-	media_sess_tdm_in(s, in, 160);
-	assert_int_equal(f.nrtp, 4);
-	for (unsigned i = 0; i < 4; i++)
-		assert_int_equal(
-			rtp_hdr_parse(&h[i], f.rtp[i].pkt, f.rtp[i].len), 0);
-	assert_true(h[0].marker);
-	assert_false(h[1].marker);
-	assert_false(h[2].marker);
-	assert_true(h[3].marker);
-	assert_int_equal(h[1].ts - h[0].ts, 160);
-	/* the timestamp follows the clock across the pause: the last
-	 * audio was sent at 60 ms, this at 1060 ms */
-	assert_int_equal(h[3].ts - h[2].ts, 8000);
-	assert_int_equal(h[3].seq, (uint16_t)(h[2].seq + 1));
-	media_sess_stats(s, &st);
-	assert_int_equal(st.talkspurts, 2);
-	media_sess_free(s);
-}
-
-/* Fax mode: every fed block is the next 20 ms, however late the tick
- * that feeds it; no jump, no marker. */
-static void test_fax_no_timestamp_jump(void **state)
-{
-	static struct fake f;
-	struct media_sess *s = mk(&f);
-	struct rtp_hdr h[3];
-	uint8_t in[160];
-
-	memset(in, 0xAA, sizeof(in));
-	media_sess_fax_mode(s);
-	f.now += 20000;
-	media_sess_tdm_in(s, in, 160);
-	/* a tick 120 ms late, then its backlog at once */
-	f.now += 120000;
-	media_sess_tdm_in(s, in, 160);
-	media_sess_tdm_in(s, in, 160);
-	assert_int_equal(f.nrtp, 3);
-	for (unsigned i = 0; i < 3; i++)
-		assert_int_equal(
-			rtp_hdr_parse(&h[i], f.rtp[i].pkt, f.rtp[i].len), 0);
-	assert_int_equal(h[1].ts - h[0].ts, 160);
-	assert_int_equal(h[2].ts - h[1].ts, 160);
-	assert_false(h[1].marker);
-	assert_false(h[2].marker);
-	media_sess_free(s);
-}
-
 static void test_no_rtcp_without_hook(void **state)
 {
 	static struct fake f;
@@ -436,8 +374,6 @@ int main(void)
 		cmocka_unit_test(test_peer_report_and_rtt),
 		cmocka_unit_test(test_foreign_rtp_dropped_call_unaffected),
 		cmocka_unit_test(test_port_latch_and_relatch),
-		cmocka_unit_test(test_talkspurt_marker),
-		cmocka_unit_test(test_fax_no_timestamp_jump),
 		cmocka_unit_test(test_no_rtcp_without_hook),
 	};
 

@@ -57,15 +57,16 @@ static void test_send_defaults(void **state)
 
 static void test_recv_all_options(void **state)
 {
-	assert_int_equal(parse("recv", "--spool", "/tmp", "--listen",
-			       "[::1]:5090", "--media-ip", "127.0.0.2",
-			       "--media-port", "30000", "--count", "3",
-			       "--refuse-t38", "--refuse-audio", "--local-tcf",
-			       "--t38-reinvite", "--ecm", "off", "--redundancy",
-			       "5", "--fec", "--max-datagram", "1400",
-			       "--version", "3", "--codec", "pcma", "--ident",
-			       "+1 555 0100", "--timeout", "60", "-v", NULL),
-			 0);
+	assert_int_equal(
+		parse("recv", "--spool", "/tmp", "--listen", "[::1]:5090",
+		      "--media-ip", "127.0.0.2", "--media-port", "30000",
+		      "--count", "3", "--refuse-t38", "--refuse-audio",
+		      "--local-tcf", "--t38-reinvite", "--ecm", "off",
+		      "--redundancy", "5", "--fec", "--max-datagram", "1400",
+		      "--version", "3", "--codec", "pcma", "--ident",
+		      "+1 555 0100", "--timeout", "60", "--faxes-per-call", "2",
+		      "--bye-wait", "9000", "-v", NULL),
+		0);
 	assert_false(o.send);
 	assert_string_equal(o.spool, "/tmp");
 	assert_string_equal(o.listen_ip, "::1");
@@ -85,6 +86,8 @@ static void test_recv_all_options(void **state)
 	assert_true(o.law_alaw);
 	assert_string_equal(o.ident, "+1 555 0100");
 	assert_int_equal(o.timeout_s, 60);
+	assert_int_equal(o.faxes_per_call, 2);
+	assert_int_equal(o.bye_wait_ms, 9000);
 	assert_true(o.verbose);
 	/* recv defaults */
 	assert_int_equal(parse("recv", "--spool", "d", NULL), 0);
@@ -147,6 +150,18 @@ static void test_bad_options(void **state)
 		  "--max-datagram: 64..1400" },
 		{ { "recv", "--spool", "d", "--count", "0", NULL },
 		  "--count: 1..1000000" },
+		{ { "recv", "--spool", "d", "--faxes-per-call", "0", NULL },
+		  "--faxes-per-call: 1..16" },
+		{ { "recv", "--spool", "d", "--faxes-per-call", "17", NULL },
+		  "--faxes-per-call: 1..16" },
+		{ { "recv", "--spool", "d", "--bye-wait", "99", NULL },
+		  "--bye-wait: 100..600000" },
+		{ { "recv", "--spool", "d", "--bye-wait", "600001", NULL },
+		  "--bye-wait: 100..600000" },
+		{ { "send", "--faxes-per-call", "2", "a", "sip:x@h", NULL },
+		  "recv options" },
+		{ { "send", "--bye-wait", "200", "a", "sip:x@h", NULL },
+		  "recv options" },
 		{ { "recv", "--spool", "d", "--timeout", "", NULL },
 		  "--timeout: 1..86400" },
 		{ { "recv", "--spool", "d", "--ecm", "yes", NULL },
@@ -205,6 +220,26 @@ static void test_spool_name(void **state)
 	assert_int_equal(sf_spool_name("d", 0, "abc", buf, 20), ENAMETOOLONG);
 }
 
+/* A call's later faxes: the first name with -N before .tif. */
+static void test_spool_next(void **state)
+{
+	char buf[64];
+
+	assert_int_equal(
+		sf_spool_next("d/20261125T000000Z-ab.tif", 2, buf, sizeof(buf)),
+		0);
+	assert_string_equal(buf, "d/20261125T000000Z-ab-2.tif");
+	assert_int_equal(sf_spool_next("d/x.tif", 16, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "d/x-16.tif");
+	/* no .tif: the number goes at the end */
+	assert_int_equal(sf_spool_next("d/x", 3, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "d/x-3");
+	assert_int_equal(sf_spool_next(".tif", 2, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "-2.tif");
+	/* no room: an error, not a cut name */
+	assert_int_equal(sf_spool_next("d/x.tif", 2, buf, 9), ENAMETOOLONG);
+}
+
 static void test_result_line(void **state)
 {
 	struct sf_term_result r = {
@@ -259,6 +294,7 @@ int main(void)
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_spool_name),
+		cmocka_unit_test(test_spool_next),
 		cmocka_unit_test(test_result_line),
 	};
 

@@ -52,6 +52,9 @@ static void usage(FILE *f)
 		"  --receive-fax FILE   act as a fax machine receiving into FILE (%%u:\n"
 		"                       call number); it hangs up 2 s after the result\n"
 		"  --fax-ecm on|off     offer T.30 error correction (default on)\n"
+		"  --fax-hangup MS      on hook MS after a fax's result (100..600000,\n"
+		"                       default 2000); a script's next send-fax or\n"
+		"                       receive-fax on the call cancels it\n"
 		"  --line-buffer MS     the switch plays the gateway's audio MS later\n"
 		"                       (multiple of 20, at most 240; default 0): a\n"
 		"                       late answer from a loaded machine is then\n"
@@ -189,6 +192,7 @@ enum {
 	OPT_OVERLAP,
 	OPT_VIRTUAL,
 	OPT_LINE_BUFFER,
+	OPT_FAX_HANGUP,
 };
 
 static const struct option long_opts[] = {
@@ -220,6 +224,7 @@ static const struct option long_opts[] = {
 	{ "overlap", optional_argument, NULL, OPT_OVERLAP },
 	{ "virtual", no_argument, NULL, OPT_VIRTUAL },
 	{ "line-buffer", required_argument, NULL, OPT_LINE_BUFFER },
+	{ "fax-hangup", required_argument, NULL, OPT_FAX_HANGUP },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -286,6 +291,11 @@ int sim_parse_opts(int argc, char **argv)
 			    v % 20)
 				return bad("line-buffer", optarg);
 			S.opt.line_buffer_blocks = (unsigned)v / 20;
+			break;
+		case OPT_FAX_HANGUP:
+			if (parse_uint(optarg, 600000, &v) || v < 100)
+				return bad("fax-hangup", optarg);
+			S.opt.fax_hangup_ms = (unsigned)v;
 			break;
 		case OPT_INJECT_AFTER:
 			if (parse_uint(optarg, 86400000, &v))

@@ -162,7 +162,11 @@ static void fax_result_due(void *arg)
 	sc->fax = NULL;
 	if (sc->hangup_timer)
 		sim_timer_stop(sc->hangup_timer);
-	sc->hangup_timer = sim_timer_start(FAX_HANGUP_MS, fax_hangup_due, sc);
+	sc->hangup_timer = sim_timer_start(
+		sim_get()->opt.fax_hangup_ms ? sim_get()->opt.fax_hangup_ms
+					     : FAX_HANGUP_MS,
+		fax_hangup_due, sc);
+	sc->fax_hangup = true;
 }
 
 int sim_call_fax(struct sim_call *sc, bool send, const char *file, bool ecm,
@@ -195,6 +199,12 @@ int sim_call_fax(struct sim_call *sc, bool send, const char *file, bool ecm,
 	if (!sc->fax)
 		return -1;
 	sc->fax_reported = false;
+	if (sc->fax_hangup && sc->hangup_timer) {
+		/* a second fax on the call: the last one's on-hook is off */
+		sim_timer_stop(sc->hangup_timer);
+		sc->hangup_timer = NULL;
+	}
+	sc->fax_hangup = false;
 	sim_out("event=fax_start call=%u dir=%s ecm=%d", sc->num,
 		send ? "send" : "receive", ecm ? 1 : 0);
 	return 0;

@@ -41,6 +41,7 @@ struct sim_call {
 	bool early; /* PROGRESS/ALERTING with in-band information: listen */
 	struct sim_timer *answer_timer;
 	struct sim_timer *hangup_timer;
+	bool fax_hangup; /* hangup_timer is the on-hook after a fax */
 	/* what it sends: a tone, a file (looped) or silence */
 	unsigned play_tone;
 	struct media_tonegen tone;
@@ -80,6 +81,7 @@ struct sim {
 		unsigned calls, calls_left, interval_ms;
 		unsigned answer_delay_ms, hangup_after_ms;
 		unsigned line_buffer_blocks; /* --line-buffer / 20 ms */
+		unsigned fax_hangup_ms;	     /* --fax-hangup; 0: 2000 */
 		bool answer_delay_set;
 		int reject_cause, cause;
 		bool no_answer;

@@ -508,6 +508,34 @@ static void report(struct sf_call *c, const struct sf_term_result *r)
 	      (unsigned long long)c->udptl_foreign);
 }
 
+/* recv --faxes-per-call: after a fax, a fresh terminal for the next one
+ * into <file>-N.tif; it starts when the far end switches to T.38 again.
+ * False: this was the call's last fax. */
+static bool next_fax(struct sf_call *c)
+{
+	struct sf_app *app = c->app;
+	unsigned want = app->o.faxes_per_call ? app->o.faxes_per_call : 1;
+	struct sf_term *old = c->term;
+
+	if (app->o.send || ++c->faxes_done >= want)
+		return false;
+	if (!c->file1[0])
+		memcpy(c->file1, c->file, sizeof(c->file1));
+	if (sf_spool_next(c->file1, c->faxes_done + 1, c->file,
+			  sizeof(c->file)))
+		return false;
+	c->term = NULL;
+	if (sf_app_term(app, c)) {
+		c->term = old;
+		return false;
+	}
+	sf_term_free(old);
+	c->reported = false;
+	sf_ev(app, "event=next_fax call=%u n=%u file=%s", c->n,
+	      c->faxes_done + 1, c->file);
+	return true;
+}
+
 void sf_call_tick(struct sf_call *c)
 {
 	struct sf_term_result r;
@@ -538,10 +566,15 @@ void sf_call_tick(struct sf_call *c)
 	if (!sf_term_done(c->term, &r))
 		return;
 	report(c, &r);
+	if (next_fax(c))
+		return;
 	/* the sender clears (T.30: it sent DCN); the receiver waits */
-	c->bye_timer = gw_timer_start(
-		c->app->loop, c->app->o.send ? SF_BYE_GRACE_MS : SF_BYE_WAIT_MS,
-		bye_fired, c);
+	c->bye_timer =
+		gw_timer_start(c->app->loop,
+			       c->app->o.send	       ? SF_BYE_GRACE_MS
+			       : c->app->o.bye_wait_ms ? c->app->o.bye_wait_ms
+						       : SF_BYE_WAIT_MS,
+			       bye_fired, c);
 }
 
 void sf_call_ended(struct sf_call *c)

@@ -23,6 +23,10 @@ void sf_usage(void *file)
 		"  --from USER          send: calling user (default sipfax)\n"
 		"  --spool DIR          recv: where faxes land, <time>-<callid>.tif\n"
 		"  --count N            recv: exit after N faxes\n"
+		"  --faxes-per-call N   recv: N faxes on one call, 1..16 (default 1):\n"
+		"                       after each, wait for T.38 again, <file>-N.tif\n"
+		"  --bye-wait MS        recv: our BYE MS after the last fax unless the\n"
+		"                       sender hung up, 100..600000 (default 5000)\n"
 		"  --refuse-t38         answer T.38 offers and re-INVITEs with 488\n"
 		"  --refuse-audio       answer a re-INVITE back to audio after a\n"
 		"                       T.38 fax with 488 (T.38 stays)\n"
@@ -102,6 +106,8 @@ enum {
 	O_FROM,
 	O_SPOOL,
 	O_COUNT,
+	O_PER_CALL,
+	O_BYE_WAIT,
 	O_REFUSE,
 	O_REFUSE_AUDIO,
 	O_LOCAL_TCF,
@@ -156,6 +162,16 @@ static int one(struct sf_opts *o, int opt, const char *arg, char *err,
 		if (number(arg, 1, 1000000, &o->count))
 			return bad(err, errlen, "--count: 1..1000000, got '%s'",
 				   arg);
+		return 0;
+	case O_PER_CALL:
+		if (number(arg, 1, 16, &o->faxes_per_call))
+			return bad(err, errlen,
+				   "--faxes-per-call: 1..16, got '%s'", arg);
+		return 0;
+	case O_BYE_WAIT:
+		if (number(arg, 100, 600000, &o->bye_wait_ms))
+			return bad(err, errlen,
+				   "--bye-wait: 100..600000, got '%s'", arg);
 		return 0;
 	case O_REFUSE:
 		o->refuse_t38 = true;
@@ -235,6 +251,8 @@ int sf_opts_parse(struct sf_opts *o, int argc, char **argv, char *err,
 		{ "from", required_argument, NULL, O_FROM },
 		{ "spool", required_argument, NULL, O_SPOOL },
 		{ "count", required_argument, NULL, O_COUNT },
+		{ "faxes-per-call", required_argument, NULL, O_PER_CALL },
+		{ "bye-wait", required_argument, NULL, O_BYE_WAIT },
 		{ "refuse-t38", no_argument, NULL, O_REFUSE },
 		{ "refuse-audio", no_argument, NULL, O_REFUSE_AUDIO },
 		{ "local-tcf", no_argument, NULL, O_LOCAL_TCF },
@@ -300,9 +318,10 @@ int sf_opts_parse(struct sf_opts *o, int argc, char **argv, char *err,
 			return bad(err, errlen,
 				   "'%s' is not a sip:USER@HOST[:PORT] URI",
 				   o->uri);
-		if (o->spool || o->count)
+		if (o->spool || o->count || o->faxes_per_call || o->bye_wait_ms)
 			return bad(err, errlen,
-				   "--spool and --count are recv options");
+				   "--spool, --count, --faxes-per-call and "
+				   "--bye-wait are recv options");
 	} else {
 		if (argc != 0)
 			return bad(err, errlen, "recv takes no arguments");
@@ -340,6 +359,20 @@ int sf_spool_name(const char *dir, time_t t, const char *callid, char *buf,
 		id[0] = '_';
 	n = snprintf(buf, size, "%s/%s-%s.tif", dir, stamp, id[0] ? id : "x");
 	if (n < 0 || (size_t)n >= size)
+		return ENAMETOOLONG;
+	return 0;
+}
+
+int sf_spool_next(const char *first, unsigned n, char *buf, size_t size)
+{
+	size_t len = strlen(first);
+	int k;
+
+	/* the stem without its ".tif", so the name still ends in it */
+	if (len >= 4 && !strcmp(first + len - 4, ".tif"))
+		len -= 4;
+	k = snprintf(buf, size, "%.*s-%u%s", (int)len, first, n, first + len);
+	if (k < 0 || (size_t)k >= size)
 		return ENAMETOOLONG;
 	return 0;
 }

@@ -38,6 +38,10 @@ struct sf_opts {
 	/* recv */
 	const char *spool;
 	unsigned count; /* 0: run until signalled or --timeout */
+	/* faxes awaited on one call before the BYE wait (0: 1); each after
+	 * the first is received when the call comes back to T.38 */
+	unsigned faxes_per_call;
+	unsigned bye_wait_ms; /* recv: our BYE after the last fax (0: 5000) */
 	/* both */
 	char listen_ip[64];
 	unsigned listen_port;
@@ -68,6 +72,9 @@ void sf_usage(void *file);
  * outside [A-Za-z0-9._-] replaced by '_'. 0 or ENAMETOOLONG. */
 int sf_spool_name(const char *dir, time_t t, const char *callid, char *buf,
 		  size_t size);
+/* The spool file of a call's fax n (n >= 2): first with "-n" before its
+ * ".tif" (or at its end). 0 or ENAMETOOLONG. */
+int sf_spool_next(const char *first, unsigned n, char *buf, size_t size);
 
 /* The machine-readable result line (key=value, one line, no newline):
  * "result=ok dir=recv mode=t38 file=... pages=..." and so on. */

@@ -57,7 +57,7 @@ static void maybe_finish(struct sf_app *app)
 		gw_loop_stop(app->loop);
 }
 
-static int term_for(struct sf_app *app, struct sf_call *c)
+int sf_app_term(struct sf_app *app, struct sf_call *c)
 {
 	struct sf_term_cfg tc = {
 		.send = app->o.send,
@@ -106,7 +106,7 @@ static void place_call(struct sf_app *app, enum sf_offer offer)
 		gw_loop_stop(app->loop);
 		return;
 	}
-	if (term_for(app, c) || sf_call_offer(c, offer, sdp, sizeof(sdp))) {
+	if (sf_app_term(app, c) || sf_call_offer(c, offer, sdp, sizeof(sdp))) {
 		app->exit_code = SF_EXIT_USAGE;
 		sf_call_free(c);
 		gw_loop_stop(app->loop);
@@ -155,7 +155,7 @@ static void incoming(void *arg, struct sip_call *scall,
 	sip_pl_copy(&fuser, from, sizeof(from));
 	if (sf_spool_name(app->o.spool, time(NULL), c->callid, c->file,
 			  sizeof(c->file)) ||
-	    term_for(app, c)) {
+	    sf_app_term(app, c)) {
 		sip_call_respond(scall, 500, NULL, NULL);
 		return;
 	}

@@ -39,6 +39,8 @@ struct sf_call {
 	uint64_t udptl_foreign; /* datagrams from another address: dropped */
 	struct sf_term *term;
 	char file[4096];
+	char file1[4096];    /* the first fax's, for the next ones' names */
+	unsigned faxes_done; /* reported on this call */
 	char callid[256];
 	struct sdp_codec codecs[2]; /* the chosen law first */
 	struct sdp_local local;
@@ -69,6 +71,10 @@ struct sf_app {
 /* One event line on stdout: "sipfax t=MS " + the formatted text. */
 void sf_ev(struct sf_app *app, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* sipfax.c: the call's terminal for c->file, by command; 0 or EINVAL
+ * (printed). */
+int sf_app_term(struct sf_app *app, struct sf_call *c);
 
 /* ---- call.c ---- */
 /* A free slot with sockets bound; NULL (event printed) if none. */

@@ -1,0 +1,152 @@
+/* gateway/call_fax_end.c: after a T.38 fax. When we re-INVITE back to
+ * audio; that a return to audio re-arms the call so a second fax's tone
+ * switches it to T.38 again; which cause the UDPTL watchdog releases
+ * with, during a fax and after it (idle_release). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "gateway/call_fax.h"
+#include "gateway/interwork.h"
+
+static struct gw_cfg cfg;
+
+static void defaults(void)
+{
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.fax = (struct cfg_fax){
+		.mode = CFG_FAX_T38,
+		.initiate = CFG_FAX_INIT_PSTN_DETECT,
+		.detect = CFG_FAX_DET_ANY,
+		.wait_ms = 1500,
+		.version = 3,
+		.max_datagram = 400,
+		.watchdog_ms = 30000,
+		.return_to_audio = 1,
+		.return_delay_ms = 1000,
+	};
+}
+
+/* The fax's DCN: back to audio (after the delay) only from a running T.38
+ * leg, only when configured, and not again once refused. */
+static void phase_e_decisions(void **state)
+{
+	struct call_fax_policy p;
+
+	(void)state;
+	defaults();
+	call_fax_policy_of(&cfg, NULL, &p);
+	assert_int_equal(call_fax_on_phase_e(&p, FAX_T38, false), FAXACT_WAIT);
+	assert_int_equal(call_fax_on_phase_e(&p, FAX_T38, true), FAXACT_NONE);
+	assert_int_equal(call_fax_on_phase_e(&p, FAX_RETURNING, false),
+			 FAXACT_NONE);
+	assert_int_equal(call_fax_on_phase_e(&p, FAX_G711, false), FAXACT_NONE);
+	assert_int_equal(call_fax_on_phase_e(&p, FAX_IDLE, false), FAXACT_NONE);
+	cfg.fax.return_to_audio = 0;
+	call_fax_policy_of(&cfg, NULL, &p);
+	assert_int_equal(call_fax_on_phase_e(&p, FAX_T38, false), FAXACT_NONE);
+}
+
+/* A first fax taken to T.38 and back: the call's fax state is the one a
+ * fresh call has, so the second fax's tone gives the same decision as the
+ * first's, and its DCN may return to audio again. */
+static void second_fax_after_return(void **state)
+{
+	struct call_fax f;
+	enum call_fax_act first;
+
+	(void)state;
+	defaults();
+	memset(&f, 0, sizeof(f));
+	call_fax_policy_of(&cfg, NULL, &f.pol);
+	first = call_fax_on_tone(&f.pol, f.st, f.refused, MEDIA_FAXTONE_CNG);
+	assert_int_equal(first, FAXACT_WAIT);
+	/* the first fax: tone counted, T.38, ended, a return refused once
+	 * then the far end's own audio re-INVITE */
+	f.tone = MEDIA_FAXTONE_CNG;
+	f.st = FAX_T38;
+	f.rounds = 3;
+	f.ended = true;
+	f.no_return = true;
+	f.vbd = true;
+	/* still T.38: a tone changes nothing */
+	assert_int_equal(
+		call_fax_on_tone(&f.pol, f.st, f.refused, MEDIA_FAXTONE_CNG),
+		FAXACT_NONE);
+	call_fax_rearm(&f);
+	assert_int_equal(f.st, FAX_IDLE);
+	assert_int_equal(f.tone, 0);
+	assert_int_equal(f.rounds, 0);
+	assert_false(f.ended);
+	assert_false(f.no_return);
+	assert_false(f.vbd);
+	/* the policy is the call's: kept */
+	assert_ptr_equal(f.pol.cfg, &f.pol.own);
+	assert_int_equal(f.pol.mode, CFG_FAX_T38);
+	for (int t = MEDIA_FAXTONE_CNG; t < MEDIA_FAXTONE_COUNT; t++)
+		assert_int_equal(call_fax_on_tone(&f.pol, f.st, f.refused,
+						  (enum media_faxtone)t),
+				 call_fax_on_tone(&f.pol, FAX_IDLE, false,
+						  (enum media_faxtone)t));
+	f.st = FAX_T38;
+	assert_int_equal(call_fax_on_phase_e(&f.pol, f.st, f.no_return),
+			 FAXACT_WAIT);
+}
+
+/* A far end that refused T.38 once: the second fax goes G.711 at once,
+ * the refusal is about the peer, not the first fax. */
+static void rearm_keeps_refusal(void **state)
+{
+	struct call_fax f;
+
+	(void)state;
+	defaults();
+	memset(&f, 0, sizeof(f));
+	call_fax_policy_of(&cfg, NULL, &f.pol);
+	f.refused = true;
+	f.st = FAX_G711;
+	call_fax_rearm(&f);
+	assert_true(f.refused);
+	assert_int_equal(
+		call_fax_on_tone(&f.pol, f.st, f.refused, MEDIA_FAXTONE_CED),
+		FAXACT_G711);
+}
+
+static void silent_causes(void **state)
+{
+	struct call_fax_policy p;
+
+	(void)state;
+	defaults();
+	call_fax_policy_of(&cfg, NULL, &p);
+	/* during the fax: a failure, whatever idle_release says */
+	assert_int_equal(call_fax_silent_cause(&p, false),
+			 GW_CAUSE_TEMPORARY_FAILURE);
+	/* after its DCN: kept up by default */
+	assert_int_equal(call_fax_silent_cause(&p, true), 0);
+	cfg.fax.idle_release = 1;
+	call_fax_policy_of(&cfg, NULL, &p);
+	assert_int_equal(call_fax_silent_cause(&p, true), GW_CAUSE_NORMAL);
+	assert_int_equal(call_fax_silent_cause(&p, false),
+			 GW_CAUSE_TEMPORARY_FAILURE);
+	/* no policy (never set up): not a crash, the safe release */
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(call_fax_silent_cause(&p, true), 0);
+	assert_int_equal(call_fax_silent_cause(&p, false),
+			 GW_CAUSE_TEMPORARY_FAILURE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(phase_e_decisions),
+		cmocka_unit_test(second_fax_after_return),
+		cmocka_unit_test(rearm_keeps_refusal),
+		cmocka_unit_test(silent_causes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
