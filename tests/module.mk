@@ -2,8 +2,11 @@
 # UNIT_TESTS by the module.mk files), corpus and integration tests.
 UNIT_BINS = $(UNIT_TESTS:%=$(B)/tests/unit/%)
 
+# UNIT_LDFLAGS_<test>: extra link flags for one test (e.g. --wrap=malloc);
+# UNIT_OBJS_<test>: extra objects (also listed as its prerequisites).
 $(B)/tests/unit/%: $(B)/tests/unit/%.o $(ALL_LIBS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(ALL_LIBS) $(TEST_LIBS)
+	$(CC) $(ALL_LDFLAGS) $(UNIT_LDFLAGS_$*) -o $@ $< $(UNIT_OBJS_$*) \
+		$(ALL_LIBS) $(TEST_LIBS)
 
 # Each binary runs from the project root, so ../shared/corpus resolves.
 unit: $(UNIT_BINS)
