@@ -634,7 +634,7 @@ static void cpu_relax(void)
 #endif
 }
 
-/* How long epoll may sleep (ns, -1: until woken) and whether the worker
+/* How long epoll may sleep (ns) and whether the worker
  * should rather watch for the block itself now. */
 static int64_t wait_ns(struct gw_mworker *w, uint64_t now, bool *spin)
 {
