@@ -12,30 +12,13 @@
 #include <string.h>
 
 #include "gateway/call_fax.h"
+#include "tests/unit/fax_test_cfg.h"
 
 static struct gw_cfg cfg;
 
 static void defaults(void)
 {
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.fax = (struct cfg_fax){
-		.mode = CFG_FAX_T38,
-		.initiate = CFG_FAX_INIT_PSTN_DETECT,
-		.detect = CFG_FAX_DET_ANY,
-		.wait_ms = 1500,
-		.version = 3,
-		.max_bitrate = 14400,
-		.ecm = 1,
-		.ec = CFG_FAX_EC_REDUNDANCY,
-		.redundancy_control = 4,
-		.redundancy_image = 2,
-		.fec_span = 3,
-		.fec_entries = 3,
-		.max_datagram = 400,
-		.watchdog_ms = 30000,
-		.return_to_audio = 1,
-		.return_delay_ms = 1000,
-	};
+	fax_test_defaults(&cfg);
 }
 
 static void policy_trunk_overrides(void **state)

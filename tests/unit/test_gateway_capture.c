@@ -18,6 +18,7 @@
 
 #include "gateway/capture.h"
 #include "gateway/ctl.h"
+#include "tests/unit/ctl_test.h"
 #include "gateway/gw.h"
 #include "gateway/log.h"
 
@@ -77,10 +78,7 @@ static int udp_sock(void)
 
 static const char *run(const char *line, bool want_ok)
 {
-	out.len = 0;
-	assert_int_equal(gw_ctl_exec(&gw, line, &out), want_ok);
-	gw_ctl_printf(&out, "%s", "");
-	return out.buf;
+	return ctl_run(&gw, &out, line, want_ok);
 }
 
 static void taps_and_files(void **state)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "gateway/ctl.h"
+#include "tests/unit/ctl_test.h"
 #include "gateway/gw.h"
 #include "gateway/route.h"
 #include "gateway/log.h"
@@ -54,11 +55,7 @@ static int teardown(void **state)
 /* Runs one line; returns the reply as a string. */
 static const char *run(const char *line, bool want_ok)
 {
-	out.len = 0;
-	assert_int_equal(gw_ctl_exec(&gw, line, &out), want_ok);
-	gw_ctl_printf(&out, "%s", ""); /* NUL-terminate */
-	assert_non_null(out.buf);
-	return out.buf;
+	return ctl_run(&gw, &out, line, want_ok);
 }
 
 static void version_help(void **state)

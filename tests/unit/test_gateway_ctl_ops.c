@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "gateway/ctl.h"
+#include "tests/unit/ctl_test.h"
 #include "gateway/gw.h"
 #include "gateway/log.h"
 #include "gateway/route.h"
@@ -21,10 +22,7 @@ static struct gw_ctl_out out;
 
 static const char *run(const char *line, bool want_ok)
 {
-	out.len = 0;
-	assert_int_equal(gw_ctl_exec(&gw, line, &out), want_ok);
-	gw_ctl_printf(&out, "%s", "");
-	return out.buf;
+	return ctl_run(&gw, &out, line, want_ok);
 }
 
 static void reload(void **state)

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "gateway/ctl.h"
+#include "tests/unit/ctl_test.h"
 #include "gateway/drain.h"
 #include "gateway/gw.h"
 #include "gateway/log.h"
@@ -61,11 +62,7 @@ static int teardown(void **state)
 
 static const char *run(const char *line, bool want_ok)
 {
-	out.len = 0;
-	assert_int_equal(gw_ctl_exec(&gw, line, &out), want_ok);
-	gw_ctl_printf(&out, "%s", ""); /* NUL-terminate */
-	assert_non_null(out.buf);
-	return out.buf;
+	return ctl_run(&gw, &out, line, want_ok);
 }
 
 static void state_table(void **state)
