@@ -95,6 +95,9 @@ struct cfg_trunk {
 	/* fax (issue 6): -1: the [fax] setting */
 	int fax_mode, fax_initiate;
 	int t38_initial; /* 0/1: T.38 offered in our INVITEs */
+	/* encryption (issue 8): enum sdp_srtp, the SDES suites we take */
+	int srtp;
+	char srtp_suites[128];
 };
 
 /* Fax (issue 6, gateway/call_fax.c): what a call does once a fax shows. */
@@ -234,6 +237,10 @@ struct cfg_errors {
  * errs must be released with cfg_errors_release().
  */
 int cfg_load(struct gw_cfg *cfg, const char *path, struct cfg_errors *errs);
+/* Writes to out the warnings of a valid configuration (settings that
+ * work but are unwise, e.g. SRTP keys over a transport in the clear);
+ * returns how many. */
+unsigned cfg_warnings(const struct gw_cfg *cfg, const char *file, FILE *out);
 /* The same from an open stream; name is used in error lines. */
 int cfg_load_stream(struct gw_cfg *cfg, FILE *f, const char *name,
 		    struct cfg_errors *errs);
