@@ -98,6 +98,7 @@ struct cfg_trunk {
 	/* encryption (issue 8): enum sdp_srtp, the SDES suites we take */
 	int srtp;
 	char srtp_suites[128];
+	char tls_name[CFG_HOST_LEN]; /* name the TLS server's certificate has */
 };
 
 /* Fax (issue 6, gateway/call_fax.c): what a call does once a fax shows. */

@@ -575,6 +575,10 @@ const struct opt cfg_opts[] = {
 	  "SDES crypto suites offered and accepted, in order of preference:\n"
 	  "; AES_CM_128_HMAC_SHA1_80, AES_CM_128_HMAC_SHA1_32,\n"
 	  "; AES_256_CM_HMAC_SHA1_80, AES_256_CM_HMAC_SHA1_32." },
+	{ S_TRUNK, "tls_name", T_STR, "", 0, 0, NULL, 0, TR(tls_name), NULL,
+	  "With transport = tls and [sip] tls_verify = peer: the DNS name the\n"
+	  "; trunk's certificate must carry (subjectAltName, also sent as SNI);\n"
+	  "; empty: its address, which must then be an iPAddress entry." },
 
 	{ S_ROUTE, "from", T_ENUM, NULL, 0, 0, froms, 0, RT(from), NULL,
 	  "Where the call comes from: pstn or sip." },

@@ -52,6 +52,10 @@ struct gw_siptcp {
 	} gone[GW_SIPTCP_FAILED];
 	gw_sip_tap_fn *tap; /* every message (captures, tracing); NULL: none */
 	void *tap_arg;
+	/* encryption (issue 8): the name a TLS server at dst must show in
+	 * its certificate (a trunk's tls_name); NULL or "": dst's address */
+	const char *(*tls_name)(void *arg, const struct sip_addr *dst);
+	void *tls_name_arg;
 };
 
 int gw_siptcp_init(struct gw_siptcp *t, struct gw_loop *loop,
