@@ -298,8 +298,10 @@ void call_reoffer(struct gw_call *c, const struct sip_pl *sdp)
 			return;
 		}
 	}
+	/* a new SRTP key goes there too: refused (call_media_start) */
 	if (res.pt != c->media_res.pt || res.port != c->media_res.port ||
-	    strcmp(res.addr, c->media_res.addr)) {
+	    strcmp(res.addr, c->media_res.addr) ||
+	    !srtp_same(&res, &c->media_res)) {
 		if (call_media_start(c, &res)) {
 			sip_call_answer(c->sip, 488, NULL);
 			return;

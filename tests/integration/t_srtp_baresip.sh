@@ -4,7 +4,8 @@
 # 1. gateway -> baresip: our INVITE offers RTP/SAVP with our crypto lines;
 #    the phone answers, the PSTN hears its 440 Hz sine through SRTP.
 # 2. baresip -> gateway: its RTP/SAVP offer is answered with our key; the
-#    PSTN hears the sine again.
+#    PSTN hears the sine again. The phone puts the call on hold and resumes
+#    it (re-INVITEs with the same keys): both answered, the keys kept.
 # tshark on lo: every RTP datagram of both calls has an SRTP tag, and the
 # gateway's payloads (the PSTN's 1000 Hz) are not audio in the clear.
 . tests/integration/lib.sh
@@ -25,7 +26,7 @@ wait_for "$T/cap.log" "Capture started" 20
 start phone baresip -f "$T/bs" -t 40
 start sim "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --call 5551000 \
 	--from 2125550100 --play tone:1000 --answer-delay 300 \
-	--hangup-after 2000 --exit-after 2 --timeout 40
+	--hangup-after 3000 --exit-after 2 --timeout 40
 start_gw
 wait_for "$T/phone.log" "baresip is ready|ready\\." 10
 # 1. gateway -> baresip
@@ -33,6 +34,11 @@ wait_for "$T/sim.log" "event=released" 20
 expect_line "$T/phone.log" "answering call .* from sip:2125550100@127.0.0.1"
 # 2. baresip -> gateway
 udp_send 5555 "/dial sip:2125551234@127.0.0.1:5060\n"
+wait_for "$T/sim.log" "event=connect .*call=2" 15
+udp_send 5555 "/hold\n"
+wait_for "$T/gw.log" "call 2 .*re-offer answered, remote (sendonly|inactive)" 10
+udp_send 5555 "/resume\n"
+wait_for "$T/gw.log" "call 2 .*re-offer answered, remote sendrecv" 10
 wait_exit sim 30
 kill "$PID_cap"
 wait_exit cap 10
@@ -43,6 +49,7 @@ wait_exit cap 10
 expect_freq "$T/sim.log" "event=heard call=1 " 440
 expect_freq "$T/sim.log" "event=heard call=2 " 440
 expect_no_line "$T/gw.log" "srtp: dropped auth [1-9]"
+expect_no_line "$T/gw.log" "SRTP (key )?change mid-call"
 counts=$(srtp_check_pcap "$T/rtp.pcap" 2>&1) || fail "capture: $counts"
 set -- $counts
 [ "${1:-0}" -ge 200 ] && [ "${2:-0}" -ge 100 ] ||
