@@ -62,12 +62,11 @@ static bool srtp_same(const struct sdp_result *a, const struct sdp_result *b)
 {
 	if (a->srtp != b->srtp)
 		return false;
-	return !a->srtp ||
-	       (a->crypto_local == b->crypto_local &&
-		!strcmp(a->crypto_rx.suite, b->crypto_rx.suite) &&
-		a->crypto_rx.key_len == b->crypto_rx.key_len &&
-		!memcmp(a->crypto_rx.key, b->crypto_rx.key,
-			a->crypto_rx.key_len));
+	return !a->srtp || (a->crypto_local == b->crypto_local &&
+			    !strcmp(a->crypto_rx.suite, b->crypto_rx.suite) &&
+			    a->crypto_rx.key_len == b->crypto_rx.key_len &&
+			    !memcmp(a->crypto_rx.key, b->crypto_rx.key,
+				    a->crypto_rx.key_len));
 }
 
 /* Starts the media session for a negotiated stream, in a media worker
@@ -131,8 +130,7 @@ int call_media_start(struct gw_call *c, const struct sdp_result *res)
 		/* the session's SRTP contexts stay: the peer must keep its
 		 * key (and SRTP on or off) in a re-offer */
 		if (!srtp_same(&c->media_res, res)) {
-			CLOG(c, LOG_WARNING,
-			     "SRTP %s mid-call not supported",
+			CLOG(c, LOG_WARNING, "SRTP %s mid-call not supported",
 			     res->srtp ? "key change" : "change");
 			return ENOTSUP;
 		}

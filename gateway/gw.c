@@ -285,8 +285,7 @@ static int start_spans(struct gw *gw)
 void gw_mprof_rebuild(struct gw *gw)
 {
 	gw_mprof_build(&gw->mprof, &gw->cfg, NULL, -1);
-	for (size_t i = 0; i < gw->cfg.ntrunks; i++)
-	{
+	for (size_t i = 0; i < gw->cfg.ntrunks; i++) {
 		gw_mprof_build(&gw->tr_mprof[i], &gw->cfg,
 			       gw->cfg.trunks[i].codecs,
 			       gw->cfg.trunks[i].dtmf_mode);

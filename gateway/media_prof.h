@@ -27,8 +27,7 @@ void gw_mprof_srtp(struct gw_mprof *p, const struct cfg_trunk *t);
 /* The SRTP keys of a negotiated stream res (ours from loc, the peer's
  * from res) into sc. false when res is plain RTP. */
 bool gw_mprof_srtp_cfg(const struct sdp_local *loc,
-		       const struct sdp_result *res,
-		       struct media_srtp_cfg *sc);
+		       const struct sdp_result *res, struct media_srtp_cfg *sc);
 
 /* codecs: a checked list of config tokens, empty for [media] codecs;
  * dtmf_mode: enum media_dtmf_mode, or -1 for [media] dtmf_mode. */

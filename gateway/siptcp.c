@@ -619,23 +619,24 @@ static struct gw_sipconn *open_conn(struct gw_siptcp *t,
 	if (dst->tp == SIP_TP_TLS) {
 		/* the server must prove it is the peer we meant: its
 		 * trunk's tls_name, else the address we connect to */
-		const char *name = t->tls_name ? t->tls_name(t->tls_name_arg,
-							     dst)
-					       : NULL;
+		const char *name =
+			t->tls_name ? t->tls_name(t->tls_name_arg, dst) : NULL;
 		char ip[INET6_ADDRSTRLEN] = "";
 
 		if (!name || !name[0]) {
 			name = ip;
 			if (dst->ss.ss_family == AF_INET6)
-				inet_ntop(AF_INET6,
-					  &((const struct sockaddr_in6 *)&dst->ss)
-						   ->sin6_addr,
-					  ip, sizeof(ip));
+				inet_ntop(
+					AF_INET6,
+					&((const struct sockaddr_in6 *)&dst->ss)
+						 ->sin6_addr,
+					ip, sizeof(ip));
 			else
-				inet_ntop(AF_INET,
-					  &((const struct sockaddr_in *)&dst->ss)
-						   ->sin_addr,
-					  ip, sizeof(ip));
+				inet_ntop(
+					AF_INET,
+					&((const struct sockaddr_in *)&dst->ss)
+						 ->sin_addr,
+					ip, sizeof(ip));
 		}
 		c->tls = gw_tls_session(t->tls, fd, false, name);
 	}

@@ -224,9 +224,9 @@ enum media_srtp_suite {
 	MEDIA_SRTP__COUNT
 };
 
-#define MEDIA_SRTP_KEY_MAX 46	    /* master key + salt, octets */
+#define MEDIA_SRTP_KEY_MAX 46	   /* master key + salt, octets */
 #define MEDIA_SRTP_TRAILER_MAX 148 /* room to leave after a packet */
-#define MEDIA_SRTP_RX_MAX 1500	    /* largest datagram unprotected */
+#define MEDIA_SRTP_RX_MAX 1500	   /* largest datagram unprotected */
 
 /* The SDES name ("AES_CM_128_HMAC_SHA1_80"), or "?". */
 const char *media_srtp_suite_name(enum media_srtp_suite s);
@@ -440,8 +440,8 @@ struct media_stats {
 	 * (RTP and RTCP), and other SRTP errors; never latched on */
 	bool srtp;
 	uint64_t srtp_auth_fail, srtp_replay, srtp_bad;
-	uint32_t jitter_us;	   /* interarrival jitter we measure (A.8) */
-	uint8_t fraction_lost;	   /* ours, last report interval, 1/256 */
+	uint32_t jitter_us;    /* interarrival jitter we measure (A.8) */
+	uint8_t fraction_lost; /* ours, last report interval, 1/256 */
 	/* What the peer reported about our stream (last RR/SR block): */
 	bool have_remote;
 	uint8_t remote_fraction_lost;

@@ -112,8 +112,7 @@ bool media_sess_dsp_te_send(struct media_sess *s)
 	h.seq = s->tx.seq;
 	h.ts = ts;
 	h.marker = marker;
-	if (rtp_build(&h, payload, sizeof(payload), s->pkt, SESS_PKT_MAX,
-		      &len))
+	if (rtp_build(&h, payload, sizeof(payload), s->pkt, SESS_PKT_MAX, &len))
 		return false;
 	/* The event replaces this frame's audio; audio time goes on. Its
 	 * first packet, marked (RFC 4733 2.5.1.1), starts a talkspurt

@@ -93,10 +93,10 @@ static int send_report(struct media_sess *s, bool bye)
 		s->fraction_lost = rb.fraction;
 		nrb = 1;
 	}
-	err = rtcp_put_report(
-		s->rtcp_buf, SESS_RTCP_MAX, &off, s->tx.ssrc,
-		s->tx.packets != s->tx_packets_at_report ? &si : NULL, &rb,
-		nrb);
+	err = rtcp_put_report(s->rtcp_buf, SESS_RTCP_MAX, &off, s->tx.ssrc,
+			      s->tx.packets != s->tx_packets_at_report ? &si
+								       : NULL,
+			      &rb, nrb);
 	if (!err)
 		err = rtcp_put_cname(s->rtcp_buf, SESS_RTCP_MAX, &off,
 				     s->tx.ssrc, s->cname);

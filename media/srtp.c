@@ -36,17 +36,15 @@ static void cm128_80(srtp_crypto_policy_t *p)
 static const struct suite suites[MEDIA_SRTP__COUNT] = {
 	[MEDIA_SRTP_AES_CM_128_HMAC_SHA1_80] = { "AES_CM_128_HMAC_SHA1_80", 30,
 						 cm128_80, cm128_80 },
-	[MEDIA_SRTP_AES_CM_128_HMAC_SHA1_32] =
-		{ "AES_CM_128_HMAC_SHA1_32", 30,
-		  srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32, cm128_80 },
-	[MEDIA_SRTP_AES_256_CM_HMAC_SHA1_80] =
-		{ "AES_256_CM_HMAC_SHA1_80", 46,
-		  srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80,
-		  srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80 },
-	[MEDIA_SRTP_AES_256_CM_HMAC_SHA1_32] =
-		{ "AES_256_CM_HMAC_SHA1_32", 46,
-		  srtp_crypto_policy_set_aes_cm_256_hmac_sha1_32,
-		  srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80 },
+	[MEDIA_SRTP_AES_CM_128_HMAC_SHA1_32] = { "AES_CM_128_HMAC_SHA1_32", 30,
+						 srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32,
+						 cm128_80 },
+	[MEDIA_SRTP_AES_256_CM_HMAC_SHA1_80] = { "AES_256_CM_HMAC_SHA1_80", 46,
+						 srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80,
+						 srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80 },
+	[MEDIA_SRTP_AES_256_CM_HMAC_SHA1_32] = { "AES_256_CM_HMAC_SHA1_32", 46,
+						 srtp_crypto_policy_set_aes_cm_256_hmac_sha1_32,
+						 srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80 },
 };
 
 const char *media_srtp_suite_name(enum media_srtp_suite s)

@@ -192,7 +192,8 @@ static int parse_attr(struct sdp_session *s, struct sdp_media *m, const char *p,
 		/* kept even when unusable (offer/answer skips it); one
 		 * past the limit is ignored, like an unknown attribute */
 		if (m->ncrypto < SDP_MAX_CRYPTO)
-			sdp_crypto_parse(&m->crypto[m->ncrypto++], p + 7, n - 7);
+			sdp_crypto_parse(&m->crypto[m->ncrypto++], p + 7,
+					 n - 7);
 	} else if (n > 6 && memcmp(p, "ptime:", 6) == 0) {
 		p += 6;
 		if (word_u64(&v, 1000, &p, e))
@@ -510,8 +511,8 @@ static bool crypto_pick(const struct sdp_media *m, const struct sdp_local *loc,
 	return !savp && loc->srtp == SDP_SRTP_OPTIONAL;
 }
 
-static void fill_crypto(struct sdp_result *r, const struct sdp_media *m,
-			int ri, unsigned li)
+static void fill_crypto(struct sdp_result *r, const struct sdp_media *m, int ri,
+			unsigned li)
 {
 	r->srtp = ri >= 0;
 	if (r->srtp) {
@@ -625,7 +626,8 @@ int sdp_answer(const struct sdp_session *offer, const struct sdp_local *loc,
 		if (m == chosen)
 			audio_stream(&mb, loc, list, 1, te, r.cn,
 				     both_dirs(reverse_dir(r.dir), loc->dir),
-				     loc->port, m->proto, &ours, r.srtp ? 1 : 0);
+				     loc->port, m->proto, &ours,
+				     r.srtp ? 1 : 0);
 		else
 			sdp_mb_rejected(&mb, m);
 	}

@@ -906,7 +906,7 @@ struct sdp_t38 {
 
 /* SDES (RFC 4568): one a=crypto line. The key protects what the side
  * that wrote it sends. */
-#define SDP_MAX_CRYPTO 6     /* a=crypto lines kept per m= line */
+#define SDP_MAX_CRYPTO 6      /* a=crypto lines kept per m= line */
 #define SDP_CRYPTO_KEY_MAX 46 /* master key + salt, octets */
 
 enum sdp_srtp {

@@ -30,8 +30,9 @@ static void keys(struct media_srtp_cfg *a, struct media_srtp_cfg *b,
 /* An RTP packet of plen payload octets (0x55 each). */
 static size_t rtp_pkt(uint8_t *buf, uint32_t ssrc, uint16_t seq, size_t plen)
 {
-	struct rtp_hdr h = { .pt = 0, .seq = seq, .ts = seq * 160u,
-			     .ssrc = ssrc };
+	struct rtp_hdr h = {
+		.pt = 0, .seq = seq, .ts = seq * 160u, .ssrc = ssrc
+	};
 	uint8_t pl[480];
 	size_t len;
 
@@ -92,26 +93,26 @@ static void test_round_trip(void **state)
 		assert_memory_equal(buf, plain, RTP_HDR_LEN); /* header clear */
 		assert_memory_not_equal(buf + RTP_HDR_LEN, plain + RTP_HDR_LEN,
 					160);
-		assert_int_equal(media_srtp_unprotect(b, buf, len, false, &out,
-						      &olen),
-				 0);
+		assert_int_equal(
+			media_srtp_unprotect(b, buf, len, false, &out, &olen),
+			0);
 		assert_int_equal(olen, plen);
 		assert_memory_equal(out, plain, plen);
 
 		/* SRTCP: index word and an 80-bit tag for every suite */
 		len = 0;
-		assert_int_equal(rtcp_put_report(buf, 512, &len, 0x1234, NULL,
-						 NULL, 0),
-				 0);
+		assert_int_equal(
+			rtcp_put_report(buf, 512, &len, 0x1234, NULL, NULL, 0),
+			0);
 		assert_int_equal(rtcp_put_cname(buf, 512, &len, 0x1234, "x@y"),
 				 0);
 		plen = len;
 		memcpy(plain, buf, len);
 		assert_int_equal(media_srtp_protect(a, buf, &len, true), 0);
 		assert_int_equal(len, plen + 4 + 10);
-		assert_int_equal(media_srtp_unprotect(b, buf, len, true, &out,
-						      &olen),
-				 0);
+		assert_int_equal(
+			media_srtp_unprotect(b, buf, len, true, &out, &olen),
+			0);
 		assert_memory_equal(out, plain, plen);
 		media_srtp_free(a);
 		media_srtp_free(b);
@@ -136,8 +137,7 @@ static void test_tamper_replay_dropped(void **state)
 
 	/* one bit of payload flipped */
 	copy[20] ^= 1;
-	assert_int_equal(media_srtp_unprotect(b, copy, len, false, &out,
-					      &olen),
+	assert_int_equal(media_srtp_unprotect(b, copy, len, false, &out, &olen),
 			 EBADMSG);
 	/* the genuine packet still passes after the forgery ... */
 	assert_int_equal(media_srtp_unprotect(b, buf, len, false, &out, &olen),
@@ -149,9 +149,9 @@ static void test_tamper_replay_dropped(void **state)
 	 * an oversized datagram */
 	len = rtp_pkt(buf, 7, 3, 160);
 	assert_int_equal(media_srtp_protect(a, buf, &len, false), 0);
-	assert_int_equal(media_srtp_unprotect(b, buf, len - 10, false, &out,
-					      &olen),
-			 EBADMSG);
+	assert_int_equal(
+		media_srtp_unprotect(b, buf, len - 10, false, &out, &olen),
+		EBADMSG);
 	assert_int_equal(media_srtp_unprotect(b, buf, 5, false, &out, &olen),
 			 EPROTO);
 	assert_int_equal(media_srtp_unprotect(b, buf, MEDIA_SRTP_RX_MAX + 1,

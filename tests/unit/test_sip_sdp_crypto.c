@@ -24,18 +24,17 @@ static void crypto_good(void **state)
 	for (unsigned i = 0; i < 30; i++)
 		assert_int_equal(c.key[i], i);
 	/* 46 octets with padding; a lifetime is fine */
-	assert_int_equal(parse(&c, "42 AES_256_CM_HMAC_SHA1_32 inline:" K46
-				   "|2^31"),
-			 0);
+	assert_int_equal(
+		parse(&c, "42 AES_256_CM_HMAC_SHA1_32 inline:" K46 "|2^31"), 0);
 	assert_int_equal(c.key_len, 46);
 	assert_int_equal(c.key[45], 45);
-	assert_int_equal(parse(&c, "7 AES_CM_128_HMAC_SHA1_32 inline:" K30
-				   "|1048576"),
-			 0);
+	assert_int_equal(
+		parse(&c, "7 AES_CM_128_HMAC_SHA1_32 inline:" K30 "|1048576"),
+		0);
 	/* printed back as parsed */
 	assert_int_equal(sdp_crypto_print(&c, buf, sizeof(buf)), 0);
-	assert_string_equal(buf, "a=crypto:7 AES_CM_128_HMAC_SHA1_32 inline:" K30
-				 "\r\n");
+	assert_string_equal(
+		buf, "a=crypto:7 AES_CM_128_HMAC_SHA1_32 inline:" K30 "\r\n");
 	assert_int_equal(parse(&c, "9 AES_256_CM_HMAC_SHA1_80 inline:" K46), 0);
 	assert_int_equal(sdp_crypto_print(&c, buf, sizeof(buf)), 0);
 	assert_non_null(strstr(buf, K46));
@@ -60,7 +59,8 @@ static void crypto_bad(void **state)
 		{ "1 AES_CM_128_HMAC_SHA1_80", EBADMSG, "no key" },
 		{ "1 AES_CM_128_HMAC_SHA1_80 uri:x", EBADMSG, "inline" },
 		{ "1 F8_128_HMAC_SHA1_80 inline:" K30, ENOTSUP, "unknown" },
-		{ "1 AES_CM_128_HMAC_SHA1_80 inline:AAEC*wQF", EBADMSG, "base64" },
+		{ "1 AES_CM_128_HMAC_SHA1_80 inline:AAEC*wQF", EBADMSG,
+		  "base64" },
 		{ "1 AES_CM_128_HMAC_SHA1_80 inline:A", EBADMSG, "base64" },
 		{ "1 AES_CM_128_HMAC_SHA1_80 inline:AA=B", EBADMSG, "base64" },
 		{ "1 AES_CM_128_HMAC_SHA1_80 inline:" K46, EBADMSG, "length" },
@@ -83,8 +83,8 @@ static void crypto_bad(void **state)
 		int err = parse(&c, cases[i].line);
 		if (err != cases[i].err || c.ok || !c.why ||
 		    !strstr(c.why, cases[i].why))
-			fail_msg("case %zu '%s': %d (%s)", i, cases[i].line, err,
-				 c.why ? c.why : "-");
+			fail_msg("case %zu '%s': %d (%s)", i, cases[i].line,
+				 err, c.why ? c.why : "-");
 	}
 }
 
@@ -105,14 +105,16 @@ static void local(struct sdp_local *loc, enum sdp_srtp mode)
 	loc->srtp = mode;
 	/* ours: 32-bit tags preferred, then 80 */
 	loc->ncrypto = 2;
-	loc->crypto[0] = (struct sdp_crypto){ .tag = 1,
-					      .suite = "AES_CM_128_HMAC_SHA1_32",
-					      .key_len = 30,
-					      .ok = true };
-	loc->crypto[1] = (struct sdp_crypto){ .tag = 2,
-					      .suite = "AES_CM_128_HMAC_SHA1_80",
-					      .key_len = 30,
-					      .ok = true };
+	loc->crypto[0] =
+		(struct sdp_crypto){ .tag = 1,
+				     .suite = "AES_CM_128_HMAC_SHA1_32",
+				     .key_len = 30,
+				     .ok = true };
+	loc->crypto[1] =
+		(struct sdp_crypto){ .tag = 2,
+				     .suite = "AES_CM_128_HMAC_SHA1_80",
+				     .key_len = 30,
+				     .ok = true };
 	memset(loc->crypto[0].key, 0x11, 30);
 	memset(loc->crypto[1].key, 0x22, 30);
 }
@@ -160,8 +162,9 @@ static void answer_savp(void **state)
 	assert_int_equal(r.crypto_rx.key[29], 29);
 	assert_int_equal(r.crypto_local, 1);
 	assert_non_null(strstr(buf, "m=audio 4000 RTP/SAVP 0\r\n"));
-	assert_non_null(strstr(buf, "a=crypto:5 AES_CM_128_HMAC_SHA1_80 "
-				    "inline:IiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIi\r\n"));
+	assert_non_null(strstr(
+		buf, "a=crypto:5 AES_CM_128_HMAC_SHA1_80 "
+		     "inline:IiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIi\r\n"));
 	assert_null(strstr(buf, "a=crypto:1"));
 	/* required: the same */
 	assert_int_equal(answer(SDP_SRTP_REQUIRED, "RTP/SAVP",
