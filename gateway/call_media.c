@@ -164,12 +164,11 @@ int call_media_start(struct gw_call *c, const struct sdp_result *res)
 	c->media_res = *res;
 	call_fax_media_started(c);
 	CLOG(c, LOG_INFO,
-	     "media %s/%u ptime %u: local %u, remote %s:%u (dtmf %s, jb %s, "
+	     "media %s/%u ptime %u: local %u, remote %s:%u (dtmf %s, jb %s"
 	     "%s%s)",
 	     res->name, res->pt, mc.ptime_ms, c->rtp_port, res->addr, res->port,
 	     media_dtmf_mode_name(c->mprof ? c->mprof->dtmf : gw->mprof.dtmf),
-	     mc.jb_adaptive ? "adaptive" : "fixed",
-	     res->srtp ? "srtp " : "plain rtp",
+	     mc.jb_adaptive ? "adaptive" : "fixed", res->srtp ? ", srtp " : "",
 	     res->srtp ? res->crypto_rx.suite : "");
 	return 0;
 }
