@@ -252,12 +252,16 @@ static void reject(struct sip_stack *st, const struct sip_msg *msg,
 		sip_addr_str(src, a, sizeof(a)), msg->err ? msg->err : "?",
 		sip_rej_name(msg->rej));
 	if (sip_msg_can_reply(msg)) {
-		char buf[4096], tag[17];
+		char buf[4096], tag[17], reason[128];
 		struct sip_mbuf mb;
+		/* the phrase says what was wrong: the sender's operator sees
+		 * it in a trace (msg->err is a static printable string) */
+		snprintf(reason, sizeof(reason), "%s (%s)",
+			 sip_reason_phrase(code), msg->err ? msg->err : "?");
 		/* a final response needs a To tag (RFC 3261 8.2.6.2) */
 		sip_rand_hex(st, tag, 16);
 		sip_mb_init(&mb, buf, sizeof(buf));
-		sip_mb_response_head(&mb, msg, code, NULL, tag);
+		sip_mb_response_head(&mb, msg, code, reason, tag);
 		sip_mb_body(&mb, NULL, NULL, 0);
 		if (!mb.err)
 			sip_send(st, src, buf, mb.len);
@@ -289,6 +293,7 @@ int sip_stack_recv(struct sip_stack *st, const struct sip_addr *src,
 	if (src->tp != SIP_TP_UDP &&
 	    !sip_msg_hdr(&msg, SIP_HDR_CONTENT_LENGTH, NULL)) {
 		msg.err = "no Content-Length over a stream (RFC 3261 18.3)";
+		msg.rej = SIP_REJ_CLEN; /* counted with the other bad ones */
 		reject(st, &msg, &rdst, EBADMSG);
 		return EBADMSG;
 	}
