@@ -497,7 +497,11 @@ int sip_msg_parse(struct sip_msg *msg, const void *buf, size_t len,
 	msg->body.p = p;
 	msg->body.l = avail;
 	if (seen_cl) {
-		if (cl > avail)
+		/* a body we would never take: 513, whatever has arrived */
+		if (max_size && cl > max_size)
+			fail(msg, &err, EMSGSIZE, SIP_REJ_SIZE,
+			     "Content-Length over the size limit");
+		else if (cl > avail)
 			fail(msg, &err, EBADMSG, SIP_REJ_CLEN,
 			     "Content-Length exceeds body");
 		else

@@ -12,12 +12,12 @@
 #include <errno.h>
 #include <stdio.h>
 
-#define HDRS                                                   \
-	"Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKatk\r\n"    \
-	"Max-Forwards: 70\r\n"                                 \
-	"From: <sip:bob@192.0.2.10>;tag=ft\r\n"                \
-	"To: <sip:5551234@192.0.2.1>\r\n"                      \
-	"Call-ID: attack@192.0.2.10\r\nCSeq: 1 INVITE\r\n"     \
+#define HDRS                                                \
+	"Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKatk\r\n" \
+	"Max-Forwards: 70\r\n"                              \
+	"From: <sip:bob@192.0.2.10>;tag=ft\r\n"             \
+	"To: <sip:5551234@192.0.2.1>\r\n"                   \
+	"Call-ID: attack@192.0.2.10\r\nCSeq: 1 INVITE\r\n"  \
 	"Contact: <sip:bob@192.0.2.10>\r\n"
 
 #define INV "INVITE sip:5551234@192.0.2.1 SIP/2.0\r\n"
@@ -104,8 +104,13 @@ static void attack_content_length(void **state)
 {
 	(void)state;
 	fk_stack();
-	attack(INV HDRS "Content-Length: 99999\r\n\r\nv=0\r\n", EBADMSG, 400,
+	attack(INV HDRS "Content-Length: 500\r\n\r\nv=0\r\n", EBADMSG, 400,
 	       "Content-Length exceeds body", SIP_REJ_CLEN);
+	/* more than we ever take: 513 Message Too Large */
+	attack(INV HDRS "Content-Length: 99999\r\n\r\nv=0\r\n", EMSGSIZE, 513,
+	       "Too Large (Content-Length over the size limit)", SIP_REJ_SIZE);
+	attack(INV HDRS "Content-Length: 2147483647\r\n\r\n", EMSGSIZE, 513,
+	       "Content-Length over the size limit", SIP_REJ_SIZE);
 	attack(INV HDRS "Content-Length: -5\r\n\r\nv=0\r\n", EBADMSG, 400,
 	       "bad Content-Length", SIP_REJ_CLEN);
 	attack(INV HDRS "Content-Length: 4294967296\r\n\r\n", EBADMSG, 400,
@@ -122,8 +127,8 @@ static void attack_content_length(void **state)
 	attack(INV HDRS "Content-Length: 5\r\nl: 0\r\n\r\nv=0\r\n", EBADMSG,
 	       400, "duplicate Content-Length", SIP_REJ_DUPLICATE);
 	/* over a stream a missing one cannot be framed */
-	attack_tp(INV HDRS "\r\n", strlen(INV HDRS "\r\n"), SIP_TP_TCP,
-		  EBADMSG, 400, "no Content-Length", SIP_REJ_CLEN);
+	attack_tp(INV HDRS "\r\n", strlen(INV HDRS "\r\n"), SIP_TP_TCP, EBADMSG,
+		  400, "no Content-Length", SIP_REJ_CLEN);
 	still_works();
 }
 
@@ -170,9 +175,9 @@ static void attack_oversized(void **state)
 				     .max_msg_size = 4000 };
 	(void)state;
 	assert_int_equal(fk_stack_cfg(&cfg), 0);
-	size_t n = (size_t)snprintf(big, sizeof(big), INV HDRS
-				    "Content-Type: application/sdp\r\n"
-				    "Content-Length: 6000\r\n\r\n");
+	size_t n = (size_t)snprintf(big, sizeof(big),
+				    INV HDRS "Content-Type: application/sdp\r\n"
+					     "Content-Length: 6000\r\n\r\n");
 	memset(big + n, 'a', 6000);
 	attack_tp(big, n + 6000, SIP_TP_UDP, EMSGSIZE, 513, "Too Large",
 		  SIP_REJ_SIZE);
@@ -230,8 +235,9 @@ static void attack_huge_values(void **state)
 		  SIP_REJ_HDR_LEN);
 
 	n = (size_t)snprintf(big, sizeof(big),
-			     INV "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKb\r\n"
-				 "CSeq: 1 INVITE\r\nTo: <sip:");
+			     INV
+			     "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKb\r\n"
+			     "CSeq: 1 INVITE\r\nTo: <sip:");
 	memset(big + n, 'u', 5000);
 	n += 5000;
 	n += (size_t)snprintf(big + n, sizeof(big) - n,
@@ -296,12 +302,11 @@ static void attack_cseq_method(void **state)
 	attack_tp(big, n, SIP_TP_UDP, EBADMSG, 400, "CSeq method mismatch",
 		  SIP_REJ_CSEQ_METHOD);
 	/* as long as the value limit: refused, never echoed */
-	n = (size_t)snprintf(
-		big, sizeof(big),
-		"MMMM sip:x@y SIP/2.0\r\n"
-		"Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKd\r\n"
-		"From: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\n"
-		"Call-ID: cseq2@x\r\nCSeq: 1 ");
+	n = (size_t)snprintf(big, sizeof(big),
+			     "MMMM sip:x@y SIP/2.0\r\n"
+			     "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKd\r\n"
+			     "From: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\n"
+			     "Call-ID: cseq2@x\r\nCSeq: 1 ");
 	memset(big + n, 'M', 6000);
 	n += 6000;
 	n += (size_t)snprintf(big + n, sizeof(big) - n,
@@ -392,7 +397,8 @@ static void attack_deep_multipart(void **state)
 	n = (size_t)snprintf(big, sizeof(big),
 			     INV HDRS "Content-Type: multipart/mixed");
 	for (int i = 0; i < 1000; i++)
-		n += (size_t)snprintf(big + n, sizeof(big) - n, ";p%d=%d", i, i);
+		n += (size_t)snprintf(big + n, sizeof(big) - n, ";p%d=%d", i,
+				      i);
 	n += (size_t)snprintf(big + n, sizeof(big) - n,
 			      "\r\nContent-Length: 5\r\n\r\nv=0\r\n");
 	attack_tp(big, n, SIP_TP_UDP, EBADMSG, 400, "header value too long",
@@ -435,8 +441,8 @@ static void attack_sdp_values(void **state)
 		{ "m=image 4000 udptl t38\r\n"
 		  "a=T38FaxMaxDatagram:99999999999\r\n",
 		  EBADMSG, "bad T.38 attribute" },
-		{ "m=image 4000 udptl t38\r\na=T38FaxMaxDatagram\r\n",
-		  EBADMSG, "bad T.38 attribute" },
+		{ "m=image 4000 udptl t38\r\na=T38FaxMaxDatagram\r\n", EBADMSG,
+		  "bad T.38 attribute" },
 		{ "m=image 4000 udptl t38\r\na=T38FaxVersion:4294967296\r\n",
 		  EBADMSG, "bad T.38 attribute" },
 	};
