@@ -4,11 +4,13 @@
  * HOST:PORT over UDP (one datagram per file) or one TCP connection, then
  * listens for WAIT ms and prints the status line of every reply:
  *
- *   sipsend [-t udp|tcp] [-w MS] [-a] [-r] HOST PORT FILE...
+ *   sipsend [-t udp|tcp] [-w MS] [-a] [-r] [-f] HOST PORT FILE...
  *     -t   transport (default udp)
  *     -w   listen this long after the last send (default 1000, <= 60000)
- *     -a   ACK a 2xx to an INVITE (a call that is then up)
+ *     -a   ACK a 2xx to an INVITE (a call that is then up); a failure
+ *          to an INVITE is always ACKed
  *     -r   close the TCP connection with an RST (SO_LINGER 0), not a FIN
+ *     -f   stop listening at the first final response
  *
  * Prints "reply: <status line>" per response, "closed" if the gateway
  * closed the connection, and exits 0 (2: bad usage, 1: I/O error).
@@ -76,29 +78,40 @@ static const char *hdr(const char *p, const char *e, const char *name,
 	return NULL;
 }
 
-/* ACK for the 2xx at [p, e): its From, To (with tag), Call-ID, CSeq. */
-static void send_ack(int fd, const char *p, const char *e, const char *tp)
+/* ACK for the final response at [p, e): its From, To (with tag), Call-ID,
+ * CSeq; a 2xx gets a new branch, any other the INVITE's own Via (RFC 3261
+ * 17.1.1.3: the ACK is part of that transaction). */
+static void send_ack(int fd, const char *p, const char *e, const char *tp,
+		     int ok)
 {
-	size_t fl, tl, cl, sl;
+	size_t fl, tl, cl, sl, vl;
 	const char *f = hdr(p, e, "From", &fl), *t = hdr(p, e, "To", &tl);
 	const char *c = hdr(p, e, "Call-ID", &cl), *s = hdr(p, e, "CSeq", &sl);
-	char ack[4096];
+	const char *v = hdr(p, e, "Via", &vl);
+	char ack[4096], via[1024];
 	struct sockaddr_in me;
 	socklen_t ml = sizeof(me);
-	if (!f || !t || !c || !s || !ruri[0])
+	if (!f || !t || !c || !s || !v || !ruri[0] || vl >= sizeof(via))
 		return;
 	getsockname(fd, (struct sockaddr *)&me, &ml);
+	if (ok)
+		snprintf(via, sizeof(via),
+			 "SIP/2.0/%s 127.0.0.1:%u;branch=z9hG4bKack%ld", tp,
+			 ntohs(me.sin_port), now_ms());
+	else
+		snprintf(via, sizeof(via), "%.*s", (int)vl, v);
 	int n = snprintf(ack, sizeof(ack),
-			 "ACK %s SIP/2.0\r\n"
-			 "Via: SIP/2.0/%s 127.0.0.1:%u;branch=z9hG4bKack%ld\r\n"
+			 "ACK %s SIP/2.0\r\nVia: %s\r\n"
 			 "Max-Forwards: 70\r\nFrom: %.*s\r\nTo: %.*s\r\n"
 			 "Call-ID: %.*s\r\nCSeq: %ld ACK\r\n"
 			 "Content-Length: 0\r\n\r\n",
-			 ruri, tp, ntohs(me.sin_port), now_ms(), (int)fl, f,
-			 (int)tl, t, (int)cl, c, strtol(s, NULL, 10));
+			 ruri, via, (int)fl, f, (int)tl, t, (int)cl, c,
+			 strtol(s, NULL, 10));
 	if (n > 0 && (size_t)n < sizeof(ack) && send(fd, ack, (size_t)n, 0) > 0)
 		printf("sent: ACK\n");
 }
+
+static int finals; /* final responses seen */
 
 /* Prints and consumes the complete replies in rx[]. */
 static void replies(int fd, int ack, const char *tp)
@@ -117,10 +130,13 @@ static void replies(int fd, int ack, const char *tp)
 		if (!strncmp(rx, "SIP/2.0 ", 8)) {
 			char *eol = strstr(rx, "\r\n");
 			printf("reply: %.*s\n", (int)(eol - rx), rx);
+			finals += rx[8] >= '2';
 			const char *cs = hdr(rx, end + 2, "CSeq", &vl);
-			if (ack && rx[8] == '2' && cs &&
-			    memmem(cs, vl, "INVITE", 6))
-				send_ack(fd, rx, end + 2, tp);
+			/* -a: 2xx; a failure is always ACKed, so that the
+			 * gateway stops sending it */
+			if (cs && memmem(cs, vl, "INVITE", 6) &&
+			    ((ack && rx[8] == '2') || rx[8] >= '3'))
+				send_ack(fd, rx, end + 2, tp, rx[8] == '2');
 		}
 		memmove(rx, rx + hl + bl, rx_len - hl - bl);
 		rx_len -= hl + bl;
@@ -131,9 +147,9 @@ int main(int argc, char **argv)
 {
 	const char *tp = "UDP";
 	long wait = 1000;
-	int ack = 0, rst = 0, opt;
+	int ack = 0, rst = 0, first = 0, opt;
 
-	while ((opt = getopt(argc, argv, "t:w:ar")) != -1) {
+	while ((opt = getopt(argc, argv, "t:w:arf")) != -1) {
 		if (opt == 't' && !strcmp(optarg, "tcp"))
 			tp = "TCP";
 		else if (opt == 't' && strcmp(optarg, "udp"))
@@ -144,6 +160,8 @@ int main(int argc, char **argv)
 			ack = 1;
 		else if (opt == 'r')
 			rst = 1;
+		else if (opt == 'f')
+			first = 1;
 		else if (opt != 't')
 			goto usage;
 	}
@@ -182,7 +200,7 @@ int main(int argc, char **argv)
 		free(m);
 	}
 	long until = now_ms() + wait;
-	for (long left; (left = until - now_ms()) > 0;) {
+	for (long left; (left = until - now_ms()) > 0 && !(first && finals);) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		if (poll(&p, 1, (int)left) <= 0)
 			continue;
@@ -208,7 +226,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	return 0;
 usage:
-	fprintf(stderr, "usage: sipsend [-t udp|tcp] [-w MS] [-a] [-r] "
+	fprintf(stderr, "usage: sipsend [-t udp|tcp] [-w MS] [-a] [-r] [-f] "
 			"HOST PORT FILE...\n");
 	return 2;
 }
