@@ -32,6 +32,8 @@ bench: $(BENCH_BINS)
 TEST_TOOLS = $(B)/tests/tools/rtpev_pcap
 # sipsend: raw SIP over UDP/TCP for the attack tests (t_attack_*.sh)
 TEST_TOOLS += $(B)/tests/tools/sipsend
+# udpspoof: datagrams from a chosen source (bogus media from a peer)
+TEST_TOOLS += $(B)/tests/tools/udpspoof
 
 $(B)/tests/tools/%: $(B)/tests/tools/%.o
 	$(CC) $(ALL_LDFLAGS) -o $@ $<

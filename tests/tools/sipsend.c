@@ -183,7 +183,8 @@ int main(int argc, char **argv)
 		/* the Request-URI of the first request, for an ACK */
 		char *sp = memchr(m, ' ', len < 64 ? len : 64);
 		if (!ruri[0] && sp && len > 8 && strncmp(m, "SIP/", 4)) {
-			char *sp2 = memchr(sp + 1, ' ', len - (size_t)(sp + 1 - m));
+			char *sp2 =
+				memchr(sp + 1, ' ', len - (size_t)(sp + 1 - m));
 			if (sp2 && (size_t)(sp2 - sp - 1) < sizeof(ruri))
 				snprintf(ruri, sizeof(ruri), "%.*s",
 					 (int)(sp2 - sp - 1), sp + 1);

@@ -256,11 +256,12 @@ static void attack_t38_max_datagram(void **state)
 	} cases[] = {
 		/* below MEDIA_T38_MIN_DGRAM: the gateway raises a peer's
 		 * (call_fax.c), the leg refuses it */
-		{ 0, 0, 0 },	    { 400, 400, 0 },	  { 100, 100, 0 },
-		{ 72, 0, EINVAL },  { 0, 72, EINVAL },
-		{ 65535, 0, 0 },    { 1, 0, EINVAL },	  { 15, 0, EINVAL },
+		{ 0, 0, 0 },	      { 400, 400, 0 },
+		{ 100, 100, 0 },      { 72, 0, EINVAL },
+		{ 0, 72, EINVAL },    { 65535, 0, 0 },
+		{ 1, 0, EINVAL },     { 15, 0, EINVAL },
 		{ 65536, 0, EINVAL }, { 4000000000u, 0, EINVAL },
-		{ 0, 1, EINVAL },   { 0, 70000, EINVAL },
+		{ 0, 1, EINVAL },     { 0, 70000, EINVAL },
 	};
 
 	(void)state;
