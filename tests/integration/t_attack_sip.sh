@@ -12,6 +12,8 @@ S="$B/tests/tools/sipsend"
 [ -x "$S" ] || fail "no $S (make $S)"
 gw_conf "$T/gw.conf" "[general]
 metrics_listen = 127.0.0.1:9464"
+# transactions linger T4 after their end: short, so the drain is quick
+sed -i 's/^t1_ms = 100$/t1_ms = 100\nt4_ms = 500/' "$T/gw.conf"
 start sim "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --answer-delay 100 \
 	--hangup-after 2500 --cause 16 --timeout 40
 start_gw
@@ -138,13 +140,20 @@ scrape() {
 		printf "GET /metrics HTTP/1.0\r\n\r\n" >&3 && cat <&3' >"$T/metrics.txt"
 }
 val() { sed -n "s/^$1 \([0-9]*\)\$/\1/p" "$T/metrics.txt"; }
-for _ in $(seq 100); do
+for _ in $(seq 150); do
 	scrape
-	[ "$(val 'pstngw_calls_active')/$(val 'pstngw_sip_dialogs')" = 0/0 ] && break
+	[ "$(val 'pstngw_calls_active')/$(val 'pstngw_sip_dialogs')/$(val 'pstngw_sip_transactions')" = 0/0/0 ] &&
+		break
 	sleep 0.1
 done
 [ "$(val 'pstngw_calls_active')" = 0 ] || fail "calls left: $(grep calls_active "$T/metrics.txt")"
 [ "$(val 'pstngw_sip_dialogs')" = 0 ] || fail "dialogs left"
+[ "$(val 'pstngw_sip_transactions')" = 0 ] || fail "transactions left"
+# every TCP connection accepted or opened was closed again
+opened=$(grep -cE "conn [0-9]+ [^ ]+/TCP: (accepted|connecting)" "$T/gw.log")
+closed=$(grep -cE "conn [0-9]+ [^ ]+/TCP: closed: " "$T/gw.log")
+[ "$opened" -ge 5 ] && [ "$opened" = "$closed" ] ||
+	fail "TCP connections: $opened opened, $closed closed"
 r() { val "pstngw_sip_rejected_total{reason=\"$1\"}"; }
 [ "$(r content-length)" -ge 4 ] || fail "content-length: $(r content-length)"
 [ "$(r size)" -ge 2 ] || fail "size: $(r size)"
