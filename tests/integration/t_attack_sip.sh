@@ -12,8 +12,9 @@ S="$B/tests/tools/sipsend"
 [ -x "$S" ] || fail "no $S (make $S)"
 gw_conf "$T/gw.conf" "[general]
 metrics_listen = 127.0.0.1:9464"
-# transactions linger T4 after their end: short, so the drain is quick
-sed -i 's/^t1_ms = 100$/t1_ms = 100\nt4_ms = 500/' "$T/gw.conf"
+# transactions linger after their end (Timer J: 64*T1, Timer I: T4):
+# short timers, so that the drain to zero is quick
+sed -i 's/^t1_ms = 100$/t1_ms = 50\nt4_ms = 500/' "$T/gw.conf"
 start sim "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --answer-delay 100 \
 	--hangup-after 2500 --cause 16 --timeout 40
 start_gw
