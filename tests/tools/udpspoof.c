@@ -35,8 +35,8 @@ static int hexval(char c)
 
 int main(int argc, char **argv)
 {
-	static uint8_t pkt[sizeof(struct iphdr) + sizeof(struct udphdr) +
-			   MAX_PAYLOAD];
+	static uint8_t
+		pkt[sizeof(struct iphdr) + sizeof(struct udphdr) + MAX_PAYLOAD];
 	struct sockaddr_in dst = { .sin_family = AF_INET };
 	struct in_addr src;
 	long count = 1;

@@ -285,6 +285,56 @@ static void attack_huge_values(void **state)
 	still_works();
 }
 
+/* Vias or Record-Routes by the dozen: a response echoes them, and one
+ * that cannot be built would leave a call or a transaction that never
+ * answers. Refused up front, counted, no call offered. */
+static void attack_echo_flood(void **state)
+{
+	(void)state;
+	fk_stack();
+	size_t n = (size_t)snprintf(big, sizeof(big), INV);
+	for (int i = 0; i < 90; i++)
+		n += (size_t)snprintf(big + n, sizeof(big) - n,
+				      "Via: SIP/2.0/UDP h%03d.example.com;"
+				      "branch=z9hG4bK%0100d\r\n",
+				      i, i);
+	n += (size_t)snprintf(big + n, sizeof(big) - n,
+			      "From: <sip:b@h>;tag=1\r\nTo: <sip:a@h>\r\n"
+			      "Call-ID: echo\r\nCSeq: 1 INVITE\r\n"
+			      "Content-Length: 0\r\n\r\n");
+	fk.incoming = NULL;
+	attack_tp(big, n, SIP_TP_UDP, EMSGSIZE, 0, "", SIP_REJ_SIZE);
+	assert_null(fk.incoming);
+	/* the same with Record-Route, one value per header line */
+	n = (size_t)snprintf(big, sizeof(big), INV HDRS);
+	for (int i = 0; i < 60; i++)
+		n += (size_t)snprintf(big + n, sizeof(big) - n,
+				      "Record-Route: <sip:p%03d.example.com;"
+				      "lr;x=%080d>\r\n",
+				      i, i);
+	n += (size_t)snprintf(big + n, sizeof(big) - n,
+			      "Content-Length: 0\r\n\r\n");
+	attack_tp(big, n, SIP_TP_UDP, EMSGSIZE, 0, "", SIP_REJ_SIZE);
+	assert_null(fk.incoming);
+	/* 20 Vias (2.5 kB), as a long proxy chain would add: answered */
+	n = (size_t)snprintf(big, sizeof(big),
+			     "OPTIONS sip:a@192.0.2.1 SIP/2.0\r\n");
+	for (int i = 0; i < 20; i++)
+		n += (size_t)snprintf(big + n, sizeof(big) - n,
+				      "Via: SIP/2.0/UDP h%03d.example.com;"
+				      "branch=z9hG4bK%0100d\r\n",
+				      i, i);
+	n += (size_t)snprintf(big + n, sizeof(big) - n,
+			      "From: <sip:b@h>;tag=1\r\nTo: <sip:a@h>\r\n"
+			      "Call-ID: echo2\r\nCSeq: 1 OPTIONS\r\n"
+			      "Content-Length: 0\r\n\r\n");
+	unsigned n0 = fk.nsent;
+	assert_int_equal(feed(big, n, SIP_TP_UDP), 0);
+	assert_int_equal(fk.nsent, n0 + 1);
+	assert_int_equal(fk_code(n0), 200);
+	still_works();
+}
+
 /* A CSeq whose method is thousands of bytes: no copy, no overflow. */
 static void attack_cseq_method(void **state)
 {
@@ -518,6 +568,7 @@ int main(void)
 		cmocka_unit_test(attack_oversized),
 		cmocka_unit_test(attack_header_flood),
 		cmocka_unit_test(attack_huge_values),
+		cmocka_unit_test(attack_echo_flood),
 		cmocka_unit_test(attack_cseq_method),
 		cmocka_unit_test(attack_header_name_bytes),
 		cmocka_unit_test(attack_deep_multipart),
