@@ -116,6 +116,14 @@ for f in tcp_neg:'400 Bad Request \(bad Content-Length\)' \
 	expect_line "$T/${f%%:*}.out" '^closed$'
 done
 
+# an INVITE over TCP whose connection is reset before its answer: the 200
+# finds no connection and no ACK comes, so the call ends by the RFC 3261
+# 13.3.1.4 timer (64*T1) instead of holding its B-channel (checked below)
+sdp tcp_early t5 'm=audio 40002 RTP/AVP 0\r\n'
+"$S" -t tcp -r -w 30 127.0.0.1 5060 "$T/tcp_early" >"$T/tcp_early.out" 2>&1
+wait_for "$T/gw.log" "call [0-9]+ .*Call-ID t5@atk" 5
+early=$(sed -n 's/.*call \([0-9]*\) .*(Call-ID t5@atk).*/\1/p' "$T/gw.log" | head -n 1)
+
 # an INVITE over TCP answered and ACKed, then its connection reset
 sdp tcp_call t4 'm=audio 40000 RTP/AVP 0\r\n'
 "$S" -t tcp -a -r -w 1000 127.0.0.1 5060 "$T/tcp_call" >"$T/tcp_call.out" 2>&1
@@ -124,12 +132,16 @@ expect_line "$T/tcp_call.out" '^sent: ACK$'
 # the call outlives its connection: pstnsim hangs up 2.5 s after its
 # answer, then the BYE finds no one (connect refused) and the call ends
 wait_for "$T/sim.log" "event=released" 10
-wait_for "$T/gw.log" "call [0-9]+ .*: ended: .*talked [0-9]+ ms" 10
-reset=$(grep -nE "/TCP: closed: read: Connection reset" "$T/gw.log" | head -n 1)
-ended=$(grep -nE "call [0-9]+ .*: ended: .*talked [0-9]+ ms" "$T/gw.log" | head -n 1)
+mid=$(sed -n 's/.*call \([0-9]*\) .*(Call-ID t4@atk).*/\1/p' "$T/gw.log" | head -n 1)
+wait_for "$T/gw.log" "call $mid \{[A-Z]+\}: ended: .*talked [0-9]+ ms" 10
+# its connection (the last one reset) went before the call did
+reset=$(grep -nE "/TCP: closed: read: Connection reset" "$T/gw.log" | tail -n 1)
+ended=$(grep -nE "call $mid \{[A-Z]+\}: ended: " "$T/gw.log" | head -n 1)
 [ -n "$reset" ] || fail "the reset was not seen"
 [ "${reset%%:*}" -lt "${ended%%:*}" ] || fail "the call ended before the reset"
 expect_line "$T/gw.log" "conn [0-9]+ 127.0.0.1:5999/TCP: closed: connect: Connection refused"
+
+wait_for "$T/gw.log" "call $early \{[A-Z]+\}: ended: " 10
 
 # calls keep flowing: a normal call SIP -> PSTN
 start phone "$B/sipua" --listen 127.0.0.1:5070 --from 3035550199 \
@@ -138,8 +150,8 @@ start phone "$B/sipua" --listen 127.0.0.1:5070 --from 3035550199 \
 wait_exit phone 20
 [ "$RC_phone" -eq 0 ] || fail "the call after the attacks failed ($RC_phone)"
 expect_line "$T/phone.log" "event=answered call=1 codec=PCMU"
-[ "$(grep -c 'event=released' "$T/sim.log")" -ge 2 ] ||
-	fail "pstnsim did not release both calls"
+[ "$(grep -c 'event=released' "$T/sim.log")" -ge 3 ] ||
+	fail "pstnsim did not release all three calls"
 kill -0 "$PID_gw" || fail "pstngw died"
 
 # scrape: counted by reason; nothing left over (bounded wait for timers)
