@@ -168,6 +168,37 @@ static void attack_stream_framing(void **state)
 	}
 }
 
+/* A slow sender, one byte per segment: framed right once complete (the
+ * search for the blank line resumes where it stopped, so this costs a
+ * scan of each byte, not of the whole buffer per byte). */
+static void attack_stream_slow(void **state)
+{
+	static const char m[] = INV HDRS "Content-Length: 5\r\n\r\nv=0\r\n"
+					 "OPTIONS";
+	struct sip_stream s;
+	const char *p;
+	size_t len, room, n = strlen(m) - 7;
+	(void)state;
+	assert_int_equal(sip_stream_init(&s, 65535), 0);
+	for (size_t i = 0; i < strlen(m); i++) {
+		char *dst = sip_stream_space(&s, &room);
+		*dst = m[i];
+		sip_stream_added(&s, 1);
+		enum sip_stream_res r = sip_stream_next(&s, &p, &len);
+		if (i + 1 == n) {
+			assert_int_equal(r, SIP_STREAM_MSG);
+			assert_int_equal(len, n);
+			assert_memory_equal(p, m, n);
+		} else {
+			assert_int_equal(r, SIP_STREAM_MORE);
+		}
+	}
+	/* what followed the message waits, whole, for its own end */
+	assert_int_equal(s.len, 7);
+	assert_memory_equal(s.buf, "OPTIONS", 7);
+	sip_stream_release(&s);
+}
+
 /* A request past the size limit: 513, answered from its first part. */
 static void attack_oversized(void **state)
 {
@@ -565,6 +596,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(attack_content_length),
 		cmocka_unit_test(attack_stream_framing),
+		cmocka_unit_test(attack_stream_slow),
 		cmocka_unit_test(attack_oversized),
 		cmocka_unit_test(attack_header_flood),
 		cmocka_unit_test(attack_huge_values),
