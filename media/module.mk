@@ -25,3 +25,4 @@ BENCHES += media_opus_cost media_g722_cost media_ec_cost
 BENCHES += media_rt
 UNIT_TESTS += test_media_udptl
 UNIT_TESTS += test_media_srtp # SRTP/SRTCP through libsrtp2
+UNIT_TESTS += test_media_attacks # the attack pack (issue 8)

@@ -20,3 +20,5 @@ UNIT_TESTS += test_sip_stream test_sip_transp
 BENCHES += sip_parse
 $(B)/tests/bench/sip_parse: BENCH_LIBS += -losipparser2
 UNIT_TESTS += test_sip_sdp_crypto # SDES a=crypto, SRTP offer/answer
+# the regression pack of known attacks (issue 8)
+UNIT_TESTS += test_sip_attacks
