@@ -223,8 +223,7 @@ static void log_start(struct gw *gw, enum gw_ovl_reason r,
 }
 
 /* The inputs now; channels only for calls to the PSTN. */
-static enum gw_ovl_reason decide(struct gw *gw, bool sip,
-				 struct gw_ovl_in *in)
+static enum gw_ovl_reason decide(struct gw *gw, bool sip, struct gw_ovl_in *in)
 {
 	*in = (struct gw_ovl_in){
 		.ncalls = gw->ncalls,
@@ -294,11 +293,10 @@ void gw_overload_metrics(const struct gw *gw, struct gw_mbuf *b)
 		       "# TYPE pstngw_overload gauge\n"
 		       "pstngw_overload %d\n",
 		       gw_ovl_any(o));
-	gw_mbuf_printf(b,
-		       "# HELP pstngw_overload_refused_total New calls "
-		       "refused for overload (SIP 503, PRI cause 34/42), by "
-		       "reason.\n"
-		       "# TYPE pstngw_overload_refused_total counter\n");
+	gw_mbuf_printf(b, "# HELP pstngw_overload_refused_total New calls "
+			  "refused for overload (SIP 503, PRI cause 34/42), by "
+			  "reason.\n"
+			  "# TYPE pstngw_overload_refused_total counter\n");
 	for (unsigned r = GW_OVL_NONE + 1; r < GW_OVL__COUNT; r++)
 		gw_mbuf_printf(b,
 			       "pstngw_overload_refused_total{reason=\"%s\"} "

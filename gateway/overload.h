@@ -54,8 +54,8 @@ struct gw_ovl_in {
 /* Owned by struct gw; zero is "no overload, nothing counted". */
 struct gw_ovl {
 	unsigned shed_milli; /* share of new calls refused, 0: none */
-	unsigned credit;      /* admission credit, in thousandths */
-	unsigned busy_pct;    /* last sample's signalling load */
+	unsigned credit;     /* admission credit, in thousandths */
+	unsigned busy_pct;   /* last sample's signalling load */
 	uint64_t last_busy_us, last_sample_ms;
 	bool sampled;
 	bool active[GW_OVL__COUNT];

@@ -32,7 +32,7 @@ static void names(void **state)
 	assert_string_equal(gw_ovl_reason_name(GW_OVL_SIGNALLING),
 			    "signalling");
 	assert_string_equal(gw_ovl_reason_name(GW_OVL__COUNT), "?");
-	assert_string_equal(gw_ovl_reason_name((enum gw_ovl_reason)-1), "?");
+	assert_string_equal(gw_ovl_reason_name((enum gw_ovl_reason) - 1), "?");
 }
 
 /* Hard limits: refused at the limit, taken below it, 0 is no limit. */
@@ -153,7 +153,7 @@ static void bad_samples(void **state)
 	/* out-of-range reasons are not counted */
 	assert_false(gw_ovl_refused(&o, GW_OVL_NONE, t));
 	assert_false(gw_ovl_refused(&o, GW_OVL__COUNT, t));
-	assert_false(gw_ovl_refused(&o, (enum gw_ovl_reason)-3, t));
+	assert_false(gw_ovl_refused(&o, (enum gw_ovl_reason) - 3, t));
 	assert_int_equal(o.episodes, 0);
 	assert_false(gw_ovl_any(&o));
 }
@@ -290,9 +290,11 @@ static void metrics(void **state)
 	assert_false(b.oom);
 	assert_non_null(strstr(b.p, "\npstngw_overload 1\n"));
 	assert_non_null(strstr(
-		b.p, "pstngw_overload_refused_total{reason=\"max_calls\"} 1\n"));
+		b.p,
+		"pstngw_overload_refused_total{reason=\"max_calls\"} 1\n"));
 	assert_non_null(strstr(
-		b.p, "pstngw_overload_refused_total{reason=\"signalling\"} 0\n"));
+		b.p,
+		"pstngw_overload_refused_total{reason=\"signalling\"} 0\n"));
 	assert_non_null(strstr(b.p, "pstngw_overload_admit_ratio 1.000\n"));
 	assert_null(strstr(b.p, "reason=\"none\""));
 	gw_mbuf_release(&b);
