@@ -162,6 +162,7 @@ struct gw_cfg {
 	/* overload (overload.c): calls in progress at most (0: no limit);
 	 * signalling thread load limit (%, 0: off); Retry-After of its 503s */
 	unsigned max_calls, overload_busy_pct, overload_retry_after_s;
+	unsigned overload_queue_ms; /* INVITE waited this long: refused */
 	/* [sip] */
 	char sip_listen[CFG_HOST_LEN + 8];
 	char sip_host[CFG_HOST_LEN]; /* IPv6 without brackets */

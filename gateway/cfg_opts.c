@@ -157,6 +157,12 @@ const struct opt cfg_opts[] = {
 	  "; (%) of the time, only a share of new calls is taken (the rest: 503\n"
 	  "; with Retry-After, PRI cause 42), cut while busy, grown back below\n"
 	  "; four fifths of it; calls up and in setup keep the time; 0: off." },
+	{ S_GENERAL, "overload_queue_ms", T_UINT, "300", 0, 60000, NULL, 0,
+	  G(overload_queue_ms), NULL,
+	  "Signalling overload: a new INVITE that waited this long (ms) in the\n"
+	  "; UDP socket before being read is refused at once (503 with\n"
+	  "; Retry-After): the thread is behind and the caller retransmits\n"
+	  "; anyway; 0: off." },
 	{ S_GENERAL, "overload_retry_after_s", T_UINT, "5", 0, 86400, NULL, 0,
 	  G(overload_retry_after_s), NULL,
 	  "Retry-After (s) of the 503s refusing new INVITEs under overload\n"

@@ -52,6 +52,8 @@ enum gw_ovl_reason gw_ovl_decide(struct gw_ovl *o, const struct gw_ovl_in *in)
 	/* no span up is not overload: the call's own path refuses it */
 	if (in->check_channels && in->spans_up && !in->idle_chans)
 		return GW_OVL_CHANNELS;
+	if (in->queue_limit_ms && in->queued_ms >= in->queue_limit_ms)
+		return GW_OVL_SIGNALLING;
 	if (!o->shed_milli)
 		return GW_OVL_NONE;
 	/* a share of 1 - shed_milli / 1000, spread evenly over the calls */
@@ -215,9 +217,11 @@ static void log_start(struct gw *gw, enum gw_ovl_reason r,
 		break;
 	default:
 		GW_NOTICE(MAIN,
-			  "overload: signalling: thread %u %% busy: taking "
-			  "%u of 1000 new calls",
-			  gw->ovl.busy_pct, ADMIT_ALL - gw->ovl.shed_milli);
+			  "overload: signalling: thread %u %% busy, INVITE "
+			  "%u ms in the socket (limit %u): taking %u of 1000 "
+			  "new calls",
+			  gw->ovl.busy_pct, in->queued_ms, in->queue_limit_ms,
+			  ADMIT_ALL - gw->ovl.shed_milli);
 		break;
 	}
 }
@@ -233,8 +237,11 @@ static enum gw_ovl_reason decide(struct gw *gw, bool sip, struct gw_ovl_in *in)
 	};
 	if (in->per_worker)
 		in->worker_calls = gw_mpool_min_calls(gw->mpool);
-	if (sip)
+	if (sip) {
 		gw_health_now(gw, &in->spans_up, &in->idle_chans);
+		in->queue_limit_ms = gw->cfg.overload_queue_ms;
+		in->queued_ms = (unsigned)(gw_sipudp_queued_us() / 1000);
+	}
 	return gw_ovl_decide(&gw->ovl, in);
 }
 

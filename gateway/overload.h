@@ -12,7 +12,10 @@
  *    taken (admit ratio: cut by a quarter per busy sample, grown by a
  *    twentieth per calm one), so the thread keeps time for the calls up
  *    and those being set up, and goodput stays near capacity instead of
- *    collapsing under retransmissions.
+ *    collapsing under retransmissions. And a new INVITE that waited in
+ *    the UDP socket longer than [general] overload_queue_ms (the kernel's
+ *    arrival stamp) is refused at once: the thread is behind, and the
+ *    caller's retransmission is already on its way.
  * A refused INVITE gets a stateless 503 with Retry-After (the stack's
  * invite_admit hook: no dialog, transaction or call object), a refused
  * PRI SETUP cause 34 (capacity) or 42 (signalling congestion). No timer
@@ -49,6 +52,8 @@ struct gw_ovl_in {
 	unsigned worker_calls, per_worker; /* per_worker 0: no limit */
 	bool check_channels;		   /* SIP side: a B-channel needed */
 	unsigned spans_up, idle_chans;
+	/* how long the request waited in its socket; limit 0: no check */
+	unsigned queued_ms, queue_limit_ms;
 };
 
 /* Owned by struct gw; zero is "no overload, nothing counted". */

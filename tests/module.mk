@@ -24,8 +24,12 @@ BENCH_BINS = $(BENCHES:%=$(B)/tests/bench/%)
 $(B)/tests/bench/%: $(B)/tests/bench/%.o $(ALL_LIBS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(ALL_LIBS) $(EXT_LIBS) $(BENCH_LIBS)
 
-bench: $(BENCH_BINS)
-	@fail=0; for b in $(BENCH_BINS); do $$b || fail=1; done; exit $$fail
+# Benches driving the real daemon and peers (shell, own network namespace)
+BENCH_SCRIPTS += tests/bench/call_cps.sh # issue 8: cps vs kamailio, overload
+
+bench: $(BENCH_BINS) $(BINS)
+	@fail=0; for b in $(BENCH_BINS); do $$b || fail=1; done; \
+	for s in $(BENCH_SCRIPTS); do $$s $(B) || fail=1; done; exit $$fail
 
 # Small helpers the integration tests run (tests/tools/<name>.c, libc
 # only), e.g. rtpev_pcap: an RFC 4733 pcap for SIPp's play_pcap_audio.

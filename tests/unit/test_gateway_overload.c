@@ -65,6 +65,14 @@ static void decide_limits(void **state)
 	/* no span up: the call's own path answers, not overload */
 	in.spans_up = in.idle_chans = 0;
 	assert_int_equal(gw_ovl_decide(&o, &in), GW_OVL_NONE);
+	/* waited in the socket beyond the limit: refused; 0: no limit */
+	in = (struct gw_ovl_in){ .queued_ms = 299, .queue_limit_ms = 300 };
+	assert_int_equal(gw_ovl_decide(&o, &in), GW_OVL_NONE);
+	in.queued_ms = 300;
+	assert_int_equal(gw_ovl_decide(&o, &in), GW_OVL_SIGNALLING);
+	in.queue_limit_ms = 0;
+	assert_int_equal(gw_ovl_decide(&o, &in), GW_OVL_NONE);
+	assert_int_equal(o.credit, 0); /* not a shed decision */
 	/* a PSTN call needs no B-channel of ours */
 	in = (struct gw_ovl_in){ .spans_up = 2 };
 	assert_int_equal(gw_ovl_decide(&o, &in), GW_OVL_NONE);
