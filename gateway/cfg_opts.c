@@ -151,18 +151,22 @@ const struct opt cfg_opts[] = {
 	  "Calls in progress at most, both ways; beyond it new INVITEs get 503\n"
 	  "; with Retry-After and new PRI calls cause 34, before any channel or\n"
 	  "; media is taken; 0: no limit." },
-	{ S_GENERAL, "overload_busy_pct", T_UINT, "90", 0, 100, NULL, 0,
+	{ S_GENERAL, "overload_busy_pct", T_UINT, "0", 0, 100, NULL, 0,
 	  G(overload_busy_pct), NULL,
-	  "Signalling overload: while the signalling thread is busy this share\n"
-	  "; (%) of the time, only a share of new calls is taken (the rest: 503\n"
-	  "; with Retry-After, PRI cause 42), cut while busy, grown back below\n"
-	  "; four fifths of it; calls up and in setup keep the time; 0: off." },
+	  "Signalling overload by load: while the signalling thread is busy this\n"
+	  "; share (%) of the time, fewer new calls are taken (as for\n"
+	  "; overload_queue_ms). At full capacity the thread is nearly always\n"
+	  "; busy, so a limit below 100 also sheds calls it could carry; 0: off." },
 	{ S_GENERAL, "overload_queue_ms", T_UINT, "300", 0, 60000, NULL, 0,
 	  G(overload_queue_ms), NULL,
 	  "Signalling overload: a new INVITE that waited this long (ms) in the\n"
 	  "; UDP socket before being read is refused at once (503 with\n"
 	  "; Retry-After): the thread is behind and the caller retransmits\n"
-	  "; anyway; 0: off." },
+	  "; anyway. Waits of a quarter of it cut the share of new calls taken\n"
+	  "; (by a quarter each 100 ms; the rest get 503, PRI cause 42), calm\n"
+	  "; (under an eighth) grows it back (a twentieth each 100 ms), so calls\n"
+	  "; up and in setup keep the thread and goodput stays near capacity;\n"
+	  "; 0: off." },
 	{ S_GENERAL, "overload_retry_after_s", T_UINT, "5", 0, 86400, NULL, 0,
 	  G(overload_retry_after_s), NULL,
 	  "Retry-After (s) of the 503s refusing new INVITEs under overload\n"

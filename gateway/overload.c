@@ -66,7 +66,8 @@ enum gw_ovl_reason gw_ovl_decide(struct gw_ovl *o, const struct gw_ovl_in *in)
 }
 
 unsigned gw_ovl_sample(struct gw_ovl *o, uint64_t now_ms, uint64_t busy_us,
-		       unsigned limit_pct)
+		       unsigned limit_pct, unsigned queue_ms,
+		       unsigned queue_target_ms)
 {
 	uint64_t prev_ms = o->last_sample_ms, prev_busy = o->last_busy_us;
 	bool first = !o->sampled;
@@ -74,7 +75,8 @@ unsigned gw_ovl_sample(struct gw_ovl *o, uint64_t now_ms, uint64_t busy_us,
 	o->sampled = true;
 	o->last_sample_ms = now_ms;
 	o->last_busy_us = busy_us;
-	if (!limit_pct) {
+	o->queue_ms = queue_ms;
+	if (!limit_pct && !queue_target_ms) {
 		o->shed_milli = 0;
 		o->credit = 0;
 		return ADMIT_ALL;
@@ -87,11 +89,17 @@ unsigned gw_ovl_sample(struct gw_ovl *o, uint64_t now_ms, uint64_t busy_us,
 	o->busy_pct = pct > 100 ? 100 : (unsigned)pct;
 	unsigned admit = ADMIT_ALL - o->shed_milli;
 
-	if (o->busy_pct >= limit_pct) {
+	bool busy = limit_pct && o->busy_pct >= limit_pct;
+	bool late = queue_target_ms && queue_ms >= queue_target_ms;
+	bool calm =
+		(!limit_pct || o->busy_pct * CALM_DEN < limit_pct * CALM_NUM) &&
+		(!queue_target_ms || queue_ms * 2 < queue_target_ms);
+
+	if (busy || late) {
 		admit = admit * 3 / 4;
 		if (admit < ADMIT_FLOOR)
 			admit = ADMIT_FLOOR;
-	} else if (o->busy_pct * CALM_DEN < limit_pct * CALM_NUM) {
+	} else if (calm) {
 		admit += ADMIT_STEP;
 		if (admit > ADMIT_ALL)
 			admit = ADMIT_ALL;
@@ -160,12 +168,15 @@ static void sample_timer(void *arg)
 
 	o->timer = NULL;
 	gw_ovl_sample(o, now, gw_loop_busy_us(gw->loop),
-		      gw->cfg.overload_busy_pct);
+		      gw->cfg.overload_busy_pct,
+		      (unsigned)(gw_sipudp_take_max_queued_us() / 1000),
+		      gw->cfg.overload_queue_ms / 4);
 	if (o->shed_milli && !before)
 		GW_NOTICE(MAIN,
-			  "overload: signalling thread %u %% busy (limit %u "
-			  "%%): taking a share of new calls",
-			  o->busy_pct, gw->cfg.overload_busy_pct);
+			  "overload: signalling: thread %u %% busy, SIP "
+			  "datagrams up to %u ms in the socket: taking a "
+			  "share of new calls",
+			  o->busy_pct, o->queue_ms);
 	ended = gw_ovl_expire(o, now);
 	for (unsigned r = GW_OVL_NONE + 1; r < GW_OVL__COUNT; r++)
 		if (ended & (1u << r))

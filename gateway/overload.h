@@ -7,8 +7,9 @@
  *  - media: the least loaded media worker has [media]
  *    max_calls_per_worker calls (0: no limit);
  *  - channels (SIP side only): no span up has an idle B-channel;
- *  - signalling: the signalling thread is busy above [general]
- *    overload_busy_pct of the time. Then only a share of new calls is
+ *  - signalling: datagrams wait in the SIP socket a quarter of [general]
+ *    overload_queue_ms or more (the thread is behind), or the thread is
+ *    busy overload_busy_pct of the time. Then only a share of new calls is
  *    taken (admit ratio: cut by a quarter per busy sample, grown by a
  *    twentieth per calm one), so the thread keeps time for the calls up
  *    and those being set up, and goodput stays near capacity instead of
@@ -61,6 +62,7 @@ struct gw_ovl {
 	unsigned shed_milli; /* share of new calls refused, 0: none */
 	unsigned credit;     /* admission credit, in thousandths */
 	unsigned busy_pct;   /* last sample's signalling load */
+	unsigned queue_ms;   /* last sample's longest socket wait */
 	uint64_t last_busy_us, last_sample_ms;
 	bool sampled;
 	bool active[GW_OVL__COUNT];
@@ -78,11 +80,14 @@ void gw_ovl_init(struct gw_ovl *o);
 /* The decision for one new call: GW_OVL_NONE takes it. Consumes
  * admission credit while some share is shed. */
 enum gw_ovl_reason gw_ovl_decide(struct gw_ovl *o, const struct gw_ovl_in *in);
-/* One load sample at now_ms with the loop's busy time so far; limit_pct
- * 0 turns signalling overload off. Returns the new admit ratio (1000:
- * all). */
+/* One load sample at now_ms: the loop's busy time so far and the longest
+ * socket wait of a datagram since the last sample. Congested: busy at
+ * limit_pct or more (0: not looked at), or a wait of queue_target_ms or
+ * more (0: not looked at); calm: below four fifths of the one and half
+ * of the other. Returns the new admit ratio (1000: all). */
 unsigned gw_ovl_sample(struct gw_ovl *o, uint64_t now_ms, uint64_t busy_us,
-		       unsigned limit_pct);
+		       unsigned limit_pct, unsigned queue_ms,
+		       unsigned queue_target_ms);
 /* Notes a refusal (true: a new episode began for r: log it). */
 bool gw_ovl_refused(struct gw_ovl *o, enum gw_ovl_reason r, uint64_t now_ms);
 /* Ends the episodes quiet for GW_OVL_HOLD_MS (and signalling's once the

@@ -11,6 +11,8 @@
 /* The kernel's arrival stamp of the datagram in the stack's hands (one
  * thread runs the loop), CLOCK_REALTIME us; 0: none. */
 static uint64_t rx_stamp_us;
+/* the longest wait of any datagram since gw_sipudp_take_max_queued_us() */
+static uint64_t max_queued_us;
 
 int gw_sipudp_stamp(int fd)
 {
@@ -31,6 +33,14 @@ uint64_t gw_sipudp_queued_us(void)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	now = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 	return now > rx_stamp_us ? now - rx_stamp_us : 0;
+}
+
+uint64_t gw_sipudp_take_max_queued_us(void)
+{
+	uint64_t m = max_queued_us;
+
+	max_queued_us = 0;
+	return m;
 }
 
 static uint64_t cmsg_stamp(struct msghdr *mh)
@@ -75,6 +85,12 @@ void gw_sipudp_readable(void *arg, uint32_t events)
 		if (u->tap)
 			u->tap(u->tap_arg, u->fd, &src, false, buf, (size_t)n);
 		rx_stamp_us = cmsg_stamp(&mh);
+		if (rx_stamp_us) {
+			uint64_t q = gw_sipudp_queued_us();
+
+			if (q > max_queued_us)
+				max_queued_us = q;
+		}
 		sip_stack_recv(u->sip, &src, buf, (size_t)n);
 		rx_stamp_us = 0;
 	}

@@ -33,6 +33,9 @@ int gw_sipudp_stamp(int fd);
  * (us; 0: not from a stamped socket). For overload.c, from within the
  * stack's callbacks. */
 uint64_t gw_sipudp_queued_us(void);
+/* The longest such wait since the last call (us), reset (overload.c's
+ * sampling). */
+uint64_t gw_sipudp_take_max_queued_us(void);
 /* For the stack's send hook: one datagram to dst; 0 or errno. */
 int gw_sipudp_send(const struct gw_sipudp *u, const struct sip_addr *dst,
 		   const void *buf, size_t len);

@@ -84,7 +84,7 @@ static unsigned feed(struct gw_ovl *o, uint64_t *t, uint64_t *busy,
 {
 	*t += 100;
 	*busy += pct * 1000u; /* pct % of 100 ms, in us */
-	return gw_ovl_sample(o, *t, *busy, limit);
+	return gw_ovl_sample(o, *t, *busy, limit, 0, 0);
 }
 
 /* Taken calls out of n decisions (nothing else limits them). */
@@ -106,7 +106,7 @@ static void signalling_share(void **state)
 	(void)state;
 	gw_ovl_init(&o);
 	/* the first sample only sets the base */
-	assert_int_equal(gw_ovl_sample(&o, t, busy, 90), 1000);
+	assert_int_equal(gw_ovl_sample(&o, t, busy, 90, 0, 0), 1000);
 	assert_int_equal(feed(&o, &t, &busy, 50, 90), 1000);
 	assert_int_equal(o.busy_pct, 50);
 	assert_int_equal(taken(&o, 1000), 1000);
@@ -128,7 +128,7 @@ static void signalling_share(void **state)
 	/* more than 100 % (a late timer): counted as 100 */
 	t += 100;
 	busy += 500000;
-	assert_int_equal(gw_ovl_sample(&o, t, busy, 90), 50);
+	assert_int_equal(gw_ovl_sample(&o, t, busy, 90, 0, 0), 50);
 	assert_int_equal(o.busy_pct, 100);
 	/* calm for 19 samples: all taken again */
 	for (int i = 0; i < 18; i++)
@@ -143,6 +143,39 @@ static void signalling_share(void **state)
 	assert_int_equal(taken(&o, 10), 10);
 }
 
+/* Socket waits drive the share too: a quarter less per late sample,
+ * held between half the target and the target, grown when calm; both
+ * limits 0: all taken at once. */
+static void queue_share(void **state)
+{
+	struct gw_ovl o;
+	uint64_t t = 1000, busy = 0;
+
+	(void)state;
+	gw_ovl_init(&o);
+	gw_ovl_sample(&o, t, busy, 0, 0, 75);
+	t += 100;
+	assert_int_equal(gw_ovl_sample(&o, t, busy, 0, 80, 75), 750);
+	assert_int_equal(o.queue_ms, 80);
+	t += 100;
+	assert_int_equal(gw_ovl_sample(&o, t, busy, 0, 75, 75), 562);
+	t += 100;
+	assert_int_equal(gw_ovl_sample(&o, t, busy, 0, 38, 75), 562);
+	t += 100;
+	assert_int_equal(gw_ovl_sample(&o, t, busy, 0, 37, 75), 612);
+	/* busy alone is not looked at with limit_pct 0 */
+	t += 100;
+	busy += 100000;
+	assert_int_equal(gw_ovl_sample(&o, t, busy, 0, 0, 75), 662);
+	/* either signal cuts: busy with a short queue */
+	t += 100;
+	busy += 100000;
+	assert_int_equal(gw_ovl_sample(&o, t, busy, 90, 0, 75), 496);
+	t += 100;
+	assert_int_equal(gw_ovl_sample(&o, t, busy, 0, 0, 0), 1000);
+	assert_int_equal(taken(&o, 10), 10);
+}
+
 /* A clock or a busy counter going backwards changes nothing. */
 static void bad_samples(void **state)
 {
@@ -151,13 +184,15 @@ static void bad_samples(void **state)
 
 	(void)state;
 	gw_ovl_init(&o);
-	gw_ovl_sample(&o, t, busy, 90);
+	gw_ovl_sample(&o, t, busy, 90, 0, 0);
 	assert_int_equal(feed(&o, &t, &busy, 100, 90), 750);
-	assert_int_equal(gw_ovl_sample(&o, t - 50, busy + 100000, 90), 750);
-	assert_int_equal(gw_ovl_sample(&o, t + 100, 10, 90), 750);
-	assert_int_equal(gw_ovl_sample(&o, t + 100, 10, 90), 750); /* dt 0 */
+	assert_int_equal(gw_ovl_sample(&o, t - 50, busy + 100000, 90, 0, 0),
+			 750);
+	assert_int_equal(gw_ovl_sample(&o, t + 100, 10, 90, 0, 0), 750);
+	assert_int_equal(gw_ovl_sample(&o, t + 100, 10, 90, 0, 0),
+			 750); /* dt 0 */
 	/* and the next good sample works from the new base */
-	assert_int_equal(gw_ovl_sample(&o, t + 200, 10 + 95000, 90), 562);
+	assert_int_equal(gw_ovl_sample(&o, t + 200, 10 + 95000, 90, 0, 0), 562);
 	/* out-of-range reasons are not counted */
 	assert_false(gw_ovl_refused(&o, GW_OVL_NONE, t));
 	assert_false(gw_ovl_refused(&o, GW_OVL__COUNT, t));
@@ -192,7 +227,7 @@ static void episodes(void **state)
 	assert_int_equal(o.refused[GW_OVL_MAX_CALLS], 4);
 	assert_int_equal(o.episodes, 2);
 	/* signalling: held while a share is still shed */
-	gw_ovl_sample(&o, t, busy, 90);
+	gw_ovl_sample(&o, t, busy, 90, 0, 0);
 	feed(&o, &t, &busy, 100, 90);
 	assert_true(gw_ovl_refused(&o, GW_OVL_SIGNALLING, t));
 	assert_int_equal(gw_ovl_expire(&o, t + 10 * GW_OVL_HOLD_MS),
@@ -314,6 +349,7 @@ int main(void)
 		cmocka_unit_test(names),
 		cmocka_unit_test(decide_limits),
 		cmocka_unit_test(signalling_share),
+		cmocka_unit_test(queue_share),
 		cmocka_unit_test(bad_samples),
 		cmocka_unit_test(episodes),
 		cmocka_unit_test_setup_teardown(admit_sip, setup, teardown),
