@@ -32,7 +32,10 @@ uint64_t gw_sipudp_queued_us(void)
 		return 0;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	now = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-	return now > rx_stamp_us ? now - rx_stamp_us : 0;
+	/* a wall clock step (the stamps are CLOCK_REALTIME) is no wait */
+	if (now <= rx_stamp_us || now - rx_stamp_us > 60000000u)
+		return 0;
+	return now - rx_stamp_us;
 }
 
 uint64_t gw_sipudp_take_max_queued_us(void)
