@@ -645,6 +645,15 @@ bool gw_mpool_drain(struct gw_mpool *p, unsigned max_ms)
 	}
 }
 
+unsigned gw_mpool_sessions(const struct gw_mpool *p)
+{
+	unsigned live = 0;
+
+	for (unsigned i = 0; p && i < p->n; i++)
+		live += atomic_load(&p->w[i].live);
+	return live;
+}
+
 unsigned gw_mslot_backlog(struct gw_mslot *s)
 {
 	return s ? gw_ring_count(&s->up) : 0;
