@@ -126,6 +126,15 @@ metric() {
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$PID_gw/status" 2>/dev/null; }
 nfds() { ls "/proc/$PID_gw/fd" 2>/dev/null | wc -l; }
 alive() { kill -0 "$PID_gw" 2>/dev/null || fail "pstngw died"; }
+# the load's processes run to its end: one gone early fails the soak now
+load_alive() {
+	local n p
+	for n in simin simout uas uac; do
+		eval "p=\$PID_$n"
+		kill -0 "$p" 2>/dev/null ||
+			fail "$n exited early: $(tail -n 1 "$T/$n.log")"
+	done
+}
 
 # the far ends first, so the gateway's spans come up at once; both
 # pstnsims stay up to the end (a span going down changes descriptors)
@@ -175,6 +184,7 @@ while :; do
 	[ "$now" -ge "$SECS" ] && break
 	if [ "$now" -ge "$next" ]; then
 		alive
+		load_alive
 		r=$(rss_kb)
 		scrape >"$T/ms.txt"
 		c=$(metric "$T/ms.txt" pstngw_calls_active)

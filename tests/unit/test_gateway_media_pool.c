@@ -8,6 +8,7 @@
 #include <cmocka.h>
 #include <arpa/inet.h>
 #include <errno.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <string.h>
 #include <time.h>
@@ -110,6 +111,38 @@ static void sessions_and_sockets_counted(void **state)
 	assert_true(gw_mpool_drain(p, 2000));
 	assert_int_equal(gw_mpool_sessions(p), 0);
 	assert_int_equal(gw_rtp_sockets(), base);
+	gw_mpool_free(p);
+}
+
+/* Every page of a worker's command and reply rings is resident once the
+ * pool is made: the rings never add to the RSS later (make soak). */
+static bool resident(const void *buf, size_t len)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	uintptr_t a = (uintptr_t)buf & ~(uintptr_t)(pg - 1);
+	size_t n = ((uintptr_t)buf + len - a + (size_t)pg - 1) / (size_t)pg;
+	unsigned char vec[1024];
+
+	assert_true(n <= sizeof(vec));
+	assert_int_equal(mincore((void *)a, n * (size_t)pg, vec), 0);
+	for (size_t i = 0; i < n; i++)
+		if (!(vec[i] & 1))
+			return false;
+	return true;
+}
+
+static void rings_resident(void **state)
+{
+	struct gw_mpool_cfg cfg = { .workers = 2 };
+	struct gw_mpool *p;
+
+	assert_int_equal(gw_mpool_alloc(&cfg, &p), 0);
+	for (unsigned i = 0; i < 2; i++) {
+		assert_true(resident(p->w[i].cmdbuf,
+				     CMDQ * sizeof(*p->w[i].cmdbuf)));
+		assert_true(resident(p->w[i].repbuf,
+				     REPQ * sizeof(*p->w[i].repbuf)));
+	}
 	gw_mpool_free(p);
 }
 
@@ -513,6 +546,7 @@ int main(void)
 		cmocka_unit_test(bad_input),
 		cmocka_unit_test(peer_change_and_drain),
 		cmocka_unit_test(sessions_and_sockets_counted),
+		cmocka_unit_test(rings_resident),
 		cmocka_unit_test(audio_two_steps),
 		cmocka_unit_test(audio_ready_callback),
 		cmocka_unit_test(audio_fax_cushion),
