@@ -3,7 +3,7 @@
 # then a drain, then checks that nothing failed, leaked or stayed stuck.
 #
 #   SIPp uac (built-in scenario, -rtp_echo)  -> pstngw -> span 2 -> pstnsim B
-#   pstnsim A (tone, hangs up) -> span 1 -> pstngw -> SIPp uas (-rtp_echo)
+#   pstnsim A (tone, hangs up) -> span 1 -> pstngw -> SIPp uas (uas.xml, -rtp_echo)
 #
 # pstnsim plays a 1000 Hz tone into every call and SIPp echoes the RTP it
 # gets, so media flows both ways and each pstnsim call hears its tone back.
@@ -144,7 +144,7 @@ start simin "$B/pstnsim" --span "1:$T/span1.sock:e1:euroisdn" \
 start simout "$B/pstnsim" --span "2:$T/span2.sock:e1:euroisdn" \
 	--answer-delay 200 --play tone:1000 \
 	--timeout $((SECS + HOLD / 1000 + 120))
-start uas sipp -sn uas -i 127.0.0.1 -p 5070 -mp 42000 -rtp_echo \
+start uas sipp -sf tests/soak/uas.xml -i 127.0.0.1 -p 5070 -mp 42000 -rtp_echo \
 	-m "$NCALLS" -nostdin -timeout $((SECS + HOLD / 1000 + 90))s \
 	-trace_stat -stf "$T/uas_stat.csv" -fd 1 -trace_err \
 	-error_file "$T/uas_err.log"
