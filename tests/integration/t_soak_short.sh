@@ -7,8 +7,11 @@
 # allocator's arenas are still settling.
 . tests/integration/lib.sh
 command -v sipp >/dev/null || fail "sipp (sip-tester) is not installed"
+# under AddressSanitizer (make check) freed memory waits in its
+# quarantine, so the RSS grows by design: there the other checks count
+case "$B" in *san*) rss=100000 ;; *) rss=5 ;; esac
 SOAK_NS=1 SOAK_SECONDS=10 SOAK_HOLD_MS=3000 SOAK_T1_MS=100 SOAK_DRAIN_S=20 \
-	SOAK_RSS_PCT=${SOAK_RSS_PCT:-5} bash tests/soak/soak.sh "$B" \
+	SOAK_RSS_PCT=${SOAK_RSS_PCT:-$rss} bash tests/soak/soak.sh "$B" \
 	>"$T/soak.log" 2>&1
 rc=$?
 grep '^SOAK' "$T/soak.log"
