@@ -39,6 +39,10 @@ soak: $(BINS)
 # Small helpers the integration tests run (tests/tools/<name>.c, libc
 # only), e.g. rtpev_pcap: an RFC 4733 pcap for SIPp's play_pcap_audio.
 TEST_TOOLS = $(B)/tests/tools/rtpev_pcap
+# sipsend: raw SIP over UDP/TCP for the attack tests (t_attack_*.sh)
+TEST_TOOLS += $(B)/tests/tools/sipsend
+# udpspoof: datagrams from a chosen source (bogus media from a peer)
+TEST_TOOLS += $(B)/tests/tools/udpspoof
 
 $(B)/tests/tools/%: $(B)/tests/tools/%.o
 	$(CC) $(ALL_LDFLAGS) -o $@ $<
