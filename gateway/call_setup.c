@@ -206,6 +206,8 @@ static void tdm_setup(struct gw *gw, struct tdm_span *span,
 	}
 	if (gw_drain_refuse_pstn(gw, tcall)) /* drain.c */
 		return;
+	if (gw_overload_refuse_pstn(gw, tcall)) /* overload.c */
+		return;
 	c = call_alloc(gw, ORIG_PSTN);
 	if (!c) {
 		gw->stats.calls_failed++;

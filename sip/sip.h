@@ -475,6 +475,15 @@ struct sip_hooks {
 	 */
 	unsigned (*options)(void *arg, const struct sip_msg *req, char *hdrs,
 			    size_t size);
+	/*
+	 * optional: admission of a new out-of-dialog INVITE, asked before
+	 * any call, dialog or transaction exists: 0 takes it; a status
+	 * (503 under overload) refuses it statelessly, with extra header
+	 * lines written into hdrs ("Retry-After: 5\r\n"), so refusing
+	 * costs one parse and one send. NULL: every INVITE is taken.
+	 */
+	unsigned (*invite_admit)(void *arg, const struct sip_msg *req,
+				 char *hdrs, size_t size);
 	/* optional: NULL means calloc/free */
 	void *(*zalloc)(void *arg, size_t size);
 	void (*free)(void *arg, void *ptr);
