@@ -45,6 +45,8 @@ static void usage(FILE *f)
 		"                       placed calls are done, else run until a signal)\n"
 		"  --timeout SEC        hard limit; exits 1 (default none)\n"
 		"  --t303 MS, --t200 MS shorten libpri timers\n"
+		"  --timer NAME=MS     set a libpri timer (T203, T309, T316...;\n"
+		"                       repeatable, at most 8)\n"
 		"  --inject FAULT       send a malformed message to the peer (repeatable):\n"
 		"                       short_block, long_block, unknown_type, runt_frame\n"
 		"  --inject-after MS    that long after the first call connects (500)\n"
@@ -182,6 +184,7 @@ enum {
 	OPT_TIMEOUT,
 	OPT_T303,
 	OPT_T200,
+	OPT_TIMER,
 	OPT_INJECT,
 	OPT_INJECT_AFTER,
 	OPT_SEND_FAX,
@@ -214,6 +217,7 @@ static const struct option long_opts[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "t303", required_argument, NULL, OPT_T303 },
 	{ "t200", required_argument, NULL, OPT_T200 },
+	{ "timer", required_argument, NULL, OPT_TIMER },
 	{ "inject", required_argument, NULL, OPT_INJECT },
 	{ "inject-after", required_argument, NULL, OPT_INJECT_AFTER },
 	{ "send-fax", required_argument, NULL, OPT_SEND_FAX },
@@ -322,6 +326,21 @@ int sim_parse_opts(int argc, char **argv)
 			else
 				S.opt.t200 = (int)v;
 			break;
+		case OPT_TIMER: {
+			const char *eq = strchr(optarg, '=');
+			unsigned n = S.opt.ntimers;
+
+			if (!eq || eq == optarg ||
+			    eq - optarg >= (long)sizeof(S.opt.timers[0].name) ||
+			    n >= 8 || parse_uint(eq + 1, 600000, &v))
+				return bad(name, optarg);
+			memcpy(S.opt.timers[n].name, optarg,
+			       (size_t)(eq - optarg));
+			S.opt.timers[n].name[eq - optarg] = '\0';
+			S.opt.timers[n].ms = (int)v;
+			S.opt.ntimers++;
+			break;
+		}
 		case OPT_REJECT:
 		case OPT_CAUSE:
 			if (parse_uint(optarg, 127, &v) || !v)

@@ -99,6 +99,12 @@ struct sim {
 		int overlap_digits;
 		unsigned exit_after, timeout_s;
 		int t303, t200;
+		/* --timer NAME=MS: any libpri timer tdm_span_set_timer takes */
+		struct {
+			char name[8];
+			int ms;
+		} timers[8];
+		unsigned ntimers;
 		unsigned inject_mask; /* 1 << enum tdm_fault */
 		unsigned inject_after_ms;
 		int verbose;
