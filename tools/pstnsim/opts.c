@@ -33,6 +33,9 @@ static void usage(FILE *f)
 		"  --answer-delay MS    answer incoming calls after MS (default 0)\n"
 		"  --reject CAUSE       reject incoming calls with Q.850 CAUSE\n"
 		"  --no-answer          let incoming calls ring\n"
+		"  --silent setup|proceeding  a dead far end: leave incoming SETUPs\n"
+		"                       unanswered, or send CALL PROCEEDING and\n"
+		"                       nothing more (the gateway's T303 / T310)\n"
 		"  --alert-inband       ALERTING with progress indicator 8 (in-band\n"
 		"                       information: the switch plays ringback)\n"
 		"  --play tone:FREQ     send a FREQ Hz tone (-13 dBm0) into each call\n"
@@ -175,6 +178,7 @@ enum {
 	OPT_ANSWER_DELAY,
 	OPT_REJECT,
 	OPT_NO_ANSWER,
+	OPT_SILENT,
 	OPT_ALERT_INBAND,
 	OPT_PLAY,
 	OPT_RECORD,
@@ -208,6 +212,7 @@ static const struct option long_opts[] = {
 	{ "answer-delay", required_argument, NULL, OPT_ANSWER_DELAY },
 	{ "reject", required_argument, NULL, OPT_REJECT },
 	{ "no-answer", no_argument, NULL, OPT_NO_ANSWER },
+	{ "silent", required_argument, NULL, OPT_SILENT },
 	{ "alert-inband", no_argument, NULL, OPT_ALERT_INBAND },
 	{ "play", required_argument, NULL, OPT_PLAY },
 	{ "record", required_argument, NULL, OPT_RECORD },
@@ -325,6 +330,14 @@ int sim_parse_opts(int argc, char **argv)
 				S.opt.t303 = (int)v;
 			else
 				S.opt.t200 = (int)v;
+			break;
+		case OPT_SILENT:
+			if (!strcmp(optarg, "setup"))
+				S.opt.silent = 1;
+			else if (!strcmp(optarg, "proceeding"))
+				S.opt.silent = 2;
+			else
+				return bad(name, optarg);
 			break;
 		case OPT_TIMER: {
 			const char *eq = strchr(optarg, '=');

@@ -85,6 +85,8 @@ struct sim {
 		bool answer_delay_set;
 		int reject_cause, cause;
 		bool no_answer;
+		/* --silent: 1 SETUP unanswered, 2 after CALL PROCEEDING */
+		int silent;
 		bool alert_inband;  /* ALERTING with progress indicator 8 */
 		unsigned play_tone; /* Hz, 0: file or silence */
 		int16_t *play_pcm;  /* whole file, looped */
