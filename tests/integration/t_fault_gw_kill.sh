@@ -25,6 +25,7 @@ wait_count "$T/sim.log" "event=released" 3 5
 
 mv "$T/gw.log" "$T/gw1.log"
 start_gw
+$CTL trace sip on >/dev/null || fail "trace sip on failed"
 wait_for "$T/gw.log" "RESTART all" 5
 wait_count "$T/sim.log" "event=restart span=1 chan=" 46 10
 $CTL show channels 1 >"$T/chans.txt" || fail "show channels failed"
@@ -33,6 +34,8 @@ $CTL show channels 1 >"$T/chans.txt" || fail "show channels failed"
 # the old dialogs end from the SIP side: the new process does not know them
 wait_exit c1 10
 [ "$(grep -c 'event=ended' "$T/c1.log")" -eq 2 ] || fail "SIP calls still up"
+[ "$(grep -c 'SIP/2.0 481 ' "$T/gw.log")" -eq 2 ] ||
+	fail "the BYEs of the old dialogs did not get 481"
 expect_idle 10
 start c3 "$B/sipua" --listen 127.0.0.1:5074 \
 	--call sip:2125551234@127.0.0.1:5060 --hangup-after 300 --exit-after 1 \
