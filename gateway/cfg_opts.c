@@ -393,9 +393,9 @@ const struct opt cfg_opts[] = {
 	  "; private modes across the gateway." },
 	{ S_FAX, "watchdog_ms", T_UINT, "30000", 2000, 600000, NULL, 0,
 	  FX(watchdog_ms), NULL,
-	  "A call in T.38 that receives no UDPTL datagram for this long is\n"
-	  "; released (cause 41, logged) while its fax runs; after the fax's\n"
-	  "; DCN, see idle_release." },
+	  "A call in T.38 that receives no UDPTL datagram, and sends no new\n"
+	  "; message, for this long is released (cause 41, logged) while its\n"
+	  "; fax runs; after the fax's DCN, see idle_release." },
 	{ S_FAX, "g711_jitter_ms", T_UINT, "160", 0, 500, NULL, 0,
 	  FX(g711_jitter_ms), NULL,
 	  "G.711 pass-through: the jitter buffer, fixed for the fax, is made\n"

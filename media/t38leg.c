@@ -42,7 +42,7 @@ struct media_t38leg {
 	void *arg;
 	struct media_t38gw *gw;
 	struct media_udptl *u;
-	uint64_t silent;   /* samples since the last datagram */
+	uint64_t silent;   /* samples since the last new datagram either way */
 	uint64_t gap_wait; /* samples a receive gap has lasted */
 	uint64_t send_errors, repeats, gap_flushes;
 	bool sent_this_block;
@@ -92,6 +92,12 @@ static void gw_tx(void *arg, const uint8_t *ifp, size_t len, uint16_t seq,
 	}
 	l->last_len = out_len;
 	l->sent_this_block = true;
+	/* a receiving far end is silent while our page and post-page
+	 * commands go out (tens of seconds at low rates): until the DCN the
+	 * watchdog counts from the last new message in either direction;
+	 * after it, only the far end's silence counts (idle_release) */
+	if (!media_t38gw_done(l->gw))
+		l->silent = 0;
 	send_dgram(l, l->last, out_len);
 	if (l->cfg.ec == MEDIA_UDPTL_EC_NONE) {
 		for (unsigned i = 1; i < copies; i++) {

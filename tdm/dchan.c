@@ -129,14 +129,14 @@ void tdm_dchan_seen(struct tdm_span *span, const uint8_t *frame, size_t len,
 		span->placing->cref = m.cref;
 		return;
 	}
-	if (m.type != Q931_RELEASE_COMPLETE)
-		return;
 	/* Our outgoing calls are the ones whose originator we are. */
 	dir = tx == m.from_orig ? TDM_DIR_OUT : TDM_DIR_IN;
 	for (c = span->calls; c; c = c->next)
 		if (c->cref == m.cref && c->dir == dir)
 			break;
-	if (!c || c->relcomp)
+	if (c && !tx)
+		c->heard = true;
+	if (!c || c->relcomp || m.type != Q931_RELEASE_COMPLETE)
 		return;
 	c->relcomp = true;
 	c->relcomp_cause = m.cause ? m.cause : c->cause ? c->cause : 16;

@@ -252,6 +252,9 @@ void tdm_isdn_overlap_stop(struct tdm_call *c)
 	if (c->t302)
 		c->span->hooks.timer_stop(c->span->hooks.arg, c->t302);
 	c->t302 = NULL;
+	if (c->t310)
+		c->span->hooks.timer_stop(c->span->hooks.arg, c->t310);
+	c->t310 = NULL;
 }
 
 static void isdn_t302_arm(struct tdm_call *c)
@@ -362,7 +365,8 @@ static void isdn_on_event(struct tdm_span *span, pri_event *e)
 	struct tdm_call *c = NULL;
 	char digits[TDM_NUM_MAX];
 	q931_call *pc = NULL;
-	int cause;
+	bool unheard;
+	int cause, ts;
 
 	switch (e->e) {
 	case PRI_EVENT_DCHAN_UP:
@@ -445,6 +449,7 @@ static void isdn_on_event(struct tdm_span *span, pri_event *e)
 		ev.progress = tdm_info_progress(e->setup_ack.progressmask);
 		break;
 	case PRI_EVENT_RINGING:
+		tdm_isdn_overlap_stop(c); /* T310 */
 		if (c->state == TDM_CALL_DIALING ||
 		    c->state == TDM_CALL_PROCEEDING ||
 		    c->state == TDM_CALL_OVERLAP)
@@ -457,18 +462,23 @@ static void isdn_on_event(struct tdm_span *span, pri_event *e)
 		break;
 	case PRI_EVENT_PROCEEDING:
 		if (c->state == TDM_CALL_DIALING ||
-		    c->state == TDM_CALL_OVERLAP)
+		    c->state == TDM_CALL_OVERLAP) {
 			c->state = TDM_CALL_PROCEEDING;
+			tdm_isdn_t310_start(c);
+		}
 		c->overlap = false;
 		ev.type = TDM_EV_PROCEEDING;
 		ev.progress = tdm_info_progress(e->proceeding.progressmask);
 		break;
 	case PRI_EVENT_PROGRESS:
+		if (c->t310)
+			tdm_isdn_overlap_stop(c);
 		ev.type = TDM_EV_PROGRESS;
 		ev.progress = tdm_info_progress(e->proceeding.progressmask);
 		ev.inband = ev.progress & TDM_PROG_INBAND;
 		break;
 	case PRI_EVENT_ANSWER:
+		tdm_isdn_overlap_stop(c); /* T310 */
 		if (c->state != TDM_CALL_RELEASING)
 			c->state = TDM_CALL_CONNECTED;
 		c->reported = true;
@@ -519,8 +529,19 @@ static void isdn_on_event(struct tdm_span *span, pri_event *e)
 		c->hungup = true;
 		if (!span->l2_up)
 			span->stats.t309_released++; /* libpri's T309 */
+		/* our SETUP never answered (libpri's T303 gave up): the far
+		 * end's view of the channel is unknown, and Q.931 5.5's
+		 * RESTART is what returns it to idle on both sides */
+		unheard = c->dir == TDM_DIR_OUT && !c->heard && span->l2_up &&
+			  c->chan;
+		ts = c->chan ? c->chan->ts : 0;
 		pri_hangup(span->pri, pc, cause);
 		tdm_call_released(c, c->cause ? c->cause : cause);
+		if (unheard && !span->dying) {
+			tdm_log(span, LOG_NOTICE,
+				"chan %d: SETUP never answered: RESTART", ts);
+			tdm_span_restart(span, ts);
+		}
 		return;
 	case PRI_EVENT_HANGUP_ACK:
 		tdm_call_released(c, c->cause ? c->cause : e->hangup.cause);
@@ -705,6 +726,11 @@ int tdm_span_set_timer(struct tdm_span *span, const char *name, int value)
 		if (value < 1)
 			return EINVAL;
 		span->t302_ms = value;
+		return 0;
+	}
+	/* libpri 1.6 names T310 but never runs it: ours too */
+	if (!strcmp(name, "T310")) {
+		span->t310_ms = value;
 		return 0;
 	}
 	idx = pri_timer2idx(name);

@@ -160,3 +160,32 @@ void tdm_isdn_hangup(struct tdm_call *c, int cause)
 		pri_hangup(c->span->pri, c->pcall, cause);
 	tdm_isdn_sched(c->span);
 }
+
+/* Q.931 5.1.7: no ALERTING, CONNECT, DISCONNECT or PROGRESS within T310
+ * of CALL PROCEEDING: clear with cause 102 (recovery on timer expiry). */
+static void isdn_t310(void *arg)
+{
+	struct tdm_call *c = arg;
+	struct tdm_span *span = c->span;
+
+	c->t310 = NULL;
+	tdm_span_enter(span);
+	tdm_call_log(c, LOG_INFO, "T310 expired (%d ms after CALL PROCEEDING)",
+		     span->t310_ms);
+	tdm_call_disconnected(c, PRI_CAUSE_RECOVERY_ON_TIMER_EXPIRE);
+	if (!span->dying && !c->hungup)
+		tdm_call_hangup(c, PRI_CAUSE_RECOVERY_ON_TIMER_EXPIRE);
+	if (tdm_span_leave(span))
+		return;
+	tdm_isdn_sched(span);
+}
+
+void tdm_isdn_t310_start(struct tdm_call *c)
+{
+	struct tdm_span *span = c->span;
+
+	if (c->dir != TDM_DIR_OUT || span->t310_ms <= 0 || c->t310)
+		return;
+	c->t310 = span->hooks.timer_start(
+		span->hooks.arg, (uint64_t)span->t310_ms, isdn_t310, c);
+}

@@ -284,6 +284,10 @@ void tdm_span_l1(struct tdm_span *span, bool up)
 		span->l2_up = false;
 	else if (!up && !span->dying)
 		tdm_isdn_l1_down(span);
+	/* the wire's controller is gone with it: the next connection is
+	 * UP only once its own layer 2 and start-up RESTART are done */
+	if (!up && !span->dying)
+		tdm_span_l2(span, false);
 }
 
 void tdm_span_l2(struct tdm_span *span, bool up)

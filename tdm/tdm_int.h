@@ -115,10 +115,12 @@ struct tdm_call {
 	struct tdm_call_info info; /* as received or sent */
 	bool overlap;		   /* overlap: still sending / collecting */
 	void *t302;		   /* overlap receiving: inter-digit timer */
+	void *t310;		   /* our SETUP: CALL PROCEEDING, then? */
 	uint32_t tried;		   /* timeslots refused with cause 44 */
 	bool fixed_chan;	   /* the user asked for this timeslot */
 	bool retrying;		   /* a cause 44 retry is being set up */
 	bool reported;		   /* far end answered our SETUP somehow */
+	bool heard;		   /* any message for it from the far end */
 };
 
 /* A span. Owned by its user (tdm_span_alloc / tdm_span_free). */
@@ -156,6 +158,7 @@ struct tdm_span {
 	int pri_timers[TDM_PRI_TIMERS]; /* set by name, -1: libpri default */
 	uint64_t pri_deadline_us;	/* wall clock of the armed timer */
 	int t302_ms;			/* overlap inter-digit timer */
+	int t310_ms; /* after CALL PROCEEDING; 0: off (libpri has none) */
 	bool restart_pending;	 /* start-up RESTART not yet acknowledged */
 	bool l2_seen;		 /* layer 2 was up on this controller */
 	void *restart_timer;	 /* gives up waiting for it */
@@ -268,7 +271,10 @@ void tdm_isdn_answer(struct tdm_call *c);
 void tdm_isdn_hangup(struct tdm_call *c, int cause);
 void tdm_isdn_digits(struct tdm_call *c, const char *digits);
 void tdm_isdn_keypad(struct tdm_call *c, const char *digits);
+/* Stops the call's own Q.931 timers (T302, T310; libpri runs none). */
 void tdm_isdn_overlap_stop(struct tdm_call *c);
+/* CALL PROCEEDING for our SETUP: T310 runs until the next message. */
+void tdm_isdn_t310_start(struct tdm_call *c);
 /* Cause 44 on our SETUP: true if the call went on on another channel
  * (or was released trying); false: clear it as usual. */
 bool tdm_isdn_retry(struct tdm_call *c, int cause, bool live);

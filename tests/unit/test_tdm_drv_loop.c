@@ -148,8 +148,13 @@ static void test_reconnect(void **state)
 				     TDM_LOOP_SERVER),
 			 0);
 	assert_true(th_run(th_both_up, 5000));
+	assert_true(th_run(NULL, 300));
 	assert_true(th_count(&th_g.cpe, TDM_EV_SPAN_UP) >= 1);
 	assert_int_equal(tdm_span_stats(th_g.cpe.span)->connects, 2);
+	/* UP once its new layer 2 and RESTART are done, not at connect
+	 * with the old link's layer 2 state (which flapped down again) */
+	assert_int_equal(th_count(&th_g.cpe, TDM_EV_SPAN_DOWN), 1);
+	assert_int_equal(tdm_span_state(th_g.cpe.span), TDM_SPAN_UP);
 
 	/* and calls work again */
 	th_reset(NULL);

@@ -25,7 +25,7 @@
 #define TH_MAX_FD 1024
 #define TH_MAX_EV 512
 
-enum th_action { TH_NONE, TH_ALERT, TH_ANSWER, TH_REJECT };
+enum th_action { TH_NONE, TH_ALERT, TH_ANSWER, TH_REJECT, TH_PROCEED };
 
 struct th_ev {
 	enum tdm_event_type type;
@@ -176,6 +176,8 @@ static inline void th_event(void *arg, struct tdm_span *span,
 			tdm_call_answer(call);
 		if (s->on_setup == TH_REJECT)
 			tdm_call_hangup(call, s->reject_cause);
+		if (s->on_setup == TH_PROCEED)
+			tdm_call_proceeding(call);
 		break;
 	case TDM_EV_RELEASED:
 		s->live--;

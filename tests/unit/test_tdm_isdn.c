@@ -184,6 +184,7 @@ static void test_t303_timeout(void **state)
 {
 	struct tdm_setup setup = { .called = "100" };
 	const struct th_ev *r;
+	int ts;
 
 	assert_int_equal(tdm_span_set_timer(th_g.cpe.span, "T303", 100), 0);
 	assert_int_equal(tdm_span_set_timer(th_g.cpe.span, "nosuch", 1),
@@ -192,14 +193,54 @@ static void test_t303_timeout(void **state)
 	assert_int_equal(tdm_call_place(th_g.cpe.span, &setup, NULL, &placed),
 			 0);
 	assert_true(th_run(net_has_setup, 2000));
-	/* the NET side keeps its offered call; only the CPE gives up */
+	/* the CPE gives up, then RESTARTs the channel: the NET side's
+	 * offered call, never answered, is released by it */
 	assert_true(th_run(NULL, 600));
 	r = th_find(&th_g.cpe, TDM_EV_RELEASED);
 	assert_non_null(r);
-	if (th_g.net.call)
-		tdm_call_hangup(th_g.net.call, 16);
+	ts = r->chan;
+	assert_true(ts > 0);
 	assert_true(th_run(th_all_released, 3000));
+	r = th_find(&th_g.net, TDM_EV_RESTART);
+	assert_non_null(r);
+	assert_int_equal(r->chan, ts);
 	tdm_span_set_timer(th_g.cpe.span, "T303", 4000);
+}
+
+static bool cpe_released_t310(void)
+{
+	return th_find(&th_g.cpe, TDM_EV_RELEASED) != NULL;
+}
+
+/* CALL PROCEEDING and then nothing: our T310 (libpri runs none) clears
+ * with cause 102 on both sides; ALERTING in time stops it. */
+static void test_t310_timeout(void **state)
+{
+	struct tdm_setup setup = { .called = "100" };
+	const struct th_ev *r;
+
+	assert_int_equal(tdm_span_set_timer(th_g.cpe.span, "T310", 200), 0);
+	th_g.net.on_setup = TH_PROCEED;
+	assert_int_equal(tdm_call_place(th_g.cpe.span, &setup, NULL, &placed),
+			 0);
+	assert_true(th_run(cpe_released_t310, 2000));
+	r = th_find(&th_g.cpe, TDM_EV_DISCONNECT);
+	assert_non_null(r);
+	assert_int_equal(r->cause, 102);
+	assert_true(th_run(th_all_released, 3000));
+	r = th_find(&th_g.net, TDM_EV_DISCONNECT);
+	assert_non_null(r);
+	assert_int_equal(r->cause, 102);
+
+	th_reset(NULL);
+	th_g.net.on_setup = TH_ALERT;
+	assert_int_equal(tdm_call_place(th_g.cpe.span, &setup, NULL, &placed),
+			 0);
+	assert_true(th_run(NULL, 600));
+	assert_null(th_find(&th_g.cpe, TDM_EV_DISCONNECT));
+	assert_int_equal(tdm_call_hangup(placed, 16), 0);
+	assert_true(th_run(th_all_released, 3000));
+	tdm_span_set_timer(th_g.cpe.span, "T310", 0);
 }
 
 /* Requests out of state are refused, not sent. */
@@ -354,6 +395,7 @@ int main(void)
 		cmocka_unit_test_setup(test_reject_busy, th_reset),
 		cmocka_unit_test_setup(test_no_free_channel, th_reset),
 		cmocka_unit_test_setup(test_t303_timeout, th_reset),
+		cmocka_unit_test_setup(test_t310_timeout, th_reset),
 		cmocka_unit_test_setup(test_bad_requests, th_reset),
 		cmocka_unit_test_setup(test_switchtypes, th_reset),
 		cmocka_unit_test_setup(test_late_client_call_at_once, th_reset),

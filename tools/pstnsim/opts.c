@@ -33,6 +33,9 @@ static void usage(FILE *f)
 		"  --answer-delay MS    answer incoming calls after MS (default 0)\n"
 		"  --reject CAUSE       reject incoming calls with Q.850 CAUSE\n"
 		"  --no-answer          let incoming calls ring\n"
+		"  --silent setup|proceeding  a dead far end: leave incoming SETUPs\n"
+		"                       unanswered, or send CALL PROCEEDING and\n"
+		"                       nothing more (the gateway's T303 / T310)\n"
 		"  --alert-inband       ALERTING with progress indicator 8 (in-band\n"
 		"                       information: the switch plays ringback)\n"
 		"  --play tone:FREQ     send a FREQ Hz tone (-13 dBm0) into each call\n"
@@ -45,6 +48,8 @@ static void usage(FILE *f)
 		"                       placed calls are done, else run until a signal)\n"
 		"  --timeout SEC        hard limit; exits 1 (default none)\n"
 		"  --t303 MS, --t200 MS shorten libpri timers\n"
+		"  --timer NAME=MS     set a libpri timer (T203, T309, T316...;\n"
+		"                       repeatable, at most 8)\n"
 		"  --inject FAULT       send a malformed message to the peer (repeatable):\n"
 		"                       short_block, long_block, unknown_type, runt_frame\n"
 		"  --inject-after MS    that long after the first call connects (500)\n"
@@ -173,6 +178,7 @@ enum {
 	OPT_ANSWER_DELAY,
 	OPT_REJECT,
 	OPT_NO_ANSWER,
+	OPT_SILENT,
 	OPT_ALERT_INBAND,
 	OPT_PLAY,
 	OPT_RECORD,
@@ -182,6 +188,7 @@ enum {
 	OPT_TIMEOUT,
 	OPT_T303,
 	OPT_T200,
+	OPT_TIMER,
 	OPT_INJECT,
 	OPT_INJECT_AFTER,
 	OPT_SEND_FAX,
@@ -205,6 +212,7 @@ static const struct option long_opts[] = {
 	{ "answer-delay", required_argument, NULL, OPT_ANSWER_DELAY },
 	{ "reject", required_argument, NULL, OPT_REJECT },
 	{ "no-answer", no_argument, NULL, OPT_NO_ANSWER },
+	{ "silent", required_argument, NULL, OPT_SILENT },
 	{ "alert-inband", no_argument, NULL, OPT_ALERT_INBAND },
 	{ "play", required_argument, NULL, OPT_PLAY },
 	{ "record", required_argument, NULL, OPT_RECORD },
@@ -214,6 +222,7 @@ static const struct option long_opts[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "t303", required_argument, NULL, OPT_T303 },
 	{ "t200", required_argument, NULL, OPT_T200 },
+	{ "timer", required_argument, NULL, OPT_TIMER },
 	{ "inject", required_argument, NULL, OPT_INJECT },
 	{ "inject-after", required_argument, NULL, OPT_INJECT_AFTER },
 	{ "send-fax", required_argument, NULL, OPT_SEND_FAX },
@@ -322,6 +331,29 @@ int sim_parse_opts(int argc, char **argv)
 			else
 				S.opt.t200 = (int)v;
 			break;
+		case OPT_SILENT:
+			if (!strcmp(optarg, "setup"))
+				S.opt.silent = 1;
+			else if (!strcmp(optarg, "proceeding"))
+				S.opt.silent = 2;
+			else
+				return bad(name, optarg);
+			break;
+		case OPT_TIMER: {
+			const char *eq = strchr(optarg, '=');
+			unsigned n = S.opt.ntimers;
+
+			if (!eq || eq == optarg ||
+			    eq - optarg >= (long)sizeof(S.opt.timers[0].name) ||
+			    n >= 8 || parse_uint(eq + 1, 600000, &v))
+				return bad(name, optarg);
+			memcpy(S.opt.timers[n].name, optarg,
+			       (size_t)(eq - optarg));
+			S.opt.timers[n].name[eq - optarg] = '\0';
+			S.opt.timers[n].ms = (int)v;
+			S.opt.ntimers++;
+			break;
+		}
 		case OPT_REJECT:
 		case OPT_CAUSE:
 			if (parse_uint(optarg, 127, &v) || !v)

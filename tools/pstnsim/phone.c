@@ -461,7 +461,11 @@ void sim_call_incoming(struct sim_span *ss, struct tdm_call *call,
 		call_hangup(sc, S->opt.reject_cause);
 		return;
 	}
+	if (S->opt.silent == 1)
+		return;
 	tdm_call_proceeding(call);
+	if (S->opt.silent == 2)
+		return;
 	tdm_call_alerting(call, S->opt.alert_inband);
 	sim_out("event=alerting " CALL_FMT " dir=in%s", CALL_ARGS(sc),
 		S->opt.alert_inband ? " inband=1" : "");

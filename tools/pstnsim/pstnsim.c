@@ -333,6 +333,9 @@ static int sim_start_spans(void)
 			err = tdm_span_set_timer(ss->span, "T303", S.opt.t303);
 		if (!err && S.opt.t200)
 			err = tdm_span_set_timer(ss->span, "T200", S.opt.t200);
+		for (unsigned t = 0; !err && t < S.opt.ntimers; t++)
+			err = tdm_span_set_timer(ss->span, S.opt.timers[t].name,
+						 S.opt.timers[t].ms);
 		if (!err)
 			err = tdm_span_start(ss->span);
 		if (err) {

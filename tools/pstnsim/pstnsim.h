@@ -85,6 +85,8 @@ struct sim {
 		bool answer_delay_set;
 		int reject_cause, cause;
 		bool no_answer;
+		/* --silent: 1 SETUP unanswered, 2 after CALL PROCEEDING */
+		int silent;
 		bool alert_inband;  /* ALERTING with progress indicator 8 */
 		unsigned play_tone; /* Hz, 0: file or silence */
 		int16_t *play_pcm;  /* whole file, looped */
@@ -99,6 +101,12 @@ struct sim {
 		int overlap_digits;
 		unsigned exit_after, timeout_s;
 		int t303, t200;
+		/* --timer NAME=MS: any libpri timer tdm_span_set_timer takes */
+		struct {
+			char name[8];
+			int ms;
+		} timers[8];
+		unsigned ntimers;
 		unsigned inject_mask; /* 1 << enum tdm_fault */
 		unsigned inject_after_ms;
 		int verbose;

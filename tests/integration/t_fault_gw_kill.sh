@@ -1,0 +1,49 @@
+# The gateway dies (SIGKILL) with calls up both ways and is started
+# again on the same configuration: the switch frees the calls' channels
+# when the link goes, the new gateway RESTARTs every channel on start
+# (restart_on_start) and keeps none stuck; the SIP phones' dialogs end on
+# their own (their BYE gets 481 from the new process); stale control
+# socket and ports are taken over; new calls work both ways.
+. tests/integration/lib.sh
+. tests/integration/fault_lib.sh
+fault_conf "$T/gw.conf"
+start sim "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --ctl "$T/sim.sock" \
+	--answer-delay 100 --timeout 60
+start phone "$B/sipua" --listen 127.0.0.1:5070 --timeout 60
+start_gw
+start c1 "$B/sipua" --listen 127.0.0.1:5072 --calls 2 --interval 50 \
+	--call sip:2125551234@127.0.0.1:5060 --hangup-after 4000 \
+	--exit-after 2 --timeout 40
+sim_cmd "$T/sim.sock" "call 5551000 from=2125550100" || fail "call refused"
+wait_count "$T/c1.log" "event=answered" 2 5
+wait_for "$T/sim.log" "event=connect .*call=3" 5
+kill -KILL "$PID_gw"
+wait_exit gw 5
+# the switch: link gone, every call released
+wait_for "$T/sim.log" "event=span_down" 5
+wait_count "$T/sim.log" "event=released" 3 5
+
+mv "$T/gw.log" "$T/gw1.log"
+start_gw
+$CTL trace sip on >/dev/null || fail "trace sip on failed"
+wait_for "$T/gw.log" "RESTART all" 5
+wait_count "$T/sim.log" "event=restart span=1 chan=" 46 10
+$CTL show channels 1 >"$T/chans.txt" || fail "show channels failed"
+[ "$(grep -c ': idle' "$T/chans.txt")" -eq 23 ] ||
+	fail "not every channel idle after the restart"
+# the old dialogs end from the SIP side: the new process does not know them
+wait_exit c1 10
+[ "$(grep -c 'event=ended' "$T/c1.log")" -eq 2 ] || fail "SIP calls still up"
+[ "$(grep -c 'SIP/2.0 481 ' "$T/gw.log")" -eq 2 ] ||
+	fail "the BYEs of the old dialogs did not get 481"
+expect_idle 10
+start c3 "$B/sipua" --listen 127.0.0.1:5074 \
+	--call sip:2125551234@127.0.0.1:5060 --hangup-after 300 --exit-after 1 \
+	--timeout 10
+wait_exit c3 10
+expect_line "$T/c3.log" "event=answered call=1"
+sim_cmd "$T/sim.sock" "call 5551000 from=2125550100" \
+	"expect event=connect within=5s" "hangup" \
+	"expect event=released within=5s" || fail "PSTN call after the restart failed"
+expect_idle 10
+pass
