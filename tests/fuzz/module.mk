@@ -9,7 +9,7 @@
 #   make fuzz-replay
 #	the same harnesses built normally (gcc, or SAN=1) with replay.c as
 #	main(), run once over every seed: part of make test.
-FUZZ_TARGETS ?= sip_msg sip_stack sip_uri sdp digest rtp udptl cfg \
+FUZZ_TARGETS ?= sip_msg sip_stack sip_uri sdp digest rtp udptl t38 cfg \
 		route_file ctl
 FUZZ_SECONDS ?= 60
 FUZZ_B := build/fuzz
