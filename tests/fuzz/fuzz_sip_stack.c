@@ -9,7 +9,7 @@
  * the last message the stack sent, so responses and in-dialog requests
  * can match. Flags: 1 an outgoing INVITE first, 2 digest challenges on,
  * 4 incoming INVITEs answered 200 with SDP (else 180 and left ringing),
- * 8 our call hung up after the last datagram.
+ * 8 our call hung up after the last datagram, 16 the peer on TCP.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -270,6 +270,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (sip_stack_alloc(&st, &cfg, &h))
 		return 0;
 	sip_addr_set(&peer, "192.0.2.10", 5060);
+	if (fz.flags & 16) /* as if read from a TCP connection */
+		peer.tp = SIP_TP_TCP;
 	if (fz.flags & 2) {
 		struct sip_auth_policy pol = { .realm = "fuzz.test",
 					       .required = auth_required,
