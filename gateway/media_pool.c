@@ -298,6 +298,16 @@ void gw_mpool_wstats(const struct gw_mpool *p, unsigned i,
 		*out = p->w[i].st;
 }
 
+unsigned gw_mpool_min_calls(const struct gw_mpool *p)
+{
+	unsigned m = 0;
+
+	for (unsigned i = 0; p && i < p->n; i++)
+		if (!i || p->w[i].assigned < m)
+			m = p->w[i].assigned;
+	return m;
+}
+
 int gw_mslot_alloc(struct gw_mpool *p, int rtp_fd, int rtcp_fd, uint64_t cookie,
 		   struct gw_mslot **out)
 {

@@ -449,7 +449,8 @@ void gw_metrics_render(const struct gw *gw, struct gw_mbuf *b)
 	render_sip(gw, b);
 	render_rtp(gw, b);
 	render_fax(gw, b);
-	gw_drain_metrics(gw, b); /* drain.c */
+	gw_drain_metrics(gw, b);    /* drain.c */
+	gw_overload_metrics(gw, b); /* overload.c */
 }
 
 void gw_metrics_call_end(struct gw *gw, bool from_pstn,
