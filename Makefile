@@ -66,6 +66,7 @@ include media/module.mk
 include gateway/module.mk
 include tools/module.mk
 include tests/module.mk
+include tests/fuzz/module.mk
 
 all: $(BINS)
 

@@ -269,7 +269,8 @@ static void window_advance(struct jb *jb, int32_t rt)
 static void measure(struct jb *jb, uint32_t ts)
 {
 	uint32_t transit = jb->now - ts;
-	int32_t rt, d;
+	int32_t rt;
+	int64_t d; /* rt and last_transit come from the wire: any values */
 
 	if (!jb->have_transit) {
 		jb->have_transit = true;
@@ -279,7 +280,7 @@ static void measure(struct jb *jb, uint32_t ts)
 		return;
 	}
 	rt = (int32_t)(transit - jb->t0);
-	d = rt - jb->last_transit;
+	d = (int64_t)rt - jb->last_transit;
 	if (d < 0)
 		d = -d;
 	jb->last_transit = rt;
@@ -317,17 +318,23 @@ static uint32_t target(const struct jb *jb, int32_t *mint)
 static void adapt(struct jb *jb, bool marker)
 {
 	int32_t mint, cur, want, diff, step;
+	int64_t d64;
 	uint32_t t;
 
 	if (!jb->have_transit)
 		return;
 	t = target(jb, &mint);
 	/* How far playout runs behind the fastest packet's arrival. */
-	cur = (int32_t)(jb->now - jb->play_ts) - (int32_t)jb->t0 - mint;
+	/* Timestamps from the wire can be anything: the arithmetic wraps
+	 * (unsigned) and the difference is clamped, never overflowing. */
+	cur = (int32_t)(jb->now - jb->play_ts - jb->t0 - (uint32_t)mint);
 	want = (int32_t)t;
 	jb->depth = t;
 	jb->cur = cur > 0 ? (uint32_t)cur : 0;
-	diff = want - cur;
+	d64 = (int64_t)want - cur;
+	diff = d64 > INT32_MAX	  ? INT32_MAX
+	       : d64 < -INT32_MAX ? -INT32_MAX
+				  : (int32_t)d64;
 	if (diff > 0 && jb->loud &&
 	    (int32_t)(jb->now - jb->loud_since) <
 		    (int32_t)(jb->rate / 1000 * JB_LOUD_MAX_MS)) {

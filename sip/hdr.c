@@ -253,12 +253,15 @@ static bool is_host_char(char c)
  * maddr and ttl (RFC 3261 20.42). */
 static int via_params(struct sip_via *via)
 {
-	struct sip_lex lx = { via->params.p, via->params.p + via->params.l };
 	struct sip_pl n, v;
 	uint32_t num;
 	via->ttl = -1;
+	/* no params: p is NULL, and NULL + 0 is already undefined */
+	if (!via->params.p)
+		return 0;
+	struct sip_lex lx = { via->params.p, via->params.p + via->params.l };
 	/* one pass over the params the parser already checked */
-	while (via->params.p && lex_param(&lx, &n, &v)) {
+	while (lex_param(&lx, &n, &v)) {
 		if (sip_pl_casecmp(&n, "branch")) {
 			if (!v.l)
 				return EBADMSG;

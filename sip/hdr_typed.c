@@ -11,7 +11,8 @@
 
 static struct sip_lex lex_pl(const struct sip_pl *pl)
 {
-	struct sip_lex lx = { pl->p, pl->p + pl->l };
+	/* an unset view has p NULL: NULL + 0 is undefined */
+	struct sip_lex lx = { pl->p, pl->p ? pl->p + pl->l : NULL };
 	return lx;
 }
 

@@ -72,7 +72,7 @@ static bool host_is_ip(const struct sip_pl *host, const char *ip, int af)
 /* Where a valueless rport parameter ends inside the Via params, or NULL. */
 static const char *rport_end(const struct sip_pl *params)
 {
-	const char *p = params->p, *e = params->p + params->l;
+	const char *p = params->p, *e = p ? p + params->l : NULL;
 	while (p < e) {
 		const char *s = p;
 		while (p < e && *p != ';' && *p != '=')

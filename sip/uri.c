@@ -207,10 +207,12 @@ int sip_uri_parse(struct sip_uri *uri, const char *s, size_t len)
 bool sip_uri_param(const struct sip_uri *uri, const char *name,
 		   struct sip_pl *val)
 {
-	const char *p = uri->params.p, *e = p + uri->params.l;
+	const char *p = uri->params.p, *e;
 	size_t nl = strlen(name);
+	/* no params: p is NULL, and NULL + 0 is already undefined */
 	if (!p)
 		return false;
+	e = p + uri->params.l;
 	while (p < e) {
 		const char *semi = memchr(p, ';', (size_t)(e - p));
 		const char *pe = semi ? semi : e;
@@ -229,6 +231,13 @@ bool sip_uri_param(const struct sip_uri *uri, const char *name,
 }
 
 /* ---- comparison (RFC 3261 19.1.4) ---- */
+
+/* The end of a view; an absent part has p NULL, and NULL + 0 is already
+ * undefined behaviour. */
+static const char *pl_end(const struct sip_pl *pl)
+{
+	return pl->p ? pl->p + pl->l : NULL;
+}
 
 static int hexval(char c)
 {
@@ -252,7 +261,7 @@ static int next_unesc(const char **p, const char *e)
 static bool esc_eq(const struct sip_pl *a, const struct sip_pl *b, bool icase)
 {
 	const char *p = a->p, *q = b->p;
-	const char *pe = p + a->l, *qe = q + b->l;
+	const char *pe = pl_end(a), *qe = pl_end(b);
 	for (;;) {
 		int x = next_unesc(&p, pe), y = next_unesc(&q, qe);
 		if (x != y &&
@@ -268,7 +277,7 @@ static bool esc_eq(const struct sip_pl *a, const struct sip_pl *b, bool icase)
 static bool tel_number_eq(const struct sip_pl *a, const struct sip_pl *b)
 {
 	const char *p = a->p, *q = b->p;
-	const char *pe = p + a->l, *qe = q + b->l;
+	const char *pe = pl_end(a), *qe = pl_end(b);
 	for (;;) {
 		int x, y;
 		do
@@ -307,7 +316,7 @@ static bool kv_next(const char **p, const char *e, char sep, struct sip_pl *n,
 static bool kv_find(const struct sip_pl *list, char sep,
 		    const struct sip_pl *name, struct sip_pl *val)
 {
-	const char *p = list->p, *e = p + list->l;
+	const char *p = list->p, *e = pl_end(list);
 	struct sip_pl n, v;
 	while (p && kv_next(&p, e, sep, &n, &v))
 		if (esc_eq(&n, name, true)) {
@@ -331,7 +340,7 @@ static bool param_required(const struct sip_pl *n)
 /* Every param of a agrees with b; one-sided only for ordinary params. */
 static bool params_agree(const struct sip_uri *a, const struct sip_uri *b)
 {
-	const char *p = a->params.p, *e = p + a->params.l;
+	const char *p = a->params.p, *e = pl_end(&a->params);
 	struct sip_pl n, v, w;
 	while (p && kv_next(&p, e, ';', &n, &v)) {
 		if (!kv_find(&b->params, ';', &n, &w)) {
@@ -348,7 +357,7 @@ static bool params_agree(const struct sip_uri *a, const struct sip_uri *b)
 /* Header values are compared as written, names case-insensitively. */
 static bool headers_agree(const struct sip_uri *a, const struct sip_uri *b)
 {
-	const char *p = a->headers.p, *e = p + a->headers.l;
+	const char *p = a->headers.p, *e = pl_end(&a->headers);
 	struct sip_pl n, v, w;
 	while (p && kv_next(&p, e, '&', &n, &v))
 		if (!kv_find(&b->headers, '&', &n, &w) ||

@@ -664,6 +664,36 @@ static void test_adaptive_cfg(void **state)
 	jb_free(jb);
 }
 
+/* fuzz_rtp: the first packet of an adaptive buffer stamped past 2^31
+ * (any 32-bit value is legal on the wire) overflowed the signed playout
+ * delay arithmetic (undefined; wrong delay). The arithmetic wraps now:
+ * the frame plays after the usual prebuffer, not late nor never. */
+static void test_adaptive_ts_wrap(void **state)
+{
+	static const uint32_t stamps[] = { 0x80000062u, 0x7fffff00u,
+					   0xffffff60u };
+	(void)state;
+	for (size_t k = 0; k < sizeof(stamps) / sizeof(stamps[0]); k++) {
+		struct jb_cfg cfg = { .max_payload = F, .adaptive = true };
+		struct jb *jb = NULL;
+		struct jb_frame f;
+		struct jb_stats st;
+		unsigned gets = 0;
+		enum jb_get_result r;
+
+		assert_int_equal(jb_alloc(&cfg, &jb), 0);
+		assert_int_equal(put(jb, stamps[k]), JB_PUT_OK);
+		while ((r = jb_get(jb, F, &f)) == JB_GET_GAP && gets < 50)
+			gets++;
+		assert_int_equal(r, JB_GET_FRAME);
+		assert_int_equal(f.ts, stamps[k]);
+		assert_true(gets <= 20); /* at most the 200 ms maximum */
+		jb_stats(jb, &st);
+		assert_int_equal(st.late, 0);
+		jb_free(jb);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -683,6 +713,7 @@ int main(void)
 		cmocka_unit_test(test_set_fixed),
 		cmocka_unit_test(test_fixed_at_least),
 		cmocka_unit_test(test_loud_defers_growth),
+		cmocka_unit_test(test_adaptive_ts_wrap),
 	};
 
 	return cmocka_run_group_tests_name("media_jb", tests, NULL, NULL);

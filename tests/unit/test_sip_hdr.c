@@ -574,6 +574,20 @@ static void hdr_via_params(void **state)
 			fail_msg("accepted %s", bad[i]);
 }
 
+/* fuzz_sip_msg: a Via without parameters (no branch, RFC 2543 style)
+ * made via_params() compute NULL + 0 (undefined) before its check. */
+static void hdr_via_no_params(void **state)
+{
+	struct sip_via v;
+	(void)state;
+	assert_int_equal(via_of(&v, "SIP/2.0/UDP 192.0.2.10:5060"), 0);
+	assert_true(sip_pl_eq(&v.host, "192.0.2.10"));
+	assert_int_equal(v.port, 5060);
+	assert_int_equal(v.branch.l, 0);
+	assert_int_equal(v.ttl, -1);
+	assert_false(v.rport);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -593,6 +607,7 @@ int main(void)
 		cmocka_unit_test(hdr_naddr_folding),
 		cmocka_unit_test(hdr_naddr_bad),
 		cmocka_unit_test(hdr_naddr_in_msg),
+		cmocka_unit_test(hdr_via_no_params),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

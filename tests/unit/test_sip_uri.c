@@ -161,6 +161,29 @@ static void uri_ipv6_forms(void **state)
 			fail_msg("accepted %s", bad[i]);
 }
 
+/* fuzz_sip_uri: a URI without parameters has params.p NULL, and the
+ * lookup and the comparison computed NULL + 0 (undefined) on it. */
+static void uri_param_none(void **state)
+{
+	(void)state;
+	static const char s[] = "sip:5551234@192.0.2.1";
+	struct sip_uri u;
+	struct sip_pl v = { "x", 1 };
+
+	assert_int_equal(sip_uri_parse(&u, s, strlen(s)), 0);
+	assert_null(u.params.p);
+	assert_false(sip_uri_param(&u, "transport", &v));
+	assert_int_equal(v.l, 1); /* untouched */
+	/* and the comparison walked the absent parts the same way */
+	static const char t[] = "sip:5551234@192.0.2.1;transport=udp?h=1";
+	struct sip_uri w;
+
+	assert_int_equal(sip_uri_parse(&w, t, strlen(t)), 0);
+	assert_true(sip_uri_eq(&u, &u));
+	assert_false(sip_uri_eq(&u, &w));
+	assert_false(sip_uri_eq(&w, &u));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -169,6 +192,7 @@ int main(void)
 		cmocka_unit_test(uri_bad),
 		cmocka_unit_test(uri_compare),
 		cmocka_unit_test(uri_ipv6_forms),
+		cmocka_unit_test(uri_param_none),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
