@@ -52,6 +52,8 @@ struct gw_siptcp {
 	} gone[GW_SIPTCP_FAILED];
 	gw_sip_tap_fn *tap; /* every message (captures, tracing); NULL: none */
 	void *tap_arg;
+	gw_sip_admit_fn *admit; /* access control; NULL: all taken */
+	void *admit_arg;
 };
 
 int gw_siptcp_init(struct gw_siptcp *t, struct gw_loop *loop,

@@ -20,6 +20,8 @@ void gw_sipudp_readable(void *arg, uint32_t events)
 
 		if (n < 0)
 			return;
+		if (u->admit && !u->admit(u->admit_arg, &src, false))
+			continue; /* dropped unread: blocked or over its rate */
 		if (u->tap)
 			u->tap(u->tap_arg, u->fd, &src, false, buf, (size_t)n);
 		sip_stack_recv(u->sip, &src, buf, (size_t)n);
