@@ -42,14 +42,13 @@ static int sa_bytes(const struct sockaddr *sa, uint8_t out[16])
 	return 0;
 }
 
-const char *gw_access_ip_str(const struct sockaddr *sa, char *buf,
-			     size_t size)
+const char *gw_access_ip_str(const struct sockaddr *sa, char *buf, size_t size)
 {
 	uint8_t a[16];
 	int fam = sa_bytes(sa, a);
 
-	if (!fam || !inet_ntop(fam == 4 ? AF_INET : AF_INET6, a, buf,
-			       (socklen_t)size))
+	if (!fam ||
+	    !inet_ntop(fam == 4 ? AF_INET : AF_INET6, a, buf, (socklen_t)size))
 		snprintf(buf, size, "?");
 	return buf;
 }
@@ -202,7 +201,8 @@ int gw_acl_parse(struct gw_acl *acl, const char *text, char *why, size_t n)
 		acl->n++;
 	}
 	if (!acl->n) {
-		snprintf(why, n, "empty list (expected addresses, prefixes or any)");
+		snprintf(why, n,
+			 "empty list (expected addresses, prefixes or any)");
 		return -1;
 	}
 	return 0;
@@ -256,8 +256,7 @@ int gw_guard_init(struct gw_guard *g, const struct gw_guard_cfg *cfg)
 {
 	memset(g, 0, sizeof(*g));
 	g->cfg = *cfg;
-	g->tab = calloc((size_t)GW_GUARD_SETS * GW_GUARD_WAYS,
-			sizeof(*g->tab));
+	g->tab = calloc((size_t)GW_GUARD_SETS * GW_GUARD_WAYS, sizeof(*g->tab));
 	return g->tab ? 0 : ENOMEM;
 }
 
@@ -294,9 +293,8 @@ static bool is_blocked(const struct gw_guard_src *s, uint64_t now)
 
 /* The source's entry, made (evicting the least recently seen unblocked
  * one, or the block ending first) when create; NULL if absent. */
-static struct gw_guard_src *lookup(struct gw_guard *g,
-				   const struct sockaddr *sa, uint64_t now,
-				   bool create)
+static struct gw_guard_src *
+lookup(struct gw_guard *g, const struct sockaddr *sa, uint64_t now, bool create)
 {
 	uint8_t key[17];
 
@@ -351,9 +349,8 @@ static void start_block(struct gw_guard *g, struct gw_guard_src *s,
 	g->blocks_started++;
 }
 
-enum gw_guard_verdict gw_guard_packet(struct gw_guard *g,
-				      const struct sockaddr *sa,
-				      uint64_t now_ms)
+enum gw_guard_verdict
+gw_guard_packet(struct gw_guard *g, const struct sockaddr *sa, uint64_t now_ms)
 {
 	struct gw_guard_src *s;
 

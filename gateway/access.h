@@ -44,15 +44,15 @@ bool gw_acl_open(const struct gw_acl *acl);
 #define GW_GUARD_WAYS 8
 
 struct gw_guard_cfg {
-	unsigned rate;		/* requests/s per source; 0: no limit */
-	unsigned burst;		/* bucket depth */
-	unsigned failures;	/* refusals/auth failures per window; 0: off */
+	unsigned rate;	   /* requests/s per source; 0: no limit */
+	unsigned burst;	   /* bucket depth */
+	unsigned failures; /* refusals/auth failures per window; 0: off */
 	unsigned window_s;
-	unsigned block_s;	/* 0: never block */
+	unsigned block_s; /* 0: never block */
 };
 
 struct gw_guard_src {
-	uint8_t key[17]; /* family byte, then the address; [0] == 0: free */
+	uint8_t key[17];   /* family byte, then the address; [0] == 0: free */
 	uint32_t tokens_m; /* tokens * 1000 */
 	uint32_t nfail;
 	uint64_t last_ms;	/* last refill and use (LRU) */
@@ -77,9 +77,8 @@ struct gw_guard {
 int gw_guard_init(struct gw_guard *g, const struct gw_guard_cfg *cfg);
 void gw_guard_release(struct gw_guard *g);
 /* One packet (or connection) from sa at now_ms. */
-enum gw_guard_verdict gw_guard_packet(struct gw_guard *g,
-				      const struct sockaddr *sa,
-				      uint64_t now_ms);
+enum gw_guard_verdict
+gw_guard_packet(struct gw_guard *g, const struct sockaddr *sa, uint64_t now_ms);
 /* Whether sa is blocked now, without spending a token. */
 bool gw_guard_blocked(struct gw_guard *g, const struct sockaddr *sa,
 		      uint64_t now_ms);
@@ -96,8 +95,7 @@ unsigned gw_guard_list(struct gw_guard *g, uint64_t now_ms, char *buf,
 unsigned gw_guard_nblocked(struct gw_guard *g, uint64_t now_ms);
 
 /* "192.0.2.7" or "2001:db8::7" (IPv4-mapped as IPv4) into buf. */
-const char *gw_access_ip_str(const struct sockaddr *sa, char *buf,
-			     size_t size);
+const char *gw_access_ip_str(const struct sockaddr *sa, char *buf, size_t size);
 /* Parses a bare IPv4/IPv6 literal into ss; 0 or -1. */
 int gw_access_ip_parse(struct sockaddr_storage *ss, const char *ip);
 

@@ -39,8 +39,9 @@ static void failure(struct gw *gw, const struct sip_addr *src)
 		return;
 	if (gw_guard_failure(&gw->guard, (const struct sockaddr *)&src->ss,
 			     now_ms(gw)))
-		log_block(gw, src_ip(src, ip, sizeof(ip)),
-			  "too many refused requests or failed authentications");
+		log_block(
+			gw, src_ip(src, ip, sizeof(ip)),
+			"too many refused requests or failed authentications");
 }
 
 bool gw_access_admit(void *arg, const struct sip_addr *src, bool conn)

@@ -45,8 +45,8 @@ static void acl_v4(void **state)
 	char why[128];
 
 	(void)state;
-	assert_int_equal(gw_acl_parse(&acl, "192.0.2.7, 198.51.100.0/24",
-				      why, sizeof(why)),
+	assert_int_equal(gw_acl_parse(&acl, "192.0.2.7, 198.51.100.0/24", why,
+				      sizeof(why)),
 			 0);
 	assert_int_equal(acl.n, 2);
 	assert_true(gw_acl_match(&acl, sa("192.0.2.7")));
@@ -78,9 +78,8 @@ static void acl_v6_mapped_any(void **state)
 	char why[128];
 
 	(void)state;
-	assert_int_equal(gw_acl_parse(&acl, "2001:db8::/32 ::1", why,
-				      sizeof(why)),
-			 0);
+	assert_int_equal(
+		gw_acl_parse(&acl, "2001:db8::/32 ::1", why, sizeof(why)), 0);
 	assert_true(gw_acl_match(&acl, sa("2001:db8:ffff::1")));
 	assert_false(gw_acl_match(&acl, sa("2001:db9::1")));
 	assert_true(gw_acl_match(&acl, sa("::1")));
@@ -103,9 +102,16 @@ static void acl_v6_mapped_any(void **state)
 static void acl_bad(void **state)
 {
 	static const char *const bad[] = {
-		"",	    "192.0.2.300",  "192.0.2.0/33", "2001:db8::/129",
-		"host.example", "192.0.2.7/24", "10.0.0.0/",    "10.0.0.0/x",
-		"/24",	    ",",
+		"",
+		"192.0.2.300",
+		"192.0.2.0/33",
+		"2001:db8::/129",
+		"host.example",
+		"192.0.2.7/24",
+		"10.0.0.0/",
+		"10.0.0.0/x",
+		"/24",
+		",",
 	};
 	struct gw_acl acl;
 	char why[128];
@@ -151,16 +157,16 @@ static void trunk_identification(void **state)
 	struct sip_addr a;
 
 	(void)state;
-	assert_int_equal(
-		load(&cfg,
-		     SIP "[trunk a]\naddress = 192.0.2.10:5060\n"
-			 "[trunk b]\naddress = 192.0.2.10:5070\n"
-			 "[trunk proxies]\naddress = 198.51.100.1\n"
-			 "acl = 198.51.100.0/29, 2001:db8::/64\n"
-			 "inbound_user = p\ninbound_password = pw\n"
-			 "[trunk v6]\naddress = [2001:db8:1::9]:5062\n",
-		     &e),
-		0);
+	assert_int_equal(load(&cfg,
+			      SIP
+			      "[trunk a]\naddress = 192.0.2.10:5060\n"
+			      "[trunk b]\naddress = 192.0.2.10:5070\n"
+			      "[trunk proxies]\naddress = 198.51.100.1\n"
+			      "acl = 198.51.100.0/29, 2001:db8::/64\n"
+			      "inbound_user = p\ninbound_password = pw\n"
+			      "[trunk v6]\naddress = [2001:db8:1::9]:5062\n",
+			      &e),
+			 0);
 	cfg_errors_release(&e);
 	/* the default acl is the address' host, any port */
 	a = src("192.0.2.10", 5070);
@@ -293,8 +299,11 @@ static int guard_teardown(void **state)
 
 static void bucket_and_block(void **state)
 {
-	struct gw_guard_cfg gc = { .rate = 10, .burst = 5, .failures = 3,
-				   .window_s = 60, .block_s = 300 };
+	struct gw_guard_cfg gc = { .rate = 10,
+				   .burst = 5,
+				   .failures = 3,
+				   .window_s = 60,
+				   .block_s = 300 };
 	uint64_t t = 1000000;
 
 	(void)state;
@@ -334,8 +343,11 @@ static void bucket_and_block(void **state)
 
 static void failures_and_unblock(void **state)
 {
-	struct gw_guard_cfg gc = { .rate = 0, .burst = 5, .failures = 3,
-				   .window_s = 10, .block_s = 60 };
+	struct gw_guard_cfg gc = { .rate = 0,
+				   .burst = 5,
+				   .failures = 3,
+				   .window_s = 10,
+				   .block_s = 60 };
 	uint64_t t = 5000;
 
 	(void)state;
@@ -355,8 +367,7 @@ static void failures_and_unblock(void **state)
 	assert_false(gw_guard_failure(&g, sa("2001:db8::7"), t + 10004));
 	assert_int_equal(g.blocks_started, 1);
 	/* the operator ends it early; unknown and unblocked ones refused */
-	assert_int_equal(gw_guard_unblock(&g, sa("2001:db8::7"), t + 10005),
-			 0);
+	assert_int_equal(gw_guard_unblock(&g, sa("2001:db8::7"), t + 10005), 0);
 	assert_int_equal(gw_guard_packet(&g, sa("2001:db8::7"), t + 10006),
 			 GW_GUARD_PASS);
 	assert_int_equal(gw_guard_unblock(&g, sa("2001:db8::7"), t + 10007),
@@ -387,8 +398,11 @@ static void failures_and_unblock(void **state)
  * blocked source survives the spray (blocks are evicted last). */
 static void table_bound(void **state)
 {
-	struct gw_guard_cfg gc = { .rate = 10, .burst = 1, .failures = 1,
-				   .window_s = 60, .block_s = 600 };
+	struct gw_guard_cfg gc = { .rate = 10,
+				   .burst = 1,
+				   .failures = 1,
+				   .window_s = 60,
+				   .block_s = 600 };
 	uint64_t t = 1;
 
 	(void)state;
@@ -408,9 +422,9 @@ static void table_bound(void **state)
 	assert_int_equal(gw_guard_packet(&g, &un, t), GW_GUARD_PASS);
 	char ip[64];
 	assert_string_equal(gw_access_ip_str(&un, ip, sizeof(ip)), "?");
-	assert_string_equal(gw_access_ip_str(sa("::ffff:10.1.2.3"), ip,
-					     sizeof(ip)),
-			    "10.1.2.3");
+	assert_string_equal(
+		gw_access_ip_str(sa("::ffff:10.1.2.3"), ip, sizeof(ip)),
+		"10.1.2.3");
 	assert_int_equal(gw_access_ip_parse(&ss, "no"), -1);
 }
 
@@ -424,8 +438,7 @@ int main(void)
 		cmocka_unit_test(security_options),
 		cmocka_unit_test(open_acl_refused),
 		cmocka_unit_test_teardown(bucket_and_block, guard_teardown),
-		cmocka_unit_test_teardown(failures_and_unblock,
-					  guard_teardown),
+		cmocka_unit_test_teardown(failures_and_unblock, guard_teardown),
 		cmocka_unit_test_teardown(table_bound, guard_teardown),
 	};
 
