@@ -4,6 +4,7 @@
 # address; OPTIONS from it is answered; in-dialog requests and CANCELs
 # from it on dialogs that do not exist get 481; the trunk's own address
 # (127.0.0.1) calls through. Each refusal logs a fail2ban line and counts.
+# With unknown_sources = drop (reloaded) the INVITE gets no answer.
 . tests/integration/lib.sh
 . tests/integration/access_lib.sh
 command -v sipp >/dev/null || fail "sipp (sip-tester) is not installed"
@@ -46,4 +47,12 @@ n=$(grep -c "event=setup\|event=incoming" "$T/sim.log")
 [ "$(metric 'pstngw_sip_refused_total{reason="acl"}')" = 3 ] ||
 	fail "acl refusals: $(metric 'pstngw_sip_refused_total{reason="acl"}'), expected 3"
 [ "$(grep -c 'SECURITY: refused' "$T/gw.log")" -eq 3 ] || fail "not 3 SECURITY lines"
+
+# unknown_sources = drop (by reload): refused unanswered, still logged
+sed -i 's/^t1_ms = 100$/&\nunknown_sources = drop/' "$T/gw.conf"
+"$B/pstngw-ctl" -s "$T/ctl.sock" -t 5 reload >"$T/reload.txt" || fail "reload failed: $(cat "$T/reload.txt")"
+r=$(sip_ask 127.0.0.9 5093 2 "$(sip_req INVITE 127.0.0.9 5093)")
+[ "$r" = none ] || fail "unknown_sources = drop answered '$r'"
+[ "$(grep -c 'SECURITY: refused INVITE from 127.0.0.9' "$T/gw.log")" -eq 3 ] ||
+	fail "the dropped INVITE was not logged"
 pass

@@ -1,6 +1,7 @@
 # Issue 8 (access): per-source rate limits and temporary blocks. A burst
 # of 30 datagrams from 127.0.0.9 blocks it (logged, counted, listed by
-# pstngw-ctl show blocked); its packets then go unanswered while the
+# pstngw-ctl show blocked); its datagrams then go unanswered and its TCP
+# connections are closed at accept, while the
 # trunk's address (127.0.0.1, exempt) keeps calling and its own burst is
 # answered; the block ends by itself after block_s. Refused INVITEs from
 # 127.0.0.10 block it after auth_failures; pstngw-ctl unblock ends that
@@ -51,6 +52,14 @@ ctl show blocked >"$T/blocked.txt" || fail "show blocked failed"
 grep -q "^127\.0\.0\.9 [0-9]" "$T/blocked.txt" || fail "show blocked: $(cat "$T/blocked.txt")"
 r=$(sip_ask 127.0.0.9 5099 1 "$(sip_req OPTIONS 127.0.0.9 5099)")
 [ "$r" = none ] || fail "blocked 127.0.0.9 answered: '$r'"
+# its TCP connections are closed at accept: EOF before anything is sent
+tcp=$(perl -MIO::Socket::INET -MIO::Select -e '
+	my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.9",
+		PeerAddr => "127.0.0.1:5060", Proto => "tcp") or die "connect: $!";
+	my $sel = IO::Select->new($s);
+	if (!$sel->can_read(2)) { print "open\n"; exit 0; }
+	my $n = sysread($s, my $b, 100); print $n ? "data\n" : "closed\n";')
+[ "$tcp" = closed ] || fail "TCP from blocked 127.0.0.9: $tcp, expected closed"
 
 # meanwhile the trunk's address is exempt: its burst is answered whole,
 # and it calls
