@@ -396,9 +396,10 @@ const struct opt cfg_opts[] = {
 	/* access (issue 8, access.c) */
 	{ S_SIP, "unknown_sources", T_ENUM, "refuse", 0, 0, unknown_srcs, 0,
 	  G(unknown_sources), NULL,
-	  "Out-of-dialog INVITEs from a source no trunk's acl matches: refuse\n"
-	  "; (403 Forbidden, logged) or drop (no answer, logged: scanners learn\n"
-	  "; nothing). Both count as failures of the source ([security])." },
+	  "Out-of-dialog requests but OPTIONS (INVITE, SUBSCRIBE, ...) from a\n"
+	  "; source no trunk's acl matches: refuse (403 Forbidden, logged) or\n"
+	  "; drop (no answer, logged: scanners learn nothing). Both count as\n"
+	  "; failures of the source ([security])." },
 	{ S_SECURITY, "rate_limit", T_UINT, "20", 0, 100000, NULL, 0,
 	  G(guard.rate), NULL,
 	  "SIP packets per second a source IP may send (a token bucket); one\n"
