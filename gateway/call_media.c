@@ -21,10 +21,8 @@
 
 static void close_fds(struct gw_call *c)
 {
-	if (c->rtp_fd >= 0)
-		close(c->rtp_fd);
-	if (c->rtcp_fd >= 0)
-		close(c->rtcp_fd);
+	gw_rtp_close(c->rtp_fd);
+	gw_rtp_close(c->rtcp_fd);
 	c->rtp_fd = c->rtcp_fd = -1;
 }
 

@@ -206,6 +206,8 @@ static void tdm_setup(struct gw *gw, struct tdm_span *span,
 	}
 	if (gw_drain_refuse_pstn(gw, tcall)) /* drain.c */
 		return;
+	if (gw_overload_refuse_pstn(gw, tcall)) /* overload.c */
+		return;
 	c = call_alloc(gw, ORIG_PSTN);
 	if (!c) {
 		gw->stats.calls_failed++;
@@ -612,7 +614,15 @@ void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
 		goto out;
 	}
 	if (sdp_parse(&offer, pl.p, pl.l)) {
-		CLOG(c, LOG_NOTICE, "INVITE with malformed SDP refused");
+		char why[96];
+
+		CLOG(c, LOG_NOTICE, "INVITE with malformed SDP refused: %s",
+		     offer.err ? offer.err : "?");
+		/* the phrase names the fault for the sender's operator */
+		snprintf(why, sizeof(why), "Bad Request (SDP: %s)",
+			 offer.err ? offer.err : "malformed");
+		if (c->sip && !sip_call_respond(c->sip, 400, why, NULL))
+			c->sip_hungup = true;
 		code = 400;
 		goto out;
 	}

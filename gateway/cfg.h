@@ -169,6 +169,10 @@ struct gw_cfg {
 	int drain_mode;
 	unsigned drain_cause, retry_after_s;
 	int options_health;
+	/* overload (overload.c): calls in progress at most (0: no limit);
+	 * signalling thread load limit (%, 0: off); Retry-After of its 503s */
+	unsigned max_calls, overload_busy_pct, overload_retry_after_s;
+	unsigned overload_queue_ms; /* INVITE waited this long: refused */
 	/* [sip] */
 	char sip_listen[CFG_HOST_LEN + 8];
 	char sip_host[CFG_HOST_LEN]; /* IPv6 without brackets */
@@ -200,12 +204,13 @@ struct gw_cfg {
 	unsigned jitter_ms;
 	unsigned rtcp_interval_ms; /* 0: no RTCP */
 	unsigned latch_silence_ms;
-	unsigned media_workers;	    /* 0: one per CPU */
-	unsigned realtime_priority; /* SCHED_FIFO, 0: off (rt.h) */
-	int lock_memory;	    /* 0/1, with realtime_priority */
-	unsigned busy_wait_us;	    /* media workers' spin_us */
-	unsigned echo_tail_ms;	    /* 0: off */
-	unsigned dtmf_detect;	    /* 0 or 1 */
+	unsigned media_workers;	       /* 0: one per CPU */
+	unsigned realtime_priority;    /* SCHED_FIFO, 0: off (rt.h) */
+	int lock_memory;	       /* 0/1, with realtime_priority */
+	unsigned busy_wait_us;	       /* media workers' spin_us */
+	unsigned max_calls_per_worker; /* overload.c; 0: no limit */
+	unsigned echo_tail_ms;	       /* 0: off */
+	unsigned dtmf_detect;	       /* 0 or 1 */
 	/* media features through the gateway (issue 5) */
 	int dtmf_mode;	     /* enum media_dtmf_mode */
 	int jitter_adaptive; /* 0 fixed, 1 adaptive */

@@ -151,6 +151,33 @@ const struct opt cfg_opts[] = {
 	  "; idle B-channel, else 503 (load balancer probes see the truth); no:\n"
 	  "; 200 (for peers that stop sending calls to a trunk answering 503).\n"
 	  "; Draining answers 503 either way." },
+	/* overload control (issue 8, overload.c) */
+	{ S_GENERAL, "max_calls", T_UINT, "0", 0, 1000000, NULL, 0,
+	  G(max_calls), NULL,
+	  "Calls in progress at most, both ways; beyond it new INVITEs get 503\n"
+	  "; with Retry-After and new PRI calls cause 34, before any channel or\n"
+	  "; media is taken; 0: no limit." },
+	{ S_GENERAL, "overload_busy_pct", T_UINT, "0", 0, 100, NULL, 0,
+	  G(overload_busy_pct), NULL,
+	  "Signalling overload by load: while the signalling thread is busy this\n"
+	  "; share (%) of the time, fewer new calls are taken (as for\n"
+	  "; overload_queue_ms). At full capacity the thread is nearly always\n"
+	  "; busy, so a limit below 100 also sheds calls it could carry; 0: off." },
+	{ S_GENERAL, "overload_queue_ms", T_UINT, "300", 0, 60000, NULL, 0,
+	  G(overload_queue_ms), NULL,
+	  "Signalling overload: a new INVITE that waited this long (ms) in the\n"
+	  "; UDP socket before being read is refused at once (503 with\n"
+	  "; Retry-After): the thread is behind and the caller retransmits\n"
+	  "; anyway. Waits of a quarter of it cut the share of new calls taken\n"
+	  "; (by a quarter each 100 ms; the rest get 503, PRI cause 42), calm\n"
+	  "; (under an eighth) grows it back (a twentieth each 100 ms), so calls\n"
+	  "; up and in setup keep the thread and goodput stays near capacity;\n"
+	  "; 0: off." },
+	{ S_GENERAL, "overload_retry_after_s", T_UINT, "5", 0, 86400, NULL, 0,
+	  G(overload_retry_after_s), NULL,
+	  "Retry-After (s) of the 503s refusing new INVITEs under overload\n"
+	  "; (max_calls, max_calls_per_worker, no idle B-channel, signalling);\n"
+	  "; 0: no Retry-After header." },
 
 	{ S_SIP, "listen", T_STR, "127.0.0.1:5060", 0, 0, NULL, 0,
 	  G(sip_listen), check_listen,
@@ -301,6 +328,11 @@ const struct opt cfg_opts[] = {
 	  "; milliseconds to wake (a VM's idle vCPU), added to every block's\n"
 	  "; latency. Costs about busy_wait_us / 10000 of a core per worker.\n"
 	  "; 0: always asleep." },
+	{ S_MEDIA, "max_calls_per_worker", T_UINT, "0", 0, 100000, NULL, 0,
+	  G(max_calls_per_worker), NULL,
+	  "Calls a media worker carries at most; once the least loaded has\n"
+	  "; them, new calls are refused (SIP 503 with Retry-After, PRI cause\n"
+	  "; 34) so the calls up keep their ticks; 0: no limit." },
 	{ S_MEDIA, "lock_memory", T_ENUM, "yes", 0, 0, noyes, 0, G(lock_memory),
 	  NULL,
 	  "With realtime_priority: keep pages once touched in RAM (mlockall,\n"

@@ -156,6 +156,13 @@ static unsigned sip_screen(void *arg, const struct sip_addr *src,
 	return gw_access_screen(gw_of(arg), src, req);
 }
 
+static unsigned sip_invite_admit(void *arg, const struct sip_msg *req,
+				 char *hdrs, size_t size)
+{
+	(void)req;
+	return gw_overload_admit_sip(gw_of(arg), hdrs, size);
+}
+
 static int start_sip(struct gw *gw)
 {
 	struct sip_hooks h;
@@ -179,8 +186,9 @@ static int start_sip(struct gw *gw)
 	h.call_incoming = sip_incoming;
 	h.call_event = sip_event;
 	h.event_state = sip_event_state;
-	h.options = sip_options; /* health (drain.c) */
-	h.screen = sip_screen;	 /* access (issue 8) */
+	h.options = sip_options;	   /* health (drain.c) */
+	h.screen = sip_screen;		   /* access (issue 8) */
+	h.invite_admit = sip_invite_admit; /* overload.c */
 	if (err) {
 		GW_ERR(SIP, "cannot listen on %s:%u/udp: %s", gw->cfg.sip_host,
 		       gw->cfg.sip_port, strerror(err));
@@ -188,6 +196,9 @@ static int start_sip(struct gw *gw)
 		return err;
 	}
 	err = sip_stack_alloc(&gw->sip, &sc, &h);
+	/* arrival stamps: how late an INVITE is handled (overload.c) */
+	if (gw_sipudp_stamp(gw->sipudp.fd))
+		GW_WARN(SIP, "no arrival stamps on the SIP socket");
 	gw->sipudp.sip = gw->sip;
 	gw->sipudp.tap = gw_capture_sip_tap; /* captures, SIP tracing */
 	gw->sipudp.tap_arg = gw;
@@ -400,6 +411,8 @@ int gw_start(struct gw *gw)
 	if (!err)
 		err = gw_capture_start(gw);
 	if (!err)
+		err = gw_overload_start(gw);
+	if (!err)
 		err = start_media(gw);
 	if (!err)
 		err = gw_access_start(gw);
@@ -472,6 +485,7 @@ void gw_stop(struct gw *gw)
 	if (gw->trunks_timer)
 		gw_timer_stop(gw->loop, gw->trunks_timer);
 	gw->trunks_timer = NULL;
+	gw_overload_stop(gw);
 	gw_call_free_all(gw);
 	gw_orig_free_all(gw);
 	gw_keepalive_stop(gw);

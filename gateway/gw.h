@@ -13,6 +13,7 @@
 #include "gateway/loop.h"
 #include "gateway/media_prof.h"
 #include "gateway/media_worker.h"
+#include "gateway/overload.h"
 #include "gateway/siptcp.h"
 #include "gateway/sipudp.h"
 #include "media/fax.h"
@@ -126,6 +127,7 @@ struct gw {
 	struct gw_counters stats;
 	struct gw_guard guard; /* per-source rate limits, blocks (access.h) */
 	struct gw_drain drain; /* drain mode, OPTIONS health (drain.c) */
+	struct gw_ovl ovl;     /* overload control (overload.c) */
 	struct gw_cdr *cdr;    /* cdr.c */
 	struct gw_metrics *metrics; /* metrics.c */
 	bool stopping;

@@ -38,6 +38,7 @@ struct gw_loop {
 	struct fd_watch *dead;
 	gw_loop_idle_fn *idle; /* before each wait, see gw_loop_set_idle */
 	void *idle_arg;
+	uint64_t busy_us; /* handling events and timers (gw_loop_busy_us) */
 };
 
 static void free_dead(struct gw_loop *loop);
@@ -318,7 +319,8 @@ int gw_loop_once(struct gw_loop *loop, int max_ms)
 			return errno;
 		n = 0;
 	}
-	gw_loop_now_us(loop);
+	uint64_t t0 = gw_loop_now_us(loop);
+
 	for (int i = 0; i < n; i++) {
 		struct fd_watch *w = evs[i].data.ptr;
 
@@ -327,7 +329,13 @@ int gw_loop_once(struct gw_loop *loop, int max_ms)
 	}
 	free_dead(loop);
 	run_timers(loop);
+	loop->busy_us += mono_us() - t0;
 	return 0;
+}
+
+uint64_t gw_loop_busy_us(const struct gw_loop *loop)
+{
+	return loop ? loop->busy_us : 0;
 }
 
 int gw_loop_run(struct gw_loop *loop)

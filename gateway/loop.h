@@ -22,6 +22,11 @@ uint64_t gw_loop_now(struct gw_loop *loop);
 /* Monotonic microseconds, read now (for drift-free media clocks). */
 uint64_t gw_loop_now_us(struct gw_loop *loop);
 
+/* Microseconds spent so far handling events and timers (not waiting,
+ * not in the idle hook): the thread's load is its growth over wall time
+ * (overload.c). */
+uint64_t gw_loop_busy_us(const struct gw_loop *loop);
+
 /* events: EPOLLIN / EPOLLOUT; 0 or errno. */
 int gw_loop_fd_add(struct gw_loop *loop, int fd, uint32_t events, gw_fd_fn *fn,
 		   void *arg);

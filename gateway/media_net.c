@@ -3,10 +3,27 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "gateway/net.h"
+
+/* Opened by the signalling thread, closed by it or a media worker. */
+static atomic_uint rtp_sockets;
+
+void gw_rtp_close(int fd)
+{
+	if (fd < 0)
+		return;
+	close(fd);
+	atomic_fetch_sub(&rtp_sockets, 1);
+}
+
+unsigned gw_rtp_sockets(void)
+{
+	return atomic_load(&rtp_sockets);
+}
 
 int gw_rtp_bind_pair(const char *ip, unsigned min, unsigned max, unsigned *next,
 		     int *rtp_fd, int *rtcp_fd, unsigned *port)
@@ -34,6 +51,7 @@ int gw_rtp_bind_pair(const char *ip, unsigned min, unsigned max, unsigned *next,
 				continue;
 			return err;
 		}
+		atomic_fetch_add(&rtp_sockets, 2);
 		*rtp_fd = a;
 		*rtcp_fd = b;
 		*port = p;

@@ -13,6 +13,11 @@
  */
 int gw_rtp_bind_pair(const char *ip, unsigned min, unsigned max, unsigned *next,
 		     int *rtp_fd, int *rtcp_fd, unsigned *port);
+/* Closes one socket of a pair from gw_rtp_bind_pair() (fd < 0: none),
+ * keeping the live count right; any thread. */
+void gw_rtp_close(int fd);
+/* RTP and RTCP sockets open now (gauge; the soak checks it returns to 0). */
+unsigned gw_rtp_sockets(void);
 void gw_media_addr_from_sin(struct media_addr *a,
 			    const struct sockaddr_in *sin);
 /* 0, or EAFNOSUPPORT for anything but IPv4. */

@@ -143,10 +143,8 @@ void gw_mw_slot_free(struct gw_mslot *s)
 	media_sess_free(s->sess);
 	media_t38leg_free(s->leg);
 	media_faxdet_free(s->det);
-	if (s->rtp_fd >= 0)
-		close(s->rtp_fd);
-	if (s->rtcp_fd >= 0)
-		close(s->rtcp_fd);
+	gw_rtp_close(s->rtp_fd);
+	gw_rtp_close(s->rtcp_fd);
 	free(s);
 }
 

@@ -124,6 +124,11 @@ unsigned gw_mpool_poll(struct gw_mpool *p);
 /* Waits (at most max_ms, delivering replies) until the workers have
  * finished every slot stopped; false on time-out. For shutdown. */
 bool gw_mpool_drain(struct gw_mpool *p, unsigned max_ms);
+/* Calls (slots handed over, not yet gone) of the least loaded worker,
+ * the one a new slot goes to: signalling thread only (overload.c). */
+unsigned gw_mpool_min_calls(const struct gw_mpool *p);
+/* Media sessions (slots) the workers run now, all workers (gauge). */
+unsigned gw_mpool_sessions(const struct gw_mpool *p); /* NULL: 0 */
 /* Copies worker i's counters (a consistent copy only once it is idle). */
 void gw_mpool_wstats(const struct gw_mpool *p, unsigned i,
 		     struct gw_mw_stats *out);

@@ -18,6 +18,7 @@
 #include "gateway/cdr.h"
 #include "gateway/gw.h"
 #include "gateway/log.h"
+#include "gateway/media_net.h"
 #include "gateway/metrics.h"
 #include "gateway/net.h"
 
@@ -461,6 +462,24 @@ static void render_fax(const struct gw *gw, struct gw_mbuf *b)
 		s->udptl_foreign, s->udptl_malformed, s->udptl_stale_rtp);
 }
 
+/* Live objects (gauges): after a drain each must be back to 0 (the soak
+ * test, tests/soak/soak.sh, checks them with the calls, transactions,
+ * dialogs and busy B-channels above). */
+static void render_live(const struct gw *gw, struct gw_mbuf *b)
+{
+	family(b, "pstngw_media_sessions", "gauge",
+	       "Media sessions the media workers run.");
+	gw_mbuf_printf(b, "pstngw_media_sessions %u\n",
+		       gw_mpool_sessions(gw->mpool));
+	family(b, "pstngw_rtp_sockets", "gauge",
+	       "RTP and RTCP sockets open (two per call with media).");
+	gw_mbuf_printf(b, "pstngw_rtp_sockets %u\n", gw_rtp_sockets());
+	family(b, "pstngw_sip_tcp_connections", "gauge",
+	       "SIP TCP and TLS connections open.");
+	gw_mbuf_printf(b, "pstngw_sip_tcp_connections %u\n",
+		       gw->siptcp.conns.n);
+}
+
 void gw_metrics_render(const struct gw *gw, struct gw_mbuf *b)
 {
 	render_spans(gw, b);
@@ -468,7 +487,9 @@ void gw_metrics_render(const struct gw *gw, struct gw_mbuf *b)
 	render_sip(gw, b);
 	render_rtp(gw, b);
 	render_fax(gw, b);
-	gw_drain_metrics(gw, b); /* drain.c */
+	render_live(gw, b);
+	gw_drain_metrics(gw, b);    /* drain.c */
+	gw_overload_metrics(gw, b); /* overload.c */
 }
 
 void gw_metrics_call_end(struct gw *gw, bool from_pstn,

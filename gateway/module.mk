@@ -16,6 +16,8 @@ GW_SRCS += gateway/route_file.c gateway/route_gw.c
 GW_SRCS += gateway/drain.c # scale-out (issue 9)
 UNIT_TESTS += test_gateway_drain
 UNIT_TESTS += test_gateway_gw # x-pstngw-trunks (issue 9)
+GW_SRCS += gateway/overload.c # overload control (issue 8)
+UNIT_TESTS += test_gateway_overload
 # operations (issue 7): reload, captures
 GW_SRCS += gateway/reload.c gateway/pcap.c gateway/capture.c gateway/originate.c \
 	   gateway/ctl_ops.c

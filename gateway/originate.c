@@ -79,10 +79,8 @@ static void orig_free(struct gw_orig *o)
 		gw_timer_stop(o->gw->loop, o->timer);
 	if (o->rtp_timer)
 		gw_timer_stop(o->gw->loop, o->rtp_timer);
-	if (o->rtp_fd >= 0)
-		close(o->rtp_fd);
-	if (o->rtcp_fd >= 0)
-		close(o->rtcp_fd);
+	gw_rtp_close(o->rtp_fd);
+	gw_rtp_close(o->rtcp_fd);
 	if (o->sip) /* only at gw_stop: the stack goes right after */
 		sip_call_set_user(o->sip, NULL);
 	free(o);
@@ -399,8 +397,8 @@ int gw_originate_trunk(struct gw *gw, const char *trunk, const char *to,
 		err = sip_call_invite(gw->sip, &p, o, &o->sip);
 	}
 	if (err) {
-		close(o->rtp_fd);
-		close(o->rtcp_fd);
+		gw_rtp_close(o->rtp_fd);
+		gw_rtp_close(o->rtcp_fd);
 		free(o);
 		return EIO;
 	}

@@ -283,10 +283,20 @@ static void process(struct gw_siptcp *t, struct gw_sipconn *c)
 			return;
 		default:
 			t->conns.stats.bad_framing++;
-			GW_NOTICE(SIP, "conn %u %s: %s", c->id,
+			GW_NOTICE(SIP, "conn %u %s: %s%s", c->id,
 				  addr_s(&c->peer, a, sizeof(a)),
-				  sip_stream_res_name(r));
-			conn_close(t, c, sip_stream_res_name(r));
+				  sip_stream_res_name(r),
+				  len ? ": answered, then closed" : "");
+			/* headers complete: the stack answers them (400 or
+			 * 513, counted), then the lost stream is closed */
+			if (len)
+				sip_stack_recv(t->sip, &c->peer, p, len);
+			if (len && !c->dead) {
+				c->close_after = true;
+				flush(t, c);
+			} else if (!c->dead) {
+				conn_close(t, c, sip_stream_res_name(r));
+			}
 			return;
 		}
 	}

@@ -32,6 +32,16 @@ struct gw_sipudp {
  * the stack, at most 64 a call so that a flood cannot starve the rest of
  * the loop. Rejections are counted and logged by the stack. */
 void gw_sipudp_readable(void *arg, uint32_t events);
+/* Has the kernel stamp each datagram's arrival on fd (SO_TIMESTAMPNS);
+ * 0 or errno. */
+int gw_sipudp_stamp(int fd);
+/* How long the datagram now in the stack's hands waited in its socket
+ * (us; 0: not from a stamped socket). For overload.c, from within the
+ * stack's callbacks. */
+uint64_t gw_sipudp_queued_us(void);
+/* The longest such wait since the last call (us), reset (overload.c's
+ * sampling). */
+uint64_t gw_sipudp_take_max_queued_us(void);
 /* For the stack's send hook: one datagram to dst; 0 or errno. */
 int gw_sipudp_send(const struct gw_sipudp *u, const struct sip_addr *dst,
 		   const void *buf, size_t len);

@@ -24,3 +24,4 @@ BENCHES += media_opus_cost media_g722_cost media_ec_cost
 # added latency, memory per call.
 BENCHES += media_rt
 UNIT_TESTS += test_media_udptl
+UNIT_TESTS += test_media_attacks # the attack pack (issue 8)

@@ -40,12 +40,12 @@ void sip_trans_free(struct sip_trans *t)
 	sip_timer_stop(&t->t_retx);
 	sip_timer_stop(&t->t_tmo);
 	sip_timer_stop(&t->t_end);
-	for (struct sip_trans **pp = &st->trans; *pp; pp = &(*pp)->next) {
-		if (*pp == t) {
-			*pp = t->next;
-			break;
-		}
-	}
+	*t->pprev = t->next;
+	if (t->next)
+		t->next->pprev = t->pprev;
+	*t->hpprev = t->hnext;
+	if (t->hnext)
+		t->hnext->hpprev = t->hpprev;
 	st->stats.active_trans--;
 	sip_free(st, t->req);
 	sip_free(st, t->resp);
@@ -53,10 +53,31 @@ void sip_trans_free(struct sip_trans *t)
 	sip_free(st, t);
 }
 
+struct sip_trans **sip_trans_bucket(struct sip_stack *st, const char *key,
+				    size_t len)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (uint8_t)key[i]) * 16777619u;
+	return &st->trans_hash[h & (SIP_TRANS_HASH - 1)];
+}
+
 void sip_trans_link(struct sip_trans *t, struct sip_trans **ref)
 {
-	t->next = t->st->trans;
-	t->st->trans = t;
+	struct sip_stack *st = t->st;
+	struct sip_trans **b = sip_trans_bucket(st, t->key, strlen(t->key));
+
+	t->next = st->trans;
+	if (t->next)
+		t->next->pprev = &t->next;
+	st->trans = t;
+	t->pprev = &st->trans;
+	t->hnext = *b;
+	if (t->hnext)
+		t->hnext->hpprev = &t->hnext;
+	*b = t;
+	t->hpprev = b;
 	t->st->stats.active_trans++;
 	t->ref = ref;
 	if (ref)
@@ -239,7 +260,10 @@ static void recv_noninvite(struct sip_trans *t, const struct sip_msg *msg)
 
 bool sip_ctrans_recv(struct sip_stack *st, const struct sip_msg *msg)
 {
-	for (struct sip_trans *t = st->trans; t; t = t->next) {
+	struct sip_trans **b =
+		sip_trans_bucket(st, msg->via.branch.p, msg->via.branch.l);
+
+	for (struct sip_trans *t = *b; t; t = t->hnext) {
 		if (t->server || t->method != msg->cseq_method ||
 		    !sip_pl_eq(&msg->via.branch, t->key))
 			continue;

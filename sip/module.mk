@@ -19,3 +19,5 @@ UNIT_TESTS += test_sip_stream test_sip_transp
 # The parser benchmark against libosip2, the only thing linked with it.
 BENCHES += sip_parse
 $(B)/tests/bench/sip_parse: BENCH_LIBS += -losipparser2
+# the regression pack of known attacks (issue 8)
+UNIT_TESTS += test_sip_attacks

@@ -16,7 +16,8 @@ static bool is_lws(char c)
 
 /* ---- message ---- */
 
-/* Records the first error only: later ones are consequences. */
+/* Records the first error only: later ones are consequences. Returns the
+ * first, so that the result always agrees with msg->rej. */
 static int fail(struct sip_msg *msg, int *errp, int err, enum sip_rej rej,
 		const char *why)
 {
@@ -25,7 +26,7 @@ static int fail(struct sip_msg *msg, int *errp, int err, enum sip_rej rej,
 		msg->err = why;
 		msg->rej = rej;
 	}
-	return err;
+	return *errp;
 }
 
 static bool is_digit(char c)
@@ -359,9 +360,16 @@ int sip_msg_parse(struct sip_msg *msg, const void *buf, size_t len,
 	msg->max_forwards = -1;
 	msg->buf = buf;
 	msg->len = len;
-	if (len > max_size)
+	if (len > max_size && max_size) {
+		/* read on within the limit: its Via and CSeq, if there, let
+		 * the 513 be answered (RFC 3261 21.5.14) */
+		fail(msg, &err, EMSGSIZE, SIP_REJ_SIZE, "message too large");
+		len = max_size;
+		e = p + len;
+	} else if (len > max_size) {
 		return fail(msg, &err, EMSGSIZE, SIP_REJ_SIZE,
 			    "message too large");
+	}
 	if (!buf || !len)
 		return fail(msg, &err, EBADMSG, SIP_REJ_START_LINE,
 			    "empty message");
@@ -489,7 +497,11 @@ int sip_msg_parse(struct sip_msg *msg, const void *buf, size_t len,
 	msg->body.p = p;
 	msg->body.l = avail;
 	if (seen_cl) {
-		if (cl > avail)
+		/* a body we would never take: 513, whatever has arrived */
+		if (max_size && cl > max_size)
+			fail(msg, &err, EMSGSIZE, SIP_REJ_SIZE,
+			     "Content-Length over the size limit");
+		else if (cl > avail)
 			fail(msg, &err, EBADMSG, SIP_REJ_CLEN,
 			     "Content-Length exceeds body");
 		else

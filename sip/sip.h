@@ -483,6 +483,15 @@ struct sip_hooks {
 	 */
 	unsigned (*screen)(void *arg, const struct sip_addr *src,
 			   const struct sip_msg *req);
+	/*
+	 * optional: admission of a new out-of-dialog INVITE, asked before
+	 * any call, dialog or transaction exists: 0 takes it; a status
+	 * (503 under overload) refuses it statelessly, with extra header
+	 * lines written into hdrs ("Retry-After: 5\r\n"), so refusing
+	 * costs one parse and one send. NULL: every INVITE is taken.
+	 */
+	unsigned (*invite_admit)(void *arg, const struct sip_msg *req,
+				 char *hdrs, size_t size);
 	/* optional: NULL means calloc/free */
 	void *(*zalloc)(void *arg, size_t size);
 	void (*free)(void *arg, void *ptr);
@@ -1051,13 +1060,15 @@ int sdp_t38_accept_answer(const struct sdp_session *answer,
 #define SIP_UDP_MAX_REQ 1300
 
 enum sip_stream_res {
-	SIP_STREAM_MORE,   /* need more bytes */
-	SIP_STREAM_MSG,	   /* one complete message in *p, *len */
-	SIP_STREAM_PING,   /* CRLFCRLF keep-alive (RFC 5626): answer CRLF */
-	SIP_STREAM_NOCL,   /* headers without Content-Length in *p, *len:
+	SIP_STREAM_MORE, /* need more bytes */
+	SIP_STREAM_MSG,	 /* one complete message in *p, *len */
+	SIP_STREAM_PING, /* CRLFCRLF keep-alive (RFC 5626): answer CRLF */
+	SIP_STREAM_NOCL, /* headers without Content-Length in *p, *len:
 			    * answer 400 and close (RFC 3261 18.3) */
-	SIP_STREAM_TOOBIG, /* larger than max_msg: close */
-	SIP_STREAM_BADCL,  /* unreadable or conflicting Content-Length: close */
+	/* both: the header block in *p, *len if it was complete (else *len
+	 * is 0): answer it (513, 400), then close */
+	SIP_STREAM_TOOBIG, /* larger than max_msg */
+	SIP_STREAM_BADCL,  /* unreadable or conflicting Content-Length */
 	SIP_STREAM__COUNT
 };
 const char *sip_stream_res_name(enum sip_stream_res r);
@@ -1073,6 +1084,7 @@ struct sip_stream {
 	size_t size;	 /* == max_msg */
 	size_t len;	 /* bytes held */
 	size_t consumed; /* of the item last handed out, dropped on next() */
+	size_t scanned;	 /* searched for the end of headers up to here */
 };
 
 int sip_stream_init(struct sip_stream *s, size_t max_msg);

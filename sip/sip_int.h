@@ -174,9 +174,11 @@ struct sip_stack {
 	uint32_t session_expires, min_se; /* RFC 4028, seconds */
 	struct sip_stats stats;
 	struct sip_trans *trans; /* all transactions */
-	struct sip_call *calls;	 /* all calls */
-	struct sip_req *reqs;	 /* generic requests (ua_req.c) */
-	struct sip_subs *subs;	 /* subscriptions we serve (ua_subs.c) */
+#define SIP_TRANS_HASH 4096	 /* buckets, a power of two */
+	struct sip_trans *trans_hash[SIP_TRANS_HASH];
+	struct sip_call *calls; /* all calls */
+	struct sip_req *reqs;	/* generic requests (ua_req.c) */
+	struct sip_subs *subs;	/* subscriptions we serve (ua_subs.c) */
 	char allow_events[128];
 	const char *(*q850_text)(int cause); /* Reason text, may be NULL */
 	unsigned next_call_id;
@@ -239,7 +241,10 @@ typedef void(sip_strans_h)(int err, void *arg);
 /* Owned by the stack's list; the TU only holds a pointer it must clear
  * from its handler or with sip_trans_detach(). */
 struct sip_trans {
-	struct sip_trans *next;
+	struct sip_trans *next, **pprev; /* st->trans: every transaction */
+	/* st->trans_hash by key: found in O(1) among the thousands a busy
+	 * stack keeps (Timer J holds each non-INVITE 32 s) */
+	struct sip_trans *hnext, **hpprev;
 	struct sip_stack *st;
 	bool server;
 	enum sip_method method;
@@ -264,6 +269,10 @@ struct sip_trans {
 };
 
 void sip_trans_link(struct sip_trans *t, struct sip_trans **ref);
+/* The bucket of st->trans_hash for a key (server: the match key; client:
+ * the branch). */
+struct sip_trans **sip_trans_bucket(struct sip_stack *st, const char *key,
+				    size_t len);
 
 int sip_ctrans_request(struct sip_trans **tp, struct sip_stack *st,
 		       enum sip_method method, const struct sip_addr *dst,

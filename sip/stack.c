@@ -252,16 +252,52 @@ static void reject(struct sip_stack *st, const struct sip_msg *msg,
 		sip_addr_str(src, a, sizeof(a)), msg->err ? msg->err : "?",
 		sip_rej_name(msg->rej));
 	if (sip_msg_can_reply(msg)) {
-		char buf[4096], tag[17];
+		char buf[8192], tag[17], reason[128];
 		struct sip_mbuf mb;
+		/* the phrase says what was wrong: the sender's operator sees
+		 * it in a trace (msg->err is a static printable string) */
+		snprintf(reason, sizeof(reason), "%s (%s)",
+			 sip_reason_phrase(code), msg->err ? msg->err : "?");
 		/* a final response needs a To tag (RFC 3261 8.2.6.2) */
 		sip_rand_hex(st, tag, 16);
 		sip_mb_init(&mb, buf, sizeof(buf));
-		sip_mb_response_head(&mb, msg, code, NULL, tag);
+		sip_mb_response_head(&mb, msg, code, reason, tag);
 		sip_mb_body(&mb, NULL, NULL, 0);
 		if (!mb.err)
 			sip_send(st, src, buf, mb.len);
+		else
+			sip_log(st, LOG_NOTICE,
+				"%u not sent: the headers to echo do not fit",
+				code);
 	}
+}
+
+/*
+ * What a response to req echoes (RFC 3261 8.2.6.2: Via, From, To,
+ * Call-ID, CSeq; Record-Route in 1xx/2xx), with room for the header names.
+ * Responses are built in SIP_UA_RESP_MAX bytes, with our own Contact,
+ * Server, extra headers and SDP beside: more than SIP_ECHO_MAX to echo
+ * and no answer could ever go out.
+ */
+#define SIP_ECHO_MAX 5120
+static size_t echo_len(const struct sip_msg *req)
+{
+	size_t n = 0;
+	for (unsigned i = 0; i < req->nhdr; i++) {
+		switch (req->hdr[i].id) {
+		case SIP_HDR_VIA:
+		case SIP_HDR_RECORD_ROUTE:
+		case SIP_HDR_FROM:
+		case SIP_HDR_TO:
+		case SIP_HDR_CALL_ID:
+		case SIP_HDR_CSEQ:
+			n += req->hdr[i].val.l + 16;
+			break;
+		default:
+			break;
+		}
+	}
+	return n;
 }
 
 int sip_stack_recv(struct sip_stack *st, const struct sip_addr *src,
@@ -285,10 +321,26 @@ int sip_stack_recv(struct sip_stack *st, const struct sip_addr *src,
 		reject(st, &msg, &rdst, err);
 		return err;
 	}
+	/* refused before a transaction or a call exists that could never
+	 * answer (a request padded with Vias to hold a call silent) */
+	if (msg.req && msg.method != SIP_METHOD_ACK &&
+	    echo_len(&msg) > SIP_ECHO_MAX) {
+		char a[64];
+		st->stats.rx_rejected++;
+		st->stats.rx_rej[SIP_REJ_SIZE]++;
+		sip_log(st, LOG_NOTICE,
+			"rejected message from %s: %zu bytes of Via, "
+			"Record-Route, From, To, Call-ID and CSeq to echo, "
+			"over %u: no answer could be sent (size)",
+			sip_addr_str(src, a, sizeof(a)), echo_len(&msg),
+			SIP_ECHO_MAX);
+		return EMSGSIZE;
+	}
 	/* transport checks and stamps (sip/transp.c) */
 	if (src->tp != SIP_TP_UDP &&
 	    !sip_msg_hdr(&msg, SIP_HDR_CONTENT_LENGTH, NULL)) {
 		msg.err = "no Content-Length over a stream (RFC 3261 18.3)";
+		msg.rej = SIP_REJ_CLEN; /* counted with the other bad ones */
 		reject(st, &msg, &rdst, EBADMSG);
 		return EBADMSG;
 	}

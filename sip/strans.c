@@ -134,7 +134,8 @@ int sip_strans_reply(struct sip_trans *t, const char *buf, size_t len,
 static struct sip_trans *find(struct sip_stack *st, const char *key,
 			      enum sip_method m)
 {
-	for (struct sip_trans *t = st->trans; t; t = t->next)
+	for (struct sip_trans *t = *sip_trans_bucket(st, key, strlen(key)); t;
+	     t = t->hnext)
 		if (t->server && t->method == m && strcmp(t->key, key) == 0)
 			return t;
 	return NULL;

@@ -48,6 +48,7 @@ static void drop(struct sip_stream *s, size_t n)
 {
 	memmove(s->buf, s->buf + n, s->len - n);
 	s->len -= n;
+	s->scanned = 0; /* a new message starts at buf[0] */
 }
 
 char *sip_stream_space(struct sip_stream *s, size_t *room)
@@ -94,12 +95,15 @@ static int find_cl(const char *p, const char *e, size_t *cl)
 			if (name_is(p, nl, "Content-Length") ||
 			    name_is(p, nl, "l")) {
 				const char *v = colon + 1;
-				size_t val = 0, digits = 0;
+				size_t val = 0, digits = 0, sig = 0;
 				while (v < le && (*v == ' ' || *v == '\t'))
 					v++;
 				for (; v < le && *v >= '0' && *v <= '9'; v++) {
-					if (++digits > 9)
+					/* leading zeros are legal (1*DIGIT):
+					 * count only what carries a value */
+					if ((val || *v != '0') && ++sig > 9)
 						return EBADMSG;
+					digits++;
 					val = val * 10 + (size_t)(*v - '0');
 				}
 				while (v < le &&
@@ -148,13 +152,21 @@ enum sip_stream_res sip_stream_next(struct sip_stream *s, const char **p,
 	if (!s->len)
 		return SIP_STREAM_MORE;
 	const char *end = NULL;
-	for (size_t i = 0; i + 4 <= s->len; i++)
+	for (size_t i = s->scanned; i + 4 <= s->len; i++)
 		if (s->buf[i] == '\r' && !memcmp(s->buf + i, "\r\n\r\n", 4)) {
 			end = s->buf + i + 4;
 			break;
 		}
-	if (!end)
-		return s->len == s->size ? SIP_STREAM_TOOBIG : SIP_STREAM_MORE;
+	if (!end) {
+		/* a slow sender (a byte per segment) costs a scan of what is
+		 * new, not of the whole buffer again each time */
+		s->scanned = s->len >= 3 ? s->len - 3 : 0;
+		if (s->len < s->size)
+			return SIP_STREAM_MORE;
+		*p = s->buf;
+		*len = 0; /* no end of headers: nothing to answer */
+		return SIP_STREAM_TOOBIG;
+	}
 	size_t hlen = (size_t)(end - s->buf), cl = 0;
 	int err = find_cl(s->buf, end, &cl);
 	if (err == ENOENT) {
@@ -163,10 +175,14 @@ enum sip_stream_res sip_stream_next(struct sip_stream *s, const char **p,
 		*len = hlen;
 		return SIP_STREAM_NOCL;
 	}
-	if (err)
-		return SIP_STREAM_BADCL;
-	if (cl > s->size - hlen)
-		return SIP_STREAM_TOOBIG;
+	/* the header block goes out with both: the caller can answer it (400,
+	 * 513) before it closes the connection, whose framing is lost */
+	if (err || cl > s->size - hlen) {
+		s->consumed = hlen;
+		*p = s->buf;
+		*len = hlen;
+		return err ? SIP_STREAM_BADCL : SIP_STREAM_TOOBIG;
+	}
 	if (s->len < hlen + cl)
 		return SIP_STREAM_MORE;
 	s->consumed = hlen + cl;

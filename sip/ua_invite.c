@@ -547,6 +547,19 @@ void ua_recv_invite(struct sip_stack *st, const struct sip_msg *req,
 		    sip_pl_eq(&req->from.tag, o->dlg.remote_tag) &&
 		    o->dlg.remote_cseq == req->cseq)
 			return;
+	if (st->h.invite_admit) {
+		char hdrs[128] = "";
+		unsigned code =
+			st->h.invite_admit(st->h.arg, req, hdrs, sizeof(hdrs));
+
+		if (code) {
+			hdrs[sizeof(hdrs) - 1] = 0;
+			if (code < 300 || code > 699)
+				code = 500; /* a user bug: still a refusal */
+			sip_ua_reply(st, req, src, code, hdrs);
+			return;
+		}
+	}
 	struct sip_call *c = ua_call_alloc(st, false);
 	if (!c)
 		goto fail;

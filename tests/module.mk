@@ -24,12 +24,29 @@ BENCH_BINS = $(BENCHES:%=$(B)/tests/bench/%)
 $(B)/tests/bench/%: $(B)/tests/bench/%.o $(ALL_LIBS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(ALL_LIBS) $(EXT_LIBS) $(BENCH_LIBS)
 
-bench: $(BENCH_BINS)
-	@fail=0; for b in $(BENCH_BINS); do $$b || fail=1; done; exit $$fail
+# Benches driving the real daemon and peers (shell, own network namespace)
+BENCH_SCRIPTS += tests/bench/call_cps.sh # issue 8: cps vs kamailio, overload
+
+bench: $(BENCH_BINS) $(BINS)
+	@fail=0; for b in $(BENCH_BINS); do $$b || fail=1; done; \
+	for s in $(BENCH_SCRIPTS); do $$s $(B) || fail=1; done; exit $$fail
+
+# Load and soak (tests/soak/soak.sh): SOAK_SECONDS of calls both ways
+# with media, then its checks; bounded by timeout whatever happens. Never
+# part of `make test` (t_soak_short runs the same harness for 10 s).
+SOAK_SECONDS ?= 600
+soak: $(BINS)
+	SOAK_SECONDS=$(SOAK_SECONDS) timeout -k 10 $$(($(SOAK_SECONDS) + 300)) \
+		tests/soak/soak.sh $(B)
+.PHONY: soak
 
 # Small helpers the integration tests run (tests/tools/<name>.c, libc
 # only), e.g. rtpev_pcap: an RFC 4733 pcap for SIPp's play_pcap_audio.
 TEST_TOOLS = $(B)/tests/tools/rtpev_pcap
+# sipsend: raw SIP over UDP/TCP for the attack tests (t_attack_*.sh)
+TEST_TOOLS += $(B)/tests/tools/sipsend
+# udpspoof: datagrams from a chosen source (bogus media from a peer)
+TEST_TOOLS += $(B)/tests/tools/udpspoof
 
 $(B)/tests/tools/%: $(B)/tests/tools/%.o
 	$(CC) $(ALL_LDFLAGS) -o $@ $<

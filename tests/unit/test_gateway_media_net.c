@@ -60,6 +60,32 @@ static void pairs_are_even_odd_and_skip_busy(void **state)
 			 EINVAL);
 }
 
+/* The live socket gauge (metrics, soak): +2 a pair, -1 a close; failed
+ * binds and closing "no socket" leave it alone. */
+static void rtp_sockets_counted(void **state)
+{
+	unsigned base = gw_rtp_sockets(), next = LO, port;
+	int rtp, rtcp;
+
+	assert_int_equal(gw_rtp_bind_pair("127.0.0.1", LO, HI, &next, &rtp,
+					  &rtcp, &port),
+			 0);
+	assert_int_equal(gw_rtp_sockets(), base + 2);
+	gw_rtp_close(rtp);
+	assert_int_equal(gw_rtp_sockets(), base + 1);
+	gw_rtp_close(-1);
+	assert_int_equal(gw_rtp_sockets(), base + 1);
+	gw_rtp_close(rtcp);
+	assert_int_equal(gw_rtp_sockets(), base);
+	assert_int_equal(gw_rtp_bind_pair("127.0.0.1", LO, LO, &next, &rtp,
+					  &rtcp, &port),
+			 EINVAL);
+	assert_int_equal(gw_rtp_bind_pair("not-an-ip", LO, HI, &next, &rtp,
+					  &rtcp, &port),
+			 EINVAL);
+	assert_int_equal(gw_rtp_sockets(), base);
+}
+
 static void addr_conversion(void **state)
 {
 	struct sockaddr_in sin, back;
@@ -83,6 +109,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(pairs_are_even_odd_and_skip_busy),
 		cmocka_unit_test(addr_conversion),
+		cmocka_unit_test(rtp_sockets_counted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

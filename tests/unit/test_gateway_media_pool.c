@@ -8,6 +8,7 @@
 #include <cmocka.h>
 #include <arpa/inet.h>
 #include <errno.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <string.h>
 #include <time.h>
@@ -80,6 +81,68 @@ static void peer_change_and_drain(void **state)
 	assert_true(gw_mpool_drain(p, 2000));
 	assert_int_equal(r.finals, 1);
 	assert_true(gw_mpool_drain(p, 0));
+	gw_mpool_free(p);
+}
+
+/* The live gauges the soak checks: sessions while a worker runs a slot,
+ * none once it is stopped and drained; the slot's two RTP sockets are
+ * closed then (by the worker), and by a discard before start. */
+static void sessions_and_sockets_counted(void **state)
+{
+	struct gw_mpool_cfg cfg = { .workers = 2 };
+	struct gw_mpool *p;
+	struct gw_mslot *s, *s2;
+	struct media_sess *sess, *sess2;
+	unsigned next = LO + 60, port, base = gw_rtp_sockets();
+
+	assert_int_equal(gw_mpool_sessions(NULL), 0);
+	assert_int_equal(gw_mpool_alloc(&cfg, &p), 0);
+	assert_int_equal(gw_mpool_sessions(p), 0);
+	s = mk(p, &next, 0, &port, 9, &sess);
+	s2 = mk(p, &next, 1, &port, 9, &sess2);
+	assert_int_equal(gw_rtp_sockets(), base + 4);
+	gw_mslot_discard(s2, sess2);
+	assert_int_equal(gw_rtp_sockets(), base + 2);
+	assert_int_equal(gw_mslot_start(s, sess), 0);
+	for (int i = 0; i < 2000 && gw_mpool_sessions(p) != 1; i++)
+		usleep(1000);
+	assert_int_equal(gw_mpool_sessions(p), 1);
+	assert_int_equal(gw_mslot_stop(s), 0);
+	assert_true(gw_mpool_drain(p, 2000));
+	assert_int_equal(gw_mpool_sessions(p), 0);
+	assert_int_equal(gw_rtp_sockets(), base);
+	gw_mpool_free(p);
+}
+
+/* Every page of a worker's command and reply rings is resident once the
+ * pool is made: the rings never add to the RSS later (make soak). */
+static bool resident(const void *buf, size_t len)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	uintptr_t a = (uintptr_t)buf & ~(uintptr_t)(pg - 1);
+	size_t n = ((uintptr_t)buf + len - a + (size_t)pg - 1) / (size_t)pg;
+	unsigned char vec[1024];
+
+	assert_true(n <= sizeof(vec));
+	assert_int_equal(mincore((void *)a, n * (size_t)pg, vec), 0);
+	for (size_t i = 0; i < n; i++)
+		if (!(vec[i] & 1))
+			return false;
+	return true;
+}
+
+static void rings_resident(void **state)
+{
+	struct gw_mpool_cfg cfg = { .workers = 2 };
+	struct gw_mpool *p;
+
+	assert_int_equal(gw_mpool_alloc(&cfg, &p), 0);
+	for (unsigned i = 0; i < 2; i++) {
+		assert_true(resident(p->w[i].cmdbuf,
+				     CMDQ * sizeof(*p->w[i].cmdbuf)));
+		assert_true(resident(p->w[i].repbuf,
+				     REPQ * sizeof(*p->w[i].repbuf)));
+	}
 	gw_mpool_free(p);
 }
 
@@ -482,6 +545,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(bad_input),
 		cmocka_unit_test(peer_change_and_drain),
+		cmocka_unit_test(sessions_and_sockets_counted),
+		cmocka_unit_test(rings_resident),
 		cmocka_unit_test(audio_two_steps),
 		cmocka_unit_test(audio_ready_callback),
 		cmocka_unit_test(audio_fax_cushion),

@@ -76,6 +76,7 @@ static void render_counts(void **state)
 	gw.stats.fax_t38_idle_kept = 2;
 	gw.stats.fax_t38_idle_released = 5;
 	gw.stats.fax_watchdog = 6;
+	gw.siptcp.conns.n = 2;
 	gw_metrics_render(&gw, &b);
 	assert_false(b.oom);
 	assert_non_null(strstr(b.p, "# HELP pstngw_calls_ended_total "));
@@ -93,6 +94,11 @@ static void render_counts(void **state)
 		b.p,
 		"pstngw_calls_ended_total{direction=\"sip-pstn\",result=\"failed\"} 1\n"));
 	assert_non_null(strstr(b.p, "pstngw_calls_active 1\n"));
+	/* the live gauges the soak checks return to 0 */
+	assert_non_null(strstr(b.p, "pstngw_media_sessions 0\n"));
+	assert_non_null(strstr(b.p, "pstngw_rtp_sockets 0\n"));
+	assert_non_null(strstr(b.p, "pstngw_sip_tcp_connections 2\n"));
+	assert_non_null(strstr(b.p, "# TYPE pstngw_rtp_sockets gauge\n"));
 	/* stale RTP at a T.38 switch is not counted as malformed UDPTL */
 	assert_non_null(strstr(
 		b.p, "pstngw_udptl_packets_total{kind=\"malformed\"} 3\n"));

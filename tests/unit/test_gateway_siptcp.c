@@ -101,7 +101,8 @@ static size_t collect(int fd, char *buf, size_t size, const char *want,
 		pump(1);
 		ssize_t r = read(fd, buf + n, size - 1 - n);
 
-		if (r == 0)
+		/* an RST (the gateway closed with our bytes unread) too */
+		if (r == 0 || (r < 0 && errno == ECONNRESET))
 			*closed = true;
 		if (r > 0) {
 			n += (size_t)r;
@@ -195,15 +196,37 @@ static void bad_length_and_oversize_close(void **state)
 	assert_int_equal(write(fd, bad, strlen(bad)), (ssize_t)strlen(bad));
 	collect(fd, buf, sizeof(buf), NULL, &closed);
 	assert_true(closed);
-	assert_int_equal(strlen(buf), 0);
-	/* a body larger than the framing limit */
+	/* answered from its headers, saying why, then closed */
+	assert_non_null(strstr(buf, "SIP/2.0 400 Bad Request (bad Content-"
+				    "Length)\r\n"));
+	close(fd);
+	/* a body larger than the framing limit: 513 before it comes */
 	fd = client();
 	static const char big[] = OPTIONS("c6", "Content-Length: 70000\r\n");
 	assert_int_equal(write(fd, big, strlen(big)), (ssize_t)strlen(big));
 	collect(fd, buf, sizeof(buf), NULL, &closed);
 	assert_true(closed);
+	assert_non_null(strstr(buf, "SIP/2.0 513 "));
 	assert_int_equal(C.tcp.conns.stats.bad_framing, 2);
 	close(fd);
+	/* headers that never end fill the buffer: closed, nothing said */
+	fd = client();
+	static char junk[70000];
+	memset(junk, 'x', sizeof(junk));
+	ssize_t w = 0;
+	for (int i = 0; i < 100 && w < (ssize_t)sizeof(junk); i++) {
+		ssize_t k = send(fd, junk + w, sizeof(junk) - (size_t)w,
+				 MSG_NOSIGNAL);
+		if (k > 0)
+			w += k;
+		pump(1);
+	}
+	collect(fd, buf, sizeof(buf), NULL, &closed);
+	assert_true(closed);
+	assert_int_equal(strlen(buf), 0);
+	assert_int_equal(C.tcp.conns.stats.bad_framing, 3);
+	close(fd);
+	assert_int_equal(C.tcp.conns.n, 0);
 	teardown();
 }
 

@@ -160,12 +160,89 @@ static void send_to_closed_port_reports_nothing_fatal(void **state)
 	assert_int_not_equal(gw_sipudp_send(&u, &dst, "x", 1), 0);
 }
 
+static uint64_t seen_queued_us = 1;
+
+static unsigned options_hook(void *arg, const struct sip_msg *req, char *hdrs,
+			     size_t size)
+{
+	(void)arg;
+	(void)req;
+	(void)hdrs;
+	(void)size;
+	seen_queued_us = gw_sipudp_queued_us();
+	return 200;
+}
+
+/* With arrival stamps, the stack's callbacks learn how long the datagram
+ * waited in the socket (overload.c); without, 0; outside, 0. */
+static void queued_time_from_stamps(void **state)
+{
+	for (int stamped = 1; stamped >= 0; stamped--) {
+		struct ctx c = { .h.loop = gw_loop_alloc() };
+		struct sip_hooks h;
+		struct sip_stack_cfg cfg = { .local_ip = "127.0.0.1" };
+		struct sockaddr_in to;
+		struct pollfd pfd;
+		char msg[512];
+		int peer, n;
+
+		gw_hooks_sip_init(&h, &c.h);
+		h.send = send_hook;
+		h.options = options_hook;
+		assert_int_equal(gw_udp_bind("127.0.0.1", 0, &c.udp.fd), 0);
+		/* the kernel turns stamping on through deferred work: a
+		 * datagram right after would get its read time instead */
+		if (stamped) {
+			assert_int_equal(gw_sipudp_stamp(c.udp.fd), 0);
+			usleep(50000);
+		}
+		assert_int_equal(gw_udp_bind("127.0.0.1", 0, &peer), 0);
+		cfg.local_port = (uint16_t)port_of(c.udp.fd);
+		assert_int_equal(sip_stack_alloc(&c.udp.sip, &cfg, &h), 0);
+		assert_int_equal(
+			gw_sockaddr_in(&to, "127.0.0.1", cfg.local_port), 0);
+		n = snprintf(
+			msg, sizeof(msg),
+			"OPTIONS sip:gw@127.0.0.1 SIP/2.0\r\n"
+			"Via: SIP/2.0/UDP 127.0.0.1:%u;branch=z9hG4bKq%d\r\n"
+			"From: <sip:t@127.0.0.1>;tag=a\r\n"
+			"To: <sip:gw@127.0.0.1>\r\nCall-ID: q%d\r\n"
+			"CSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n"
+			"Content-Length: 0\r\n\r\n",
+			port_of(peer), stamped, stamped);
+		assert_int_equal(sendto(peer, msg, (size_t)n, 0,
+					(struct sockaddr *)&to, sizeof(to)),
+				 n);
+		pfd = (struct pollfd){ .fd = c.udp.fd, .events = POLLIN };
+		assert_int_equal(poll(&pfd, 1, 1000), 1);
+		usleep(30000); /* it waits 30 ms at least */
+		seen_queued_us = 1;
+		gw_sipudp_readable(&c.udp, 0);
+		if (stamped) {
+			assert_true(seen_queued_us >= 25000);
+			assert_true(seen_queued_us < 10000000);
+		} else {
+			assert_int_equal(seen_queued_us, 0);
+		}
+		assert_int_equal(gw_sipudp_queued_us(), 0);
+		/* answered to the right address (recvmsg's source) */
+		pfd = (struct pollfd){ .fd = peer, .events = POLLIN };
+		assert_int_equal(poll(&pfd, 1, 1000), 1);
+		sip_stack_free(c.udp.sip);
+		close(c.udp.fd);
+		close(peer);
+		gw_loop_free(c.h.loop);
+	}
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(options_answered_and_garbage_counted),
 		cmocka_unit_test(send_to_closed_port_reports_nothing_fatal),
 		cmocka_unit_test(admit_hook_drops_before_parsing),
+		cmocka_unit_test(queued_time_from_stamps),
 	};
 
 	return cmocka_run_group_tests_name("gateway_sipudp", tests, NULL, NULL);

@@ -270,9 +270,74 @@ static void ctrans_reliable(void **state)
 	fk_done();
 }
 
+static int hash_arg, hash_calls;
+static void hash_h(int err, const struct sip_msg *msg, void *arg)
+{
+	hash_calls++;
+	hash_arg = err || !msg || msg->code != 200 ? -1 : *(int *)arg;
+}
+
+/* Transactions sharing a hash bucket: each response finds its own, in
+ * any order, also after one in the middle of the chain was freed (and
+ * the freed one's response finds nothing). */
+static void ctrans_hash_chain(void **state)
+{
+	enum { N = 5 };
+	char br[N][32];
+	int ids[N];
+	struct sip_trans *t[N];
+	unsigned n = 1;
+
+	(void)state;
+	fk_stack();
+	snprintf(br[0], sizeof(br[0]), "z9hG4bKh0");
+	struct sip_trans **b0 = sip_trans_bucket(fk.st, br[0], strlen(br[0]));
+
+	for (unsigned i = 1; n < N && i < 10000000; i++) {
+		char k[32];
+
+		snprintf(k, sizeof(k), "z9hG4bKh%u", i);
+		if (sip_trans_bucket(fk.st, k, strlen(k)) == b0)
+			memcpy(br[n++], k, sizeof(k));
+	}
+	assert_int_equal(n, N);
+	for (int i = 0; i < N; i++) {
+		struct sip_addr dst = fk_peer();
+
+		ids[i] = i;
+		assert_int_equal(sip_ctrans_request(
+					 &t[i], fk.st, SIP_METHOD_OPTIONS, &dst,
+					 br[i], "x", 1, hash_h, &ids[i]),
+				 0);
+	}
+	sip_trans_free(t[2]);
+	assert_null(t[2]);
+	for (int i = N - 1; i >= 0; i--) {
+		hash_calls = 0;
+		hash_arg = -2;
+		fk_recv("SIP/2.0 200 OK\r\n"
+			"Via: SIP/2.0/UDP 192.0.2.1:5060;branch=%s\r\n"
+			"From: <sip:a@192.0.2.1>;tag=1\r\n"
+			"To: <sip:b@192.0.2.10>;tag=2\r\n"
+			"Call-ID: hash@192.0.2.1\r\nCSeq: 1 OPTIONS\r\n"
+			"Content-Length: 0\r\n\r\n",
+			br[i]);
+		assert_int_equal(hash_calls, i == 2 ? 0 : 1);
+		if (i != 2)
+			assert_int_equal(hash_arg, i);
+	}
+	fk_advance(60000); /* Timer K */
+	struct sip_stats s;
+
+	sip_stack_stats(fk.st, &s);
+	assert_int_equal(s.active_trans, 0);
+	fk_done();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(ctrans_hash_chain),
 		cmocka_unit_test(ctrans_timer_a_b),
 		cmocka_unit_test(ctrans_non2xx_ack),
 		cmocka_unit_test(ctrans_timer_e_f),

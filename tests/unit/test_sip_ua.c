@@ -281,6 +281,95 @@ static unsigned opt_hook(void *arg, const struct sip_msg *req, char *hdrs,
 	return opt_code;
 }
 
+static unsigned adm_calls, adm_code;
+
+static unsigned adm_hook(void *arg, const struct sip_msg *req, char *hdrs,
+			 size_t size)
+{
+	(void)arg;
+	assert_int_equal(req->method, SIP_METHOD_INVITE);
+	adm_calls++;
+	if (adm_code == 503)
+		snprintf(hdrs, size,
+			 "Retry-After: 5 (overload: max_calls)\r\n");
+	return adm_code;
+}
+
+/* invite_admit: a refused INVITE is answered at once (no timer in the
+ * path) and statelessly (no call, no transaction, nothing kept); its
+ * retransmission is answered alike; an admitted one goes on as usual. */
+static void ua_invite_admit_hook(void **state)
+{
+	struct sip_stack_cfg cfg = { .local_ip = "192.0.2.1",
+				     .local_port = 5060 };
+	struct sip_hooks h = fk_hooks();
+	struct sip_stats st;
+	char v[128];
+
+	(void)state;
+	memset(&fk, 0, sizeof(fk));
+	fk.now = 1000;
+	h.invite_admit = adm_hook;
+	assert_int_equal(sip_stack_alloc(&fk.st, &cfg, &h), 0);
+	adm_calls = 0;
+	adm_code = 503;
+	fk_invite("z9hG4bKad1", 1);
+	assert_int_equal(fk.nsent, 1); /* the 503 only: no 100 Trying */
+	assert_int_equal(fk_code(0), 503);
+	assert_int_equal(fk.sent[0].at, 1000); /* now, not later */
+	assert_true(fk_hdr(0, "Retry-After", v, sizeof(v)));
+	assert_string_equal(v, "5 (overload: max_calls)");
+	assert_true(fk_hdr(0, "To", v, sizeof(v)));
+	assert_non_null(strstr(v, ";tag=")); /* a final answer has a tag */
+	assert_null(fk.incoming);
+	assert_int_equal(fk_live_timers(), 0);
+	sip_stack_stats(fk.st, &st);
+	assert_int_equal(st.active_calls, 0);
+	assert_int_equal(st.active_trans, 0);
+	/* the retransmission: the same answer; the ACK: nothing */
+	fk_invite("z9hG4bKad1", 1);
+	assert_int_equal(fk.nsent, 2);
+	assert_int_equal(fk_code(1), 503);
+	fk_req("ACK", "z9hG4bKad1", "x", 1, NULL);
+	assert_int_equal(fk.nsent, 2);
+	assert_int_equal(adm_calls, 2);
+	/* a bogus status from the hook is still a refusal */
+	adm_code = 42;
+	fk_invite("z9hG4bKad2", 2);
+	assert_int_equal(fk_code(2), 500);
+	assert_null(fk.incoming);
+	/* admitted: 100 Trying and the call */
+	adm_code = 0;
+	fk_invite("z9hG4bKad3", 3);
+	assert_non_null(fk.incoming);
+	assert_int_equal(fk_code(3), 100);
+	assert_false(fk_hdr(3, "Retry-After", v, sizeof(v)));
+	/* in the dialog: a re-INVITE is not asked about */
+	assert_int_equal(sip_call_respond(fk.incoming, 200, NULL, fk_sdp), 0);
+	char tag[32];
+
+	fk_totag(fk.nsent - 1, tag, sizeof(tag));
+	fk_req("ACK", "z9hG4bKad3a", tag, 3, NULL);
+	adm_code = 503;
+	unsigned before = adm_calls;
+
+	fk_recv("INVITE sip:5551234@192.0.2.1 SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKad4\r\n"
+		"Max-Forwards: 70\r\n"
+		"From: \"Bob\" <sip:bob@192.0.2.10>;tag=ft\r\n"
+		"To: <sip:5551234@192.0.2.1>;tag=%s\r\n"
+		"Call-ID: call-1@192.0.2.10\r\nCSeq: 4 INVITE\r\n"
+		"Contact: <sip:bob@192.0.2.10>\r\n"
+		"Content-Type: application/sdp\r\nContent-Length: %zu\r\n\r\n"
+		"%s",
+		tag, strlen(fk_sdp), fk_sdp);
+	assert_int_equal(adm_calls, before);
+	assert_int_not_equal(fk_find_code(503), (int)fk.nsent - 1);
+	sip_call_hangup(fk.incoming, 0, 16);
+	fk_advance(64000);
+	fk_done();
+}
+
 static void ua_options_hook(void **state)
 {
 	struct sip_stack_cfg cfg = { .local_ip = "192.0.2.1",
@@ -646,6 +735,7 @@ int main(void)
 		cmocka_unit_test(ua_respond_in_callback),
 		cmocka_unit_test(ua_options_hook),
 		cmocka_unit_test(ua_screen_hook),
+		cmocka_unit_test(ua_invite_admit_hook),
 		cmocka_unit_test(ua_alloc_failures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -359,6 +359,41 @@ static void t_reports(void **state)
 	sim_run_free(r);
 }
 
+/* A command connection busy with a long call series pins the history
+ * (its cursor does not move) until the forced trim at HIST_MAX (8192)
+ * lines. The lines of every later event then went through a second trim
+ * that took the runner's cursor, now below the oldest line kept, for a
+ * huge count to drop and freed the stale tail: a double free after about
+ * 1200 soak calls (make soak). Lines keep coming by the tens of
+ * thousands; the runner's next wait starts at the oldest line kept. */
+static void t_history_bounded(void **state)
+{
+	struct sim_runner *r = sim_run_alloc("ctl", report, NULL);
+	struct sim_action a;
+	char err[160];
+
+	assert_non_null(r);
+	reports[0] = 0;
+	for (unsigned i = 0; i < 3 * 8192; i++) {
+		outs[0] = 0;
+		sim_out("event=filler n=%u", i);
+	}
+	/* the newest lines are kept, the oldest went */
+	assert_int_equal(sim_action_parse("expect event=filler n=24575 "
+					  "within=20ms",
+					  1, &a, err, 160),
+			 0);
+	assert_int_equal(sim_run_add(r, &a), 0);
+	assert_int_equal(sim_action_parse("expect event=filler n=0 within=20ms",
+					  2, &a, err, 160),
+			 0);
+	assert_int_equal(sim_run_add(r, &a), 0);
+	run_for(300);
+	assert_string_equal(reports, "1:ok 2:error ");
+	assert_int_equal(stopped, -1);
+	sim_run_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -377,6 +412,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_span_actions, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(t_reports, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_history_bounded, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(t_virtual_clock, setup,
 						teardown),
 	};

@@ -84,9 +84,16 @@ static void hist_trim(void)
 {
 	size_t lo = H.base + H.n, i, drop;
 
-	for (i = 0; i < H.nrunners; i++)
-		if (runner_low(H.runners[i]) < lo)
-			lo = runner_low(H.runners[i]);
+	for (i = 0; i < H.nrunners; i++) {
+		size_t low = runner_low(H.runners[i]);
+
+		/* a runner whose lines a forced trim took starts at base:
+		 * below it, lo - base would wrap and free the stale tail */
+		if (low < H.base)
+			low = H.base;
+		if (low < lo)
+			lo = low;
+	}
 	drop = lo - H.base;
 	/* an idle command connection must not pin every line forever: its
 	 * next wait then starts at the oldest line kept */
