@@ -25,7 +25,7 @@ LOCALSTATEDIR ?= $(PREFIX)/var
 endif
 MANDIR     ?= $(PREFIX)/share/man
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
-PKGS    := spandsp opus portaudio-2.0 inih openssl
+PKGS    := spandsp opus portaudio-2.0 inih openssl libsrtp2
 WARN    := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
 	   -Wstrict-prototypes -Wno-unused-parameter
 CFLAGS  ?= -O2 -g

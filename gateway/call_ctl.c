@@ -42,13 +42,22 @@ static void show_rtp(struct gw_call *c, struct gw_ctl_out *out, uint64_t now)
 	}
 	if (c->have_live) {
 		uint64_t age = now - c->live_at;
+		char srtp[96] = "";
+
+		/* encryption (issue 8): SRTP drops (forged, replayed) */
+		if (st->srtp)
+			snprintf(srtp, sizeof(srtp),
+				 "srtp auth-fail %llu replay %llu bad %llu; ",
+				 (unsigned long long)st->srtp_auth_fail,
+				 (unsigned long long)st->srtp_replay,
+				 (unsigned long long)st->srtp_bad);
 
 		gw_ctl_printf(
 			out,
 			"call %u: rtp rx %llu tx %llu lost %llu late %llu "
 			"bad %llu foreign %llu jitter %u us; "
 			"rtcp rx %llu bad %llu foreign %llu; "
-			"%llu.%llu s ago\n",
+			"%s%llu.%llu s ago\n",
 			c->id, (unsigned long long)st->rx_packets,
 			(unsigned long long)st->tx_packets,
 			(unsigned long long)st->rx_lost,
@@ -57,7 +66,7 @@ static void show_rtp(struct gw_call *c, struct gw_ctl_out *out, uint64_t now)
 			(unsigned long long)st->rx_foreign, st->jitter_us,
 			(unsigned long long)st->rtcp_rx,
 			(unsigned long long)st->rtcp_bad,
-			(unsigned long long)st->rtcp_foreign,
+			(unsigned long long)st->rtcp_foreign, srtp,
 			(unsigned long long)(age / 1000),
 			(unsigned long long)(age % 1000 / 100));
 	} else {

@@ -54,6 +54,19 @@ int call_rtp_open(struct gw_call *c)
 	return 0;
 }
 
+/* Both negotiations say the same about SRTP: off, or the same suite and
+ * peer key (ours never changes within a call). */
+static bool srtp_same(const struct sdp_result *a, const struct sdp_result *b)
+{
+	if (a->srtp != b->srtp)
+		return false;
+	return !a->srtp || (a->crypto_local == b->crypto_local &&
+			    !strcmp(a->crypto_rx.suite, b->crypto_rx.suite) &&
+			    a->crypto_rx.key_len == b->crypto_rx.key_len &&
+			    !memcmp(a->crypto_rx.key, b->crypto_rx.key,
+				    a->crypto_rx.key_len));
+}
+
 /* Starts the media session for a negotiated stream, in a media worker
  * that takes over the call's sockets. */
 int call_media_start(struct gw_call *c, const struct sdp_result *res)
@@ -74,6 +87,7 @@ int call_media_start(struct gw_call *c, const struct sdp_result *res)
 		.latch_silence_ms = gw->cfg.latch_silence_ms,
 		.ec_tail_ms = gw->cfg.echo_tail_ms,
 	};
+	struct media_srtp_cfg sc;
 	uint8_t rnd[10];
 	int err;
 
@@ -111,6 +125,13 @@ int call_media_start(struct gw_call *c, const struct sdp_result *res)
 			     res->name, res->pt);
 			return ENOTSUP;
 		}
+		/* the session's SRTP contexts stay: the peer must keep its
+		 * key (and SRTP on or off) in a re-offer */
+		if (!srtp_same(&c->media_res, res)) {
+			CLOG(c, LOG_WARNING, "SRTP %s mid-call not supported",
+			     res->srtp ? "key change" : "change");
+			return ENOTSUP;
+		}
 		CLOG(c, LOG_INFO, "media already running; peer %s:%u",
 		     res->addr, res->port);
 		err = gw_mslot_set_peer(c->mslot, &mc.peer);
@@ -126,7 +147,10 @@ int call_media_start(struct gw_call *c, const struct sdp_result *res)
 	/* the slot owns the sockets from here on */
 	c->rtp_fd = c->rtcp_fd = -1;
 	gw_mslot_hooks(slot, gw->cfg.rtcp_interval_ms != 0, &h);
+	if (gw_mprof_srtp_cfg(&c->local, res, &sc))
+		mc.srtp = &sc;
 	err = media_sess_alloc(&h, &mc, &sess);
+	memset(&sc, 0, sizeof(sc)); /* the keys live in the session only */
 	if (!err)
 		err = gw_mslot_start(slot, sess);
 	if (err) {
@@ -138,10 +162,12 @@ int call_media_start(struct gw_call *c, const struct sdp_result *res)
 	c->media_res = *res;
 	call_fax_media_started(c);
 	CLOG(c, LOG_INFO,
-	     "media %s/%u ptime %u: local %u, remote %s:%u (dtmf %s, jb %s)",
+	     "media %s/%u ptime %u: local %u, remote %s:%u (dtmf %s, jb %s"
+	     "%s%s)",
 	     res->name, res->pt, mc.ptime_ms, c->rtp_port, res->addr, res->port,
 	     media_dtmf_mode_name(c->mprof ? c->mprof->dtmf : gw->mprof.dtmf),
-	     mc.jb_adaptive ? "adaptive" : "fixed");
+	     mc.jb_adaptive ? "adaptive" : "fixed", res->srtp ? ", srtp " : "",
+	     res->srtp ? res->crypto_rx.suite : "");
 	return 0;
 }
 
@@ -189,6 +215,12 @@ static void log_stats(unsigned id, const struct media_stats *st)
 	       (unsigned long long)st->rx_foreign, st->jitter_us,
 	       (unsigned long long)st->ssrc_changes,
 	       media_addr_str(&st->peer, peer, sizeof(peer)));
+	if (st->srtp)
+		gw_log(GW_LOG_CALL, LOG_INFO,
+		       "call %u: srtp: dropped auth %llu replay %llu bad %llu",
+		       id, (unsigned long long)st->srtp_auth_fail,
+		       (unsigned long long)st->srtp_replay,
+		       (unsigned long long)st->srtp_bad);
 	gw_log(GW_LOG_CALL, LOG_INFO,
 	       "call %u: rtcp: tx %llu rx %llu bad %llu foreign %llu; remote reports "
 	       "lost %d (last %u/256) jitter %u us; rtt %s%u us",
@@ -224,6 +256,11 @@ void gw_call_media_report(void *arg, uint64_t cookie,
 	gw->stats.rtp_rx_foreign += st->rx_foreign + st->rtcp_foreign;
 	gw->stats.rtp_rx_rejected +=
 		st->rx_bad + st->rtcp_bad + st->rx_foreign + st->rtcp_foreign;
+	/* encryption (issue 8): SRTP drops, also counted as rejected */
+	gw->stats.srtp_rx_dropped +=
+		st->srtp_auth_fail + st->srtp_replay + st->srtp_bad;
+	gw->stats.rtp_rx_rejected +=
+		st->srtp_auth_fail + st->srtp_replay + st->srtp_bad;
 	log_stats((unsigned)cookie, st);
 	gw_cdr_media(gw, (unsigned)cookie, st);
 }
@@ -256,8 +293,10 @@ void call_reoffer(struct gw_call *c, const struct sip_pl *sdp)
 			return;
 		}
 	}
+	/* a new SRTP key goes there too: refused (call_media_start) */
 	if (res.pt != c->media_res.pt || res.port != c->media_res.port ||
-	    strcmp(res.addr, c->media_res.addr)) {
+	    strcmp(res.addr, c->media_res.addr) ||
+	    !srtp_same(&res, &c->media_res)) {
 		if (call_media_start(c, &res)) {
 			sip_call_answer(c->sip, 488, NULL);
 			return;

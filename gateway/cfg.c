@@ -598,3 +598,25 @@ const char *cfg_span_role_name(int role)
 {
 	return role == CFG_ROLE_NET ? "net" : "cpe";
 }
+
+unsigned cfg_warnings(const struct gw_cfg *cfg, const char *file, FILE *out)
+{
+	unsigned n = 0;
+
+	/* SDES keys are in the SDP: over UDP or TCP anyone on the path
+	 * reads them, and SRTP then protects nothing */
+	for (size_t i = 0; i < cfg->ntrunks; i++) {
+		const struct cfg_trunk *t = &cfg->trunks[i];
+
+		if (t->srtp && t->transport != CFG_TP_TLS) {
+			fprintf(out,
+				"%s:%d: [trunk %s] srtp: warning: SRTP keys "
+				"travel in the SDP in the clear over %s; use "
+				"transport = tls\n",
+				file, t->line, t->name,
+				t->transport == CFG_TP_TCP ? "tcp" : "udp");
+			n++;
+		}
+	}
+	return n;
+}

@@ -101,6 +101,10 @@ struct cfg_trunk {
 	char acl_text[512];
 	struct gw_acl acl;
 	int allow_open; /* 0/1: an ACL wider than a host without a password */
+	/* encryption (issue 8): enum sdp_srtp, the SDES suites we take */
+	int srtp;
+	char srtp_suites[128];
+	char tls_name[CFG_HOST_LEN]; /* name the TLS server's certificate has */
 };
 
 /* [sip] unknown_sources: what a request that could reach the PSTN gets
@@ -253,6 +257,10 @@ struct cfg_errors {
  * errs must be released with cfg_errors_release().
  */
 int cfg_load(struct gw_cfg *cfg, const char *path, struct cfg_errors *errs);
+/* Writes to out the warnings of a valid configuration (settings that
+ * work but are unwise, e.g. SRTP keys over a transport in the clear);
+ * returns how many. */
+unsigned cfg_warnings(const struct gw_cfg *cfg, const char *file, FILE *out);
 /* The same from an open stream; name is used in error lines. */
 int cfg_load_stream(struct gw_cfg *cfg, FILE *f, const char *name,
 		    struct cfg_errors *errs);

@@ -78,6 +78,9 @@ static check_fn check_q2s, check_s2q, check_digits;
 static const char *const redir_hdrs[] = { "diversion", "history-info", "both",
 					  "none", NULL };
 static check_fn check_abs_path; /* operations (issue 7): captures */
+/* encryption (issue 8): enum sdp_srtp order */
+static const char *const srtp_modes[] = { "no", "optional", "required", NULL };
+static check_fn check_srtp_suites;
 static const char *const drain_modes[] = { "refuse", "busyout", NULL };
 static const char *const unknown_srcs[] = { "refuse", "drop", NULL };
 static check_fn check_acl; /* access (issue 8) */
@@ -640,6 +643,25 @@ const struct opt cfg_opts[] = {
 	  "yes: accept an acl wider than one host without inbound_password\n"
 	  "; (everyone in it may call the PSTN unauthenticated)." },
 
+	/* encryption (issue 8): SRTP with SDES keys (call_media.c) */
+	{ S_TRUNK, "srtp", T_ENUM, "no", 0, 0, srtp_modes, 0, TR(srtp), NULL,
+	  "SRTP (RFC 3711, keys in the SDP per RFC 4568) with this trunk: no;\n"
+	  "; optional: offers RTP/AVP with crypto lines (best effort: SRTP when\n"
+	  "; the answer has one), answers SRTP or plain as offered; required:\n"
+	  "; offers RTP/SAVP and refuses (488) offers without usable crypto.\n"
+	  "; The keys travel in the SDP: use transport = tls. T.38 (UDPTL)\n"
+	  "; stays unencrypted." },
+	{ S_TRUNK, "srtp_suites", T_STR,
+	  "AES_CM_128_HMAC_SHA1_80,AES_CM_128_HMAC_SHA1_32", 0, 0, NULL, 0,
+	  TR(srtp_suites), check_srtp_suites,
+	  "SDES crypto suites offered and accepted, in order of preference:\n"
+	  "; AES_CM_128_HMAC_SHA1_80, AES_CM_128_HMAC_SHA1_32,\n"
+	  "; AES_256_CM_HMAC_SHA1_80, AES_256_CM_HMAC_SHA1_32." },
+	{ S_TRUNK, "tls_name", T_STR, "", 0, 0, NULL, 0, TR(tls_name), NULL,
+	  "With transport = tls and [sip] tls_verify = peer: the DNS name the\n"
+	  "; trunk's certificate must carry (subjectAltName, also sent as SNI);\n"
+	  "; empty: its address, which must then be an iPAddress entry." },
+
 	{ S_ROUTE, "from", T_ENUM, NULL, 0, 0, froms, 0, RT(from), NULL,
 	  "Where the call comes from: pstn or sip." },
 	{ S_ROUTE, "prefix", T_STR, "", 0, 0, NULL, 0, RT(prefix), check_prefix,
@@ -999,5 +1021,43 @@ static int check_digits(struct cfg_ctx *c, void *obj, const char *val,
 			snprintf(why, n, "'%s' is not a string of digits", val);
 			return -1;
 		}
+	return 0;
+}
+
+/* encryption (issue 8): a list of SDES suites media/srtp.c implements,
+ * each at most once */
+static int check_srtp_suites(struct cfg_ctx *c, void *obj, const char *val,
+			     char *why, size_t n)
+{
+	char buf[128];
+	char *save = NULL;
+	unsigned seen = 0, count = 0;
+
+	snprintf(buf, sizeof(buf), "%s", val);
+	for (char *tok = strtok_r(buf, ", ", &save); tok;
+	     tok = strtok_r(NULL, ", ", &save)) {
+		int k = media_srtp_suite_lookup(tok);
+
+		if (k < 0) {
+			snprintf(why, n,
+				 "unknown suite '%s' (expected: "
+				 "AES_CM_128_HMAC_SHA1_80, "
+				 "AES_CM_128_HMAC_SHA1_32, "
+				 "AES_256_CM_HMAC_SHA1_80, "
+				 "AES_256_CM_HMAC_SHA1_32)",
+				 tok);
+			return EINVAL;
+		}
+		if (seen & 1u << k) {
+			snprintf(why, n, "suite '%s' listed twice", tok);
+			return EINVAL;
+		}
+		seen |= 1u << k;
+		count++;
+	}
+	if (!count) {
+		snprintf(why, n, "at least one suite is needed");
+		return EINVAL;
+	}
 	return 0;
 }

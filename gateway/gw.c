@@ -305,10 +305,12 @@ static int start_spans(struct gw *gw)
 void gw_mprof_rebuild(struct gw *gw)
 {
 	gw_mprof_build(&gw->mprof, &gw->cfg, NULL, -1);
-	for (size_t i = 0; i < gw->cfg.ntrunks; i++)
+	for (size_t i = 0; i < gw->cfg.ntrunks; i++) {
 		gw_mprof_build(&gw->tr_mprof[i], &gw->cfg,
 			       gw->cfg.trunks[i].codecs,
 			       gw->cfg.trunks[i].dtmf_mode);
+		gw_mprof_srtp(&gw->tr_mprof[i], &gw->cfg.trunks[i]);
+	}
 }
 
 const struct gw_mprof *gw_mprof_for(const struct gw *gw,

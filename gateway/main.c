@@ -68,6 +68,8 @@ static int load(struct gw_cfg *cfg, const char *path,
 	else
 		gw_route_table_unref(t);
 
+	if (!err)
+		cfg_warnings(cfg, path, stderr);
 	if (err)
 		fprintf(stderr, "%s%s: configuration refused (%u error%s)\n",
 			errs.text ? errs.text : "", path, errs.count,

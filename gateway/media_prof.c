@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <sys/random.h>
 #include <string.h>
 #include <strings.h>
 
@@ -46,6 +47,70 @@ void gw_mprof_build(struct gw_mprof *p, const struct gw_cfg *cfg,
 	}
 }
 
+void gw_mprof_srtp(struct gw_mprof *p, const struct cfg_trunk *t)
+{
+	char buf[sizeof(t->srtp_suites)];
+	char *save = NULL;
+
+	p->srtp = (enum sdp_srtp)t->srtp;
+	p->nsuites = 0;
+	snprintf(buf, sizeof(buf), "%s", t->srtp_suites);
+	for (char *tok = strtok_r(buf, ", ", &save);
+	     tok && p->nsuites < MEDIA_SRTP__COUNT;
+	     tok = strtok_r(NULL, ", ", &save)) {
+		int k = media_srtp_suite_lookup(tok);
+
+		if (k >= 0) /* cfg_opts.c refused the others */
+			p->suites[p->nsuites++] = (enum media_srtp_suite)k;
+	}
+}
+
+/* Fresh keys for every call (RFC 4568 6.1: never reused), one line per
+ * suite, tags 1..n. Without randomness no line: required then fails the
+ * offer rather than send a weak key. */
+static void srtp_local(const struct gw_mprof *p, struct sdp_local *loc)
+{
+	loc->srtp = p->srtp;
+	loc->ncrypto = 0;
+	memset(loc->crypto, 0, sizeof(loc->crypto));
+	if (p->srtp == SDP_SRTP_NO)
+		return;
+	for (unsigned i = 0; i < p->nsuites && i < SDP_MAX_CRYPTO; i++) {
+		struct sdp_crypto *c = &loc->crypto[loc->ncrypto];
+		size_t len = media_srtp_key_len(p->suites[i]);
+
+		if (getrandom(c->key, len, 0) != (ssize_t)len) {
+			memset(loc->crypto, 0, sizeof(loc->crypto));
+			loc->ncrypto = 0;
+			return;
+		}
+		c->tag = loc->ncrypto + 1;
+		snprintf(c->suite, sizeof(c->suite), "%s",
+			 media_srtp_suite_name(p->suites[i]));
+		c->key_len = (uint8_t)len;
+		c->ok = true;
+		loc->ncrypto++;
+	}
+}
+
+bool gw_mprof_srtp_cfg(const struct sdp_local *loc,
+		       const struct sdp_result *res, struct media_srtp_cfg *sc)
+{
+	int k;
+
+	if (!res->srtp || res->crypto_local >= loc->ncrypto)
+		return false;
+	k = media_srtp_suite_lookup(res->crypto_rx.suite);
+	if (k < 0)
+		return false;
+	memset(sc, 0, sizeof(*sc));
+	sc->suite = (enum media_srtp_suite)k;
+	memcpy(sc->tx_key, loc->crypto[res->crypto_local].key,
+	       loc->crypto[res->crypto_local].key_len);
+	memcpy(sc->rx_key, res->crypto_rx.key, res->crypto_rx.key_len);
+	return true;
+}
+
 void gw_mprof_local(const struct gw_mprof *p, const struct gw_cfg *cfg,
 		    struct sdp_local *loc)
 {
@@ -56,6 +121,7 @@ void gw_mprof_local(const struct gw_mprof *p, const struct gw_cfg *cfg,
 	 * inband or info mode would invite the peer to send both */
 	loc->te_pt = p->dtmf == MEDIA_DTMF_RFC4733 ? GW_TE_PT : -1;
 	loc->cn = cfg->comfort_noise != 0;
+	srtp_local(p, loc);
 }
 
 int gw_mprof_sess_cfg(const struct gw_mprof *p, const struct gw_cfg *cfg,

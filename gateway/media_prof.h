@@ -16,14 +16,26 @@ struct gw_mprof {
 	unsigned ncodecs;
 	enum media_dtmf_mode dtmf;
 	char opus_fmtp[96]; /* what we announce for opus */
+	/* encryption (issue 8): the trunk's SRTP mode and suites */
+	enum sdp_srtp srtp;
+	enum media_srtp_suite suites[MEDIA_SRTP__COUNT];
+	unsigned nsuites;
 };
+
+/* The trunk's srtp and srtp_suites (checked lists) into p. */
+void gw_mprof_srtp(struct gw_mprof *p, const struct cfg_trunk *t);
+/* The SRTP keys of a negotiated stream res (ours from loc, the peer's
+ * from res) into sc. false when res is plain RTP. */
+bool gw_mprof_srtp_cfg(const struct sdp_local *loc,
+		       const struct sdp_result *res, struct media_srtp_cfg *sc);
 
 /* codecs: a checked list of config tokens, empty for [media] codecs;
  * dtmf_mode: enum media_dtmf_mode, or -1 for [media] dtmf_mode. */
 void gw_mprof_build(struct gw_mprof *p, const struct gw_cfg *cfg,
 		    const char *codecs, int dtmf_mode);
 /* Our SDP side for a call with profile p (codecs, CN, telephone-event
- * only in rfc4733 mode); address, port and session id are the caller's. */
+ * only in rfc4733 mode; with SRTP our crypto lines with fresh random
+ * keys); address, port and session id are the caller's. */
 void gw_mprof_local(const struct gw_mprof *p, const struct gw_cfg *cfg,
 		    struct sdp_local *loc);
 /* The media session's codec, payload, ptime, jitter buffer, DTMF and CN

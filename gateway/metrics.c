@@ -381,6 +381,11 @@ static void render_rtp(const struct gw *gw, struct gw_mbuf *b)
 	       "RTP and RTCP datagrams dropped (malformed or foreign).");
 	gw_mbuf_printf(b, "pstngw_rtp_rejected_total %" PRIu64 "\n",
 		       gw->stats.rtp_rx_rejected);
+	family(b, "pstngw_srtp_dropped_total", "counter",
+	       "SRTP and SRTCP datagrams dropped: failed authentication or "
+	       "replay (ended calls; also in pstngw_rtp_rejected_total).");
+	gw_mbuf_printf(b, "pstngw_srtp_dropped_total %" PRIu64 "\n",
+		       gw->stats.srtp_rx_dropped);
 	family(b, "pstngw_metrics_http_requests_total", "counter",
 	       "Metrics HTTP requests by outcome.");
 	gw_mbuf_printf(

@@ -3,6 +3,7 @@
  * it), TCP on the same address, TLS on tls_listen, and the send hook that
  * picks the socket for each message by its transport.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -82,6 +83,35 @@ static int listen2(struct gw *gw)
 	return 0;
 }
 
+/* encryption (issue 8): a TLS trunk's tls_name for a connection to dst
+ * (its address and port), else NULL. */
+static const char *trunk_tls_name(void *arg, const struct sip_addr *dst)
+{
+	const struct gw *gw = arg;
+	char ip[INET6_ADDRSTRLEN] = "";
+	unsigned port;
+
+	if (dst->ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const void *)&dst->ss;
+
+		inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof(ip));
+		port = ntohs(s6->sin6_port);
+	} else {
+		const struct sockaddr_in *s4 = (const void *)&dst->ss;
+
+		inet_ntop(AF_INET, &s4->sin_addr, ip, sizeof(ip));
+		port = ntohs(s4->sin_port);
+	}
+	for (size_t i = 0; i < gw->cfg.ntrunks; i++) {
+		const struct cfg_trunk *t = &gw->cfg.trunks[i];
+
+		if (t->transport == CFG_TP_TLS && t->tls_name[0] &&
+		    t->port == port && !strcmp(t->host, ip))
+			return t->tls_name;
+	}
+	return NULL;
+}
+
 int gw_sipnet_start(struct gw *gw)
 {
 	const struct gw_cfg *cfg = &gw->cfg;
@@ -97,6 +127,8 @@ int gw_sipnet_start(struct gw *gw)
 	gw->siptcp.tap_arg = gw;
 	gw->siptcp.admit = gw_access_admit;
 	gw->siptcp.admit_arg = gw;
+	gw->siptcp.tls_name = trunk_tls_name;
+	gw->siptcp.tls_name_arg = gw;
 	if (!err && cfg->sip_host2[0])
 		err = listen2(gw);
 	if (!err && cfg->sip_tcp)

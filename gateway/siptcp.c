@@ -1,7 +1,9 @@
 /* SIP over TCP and TLS on the event loop. */
 #include "gateway/siptcp.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -483,7 +485,7 @@ static void accept_fn(void *arg, uint32_t events)
 			continue;
 		}
 		if (l->tp == SIP_TP_TLS) {
-			c->tls = gw_tls_session(t->tls, fd, true);
+			c->tls = gw_tls_session(t->tls, fd, true, NULL);
 			c->connecting = c->tcp_up = true;
 		}
 		if ((l->tp == SIP_TP_TLS && !c->tls) || conn_watch(t, c)) {
@@ -633,8 +635,30 @@ static struct gw_sipconn *open_conn(struct gw_siptcp *t,
 		return NULL;
 	}
 	c->connecting = true;
-	if (dst->tp == SIP_TP_TLS)
-		c->tls = gw_tls_session(t->tls, fd, false);
+	if (dst->tp == SIP_TP_TLS) {
+		/* the server must prove it is the peer we meant: its
+		 * trunk's tls_name, else the address we connect to */
+		const char *name =
+			t->tls_name ? t->tls_name(t->tls_name_arg, dst) : NULL;
+		char ip[INET6_ADDRSTRLEN] = "";
+
+		if (!name || !name[0]) {
+			name = ip;
+			if (dst->ss.ss_family == AF_INET6)
+				inet_ntop(
+					AF_INET6,
+					&((const struct sockaddr_in6 *)&dst->ss)
+						 ->sin6_addr,
+					ip, sizeof(ip));
+			else
+				inet_ntop(
+					AF_INET,
+					&((const struct sockaddr_in *)&dst->ss)
+						 ->sin_addr,
+					ip, sizeof(ip));
+		}
+		c->tls = gw_tls_session(t->tls, fd, false, name);
+	}
 	if ((dst->tp == SIP_TP_TLS && !c->tls) || conn_watch(t, c)) {
 		conn_close(t, c, "out of memory");
 		*errp = ENOMEM;

@@ -54,6 +54,10 @@ struct gw_siptcp {
 	void *tap_arg;
 	gw_sip_admit_fn *admit; /* access control; NULL: all taken */
 	void *admit_arg;
+	/* encryption (issue 8): the name a TLS server at dst must show in
+	 * its certificate (a trunk's tls_name); NULL or "": dst's address */
+	const char *(*tls_name)(void *arg, const struct sip_addr *dst);
+	void *tls_name_arg;
 };
 
 int gw_siptcp_init(struct gw_siptcp *t, struct gw_loop *loop,

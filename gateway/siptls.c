@@ -1,6 +1,7 @@
 /* TLS contexts and non-blocking sessions (OpenSSL). */
 #include "gateway/siptls.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -119,13 +120,38 @@ bool gw_tls_can_serve(const struct gw_tls *t)
 	return t && t->srv;
 }
 
-void *gw_tls_session(struct gw_tls *t, int fd, bool server)
+/* The name the server's certificate must carry (the client side). */
+static int want_name(SSL *ssl, const char *name)
+{
+	X509_VERIFY_PARAM *vp = SSL_get0_param(ssl);
+	unsigned char bin[16];
+
+	if (inet_pton(AF_INET, name, bin) == 1 ||
+	    inet_pton(AF_INET6, name, bin) == 1)
+		return X509_VERIFY_PARAM_set1_ip_asc(vp, name) == 1 ? 0
+								    : EINVAL;
+	X509_VERIFY_PARAM_set_hostflags(vp,
+					X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+	if (X509_VERIFY_PARAM_set1_host(vp, name, 0) != 1 ||
+	    SSL_set_tlsext_host_name(ssl, name) != 1)
+		return EINVAL;
+	return 0;
+}
+
+void *gw_tls_session(struct gw_tls *t, int fd, bool server,
+		     const char *peer_name)
 {
 	SSL_CTX *ctx = server ? t->srv : t->cli;
 	SSL *ssl = ctx ? SSL_new(ctx) : NULL;
 
 	if (!ssl)
 		return NULL;
+	if (!server && peer_name && peer_name[0] &&
+	    (SSL_get_verify_mode(ssl) & SSL_VERIFY_PEER) &&
+	    want_name(ssl, peer_name)) {
+		SSL_free(ssl);
+		return NULL;
+	}
 	if (SSL_set_fd(ssl, fd) != 1) {
 		SSL_free(ssl);
 		return NULL;

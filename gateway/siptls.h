@@ -25,8 +25,13 @@ void gw_tls_free(struct gw_tls *t);
 /* True if a server context exists (a certificate was given). */
 bool gw_tls_can_serve(const struct gw_tls *t);
 
-/* A session on a connected fd; NULL on failure. */
-void *gw_tls_session(struct gw_tls *t, int fd, bool server);
+/* A session on a connected fd; NULL on failure. A client session with
+ * verification on also checks that the server's certificate names
+ * peer_name (RFC 5922 7.2: an IP address must be in its
+ * subjectAltName iPAddress; a host name in a dNSName, or the CN without
+ * any, and is sent as SNI); NULL: the chain only. */
+void *gw_tls_session(struct gw_tls *t, int fd, bool server,
+		     const char *peer_name);
 void gw_tls_session_free(void *s);
 
 enum gw_tls_io {

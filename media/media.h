@@ -214,6 +214,63 @@ int rtp_hdr_parse(struct rtp_hdr *h, const void *pkt, size_t len);
 int rtp_build(const struct rtp_hdr *h, const void *payload, size_t plen,
 	      uint8_t *buf, size_t size, size_t *outlen);
 
+/* ---- SRTP/SRTCP (srtp.c): RFC 3711 through libsrtp2, SDES keys ---- */
+
+enum media_srtp_suite {
+	MEDIA_SRTP_AES_CM_128_HMAC_SHA1_80, /* RFC 4568 */
+	MEDIA_SRTP_AES_CM_128_HMAC_SHA1_32,
+	MEDIA_SRTP_AES_256_CM_HMAC_SHA1_80, /* RFC 6188 */
+	MEDIA_SRTP_AES_256_CM_HMAC_SHA1_32,
+	MEDIA_SRTP__COUNT
+};
+
+#define MEDIA_SRTP_KEY_MAX 46	   /* master key + salt, octets */
+#define MEDIA_SRTP_TRAILER_MAX 148 /* room to leave after a packet */
+#define MEDIA_SRTP_RX_MAX 1500	   /* largest datagram unprotected */
+
+/* The SDES name ("AES_CM_128_HMAC_SHA1_80"), or "?". */
+const char *media_srtp_suite_name(enum media_srtp_suite s);
+/* SDES name (case-insensitive) -> suite, or -1. */
+int media_srtp_suite_lookup(const char *name);
+/* Master key + salt length of a suite (30 or 46), 0 for a bad one. */
+size_t media_srtp_key_len(enum media_srtp_suite s);
+
+/* One suite both ways (the answer picks it); our key protects what we
+ * send, the peer's what we receive. */
+struct media_srtp_cfg {
+	enum media_srtp_suite suite;
+	uint8_t tx_key[MEDIA_SRTP_KEY_MAX];
+	uint8_t rx_key[MEDIA_SRTP_KEY_MAX];
+};
+
+struct media_srtp_stats {
+	uint64_t rx_auth_fail; /* authentication failed: dropped */
+	uint64_t rx_replay;    /* replayed or too old: dropped */
+	uint64_t rx_bad;       /* too short, too long, other errors */
+	uint64_t tx_fail;
+};
+
+struct media_srtp;
+
+/* libsrtp's process-wide initialisation, once (thread-safe); EIO. */
+int media_srtp_lib_init(void);
+/* Contexts for both directions; replay protection on. 0, EINVAL (bad
+ * suite or key), EIO, ENOMEM. */
+int media_srtp_alloc(const struct media_srtp_cfg *cfg, uint32_t tx_ssrc,
+		     struct media_srtp **out);
+void media_srtp_free(struct media_srtp *m); /* NULL ok */
+/* In place: buf must have MEDIA_SRTP_TRAILER_MAX octets of room after
+ * *len, which grows by the tag (and the SRTCP index). EIO on failure. */
+int media_srtp_protect(struct media_srtp *m, uint8_t *buf, size_t *len,
+		       bool rtcp);
+/* Authenticates, checks replay and decrypts a received datagram into the
+ * object's own buffer: out and outlen are valid until the next call.
+ * EBADMSG (authentication), EALREADY (replay), EPROTO (other); each
+ * counted. */
+int media_srtp_unprotect(struct media_srtp *m, const void *pkt, size_t len,
+			 bool rtcp, const uint8_t **out, size_t *outlen);
+void media_srtp_stats(const struct media_srtp *m, struct media_srtp_stats *out);
+
 /* ---- media session (sess.c): one per call ---- */
 
 #define MEDIA_LOG_DEBUG 7 /* syslog priorities, without <syslog.h> */
@@ -290,6 +347,8 @@ struct media_sess_cfg {
 	/* RFC 3389 comfort noise accepted on payload type 13 (MEDIA_PT_CN):
 	 * played as noise at the signalled level until audio comes back. */
 	bool cn_enabled;
+	/* SRTP/SRTCP (RFC 3711) with these keys; NULL: plain RTP. Copied. */
+	const struct media_srtp_cfg *srtp;
 };
 
 /* Owned by the call; freeing the call frees its session. */
@@ -377,8 +436,12 @@ struct media_stats {
 	uint64_t rtcp_tx, rtcp_rx, rtcp_bad, rtcp_foreign;
 	uint64_t dtmf_tx, dtmf_rx; /* digits sent as / received in RFC 4733 */
 	uint64_t cn_rx;		   /* RFC 3389 comfort noise payloads */
-	uint32_t jitter_us;	   /* interarrival jitter we measure (A.8) */
-	uint8_t fraction_lost;	   /* ours, last report interval, 1/256 */
+	/* SRTP: datagrams dropped for failed authentication or replay
+	 * (RTP and RTCP), and other SRTP errors; never latched on */
+	bool srtp;
+	uint64_t srtp_auth_fail, srtp_replay, srtp_bad;
+	uint32_t jitter_us;    /* interarrival jitter we measure (A.8) */
+	uint8_t fraction_lost; /* ours, last report interval, 1/256 */
 	/* What the peer reported about our stream (last RR/SR block): */
 	bool have_remote;
 	uint8_t remote_fraction_lost;

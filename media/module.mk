@@ -1,7 +1,7 @@
 # media/: sources of libmedia.a and their unit tests (test_media_<file>.c).
 MEDIA_SRCS := media/g711.c media/rtp.c media/rtcp.c media/latch.c \
 	      media/jb.c media/sess.c media/sess_rtcp.c media/sess_dsp.c media/tone.c \
-	      media/sess_tx.c \
+	      media/sess_tx.c media/srtp.c \
 	      media/codec.c media/codec_spandsp.c media/codec_opus.c \
 	      media/dtmf.c media/dtmf_te.c media/ec.c media/tones.c media/cn.c
 MEDIA_SRCS += media/udptl.c # T.38 UDPTL (test_media_udptl below)
@@ -24,4 +24,5 @@ BENCHES += media_opus_cost media_g722_cost media_ec_cost
 # added latency, memory per call.
 BENCHES += media_rt
 UNIT_TESTS += test_media_udptl
+UNIT_TESTS += test_media_srtp # SRTP/SRTCP through libsrtp2
 UNIT_TESTS += test_media_attacks # the attack pack (issue 8)

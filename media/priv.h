@@ -307,6 +307,7 @@ bool media_latch_accept(struct media_latch *l, const struct media_addr *src,
 #define SESS_MAX_RX 960	      /* 120 ms, the longest packet we accept */
 #define SESS_CONCEAL_FRAMES 2 /* attenuated repeats before silence */
 #define SESS_RTCP_MAX 512     /* our compound packets stay below this */
+#define SESS_PKT_MAX (RTP_HDR_LEN + SESS_MAX_FRAME) /* RTP we send */
 /* Samples handed up to this late are a late tick's and follow on; later,
  * samples are missing (sess_tx.c). */
 #define SESS_LATE_MS 160
@@ -329,7 +330,8 @@ struct media_sess {
 	struct rtp_tx tx;
 	uint8_t txbuf[SESS_MAX_FRAME];
 	size_t txfill;
-	uint8_t pkt[RTP_HDR_LEN + SESS_MAX_FRAME];
+	/* room for the SRTP tag after the longest packet */
+	uint8_t pkt[SESS_PKT_MAX + MEDIA_SRTP_TRAILER_MAX];
 	/* the media clock (sess_tx.c): when the samples handed so far were
 	 * complete, by their count; the least lateness seen in the current
 	 * second; a pause the next frame's timestamp skips */
@@ -367,7 +369,7 @@ struct media_sess {
 	bool have_remote, have_rtt, bye_sent;
 	struct rtcp_rb remote; /* the peer's last block about us */
 	uint32_t rtt_us;
-	uint8_t rtcp_buf[SESS_RTCP_MAX];
+	uint8_t rtcp_buf[SESS_RTCP_MAX + MEDIA_SRTP_TRAILER_MAX];
 
 	/* TDM-side DSP (sess_dsp.c); NULL/false when off */
 	struct media_ec *ec;
@@ -384,6 +386,8 @@ struct media_sess {
 	bool cn_on; /* a CN payload came after the last audio frame */
 	bool fax;   /* media_sess_fax_mode() was called */
 	struct media_toneplay *tone; /* replaces the TDM audio, NULL: off */
+	struct media_srtp *srtp;     /* SRTP/SRTCP, NULL: plain RTP */
+	bool srtp_logged;
 };
 
 __attribute__((format(printf, 3, 4))) void
@@ -392,6 +396,15 @@ uint64_t media_sess_now(const struct media_sess *s);
 /* sess_tx.c: the RTP timestamp of the instant now on the media clock (for
  * the sender report). */
 uint32_t media_sess_tx_ts_at(const struct media_sess *s, uint64_t now);
+/* sess_tx.c: sends the RTP packet of len octets in s->pkt (protected
+ * first with SRTP); the send hook's error. */
+int media_sess_send_pkt(struct media_sess *s, size_t len);
+/* sess.c: a received SRTP (rtcp: SRTCP) datagram from src: dropped as
+ * foreign (EACCES) without crypto when the latch would not take its
+ * source, else authenticated, replay-checked and decrypted: pkt and len
+ * then point at the plain packet. Failures are counted, never latched. */
+int media_sess_srtp_in(struct media_sess *s, const void **pkt, size_t *len,
+		       const struct media_addr *src, bool rtcp);
 /* sess_rtcp.c */
 void media_sess_rtcp_init(struct media_sess *s);
 /* A new remote source: its RTCP receive state starts afresh. */

@@ -132,6 +132,9 @@ int media_sess_alloc(const struct media_hooks *h,
 	s->cfg.fmtp = NULL;
 	if (!err && cfg->cn_enabled)
 		err = media_cn_alloc(cfg->ssrc ^ 0x5a5a5a5au, &s->cn);
+	if (!err && cfg->srtp)
+		err = media_srtp_alloc(cfg->srtp, cfg->ssrc, &s->srtp);
+	s->cfg.srtp = NULL; /* the keys live in the contexts only */
 	if (!err)
 		err = media_sess_dsp_init(s);
 	if (err) {
@@ -153,6 +156,7 @@ void media_sess_free(struct media_sess *s)
 	jb_free(s->jb);
 	media_cn_free(s->cn);
 	media_toneplay_free(s->tone);
+	media_srtp_free(s->srtp);
 	media_sess_dsp_free(s);
 	media_enc_free(s->enc);
 	media_dec_free(s->dec);
@@ -348,6 +352,46 @@ void media_sess_tdm_out(struct media_sess *s, uint8_t *law, size_t n)
 	}
 }
 
+int media_sess_srtp_in(struct media_sess *s, const void **pkt, size_t *len,
+		       const struct media_addr *src, bool rtcp)
+{
+	const uint8_t *p = *pkt, *out;
+	struct media_latch *l = rtcp ? &s->rtcp_latch : &s->latch;
+	uint32_t ssrc;
+	size_t n;
+	int err;
+
+	/* the header is in the clear; the rest waits for authentication */
+	if (*len < RTP_HDR_LEN || p[0] >> 6 != RTP_VERSION) {
+		if (!media_addr_eq(src, &l->cur))
+			return rtcp ? (s->rtcp_foreign++, EACCES)
+				    : foreign(s, src);
+		if (rtcp)
+			s->rtcp_bad++;
+		else
+			s->rx_bad++;
+		return EPROTO;
+	}
+	ssrc = get32(p + (rtcp ? 4 : 8));
+	if (media_latch_judge(l, src, ssrc, s->h.now_us != NULL,
+			      media_sess_now(s)) == MEDIA_LATCH_FOREIGN)
+		return rtcp ? (s->rtcp_foreign++, EACCES) : foreign(s, src);
+	err = media_srtp_unprotect(s->srtp, p, *len, rtcp, &out, &n);
+	if (err) {
+		if (!s->srtp_logged) {
+			s->srtp_logged = true;
+			media_sess_log(s, MEDIA_LOG_INFO,
+				       "dropping %s that fails SRTP checks "
+				       "(error %d; further drops only counted)",
+				       rtcp ? "RTCP" : "RTP", err);
+		}
+		return err;
+	}
+	*pkt = out;
+	*len = n;
+	return 0;
+}
+
 int media_sess_rtp_in(struct media_sess *s, const void *pkt, size_t len,
 		      const struct media_addr *src)
 {
@@ -360,6 +404,11 @@ int media_sess_rtp_in(struct media_sess *s, const void *pkt, size_t len,
 
 	if (!s || !src)
 		return EINVAL;
+	if (s->srtp) {
+		err = media_sess_srtp_in(s, &pkt, &len, src, false);
+		if (err)
+			return err;
+	}
 	err = rtp_hdr_parse(&h, pkt, len);
 	if (err) {
 		if (!media_addr_eq(src, &s->latch.cur))
@@ -497,6 +546,15 @@ void media_sess_stats(const struct media_sess *s, struct media_stats *out)
 	out->dtmf_tx = s->dtmf_tx;
 	out->dtmf_rx = s->dtmf_rx;
 	out->cn_rx = s->cn_rx;
+	if (s->srtp) {
+		struct media_srtp_stats ss;
+
+		media_srtp_stats(s->srtp, &ss);
+		out->srtp = true;
+		out->srtp_auth_fail = ss.rx_auth_fail;
+		out->srtp_replay = ss.rx_replay;
+		out->srtp_bad = ss.rx_bad + ss.tx_fail;
+	}
 	out->jitter_us = ts_to_us(s, rtcp_src_jitter_units(&s->rsrc));
 	out->fraction_lost = s->fraction_lost;
 	out->have_remote = s->have_remote;

@@ -112,8 +112,7 @@ bool media_sess_dsp_te_send(struct media_sess *s)
 	h.seq = s->tx.seq;
 	h.ts = ts;
 	h.marker = marker;
-	if (rtp_build(&h, payload, sizeof(payload), s->pkt, sizeof(s->pkt),
-		      &len))
+	if (rtp_build(&h, payload, sizeof(payload), s->pkt, SESS_PKT_MAX, &len))
 		return false;
 	/* The event replaces this frame's audio; audio time goes on. Its
 	 * first packet, marked (RFC 4733 2.5.1.1), starts a talkspurt
@@ -126,7 +125,7 @@ bool media_sess_dsp_te_send(struct media_sess *s)
 	s->tx.ts += s->ts_step;
 	s->tx.packets++;
 	s->tx.bytes += len;
-	s->h.rtp_send(s->h.arg, &s->latch.cur, s->pkt, len);
+	media_sess_send_pkt(s, len);
 	return true;
 }
 

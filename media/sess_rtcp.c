@@ -93,20 +93,25 @@ static int send_report(struct media_sess *s, bool bye)
 		s->fraction_lost = rb.fraction;
 		nrb = 1;
 	}
-	err = rtcp_put_report(
-		s->rtcp_buf, sizeof(s->rtcp_buf), &off, s->tx.ssrc,
-		s->tx.packets != s->tx_packets_at_report ? &si : NULL, &rb,
-		nrb);
+	err = rtcp_put_report(s->rtcp_buf, SESS_RTCP_MAX, &off, s->tx.ssrc,
+			      s->tx.packets != s->tx_packets_at_report ? &si
+								       : NULL,
+			      &rb, nrb);
 	if (!err)
-		err = rtcp_put_cname(s->rtcp_buf, sizeof(s->rtcp_buf), &off,
+		err = rtcp_put_cname(s->rtcp_buf, SESS_RTCP_MAX, &off,
 				     s->tx.ssrc, s->cname);
 	if (!err && bye)
-		err = rtcp_put_bye(s->rtcp_buf, sizeof(s->rtcp_buf), &off,
+		err = rtcp_put_bye(s->rtcp_buf, SESS_RTCP_MAX, &off,
 				   s->tx.ssrc);
 	if (err)
 		return err;
 	s->tx_packets_at_report = s->tx.packets;
 	avg_size(s, off);
+	if (s->srtp) {
+		err = media_srtp_protect(s->srtp, s->rtcp_buf, &off, true);
+		if (err)
+			return err;
+	}
 	err = s->h.rtcp_send(s->h.arg, &s->rtcp_latch.cur, s->rtcp_buf, off);
 	if (!err)
 		s->rtcp_tx++;
@@ -150,6 +155,11 @@ int media_sess_rtcp_in(struct media_sess *s, const void *pkt, size_t len,
 
 	if (!s || !src)
 		return EINVAL;
+	if (s->srtp) {
+		err = media_sess_srtp_in(s, &pkt, &len, src, true);
+		if (err)
+			return err;
+	}
 	err = rtcp_parse(&info, pkt, len);
 	if (err) {
 		if (!media_addr_eq(src, &s->rtcp_latch.cur)) {

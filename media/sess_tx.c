@@ -132,10 +132,22 @@ static int send_frame(struct media_sess *s)
 	err = encode(s, &plen);
 	if (!err)
 		err = rtp_tx_packet(&s->tx, s->txbuf, plen, s->ts_step, s->pkt,
-				    sizeof(s->pkt), &len);
+				    SESS_PKT_MAX, &len);
 	if (!err)
-		err = s->h.rtp_send(s->h.arg, &s->latch.cur, s->pkt, len);
+		err = media_sess_send_pkt(s, len);
 	return err;
+}
+
+int media_sess_send_pkt(struct media_sess *s, size_t len)
+{
+	int err;
+
+	if (s->srtp) {
+		err = media_srtp_protect(s->srtp, s->pkt, &len, false);
+		if (err)
+			return err;
+	}
+	return s->h.rtp_send(s->h.arg, &s->latch.cur, s->pkt, len);
 }
 
 int media_sess_tdm_in(struct media_sess *s, const uint8_t *law, size_t n)

@@ -1,6 +1,6 @@
 # sip/: sources of libsip.a and their unit tests (tests/unit/test_sip_<file>.c).
 SIP_SRCS := sip/parse.c sip/hdr_name.c sip/hdr.c sip/hdr_typed.c sip/uri.c sip/msg.c sip/ctrans.c sip/strans.c \
-	    sip/dialog.c sip/sdp.c sip/sdp_t38.c sip/stack.c sip/ua.c \
+	    sip/dialog.c sip/sdp.c sip/sdp_t38.c sip/sdp_crypto.c sip/stack.c sip/ua.c \
 	    sip/validate.c sip/ua_invite.c sip/ua_offer.c sip/ua_prack.c \
 	    sip/ua_timer.c sip/ua_subs.c sip/ua_req.c
 # digest authentication and registration (kept apart to ease merges)
@@ -19,5 +19,6 @@ UNIT_TESTS += test_sip_stream test_sip_transp
 # The parser benchmark against libosip2, the only thing linked with it.
 BENCHES += sip_parse
 $(B)/tests/bench/sip_parse: BENCH_LIBS += -losipparser2
+UNIT_TESTS += test_sip_sdp_crypto # SDES a=crypto, SRTP offer/answer
 # the regression pack of known attacks (issue 8)
 UNIT_TESTS += test_sip_attacks

@@ -188,7 +188,13 @@ static int parse_attr(struct sdp_session *s, struct sdp_media *m, const char *p,
 							 "bad T.38 "
 							 "attribute")
 						   : 0;
-	if (n > 6 && memcmp(p, "ptime:", 6) == 0) {
+	if (n > 7 && memcmp(p, "crypto:", 7) == 0) {
+		/* kept even when unusable (offer/answer skips it); one
+		 * past the limit is ignored, like an unknown attribute */
+		if (m->ncrypto < SDP_MAX_CRYPTO)
+			sdp_crypto_parse(&m->crypto[m->ncrypto++], p + 7,
+					 n - 7);
+	} else if (n > 6 && memcmp(p, "ptime:", 6) == 0) {
 		p += 6;
 		if (word_u64(&v, 1000, &p, e))
 			return bad(s, EBADMSG, "bad ptime");
@@ -366,11 +372,28 @@ void sdp_mb_rejected(struct sip_mbuf *mb, const struct sdp_media *m)
 	sip_mb_str(mb, "\r\n");
 }
 
+/* Our a=crypto lines: one (with the offer's tag) in an answer, all of
+ * them in an offer. */
+static void crypto_lines(struct sip_mbuf *mb, const struct sdp_crypto *c,
+			 unsigned n)
+{
+	char line[160];
+
+	for (unsigned i = 0; i < n; i++) {
+		if (sdp_crypto_print(&c[i], line, sizeof(line)))
+			mb->err = EINVAL;
+		else
+			sip_mb_str(mb, line);
+	}
+}
+
 static void audio_stream(struct sip_mbuf *mb, const struct sdp_local *loc,
 			 const struct sdp_codec *const *codecs, unsigned n,
-			 int te_pt, bool cn, enum sdp_dir dir, uint16_t port)
+			 int te_pt, bool cn, enum sdp_dir dir, uint16_t port,
+			 const char *proto, const struct sdp_crypto *crypto,
+			 unsigned ncrypto)
 {
-	sip_mb_printf(mb, "m=audio %u RTP/AVP", port);
+	sip_mb_printf(mb, "m=audio %u %s", port, proto);
 	for (unsigned i = 0; i < n; i++)
 		sip_mb_printf(mb, " %u", codecs[i]->pt);
 	if (cn)
@@ -398,6 +421,7 @@ static void audio_stream(struct sip_mbuf *mb, const struct sdp_local *loc,
 	if (loc->ptime)
 		sip_mb_printf(mb, "a=ptime:%u\r\n", loc->ptime);
 	sip_mb_printf(mb, "a=%s\r\n", sdp_dir_name(dir));
+	crypto_lines(mb, crypto, ncrypto);
 }
 
 int sdp_build_offer(const struct sdp_local *loc, char *buf, size_t size,
@@ -411,8 +435,15 @@ int sdp_build_offer(const struct sdp_local *loc, char *buf, size_t size,
 		list[i] = &loc->codecs[i];
 	sip_mb_init(&mb, buf, size);
 	sdp_mb_session(&mb, loc->ip, loc->sess_id, loc->sess_version);
+	/* optional: best-effort SDES, crypto lines in an RTP/AVP offer that
+	 * a peer without SRTP ignores; required: RTP/SAVP (RFC 4568) */
+	bool sdes = loc->srtp != SDP_SRTP_NO && loc->ncrypto;
+	if (loc->srtp == SDP_SRTP_REQUIRED && !loc->ncrypto)
+		return EINVAL;
 	audio_stream(&mb, loc, list, loc->ncodecs, loc->te_pt, loc->cn,
-		     loc->dir, loc->port);
+		     loc->dir, loc->port,
+		     loc->srtp == SDP_SRTP_REQUIRED ? "RTP/SAVP" : "RTP/AVP",
+		     loc->crypto, sdes ? loc->ncrypto : 0);
 	if (mb.err)
 		return mb.err;
 	if (lenp)
@@ -444,9 +475,50 @@ static enum sdp_dir both_dirs(enum sdp_dir a, enum sdp_dir b)
 
 static bool usable_audio(const struct sdp_media *m)
 {
-	/* plain RTP only: RTP/SAVP would need SRTP keys we do not have */
+	/* RTP/SAVP is sorted out by the SRTP rules (crypto_pick) */
 	return strcmp(m->type, "audio") == 0 && m->port &&
-	       strcmp(m->proto, "RTP/AVP") == 0;
+	       (strcmp(m->proto, "RTP/AVP") == 0 ||
+		strcmp(m->proto, "RTP/SAVP") == 0);
+}
+
+/*
+ * The SRTP rule for stream m: true when it can be used, with *ri the
+ * offered (or answered) crypto line taken and *li ours of the same suite
+ * (tag too when answer is set: it must answer one of our lines), or *ri
+ * -1 for plain RTP.
+ */
+static bool crypto_pick(const struct sdp_media *m, const struct sdp_local *loc,
+			bool answer, int *ri, unsigned *li)
+{
+	bool savp = strcmp(m->proto, "RTP/SAVP") == 0;
+
+	*ri = -1;
+	if (loc->srtp == SDP_SRTP_NO)
+		return !savp;
+	for (unsigned i = 0; i < m->ncrypto; i++) {
+		const struct sdp_crypto *c = &m->crypto[i];
+
+		if (!c->ok)
+			continue;
+		for (unsigned k = 0; k < loc->ncrypto; k++)
+			if (!strcmp(c->suite, loc->crypto[k].suite) &&
+			    (!answer || c->tag == loc->crypto[k].tag)) {
+				*ri = (int)i;
+				*li = k;
+				return true;
+			}
+	}
+	return !savp && loc->srtp == SDP_SRTP_OPTIONAL;
+}
+
+static void fill_crypto(struct sdp_result *r, const struct sdp_media *m, int ri,
+			unsigned li)
+{
+	r->srtp = ri >= 0;
+	if (r->srtp) {
+		r->crypto_rx = m->crypto[ri];
+		r->crypto_local = li;
+	}
 }
 
 static struct sdp_media *first_audio(const struct sdp_session *s)
@@ -517,11 +589,13 @@ int sdp_answer(const struct sdp_session *offer, const struct sdp_local *loc,
 {
 	const struct sdp_media *chosen = NULL;
 	const struct sdp_fmt *f = NULL;
-	unsigned ci = 0;
+	unsigned ci = 0, li = 0;
+	int ri = -1;
 	if (!offer || !loc || !res || !loc->ip)
 		return EINVAL;
 	for (unsigned i = 0; i < offer->nmedia && !chosen; i++)
 		if (usable_audio(&offer->media[i]) &&
+		    crypto_pick(&offer->media[i], loc, false, &ri, &li) &&
 		    (f = pick(&offer->media[i], loc, &ci)))
 			chosen = &offer->media[i];
 	if (!chosen)
@@ -535,6 +609,13 @@ int sdp_answer(const struct sdp_session *offer, const struct sdp_local *loc,
 	struct sdp_result r;
 	struct sip_mbuf mb;
 	fill_result(&r, chosen, f);
+	fill_crypto(&r, chosen, ri, li);
+	/* ours of the suite picked, with the offer's tag (RFC 4568 7.1.2) */
+	struct sdp_crypto ours = { 0 };
+	if (r.srtp) {
+		ours = loc->crypto[li];
+		ours.tag = r.crypto_rx.tag;
+	}
 	r.te_pt = te;
 	r.cn = r.cn && loc->cn;
 	sip_mb_init(&mb, buf, size);
@@ -545,7 +626,8 @@ int sdp_answer(const struct sdp_session *offer, const struct sdp_local *loc,
 		if (m == chosen)
 			audio_stream(&mb, loc, list, 1, te, r.cn,
 				     both_dirs(reverse_dir(r.dir), loc->dir),
-				     loc->port);
+				     loc->port, m->proto, &ours,
+				     r.srtp ? 1 : 0);
 		else
 			sdp_mb_rejected(&mb, m);
 	}
@@ -563,13 +645,21 @@ int sdp_accept_answer(const struct sdp_session *answer,
 	if (!answer || !loc || !res)
 		return EINVAL;
 	const struct sdp_media *m = first_audio(answer);
+	unsigned li = 0;
+	int ri = -1;
 	if (!m)
+		return ENOTSUP;
+	/* an answer without crypto to our best-effort offer is plain RTP;
+	 * required wants one answering a line of ours */
+	if (!crypto_pick(m, loc, true, &ri, &li) ||
+	    (ri < 0 && loc->srtp == SDP_SRTP_REQUIRED))
 		return ENOTSUP;
 	/* the answerer's order wins: its first format that we offered */
 	for (unsigned i = 0; i < m->nfmt; i++)
 		for (unsigned c = 0; c < loc->ncodecs; c++)
 			if (fmt_is(&m->fmt[i], &loc->codecs[c])) {
 				fill_result(res, m, &m->fmt[i]);
+				fill_crypto(res, m, ri, li);
 				if (loc->te_pt < 0)
 					res->te_pt = -1;
 				res->cn = res->cn && loc->cn;

@@ -927,6 +927,39 @@ struct sdp_t38 {
 	bool transcoding_jbig; /* T38FaxTranscodingJBIG */
 };
 
+/* SDES (RFC 4568): one a=crypto line. The key protects what the side
+ * that wrote it sends. */
+#define SDP_MAX_CRYPTO 6      /* a=crypto lines kept per m= line */
+#define SDP_CRYPTO_KEY_MAX 46 /* master key + salt, octets */
+
+enum sdp_srtp {
+	SDP_SRTP_NO,	   /* RTP/AVP, crypto lines ignored */
+	SDP_SRTP_OPTIONAL, /* RTP/AVP with crypto lines, or RTP/SAVP */
+	SDP_SRTP_REQUIRED, /* SRTP or nothing: RTP/SAVP offered */
+	SDP_SRTP__COUNT
+};
+const char *sdp_srtp_name(enum sdp_srtp m);
+
+struct sdp_crypto {
+	unsigned tag; /* 1..999999999 */
+	char suite[32];
+	uint8_t key[SDP_CRYPTO_KEY_MAX]; /* inline key||salt, decoded */
+	uint8_t key_len;
+	/* usable: known suite, one inline key of its length, no MKI, no
+	 * session parameters; else why (static text) */
+	bool ok;
+	const char *why;
+};
+
+/* The text after "a=crypto:" (n octets) into c. 0 when usable, else
+ * EBADMSG (malformed) or ENOTSUP (well-formed, not for us); c->why says
+ * which, c->ok is false. */
+int sdp_crypto_parse(struct sdp_crypto *c, const char *p, size_t n);
+/* "a=crypto:TAG SUITE inline:KEY\r\n" into buf (NUL-terminated). */
+int sdp_crypto_print(const struct sdp_crypto *c, char *buf, size_t size);
+/* Key||salt length of an SDES suite name we know (30, 46), else 0. */
+size_t sdp_crypto_key_len(const char *suite);
+
 struct sdp_media {
 	char type[16];		 /* "audio", "image" */
 	uint16_t port;		 /* 0: a rejected or disabled stream */
@@ -941,6 +974,8 @@ struct sdp_media {
 	int te_pt;   /* telephone-event PT, -1 if none */
 	bool is_t38; /* image udptl t38 */
 	struct sdp_t38 t38;
+	struct sdp_crypto crypto[SDP_MAX_CRYPTO]; /* a=crypto, as written */
+	unsigned ncrypto;
 };
 
 struct sdp_session {
@@ -981,6 +1016,11 @@ struct sdp_local {
 	uint64_t sess_id, sess_version;
 	enum sdp_dir dir;
 	bool cn; /* offer/accept comfort noise CN/8000 on PT 13 (RFC 3389) */
+	/* SDES: the mode, and our lines (one per suite we take, in order of
+	 * preference, fresh keys per call, tags 1..n) */
+	enum sdp_srtp srtp;
+	struct sdp_crypto crypto[SDP_MAX_CRYPTO];
+	unsigned ncrypto;
 };
 
 /* Negotiated audio stream. */
@@ -997,6 +1037,11 @@ struct sdp_result {
 	unsigned maxptime;
 	char fmtp[64]; /* the remote's a=fmtp of the chosen codec, or "" */
 	bool cn;       /* both sides have CN/8000 on PT 13 */
+	/* SRTP negotiated: the peer's line (its key protects what it sends)
+	 * and the index of ours in sdp_local.crypto (our sending key) */
+	bool srtp;
+	struct sdp_crypto crypto_rx;
+	unsigned crypto_local;
 };
 
 /* Builds an audio offer; *lenp is the length written (NUL-terminated). */
@@ -1007,10 +1052,15 @@ int sdp_build_offer(const struct sdp_local *loc, char *buf, size_t size,
  * first usable audio stream, fills res and writes the answer, which has
  * every m= line of the offer in the same order, all but the chosen one
  * with port 0 (RFC 3264 6). ENOTSUP when nothing matches (answer 488).
+ * SRTP (loc->srtp): RTP/SAVP streams need a crypto line with a suite of
+ * ours, answered with its tag and our key; so does RTP/AVP when srtp is
+ * required; with optional an RTP/AVP stream takes crypto if offered.
  */
 int sdp_answer(const struct sdp_session *offer, const struct sdp_local *loc,
 	       struct sdp_result *res, char *buf, size_t size, size_t *lenp);
-/* Reads the answer to our offer 'loc'. ENOTSUP if it picked nothing of ours. */
+/* Reads the answer to our offer 'loc'. ENOTSUP if it picked nothing of
+ * ours, or no SRTP when loc->srtp is required (or RTP/SAVP without a
+ * crypto line answering one of ours). */
 int sdp_accept_answer(const struct sdp_session *answer,
 		      const struct sdp_local *loc, struct sdp_result *res);
 

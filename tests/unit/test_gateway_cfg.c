@@ -12,6 +12,7 @@
 #include <syslog.h>
 
 #include "gateway/cfg.h"
+#include "sip/sip.h" /* enum sdp_srtp: the trunk srtp values */
 
 #define FIX "tests/fixtures/cfg/"
 
@@ -250,6 +251,71 @@ static void transports_bad(void **state)
 	}
 }
 
+/* ---- encryption (issue 8): srtp, srtp_suites, the clear-transport
+ * warning ---- */
+
+static void srtp_options(void **state)
+{
+	char text[1024], out[512] = "";
+	struct cfg_errors e = { 0 };
+	FILE *w;
+
+	snprintf(text, sizeof(text),
+		 "[sip]\ntls_verify = none\n"
+		 "[trunk a]\naddress = 192.0.2.1\nsrtp = required\n"
+		 "srtp_suites = AES_256_CM_HMAC_SHA1_32, "
+		 "aes_cm_128_hmac_sha1_80\n"
+		 "[trunk b]\naddress = 192.0.2.2\ntransport = tls\n"
+		 "srtp = optional\n"
+		 "[trunk c]\naddress = 192.0.2.3\n%s",
+		 span_route);
+	assert_int_equal(load_text(text, &e), 0);
+	assert_int_equal(cfg.trunks[0].srtp, SDP_SRTP_REQUIRED);
+	assert_string_equal(cfg.trunks[0].srtp_suites,
+			    "AES_256_CM_HMAC_SHA1_32, aes_cm_128_hmac_sha1_80");
+	assert_int_equal(cfg.trunks[1].srtp, SDP_SRTP_OPTIONAL);
+	/* defaults: no SRTP, the two AES_CM_128 suites */
+	assert_int_equal(cfg.trunks[2].srtp, SDP_SRTP_NO);
+	assert_string_equal(cfg.trunks[2].srtp_suites,
+			    "AES_CM_128_HMAC_SHA1_80,AES_CM_128_HMAC_SHA1_32");
+	/* only trunk a (udp) is warned about; b is tls, c has no SRTP */
+	w = fmemopen(out, sizeof(out), "w");
+	assert_int_equal(cfg_warnings(&cfg, "t.conf", w), 1);
+	fclose(w);
+	assert_non_null(strstr(out, "t.conf:3: [trunk a] srtp: warning: SRTP "
+				    "keys travel in the SDP in the clear over "
+				    "udp; use transport = tls"));
+	cfg_errors_release(&e);
+}
+
+static void srtp_options_bad(void **state)
+{
+	static const char *const bad[][2] = {
+		{ "srtp = always\n", "[trunk a] srtp: " },
+		{ "srtp_suites = F8_128_HMAC_SHA1_80\n",
+		  "[trunk a] srtp_suites: unknown suite 'F8_128_HMAC_SHA1_80'" },
+		{ "srtp_suites = AES_CM_128_HMAC_SHA1_80,"
+		  "AES_CM_128_HMAC_SHA1_80\n",
+		  "suite 'AES_CM_128_HMAC_SHA1_80' listed twice" },
+		{ "srtp_suites = ,\n", "at least one suite is needed" },
+	};
+	char text[512];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct cfg_errors e = { 0 };
+
+		snprintf(text, sizeof(text),
+			 "[trunk a]\naddress = 192.0.2.1\n%s%s", bad[i][0],
+			 span_route);
+		assert_int_not_equal(load_text(text, &e), 0);
+		assert_non_null(e.text);
+		if (!strstr(e.text, bad[i][1]))
+			fail_msg("case %zu: want '%s', got:\n%s", i, bad[i][1],
+				 e.text);
+		cfg_errors_release(&e);
+	}
+}
+
 /* The shipped configurations must be valid. */
 static void shipped_confs_load(void **state)
 {
@@ -448,6 +514,8 @@ int main(void)
 		cmocka_unit_test(pri_options_bad),
 		cmocka_unit_test(transports_ok),
 		cmocka_unit_test(transports_bad),
+		cmocka_unit_test(srtp_options),
+		cmocka_unit_test(srtp_options_bad),
 		cmocka_unit_test(fax_options),
 		cmocka_unit_test(fax_options_bad),
 	};

@@ -1,0 +1,43 @@
+# Helpers for the SRTP tests (issue 8): a baresip with the srtp module and
+# a check of a capture that no RTP in it went in the clear.
+
+# bs_srtp_conf DIR PORT MEDIAENC: bs_conf's phone with the srtp module
+# loaded before the accounts (or mediaenc is unknown to them), account
+# mediaenc=MEDIAENC (srtp, srtp-mand).
+bs_srtp_conf() {
+	bs_conf "$1" "$2" "<sip:5551000@127.0.0.1>;regint=0;answermode=auto;mediaenc=$3"
+	sed -i 's/^module\t\t\taccount.so$/module\t\t\tsrtp.so\n&/' "$1/config"
+	grep -q '^module.*srtp.so' "$1/config" || fail "no srtp module line"
+}
+
+# srtp_check_pcap PCAP: every RTP-sized UDP datagram to or from the
+# gateway's ports (30000..30999) carries an SRTP tag (12-octet header,
+# 160 octets of PCMU, 4 or 10 octets of tag) and the gateway's own
+# payloads (the PSTN's 1000 Hz: plain u-law repeats every 8 octets) do
+# not look like audio; our RTCP on the odd ports needs the SRTCP index
+# and tag (at least 8 + 4 + 10 octets). Prints "N M": RTP datagrams
+# checked, from the gateway.
+srtp_check_pcap() {
+	tshark -r "$1" -T fields -e udp.srcport -e udp.dstport -e udp.payload \
+		"udp and (udp.srcport >= 30000 and udp.srcport <= 30999 or udp.dstport >= 30000 and udp.dstport <= 30999)" \
+		2>/dev/null | perl -ne '
+		my ($sp, $dp, $hex) = split /\t/; chomp $hex;
+		my $len = length($hex) / 2;
+		my $gp = $sp >= 30000 && $sp <= 30999 ? $sp : $dp;
+		if ($gp % 2) {	# RTCP: ours (baresip sends one short report
+				# in the clear when its call ends)
+			die "RTCP of $len octets $sp -> $dp: no SRTCP trailer\n"
+				if $len < 22 && $gp == $sp;
+			next;
+		}
+		$n++;
+		die "plain-sized RTP datagram ($len octets) $sp -> $dp\n"
+			unless $len == 176 || $len == 182;
+		next unless $sp >= 30000 && $sp <= 30999;
+		$g++;
+		my @b = map { hex } unpack("(A2)*", substr($hex, 24, 320));
+		my $same = grep { $b[$_] == $b[$_ + 8] } 0 .. $#b - 8;
+		die "payload from the gateway looks clear ($same of 152 repeat)\n"
+			if $same > 40;
+		END { print(($n // 0) . " " . ($g // 0) . "\n") if !$?; }'
+}
