@@ -100,9 +100,9 @@ void call_id_invite(struct gw_call *c, const struct cfg_trunk *tr,
 	p->extra_hdrs = ids->hdrs;
 }
 
-void call_id_from_sip(struct gw_call *c, const struct sip_msg *invite)
+void call_id_from_sip(struct gw_call *c, const struct sip_msg *invite,
+		      const struct cfg_trunk *src)
 {
-	const struct cfg_trunk *src = gw_mprof_trunk_of(&c->gw->cfg, invite);
 	struct gw_id_opts io = { .trust_pai = src && src->trust_pai };
 	struct sip_pl pl = sip_msg_ruri_user(invite);
 	struct tdm_number num;

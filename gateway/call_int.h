@@ -216,7 +216,9 @@ void call_id_invite(struct gw_call *c, const struct cfg_trunk *tr,
 		    struct gw_id_sip *ids, struct sip_call_params *p);
 /* SIP call: the called and calling numbers routes see, the trunk's cause
  * maps (before routing); then the SETUP's information for the group. */
-void call_id_from_sip(struct gw_call *c, const struct sip_msg *invite);
+/* src: the trunk the INVITE's source identifies (access.c), or NULL */
+void call_id_from_sip(struct gw_call *c, const struct sip_msg *invite,
+		      const struct cfg_trunk *src);
 const struct tdm_call_info *call_id_setup(struct gw_call *c, const char *group,
 					  struct tdm_call_info *info);
 

@@ -585,13 +585,16 @@ void gw_call_sip_incoming(struct gw *gw, struct sip_call *scall,
 	sip_pl_copy(&pl, c->calling, sizeof(c->calling));
 	pl = sip_msg_from_display(invite);
 	sip_pl_copy(&pl, c->name, sizeof(c->name));
-	call_id_from_sip(c, invite); /* identity, trunk's cause maps */
+	/* by the packet's source, never a header (access.c) */
+	const struct cfg_trunk *from_tr =
+		gw_access_trunk_of(&gw->cfg, sip_call_source(scall));
+
+	call_id_from_sip(c, invite, from_tr); /* identity, cause maps */
 	CLOG(c, LOG_NOTICE, "from SIP: %s -> %s (Call-ID %s)",
 	     c->calling[0] ? c->calling : "-", c->called,
 	     sip_call_callid(scall));
 
 	call_hold(c);
-	const struct cfg_trunk *from_tr = gw_mprof_trunk_of(&gw->cfg, invite);
 	struct gw_route_query q;
 
 	route_query(c, CFG_FROM_SIP, NULL, from_tr ? from_tr->name : NULL, &q);

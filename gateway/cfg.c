@@ -141,7 +141,7 @@ static void section_begin(struct cfg_ctx *c, const char *section)
 		if (nf < 1 || strcasecmp(kind, cfg_sect_names[s]))
 			continue;
 		c->sect = (enum sect)s;
-		if (s <= S_FAX) {
+		if (s <= S_SECURITY) {
 			if (nf != 1)
 				break;
 			c->obj = cfg;
@@ -243,7 +243,7 @@ static void section_begin(struct cfg_ctx *c, const char *section)
 	}
 	cfg_errors_add(
 		c->errs,
-		"%s:%d: unknown section [%s] (expected: general, sip, media, fax, span N, trunk NAME, route NAME)",
+		"%s:%d: unknown section [%s] (expected: general, sip, media, fax, security, span N, trunk NAME, route NAME)",
 		c->file, c->line, section);
 }
 
@@ -405,6 +405,15 @@ static void validate(struct cfg_ctx *c)
 				c->errs,
 				"%s:%d: [trunk %s] inbound_password: needs inbound_user",
 				c->file, t->line, t->name);
+		/* access (issue 8): no unauthenticated door for a whole net */
+		if (!t->acl_text[0] && t->host[0])
+			gw_acl_host(&t->acl, t->host);
+		if (gw_acl_open(&t->acl) && !t->in_password[0] &&
+		    !t->allow_open)
+			cfg_errors_add(
+				c->errs,
+				"%s:%d: [trunk %s] acl: '%s' is wider than one host: set inbound_password, or allow_open = yes to let everyone in it call unauthenticated",
+				c->file, t->line, t->name, t->acl_text);
 	}
 	for (size_t i = 0; i < cfg->nroutes; i++) {
 		struct cfg_route *r = &cfg->routes[i];
@@ -499,6 +508,7 @@ int cfg_load_stream(struct gw_cfg *cfg, FILE *f, const char *name,
 	apply_defaults(&c, S_SIP, cfg);
 	apply_defaults(&c, S_MEDIA, cfg);
 	apply_defaults(&c, S_FAX, cfg);
+	apply_defaults(&c, S_SECURITY, cfg);
 	rc = ini_parse_stream(reader, &c, handler, &c);
 	if (rc > 0)
 		cfg_errors_add(
@@ -541,7 +551,7 @@ static void write_help(FILE *out, const char *help)
 void cfg_write_sample(FILE *out)
 {
 	static const char *const example_name[S_COUNT] = {
-		NULL, NULL, NULL, NULL, "1", "fax", "pstn-to-fax",
+		NULL, NULL, NULL, NULL, NULL, "1", "fax", "pstn-to-fax",
 	};
 
 	fprintf(out,

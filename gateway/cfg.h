@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "gateway/access.h"
 #include "gateway/interwork.h"
 
 #define CFG_MAX_SPANS 32
@@ -95,11 +96,20 @@ struct cfg_trunk {
 	/* fax (issue 6): -1: the [fax] setting */
 	int fax_mode, fax_initiate;
 	int t38_initial; /* 0/1: T.38 offered in our INVITEs */
+	/* access (issue 8, access.c): source addresses identifying the trunk
+	 * (as written, parsed; empty: the address' host) */
+	char acl_text[512];
+	struct gw_acl acl;
+	int allow_open; /* 0/1: an ACL wider than a host without a password */
 	/* encryption (issue 8): enum sdp_srtp, the SDES suites we take */
 	int srtp;
 	char srtp_suites[128];
 	char tls_name[CFG_HOST_LEN]; /* name the TLS server's certificate has */
 };
+
+/* [sip] unknown_sources: what a request that could reach the PSTN gets
+ * from a source no trunk's acl matches */
+enum cfg_unknown_src { CFG_UNKNOWN_REFUSE, CFG_UNKNOWN_DROP };
 
 /* Fax (issue 6, gateway/call_fax.c): what a call does once a fax shows. */
 enum cfg_fax_mode { CFG_FAX_T38, CFG_FAX_G711, CFG_FAX_OFF };
@@ -221,6 +231,10 @@ struct gw_cfg {
 	struct gw_iw_map iw_c2s, iw_s2c;
 	/* [fax] */
 	struct cfg_fax fax;
+	/* access (issue 8): [sip] unknown_sources; [security] */
+	int unknown_sources; /* enum cfg_unknown_src */
+	struct gw_guard_cfg guard;
+	int exempt_trunks; /* 0/1: trunk sources never rate limited */
 
 	struct cfg_span spans[CFG_MAX_SPANS];
 	size_t nspans;

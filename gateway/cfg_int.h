@@ -12,7 +12,8 @@ enum sect {
 	S_GENERAL,
 	S_SIP,
 	S_MEDIA,
-	S_FAX, /* the last section without a name (cfg.c) */
+	S_FAX,
+	S_SECURITY, /* the last section without a name (cfg.c) */
 	S_SPAN,
 	S_TRUNK,
 	S_ROUTE,

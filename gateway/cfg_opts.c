@@ -14,7 +14,7 @@
 #include <strings.h>
 
 const char *const cfg_sect_names[S_COUNT] = {
-	"general", "sip", "media", "fax", "span", "trunk", "route",
+	"general", "sip", "media", "fax", "security", "span", "trunk", "route",
 };
 
 const char *const cfg_sect_help[S_COUNT] = {
@@ -23,6 +23,10 @@ const char *const cfg_sect_help[S_COUNT] = {
 	"RTP media towards SIP peers.",
 	"Fax: T.38 (UDPTL) or G.711 pass-through once a fax tone shows on the\n"
 	"; PSTN side or the SIP side re-INVITEs to T.38.",
+	("Per-source protection (access.c): a token bucket of requests per\n"
+	 "; source IP, and temporary blocks: a blocked source's datagrams are\n"
+	 "; dropped unread and its TCP/TLS connections closed at accept. The\n"
+	 "; table holds 8192 sources (least recently seen ones are forgotten)."),
 	/* parenthesized: clang's -Wstring-concatenation in an array */
 	("One [span N] per PRI span (N = 1, 2, ...). The loop driver connects to\n"
 	 "; a simulated PSTN (pstnsim) over a Unix socket; the dahdi driver runs\n"
@@ -78,6 +82,8 @@ static check_fn check_abs_path; /* operations (issue 7): captures */
 static const char *const srtp_modes[] = { "no", "optional", "required", NULL };
 static check_fn check_srtp_suites;
 static const char *const drain_modes[] = { "refuse", "busyout", NULL };
+static const char *const unknown_srcs[] = { "refuse", "drop", NULL };
+static check_fn check_acl; /* access (issue 8) */
 
 #define G(field) \
 	offsetof(struct gw_cfg, field), sizeof(((struct gw_cfg *)0)->field)
@@ -422,6 +428,36 @@ const struct opt cfg_opts[] = {
 	  "; until either side hangs up. yes: the call is released with\n"
 	  "; cause 16 (normal clearing) once watchdog_ms passes silent." },
 
+	/* access (issue 8, access.c) */
+	{ S_SIP, "unknown_sources", T_ENUM, "refuse", 0, 0, unknown_srcs, 0,
+	  G(unknown_sources), NULL,
+	  "Out-of-dialog requests but OPTIONS (INVITE, SUBSCRIBE, ...) from a\n"
+	  "; source no trunk's acl matches: refuse (403 Forbidden, logged) or\n"
+	  "; drop (no answer, logged: scanners learn nothing). Both count as\n"
+	  "; failures of the source ([security])." },
+	{ S_SECURITY, "rate_limit", T_UINT, "20", 0, 100000, NULL, 0,
+	  G(guard.rate), NULL,
+	  "SIP packets per second a source IP may send (a token bucket); one\n"
+	  "; over it blocks the source for block_s; 0: no limit." },
+	{ S_SECURITY, "rate_burst", T_UINT, "40", 1, 100000, NULL, 0,
+	  G(guard.burst), NULL,
+	  "Bucket depth: packets a source may send at once." },
+	{ S_SECURITY, "auth_failures", T_UINT, "5", 0, 1000, NULL, 0,
+	  G(guard.failures), NULL,
+	  "Failed digest authentications plus refused requests (no trunk acl)\n"
+	  "; of a source within window_s that block it for block_s; 0: never." },
+	{ S_SECURITY, "window_s", T_UINT, "60", 1, 86400, NULL, 0,
+	  G(guard.window_s), NULL, "The window auth_failures are counted in." },
+	{ S_SECURITY, "block_s", T_UINT, "300", 0, 604800, NULL, 0,
+	  G(guard.block_s), NULL,
+	  "How long a block lasts (pstngw-ctl unblock IP ends one early); 0:\n"
+	  "; never block (rate_limit then only drops the excess)." },
+	{ S_SECURITY, "exempt_trunks", T_ENUM, "yes", 0, 0, noyes, 0,
+	  G(exempt_trunks), NULL,
+	  "yes: sources of trunks whose acl names single hosts are never rate\n"
+	  "; limited nor blocked (a proxy carrying many calls); acls wider than\n"
+	  "; a host are never exempt." },
+
 	{ S_SPAN, "type", T_ENUM, "t1", 0, 0, span_types, 0, SP(type), NULL,
 	  "t1 (23B+D, mu-law) or e1 (30B+D, A-law)." },
 	{ S_SPAN, "role", T_ENUM, "cpe", 0, 0, roles, 0, SP(role), NULL,
@@ -592,6 +628,20 @@ const struct opt cfg_opts[] = {
 	  TR(redir_hdr), NULL,
 	  "How a PSTN redirecting number goes to this trunk: diversion\n"
 	  "; (RFC 5806), history-info (RFC 7044), both or none. Both are read." },
+	/* access (issue 8, access.c) */
+	{ S_TRUNK, "acl", T_STR, "", 0, 0, NULL, 0, TR(acl_text), check_acl,
+	  "Source addresses that are this trunk: IPs and prefixes, comma\n"
+	  "; separated (192.0.2.7, 198.51.100.0/28, 2001:db8::/64) or any; empty:\n"
+	  "; the address' host. Requests are matched by the packet's source\n"
+	  "; address (never Via or Contact): the trunk whose address ip:port is\n"
+	  "; the source first, else the first trunk whose acl matches. It picks\n"
+	  "; the routes 'from trunk', the media profile, trust_pai and inbound\n"
+	  "; authentication. An acl wider than one host needs inbound_password\n"
+	  "; or allow_open = yes." },
+	{ S_TRUNK, "allow_open", T_ENUM, "no", 0, 0, noyes, 0, TR(allow_open),
+	  NULL,
+	  "yes: accept an acl wider than one host without inbound_password\n"
+	  "; (everyone in it may call the PSTN unauthenticated)." },
 
 	/* encryption (issue 8): SRTP with SDES keys (call_media.c) */
 	{ S_TRUNK, "srtp", T_ENUM, "no", 0, 0, srtp_modes, 0, TR(srtp), NULL,
@@ -795,6 +845,16 @@ static int check_trunk_addr(struct cfg_ctx *c, void *obj, const char *val,
 
 	return split_hostport(val, t->host, sizeof(t->host), &t->port, 5060,
 			      why, n);
+}
+
+static int check_acl(struct cfg_ctx *c, void *obj, const char *val, char *why,
+		     size_t n)
+{
+	struct cfg_trunk *t = obj;
+
+	if (!*val)
+		return 0; /* the address' host, once known (cfg.c) */
+	return gw_acl_parse(&t->acl, val, why, n);
 }
 
 static int check_registrar(struct cfg_ctx *c, void *obj, const char *val,

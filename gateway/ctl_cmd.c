@@ -391,9 +391,31 @@ static const char *cmd_block(struct gw *gw, char **args, int nargs,
 static const char *cmd_unblock(struct gw *gw, char **args, int nargs,
 			       struct gw_ctl_out *out)
 {
-	(void)nargs;
-	(void)out;
+	if (nargs == 1) { /* a source IP the access table blocked */
+		char text[160];
+		int err = gw_access_ctl(gw, "unblock", args[0], text,
+					sizeof(text));
+
+		if (err)
+			return err == ENOENT ? "that address is not blocked"
+					     : "not an IP address";
+		gw_ctl_printf(out, "%s", text);
+		return NULL;
+	}
 	return block(gw, args, false);
+}
+
+static const char *cmd_show_blocked(struct gw *gw, char **args, int nargs,
+				    struct gw_ctl_out *out)
+{
+	static char text[16384]; /* the signalling thread only */
+
+	(void)args;
+	(void)nargs;
+	if (gw_access_ctl(gw, "show", NULL, text, sizeof(text)))
+		return "the access table is off";
+	gw_ctl_printf(out, "%s", text);
+	return NULL;
 }
 
 static const char *cmd_version(struct gw *gw, char **args, int nargs,
@@ -431,7 +453,9 @@ static const struct cmd cmds[] = {
 	{ "hangup", NULL, 1, 2, "hangup CALL [CAUSE]", cmd_hangup },
 	{ "debug", NULL, 2, 2, "debug MODULE|all LEVEL", cmd_debug },
 	{ "block", NULL, 2, 2, "block SPAN CHAN", cmd_block },
-	{ "unblock", NULL, 2, 2, "unblock SPAN CHAN", cmd_unblock },
+	{ "unblock", NULL, 1, 2, "unblock SPAN CHAN | unblock IP",
+	  cmd_unblock },
+	{ "show", "blocked", 0, 0, "show blocked", cmd_show_blocked },
 	{ "reload", NULL, 0, 0, "reload", gw_cmd_reload },
 	{ "trace", "sip", 1, 1, "trace sip on|off", gw_cmd_trace_sip },
 	{ "trace", "q931", 1, 2, "trace q931 on|off [SPAN]",
@@ -515,7 +539,7 @@ bool gw_ctl_exec(struct gw *gw, const char *line, struct gw_ctl_out *out)
 		err = !first_known ? "unknown command (try help)"
 		      : !strcmp(words[0], "show")
 			      ? "unknown thing to show (spans, channels, "
-				"calls, trunks, registrations or captures)"
+				"calls, trunks, registrations, captures or blocked)"
 		      : !strcmp(words[0], "trace")
 			      ? "unknown thing to trace (sip or q931)"
 		      : !strcmp(words[0], "capture")

@@ -150,6 +150,12 @@ static unsigned sip_options(void *arg, const struct sip_msg *req, char *hdrs,
 	return gw_health_options(gw_of(arg), hdrs, size);
 }
 
+static unsigned sip_screen(void *arg, const struct sip_addr *src,
+			   const struct sip_msg *req)
+{
+	return gw_access_screen(gw_of(arg), src, req);
+}
+
 static unsigned sip_invite_admit(void *arg, const struct sip_msg *req,
 				 char *hdrs, size_t size)
 {
@@ -181,6 +187,7 @@ static int start_sip(struct gw *gw)
 	h.call_event = sip_event;
 	h.event_state = sip_event_state;
 	h.options = sip_options;	   /* health (drain.c) */
+	h.screen = sip_screen;		   /* access (issue 8) */
 	h.invite_admit = sip_invite_admit; /* overload.c */
 	if (err) {
 		GW_ERR(SIP, "cannot listen on %s:%u/udp: %s", gw->cfg.sip_host,
@@ -195,6 +202,8 @@ static int start_sip(struct gw *gw)
 	gw->sipudp.sip = gw->sip;
 	gw->sipudp.tap = gw_capture_sip_tap; /* captures, SIP tracing */
 	gw->sipudp.tap_arg = gw;
+	gw->sipudp.admit = gw_access_admit; /* access (issue 8) */
+	gw->sipudp.admit_arg = gw;
 	if (!err)
 		err = gw_loop_fd_add(gw->loop, gw->sipudp.fd, EPOLLIN,
 				     gw_sipudp_readable, &gw->sipudp);
@@ -408,6 +417,8 @@ int gw_start(struct gw *gw)
 	if (!err)
 		err = start_media(gw);
 	if (!err)
+		err = gw_access_start(gw);
+	if (!err)
 		err = start_sip(gw);
 	if (!err)
 		err = gw_sipauth_start(gw);
@@ -511,6 +522,7 @@ void gw_stop(struct gw *gw)
 		close(gw->sipudp.fd);
 	}
 	gw->sipudp.fd = -1;
+	gw_access_stop(gw);
 	gw_capture_stop(gw); /* last: the spans' final frames are in it */
 	gw_hookctx_release(&gw->hctx);
 	gw_route_table_unref(gw->routes);

@@ -78,6 +78,8 @@ struct gw_counters {
 	uint64_t udptl_foreign;
 	uint64_t udptl_malformed;
 	uint64_t udptl_stale_rtp; /* audio in flight at the switch */
+	/* access (access_gw.c): refused by reason */
+	uint64_t refused_acl, refused_auth, refused_rate, refused_blocked;
 };
 
 struct gw {
@@ -124,9 +126,10 @@ struct gw {
 	uint32_t busied[CFG_MAX_SPANS];
 
 	struct gw_counters stats;
-	struct gw_drain drain;	    /* drain mode, OPTIONS health (drain.c) */
-	struct gw_ovl ovl;	    /* overload control (overload.c) */
-	struct gw_cdr *cdr;	    /* cdr.c */
+	struct gw_guard guard; /* per-source rate limits, blocks (access.h) */
+	struct gw_drain drain; /* drain mode, OPTIONS health (drain.c) */
+	struct gw_ovl ovl;     /* overload control (overload.c) */
+	struct gw_cdr *cdr;    /* cdr.c */
 	struct gw_metrics *metrics; /* metrics.c */
 	bool stopping;
 	struct gw_timer *stop_timer;
@@ -209,6 +212,23 @@ void gw_keepalive_stop(struct gw *gw);
 enum gw_trunk_state gw_trunk_state(const struct gw *gw, size_t idx,
 				   struct gw_trunk_counts *n);
 const char *gw_trunk_state_name(enum gw_trunk_state s);
+
+/* access_gw.c: access control (access.h) */
+int gw_access_start(struct gw *gw);
+void gw_access_stop(struct gw *gw);
+/* The transports' admit hook (arg: gw): false drops the packet or
+ * closes the new connection. */
+bool gw_access_admit(void *arg, const struct sip_addr *src, bool conn);
+/* The stack's screen hook: 0, 403, or 1 (drop). */
+unsigned gw_access_screen(struct gw *gw, const struct sip_addr *src,
+			  const struct sip_msg *req);
+void gw_access_auth_failed(struct gw *gw, const struct sip_addr *src,
+			   const struct sip_msg *req, const char *why);
+unsigned gw_access_nblocked(struct gw *gw);
+/* Control commands "show" (blocked sources) and "unblock" IP: 0 or
+ * errno, text into out. */
+int gw_access_ctl(struct gw *gw, const char *cmd, const char *arg, char *out,
+		  size_t size);
 
 /* sipauth.c: registrations, trunk credentials, inbound challenges */
 int gw_sipauth_start(struct gw *gw);

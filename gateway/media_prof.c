@@ -47,32 +47,6 @@ void gw_mprof_build(struct gw_mprof *p, const struct gw_cfg *cfg,
 	}
 }
 
-const struct cfg_trunk *gw_mprof_trunk_of(const struct gw_cfg *cfg,
-					  const struct sip_msg *invite)
-{
-	const struct sip_pl *host;
-
-	if (!invite)
-		return NULL;
-	host = invite->via.received.l ? &invite->via.received
-				      : &invite->via.host;
-	const char *p = host->p;
-	size_t l = host->l;
-
-	/* an IPv6 reference in brackets: the trunk's host has none */
-	if (l > 2 && p[0] == '[' && p[l - 1] == ']') {
-		p++;
-		l -= 2;
-	}
-	for (size_t i = 0; i < cfg->ntrunks; i++) {
-		const char *h = cfg->trunks[i].host;
-
-		if (strlen(h) == l && !strncasecmp(h, p, l))
-			return &cfg->trunks[i];
-	}
-	return NULL;
-}
-
 void gw_mprof_srtp(struct gw_mprof *p, const struct cfg_trunk *t)
 {
 	char buf[sizeof(t->srtp_suites)];

@@ -33,10 +33,6 @@ bool gw_mprof_srtp_cfg(const struct sdp_local *loc,
  * dtmf_mode: enum media_dtmf_mode, or -1 for [media] dtmf_mode. */
 void gw_mprof_build(struct gw_mprof *p, const struct gw_cfg *cfg,
 		    const char *codecs, int dtmf_mode);
-/* The trunk whose host is the INVITE's top Via received= address, else
- * its sent-by host; NULL when none matches. */
-const struct cfg_trunk *gw_mprof_trunk_of(const struct gw_cfg *cfg,
-					  const struct sip_msg *invite);
 /* Our SDP side for a call with profile p (codecs, CN, telephone-event
  * only in rfc4733 mode; with SRTP our crypto lines with fresh random
  * keys); address, port and session id are the caller's. */

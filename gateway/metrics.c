@@ -219,6 +219,25 @@ static void render_calls(const struct gw *gw, struct gw_mbuf *b)
 		"pstngw_calls_refused_total{reason=\"stopping\"} %" PRIu64 "\n",
 		gw->stats.no_route, gw->stats.no_channel,
 		gw->stats.refused_stopping);
+	/* access control (access_gw.c) */
+	family(b, "pstngw_sip_refused_total", "counter",
+	       "SIP requests and packets refused by access control, by reason.");
+	gw_mbuf_printf(b,
+		       "pstngw_sip_refused_total{reason=\"acl\"} %" PRIu64 "\n"
+		       "pstngw_sip_refused_total{reason=\"auth\"} %" PRIu64 "\n"
+		       "pstngw_sip_refused_total{reason=\"rate\"} %" PRIu64 "\n"
+		       "pstngw_sip_refused_total{reason=\"blocked\"} %" PRIu64
+		       "\n",
+		       gw->stats.refused_acl, gw->stats.refused_auth,
+		       gw->stats.refused_rate, gw->stats.refused_blocked);
+	family(b, "pstngw_sip_blocks_total", "counter",
+	       "Temporary blocks of SIP sources started.");
+	gw_mbuf_printf(b, "pstngw_sip_blocks_total %" PRIu64 "\n",
+		       gw->guard.blocks_started);
+	family(b, "pstngw_sip_blocked_sources", "gauge",
+	       "SIP source addresses blocked now.");
+	gw_mbuf_printf(b, "pstngw_sip_blocked_sources %u\n",
+		       gw_access_nblocked((struct gw *)gw));
 	/* routing (route_gw.c, call_setup.c) */
 	gw_mbuf_printf(
 		b,

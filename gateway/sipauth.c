@@ -17,45 +17,34 @@ static const char *trunk_domain(const struct cfg_trunk *t)
 	return t->domain[0] ? t->domain : t->host;
 }
 
-/* True if src comes from the trunk's IP (any port: peers often send
- * from another port than they listen on). */
-static bool from_trunk(const struct cfg_trunk *t, const struct sip_addr *src)
-{
-	char ip[INET6_ADDRSTRLEN] = "";
-	if (src->ss.ss_family == AF_INET)
-		inet_ntop(AF_INET,
-			  &((const struct sockaddr_in *)&src->ss)->sin_addr, ip,
-			  sizeof(ip));
-	else if (src->ss.ss_family == AF_INET6)
-		inet_ntop(AF_INET6,
-			  &((const struct sockaddr_in6 *)&src->ss)->sin6_addr,
-			  ip, sizeof(ip));
-	return ip[0] && !strcmp(ip, t->host);
-}
-
+/* The trunk of a request is the one its transport source identifies
+ * (access.c: acl, never Via); its inbound_password is then required. */
 static bool auth_required(void *arg, const struct sip_addr *src,
 			  const struct sip_msg *req)
 {
 	const struct gw *gw = arg;
-	for (size_t i = 0; i < gw->cfg.ntrunks; i++) {
-		const struct cfg_trunk *t = &gw->cfg.trunks[i];
-		if (t->in_password[0] && from_trunk(t, src))
-			return true;
-	}
-	return false;
+	const struct cfg_trunk *t = gw_access_trunk_of(&gw->cfg, src);
+
+	return t && t->in_password[0];
 }
 
 static const char *auth_lookup(void *arg, const struct sip_addr *src,
 			       const char *user)
 {
 	const struct gw *gw = arg;
-	for (size_t i = 0; i < gw->cfg.ntrunks; i++) {
-		const struct cfg_trunk *t = &gw->cfg.trunks[i];
-		if (t->in_password[0] && from_trunk(t, src) &&
-		    !strcmp(user, t->in_user))
-			return t->in_password;
-	}
+	const struct cfg_trunk *t = gw_access_trunk_of(&gw->cfg, src);
+
+	if (t && t->in_password[0] && !strcmp(user, t->in_user))
+		return t->in_password;
 	return NULL;
+}
+
+static void auth_failed(void *arg, const struct sip_addr *src,
+			const struct sip_msg *req, enum sip_digest_result r)
+{
+	gw_access_auth_failed(arg, src, req,
+			      r == SIP_DIGEST_DENIED ? "wrong user or password"
+						     : "malformed credentials");
 }
 
 void gw_sipauth_call_creds(const struct cfg_trunk *t, const char **user,
@@ -148,6 +137,7 @@ int gw_sipauth_start(struct gw *gw)
 		.realm = realm,
 		.required = auth_required,
 		.lookup = auth_lookup,
+		.failed = auth_failed,
 		.arg = gw,
 	};
 	char buf[sizeof(gw->cfg.sip_auth_algs)];

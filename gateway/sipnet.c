@@ -74,6 +74,8 @@ static int listen2(struct gw *gw)
 	gw->sipudp2.sip = gw->sip;
 	gw->sipudp2.tap = gw_capture_sip_tap;
 	gw->sipudp2.tap_arg = gw;
+	gw->sipudp2.admit = gw_access_admit;
+	gw->sipudp2.admit_arg = gw;
 	sip_stack_set_alt_addr(gw->sip, cfg->sip_host2,
 			       (uint16_t)cfg->sip_port2);
 	GW_NOTICE(SIP, "listening on %s:%u/udp", cfg->sip_host2,
@@ -123,6 +125,8 @@ int gw_sipnet_start(struct gw *gw)
 	gw->siptcp.sip = gw->sip;
 	gw->siptcp.tap = gw_capture_sip_tap;
 	gw->siptcp.tap_arg = gw;
+	gw->siptcp.admit = gw_access_admit;
+	gw->siptcp.admit_arg = gw;
 	gw->siptcp.tls_name = trunk_tls_name;
 	gw->siptcp.tls_name_arg = gw;
 	if (!err && cfg->sip_host2[0])

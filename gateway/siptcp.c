@@ -254,6 +254,11 @@ static void process(struct gw_siptcp *t, struct gw_sipconn *c)
 		case SIP_STREAM_MORE:
 			return;
 		case SIP_STREAM_MSG:
+			if (t->admit &&
+			    !t->admit(t->admit_arg, &c->peer, false)) {
+				conn_close(t, c, "source blocked");
+				return;
+			}
 			learn_alias(c, p, len);
 			if (t->tap)
 				t->tap(t->tap_arg, c->fd, &c->peer, false, p,
@@ -460,6 +465,10 @@ static void accept_fn(void *arg, uint32_t events)
 
 		if (fd < 0)
 			return;
+		if (t->admit && !t->admit(t->admit_arg, &peer, true)) {
+			close(fd); /* blocked: not even a TLS handshake */
+			continue;
+		}
 		err = gw_sipconns_admit(&t->conns, &peer);
 		if (err) {
 			GW_WARN(SIP, "refused connection from %s: %s",

@@ -52,6 +52,8 @@ struct gw_siptcp {
 	} gone[GW_SIPTCP_FAILED];
 	gw_sip_tap_fn *tap; /* every message (captures, tracing); NULL: none */
 	void *tap_arg;
+	gw_sip_admit_fn *admit; /* access control; NULL: all taken */
+	void *admit_arg;
 	/* encryption (issue 8): the name a TLS server at dst must show in
 	 * its certificate (a trunk's tls_name); NULL or "": dst's address */
 	const char *(*tls_name)(void *arg, const struct sip_addr *dst);

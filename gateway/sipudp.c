@@ -85,6 +85,8 @@ void gw_sipudp_readable(void *arg, uint32_t events)
 		if (n < 0)
 			return;
 		src.len = mh.msg_namelen;
+		if (u->admit && !u->admit(u->admit_arg, &src, false))
+			continue; /* dropped unread: blocked or over its rate */
 		if (u->tap)
 			u->tap(u->tap_arg, u->fd, &src, false, buf, (size_t)n);
 		rx_stamp_us = cmsg_stamp(&mh);

@@ -15,11 +15,17 @@
 typedef void(gw_sip_tap_fn)(void *arg, int fd, const struct sip_addr *peer,
 			    bool tx, const void *buf, size_t len);
 
+/* Decides before parsing whether a packet (conn false) or a new TCP/TLS
+ * connection (conn true) from src is taken (access control). */
+typedef bool(gw_sip_admit_fn)(void *arg, const struct sip_addr *src, bool conn);
+
 struct gw_sipudp {
 	int fd;
 	struct sip_stack *sip;
 	gw_sip_tap_fn *tap; /* NULL: none */
 	void *tap_arg;
+	gw_sip_admit_fn *admit; /* NULL: every datagram */
+	void *admit_arg;
 };
 
 /* Loop callback (arg: struct gw_sipudp): hands the waiting datagrams to

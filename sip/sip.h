@@ -476,6 +476,14 @@ struct sip_hooks {
 	unsigned (*options)(void *arg, const struct sip_msg *req, char *hdrs,
 			    size_t size);
 	/*
+	 * optional: screens an out-of-dialog request other than ACK and
+	 * CANCEL by its transport source, before authentication and before
+	 * any transaction or call exists: 0 lets it pass, a status >= 300
+	 * refuses it with that status, 1 drops it unanswered. NULL: all pass.
+	 */
+	unsigned (*screen)(void *arg, const struct sip_addr *src,
+			   const struct sip_msg *req);
+	/*
 	 * optional: admission of a new out-of-dialog INVITE, asked before
 	 * any call, dialog or transaction exists: 0 takes it; a status
 	 * (503 under overload) refuses it statelessly, with extra header
@@ -591,6 +599,9 @@ void sip_call_set_user(struct sip_call *call, void *user);
 void *sip_call_user(const struct sip_call *call);
 unsigned sip_call_id(const struct sip_call *call);
 enum sip_call_state sip_call_state(const struct sip_call *call);
+/* UAS: the transport source of the initial INVITE (the datagram's or the
+ * connection's peer, never a header); NULL for our own calls. */
+const struct sip_addr *sip_call_source(const struct sip_call *call);
 /* The Call-ID header value (NUL-terminated, owned by the call). */
 const char *sip_call_callid(const struct sip_call *call);
 
@@ -804,6 +815,9 @@ struct sip_auth_policy {
 	/* Password of user for requests from src, or NULL. */
 	const char *(*lookup)(void *arg, const struct sip_addr *src,
 			      const char *user);
+	/* optional: credentials were wrong (DENIED) or malformed (BAD) */
+	void (*failed)(void *arg, const struct sip_addr *src,
+		       const struct sip_msg *req, enum sip_digest_result r);
 	void *arg;
 	/* challenges sent, in order of preference (0: SHA-256, MD5); some
 	 * clients (baresip 1.0) take the first and fail on SHA-256 */

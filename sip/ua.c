@@ -66,6 +66,11 @@ enum sip_call_state sip_call_state(const struct sip_call *call)
 	return call ? call->state : SIP_CALL_ENDED;
 }
 
+const struct sip_addr *sip_call_source(const struct sip_call *call)
+{
+	return call && !call->uac ? &call->src : NULL;
+}
+
 const char *sip_call_callid(const struct sip_call *call)
 {
 	return call && call->dlg.call_id ? call->dlg.call_id : "";
@@ -413,6 +418,14 @@ void sip_ua_recv_request(struct sip_stack *st, const struct sip_msg *req,
 	if (req->to.tag.l) {
 		in_dialog(st, req, src);
 		return;
+	}
+	if (req->method != SIP_METHOD_ACK && st->h.screen) {
+		unsigned code = st->h.screen(st->h.arg, src, req);
+
+		if (code >= 300)
+			sip_ua_reply(st, req, src, code, NULL);
+		if (code)
+			return;
 	}
 	if (!ua_auth_check(st, req, src))
 		return; /* challenged or refused */

@@ -310,6 +310,8 @@ bool ua_auth_check(struct sip_stack *st, const struct sip_msg *req,
 		"auth: %.*s from %s: %s", (int)req->method_str.l,
 		req->method_str.p, sip_addr_str(src, addr, sizeof(addr)),
 		sip_digest_result_name(r));
+	if ((r == SIP_DIGEST_BAD || r == SIP_DIGEST_DENIED) && a->pol.failed)
+		a->pol.failed(a->pol.arg, src, req, r);
 	if (r == SIP_DIGEST_BAD) {
 		st->stats.rx_rejected++;
 		sip_ua_reply(st, req, src, 400, NULL);

@@ -25,6 +25,7 @@ struct sip_call {
 	unsigned busy;	     /* > 0 while an app callback runs */
 	int cause;
 	struct sip_dialog dlg;
+	struct sip_addr src; /* UAS: where the initial INVITE came from */
 	struct sip_trans *inv_t;
 	struct sip_trans *bye_t;
 	struct sip_trans *cancel_t;

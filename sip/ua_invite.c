@@ -565,6 +565,7 @@ void ua_recv_invite(struct sip_stack *st, const struct sip_msg *req,
 		goto fail;
 	sip_rand_hex(st, tag, 16);
 	c->state = SIP_CALL_INCOMING;
+	c->src = *src;
 	c->invite = sip_strdup(st, req->buf, req->len);
 	if (!c->invite || sip_dialog_init_uas(&c->dlg, st, req, tag, src) ||
 	    sip_strans_alloc(&c->inv_t, st, req, src, NULL, c)) {

@@ -10,7 +10,7 @@ set -eu
 PKGS="build-essential pkg-config clang libpri-dev libspandsp-dev libopus-dev
 portaudio19-dev libcmocka-dev libtiff-dev libtiff-tools libinih-dev libssl-dev
 dahdi-source sip-tester sipsak iproute2 util-linux perl-base libosip2-dev
-kamailio baresip-core openssl libsrtp2-dev"
+kamailio baresip-core openssl libsrtp2-dev fail2ban"
 
 missing=""
 for p in $PKGS; do

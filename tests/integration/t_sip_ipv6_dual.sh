@@ -5,7 +5,7 @@
 . tests/integration/lib.sh
 command -v sipp >/dev/null || fail "sipp (sip-tester) is not installed"
 gw_conf "$T/gw.conf"
-sed -i 's/^listen = 127.0.0.1:5060$/&\nlisten2 = [::1]:5060/; s/^address = 127.0.0.1:5070$/address = [::1]:5070/' "$T/gw.conf"
+sed -i 's/^listen = 127.0.0.1:5060$/&\nlisten2 = [::1]:5060/; s/^address = 127.0.0.1:5070$/address = [::1]:5070\nacl = ::1, 127.0.0.1/' "$T/gw.conf"
 grep -q '^listen2' "$T/gw.conf" || fail "config edit failed"
 start sim "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --answer-delay 100 \
 	--timeout 60

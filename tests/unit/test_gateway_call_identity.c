@@ -115,7 +115,7 @@ static void from_sip_then_setup(void **state)
 		"Privacy: id\r\n"
 		"Diversion: <sip:+12125550199@127.0.0.1>;reason=user-busy\r\n");
 
-	call_id_from_sip(&call, m);
+	call_id_from_sip(&call, m, &gw.cfg.trunks[0]);
 	assert_string_equal(call.called, "+12125551234");
 	assert_string_equal(call.calling, "+12125550101"); /* trusted PAI */
 	assert_int_equal(call.iw_c2s.n, 1);
@@ -158,7 +158,7 @@ static void from_unknown_peer(void **state)
 			 "P-Asserted-Identity: <sip:+12125550101@x>\r\n");
 	snprintf(call.called, sizeof(call.called), "fax");
 	snprintf(call.calling, sizeof(call.calling), "2125550100");
-	call_id_from_sip(&call, m);
+	call_id_from_sip(&call, m, NULL);
 	assert_string_equal(call.called, "fax");
 	assert_string_equal(call.calling, "2125550100"); /* PAI not taken */
 	assert_int_equal(call.iw_c2s.n, 0);

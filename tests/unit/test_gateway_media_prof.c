@@ -146,25 +146,6 @@ static void sess_cfg(void **state)
 	assert_int_equal(gw_mprof_sess_cfg(&p, &cfg, &x, &mc), ENOTSUP);
 }
 
-static void trunk_of_invite(void **state)
-{
-	struct sip_msg m;
-
-	load_media();
-	memset(&m, 0, sizeof(m));
-	m.via.host = (struct sip_pl){ "127.0.0.3", 9 };
-	assert_ptr_equal(gw_mprof_trunk_of(&cfg, &m), &cfg.trunks[1]);
-	m.via.received = (struct sip_pl){ "127.0.0.2", 9 };
-	assert_ptr_equal(gw_mprof_trunk_of(&cfg, &m), &cfg.trunks[0]);
-	m.via.received = (struct sip_pl){ "127.0.0.22", 10 };
-	assert_null(gw_mprof_trunk_of(&cfg, &m));
-	assert_null(gw_mprof_trunk_of(&cfg, NULL));
-	/* IPv6: the Via's brackets do not count */
-	m.via.received = (struct sip_pl){ NULL, 0 };
-	m.via.host = (struct sip_pl){ "[2001:DB8::9]", 13 };
-	assert_ptr_equal(gw_mprof_trunk_of(&cfg, &m), &cfg.trunks[2]);
-}
-
 static void bad_media_options(void **state)
 {
 	static const char *const want[] = {
@@ -194,7 +175,6 @@ int main(void)
 		cmocka_unit_test(options_parsed),
 		cmocka_unit_test(profiles),
 		cmocka_unit_test(sess_cfg),
-		cmocka_unit_test(trunk_of_invite),
 		cmocka_unit_test(bad_media_options),
 	};
 

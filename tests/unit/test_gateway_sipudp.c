@@ -99,6 +99,57 @@ static void options_answered_and_garbage_counted(void **state)
 	gw_loop_free(c.h.loop);
 }
 
+/* The admit hook (access control) sees every datagram's source before
+ * parsing; false drops it unread: the stack counts nothing. */
+static unsigned admit_calls;
+
+static bool admit_none(void *arg, const struct sip_addr *src, bool conn)
+{
+	(void)arg;
+	assert_false(conn);
+	assert_int_equal(src->tp, SIP_TP_UDP);
+	assert_int_equal(src->ss.ss_family, AF_INET);
+	admit_calls++;
+	return false;
+}
+
+static void admit_hook_drops_before_parsing(void **state)
+{
+	struct ctx c = { .h.loop = gw_loop_alloc() };
+	struct sip_hooks h;
+	struct sip_stack_cfg cfg = { .local_ip = "127.0.0.1" };
+	struct sip_stats st;
+	struct pollfd pfd;
+	struct sockaddr_in to;
+	int peer;
+
+	gw_hooks_sip_init(&h, &c.h);
+	h.send = send_hook;
+	assert_int_equal(gw_udp_bind("127.0.0.1", 0, &c.udp.fd), 0);
+	assert_int_equal(gw_udp_bind("127.0.0.1", 0, &peer), 0);
+	cfg.local_port = (uint16_t)port_of(c.udp.fd);
+	assert_int_equal(sip_stack_alloc(&c.udp.sip, &cfg, &h), 0);
+	c.udp.admit = admit_none;
+	admit_calls = 0;
+	assert_int_equal(gw_sockaddr_in(&to, "127.0.0.1", cfg.local_port), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(sendto(peer, "garbage\r\n\r\n", 11, 0,
+					(struct sockaddr *)&to, sizeof(to)),
+				 11);
+	pfd = (struct pollfd){ .fd = c.udp.fd, .events = POLLIN };
+	assert_int_equal(poll(&pfd, 1, 1000), 1);
+	usleep(10000);
+	gw_sipudp_readable(&c.udp, 0);
+	assert_int_equal(admit_calls, 3);
+	sip_stack_stats(c.udp.sip, &st);
+	assert_int_equal(st.rx_msgs, 0);
+	assert_int_equal(st.rx_rejected, 0);
+	sip_stack_free(c.udp.sip);
+	close(c.udp.fd);
+	close(peer);
+	gw_loop_free(c.h.loop);
+}
+
 static void send_to_closed_port_reports_nothing_fatal(void **state)
 {
 	struct gw_sipudp u = { .fd = -1 };
@@ -190,6 +241,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(options_answered_and_garbage_counted),
 		cmocka_unit_test(send_to_closed_port_reports_nothing_fatal),
+		cmocka_unit_test(admit_hook_drops_before_parsing),
 		cmocka_unit_test(queued_time_from_stamps),
 	};
 

@@ -419,6 +419,66 @@ static void ua_options_hook(void **state)
 	fk_done();
 }
 
+/* The screen hook (access control): asked for out-of-dialog requests
+ * but ACK and CANCEL, with the transport source; its status refuses
+ * before any call exists, 1 drops unanswered, 0 lets through; a call
+ * keeps its source (sip_call_source). */
+static unsigned scr_code, scr_calls;
+static struct sip_addr scr_src;
+
+static unsigned scr_hook(void *arg, const struct sip_addr *src,
+			 const struct sip_msg *req)
+{
+	(void)arg;
+	(void)req;
+	scr_calls++;
+	scr_src = *src;
+	return scr_code;
+}
+
+static void ua_screen_hook(void **state)
+{
+	struct sip_stack_cfg cfg = { .local_ip = "192.0.2.1",
+				     .local_port = 5060 };
+	struct sip_hooks h = fk_hooks();
+	struct sip_addr peer = fk_peer();
+	char a[64], b[64];
+
+	(void)state;
+	memset(&fk, 0, sizeof(fk));
+	fk.now = 1000;
+	h.screen = scr_hook;
+	assert_int_equal(sip_stack_alloc(&fk.st, &cfg, &h), 0);
+	scr_calls = 0;
+	scr_code = 403;
+	fk_invite("z9hG4bKs1", 1);
+	assert_int_equal(fk.nsent, 1);
+	assert_int_equal(fk_code(0), 403); /* no 100 first: no transaction */
+	assert_null(fk.incoming);
+	assert_string_equal(sip_addr_str(&scr_src, a, sizeof(a)),
+			    sip_addr_str(&peer, b, sizeof(b)));
+	scr_code = 1; /* drop */
+	fk_req("SUBSCRIBE", "z9hG4bKs2", NULL, 1, "Event: x\r\n");
+	assert_int_equal(fk.nsent, 1);
+	/* CANCEL and in-dialog requests are not asked: 481 as ever */
+	fk_req("CANCEL", "z9hG4bKs3", NULL, 1, NULL);
+	fk_req("BYE", "z9hG4bKs4", "nosuch", 2, NULL);
+	assert_int_equal(fk_code(1), 481);
+	assert_int_equal(fk_code(2), 481);
+	assert_int_equal(scr_calls, 2);
+	/* passed: the call knows where its INVITE came from */
+	scr_code = 0;
+	fk_invite("z9hG4bKs5", 1);
+	assert_non_null(fk.incoming);
+	assert_string_equal(
+		sip_addr_str(sip_call_source(fk.incoming), a, sizeof(a)),
+		sip_addr_str(&peer, b, sizeof(b)));
+	assert_null(sip_call_source(NULL));
+	sip_call_respond(fk.incoming, 486, NULL, NULL);
+	fk_advance(60000);
+	fk_done();
+}
+
 /* Index of the last sent response with this code, or -1. */
 static int find_code(unsigned code)
 {
@@ -674,6 +734,7 @@ int main(void)
 		cmocka_unit_test(ua_free_live),
 		cmocka_unit_test(ua_respond_in_callback),
 		cmocka_unit_test(ua_options_hook),
+		cmocka_unit_test(ua_screen_hook),
 		cmocka_unit_test(ua_invite_admit_hook),
 		cmocka_unit_test(ua_alloc_failures),
 	};

@@ -385,11 +385,28 @@ static const char *src_lookup(void *arg, const struct sip_addr *src,
 	return strcmp(user, "bob") == 0 ? "bobpw" : NULL;
 }
 
+/* the failed hook: wrong (DENIED) and malformed (BAD) credentials */
+static unsigned failed_denied, failed_bad;
+
+static void src_failed(void *arg, const struct sip_addr *src,
+		       const struct sip_msg *req, enum sip_digest_result r)
+{
+	(void)arg;
+	(void)src;
+	(void)req;
+	if (r == SIP_DIGEST_DENIED)
+		failed_denied++;
+	else if (r == SIP_DIGEST_BAD)
+		failed_bad++;
+}
+
 static void policy_on(void)
 {
 	struct sip_auth_policy pol = { .realm = "gw.test",
 				       .required = required,
-				       .lookup = src_lookup };
+				       .lookup = src_lookup,
+				       .failed = src_failed };
+	failed_denied = failed_bad = 0;
 	fk_stack();
 	fk.auto_respond = 0;
 	assert_int_equal(sip_stack_set_auth(fk.st, &pol), 0);
@@ -485,6 +502,10 @@ static void ua_auth_server_invite(void **state)
 	assert_int_equal(ss.denied, 2);
 	assert_int_equal(ss.bad, 1);
 	assert_int_equal(ss.replayed, 1);
+	/* the user heard of the two wrong ones and the malformed one only
+	 * (no credentials and stale are part of a normal exchange) */
+	assert_int_equal(failed_denied, 2);
+	assert_int_equal(failed_bad, 1);
 	fk_advance(60000);
 	fk_done();
 }
