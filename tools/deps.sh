@@ -28,16 +28,20 @@ SUDO=""
 $SUDO apt-get update -q
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
 
-# kamailio's package installs a system service that may start on install
-# and take port 5060, the demo's SIP port; the tests run their own
-# kamailio in a network namespace, so the service is stopped and disabled.
-case " $missing " in
-*" kamailio "*)
+# kamailio's and fail2ban's packages install system services that may
+# start on install: kamailio would take port 5060, the demo's SIP port, and
+# fail2ban would start banning on this machine (its default sshd jail).
+# The tests run their own kamailio in a network namespace and use only
+# fail2ban-regex, so both services are stopped and disabled.
+for svc in kamailio fail2ban; do
+	case " $missing " in
+	*" $svc "*) ;;
+	*) continue ;;
+	esac
 	if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
-		$SUDO systemctl disable --now kamailio >/dev/null 2>&1 || true
+		$SUDO systemctl disable --now "$svc" >/dev/null 2>&1 || true
 	elif command -v service >/dev/null 2>&1; then
-		$SUDO service kamailio stop >/dev/null 2>&1 || true
-		$SUDO update-rc.d kamailio disable >/dev/null 2>&1 || true
+		$SUDO service "$svc" stop >/dev/null 2>&1 || true
+		$SUDO update-rc.d "$svc" disable >/dev/null 2>&1 || true
 	fi
-	;;
-esac
+done
