@@ -48,6 +48,10 @@ listen = 127.0.0.1:5060
 rtp_port_min = 10000
 rtp_port_max = 59999
 rtcp_interval_ms = 0
+[trunk sipp]
+; SIPp's address: only trunk peers may reach the PSTN ([sip]
+; unknown_sources = refuse), and a single-host trunk is not rate limited
+address = 127.0.0.1:5071
 [route sip-to-pstn]
 from = sip
 prefix = 212
