@@ -10,30 +10,36 @@ bs_srtp_conf() {
 	grep -q '^module.*srtp.so' "$1/config" || fail "no srtp module line"
 }
 
-# srtp_check_pcap PCAP: every RTP-sized UDP datagram to or from the
-# gateway's ports (30000..30999) carries an SRTP tag (12-octet header,
-# 160 octets of PCMU, 4 or 10 octets of tag) and the gateway's own
-# payloads (the PSTN's 1000 Hz: plain u-law repeats every 8 octets) do
-# not look like audio; our RTCP on the odd ports needs the SRTCP index
-# and tag (at least 8 + 4 + 10 octets). Prints "N M": RTP datagrams
-# checked, from the gateway.
+# srtp_check_pcap PCAP GWLOG: every RTP-sized UDP datagram to or from the
+# gateway's RTP ports (the "local N" of GWLOG's media lines; baresip picks
+# its own ports at random, also inside the gateway's range) carries an
+# SRTP tag (12-octet header, 160 octets of PCMU, 4 or 10 octets of tag)
+# and the gateway's own payloads (the PSTN's 1000 Hz: plain u-law repeats
+# every 8 octets) do not look like audio; our RTCP (RTP port + 1) needs the
+# SRTCP index and tag (at least 8 + 4 + 10 octets). Prints "N M": RTP
+# datagrams checked, from the gateway.
 srtp_check_pcap() {
+	local ports
+	ports=$(grep -o 'media [^ ]* ptime [0-9]*: local [0-9]*' "$2" |
+		awk '{ print $NF }' | sort -u | tr '\n' ' ')
+	[ -n "$ports" ] || { echo "no gateway RTP port in $2"; return 1; }
 	tshark -r "$1" -T fields -e udp.srcport -e udp.dstport -e udp.payload \
 		"udp and (udp.srcport >= 30000 and udp.srcport <= 30999 or udp.dstport >= 30000 and udp.dstport <= 30999)" \
-		2>/dev/null | perl -ne '
+		2>/dev/null | GW_PORTS="$ports" perl -ne '
+		BEGIN { %gw = map { ($_ => 1, $_ + 1 => 1) } split " ", $ENV{GW_PORTS}; }
 		my ($sp, $dp, $hex) = split /\t/; chomp $hex;
 		my $len = length($hex) / 2;
-		my $gp = $sp >= 30000 && $sp <= 30999 ? $sp : $dp;
+		my $gp = $gw{$sp} ? $sp : $gw{$dp} ? $dp : next;
 		if ($gp % 2) {	# RTCP: ours (baresip sends one short report
 				# in the clear when its call ends)
 			die "RTCP of $len octets $sp -> $dp: no SRTCP trailer\n"
-				if $len < 22 && $gp == $sp;
+				if $len < 22 && $gw{$sp};
 			next;
 		}
 		$n++;
 		die "plain-sized RTP datagram ($len octets) $sp -> $dp\n"
 			unless $len == 176 || $len == 182;
-		next unless $sp >= 30000 && $sp <= 30999;
+		next unless $gw{$sp};
 		$g++;
 		my @b = map { hex } unpack("(A2)*", substr($hex, 24, 320));
 		my $same = grep { $b[$_] == $b[$_ + 8] } 0 .. $#b - 8;
