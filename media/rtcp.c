@@ -275,20 +275,21 @@ void rtcp_src_init(struct rtcp_src *s)
 
 void rtcp_src_jitter(struct rtcp_src *s, uint32_t rtp_ts, uint32_t arrival)
 {
-	uint32_t transit = arrival - rtp_ts;
-	int32_t d;
+	uint32_t transit = arrival - rtp_ts, d;
 
 	if (!s->have_transit) {
 		s->have_transit = true;
 		s->transit = transit;
 		return;
 	}
-	d = (int32_t)(transit - s->transit);
+	/* |D| in unsigned arithmetic: a jump of exactly 2^31 (a forged
+	 * timestamp) has no positive int32_t; it gives 2^31 here */
+	d = transit - s->transit;
 	s->transit = transit;
-	if (d < 0)
-		d = -d;
+	if (d & 0x80000000u)
+		d = 0u - d;
 	/* J += (|D| - J) / 16, kept scaled by 16 (appendix A.8) */
-	s->jitter_q4 += (uint32_t)d - ((s->jitter_q4 + 8) >> 4);
+	s->jitter_q4 += d - ((s->jitter_q4 + 8) >> 4);
 }
 
 uint32_t rtcp_src_jitter_units(const struct rtcp_src *s)

@@ -318,6 +318,24 @@ static void test_interval(void **state)
 	assert_in_range(rtcp_interval_rand_us(5000000, 0.5), 4104145, 4104148);
 }
 
+/* Found by fuzz_rtp: a transit jump of exactly 2^31 (a forged timestamp)
+ * was negated as an int32_t (undefined). |D| is now 2^31, and J moves by
+ * |D|/16 both ways. */
+static void test_jitter_half_range_jump(void **state)
+{
+	struct rtcp_src s;
+
+	(void)state;
+	rtcp_src_init(&s);
+	rtcp_src_jitter(&s, 0, 1000);
+	rtcp_src_jitter(&s, 0x80000000u, 1000); /* transit - 2^31 */
+	assert_int_equal(rtcp_src_jitter_units(&s), 0x80000000u / 16);
+	rtcp_src_init(&s);
+	rtcp_src_jitter(&s, 0x80000000u, 1000);
+	rtcp_src_jitter(&s, 0, 1000); /* transit + 2^31 */
+	assert_int_equal(rtcp_src_jitter_units(&s), 0x80000000u / 16);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -332,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_lsr_dlsr_rtt),
 		cmocka_unit_test(test_ntp),
 		cmocka_unit_test(test_interval),
+		cmocka_unit_test(test_jitter_half_range_jump),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
