@@ -186,18 +186,24 @@ a0=$(answered)
 	-m $((offer * dur)) -nostdin -timeout $((dur + 30))s -max_socket 60000 \
 	-l $((offer * 4 + 100)) -trace_rtt -rtt_freq 1 >"$T/sipp_ovl.log" 2>&1 ) &
 ovl_pid=$!
-sleep 0.2
-sipp_pid=$(pgrep -P "$ovl_pid" | head -n 1)
+sipp_pid=
+for _ in 1 2 3 4 5; do # timeout's child, once started
+	sleep 0.1
+	sipp_pid=$(pgrep -P "$ovl_pid" | head -n 1)
+	[ -n "$sipp_pid" ] && break
+done
 p0=$(cpu_s "$sipp_pid") s20=$(cpu_s "${PID_sim2:-0}")
 # completed calls during the offered window: answered from t0 to t0 + dur
 if [ -n "${BENCH_DEBUG:-}" ]; then
-	sleep $((dur / 2))
+	for _ in $(seq $((dur * 2))); do
+		sleep 0.5
+		scrape | awk '/^pstngw_(overload_admit_ratio|signalling_busy_ratio|calls_active|media_worker_load) / { printf "%s=%s ", substr($1, 8), $2 } END { print "" }' >&2
+	done
 	"$B/pstngw-ctl" -s "$T/ctl.sock" show calls >"$T/calls.txt" 2>&1
 	head -3 "$T/calls.txt" >&2
 	ss -uanmp 2>/dev/null | awk '/^UNCONN/ { sock = $4 " " $5 " " $6 } /skmem/ { if (match($0, /d[0-9]+/)) { d = substr($0, RSTART + 1, RLENGTH - 1); if (d > 0) print "call_cps: drops", d, sock } }' | sort -k3 -n | tail -5 >&2
 	ss -uanm 2>/dev/null | awk '/^UNCONN/ { q = $2 " " $4 } /skmem/ { if ((q + 0) > 0) print "call_cps: recv-q", q }' | sort -k3 -n | tail -5 >&2
 	awk 'NR > 1 { n[$4 " " $5]++ } END { for (k in n) print "call_cps: calls in state", k, n[k] }' "$T/calls.txt" | sort -k6 -n | tail -8 >&2
-	sleep $((dur - dur / 2))
 else
 	sleep "$dur"
 fi
