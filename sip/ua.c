@@ -102,6 +102,11 @@ void ua_call_free(struct sip_call *c)
 			break;
 		}
 	}
+	if (c->hpprev) {
+		*c->hpprev = c->hnext;
+		if (c->hnext)
+			c->hnext->hpprev = c->hpprev;
+	}
 	st->stats.active_calls--;
 	sip_dialog_release(&c->dlg);
 	sip_free(st, c->invite);
@@ -191,6 +196,26 @@ struct sip_call *ua_call_alloc(struct sip_stack *st, bool uac)
 	return c;
 }
 
+void ua_call_hash(struct sip_call *c)
+{
+	struct sip_call **b;
+
+	if (c->hpprev || !c->dlg.call_id)
+		return;
+	b = &c->st->call_hash[sip_hash(c->dlg.call_id, strlen(c->dlg.call_id)) &
+			      (SIP_CALL_HASH - 1)];
+	c->hnext = *b;
+	if (c->hnext)
+		c->hnext->hpprev = &c->hnext;
+	*b = c;
+	c->hpprev = b;
+}
+
+struct sip_call *ua_calls_of(struct sip_stack *st, const struct sip_pl *cid)
+{
+	return st->call_hash[sip_hash(cid->p, cid->l) & (SIP_CALL_HASH - 1)];
+}
+
 void ua_new_branch(struct sip_stack *st, char *buf)
 {
 	memcpy(buf, SIP_BRANCH_COOKIE, 7);
@@ -274,7 +299,8 @@ void sip_ua_reply(struct sip_stack *st, const struct sip_msg *req,
 static struct sip_call *find_dialog(struct sip_stack *st,
 				    const struct sip_msg *req)
 {
-	for (struct sip_call *c = st->calls; c; c = c->next)
+	for (struct sip_call *c = ua_calls_of(st, &req->call_id); c;
+	     c = c->hnext)
 		if (c->state != SIP_CALL_ENDED &&
 		    sip_dialog_match(&c->dlg, req))
 			return c;

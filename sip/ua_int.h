@@ -16,6 +16,8 @@
 /* Owned by the stack (st->calls) until the ENDED event has been delivered. */
 struct sip_call {
 	struct sip_call *next;
+	/* st->call_hash by Call-ID, once the dialog has one (ua_call_hash) */
+	struct sip_call *hnext, **hpprev;
 	struct sip_stack *st;
 	unsigned id;
 	void *user;
@@ -88,6 +90,11 @@ struct sip_call {
 /* ua.c */
 struct sip_call *ua_call_alloc(struct sip_stack *st, bool uac);
 void ua_call_free(struct sip_call *c);
+/* Files c under its dialog's Call-ID (set by then): in-dialog requests
+ * and INVITE retransmissions find it in O(1) among thousands. */
+void ua_call_hash(struct sip_call *c);
+/* The first call of the bucket where a Call-ID's calls are (hnext on). */
+struct sip_call *ua_calls_of(struct sip_stack *st, const struct sip_pl *cid);
 void ua_set_state(struct sip_call *c, enum sip_call_state s);
 /* Returns true if the call is gone after the callback. */
 bool ua_emit(struct sip_call *c, struct sip_call_event *ev);
