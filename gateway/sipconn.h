@@ -44,6 +44,7 @@ struct gw_sipconns_stats {
 	uint64_t bad_framing;	/* no/bad Content-Length, too large */
 	uint64_t pings;		/* CRLFCRLF keep-alives answered */
 	uint64_t tls_failed;	/* handshakes that failed */
+	uint64_t resent; /* sends to a gone connection's sent-by (18.2.2) */
 };
 
 struct gw_sipconns {

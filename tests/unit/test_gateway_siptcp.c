@@ -358,6 +358,63 @@ static void late_response_to_sent_by(void **state)
 	teardown();
 }
 
+/* RFC 3261 18.2.2 with a Via host that is a name (the peer behind NAT):
+ * the new connection goes to the source IP ("received") and the sent-by
+ * port. The reset is not read yet when the response is sent: the failed
+ * write closes the connection and the response is sent again. */
+static void reset_unread_response_to_received(void **state)
+{
+	struct sockaddr_storage me;
+	socklen_t ml = sizeof(me);
+	struct sip_addr src = { .tp = SIP_TP_TCP };
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	unsigned port;
+	char msg[1024], buf[8192];
+	bool closed;
+	int lfd, fd, afd = -1;
+
+	setup(0, 0);
+	lfd = listener(&port);
+	fd = client();
+	snprintf(msg, sizeof(msg),
+		 "OPTIONS sip:gw@127.0.0.1 SIP/2.0\r\n"
+		 "Via: SIP/2.0/TCP ua.example.invalid:%u;branch=z9hG4bKnat\r\n"
+		 "From: <sip:t@127.0.0.1>;tag=a\r\nTo: <sip:gw@127.0.0.1>\r\n"
+		 "Call-ID: nat\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n"
+		 "Content-Length: 0\r\n\r\n",
+		 port);
+	assert_int_equal(write(fd, msg, strlen(msg)), (ssize_t)strlen(msg));
+	collect(fd, buf, sizeof(buf), "Call-ID: nat", &closed);
+	assert_non_null(strstr(buf, "SIP/2.0 200"));
+	/* the 200 carries received=127.0.0.1 (the host is a name) */
+	assert_non_null(strstr(buf, "received=127.0.0.1"));
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&me, &ml), 0);
+	memcpy(&src.ss, &me, sizeof(me));
+	src.len = ml;
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)),
+			 0);
+	close(fd);
+	/* no pump: the loop has not seen the reset */
+	assert_int_equal(C.tcp.conns.n, 1);
+	assert_int_equal(gw_siptcp_send(&C.tcp, &src, "late\r\n", 6), 0);
+	assert_int_equal(C.tcp.conns.stats.resent, 1);
+	for (int i = 0; i < 100 && afd < 0; i++) {
+		pump(1);
+		afd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK);
+	}
+	assert_true(afd >= 0);
+	collect(afd, buf, sizeof(buf), "late", &closed);
+	assert_string_equal(buf, "late\r\n");
+	/* a retransmission finds the new connection */
+	assert_int_equal(gw_siptcp_send(&C.tcp, &src, "again\r\n", 7), 0);
+	collect(afd, buf, sizeof(buf), "again", &closed);
+	assert_string_equal(buf, "again\r\n");
+	assert_int_equal(C.tcp.conns.stats.opened, 1);
+	close(afd);
+	close(lfd);
+	teardown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -367,6 +424,7 @@ int main(void)
 		cmocka_unit_test(per_ip_limit),
 		cmocka_unit_test(outgoing_reused_and_stuck_peer_dropped),
 		cmocka_unit_test(late_response_to_sent_by),
+		cmocka_unit_test(reset_unread_response_to_received),
 	};
 
 	return cmocka_run_group_tests_name("gateway_siptcp", tests, NULL, NULL);
