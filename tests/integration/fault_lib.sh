@@ -22,8 +22,8 @@ metric() {
 }
 
 # expect_idle SECONDS: within SECONDS, no call, SIP dialog, SIP
-# transaction or busy B-channel is left (metrics), and pstngw-ctl show
-# calls lists none.
+# transaction or busy B-channel is left (metrics), pstngw-ctl show
+# calls lists none, and libpri never saw a call it had freed.
 expect_idle() {
 	local i c d t u
 	for i in $(seq $(($1 * 4))); do
@@ -39,6 +39,7 @@ expect_idle() {
 		fail "not idle after ${1}s: calls $c dialogs $d transactions $t channels in use $u"
 	$CTL show calls >"$T/calls.txt" || fail "pstngw-ctl show calls failed"
 	expect_no_line "$T/calls.txt" "^ *[0-9]+ "
+	expect_no_line "$T/gw.log" "libpri: .*invalid call ptr"
 }
 
 # wait_count FILE REGEX N SECONDS: until N lines of FILE match.
