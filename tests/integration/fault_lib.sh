@@ -23,7 +23,8 @@ metric() {
 
 # expect_idle SECONDS: within SECONDS, no call, SIP dialog, SIP
 # transaction or busy B-channel is left (metrics), pstngw-ctl show
-# calls lists none, and libpri never saw a call it had freed.
+# calls lists none, and libpri reported no error (such as a call it had
+# freed: "invalid call ptr").
 expect_idle() {
 	local i c d t u
 	for i in $(seq $(($1 * 4))); do
@@ -40,6 +41,8 @@ expect_idle() {
 	$CTL show calls >"$T/calls.txt" || fail "pstngw-ctl show calls failed"
 	expect_no_line "$T/calls.txt" "^ *[0-9]+ "
 	expect_no_line "$T/gw.log" "libpri: .*invalid call ptr"
+	$CTL show spans >"$T/spans_idle.txt" || fail "pstngw-ctl show spans failed"
+	expect_no_line "$T/spans_idle.txt" "pri_errors [1-9]"
 }
 
 # wait_count FILE REGEX N SECONDS: until N lines of FILE match.
