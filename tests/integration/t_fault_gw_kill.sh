@@ -9,8 +9,8 @@
 # work both ways.
 . tests/integration/lib.sh
 . tests/integration/fault_lib.sh
-fault_start --refresh 1000
-sip_calls c1 5072 2 4000
+fault_start --refresh 500
+sip_calls c1 5072 2 5000
 sim_cmd "$T/sim.sock" "call 5551000 from=2125550100" || fail "call refused"
 wait_count "$T/c1.log" "event=answered" 2 5
 wait_for "$T/sim.log" "event=connect .*call=3" 5
@@ -36,10 +36,11 @@ wait_exit c1 10
 [ "$(grep -c 'event=ended' "$T/c1.log")" -eq 2 ] || fail "SIP calls still up"
 [ "$(grep -c 'SIP/2.0 481 ' "$T/gw.log")" -ge 2 ] ||
 	fail "the BYEs of the old dialogs did not get 481"
-# the called phone ended its dialog by itself (refresh, then BYE: 481)
+# the called phone ended its dialog by itself: no BYE reached it (its
+# refresh may reach the new process before the trace is on: the 481s to
+# it are not counted)
 wait_for "$T/phone.log" "event=ended call=1" 10
-[ "$(grep -c 'SIP/2.0 481 ' "$T/gw.log")" -ge 4 ] ||
-	fail "the phone's refresh and BYE did not get 481"
+expect_no_line "$T/phone.log" "event=bye call=1"
 expect_idle 10
 both_ways_work c3 5074
 pass
