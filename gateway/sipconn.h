@@ -17,8 +17,9 @@ struct gw_sipconn {
 	struct gw_sipconn *next;
 	unsigned id;
 	int fd;
-	struct sip_addr peer;  /* remote address; .tp is TCP or TLS */
-	struct sip_addr alias; /* sent-by of the peer's requests (RFC 5923) */
+	struct sip_addr peer; /* remote address; .tp is TCP or TLS */
+	struct sip_addr
+		alias; /* source IP, Via sent-by port (RFC 3261 18.2.2) */
 	bool has_alias;
 	bool alias_checked; /* the first request's Via was looked at */
 	bool outbound;	    /* we opened it */
