@@ -590,6 +590,14 @@ int sip_call_answer(struct sip_call *call, unsigned code, const char *sdp);
  */
 int sip_call_reoffer(struct sip_call *call, const char *sdp);
 /*
+ * Sends a session refresh now (RFC 4028: either side may), as the session
+ * timer's refresher does: UPDATE if the peer allows it, else a re-INVITE
+ * with the last local SDP. A 481 or 408 (or no answer) ends the call
+ * (RFC 3261 12.2.1.2), so a peer that lost the dialog is found. EPROTO
+ * outside a confirmed dialog, EBUSY while an offer is pending.
+ */
+int sip_call_refresh(struct sip_call *call);
+/*
  * REFER progress (RFC 3515): NOTIFY with a message/sipfrag "SIP/2.0
  * code reason"; code >= 200 terminates the implicit subscription.
  */
