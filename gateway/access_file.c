@@ -33,8 +33,8 @@ static void save_one(void *arg, const struct sockaddr *sa, uint64_t until_ms)
 		(long long)(x->wall_s + left_s));
 }
 
-int gw_access_file_save(struct gw_guard *g, const char *path,
-			uint64_t now_ms, int64_t wall_s, unsigned *n)
+int gw_access_file_save(struct gw_guard *g, const char *path, uint64_t now_ms,
+			int64_t wall_s, unsigned *n)
 {
 	char tmp[4096 + 8];
 	struct save_ctx x = { .now_ms = now_ms, .wall_s = wall_s };
@@ -64,8 +64,7 @@ int gw_access_file_save(struct gw_guard *g, const char *path,
 }
 
 /* "IP UNTIL" into ss and until; 0 or -1 */
-static int parse_line(char *line, struct sockaddr_storage *ss,
-		      long long *until)
+static int parse_line(char *line, struct sockaddr_storage *ss, long long *until)
 {
 	char ip[64], *end;
 	const char *sp = strchr(line, ' ');
@@ -83,9 +82,8 @@ static int parse_line(char *line, struct sockaddr_storage *ss,
 	return 0;
 }
 
-int gw_access_file_load(struct gw_guard *g, const char *path,
-			uint64_t now_ms, int64_t wall_s,
-			struct gw_access_file_res *r)
+int gw_access_file_load(struct gw_guard *g, const char *path, uint64_t now_ms,
+			int64_t wall_s, struct gw_access_file_res *r)
 {
 	char line[256];
 	unsigned lineno = 0;
@@ -125,7 +123,7 @@ int gw_access_file_load(struct gw_guard *g, const char *path,
 				    now_ms + left_ms))
 			r->restored++;
 		continue;
-bad:
+	bad:
 		if (!r->bad++)
 			r->first_bad = lineno;
 	}

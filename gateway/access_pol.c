@@ -44,9 +44,9 @@ static unsigned slot_of(const uint8_t key[17])
 	return h % GW_POLICY_CACHE;
 }
 
-const struct gw_access_policy *
-gw_policy_cache_get(struct gw_policy_cache *pc, const struct gw_cfg *cfg,
-		    const struct sip_addr *src)
+const struct gw_access_policy *gw_policy_cache_get(struct gw_policy_cache *pc,
+						   const struct gw_cfg *cfg,
+						   const struct sip_addr *src)
 {
 	uint8_t key[17];
 

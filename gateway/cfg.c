@@ -496,6 +496,11 @@ static void validate(struct cfg_ctx *c)
 			c->errs,
 			"%s: [sip] tls_verify: peer needs tls_ca (or tls_verify = none)",
 			c->file);
+	if (cfg->tls_host[0] && cfg->tls_client_cert && !cfg->tls_ca[0])
+		cfg_errors_add(
+			c->errs,
+			"%s: [sip] tls_client_cert: require needs tls_ca (the CA client certificates must chain to)",
+			c->file);
 	if ((cfg->tls_host[0] && !cfg->tls_cert[0]))
 		cfg_errors_add(c->errs, "%s: [sip] tls_listen: needs tls_cert",
 			       c->file);

@@ -196,7 +196,8 @@ struct gw_cfg {
 	unsigned tls_port;
 	char tls_cert[CFG_PATH_LEN * 2], tls_key[CFG_PATH_LEN * 2];
 	char tls_ca[CFG_PATH_LEN * 2];
-	int tls_verify; /* 0 none, 1 peer */
+	int tls_verify;	     /* 0 none, 1 peer */
+	int tls_client_cert; /* 0 optional, 1 require (access) */
 	char sip_domain[CFG_HOST_LEN];
 	char sip_realm[CFG_HOST_LEN];
 	char sip_auth_algs[64];

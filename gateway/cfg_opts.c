@@ -59,6 +59,7 @@ static const char *const tr_dtmf_modes[] = { "default", "rfc4733", "inband",
 static const char *const jb_modes[] = { "fixed", "adaptive", NULL };
 static const char *const onoff[] = { "off", "on", NULL };
 static const char *const verifies[] = { "none", "peer", NULL };
+static const char *const client_certs[] = { "optional", "require", NULL };
 static const char *const transports[] = { "udp", "tcp", "tls", NULL };
 /* enum cfg_fax_* order; a trunk's lists start with "default" (-1) */
 static const char *const fax_modes[] = { "t38", "g711", "off", NULL };
@@ -213,6 +214,12 @@ const struct opt cfg_opts[] = {
 	  NULL,
 	  "peer: a TLS server we connect to (and a client offering a certificate)\n"
 	  "; must present a certificate signed by tls_ca; none: not checked. TLS 1.2+." },
+	{ S_SIP, "tls_client_cert", T_ENUM, "optional", 0, 0, client_certs, 0,
+	  G(tls_client_cert), NULL,
+	  "TLS server: optional: a client may connect without a certificate\n"
+	  "; (one it offers is checked as tls_verify says); require: a client\n"
+	  "; must present one signed by tls_ca, or the handshake is refused\n"
+	  "; (mutual TLS: only holders of such certificates reach SIP at all)." },
 	{ S_SIP, "domain", T_STR, "", 0, 0, NULL, 0, G(sip_domain), NULL,
 	  "Host part of From URIs; empty: the listen address." },
 	{ S_SIP, "user_agent", T_STR, "pstngw", 0, 0, NULL, 0, G(user_agent),

@@ -74,8 +74,7 @@ static void round_trip(void **state)
 	/* before: the first process, its monotonic clock at 50 s */
 	assert_true(gw_guard_failure(&a, sa("192.0.2.7"), 50000));
 	assert_true(gw_guard_failure(&a, sa("2001:db8::9"), 60000));
-	assert_int_equal(gw_guard_block(&a, sa("192.0.2.8"), 60000, 61000),
-			 0);
+	assert_int_equal(gw_guard_block(&a, sa("192.0.2.8"), 60000, 61000), 0);
 	assert_int_equal(gw_guard_block(&a, sa("192.0.2.9"), 60000, 60000),
 			 EINVAL); /* no time left */
 	uint64_t ch = a.changes;
@@ -191,18 +190,18 @@ static void rate_override(void **state)
 	assert_int_equal(gw_guard_init(&g, &gc), 0);
 	/* its own burst of 3 at 1/s: the fourth at once is over */
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(gw_guard_packet_rate(&g, sa("192.0.2.50"),
-						      1000, 1, 3),
-				 GW_GUARD_PASS);
+		assert_int_equal(
+			gw_guard_packet_rate(&g, sa("192.0.2.50"), 1000, 1, 3),
+			GW_GUARD_PASS);
 	assert_int_equal(gw_guard_packet_rate(&g, sa("192.0.2.50"), 1000, 1, 3),
 			 GW_GUARD_RATE);
 	/* rate 0: no limit, but a block still holds */
 	assert_int_equal(gw_guard_packet_rate(&g, sa("192.0.2.50"), 2000, 0, 3),
 			 GW_GUARD_BLOCKED);
 	for (int i = 0; i < 100; i++)
-		assert_int_equal(gw_guard_packet_rate(&g, sa("192.0.2.51"),
-						      2000, 0, 1),
-				 GW_GUARD_PASS);
+		assert_int_equal(
+			gw_guard_packet_rate(&g, sa("192.0.2.51"), 2000, 0, 1),
+			GW_GUARD_PASS);
 	nvisit = 0;
 	assert_int_equal(gw_guard_each_blocked(&g, 2000, visit, NULL), 1);
 	assert_int_equal(nvisit, 1);

@@ -40,15 +40,15 @@ static int load(const char *text, struct cfg_errors *e)
 	return err;
 }
 
-#define CONF                                                        \
-	"[sip]\nlisten = 127.0.0.1:5060\n"                          \
-	"[security]\nrate_limit = 20\nrate_burst = 40\n"            \
-	"[trunk host]\naddress = 192.0.2.10\n"                      \
-	"[trunk farm]\naddress = 198.51.100.1\n"                    \
-	"acl = 198.51.100.0/29\nallow_open = yes\n"                 \
-	"rate_limit = 500\nrate_burst = 1000\n"                     \
+#define CONF                                                          \
+	"[sip]\nlisten = 127.0.0.1:5060\n"                            \
+	"[security]\nrate_limit = 20\nrate_burst = 40\n"              \
+	"[trunk host]\naddress = 192.0.2.10\n"                        \
+	"[trunk farm]\naddress = 198.51.100.1\n"                      \
+	"acl = 198.51.100.0/29\nallow_open = yes\n"                   \
+	"rate_limit = 500\nrate_burst = 1000\n"                       \
 	"[trunk free]\naddress = 203.0.113.1\nacl = 203.0.113.0/30\n" \
-	"allow_open = yes\nexempt = yes\nrate_limit = 0\n"          \
+	"allow_open = yes\nexempt = yes\nrate_limit = 0\n"            \
 	"[trunk strict]\naddress = 192.0.2.20\nexempt = no\n"
 
 static void load_ok(void)
