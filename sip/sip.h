@@ -479,7 +479,8 @@ struct sip_hooks {
 	 * optional: screens an out-of-dialog request other than ACK and
 	 * CANCEL by its transport source, before authentication and before
 	 * any transaction or call exists: 0 lets it pass, a status >= 300
-	 * refuses it with that status, 1 drops it unanswered. NULL: all pass.
+	 * refuses it with that status, 1 drops it unanswered. Requests in a
+	 * subscription's dialog are screened alike. NULL: all pass.
 	 */
 	unsigned (*screen)(void *arg, const struct sip_addr *src,
 			   const struct sip_msg *req);
