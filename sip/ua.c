@@ -71,6 +71,25 @@ const struct sip_addr *sip_call_source(const struct sip_call *call)
 	return call && !call->uac ? &call->src : NULL;
 }
 
+const struct sip_addr *sip_call_peer(const struct sip_call *call)
+{
+	return call ? &call->src : NULL;
+}
+
+bool ua_dialog_screen(struct sip_call *c, const struct sip_msg *req,
+		      const struct sip_addr *src)
+{
+	struct sip_stack *st = c->st;
+
+	if (!st->h.dialog_screen)
+		return true;
+	unsigned code = st->h.dialog_screen(st->h.arg, c, src, req);
+
+	if (code >= 300 && req->method != SIP_METHOD_ACK)
+		sip_ua_reply(st, req, src, code > 699 ? 403 : code, NULL);
+	return code == 0;
+}
+
 const char *sip_call_callid(const struct sip_call *call)
 {
 	return call && call->dlg.call_id ? call->dlg.call_id : "";
@@ -343,6 +362,9 @@ static void in_dialog(struct sip_stack *st, const struct sip_msg *req,
 {
 	struct sip_call *c = find_dialog(st, req);
 
+	/* before the dialog sees it: no CSeq, offer or state change */
+	if (c && !ua_dialog_screen(c, req, src))
+		return;
 	if (req->method == SIP_METHOD_ACK) {
 		ua_recv_ack(c, req); /* an ACK is never answered */
 		return;

@@ -27,7 +27,7 @@ struct sip_call {
 	unsigned busy;	     /* > 0 while an app callback runs */
 	int cause;
 	struct sip_dialog dlg;
-	struct sip_addr src; /* UAS: where the initial INVITE came from */
+	struct sip_addr src; /* UAS: the initial INVITE's source; UAC: dst */
 	struct sip_trans *inv_t;
 	struct sip_trans *bye_t;
 	struct sip_trans *cancel_t;
@@ -118,6 +118,10 @@ void ua_recv_cancel(struct sip_stack *st, const struct sip_msg *req,
 		    const struct sip_addr *src);
 /* In-dialog ACK (c may be NULL), BYE and re-INVITE. */
 void ua_recv_ack(struct sip_call *c, const struct sip_msg *req);
+/* The dialog_screen hook on a request for call c: true if it may pass;
+ * otherwise it is answered (if refused, not dropped) and done with. */
+bool ua_dialog_screen(struct sip_call *c, const struct sip_msg *req,
+		      const struct sip_addr *src);
 /* Timer fn: retransmits the call's 2xx (c->resp2xx) until the ACK. */
 void ua_retx_2xx(void *arg);
 void ua_recv_bye(struct sip_call *c, const struct sip_msg *req,

@@ -330,6 +330,7 @@ int sip_call_invite(struct sip_stack *st, const struct sip_call_params *p,
 		return ENOMEM;
 	c->user = user;
 	c->ack_dst = p->dst;
+	c->src = p->dst; /* the peer in-dialog requests are screened by */
 	sip_rand_hex(st, tag, 16);
 	sip_rand_hex(st, call_id, 24);
 	snprintf(call_id + 24, sizeof(call_id) - 24, "@%s", st->local_ip);
@@ -519,8 +520,10 @@ void ua_recv_cancel(struct sip_stack *st, const struct sip_msg *req,
 		sip_ua_reply(st, req, src, 481, NULL);
 		return;
 	}
-	sip_ua_reply(st, req, src, 200, NULL);
 	struct sip_call *c = it->arg;
+	if (c && !ua_dialog_screen(c, req, src))
+		return;
+	sip_ua_reply(st, req, src, 200, NULL);
 	if (!c || (c->state != SIP_CALL_INCOMING && c->state != SIP_CALL_EARLY))
 		return;
 	struct sip_msg inv;
