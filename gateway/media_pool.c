@@ -323,10 +323,12 @@ unsigned gw_mpool_min_load(const struct gw_mpool *p)
 	for (unsigned i = 0; p && i < p->n; i++) {
 		const struct gw_mworker *w = &p->w[i];
 		uint64_t at = atomic_load(&w->load_at_us);
-		/* stale: the worker stopped ticking (no call), so it is idle */
-		unsigned l = at && now - at < 3 * GW_MW_LOAD_WINDOW_US
-				     ? atomic_load(&w->load_milli)
-				     : 0;
+		/* no call handed to it, or no fresh measure (it stopped
+		 * ticking): idle, whatever its last window said */
+		unsigned l =
+			w->assigned && at && now - at < 3 * GW_MW_LOAD_WINDOW_US
+				? atomic_load(&w->load_milli)
+				: 0;
 
 		if (!i || l < m)
 			m = l;

@@ -162,6 +162,7 @@ static void worker_load(void **state)
 	assert_int_equal(gw_mpool_alloc(&cfg, &p), 0);
 	assert_int_equal(gw_mpool_min_load(p), 0); /* no measure yet */
 	now = gw_mw_clock_us(CLOCK_MONOTONIC);
+	p->w[0].assigned = p->w[1].assigned = 1;
 	atomic_store(&p->w[0].load_milli, 900);
 	atomic_store(&p->w[0].load_at_us, now);
 	atomic_store(&p->w[1].load_milli, 850);
@@ -170,6 +171,12 @@ static void worker_load(void **state)
 	/* a worker that stopped ticking (no call left) is idle */
 	atomic_store(&p->w[1].load_at_us, now - 5 * GW_MW_LOAD_WINDOW_US);
 	assert_int_equal(gw_mpool_min_load(p), 0);
+	/* nor does one whose calls all ended, at once */
+	atomic_store(&p->w[1].load_at_us, now);
+	assert_int_equal(gw_mpool_min_load(p), 850);
+	p->w[1].assigned = 0;
+	assert_int_equal(gw_mpool_min_load(p), 0);
+	p->w[0].assigned = p->w[1].assigned = 0;
 	gw_mpool_free(p);
 }
 
