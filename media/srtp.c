@@ -133,6 +133,22 @@ int media_srtp_alloc(const struct media_srtp_cfg *cfg, uint32_t tx_ssrc,
 	return 0;
 }
 
+void media_srtp_take(struct media_srtp *m, struct media_srtp *n, bool keep_tx)
+{
+	if (!m || !n)
+		return;
+	srtp_dealloc(m->rx);
+	m->rx = n->rx;
+	n->rx = NULL;
+	if (!keep_tx) {
+		srtp_dealloc(m->tx);
+		m->tx = n->tx;
+		n->tx = NULL;
+	}
+	m->st.rekeys++;
+	media_srtp_free(n); /* the unused tx context, if kept ours */
+}
+
 void media_srtp_free(struct media_srtp *m)
 {
 	if (!m)
