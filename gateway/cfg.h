@@ -103,7 +103,7 @@ struct cfg_trunk {
 	int allow_open; /* 0/1: an ACL wider than a host without a password */
 	/* encryption (issue 8): enum sdp_srtp, the SDES suites we take */
 	int srtp;
-	char srtp_suites[128];
+	char srtp_suites[192];
 	char tls_name[CFG_HOST_LEN]; /* name the TLS server's certificate has */
 };
 

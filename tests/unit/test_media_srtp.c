@@ -49,6 +49,13 @@ static void test_suites(void **state)
 			 MEDIA_SRTP_AES_CM_128_HMAC_SHA1_32);
 	assert_int_equal(media_srtp_suite_lookup("AES_256_CM_HMAC_SHA1_80"),
 			 MEDIA_SRTP_AES_256_CM_HMAC_SHA1_80);
+	assert_int_equal(media_srtp_suite_lookup("AEAD_AES_128_GCM"),
+			 MEDIA_SRTP_AEAD_AES_128_GCM);
+	assert_int_equal(media_srtp_suite_lookup("aead_aes_256_gcm"),
+			 MEDIA_SRTP_AEAD_AES_256_GCM);
+	assert_int_equal(media_srtp_key_len(MEDIA_SRTP_AEAD_AES_128_GCM), 28);
+	assert_int_equal(media_srtp_key_len(MEDIA_SRTP_AEAD_AES_256_GCM), 44);
+	assert_int_equal(media_srtp_suite_lookup("AEAD_AES_192_GCM"), -1);
 	assert_int_equal(media_srtp_suite_lookup("F8_128_HMAC_SHA1_80"), -1);
 	assert_int_equal(media_srtp_suite_lookup(NULL), -1);
 	assert_int_equal(media_srtp_key_len(MEDIA_SRTP_AES_CM_128_HMAC_SHA1_32),
@@ -74,7 +81,12 @@ static void test_bad_alloc(void **state)
  * in the clear, plaintext restored. */
 static void test_round_trip(void **state)
 {
-	static const size_t tag[] = { 10, 4, 10, 4 };
+	/* SRTP tag octets; SRTCP's: 10, 16 for AEAD (RFC 7714 9.2) */
+	static const size_t tag[] = { 10, 4, 10, 4, 16, 16 };
+	static const size_t rtcp_tag[] = { 10, 10, 10, 10, 16, 16 };
+
+	_Static_assert(sizeof(tag) / sizeof(tag[0]) == MEDIA_SRTP__COUNT,
+		       "a tag length per suite");
 
 	for (unsigned s = 0; s < MEDIA_SRTP__COUNT; s++) {
 		struct media_srtp_cfg ca, cb;
@@ -99,7 +111,7 @@ static void test_round_trip(void **state)
 		assert_int_equal(olen, plen);
 		assert_memory_equal(out, plain, plen);
 
-		/* SRTCP: index word and an 80-bit tag for every suite */
+		/* SRTCP: index word and its tag */
 		len = 0;
 		assert_int_equal(
 			rtcp_put_report(buf, 512, &len, 0x1234, NULL, NULL, 0),
@@ -109,7 +121,7 @@ static void test_round_trip(void **state)
 		plen = len;
 		memcpy(plain, buf, len);
 		assert_int_equal(media_srtp_protect(a, buf, &len, true), 0);
-		assert_int_equal(len, plen + 4 + 10);
+		assert_int_equal(len, plen + 4 + rtcp_tag[s]);
 		assert_int_equal(
 			media_srtp_unprotect(b, buf, len, true, &out, &olen),
 			0);

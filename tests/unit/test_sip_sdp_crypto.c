@@ -5,6 +5,9 @@
 
 #define K30 "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwd"
 #define K46 "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLQ=="
+/* AEAD (RFC 7714): 16 or 32 key octets + a 12-octet salt */
+#define K28 "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGw=="
+#define K44 "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKis="
 
 static int parse(struct sdp_crypto *c, const char *s)
 {
@@ -41,6 +44,14 @@ static void crypto_good(void **state)
 	assert_int_equal(sdp_crypto_print(&c, buf, 20), ENOSPC);
 	assert_int_equal(sdp_crypto_key_len("AES_CM_128_HMAC_SHA1_80"), 30);
 	assert_int_equal(sdp_crypto_key_len("NULL"), 0);
+	assert_int_equal(parse(&c, "3 AEAD_AES_128_GCM inline:" K28), 0);
+	assert_int_equal(c.key_len, 28);
+	assert_int_equal(c.key[27], 27);
+	assert_int_equal(parse(&c, "4 AEAD_AES_256_GCM inline:" K44), 0);
+	assert_int_equal(c.key_len, 44);
+	assert_int_equal(sdp_crypto_print(&c, buf, sizeof(buf)), 0);
+	assert_string_equal(buf,
+			    "a=crypto:4 AEAD_AES_256_GCM inline:" K44 "\r\n");
 	assert_string_equal(sdp_srtp_name(SDP_SRTP_REQUIRED), "required");
 	assert_string_equal(sdp_srtp_name(SDP_SRTP__COUNT), "?");
 }
@@ -76,6 +87,11 @@ static void crypto_bad(void **state)
 		{ "1 AES_CM_128_HMAC_SHA1_80 inline:" K30 ";inline:" K30,
 		  ENOTSUP, "several" },
 		{ "1 AES_192_CM_HMAC_SHA1_80 inline:" K30, EBADMSG, "length" },
+		/* the AES-CM salt (14 octets) on an AEAD suite, and back */
+		{ "1 AEAD_AES_128_GCM inline:" K30, EBADMSG, "length" },
+		{ "1 AEAD_AES_256_GCM inline:" K46, EBADMSG, "length" },
+		{ "1 AES_CM_128_HMAC_SHA1_80 inline:" K28, EBADMSG, "length" },
+		{ "1 AEAD_AES_192_GCM inline:" K28, ENOTSUP, "unknown" },
 	};
 	struct sdp_crypto c;
 	(void)state;

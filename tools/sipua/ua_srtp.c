@@ -1,0 +1,114 @@
+/* sipua's SRTP: see ua_srtp.h. */
+#include "tools/sipua/ua_srtp.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "tools/sipua/sipua.h"
+
+/* A fresh key for line 1 (every call, every re-key: RFC 4568 6.1). */
+static int new_key(struct sdp_crypto *k, enum media_srtp_suite s)
+{
+	size_t len = media_srtp_key_len(s);
+
+	memset(k, 0, sizeof(*k));
+	if (getrandom(k->key, len, 0) != (ssize_t)len)
+		return EIO;
+	k->tag = 1;
+	snprintf(k->suite, sizeof(k->suite), "%s", media_srtp_suite_name(s));
+	k->key_len = (uint8_t)len;
+	k->ok = true;
+	return 0;
+}
+
+int ua_srtp_local(struct ua_call *c)
+{
+	if (c->ua->srtp_suite < 0)
+		return 0;
+	c->local.srtp = SDP_SRTP_REQUIRED;
+	c->local.ncrypto = 1;
+	return new_key(&c->local.crypto[0],
+		       (enum media_srtp_suite)c->ua->srtp_suite);
+}
+
+bool ua_srtp_cfg(const struct ua_call *c, const struct sdp_result *res,
+		 struct media_srtp_cfg *sc)
+{
+	const struct sdp_crypto *ours;
+	int k;
+
+	if (!res->srtp || res->crypto_local >= c->local.ncrypto)
+		return false;
+	k = media_srtp_suite_lookup(res->crypto_rx.suite);
+	if (k < 0)
+		return false;
+	ours = &c->local.crypto[res->crypto_local];
+	memset(sc, 0, sizeof(*sc));
+	sc->suite = (enum media_srtp_suite)k;
+	memcpy(sc->tx_key, ours->key, ours->key_len);
+	memcpy(sc->rx_key, res->crypto_rx.key, res->crypto_rx.key_len);
+	return true;
+}
+
+static void rekey_fired(void *arg)
+{
+	struct ua_call *c = arg;
+	char sdp[1024];
+	size_t len;
+
+	int suite = c->ua->rekey_suite >= 0 ? c->ua->rekey_suite
+					    : c->ua->srtp_suite;
+
+	c->rekey_timer = NULL;
+	c->local.sess_version++;
+	if (new_key(&c->local.crypto[0], (enum media_srtp_suite)suite) ||
+	    sdp_build_offer(&c->local, sdp, sizeof(sdp), &len) ||
+	    sip_call_reoffer(c->sip, sdp)) {
+		ev(c->ua, "event=rekey_failed call=%u code=0", c->n);
+		return;
+	}
+	ev(c->ua, "event=rekey call=%u", c->n);
+}
+
+void ua_srtp_talking(struct ua_call *c)
+{
+	if (c->ua->rekey_after_ms >= 0 && c->local.ncrypto && !c->rekey_timer)
+		c->rekey_timer = gw_timer_start(c->ua->loop,
+						(uint64_t)c->ua->rekey_after_ms,
+						rekey_fired, c);
+}
+
+/* Until the answer, we send under the old key, which the peer (already
+ * on our new one) drops: a few packets, as RFC 4568 7.1.4 foresees. */
+void ua_srtp_reoffer_done(struct ua_call *c, const struct sip_call_event *e)
+{
+	struct sdp_session s;
+	struct sdp_result res;
+	struct media_srtp_cfg sc;
+	struct media_srtp *n = NULL;
+	int err = EINVAL;
+
+	if (e->code >= 200 && e->code < 300 && c->media && e->sdp.l &&
+	    !sdp_parse(&s, e->sdp.p, e->sdp.l) &&
+	    !sdp_accept_answer(&s, &c->local, &res) &&
+	    ua_srtp_cfg(c, &res, &sc)) {
+		err = media_srtp_alloc(&sc, media_sess_ssrc(c->media), &n);
+		memset(&sc, 0, sizeof(sc));
+		if (!err)
+			err = media_sess_srtp_rekey(c->media, n, false);
+	}
+	if (err) {
+		ev(c->ua, "event=rekey_failed call=%u code=%u", c->n, e->code);
+		return;
+	}
+	ev(c->ua, "event=rekeyed call=%u suite=%s", c->n, res.crypto_rx.suite);
+}
+
+void ua_srtp_done(struct ua_call *c)
+{
+	if (c->rekey_timer)
+		gw_timer_stop(c->ua->loop, c->rekey_timer);
+	c->rekey_timer = NULL;
+}
