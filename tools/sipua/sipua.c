@@ -323,6 +323,7 @@ static void incoming(void *arg, struct sip_call *scall,
 		sip_call_respond(scall, 488, NULL, NULL);
 		return;
 	}
+	ua_srtp_mangle(c);
 	sip_call_respond(scall, 180, NULL, NULL);
 	if (ua->no_answer)
 		return;
@@ -529,6 +530,7 @@ static void usage(FILE *out)
 		"  --srtp SUITE        RTP/SAVP with one SDES key (RFC 4568)\n"
 		"  --rekey-after MS    re-INVITE with a new SRTP key MS into a call\n"
 		"  --rekey-suite SUITE   that key of another suite\n"
+		"  --srtp-answer-tag N   answer with crypto tag N (a broken phone)\n"
 		"  --exit-after N      exit once N calls have ended\n"
 		"  --timeout SEC       exit 3 after SEC seconds (default 60)\n"
 		"Prints one line per event: sipua t=MS event=NAME key=value...\n");
@@ -564,6 +566,7 @@ int main(int argc, char **argv)
 		{ "srtp", required_argument, NULL, 's' },
 		{ "rekey-after", required_argument, NULL, 'k' },
 		{ "rekey-suite", required_argument, NULL, 'Y' },
+		{ "srtp-answer-tag", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -582,6 +585,7 @@ int main(int argc, char **argv)
 	ua.srtp_suite = -1;
 	ua.rekey_after_ms = -1;
 	ua.rekey_suite = -1;
+	ua.answer_tag = -1;
 	ua.codec = (struct sdp_codec){ .pt = 0, .name = "PCMU", .rate = 8000 };
 	while ((opt = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (opt) {
@@ -664,6 +668,9 @@ int main(int argc, char **argv)
 			break;
 		case 'k':
 			ua.rekey_after_ms = atoi(optarg);
+			break;
+		case 'G':
+			ua.answer_tag = atoi(optarg);
 			break;
 		case 'Y':
 			ua.rekey_suite = media_srtp_suite_lookup(optarg);

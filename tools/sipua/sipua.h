@@ -69,6 +69,7 @@ struct ua {
 	int srtp_suite;	    /* --srtp: enum media_srtp_suite, -1 off */
 	int rekey_after_ms; /* --rekey-after, -1 off */
 	int rekey_suite;    /* --rekey-suite, -1: the same as --srtp */
+	int answer_tag;	    /* --srtp-answer-tag, -1 off */
 	unsigned rtp_next;
 	/* state */
 	struct ua_call calls[MAX_CALLS];

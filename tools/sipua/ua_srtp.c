@@ -106,6 +106,20 @@ void ua_srtp_reoffer_done(struct ua_call *c, const struct sip_call_event *e)
 	ev(c->ua, "event=rekeyed call=%u suite=%s", c->n, res.crypto_rx.suite);
 }
 
+void ua_srtp_mangle(struct ua_call *c)
+{
+	char *p = strstr(c->answer, "a=crypto:");
+	char rest[sizeof(c->answer)];
+	size_t at;
+
+	if (c->ua->answer_tag < 0 || !p)
+		return;
+	p += strlen("a=crypto:");
+	at = (size_t)(p - c->answer);
+	snprintf(rest, sizeof(rest), "%s", p + strspn(p, "0123456789"));
+	snprintf(p, sizeof(c->answer) - at, "%d%s", c->ua->answer_tag, rest);
+}
+
 void ua_srtp_done(struct ua_call *c)
 {
 	if (c->rekey_timer)

@@ -21,5 +21,8 @@ bool ua_srtp_cfg(const struct ua_call *c, const struct sdp_result *res,
 void ua_srtp_talking(struct ua_call *c);
 /* Our re-INVITE's outcome (SIP_CALL_EV_REOFFER_DONE). */
 void ua_srtp_reoffer_done(struct ua_call *c, const struct sip_call_event *e);
+/* --srtp-answer-tag N: our answer's crypto tag rewritten to N, a broken
+ * phone answering a line that was never offered (RFC 4568 7.1.3). */
+void ua_srtp_mangle(struct ua_call *c);
 /* The call ends: its timer stops. */
 void ua_srtp_done(struct ua_call *c);
