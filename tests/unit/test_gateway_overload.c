@@ -55,6 +55,16 @@ static void decide_limits(void **state)
 	assert_int_equal(gw_ovl_decide(&o, &in), GW_OVL_NONE);
 	in.worker_calls = 50;
 	assert_int_equal(gw_ovl_decide(&o, &in), GW_OVL_MEDIA);
+	/* media: the least loaded worker spends the limit in its ticks */
+	in.worker_calls = 0;
+	in.load_limit = 800;
+	in.worker_load = 799;
+	assert_int_equal(gw_ovl_decide(&o, &in), GW_OVL_NONE);
+	in.worker_load = 800;
+	assert_int_equal(gw_ovl_decide(&o, &in), GW_OVL_MEDIA);
+	in.load_limit = 0; /* not looked at */
+	assert_int_equal(gw_ovl_decide(&o, &in), GW_OVL_NONE);
+	in.worker_calls = 50;
 	/* max_calls is named first when both hold */
 	in.max_calls = 100;
 	assert_int_equal(gw_ovl_decide(&o, &in), GW_OVL_MAX_CALLS);
@@ -143,9 +153,10 @@ static void signalling_share(void **state)
 	assert_int_equal(taken(&o, 10), 10);
 }
 
-/* Socket waits drive the share too: a quarter less per late sample,
- * held between half the target and the target, grown when calm; both
- * limits 0: all taken at once. */
+/* Socket waits drive the share too: a quarter less per late sample
+ * (unless the wait already fell by a quarter), held between half the
+ * target and the target, grown when calm; both limits 0: all taken at
+ * once. */
 static void queue_share(void **state)
 {
 	struct gw_ovl o;
@@ -174,6 +185,16 @@ static void queue_share(void **state)
 	t += 100;
 	assert_int_equal(gw_ovl_sample(&o, t, busy, 0, 0, 0), 1000);
 	assert_int_equal(taken(&o, 10), 10);
+	/* late but draining fast (the wait fell by a quarter): held, not
+	 * cut again; late and draining slowly: cut */
+	t += 100;
+	assert_int_equal(gw_ovl_sample(&o, t, busy, 0, 200, 75), 750);
+	t += 100;
+	assert_int_equal(gw_ovl_sample(&o, t, busy, 0, 150, 75), 750);
+	t += 100;
+	assert_int_equal(gw_ovl_sample(&o, t, busy, 0, 130, 75), 562);
+	t += 100;
+	assert_int_equal(gw_ovl_sample(&o, t, busy, 0, 130, 75), 421);
 }
 
 /* A clock or a busy counter going backwards changes nothing. */
