@@ -148,6 +148,8 @@ static int media_start(struct ua_call *c, const struct sdp_result *res)
 		mc.srtp = &sc;
 	err = media_sess_alloc(&h, &mc, &c->media);
 	memset(&sc, 0, sizeof(sc));
+	if (!err)
+		ua_srtp_started(c, res);
 	return err;
 }
 
@@ -530,6 +532,7 @@ static void usage(FILE *out)
 		"  --srtp SUITE        RTP/SAVP with one SDES key (RFC 4568)\n"
 		"  --rekey-after MS    re-INVITE with a new SRTP key MS into a call\n"
 		"  --rekey-suite SUITE   that key of another suite\n"
+		"  --rekeys N          re-key N times (default 1), suites alternating\n"
 		"  --srtp-answer-tag N   answer with crypto tag N (a broken phone)\n"
 		"  --exit-after N      exit once N calls have ended\n"
 		"  --timeout SEC       exit 3 after SEC seconds (default 60)\n"
@@ -567,6 +570,7 @@ int main(int argc, char **argv)
 		{ "rekey-after", required_argument, NULL, 'k' },
 		{ "rekey-suite", required_argument, NULL, 'Y' },
 		{ "srtp-answer-tag", required_argument, NULL, 'G' },
+		{ "rekeys", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -586,6 +590,7 @@ int main(int argc, char **argv)
 	ua.rekey_after_ms = -1;
 	ua.rekey_suite = -1;
 	ua.answer_tag = -1;
+	ua.rekeys = 1;
 	ua.codec = (struct sdp_codec){ .pt = 0, .name = "PCMU", .rate = 8000 };
 	while ((opt = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (opt) {
@@ -671,6 +676,9 @@ int main(int argc, char **argv)
 			break;
 		case 'G':
 			ua.answer_tag = atoi(optarg);
+			break;
+		case 'W':
+			ua.rekeys = (unsigned)atoi(optarg);
 			break;
 		case 'Y':
 			ua.rekey_suite = media_srtp_suite_lookup(optarg);

@@ -34,6 +34,7 @@ struct ua_call {
 	bool ended;
 	struct gw_timer *answer_timer, *hangup_timer, *cancel_timer;
 	struct gw_timer *rekey_timer; /* --rekey-after (ua_srtp.c) */
+	unsigned rekeys_done;
 	struct ua *ua;
 	struct ua_dtmf dtmf;
 };
@@ -70,6 +71,7 @@ struct ua {
 	int rekey_after_ms; /* --rekey-after, -1 off */
 	int rekey_suite;    /* --rekey-suite, -1: the same as --srtp */
 	int answer_tag;	    /* --srtp-answer-tag, -1 off */
+	unsigned rekeys;    /* --rekeys, default 1 */
 	unsigned rtp_next;
 	/* state */
 	struct ua_call calls[MAX_CALLS];

@@ -52,14 +52,33 @@ bool ua_srtp_cfg(const struct ua_call *c, const struct sdp_result *res,
 	return true;
 }
 
+/* The first octets of a peer's key, for a test to tell keys apart. */
+static void key_id(const struct sdp_crypto *k, char *out, size_t n)
+{
+	snprintf(out, n, "%02x%02x%02x%02x", k->key[0], k->key[1], k->key[2],
+		 k->key[3]);
+}
+
+void ua_srtp_started(struct ua_call *c, const struct sdp_result *res)
+{
+	char id[12];
+
+	if (!res->srtp)
+		return;
+	key_id(&res->crypto_rx, id, sizeof(id));
+	ev(c->ua, "event=srtp call=%u suite=%s peer_key=%s", c->n,
+	   res->crypto_rx.suite, id);
+}
+
 static void rekey_fired(void *arg)
 {
 	struct ua_call *c = arg;
 	char sdp[1024];
 	size_t len;
-
-	int suite = c->ua->rekey_suite >= 0 ? c->ua->rekey_suite
-					    : c->ua->srtp_suite;
+	/* --rekey-suite, then back to --srtp's, and so on */
+	int suite = c->ua->rekey_suite >= 0 && c->rekeys_done % 2 == 0
+			    ? c->ua->rekey_suite
+			    : c->ua->srtp_suite;
 
 	c->rekey_timer = NULL;
 	c->local.sess_version++;
@@ -99,11 +118,17 @@ void ua_srtp_reoffer_done(struct ua_call *c, const struct sip_call_event *e)
 		if (!err)
 			err = media_sess_srtp_rekey(c->media, n, false);
 	}
+	char id[12];
+
 	if (err) {
 		ev(c->ua, "event=rekey_failed call=%u code=%u", c->n, e->code);
 		return;
 	}
-	ev(c->ua, "event=rekeyed call=%u suite=%s", c->n, res.crypto_rx.suite);
+	key_id(&res.crypto_rx, id, sizeof(id));
+	ev(c->ua, "event=rekeyed call=%u suite=%s peer_key=%s", c->n,
+	   res.crypto_rx.suite, id);
+	if (++c->rekeys_done < c->ua->rekeys)
+		ua_srtp_talking(c);
 }
 
 void ua_srtp_mangle(struct ua_call *c)
