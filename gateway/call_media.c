@@ -67,18 +67,6 @@ bool call_srtp_same(const struct sdp_result *a, const struct sdp_result *b)
 				    a->crypto_rx.key_len));
 }
 
-/*
- * New SRTP keys for a running session (RFC 4568 6.1: a re-offer may
- * change key or suite; also an answer to our re-offer after T.38). The
- * peer's new key becomes what we receive with, replay window afresh.
- * Our answer keeps our line of the suite (sdp_answer): 7.1.4 lets the
- * answerer keep its key, and keeping it keeps our stream's index running
- * under it, which a new context for the same key would restart (key and
- * index reused: RFC 3711 9.1). A new suite is a new line of ours with
- * its own key: a new sending context then. SRTP turned off mid-call is
- * refused: it would strip a running call's encryption (a downgrade that
- * whoever can touch the signalling would ask for); plain -> SRTP is fine.
- */
 /* Our sending context for line i is gone: a later switch back to that
  * suite gets a fresh key, as a new context for the old one would start
  * its SRTP and SRTCP indexes again under it (RFC 3711 9.1). */
@@ -97,6 +85,19 @@ static void retire_key(struct gw_call *c, unsigned i)
 	}
 }
 
+/*
+ * New SRTP keys for a running session (RFC 4568 6.1: a re-offer may
+ * change key or suite; also an answer to our re-offer after T.38). The
+ * peer's new key becomes what we receive with, replay window afresh.
+ * Our answer keeps our line of the suite (sdp_answer): 7.1.4 lets the
+ * answerer keep its key, and keeping it keeps our stream's index running
+ * under it, which a new context for the same key would restart (key and
+ * index reused: RFC 3711 9.1). A new suite is a new line of ours with
+ * its own key: a new sending context then, and the old line's key is
+ * retired (retire_key). SRTP turned off mid-call is
+ * refused: it would strip a running call's encryption (a downgrade that
+ * whoever can touch the signalling would ask for); plain -> SRTP is fine.
+ */
 static int srtp_renew(struct gw_call *c, const struct sdp_result *res)
 {
 	struct media_srtp_cfg sc;
