@@ -35,6 +35,8 @@ struct ua_call {
 	struct gw_timer *answer_timer, *hangup_timer, *cancel_timer;
 	struct gw_timer *rekey_timer; /* --rekey-after (ua_srtp.c) */
 	unsigned rekeys_done;
+	bool rekey_pending; /* our re-INVITE with a new key is out */
+	struct gw_timer *refresh_timer;
 	struct ua *ua;
 	struct ua_dtmf dtmf;
 };
@@ -61,6 +63,7 @@ struct ua {
 	unsigned tone;
 	int hangup_after_ms;
 	int cancel_after_ms;
+	unsigned refresh_ms; /* session refresh period in a call; 0: none */
 	unsigned hangup_code;
 	unsigned exit_after, ended;
 	unsigned timeout_s;

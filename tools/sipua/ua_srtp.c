@@ -88,6 +88,7 @@ static void rekey_fired(void *arg)
 		ev(c->ua, "event=rekey_failed call=%u code=0", c->n);
 		return;
 	}
+	c->rekey_pending = true;
 	ev(c->ua, "event=rekey call=%u", c->n);
 }
 
@@ -109,6 +110,9 @@ void ua_srtp_reoffer_done(struct ua_call *c, const struct sip_call_event *e)
 	struct media_srtp *n = NULL;
 	int err = EINVAL;
 
+	if (!c->rekey_pending)
+		return; /* a session refresh's (--refresh) */
+	c->rekey_pending = false;
 	if (e->code >= 200 && e->code < 300 && c->media && e->sdp.l &&
 	    !sdp_parse(&s, e->sdp.p, e->sdp.l) &&
 	    !sdp_accept_answer(&s, &c->local, &res) &&
