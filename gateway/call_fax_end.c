@@ -124,6 +124,19 @@ void call_fax_return_answered(struct gw_call *c, unsigned code,
 	err = sdp->l ? sdp_parse(&ans, sdp->p, sdp->l) : ENOENT;
 	if (!err)
 		err = sdp_accept_answer(&ans, &c->local, &res);
+	if (err == EPROTO) {
+		/* crypto lines answering none of ours (RFC 4568 7.1.3):
+		 * neither side could read the other's audio */
+		c->gw->stats.srtp_answer_refused++;
+		FLOG(c, LOG_WARNING,
+		     "audio answer's crypto lines answer none "
+		     "of ours: releasing");
+		call_hold(c);
+		call_release(c, GW_CAUSE_BEARER_NOT_AVAIL, 0);
+		c->state = CS_RELEASING;
+		call_unhold(c);
+		return;
+	}
 	if (!err)
 		err = gw_mslot_t38_end(c->mslot);
 	if (err) {
@@ -136,11 +149,27 @@ void call_fax_return_answered(struct gw_call *c, unsigned code,
 		return;
 	}
 	call_fax_back_on_audio(c);
+	/* the answer's crypto line was checked against our offer (same
+	 * tag and suite, sdp_accept_answer); its key, likely new after the
+	 * T.38 leg, is installed like in any answer (call_media_start) */
 	if ((res.pt != c->media_res.pt || res.port != c->media_res.port ||
-	     strcmp(res.addr, c->media_res.addr)) &&
-	    call_media_start(c, &res))
+	     strcmp(res.addr, c->media_res.addr) ||
+	     !call_srtp_same(&res, &c->media_res)) &&
+	    call_media_start(c, &res)) {
+		if (!call_srtp_same(&res, &c->media_res)) {
+			/* audio under keys the peer does not use: noise and
+			 * auth failures for the rest of the call */
+			FLOG(c, LOG_WARNING,
+			     "SRTP of the audio answer not usable: releasing");
+			call_hold(c);
+			call_release(c, GW_CAUSE_BEARER_NOT_AVAIL, 0);
+			c->state = CS_RELEASING;
+			call_unhold(c);
+			return;
+		}
 		FLOG(c, LOG_WARNING, "audio not restarted for %s:%u", res.addr,
 		     res.port);
+	}
 	c->media_res.dir = res.dir;
 	FLOG(c, LOG_NOTICE,
 	     "back to audio (our re-INVITE), %s to %s:%u; fax detection "

@@ -113,7 +113,8 @@ struct gw_call {
 	bool media_to_sip; /* RTP may flow: the SIP side has our SDP answer */
 	struct sdp_local local;
 	char answer_sdp[1024];
-	struct sdp_result media_res;  /* the stream the media session runs */
+	struct sdp_result media_res; /* the stream the media session runs */
+	uint32_t media_ssrc; /* the session's SSRC (new SRTP contexts) */
 	const struct gw_mprof *mprof; /* codecs, DTMF mode: its trunk's */
 	struct gw_mprof mprof_own;    /* mprof points here: a reload does
 					 not change a call in progress */
@@ -225,6 +226,8 @@ const struct tdm_call_info *call_id_setup(struct gw_call *c, const char *group,
 /* call_media.c */
 int call_rtp_open(struct gw_call *c);
 int call_media_start(struct gw_call *c, const struct sdp_result *res);
+/* Two negotiations agree on SRTP: off, or the same suite and keys. */
+bool call_srtp_same(const struct sdp_result *a, const struct sdp_result *b);
 /* Reads the SDP answer to our offer and starts media; 0 or errno. */
 /* A re-INVITE/UPDATE offer (sip_call_answer during the OFFER event). */
 void call_reoffer(struct gw_call *c, const struct sip_pl *sdp);

@@ -55,8 +55,8 @@ int call_rtp_open(struct gw_call *c)
 }
 
 /* Both negotiations say the same about SRTP: off, or the same suite and
- * peer key (ours never changes within a call). */
-static bool srtp_same(const struct sdp_result *a, const struct sdp_result *b)
+ * peer key (ours is fixed per suite for the whole call). */
+bool call_srtp_same(const struct sdp_result *a, const struct sdp_result *b)
 {
 	if (a->srtp != b->srtp)
 		return false;
@@ -65,6 +65,78 @@ static bool srtp_same(const struct sdp_result *a, const struct sdp_result *b)
 			    a->crypto_rx.key_len == b->crypto_rx.key_len &&
 			    !memcmp(a->crypto_rx.key, b->crypto_rx.key,
 				    a->crypto_rx.key_len));
+}
+
+/* Our sending context for line i is gone: a later switch back to that
+ * suite gets a fresh key, as a new context for the old one would start
+ * its SRTP and SRTCP indexes again under it (RFC 3711 9.1). */
+static void retire_key(struct gw_call *c, unsigned i)
+{
+	struct sdp_crypto *k = &c->local.crypto[i];
+
+	if (i >= c->local.ncrypto)
+		return;
+	if (getrandom(k->key, k->key_len, 0) != (ssize_t)k->key_len) {
+		/* no fresh key: the line is neither offered nor picked */
+		memset(k->key, 0, sizeof(k->key));
+		k->ok = false;
+		CLOG(c, LOG_WARNING, "no randomness: SRTP line %u dropped",
+		     i + 1);
+	}
+}
+
+/*
+ * New SRTP keys for a running session (RFC 4568 6.1: a re-offer may
+ * change key or suite; also an answer to our re-offer after T.38). The
+ * peer's new key becomes what we receive with, replay window afresh.
+ * Our answer keeps our line of the suite (sdp_answer): 7.1.4 lets the
+ * answerer keep its key, and keeping it keeps our stream's index running
+ * under it, which a new context for the same key would restart (key and
+ * index reused: RFC 3711 9.1). A new suite is a new line of ours with
+ * its own key: a new sending context then, and the old line's key is
+ * retired (retire_key). SRTP turned off mid-call is
+ * refused: it would strip a running call's encryption (a downgrade that
+ * whoever can touch the signalling would ask for); plain -> SRTP is fine.
+ */
+static int srtp_renew(struct gw_call *c, const struct sdp_result *res)
+{
+	struct media_srtp_cfg sc;
+	struct media_srtp *n = NULL;
+	bool keep_tx;
+	int err;
+
+	if (call_srtp_same(&c->media_res, res))
+		return 0;
+	if (!res->srtp) {
+		CLOG(c, LOG_WARNING, "SRTP off mid-call refused");
+		return ENOTSUP;
+	}
+	if (!gw_mprof_srtp_cfg(&c->local, res, &sc))
+		return ENOTSUP;
+	keep_tx = c->media_res.srtp &&
+		  c->media_res.crypto_local == res->crypto_local;
+	err = media_srtp_alloc(&sc, c->media_ssrc, &n);
+	memset(&sc, 0, sizeof(sc)); /* the keys live in the contexts only */
+	if (!err) {
+		err = gw_mslot_srtp(c->mslot, n, keep_tx);
+		if (err)
+			media_srtp_free(n);
+	}
+	if (err) {
+		CLOG(c, LOG_WARNING, "SRTP keys not renewed: %s",
+		     strerror(err));
+		return err;
+	}
+	c->gw->stats.srtp_rekeys++;
+	CLOG(c, LOG_NOTICE, "SRTP keys renewed: %s, peer tag %u, our key %s",
+	     res->crypto_rx.suite, res->crypto_rx.tag,
+	     keep_tx ? "kept" : "new");
+	if (!keep_tx && c->media_res.srtp)
+		retire_key(c, c->media_res.crypto_local);
+	c->media_res.srtp = true;
+	c->media_res.crypto_rx = res->crypto_rx;
+	c->media_res.crypto_local = res->crypto_local;
+	return 0;
 }
 
 /* Starts the media session for a negotiated stream, in a media worker
@@ -125,13 +197,9 @@ int call_media_start(struct gw_call *c, const struct sdp_result *res)
 			     res->name, res->pt);
 			return ENOTSUP;
 		}
-		/* the session's SRTP contexts stay: the peer must keep its
-		 * key (and SRTP on or off) in a re-offer */
-		if (!srtp_same(&c->media_res, res)) {
-			CLOG(c, LOG_WARNING, "SRTP %s mid-call not supported",
-			     res->srtp ? "key change" : "change");
-			return ENOTSUP;
-		}
+		err = srtp_renew(c, res);
+		if (err)
+			return err;
 		CLOG(c, LOG_INFO, "media already running; peer %s:%u",
 		     res->addr, res->port);
 		err = gw_mslot_set_peer(c->mslot, &mc.peer);
@@ -160,6 +228,7 @@ int call_media_start(struct gw_call *c, const struct sdp_result *res)
 	}
 	c->mslot = slot;
 	c->media_res = *res;
+	c->media_ssrc = mc.ssrc;
 	call_fax_media_started(c);
 	CLOG(c, LOG_INFO,
 	     "media %s/%u ptime %u: local %u, remote %s:%u (dtmf %s, jb %s"
@@ -189,6 +258,13 @@ int call_accept_answer(struct gw_call *c, const struct sip_pl *sdp)
 	}
 	if (!err)
 		err = sdp_accept_answer(&sess, &c->local, &res);
+	if (err == EPROTO) {
+		/* the caller ends the call (ACK, then BYE with a Reason) */
+		c->gw->stats.srtp_answer_refused++;
+		CLOG(c, LOG_WARNING,
+		     "SDP answer's crypto lines answer none of ours "
+		     "(RFC 4568 7.1.3): refused");
+	}
 	if (!err)
 		err = call_media_start(c, &res);
 	if (err)
@@ -217,10 +293,12 @@ static void log_stats(unsigned id, const struct media_stats *st)
 	       media_addr_str(&st->peer, peer, sizeof(peer)));
 	if (st->srtp)
 		gw_log(GW_LOG_CALL, LOG_INFO,
-		       "call %u: srtp: dropped auth %llu replay %llu bad %llu",
+		       "call %u: srtp: dropped auth %llu replay %llu bad %llu; "
+		       "rekeys %llu",
 		       id, (unsigned long long)st->srtp_auth_fail,
 		       (unsigned long long)st->srtp_replay,
-		       (unsigned long long)st->srtp_bad);
+		       (unsigned long long)st->srtp_bad,
+		       (unsigned long long)st->srtp_rekeys);
 	gw_log(GW_LOG_CALL, LOG_INFO,
 	       "call %u: rtcp: tx %llu rx %llu bad %llu foreign %llu; remote reports "
 	       "lost %d (last %u/256) jitter %u us; rtt %s%u us",
@@ -293,10 +371,10 @@ void call_reoffer(struct gw_call *c, const struct sip_pl *sdp)
 			return;
 		}
 	}
-	/* a new SRTP key goes there too: refused (call_media_start) */
+	/* new SRTP keys go there too (srtp_renew) */
 	if (res.pt != c->media_res.pt || res.port != c->media_res.port ||
 	    strcmp(res.addr, c->media_res.addr) ||
-	    !srtp_same(&res, &c->media_res)) {
+	    !call_srtp_same(&res, &c->media_res)) {
 		if (call_media_start(c, &res)) {
 			sip_call_answer(c->sip, 488, NULL);
 			return;

@@ -107,7 +107,7 @@ struct cfg_trunk {
 	int exempt; /* -1: exempt_trunks' rule, 0/1 */
 	/* encryption (issue 8): enum sdp_srtp, the SDES suites we take */
 	int srtp;
-	char srtp_suites[128];
+	char srtp_suites[192];
 	char tls_name[CFG_HOST_LEN]; /* name the TLS server's certificate has */
 };
 

@@ -701,7 +701,8 @@ const struct opt cfg_opts[] = {
 	  TR(srtp_suites), check_srtp_suites,
 	  "SDES crypto suites offered and accepted, in order of preference:\n"
 	  "; AES_CM_128_HMAC_SHA1_80, AES_CM_128_HMAC_SHA1_32,\n"
-	  "; AES_256_CM_HMAC_SHA1_80, AES_256_CM_HMAC_SHA1_32." },
+	  "; AES_256_CM_HMAC_SHA1_80, AES_256_CM_HMAC_SHA1_32,\n"
+	  "; AEAD_AES_128_GCM, AEAD_AES_256_GCM (RFC 7714)." },
 	{ S_TRUNK, "tls_name", T_STR, "", 0, 0, NULL, 0, TR(tls_name), NULL,
 	  "With transport = tls and [sip] tls_verify = peer: the DNS name the\n"
 	  "; trunk's certificate must carry (subjectAltName, also sent as SNI);\n"
@@ -1107,7 +1108,7 @@ static int check_digits(struct cfg_ctx *c, void *obj, const char *val,
 static int check_srtp_suites(struct cfg_ctx *c, void *obj, const char *val,
 			     char *why, size_t n)
 {
-	char buf[128];
+	char buf[192];
 	char *save = NULL;
 	unsigned seen = 0, count = 0;
 
@@ -1122,7 +1123,8 @@ static int check_srtp_suites(struct cfg_ctx *c, void *obj, const char *val,
 				 "AES_CM_128_HMAC_SHA1_80, "
 				 "AES_CM_128_HMAC_SHA1_32, "
 				 "AES_256_CM_HMAC_SHA1_80, "
-				 "AES_256_CM_HMAC_SHA1_32)",
+				 "AES_256_CM_HMAC_SHA1_32, "
+				 "AEAD_AES_128_GCM, AEAD_AES_256_GCM)",
 				 tok);
 			return EINVAL;
 		}

@@ -54,6 +54,9 @@ struct gw_counters {
 	uint64_t rtp_rx_rejected;
 	uint64_t rtp_rx_foreign;  /* of those, from an unlatched source */
 	uint64_t srtp_rx_dropped; /* of those, failing SRTP auth/replay */
+	/* SRTP keys renewed mid-call; answers whose crypto lines answer
+	 * none of ours (the call ended) */
+	uint64_t srtp_rekeys, srtp_answer_refused;
 	uint64_t span_frames_rejected;
 	/* DTMF mode info (call_dtmf.c) */
 	uint64_t dtmf_info_tx, dtmf_info_rx, dtmf_info_bad, dtmf_info_failed;

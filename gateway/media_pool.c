@@ -231,6 +231,8 @@ static void worker_release(struct gw_mpool *p, struct gw_mworker *w)
 			media_faxdet_free(c->det);
 		else if (c->type == CMD_T38)
 			media_t38leg_free(c->leg);
+		else if (c->type == CMD_SRTP)
+			media_srtp_free(c->srtp);
 		gw_ring_release(&w->cmd);
 	}
 	/* legs handed back but never delivered */
@@ -580,6 +582,24 @@ int gw_mslot_tone(struct gw_mslot *s, struct media_toneplay *tp)
 	c->tone = tp;
 	gw_ring_publish(&w->cmd);
 	wake(w);
+	return 0;
+}
+
+int gw_mslot_srtp(struct gw_mslot *s, struct media_srtp *n, bool keep_tx)
+{
+	struct cmd *c;
+
+	if (!s || !n)
+		return EINVAL;
+	c = gw_ring_produce(&s->w->cmd);
+	if (!c)
+		return EAGAIN;
+	c->type = CMD_SRTP;
+	c->slot = s;
+	c->srtp = n;
+	c->keep_tx = keep_tx;
+	gw_ring_publish(&s->w->cmd);
+	wake(s->w);
 	return 0;
 }
 

@@ -68,7 +68,7 @@ void gw_mprof_srtp(struct gw_mprof *p, const struct cfg_trunk *t)
 /* Fresh keys for every call (RFC 4568 6.1: never reused), one line per
  * suite, tags 1..n. Without randomness no line: required then fails the
  * offer rather than send a weak key. */
-static void srtp_local(const struct gw_mprof *p, struct sdp_local *loc)
+void gw_mprof_srtp_local(const struct gw_mprof *p, struct sdp_local *loc)
 {
 	loc->srtp = p->srtp;
 	loc->ncrypto = 0;
@@ -121,7 +121,7 @@ void gw_mprof_local(const struct gw_mprof *p, const struct gw_cfg *cfg,
 	 * inband or info mode would invite the peer to send both */
 	loc->te_pt = p->dtmf == MEDIA_DTMF_RFC4733 ? GW_TE_PT : -1;
 	loc->cn = cfg->comfort_noise != 0;
-	srtp_local(p, loc);
+	gw_mprof_srtp_local(p, loc);
 }
 
 int gw_mprof_sess_cfg(const struct gw_mprof *p, const struct gw_cfg *cfg,

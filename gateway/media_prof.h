@@ -24,6 +24,9 @@ struct gw_mprof {
 
 /* The trunk's srtp and srtp_suites (checked lists) into p. */
 void gw_mprof_srtp(struct gw_mprof *p, const struct cfg_trunk *t);
+/* p's SRTP mode and our crypto lines (fresh random keys, tags 1..n) into
+ * loc: what gw_mprof_local sets, for a caller with its own codecs. */
+void gw_mprof_srtp_local(const struct gw_mprof *p, struct sdp_local *loc);
 /* The SRTP keys of a negotiated stream res (ours from loc, the peer's
  * from res) into sc. false when res is plain RTP. */
 bool gw_mprof_srtp_cfg(const struct sdp_local *loc,

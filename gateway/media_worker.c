@@ -434,6 +434,9 @@ static void drain_cmds(struct gw_mworker *w)
 		case CMD_T38_END:
 			t38_handback(w, s, false);
 			break;
+		case CMD_SRTP:
+			media_sess_srtp_rekey(s->sess, c->srtp, c->keep_tx);
+			break;
 		}
 		gw_ring_release(&w->cmd);
 	}

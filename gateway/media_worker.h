@@ -169,6 +169,10 @@ bool gw_mslot_audio_tx(struct gw_mslot *s, uint8_t *tx, size_t n, bool late,
 		       uint8_t silence);
 /* A new negotiated peer address (re-INVITE); 0 or EAGAIN. */
 int gw_mslot_set_peer(struct gw_mslot *s, const struct media_addr *peer);
+/* New SRTP contexts for the audio session (an RFC 4568 re-offer), made
+ * on the signalling thread with media_srtp_alloc for the session's ssrc;
+ * see media_sess_srtp_rekey. 0, or EAGAIN (n still the caller's). */
+int gw_mslot_srtp(struct gw_mslot *s, struct media_srtp *n, bool keep_tx);
 /* Plays a digit in-band towards the PSTN for ms (SIP INFO); 0 or
  * EAGAIN. */
 int gw_mslot_dtmf_play(struct gw_mslot *s, char digit, unsigned ms);

@@ -33,9 +33,10 @@ enum cmd_type {
 	CMD_DTMF,
 	CMD_FAX,
 	CMD_TONE,
-	CMD_FAXDET, /* fax tone detection on the TDM rx audio */
-	CMD_T38,    /* switch to a T.38 leg */
-	CMD_T38_END /* back to the audio session, the leg handed back */
+	CMD_FAXDET,  /* fax tone detection on the TDM rx audio */
+	CMD_T38,     /* switch to a T.38 leg */
+	CMD_T38_END, /* back to the audio session, the leg handed back */
+	CMD_SRTP     /* new SRTP keys (re-offer), the contexts handed over */
 };
 
 struct cmd {
@@ -48,6 +49,8 @@ struct cmd {
 	struct media_faxdet *det;    /* CMD_FAXDET: handed over, may be NULL */
 	struct media_t38leg *leg;    /* CMD_T38: handed over */
 	enum media_law law;	     /* CMD_FAXDET */
+	struct media_srtp *srtp;     /* CMD_SRTP: handed over */
+	bool keep_tx;		     /* CMD_SRTP */
 };
 
 enum rep_type {

@@ -388,6 +388,15 @@ static void render_rtp(const struct gw *gw, struct gw_mbuf *b)
 	       "replay (ended calls; also in pstngw_rtp_rejected_total).");
 	gw_mbuf_printf(b, "pstngw_srtp_dropped_total %" PRIu64 "\n",
 		       gw->stats.srtp_rx_dropped);
+	family(b, "pstngw_srtp_rekeys_total", "counter",
+	       "SRTP keys renewed mid-call (re-INVITE, RFC 4568 6.1).");
+	gw_mbuf_printf(b, "pstngw_srtp_rekeys_total %" PRIu64 "\n",
+		       gw->stats.srtp_rekeys);
+	family(b, "pstngw_srtp_answer_refused_total", "counter",
+	       "SDP answers whose crypto lines answer none of our offer's "
+	       "(RFC 4568 7.1.3); the call is ended.");
+	gw_mbuf_printf(b, "pstngw_srtp_answer_refused_total %" PRIu64 "\n",
+		       gw->stats.srtp_answer_refused);
 	family(b, "pstngw_metrics_http_requests_total", "counter",
 	       "Metrics HTTP requests by outcome.");
 	gw_mbuf_printf(

@@ -21,6 +21,7 @@
 #include "gateway/gw.h"
 #include "gateway/log.h"
 #include "gateway/media_net.h"
+#include "gateway/media_prof.h"
 
 #define RTP_SAMPLES 160 /* 20 ms at 8 kHz */
 
@@ -48,6 +49,7 @@ struct gw_orig {
 	uint32_t ts, ssrc;
 	uint64_t next_us, rtp_sent;
 	struct gw_timer *rtp_timer;
+	struct media_srtp *srtp; /* the trunk's srtp mode: SRTP sending */
 };
 
 #define OLOG(o, lvl, fmt, ...)                                           \
@@ -81,6 +83,7 @@ static void orig_free(struct gw_orig *o)
 		gw_timer_stop(o->gw->loop, o->rtp_timer);
 	gw_rtp_close(o->rtp_fd);
 	gw_rtp_close(o->rtcp_fd);
+	media_srtp_free(o->srtp);
 	if (o->sip) /* only at gw_stop: the stack goes right after */
 		sip_call_set_user(o->sip, NULL);
 	free(o);
@@ -245,7 +248,8 @@ static void rtp_tick(void *arg)
 			     .seq = o->seq++,
 			     .ts = o->ts,
 			     .ssrc = o->ssrc };
-	uint8_t pkt[RTP_HDR_LEN + RTP_SAMPLES], law[RTP_SAMPLES];
+	uint8_t pkt[RTP_HDR_LEN + RTP_SAMPLES + MEDIA_SRTP_TRAILER_MAX],
+		law[RTP_SAMPLES];
 	int16_t pcm[RTP_SAMPLES];
 	size_t len;
 
@@ -254,6 +258,7 @@ static void rtp_tick(void *arg)
 	media_tonegen_run(&o->tone, pcm, RTP_SAMPLES);
 	media_linear_to_law(o->law, pcm, law, RTP_SAMPLES);
 	if (!rtp_build(&h, law, sizeof(law), pkt, sizeof(pkt), &len) &&
+	    (!o->srtp || !media_srtp_protect(o->srtp, pkt, &len, false)) &&
 	    sendto(o->rtp_fd, pkt, len, 0, (const struct sockaddr *)&o->rtp_dst,
 		   o->rtp_dstlen) == (ssize_t)len)
 		o->rtp_sent++;
@@ -267,12 +272,26 @@ static void sip_answered(struct gw_orig *o, const struct sip_call_event *ev)
 	struct sdp_session ans;
 	struct sdp_result res;
 	struct sip_addr a;
+	struct media_srtp_cfg sc;
+	int err = EINVAL;
 
 	o->answered = true;
-	if (!ev->sdp.l || sdp_parse(&ans, ev->sdp.p, ev->sdp.l) ||
-	    sdp_accept_answer(&ans, &o->local, &res) ||
-	    sip_addr_set(&a, res.addr, res.port)) {
-		OLOG(o, LOG_WARNING, "answered without a usable SDP answer");
+	if (ev->sdp.l && !sdp_parse(&ans, ev->sdp.p, ev->sdp.l))
+		err = sdp_accept_answer(&ans, &o->local, &res);
+	if (!err)
+		err = sip_addr_set(&a, res.addr, res.port);
+	/* the trunk's srtp mode as for any call: required wants SRTP in
+	 * the answer, crypto lines answering none of ours end it */
+	if (!err && gw_mprof_srtp_cfg(&o->local, &res, &sc)) {
+		err = media_srtp_alloc(&sc, o->ssrc, &o->srtp);
+		memset(&sc, 0, sizeof(sc));
+	}
+	if (err) {
+		if (err == EPROTO)
+			o->gw->stats.srtp_answer_refused++;
+		OLOG(o, LOG_WARNING, "answered without a usable SDP answer%s",
+		     err == EPROTO ? " (crypto lines answer none of ours)"
+				   : "");
 		hangup(o, 47); /* resource unavailable */
 		return;
 	}
@@ -280,8 +299,9 @@ static void sip_answered(struct gw_orig *o, const struct sip_call_event *ev)
 	o->law = res.pt == 8 ? MEDIA_LAW_ALAW : MEDIA_LAW_ULAW;
 	o->rtp_dst = a.ss;
 	o->rtp_dstlen = a.len;
-	OLOG(o, LOG_NOTICE, "answered: %s to %s:%u, tone for %u s", res.name,
-	     res.addr, res.port, o->secs);
+	OLOG(o, LOG_NOTICE, "answered: %s to %s:%u%s%s, tone for %u s",
+	     res.name, res.addr, res.port, o->srtp ? ", srtp " : "",
+	     o->srtp ? res.crypto_rx.suite : "", o->secs);
 	o->next_us = gw_loop_now_us(o->gw->loop);
 	rtp_tick(o);
 	if (o->timer)
@@ -377,6 +397,11 @@ int gw_originate_trunk(struct gw *gw, const char *trunk, const char *to,
 		.sess_version = 1,
 		.dir = SDP_DIR_SENDRECV,
 	};
+	/* encryption (issue 8): the trunk's srtp mode and suites */
+	struct gw_mprof mp = { 0 };
+
+	gw_mprof_srtp(&mp, tr);
+	gw_mprof_srtp_local(&mp, &o->local);
 
 	bool v6 = strchr(tr->host, ':') != NULL;
 	struct sip_call_params p = {

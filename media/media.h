@@ -221,6 +221,8 @@ enum media_srtp_suite {
 	MEDIA_SRTP_AES_CM_128_HMAC_SHA1_32,
 	MEDIA_SRTP_AES_256_CM_HMAC_SHA1_80, /* RFC 6188 */
 	MEDIA_SRTP_AES_256_CM_HMAC_SHA1_32,
+	MEDIA_SRTP_AEAD_AES_128_GCM, /* RFC 7714 */
+	MEDIA_SRTP_AEAD_AES_256_GCM,
 	MEDIA_SRTP__COUNT
 };
 
@@ -248,6 +250,7 @@ struct media_srtp_stats {
 	uint64_t rx_replay;    /* replayed or too old: dropped */
 	uint64_t rx_bad;       /* too short, too long, other errors */
 	uint64_t tx_fail;
+	uint64_t rekeys; /* new keys installed mid-call */
 };
 
 struct media_srtp;
@@ -259,6 +262,12 @@ int media_srtp_lib_init(void);
 int media_srtp_alloc(const struct media_srtp_cfg *cfg, uint32_t tx_ssrc,
 		     struct media_srtp **out);
 void media_srtp_free(struct media_srtp *m); /* NULL ok */
+/* New keys mid-call (an RFC 4568 re-offer): m takes n's receiving
+ * context (a fresh replay window) and, unless keep_tx, its sending one;
+ * n is freed. keep_tx keeps our stream's index running under our
+ * unchanged key: a key must never protect an index twice (RFC 3711
+ * 9.1), which a new context for the same key would do. */
+void media_srtp_take(struct media_srtp *m, struct media_srtp *n, bool keep_tx);
 /* In place: buf must have MEDIA_SRTP_TRAILER_MAX octets of room after
  * *len, which grows by the tag (and the SRTCP index). EIO on failure. */
 int media_srtp_protect(struct media_srtp *m, uint8_t *buf, size_t *len,
@@ -419,6 +428,15 @@ bool media_sess_jb_adaptive(const struct media_sess *s);
 /* A new negotiated address (re-INVITE): latching starts again. */
 int media_sess_set_peer(struct media_sess *s, const struct media_addr *rtp,
 			const struct media_addr *rtcp);
+/* New SRTP keys (re-offer): n (media_srtp_alloc with the session's
+ * ssrc, media_sess_ssrc) becomes the session's, see media_srtp_take;
+ * a plain session turns SRTP on (keep_tx is then ignored). Datagrams
+ * still under the old peer key fail authentication: counted, dropped.
+ * n is the session's from then on; EINVAL (n freed) for bad args. */
+int media_sess_srtp_rekey(struct media_sess *s, struct media_srtp *n,
+			  bool keep_tx);
+/* The SSRC the session sends with. */
+uint32_t media_sess_ssrc(const struct media_sess *s);
 
 struct media_stats {
 	uint64_t tx_packets, tx_bytes; /* bytes: whole RTP datagrams */
@@ -440,6 +458,7 @@ struct media_stats {
 	 * (RTP and RTCP), and other SRTP errors; never latched on */
 	bool srtp;
 	uint64_t srtp_auth_fail, srtp_replay, srtp_bad;
+	uint64_t srtp_rekeys;  /* new keys installed mid-call */
 	uint32_t jitter_us;    /* interarrival jitter we measure (A.8) */
 	uint8_t fraction_lost; /* ours, last report interval, 1/256 */
 	/* What the peer reported about our stream (last RR/SR block): */

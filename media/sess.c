@@ -510,6 +510,28 @@ int media_sess_set_peer(struct media_sess *s, const struct media_addr *rtp,
 	return 0;
 }
 
+int media_sess_srtp_rekey(struct media_sess *s, struct media_srtp *n,
+			  bool keep_tx)
+{
+	if (!s || !n) {
+		media_srtp_free(n);
+		return EINVAL;
+	}
+	if (s->srtp)
+		media_srtp_take(s->srtp, n, keep_tx);
+	else
+		s->srtp = n;
+	s->srtp_logged = false; /* the old key's stragglers get one line */
+	media_sess_log(s, MEDIA_LOG_INFO, "new SRTP keys%s",
+		       keep_tx ? " (ours kept)" : "");
+	return 0;
+}
+
+uint32_t media_sess_ssrc(const struct media_sess *s)
+{
+	return s ? s->tx.ssrc : 0;
+}
+
 static uint32_t ts_to_us(const struct media_sess *s, uint32_t units)
 {
 	return (uint32_t)((uint64_t)units * 1000000 / s->clock_rate);
@@ -554,6 +576,7 @@ void media_sess_stats(const struct media_sess *s, struct media_stats *out)
 		out->srtp_auth_fail = ss.rx_auth_fail;
 		out->srtp_replay = ss.rx_replay;
 		out->srtp_bad = ss.rx_bad + ss.tx_fail;
+		out->srtp_rekeys = ss.rekeys;
 	}
 	out->jitter_us = ts_to_us(s, rtcp_src_jitter_units(&s->rsrc));
 	out->fraction_lost = s->fraction_lost;

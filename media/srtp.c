@@ -31,6 +31,18 @@ static void cm128_80(srtp_crypto_policy_t *p)
 	srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(p);
 }
 
+/* RFC 7714: AEAD with a 16-octet tag for SRTP and SRTCP alike; the
+ * master salt is 12 octets, not the 14 of the AES-CM suites. */
+static void gcm128(srtp_crypto_policy_t *p)
+{
+	srtp_crypto_policy_set_aes_gcm_128_16_auth(p);
+}
+
+static void gcm256(srtp_crypto_policy_t *p)
+{
+	srtp_crypto_policy_set_aes_gcm_256_16_auth(p);
+}
+
 /* The _32 suites shorten only the SRTP tag; SRTCP keeps 80 bits
  * (RFC 4568 6.2.2, RFC 6188 6). */
 static const struct suite suites[MEDIA_SRTP__COUNT] = {
@@ -45,6 +57,10 @@ static const struct suite suites[MEDIA_SRTP__COUNT] = {
 	[MEDIA_SRTP_AES_256_CM_HMAC_SHA1_32] = { "AES_256_CM_HMAC_SHA1_32", 46,
 						 srtp_crypto_policy_set_aes_cm_256_hmac_sha1_32,
 						 srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80 },
+	[MEDIA_SRTP_AEAD_AES_128_GCM] = { "AEAD_AES_128_GCM", 28, gcm128,
+					  gcm128 },
+	[MEDIA_SRTP_AEAD_AES_256_GCM] = { "AEAD_AES_256_GCM", 44, gcm256,
+					  gcm256 },
 };
 
 const char *media_srtp_suite_name(enum media_srtp_suite s)
@@ -131,6 +147,22 @@ int media_srtp_alloc(const struct media_srtp_cfg *cfg, uint32_t tx_ssrc,
 	}
 	*out = m;
 	return 0;
+}
+
+void media_srtp_take(struct media_srtp *m, struct media_srtp *n, bool keep_tx)
+{
+	if (!m || !n)
+		return;
+	srtp_dealloc(m->rx);
+	m->rx = n->rx;
+	n->rx = NULL;
+	if (!keep_tx) {
+		srtp_dealloc(m->tx);
+		m->tx = n->tx;
+		n->tx = NULL;
+	}
+	m->st.rekeys++;
+	media_srtp_free(n); /* the unused tx context, if kept ours */
 }
 
 void media_srtp_free(struct media_srtp *m)

@@ -380,6 +380,8 @@ static void crypto_lines(struct sip_mbuf *mb, const struct sdp_crypto *c,
 	char line[160];
 
 	for (unsigned i = 0; i < n; i++) {
+		if (!c[i].ok) /* a line of ours withdrawn mid-call */
+			continue;
 		if (sdp_crypto_print(&c[i], line, sizeof(line)))
 			mb->err = EINVAL;
 		else
@@ -501,7 +503,8 @@ static bool crypto_pick(const struct sdp_media *m, const struct sdp_local *loc,
 		if (!c->ok)
 			continue;
 		for (unsigned k = 0; k < loc->ncrypto; k++)
-			if (!strcmp(c->suite, loc->crypto[k].suite) &&
+			if (loc->crypto[k].ok &&
+			    !strcmp(c->suite, loc->crypto[k].suite) &&
 			    (!answer || c->tag == loc->crypto[k].tag)) {
 				*ri = (int)i;
 				*li = k;
@@ -650,9 +653,14 @@ int sdp_accept_answer(const struct sdp_session *answer,
 	if (!m)
 		return ENOTSUP;
 	/* an answer without crypto to our best-effort offer is plain RTP;
-	 * required wants one answering a line of ours */
-	if (!crypto_pick(m, loc, true, &ri, &li) ||
-	    (ri < 0 && loc->srtp == SDP_SRTP_REQUIRED))
+	 * required wants one answering a line of ours. Crypto lines that
+	 * answer none of ours (tag and suite) are an error, not a plain
+	 * RTP answer (RFC 4568 7.1.3, 7.5): the answerer meant SRTP with
+	 * keys we did not offer, and neither side could read the other. */
+	bool ours = crypto_pick(m, loc, true, &ri, &li);
+	if (ri < 0 && m->ncrypto && loc->srtp != SDP_SRTP_NO && loc->ncrypto)
+		return EPROTO;
+	if (!ours || (ri < 0 && loc->srtp == SDP_SRTP_REQUIRED))
 		return ENOTSUP;
 	/* the answerer's order wins: its first format that we offered */
 	for (unsigned i = 0; i < m->nfmt; i++)

@@ -27,7 +27,8 @@ const char *sdp_srtp_name(enum sdp_srtp m)
 	return (unsigned)m < SDP_SRTP__COUNT ? srtp_names[m] : "?";
 }
 
-/* RFC 4568 6.2 and RFC 6188 3: suite -> master key + salt octets. */
+/* RFC 4568 6.2, RFC 6188 3 and RFC 7714 14.2 (AEAD: 12-octet salt):
+ * suite -> master key + salt octets. */
 static const struct {
 	const char *name;
 	size_t key_len;
@@ -35,6 +36,7 @@ static const struct {
 	{ "AES_CM_128_HMAC_SHA1_80", 30 }, { "AES_CM_128_HMAC_SHA1_32", 30 },
 	{ "AES_192_CM_HMAC_SHA1_80", 38 }, { "AES_192_CM_HMAC_SHA1_32", 38 },
 	{ "AES_256_CM_HMAC_SHA1_80", 46 }, { "AES_256_CM_HMAC_SHA1_32", 46 },
+	{ "AEAD_AES_128_GCM", 28 },	   { "AEAD_AES_256_GCM", 44 },
 };
 
 size_t sdp_crypto_key_len(const char *suite)

@@ -1083,7 +1083,8 @@ int sdp_answer(const struct sdp_session *offer, const struct sdp_local *loc,
 	       struct sdp_result *res, char *buf, size_t size, size_t *lenp);
 /* Reads the answer to our offer 'loc'. ENOTSUP if it picked nothing of
  * ours, or no SRTP when loc->srtp is required (or RTP/SAVP without a
- * crypto line answering one of ours). */
+ * crypto line). EPROTO: we offered crypto lines and the answer has some,
+ * none answering one of ours (tag and suite; RFC 4568 7.1.3). */
 int sdp_accept_answer(const struct sdp_session *answer,
 		      const struct sdp_local *loc, struct sdp_result *res);
 

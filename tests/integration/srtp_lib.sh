@@ -13,7 +13,8 @@ bs_srtp_conf() {
 # srtp_check_pcap PCAP GWLOG: every RTP-sized UDP datagram to or from the
 # gateway's RTP ports (the "local N" of GWLOG's media lines; baresip picks
 # its own ports at random, also inside the gateway's range) carries an
-# SRTP tag (12-octet header, 160 octets of PCMU, 4 or 10 octets of tag)
+# SRTP tag (12-octet header, 160 octets of PCMU, 4, 10 or, AEAD, 16
+# octets of tag)
 # and the gateway's own payloads (the PSTN's 1000 Hz: plain u-law repeats
 # every 8 octets) do not look like audio; our RTCP (RTP port + 1) needs the
 # SRTCP index and tag (at least 8 + 4 + 10 octets). Prints "N M": RTP
@@ -38,7 +39,7 @@ srtp_check_pcap() {
 		}
 		$n++;
 		die "plain-sized RTP datagram ($len octets) $sp -> $dp\n"
-			unless $len == 176 || $len == 182;
+			unless $len == 176 || $len == 182 || $len == 188;
 		next unless $gw{$sp};
 		$g++;
 		my @b = map { hex } unpack("(A2)*", substr($hex, 24, 320));

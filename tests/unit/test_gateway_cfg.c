@@ -261,6 +261,11 @@ static void transports_bad(void **state)
 /* ---- encryption (issue 8): srtp, srtp_suites, the clear-transport
  * warning ---- */
 
+#define ALL_SUITES                                         \
+	"AES_CM_128_HMAC_SHA1_80,AES_CM_128_HMAC_SHA1_32," \
+	"AES_256_CM_HMAC_SHA1_80,AES_256_CM_HMAC_SHA1_32," \
+	"AEAD_AES_128_GCM,AEAD_AES_256_GCM"
+
 static void srtp_options(void **state)
 {
 	char text[1024], out[512] = "";
@@ -274,6 +279,7 @@ static void srtp_options(void **state)
 		 "aes_cm_128_hmac_sha1_80\n"
 		 "[trunk b]\naddress = 192.0.2.2\ntransport = tls\n"
 		 "srtp = optional\n"
+		 "srtp_suites = " ALL_SUITES "\n"
 		 "[trunk c]\naddress = 192.0.2.3\n%s",
 		 span_route);
 	assert_int_equal(load_text(text, &e), 0);
@@ -281,6 +287,8 @@ static void srtp_options(void **state)
 	assert_string_equal(cfg.trunks[0].srtp_suites,
 			    "AES_256_CM_HMAC_SHA1_32, aes_cm_128_hmac_sha1_80");
 	assert_int_equal(cfg.trunks[1].srtp, SDP_SRTP_OPTIONAL);
+	/* all six (the RFC 7714 AEAD ones too) fit */
+	assert_string_equal(cfg.trunks[1].srtp_suites, ALL_SUITES);
 	/* defaults: no SRTP, the two AES_CM_128 suites */
 	assert_int_equal(cfg.trunks[2].srtp, SDP_SRTP_NO);
 	assert_string_equal(cfg.trunks[2].srtp_suites,

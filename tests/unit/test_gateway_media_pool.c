@@ -85,6 +85,42 @@ static void peer_change_and_drain(void **state)
 	gw_mpool_free(p);
 }
 
+/* New SRTP keys go to the worker with the contexts made here: the
+ * final report shows them installed; a command still queued when the
+ * pool goes frees them (ASan: no leak); bad arguments are refused. */
+static void srtp_rekey_handed_over(void **state)
+{
+	struct reports r = { 0 };
+	struct gw_mpool_cfg cfg = { .workers = 1,
+				    .report = on_report,
+				    .report_arg = &r };
+	struct media_srtp_cfg sc = { .suite =
+					     MEDIA_SRTP_AES_CM_128_HMAC_SHA1_80,
+				     .tx_key = { 1, 2, 3 },
+				     .rx_key = { 4, 5, 6 } };
+	struct gw_mpool *p;
+	struct gw_mslot *s;
+	struct media_sess *sess;
+	struct media_srtp *n;
+	unsigned next = LO + 50, port;
+
+	assert_int_equal(gw_mpool_alloc(&cfg, &p), 0);
+	s = mk(p, &next, 3, &port, 9, &sess);
+	assert_int_equal(gw_mslot_start(s, sess), 0);
+	assert_int_equal(gw_mslot_srtp(s, NULL, false), EINVAL);
+	assert_int_equal(media_srtp_alloc(&sc, 0x1003, &n), 0);
+	assert_int_equal(gw_mslot_srtp(NULL, n, false), EINVAL);
+	assert_int_equal(gw_mslot_srtp(s, n, false), 0); /* plain -> SRTP */
+	assert_int_equal(media_srtp_alloc(&sc, 0x1003, &n), 0);
+	assert_int_equal(gw_mslot_srtp(s, n, true), 0); /* a rekey */
+	assert_int_equal(gw_mslot_stop(s), 0);
+	assert_true(gw_mpool_drain(p, 2000));
+	assert_int_equal(r.finals, 1);
+	assert_true(r.last[3].srtp);
+	assert_int_equal(r.last[3].srtp_rekeys, 1);
+	gw_mpool_free(p);
+}
+
 /* The live gauges the soak checks: sessions while a worker runs a slot,
  * none once it is stopped and drained; the slot's two RTP sockets are
  * closed then (by the worker), and by a discard before start. */
@@ -611,6 +647,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(bad_input),
 		cmocka_unit_test(peer_change_and_drain),
+		cmocka_unit_test(srtp_rekey_handed_over),
 		cmocka_unit_test(sessions_and_sockets_counted),
 		cmocka_unit_test(rings_resident),
 		cmocka_unit_test(worker_load),

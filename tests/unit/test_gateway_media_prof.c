@@ -4,6 +4,7 @@
  * session's detection/muting, jitter buffer options, the trunk of an
  * INVITE, and the config errors for bad values. */
 #include <errno.h>
+#include <stdio.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -169,6 +170,54 @@ static void bad_media_options(void **state)
 	cfg_errors_release(&e);
 }
 
+/* A trunk's SRTP: our crypto lines (tags 1..n, the suites' key lengths,
+ * the AEAD ones too, fresh keys each time), and the keys of a negotiated
+ * stream: ours of the picked line, the peer's from the answer. */
+static void srtp_lines(void **state)
+{
+	struct cfg_trunk t = { .srtp = SDP_SRTP_OPTIONAL };
+	struct gw_mprof p;
+	struct sdp_local a = { 0 }, b = { 0 };
+	struct sdp_result res = { .srtp = true, .crypto_local = 2 };
+	struct media_srtp_cfg sc;
+
+	snprintf(t.srtp_suites, sizeof(t.srtp_suites), "%s",
+		 "AES_CM_128_HMAC_SHA1_80, AEAD_AES_128_GCM,AEAD_AES_256_GCM");
+	gw_mprof_srtp(&p, &t);
+	assert_int_equal(p.nsuites, 3);
+	gw_mprof_srtp_local(&p, &a);
+	gw_mprof_srtp_local(&p, &b);
+	assert_int_equal(a.srtp, SDP_SRTP_OPTIONAL);
+	assert_int_equal(a.ncrypto, 3);
+	assert_int_equal(a.crypto[1].tag, 2);
+	assert_string_equal(a.crypto[1].suite, "AEAD_AES_128_GCM");
+	assert_int_equal(a.crypto[0].key_len, 30);
+	assert_int_equal(a.crypto[1].key_len, 28);
+	assert_int_equal(a.crypto[2].key_len, 44);
+	assert_true(a.crypto[2].ok);
+	assert_memory_not_equal(a.crypto[2].key, b.crypto[2].key, 44);
+	/* the answer took our tag 3 */
+	res.crypto_rx = (struct sdp_crypto){
+		.tag = 3, .suite = "AEAD_AES_256_GCM", .key_len = 44, .ok = true
+	};
+	memset(res.crypto_rx.key, 0x5a, 44);
+	assert_true(gw_mprof_srtp_cfg(&a, &res, &sc));
+	assert_int_equal(sc.suite, MEDIA_SRTP_AEAD_AES_256_GCM);
+	assert_memory_equal(sc.tx_key, a.crypto[2].key, 44);
+	assert_int_equal(sc.rx_key[43], 0x5a);
+	/* plain RTP, or a line index we do not have: no keys */
+	res.crypto_local = 3;
+	assert_false(gw_mprof_srtp_cfg(&a, &res, &sc));
+	res.srtp = false;
+	assert_false(gw_mprof_srtp_cfg(&a, &res, &sc));
+	/* srtp = no: no lines */
+	t.srtp = SDP_SRTP_NO;
+	gw_mprof_srtp(&p, &t);
+	gw_mprof_srtp_local(&p, &a);
+	assert_int_equal(a.srtp, SDP_SRTP_NO);
+	assert_int_equal(a.ncrypto, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +225,7 @@ int main(void)
 		cmocka_unit_test(profiles),
 		cmocka_unit_test(sess_cfg),
 		cmocka_unit_test(bad_media_options),
+		cmocka_unit_test(srtp_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

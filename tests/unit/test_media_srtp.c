@@ -49,6 +49,13 @@ static void test_suites(void **state)
 			 MEDIA_SRTP_AES_CM_128_HMAC_SHA1_32);
 	assert_int_equal(media_srtp_suite_lookup("AES_256_CM_HMAC_SHA1_80"),
 			 MEDIA_SRTP_AES_256_CM_HMAC_SHA1_80);
+	assert_int_equal(media_srtp_suite_lookup("AEAD_AES_128_GCM"),
+			 MEDIA_SRTP_AEAD_AES_128_GCM);
+	assert_int_equal(media_srtp_suite_lookup("aead_aes_256_gcm"),
+			 MEDIA_SRTP_AEAD_AES_256_GCM);
+	assert_int_equal(media_srtp_key_len(MEDIA_SRTP_AEAD_AES_128_GCM), 28);
+	assert_int_equal(media_srtp_key_len(MEDIA_SRTP_AEAD_AES_256_GCM), 44);
+	assert_int_equal(media_srtp_suite_lookup("AEAD_AES_192_GCM"), -1);
 	assert_int_equal(media_srtp_suite_lookup("F8_128_HMAC_SHA1_80"), -1);
 	assert_int_equal(media_srtp_suite_lookup(NULL), -1);
 	assert_int_equal(media_srtp_key_len(MEDIA_SRTP_AES_CM_128_HMAC_SHA1_32),
@@ -74,7 +81,12 @@ static void test_bad_alloc(void **state)
  * in the clear, plaintext restored. */
 static void test_round_trip(void **state)
 {
-	static const size_t tag[] = { 10, 4, 10, 4 };
+	/* SRTP tag octets; SRTCP's: 10, 16 for AEAD (RFC 7714 9.2) */
+	static const size_t tag[] = { 10, 4, 10, 4, 16, 16 };
+	static const size_t rtcp_tag[] = { 10, 10, 10, 10, 16, 16 };
+
+	_Static_assert(sizeof(tag) / sizeof(tag[0]) == MEDIA_SRTP__COUNT,
+		       "a tag length per suite");
 
 	for (unsigned s = 0; s < MEDIA_SRTP__COUNT; s++) {
 		struct media_srtp_cfg ca, cb;
@@ -99,7 +111,7 @@ static void test_round_trip(void **state)
 		assert_int_equal(olen, plen);
 		assert_memory_equal(out, plain, plen);
 
-		/* SRTCP: index word and an 80-bit tag for every suite */
+		/* SRTCP: index word and its tag */
 		len = 0;
 		assert_int_equal(
 			rtcp_put_report(buf, 512, &len, 0x1234, NULL, NULL, 0),
@@ -109,7 +121,7 @@ static void test_round_trip(void **state)
 		plen = len;
 		memcpy(plain, buf, len);
 		assert_int_equal(media_srtp_protect(a, buf, &len, true), 0);
-		assert_int_equal(len, plen + 4 + 10);
+		assert_int_equal(len, plen + 4 + rtcp_tag[s]);
 		assert_int_equal(
 			media_srtp_unprotect(b, buf, len, true, &out, &olen),
 			0);
@@ -264,6 +276,141 @@ static void test_session(void **state)
 	media_sess_free(b);
 }
 
+/* A re-offer's new key mid-call (RFC 4568 6.1): the peer a sends with a
+ * new key; we (b) install it for what we receive and keep our sending
+ * context. A packet still under the old key is dropped and counted. */
+static void test_session_rekey(void **state)
+{
+	struct media_srtp_cfg ka, kb, na;
+	struct cap ca = { 0 }, cb = { 0 };
+	struct media_sess *a, *b;
+	struct media_srtp *n;
+	struct media_stats st;
+	uint8_t law[160];
+
+	keys(&ka, &kb, MEDIA_SRTP_AES_CM_128_HMAC_SHA1_80);
+	a = mk(&ca, &ka, 0xaaaa0002);
+	b = mk(&cb, &kb, 0xbbbb0002);
+	memset(law, 0x2a, sizeof(law));
+	assert_int_equal(media_sess_tdm_in(a, law, sizeof(law)), 0);
+	assert_int_equal(media_sess_tdm_in(a, law, sizeof(law)), 0);
+	assert_int_equal(media_sess_rtp_in(b, ca.pkt[0], ca.len[0], &PEER), 0);
+
+	/* a's new key, a new suite too: its sending key changes */
+	na = ka;
+	na.suite = MEDIA_SRTP_AES_256_CM_HMAC_SHA1_80;
+	for (unsigned i = 0; i < MEDIA_SRTP_KEY_MAX; i++)
+		na.tx_key[i] = (uint8_t)(i * 3 + 11);
+	assert_int_equal(media_srtp_alloc(&na, media_sess_ssrc(a), &n), 0);
+	assert_int_equal(media_sess_srtp_rekey(a, n, false), 0);
+	/* b learns it from the SDP: its rx key is a's new tx key */
+	struct media_srtp_cfg nb = kb;
+	nb.suite = na.suite;
+	memcpy(nb.rx_key, na.tx_key, sizeof(nb.rx_key));
+	memcpy(nb.tx_key, ka.rx_key, sizeof(nb.tx_key));
+	assert_int_equal(media_srtp_alloc(&nb, media_sess_ssrc(b), &n), 0);
+	assert_int_equal(media_sess_srtp_rekey(b, n, false), 0);
+
+	/* packet 2 left a under the old key: dropped, counted */
+	assert_int_equal(media_sess_rtp_in(b, ca.pkt[1], ca.len[1], &PEER),
+			 EBADMSG);
+	/* the next under the new key (its seq runs on) is taken */
+	assert_int_equal(media_sess_tdm_in(a, law, sizeof(law)), 0);
+	assert_int_equal(ca.n, 3);
+	assert_int_equal(media_sess_rtp_in(b, ca.pkt[2], ca.len[2], &PEER), 0);
+	/* and b's packets reach a, whose receiving context is new */
+	assert_int_equal(media_sess_tdm_in(b, law, sizeof(law)), 0);
+	assert_int_equal(cb.n, 1);
+	assert_int_equal(media_sess_rtp_in(a, cb.pkt[0], cb.len[0], &PEER), 0);
+
+	media_sess_stats(b, &st);
+	assert_int_equal(st.rx_packets, 2);
+	assert_int_equal(st.srtp_auth_fail, 1);
+	assert_int_equal(st.srtp_rekeys, 1);
+	media_sess_stats(a, &st);
+	assert_int_equal(st.srtp_rekeys, 1);
+	assert_int_equal(st.srtp_auth_fail, 0);
+	media_sess_free(a);
+	media_sess_free(b);
+}
+
+/* keep_tx: the receiving context is new, the sending one runs on (the
+ * other end's receiver, which kept its context, sees no replay). */
+static void test_rekey_keep_tx(void **state)
+{
+	struct media_srtp_cfg ka, kb, nb;
+	struct media_srtp *a, *b, *n;
+	uint8_t buf[8][600 + MEDIA_SRTP_TRAILER_MAX];
+	size_t len[8];
+	const uint8_t *out;
+	size_t olen;
+	struct media_srtp_stats st;
+
+	keys(&ka, &kb, MEDIA_SRTP_AES_CM_128_HMAC_SHA1_80);
+	assert_int_equal(media_srtp_alloc(&ka, 0x1111, &a), 0);
+	assert_int_equal(media_srtp_alloc(&kb, 0x2222, &b), 0);
+	for (unsigned i = 0; i < 2; i++) {
+		len[i] = rtp_pkt(buf[i], 0x1111, (uint16_t)(100 + i), 160);
+		assert_int_equal(media_srtp_protect(a, buf[i], &len[i], false),
+				 0);
+	}
+	assert_int_equal(
+		media_srtp_unprotect(b, buf[0], len[0], false, &out, &olen), 0);
+	/* a's peer (b) changed its key: a takes a new rx, keeps its tx */
+	nb = ka;
+	for (unsigned i = 0; i < MEDIA_SRTP_KEY_MAX; i++)
+		nb.rx_key[i] = (uint8_t)(i + 99);
+	assert_int_equal(media_srtp_alloc(&nb, 0x1111, &n), 0);
+	media_srtp_take(a, n, true);
+	/* b's context saw seq 100: a's next (101, same key) is fresh to it */
+	assert_int_equal(
+		media_srtp_unprotect(b, buf[1], len[1], false, &out, &olen), 0);
+	len[2] = rtp_pkt(buf[2], 0x1111, 102, 160);
+	assert_int_equal(media_srtp_protect(a, buf[2], &len[2], false), 0);
+	assert_int_equal(
+		media_srtp_unprotect(b, buf[2], len[2], false, &out, &olen), 0);
+	/* b's old key no longer authenticates at a */
+	len[3] = rtp_pkt(buf[3], 0x2222, 7, 160);
+	assert_int_equal(media_srtp_protect(b, buf[3], &len[3], false), 0);
+	assert_int_equal(
+		media_srtp_unprotect(a, buf[3], len[3], false, &out, &olen),
+		EBADMSG);
+	media_srtp_stats(a, &st);
+	assert_int_equal(st.rekeys, 1);
+	assert_int_equal(st.rx_auth_fail, 1);
+	media_srtp_free(a);
+	media_srtp_free(b);
+}
+
+/* A plain session turns SRTP on; bad arguments free what was given. */
+static void test_rekey_plain_and_bad(void **state)
+{
+	struct media_srtp_cfg ka, kb;
+	struct cap ca = { 0 };
+	struct media_sess *a;
+	struct media_srtp *n;
+	struct media_stats st;
+	uint8_t law[160];
+
+	keys(&ka, &kb, MEDIA_SRTP_AES_CM_128_HMAC_SHA1_32);
+	a = mk(&ca, NULL, 0xaaaa0003);
+	memset(law, 0x2a, sizeof(law));
+	assert_int_equal(media_sess_tdm_in(a, law, sizeof(law)), 0);
+	assert_int_equal(ca.len[0], RTP_HDR_LEN + 160);
+	assert_int_equal(media_srtp_alloc(&ka, media_sess_ssrc(a), &n), 0);
+	assert_int_equal(media_sess_srtp_rekey(a, n, true), 0);
+	assert_int_equal(media_sess_tdm_in(a, law, sizeof(law)), 0);
+	assert_int_equal(ca.len[1], RTP_HDR_LEN + 160 + 4);
+	media_sess_stats(a, &st);
+	assert_true(st.srtp);
+	assert_int_equal(media_sess_ssrc(a), 0xaaaa0003);
+	assert_int_equal(media_srtp_alloc(&ka, 1, &n), 0);
+	assert_int_equal(media_sess_srtp_rekey(NULL, n, false), EINVAL);
+	assert_int_equal(media_sess_srtp_rekey(a, NULL, false), EINVAL);
+	media_srtp_take(NULL, NULL, false); /* no crash */
+	media_sess_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -272,6 +419,9 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_tamper_replay_dropped),
 		cmocka_unit_test(test_session),
+		cmocka_unit_test(test_session_rekey),
+		cmocka_unit_test(test_rekey_keep_tx),
+		cmocka_unit_test(test_rekey_plain_and_bad),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

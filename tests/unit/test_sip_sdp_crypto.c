@@ -5,6 +5,9 @@
 
 #define K30 "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwd"
 #define K46 "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLQ=="
+/* AEAD (RFC 7714): 16 or 32 key octets + a 12-octet salt */
+#define K28 "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGw=="
+#define K44 "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKis="
 
 static int parse(struct sdp_crypto *c, const char *s)
 {
@@ -41,6 +44,14 @@ static void crypto_good(void **state)
 	assert_int_equal(sdp_crypto_print(&c, buf, 20), ENOSPC);
 	assert_int_equal(sdp_crypto_key_len("AES_CM_128_HMAC_SHA1_80"), 30);
 	assert_int_equal(sdp_crypto_key_len("NULL"), 0);
+	assert_int_equal(parse(&c, "3 AEAD_AES_128_GCM inline:" K28), 0);
+	assert_int_equal(c.key_len, 28);
+	assert_int_equal(c.key[27], 27);
+	assert_int_equal(parse(&c, "4 AEAD_AES_256_GCM inline:" K44), 0);
+	assert_int_equal(c.key_len, 44);
+	assert_int_equal(sdp_crypto_print(&c, buf, sizeof(buf)), 0);
+	assert_string_equal(buf,
+			    "a=crypto:4 AEAD_AES_256_GCM inline:" K44 "\r\n");
 	assert_string_equal(sdp_srtp_name(SDP_SRTP_REQUIRED), "required");
 	assert_string_equal(sdp_srtp_name(SDP_SRTP__COUNT), "?");
 }
@@ -76,6 +87,11 @@ static void crypto_bad(void **state)
 		{ "1 AES_CM_128_HMAC_SHA1_80 inline:" K30 ";inline:" K30,
 		  ENOTSUP, "several" },
 		{ "1 AES_192_CM_HMAC_SHA1_80 inline:" K30, EBADMSG, "length" },
+		/* the AES-CM salt (14 octets) on an AEAD suite, and back */
+		{ "1 AEAD_AES_128_GCM inline:" K30, EBADMSG, "length" },
+		{ "1 AEAD_AES_256_GCM inline:" K46, EBADMSG, "length" },
+		{ "1 AES_CM_128_HMAC_SHA1_80 inline:" K28, EBADMSG, "length" },
+		{ "1 AEAD_AES_192_GCM inline:" K28, ENOTSUP, "unknown" },
 	};
 	struct sdp_crypto c;
 	(void)state;
@@ -241,15 +257,16 @@ static void offer_and_accept(void **state)
 	assert_true(r.srtp);
 	assert_int_equal(r.crypto_local, 1);
 	assert_int_equal(r.crypto_rx.key[1], 1);
-	/* a tag we did not offer, or another suite under our tag */
+	/* a tag we did not offer, or another suite under our tag: crypto
+	 * lines answering none of ours, an error (RFC 4568 7.1.3) */
 	a = mk("RTP/SAVP",
 	       "a=crypto:9 AES_CM_128_HMAC_SHA1_80 inline:" K30 "\r\n");
 	assert_int_equal(sdp_parse(&s, a, strlen(a)), 0);
-	assert_int_equal(sdp_accept_answer(&s, &loc, &r), ENOTSUP);
+	assert_int_equal(sdp_accept_answer(&s, &loc, &r), EPROTO);
 	a = mk("RTP/SAVP",
 	       "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" K30 "\r\n");
 	assert_int_equal(sdp_parse(&s, a, strlen(a)), 0);
-	assert_int_equal(sdp_accept_answer(&s, &loc, &r), ENOTSUP);
+	assert_int_equal(sdp_accept_answer(&s, &loc, &r), EPROTO);
 	/* required and a plain answer */
 	a = mk("RTP/AVP", "");
 	assert_int_equal(sdp_parse(&s, a, strlen(a)), 0);
@@ -269,6 +286,81 @@ static void offer_and_accept(void **state)
 	local(&loc, SDP_SRTP_REQUIRED);
 	loc.ncrypto = 0;
 	assert_int_equal(sdp_build_offer(&loc, buf, sizeof(buf), &len), EINVAL);
+}
+
+/* optional: an answer with crypto lines that answer none of ours is
+ * an error, not plain RTP (RFC 4568 7.1.3); one without any is plain. */
+static void optional_answer_mismatch(void **state)
+{
+	static const char *const bad[] = {
+		/* a tag we did not offer */
+		"a=crypto:7 AES_CM_128_HMAC_SHA1_32 inline:" K30 "\r\n",
+		/* our tag with the other suite */
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" K30 "\r\n",
+		/* a suite we do not know */
+		"a=crypto:1 F8_128_HMAC_SHA1_80 inline:" K30 "\r\n",
+		/* our tag and suite, an unusable key */
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_32 inline:AAAA\r\n",
+	};
+	struct sdp_local loc;
+	struct sdp_session s;
+	struct sdp_result r;
+	const char *a;
+	(void)state;
+	local(&loc, SDP_SRTP_OPTIONAL);
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		a = mk("RTP/AVP", bad[i]);
+		assert_int_equal(sdp_parse(&s, a, strlen(a)), 0);
+		assert_int_equal(sdp_accept_answer(&s, &loc, &r), EPROTO);
+		a = mk("RTP/SAVP", bad[i]);
+		assert_int_equal(sdp_parse(&s, a, strlen(a)), 0);
+		assert_int_equal(sdp_accept_answer(&s, &loc, &r), EPROTO);
+	}
+	/* the right one among wrong ones is taken */
+	a = mk("RTP/AVP",
+	       "a=crypto:7 AES_CM_128_HMAC_SHA1_32 inline:" K30 "\r\n"
+	       "a=crypto:1 AES_CM_128_HMAC_SHA1_32 inline:" K30 "\r\n");
+	assert_int_equal(sdp_parse(&s, a, strlen(a)), 0);
+	assert_int_equal(sdp_accept_answer(&s, &loc, &r), 0);
+	assert_true(r.srtp);
+	assert_int_equal(r.crypto_local, 0);
+	/* no crypto line on RTP/AVP: plain RTP */
+	a = mk("RTP/AVP", "");
+	assert_int_equal(sdp_parse(&s, a, strlen(a)), 0);
+	assert_int_equal(sdp_accept_answer(&s, &loc, &r), 0);
+	assert_false(r.srtp);
+	/* no SRTP of ours: crypto lines in an RTP/AVP answer ignored */
+	local(&loc, SDP_SRTP_NO);
+	a = mk("RTP/AVP", bad[0]);
+	assert_int_equal(sdp_parse(&s, a, strlen(a)), 0);
+	assert_int_equal(sdp_accept_answer(&s, &loc, &r), 0);
+	assert_false(r.srtp);
+}
+
+/* A line of ours withdrawn mid-call (ok false: its key retired without
+ * a fresh one) is neither offered nor picked by an offer or answer. */
+static void withdrawn_line(void **state)
+{
+	struct sdp_local loc;
+	struct sdp_session s;
+	struct sdp_result r;
+	char buf[2048];
+	const char *a;
+	size_t len;
+	(void)state;
+	local(&loc, SDP_SRTP_OPTIONAL);
+	loc.crypto[0].ok = false;
+	assert_int_equal(sdp_build_offer(&loc, buf, sizeof(buf), &len), 0);
+	assert_null(strstr(buf, "a=crypto:1 "));
+	assert_non_null(strstr(buf, "a=crypto:2 "));
+	a = mk("RTP/AVP",
+	       "a=crypto:1 AES_CM_128_HMAC_SHA1_32 inline:" K30 "\r\n");
+	assert_int_equal(sdp_parse(&s, a, strlen(a)), 0);
+	assert_int_equal(sdp_accept_answer(&s, &loc, &r), EPROTO);
+	/* an offer of that suite only: not taken, plain RTP (optional) */
+	assert_int_equal(sdp_answer(&s, &loc, &r, buf, sizeof(buf), &len), 0);
+	assert_false(r.srtp);
+	assert_null(strstr(buf, "a=crypto"));
 }
 
 /* More a=crypto lines than kept: the rest ignored, not an error. */
@@ -298,6 +390,8 @@ int main(void)
 		cmocka_unit_test(answer_avp),
 		cmocka_unit_test(offer_and_accept),
 		cmocka_unit_test(many_crypto_lines),
+		cmocka_unit_test(optional_answer_mismatch),
+		cmocka_unit_test(withdrawn_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -106,6 +106,8 @@ static int media_open(struct ua *ua, struct ua_call *c)
 	};
 	media_tonegen_init(&c->gen, ua->tone, -10);
 	media_freqmeter_init(&c->meter);
+	if (ua_srtp_local(c))
+		return EIO;
 	return ua_dtmf_init(&c->dtmf, ua->dtmf_mode, ua->digits);
 }
 
@@ -128,6 +130,8 @@ static int media_start(struct ua_call *c, const struct sdp_result *res)
 	};
 	int codec = media_codec_lookup(res->name);
 	uint8_t rnd[10] = { 0 };
+	struct media_srtp_cfg sc;
+	int err;
 
 	if (codec < 0)
 		return ENOTSUP;
@@ -140,7 +144,13 @@ static int media_start(struct ua_call *c, const struct sdp_result *res)
 	if (gw_sockaddr_in(&c->peer, res->addr, res->port))
 		return EINVAL;
 	gw_media_addr_from_sin(&mc.peer, &c->peer);
-	return media_sess_alloc(&h, &mc, &c->media);
+	if (ua_srtp_cfg(c, res, &sc))
+		mc.srtp = &sc;
+	err = media_sess_alloc(&h, &mc, &c->media);
+	memset(&sc, 0, sizeof(sc));
+	if (!err)
+		ua_srtp_started(c, res);
+	return err;
 }
 
 /* The phone's own 20 ms clock: tone out, meter in. */
@@ -203,9 +213,12 @@ static void call_done(struct ua *ua, struct ua_call *c)
 
 		media_sess_stats(c->media, &st);
 		ev(ua,
-		   "event=heard call=%u freq=%u level=%.1f rx_packets=%llu tx_packets=%llu",
+		   "event=heard call=%u freq=%u level=%.1f rx_packets=%llu "
+		   "tx_packets=%llu srtp_dropped=%llu",
 		   c->n, f, level, (unsigned long long)st.rx_packets,
-		   (unsigned long long)st.tx_packets);
+		   (unsigned long long)st.tx_packets,
+		   (unsigned long long)(st.srtp_auth_fail + st.srtp_replay +
+					st.srtp_bad));
 	}
 	if (c->answer_timer)
 		gw_timer_stop(ua->loop, c->answer_timer);
@@ -213,6 +226,7 @@ static void call_done(struct ua *ua, struct ua_call *c)
 		gw_timer_stop(ua->loop, c->hangup_timer);
 	if (c->cancel_timer)
 		gw_timer_stop(ua->loop, c->cancel_timer);
+	ua_srtp_done(c);
 	if (c->refresh_timer)
 		gw_timer_stop(ua->loop, c->refresh_timer);
 	if (c->rtp_fd >= 0) {
@@ -275,6 +289,7 @@ static void refresh_fired(void *arg)
 static void talking(struct ua *ua, struct ua_call *c, bool placed)
 {
 	c->talking = true;
+	ua_srtp_talking(c);
 	if (ua->refresh_ms && !c->refresh_timer)
 		c->refresh_timer = gw_timer_start(ua->loop, ua->refresh_ms,
 						  refresh_fired, c);
@@ -334,6 +349,7 @@ static void incoming(void *arg, struct sip_call *scall,
 		sip_call_respond(scall, 488, NULL, NULL);
 		return;
 	}
+	ua_srtp_mangle(c);
 	sip_call_respond(scall, 180, NULL, NULL);
 	if (ua->no_answer)
 		return;
@@ -394,6 +410,9 @@ static void call_event(void *arg, struct sip_call *scall,
 		return;
 	case SIP_CALL_EV_INFO:
 		ua_info_rx(c, e);
+		return;
+	case SIP_CALL_EV_REOFFER_DONE:
+		ua_srtp_reoffer_done(c, e);
 		return;
 	case SIP_CALL_EV_FAILED:
 		ev(ua, "event=failed call=%u code=%u cause=%d", c->n, e->code,
@@ -536,6 +555,11 @@ static void usage(FILE *out)
 		"  --dtmf-mode MODE    rfc4733 (telephone-event), inband or info\n"
 		"  --digits DIGITS     sent 1 s into each call, one per 300 ms (info:\n"
 		"                      a non-digit is sent as is, a bad body)\n"
+		"  --srtp SUITE        RTP/SAVP with one SDES key (RFC 4568)\n"
+		"  --rekey-after MS    re-INVITE with a new SRTP key MS into a call\n"
+		"  --rekey-suite SUITE   that key of another suite\n"
+		"  --rekeys N          re-key N times (default 1), suites alternating\n"
+		"  --srtp-answer-tag N   answer with crypto tag N (a broken phone)\n"
 		"  --exit-after N      exit once N calls have ended\n"
 		"  --timeout SEC       exit 3 after SEC seconds (default 60)\n"
 		"Prints one line per event: sipua t=MS event=NAME key=value...\n");
@@ -569,6 +593,11 @@ int main(int argc, char **argv)
 		{ "tls-verify", required_argument, NULL, 'V' },
 		{ "rtp-ip", required_argument, NULL, 'R' },
 		{ "pad", required_argument, NULL, 'D' },
+		{ "srtp", required_argument, NULL, 's' },
+		{ "rekey-after", required_argument, NULL, 'k' },
+		{ "rekey-suite", required_argument, NULL, 'Y' },
+		{ "srtp-answer-tag", required_argument, NULL, 'G' },
+		{ "rekeys", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -584,6 +613,11 @@ int main(int argc, char **argv)
 	ua.cancel_after_ms = -1;
 	ua.timeout_s = 60;
 	ua.dtmf_mode = UA_DTMF_NONE;
+	ua.srtp_suite = -1;
+	ua.rekey_after_ms = -1;
+	ua.rekey_suite = -1;
+	ua.answer_tag = -1;
+	ua.rekeys = 1;
 	ua.codec = (struct sdp_codec){ .pt = 0, .name = "PCMU", .rate = 8000 };
 	while ((opt = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (opt) {
@@ -663,6 +697,31 @@ int main(int argc, char **argv)
 			break;
 		case 'd':
 			ua.digits = optarg;
+			break;
+		case 's':
+			ua.srtp_suite = media_srtp_suite_lookup(optarg);
+			if (ua.srtp_suite < 0) {
+				fprintf(stderr, "sipua: unknown suite '%s'\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'k':
+			ua.rekey_after_ms = atoi(optarg);
+			break;
+		case 'G':
+			ua.answer_tag = atoi(optarg);
+			break;
+		case 'W':
+			ua.rekeys = (unsigned)atoi(optarg);
+			break;
+		case 'Y':
+			ua.rekey_suite = media_srtp_suite_lookup(optarg);
+			if (ua.rekey_suite < 0) {
+				fprintf(stderr, "sipua: unknown suite '%s'\n",
+					optarg);
+				return 2;
+			}
 			break;
 		case 'P':
 			if (!strcmp(optarg, "tcp"))

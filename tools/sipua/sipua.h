@@ -12,6 +12,7 @@
 #include "media/media.h"
 #include "sip/sip.h"
 #include "tools/sipua/ua_dtmf.h"
+#include "tools/sipua/ua_srtp.h"
 
 #define MAX_CALLS 64
 #define TICK_US 20000u
@@ -32,6 +33,9 @@ struct ua_call {
 	bool talking;
 	bool ended;
 	struct gw_timer *answer_timer, *hangup_timer, *cancel_timer;
+	struct gw_timer *rekey_timer; /* --rekey-after (ua_srtp.c) */
+	unsigned rekeys_done;
+	bool rekey_pending; /* our re-INVITE with a new key is out */
 	struct gw_timer *refresh_timer;
 	struct ua *ua;
 	struct ua_dtmf dtmf;
@@ -66,6 +70,11 @@ struct ua {
 	struct sdp_codec codec;
 	int dtmf_mode;	    /* enum media_dtmf_mode, UA_DTMF_NONE: off */
 	const char *digits; /* sent once talking */
+	int srtp_suite;	    /* --srtp: enum media_srtp_suite, -1 off */
+	int rekey_after_ms; /* --rekey-after, -1 off */
+	int rekey_suite;    /* --rekey-suite, -1: the same as --srtp */
+	int answer_tag;	    /* --srtp-answer-tag, -1 off */
+	unsigned rekeys;    /* --rekeys, default 1 */
 	unsigned rtp_next;
 	/* state */
 	struct ua_call calls[MAX_CALLS];
