@@ -141,7 +141,30 @@ for b in pstngw pstnsim; do
 	[ -x "$B/$b" ] || fail "$B/$b not built"
 done
 
-cat >"$T/gw.conf" <<CONF
+# legs_conf IN OUT TRUNK PORT PSTN SIP: E1 spans IN (calls from the PSTN)
+# and OUT (to it), SIP trunk TRUNK at 127.0.0.1:PORT, and the routes:
+# PSTN prefix PSTN to the trunk, SIP prefix SIP to span OUT
+legs_conf() {
+	local s
+	for s in "$1" "$2"; do
+		printf '[span %s]\ntype = e1\nrole = cpe\nswitchtype = euroisdn\n' "$s"
+		printf 'path = %s\ngroup = %s\n' "$T/span$s.sock" "$3-$s"
+	done
+	cat <<CONF
+[trunk $3]
+address = 127.0.0.1:$4
+[route $3-from-pstn]
+from = pstn
+prefix = $5
+target = trunk $3
+[route $3-from-sip]
+from = sip
+prefix = $6
+target = group $3-$2
+CONF
+}
+{
+	cat <<CONF
 [general]
 log_level = notice
 control_socket = $T/ctl.sock
@@ -153,56 +176,14 @@ t1_ms = $T1
 [media]
 rtp_port_min = 30000
 rtp_port_max = 31999
-[span 1]
-type = e1
-role = cpe
-switchtype = euroisdn
-path = $T/span1.sock
-group = in
-[span 2]
-type = e1
-role = cpe
-switchtype = euroisdn
-path = $T/span2.sock
-group = out
-[trunk uas]
-address = 127.0.0.1:5070
-[route pstn-to-sip]
-from = pstn
-prefix = 555
-target = trunk uas
-[route sip-to-pstn]
-from = sip
-prefix = 212
-target = group out
 CONF
-# the fax spans and routes: PSTN 556* to the fax server, SIP 213* to span 4
-[ "$NFAX" -gt 0 ] && cat >>"$T/gw.conf" <<CONF
-[fax]
-wait_ms = 500
-[span 3]
-type = e1
-role = cpe
-switchtype = euroisdn
-path = $T/span3.sock
-group = faxin
-[span 4]
-type = e1
-role = cpe
-switchtype = euroisdn
-path = $T/span4.sock
-group = faxout
-[trunk faxsrv]
-address = 127.0.0.1:5080
-[route fax-pstn-to-sip]
-from = pstn
-prefix = 556
-target = trunk faxsrv
-[route fax-sip-to-pstn]
-from = sip
-prefix = 213
-target = group faxout
-CONF
+	legs_conf 1 2 uas 5070 555 212
+	# the faxes: PSTN 556* to the fax server, SIP 213* to span 4
+	if [ "$NFAX" -gt 0 ]; then
+		printf '[fax]\nwait_ms = 500\n'
+		legs_conf 3 4 faxsrv 5080 556 213
+	fi
+} >"$T/gw.conf"
 
 # scrape: the metrics body (bash /dev/tcp, bounded by timeout)
 scrape() {
