@@ -137,7 +137,13 @@ check() {
 count() { grep -Ec -- "$2" "$1" 2>/dev/null || true; }
 
 command -v sipp >/dev/null || fail "sipp (sip-tester) is not installed"
-for b in pstngw pstnsim; do
+bins="pstngw pstnsim"
+if [ "$NFAX" -gt 0 ]; then
+	bins="$bins sipfax pstnsim-mktiff"
+	command -v tiffcmp >/dev/null ||
+		fail "tiffcmp (libtiff-tools) is not installed"
+fi
+for b in $bins; do
 	[ -x "$B/$b" ] || fail "$B/$b not built"
 done
 
