@@ -184,6 +184,7 @@ struct gw_cfg {
 	/* [sip] transports (TCP, TLS, a second address family) */
 	char sip_listen2[CFG_HOST_LEN + 8];
 	char sip_host2[CFG_HOST_LEN]; /* empty: none */
+	unsigned udp_rcvbuf_kb;	      /* SIP UDP sockets; 0: default */
 	unsigned sip_port2;
 	int sip_tcp; /* 0 off, 1 on */
 	unsigned tcp_idle_s, tcp_max_conns, tcp_max_conns_per_ip;
@@ -213,6 +214,7 @@ struct gw_cfg {
 	int lock_memory;	       /* 0/1, with realtime_priority */
 	unsigned busy_wait_us;	       /* media workers' spin_us */
 	unsigned max_calls_per_worker; /* overload.c; 0: no limit */
+	unsigned max_worker_load_pct;  /* overload.c; 0: not looked at */
 	unsigned echo_tail_ms;	       /* 0: off */
 	unsigned dtmf_detect;	       /* 0 or 1 */
 	/* media features through the gateway (issue 5) */

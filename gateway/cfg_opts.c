@@ -189,6 +189,14 @@ const struct opt cfg_opts[] = {
 	  check_listen2,
 	  "A second address:port of the other IP family ([::1]:5060 beside\n"
 	  "; 127.0.0.1:5060), served like listen; empty: none." },
+	{ S_SIP, "udp_rcvbuf_kb", T_UINT, "4096", 0, 1048576, NULL, 0,
+	  G(udp_rcvbuf_kb), NULL,
+	  "Receive buffer of the SIP UDP sockets (kB, kernel overhead\n"
+	  "; included: about half of it is SIP). Room for bursts while the\n"
+	  "; signalling thread catches up; beyond it the kernel drops datagrams,\n"
+	  "; which counts as overload (pstngw_sip_udp_dropped_total). Set past\n"
+	  "; net.core.rmem_max when run as root (CAP_NET_ADMIN); 0: the\n"
+	  "; kernel's default." },
 	{ S_SIP, "tcp", T_ENUM, "on", 0, 0, onoff, 0, G(sip_tcp), NULL,
 	  "on: also accept and open SIP over TCP on the listen address." },
 	{ S_SIP, "tcp_idle_s", T_UINT, "300", 5, 86400, NULL, 0, G(tcp_idle_s),
@@ -336,6 +344,13 @@ const struct opt cfg_opts[] = {
 	  "Calls a media worker carries at most; once the least loaded has\n"
 	  "; them, new calls are refused (SIP 503 with Retry-After, PRI cause\n"
 	  "; 34) so the calls up keep their ticks; 0: no limit." },
+	{ S_MEDIA, "max_worker_load_pct", T_UINT, "80", 0, 100, NULL, 0,
+	  G(max_worker_load_pct), NULL,
+	  "Media worker saturation: once even the least loaded worker spends\n"
+	  "; this share (%) of the wall time in its 20 ms ticks (measured over\n"
+	  "; 200 ms; time lost to other threads counts), new calls are refused\n"
+	  "; as for max_calls_per_worker, before a tick runs late and the calls\n"
+	  "; up lose audio; 0: not looked at." },
 	{ S_MEDIA, "lock_memory", T_ENUM, "yes", 0, 0, noyes, 0, G(lock_memory),
 	  NULL,
 	  "With realtime_priority: keep pages once touched in RAM (mlockall,\n"

@@ -196,9 +196,7 @@ static int start_sip(struct gw *gw)
 		return err;
 	}
 	err = sip_stack_alloc(&gw->sip, &sc, &h);
-	/* arrival stamps: how late an INVITE is handled (overload.c) */
-	if (gw_sipudp_stamp(gw->sipudp.fd))
-		GW_WARN(SIP, "no arrival stamps on the SIP socket");
+	gw_sipnet_udp_tune(gw, gw->sipudp.fd);
 	gw->sipudp.sip = gw->sip;
 	gw->sipudp.tap = gw_capture_sip_tap; /* captures, SIP tracing */
 	gw->sipudp.tap_arg = gw;

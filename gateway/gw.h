@@ -153,6 +153,9 @@ void gw_stop(struct gw *gw);
 
 /* sipnet.c: TCP and TLS from the config, and the stack's send hook */
 int gw_sipnet_start(struct gw *gw);
+/* A SIP UDP socket's arrival stamps, drop reports and receive buffer
+ * ([sip] udp_rcvbuf_kb), for overload.c; warns what it cannot set. */
+void gw_sipnet_udp_tune(struct gw *gw, int fd);
 void gw_sipnet_stop(struct gw *gw);
 int gw_sipnet_send(struct gw *gw, const struct sip_addr *dst, const void *buf,
 		   size_t len);

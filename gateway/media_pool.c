@@ -315,6 +315,25 @@ void gw_mpool_wstats(const struct gw_mpool *p, unsigned i,
 		*out = p->w[i].st;
 }
 
+unsigned gw_mpool_min_load(const struct gw_mpool *p)
+{
+	uint64_t now = gw_mw_clock_us(CLOCK_MONOTONIC);
+	unsigned m = 0;
+
+	for (unsigned i = 0; p && i < p->n; i++) {
+		const struct gw_mworker *w = &p->w[i];
+		uint64_t at = atomic_load(&w->load_at_us);
+		/* stale: the worker stopped ticking (no call), so it is idle */
+		unsigned l = at && now - at < 3 * GW_MW_LOAD_WINDOW_US
+				     ? atomic_load(&w->load_milli)
+				     : 0;
+
+		if (!i || l < m)
+			m = l;
+	}
+	return m;
+}
+
 unsigned gw_mpool_min_calls(const struct gw_mpool *p)
 {
 	unsigned m = 0;

@@ -585,6 +585,26 @@ static void spin_phase(struct gw_mworker *w, uint64_t a)
  * sends. The TDM side's wait so ends after the cheap half of the tick,
  * not after every slot's sendmmsg (on loopback a send also runs the
  * receiver's network stack). Own clock: nobody waits, one pass. */
+/* The worker's load: wall time in ticks over wall time, per window.
+ * Wall, not CPU, time: a tick preempted by other threads is as late for
+ * its calls as one with too much work. */
+void gw_mw_load_account(struct gw_mworker *w, uint64_t end, uint64_t work)
+{
+	if (!w->load_t0 || end - w->load_t0 > 4 * GW_MW_LOAD_WINDOW_US) {
+		w->load_t0 = end - work; /* first tick, or idle since */
+		w->load_work = 0;
+	}
+	w->load_work += work;
+	if (end - w->load_t0 < GW_MW_LOAD_WINDOW_US)
+		return;
+	uint64_t milli = w->load_work * 1000 / (end - w->load_t0);
+
+	atomic_store(&w->load_milli, milli > 1000 ? 1000u : (unsigned)milli);
+	atomic_store(&w->load_at_us, end);
+	w->load_t0 = end;
+	w->load_work = 0;
+}
+
 static void run_tick(struct gw_mworker *w)
 {
 	bool tdm = !w->pool->cfg.tick_ms;
@@ -616,7 +636,10 @@ static void run_tick(struct gw_mworker *w)
 	for (struct gw_mslot *s = w->slots; tdm && s; s = s->next)
 		if (!s->stopping)
 			slot_send(w, s);
-	work = gw_mw_clock_us(CLOCK_MONOTONIC) - w->tick_us;
+	uint64_t end = gw_mw_clock_us(CLOCK_MONOTONIC);
+
+	work = end - w->tick_us;
+	gw_mw_load_account(w, end, work);
 	w->st.cpu_us = gw_mw_clock_us(CLOCK_THREAD_CPUTIME_ID);
 	if (work > w->st.max_tick_us)
 		w->st.max_tick_us = work;

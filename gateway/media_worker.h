@@ -127,6 +127,11 @@ bool gw_mpool_drain(struct gw_mpool *p, unsigned max_ms);
 /* Calls (slots handed over, not yet gone) of the least loaded worker,
  * the one a new slot goes to: signalling thread only (overload.c). */
 unsigned gw_mpool_min_calls(const struct gw_mpool *p);
+/* The lowest worker load, in thousandths of the wall time spent in
+ * ticks over the last GW_MW_LOAD_WINDOW_US (a worker with no fresh
+ * measure, idle, counts 0): overload.c. */
+#define GW_MW_LOAD_WINDOW_US 200000u
+unsigned gw_mpool_min_load(const struct gw_mpool *p);
 /* Media sessions (slots) the workers run now, all workers (gauge). */
 unsigned gw_mpool_sessions(const struct gw_mpool *p); /* NULL: 0 */
 /* Copies worker i's counters (a consistent copy only once it is idle). */

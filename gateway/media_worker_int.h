@@ -141,6 +141,11 @@ struct gw_mworker {
 	struct cmd *cmdbuf;
 	struct rep *repbuf;
 	unsigned assigned; /* signalling side: slots handed to it */
+	/* share of the wall time spent in ticks (thousandths) over the last
+	 * GW_MW_LOAD_WINDOW_US, and when that window ended (overload.c) */
+	_Atomic unsigned load_milli;
+	_Atomic uint64_t load_at_us;
+	uint64_t load_t0, load_work; /* worker only: the window so far */
 	/* worker only; a list, so adding a slot never allocates or fails */
 	struct gw_mslot *slots;
 	unsigned nslots;
@@ -173,5 +178,7 @@ uint64_t gw_mw_efd_drain(int fd);
 void gw_mw_slot_free(struct gw_mslot *s);
 /* Worker side: unlinks and frees a slot it runs. */
 void gw_mw_slot_remove(struct gw_mworker *w, struct gw_mslot *s);
+/* After a tick that ended at end (us, monotonic) and took work us. */
+void gw_mw_load_account(struct gw_mworker *w, uint64_t end, uint64_t work);
 /* The thread's body. */
 void *gw_mw_main(void *arg);

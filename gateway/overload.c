@@ -49,6 +49,8 @@ enum gw_ovl_reason gw_ovl_decide(struct gw_ovl *o, const struct gw_ovl_in *in)
 		return GW_OVL_MAX_CALLS;
 	if (in->per_worker && in->worker_calls >= in->per_worker)
 		return GW_OVL_MEDIA;
+	if (in->load_limit && in->worker_load >= in->load_limit)
+		return GW_OVL_MEDIA;
 	/* no span up is not overload: the call's own path refuses it */
 	if (in->check_channels && in->spans_up && !in->idle_chans)
 		return GW_OVL_CHANNELS;
@@ -164,13 +166,19 @@ static void sample_timer(void *arg)
 	struct gw *gw = arg;
 	struct gw_ovl *o = &gw->ovl;
 	uint64_t now = now_ms(gw);
-	unsigned before = o->shed_milli, ended;
+	unsigned before = o->shed_milli, ended, target, queued;
+	uint64_t drops = gw_sipudp_take_drops();
 
 	o->timer = NULL;
+	target = gw->cfg.overload_queue_ms / 4;
+	queued = (unsigned)(gw_sipudp_take_max_queued_us() / 1000);
+	/* a datagram the kernel dropped waited longer than any: the thread
+	 * is behind (the queue may still look short when it is small) */
+	o->udp_drops += drops;
+	if (drops && queued < target)
+		queued = target;
 	gw_ovl_sample(o, now, gw_loop_busy_us(gw->loop),
-		      gw->cfg.overload_busy_pct,
-		      (unsigned)(gw_sipudp_take_max_queued_us() / 1000),
-		      gw->cfg.overload_queue_ms / 4);
+		      gw->cfg.overload_busy_pct, queued, target);
 	if (o->shed_milli && !before)
 		GW_NOTICE(MAIN,
 			  "overload: signalling: thread %u %% busy, SIP "
@@ -214,11 +222,18 @@ static void log_start(struct gw *gw, enum gw_ovl_reason r,
 			  in->ncalls, in->max_calls);
 		break;
 	case GW_OVL_MEDIA:
-		GW_NOTICE(MAIN,
-			  "overload: media: every media worker has %u "
-			  "call(s) (max_calls_per_worker %u): new calls "
-			  "refused",
-			  in->worker_calls, in->per_worker);
+		if (in->per_worker && in->worker_calls >= in->per_worker)
+			GW_NOTICE(MAIN,
+				  "overload: media: every media worker has %u "
+				  "call(s) (max_calls_per_worker %u): new "
+				  "calls refused",
+				  in->worker_calls, in->per_worker);
+		else
+			GW_NOTICE(MAIN,
+				  "overload: media: every media worker is %u "
+				  "%% busy (max_worker_load_pct %u): new calls "
+				  "refused",
+				  in->worker_load / 10, in->load_limit / 10);
 		break;
 	case GW_OVL_CHANNELS:
 		GW_NOTICE(MAIN,
@@ -248,6 +263,9 @@ static enum gw_ovl_reason decide(struct gw *gw, bool sip, struct gw_ovl_in *in)
 	};
 	if (in->per_worker)
 		in->worker_calls = gw_mpool_min_calls(gw->mpool);
+	in->load_limit = gw->cfg.max_worker_load_pct * 10;
+	if (in->load_limit)
+		in->worker_load = gw_mpool_min_load(gw->mpool);
 	if (sip) {
 		gw_health_now(gw, &in->spans_up, &in->idle_chans);
 		in->queue_limit_ms = gw->cfg.overload_queue_ms;
@@ -328,7 +346,18 @@ void gw_overload_metrics(const struct gw *gw, struct gw_mbuf *b)
 		       "# HELP pstngw_overload_admit_ratio Share of new calls "
 		       "taken under signalling overload (1: all).\n"
 		       "# TYPE pstngw_overload_admit_ratio gauge\n"
-		       "pstngw_overload_admit_ratio %.3f\n",
+		       "pstngw_overload_admit_ratio %.3f\n"
+		       "# HELP pstngw_sip_udp_dropped_total SIP datagrams the "
+		       "kernel dropped on full sockets (the signalling thread "
+		       "was behind).\n"
+		       "# TYPE pstngw_sip_udp_dropped_total counter\n"
+		       "pstngw_sip_udp_dropped_total %" PRIu64 "\n"
+		       "# HELP pstngw_media_worker_load Share of the time the "
+		       "least loaded media worker spends in its ticks.\n"
+		       "# TYPE pstngw_media_worker_load gauge\n"
+		       "pstngw_media_worker_load %.3f\n",
 		       o->busy_pct / 100.0,
-		       (ADMIT_ALL - o->shed_milli) / 1000.0);
+		       (ADMIT_ALL - o->shed_milli) / 1000.0,
+		       gw->sipudp.dropped + gw->sipudp2.dropped,
+		       gw_mpool_min_load(gw->mpool) / 1000.0);
 }

@@ -5,11 +5,13 @@
  * calls already up:
  *  - max_calls: [general] max_calls calls in progress (0: no limit);
  *  - media: the least loaded media worker has [media]
- *    max_calls_per_worker calls (0: no limit);
+ *    max_calls_per_worker calls (0: no limit), or spends [media]
+ *    max_worker_load_pct of its time in its ticks (0: not looked at);
  *  - channels (SIP side only): no span up has an idle B-channel;
  *  - signalling: datagrams wait in the SIP socket a quarter of [general]
  *    overload_queue_ms or more (the thread is behind), or the thread is
- *    busy overload_busy_pct of the time. Then only a share of new calls is
+ *    busy overload_busy_pct of the time, or the kernel dropped SIP
+ *    datagrams on a full socket. Then only a share of new calls is
  *    taken (admit ratio: cut by a quarter per busy sample, grown by a
  *    twentieth per calm one), so the thread keeps time for the calls up
  *    and those being set up, and goodput stays near capacity instead of
@@ -51,6 +53,7 @@ enum gw_ovl_reason {
 struct gw_ovl_in {
 	unsigned ncalls, max_calls;	   /* max_calls 0: no limit */
 	unsigned worker_calls, per_worker; /* per_worker 0: no limit */
+	unsigned worker_load, load_limit;  /* thousandths; limit 0: none */
 	bool check_channels;		   /* SIP side: a B-channel needed */
 	unsigned spans_up, idle_chans;
 	/* how long the request waited in its socket; limit 0: no check */
@@ -63,6 +66,7 @@ struct gw_ovl {
 	unsigned credit;     /* admission credit, in thousandths */
 	unsigned busy_pct;   /* last sample's signalling load */
 	unsigned queue_ms;   /* last sample's longest socket wait */
+	uint64_t udp_drops;  /* SIP datagrams the kernel dropped, total */
 	uint64_t last_busy_us, last_sample_ms;
 	bool sampled;
 	bool active[GW_OVL__COUNT];

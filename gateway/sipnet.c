@@ -53,6 +53,23 @@ static int tcp_listen(struct gw *gw, const char *ip, unsigned port)
 	return err;
 }
 
+void gw_sipnet_udp_tune(struct gw *gw, int fd)
+{
+	unsigned want = gw->cfg.udp_rcvbuf_kb * 1024u, got = 0;
+
+	/* arrival stamps and drops: how late requests are handled
+	 * (overload.c) */
+	if (gw_sipudp_stamp(fd))
+		GW_WARN(SIP, "no arrival stamps on a SIP socket: %s",
+			strerror(errno));
+	if (gw_sipudp_rcvbuf(fd, want, &got) || got < want)
+		GW_WARN(SIP,
+			"SIP UDP receive buffer %u kB, not the %u kB of "
+			"udp_rcvbuf_kb (raise net.core.rmem_max, or run with "
+			"CAP_NET_ADMIN)",
+			got / 1024, gw->cfg.udp_rcvbuf_kb);
+}
+
 /* UDP on the second address; the stack names it to peers of its family. */
 static int listen2(struct gw *gw)
 {
@@ -71,6 +88,7 @@ static int listen2(struct gw *gw)
 		return err;
 	}
 	gw->sipudp2.fd = fd;
+	gw_sipnet_udp_tune(gw, fd);
 	gw->sipudp2.sip = gw->sip;
 	gw->sipudp2.tap = gw_capture_sip_tap;
 	gw->sipudp2.tap_arg = gw;

@@ -48,6 +48,12 @@ listen = 127.0.0.1:5060
 rtp_port_min = 10000
 rtp_port_max = 59999
 rtcp_interval_ms = 0
+; SIPp, pstnsim and kamailio share the two cores with us: SCHED_FIFO
+; threads (the production default, for the TDM clock) would take them
+; from the load generator, whose late BYEs then hold our B-channels
+; (measured: goodput 0.06 instead of 0.53 under the same load)
+realtime_priority = 0
+${BENCH_MEDIA_EXTRA:-}
 [trunk sipp]
 ; SIPp's address: only trunk peers may reach the PSTN ([sip]
 ; unknown_sources = refuse), and a single-host trunk is not rate limited
@@ -144,32 +150,66 @@ search() {
 	echo "$lo"
 }
 
-# BENCH_PERF=FILE: a perf profile of pstngw during its search
+# BENCH_PERF=FILE: a perf profile of pstngw during its search (or, with
+# BENCH_CAP, during the overload run)
 if [ -n "${BENCH_PERF:-}" ]; then
 	perf record -g -o "$BENCH_PERF" -p "$PID_gw" >"$T/perf.log" 2>&1 &
 	perf_pid=$!
 fi
-ours=$(search 127.0.0.1:5060 -sn uac)
-[ -n "${perf_pid:-}" ] && kill -INT "$perf_pid" && wait "$perf_pid"
-kam=$(search 127.0.0.1:5062 -sn uac)
-ratio=$(awk -v a="$ours" -v b="$kam" 'BEGIN { printf "%.2f", b ? a / b : 0 }')
-echo "BENCH call_setup_cps $ours cps vs=kamailio ratio=$ratio"
+# BENCH_CAP=N: no search, N is taken as the capacity (to study overload)
+if [ -n "${BENCH_CAP:-}" ]; then
+	ours=$BENCH_CAP kam=0
+	[ -n "${perf_pid:-}" ] && trap 'kill -INT "$perf_pid"; wait "$perf_pid"; procs_stop; rm -rf "$T"' EXIT
+else
+	ours=$(search 127.0.0.1:5060 -sn uac)
+	[ -n "${perf_pid:-}" ] && kill -INT "$perf_pid" && wait "$perf_pid"
+	kam=$(search 127.0.0.1:5062 -sn uac)
+	ratio=$(awk -v a="$ours" -v b="$kam" 'BEGIN { printf "%.2f", b ? a / b : 0 }')
+	echo "BENCH call_setup_cps $ours cps vs=kamailio ratio=$ratio"
+fi
 
 # ---- twice the capacity ------------------------------------------------
 cap=$ours
 [ "$cap" -gt 0 ] || cap=$START
-offer=$((cap * 2))
+offer=$((cap * ${BENCH_OFFER_X:-2}))
 dur=$((STEP_S * 2))
 scen=$PWD/tests/bench/sipp/uac_ovl.xml
+# CPU seconds of a process so far (utime + stime)
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+udp_drops() { awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) c[$i] = i; h = 1 } else print $c["RcvbufErrors"] }' /proc/net/snmp; }
+# machine-wide busy CPU seconds (all but idle and iowait)
+busy_s() { awk -v hz="$(getconf CLK_TCK)" '/^cpu / { printf "%.2f", ($2 + $3 + $4 + $7 + $8) / hz }' /proc/stat; }
+g0=$(cpu_s "$PID_gw") s0=$(cpu_s "$PID_sim1") d0=$(udp_drops) m0=$(busy_s)
 a0=$(answered)
 ( cd "$T" && exec timeout $((dur + 40)) sipp -sf "$scen" \
 	127.0.0.1:5060 -s 2125551234 -i 127.0.0.1 -p 5071 -r "$offer" \
 	-m $((offer * dur)) -nostdin -timeout $((dur + 30))s -max_socket 60000 \
 	-l $((offer * 4 + 100)) -trace_rtt -rtt_freq 1 >"$T/sipp_ovl.log" 2>&1 ) &
 ovl_pid=$!
+sleep 0.2
+sipp_pid=$(pgrep -P "$ovl_pid" | head -n 1)
+p0=$(cpu_s "$sipp_pid") s20=$(cpu_s "${PID_sim2:-0}")
 # completed calls during the offered window: answered from t0 to t0 + dur
-sleep "$dur"
+if [ -n "${BENCH_DEBUG:-}" ]; then
+	sleep $((dur / 2))
+	"$B/pstngw-ctl" -s "$T/ctl.sock" show calls >"$T/calls.txt" 2>&1
+	head -3 "$T/calls.txt" >&2
+	ss -uanmp 2>/dev/null | awk '/^UNCONN/ { sock = $4 " " $5 " " $6 } /skmem/ { if (match($0, /d[0-9]+/)) { d = substr($0, RSTART + 1, RLENGTH - 1); if (d > 0) print "call_cps: drops", d, sock } }' | sort -k3 -n | tail -5 >&2
+	ss -uanm 2>/dev/null | awk '/^UNCONN/ { q = $2 " " $4 } /skmem/ { if ((q + 0) > 0) print "call_cps: recv-q", q }' | sort -k3 -n | tail -5 >&2
+	awk 'NR > 1 { n[$4 " " $5]++ } END { for (k in n) print "call_cps: calls in state", k, n[k] }' "$T/calls.txt" | sort -k6 -n | tail -8 >&2
+	sleep $((dur - dur / 2))
+else
+	sleep "$dur"
+fi
 a1=$(answered)
+p1=$(cpu_s "$sipp_pid") s21=$(cpu_s "${PID_sim2:-0}")
+g1=$(cpu_s "$PID_gw") s1=$(cpu_s "$PID_sim1") d1=$(udp_drops) m1=$(busy_s)
+if [ -n "${BENCH_DEBUG:-}" ]; then
+	for t in /proc/"$PID_gw"/task/*; do
+		echo "call_cps: thread ${t##*/} $(cat "$t/comm") cpu $(cpu_s "$PID_gw/task/${t##*/}") s" >&2
+	done
+	scrape | grep -E '^pstngw_(overload|signalling|sip_refused|calls_|sip_udp|media_worker)' >&2
+fi
 wait "$ovl_pid"
 wait_idle
 good=$(awk -v n=$((a1 - a0)) -v s="$dur" -v c="$cap" 'BEGIN { printf "%.2f", n / s / c }')
@@ -182,4 +222,5 @@ else
 	p99=nan
 fi
 echo "BENCH overload_reject_ms $p99 ms"
+echo "call_cps: overload: CPU in $dur s: pstngw $(awk -v a="$g0" -v b="$g1" 'BEGIN { print b - a }') s, pstnsim1 $(awk -v a="$s0" -v b="$s1" 'BEGIN { print b - a }') s, pstnsim2 $(awk -v a="$s20" -v b="$s21" 'BEGIN { print b - a }') s, sipp $(awk -v a="$p0" -v b="$p1" 'BEGIN { print b - a }') s, machine $(awk -v a="$m0" -v b="$m1" 'BEGIN { print b - a }') s; UDP receive-buffer drops $((d1 - d0)); refused $(metric 'pstngw_overload_refused_total\{reason="signalling"\}') (signalling)" >&2
 echo "call_cps: overload: offered $offer cps for $dur s, $((a1 - a0)) answered in $dur s (capacity $cap, kamailio $kam; load $(cut -d' ' -f1-3 /proc/loadavg))" >&2

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -111,6 +112,64 @@ static void sessions_and_sockets_counted(void **state)
 	assert_true(gw_mpool_drain(p, 2000));
 	assert_int_equal(gw_mpool_sessions(p), 0);
 	assert_int_equal(gw_rtp_sockets(), base);
+	gw_mpool_free(p);
+}
+
+/* A worker's load is the wall time in ticks over the wall time, per
+ * window of GW_MW_LOAD_WINDOW_US; a long pause (idle) starts afresh.
+ * The pool's minimum counts a worker without a fresh measure as idle. */
+static void worker_load(void **state)
+{
+	struct gw_mworker *w = calloc(1, sizeof(*w));
+	struct gw_mpool_cfg cfg = { .workers = 2 };
+	struct gw_mpool *p;
+	uint64_t t = 1000000, now;
+
+	assert_non_null(w);
+	/* the first window starts with the first tick and is published
+	 * once 200 ms have passed */
+	for (unsigned i = 0; i < 20 && !atomic_load(&w->load_at_us); i++) {
+		t += 20000;
+		gw_mw_load_account(w, t, 5000);
+	}
+	assert_int_equal(atomic_load(&w->load_at_us), t);
+	/* then 20 ms ticks of 5 ms work: a quarter over the next window */
+	for (unsigned i = 0; i < 10; i++) {
+		t += 20000;
+		gw_mw_load_account(w, t, 5000);
+	}
+	assert_int_equal(atomic_load(&w->load_milli), 250);
+	assert_int_equal(atomic_load(&w->load_at_us), t);
+	/* ticks running over: capped at all of the time */
+	for (unsigned i = 0; i < 10; i++) {
+		t += 20000;
+		gw_mw_load_account(w, t, 30000);
+	}
+	assert_int_equal(atomic_load(&w->load_milli), 1000);
+	/* idle for a second, then light work: a new window from the first
+	 * tick's start (22 ms of work in 202 ms), not diluted over the
+	 * pause */
+	t += 1000000;
+	for (unsigned i = 0; i < 11; i++) {
+		t += 20000;
+		gw_mw_load_account(w, t, 2000);
+	}
+	assert_int_equal(atomic_load(&w->load_milli), 108);
+	assert_int_equal(atomic_load(&w->load_at_us), t);
+	free(w);
+
+	assert_int_equal(gw_mpool_min_load(NULL), 0);
+	assert_int_equal(gw_mpool_alloc(&cfg, &p), 0);
+	assert_int_equal(gw_mpool_min_load(p), 0); /* no measure yet */
+	now = gw_mw_clock_us(CLOCK_MONOTONIC);
+	atomic_store(&p->w[0].load_milli, 900);
+	atomic_store(&p->w[0].load_at_us, now);
+	atomic_store(&p->w[1].load_milli, 850);
+	atomic_store(&p->w[1].load_at_us, now);
+	assert_int_equal(gw_mpool_min_load(p), 850);
+	/* a worker that stopped ticking (no call left) is idle */
+	atomic_store(&p->w[1].load_at_us, now - 5 * GW_MW_LOAD_WINDOW_US);
+	assert_int_equal(gw_mpool_min_load(p), 0);
 	gw_mpool_free(p);
 }
 
@@ -547,6 +606,7 @@ int main(void)
 		cmocka_unit_test(peer_change_and_drain),
 		cmocka_unit_test(sessions_and_sockets_counted),
 		cmocka_unit_test(rings_resident),
+		cmocka_unit_test(worker_load),
 		cmocka_unit_test(audio_two_steps),
 		cmocka_unit_test(audio_ready_callback),
 		cmocka_unit_test(audio_fax_cushion),

@@ -55,6 +55,16 @@ static void decide_limits(void **state)
 	assert_int_equal(gw_ovl_decide(&o, &in), GW_OVL_NONE);
 	in.worker_calls = 50;
 	assert_int_equal(gw_ovl_decide(&o, &in), GW_OVL_MEDIA);
+	/* media: the least loaded worker spends the limit in its ticks */
+	in.worker_calls = 0;
+	in.load_limit = 800;
+	in.worker_load = 799;
+	assert_int_equal(gw_ovl_decide(&o, &in), GW_OVL_NONE);
+	in.worker_load = 800;
+	assert_int_equal(gw_ovl_decide(&o, &in), GW_OVL_MEDIA);
+	in.load_limit = 0; /* not looked at */
+	assert_int_equal(gw_ovl_decide(&o, &in), GW_OVL_NONE);
+	in.worker_calls = 50;
 	/* max_calls is named first when both hold */
 	in.max_calls = 100;
 	assert_int_equal(gw_ovl_decide(&o, &in), GW_OVL_MAX_CALLS);

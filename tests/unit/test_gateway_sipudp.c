@@ -236,6 +236,127 @@ static void queued_time_from_stamps(void **state)
 	(void)state;
 }
 
+/* One out-of-dialog request from peer to port: method, Call-ID cid. */
+static void send_req(int peer, unsigned port, const char *method,
+		     const char *cid)
+{
+	struct sockaddr_in to;
+	char msg[512];
+	int n;
+
+	assert_int_equal(gw_sockaddr_in(&to, "127.0.0.1", port), 0);
+	n = snprintf(msg, sizeof(msg),
+		     "%s sip:gw@127.0.0.1 SIP/2.0\r\n"
+		     "Via: SIP/2.0/UDP 127.0.0.1:%u;branch=z9hG4bK%s\r\n"
+		     "From: <sip:t@127.0.0.1>;tag=a\r\n"
+		     "To: <sip:gw@127.0.0.1>\r\nCall-ID: %s\r\n"
+		     "CSeq: 1 %s\r\nMax-Forwards: 70\r\n"
+		     "Content-Length: 0\r\n\r\n",
+		     method, port_of(peer), cid, cid, method);
+	assert_int_equal(sendto(peer, msg, (size_t)n, 0, (struct sockaddr *)&to,
+				sizeof(to)),
+			 n);
+}
+
+/* Read together, the messages of calls in progress (responses, ACK,
+ * BYE) reach the stack before the others, which keep their order: the
+ * answers leave in that order. */
+static void calls_in_progress_first(void **state)
+{
+	struct ctx c = { .h.loop = gw_loop_alloc() };
+	struct sip_hooks h;
+	struct sip_stack_cfg cfg = { .local_ip = "127.0.0.1" };
+	struct pollfd pfd;
+	char resp[2048];
+	const char *want[] = { "Call-ID: bye1", "Call-ID: opt1",
+			       "Call-ID: opt2" };
+	int peer;
+
+	gw_hooks_sip_init(&h, &c.h);
+	h.send = send_hook;
+	assert_int_equal(gw_udp_bind("127.0.0.1", 0, &c.udp.fd), 0);
+	assert_int_equal(gw_udp_bind("127.0.0.1", 0, &peer), 0);
+	cfg.local_port = (uint16_t)port_of(c.udp.fd);
+	assert_int_equal(sip_stack_alloc(&c.udp.sip, &cfg, &h), 0);
+	send_req(peer, cfg.local_port, "OPTIONS", "opt1");
+	send_req(peer, cfg.local_port, "OPTIONS", "opt2");
+	send_req(peer, cfg.local_port, "BYE", "bye1"); /* no dialog: 481 */
+	pfd = (struct pollfd){ .fd = c.udp.fd, .events = POLLIN };
+	assert_int_equal(poll(&pfd, 1, 1000), 1);
+	usleep(20000); /* all three queued */
+	gw_sipudp_readable(&c.udp, 0);
+	for (unsigned i = 0; i < 3; i++) {
+		ssize_t n;
+
+		pfd = (struct pollfd){ .fd = peer, .events = POLLIN };
+		assert_int_equal(poll(&pfd, 1, 1000), 1);
+		n = recv(peer, resp, sizeof(resp) - 1, 0);
+		assert_true(n > 0);
+		resp[n] = 0;
+		assert_non_null(strstr(resp, want[i]));
+		if (i == 0)
+			assert_non_null(strstr(resp, "SIP/2.0 481"));
+	}
+	sip_stack_free(c.udp.sip);
+	close(c.udp.fd);
+	close(peer);
+	gw_loop_free(c.h.loop);
+	(void)state;
+}
+
+/* The receive buffer is set as asked (past rmem_max as root); the
+ * datagrams the kernel drops on the full socket are counted from its
+ * own report (SO_RXQ_OVFL): per socket and for overload.c. */
+static void receive_buffer_and_drops(void **state)
+{
+	struct ctx c = { .h.loop = gw_loop_alloc() };
+	struct sip_hooks h;
+	struct sip_stack_cfg cfg = { .local_ip = "127.0.0.1" };
+	unsigned got = 0;
+	int peer, sent = 0;
+
+	gw_hooks_sip_init(&h, &c.h);
+	h.send = send_hook;
+	assert_int_equal(gw_udp_bind("127.0.0.1", 0, &c.udp.fd), 0);
+	assert_int_equal(gw_udp_bind("127.0.0.1", 0, &peer), 0);
+	cfg.local_port = (uint16_t)port_of(c.udp.fd);
+	assert_int_equal(sip_stack_alloc(&c.udp.sip, &cfg, &h), 0);
+	assert_int_equal(gw_sipudp_stamp(c.udp.fd), 0);
+	if (geteuid() == 0) {
+		assert_int_equal(gw_sipudp_rcvbuf(c.udp.fd, 8u << 20, &got), 0);
+		assert_true(got >= 8u << 20);
+	}
+	/* the smallest buffer: a few datagrams fill it */
+	gw_sipudp_rcvbuf(c.udp.fd, 1, &got);
+	assert_true(got > 0 && got < 8192);
+	gw_sipudp_take_drops();
+	for (int i = 0; i < 200; i++) {
+		char cid[16];
+
+		snprintf(cid, sizeof(cid), "d%d", i);
+		send_req(peer, cfg.local_port, "OPTIONS", cid);
+		sent++;
+	}
+	usleep(20000);
+	gw_sipudp_readable(&c.udp, 0);
+	/* the kernel stamps its count on the datagrams queued after the
+	 * drops: one more comes once there is room */
+	send_req(peer, cfg.local_port, "OPTIONS", "after");
+	usleep(20000);
+	gw_sipudp_readable(&c.udp, 0);
+	assert_true(c.udp.dropped > 0);
+	assert_true(c.udp.dropped < (uint64_t)sent);
+	assert_int_equal(gw_sipudp_take_drops(), c.udp.dropped);
+	assert_int_equal(gw_sipudp_take_drops(), 0); /* taken */
+	/* a bad socket: an error, never a crash */
+	assert_int_not_equal(gw_sipudp_rcvbuf(-1, 4096, &got), 0);
+	sip_stack_free(c.udp.sip);
+	close(c.udp.fd);
+	close(peer);
+	gw_loop_free(c.h.loop);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -243,6 +364,8 @@ int main(void)
 		cmocka_unit_test(send_to_closed_port_reports_nothing_fatal),
 		cmocka_unit_test(admit_hook_drops_before_parsing),
 		cmocka_unit_test(queued_time_from_stamps),
+		cmocka_unit_test(calls_in_progress_first),
+		cmocka_unit_test(receive_buffer_and_drops),
 	};
 
 	return cmocka_run_group_tests_name("gateway_sipudp", tests, NULL, NULL);
