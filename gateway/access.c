@@ -266,7 +266,7 @@ void gw_guard_release(struct gw_guard *g)
 	g->tab = NULL;
 }
 
-static int make_key(const struct sockaddr *sa, uint8_t key[17])
+int gw_access_key(const struct sockaddr *sa, uint8_t key[17])
 {
 	memset(key, 0, 17);
 	int fam = sa_bytes(sa, key + 1);
@@ -293,12 +293,13 @@ static bool is_blocked(const struct gw_guard_src *s, uint64_t now)
 
 /* The source's entry, made (evicting the least recently seen unblocked
  * one, or the block ending first) when create; NULL if absent. */
-static struct gw_guard_src *
-lookup(struct gw_guard *g, const struct sockaddr *sa, uint64_t now, bool create)
+static struct gw_guard_src *lookup(struct gw_guard *g,
+				   const struct sockaddr *sa, uint64_t now,
+				   bool create, unsigned burst)
 {
 	uint8_t key[17];
 
-	if (!make_key(sa, key))
+	if (!gw_access_key(sa, key))
 		return NULL;
 	struct gw_guard_src *set = &g->tab[key_set(key) * GW_GUARD_WAYS];
 	struct gw_guard_src *victim = NULL;
@@ -335,7 +336,7 @@ lookup(struct gw_guard *g, const struct sockaddr *sa, uint64_t now, bool create)
 		g->evictions++;
 	memset(victim, 0, sizeof(*victim));
 	memcpy(victim->key, key, sizeof(key));
-	victim->tokens_m = g->cfg.burst * 1000u;
+	victim->tokens_m = burst * 1000u;
 	victim->last_ms = now;
 	victim->win_start_ms = now;
 	return victim;
@@ -347,33 +348,42 @@ static void start_block(struct gw_guard *g, struct gw_guard_src *s,
 	s->blocked_until = now + (uint64_t)g->cfg.block_s * 1000;
 	s->nfail = 0;
 	g->blocks_started++;
+	g->changes++;
 }
 
 enum gw_guard_verdict
 gw_guard_packet(struct gw_guard *g, const struct sockaddr *sa, uint64_t now_ms)
 {
+	return gw_guard_packet_rate(g, sa, now_ms, g->cfg.rate, g->cfg.burst);
+}
+
+enum gw_guard_verdict gw_guard_packet_rate(struct gw_guard *g,
+					   const struct sockaddr *sa,
+					   uint64_t now_ms, unsigned rate,
+					   unsigned burst)
+{
 	struct gw_guard_src *s;
 
-	if (!g->cfg.rate) {
+	if (!rate) {
 		/* no rate limit: only blocks from failures matter, and those
 		 * sources have an entry already */
-		s = lookup(g, sa, now_ms, false);
+		s = lookup(g, sa, now_ms, false, burst);
 		return s && is_blocked(s, now_ms) ? GW_GUARD_BLOCKED
 						  : GW_GUARD_PASS;
 	}
-	s = lookup(g, sa, now_ms, true);
+	s = lookup(g, sa, now_ms, true, burst);
 	if (!s)
 		return GW_GUARD_PASS; /* not IP: nothing to key on */
 	if (is_blocked(s, now_ms))
 		return GW_GUARD_BLOCKED;
 	if (s->blocked_until) { /* a block ran out: a full bucket again */
 		s->blocked_until = 0;
-		s->tokens_m = g->cfg.burst * 1000u;
+		s->tokens_m = burst * 1000u;
 		s->last_ms = now_ms;
 	}
-	uint64_t add = (now_ms - s->last_ms) * g->cfg.rate;
+	uint64_t add = (now_ms - s->last_ms) * rate;
 	uint64_t t = s->tokens_m + add;
-	uint64_t cap = (uint64_t)g->cfg.burst * 1000u;
+	uint64_t cap = (uint64_t)burst * 1000u;
 
 	s->tokens_m = (uint32_t)(t > cap ? cap : t);
 	s->last_ms = now_ms;
@@ -386,10 +396,25 @@ gw_guard_packet(struct gw_guard *g, const struct sockaddr *sa, uint64_t now_ms)
 	return GW_GUARD_RATE;
 }
 
+int gw_guard_block(struct gw_guard *g, const struct sockaddr *sa,
+		   uint64_t now_ms, uint64_t until_ms)
+{
+	if (until_ms <= now_ms)
+		return EINVAL;
+	struct gw_guard_src *s = lookup(g, sa, now_ms, true, g->cfg.burst);
+
+	if (!s)
+		return EINVAL;
+	s->blocked_until = until_ms;
+	s->nfail = 0;
+	g->changes++;
+	return 0;
+}
+
 bool gw_guard_blocked(struct gw_guard *g, const struct sockaddr *sa,
 		      uint64_t now_ms)
 {
-	struct gw_guard_src *s = lookup(g, sa, now_ms, false);
+	struct gw_guard_src *s = lookup(g, sa, now_ms, false, g->cfg.burst);
 
 	return s && is_blocked(s, now_ms);
 }
@@ -399,7 +424,7 @@ bool gw_guard_failure(struct gw_guard *g, const struct sockaddr *sa,
 {
 	if (!g->cfg.failures || !g->cfg.block_s)
 		return false;
-	struct gw_guard_src *s = lookup(g, sa, now_ms, true);
+	struct gw_guard_src *s = lookup(g, sa, now_ms, true, g->cfg.burst);
 
 	if (!s || is_blocked(s, now_ms))
 		return false;
@@ -416,7 +441,7 @@ bool gw_guard_failure(struct gw_guard *g, const struct sockaddr *sa,
 int gw_guard_unblock(struct gw_guard *g, const struct sockaddr *sa,
 		     uint64_t now_ms)
 {
-	struct gw_guard_src *s = lookup(g, sa, now_ms, false);
+	struct gw_guard_src *s = lookup(g, sa, now_ms, false, g->cfg.burst);
 
 	if (!s || !is_blocked(s, now_ms))
 		return ENOENT;
@@ -424,6 +449,7 @@ int gw_guard_unblock(struct gw_guard *g, const struct sockaddr *sa,
 	s->nfail = 0;
 	s->tokens_m = g->cfg.burst * 1000u;
 	s->last_ms = now_ms;
+	g->changes++;
 	return 0;
 }
 
@@ -459,6 +485,43 @@ unsigned gw_guard_list(struct gw_guard *g, uint64_t now_ms, char *buf,
 						     1000));
 			len += w > 0 ? (size_t)w : 0;
 		}
+	}
+	return n;
+}
+
+/* the key back into an address (port 0) */
+static void key_sa(const uint8_t key[17], struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (key[0] == 4) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+		s4->sin_family = AF_INET;
+		memcpy(&s4->sin_addr, key + 1, 4);
+	} else {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+		s6->sin6_family = AF_INET6;
+		memcpy(&s6->sin6_addr, key + 1, 16);
+	}
+}
+
+unsigned gw_guard_each_blocked(struct gw_guard *g, uint64_t now_ms,
+			       void (*fn)(void *arg, const struct sockaddr *sa,
+					  uint64_t until_ms),
+			       void *arg)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < (size_t)GW_GUARD_SETS * GW_GUARD_WAYS; i++) {
+		const struct gw_guard_src *s = &g->tab[i];
+		struct sockaddr_storage ss;
+
+		if (!s->key[0] || !is_blocked(s, now_ms))
+			continue;
+		key_sa(s->key, &ss);
+		fn(arg, (const struct sockaddr *)&ss, s->blocked_until);
+		n++;
 	}
 	return n;
 }

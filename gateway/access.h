@@ -72,6 +72,7 @@ struct gw_guard {
 	unsigned nblocked;	  /* blocked now (as of the last call) */
 	uint64_t blocks_started;
 	uint64_t evictions;
+	uint64_t changes; /* blocks started, ended early or set: saving */
 };
 
 int gw_guard_init(struct gw_guard *g, const struct gw_guard_cfg *cfg);
@@ -79,6 +80,15 @@ void gw_guard_release(struct gw_guard *g);
 /* One packet (or connection) from sa at now_ms. */
 enum gw_guard_verdict
 gw_guard_packet(struct gw_guard *g, const struct sockaddr *sa, uint64_t now_ms);
+/* The same with a rate and burst of its own (a trunk's, access_pol.c). */
+enum gw_guard_verdict gw_guard_packet_rate(struct gw_guard *g,
+					   const struct sockaddr *sa,
+					   uint64_t now_ms, unsigned rate,
+					   unsigned burst);
+/* Blocks sa until until_ms (a block read back from block_file), making
+ * its entry as a packet would; 0, or EINVAL (not IP, or no time left). */
+int gw_guard_block(struct gw_guard *g, const struct sockaddr *sa,
+		   uint64_t now_ms, uint64_t until_ms);
 /* Whether sa is blocked now, without spending a token. */
 bool gw_guard_blocked(struct gw_guard *g, const struct sockaddr *sa,
 		      uint64_t now_ms);
@@ -91,9 +101,17 @@ int gw_guard_unblock(struct gw_guard *g, const struct sockaddr *sa,
 /* Blocked sources: "IP remaining_s\n" lines into buf; the count. */
 unsigned gw_guard_list(struct gw_guard *g, uint64_t now_ms, char *buf,
 		       size_t size);
+/* Calls fn for each source blocked now; the count. */
+unsigned gw_guard_each_blocked(struct gw_guard *g, uint64_t now_ms,
+			       void (*fn)(void *arg, const struct sockaddr *sa,
+					  uint64_t until_ms),
+			       void *arg);
 /* Sources blocked now (expired blocks are dropped first). */
 unsigned gw_guard_nblocked(struct gw_guard *g, uint64_t now_ms);
 
+/* The table's key of sa: family byte (4, 6), then the address (IPv4-
+ * mapped as IPv4), zero-padded; the family, 0 if not IP. */
+int gw_access_key(const struct sockaddr *sa, uint8_t key[17]);
 /* "192.0.2.7" or "2001:db8::7" (IPv4-mapped as IPv4) into buf. */
 const char *gw_access_ip_str(const struct sockaddr *sa, char *buf, size_t size);
 /* Parses a bare IPv4/IPv6 literal into ss; 0 or -1. */
@@ -113,3 +131,64 @@ const struct cfg_trunk *gw_access_trunk_of(const struct gw_cfg *cfg,
 /* Whether src is exempt from rate limits: exempt_trunks and a trunk
  * whose acl names single hosts only matches it. */
 bool gw_access_exempt(const struct gw_cfg *cfg, const struct sip_addr *src);
+
+/* ---- block_file (access_file.c): blocks kept over a restart ---- */
+
+/* Writes the sources blocked now to path (via path.tmp and a rename);
+ * wall_s is the Unix time of now_ms. 0 or errno; the count into *n. */
+int gw_access_file_save(struct gw_guard *g, const char *path, uint64_t now_ms,
+			int64_t wall_s, unsigned *n);
+
+struct gw_access_file_res {
+	unsigned restored, expired, bad;
+	unsigned first_bad; /* line number of the first bad line */
+};
+
+/* Blocks the sources of path whose block still runs; expired lines and
+ * bad ones are skipped (counted, the first bad line named). 0 or errno
+ * (ENOENT: no file yet). */
+int gw_access_file_load(struct gw_guard *g, const char *path, uint64_t now_ms,
+			int64_t wall_s, struct gw_access_file_res *r);
+
+/* ---- per-source policy (access_pol.c) ---- */
+
+/* The rate limits that apply to one source: its trunk's rate_limit,
+ * rate_burst and exempt, else [security]'s. */
+struct gw_access_policy {
+	unsigned rate, burst; /* rate 0: no limit */
+	bool exempt;	      /* never rate limited nor blocked */
+};
+
+void gw_access_policy_of(const struct gw_cfg *cfg, const struct sip_addr *src,
+			 struct gw_access_policy *p);
+
+/* Policies by source, so that a datagram costs a hash, not a walk over
+ * every trunk's acl; direct-mapped, emptied at each (re)load. */
+#define GW_POLICY_CACHE 512
+
+struct gw_policy_cache {
+	struct {
+		uint8_t key[17]; /* as the guard's; [0] == 0: free */
+		uint32_t gen;
+		struct gw_access_policy p;
+	} e[GW_POLICY_CACHE];
+	uint32_t gen; /* entries of another generation are stale */
+	uint64_t hits, misses;
+};
+
+/* Starts a new generation: every entry is stale (a reload). */
+void gw_policy_cache_flush(struct gw_policy_cache *pc);
+const struct gw_access_policy *gw_policy_cache_get(struct gw_policy_cache *pc,
+						   const struct gw_cfg *cfg,
+						   const struct sip_addr *src);
+
+/*
+ * In-dialog requests: whether src may send one in a dialog set up with
+ * peer (sip_call_peer). The trunk that identifies the peer must have src
+ * in its acl (so a trunk whose acl is wider than a host may answer from
+ * another of its hosts); a peer of no trunk must be the same IP. The
+ * trunk is named into *trunk (NULL: none).
+ */
+bool gw_access_dialog_ok(const struct gw_cfg *cfg, const struct sip_addr *peer,
+			 const struct sip_addr *src,
+			 const struct cfg_trunk **trunk);

@@ -408,6 +408,10 @@ static void validate(struct cfg_ctx *c)
 		/* access (issue 8): no unauthenticated door for a whole net */
 		if (!t->acl_text[0] && t->host[0])
 			gw_acl_host(&t->acl, t->host);
+		if (!t->rate_text[0])
+			t->rate_limit = -1;
+		if (!t->burst_text[0])
+			t->rate_burst = -1;
 		if (gw_acl_open(&t->acl) && !t->in_password[0] &&
 		    !t->allow_open)
 			cfg_errors_add(
@@ -491,6 +495,11 @@ static void validate(struct cfg_ctx *c)
 		cfg_errors_add(
 			c->errs,
 			"%s: [sip] tls_verify: peer needs tls_ca (or tls_verify = none)",
+			c->file);
+	if (cfg->tls_host[0] && cfg->tls_client_cert && !cfg->tls_ca[0])
+		cfg_errors_add(
+			c->errs,
+			"%s: [sip] tls_client_cert: require needs tls_ca (the CA client certificates must chain to)",
 			c->file);
 	if ((cfg->tls_host[0] && !cfg->tls_cert[0]))
 		cfg_errors_add(c->errs, "%s: [sip] tls_listen: needs tls_cert",

@@ -101,6 +101,10 @@ struct cfg_trunk {
 	char acl_text[512];
 	struct gw_acl acl;
 	int allow_open; /* 0/1: an ACL wider than a host without a password */
+	/* rate limits (access_pol.c): -1: [security]'s */
+	char rate_text[16], burst_text[16];
+	int rate_limit, rate_burst;
+	int exempt; /* -1: exempt_trunks' rule, 0/1 */
 	/* encryption (issue 8): enum sdp_srtp, the SDES suites we take */
 	int srtp;
 	char srtp_suites[128];
@@ -193,7 +197,8 @@ struct gw_cfg {
 	unsigned tls_port;
 	char tls_cert[CFG_PATH_LEN * 2], tls_key[CFG_PATH_LEN * 2];
 	char tls_ca[CFG_PATH_LEN * 2];
-	int tls_verify; /* 0 none, 1 peer */
+	int tls_verify;	     /* 0 none, 1 peer */
+	int tls_client_cert; /* 0 optional, 1 require (access) */
 	char sip_domain[CFG_HOST_LEN];
 	char sip_realm[CFG_HOST_LEN];
 	char sip_auth_algs[64];
@@ -236,7 +241,8 @@ struct gw_cfg {
 	/* access (issue 8): [sip] unknown_sources; [security] */
 	int unknown_sources; /* enum cfg_unknown_src */
 	struct gw_guard_cfg guard;
-	int exempt_trunks; /* 0/1: trunk sources never rate limited */
+	int exempt_trunks;    /* 0/1: trunk sources never rate limited */
+	char block_file[256]; /* blocks kept over a restart; empty: off */
 
 	struct cfg_span spans[CFG_MAX_SPANS];
 	size_t nspans;

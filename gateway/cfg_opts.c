@@ -59,6 +59,7 @@ static const char *const tr_dtmf_modes[] = { "default", "rfc4733", "inband",
 static const char *const jb_modes[] = { "fixed", "adaptive", NULL };
 static const char *const onoff[] = { "off", "on", NULL };
 static const char *const verifies[] = { "none", "peer", NULL };
+static const char *const client_certs[] = { "optional", "require", NULL };
 static const char *const transports[] = { "udp", "tcp", "tls", NULL };
 /* enum cfg_fax_* order; a trunk's lists start with "default" (-1) */
 static const char *const fax_modes[] = { "t38", "g711", "off", NULL };
@@ -83,7 +84,8 @@ static const char *const srtp_modes[] = { "no", "optional", "required", NULL };
 static check_fn check_srtp_suites;
 static const char *const drain_modes[] = { "refuse", "busyout", NULL };
 static const char *const unknown_srcs[] = { "refuse", "drop", NULL };
-static check_fn check_acl; /* access (issue 8) */
+static check_fn check_acl, check_tr_rate, check_tr_burst; /* access */
+static const char *const tr_noyes[] = { "default", "no", "yes", NULL };
 
 #define G(field) \
 	offsetof(struct gw_cfg, field), sizeof(((struct gw_cfg *)0)->field)
@@ -220,6 +222,12 @@ const struct opt cfg_opts[] = {
 	  NULL,
 	  "peer: a TLS server we connect to (and a client offering a certificate)\n"
 	  "; must present a certificate signed by tls_ca; none: not checked. TLS 1.2+." },
+	{ S_SIP, "tls_client_cert", T_ENUM, "optional", 0, 0, client_certs, 0,
+	  G(tls_client_cert), NULL,
+	  "TLS server: optional: a client may connect without a certificate\n"
+	  "; (one it offers is checked as tls_verify says); require: a client\n"
+	  "; must present one signed by tls_ca, or the handshake is refused\n"
+	  "; (mutual TLS: only holders of such certificates reach SIP at all)." },
 	{ S_SIP, "domain", T_STR, "", 0, 0, NULL, 0, G(sip_domain), NULL,
 	  "Host part of From URIs; empty: the listen address." },
 	{ S_SIP, "user_agent", T_STR, "pstngw", 0, 0, NULL, 0, G(user_agent),
@@ -459,7 +467,8 @@ const struct opt cfg_opts[] = {
 	  "Bucket depth: packets a source may send at once." },
 	{ S_SECURITY, "auth_failures", T_UINT, "5", 0, 1000, NULL, 0,
 	  G(guard.failures), NULL,
-	  "Failed digest authentications plus refused requests (no trunk acl)\n"
+	  "Failed digest authentications plus refused requests (no trunk acl,\n"
+	  "; in-dialog from no source of the dialog's peer)\n"
 	  "; of a source within window_s that block it for block_s; 0: never." },
 	{ S_SECURITY, "window_s", T_UINT, "60", 1, 86400, NULL, 0,
 	  G(guard.window_s), NULL, "The window auth_failures are counted in." },
@@ -471,7 +480,14 @@ const struct opt cfg_opts[] = {
 	  G(exempt_trunks), NULL,
 	  "yes: sources of trunks whose acl names single hosts are never rate\n"
 	  "; limited nor blocked (a proxy carrying many calls); acls wider than\n"
-	  "; a host are never exempt." },
+	  "; a host are never exempt (a trunk's exempt overrides this)." },
+	{ S_SECURITY, "block_file", T_STR, "", 0, 0, NULL, 0, G(block_file),
+	  check_abs_path,
+	  "File (absolute path, e.g. /var/lib/pstngw/blocks) keeping the\n"
+	  "; blocked sources over a restart: written (to FILE.tmp, then renamed)\n"
+	  "; at most every 5 s while blocks change and at shutdown, read at\n"
+	  "; start (expired blocks dropped; a bad file is a warning, not a\n"
+	  "; failed start); empty: blocks end with the process." },
 
 	{ S_SPAN, "type", T_ENUM, "t1", 0, 0, span_types, 0, SP(type), NULL,
 	  "t1 (23B+D, mu-law) or e1 (30B+D, A-law)." },
@@ -657,6 +673,20 @@ const struct opt cfg_opts[] = {
 	  NULL,
 	  "yes: accept an acl wider than one host without inbound_password\n"
 	  "; (everyone in it may call the PSTN unauthenticated)." },
+	{ S_TRUNK, "rate_limit", T_STR, "", 0, 0, NULL, 0, TR(rate_text),
+	  check_tr_rate,
+	  "Packets per second each source IP of this trunk may send (0..100000,\n"
+	  "; 0: no limit), for an acl wider than one host whose members send\n"
+	  "; more or less than [security] rate_limit; empty: [security]'s." },
+	{ S_TRUNK, "rate_burst", T_STR, "", 0, 0, NULL, 0, TR(burst_text),
+	  check_tr_burst,
+	  "Bucket depth (1..100000) for this trunk's sources; empty:\n"
+	  "; [security]'s." },
+	{ S_TRUNK, "exempt", T_ENUM, "default", 0, 0, tr_noyes, -1, TR(exempt),
+	  NULL,
+	  "yes: this trunk's sources are never rate limited nor blocked (even\n"
+	  "; with an acl wider than one host); no: they are, even a single\n"
+	  "; host; default: [security] exempt_trunks." },
 
 	/* encryption (issue 8): SRTP with SDES keys (call_media.c) */
 	{ S_TRUNK, "srtp", T_ENUM, "no", 0, 0, srtp_modes, 0, TR(srtp), NULL,
@@ -870,6 +900,39 @@ static int check_acl(struct cfg_ctx *c, void *obj, const char *val, char *why,
 	if (!*val)
 		return 0; /* the address' host, once known (cfg.c) */
 	return gw_acl_parse(&t->acl, val, why, n);
+}
+
+/* rate_limit and rate_burst: a number, or empty for [security]'s */
+static int tr_rate(const char *val, unsigned min, int *out, char *why, size_t n)
+{
+	unsigned long v;
+	char *end;
+
+	if (!*val)
+		return 0; /* -1 once the section is read (cfg.c) */
+	errno = 0;
+	v = strtoul(val, &end, 10);
+	if (*val == '-' || *end || errno || v < min || v > 100000) {
+		snprintf(why, n, "'%s': expected %u..100000, or empty", val,
+			 min);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+static int check_tr_rate(struct cfg_ctx *c, void *obj, const char *val,
+			 char *why, size_t n)
+{
+	(void)c;
+	return tr_rate(val, 0, &((struct cfg_trunk *)obj)->rate_limit, why, n);
+}
+
+static int check_tr_burst(struct cfg_ctx *c, void *obj, const char *val,
+			  char *why, size_t n)
+{
+	(void)c;
+	return tr_rate(val, 1, &((struct cfg_trunk *)obj)->rate_burst, why, n);
 }
 
 static int check_registrar(struct cfg_ctx *c, void *obj, const char *val,

@@ -149,7 +149,8 @@ static const char *cmd_show_spans(struct gw *gw, char **args, int nargs,
 			"  calls_in %llu calls_out %llu calls_failed %llu "
 			"rx_frames %llu tx_frames %llu rx_bad %llu "
 			"l2_ups %llu l2_downs %llu restarts_rx %llu "
-			"restarts_tx %llu service_rx %llu service_tx %llu\n",
+			"restarts_tx %llu service_rx %llu service_tx %llu "
+			"pri_errors %llu\n",
 			(unsigned long long)st->calls_in,
 			(unsigned long long)st->calls_out,
 			(unsigned long long)st->calls_failed,
@@ -161,7 +162,8 @@ static const char *cmd_show_spans(struct gw *gw, char **args, int nargs,
 			(unsigned long long)st->restarts_rx,
 			(unsigned long long)st->restarts_tx,
 			(unsigned long long)st->service_rx,
-			(unsigned long long)st->service_tx);
+			(unsigned long long)st->service_tx,
+			(unsigned long long)st->pri_errors);
 		/* waits: blocks that waited for the media workers; late: sent
 		 * at the deadline without every answer (tdm/audio.c) */
 		gw_ctl_printf(

@@ -4,6 +4,7 @@
  * it; the options (drain_mode, drain_cause, retry_after_s,
  * options_health) are read when used, so a reload changes them at once.
  */
+#include <limits.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -195,8 +196,10 @@ enum gw_health gw_health_decide(bool draining, bool check, unsigned spans_up,
 	return idle_chans ? GW_HEALTH_OK : GW_HEALTH_NO_CHANNEL;
 }
 
-enum gw_health gw_health_now(const struct gw *gw, unsigned *spans_up,
-			     unsigned *idle_chans)
+/* Spans up, and idle B-channels on them counted up to max_idle (the
+ * scan of a span stops there: overload.c asks for one per INVITE). */
+static unsigned count_idle(const struct gw *gw, unsigned *spans_up,
+			   unsigned max_idle)
 {
 	unsigned up = 0, idle = 0;
 
@@ -208,17 +211,31 @@ enum gw_health gw_health_now(const struct gw *gw, unsigned *spans_up,
 		up++;
 		/* IDLE: free and in service on both sides (not blocked by
 		 * us, not out of service or restarting at the far end) */
-		for (int k = 0; k < tdm_span_bchans(sp); k++)
+		for (int k = 0; idle < max_idle && k < tdm_span_bchans(sp); k++)
 			idle += tdm_span_chan_state(sp,
 						    tdm_span_bchan_ts(sp, k)) ==
 				TDM_CHAN_IDLE;
 	}
+	*spans_up = up;
+	return idle;
+}
+
+enum gw_health gw_health_now(const struct gw *gw, unsigned *spans_up,
+			     unsigned *idle_chans)
+{
+	unsigned up, idle = count_idle(gw, &up, UINT_MAX);
+
 	if (spans_up)
 		*spans_up = up;
 	if (idle_chans)
 		*idle_chans = idle;
 	return gw_health_decide(gw_drain_active(gw), gw->cfg.options_health, up,
 				idle);
+}
+
+bool gw_health_idle_chan(const struct gw *gw, unsigned *spans_up)
+{
+	return count_idle(gw, spans_up, 1) > 0;
 }
 
 unsigned gw_health_options(struct gw *gw, char *hdrs, size_t size)

@@ -86,6 +86,9 @@ enum gw_health gw_health_decide(bool draining, bool check, unsigned spans_up,
 /* The decision for gw now; spans_up/idle_chans may be NULL. */
 enum gw_health gw_health_now(const struct gw *gw, unsigned *spans_up,
 			     unsigned *idle_chans);
+/* Whether some span up has an idle B-channel (the scan stops at the
+ * first); *spans_up as above. For each new call (overload.c). */
+bool gw_health_idle_chan(const struct gw *gw, unsigned *spans_up);
 /* sip_hooks.options: the status and a Retry-After line; counted. */
 unsigned gw_health_options(struct gw *gw, char *hdrs, size_t size);
 

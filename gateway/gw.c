@@ -156,6 +156,13 @@ static unsigned sip_screen(void *arg, const struct sip_addr *src,
 	return gw_access_screen(gw_of(arg), src, req);
 }
 
+static unsigned sip_dialog_screen(void *arg, struct sip_call *call,
+				  const struct sip_addr *src,
+				  const struct sip_msg *req)
+{
+	return gw_access_dialog(gw_of(arg), call, src, req);
+}
+
 static unsigned sip_invite_admit(void *arg, const struct sip_msg *req,
 				 char *hdrs, size_t size)
 {
@@ -186,9 +193,10 @@ static int start_sip(struct gw *gw)
 	h.call_incoming = sip_incoming;
 	h.call_event = sip_event;
 	h.event_state = sip_event_state;
-	h.options = sip_options;	   /* health (drain.c) */
-	h.screen = sip_screen;		   /* access (issue 8) */
-	h.invite_admit = sip_invite_admit; /* overload.c */
+	h.options = sip_options;	     /* health (drain.c) */
+	h.screen = sip_screen;		     /* access (issue 8) */
+	h.dialog_screen = sip_dialog_screen; /* access: in-dialog */
+	h.invite_admit = sip_invite_admit;   /* overload.c */
 	if (err) {
 		GW_ERR(SIP, "cannot listen on %s:%u/udp: %s", gw->cfg.sip_host,
 		       gw->cfg.sip_port, strerror(err));

@@ -80,6 +80,7 @@ struct gw_counters {
 	uint64_t udptl_stale_rtp; /* audio in flight at the switch */
 	/* access (access_gw.c): refused by reason */
 	uint64_t refused_acl, refused_auth, refused_rate, refused_blocked;
+	uint64_t refused_dialog; /* in-dialog, not from the dialog's peer */
 };
 
 struct gw {
@@ -127,10 +128,11 @@ struct gw {
 
 	struct gw_counters stats;
 	struct gw_guard guard; /* per-source rate limits, blocks (access.h) */
-	struct gw_drain drain; /* drain mode, OPTIONS health (drain.c) */
-	struct gw_ovl ovl;     /* overload control (overload.c) */
-	struct gw_cdr *cdr;    /* cdr.c */
-	struct gw_metrics *metrics; /* metrics.c */
+	struct gw_access_rt *access; /* access_gw.c: policies, block_file */
+	struct gw_drain drain;	     /* drain mode, OPTIONS health (drain.c) */
+	struct gw_ovl ovl;	     /* overload control (overload.c) */
+	struct gw_cdr *cdr;	     /* cdr.c */
+	struct gw_metrics *metrics;  /* metrics.c */
 	bool stopping;
 	struct gw_timer *stop_timer;
 	struct gw_timer *trunks_timer; /* pending trunk NOTIFY */
@@ -225,6 +227,12 @@ bool gw_access_admit(void *arg, const struct sip_addr *src, bool conn);
 /* The stack's screen hook: 0, 403, or 1 (drop). */
 unsigned gw_access_screen(struct gw *gw, const struct sip_addr *src,
 			  const struct sip_msg *req);
+/* The stack's dialog_screen hook: 0 or 403. */
+unsigned gw_access_dialog(struct gw *gw, struct sip_call *call,
+			  const struct sip_addr *src,
+			  const struct sip_msg *req);
+/* After a reload swapped gw->cfg: limits, cached policies. */
+void gw_access_reload(struct gw *gw);
 void gw_access_auth_failed(struct gw *gw, const struct sip_addr *src,
 			   const struct sip_msg *req, const char *why);
 unsigned gw_access_nblocked(struct gw *gw);

@@ -222,14 +222,16 @@ static void render_calls(const struct gw *gw, struct gw_mbuf *b)
 	/* access control (access_gw.c) */
 	family(b, "pstngw_sip_refused_total", "counter",
 	       "SIP requests and packets refused by access control, by reason.");
-	gw_mbuf_printf(b,
-		       "pstngw_sip_refused_total{reason=\"acl\"} %" PRIu64 "\n"
-		       "pstngw_sip_refused_total{reason=\"auth\"} %" PRIu64 "\n"
-		       "pstngw_sip_refused_total{reason=\"rate\"} %" PRIu64 "\n"
-		       "pstngw_sip_refused_total{reason=\"blocked\"} %" PRIu64
-		       "\n",
-		       gw->stats.refused_acl, gw->stats.refused_auth,
-		       gw->stats.refused_rate, gw->stats.refused_blocked);
+	gw_mbuf_printf(
+		b,
+		"pstngw_sip_refused_total{reason=\"acl\"} %" PRIu64 "\n"
+		"pstngw_sip_refused_total{reason=\"auth\"} %" PRIu64 "\n"
+		"pstngw_sip_refused_total{reason=\"rate\"} %" PRIu64 "\n"
+		"pstngw_sip_refused_total{reason=\"blocked\"} %" PRIu64 "\n"
+		"pstngw_sip_refused_total{reason=\"dialog\"} %" PRIu64 "\n",
+		gw->stats.refused_acl, gw->stats.refused_auth,
+		gw->stats.refused_rate, gw->stats.refused_blocked,
+		gw->stats.refused_dialog);
 	family(b, "pstngw_sip_blocks_total", "counter",
 	       "Temporary blocks of SIP sources started.");
 	gw_mbuf_printf(b, "pstngw_sip_blocks_total %" PRIu64 "\n",

@@ -24,8 +24,10 @@ GW_SRCS += gateway/reload.c gateway/pcap.c gateway/capture.c gateway/originate.c
 UNIT_TESTS += test_gateway_reload test_gateway_pcap test_gateway_capture \
 	      test_gateway_originate test_gateway_ctl_ops
 # access control (issue 8): ACLs, source identification, rate limits
-GW_SRCS += gateway/access.c gateway/access_gw.c
-UNIT_TESTS += test_gateway_access
+GW_SRCS += gateway/access.c gateway/access_gw.c gateway/access_pol.c \
+	gateway/access_file.c
+UNIT_TESTS += test_gateway_access test_gateway_access_pol \
+	test_gateway_access_file
 $(LIBGW): $(GW_SRCS:%.c=$(B)/%.o)
 
 BINS += $(B)/pstngw

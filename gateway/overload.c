@@ -72,6 +72,7 @@ unsigned gw_ovl_sample(struct gw_ovl *o, uint64_t now_ms, uint64_t busy_us,
 		       unsigned queue_target_ms)
 {
 	uint64_t prev_ms = o->last_sample_ms, prev_busy = o->last_busy_us;
+	unsigned prev_queue = o->queue_ms;
 	bool first = !o->sampled;
 
 	o->sampled = true;
@@ -97,6 +98,11 @@ unsigned gw_ovl_sample(struct gw_ovl *o, uint64_t now_ms, uint64_t busy_us,
 		(!limit_pct || o->busy_pct * CALM_DEN < limit_pct * CALM_NUM) &&
 		(!queue_target_ms || queue_ms * 2 < queue_target_ms);
 
+	/* still late but the wait fell by a quarter or more since the last
+	 * sample: what was shed already drains the queue; cutting again
+	 * would overshoot (and refuse calls the thread could carry) */
+	if (late && !busy && queue_ms * 4 <= prev_queue * 3)
+		late = false, calm = false;
 	if (busy || late) {
 		admit = admit * 3 / 4;
 		if (admit < ADMIT_FLOOR)
@@ -267,7 +273,7 @@ static enum gw_ovl_reason decide(struct gw *gw, bool sip, struct gw_ovl_in *in)
 	if (in->load_limit)
 		in->worker_load = gw_mpool_min_load(gw->mpool);
 	if (sip) {
-		gw_health_now(gw, &in->spans_up, &in->idle_chans);
+		in->idle_chans = gw_health_idle_chan(gw, &in->spans_up);
 		in->queue_limit_ms = gw->cfg.overload_queue_ms;
 		in->queued_ms = (unsigned)(gw_sipudp_queued_us() / 1000);
 	}

@@ -353,6 +353,7 @@ int gw_reload(struct gw *gw, struct gw_reload_res *r)
 	gw->routes = nt;
 	gw_route_table_unref(old_routes);
 	gw_mprof_rebuild(gw);
+	gw_access_reload(gw); /* rate limits, cached policies */
 	if (what & GW_RELOAD_TRUNKS)
 		trunks_restart(gw, false);
 	if ((what & GW_RELOAD_LOG) && !gw->log_level_fixed)

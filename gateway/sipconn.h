@@ -17,8 +17,9 @@ struct gw_sipconn {
 	struct gw_sipconn *next;
 	unsigned id;
 	int fd;
-	struct sip_addr peer;  /* remote address; .tp is TCP or TLS */
-	struct sip_addr alias; /* sent-by of the peer's requests (RFC 5923) */
+	struct sip_addr peer; /* remote address; .tp is TCP or TLS */
+	struct sip_addr
+		alias; /* source IP, Via sent-by port (RFC 3261 18.2.2) */
 	bool has_alias;
 	bool alias_checked; /* the first request's Via was looked at */
 	bool outbound;	    /* we opened it */
@@ -44,6 +45,7 @@ struct gw_sipconns_stats {
 	uint64_t bad_framing;	/* no/bad Content-Length, too large */
 	uint64_t pings;		/* CRLFCRLF keep-alives answered */
 	uint64_t tls_failed;	/* handshakes that failed */
+	uint64_t resent; /* sends to a gone connection's sent-by (18.2.2) */
 };
 
 struct gw_sipconns {

@@ -159,6 +159,7 @@ int gw_sipnet_start(struct gw *gw)
 			.key = cfg->tls_key,
 			.ca = cfg->tls_ca,
 			.verify = cfg->tls_verify == 1,
+			.require_client_cert = cfg->tls_client_cert == 1,
 		};
 		char why[256] = "";
 

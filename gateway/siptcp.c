@@ -17,6 +17,8 @@
 #define READ_BURST 16
 #define FRAMES_PER_READ 64
 #define FAILED_MS 30000 /* how long a failed peer gets UDP instead */
+/* a 2xx to an INVITE is resent for 64*T1 (32 s at T1 = 500 ms) */
+#define GONE_MS 40000
 #define REAP_MS 0
 #define IDLE_TICK_MS 1000
 
@@ -65,7 +67,7 @@ static void conn_close(struct gw_siptcp *t, struct gw_sipconn *c,
 				old = i;
 		t->gone[old].peer = c->peer;
 		t->gone[old].alias = c->alias;
-		t->gone[old].until = gw_loop_now(t->loop) + FAILED_MS;
+		t->gone[old].until = gw_loop_now(t->loop) + GONE_MS;
 	}
 	gw_loop_fd_del(t->loop, c->fd);
 	gw_tls_session_free(c->tls);
@@ -203,39 +205,33 @@ static int conn_send(struct gw_siptcp *t, struct gw_sipconn *c, const void *buf,
 	return 0;
 }
 
-/* RFC 5923-style alias: a request whose Via sent-by is the peer's own IP
- * names the port it listens on; requests for that address reuse this
- * connection (a peer whose connections come from ephemeral ports). */
+/* Where a response goes once this connection is gone (RFC 3261 18.2.2):
+ * the IP the request came from (its "received"), the port of its Via
+ * sent-by, else the transport's default. Requests for that address reuse
+ * this connection too (RFC 5923-style: a peer whose connections come from
+ * ephemeral ports). Only the source IP: nobody can claim someone else's
+ * address. */
 static void learn_alias(struct gw_sipconn *c, const char *p, size_t len)
 {
 	struct sip_msg m;
-	struct sip_addr a;
-	char host[64];
+	struct sip_addr a = c->peer;
+	uint16_t port;
 
 	/* one parse per connection: its first request */
 	if (c->alias_checked || c->outbound ||
 	    sip_msg_parse(&m, p, len, len + 1) || !m.req)
 		return;
 	c->alias_checked = true;
-	if (sip_pl_copy(&m.via.host, host, sizeof(host)) ||
-	    sip_addr_set(&a, host, m.via.port ? m.via.port : 5060))
+	port = m.via.port ? m.via.port : c->peer.tp == SIP_TP_TLS ? 5061 : 5060;
+	if (a.ss.ss_family == AF_INET)
+		((struct sockaddr_in *)&a.ss)->sin_port = htons(port);
+	else if (a.ss.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&a.ss)->sin6_port = htons(port);
+	else
 		return;
-	a.tp = c->peer.tp;
-	struct sip_addr ip = c->peer;
-	if (!gw_sipaddr_eq(&a, &ip) && a.ss.ss_family == ip.ss.ss_family) {
-		/* same IP only: nobody can claim someone else's address */
-		struct sip_addr probe = a;
-		memcpy(&probe.ss, &ip.ss, sizeof(ip.ss));
-		if (a.ss.ss_family == AF_INET)
-			((struct sockaddr_in *)&probe.ss)->sin_port =
-				((struct sockaddr_in *)&a.ss)->sin_port;
-		else
-			((struct sockaddr_in6 *)&probe.ss)->sin6_port =
-				((struct sockaddr_in6 *)&a.ss)->sin6_port;
-		if (gw_sipaddr_eq(&probe, &a)) {
-			c->alias = a;
-			c->has_alias = true;
-		}
+	if (!gw_sipaddr_eq(&a, &c->peer)) {
+		c->alias = a;
+		c->has_alias = true;
 	}
 }
 
@@ -669,28 +665,45 @@ static struct gw_sipconn *open_conn(struct gw_siptcp *t,
 	return c;
 }
 
+/* The sent-by of a recently closed inbound connection to dst, or NULL. */
+static const struct sip_addr *gone_alias(const struct gw_siptcp *t,
+					 const struct sip_addr *dst)
+{
+	uint64_t now = gw_loop_now(t->loop);
+
+	for (size_t i = 0; i < GW_SIPTCP_FAILED; i++)
+		if (t->gone[i].until > now && t->gone[i].peer.tp == dst->tp &&
+		    gw_sipaddr_eq(&t->gone[i].peer, dst))
+			return &t->gone[i].alias;
+	return NULL;
+}
+
+static void log_resend(const struct sip_addr *to)
+{
+	char a[96];
+
+	GW_INFO(SIP, "connection gone: the response goes to its sent-by %s",
+		addr_s(to, a, sizeof(a)));
+}
+
 int gw_siptcp_send(struct gw_siptcp *t, const struct sip_addr *dst,
 		   const void *buf, size_t len)
 {
+	const struct sip_addr *alias;
 	struct gw_sipconn *c;
 	int err = 0;
 
 	if (!t || !t->loop || (dst->tp != SIP_TP_TCP && dst->tp != SIP_TP_TLS))
 		return EPROTONOSUPPORT;
 	c = gw_sipconns_find(&t->conns, dst);
-	if (!c) {
+	if (!c && (alias = gone_alias(t, dst))) {
 		/* the peer's connection is gone: its ephemeral port is no
 		 * use; open one to the port its Via named instead */
-		uint64_t now = gw_loop_now(t->loop);
-
-		for (size_t i = 0; i < GW_SIPTCP_FAILED; i++)
-			if (t->gone[i].until > now &&
-			    t->gone[i].peer.tp == dst->tp &&
-			    gw_sipaddr_eq(&t->gone[i].peer, dst)) {
-				dst = &t->gone[i].alias;
-				c = gw_sipconns_find(&t->conns, dst);
-				break;
-			}
+		t->conns.stats.resent++;
+		dst = alias;
+		c = gw_sipconns_find(&t->conns, dst);
+		if (!c)
+			log_resend(dst);
 	}
 	if (!c)
 		c = open_conn(t, dst, &err);
@@ -698,5 +711,17 @@ int gw_siptcp_send(struct gw_siptcp *t, const struct sip_addr *dst,
 		return err;
 	if (t->tap)
 		t->tap(t->tap_arg, c->fd, &c->peer, true, buf, len);
-	return conn_send(t, c, buf, len);
+	err = conn_send(t, c, buf, len);
+	if (err == EPIPE && !c->outbound && (alias = gone_alias(t, dst))) {
+		/* the reset was not read yet: the write found it; once more
+		 * over a new connection (RFC 3261 18.2.2) */
+		t->conns.stats.resent++;
+		log_resend(alias);
+		if (!(c = open_conn(t, alias, &err)))
+			return err;
+		if (t->tap)
+			t->tap(t->tap_arg, c->fd, &c->peer, true, buf, len);
+		err = conn_send(t, c, buf, len);
+	}
+	return err;
 }

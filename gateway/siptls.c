@@ -70,10 +70,14 @@ static SSL_CTX *ctx_new(bool server, const struct gw_tls_cfg *cfg, char *why,
 		ssl_why(NULL, why, n, cfg->ca);
 		goto fail;
 	}
-	/* server: a client certificate is checked when one is offered;
-	 * client: the server's certificate must verify */
-	SSL_CTX_set_verify(ctx, cfg->verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE,
-			   NULL);
+	/* server: a client certificate is checked when one is offered, or
+	 * demanded (tls_client_cert = require); client: the server's
+	 * certificate must verify */
+	int mode = cfg->verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE;
+
+	if (server && cfg->require_client_cert)
+		mode = SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+	SSL_CTX_set_verify(ctx, mode, NULL);
 	return ctx;
 fail:
 	SSL_CTX_free(ctx);
@@ -89,6 +93,10 @@ int gw_tls_alloc(struct gw_tls **tp, const struct gw_tls_cfg *cfg, char *why,
 		return ENOMEM;
 	if (cfg->verify && !(cfg->ca && cfg->ca[0])) {
 		snprintf(why, n, "tls_verify = peer needs tls_ca");
+		goto fail;
+	}
+	if (cfg->require_client_cert && !(cfg->ca && cfg->ca[0])) {
+		snprintf(why, n, "tls_client_cert = require needs tls_ca");
 		goto fail;
 	}
 	if (cfg->cert && cfg->cert[0]) {

@@ -16,6 +16,9 @@ struct gw_tls_cfg {
 	const char *key;  /* PEM private key */
 	const char *ca;	  /* PEM CA bundle to verify peers; may be empty */
 	bool verify;	  /* verify the peer's certificate against ca */
+	/* server: a client without a certificate (verifying against ca) is
+	 * refused in the handshake, whatever verify says */
+	bool require_client_cert;
 };
 
 /* 0 or EINVAL with a readable reason in why. TLS 1.2 at least. */

@@ -53,14 +53,19 @@ void sip_trans_free(struct sip_trans *t)
 	sip_free(st, t);
 }
 
-struct sip_trans **sip_trans_bucket(struct sip_stack *st, const char *key,
-				    size_t len)
+uint32_t sip_hash(const char *key, size_t len)
 {
 	uint32_t h = 2166136261u; /* FNV-1a */
 
 	for (size_t i = 0; i < len; i++)
 		h = (h ^ (uint8_t)key[i]) * 16777619u;
-	return &st->trans_hash[h & (SIP_TRANS_HASH - 1)];
+	return h;
+}
+
+struct sip_trans **sip_trans_bucket(struct sip_stack *st, const char *key,
+				    size_t len)
+{
+	return &st->trans_hash[sip_hash(key, len) & (SIP_TRANS_HASH - 1)];
 }
 
 void sip_trans_link(struct sip_trans *t, struct sip_trans **ref)

@@ -13,7 +13,8 @@ UNIT_TESTS += test_sip_parse test_sip_uri test_sip_msg test_sip_ctrans \
 	      test_sip_torture test_sip_hdr test_sip_stack \
 	      test_sip_hdr_typed test_sip_validate test_sip_sdp_t38 \
 	      test_sip_hdr_name test_sip_ua_req test_sip_ua_offer \
-	      test_sip_ua_timer test_sip_ua_prack test_sip_ua_subs
+	      test_sip_ua_timer test_sip_ua_prack test_sip_ua_subs \
+	      test_sip_ua_screen
 UNIT_TESTS += test_sip_digest test_sip_digest_srv test_sip_reg test_sip_ua_auth
 UNIT_TESTS += test_sip_stream test_sip_transp
 # The parser benchmark against libosip2, the only thing linked with it.

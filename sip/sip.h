@@ -479,10 +479,22 @@ struct sip_hooks {
 	 * optional: screens an out-of-dialog request other than ACK and
 	 * CANCEL by its transport source, before authentication and before
 	 * any transaction or call exists: 0 lets it pass, a status >= 300
-	 * refuses it with that status, 1 drops it unanswered. NULL: all pass.
+	 * refuses it with that status, 1 drops it unanswered. Requests in a
+	 * subscription's dialog are screened alike. NULL: all pass.
 	 */
 	unsigned (*screen)(void *arg, const struct sip_addr *src,
 			   const struct sip_msg *req);
+	/*
+	 * optional: screens a request inside a call's dialog (and a CANCEL
+	 * of a call's INVITE) by its transport source, before the dialog
+	 * looks at it (CSeq, offer, BYE): 0 lets it pass, a status >= 300
+	 * refuses it with that status, 1 drops it unanswered. An ACK refused
+	 * is dropped. Knowing Call-ID and tags must not be enough to end a
+	 * call or move its media from elsewhere. NULL: all pass.
+	 */
+	unsigned (*dialog_screen)(void *arg, struct sip_call *call,
+				  const struct sip_addr *src,
+				  const struct sip_msg *req);
 	/*
 	 * optional: admission of a new out-of-dialog INVITE, asked before
 	 * any call, dialog or transaction exists: 0 takes it; a status
@@ -590,6 +602,14 @@ int sip_call_answer(struct sip_call *call, unsigned code, const char *sdp);
  */
 int sip_call_reoffer(struct sip_call *call, const char *sdp);
 /*
+ * Sends a session refresh now (RFC 4028: either side may), as the session
+ * timer's refresher does: UPDATE if the peer allows it, else a re-INVITE
+ * with the last local SDP. A 481 or 408 (or no answer) ends the call
+ * (RFC 3261 12.2.1.2), so a peer that lost the dialog is found. EPROTO
+ * outside a confirmed dialog, EBUSY while an offer is pending.
+ */
+int sip_call_refresh(struct sip_call *call);
+/*
  * REFER progress (RFC 3515): NOTIFY with a message/sipfrag "SIP/2.0
  * code reason"; code >= 200 terminates the implicit subscription.
  */
@@ -602,6 +622,9 @@ enum sip_call_state sip_call_state(const struct sip_call *call);
 /* UAS: the transport source of the initial INVITE (the datagram's or the
  * connection's peer, never a header); NULL for our own calls. */
 const struct sip_addr *sip_call_source(const struct sip_call *call);
+/* The peer the dialog was set up with: UAS the source above, UAC where
+ * the first INVITE was sent. */
+const struct sip_addr *sip_call_peer(const struct sip_call *call);
 /* The Call-ID header value (NUL-terminated, owned by the call). */
 const char *sip_call_callid(const struct sip_call *call);
 

@@ -177,8 +177,10 @@ struct sip_stack {
 #define SIP_TRANS_HASH 4096	 /* buckets, a power of two */
 	struct sip_trans *trans_hash[SIP_TRANS_HASH];
 	struct sip_call *calls; /* all calls */
-	struct sip_req *reqs;	/* generic requests (ua_req.c) */
-	struct sip_subs *subs;	/* subscriptions we serve (ua_subs.c) */
+#define SIP_CALL_HASH 4096	/* buckets by Call-ID, a power of two */
+	struct sip_call *call_hash[SIP_CALL_HASH];
+	struct sip_req *reqs;  /* generic requests (ua_req.c) */
+	struct sip_subs *subs; /* subscriptions we serve (ua_subs.c) */
 	char allow_events[128];
 	const char *(*q850_text)(int cause); /* Reason text, may be NULL */
 	unsigned next_call_id;
@@ -269,6 +271,8 @@ struct sip_trans {
 };
 
 void sip_trans_link(struct sip_trans *t, struct sip_trans **ref);
+/* FNV-1a of a key, for the stack's hash tables. */
+uint32_t sip_hash(const char *key, size_t len);
 /* The bucket of st->trans_hash for a key (server: the match key; client:
  * the branch). */
 struct sip_trans **sip_trans_bucket(struct sip_stack *st, const char *key,

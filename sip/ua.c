@@ -71,6 +71,25 @@ const struct sip_addr *sip_call_source(const struct sip_call *call)
 	return call && !call->uac ? &call->src : NULL;
 }
 
+const struct sip_addr *sip_call_peer(const struct sip_call *call)
+{
+	return call ? &call->src : NULL;
+}
+
+bool ua_dialog_screen(struct sip_call *c, const struct sip_msg *req,
+		      const struct sip_addr *src)
+{
+	struct sip_stack *st = c->st;
+
+	if (!st->h.dialog_screen)
+		return true;
+	unsigned code = st->h.dialog_screen(st->h.arg, c, src, req);
+
+	if (code >= 300 && req->method != SIP_METHOD_ACK)
+		sip_ua_reply(st, req, src, code > 699 ? 403 : code, NULL);
+	return code == 0;
+}
+
 const char *sip_call_callid(const struct sip_call *call)
 {
 	return call && call->dlg.call_id ? call->dlg.call_id : "";
@@ -101,6 +120,11 @@ void ua_call_free(struct sip_call *c)
 			*pp = c->next;
 			break;
 		}
+	}
+	if (c->hpprev) {
+		*c->hpprev = c->hnext;
+		if (c->hnext)
+			c->hnext->hpprev = c->hpprev;
 	}
 	st->stats.active_calls--;
 	sip_dialog_release(&c->dlg);
@@ -191,6 +215,26 @@ struct sip_call *ua_call_alloc(struct sip_stack *st, bool uac)
 	return c;
 }
 
+void ua_call_hash(struct sip_call *c)
+{
+	struct sip_call **b;
+
+	if (c->hpprev || !c->dlg.call_id)
+		return;
+	b = &c->st->call_hash[sip_hash(c->dlg.call_id, strlen(c->dlg.call_id)) &
+			      (SIP_CALL_HASH - 1)];
+	c->hnext = *b;
+	if (c->hnext)
+		c->hnext->hpprev = &c->hnext;
+	*b = c;
+	c->hpprev = b;
+}
+
+struct sip_call *ua_calls_of(struct sip_stack *st, const struct sip_pl *cid)
+{
+	return st->call_hash[sip_hash(cid->p, cid->l) & (SIP_CALL_HASH - 1)];
+}
+
 void ua_new_branch(struct sip_stack *st, char *buf)
 {
 	memcpy(buf, SIP_BRANCH_COOKIE, 7);
@@ -274,7 +318,8 @@ void sip_ua_reply(struct sip_stack *st, const struct sip_msg *req,
 static struct sip_call *find_dialog(struct sip_stack *st,
 				    const struct sip_msg *req)
 {
-	for (struct sip_call *c = st->calls; c; c = c->next)
+	for (struct sip_call *c = ua_calls_of(st, &req->call_id); c;
+	     c = c->hnext)
 		if (c->state != SIP_CALL_ENDED &&
 		    sip_dialog_match(&c->dlg, req))
 			return c;
@@ -317,6 +362,9 @@ static void in_dialog(struct sip_stack *st, const struct sip_msg *req,
 {
 	struct sip_call *c = find_dialog(st, req);
 
+	/* before the dialog sees it: no CSeq, offer or state change */
+	if (c && !ua_dialog_screen(c, req, src))
+		return;
 	if (req->method == SIP_METHOD_ACK) {
 		ua_recv_ack(c, req); /* an ACK is never answered */
 		return;

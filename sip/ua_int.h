@@ -16,6 +16,8 @@
 /* Owned by the stack (st->calls) until the ENDED event has been delivered. */
 struct sip_call {
 	struct sip_call *next;
+	/* st->call_hash by Call-ID, once the dialog has one (ua_call_hash) */
+	struct sip_call *hnext, **hpprev;
 	struct sip_stack *st;
 	unsigned id;
 	void *user;
@@ -25,7 +27,7 @@ struct sip_call {
 	unsigned busy;	     /* > 0 while an app callback runs */
 	int cause;
 	struct sip_dialog dlg;
-	struct sip_addr src; /* UAS: where the initial INVITE came from */
+	struct sip_addr src; /* UAS: the initial INVITE's source; UAC: dst */
 	struct sip_trans *inv_t;
 	struct sip_trans *bye_t;
 	struct sip_trans *cancel_t;
@@ -88,6 +90,11 @@ struct sip_call {
 /* ua.c */
 struct sip_call *ua_call_alloc(struct sip_stack *st, bool uac);
 void ua_call_free(struct sip_call *c);
+/* Files c under its dialog's Call-ID (set by then): in-dialog requests
+ * and INVITE retransmissions find it in O(1) among thousands. */
+void ua_call_hash(struct sip_call *c);
+/* The first call of the bucket where a Call-ID's calls are (hnext on). */
+struct sip_call *ua_calls_of(struct sip_stack *st, const struct sip_pl *cid);
 void ua_set_state(struct sip_call *c, enum sip_call_state s);
 /* Returns true if the call is gone after the callback. */
 bool ua_emit(struct sip_call *c, struct sip_call_event *ev);
@@ -111,6 +118,10 @@ void ua_recv_cancel(struct sip_stack *st, const struct sip_msg *req,
 		    const struct sip_addr *src);
 /* In-dialog ACK (c may be NULL), BYE and re-INVITE. */
 void ua_recv_ack(struct sip_call *c, const struct sip_msg *req);
+/* The dialog_screen hook on a request for call c: true if it may pass;
+ * otherwise it is answered (if refused, not dropped) and done with. */
+bool ua_dialog_screen(struct sip_call *c, const struct sip_msg *req,
+		      const struct sip_addr *src);
 /* Timer fn: retransmits the call's 2xx (c->resp2xx) until the ACK. */
 void ua_retx_2xx(void *arg);
 void ua_recv_bye(struct sip_call *c, const struct sip_msg *req,

@@ -330,6 +330,7 @@ int sip_call_invite(struct sip_stack *st, const struct sip_call_params *p,
 		return ENOMEM;
 	c->user = user;
 	c->ack_dst = p->dst;
+	c->src = p->dst; /* the peer in-dialog requests are screened by */
 	sip_rand_hex(st, tag, 16);
 	sip_rand_hex(st, call_id, 24);
 	snprintf(call_id + 24, sizeof(call_id) - 24, "@%s", st->local_ip);
@@ -344,8 +345,10 @@ int sip_call_invite(struct sip_stack *st, const struct sip_call_params *p,
 		 p->to_uri ? p->to_uri : p->ruri);
 	err = sip_dialog_init_uac(&c->dlg, st, call_id, from, tag, to, p->ruri,
 				  0, &p->dst);
-	if (!err)
+	if (!err) {
+		ua_call_hash(c);
 		err = ua_auth_init(c, p);
+	}
 	if (err)
 		goto out;
 	err = ENOMEM;
@@ -517,8 +520,10 @@ void ua_recv_cancel(struct sip_stack *st, const struct sip_msg *req,
 		sip_ua_reply(st, req, src, 481, NULL);
 		return;
 	}
-	sip_ua_reply(st, req, src, 200, NULL);
 	struct sip_call *c = it->arg;
+	if (c && !ua_dialog_screen(c, req, src))
+		return;
+	sip_ua_reply(st, req, src, 200, NULL);
 	if (!c || (c->state != SIP_CALL_INCOMING && c->state != SIP_CALL_EARLY))
 		return;
 	struct sip_msg inv;
@@ -540,7 +545,8 @@ void ua_recv_invite(struct sip_stack *st, const struct sip_msg *req,
 		return;
 	}
 	/* the same INVITE again once its transaction is gone (8.2.2.2) */
-	for (struct sip_call *o = st->calls; o; o = o->next)
+	for (struct sip_call *o = ua_calls_of(st, &req->call_id); o;
+	     o = o->hnext)
 		if (!o->uac && o->dlg.call_id &&
 		    sip_pl_eq(&req->call_id, o->dlg.call_id) &&
 		    o->dlg.remote_tag &&
@@ -572,6 +578,7 @@ void ua_recv_invite(struct sip_stack *st, const struct sip_msg *req,
 		ua_call_free(c);
 		goto fail;
 	}
+	ua_call_hash(c);
 	c->invite_len = req->len;
 	c->peer_update = ua_allows(req, "UPDATE");
 	ua_rel_invite(c, req);

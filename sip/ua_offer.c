@@ -379,6 +379,15 @@ int ua_refresh(struct sip_call *c)
 	return err;
 }
 
+int sip_call_refresh(struct sip_call *c)
+{
+	if (!c)
+		return EINVAL;
+	if (c->state != SIP_CALL_CONFIRMED)
+		return EPROTO;
+	return ua_refresh(c);
+}
+
 void ua_offer_free(struct sip_call *c)
 {
 	sip_timer_stop(&c->t_glare);

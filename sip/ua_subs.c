@@ -197,6 +197,16 @@ bool ua_subs_in_dialog(struct sip_stack *st, const struct sip_msg *req,
 		s = s->next;
 	if (!s)
 		return false;
+	/* a refresh or unsubscribe from a source the out-of-dialog screen
+	 * would refuse: refused alike, before the dialog sees it */
+	if (st->h.screen) {
+		unsigned code = st->h.screen(st->h.arg, src, req);
+
+		if (code >= 300)
+			sip_ua_reply(st, req, src, code, NULL);
+		if (code)
+			return true;
+	}
 	if (!sip_dialog_check_cseq(&s->dlg, req)) {
 		sip_ua_reply(st, req, src, 500, NULL);
 		return true;

@@ -80,6 +80,8 @@ static void isdn_pri_text(struct pri *pri, char *s, int level)
 	n = strlen(buf);
 	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
 		buf[--n] = 0;
+	if (!strncmp(buf, "!!", 2))
+		span->stats.pri_errors++;
 	if (n)
 		tdm_log(span, level, "libpri: %s", buf);
 }
@@ -522,6 +524,10 @@ static void isdn_on_event(struct tdm_span *span, pri_event *e)
 		cause = e->hangup.cause;
 		if (!c->hungup && tdm_isdn_retry(c, cause, true))
 			return;
+		/* libpri waits for one pri_hangup() to free its call: the
+		 * user's hangup inside the report below (T303, T309: nothing
+		 * was hung up before) or ours after it, never both */
+		c->pri_last = true;
 		if (!c->hungup)
 			tdm_call_disconnected(c, cause);
 		if (span->dying)
@@ -535,7 +541,9 @@ static void isdn_on_event(struct tdm_span *span, pri_event *e)
 		unheard = c->dir == TDM_DIR_OUT && !c->heard && span->l2_up &&
 			  c->chan;
 		ts = c->chan ? c->chan->ts : 0;
-		pri_hangup(span->pri, pc, cause);
+		if (c->pcall)
+			pri_hangup(span->pri, c->pcall, cause);
+		c->pcall = NULL;
 		tdm_call_released(c, c->cause ? c->cause : cause);
 		if (unheard && !span->dying) {
 			tdm_log(span, LOG_NOTICE,

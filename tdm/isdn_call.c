@@ -154,10 +154,16 @@ void tdm_isdn_hangup(struct tdm_call *c, int cause)
 	tdm_isdn_overlap_stop(c);
 	if (!c->pcall || !c->span->pri)
 		return; /* libpri's call already gone */
-	if (c->state == TDM_CALL_OFFERED)
-		tdm_isdn_refuse(c->span, c->pcall, cause, c->chan->ts);
-	else
+	if (c->pri_last) {
+		/* the far end's RELEASE or libpri's timer left it in the
+		 * Null state: this frees it */
 		pri_hangup(c->span->pri, c->pcall, cause);
+		c->pcall = NULL;
+	} else if (c->state == TDM_CALL_OFFERED) {
+		tdm_isdn_refuse(c->span, c->pcall, cause, c->chan->ts);
+	} else {
+		pri_hangup(c->span->pri, c->pcall, cause);
+	}
 	tdm_isdn_sched(c->span);
 }
 

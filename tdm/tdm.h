@@ -332,6 +332,9 @@ struct tdm_stats {
 	uint64_t audio_late; /* blocks sent at TDM_AUDIO_WAIT_MS, not ready */
 	uint64_t audio_repeats; /* loop server: no client block, last again */
 	uint64_t audio_waits;	/* blocks that waited for audio_tx */
+	/* libpri's own error reports ("!!" lines): a call into it it did
+	 * not expect, e.g. on a call it already freed; should stay 0 */
+	uint64_t pri_errors;
 };
 
 /* Span lifecycle. alloc validates the config and creates the signalling

@@ -106,6 +106,9 @@ struct tdm_call {
 	void *pcall; /* libpri q931_call */
 	void *user;
 	bool hungup; /* pri_hangup() done */
+	/* PRI_EVENT_HANGUP seen: libpri's call is in the Null state and the
+	 * next pri_hangup() frees it; pcall is NULL from then on */
+	bool pri_last;
 	int cause;
 	int cref; /* Q.931 call reference, 0: not known */
 	/* A RELEASE COMPLETE ended it on the wire; libpri may have freed

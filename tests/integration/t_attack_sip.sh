@@ -117,8 +117,10 @@ for f in tcp_neg:'400 Bad Request \(bad Content-Length\)' \
 done
 
 # an INVITE over TCP whose connection is reset before its answer: the 200
-# finds no connection and no ACK comes, so the call ends by the RFC 3261
-# 13.3.1.4 timer (64*T1) instead of holding its B-channel (checked below)
+# goes over a new connection to the Via port (RFC 3261 18.2.2), where no
+# one listens (t_tcp_resend has a client that does), so no ACK comes and
+# the call ends by the RFC 3261 13.3.1.4 timer (64*T1) instead of holding
+# its B-channel (checked below)
 sdp tcp_early t5 'm=audio 40002 RTP/AVP 0\r\n'
 "$S" -t tcp -r -w 30 127.0.0.1 5060 "$T/tcp_early" >"$T/tcp_early.out" 2>&1
 wait_for "$T/gw.log" "call [0-9]+ .*Call-ID t5@atk" 5

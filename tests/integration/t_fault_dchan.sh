@@ -21,16 +21,9 @@ wait_for "$T/c1.log" "event=answered call=1" 5
 sim_cmd "$T/sim.sock" "drop-dchannel 2500ms" || fail "drop-dchannel refused"
 wait_for "$T/gw.log" "span 1: span_down" 3
 $CTL show spans >"$T/spans_down.txt"
-start c2 "$B/sipua" --listen 127.0.0.1:5073 \
-	--call sip:2125551234@127.0.0.1:5060 --exit-after 1 --timeout 10
-wait_exit c2 5
-expect_line "$T/c2.log" "event=failed call=1 code=5"
+sip_call_fails c2 5073 "code=5"
 wait_count "$T/gw.log" "span 1: span_up" 2 10
-start c3 "$B/sipua" --listen 127.0.0.1:5074 \
-	--call sip:2125551234@127.0.0.1:5060 --hangup-after 300 --exit-after 1 \
-	--timeout 10
-wait_exit c3 10
-expect_line "$T/c3.log" "event=answered call=1"
+sip_call_works c3 5074
 wait_exit c1 15
 expect_line "$T/c1.log" "event=ended call=1"
 wait_for "$T/sim.log" "event=released .*call=1 cause=16" 5
@@ -52,10 +45,6 @@ wait_for "$T/sim.log" "event=released .*call=3 cause=27" 3
 $CTL show channels 1 >"$T/chans.txt"
 expect_no_line "$T/chans.txt" "in-use"
 wait_count "$T/gw.log" "span 1: span_up" 3 10
-start c5 "$B/sipua" --listen 127.0.0.1:5076 \
-	--call sip:2125551234@127.0.0.1:5060 --hangup-after 300 --exit-after 1 \
-	--timeout 10
-wait_exit c5 10
-expect_line "$T/c5.log" "event=answered call=1"
+sip_call_works c5 5076
 expect_idle 10
 pass

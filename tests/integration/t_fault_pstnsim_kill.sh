@@ -4,14 +4,8 @@
 # the same span socket. The calls end with cause 38 (network out of order).
 . tests/integration/lib.sh
 . tests/integration/fault_lib.sh
-fault_conf "$T/gw.conf"
-start sim "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --ctl "$T/sim.sock" \
-	--answer-delay 100 --timeout 60
-start phone "$B/sipua" --listen 127.0.0.1:5070 --timeout 60
-start_gw
-start c1 "$B/sipua" --listen 127.0.0.1:5072 --calls 2 --interval 50 \
-	--call sip:2125551234@127.0.0.1:5060 --hangup-after 30000 \
-	--exit-after 2 --timeout 40
+fault_start
+sip_calls c1 5072 2 30000
 sim_cmd "$T/sim.sock" "call 5551000 from=2125550100" || fail "call refused"
 wait_count "$T/c1.log" "event=answered" 2 5
 wait_for "$T/sim.log" "event=connect .*call=3" 5
@@ -24,22 +18,11 @@ wait_exit c1 10
 wait_for "$T/phone.log" "event=bye call=1 cause=38" 5
 expect_idle 10
 # a call meanwhile is refused at once
-start c2 "$B/sipua" --listen 127.0.0.1:5073 \
-	--call sip:2125551234@127.0.0.1:5060 --exit-after 1 --timeout 10
-wait_exit c2 5
-expect_line "$T/c2.log" "event=failed call=1 code=503"
+sip_call_fails c2 5073 "code=503"
 # a new switch on the same socket: the span comes back, calls both ways
 rm -f "$T/span1.sock" "$T/sim.sock"
 start sim2 "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --ctl "$T/sim.sock" \
 	--answer-delay 100 --timeout 60
 wait_count "$T/gw.log" "span 1: span_up" 2 15
-start c3 "$B/sipua" --listen 127.0.0.1:5074 \
-	--call sip:2125551234@127.0.0.1:5060 --hangup-after 300 --exit-after 1 \
-	--timeout 10
-wait_exit c3 10
-expect_line "$T/c3.log" "event=answered call=1"
-sim_cmd "$T/sim.sock" "call 5551000 from=2125550100" \
-	"expect event=connect within=5s" "hangup" \
-	"expect event=released within=5s" || fail "PSTN call after the restart failed"
-expect_idle 10
+both_ways_work c3 5074
 pass

@@ -38,21 +38,30 @@ d=$(sed -n 's/^pstnsim t=\([0-9]*\) event=disconnect .*call=1 .*/\1/p' "$T/sim.l
 wait_for "$T/gw.log" "sip 408" 3
 expect_idle 5
 
+# silent_switch SIM WHAT UPS PHONE PORT CAUSE TIMER: a switch SIM silent
+# after WHAT (the span's UPS-th span_up); a call from a sipua PHONE on
+# PORT gets 408 with Q.850 CAUSE after TIMER's 2 s
+silent_switch() {
+	local f
+	start "$1" "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --silent "$2" \
+		--timeout 30
+	wait_count "$T/gw.log" "span 1: span_up" "$3" 10
+	start "$4" "$B/sipua" --listen "127.0.0.1:$5" \
+		--call sip:2125551234@127.0.0.1:5060 --exit-after 1 --timeout 10
+	wait_exit "$4" 8
+	expect_line "$T/$4.log" "event=failed call=1 code=408 cause=$6"
+	f=$(sed -n 's/^sipua t=\([0-9]*\) event=failed.*/\1/p' "$T/$4.log")
+	[ "$f" -ge 1800 ] && [ "$f" -le 3500 ] ||
+		fail "408 after $f ms, $7 is 2000"
+}
+
 # PRI: SETUP never answered
-start sim2 "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --silent setup \
-	--timeout 30
-wait_count "$T/gw.log" "span 1: span_up" 2 10
-start c1 "$B/sipua" --listen 127.0.0.1:5072 \
-	--call sip:2125551234@127.0.0.1:5060 --exit-after 1 --timeout 10
-wait_exit c1 8
-expect_line "$T/c1.log" "event=failed call=1 code=408 cause=18"
+silent_switch sim2 setup 2 c1 5072 18 "T303 twice"
 expect_no_line "$T/c1.log" "event=progress"
 [ "$(grep -c 'tx Q.931 type 0x05 ' "$T/gw.log")" -eq 2 ] ||
 	fail "T303: the SETUP was not sent exactly twice"
 [ "$(grep -c 'event=setup' "$T/sim2.log")" -eq 1 ] ||
 	fail "the switch took the repeated SETUP for a new call"
-f=$(sed -n 's/^sipua t=\([0-9]*\) event=failed.*/\1/p' "$T/c1.log")
-[ "$f" -ge 1800 ] && [ "$f" -le 3500 ] || fail "408 after $f ms, T303 twice is 2000"
 # the switch's side of that channel is unknown: RESTART frees it there
 wait_for "$T/gw.log" "chan 1: SETUP never answered: RESTART" 3
 wait_for "$T/sim2.log" "event=released span=1 chan=1 call=1" 3
@@ -60,15 +69,7 @@ expect_idle 5
 kill -TERM "$PID_sim2"; wait_exit sim2 5
 
 # PRI: CALL PROCEEDING, then silence
-start sim3 "$B/pstnsim" --span "1:$T/span1.sock:t1:ni2" --silent proceeding \
-	--timeout 30
-wait_count "$T/gw.log" "span 1: span_up" 3 10
-start c2 "$B/sipua" --listen 127.0.0.1:5073 \
-	--call sip:2125551234@127.0.0.1:5060 --exit-after 1 --timeout 10
-wait_exit c2 8
-expect_line "$T/c2.log" "event=failed call=1 code=408 cause=102"
+silent_switch sim3 proceeding 3 c2 5073 102 T310
 wait_for "$T/sim3.log" "event=released .*call=1 cause=102" 5
-f=$(sed -n 's/^sipua t=\([0-9]*\) event=failed.*/\1/p' "$T/c2.log")
-[ "$f" -ge 1800 ] && [ "$f" -le 3500 ] || fail "408 after $f ms, T310 is 2000"
 expect_idle 5
 pass

@@ -4,16 +4,22 @@
  * HOST:PORT over UDP (one datagram per file) or one TCP connection, then
  * listens for WAIT ms and prints the status line of every reply:
  *
- *   sipsend [-t udp|tcp] [-w MS] [-a] [-r] [-f] HOST PORT FILE...
+ *   sipsend [-t udp|tcp] [-w MS] [-a] [-r] [-f] [-l PORT -c MS]
+ *           HOST PORT FILE...
  *     -t   transport (default udp)
  *     -w   listen this long after the last send (default 1000, <= 60000)
  *     -a   ACK a 2xx to an INVITE (a call that is then up); a failure
  *          to an INVITE is always ACKed
  *     -r   close the TCP connection with an RST (SO_LINGER 0), not a FIN
  *     -f   stop listening at the first final response
+ *     -l   TCP: listen on 127.0.0.1:PORT (the Via port of the FILEs)
+ *     -c   TCP: close our connection MS after the last send, then take
+ *          the replies on the connection the gateway opens to -l (RFC
+ *          3261 18.2.2); a BYE there is answered 200
  *
- * Prints "reply: <status line>" per response, "closed" if the gateway
- * closed the connection, and exits 0 (2: bad usage, 1: I/O error).
+ * Prints "reply: <status line>" per response, "request: <method>" per
+ * request, "closed" if the gateway closed the connection, "accepted" per
+ * connection taken on -l, and exits 0 (2: bad usage, 1: I/O error).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -113,6 +119,30 @@ static void send_ack(int fd, const char *p, const char *e, const char *tp,
 
 static int finals; /* final responses seen */
 
+/* 200 to a BYE at [p, e): its Via, From, To, Call-ID and CSeq back. */
+static void send_200(int fd, const char *p, const char *e)
+{
+	static const char *const names[] = { "Via", "From", "To", "Call-ID",
+					     "CSeq" };
+	char out[4096];
+	int n = snprintf(out, sizeof(out), "SIP/2.0 200 OK\r\n");
+
+	for (size_t i = 0; i < 5; i++) {
+		size_t vl;
+		const char *v = hdr(p, e, names[i], &vl);
+
+		if (!v || n < 0 || (size_t)n >= sizeof(out))
+			return;
+		n += snprintf(out + n, sizeof(out) - (size_t)n, "%s: %.*s\r\n",
+			      names[i], (int)vl, v);
+	}
+	n += snprintf(out + n, sizeof(out) - (size_t)n,
+		      "Content-Length: 0\r\n\r\n");
+	if (n > 0 && (size_t)n < sizeof(out) &&
+	    send(fd, out, (size_t)n, MSG_NOSIGNAL) > 0)
+		printf("sent: 200\n");
+}
+
 /* Prints and consumes the complete replies in rx[]. */
 static void replies(int fd, int ack, const char *tp)
 {
@@ -137,19 +167,55 @@ static void replies(int fd, int ack, const char *tp)
 			if (cs && memmem(cs, vl, "INVITE", 6) &&
 			    ((ack && rx[8] == '2') || rx[8] >= '3'))
 				send_ack(fd, rx, end + 2, tp, rx[8] == '2');
+		} else {
+			char *sp = strchr(rx, ' ');
+			printf("request: %.*s\n", sp ? (int)(sp - rx) : 0, rx);
+			if (!strncmp(rx, "BYE ", 4))
+				send_200(fd, rx, end + 2);
 		}
 		memmove(rx, rx + hl + bl, rx_len - hl - bl);
 		rx_len -= hl + bl;
 	}
 }
 
+/* A TCP listener on 127.0.0.1:port, or -1. */
+static int listen_on(uint16_t port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_port = htons(port) };
+	int one = 1, fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	if (fd < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, 4)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Closes fd, with an RST rather than a FIN if rst. */
+static void drop(int fd, int rst)
+{
+	if (fd < 0)
+		return;
+	if (rst) {
+		struct linger l = { .l_onoff = 1, .l_linger = 0 };
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	}
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	const char *tp = "UDP";
 	long wait = 1000;
-	int ack = 0, rst = 0, first = 0, opt;
+	int ack = 0, rst = 0, first = 0, opt, lport = 0, lfd = -1;
+	long close_after = -1;
 
-	while ((opt = getopt(argc, argv, "t:w:arf")) != -1) {
+	while ((opt = getopt(argc, argv, "t:w:arfl:c:")) != -1) {
 		if (opt == 't' && !strcmp(optarg, "tcp"))
 			tp = "TCP";
 		else if (opt == 't' && strcmp(optarg, "udp"))
@@ -162,16 +228,25 @@ int main(int argc, char **argv)
 			rst = 1;
 		else if (opt == 'f')
 			first = 1;
+		else if (opt == 'l')
+			lport = atoi(optarg);
+		else if (opt == 'c')
+			close_after = strtol(optarg, NULL, 10);
 		else if (opt != 't')
 			goto usage;
 	}
-	if (argc - optind < 3 || wait < 0 || wait > 60000)
+	if (argc - optind < 3 || wait < 0 || wait > 60000 || lport < 0 ||
+	    lport > 65535 || close_after > 60000 || (lport && close_after < 0))
 		goto usage;
 	struct sockaddr_in to = { .sin_family = AF_INET };
 	to.sin_port = htons((uint16_t)atoi(argv[optind + 1]));
 	if (inet_pton(AF_INET, argv[optind], &to.sin_addr) != 1)
 		goto usage;
 	int tcp = !strcmp(tp, "TCP");
+	if (lport && (!tcp || (lfd = listen_on((uint16_t)lport)) < 0)) {
+		perror("sipsend: listen");
+		return 1;
+	}
 	int fd = socket(AF_INET, tcp ? SOCK_STREAM : SOCK_DGRAM, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&to, sizeof(to))) {
 		perror("sipsend: connect");
@@ -200,14 +275,45 @@ int main(int argc, char **argv)
 		printf("sent: %s (%zu bytes)\n", argv[i], len);
 		free(m);
 	}
-	long until = now_ms() + wait;
-	for (long left; (left = until - now_ms()) > 0 && !(first && finals);) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		if (poll(&p, 1, (int)left) <= 0)
+	long until = now_ms() + wait, now;
+	long close_at = close_after >= 0 ? now_ms() + close_after : -1;
+	for (long left;
+	     (left = until - (now = now_ms())) > 0 && !(first && finals);) {
+		if (close_at >= 0 && now >= close_at) {
+			drop(fd, rst);
+			printf("closed ours\n");
+			fd = -1;
+			close_at = -1;
+			rx_len = 0;
+		}
+		struct pollfd p[2] = { { .fd = fd, .events = POLLIN },
+				       { .fd = lfd, .events = POLLIN } };
+		if (close_at >= 0 && close_at - now < left)
+			left = close_at - now;
+		if (poll(p, 2, (int)left) <= 0)
+			continue;
+		if (p[1].revents & POLLIN) {
+			/* the gateway's new connection replaces ours */
+			int afd = accept(lfd, NULL, NULL);
+			if (afd >= 0) {
+				printf("accepted\n");
+				if (fd >= 0)
+					close(fd);
+				fd = afd;
+				rx_len = 0;
+			}
+			continue;
+		}
+		if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
 		ssize_t n = recv(fd, rx + rx_len, RX_BUF - rx_len, 0);
 		if (n == 0 || (n < 0 && tcp)) {
 			printf("closed\n");
+			if (lfd >= 0) {
+				close(fd);
+				fd = -1;
+				continue;
+			}
 			break;
 		}
 		if (n < 0)
@@ -219,15 +325,14 @@ int main(int argc, char **argv)
 		if (rx_len == RX_BUF)
 			rx_len = 0;
 	}
-	if (rst) {
-		struct linger l = { .l_onoff = 1, .l_linger = 0 };
-		setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
-	}
-	close(fd);
+	if (lfd >= 0)
+		close(lfd);
+	if (fd >= 0)
+		drop(fd, rst);
 	fflush(stdout);
 	return 0;
 usage:
 	fprintf(stderr, "usage: sipsend [-t udp|tcp] [-w MS] [-a] [-r] [-f] "
-			"HOST PORT FILE...\n");
+			"[-l PORT -c MS] HOST PORT FILE...\n");
 	return 2;
 }

@@ -202,6 +202,7 @@ static void transports_ok(void **state)
 	assert_int_equal(cfg.sip_tcp, 1);
 	assert_string_equal(cfg.tls_host, "");
 	assert_int_equal(cfg.tls_verify, 1);
+	assert_int_equal(cfg.tls_client_cert, 0); /* optional */
 	assert_int_equal(cfg.trunks[0].transport, CFG_TP_UDP);
 	assert_int_equal(cfg.trunks[0].port, 5060);
 	cfg_errors_release(&e);
@@ -224,6 +225,12 @@ static void transports_bad(void **state)
 		{ "[sip]\ntls_listen = 127.0.0.1:5061\ntls_cert = /c.pem\n",
 		  "[sip] tls_verify: peer needs tls_ca (or tls_verify = none)" },
 		{ "[sip]\ntcp_max_conns = 0\n", "[sip] tcp_max_conns: " },
+		/* access: mutual TLS needs the CA client certificates chain to */
+		{ "[sip]\ntls_client_cert = always\n",
+		  "[sip] tls_client_cert: " },
+		{ "[sip]\ntls_listen = 127.0.0.1:5061\ntls_cert = /c.pem\n"
+		  "tls_verify = none\ntls_client_cert = require\n",
+		  "[sip] tls_client_cert: require needs tls_ca" },
 		{ "[trunk a]\ntransport = sctp\n", "[trunk a] transport: " },
 		{ "[sip]\nlisten2 = 127.0.0.2:5060\n",
 		  "[sip] listen2: must be of the other IP family than listen" },

@@ -153,9 +153,10 @@ static void signalling_share(void **state)
 	assert_int_equal(taken(&o, 10), 10);
 }
 
-/* Socket waits drive the share too: a quarter less per late sample,
- * held between half the target and the target, grown when calm; both
- * limits 0: all taken at once. */
+/* Socket waits drive the share too: a quarter less per late sample
+ * (unless the wait already fell by a quarter), held between half the
+ * target and the target, grown when calm; both limits 0: all taken at
+ * once. */
 static void queue_share(void **state)
 {
 	struct gw_ovl o;
@@ -184,6 +185,16 @@ static void queue_share(void **state)
 	t += 100;
 	assert_int_equal(gw_ovl_sample(&o, t, busy, 0, 0, 0), 1000);
 	assert_int_equal(taken(&o, 10), 10);
+	/* late but draining fast (the wait fell by a quarter): held, not
+	 * cut again; late and draining slowly: cut */
+	t += 100;
+	assert_int_equal(gw_ovl_sample(&o, t, busy, 0, 200, 75), 750);
+	t += 100;
+	assert_int_equal(gw_ovl_sample(&o, t, busy, 0, 150, 75), 750);
+	t += 100;
+	assert_int_equal(gw_ovl_sample(&o, t, busy, 0, 130, 75), 562);
+	t += 100;
+	assert_int_equal(gw_ovl_sample(&o, t, busy, 0, 130, 75), 421);
 }
 
 /* A clock or a busy counter going backwards changes nothing. */

@@ -314,38 +314,49 @@ static void outgoing_reused_and_stuck_peer_dropped(void **state)
 	teardown();
 }
 
-/* RFC 3261 18.2.2: the connection a request came on is gone; the late
- * response goes to the port the peer's Via named. */
-static void late_response_to_sent_by(void **state)
+/* An OPTIONS over a new connection with a Via sent-by of host:port,
+ * answered 200 on it (the answer left in buf); then the connection is
+ * closed, with an RST if rst. Its address lands in src. */
+static void options_then_close(const char *host, unsigned port, bool rst,
+			       struct sip_addr *src, char *buf, size_t size)
 {
 	struct sockaddr_storage me;
 	socklen_t ml = sizeof(me);
-	struct sip_addr src = { .tp = SIP_TP_TCP };
-	unsigned port;
-	char msg[1024], buf[8192];
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	char msg[1024];
 	bool closed;
-	int lfd, fd, afd = -1;
+	int fd = client();
 
-	setup(0, 0);
-	lfd = listener(&port);
-	fd = client();
 	snprintf(msg, sizeof(msg),
 		 "OPTIONS sip:gw@127.0.0.1 SIP/2.0\r\n"
-		 "Via: SIP/2.0/TCP 127.0.0.1:%u;branch=z9hG4bKlate\r\n"
+		 "Via: SIP/2.0/TCP %s:%u;branch=z9hG4bKlate\r\n"
 		 "From: <sip:t@127.0.0.1>;tag=a\r\nTo: <sip:gw@127.0.0.1>\r\n"
 		 "Call-ID: late\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n"
 		 "Content-Length: 0\r\n\r\n",
-		 port);
+		 host, port);
 	assert_int_equal(write(fd, msg, strlen(msg)), (ssize_t)strlen(msg));
-	collect(fd, buf, sizeof(buf), "Call-ID: late", &closed);
+	collect(fd, buf, size, "Call-ID: late", &closed);
 	assert_non_null(strstr(buf, "SIP/2.0 200"));
 	assert_int_equal(getsockname(fd, (struct sockaddr *)&me, &ml), 0);
-	memcpy(&src.ss, &me, sizeof(me));
-	src.len = ml;
+	memset(src, 0, sizeof(*src));
+	src->tp = SIP_TP_TCP;
+	memcpy(&src->ss, &me, sizeof(me));
+	src->len = ml;
+	if (rst)
+		assert_int_equal(
+			setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)),
+			0);
 	close(fd);
-	pump(5);
-	assert_int_equal(C.tcp.conns.n, 0);
-	assert_int_equal(gw_siptcp_send(&C.tcp, &src, "late\r\n", 6), 0);
+}
+
+/* The gateway's new connection on lfd (within 100 loop rounds), on
+ * which just "late\r\n" arrives. */
+static int late_on_new(int lfd)
+{
+	char buf[64];
+	bool closed;
+	int afd = -1;
+
 	for (int i = 0; i < 100 && afd < 0; i++) {
 		pump(1);
 		afd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK);
@@ -353,6 +364,57 @@ static void late_response_to_sent_by(void **state)
 	assert_true(afd >= 0);
 	collect(afd, buf, sizeof(buf), "late", &closed);
 	assert_string_equal(buf, "late\r\n");
+	return afd;
+}
+
+/* RFC 3261 18.2.2: the connection a request came on is gone; the late
+ * response goes to the port the peer's Via named. */
+static void late_response_to_sent_by(void **state)
+{
+	struct sip_addr src;
+	unsigned port;
+	char buf[8192];
+	int lfd;
+
+	setup(0, 0);
+	lfd = listener(&port);
+	options_then_close("127.0.0.1", port, false, &src, buf, sizeof(buf));
+	pump(5);
+	assert_int_equal(C.tcp.conns.n, 0);
+	assert_int_equal(gw_siptcp_send(&C.tcp, &src, "late\r\n", 6), 0);
+	close(late_on_new(lfd));
+	close(lfd);
+	teardown();
+}
+
+/* RFC 3261 18.2.2 with a Via host that is a name (the peer behind NAT):
+ * the new connection goes to the source IP ("received") and the sent-by
+ * port. The reset is not read yet when the response is sent: the failed
+ * write closes the connection and the response is sent again. */
+static void reset_unread_response_to_received(void **state)
+{
+	struct sip_addr src;
+	unsigned port;
+	char buf[8192];
+	bool closed;
+	int lfd, afd;
+
+	setup(0, 0);
+	lfd = listener(&port);
+	options_then_close("ua.example.invalid", port, true, &src, buf,
+			   sizeof(buf));
+	/* the 200 carries received=127.0.0.1 (the host is a name) */
+	assert_non_null(strstr(buf, "received=127.0.0.1"));
+	/* no pump: the loop has not seen the reset */
+	assert_int_equal(C.tcp.conns.n, 1);
+	assert_int_equal(gw_siptcp_send(&C.tcp, &src, "late\r\n", 6), 0);
+	assert_int_equal(C.tcp.conns.stats.resent, 1);
+	afd = late_on_new(lfd);
+	/* a retransmission finds the new connection */
+	assert_int_equal(gw_siptcp_send(&C.tcp, &src, "again\r\n", 7), 0);
+	collect(afd, buf, sizeof(buf), "again", &closed);
+	assert_string_equal(buf, "again\r\n");
+	assert_int_equal(C.tcp.conns.stats.opened, 1);
 	close(afd);
 	close(lfd);
 	teardown();
@@ -367,6 +429,7 @@ int main(void)
 		cmocka_unit_test(per_ip_limit),
 		cmocka_unit_test(outgoing_reused_and_stuck_peer_dropped),
 		cmocka_unit_test(late_response_to_sent_by),
+		cmocka_unit_test(reset_unread_response_to_received),
 	};
 
 	return cmocka_run_group_tests_name("gateway_siptcp", tests, NULL, NULL);

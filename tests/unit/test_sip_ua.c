@@ -2,6 +2,8 @@
 #include "tests/unit/test_sip_inv.h"
 #include <errno.h>
 
+#include "sip/sip_int.h"
+
 static const char sdp[] =
 	"v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\n"
 	"c=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
@@ -39,6 +41,78 @@ static void ua_incoming_answer_bye(void **state)
 	assert_int_equal(fk.evcause[1], 16);
 	assert_int_equal(fk.ev[2], SIP_CALL_EV_ENDED);
 	assert_null(fk.incoming);
+	fk_done();
+}
+
+/* A request of call k (Call-ID cid, its own From tag), to-tag totag or
+ * none. */
+static void hash_req(const char *method, unsigned k, const char *cid,
+		     const char *totag, unsigned cseq)
+{
+	fk_recv("%s sip:5551234@192.0.2.1 SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bK%u%s%u\r\n"
+		"Max-Forwards: 70\r\n"
+		"From: <sip:bob@192.0.2.10>;tag=f%u\r\n"
+		"To: <sip:5551234@192.0.2.1>%s%s\r\n"
+		"Call-ID: %s\r\nCSeq: %u %s\r\n"
+		"Contact: <sip:bob@192.0.2.10>\r\n"
+		"Content-Length: 0\r\n\r\n",
+		method, k, method, cseq, k, totag ? ";tag=" : "",
+		totag ? totag : "", cid, cseq, method);
+}
+
+/* Calls are found by Call-ID through a hash table: three calls up, two
+ * of them in the same bucket; each in-dialog request reaches its own
+ * call only, an INVITE retransmission after its transaction is gone is
+ * still recognised, and a freed call is gone from the table (481). */
+static void ua_dialog_hash(void **state)
+{
+	char cid[3][32], tag[3][32];
+	struct sip_call *call[3];
+	unsigned b0, i, n = 0;
+
+	(void)state;
+	snprintf(cid[0], sizeof(cid[0]), "hc-0@x");
+	b0 = sip_hash(cid[0], strlen(cid[0])) & (SIP_CALL_HASH - 1);
+	for (i = 1; i < 1000000 && !n; i++) {
+		snprintf(cid[1], sizeof(cid[1]), "hc-%u@x", i);
+		n = (sip_hash(cid[1], strlen(cid[1])) & (SIP_CALL_HASH - 1)) ==
+		    b0;
+	}
+	assert_true(n); /* a second Call-ID in the same bucket */
+	snprintf(cid[2], sizeof(cid[2]), "other@x");
+	fk_stack();
+	for (i = 0; i < 3; i++) {
+		unsigned at = fk.nsent;
+
+		hash_req("INVITE", i, cid[i], NULL, 1);
+		call[i] = fk.incoming;
+		assert_non_null(call[i]);
+		assert_int_equal(sip_call_respond(call[i], 200, NULL, sdp), 0);
+		fk_totag(at + 1, tag[i], sizeof(tag[i])); /* 100, then 200 */
+		hash_req("ACK", i, cid[i], tag[i], 1);
+		assert_int_equal(sip_call_state(call[i]), SIP_CALL_CONFIRMED);
+	}
+	/* the INVITE again, transactions long gone: absorbed, no new call */
+	fk_advance(40000);
+	n = fk.nsent;
+	hash_req("INVITE", 1, cid[1], NULL, 1);
+	assert_int_equal(fk.nsent, n);
+	assert_ptr_equal(fk.incoming, call[2]);
+	/* BYE to the second: only it ends */
+	hash_req("BYE", 1, cid[1], tag[1], 2);
+	assert_int_equal(fk_code(fk.nsent - 1), 200);
+	assert_int_equal(sip_call_state(call[0]), SIP_CALL_CONFIRMED);
+	assert_int_equal(sip_call_state(call[2]), SIP_CALL_CONFIRMED);
+	fk_advance(40000);
+	/* gone from its bucket; its neighbour is still found */
+	hash_req("BYE", 1, cid[1], tag[1], 3);
+	assert_int_equal(fk_code(fk.nsent - 1), 481);
+	hash_req("BYE", 0, cid[0], tag[0], 2);
+	assert_int_equal(fk_code(fk.nsent - 1), 200);
+	hash_req("BYE", 2, cid[2], tag[2], 2);
+	assert_int_equal(fk_code(fk.nsent - 1), 200);
+	fk_advance(40000);
 	fk_done();
 }
 
@@ -725,6 +799,7 @@ int main(void)
 		cmocka_unit_test(ua_incoming_answer_bye),
 		cmocka_unit_test(ua_reason_text),
 		cmocka_unit_test(ua_no_ack),
+		cmocka_unit_test(ua_dialog_hash),
 		cmocka_unit_test(ua_remote_cancel),
 		cmocka_unit_test(ua_outgoing),
 		cmocka_unit_test(ua_outgoing_cancel),

@@ -193,6 +193,61 @@ static void refer_flow(void **state)
 	fk_done();
 }
 
+/* In-dialog SUBSCRIBEs pass the screen hook too: a refused refresh or
+ * unsubscribe changes nothing (expiry, CSeq), a passed one works. */
+static unsigned scr_code, scr_calls;
+
+static unsigned scr_hook(void *arg, const struct sip_addr *src,
+			 const struct sip_msg *req)
+{
+	(void)arg;
+	(void)src;
+	(void)req;
+	scr_calls++;
+	return scr_code;
+}
+
+static void subs_screened(void **state)
+{
+	struct sip_hooks h = fk_hooks();
+	struct sip_stack_cfg cfg = { .local_ip = "192.0.2.1",
+				     .allow_events = "x-pstngw-trunks" };
+	char tag[32];
+
+	(void)state;
+	h.event_state = state_hook;
+	h.screen = scr_hook;
+	memset(&fk, 0, sizeof(fk));
+	fk.now = 1000;
+	nstate = 0;
+	scr_code = 0;
+	scr_calls = 0;
+	assert_int_equal(sip_stack_alloc(&fk.st, &cfg, &h), 0);
+	subscribe("z9hG4bKq1", NULL, 1, "x-pstngw-trunks", 600);
+	assert_int_equal(fk_code(0), 200);
+	assert_int_equal(scr_calls, 1);
+	fk_totag(0, tag, sizeof(tag));
+	fk_answer(1, 200, NULL, NULL);
+	/* an unsubscribe refused: 403, still active */
+	scr_code = 403;
+	subscribe("z9hG4bKq2", tag, 2, "x-pstngw-trunks", 0);
+	assert_int_equal(fk_code(fk.nsent - 1), 403);
+	assert_int_equal(scr_calls, 2);
+	assert_int_equal(stats().active_subs, 1);
+	/* dropped: no answer */
+	scr_code = 1;
+	unsigned n = fk.nsent;
+	subscribe("z9hG4bKq3", tag, 2, "x-pstngw-trunks", 0);
+	assert_int_equal(fk.nsent, n);
+	/* passed: the same CSeq 2 unsubscribes (the refusals took none) */
+	scr_code = 0;
+	subscribe("z9hG4bKq4", tag, 2, "x-pstngw-trunks", 0);
+	assert_int_equal(fk_code(n), 200);
+	assert_int_equal(stats().active_subs, 0);
+	fk_advance(40000);
+	fk_done();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +255,7 @@ int main(void)
 		cmocka_unit_test(subs_errors),
 		cmocka_unit_test(subs_alloc_failures),
 		cmocka_unit_test(refer_flow),
+		cmocka_unit_test(subs_screened),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -198,6 +198,37 @@ static void timer_uac_422(void **state)
 	fk_done();
 }
 
+/* A refresh asked by the app (sipua finds a lost dialog): a re-INVITE
+ * with the session headers even though the peer is the refresher; a 481
+ * ends the call with a BYE (RFC 3261 12.2.1.2). Bad calls refused. */
+static void refresh_now_481_ends(void **state)
+{
+	(void)state;
+	char tag[32], v[128];
+	fk_stack();
+	assert_int_equal(sip_call_refresh(NULL), EINVAL);
+	struct sip_call *c = fk_established_x(
+		tag, sizeof(tag),
+		"Session-Expires: 90;refresher=uac\r\nSupported: timer\r\n");
+	int ok = fk_find_code(200);
+	assert_int_equal(sip_call_refresh(c), 0);
+	int r = fk_find_req("INVITE");
+	assert_true(r > ok);
+	assert_true(fk_hdr((unsigned)r, "Session-Expires", v, sizeof(v)));
+	assert_string_equal(v, "90;refresher=uac");
+	/* one at a time */
+	assert_int_equal(sip_call_refresh(c), EBUSY);
+	assert_int_equal(fk_find_req("BYE"), -1);
+	assert_int_equal(fk_answer((unsigned)r, 481, NULL, NULL), 0);
+	int bye = fk_find_req("BYE");
+	assert_true(bye > r);
+	assert_int_equal(sip_call_refresh(c), EPROTO);
+	fk_answer((unsigned)bye, 481, NULL, NULL);
+	assert_true(fk_find_ev(SIP_CALL_EV_ENDED) >= 0);
+	fk_advance(40000);
+	fk_done();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,6 +238,7 @@ int main(void)
 		cmocka_unit_test(timer_refresher),
 		cmocka_unit_test(timer_uac),
 		cmocka_unit_test(timer_uac_422),
+		cmocka_unit_test(refresh_now_481_ends),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -53,6 +53,8 @@ struct th_side {
 	int nev;
 	enum th_action on_setup;
 	int reject_cause;
+	/* hang up from inside a DISCONNECT report, as the gateway does */
+	bool hangup_on_disc;
 	struct tdm_call *call;		       /* latest live call */
 	int live;			       /* calls not yet released */
 	uint8_t rx_last[TDM_MAX_TIMESLOT + 1]; /* last sample heard, per ts */
@@ -178,6 +180,10 @@ static inline void th_event(void *arg, struct tdm_span *span,
 			tdm_call_hangup(call, s->reject_cause);
 		if (s->on_setup == TH_PROCEED)
 			tdm_call_proceeding(call);
+		break;
+	case TDM_EV_DISCONNECT:
+		if (s->hangup_on_disc)
+			tdm_call_hangup(call, ev->cause);
 		break;
 	case TDM_EV_RELEASED:
 		s->live--;
@@ -361,6 +367,7 @@ static inline int th_reset(void **state)
 		s[i]->nev = 0;
 		s[i]->on_setup = TH_NONE;
 		s[i]->reject_cause = 0;
+		s[i]->hangup_on_disc = false;
 		memset(s[i]->rx_last, 0, sizeof(s[i]->rx_last));
 		memset(s[i]->rx_blocks, 0, sizeof(s[i]->rx_blocks));
 	}

@@ -190,12 +190,18 @@ static void test_t303_timeout(void **state)
 	assert_int_equal(tdm_span_set_timer(th_g.cpe.span, "nosuch", 1),
 			 EINVAL);
 	th_g.net.on_setup = TH_NONE;
+	/* the user hangs up in the DISCONNECT report, as the gateway does:
+	 * libpri's call is freed once, not again (no "invalid call ptr") */
+	th_g.cpe.hangup_on_disc = true;
 	assert_int_equal(tdm_call_place(th_g.cpe.span, &setup, NULL, &placed),
 			 0);
 	assert_true(th_run(net_has_setup, 2000));
 	/* the CPE gives up, then RESTARTs the channel: the NET side's
 	 * offered call, never answered, is released by it */
 	assert_true(th_run(NULL, 600));
+	r = th_find(&th_g.cpe, TDM_EV_DISCONNECT);
+	assert_non_null(r);
+	assert_int_equal(r->cause, 18);
 	r = th_find(&th_g.cpe, TDM_EV_RELEASED);
 	assert_non_null(r);
 	ts = r->chan;
@@ -204,6 +210,7 @@ static void test_t303_timeout(void **state)
 	r = th_find(&th_g.net, TDM_EV_RESTART);
 	assert_non_null(r);
 	assert_int_equal(r->chan, ts);
+	assert_int_equal(tdm_span_stats(th_g.cpe.span)->pri_errors, 0);
 	tdm_span_set_timer(th_g.cpe.span, "T303", 4000);
 }
 

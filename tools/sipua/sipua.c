@@ -213,6 +213,8 @@ static void call_done(struct ua *ua, struct ua_call *c)
 		gw_timer_stop(ua->loop, c->hangup_timer);
 	if (c->cancel_timer)
 		gw_timer_stop(ua->loop, c->cancel_timer);
+	if (c->refresh_timer)
+		gw_timer_stop(ua->loop, c->refresh_timer);
 	if (c->rtp_fd >= 0) {
 		gw_loop_fd_del(ua->loop, c->rtp_fd);
 		close(c->rtp_fd);
@@ -251,9 +253,31 @@ static void cancel_fired(void *arg)
 	sip_call_hangup(c->sip, 0, 16);
 }
 
+/* What a real peer's session timer does, on a test's time scale: a
+ * refresh now and then; a 481 or no answer (the far end lost the dialog,
+ * e.g. it was restarted) ends the call in the stack. */
+static void refresh_fired(void *arg)
+{
+	struct ua_call *c = arg;
+	struct ua *ua = c->ua;
+	int err;
+
+	c->refresh_timer = NULL;
+	err = sip_call_refresh(c->sip);
+	if (!c->used)
+		return; /* ended inside */
+	if (!err)
+		ev(ua, "event=refresh call=%u", c->n);
+	c->refresh_timer =
+		gw_timer_start(ua->loop, ua->refresh_ms, refresh_fired, c);
+}
+
 static void talking(struct ua *ua, struct ua_call *c, bool placed)
 {
 	c->talking = true;
+	if (ua->refresh_ms && !c->refresh_timer)
+		c->refresh_timer = gw_timer_start(ua->loop, ua->refresh_ms,
+						  refresh_fired, c);
 	if (c->cancel_timer) {
 		gw_timer_stop(ua->loop, c->cancel_timer);
 		c->cancel_timer = NULL;
@@ -505,6 +529,8 @@ static void usage(FILE *out)
 		"  --tone HZ           play a tone into every call (0: silence)\n"
 		"  --hangup-after MS   hang up placed calls MS after answer\n"
 		"  --cancel-after MS   cancel a placed call not answered after MS\n"
+		"  --refresh MS        session refresh (RFC 4028) every MS in a call;\n"
+		"                      a 481 or no answer ends the call\n"
 		"  --codec NAME        offered/accepted codec: pcmu (default), pcma,\n"
 		"                      g722, g726-32, aal2-g726-32, gsm, opus\n"
 		"  --dtmf-mode MODE    rfc4733 (telephone-event), inband or info\n"
@@ -532,6 +558,7 @@ int main(int argc, char **argv)
 		{ "dtmf-mode", required_argument, NULL, 'M' },
 		{ "digits", required_argument, NULL, 'd' },
 		{ "cancel-after", required_argument, NULL, 'X' },
+		{ "refresh", required_argument, NULL, 'f' },
 		{ "exit-after", required_argument, NULL, 'x' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "transport", required_argument, NULL, 'P' },
@@ -592,6 +619,14 @@ int main(int argc, char **argv)
 			break;
 		case 'X':
 			ua.cancel_after_ms = atoi(optarg);
+			break;
+		case 'f':
+			ua.refresh_ms = (unsigned)atoi(optarg);
+			if (ua.refresh_ms < 100 || ua.refresh_ms > 3600000) {
+				fprintf(stderr,
+					"sipua: --refresh 100..3600000\n");
+				return 2;
+			}
 			break;
 		case 'x':
 			ua.exit_after = (unsigned)atoi(optarg);

@@ -32,6 +32,7 @@ struct ua_call {
 	bool talking;
 	bool ended;
 	struct gw_timer *answer_timer, *hangup_timer, *cancel_timer;
+	struct gw_timer *refresh_timer;
 	struct ua *ua;
 	struct ua_dtmf dtmf;
 };
@@ -58,6 +59,7 @@ struct ua {
 	unsigned tone;
 	int hangup_after_ms;
 	int cancel_after_ms;
+	unsigned refresh_ms; /* session refresh period in a call; 0: none */
 	unsigned hangup_code;
 	unsigned exit_after, ended;
 	unsigned timeout_s;
