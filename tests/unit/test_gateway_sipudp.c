@@ -41,6 +41,31 @@ static unsigned port_of(int fd)
 	return ntohs(sin.sin_port);
 }
 
+/* A gateway socket with its stack (c) and a peer socket on 127.0.0.1;
+ * returns the gateway's port. */
+static unsigned pair_open(struct ctx *c, int *peer)
+{
+	struct sip_hooks h;
+	struct sip_stack_cfg cfg = { .local_ip = "127.0.0.1" };
+
+	*c = (struct ctx){ .h.loop = gw_loop_alloc() };
+	gw_hooks_sip_init(&h, &c->h);
+	h.send = send_hook;
+	assert_int_equal(gw_udp_bind("127.0.0.1", 0, &c->udp.fd), 0);
+	assert_int_equal(gw_udp_bind("127.0.0.1", 0, peer), 0);
+	cfg.local_port = (uint16_t)port_of(c->udp.fd);
+	assert_int_equal(sip_stack_alloc(&c->udp.sip, &cfg, &h), 0);
+	return cfg.local_port;
+}
+
+static void pair_close(struct ctx *c, int peer)
+{
+	sip_stack_free(c->udp.sip);
+	close(c->udp.fd);
+	close(peer);
+	gw_loop_free(c->h.loop);
+}
+
 static void options_answered_and_garbage_counted(void **state)
 {
 	struct ctx c = { .h.loop = gw_loop_alloc() };
@@ -115,23 +140,16 @@ static bool admit_none(void *arg, const struct sip_addr *src, bool conn)
 
 static void admit_hook_drops_before_parsing(void **state)
 {
-	struct ctx c = { .h.loop = gw_loop_alloc() };
-	struct sip_hooks h;
-	struct sip_stack_cfg cfg = { .local_ip = "127.0.0.1" };
+	struct ctx c;
 	struct sip_stats st;
 	struct pollfd pfd;
 	struct sockaddr_in to;
 	int peer;
+	unsigned port = pair_open(&c, &peer);
 
-	gw_hooks_sip_init(&h, &c.h);
-	h.send = send_hook;
-	assert_int_equal(gw_udp_bind("127.0.0.1", 0, &c.udp.fd), 0);
-	assert_int_equal(gw_udp_bind("127.0.0.1", 0, &peer), 0);
-	cfg.local_port = (uint16_t)port_of(c.udp.fd);
-	assert_int_equal(sip_stack_alloc(&c.udp.sip, &cfg, &h), 0);
 	c.udp.admit = admit_none;
 	admit_calls = 0;
-	assert_int_equal(gw_sockaddr_in(&to, "127.0.0.1", cfg.local_port), 0);
+	assert_int_equal(gw_sockaddr_in(&to, "127.0.0.1", port), 0);
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(sendto(peer, "garbage\r\n\r\n", 11, 0,
 					(struct sockaddr *)&to, sizeof(to)),
@@ -144,10 +162,8 @@ static void admit_hook_drops_before_parsing(void **state)
 	sip_stack_stats(c.udp.sip, &st);
 	assert_int_equal(st.rx_msgs, 0);
 	assert_int_equal(st.rx_rejected, 0);
-	sip_stack_free(c.udp.sip);
-	close(c.udp.fd);
-	close(peer);
-	gw_loop_free(c.h.loop);
+	pair_close(&c, peer);
+	(void)state;
 }
 
 static void send_to_closed_port_reports_nothing_fatal(void **state)
@@ -263,24 +279,17 @@ static void send_req(int peer, unsigned port, const char *method,
  * answers leave in that order. */
 static void calls_in_progress_first(void **state)
 {
-	struct ctx c = { .h.loop = gw_loop_alloc() };
-	struct sip_hooks h;
-	struct sip_stack_cfg cfg = { .local_ip = "127.0.0.1" };
+	struct ctx c;
 	struct pollfd pfd;
 	char resp[2048];
 	const char *want[] = { "Call-ID: bye1", "Call-ID: opt1",
 			       "Call-ID: opt2" };
 	int peer;
+	unsigned port = pair_open(&c, &peer);
 
-	gw_hooks_sip_init(&h, &c.h);
-	h.send = send_hook;
-	assert_int_equal(gw_udp_bind("127.0.0.1", 0, &c.udp.fd), 0);
-	assert_int_equal(gw_udp_bind("127.0.0.1", 0, &peer), 0);
-	cfg.local_port = (uint16_t)port_of(c.udp.fd);
-	assert_int_equal(sip_stack_alloc(&c.udp.sip, &cfg, &h), 0);
-	send_req(peer, cfg.local_port, "OPTIONS", "opt1");
-	send_req(peer, cfg.local_port, "OPTIONS", "opt2");
-	send_req(peer, cfg.local_port, "BYE", "bye1"); /* no dialog: 481 */
+	send_req(peer, port, "OPTIONS", "opt1");
+	send_req(peer, port, "OPTIONS", "opt2");
+	send_req(peer, port, "BYE", "bye1"); /* no dialog: 481 */
 	pfd = (struct pollfd){ .fd = c.udp.fd, .events = POLLIN };
 	assert_int_equal(poll(&pfd, 1, 1000), 1);
 	usleep(20000); /* all three queued */
@@ -297,10 +306,7 @@ static void calls_in_progress_first(void **state)
 		if (i == 0)
 			assert_non_null(strstr(resp, "SIP/2.0 481"));
 	}
-	sip_stack_free(c.udp.sip);
-	close(c.udp.fd);
-	close(peer);
-	gw_loop_free(c.h.loop);
+	pair_close(&c, peer);
 	(void)state;
 }
 
@@ -309,18 +315,11 @@ static void calls_in_progress_first(void **state)
  * own report (SO_RXQ_OVFL): per socket and for overload.c. */
 static void receive_buffer_and_drops(void **state)
 {
-	struct ctx c = { .h.loop = gw_loop_alloc() };
-	struct sip_hooks h;
-	struct sip_stack_cfg cfg = { .local_ip = "127.0.0.1" };
+	struct ctx c;
 	unsigned got = 0;
 	int peer, sent = 0;
+	unsigned port = pair_open(&c, &peer);
 
-	gw_hooks_sip_init(&h, &c.h);
-	h.send = send_hook;
-	assert_int_equal(gw_udp_bind("127.0.0.1", 0, &c.udp.fd), 0);
-	assert_int_equal(gw_udp_bind("127.0.0.1", 0, &peer), 0);
-	cfg.local_port = (uint16_t)port_of(c.udp.fd);
-	assert_int_equal(sip_stack_alloc(&c.udp.sip, &cfg, &h), 0);
 	assert_int_equal(gw_sipudp_stamp(c.udp.fd), 0);
 	if (geteuid() == 0) {
 		assert_int_equal(gw_sipudp_rcvbuf(c.udp.fd, 8u << 20, &got), 0);
@@ -334,14 +333,14 @@ static void receive_buffer_and_drops(void **state)
 		char cid[16];
 
 		snprintf(cid, sizeof(cid), "d%d", i);
-		send_req(peer, cfg.local_port, "OPTIONS", cid);
+		send_req(peer, port, "OPTIONS", cid);
 		sent++;
 	}
 	usleep(20000);
 	gw_sipudp_readable(&c.udp, 0);
 	/* the kernel stamps its count on the datagrams queued after the
 	 * drops: one more comes once there is room */
-	send_req(peer, cfg.local_port, "OPTIONS", "after");
+	send_req(peer, port, "OPTIONS", "after");
 	usleep(20000);
 	gw_sipudp_readable(&c.udp, 0);
 	assert_true(c.udp.dropped > 0);
@@ -350,10 +349,7 @@ static void receive_buffer_and_drops(void **state)
 	assert_int_equal(gw_sipudp_take_drops(), 0); /* taken */
 	/* a bad socket: an error, never a crash */
 	assert_int_not_equal(gw_sipudp_rcvbuf(-1, 4096, &got), 0);
-	sip_stack_free(c.udp.sip);
-	close(c.udp.fd);
-	close(peer);
-	gw_loop_free(c.h.loop);
+	pair_close(&c, peer);
 	(void)state;
 }
 
