@@ -31,7 +31,7 @@ bench: $(BENCH_BINS) $(BINS)
 	@fail=0; for b in $(BENCH_BINS); do $$b || fail=1; done; \
 	for s in $(BENCH_SCRIPTS); do $$s $(B) || fail=1; done; exit $$fail
 
-# Load and soak (tests/soak/soak.sh): SOAK_SECONDS of calls both ways
+# Load and soak (tests/soak/soak.sh): SOAK_SECONDS of calls and faxes both ways
 # with media, then its checks; bounded by timeout whatever happens. Never
 # part of `make test` (t_soak_short runs the same harness for 10 s).
 SOAK_SECONDS ?= 600

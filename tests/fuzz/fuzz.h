@@ -33,3 +33,23 @@ static inline int fuzz_next_part(const uint8_t *data, size_t size, size_t *pos,
 	*pos = i == size ? size + 1 : i + seplen;
 	return 1;
 }
+
+/* The next datagram of input framed as [two-octet big-endian word,
+ * datagram]...: the word's bits in mask give the length (cut to what is
+ * left), the others are the harness's flags (*word gets it whole);
+ * *pos advances. False when fewer than two octets are left. */
+static inline int fuzz_next_dgram(const uint8_t *data, size_t size, size_t *pos,
+				  unsigned mask, unsigned *word,
+				  const uint8_t **pkt, size_t *len)
+{
+	if (*pos + 2 > size)
+		return 0;
+	*word = (unsigned)data[*pos] << 8 | data[*pos + 1];
+	*pos += 2;
+	*len = *word & mask;
+	if (*len > size - *pos)
+		*len = size - *pos;
+	*pkt = data + *pos;
+	*pos += *len;
+	return 1;
+}

@@ -70,16 +70,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	size_t pos = 2;
 
-	for (unsigned n = 0; n < 256 && pos + 2 <= size; n++) {
-		unsigned hdr = (unsigned)data[pos] << 8 | data[pos + 1];
-		size_t len = hdr & 0x7fff;
+	unsigned hdr;
+	const uint8_t *pkt;
+	size_t len;
 
-		pos += 2;
-		if (len > size - pos)
-			len = size - pos;
-		const uint8_t *pkt = data + pos;
-
-		pos += len;
+	for (unsigned n = 0;
+	     n < 256 &&
+	     fuzz_next_dgram(data, size, &pos, 0x7fff, &hdr, &pkt, &len);
+	     n++) {
 		if (hdr & 0x8000) {
 			struct rtcp_info info;
 			struct media_addr rtcp = peer;

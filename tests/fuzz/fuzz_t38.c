@@ -48,15 +48,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(in, 0xd5, sizeof(in));
 	size_t pos = 1;
 
-	for (unsigned n = 0; n < 256 && pos + 2 <= size; n++) {
-		size_t len = (size_t)data[pos] << 8 | data[pos + 1];
+	unsigned word;
+	const uint8_t *pkt;
+	size_t len;
 
-		pos += 2;
-		if (len > size - pos)
-			len = size - pos;
-		const uint8_t *pkt = data + pos;
-
-		pos += len;
+	for (unsigned n = 0;
+	     n < 256 &&
+	     fuzz_next_dgram(data, size, &pos, 0xffff, &word, &pkt, &len);
+	     n++) {
 		media_t38leg_udptl_in(leg, pkt, len);
 		media_t38leg_tdm(leg, in, out, sizeof(in));
 	}

@@ -15,6 +15,7 @@
 #include "media/media.h"
 #include "media/udptl.h"
 #include "tests/fuzz/fuzz.h"
+#include "tests/unit/fax_test_cfg.h"
 
 static volatile size_t sink;
 static unsigned version;
@@ -35,31 +36,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	version = data[0] & 3;
 	enum media_udptl_ec ec = (data[0] >> 2) % 3;
+	static struct gw_cfg gc;
+
+	/* the shipped [fax] values, as the gateway's call_fax.c maps them */
+	if (!gc.fax.max_datagram)
+		fax_test_defaults(&gc);
+	const struct cfg_fax *f = &gc.fax;
 	struct media_udptl_cfg ucfg = { .ec = ec,
-					.depth_control = 4,
-					.depth_image = 2,
-					.fec_span = 3,
-					.fec_entries = 3,
-					.max_datagram = 400,
-					.max_ifp = 400,
-					.rx_max_datagram = 400,
+					.depth_control = f->redundancy_control,
+					.depth_image = f->redundancy_image,
+					.fec_span = f->fec_span,
+					.fec_entries = f->fec_entries,
+					.max_datagram = f->max_datagram,
+					.max_ifp = f->max_datagram,
+					.rx_max_datagram = f->max_datagram,
 					.window = 4,
 					.deliver = deliver };
 	if (media_udptl_alloc(&ucfg, &u))
 		return 0;
-	size_t pos = 1;
+	size_t pos = 1, len;
+	unsigned word;
+	const uint8_t *pkt;
 
-	for (unsigned n = 0; n < 256 && pos + 2 <= size; n++) {
-		size_t len = (size_t)data[pos] << 8 | data[pos + 1];
-
-		pos += 2;
-		if (len > size - pos)
-			len = size - pos;
-		const uint8_t *pkt = data + pos;
+	for (unsigned n = 0;
+	     n < 256 &&
+	     fuzz_next_dgram(data, size, &pos, 0xffff, &word, &pkt, &len);
+	     n++) {
 		struct media_udptl_pkt p;
 		enum media_udptl_bad bad;
 
-		pos += len;
 		if (!media_udptl_decode(pkt, len, MEDIA_UDPTL_MAX_IFP, &p,
 					&bad)) {
 			size_t n2;

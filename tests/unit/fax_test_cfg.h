@@ -1,6 +1,6 @@
 #pragma once
 /*
- * Shared by the call_fax tests: a configuration with known [fax] values
+ * Shared by the call_fax tests and fuzz_udptl: a configuration with known [fax] values
  * (the shipped defaults, written out so a changed default does not move
  * the tests' expectations silently).
  */

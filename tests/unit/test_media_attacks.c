@@ -17,6 +17,7 @@
 #include "media/fax.h"
 #include "media/priv.h"
 #include "media/udptl.h"
+#include "tests/unit/test_media_udptl_bad.h"
 
 /* ---- UDPTL through a call's T.38 leg ---- */
 
@@ -60,66 +61,11 @@ static const struct media_udptl_stats *leg_udptl(struct media_t38leg *l)
 	return &st.udptl;
 }
 
-struct bogus {
-	const char *what;
-	uint8_t b[24];
-	size_t len;
-	enum media_udptl_bad why;
-};
-
+/* Every hostile datagram of the codec tests, through a live leg. */
 static void attack_udptl_bogus_lengths(void **state)
 {
-	static const struct bogus cases[] = {
-		{ "primary of 200 in 7 octets",
-		  { 0, 1, 0x80, 200, 1, 2, 3 },
-		  7,
-		  MEDIA_UDPTL_BAD_LENGTH },
-		{ "primary of 16383",
-		  { 0, 1, 0xbf, 0xff, 1, 2, 3 },
-		  7,
-		  MEDIA_UDPTL_BAD_LENGTH },
-		{ "primary of 0", { 0, 1, 0, 0, 0 }, 5, MEDIA_UDPTL_BAD_EMPTY },
-		{ "fragmented primary",
-		  { 0, 1, 0xc1, 1, 2, 3 },
-		  6,
-		  MEDIA_UDPTL_BAD_FRAGMENT },
-		{ "200 secondaries",
-		  { 0, 2, 1, 0xaa, 0x00, 0x80, 200, 1, 0xbb },
-		  9,
-		  MEDIA_UDPTL_BAD_COUNT },
-		{ "secondary past the end",
-		  { 0, 3, 1, 0xaa, 0x00, 1, 50, 1, 2 },
-		  9,
-		  MEDIA_UDPTL_BAD_LENGTH },
-		{ "3 secondaries, 1 there",
-		  { 0, 3, 1, 0xaa, 0x00, 3, 1, 0xbb },
-		  8,
-		  MEDIA_UDPTL_BAD_TRUNCATED },
-		{ "secondary of 0",
-		  { 0, 3, 1, 0xaa, 0x00, 1, 0 },
-		  7,
-		  MEDIA_UDPTL_BAD_EMPTY },
-		{ "fec-npackets 2^32-1",
-		  { 0, 4, 1, 0xaa, 0x80, 4, 0xff, 0xff, 0xff, 0xff, 1, 1,
-		    0xaa },
-		  13,
-		  MEDIA_UDPTL_BAD_INTEGER },
-		{ "fec-npackets length past the end",
-		  { 0, 4, 1, 0xaa, 0x80, 9, 1 },
-		  7,
-		  MEDIA_UDPTL_BAD_INTEGER },
-		{ "error recovery 0x42",
-		  { 0, 5, 1, 0xaa, 0x42, 0 },
-		  6,
-		  MEDIA_UDPTL_BAD_CHOICE },
-		{ "trailing octets",
-		  { 0, 6, 1, 0xaa, 0x00, 0, 0xde, 0xad },
-		  8,
-		  MEDIA_UDPTL_BAD_TRAILING },
-		{ "seq only", { 0, 7 }, 2, MEDIA_UDPTL_BAD_TRUNCATED },
-		{ "one octet", { 0x80 }, 1, MEDIA_UDPTL_BAD_TRUNCATED },
-	};
-	const size_t n = sizeof(cases) / sizeof(cases[0]);
+	const struct udptl_bad_case *cases = udptl_bad_cases;
+	const size_t n = UDPTL_BAD_CASES;
 	struct media_t38leg *l = leg_alloc();
 
 	(void)state;

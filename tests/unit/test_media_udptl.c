@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "media/udptl.h"
+#include "tests/unit/test_media_udptl_bad.h"
 
 #define NSEQ 4096 /* IFP numbers a test may use */
 
@@ -773,118 +774,10 @@ static void test_seq_jump(void **state)
 	media_udptl_free(rx);
 }
 
-struct bad_case {
-	const char *what;
-	uint8_t b[16];
-	size_t len;
-	enum media_udptl_bad why;
-};
-
 static void test_hostile(void **state)
 {
-	static const struct bad_case cases[] = {
-		{ "empty", { 0 }, 0, MEDIA_UDPTL_BAD_TRUNCATED },
-		{ "one octet", { 0 }, 1, MEDIA_UDPTL_BAD_TRUNCATED },
-		{ "no primary length", { 0, 1 }, 2, MEDIA_UDPTL_BAD_TRUNCATED },
-		{ "primary past end",
-		  { 0, 1, 5, 1, 2 },
-		  5,
-		  MEDIA_UDPTL_BAD_LENGTH },
-		{ "long form truncated",
-		  { 0, 1, 0x81 },
-		  3,
-		  MEDIA_UDPTL_BAD_TRUNCATED },
-		{ "long form past end",
-		  { 0, 1, 0xbf, 0xff, 1, 2 },
-		  6,
-		  MEDIA_UDPTL_BAD_LENGTH },
-		{ "fragment",
-		  { 0, 1, 0xc1, 1, 2 },
-		  5,
-		  MEDIA_UDPTL_BAD_FRAGMENT },
-		{ "empty primary",
-		  { 0, 1, 0, 0, 0 },
-		  5,
-		  MEDIA_UDPTL_BAD_EMPTY },
-		{ "no recovery", { 0, 1, 1, 9 }, 4, MEDIA_UDPTL_BAD_TRUNCATED },
-		{ "bad choice",
-		  { 0, 1, 1, 9, 0x40, 0 },
-		  6,
-		  MEDIA_UDPTL_BAD_CHOICE },
-		{ "huge count",
-		  { 0, 1, 1, 9, 0, 0xbf, 0xff },
-		  7,
-		  MEDIA_UDPTL_BAD_COUNT },
-		{ "count past end",
-		  { 0, 1, 1, 9, 0, 3, 1, 7 },
-		  8,
-		  MEDIA_UDPTL_BAD_TRUNCATED },
-		{ "secondary past end",
-		  { 0, 1, 1, 9, 0, 1, 100, 7 },
-		  8,
-		  MEDIA_UDPTL_BAD_LENGTH },
-		{ "secondary fragment",
-		  { 0, 1, 1, 9, 0, 1, 0xc4 },
-		  7,
-		  MEDIA_UDPTL_BAD_FRAGMENT },
-		{ "fec npackets 0 with entries",
-		  { 0, 1, 1, 9, 0x80, 1, 0, 1, 1, 9 },
-		  10,
-		  MEDIA_UDPTL_BAD_INTEGER },
-		{ "fec npackets huge",
-		  { 0, 1, 1, 9, 0x80, 4, 0x7f, 0xff, 0xff, 0xff, 0 },
-		  11,
-		  MEDIA_UDPTL_BAD_INTEGER },
-		{ "fec npackets negative",
-		  { 0, 1, 1, 9, 0x80, 1, 0xff, 0 },
-		  8,
-		  MEDIA_UDPTL_BAD_INTEGER },
-		{ "fec integer past end",
-		  { 0, 1, 1, 9, 0x80, 2, 1 },
-		  7,
-		  MEDIA_UDPTL_BAD_LENGTH },
-		{ "fec entry past end",
-		  { 0, 1, 1, 9, 0x80, 1, 2, 1, 9, 1 },
-		  10,
-		  MEDIA_UDPTL_BAD_LENGTH },
-		{ "trailing",
-		  { 0, 1, 1, 9, 0, 0, 0xee },
-		  7,
-		  MEDIA_UDPTL_BAD_TRAILING },
-		{ "long-form zero length",
-		  { 0, 1, 0x80, 0x00, 0, 0 },
-		  6,
-		  MEDIA_UDPTL_BAD_EMPTY },
-		{ "empty secondary",
-		  { 0, 1, 1, 9, 0, 1, 0 },
-		  7,
-		  MEDIA_UDPTL_BAD_EMPTY },
-		{ "empty fec entry",
-		  { 0, 1, 1, 9, 0x80, 1, 3, 1, 0 },
-		  9,
-		  MEDIA_UDPTL_BAD_EMPTY },
-		{ "fec integer of 5 octets",
-		  { 0, 1, 1, 9, 0x80, 5, 0, 0, 0, 0, 1, 0 },
-		  12,
-		  MEDIA_UDPTL_BAD_INTEGER },
-		{ "fec npackets 17",
-		  { 0, 1, 1, 9, 0x80, 1, 17, 0 },
-		  8,
-		  MEDIA_UDPTL_BAD_INTEGER },
-		{ "fec count missing",
-		  { 0, 1, 1, 9, 0x80, 1, 3 },
-		  7,
-		  MEDIA_UDPTL_BAD_TRUNCATED },
-		{ "count long form cut",
-		  { 0, 1, 1, 9, 0, 0x80 },
-		  6,
-		  MEDIA_UDPTL_BAD_TRUNCATED },
-		{ "fec integer length missing",
-		  { 0, 1, 1, 9, 0x80 },
-		  5,
-		  MEDIA_UDPTL_BAD_TRUNCATED },
-	};
-	const size_t ncases = sizeof(cases) / sizeof(cases[0]);
+	const struct udptl_bad_case *cases = udptl_bad_cases;
+	const size_t ncases = UDPTL_BAD_CASES;
 	struct media_udptl_cfg c = cfg_red(3);
 	struct media_udptl *rx;
 	const struct media_udptl_stats *st;

@@ -7,22 +7,28 @@
  * phrase naming what was wrong (or dropped when no answer can be built),
  * counted under its reason, and leave the stack able to take a call.
  */
+#include "tests/unit/test_sip_build.h"
 #include "tests/unit/test_sip_inv.h"
 #include "sip/sip_int.h"
 #include <errno.h>
 #include <stdio.h>
 
-#define HDRS                                                \
-	"Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKatk\r\n" \
-	"Max-Forwards: 70\r\n"                              \
-	"From: <sip:bob@192.0.2.10>;tag=ft\r\n"             \
-	"To: <sip:5551234@192.0.2.1>\r\n"                   \
-	"Call-ID: attack@192.0.2.10\r\nCSeq: 1 INVITE\r\n"  \
-	"Contact: <sip:bob@192.0.2.10>\r\n"
-
-#define INV "INVITE sip:5551234@192.0.2.1 SIP/2.0\r\n"
+/* the test INVITE's lines, its own branch and Call-ID */
+#define HDRS SIPT_INV_HDRS("z9hG4bKatk", "attack@192.0.2.10", "1")
+#define INV SIPT_INV_LINE
 
 static char big[200000];
+
+/* big = head, n bytes of c, tail; returns the length */
+static size_t fill(const char *head, char c, size_t n, const char *tail)
+{
+	size_t l = (size_t)snprintf(big, sizeof(big), "%s", head);
+
+	memset(big + l, c, n);
+	l += n;
+	l += (size_t)snprintf(big + l, sizeof(big) - l, "%s", tail);
+	return l;
+}
 
 static uint64_t rej(enum sip_rej r)
 {
@@ -206,16 +212,13 @@ static void attack_oversized(void **state)
 				     .max_msg_size = 4000 };
 	(void)state;
 	assert_int_equal(fk_stack_cfg(&cfg), 0);
-	size_t n = (size_t)snprintf(big, sizeof(big),
-				    INV HDRS "Content-Type: application/sdp\r\n"
-					     "Content-Length: 6000\r\n\r\n");
-	memset(big + n, 'a', 6000);
-	attack_tp(big, n + 6000, SIP_TP_UDP, EMSGSIZE, 513, "Too Large",
-		  SIP_REJ_SIZE);
+	size_t n = fill(INV HDRS "Content-Type: application/sdp\r\n"
+				 "Content-Length: 6000\r\n\r\n",
+			'a', 6000, "");
+	attack_tp(big, n, SIP_TP_UDP, EMSGSIZE, 513, "Too Large", SIP_REJ_SIZE);
 	/* with no Via in the part read, nothing can be answered */
-	n = (size_t)snprintf(big, sizeof(big), INV "X-Pad: ");
-	memset(big + n, 'a', 8000);
-	attack_tp(big, n + 8000, SIP_TP_UDP, EMSGSIZE, 0, "", SIP_REJ_SIZE);
+	n = fill(INV "X-Pad: ", 'a', 8000, "");
+	attack_tp(big, n, SIP_TP_UDP, EMSGSIZE, 0, "", SIP_REJ_SIZE);
 	still_works();
 }
 
@@ -257,31 +260,20 @@ static void attack_huge_values(void **state)
 	(void)state;
 	fk_stack();
 	/* an unknown header, a To and a header name of 5000 bytes */
-	size_t n = (size_t)snprintf(big, sizeof(big), INV HDRS "X-Big: ");
-	memset(big + n, 'v', 5000);
-	n += 5000;
-	n += (size_t)snprintf(big + n, sizeof(big) - n,
-			      "\r\nContent-Length: 0\r\n\r\n");
+	size_t n = fill(INV HDRS "X-Big: ", 'v', 5000,
+			"\r\nContent-Length: 0\r\n\r\n");
 	attack_tp(big, n, SIP_TP_UDP, EBADMSG, 400, "header value too long",
 		  SIP_REJ_HDR_LEN);
 
-	n = (size_t)snprintf(big, sizeof(big),
-			     INV
-			     "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKb\r\n"
-			     "CSeq: 1 INVITE\r\nTo: <sip:");
-	memset(big + n, 'u', 5000);
-	n += 5000;
-	n += (size_t)snprintf(big + n, sizeof(big) - n,
-			      "@192.0.2.1>\r\nFrom: <sip:a@b>;tag=1\r\n"
-			      "Call-ID: x\r\nContent-Length: 0\r\n\r\n");
+	n = fill(INV "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKb\r\n"
+		     "CSeq: 1 INVITE\r\nTo: <sip:",
+		 'u', 5000,
+		 "@192.0.2.1>\r\nFrom: <sip:a@b>;tag=1\r\n"
+		 "Call-ID: x\r\nContent-Length: 0\r\n\r\n");
 	attack_tp(big, n, SIP_TP_UDP, EBADMSG, 400, "header value too long",
 		  SIP_REJ_HDR_LEN);
 
-	n = (size_t)snprintf(big, sizeof(big), INV HDRS "X");
-	memset(big + n, 'n', 5000);
-	n += 5000;
-	n += (size_t)snprintf(big + n, sizeof(big) - n,
-			      ": 1\r\nContent-Length: 0\r\n\r\n");
+	n = fill(INV HDRS "X", 'n', 5000, ": 1\r\nContent-Length: 0\r\n\r\n");
 	/* a long name is legal: the request goes on (to the app) */
 	unsigned n0 = fk.nsent;
 	assert_int_equal(feed(big, n, SIP_TP_UDP), 0);
@@ -299,12 +291,8 @@ static void attack_huge_values(void **state)
 	attack_tp(big, n, SIP_TP_UDP, EBADMSG, 400, "header value too long",
 		  SIP_REJ_HDR_LEN);
 	/* a huge Request-URI */
-	n = (size_t)snprintf(big, sizeof(big), "INVITE sip:");
-	memset(big + n, '5', 20000);
-	n += 20000;
-	n += (size_t)snprintf(big + n, sizeof(big) - n,
-			      "@192.0.2.1 SIP/2.0\r\n" HDRS
-			      "Content-Length: 0\r\n\r\n");
+	n = fill("INVITE sip:", '5', 20000,
+		 "@192.0.2.1 SIP/2.0\r\n" HDRS "Content-Length: 0\r\n\r\n");
 	fk.incoming = NULL;
 	n0 = fk.nsent;
 	/* parsed and handed up like any other: the router refuses it */
@@ -371,27 +359,18 @@ static void attack_cseq_method(void **state)
 {
 	(void)state;
 	fk_stack();
-	size_t n = (size_t)snprintf(
-		big, sizeof(big),
-		INV "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKc\r\n"
-		    "From: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\n"
-		    "Call-ID: cseq@x\r\nCSeq: 1 ");
-	memset(big + n, 'M', 3000);
-	n += 3000;
-	n += (size_t)snprintf(big + n, sizeof(big) - n,
-			      "\r\nContent-Length: 0\r\n\r\n");
+	size_t n = fill(INV "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKc\r\n"
+			    "From: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\n"
+			    "Call-ID: cseq@x\r\nCSeq: 1 ",
+			'M', 3000, "\r\nContent-Length: 0\r\n\r\n");
 	attack_tp(big, n, SIP_TP_UDP, EBADMSG, 400, "CSeq method mismatch",
 		  SIP_REJ_CSEQ_METHOD);
 	/* as long as the value limit: refused, never echoed */
-	n = (size_t)snprintf(big, sizeof(big),
-			     "MMMM sip:x@y SIP/2.0\r\n"
-			     "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKd\r\n"
-			     "From: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\n"
-			     "Call-ID: cseq2@x\r\nCSeq: 1 ");
-	memset(big + n, 'M', 6000);
-	n += 6000;
-	n += (size_t)snprintf(big + n, sizeof(big) - n,
-			      "\r\nContent-Length: 0\r\n\r\n");
+	n = fill("MMMM sip:x@y SIP/2.0\r\n"
+		 "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKd\r\n"
+		 "From: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\n"
+		 "Call-ID: cseq2@x\r\nCSeq: 1 ",
+		 'M', 6000, "\r\nContent-Length: 0\r\n\r\n");
 	attack_tp(big, n, SIP_TP_UDP, EBADMSG, 0, "", SIP_REJ_HDR_LEN);
 	/* the CSeq number past 2^31, and negative */
 	attack(INV "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKe\r\n"
@@ -531,9 +510,7 @@ static void attack_sdp_values(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char sdp[2048];
 		struct sdp_session s;
-		int n = snprintf(sdp, sizeof(sdp),
-				 "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\n"
-				 "c=IN IP4 192.0.2.1\r\nt=0 0\r\n%s",
+		int n = snprintf(sdp, sizeof(sdp), SIPT_SDP_HEAD "%s",
 				 cases[i].media);
 		int err = sdp_parse(&s, sdp, (size_t)n);
 		if (err != cases[i].err)
@@ -543,9 +520,7 @@ static void attack_sdp_values(void **state)
 			assert_string_equal(s.err, cases[i].why);
 	}
 	/* thousands of m= lines: refused by length, then by count */
-	size_t n = (size_t)snprintf(big, sizeof(big),
-				    "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\n"
-				    "c=IN IP4 192.0.2.1\r\nt=0 0\r\n");
+	size_t n = (size_t)snprintf(big, sizeof(big), SIPT_SDP_HEAD);
 	for (int i = 0; i < 3000; i++)
 		n += (size_t)snprintf(big + n, sizeof(big) - n,
 				      "m=audio %d RTP/AVP 0\r\n", 4000 + 2 * i);
@@ -555,10 +530,7 @@ static void attack_sdp_values(void **state)
 	assert_int_equal(sdp_parse(&s, big, SDP_MAX_LEN - 1), E2BIG);
 	assert_string_equal(s.err, "too many m= lines");
 	/* a line longer than the limit */
-	n = (size_t)snprintf(big, sizeof(big),
-			     "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=");
-	memset(big + n, 's', 5000);
-	n += 5000;
+	n = fill("v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=", 's', 5000, "");
 	assert_int_equal(sdp_parse(&s, big, n), E2BIG);
 	assert_string_equal(s.err, "SDP line too long");
 	/* a NUL inside */
@@ -573,12 +545,8 @@ static void attack_sdp_t38(void **state)
 {
 	struct sdp_session s;
 	static const char nodg[] =
-		"v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\n"
-		"c=IN IP4 192.0.2.1\r\nt=0 0\r\n"
-		"m=image 4000 udptl t38\r\na=T38FaxVersion:0\r\n";
-	static const char port0[] =
-		"v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\n"
-		"c=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+		SIPT_SDP_HEAD "m=image 4000 udptl t38\r\na=T38FaxVersion:0\r\n";
+	static const char port0[] = SIPT_SDP_HEAD
 		"m=image 0 udptl t38\r\na=T38FaxMaxDatagram:0\r\n";
 	(void)state;
 	assert_int_equal(sdp_parse(&s, nodg, sizeof(nodg) - 1), 0);

@@ -1,21 +1,9 @@
 /* test_sip_hdr_name.c: views, method and header names, compact forms and
  * rejection reasons (sip/hdr_name.c). */
+#include "tests/unit/test_sip_build.h"
 #include "tests/unit/test_sip_fake.h"
 #include "sip/sip_int.h"
 #include <errno.h>
-
-static char mbuf[1024];
-
-static int msg_with(struct sip_msg *m, const char *hdrs)
-{
-	int n = snprintf(mbuf, sizeof(mbuf),
-			 "OPTIONS sip:a@192.0.2.1 SIP/2.0\r\n"
-			 "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bK1\r\n"
-			 "From: <sip:b@h>;tag=1\r\nTo: <sip:a@h>\r\n"
-			 "Call-ID: c1\r\nCSeq: 1 OPTIONS\r\n%s\r\n",
-			 hdrs);
-	return sip_msg_parse(m, mbuf, (size_t)n, 65535);
-}
 
 static void name_headers(void **state)
 {
@@ -26,7 +14,7 @@ static void name_headers(void **state)
 		char line[128];
 		snprintf(line, sizeof(line), "%s: x\r\n",
 			 sip_hdr_name((enum sip_hdr_id)i));
-		(void)msg_with(&m, line);
+		(void)sipt_msg_with(&m, line);
 		const struct sip_hdr *h =
 			sip_msg_hdr_name(&m, sip_hdr_name((enum sip_hdr_id)i));
 		assert_non_null(h);
@@ -56,7 +44,7 @@ static void name_headers(void **state)
 		struct sip_msg m;
 		char line[32], name[2] = { (char)(compact[i].c - 32), 0 };
 		snprintf(line, sizeof(line), "%s: x\r\n", name);
-		(void)msg_with(&m, line);
+		(void)sipt_msg_with(&m, line);
 		const struct sip_hdr *h = sip_msg_hdr_name(&m, name);
 		assert_non_null(h);
 		assert_int_equal(h->id, compact[i].id);

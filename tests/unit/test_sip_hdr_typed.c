@@ -1,4 +1,5 @@
 /* test_sip_hdr_typed.c: typed header views (sip/hdr_typed.c). */
+#include "tests/unit/test_sip_build.h"
 #include "tests/unit/test_sip_fake.h"
 #include "sip/sip_int.h"
 #include <errno.h>
@@ -9,20 +10,6 @@ static struct sip_pl pl(const char *s)
 	return p;
 }
 
-static char mbuf[8192];
-
-/* A minimal valid request carrying extra header lines. */
-static int msg_with(struct sip_msg *m, const char *hdrs)
-{
-	int n = snprintf(mbuf, sizeof(mbuf),
-			 "OPTIONS sip:a@192.0.2.1 SIP/2.0\r\n"
-			 "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bK1\r\n"
-			 "From: <sip:b@h>;tag=1\r\nTo: <sip:a@h>\r\n"
-			 "Call-ID: c1\r\nCSeq: 1 OPTIONS\r\n%s\r\n",
-			 hdrs);
-	return sip_msg_parse(m, mbuf, (size_t)n, 65535);
-}
-
 static void typed_hiter_across_lines(void **state)
 {
 	struct sip_msg m;
@@ -31,8 +18,9 @@ static void typed_hiter_across_lines(void **state)
 	const char *want[] = { "<sip:p1;lr>", "<sip:p2;lr>", "<sip:p3>" };
 	unsigned n = 0;
 	(void)state;
-	assert_int_equal(msg_with(&m, "Route: <sip:p1;lr>,\r\n <sip:p2;lr>\r\n"
-				      "X-Other: 1\r\nRoute: <sip:p3>\r\n"),
+	assert_int_equal(sipt_msg_with(&m,
+				       "Route: <sip:p1;lr>,\r\n <sip:p2;lr>\r\n"
+				       "X-Other: 1\r\nRoute: <sip:p3>\r\n"),
 			 0);
 	sip_hiter_init(&it, &m, SIP_HDR_ROUTE);
 	while (sip_hiter_next(&it, &v)) {
@@ -92,11 +80,13 @@ static void typed_contact(void **state)
 	}
 	/* in a message: '*' alone, never in a list */
 	struct sip_msg m;
-	assert_int_equal(msg_with(&m, "Contact: *\r\n"), 0);
+	assert_int_equal(sipt_msg_with(&m, "Contact: *\r\n"), 0);
 	assert_false(m.has_contact);
-	assert_int_equal(msg_with(&m, "Contact: *, <sip:a@h>\r\n"), EBADMSG);
+	assert_int_equal(sipt_msg_with(&m, "Contact: *, <sip:a@h>\r\n"),
+			 EBADMSG);
 	assert_int_equal(m.rej, SIP_REJ_HDR_VALUE);
-	assert_int_equal(msg_with(&m, "m: <sip:x@h>;q=0.1, <sip:y@h>\r\n"), 0);
+	assert_int_equal(sipt_msg_with(&m, "m: <sip:x@h>;q=0.1, <sip:y@h>\r\n"),
+			 0);
 	assert_true(m.has_contact);
 	assert_true(sip_pl_eq(&m.contact.uri.user, "x"));
 }
@@ -176,10 +166,12 @@ static void typed_auth(void **state)
 	}
 	/* in a message: a broken challenge is a broken message */
 	struct sip_msg m;
-	assert_int_equal(msg_with(&m, "WWW-Authenticate: Digest realm=\r\n"),
-			 EBADMSG);
 	assert_int_equal(
-		msg_with(&m, "Proxy-Authorization: Digest username=\"u\"\r\n"),
+		sipt_msg_with(&m, "WWW-Authenticate: Digest realm=\r\n"),
+		EBADMSG);
+	assert_int_equal(
+		sipt_msg_with(&m,
+			      "Proxy-Authorization: Digest username=\"u\"\r\n"),
 		0);
 	const struct sip_hdr *ph =
 		sip_msg_hdr(&m, SIP_HDR_PROXY_AUTHORIZATION, NULL);
@@ -219,14 +211,14 @@ static void typed_timers(void **state)
 	assert_int_equal(sip_delta_parse(&v, &d, NULL), EBADMSG);
 
 	struct sip_msg m;
-	assert_int_equal(msg_with(&m, "x: 600;refresher=uac\r\n"
-				      "Min-SE: 90\r\nExpires: 60\r\n"),
+	assert_int_equal(sipt_msg_with(&m, "x: 600;refresher=uac\r\n"
+					   "Min-SE: 90\r\nExpires: 60\r\n"),
 			 0);
 	assert_non_null(sip_msg_hdr(&m, SIP_HDR_SESSION_EXPIRES, NULL));
-	assert_int_equal(msg_with(&m, "Expires: 60\r\nExpires: 70\r\n"),
+	assert_int_equal(sipt_msg_with(&m, "Expires: 60\r\nExpires: 70\r\n"),
 			 EBADMSG);
 	assert_int_equal(m.rej, SIP_REJ_DUPLICATE);
-	assert_int_equal(msg_with(&m, "Min-SE: ninety\r\n"), EBADMSG);
+	assert_int_equal(sipt_msg_with(&m, "Min-SE: ninety\r\n"), EBADMSG);
 	assert_int_equal(m.rej, SIP_REJ_HDR_VALUE);
 }
 
@@ -247,9 +239,10 @@ static void typed_100rel(void **state)
 			fail_msg("accepted RAck %s", bad[i]);
 	}
 	struct sip_msg m;
-	assert_int_equal(msg_with(&m, "RSeq: 1\r\nRAck: 1 1 INVITE\r\n"), 0);
-	assert_int_equal(msg_with(&m, "RSeq: 0\r\n"), EBADMSG);
-	assert_int_equal(msg_with(&m, "RSeq: 2147483648\r\n"), EBADMSG);
+	assert_int_equal(sipt_msg_with(&m, "RSeq: 1\r\nRAck: 1 1 INVITE\r\n"),
+			 0);
+	assert_int_equal(sipt_msg_with(&m, "RSeq: 0\r\n"), EBADMSG);
+	assert_int_equal(sipt_msg_with(&m, "RSeq: 2147483648\r\n"), EBADMSG);
 }
 
 static void typed_reason_event(void **state)
@@ -306,15 +299,16 @@ static void typed_reason_event(void **state)
 	assert_int_equal(sip_retry_after_parse(&ra, &v), EBADMSG);
 
 	struct sip_msg m;
-	assert_int_equal(msg_with(&m,
-				  "o: dialog\r\n"
+	assert_int_equal(
+		sipt_msg_with(&m, "o: dialog\r\n"
 				  "Subscription-State: pending\r\n"
 				  "Reason: SIP;cause=200, Q.850;cause=16\r\n"
 				  "Retry-After: 10\r\n"),
-			 0);
+		0);
 	assert_int_equal(sip_msg_q850_cause(&m), 16);
-	assert_int_equal(msg_with(&m, "Event: dialog\r\nEvent: presence\r\n"),
-			 EBADMSG);
+	assert_int_equal(
+		sipt_msg_with(&m, "Event: dialog\r\nEvent: presence\r\n"),
+		EBADMSG);
 }
 
 static void typed_tokens_identity(void **state)
@@ -325,7 +319,7 @@ static void typed_tokens_identity(void **state)
 	struct sip_naddr na;
 	(void)state;
 	assert_int_equal(
-		msg_with(
+		sipt_msg_with(
 			&m,
 			"Supported: timer,\r\n\t100rel\r\nk: replaces\r\n"
 			"Allow: INVITE, ACK\r\nRequire: \r\n"
@@ -384,11 +378,11 @@ static void typed_tokens_identity(void **state)
 		"Reason: Q.850;cause\r\n",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		if (msg_with(&m, bad[i]) == 0)
+		if (sipt_msg_with(&m, bad[i]) == 0)
 			fail_msg("accepted %s", bad[i]);
 	/* unknown headers are kept verbatim, never interpreted */
-	assert_int_equal(msg_with(&m, "X-Odd: ,,;;<<\"\r\n"
-				      "User-Agent: a (b) <c>\r\n"),
+	assert_int_equal(sipt_msg_with(&m, "X-Odd: ,,;;<<\"\r\n"
+					   "User-Agent: a (b) <c>\r\n"),
 			 0);
 	h = sip_msg_hdr_name(&m, "x-odd");
 	assert_non_null(h);

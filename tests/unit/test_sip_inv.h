@@ -1,19 +1,15 @@
 /* test_sip_inv.h: canned requests shared by the transaction and UA tests. */
 #pragma once
+#include "tests/unit/test_sip_build.h"
 #include "tests/unit/test_sip_fake.h"
 
 static inline int fk_invite(const char *branch, unsigned cseq)
 {
-	return fk_recv(
-		"INVITE sip:5551234@192.0.2.1 SIP/2.0\r\n"
-		"Via: SIP/2.0/UDP 192.0.2.10;branch=%s\r\n"
-		"Max-Forwards: 70\r\n"
-		"From: \"Bob\" <sip:bob@192.0.2.10>;tag=ft\r\n"
-		"To: <sip:5551234@192.0.2.1>\r\n"
-		"Call-ID: call-1@192.0.2.10\r\nCSeq: %u INVITE\r\n"
-		"Contact: <sip:bob@192.0.2.10>\r\n"
-		"Content-Type: application/sdp\r\nContent-Length: 5\r\n\r\nv=0\r\n",
-		branch, cseq);
+	return fk_recv(SIPT_INV_LINE SIPT_INV_HDRS(
+			       "%s", "call-1@192.0.2.10",
+			       "%u") "Content-Type: application/sdp\r\n"
+				     "Content-Length: 5\r\n\r\nv=0\r\n",
+		       branch, cseq);
 }
 
 /* An in-dialog or transaction-level request to the incoming call. */
@@ -66,24 +62,18 @@ static inline int fk_answer(unsigned i, unsigned code, const char *totag,
 	return sip_stack_recv(fk.st, &a, buf, (size_t)n);
 }
 
-static const char fk_sdp[] =
-	"v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\n"
-	"c=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
+static const char fk_sdp[] = SIPT_SDP_HEAD "m=audio 4000 RTP/AVP 0\r\n";
 
 /* An incoming call answered with fk_sdp and ACKed; tag gets our To tag.
  * extra: more headers on the INVITE (Session-Expires, Supported...). */
 static inline struct sip_call *fk_established_x(char *tag, size_t size,
 						const char *extra)
 {
-	fk_recv("INVITE sip:5551234@192.0.2.1 SIP/2.0\r\n"
-		"Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKinv1\r\n"
-		"Max-Forwards: 70\r\n"
-		"From: \"Bob\" <sip:bob@192.0.2.10>;tag=ft\r\n"
-		"To: <sip:5551234@192.0.2.1>\r\n"
-		"Call-ID: call-1@192.0.2.10\r\nCSeq: 1 INVITE\r\n"
-		"Contact: <sip:bob@192.0.2.10>\r\n%s"
-		"Content-Type: application/sdp\r\nContent-Length: 5\r\n\r\n"
-		"v=0\r\n",
+	fk_recv(SIPT_INV_LINE SIPT_INV_HDRS(
+			"z9hG4bKinv1", "call-1@192.0.2.10",
+			"1") "%s"
+			     "Content-Type: application/sdp\r\nContent-Length: 5\r\n\r\n"
+			     "v=0\r\n",
 		extra ? extra : "");
 	struct sip_call *c = fk.incoming;
 	assert_non_null(c);

@@ -1,4 +1,5 @@
 /* test_sip_parse.c: message parser (sip/parse.c). */
+#include "tests/unit/test_sip_build.h"
 #include "tests/unit/test_sip_fake.h"
 #include <errno.h>
 
@@ -130,11 +131,7 @@ static char hbuf[80000];
 /* An OPTIONS with the given extra header text (may hold NULs: n bytes). */
 static int opt_with(struct sip_msg *m, const char *extra, size_t n)
 {
-	static const char head[] =
-		"OPTIONS sip:a@192.0.2.1 SIP/2.0\r\n"
-		"Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKh\r\n"
-		"From: <sip:b@h>;tag=1\r\nTo: <sip:a@h>\r\n"
-		"Call-ID: h1\r\nCSeq: 1 OPTIONS\r\n";
+	static const char head[] = SIPT_OPT_HEAD("z9hG4bKh", "h1");
 	size_t l = strlen(head);
 	memcpy(hbuf, head, l);
 	memcpy(hbuf + l, extra, n);
