@@ -135,3 +135,16 @@ udp_send() {
 					      Proto => "udp") or die "socket: $!";
 		$s->send($d) or die "send: $!";' "$1"
 }
+
+# f2b_check: the shipped fail2ban filter on gw.log (fail2ban-regex's
+# report in $T/f2b.log) matches every SECURITY failure line (all but the
+# operator's unblock).
+f2b_check() {
+	local n
+	fail2ban-regex -d '{NONE}' --print-all-matched "$T/gw.log" \
+		conf/fail2ban/filter.d/pstngw.conf >"$T/f2b.log" 2>&1 ||
+		fail "fail2ban-regex failed"
+	n=$(grep -c "SECURITY: [rab]" "$T/gw.log")
+	grep -q "^Lines: .* $n matched" "$T/f2b.log" ||
+		fail "fail2ban did not match all $n lines: $(grep '^Lines' "$T/f2b.log")"
+}

@@ -11,26 +11,7 @@
 # certificate for DNS:phone.test. (4) and (5) use trunks of their own
 # (5076, 5077): after (3) the gateway sends to 5071 over UDP for 30 s.
 . tests/integration/lib.sh
-command -v openssl >/dev/null || fail "openssl is not installed"
-mkcert() { # mkcert CA NAME [SAN]: NAME.key/NAME.pem signed by CA (CN
-	# 127.0.0.1, subjectAltName SAN, IP:127.0.0.1 by default)
-	printf 'subjectAltName=%s\n' "${3:-IP:127.0.0.1}" >"$T/$2.ext"
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-		-keyout "$T/$2.key" -out "$T/$2.csr" -subj /CN=127.0.0.1 \
-		>/dev/null 2>&1 &&
-	openssl x509 -req -in "$T/$2.csr" -CA "$T/$1.pem" -CAkey "$T/$1.key" \
-		-CAcreateserial -out "$T/$2.pem" -days 1 \
-		-extfile "$T/$2.ext" >/dev/null 2>&1 ||
-		fail "cannot make certificate $2"
-}
-for ca in ca ca2; do
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
-		-nodes -keyout "$T/$ca.key" -out "$T/$ca.pem" -days 1 \
-		-subj "/CN=test $ca" >/dev/null 2>&1 || fail "cannot make $ca"
-done
-mkcert ca gw
-mkcert ca phone
-mkcert ca2 rogue
+. tests/integration/tls_lib.sh
 mkcert ca other IP:127.0.0.2
 mkcert ca named DNS:phone.test
 

@@ -5,25 +5,7 @@
 # CA is refused alike; (3) a phone with a certificate of tls_ca calls
 # through to the PSTN.
 . tests/integration/lib.sh
-command -v openssl >/dev/null || fail "openssl is not installed"
-mkcert() { # mkcert CA NAME: NAME.key/NAME.pem signed by CA (IP:127.0.0.1)
-	printf 'subjectAltName=IP:127.0.0.1\n' >"$T/$2.ext"
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-		-keyout "$T/$2.key" -out "$T/$2.csr" -subj /CN=127.0.0.1 \
-		>/dev/null 2>&1 &&
-	openssl x509 -req -in "$T/$2.csr" -CA "$T/$1.pem" -CAkey "$T/$1.key" \
-		-CAcreateserial -out "$T/$2.pem" -days 1 \
-		-extfile "$T/$2.ext" >/dev/null 2>&1 ||
-		fail "cannot make certificate $2"
-}
-for ca in ca ca2; do
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
-		-nodes -keyout "$T/$ca.key" -out "$T/$ca.pem" -days 1 \
-		-subj "/CN=test $ca" >/dev/null 2>&1 || fail "cannot make $ca"
-done
-mkcert ca gw
-mkcert ca phone
-mkcert ca2 rogue
+. tests/integration/tls_lib.sh
 
 gw_conf "$T/gw.conf"
 sed -i "s|^no_answer_s = .*|&\ntls_listen = 127.0.0.1:5061\ntls_cert = $T/gw.pem\ntls_key = $T/gw.key\ntls_ca = $T/ca.pem\ntls_verify = peer\ntls_client_cert = require|" "$T/gw.conf"
