@@ -27,7 +27,7 @@ sip_call_works c3 5074
 wait_exit c1 15
 expect_line "$T/c1.log" "event=ended call=1"
 wait_for "$T/sim.log" "event=released .*call=1 cause=16" 5
-expect_line "$T/sim.log" "event=heard .*call=1 freq=440"
+expect_freq "$T/sim.log" "event=heard call=1 " 440
 rx=$(sed -n 's/.*event=heard call=1 .*rx_packets=\([0-9]*\).*/\1/p' "$T/c1.log")
 [ "${rx:-0}" -ge 330 ] || fail "media stopped during the outage: $rx of 350 packets"
 expect_idle 10
