@@ -101,8 +101,10 @@ unsigned gw_ovl_sample(struct gw_ovl *o, uint64_t now_ms, uint64_t busy_us,
 	/* still late but the wait fell by a quarter or more since the last
 	 * sample: what was shed already drains the queue; cutting again
 	 * would overshoot (and refuse calls the thread could carry) */
-	if (late && !busy && queue_ms * 4 <= prev_queue * 3)
-		late = false, calm = false;
+	if (late && !busy && queue_ms * 4 <= prev_queue * 3) {
+		late = false;
+		calm = false;
+	}
 	if (busy || late) {
 		admit = admit * 3 / 4;
 		if (admit < ADMIT_FLOOR)
@@ -180,7 +182,6 @@ static void sample_timer(void *arg)
 	queued = (unsigned)(gw_sipudp_take_max_queued_us() / 1000);
 	/* a datagram the kernel dropped waited longer than any: the thread
 	 * is behind (the queue may still look short when it is small) */
-	o->udp_drops += drops;
 	if (drops && queued < target)
 		queued = target;
 	gw_ovl_sample(o, now, gw_loop_busy_us(gw->loop),

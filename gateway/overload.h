@@ -66,7 +66,6 @@ struct gw_ovl {
 	unsigned credit;     /* admission credit, in thousandths */
 	unsigned busy_pct;   /* last sample's signalling load */
 	unsigned queue_ms;   /* last sample's longest socket wait */
-	uint64_t udp_drops;  /* SIP datagrams the kernel dropped, total */
 	uint64_t last_busy_us, last_sample_ms;
 	bool sampled;
 	bool active[GW_OVL__COUNT];
