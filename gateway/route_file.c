@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,14 @@
 
 #define MAX_RULES 4096
 #define MAX_LIMITS 256
+/*
+ * glibc's regcomp expands every bounded repetition into copies of its
+ * atom (about 200 bytes each): "((1{1000}){1000})" alone takes 200 MB, a
+ * few more digits take the daemon down at reload. A number never needs
+ * many: E.164 has 15 digits. Per expression, and for the whole file.
+ */
+#define RE_MAX_POSITIONS 256
+#define RE_MAX_FILE_POSITIONS 65536
 
 struct rf_ctx {
 	const struct gw_cfg *cfg;
@@ -28,6 +37,7 @@ struct rf_ctx {
 	bool in_limits, bad_section;
 	size_t cap_rules, cap_limits;
 	bool target_seen;
+	size_t re_positions; /* summed over the file's expressions */
 };
 
 static void rf_err(struct rf_ctx *c, const char *fmt, ...)
@@ -117,6 +127,132 @@ static bool parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
 	return true;
 }
 
+/* Skip a bracket expression; p is just past its '['. */
+static const char *re_skip_bracket(const char *p)
+{
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++; /* a leading ']' is a member */
+	while (*p && *p != ']') {
+		if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+			char end = p[1];
+
+			for (p += 2; *p && !(p[0] == end && p[1] == ']'); p++)
+				;
+			if (*p)
+				p += 2;
+			continue;
+		}
+		p++;
+	}
+	return *p ? p + 1 : p;
+}
+
+/*
+ * "{m}", "{m,}", "{m,n}", "{,n}" at p (just past '{'): how many copies
+ * regcomp makes of the atom before it, and where the bound ends; 0 when
+ * this is no bound (regcomp then judges the brace itself).
+ */
+static size_t re_bound(const char *p, const char **after)
+{
+	unsigned long m = 0, n = 0;
+	bool has_m = false, has_n = false, comma = false;
+
+	for (; isdigit((unsigned char)*p); p++, has_m = true)
+		m = m > 100000 ? m : m * 10 + (unsigned long)(*p - '0');
+	if (*p == ',') {
+		comma = true;
+		for (p++; isdigit((unsigned char)*p); p++, has_n = true)
+			n = n > 100000 ? n : n * 10 + (unsigned long)(*p - '0');
+	}
+	if (*p != '}' || (!has_m && !has_n))
+		return 0;
+	*after = p + 1;
+	if (comma && !has_n)
+		m++; /* "{m,}": m copies and a star */
+	else if (has_n && n > m)
+		m = n;
+	return m ? m : 1;
+}
+
+/*
+ * The positions regcomp builds for an extended expression once its
+ * repetitions are expanded, or SIZE_MAX beyond limit. Only the bounds
+ * and groups matter; regcomp itself still judges the syntax. *backref
+ * tells of a back-reference (\1..\9): glibc matches those by trying
+ * every split, 15 s for a 60-digit number against "(1*)*(1*)*(1*)*(1*)*
+ * \4\3\2\1$", and the number comes from the caller.
+ */
+static size_t re_positions(const char *p, size_t limit, bool *backref)
+{
+	size_t stack[GW_ROUTE_NUM_LEN]; /* cur of the enclosing groups */
+	size_t depth = 0, cur = 0, last = 0;
+
+	while (*p) {
+		size_t times = 1, atom = 1; /* a literal by default */
+		const char *after = p + 1;
+
+		switch (*p) {
+		case '(':
+			if (depth == GW_ROUTE_NUM_LEN)
+				return SIZE_MAX;
+			stack[depth++] = cur;
+			cur = last = atom = 0;
+			break;
+		case ')':
+			if (depth) {
+				atom = cur ? cur : 1;
+				cur = stack[--depth];
+			}
+			break;
+		case '|':
+			last = atom = 0;
+			break;
+		case '{':
+			times = re_bound(p + 1, &after);
+			if (times)
+				atom = 0;
+			else
+				after = p + 1; /* a literal brace */
+			break;
+		case '+':
+			times = 2; /* regcomp makes "a+" into "aa*" */
+			atom = 0;
+			break;
+		case '*':
+		case '?':
+		case '^':
+		case '$':
+			atom = 0;
+			break;
+		case '[':
+			after = re_skip_bracket(p + 1);
+			break;
+		case '\\':
+			if (p[1] >= '1' && p[1] <= '9')
+				*backref = true;
+			after = p[1] ? p + 2 : p + 1;
+			break;
+		}
+		if (atom) {
+			cur += atom;
+			last = atom;
+		} else if (times > 1 && last) {
+			if (last > limit / times)
+				return SIZE_MAX;
+			cur += last * (times - 1);
+			last *= times;
+		}
+		if (cur > limit)
+			return SIZE_MAX;
+		p = after;
+	}
+	while (depth--)
+		cur += stack[depth];
+	return cur > limit ? SIZE_MAX : cur;
+}
+
 static bool parse_num(struct rf_ctx *c, const char *key, const char *v,
 		      struct gw_route_num *n)
 {
@@ -130,6 +266,28 @@ static bool parse_num(struct rf_ctx *c, const char *key, const char *v,
 		return false;
 	}
 	if (v[0] == '~') {
+		bool backref = false;
+		size_t pos = re_positions(v + 1, RE_MAX_POSITIONS, &backref);
+
+		if (backref) {
+			rf_err(c,
+			       "%s: regular expression '%s' has a back-reference (\\1..\\9): refused, matching one can take seconds per call",
+			       key, v + 1);
+			return false;
+		}
+		if (pos == SIZE_MAX) {
+			rf_err(c,
+			       "%s: regular expression '%s' repeats too much (more than %d positions once its {m,n} are expanded; a number has at most 15 digits)",
+			       key, v + 1, RE_MAX_POSITIONS);
+			return false;
+		}
+		if (c->re_positions + pos > RE_MAX_FILE_POSITIONS) {
+			rf_err(c,
+			       "%s: the file's regular expressions together exceed %d positions once their {m,n} are expanded",
+			       key, RE_MAX_FILE_POSITIONS);
+			return false;
+		}
+		c->re_positions += pos;
 		int rc = regcomp(&n->re, v + 1, REG_EXTENDED);
 
 		if (rc) {

@@ -8,10 +8,12 @@ $(B)/tests/unit/%: $(B)/tests/unit/%.o $(ALL_LIBS)
 	$(CC) $(ALL_LDFLAGS) $(UNIT_LDFLAGS_$*) -o $@ $< $(UNIT_OBJS_$*) \
 		$(ALL_LIBS) $(TEST_LIBS)
 
-# Each binary runs from the project root, so ../shared/corpus resolves.
+# Each binary runs from the project root, so ../shared/corpus resolves,
+# in a network namespace of its own (tests/unit/netns.sh).
 unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do \
-		echo "== $$t"; $$t || fail=1; done; exit $$fail
+		echo "== $$t"; tests/unit/netns.sh $$t || fail=1; done; \
+		exit $$fail
 
 # keep test objects: they are not throwaway intermediates
 .SECONDARY:

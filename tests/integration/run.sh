@@ -1,7 +1,8 @@
 #!/bin/bash
 # Runs every tests/integration/t_*.sh (or those named) in its own network
 # namespace, two at a time, each bounded in time; prints one PASS/FAIL line
-# per test and a closing "N passed, N failed".
+# per test with its wall time (to spot the slow ones: make test has a
+# budget) and a closing "N passed, N failed".
 # Usage: tests/integration/run.sh [BUILD_DIR] [test names...]
 set -u
 cd "$(dirname "$0")/../.."
@@ -25,11 +26,12 @@ fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 run_one() {
-	local t=$1 n
+	local t=$1 n start=$SECONDS
 	n=$(basename "$t" .sh)
 	timeout -k 5 "$LIMIT" unshare -n bash -c 'ip link set lo up && exec bash "$0"' "$t" \
 		>"$out/$n.out" 2>&1
 	echo $? >"$out/$n.rc"
+	echo $((SECONDS - start)) >"$out/$n.time"
 }
 
 running=0
@@ -44,10 +46,11 @@ pass=0 failn=0
 for t in "${tests[@]}"; do
 	n=$(basename "$t" .sh)
 	rc=$(cat "$out/$n.rc" 2>/dev/null || echo 99)
+	secs=$(cat "$out/$n.time" 2>/dev/null || echo "?")
 	if [ "$rc" = 0 ]; then
-		pass=$((pass + 1)); echo "PASS $n"
+		pass=$((pass + 1)); echo "PASS $n ($secs s)"
 	else
-		failn=$((failn + 1)); echo "FAIL $n (exit $rc)"; sed 's/^/    /' "$out/$n.out"
+		failn=$((failn + 1)); echo "FAIL $n (exit $rc, $secs s)"; sed 's/^/    /' "$out/$n.out"
 	fi
 done
 echo "integration: $pass passed, $failn failed"

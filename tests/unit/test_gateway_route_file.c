@@ -223,6 +223,95 @@ static void every_error_collected(void **state)
 	cfg_errors_release(&errs);
 }
 
+/* Loads one rule whose called number is ~re: "loaded", "too much" or
+ * (printed) the error. */
+static const char *re_load(const char *re)
+{
+	char text[256];
+	struct cfg_errors errs = { 0 };
+	struct gw_route_table *t = NULL;
+
+	snprintf(text, sizeof(text),
+		 "[route a]\ncalled = ~%s\ntarget = trunk carrier\n", re);
+	const char *how = "loaded";
+
+	if (load(text, &t, &errs)) {
+		how = "too much";
+		if (!strstr(errs.text, "repeats too much")) {
+			print_message("%s: %s", re, errs.text);
+			how = "error";
+		}
+	}
+	cfg_errors_release(&errs);
+	gw_route_table_unref(t);
+	return how;
+}
+
+/*
+ * regcomp expands bounded repetitions: ((1{1000}){1000}) alone takes
+ * 200 MB (the fuzzer found a reload could take the daemon down). Numbers
+ * keep every expression a real plan needs; the others are refused by
+ * name before regcomp sees them.
+ */
+static void repetition_bounded(void **state)
+{
+	static const char *const fine[] = {
+		"^555(9[0-9]{3})$",   "^(00|\\+)49([0-9]{2,12})$",
+		"^[0-9]{1,15}$",      "^1{0}2",
+		"[{]{200}",	      "^(1{16}){16}$",
+		"^[0-9]{120}+?",      "^([0-9]{2}){3,}",
+		"^[[:digit:]]{200}$", "^a{,100}",
+		"^\\{{200}", /* an escaped brace is a literal */
+	};
+	static const char *const huge[] = {
+		"((1{1000}){1000})",
+		"1{257}",
+		"(1{16}){17}",
+		"1{1,300}",
+		"1{300,}",
+		"1{256,}",
+		"(1{200})+",
+		"1{20}{20}",
+		"((((((((1{3}){3}){3}){3}){3}){3}){3}){3})",
+		"[]{]{2000}",
+		"\\{{300}",
+	};
+
+	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++)
+		assert_string_equal(re_load(fine[i]), "loaded");
+	for (size_t i = 0; i < sizeof(huge) / sizeof(huge[0]); i++)
+		assert_string_equal(re_load(huge[i]), "too much");
+	refused("[route a]\ncalled = ~1{99999}\ntarget = trunk carrier\n",
+		"routes.conf:2: called: regular expression '1{99999}' repeats too much (more than 256 positions once its {m,n} are expanded; a number has at most 15 digits)\n");
+
+	/* back-references: exponential time on a caller's number */
+	refused("[route a]\ncalled = ~^(1*)*\\1$\ntarget = trunk carrier\n",
+		"routes.conf:2: called: regular expression '^(1*)*\\1$' has a back-reference (\\1..\\9): refused, matching one can take seconds per call\n");
+	assert_string_equal(re_load("^[\\1]{3}$"), "loaded"); /* a member */
+
+	/* and the whole file: 300 rules of 250 positions each */
+	size_t cap = 300 * 64, len = 0;
+	char *text = malloc(cap);
+
+	assert_non_null(text);
+	for (int i = 0; i < 300; i++)
+		len += (size_t)snprintf(text + len, cap - len,
+					"[route r%d]\ncalled = ~^[0-9]{250}\n"
+					"target = trunk carrier\n",
+					i);
+	struct cfg_errors errs = { 0 };
+	struct gw_route_table *t = NULL;
+
+	assert_int_equal(load(text, &t, &errs), EINVAL);
+	/* 262 rules fit in 65536 positions: the 263rd (line 787) is refused */
+	assert_int_equal(errs.count, 300 - 262);
+	assert_non_null(strstr(
+		errs.text,
+		"routes.conf:788: called: the file's regular expressions together exceed 65536 positions"));
+	cfg_errors_release(&errs);
+	free(text);
+}
+
 static void long_line_refused(void **state)
 {
 	char text[1400];
@@ -358,6 +447,7 @@ int main(void)
 		cmocka_unit_test_setup(wrapping_day_range, setup),
 		cmocka_unit_test_setup(bad_lines_name_file_and_line, setup),
 		cmocka_unit_test_setup(every_error_collected, setup),
+		cmocka_unit_test_setup(repetition_bounded, setup),
 		cmocka_unit_test_setup(long_line_refused, setup),
 		cmocka_unit_test_setup(legacy_route_sections, setup),
 		cmocka_unit_test_setup(relative_file_beside_the_config, setup),
