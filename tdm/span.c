@@ -422,13 +422,26 @@ static void span_free_strings(struct tdm_span *span)
 int tdm_span_alloc(const struct tdm_span_cfg *cfg,
 		   const struct tdm_hooks *hooks, struct tdm_span **out)
 {
-	struct tdm_span *span;
 	const struct tdm_drv *drv;
+
+	if (!cfg)
+		return EINVAL;
+	drv = tdm_drv_find(cfg->driver ? cfg->driver : "loop");
+	if (!drv)
+		return ENOTSUP;
+	return tdm_span_alloc_drv(cfg, hooks, drv, out);
+}
+
+int tdm_span_alloc_drv(const struct tdm_span_cfg *cfg,
+		       const struct tdm_hooks *hooks, const struct tdm_drv *drv,
+		       struct tdm_span **out)
+{
+	struct tdm_span *span;
 	const char *sw;
 	int swtype;
 	int err;
 
-	if (!cfg || !hooks || !out || !hooks->timer_start ||
+	if (!cfg || !hooks || !drv || !out || !hooks->timer_start ||
 	    !hooks->timer_stop || !hooks->fd_watch || !hooks->fd_unwatch ||
 	    !hooks->now)
 		return EINVAL;
@@ -438,9 +451,6 @@ int tdm_span_alloc(const struct tdm_span_cfg *cfg,
 	    (unsigned)cfg->hunt >= TDM_HUNT__COUNT || cfg->overlap_digits < 0 ||
 	    cfg->overlap_digits >= TDM_NUM_MAX)
 		return EINVAL;
-	drv = tdm_drv_find(cfg->driver ? cfg->driver : "loop");
-	if (!drv)
-		return ENOTSUP;
 	if (drv->validate && drv->validate(cfg))
 		return EINVAL;
 	sw = cfg->switchtype ? cfg->switchtype

@@ -72,6 +72,13 @@ struct tdm_drv {
 	void (*audio_send)(struct tdm_span *span);
 };
 
+/* tdm_span_alloc on a driver given by the caller instead of one named
+ * in cfg->driver: for harnesses that play the line themselves (a fuzzer
+ * feeding D-channel frames with tdm_isdn_rx, no socket or device). */
+int tdm_span_alloc_drv(const struct tdm_span_cfg *cfg,
+		       const struct tdm_hooks *hooks, const struct tdm_drv *drv,
+		       struct tdm_span **out);
+
 /* NULL-terminated; span.c. */
 extern const struct tdm_drv *const tdm_drivers[];
 extern const struct tdm_drv tdm_drv_loop;

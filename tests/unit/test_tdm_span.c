@@ -189,6 +189,75 @@ static void test_names(void **state)
 	assert_int_equal(tdm_law_silence(TDM_LAW_ALAW), 0xD5);
 }
 
+/* A driver of the test's own: the test plays the line. */
+static uint8_t fd_sent[8][64];
+static size_t fd_len[8];
+static int fd_nsent, fd_opens, fd_closes;
+
+static int fd_open(struct tdm_span *span)
+{
+	fd_opens++;
+	span->drv_priv = &fd_opens;
+	return 0;
+}
+
+static void fd_close(struct tdm_span *span)
+{
+	fd_closes++;
+	span->drv_priv = NULL;
+}
+
+static void fd_send(struct tdm_span *span, const uint8_t *buf, size_t len)
+{
+	if (fd_nsent < 8 && len <= sizeof(fd_sent[0])) {
+		memcpy(fd_sent[fd_nsent], buf, len);
+		fd_len[fd_nsent++] = len;
+	}
+}
+
+static bool fd_connected(const struct tdm_span *span)
+{
+	return true;
+}
+
+static const struct tdm_drv fake_drv = {
+	.name = "fake",
+	.open = fd_open,
+	.close = fd_close,
+	.send_frame = fd_send,
+	.connected = fd_connected,
+};
+
+static void test_alloc_drv(void **state)
+{
+	struct tdm_span_cfg c = cfg_t1();
+	/* UA, a response from the network (C/R 0), F=1, 2 FCS bytes */
+	static const uint8_t ua[] = { 0x00, 0x01, 0x73, 0, 0 };
+	struct tdm_span *s = NULL;
+
+	c.driver = "no-such-driver"; /* ignored: the driver is given */
+	c.no_restart_on_start = true;
+	assert_int_equal(tdm_span_alloc_drv(&c, &hooks, NULL, &s), EINVAL);
+	assert_int_equal(tdm_span_alloc(&c, &hooks, &s), ENOTSUP);
+	assert_int_equal(tdm_span_alloc_drv(&c, &hooks, &fake_drv, &s), 0);
+	assert_int_equal(tdm_span_start(s), 0);
+	assert_int_equal(fd_opens, 1);
+	tdm_span_l1(s, true);
+	assert_int_equal(tdm_span_state(s), TDM_SPAN_L1_UP);
+	/* layer 2 starts at once: SABME (P=1) from the user side, C/R 0 */
+	assert_true(fd_nsent >= 1);
+	assert_int_equal(fd_len[0], 3 + 2);
+	assert_int_equal(fd_sent[0][0], 0x00);
+	assert_int_equal(fd_sent[0][1], 0x01);
+	assert_int_equal(fd_sent[0][2], 0x7f);
+	tdm_isdn_rx(s, ua, sizeof(ua));
+	assert_int_equal(tdm_span_state(s), TDM_SPAN_UP);
+	assert_int_equal(tdm_span_stats(s)->l2_ups, 1);
+	tdm_span_free(s);
+	assert_int_equal(fd_closes, 1);
+	assert_int_equal(timers_live, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_e1_map),
 		cmocka_unit_test(test_audio_fanout),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_alloc_drv),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
