@@ -10,7 +10,7 @@
 #	the same harnesses built normally (gcc, or SAN=1) with replay.c as
 #	main(), run once over every seed: part of make test.
 FUZZ_TARGETS ?= sip_msg sip_stack sip_uri sdp digest rtp udptl t38 cfg \
-		route_file ctl
+		route_file ctl q931
 FUZZ_SECONDS ?= 60
 FUZZ_B := build/fuzz
 FUZZ_CC ?= clang
@@ -33,6 +33,28 @@ $(B)/tests/fuzz/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(ALL_LIBS)
 $(B)/tests/fuzz/replay_%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay.o \
 		$(ALL_LIBS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(ALL_LIBS) $(EXT_LIBS)
+
+# The D-channel harness runs libpri on the virtual clock (tdm/vclock.c)
+# and links it statically with its allocator renamed, so that the harness
+# can free what a retired controller holds (libpri 1.6 has no destructor:
+# about 30 KB per input would pile up, and libFuzzer run out of memory).
+LIBPRI_A := $(firstword $(wildcard /usr/lib/libpri.a /usr/lib/*/libpri.a))
+$(B)/tests/fuzz/libpri_tracked.a: $(LIBPRI_A)
+	@mkdir -p $(dir $@)
+	objcopy --redefine-sym calloc=fq_pri_calloc \
+		--redefine-sym malloc=fq_pri_malloc \
+		--redefine-sym free=fq_pri_free $< $@
+
+Q931_OBJS = $(B)/tests/fuzz/fuzz_q931.o $(TDM_VCLOCK_OBJ)
+$(B)/tests/fuzz/fuzz_q931: $(Q931_OBJS) $(ALL_LIBS) \
+		$(B)/tests/fuzz/libpri_tracked.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(Q931_OBJS) $(ALL_LIBS) \
+		$(B)/tests/fuzz/libpri_tracked.a $(EXT_LIBS)
+
+$(B)/tests/fuzz/replay_q931: $(Q931_OBJS) $(B)/tests/fuzz/replay.o \
+		$(ALL_LIBS) $(B)/tests/fuzz/libpri_tracked.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(Q931_OBJS) $(B)/tests/fuzz/replay.o \
+		$(ALL_LIBS) $(B)/tests/fuzz/libpri_tracked.a $(EXT_LIBS)
 
 fuzz-bins: $(FUZZ_BINS)
 
