@@ -168,8 +168,12 @@ int tdm_span_chan_block(struct tdm_span *span, int ts, bool blocked)
 	if (ch->blocked == blocked)
 		return 0;
 	ch->blocked = blocked;
+	/* the state event may free the span: deferred until we are done */
+	tdm_span_enter(span);
 	tdm_chan_update(span, ch);
 	/* tell the far end, where the switchtype has SERVICE messages */
-	tdm_isdn_service(span, ts, !blocked);
+	if (!span->dying)
+		tdm_isdn_service(span, ts, !blocked);
+	tdm_span_leave(span);
 	return 0;
 }

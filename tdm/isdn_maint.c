@@ -102,16 +102,18 @@ int tdm_span_restart(struct tdm_span *span, int ts)
 		return EINVAL;
 	if (!span->pri || !span->l2_up)
 		return ENOTCONN;
+	/* the calls' and channels' events may free the span: deferred
+	 * until we are done */
 	tdm_span_enter(span);
 	maint_drop_calls(span, ts);
-	if (tdm_span_leave(span))
-		return 0;
-	for (int i = 0; i < span->nchans; i++) {
+	for (int i = 0; i < span->nchans && !span->dying; i++) {
 		if (ts && span->chans[i].ts != ts)
 			continue;
 		span->chans[i].restarting = true;
 		tdm_chan_update(span, &span->chans[i]);
 	}
+	if (tdm_span_leave(span) || span->dying)
+		return 0;
 	tdm_log(span, LOG_NOTICE, "RESTART %s%.0d", ts ? "chan " : "all", ts);
 	/* libpri 1.6's pri_restart() sends nothing: one RESTART per channel */
 	for (int i = 0; i < span->nchans; i++)

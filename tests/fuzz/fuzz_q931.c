@@ -5,12 +5,14 @@
  * socket, no device: frames in with tdm_isdn_rx, frames out kept), its
  * timers and libpri's wall clock on one virtual clock (tdm/vclock.c).
  *
- * Input: two octets, then frames, each after a two-octet big-endian word
- * (fuzz_next_dgram): bits 0-8 the frame's length, bits 9-15 how long to
- * let virtual time run first (v < 100: v * 10 ms, else (v - 99) * 2 s,
- * firing due timers on the way). An empty frame delivers nothing; with
- * v == 127 it is a layer 1 cut and reconnection instead. Frames come
- * without FCS (the harness adds libpri's 2 placeholder octets).
+ * Input: three octets, then frames, each after a two-octet big-endian
+ * word (fuzz_next_dgram): bits 0-8 the frame's length, bits 9-15 how long
+ * to let virtual time run first (v < 100: v * 10 ms, else (v - 99) * 2 s,
+ * firing due timers on the way). An empty frame delivers nothing, and
+ * with v 127 is a layer 1 cut and reconnection, with v 126 our RESTART
+ * of all channels, with v 125 channel 1 blocked or unblocked by the
+ * operator. Frames come without FCS (the harness adds libpri's 2
+ * placeholder octets).
  *
  * Octet 0: bits 0-2 switchtype (ni2, dms100, 5ess, euroisdn on an E1,
  * qsig; 5-7 wrap round), 8 NET role (else CPE), 16 Q.921 by the harness:
@@ -26,6 +28,10 @@
  * once connected (either direction); 32 the outgoing call uses overlap
  * sending (digits on SETUP ACKNOWLEDGE); 64 Q.931 trace on (libpri's
  * decoder); 128 short libpri timers (T200 200, T203 2000, T303 1000).
+ * Octet 2: bits 0-5 K: the span freed from inside its K-th event (0:
+ * never), as a reload may; 64 our outgoing call hung up on CALL
+ * PROCEEDING, PROGRESS or ALERTING (a SIP CANCEL); 128 incoming calls
+ * hung up on INFORMATION (digits) and PROGRESS.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -56,7 +62,9 @@ static struct {
 	uint64_t now; /* ms since the start of the input */
 	struct fq_timer tmr[FQ_TIMERS];
 	unsigned fires;
-	uint8_t f0, f1;
+	uint8_t f0, f1, f2;
+	unsigned nev; /* events so far */
+	bool blocked; /* channel 1, by the operator */
 	struct tdm_span *span;
 	struct tdm_call *calls[FQ_CALLS];
 	struct tdm_call *ours; /* our outgoing call */
@@ -239,7 +247,8 @@ static void fq_on_setup(struct tdm_call *c)
 static void fq_event(void *arg, struct tdm_span *span, struct tdm_call *call,
 		     const struct tdm_event *ev)
 {
-	(void)arg, (void)span;
+	(void)arg;
+	fq.nev++;
 	if (fq.verbose)
 		fprintf(stderr, "[%llu] event %s call %u chan %d cause %d\n",
 			(unsigned long long)fq.now,
@@ -263,6 +272,13 @@ static void fq_event(void *arg, struct tdm_span *span, struct tdm_call *call,
 		if (fq.f1 & 8)
 			tdm_call_hangup(call, ev->cause ? ev->cause : 16);
 		break;
+	case TDM_EV_PROCEEDING:
+	case TDM_EV_PROGRESS:
+	case TDM_EV_ALERTING:
+	case TDM_EV_INFO:
+		if ((call && call == fq.ours) ? fq.f2 & 64 : fq.f2 & 128)
+			tdm_call_hangup(call, 16);
+		break;
 	case TDM_EV_RELEASED:
 		fq_track(call, false);
 		if (call == fq.ours)
@@ -270,6 +286,12 @@ static void fq_event(void *arg, struct tdm_span *span, struct tdm_call *call,
 		break;
 	default:
 		break;
+	}
+	if ((fq.f2 & 63) && fq.nev == (fq.f2 & 63u) && fq.span == span) {
+		/* tdm/ defers it until its dispatch unwinds */
+		tdm_span_free(span);
+		fq.span = NULL;
+		fq.ours = NULL;
 	}
 }
 
@@ -469,12 +491,24 @@ static void fq_advance(uint64_t ms)
 		fq.now = end;
 }
 
+/* Layer 1 news, as a driver gives it: inside the span's dispatch (a
+ * user freeing the span from the event is deferred to its end). */
+static void fq_l1(bool up)
+{
+	struct tdm_span *span = fq.span;
+
+	fq_vclock();
+	tdm_span_enter(span);
+	tdm_span_l1(span, up);
+	if (tdm_span_leave(span))
+		fq.span = NULL;
+}
+
 static void fq_l1_up(void)
 {
 	fq.ua_due = fq.rr_due = fq.established = false;
 	fq.vs = fq.vr = 0;
-	fq_vclock();
-	tdm_span_l1(fq.span, true);
+	fq_l1(true);
 	fq_pump();
 }
 
@@ -529,12 +563,12 @@ static void fq_start(void)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int verbose = -1;
-	size_t pos = 2;
+	size_t pos = 3;
 	const uint8_t *frame;
 	size_t len;
 	unsigned word;
 
-	if (size < 2)
+	if (size < 3)
 		return 0;
 	if (verbose < 0)
 		verbose = getenv("FUZZ_Q931_VERBOSE") != NULL;
@@ -542,19 +576,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fq.verbose = verbose;
 	fq.f0 = data[0];
 	fq.f1 = data[1];
+	fq.f2 = data[2];
 	fq_start();
-	while (fq.span && fuzz_next_dgram(data, size, &pos, 0x1ff, &word,
-					  &frame, &len)) {
+	while (fq.span &&
+	       fuzz_next_dgram(data, size, &pos, 0x1ff, &word, &frame, &len)) {
 		unsigned v = word >> 9;
 
 		fq_advance(v < 100 ? v * 10u : (v - 99u) * 2000u);
 		if (fq.f0 & 128)
 			fq_place();
+		fq_vclock();
+		if (!fq.span)
+			break;
 		if (!len && v == 127) {
 			/* the cable pulled and put back */
-			fq_vclock();
-			tdm_span_l1(fq.span, false);
-			fq_l1_up();
+			fq_l1(false);
+			if (fq.span)
+				fq_l1_up();
+		} else if (!len && v == 126) {
+			tdm_span_restart(fq.span, 0);
+		} else if (!len && v == 125) {
+			fq.blocked = !fq.blocked;
+			tdm_span_chan_block(fq.span, 1, fq.blocked);
 		} else if (len && fq.wrap) {
 			fq_rx_iframe(frame, len);
 		} else if (len) {

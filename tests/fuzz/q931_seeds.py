@@ -10,6 +10,9 @@ OUT = "tests/fuzz/seeds/q931"
 # octet 0: switchtype, role, harness does Q.921, overlap, restart, place
 NI2, DMS, ESS5, EURO, QSIG = 0, 1, 2, 3, 4
 NET, WRAP, OVERLAP, RESTART, PLACE = 8, 16, 32, 64, 128
+# octet 2: free the span in its K-th event (bits 0-5), cancel ours early,
+# hang up incoming calls on INFORMATION / PROGRESS
+CANCEL_OUT, HUP_INFO = 64, 128
 # octet 1: reaction to SETUP, then behaviour bits
 PROCEED, ALERT, ANSWER3, ANSWER, PROG, REJ17, REJ34 = 1, 2, 3, 4, 5, 6, 7
 HUP_DISC, HUP_CONN, OVL_OUT, TRACE, SHORT = 8, 16, 32, 64, 128
@@ -86,9 +89,9 @@ def secs(n):  # time code for 2 s steps
     return 99 + n // 2
 
 
-def seed(name, f0, f1, *frames):
+def seed(name, f0, f1, *frames, f2=0):
     with open(os.path.join(OUT, name), "wb") as f:
-        f.write(bytes([f0, f1]) + b"".join(frames))
+        f.write(bytes([f0, f1, f2]) + b"".join(frames))
 
 
 def main():
@@ -215,6 +218,34 @@ def main():
          frame(bytes([0x02, 0x01, 0x00, 0x00]) +
                msg(6, False, SETUP, bearer(), chan(1), called("5"),
                    SENDING_COMPLETE), secs(20)))
+
+    # Operator actions: channel 1 blocked (SERVICE out), our RESTART of
+    # all channels (calls dropped), channel 1 unblocked; a call between.
+    seed("operator_block_restart_ni2", NI2 | WRAP, ANSWER3,
+         frame(b"", 125),
+         frame(msg(7, False, SETUP, bearer(), chan(1, exclusive=False),
+                   called("4000"), SENDING_COMPLETE), ms(20)),
+         frame(msg(7, False, CONNECT_ACK), ms(20)),
+         frame(b"", 126),
+         frame(msg(0, False, RESTART_ACK, restart_ind(7)), ms(50)),
+         frame(b"", 125))
+    # Our call cancelled at CALL PROCEEDING (a SIP CANCEL), and an
+    # incoming one hung up at its INFORMATION; EuroISDN on an E1.
+    seed("out_cancel_in_info_euro", EURO | WRAP | PLACE, ALERT | HUP_DISC,
+         frame(msg(1, True, CALL_PROC, chan(30)), ms(30)),
+         frame(msg(1, True, RELEASE_COMPLETE), ms(30)),
+         frame(msg(0x40, False, SETUP, bearer(alaw=True), chan(5),
+                   called("12")), ms(30)),
+         frame(msg(0x40, False, INFORMATION, called("3")), ms(30)),
+         frame(msg(0x40, False, RELEASE_COMPLETE), ms(30)),
+         f2=CANCEL_OUT | HUP_INFO)
+    # The span freed by its user from inside its 3rd event (the SETUP of
+    # an incoming call), as a reload may: tdm/ finishes the dispatch first.
+    seed("free_in_event_dms100", DMS | WRAP, ANSWER,
+         frame(msg(8, False, SETUP, bearer(), chan(4), called("77"),
+                   SENDING_COMPLETE), ms(10)),
+         frame(msg(8, False, DISCONNECT, cause(16)), ms(10)),
+         f2=3)
 
 
 if __name__ == "__main__":

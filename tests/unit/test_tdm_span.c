@@ -258,6 +258,72 @@ static void test_alloc_drv(void **state)
 	assert_int_equal(timers_live, 0);
 }
 
+/* A user freeing the span from inside the event that a call of its own
+ * reports synchronously: the free waits until that call is done (the
+ * span is still whole inside the handler), then happens. Found by
+ * fuzz_q931 (heap-use-after-free in tdm_isdn_service after
+ * tdm_span_chan_block). */
+static struct tdm_span *free_span;
+static int free_closes_in_handler = -1;
+
+static void free_on_chan_state(void *arg, struct tdm_span *span,
+			       struct tdm_call *call,
+			       const struct tdm_event *ev)
+{
+	if (ev->type != TDM_EV_CHAN_STATE || span != free_span)
+		return;
+	free_span = NULL;
+	tdm_span_free(span);
+	/* deferred: the driver is still open */
+	free_closes_in_handler = fd_closes;
+}
+
+static struct tdm_span *span_up_on_fake(void)
+{
+	static const uint8_t ua[] = { 0x00, 0x01, 0x73, 0, 0 };
+	struct tdm_span_cfg c = cfg_t1();
+	struct tdm_hooks h = hooks;
+	struct tdm_span *s = NULL;
+
+	h.event = free_on_chan_state;
+	c.no_restart_on_start = true;
+	assert_int_equal(tdm_span_alloc_drv(&c, &h, &fake_drv, &s), 0);
+	assert_int_equal(tdm_span_start(s), 0);
+	tdm_span_l1(s, true);
+	tdm_isdn_rx(s, ua, sizeof(ua));
+	assert_int_equal(tdm_span_state(s), TDM_SPAN_UP);
+	return s;
+}
+
+static void test_free_in_chan_block_event(void **state)
+{
+	struct tdm_span *s = span_up_on_fake();
+	int closes = fd_closes;
+
+	free_span = s;
+	free_closes_in_handler = -1;
+	/* NI-2: blocking sends SERVICE after the state event */
+	assert_int_equal(tdm_span_chan_block(s, 3, true), 0);
+	assert_int_equal(free_closes_in_handler, closes);
+	assert_int_equal(fd_closes, closes + 1);
+	assert_int_equal(timers_live, 0);
+}
+
+static void test_free_in_restart_event(void **state)
+{
+	struct tdm_span *s = span_up_on_fake();
+	int closes = fd_closes;
+
+	free_span = s;
+	free_closes_in_handler = -1;
+	/* every channel goes to MAINT while restarting: the first event
+	 * frees the span, no RESTART is sent on it */
+	assert_int_equal(tdm_span_restart(s, 0), 0);
+	assert_int_equal(free_closes_in_handler, closes);
+	assert_int_equal(fd_closes, closes + 1);
+	assert_int_equal(timers_live, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +333,8 @@ int main(void)
 		cmocka_unit_test(test_audio_fanout),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_alloc_drv),
+		cmocka_unit_test(test_free_in_chan_block_event),
+		cmocka_unit_test(test_free_in_restart_event),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
