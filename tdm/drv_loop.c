@@ -560,10 +560,13 @@ static void loop_accept(void *arg)
 		return;
 	}
 	l->fd = fd;
+	/* clearing the old peer's alarms is an event, which may free the
+	 * span: deferred until we are done */
+	tdm_span_enter(span);
 	loop_line_fresh(l);
 	tdm_log(span, LOG_NOTICE, "peer connected on %s", span->loop_path);
-	tdm_span_enter(span);
-	tdm_span_l1(span, true);
+	if (!span->dying)
+		tdm_span_l1(span, true);
 	if (tdm_span_leave(span))
 		return;
 	if (l->fd >= 0 && !l->clock_timer) {

@@ -16,7 +16,9 @@ struct tdm_group;
  * tdm_span_cfg.driver; span.c finds it in tdm_drivers[] (add new drivers
  * there). The driver keeps its state in span->drv_priv.
  *
- * Driver -> span (all on the one signalling thread):
+ * Driver -> span (all on the one signalling thread, each between
+ * tdm_span_enter() and tdm_span_leave(): the user may free the span from
+ * any event these raise, and the driver must stop once leave says so):
  *   tdm_span_l1(span, up)      the line came up / went away
  *   tdm_span_alarm(span, mask) layer 1 alarms now active (TDM_ALARM_*)
  *   tdm_isdn_rx(span, f, n)    a D-channel frame, with 2 trailing FCS

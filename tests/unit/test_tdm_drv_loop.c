@@ -297,6 +297,64 @@ static void test_prefill(void **state)
 	th_cfg_net.loop_prefill = 0;
 }
 
+/* The server's user frees its span from inside the ALARM event that a
+ * new peer's connection raises (the old peer's alarms cleared): the free
+ * waits until the accept is done. */
+static int unwatches, unwatches_in_handler = -1;
+
+static void count_unwatch(void *arg, int fd)
+{
+	unwatches++;
+	th_fd_unwatch(arg, fd);
+}
+
+static void free_on_alarm_clear(void *arg, struct tdm_span *span,
+				struct tdm_call *call,
+				const struct tdm_event *ev)
+{
+	th_event(arg, span, call, ev);
+	if (ev->type != TDM_EV_ALARM || ev->alarms || span != th_g.net.span)
+		return;
+	th_g.net.span = NULL;
+	tdm_span_free(span);
+	unwatches_in_handler = unwatches; /* nothing closed yet */
+}
+
+static bool net_red(void)
+{
+	return tdm_span_alarms(th_g.net.span) & TDM_ALARM_RED;
+}
+
+static bool net_down(void)
+{
+	return tdm_span_state(th_g.net.span) == TDM_SPAN_DOWN;
+}
+
+static bool net_gone(void)
+{
+	return th_g.net.span == NULL;
+}
+
+static void test_free_in_accept_alarm(void **state)
+{
+	assert_int_equal(
+		tdm_span_inject_alarm(th_g.cpe.span, TDM_ALARM_RED, true), 0);
+	assert_true(th_run(net_red, 2000));
+	tdm_span_free(th_g.cpe.span);
+	th_g.cpe.span = NULL;
+	assert_true(th_run(net_down, 2000));
+	th_g.net.span->hooks.event = free_on_alarm_clear;
+	th_g.net.span->hooks.fd_unwatch = count_unwatch;
+	unwatches = 0;
+	assert_int_equal(th_span_new(&th_g.cpe, TDM_SPAN_T1, TDM_ROLE_CPE, NULL,
+				     TDM_LOOP_CLIENT),
+			 0);
+	assert_true(th_run(net_gone, 2000));
+	assert_int_equal(unwatches_in_handler, 0);
+	/* then the server closed: its listening and peer sockets */
+	assert_int_equal(unwatches, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +367,7 @@ int main(void)
 		cmocka_unit_test_setup(test_reconnect, th_reset),
 		cmocka_unit_test_setup(test_client_first, th_reset),
 		cmocka_unit_test_setup(test_prefill, th_reset),
+		cmocka_unit_test_setup(test_free_in_accept_alarm, th_reset),
 	};
 
 	return cmocka_run_group_tests(tests, th_group_setup_t1,
