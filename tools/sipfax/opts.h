@@ -59,6 +59,13 @@ struct sf_opts {
 	const char *ident;
 	unsigned timeout_s; /* 0: none */
 	bool law_alaw;	    /* PCMA rather than PCMU */
+	/* SDES SRTP on audio (RFC 4568): RTP/SAVP with one crypto line of
+	 * this suite (enum media_srtp_suite), a fresh key per audio
+	 * session; -1: plain RTP */
+	int srtp_suite;
+	/* the answer to an audio re-offer after a T.38 fax carries a crypto
+	 * tag the offer does not have (a broken peer, RFC 4568 7.1.3) */
+	bool bad_return_crypto;
 	bool verbose;
 };
 
