@@ -7,11 +7,15 @@
 #    (--bad-return-crypto, RFC 4568 7.1.3): the gateway counts it
 #    (pstngw_srtp_answer_refused_total), releases the call with cause 58
 #    on both sides and keeps running;
-# 2. the next call, a good answer with a new key of sipfax's: back to
-#    audio, the answer's key installed, SRTP both ways after the return:
-#    sipfax's new audio session authenticates the gateway's packets
-#    (none would pass under a wrong key) and the capture shows only
-#    SRTP-sized RTP from the gateway after the 200.
+# 2. the next call: sipfax first re-INVITEs back to audio itself with
+#    plain RTP/AVP (--return-audio plain: a peer dropping SRTP on the way
+#    back), which the gateway refuses (488) leaving the call on T.38;
+#    then the gateway's own return, 1 s after the DCN, gets a good answer
+#    with a new key of sipfax's: back to audio, the answer's key
+#    installed, SRTP both ways after the return: sipfax's new audio
+#    session authenticates the gateway's packets (none would pass under a
+#    wrong key) and the capture shows only SRTP-sized RTP from the
+#    gateway after the 200.
 # Faxes over the loop driver can break on a loaded 2-core machine: the
 # processes run at nice -15 as in t_fax_return_audio.
 . tests/integration/lib.sh
@@ -32,7 +36,7 @@ mode = t38
 initiate = pstn-detect
 wait_ms = 500
 return_to_audio = yes
-return_delay_ms = 200"
+return_delay_ms = 1000"
 sed -i -e 's/^address = 127.0.0.1:5070$/&\nsrtp = required\nsrtp_suites = AES_CM_128_HMAC_SHA1_80/' \
 	"$T/gw.conf"
 
@@ -48,7 +52,7 @@ fax_call() { # $1: name, then sipfax options
 	start "sim_$name" nice -n -15 "$B/pstnsim" \
 		--span "1:$T/span1.sock:t1:ni2" --call 5551000 \
 		--from 2125550100 --send-fax "$T/doc.tif" --play tone:1004 \
-		--exit-after 1 --timeout 50
+		--exit-after 1 --timeout 50 ${SIM_OPTS:-}
 }
 
 start cap tshark -i lo -f udp -w "$T/cap.pcap"
@@ -76,13 +80,18 @@ ctl show calls >"$T/calls.out" 2>&1 || fail "ctl: $(cat "$T/calls.out")"
 kill -0 "$PID_gw" || fail "the gateway died"
 
 # 2. the next call: a good answer, SRTP after the return
-fax_call good
+SIM_OPTS="--fax-hangup 3500" fax_call good --return-audio plain
 wait_exit good 50
 [ "$RC_good" = 0 ] || fail "sipfax (good) exited $RC_good"
 wait_exit sim_good 20
 [ "$RC_sim_good" = 0 ] || fail "pstnsim exited $RC_sim_good"
 expect_line "$T/good.log" "event=fax call=1 result=ok dir=recv mode=t38 .* pages=1 "
 expect_line "$T/gw.log" "call 2: fax ok: 1 pages"
+# sipfax's plain offer refused before the T.38 leg ended
+expect_line "$T/good.log" "event=audio_reinvite call=1 srtp=0"
+expect_line "$T/good.log" "event=audio_refused call=1 code=488"
+expect_line "$T/gw.log" "call 2 \{ACTIVE\} fax \{t38\}: audio offer not acceptable: 488, T.38 stays"
+expect_no_line "$T/gw.log" "re-offer not acceptable"
 expect_line "$T/gw.log" "call 2 .*fax ended: re-INVITE back to audio"
 expect_line "$T/gw.log" "call 2 .*SRTP keys renewed: AES_CM_128_HMAC_SHA1_80, peer tag 1, our key kept"
 expect_line "$T/gw.log" "call 2 .*back to audio \(our re-INVITE\), PCMU"

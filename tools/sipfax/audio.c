@@ -167,8 +167,8 @@ static void retag(struct sdp_session *offer)
  * address or key passed on), or, back from T.38, a new one with a new
  * key of ours. NULL, or why it is refused (488). */
 const char *sf_audio_answer(struct sf_call *c, struct sdp_session *offer,
-				bool back, struct sdp_result *res, char *ans,
-				size_t size)
+			    bool back, struct sdp_result *res, char *ans,
+			    size_t size)
 {
 	size_t len;
 
@@ -193,6 +193,63 @@ const char *sf_audio_answer(struct sf_call *c, struct sdp_session *offer,
 	if (back && !c->app->o.bad_return_crypto && sf_audio_start(c, res))
 		return "media";
 	return NULL;
+}
+
+void sf_audio_ask(struct sf_call *c)
+{
+	enum sf_return how = c->app->o.return_audio;
+	char sdp[2048];
+	size_t len;
+	int err;
+
+	if (how == SF_RETURN_NONE || !c->had_t38 || c->media || !c->sip ||
+	    sip_call_state(c->sip) != SIP_CALL_CONFIRMED)
+		return;
+	/* a new audio session: a new key of ours (plain: none at all, and
+	 * the next audio offer we answer gets one again, sf_audio_answer) */
+	err = sf_audio_key(c);
+	if (!err && how == SF_RETURN_PLAIN) {
+		c->local.srtp = SDP_SRTP_NO;
+		c->local.ncrypto = 0;
+	}
+	c->local.sess_version = c->sess_version++;
+	if (!err)
+		err = sdp_build_offer(&c->local, sdp, sizeof(sdp), &len);
+	if (!err)
+		err = sip_call_reoffer(c->sip, sdp);
+	if (err) {
+		sf_ev(c->app, "event=audio_reinvite call=%u result=not_sent",
+		      c->n);
+		return;
+	}
+	c->audio_asked = true;
+	sf_ev(c->app, "event=audio_reinvite call=%u srtp=%d", c->n,
+	      c->local.ncrypto ? 1 : 0);
+}
+
+void sf_audio_asked_done(struct sf_call *c, unsigned code,
+			 const struct sip_pl *sdp)
+{
+	struct sdp_session ans;
+	struct sdp_result res;
+
+	c->audio_asked = false;
+	if (code < 200 || code >= 300) {
+		sf_ev(c->app, "event=audio_refused call=%u code=%u", c->n,
+		      code);
+		return;
+	}
+	if (!sdp->l || sdp_parse(&ans, sdp->p, sdp->l) ||
+	    sdp_accept_answer(&ans, &c->local, &res) ||
+	    sf_audio_start(c, &res)) {
+		sf_ev(c->app,
+		      "event=audio_refused call=%u code=%u "
+		      "reason=answer",
+		      c->n, code);
+		return;
+	}
+	sf_ev(c->app, "event=audio_back call=%u srtp=%d", c->n,
+	      res.srtp ? 1 : 0);
 }
 
 void sf_audio_idle(struct sf_call *c)

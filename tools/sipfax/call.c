@@ -384,6 +384,10 @@ void sf_call_reoffer_done(struct sf_call *c, unsigned code,
 	struct sdp_t38_result tres;
 	struct sf_term_result r;
 
+	if (c->audio_asked) {
+		sf_audio_asked_done(c, code, sdp);
+		return;
+	}
 	if (code < 200 || code >= 300) {
 		/* 488, 415, 606...: the fax goes on over G.711 */
 		sf_ev(c->app, "event=t38_refused call=%u code=%u", c->n, code);
@@ -520,6 +524,7 @@ void sf_call_tick(struct sf_call *c)
 	if (!sf_term_done(c->term, &r))
 		return;
 	report(c, &r);
+	sf_audio_ask(c);
 	if (next_fax(c))
 		return;
 	/* the sender clears (T.30: it sent DCN); the receiver waits */

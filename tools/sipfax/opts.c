@@ -47,6 +47,9 @@ void sf_usage(void *file)
 		"                       time audio starts (also after a T.38 fax)\n"
 		"  --bad-return-crypto  with --srtp: answer the audio re-offer after a\n"
 		"                       T.38 fax with a crypto tag it does not have\n"
+		"  --return-audio same|plain  after a T.38 fax, re-INVITE back to\n"
+		"                       audio ourselves: as before (SRTP with --srtp)\n"
+		"                       or plain RTP/AVP without crypto\n"
 		"  --timeout SEC        give up after SEC (send default 300, recv none)\n"
 		"  -v                   spandsp's T.30 log on stderr\n"
 		"Exit: 0 ok, 1 fax failed, 2 usage, 3 timeout, 4 call failed.\n"
@@ -128,6 +131,7 @@ enum {
 	O_TIMEOUT,
 	O_SRTP,
 	O_BAD_RETURN_CRYPTO,
+	O_RETURN_AUDIO,
 };
 
 static int one(struct sf_opts *o, int opt, const char *arg, char *err,
@@ -251,6 +255,16 @@ static int one(struct sf_opts *o, int opt, const char *arg, char *err,
 	case O_BAD_RETURN_CRYPTO:
 		o->bad_return_crypto = true;
 		return 0;
+	case O_RETURN_AUDIO:
+		if (!strcmp(arg, "same"))
+			o->return_audio = SF_RETURN_SAME;
+		else if (!strcmp(arg, "plain"))
+			o->return_audio = SF_RETURN_PLAIN;
+		else
+			return bad(err, errlen,
+				   "--return-audio: same or plain, got '%s'",
+				   arg);
+		return 0;
 	case 'v':
 		o->verbose = true;
 		return 0;
@@ -286,6 +300,7 @@ int sf_opts_parse(struct sf_opts *o, int argc, char **argv, char *err,
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "srtp", required_argument, NULL, O_SRTP },
 		{ "bad-return-crypto", no_argument, NULL, O_BAD_RETURN_CRYPTO },
+		{ "return-audio", required_argument, NULL, O_RETURN_AUDIO },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};

@@ -49,7 +49,8 @@ struct sf_call {
 	struct sdp_local local;
 	struct sdp_t38_local t38local;
 	uint64_t sess_version;
-	bool t38_asked; /* our T.38 re-INVITE was sent (once per call) */
+	bool t38_asked;	  /* our T.38 re-INVITE was sent (once per call) */
+	bool audio_asked; /* our re-INVITE back to audio awaits its answer */
 	bool reported;
 	bool ok;
 	struct gw_timer *bye_timer;
@@ -97,6 +98,11 @@ void sf_audio_end(struct sf_call *c);
 const char *sf_audio_answer(struct sf_call *c, struct sdp_session *offer,
 			    bool back, struct sdp_result *res, char *ans,
 			    size_t size);
+/* --return-audio: our re-INVITE back to audio after a T.38 fax. */
+void sf_audio_ask(struct sf_call *c);
+/* Its final answer: a new audio session for a 2xx, T.38 stays else. */
+void sf_audio_asked_done(struct sf_call *c, unsigned code,
+			 const struct sip_pl *sdp);
 /* One tick of audio outside the fax (after it, or between two): the far
  * end's read, silence sent. */
 void sf_audio_idle(struct sf_call *c);
@@ -115,7 +121,7 @@ void sf_call_answer_invite(struct sf_call *c, const struct sip_pl *sdp);
 int sf_call_answered(struct sf_call *c, const struct sip_pl *sdp);
 /* A re-INVITE or UPDATE offer in the dialog. */
 void sf_call_reoffer_in(struct sf_call *c, const struct sip_pl *sdp);
-/* The answer to our own T.38 re-INVITE. */
+/* The answer to our own re-INVITE: T.38, or back to audio. */
 void sf_call_reoffer_done(struct sf_call *c, unsigned code,
 			  const struct sip_pl *sdp);
 /* Asks the far end for T.38 (re-INVITE), once. */
