@@ -7,6 +7,8 @@
 #    (--bad-return-crypto, RFC 4568 7.1.3): the gateway counts it
 #    (pstngw_srtp_answer_refused_total), releases the call with cause 58
 #    on both sides and keeps running;
+# Both parts check that each 2xx to the gateway's INVITEs (the call, T.38,
+# the return) is ACKed with its own CSeq.
 # 2. the next call: sipfax first re-INVITEs back to audio itself with
 #    plain RTP/AVP (--return-audio plain: a peer dropping SRTP on the way
 #    back), which the gateway refuses (488) leaving the call on T.38;
@@ -138,6 +140,18 @@ n=$(tshark -r "$p" -Y "$f && udp.length == 190" 2>/dev/null | wc -l)
 [ "$n" -ge 25 ] || fail "only $n SRTP packets from the gateway after the return"
 n=$(tshark -r "$p" -Y "$f && udp.length == 180" 2>/dev/null | wc -l)
 [ "$n" = 0 ] || fail "$n plain RTP packets from the gateway after the return"
+# every 2xx of sipfax's to an INVITE was ACKed with its own CSeq, once:
+# no 2xx retransmitted (the gateway once ACKed its second re-INVITE, the
+# return, with the first one's CSeq)
+tshark -r "$p" -Y 'sip.Status-Code == 200 && sip.CSeq.method == "INVITE" && udp.srcport == 5070' \
+	-T fields -e sip.Call-ID -e sip.CSeq.seq 2>/dev/null | sort >"$T/ok.txt"
+tshark -r "$p" -Y 'sip.Method == "ACK" && udp.dstport == 5070' \
+	-T fields -e sip.Call-ID -e sip.CSeq.seq 2>/dev/null | sort -u >"$T/ack.txt"
+[ "$(wc -l <"$T/ok.txt")" -ge 6 ] || fail "too few 2xx to INVITEs: $(cat "$T/ok.txt")"
+[ -z "$(sort -u "$T/ok.txt" | comm -23 - "$T/ack.txt")" ] ||
+	fail "2xx not ACKed with its CSeq: $(sort -u "$T/ok.txt" | comm -23 - "$T/ack.txt")"
+[ "$(sort -u "$T/ok.txt" | wc -l)" = "$(wc -l <"$T/ok.txt")" ] ||
+	fail "2xx retransmitted (no matching ACK): $(uniq -d "$T/ok.txt")"
 # the refused answer's BYE carried cause 58 to sipfax
 tshark -r "$p" -Y 'sip.Method == "BYE" && udp.dstport == 5070' -T fields \
 	-e sip.Reason 2>/dev/null | grep -q 'cause=58' ||
