@@ -482,7 +482,8 @@ bool call_fax_offer(struct gw_call *c, const struct sip_pl *sdp)
 		/* an offer we refuse leaves the call on T.38: checked before
 		 * the leg ends (an SRTP trunk's peer offering plain RTP
 		 * back, say) */
-		if (call_fax_audio_offer_ok(&c->local, &c->media_res, &offer)) {
+		if (call_fax_audio_offer_check(&c->local, &c->media_res,
+					       &offer)) {
 			FLOG(c, LOG_WARNING,
 			     "audio offer not acceptable: 488, T.38 stays");
 			sip_call_answer(c->sip, 488, NULL);

@@ -57,9 +57,9 @@ void call_fax_rearm(struct call_fax *f);
  * of ours, SRTP off, another codec: call_reoffer and call_media_start
  * refuse those), and the call must stay on T.38: a refused re-INVITE
  * leaves the session as it was (RFC 3261 14.2). */
-int call_fax_audio_offer_ok(const struct sdp_local *loc,
-			    const struct sdp_result *cur,
-			    const struct sdp_session *offer);
+int call_fax_audio_offer_check(const struct sdp_local *loc,
+			       const struct sdp_result *cur,
+			       const struct sdp_session *offer);
 /* The T.38 SDP capabilities we offer and answer with. */
 void call_fax_caps(const struct cfg_fax *f, struct sdp_t38 *t);
 /* The leg for a negotiated stream (localTCF: the leg runs t38tcf). */

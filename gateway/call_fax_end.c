@@ -42,9 +42,9 @@ void call_fax_rearm(struct call_fax *f)
 	f->ended = false;
 }
 
-int call_fax_audio_offer_ok(const struct sdp_local *loc,
-			    const struct sdp_result *cur,
-			    const struct sdp_session *offer)
+int call_fax_audio_offer_check(const struct sdp_local *loc,
+			       const struct sdp_result *cur,
+			       const struct sdp_session *offer)
 {
 	struct sdp_result res;
 	char buf[2048];

@@ -185,25 +185,25 @@ static void audio_offer_after_t38(void **state)
 			 0);
 	/* the same codec under SRTP, a key of our suite: back to audio */
 	assert_int_equal(audio_offer(&o, "RTP/SAVP", "0 8", key), 0);
-	assert_int_equal(call_fax_audio_offer_ok(&loc, &cur, &o), 0);
+	assert_int_equal(call_fax_audio_offer_check(&loc, &cur, &o), 0);
 	/* plain RTP on an srtp = required trunk */
 	assert_int_equal(audio_offer(&o, "RTP/AVP", "0 8", ""), 0);
-	assert_int_equal(call_fax_audio_offer_ok(&loc, &cur, &o), ENOTSUP);
+	assert_int_equal(call_fax_audio_offer_check(&loc, &cur, &o), ENOTSUP);
 	/* a suite we do not have */
 	assert_int_equal(audio_offer(&o, "RTP/SAVP", "0 8", f8), 0);
-	assert_int_equal(call_fax_audio_offer_ok(&loc, &cur, &o), ENOTSUP);
+	assert_int_equal(call_fax_audio_offer_check(&loc, &cur, &o), ENOTSUP);
 	/* another codec than the one the call runs */
 	assert_int_equal(audio_offer(&o, "RTP/SAVP", "8", key), 0);
-	assert_int_equal(call_fax_audio_offer_ok(&loc, &cur, &o), ENOTSUP);
+	assert_int_equal(call_fax_audio_offer_check(&loc, &cur, &o), ENOTSUP);
 	/* optional: plain RTP answers, but not for a call that had SRTP */
 	loc.srtp = SDP_SRTP_OPTIONAL;
 	assert_int_equal(audio_offer(&o, "RTP/AVP", "0 8", ""), 0);
-	assert_int_equal(call_fax_audio_offer_ok(&loc, &cur, &o), ENOTSUP);
+	assert_int_equal(call_fax_audio_offer_check(&loc, &cur, &o), ENOTSUP);
 	cur.srtp = false;
-	assert_int_equal(call_fax_audio_offer_ok(&loc, &cur, &o), 0);
+	assert_int_equal(call_fax_audio_offer_check(&loc, &cur, &o), 0);
 	/* a plain call may turn SRTP on (srtp_renew takes it) */
 	assert_int_equal(audio_offer(&o, "RTP/AVP", "0 8", key), 0);
-	assert_int_equal(call_fax_audio_offer_ok(&loc, &cur, &o), 0);
+	assert_int_equal(call_fax_audio_offer_check(&loc, &cur, &o), 0);
 }
 
 int main(void)
