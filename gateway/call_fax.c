@@ -479,6 +479,16 @@ bool call_fax_offer(struct gw_call *c, const struct sip_pl *sdp)
 		return true;
 	}
 	if (c->fax.st == FAX_T38 || c->fax.st == FAX_RETURNING) {
+		/* an offer we refuse leaves the call on T.38: checked before
+		 * the leg ends (an SRTP trunk's peer offering plain RTP
+		 * back, say) */
+		if (call_fax_audio_offer_check(&c->local, &c->media_res,
+					       &offer)) {
+			FLOG(c, LOG_WARNING,
+			     "audio offer not acceptable: 488, T.38 stays");
+			sip_call_answer(c->sip, 488, NULL);
+			return true;
+		}
 		/* back to audio: the leg comes back with its results;
 		 * call_reoffer answers the audio offer */
 		if (gw_mslot_t38_end(c->mslot)) {

@@ -51,6 +51,15 @@ int call_fax_silent_cause(const struct call_fax_policy *p, bool ended);
  * second fax on the call switches as the first did (refused stays: it
  * is the far end's answer to T.38, not to one fax). */
 void call_fax_rearm(struct call_fax *f);
+/* The far end's audio offer to a call on T.38 (its way back to audio):
+ * 0 when call_reoffer will take it with our side loc and the audio
+ * session cur the call rests on; else ENOTSUP (no codec or crypto line
+ * of ours, SRTP off, another codec: call_reoffer and call_media_start
+ * refuse those), and the call must stay on T.38: a refused re-INVITE
+ * leaves the session as it was (RFC 3261 14.2). */
+int call_fax_audio_offer_check(const struct sdp_local *loc,
+			       const struct sdp_result *cur,
+			       const struct sdp_session *offer);
 /* The T.38 SDP capabilities we offer and answer with. */
 void call_fax_caps(const struct cfg_fax *f, struct sdp_t38 *t);
 /* The leg for a negotiated stream (localTCF: the leg runs t38tcf). */

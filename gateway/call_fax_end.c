@@ -42,6 +42,25 @@ void call_fax_rearm(struct call_fax *f)
 	f->ended = false;
 }
 
+int call_fax_audio_offer_check(const struct sdp_local *loc,
+			       const struct sdp_result *cur,
+			       const struct sdp_session *offer)
+{
+	struct sdp_result res;
+	char buf[2048];
+	size_t len;
+
+	if (sdp_answer(offer, loc, &res, buf, sizeof(buf), &len))
+		return ENOTSUP;
+	/* srtp_renew: a running call's encryption is never turned off */
+	if (cur->srtp && !res.srtp)
+		return ENOTSUP;
+	/* call_media_start: no codec change mid-call */
+	if (res.pt != cur->pt)
+		return ENOTSUP;
+	return 0;
+}
+
 /* ---- applying them --------------------------------------------------- */
 
 void call_fax_back_on_audio(struct gw_call *c)

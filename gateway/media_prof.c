@@ -65,6 +65,22 @@ void gw_mprof_srtp(struct gw_mprof *p, const struct cfg_trunk *t)
 	}
 }
 
+int gw_srtp_key_new(struct sdp_crypto *k, enum media_srtp_suite s, unsigned tag)
+{
+	size_t len = media_srtp_key_len(s);
+
+	memset(k, 0, sizeof(*k));
+	if (!len || getrandom(k->key, len, 0) != (ssize_t)len) {
+		memset(k, 0, sizeof(*k));
+		return EIO;
+	}
+	k->tag = tag;
+	snprintf(k->suite, sizeof(k->suite), "%s", media_srtp_suite_name(s));
+	k->key_len = (uint8_t)len;
+	k->ok = true;
+	return 0;
+}
+
 /* Fresh keys for every call (RFC 4568 6.1: never reused), one line per
  * suite, tags 1..n. Without randomness no line: required then fails the
  * offer rather than send a weak key. */
@@ -76,19 +92,12 @@ void gw_mprof_srtp_local(const struct gw_mprof *p, struct sdp_local *loc)
 	if (p->srtp == SDP_SRTP_NO)
 		return;
 	for (unsigned i = 0; i < p->nsuites && i < SDP_MAX_CRYPTO; i++) {
-		struct sdp_crypto *c = &loc->crypto[loc->ncrypto];
-		size_t len = media_srtp_key_len(p->suites[i]);
-
-		if (getrandom(c->key, len, 0) != (ssize_t)len) {
+		if (gw_srtp_key_new(&loc->crypto[loc->ncrypto], p->suites[i],
+				    loc->ncrypto + 1)) {
 			memset(loc->crypto, 0, sizeof(loc->crypto));
 			loc->ncrypto = 0;
 			return;
 		}
-		c->tag = loc->ncrypto + 1;
-		snprintf(c->suite, sizeof(c->suite), "%s",
-			 media_srtp_suite_name(p->suites[i]));
-		c->key_len = (uint8_t)len;
-		c->ok = true;
 		loc->ncrypto++;
 	}
 }

@@ -24,6 +24,11 @@ struct gw_mprof {
 
 /* The trunk's srtp and srtp_suites (checked lists) into p. */
 void gw_mprof_srtp(struct gw_mprof *p, const struct cfg_trunk *t);
+/* One crypto line of ours: suite s, a fresh random key (RFC 4568 6.1),
+ * tag; 0, or EIO (no randomness, or a suite out of the enum: *k zeroed,
+ * never a weak key). Also the test tools' (sipua, sipfax) lines. */
+int gw_srtp_key_new(struct sdp_crypto *k, enum media_srtp_suite s,
+		    unsigned tag);
 /* p's SRTP mode and our crypto lines (fresh random keys, tags 1..n) into
  * loc: what gw_mprof_local sets, for a caller with its own codecs. */
 void gw_mprof_srtp_local(const struct gw_mprof *p, struct sdp_local *loc);

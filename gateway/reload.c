@@ -95,6 +95,9 @@ static const struct restart_field {
 	F("media", "realtime_priority", realtime_priority),
 	F("media", "lock_memory", lock_memory),
 	F("media", "busy_wait_us", busy_wait_us),
+	/* read once at start; a new path taken silently would be written
+	 * without its blocks ever being read */
+	F("security", "block_file", block_file),
 };
 #undef F
 #define NRESTART (sizeof(restart_fields) / sizeof(restart_fields[0]))

@@ -61,6 +61,7 @@ struct sip_call {
 	struct sip_trans *reinv_t; /* our re-INVITE (lives on in Accepted) */
 	uint32_t reinv_cseq;
 	char *reinv_ack; /* ACK for its 2xx, re-sent on retransmissions */
+	uint32_t reinv_ack_cseq; /* the re-INVITE reinv_ack acknowledges */
 	size_t reinv_ack_len;
 	struct sip_addr reinv_ack_dst;
 	char *pending_sdp; /* the offer of our re-INVITE */

@@ -214,7 +214,10 @@ static void glare_fn(void *arg)
 static void send_reinv_ack(struct sip_call *c, const struct sip_msg *resp)
 {
 	struct sip_stack *st = c->st;
-	if (!c->reinv_ack || resp->cseq != c->reinv_cseq) {
+	/* the cached ACK is resent only for its own re-INVITE's 2xx: a
+	 * later re-INVITE's needs its CSeq (13.2.2.4), or the far end
+	 * retransmits its 2xx and ends the call at Timer H */
+	if (!c->reinv_ack || resp->cseq != c->reinv_ack_cseq) {
 		char buf[SIP_UA_RESP_MAX], branch[32];
 		struct sip_mbuf mb;
 		ua_new_branch(st, branch);
@@ -226,6 +229,7 @@ static void send_reinv_ack(struct sip_call *c, const struct sip_msg *resp)
 		sip_free(st, c->reinv_ack);
 		c->reinv_ack = sip_strdup(st, buf, mb.len);
 		c->reinv_ack_len = c->reinv_ack ? mb.len : 0;
+		c->reinv_ack_cseq = resp->cseq;
 		if (!c->reinv_ack)
 			return;
 	} else {

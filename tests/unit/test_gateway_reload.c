@@ -115,6 +115,7 @@ static void diff_needs_restart(void **state)
 				   "[general]\nlog_level = notice\n"
 				   "[media]\ncodecs = pcma, pcmu\n"
 				   "realtime_priority = 20\n"
+				   "[security]\nblock_file = /tmp/b2\n"
 				   "[span 1]\ntype = t1\npath = /tmp/s1\n"
 				   "group = pri\n"
 				   "[span 2]\npath = /tmp/s2\ngroup = x\n"
@@ -133,6 +134,8 @@ static void diff_needs_restart(void **state)
 	assert_non_null(
 		strstr(r.text, "needs restart: [media] realtime_priority"));
 	assert_int_equal(b->realtime_priority, 10);
+	assert_non_null(strstr(r.text, "needs restart: [security] block_file"));
+	assert_string_equal(b->block_file, a->block_file);
 	/* one line for listen although three fields hold it */
 	assert_null(strstr(strstr(r.text, "[sip] listen") + 1, "[sip] listen"));
 	assert_int_equal(b->sip_port, 5062);

@@ -179,6 +179,52 @@ static void offer_glare(void **state)
 	fk_done();
 }
 
+/* Two re-INVITEs of ours, both answered 2xx (a fax call: T.38, then back
+ * to audio): each 2xx is ACKed with its own CSeq, retransmissions too
+ * (13.2.2.4; the second once got the first's cached "2 ACK", and the far
+ * end kept sending its 2xx until it gave up on the call). */
+static void offer_two_reinvites_acked(void **state)
+{
+	(void)state;
+	char tag[32], v[64];
+	fk_stack();
+	struct sip_call *c = fk_established(tag, sizeof(tag));
+	assert_int_equal(sip_call_reoffer(c, NULL), 0);
+	int first = fk_find_req("INVITE");
+	assert_true(first > 0);
+	assert_int_equal(fk_answer((unsigned)first, 200, NULL, NULL), 0);
+	assert_true(fk_is(fk.nsent - 1, "ACK"));
+	assert_true(fk_hdr(fk.nsent - 1, "CSeq", v, sizeof(v)));
+	assert_string_equal(v, "2 ACK");
+	fk_advance(1000);
+	assert_int_equal(sip_call_reoffer(c, NULL), 0);
+	int second = fk_find_req("INVITE");
+	assert_true(second > first);
+	assert_true(fk_hdr((unsigned)second, "CSeq", v, sizeof(v)));
+	assert_string_equal(v, "3 INVITE");
+	assert_int_equal(fk_answer((unsigned)second, 200, NULL, NULL), 0);
+	assert_true(fk_is(fk.nsent - 1, "ACK"));
+	assert_true(fk_hdr(fk.nsent - 1, "CSeq", v, sizeof(v)));
+	assert_string_equal(v, "3 ACK");
+	/* its retransmission: the same ACK again */
+	assert_int_equal(fk_answer((unsigned)second, 200, NULL, NULL), 0);
+	assert_true(fk_is(fk.nsent - 1, "ACK"));
+	assert_true(fk_hdr(fk.nsent - 1, "CSeq", v, sizeof(v)));
+	assert_string_equal(v, "3 ACK");
+	/* a late retransmission of the first one's 2xx never gets the
+	 * second's ACK */
+	unsigned n = fk.nsent;
+	assert_int_equal(fk_answer((unsigned)first, 200, NULL, NULL), 0);
+	for (unsigned i = n; i < fk.nsent; i++)
+		if (fk_is(i, "ACK")) {
+			assert_true(fk_hdr(i, "CSeq", v, sizeof(v)));
+			assert_string_equal(v, "2 ACK");
+		}
+	assert_int_equal(sip_call_state(c), SIP_CALL_CONFIRMED);
+	fk_advance(40000);
+	fk_done();
+}
+
 /* Outgoing call: we own the Call-ID, so the glare retry is 2.1-4 s. */
 static void offer_glare_owner(void **state)
 {
@@ -330,6 +376,7 @@ int main(void)
 		cmocka_unit_test(offer_app_answers),
 		cmocka_unit_test(offer_update),
 		cmocka_unit_test(offer_glare),
+		cmocka_unit_test(offer_two_reinvites_acked),
 		cmocka_unit_test(offer_glare_owner),
 		cmocka_unit_test(offer_info_options),
 		cmocka_unit_test(offer_require),

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "media/media.h"
 #include "tools/sipfax/opts.h"
 
 static struct sf_opts o;
@@ -53,6 +54,9 @@ static void test_send_defaults(void **state)
 	assert_false(o.refuse_t38);
 	assert_false(o.refuse_audio);
 	assert_false(o.local_tcf);
+	assert_int_equal(o.srtp_suite, -1);
+	assert_false(o.bad_return_crypto);
+	assert_int_equal(o.return_audio, SF_RETURN_NONE);
 }
 
 static void test_recv_all_options(void **state)
@@ -109,6 +113,43 @@ static void test_offers(void **state)
 	assert_int_equal(parse("send", "--offer", "both", "a", "sip:x@h", NULL),
 			 0);
 	assert_int_equal(o.offer, SF_OFFER_BOTH);
+}
+
+/* SRTP on audio: any SDES suite the media library knows, by name in any
+ * case; the broken return answer only with it, in either command. */
+static void test_srtp(void **state)
+{
+	assert_int_equal(parse("recv", "--spool", "d", "--srtp",
+			       "AES_CM_128_HMAC_SHA1_80", NULL),
+			 0);
+	assert_int_equal(o.srtp_suite, MEDIA_SRTP_AES_CM_128_HMAC_SHA1_80);
+	assert_false(o.bad_return_crypto);
+	assert_int_equal(parse("send", "--srtp", "aead_aes_256_gcm",
+			       "--bad-return-crypto", "a", "sip:x@h", NULL),
+			 0);
+	assert_int_equal(o.srtp_suite, MEDIA_SRTP_AEAD_AES_256_GCM);
+	assert_true(o.bad_return_crypto);
+	/* the order of the two does not matter */
+	assert_int_equal(parse("recv", "--bad-return-crypto", "--spool", "d",
+			       "--srtp", "AES_CM_128_HMAC_SHA1_32", NULL),
+			 0);
+	assert_true(o.bad_return_crypto);
+	assert_int_equal(o.srtp_suite, MEDIA_SRTP_AES_CM_128_HMAC_SHA1_32);
+}
+
+/* Our own re-INVITE back to audio after a T.38 fax: as our audio, or
+ * plain RTP (with or without --srtp). */
+static void test_return_audio(void **state)
+{
+	assert_int_equal(
+		parse("recv", "--spool", "d", "--return-audio", "same", NULL),
+		0);
+	assert_int_equal(o.return_audio, SF_RETURN_SAME);
+	assert_int_equal(parse("send", "--return-audio", "plain", "--srtp",
+			       "AES_CM_128_HMAC_SHA1_80", "a", "sip:x@h", NULL),
+			 0);
+	assert_int_equal(o.return_audio, SF_RETURN_PLAIN);
+	assert_int_equal(o.srtp_suite, MEDIA_SRTP_AES_CM_128_HMAC_SHA1_80);
 }
 
 static void test_help(void **state)
@@ -182,6 +223,18 @@ static void test_bad_options(void **state)
 		{ { "recv", "--spool", "d", "--bogus", NULL },
 		  "unknown option" },
 		{ { "recv", "--spool", NULL }, "missing value" },
+		{ { "recv", "--spool", "d", "--srtp", "F8_128_HMAC_SHA1_80",
+		    NULL },
+		  "--srtp: an SDES suite" },
+		{ { "recv", "--spool", "d", "--srtp", "", NULL },
+		  "--srtp: an SDES suite" },
+		{ { "recv", "--spool", "d", "--srtp", NULL }, "missing value" },
+		{ { "recv", "--spool", "d", "--bad-return-crypto", NULL },
+		  "--bad-return-crypto needs --srtp" },
+		{ { "recv", "--spool", "d", "--return-audio", "srtp", NULL },
+		  "--return-audio: same or plain, got 'srtp'" },
+		{ { "recv", "--spool", "d", "--return-audio", NULL },
+		  "missing value" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -291,6 +344,8 @@ int main(void)
 		cmocka_unit_test(test_send_defaults),
 		cmocka_unit_test(test_recv_all_options),
 		cmocka_unit_test(test_offers),
+		cmocka_unit_test(test_srtp),
+		cmocka_unit_test(test_return_audio),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_spool_name),

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -16,42 +15,6 @@
 #include "tools/sipfax/sipfax.h"
 
 /* ---- sockets ---- */
-
-static int rtp_send(void *arg, const struct media_addr *dst, const void *pkt,
-		    size_t len)
-{
-	struct sf_call *c = arg;
-	struct sockaddr_in sin;
-
-	if (gw_media_addr_to_sin(dst, &sin))
-		return EAFNOSUPPORT;
-	if (sendto(c->rtp_fd, pkt, len, 0, (struct sockaddr *)&sin,
-		   sizeof(sin)) < 0)
-		return errno;
-	return 0;
-}
-
-static void rtp_readable(void *arg, uint32_t events)
-{
-	struct sf_call *c = arg;
-	uint8_t buf[2048];
-	struct sockaddr_in sin;
-	socklen_t sl = sizeof(sin);
-	struct media_addr src;
-	ssize_t n;
-
-	/* bounded: a flood cannot hold the loop */
-	for (int i = 0; i < 64; i++) {
-		n = recvfrom(c->rtp_fd, buf, sizeof(buf), 0,
-			     (struct sockaddr *)&sin, &sl);
-		if (n < 0)
-			return;
-		sl = sizeof(sin);
-		gw_media_addr_from_sin(&src, &sin);
-		if (c->media)
-			media_sess_rtp_in(c->media, buf, (size_t)n, &src);
-	}
-}
 
 static int udptl_send(void *arg, const uint8_t *pkt, size_t len)
 {
@@ -124,7 +87,7 @@ struct sf_call *sf_call_new(struct sf_app *app)
 				  &c->udptl_port);
 	if (!err)
 		err = gw_loop_fd_add(app->loop, c->rtp_fd, EPOLLIN,
-				     rtp_readable, c);
+				     sf_rtp_readable, c);
 	if (!err)
 		err = gw_loop_fd_add(app->loop, c->udptl_fd, EPOLLIN,
 				     udptl_readable, c);
@@ -149,6 +112,11 @@ struct sf_call *sf_call_new(struct sf_app *app)
 		.sess_id = 7000 + c->n,
 		.dir = SDP_DIR_SENDRECV,
 	};
+	if (sf_audio_key(c)) {
+		sf_ev(app, "event=error call=%u reason=srtp_key", c->n);
+		sf_call_free(c);
+		return NULL;
+	}
 	c->t38local = (struct sdp_t38_local){
 		.ip = app->media_ip,
 		.port = (uint16_t)c->udptl_port,
@@ -181,7 +149,7 @@ void sf_call_free(struct sf_call *c)
 		gw_loop_fd_del(app->loop, c->udptl_fd);
 		close(c->udptl_fd);
 	}
-	media_sess_free(c->media);
+	sf_audio_end(c);
 	sf_term_free(c->term);
 	memset(c, 0, sizeof(*c));
 }
@@ -190,41 +158,17 @@ void sf_call_free(struct sf_call *c)
 
 static int start_audio(struct sf_call *c, const struct sdp_result *res)
 {
-	struct media_hooks h = { .arg = c, .rtp_send = rtp_send };
-	/* fax-tuned: a fixed buffer, deep because an underrun garbles the
-	 * modem signal; no comfort noise, no echo canceller */
-	struct media_sess_cfg mc = {
-		.tdm_law = MEDIA_LAW_ULAW,
-		.pt = res->pt,
-		.ptime_ms = 20,
-		.jb_ms = 120,
-		.jb_adaptive = false,
-	};
-	struct sockaddr_in sin;
-	int codec = media_codec_lookup(res->name);
-	uint8_t rnd[10] = { 0 };
-	int err;
+	int err = sf_audio_start(c, res);
 
-	if (codec < 0 || gw_sockaddr_in(&sin, res->addr, res->port))
-		return ENOTSUP;
-	mc.codec = (enum media_codec)codec;
-	if (getrandom(rnd, sizeof(rnd), 0) == (ssize_t)sizeof(rnd)) {
-		memcpy(&mc.ssrc, rnd, 4);
-		memcpy(&mc.seq, rnd + 4, 2);
-		memcpy(&mc.ts, rnd + 6, 4);
-	}
-	gw_media_addr_from_sin(&mc.peer, &sin);
-	media_sess_free(c->media);
-	c->media = NULL;
-	err = media_sess_alloc(&h, &mc, &c->media);
-	if (err)
-		return err;
-	media_sess_fax_mode(c->media);
-	err = sf_term_start_audio(c->term);
+	if (!err)
+		err = sf_term_start_audio(c->term);
 	if (!err)
 		sf_ev(c->app,
-		      "event=mode call=%u mode=g711 codec=%s peer=%s:%u", c->n,
-		      res->name, res->addr, res->port);
+		      "event=mode call=%u mode=g711 codec=%s peer=%s:%u "
+		      "srtp=%d%s%s",
+		      c->n, res->name, res->addr, res->port, res->srtp ? 1 : 0,
+		      res->srtp ? " suite=" : "",
+		      res->srtp ? res->crypto_rx.suite : "");
 	return err;
 }
 
@@ -249,9 +193,10 @@ static int start_t38(struct sf_call *c, const struct sdp_t38_result *res)
 	if (gw_sockaddr_in(&c->udptl_peer, res->addr, res->port))
 		return EINVAL;
 	/* the audio session ends with the switch: no more RTP */
-	media_sess_free(c->media);
-	c->media = NULL;
+	sf_audio_end(c);
 	err = sf_term_start_t38(c->term, &p, udptl_send, c);
+	if (!err)
+		c->had_t38 = true;
 	if (!err)
 		sf_ev(c->app,
 		      "event=mode call=%u mode=t38 version=%u ec=%s peer=%s:%u"
@@ -348,7 +293,8 @@ void sf_call_reoffer_in(struct sf_call *c, const struct sip_pl *sdp)
 	struct sdp_result ares;
 	enum sf_mode mode = sf_term_mode(c->term);
 	struct sf_term_result r;
-	bool done = sf_term_done(c->term, &r);
+	bool done = sf_term_done(c->term, &r), back;
+	const char *why;
 	char ans[2048];
 	size_t len;
 
@@ -391,23 +337,25 @@ void sf_call_reoffer_in(struct sf_call *c, const struct sip_pl *sdp)
 		return;
 	}
 	/* audio: the same session again, or back to audio after the fax */
-	if (sdp_answer(&offer, &c->local, &ares, ans, sizeof(ans), &len) ||
-	    (mode == SF_MODE_T38 && (!done || c->app->o.refuse_audio))) {
+	if (mode == SF_MODE_T38 && (!done || c->app->o.refuse_audio)) {
 		sf_ev(c->app, "event=reoffer call=%u answer=488 t38=0", c->n);
 		sip_call_answer(c->sip, 488, NULL);
 		return;
 	}
-	if (mode == SF_MODE_AUDIO && c->media) {
-		struct sockaddr_in sin;
-		struct media_addr a;
-
-		if (!gw_sockaddr_in(&sin, ares.addr, ares.port)) {
-			gw_media_addr_from_sin(&a, &sin);
-			media_sess_set_peer(c->media, &a, NULL);
-		}
+	back = c->had_t38 && !c->media;
+	why = sf_audio_answer(c, &offer, back, &ares, ans, sizeof(ans));
+	if (why) {
+		sf_ev(c->app,
+		      "event=reoffer call=%u answer=488 t38=0 reason=%s", c->n,
+		      why);
+		sip_call_answer(c->sip, 488, NULL);
+		return;
 	}
 	sip_call_answer(c->sip, 200, ans);
-	sf_ev(c->app, "event=reoffer call=%u answer=200 t38=0", c->n);
+	sf_ev(c->app,
+	      "event=reoffer call=%u answer=200 t38=0 srtp=%d back=%d%s", c->n,
+	      ares.srtp ? 1 : 0, back ? 1 : 0,
+	      back && c->app->o.bad_return_crypto ? " crypto=bad" : "");
 }
 
 void sf_call_ask_t38(struct sf_call *c)
@@ -436,6 +384,10 @@ void sf_call_reoffer_done(struct sf_call *c, unsigned code,
 	struct sdp_t38_result tres;
 	struct sf_term_result r;
 
+	if (c->audio_asked) {
+		sf_audio_asked_done(c, code, sdp);
+		return;
+	}
 	if (code < 200 || code >= 300) {
 		/* 488, 415, 606...: the fax goes on over G.711 */
 		sf_ev(c->app, "event=t38_refused call=%u code=%u", c->n, code);
@@ -542,7 +494,13 @@ void sf_call_tick(struct sf_call *c)
 	int16_t rx[SF_BLOCK], tx[SF_BLOCK];
 	uint8_t law[SF_BLOCK];
 
-	if (!c->term || c->reported)
+	if (!c->term)
+		return;
+	/* audio that carries no fax: back from T.38 (the fax on audio
+	 * stops its sending once done, as before) */
+	if (sf_term_mode(c->term) != SF_MODE_AUDIO)
+		sf_audio_idle(c);
+	if (c->reported)
 		return;
 	switch (sf_term_mode(c->term)) {
 	case SF_MODE_AUDIO:
@@ -566,6 +524,7 @@ void sf_call_tick(struct sf_call *c)
 	if (!sf_term_done(c->term, &r))
 		return;
 	report(c, &r);
+	sf_audio_ask(c);
 	if (next_fax(c))
 		return;
 	/* the sender clears (T.30: it sent DCN); the receiver waits */

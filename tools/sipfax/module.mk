@@ -1,6 +1,6 @@
 # tools/sipfax: the SIP fax terminal (send a TIFF, receive into a spool).
 SIPFAX_SRCS := tools/sipfax/sipfax.c tools/sipfax/call.c \
-	tools/sipfax/term.c tools/sipfax/opts.c
+	tools/sipfax/audio.c tools/sipfax/term.c tools/sipfax/opts.c
 BINS += $(B)/sipfax
 $(B)/sipfax: $(SIPFAX_SRCS:%.c=$(B)/%.o) $(FAXDOC_OBJ) $(LIBGW) $(LIBSIP) \
 		$(LIBMEDIA) $(LIBTDM)

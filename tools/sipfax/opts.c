@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "media/media.h"
 #include "tools/sipfax/opts.h"
 
 void sf_usage(void *file)
@@ -41,6 +42,14 @@ void sf_usage(void *file)
 		"  --version N          T38FaxVersion offered, 0..3 (default 0)\n"
 		"  --codec pcmu|pcma    G.711 law (default pcmu)\n"
 		"  --ident ID           TSI/CSI, up to 20 characters\n"
+		"  --srtp SUITE         SDES SRTP on audio (RTP/SAVP, one crypto line,\n"
+		"                       e.g. AES_CM_128_HMAC_SHA1_80), a new key each\n"
+		"                       time audio starts (also after a T.38 fax)\n"
+		"  --bad-return-crypto  with --srtp: answer the audio re-offer after a\n"
+		"                       T.38 fax with a crypto tag it does not have\n"
+		"  --return-audio same|plain  after a T.38 fax, re-INVITE back to\n"
+		"                       audio ourselves: as before (SRTP with --srtp)\n"
+		"                       or plain RTP/AVP without crypto\n"
 		"  --timeout SEC        give up after SEC (send default 300, recv none)\n"
 		"  -v                   spandsp's T.30 log on stderr\n"
 		"Exit: 0 ok, 1 fax failed, 2 usage, 3 timeout, 4 call failed.\n"
@@ -120,6 +129,9 @@ enum {
 	O_CODEC,
 	O_IDENT,
 	O_TIMEOUT,
+	O_SRTP,
+	O_BAD_RETURN_CRYPTO,
+	O_RETURN_AUDIO,
 };
 
 static int one(struct sf_opts *o, int opt, const char *arg, char *err,
@@ -232,6 +244,27 @@ static int one(struct sf_opts *o, int opt, const char *arg, char *err,
 			return bad(err, errlen, "--timeout: 1..86400, got '%s'",
 				   arg);
 		return 0;
+	case O_SRTP:
+		o->srtp_suite = media_srtp_suite_lookup(arg);
+		if (o->srtp_suite < 0)
+			return bad(err, errlen,
+				   "--srtp: an SDES suite such as "
+				   "AES_CM_128_HMAC_SHA1_80, got '%s'",
+				   arg);
+		return 0;
+	case O_BAD_RETURN_CRYPTO:
+		o->bad_return_crypto = true;
+		return 0;
+	case O_RETURN_AUDIO:
+		if (!strcmp(arg, "same"))
+			o->return_audio = SF_RETURN_SAME;
+		else if (!strcmp(arg, "plain"))
+			o->return_audio = SF_RETURN_PLAIN;
+		else
+			return bad(err, errlen,
+				   "--return-audio: same or plain, got '%s'",
+				   arg);
+		return 0;
 	case 'v':
 		o->verbose = true;
 		return 0;
@@ -265,6 +298,9 @@ int sf_opts_parse(struct sf_opts *o, int argc, char **argv, char *err,
 		{ "codec", required_argument, NULL, O_CODEC },
 		{ "ident", required_argument, NULL, O_IDENT },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
+		{ "srtp", required_argument, NULL, O_SRTP },
+		{ "bad-return-crypto", no_argument, NULL, O_BAD_RETURN_CRYPTO },
+		{ "return-audio", required_argument, NULL, O_RETURN_AUDIO },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -277,6 +313,7 @@ int sf_opts_parse(struct sf_opts *o, int argc, char **argv, char *err,
 	o->ecm = true;
 	o->redundancy = 3;
 	o->max_datagram = 400;
+	o->srtp_suite = -1;
 	if (argc < 2)
 		return bad(err, errlen, "a command is needed: send or recv");
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
@@ -330,6 +367,8 @@ int sf_opts_parse(struct sf_opts *o, int argc, char **argv, char *err,
 		if (o->offer != SF_OFFER_AUDIO)
 			return bad(err, errlen, "--offer is a send option");
 	}
+	if (o->bad_return_crypto && o->srtp_suite < 0)
+		return bad(err, errlen, "--bad-return-crypto needs --srtp");
 	if (o->fec && o->redundancy == 0)
 		o->redundancy = 3;
 	return 0;

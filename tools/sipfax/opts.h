@@ -25,6 +25,12 @@ enum sf_offer {
 	SF_OFFER_BOTH,	/* audio and T.38 streams; the answer picks */
 };
 
+enum sf_return {
+	SF_RETURN_NONE,	 /* the far end's re-INVITE, if any */
+	SF_RETURN_SAME,	 /* our audio as before */
+	SF_RETURN_PLAIN, /* RTP/AVP, no crypto line */
+};
+
 #define SF_DEFAULT_SEND_LISTEN "127.0.0.1:0"
 #define SF_DEFAULT_RECV_LISTEN "127.0.0.1:5060"
 
@@ -59,6 +65,17 @@ struct sf_opts {
 	const char *ident;
 	unsigned timeout_s; /* 0: none */
 	bool law_alaw;	    /* PCMA rather than PCMU */
+	/* SDES SRTP on audio (RFC 4568): RTP/SAVP with one crypto line of
+	 * this suite (enum media_srtp_suite), a fresh key per audio
+	 * session; -1: plain RTP */
+	int srtp_suite;
+	/* the answer to an audio re-offer after a T.38 fax carries a crypto
+	 * tag the offer does not have (a broken peer, RFC 4568 7.1.3) */
+	bool bad_return_crypto;
+	/* after a T.38 fax we re-INVITE back to audio ourselves: as our
+	 * audio (SRTP with --srtp) or, plain, RTP/AVP without crypto (a
+	 * peer that drops SRTP on the way back) */
+	enum sf_return return_audio;
 	bool verbose;
 };
 

@@ -35,6 +35,9 @@ struct sf_call {
 	int rtp_fd, udptl_fd;
 	unsigned rtp_port, udptl_port;
 	struct media_sess *media;
+	unsigned audio_sessions;   /* started on this call, 1, 2, ... */
+	bool had_t38;		   /* a T.38 leg ran: audio again is a return */
+	struct sdp_crypto srtp_rx; /* the peer's key of the running audio */
 	struct sockaddr_in udptl_peer;
 	uint64_t udptl_foreign; /* datagrams from another address: dropped */
 	struct sf_term *term;
@@ -46,7 +49,8 @@ struct sf_call {
 	struct sdp_local local;
 	struct sdp_t38_local t38local;
 	uint64_t sess_version;
-	bool t38_asked; /* our T.38 re-INVITE was sent (once per call) */
+	bool t38_asked;	  /* our T.38 re-INVITE was sent (once per call) */
+	bool audio_asked; /* our re-INVITE back to audio awaits its answer */
 	bool reported;
 	bool ok;
 	struct gw_timer *bye_timer;
@@ -76,6 +80,33 @@ void sf_ev(struct sf_app *app, const char *fmt, ...)
  * (printed). */
 int sf_app_term(struct sf_app *app, struct sf_call *c);
 
+/* ---- audio.c ---- */
+/* The RTP socket is readable (loop callback; arg: the call). */
+void sf_rtp_readable(void *arg, uint32_t events);
+/* --srtp: our one crypto line, a fresh key, into c->local; 0 (also
+ * without --srtp) or EIO. */
+int sf_audio_key(struct sf_call *c);
+/* A new audio session for the negotiated res (the old one ends): SRTP
+ * when res has it; 0 or errno. */
+int sf_audio_start(struct sf_call *c, const struct sdp_result *res);
+/* The audio session ends (if any): an event=audio line with its counts. */
+void sf_audio_end(struct sf_call *c);
+/* Answers an audio re-offer into ans: on running audio the same session
+ * (new address, new peer key), back from T.38 a new one with a new key
+ * of ours (--bad-return-crypto: a tag the offer lacks, and no session).
+ * NULL, or why it must be refused (488). */
+const char *sf_audio_answer(struct sf_call *c, struct sdp_session *offer,
+			    bool back, struct sdp_result *res, char *ans,
+			    size_t size);
+/* --return-audio: our re-INVITE back to audio after a T.38 fax. */
+void sf_audio_ask(struct sf_call *c);
+/* Its final answer: a new audio session for a 2xx, T.38 stays else. */
+void sf_audio_asked_done(struct sf_call *c, unsigned code,
+			 const struct sip_pl *sdp);
+/* One tick of audio outside the fax (after it, or between two): the far
+ * end's read, silence sent. */
+void sf_audio_idle(struct sf_call *c);
+
 /* ---- call.c ---- */
 /* A free slot with sockets bound; NULL (event printed) if none. */
 struct sf_call *sf_call_new(struct sf_app *app);
@@ -90,7 +121,7 @@ void sf_call_answer_invite(struct sf_call *c, const struct sip_pl *sdp);
 int sf_call_answered(struct sf_call *c, const struct sip_pl *sdp);
 /* A re-INVITE or UPDATE offer in the dialog. */
 void sf_call_reoffer_in(struct sf_call *c, const struct sip_pl *sdp);
-/* The answer to our own T.38 re-INVITE. */
+/* The answer to our own re-INVITE: T.38, or back to audio. */
 void sf_call_reoffer_done(struct sf_call *c, unsigned code,
 			  const struct sip_pl *sdp);
 /* Asks the far end for T.38 (re-INVITE), once. */

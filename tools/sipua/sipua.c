@@ -21,6 +21,7 @@
 #include "gateway/log.h"
 #include "gateway/loop.h"
 #include "gateway/media_net.h"
+#include "gateway/media_prof.h"
 #include "gateway/net.h"
 #include "gateway/siptcp.h"
 #include "gateway/sipudp.h"
@@ -144,7 +145,7 @@ static int media_start(struct ua_call *c, const struct sdp_result *res)
 	if (gw_sockaddr_in(&c->peer, res->addr, res->port))
 		return EINVAL;
 	gw_media_addr_from_sin(&mc.peer, &c->peer);
-	if (ua_srtp_cfg(c, res, &sc))
+	if (gw_mprof_srtp_cfg(&c->local, res, &sc))
 		mc.srtp = &sc;
 	err = media_sess_alloc(&h, &mc, &c->media);
 	memset(&sc, 0, sizeof(sc));

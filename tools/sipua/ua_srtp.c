@@ -4,24 +4,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
 
+#include "gateway/media_prof.h"
 #include "tools/sipua/sipua.h"
-
-/* A fresh key for line 1 (every call, every re-key: RFC 4568 6.1). */
-static int new_key(struct sdp_crypto *k, enum media_srtp_suite s)
-{
-	size_t len = media_srtp_key_len(s);
-
-	memset(k, 0, sizeof(*k));
-	if (getrandom(k->key, len, 0) != (ssize_t)len)
-		return EIO;
-	k->tag = 1;
-	snprintf(k->suite, sizeof(k->suite), "%s", media_srtp_suite_name(s));
-	k->key_len = (uint8_t)len;
-	k->ok = true;
-	return 0;
-}
 
 int ua_srtp_local(struct ua_call *c)
 {
@@ -29,27 +14,8 @@ int ua_srtp_local(struct ua_call *c)
 		return 0;
 	c->local.srtp = SDP_SRTP_REQUIRED;
 	c->local.ncrypto = 1;
-	return new_key(&c->local.crypto[0],
-		       (enum media_srtp_suite)c->ua->srtp_suite);
-}
-
-bool ua_srtp_cfg(const struct ua_call *c, const struct sdp_result *res,
-		 struct media_srtp_cfg *sc)
-{
-	const struct sdp_crypto *ours;
-	int k;
-
-	if (!res->srtp || res->crypto_local >= c->local.ncrypto)
-		return false;
-	k = media_srtp_suite_lookup(res->crypto_rx.suite);
-	if (k < 0)
-		return false;
-	ours = &c->local.crypto[res->crypto_local];
-	memset(sc, 0, sizeof(*sc));
-	sc->suite = (enum media_srtp_suite)k;
-	memcpy(sc->tx_key, ours->key, ours->key_len);
-	memcpy(sc->rx_key, res->crypto_rx.key, res->crypto_rx.key_len);
-	return true;
+	return gw_srtp_key_new(&c->local.crypto[0],
+			       (enum media_srtp_suite)c->ua->srtp_suite, 1);
 }
 
 /* The first octets of a peer's key, for a test to tell keys apart. */
@@ -82,7 +48,8 @@ static void rekey_fired(void *arg)
 
 	c->rekey_timer = NULL;
 	c->local.sess_version++;
-	if (new_key(&c->local.crypto[0], (enum media_srtp_suite)suite) ||
+	if (gw_srtp_key_new(&c->local.crypto[0], (enum media_srtp_suite)suite,
+			    1) ||
 	    sdp_build_offer(&c->local, sdp, sizeof(sdp), &len) ||
 	    sip_call_reoffer(c->sip, sdp)) {
 		ev(c->ua, "event=rekey_failed call=%u code=0", c->n);
@@ -116,7 +83,7 @@ void ua_srtp_reoffer_done(struct ua_call *c, const struct sip_call_event *e)
 	if (e->code >= 200 && e->code < 300 && c->media && e->sdp.l &&
 	    !sdp_parse(&s, e->sdp.p, e->sdp.l) &&
 	    !sdp_accept_answer(&s, &c->local, &res) &&
-	    ua_srtp_cfg(c, &res, &sc)) {
+	    gw_mprof_srtp_cfg(&c->local, &res, &sc)) {
 		err = media_srtp_alloc(&sc, media_sess_ssrc(c->media), &n);
 		memset(&sc, 0, sizeof(sc));
 		if (!err)

@@ -15,9 +15,6 @@ struct ua_call;
 
 /* The call's crypto line (none without --srtp); 0 or EIO (no random). */
 int ua_srtp_local(struct ua_call *c);
-/* Keys of a negotiated stream into sc; false: plain RTP. */
-bool ua_srtp_cfg(const struct ua_call *c, const struct sdp_result *res,
-		 struct media_srtp_cfg *sc);
 /* Media started: an event line with the suite and the peer's key id. */
 void ua_srtp_started(struct ua_call *c, const struct sdp_result *res);
 /* The call talks: arms the re-key timer (--rekey-after). */
