@@ -17,8 +17,10 @@ bs_srtp_conf() {
 # octets of tag)
 # and the gateway's own payloads (the PSTN's 1000 Hz: plain u-law repeats
 # every 8 octets) do not look like audio; our RTCP (RTP port + 1) needs the
-# SRTCP index and tag (at least 8 + 4 + 10 octets). Prints "N M": RTP
-# datagrams checked, from the gateway.
+# SRTCP index and tag (at least 8 + 4 + 10 octets). Prints "N M C": RTP
+# datagrams checked, from the gateway, and the peer's RTCP datagrams sent
+# in the clear (their RTCP lengths add up to the datagram: no SRTCP
+# trailer; baresip sends some while its SRTP starts, and when it ends).
 srtp_check_pcap() {
 	local ports
 	ports=$(grep -o 'media [^ ]* ptime [0-9]*: local [0-9]*' "$2" |
@@ -35,6 +37,11 @@ srtp_check_pcap() {
 				# in the clear when its call ends)
 			die "RTCP of $len octets $sp -> $dp: no SRTCP trailer\n"
 				if $len < 22 && $gw{$sp};
+			next if $gw{$sp};
+			my $off = 0;
+			$off += (hex(substr($hex, $off * 2 + 4, 4)) + 1) * 4
+				while $off + 4 <= $len;
+			$clear++ if $off == $len;
 			next;
 		}
 		$n++;
@@ -46,5 +53,18 @@ srtp_check_pcap() {
 		my $same = grep { $b[$_] == $b[$_ + 8] } 0 .. $#b - 8;
 		die "payload from the gateway looks clear ($same of 152 repeat)\n"
 			if $same > 40;
-		END { print(($n // 0) . " " . ($g // 0) . "\n") if !$?; }'
+		END { printf("%d %d %d\n", $n // 0, $g // 0, $clear // 0)
+			if !$?; }'
+}
+
+# srtp_drops_within GWLOG CLEAR: the gateway's SRTP drops (auth failures
+# and malformed) of every call are no more than CLEAR, the peer's RTCP
+# datagrams the capture shows in the clear: a peer that sends a report
+# before its SRTP runs is not our fault, any other drop is.
+srtp_drops_within() {
+	local d
+	d=$(sed -n 's/.*srtp: dropped auth \([0-9]*\) replay [0-9]* bad \([0-9]*\);.*/\1 \2/p' "$1" |
+		awk '{ n += $1 + $2 } END { print n + 0 }')
+	[ "$d" -le "$2" ] ||
+		fail "$d SRTP drops, but only $2 RTCP datagrams from the peer in the clear"
 }

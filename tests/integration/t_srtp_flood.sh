@@ -22,6 +22,8 @@ start_gw
 wait_for "$T/phone.log" "baresip is ready|ready\\." 10
 udp_send 5555 "/dial sip:2125551234@127.0.0.1:5060\n"
 wait_for "$T/sim.log" "event=connect" 15
+# the gateway logs its media line after the CONNECT pstnsim reported
+wait_for "$T/gw.log" "media PCMU/0 ptime 20: .*srtp " 10
 line=$(grep -E "media PCMU/0 ptime 20: .*srtp " "$T/gw.log" | head -n 1)
 [ -n "$line" ] || fail "no SRTP media session in gw.log"
 gwport=$(printf '%s\n' "$line" | sed -n 's/.* local \([0-9]*\), remote.*/\1/p')
