@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "gateway/net.h"
@@ -78,4 +79,36 @@ int gw_media_addr_to_sin(const struct media_addr *a, struct sockaddr_in *sin)
 	sin->sin_port = htons(a->port);
 	memcpy(&sin->sin_addr, a->ip, 4);
 	return 0;
+}
+
+int gw_media_sendto(int fd, const struct media_addr *dst, const void *pkt,
+		    size_t len)
+{
+	struct sockaddr_in sin;
+
+	if (gw_media_addr_to_sin(dst, &sin))
+		return EAFNOSUPPORT;
+	if (sendto(fd, pkt, len, MSG_DONTWAIT, (struct sockaddr *)&sin,
+		   sizeof(sin)) < 0)
+		return errno;
+	return 0;
+}
+
+void gw_media_rtp_drain(int fd, struct media_sess *s, unsigned max)
+{
+	uint8_t buf[2048];
+	struct sockaddr_in sin;
+	struct media_addr src;
+
+	for (unsigned i = 0; i < max; i++) {
+		socklen_t sl = sizeof(sin);
+		ssize_t n = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT,
+				     (struct sockaddr *)&sin, &sl);
+
+		if (n < 0)
+			return;
+		gw_media_addr_from_sin(&src, &sin);
+		if (s)
+			media_sess_rtp_in(s, buf, (size_t)n, &src);
+	}
 }

@@ -22,3 +22,10 @@ void gw_media_addr_from_sin(struct media_addr *a,
 			    const struct sockaddr_in *sin);
 /* 0, or EAFNOSUPPORT for anything but IPv4. */
 int gw_media_addr_to_sin(const struct media_addr *a, struct sockaddr_in *sin);
+/* One datagram on fd to dst (never blocks): 0, EAFNOSUPPORT, or the
+ * errno of sendto. The send hook of a media session on a plain socket. */
+int gw_media_sendto(int fd, const struct media_addr *dst, const void *pkt,
+		    size_t len);
+/* Reads up to max RTP datagrams waiting on fd into session s (NULL: read
+ * and dropped): bounded, so a flood cannot hold the caller's loop. */
+void gw_media_rtp_drain(int fd, struct media_sess *s, unsigned max);

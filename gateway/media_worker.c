@@ -87,14 +87,8 @@ static int h_rtcp_send(void *arg, const struct media_addr *dst, const void *pkt,
 		       size_t len)
 {
 	struct gw_mslot *s = arg;
-	struct sockaddr_in sin;
 
-	if (gw_media_addr_to_sin(dst, &sin))
-		return EAFNOSUPPORT;
-	if (sendto(s->rtcp_fd, pkt, len, MSG_DONTWAIT, (struct sockaddr *)&sin,
-		   sizeof(sin)) < 0)
-		return errno;
-	return 0;
+	return gw_media_sendto(s->rtcp_fd, dst, pkt, len);
 }
 
 static uint64_t h_now(void *arg)

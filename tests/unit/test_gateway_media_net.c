@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "gateway/media_net.h"
@@ -104,12 +105,44 @@ static void addr_conversion(void **state)
 	assert_int_equal(gw_media_addr_to_sin(&a, &back), EAFNOSUPPORT);
 }
 
+/* The plain-socket send hook and the bounded read: five datagrams sent,
+ * a drain of three leaves two, another takes them; an IPv6 address is
+ * refused without a send. */
+static void sendto_and_bounded_drain(void **state)
+{
+	struct sockaddr_in sin;
+	socklen_t sl = sizeof(sin);
+	struct media_addr to;
+	int tx, rx;
+	char b[8];
+
+	assert_int_equal(gw_udp_bind("127.0.0.1", 0, &tx), 0);
+	assert_int_equal(gw_udp_bind("127.0.0.1", 0, &rx), 0);
+	assert_int_equal(getsockname(rx, (struct sockaddr *)&sin, &sl), 0);
+	gw_media_addr_from_sin(&to, &sin);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(gw_media_sendto(tx, &to, "rtp", 3), 0);
+	gw_media_rtp_drain(rx, NULL, 3);
+	assert_int_equal(recv(rx, b, sizeof(b), MSG_DONTWAIT), 3);
+	assert_int_equal(recv(rx, b, sizeof(b), MSG_DONTWAIT), 3);
+	assert_int_equal(recv(rx, b, sizeof(b), MSG_DONTWAIT), -1);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(gw_media_sendto(tx, &to, "rtp", 3), 0);
+	gw_media_rtp_drain(rx, NULL, 64); /* returns once it is empty */
+	assert_int_equal(recv(rx, b, sizeof(b), MSG_DONTWAIT), -1);
+	to.family = 6;
+	assert_int_equal(gw_media_sendto(tx, &to, "rtp", 3), EAFNOSUPPORT);
+	close(tx);
+	close(rx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(pairs_are_even_odd_and_skip_busy),
 		cmocka_unit_test(addr_conversion),
 		cmocka_unit_test(rtp_sockets_counted),
+		cmocka_unit_test(sendto_and_bounded_drain),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

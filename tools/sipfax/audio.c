@@ -18,36 +18,15 @@ static int rtp_send(void *arg, const struct media_addr *dst, const void *pkt,
 		    size_t len)
 {
 	struct sf_call *c = arg;
-	struct sockaddr_in sin;
 
-	if (gw_media_addr_to_sin(dst, &sin))
-		return EAFNOSUPPORT;
-	if (sendto(c->rtp_fd, pkt, len, 0, (struct sockaddr *)&sin,
-		   sizeof(sin)) < 0)
-		return errno;
-	return 0;
+	return gw_media_sendto(c->rtp_fd, dst, pkt, len);
 }
 
 void sf_rtp_readable(void *arg, uint32_t events)
 {
 	struct sf_call *c = arg;
-	uint8_t buf[2048];
-	struct sockaddr_in sin;
-	socklen_t sl = sizeof(sin);
-	struct media_addr src;
-	ssize_t n;
 
-	/* bounded: a flood cannot hold the loop */
-	for (int i = 0; i < 64; i++) {
-		n = recvfrom(c->rtp_fd, buf, sizeof(buf), 0,
-			     (struct sockaddr *)&sin, &sl);
-		if (n < 0)
-			return;
-		sl = sizeof(sin);
-		gw_media_addr_from_sin(&src, &sin);
-		if (c->media)
-			media_sess_rtp_in(c->media, buf, (size_t)n, &src);
-	}
+	gw_media_rtp_drain(c->rtp_fd, c->media, 64);
 }
 
 /* --srtp: our one crypto line, a fresh key. Every audio session gets

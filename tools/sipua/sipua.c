@@ -55,33 +55,18 @@ static int rtp_send(void *arg, const struct media_addr *dst, const void *pkt,
 		    size_t len)
 {
 	struct ua_call *c = arg;
-	struct sockaddr_in sin;
 
 	/* the session picks the (latched) destination */
-	if (gw_media_addr_to_sin(dst, &sin))
-		return EAFNOSUPPORT;
-	if (sendto(c->rtp_fd, pkt, len, 0, (struct sockaddr *)&sin,
-		   sizeof(sin)) < 0)
-		return errno;
-	return 0;
+	return gw_media_sendto(c->rtp_fd, dst, pkt, len);
 }
 
 static void rtp_readable(void *arg, uint32_t events)
 {
 	struct ua_call *c = arg;
-	uint8_t buf[2048];
-	struct sockaddr_in sin;
-	socklen_t sl = sizeof(sin);
-	struct media_addr src;
-	ssize_t n;
 
-	while ((n = recvfrom(c->rtp_fd, buf, sizeof(buf), 0,
-			     (struct sockaddr *)&sin, &sl)) >= 0) {
-		gw_media_addr_from_sin(&src, &sin);
-		sl = sizeof(sin);
-		if (c->media)
-			media_sess_rtp_in(c->media, buf, (size_t)n, &src);
-	}
+	/* bounded: a flood cannot hold the loop (level-triggered: the
+	 * rest is read on the next round) */
+	gw_media_rtp_drain(c->rtp_fd, c->media, 64);
 }
 
 static int media_open(struct ua *ua, struct ua_call *c)
