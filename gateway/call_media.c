@@ -160,7 +160,6 @@ int call_media_start(struct gw_call *c, const struct sdp_result *res)
 		.ec_tail_ms = gw->cfg.echo_tail_ms,
 	};
 	struct media_srtp_cfg sc;
-	uint8_t rnd[10];
 	int err;
 
 	if (gw_mprof_sess_cfg(c->mprof ? c->mprof : &gw->mprof, &gw->cfg, res,
@@ -169,11 +168,7 @@ int call_media_start(struct gw_call *c, const struct sdp_result *res)
 		     res->name);
 		return ENOTSUP;
 	}
-	if (getrandom(rnd, sizeof(rnd), 0) == (ssize_t)sizeof(rnd)) {
-		memcpy(&mc.ssrc, rnd, 4);
-		memcpy(&mc.seq, rnd + 4, 2);
-		memcpy(&mc.ts, rnd + 6, 4);
-	}
+	gw_media_random_start(&mc);
 	if (gw_sockaddr_in(&peer, res->addr, res->port)) {
 		CLOG(c, LOG_WARNING, "remote media address '%s' is not IPv4",
 		     res->addr);

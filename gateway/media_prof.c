@@ -65,6 +65,17 @@ void gw_mprof_srtp(struct gw_mprof *p, const struct cfg_trunk *t)
 	}
 }
 
+void gw_media_random_start(struct media_sess_cfg *mc)
+{
+	uint8_t rnd[10];
+
+	if (getrandom(rnd, sizeof(rnd), 0) == (ssize_t)sizeof(rnd)) {
+		memcpy(&mc->ssrc, rnd, 4);
+		memcpy(&mc->seq, rnd + 4, 2);
+		memcpy(&mc->ts, rnd + 6, 4);
+	}
+}
+
 int gw_srtp_key_new(struct sdp_crypto *k, enum media_srtp_suite s, unsigned tag)
 {
 	size_t len = media_srtp_key_len(s);

@@ -24,6 +24,10 @@ struct gw_mprof {
 
 /* The trunk's srtp and srtp_suites (checked lists) into p. */
 void gw_mprof_srtp(struct gw_mprof *p, const struct cfg_trunk *t);
+/* A random SSRC, first sequence number and timestamp for a session
+ * (RFC 3550 5.1, 8.1; RFC 3711 needs the unpredictable start); left as
+ * they are (zero) without randomness. */
+void gw_media_random_start(struct media_sess_cfg *mc);
 /* One crypto line of ours: suite s, a fresh random key (RFC 4568 6.1),
  * tag; 0, or EIO (no randomness, or a suite out of the enum: *k zeroed,
  * never a weak key). Also the test tools' (sipua, sipfax) lines. */

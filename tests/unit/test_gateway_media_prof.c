@@ -246,6 +246,21 @@ static void srtp_key_new(void **state)
 	assert_int_equal(a.suite[0], '\0');
 }
 
+/* Each session starts somewhere else (SSRC, sequence, timestamp), and
+ * nothing else of the configuration is touched. Two equal draws of all
+ * 80 bits: 2^-80. */
+static void random_start(void **state)
+{
+	struct media_sess_cfg a = { .pt = 8, .ptime_ms = 20 }, b = a;
+
+	(void)state;
+	gw_media_random_start(&a);
+	gw_media_random_start(&b);
+	assert_false(a.ssrc == b.ssrc && a.seq == b.seq && a.ts == b.ts);
+	assert_int_equal(a.pt, 8);
+	assert_int_equal(b.ptime_ms, 20);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +270,7 @@ int main(void)
 		cmocka_unit_test(bad_media_options),
 		cmocka_unit_test(srtp_lines),
 		cmocka_unit_test(srtp_key_new),
+		cmocka_unit_test(random_start),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -82,17 +82,12 @@ int sf_audio_start(struct sf_call *c, const struct sdp_result *res)
 	struct media_srtp_cfg sc;
 	struct sockaddr_in sin;
 	int codec = media_codec_lookup(res->name);
-	uint8_t rnd[10] = { 0 };
 	int err;
 
 	if (codec < 0 || gw_sockaddr_in(&sin, res->addr, res->port))
 		return ENOTSUP;
 	mc.codec = (enum media_codec)codec;
-	if (getrandom(rnd, sizeof(rnd), 0) == (ssize_t)sizeof(rnd)) {
-		memcpy(&mc.ssrc, rnd, 4);
-		memcpy(&mc.seq, rnd + 4, 2);
-		memcpy(&mc.ts, rnd + 6, 4);
-	}
+	gw_media_random_start(&mc);
 	gw_media_addr_from_sin(&mc.peer, &sin);
 	if (gw_mprof_srtp_cfg(&c->local, res, &sc))
 		mc.srtp = &sc;

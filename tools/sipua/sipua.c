@@ -115,18 +115,13 @@ static int media_start(struct ua_call *c, const struct sdp_result *res)
 		.cn_enabled = true,
 	};
 	int codec = media_codec_lookup(res->name);
-	uint8_t rnd[10] = { 0 };
 	struct media_srtp_cfg sc;
 	int err;
 
 	if (codec < 0)
 		return ENOTSUP;
 	mc.codec = (enum media_codec)codec;
-	if (getrandom(rnd, sizeof(rnd), 0) == (ssize_t)sizeof(rnd)) {
-		memcpy(&mc.ssrc, rnd, 4);
-		memcpy(&mc.seq, rnd + 4, 2);
-		memcpy(&mc.ts, rnd + 6, 4);
-	}
+	gw_media_random_start(&mc);
 	if (gw_sockaddr_in(&c->peer, res->addr, res->port))
 		return EINVAL;
 	gw_media_addr_from_sin(&mc.peer, &c->peer);
